@@ -1,0 +1,52 @@
+// What a service declares so the supervisor can run it.
+// A service module (`services/<name>/index.ts`) exports one ServiceDefinition.
+// Nothing runs at import time: all work happens in start(), which receives
+// everything the service needs, including the APIs of its dependencies.
+
+import type { Paths } from '../paths.ts';
+import type { Logger } from '../log.ts';
+
+export interface RestartPolicy {
+  /** 'never' gives up at the first failure; 'on-failure' restarts with backoff. */
+  mode: 'never' | 'on-failure';
+  /** Minimum delay before a restart (ms); doubles on each consecutive failure. */
+  minDelayMs: number;
+  /** Cap on the delay (ms). */
+  maxDelayMs: number;
+  /** Consecutive failures after which the supervisor gives up and reports. */
+  maxRestarts: number;
+}
+
+export const DEFAULT_RESTART: RestartPolicy = { mode: 'on-failure', minDelayMs: 100, maxDelayMs: 5_000, maxRestarts: 5 };
+
+export interface Health {
+  ok: boolean;
+  /** One line for `octant status`; never a secret. */
+  detail?: string;
+}
+
+export interface ServiceContext {
+  paths: Paths;
+  /** This service's section of the configuration file (already validated). */
+  config: Record<string, unknown>;
+  log: Logger;
+  /** APIs of the services named in `needs`, by name. */
+  deps: Readonly<Record<string, unknown>>;
+  /** Aborted when the supervisor stops the service. */
+  signal: AbortSignal;
+}
+
+export interface RunningService<Api = unknown> {
+  api: Api;
+  health(): Promise<Health> | Health;
+  stop(): Promise<void>;
+  /** Settles with an error if the service fails after start (for restarts). */
+  failed?: Promise<Error>;
+}
+
+export interface ServiceDefinition<Api = unknown> {
+  name: string;
+  needs: readonly string[];
+  restart?: RestartPolicy;
+  start(ctx: ServiceContext): Promise<RunningService<Api>>;
+}
