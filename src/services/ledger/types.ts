@@ -1,0 +1,38 @@
+// The ledger's public types: what other services and layers may import.
+// (Implementation lives beside this file; nothing else in this folder is
+// imported from outside.)
+
+/** What happened and what was decided. `detail` holds facts, never secret values. */
+export interface LedgerEvent {
+  /** The acting agent's AID, or "system". */
+  agent: string;
+  /** AIDs from the root ancestor down to the agent's parent; [] for roots and system. */
+  lineage: string[];
+  /** Event family: lifecycle, action, vault, router, governance, manifest, net, system. */
+  kind: string;
+  /** What was attempted, e.g. "fs.read", "transition", "secret.inject". */
+  action: string;
+  /** What it was attempted on: a path, host, secret name, AID. */
+  target: string;
+  /** allow, deny, pending, ok, error, info... */
+  decision: string;
+  detail: Record<string, unknown>;
+}
+
+export interface LedgerEntry extends LedgerEvent {
+  /** Global position, from 0. */
+  seq: number;
+  /** ISO 8601 time of the append. */
+  time: string;
+  /** Hex SHA-256 of the previous entry of the same partition (agent); "" for the first. */
+  prev: string;
+}
+
+/** Called with every event to record; resolves once it is durable (log first, act second). */
+export type LedgerAppend = (event: LedgerEvent) => Promise<LedgerEntry>;
+
+export interface LedgerApi {
+  append: LedgerAppend;
+  /** Seal an agent's partition with a final entry; later appends for it are refused. */
+  seal(agent: string, detail?: Record<string, unknown>): Promise<LedgerEntry>;
+}
