@@ -1,0 +1,21 @@
+// A CredentialInjector for tests: a fixed key per grant, put where the
+// provider's auth hint says (the vault does the same from its rules).
+
+import type { Caller, CredentialInjector, ProviderCall } from '../types.ts';
+
+export function testInjector(keys: Record<string, string>): CredentialInjector {
+  return {
+    async inject(grant, request, hint) {
+      const key = keys[grant];
+      if (key === undefined) throw new Error(`no test key for grant '${grant}'`);
+      return { url: request.url, headers: { ...request.headers, [hint.header]: `${hint.prefix}${key}` } };
+    },
+  };
+}
+
+export const TEST_CALLER: Caller = { agent: 'agent-test', lineage: [] };
+
+/** A ProviderCall against a fake, with grant 'test-key' -> key. */
+export function testCall(baseUrl: string, model: string, key = 'sk-test-123', timeoutMs = 5_000): ProviderCall {
+  return { baseUrl, model, credential: 'test-key', caller: TEST_CALLER, injector: testInjector({ 'test-key': key }), signal: new AbortController().signal, timeoutMs };
+}

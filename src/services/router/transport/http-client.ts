@@ -1,0 +1,92 @@
+// Outbound HTTP for provider adapters: node:http(s) with keep-alive agents.
+// (bench/router.ts measures this against fetch; node:http wins on the
+// per-request overhead, see docs/benchmarks.md.) Network failures and
+// timeouts become ProviderErrors so the failover loop can act on them.
+
+import http from 'node:http';
+import https from 'node:https';
+import type { IncomingMessage } from 'node:http';
+import { ProviderError } from '../provider-error.ts';
+
+const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
+
+export interface HttpRequest {
+  url: string;
+  method: 'GET' | 'POST';
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: IncomingMessage['headers'];
+  body: IncomingMessage;
+}
+
+/** Send a request; resolves with the response head, the body still streaming. */
+export function send(request: HttpRequest, provider: string, signal: AbortSignal, timeoutMs: number): Promise<HttpResponse> {
+  return new Promise((resolve, reject) => {
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch (error) {
+      reject(new ProviderError('bad_request', `invalid base URL '${request.url}'`, { provider, cause: error }));
+      return;
+    }
+    const lib = url.protocol === 'https:' ? https : http;
+    const headers: Record<string, string | number> = { ...request.headers };
+    if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
+    const req = lib.request(url, { method: request.method, headers, agent: url.protocol === 'https:' ? httpsAgent : httpAgent, signal });
+    // The timeout covers the whole exchange up to the response head; a body
+    // that stalls is caught by the idle timeout on the socket below.
+    const timer = setTimeout(() => req.destroy(new ProviderError('timeout', `no response within ${timeoutMs} ms`, { provider })), timeoutMs);
+    req.on('response', (res) => {
+      clearTimeout(timer);
+      res.setTimeout(timeoutMs, () => res.destroy(new ProviderError('timeout', `response body stalled for ${timeoutMs} ms`, { provider })));
+      resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res });
+    });
+    req.on('error', (error) => {
+      clearTimeout(timer);
+      reject(asProviderError(error, provider));
+    });
+    req.end(request.body);
+  });
+}
+
+export function asProviderError(error: unknown, provider: string): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const e = error as NodeJS.ErrnoException;
+  if (e?.name === 'AbortError') return new ProviderError('timeout', 'request aborted', { provider, cause: error });
+  return new ProviderError('network', `${e?.code ?? 'connection failed'}: ${e?.message ?? String(error)}`, { provider, cause: error });
+}
+
+/** Read a whole body as text, refusing more than `limit` bytes. */
+export async function readText(res: HttpResponse, provider: string, limit = 32 << 20): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of res.body) {
+      size += (chunk as Buffer).length;
+      if (size > limit) throw new ProviderError('protocol', `response body over ${limit} bytes`, { provider });
+      chunks.push(chunk as Buffer);
+    }
+  } catch (error) {
+    throw asProviderError(error, provider);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+export async function readJson<T>(res: HttpResponse, provider: string): Promise<T> {
+  const text = await readText(res, provider);
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new ProviderError('protocol', `malformed JSON in the response (${text.slice(0, 80)})`, { provider, status: res.status, cause: error });
+  }
+}
+
+export function header(headers: IncomingMessage['headers'], name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v[0] : v;
+}

@@ -1,0 +1,67 @@
+// Stream framings used by providers: Server-Sent Events (WHATWG HTML
+// §9.2.6 "Interpreting an event stream") and newline-delimited JSON (Ollama).
+
+import type { Readable } from 'node:stream';
+import { ProviderError } from '../provider-error.ts';
+import { asProviderError } from './http-client.ts';
+
+/** Lines of a byte stream, without their terminators. */
+export async function* lines(body: Readable, provider: string): AsyncIterable<string> {
+  let buffer = '';
+  try {
+    for await (const chunk of body) {
+      buffer += (chunk as Buffer).toString('utf8');
+      let nl: number;
+      while ((nl = buffer.indexOf('\n')) !== -1) {
+        const line = buffer.slice(0, nl);
+        buffer = buffer.slice(nl + 1);
+        yield line.endsWith('\r') ? line.slice(0, -1) : line;
+      }
+    }
+  } catch (error) {
+    throw asProviderError(error, provider);
+  }
+  if (buffer !== '') yield buffer;
+}
+
+export interface SseEvent {
+  event: string;
+  data: string;
+}
+
+/** SSE events; `event` is 'message' when the stream names none. */
+export async function* sseEvents(body: Readable, provider: string): AsyncIterable<SseEvent> {
+  let event = '';
+  let data: string[] = [];
+  for await (const line of lines(body, provider)) {
+    if (line === '') {
+      if (data.length > 0) yield { event: event || 'message', data: data.join('\n') };
+      event = '';
+      data = [];
+    } else if (line.startsWith(':')) {
+      continue; // comment / keep-alive
+    } else {
+      const colon = line.indexOf(':');
+      const field = colon === -1 ? line : line.slice(0, colon);
+      let value = colon === -1 ? '' : line.slice(colon + 1);
+      if (value.startsWith(' ')) value = value.slice(1);
+      if (field === 'event') event = value;
+      else if (field === 'data') data.push(value);
+    }
+  }
+  if (data.length > 0) yield { event: event || 'message', data: data.join('\n') };
+}
+
+/** Parse one JSON payload of a stream, as a protocol error if malformed. */
+export function parseChunk<T>(text: string, provider: string): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch (error) {
+    throw new ProviderError('protocol', `malformed JSON in the stream (${text.slice(0, 80)})`, { provider, cause: error });
+  }
+}
+
+/** The error for a stream that ended before its terminator. */
+export function truncated(provider: string): ProviderError {
+  return new ProviderError('protocol', 'the stream ended before its final event', { provider });
+}
