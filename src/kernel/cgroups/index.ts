@@ -1,0 +1,33 @@
+// One cgroup per agent, under an `octant/` parent, with the policy's limits.
+// The common interface hides whether the machine runs cgroup v1 or v2.
+
+import type { ResourceLimits } from '../sandbox-policy.ts';
+import { detectCgroups } from './detect.ts';
+import type { CgroupLayout } from './detect.ts';
+import { createV1Cgroup } from './v1.ts';
+import { createV2Cgroup } from './v2.ts';
+
+export type { CgroupLayout } from './detect.ts';
+export { detectCgroups } from './detect.ts';
+
+export interface AgentCgroup {
+  /** `octant/<name>` relative to each hierarchy. */
+  readonly name: string;
+  readonly version: 1 | 2;
+  /** Every cgroup.procs file a process must be written into to join (one per v1 hierarchy). */
+  readonly procsFiles: string[];
+  /** Process ids (thread-group leaders) currently in the group. */
+  pids(): number[];
+  /** Freezes every task (v1 freezer.state, v2 cgroup.freeze) and waits until frozen. */
+  freeze(): Promise<void>;
+  thaw(): Promise<void>;
+  /** Kills every task and waits until the group is empty. */
+  kill(): Promise<void>;
+  /** Removes the group's directories (the group must be empty). */
+  remove(): Promise<void>;
+}
+
+/** Creates `octant/<name>` with `limits` (fails if it already exists). */
+export function createCgroup(name: string, limits: ResourceLimits, layout: CgroupLayout = detectCgroups()): AgentCgroup {
+  return layout.version === 2 ? createV2Cgroup(layout.root, name, limits) : createV1Cgroup(layout.mounts, name, limits);
+}

@@ -1,0 +1,85 @@
+// cgroup v1: one directory per controller hierarchy (Documentation/admin-guide/
+// cgroup-v1/): memory.limit_in_bytes (+ memsw so swap cannot stretch it),
+// pids.max, cpu.cfs_quota_us / cfs_period_us, blkio.throttle.*_bps_device,
+// and the freezer for suspension and for killing without races.
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ResourceLimits } from '../sandbox-policy.ts';
+import type { AgentCgroup } from './index.ts';
+import type { V1Controller } from './detect.ts';
+import {
+  PARENT, blockDevices, checkName, killPids, makeGroup, readControl, readPids, removeGroup, waitFor, writeControl,
+} from './cgroup-files.ts';
+
+const CFS_PERIOD_US = 100_000;
+
+export function createV1Cgroup(mounts: Partial<Record<V1Controller, string>>, name: string, limits: ResourceLimits): AgentCgroup {
+  checkName(name);
+  const dirs: Partial<Record<V1Controller, string>> = {};
+  const created: string[] = [];
+  try {
+    for (const [controller, mount] of Object.entries(mounts) as [V1Controller, string][]) {
+      dirs[controller] = makeGroup(mount, name);
+      created.push(dirs[controller]);
+    }
+    applyLimits(dirs, limits);
+  } catch (error) {
+    // Nothing half-made: undo the directories this call created.
+    for (const dir of created.reverse()) removeGroup(dir);
+    throw error;
+  }
+  const freezer = dirs.freezer as string;
+  const procs = join(freezer, 'cgroup.procs');
+  const state = join(freezer, 'freezer.state');
+  const group: AgentCgroup = {
+    name: `${PARENT}/${name}`,
+    version: 1,
+    procsFiles: created.map((dir) => join(dir, 'cgroup.procs')),
+    pids: () => readPids(procs),
+    async freeze() {
+      writeControl(state, 'FROZEN');
+      await waitFor(`${state} to read FROZEN`, () => readControl(state) === 'FROZEN');
+    },
+    async thaw() {
+      writeControl(state, 'THAWED');
+      await waitFor(`${state} to read THAWED`, () => readControl(state) === 'THAWED');
+    },
+    // Freeze first so nothing forks between reading the list and killing it;
+    // SIGKILL is delivered to frozen tasks once they thaw.
+    async kill() {
+      await waitFor(`${procs} to empty`, () => {
+        const pids = readPids(procs);
+        if (pids.length === 0) return true;
+        writeControl(state, 'FROZEN');
+        killPids(readPids(procs));
+        writeControl(state, 'THAWED');
+        return false;
+      });
+    },
+    async remove() {
+      for (const dir of [...created].reverse()) removeGroup(dir);
+    },
+  };
+  return group;
+}
+
+function applyLimits(dirs: Partial<Record<V1Controller, string>>, limits: ResourceLimits): void {
+  if (limits.memoryBytes !== undefined && dirs.memory) {
+    writeControl(join(dirs.memory, 'memory.limit_in_bytes'), String(limits.memoryBytes));
+    // memsw = memory + swap; equal to the memory limit means no swap at all.
+    const memsw = join(dirs.memory, 'memory.memsw.limit_in_bytes');
+    if (existsSync(memsw)) writeControl(memsw, String(limits.memoryBytes));
+  }
+  if (limits.pids !== undefined && dirs.pids) writeControl(join(dirs.pids, 'pids.max'), String(limits.pids));
+  if (limits.cpu !== undefined && dirs.cpu) {
+    writeControl(join(dirs.cpu, 'cpu.cfs_period_us'), String(CFS_PERIOD_US));
+    writeControl(join(dirs.cpu, 'cpu.cfs_quota_us'), String(Math.max(1000, Math.round(limits.cpu * CFS_PERIOD_US))));
+  }
+  if (limits.ioBytesPerSec !== undefined && dirs.blkio) {
+    for (const device of blockDevices()) {
+      writeControl(join(dirs.blkio, 'blkio.throttle.read_bps_device'), `${device} ${limits.ioBytesPerSec}`);
+      writeControl(join(dirs.blkio, 'blkio.throttle.write_bps_device'), `${device} ${limits.ioBytesPerSec}`);
+    }
+  }
+}
