@@ -44,6 +44,7 @@ test('ports: inclusive ranges; protocols: http only plain, https/tcp only CONNEC
   assert.equal(allowed(rules, 'http', 'p.test:80', '1.2.3.4'), true);
   assert.equal(allowed(rules, 'connect', 'p.test:80', '1.2.3.4'), false);
   assert.equal(allowed(rules, 'connect', 't.test:5432', '1.2.3.4'), true);
+  assert.equal(allowed(rules, 'http', 't.test:5432', '1.2.3.4'), true, 'http runs over tcp');
   assert.equal(allowed(rules, 'connect', 'u.test:53', '1.2.3.4'), false);
 });
 
@@ -83,6 +84,16 @@ test('screenName refuses unlisted names before any resolution', () => {
   assert.equal(screenName(rules, 'connect', parseAuthority('secret.evil.net:443', undefined))?.allowed, false);
   assert.equal(screenName(rules, 'connect', parseAuthority('x.example.com:443', undefined)), undefined);
   assert.equal(screenName(rules, 'connect', parseAuthority('10.0.0.1:443', undefined)), undefined);
+});
+
+test('"*" allows any name and any non-local address', () => {
+  const rules = [dest('*')];
+  assert.equal(allowed(rules, 'connect', 'anything.example:443', '1.2.3.4'), true);
+  assert.equal(allowed(rules, 'connect', '1.2.3.4:443', '1.2.3.4'), true);
+  assert.equal(allowed(rules, 'connect', '127.0.0.1:443', '127.0.0.1'), false);
+  assert.equal(allowed(rules, 'connect', '[::1]:443', '::1'), false);
+  assert.equal(allowed(rules, 'connect', 'anything.example:443', '169.254.169.254'), false);
+  assert.equal(allowed(rules, 'connect', 'anything.example:444', '1.2.3.4'), false);
 });
 
 test('ambiguous numeric host forms are refused', () => {

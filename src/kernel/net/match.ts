@@ -36,6 +36,7 @@ export interface Target {
 }
 
 type Rule =
+  | { kind: 'any'; dest: NetDestination }
   | { kind: 'name'; name: string; dest: NetDestination }
   | { kind: 'suffix'; suffix: string; dest: NetDestination }
   | { kind: 'cidr'; family: 4 | 6; base: bigint; bits: number; dest: NetDestination };
@@ -167,6 +168,7 @@ export function compileRules(destinations: readonly NetDestination[]): Rule[] {
       throw new OctantError('E_NET_RULE', `network[${i}].ports [${lo}, ${hi}]: expected 1 <= low <= high <= 65535`);
     }
     const host = dest.host.toLowerCase();
+    if (host === '*') return { kind: 'any', dest };
     if (host.startsWith('*.')) {
       const base = parseHostOrThrow(host.slice(2), bad);
       if (base.kind !== 'name') throw bad('a wildcard needs a domain name');
@@ -203,8 +205,10 @@ function parseHostOrThrow(text: string, bad: (why: string) => OctantError): Host
 }
 
 function protocolFits(dest: NetDestination, mode: ProxyMode): boolean {
-  // Plain proxying serves only http rules; a tunnel carries https or raw tcp.
-  return mode === 'http' ? dest.protocol === 'http' : dest.protocol === 'https' || dest.protocol === 'tcp';
+  // http and https run over tcp, so a tcp grant covers both (the manifest's
+  // rule); an http grant is served only by plain proxying, https only by a tunnel.
+  if (dest.protocol === 'tcp') return true;
+  return mode === 'http' ? dest.protocol === 'http' : dest.protocol === 'https';
 }
 
 function inCidr(rule: Extract<Rule, { kind: 'cidr' }>, ip: IpAddress): boolean {
@@ -233,6 +237,10 @@ function fittingRules(rules: readonly Rule[], mode: ProxyMode, port: number): Ru
   return rules.filter((r) => protocolFits(r.dest, mode) && port >= r.dest.ports[0] && port <= r.dest.ports[1]);
 }
 
+function nameRuleFits(r: Rule, name: string): boolean {
+  return r.kind === 'any' || (r.kind === 'name' && r.name === name) || (r.kind === 'suffix' && name.endsWith(r.suffix));
+}
+
 function refusal(rules: readonly Rule[], mode: ProxyMode, target: Target): Decision {
   const how = mode === 'http' ? 'plain http' : 'CONNECT (https/tcp)';
   const any = rules.some((r) => protocolFits(r.dest, mode));
@@ -248,7 +256,7 @@ function refusal(rules: readonly Rule[], mode: ProxyMode, target: Target): Decis
 export function screenName(rules: readonly Rule[], mode: ProxyMode, target: Target): Decision | undefined {
   if (target.host.kind !== 'name') return undefined;
   const name = target.host.name;
-  const byName = fittingRules(rules, mode, target.port).some((r) => (r.kind === 'name' && r.name === name) || (r.kind === 'suffix' && name.endsWith(r.suffix)));
+  const byName = fittingRules(rules, mode, target.port).some((r) => nameRuleFits(r, name));
   return byName ? undefined : refusal(rules, mode, target);
 }
 
@@ -263,10 +271,14 @@ export function decide(rules: readonly Rule[], mode: ProxyMode, target: Target, 
   const fitting = fittingRules(rules, mode, target.port);
   const cidr = fitting.find((r) => r.kind === 'cidr' && inCidr(r, address));
   if (target.host.kind === 'ip') {
-    return cidr ? { allowed: true, reason: `address ${address.text} is in an allowed block`, rule: describe(cidr) } : refusal(rules, mode, target);
+    if (cidr) return { allowed: true, reason: `address ${address.text} is in an allowed block`, rule: describe(cidr) };
+    // "*" means any host, but the host's own loopback still needs a CIDR rule.
+    const any = fitting.find((r) => r.kind === 'any');
+    if (any && !isLocalAddress(address)) return { allowed: true, reason: 'any host is allowed', rule: describe(any) };
+    return refusal(rules, mode, target);
   }
   const name = target.host.name;
-  const byName = fitting.find((r) => (r.kind === 'name' && r.name === name) || (r.kind === 'suffix' && name.endsWith(r.suffix)));
+  const byName = fitting.find((r) => nameRuleFits(r, name));
   if (byName === undefined) return refusal(rules, mode, target);
   if (isLocalAddress(address) && cidr === undefined) {
     return { allowed: false, reason: `${name} resolves to local address ${address.text}, which no CIDR rule allows` };
