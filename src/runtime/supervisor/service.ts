@@ -5,6 +5,8 @@
 
 import type { Paths } from '../paths.ts';
 import type { Logger } from '../log.ts';
+import type { ObjectSchema } from '../config-schema.ts';
+import type { AdminRoutes } from '../admin/types.ts';
 
 export interface RestartPolicy {
   /** 'never' gives up at the first failure; 'on-failure' restarts with backoff. */
@@ -42,11 +44,15 @@ export interface RunningService<Api = unknown> {
   stop(): Promise<void>;
   /** Settles with an error if the service fails after start (for restarts). */
   failed?: Promise<Error>;
+  /** Admin API routes ('GET /tail' -> handler), mounted under /v1/<service name>/. */
+  routes?: AdminRoutes;
 }
 
 export interface ServiceDefinition<Api = unknown> {
   name: string;
   needs: readonly string[];
   restart?: RestartPolicy;
+  /** Schema of `services.<name>` in octant.yaml; without one the section must be empty. */
+  configSchema?: ObjectSchema;
   start(ctx: ServiceContext): Promise<RunningService<Api>>;
 }

@@ -1,0 +1,127 @@
+// The composition root: everything `octant boot`, `octant up` and `octant
+// init` start. Order matters and is fail-closed:
+//   1. configuration (an invalid file stops here, nothing has started);
+//   2. state directories (owner-only) and the machine identity;
+//   3. the admin socket (claims the state root: a second instance stops here
+//      with E_ALREADY_RUNNING before any service touches shared state);
+//   4. the supervisor over the service table.
+// If the graph cannot come up (a service gives up), the system stops itself
+// and `ready` rejects with the reason; `stopped` settles once all is down.
+
+import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { buildInfo } from '../lib/build-info.ts';
+import { messageOf } from '../lib/errors.ts';
+import { loadConfig, type OctantConfig } from '../runtime/config.ts';
+import { loadOrCreateIdentity } from '../runtime/identity.ts';
+import { createLogger, type Logger } from '../runtime/log.ts';
+import { adminSocketPath, type Paths } from '../runtime/paths.ts';
+import { startAdminServer } from '../runtime/admin/server.ts';
+import { systemRoutes, type SystemPhase } from '../runtime/admin/system-routes.ts';
+import { createSupervisor, type Supervisor, type Transition } from '../runtime/supervisor/supervisor.ts';
+import type { ServiceDefinition } from '../runtime/supervisor/service.ts';
+import { SERVICES } from '../services/index.ts';
+
+export interface StartSystemOptions {
+  paths: Paths;
+  /** Operational log; default: JSON lines appended to <log>/octant.log (mode 0600). */
+  log?: Logger;
+  /** Called as each service first becomes healthy, with ms since boot start. */
+  onReady?: (name: string, ms: number) => void;
+  /** The service table; default SERVICES (tests pass their own). */
+  services?: readonly ServiceDefinition[];
+  onTransition?: (t: Transition) => void;
+}
+
+export interface RunningSystem {
+  supervisor: Supervisor;
+  /** Resolves when every service is healthy; rejects (and the system stops itself) if one gives up. */
+  ready: Promise<void>;
+  /** Graceful stop in reverse dependency order; idempotent. */
+  stop(reason?: string): Promise<void>;
+  /** Settles when the system is fully stopped (services, admin socket, log). */
+  stopped: Promise<void>;
+  config: OctantConfig;
+  socketPath: string;
+  /** SHA-256 fingerprint of the machine key. */
+  fingerprint: string;
+}
+
+function defaultLog(paths: Paths): { log: Logger; stream: WriteStream } {
+  const stream = createWriteStream(join(paths.log, 'octant.log'), { flags: 'a', mode: 0o600 });
+  return { log: createLogger(stream, 'octant'), stream };
+}
+
+export async function startSystem(options: StartSystemOptions): Promise<RunningSystem> {
+  const { paths } = options;
+  const services = options.services ?? SERVICES;
+  const startedAt = new Date();
+  const config = await loadConfig(paths, services);
+  for (const dir of [paths.etc, paths.state, paths.log]) mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const identity = loadOrCreateIdentity(paths);
+  const owned = options.log === undefined ? defaultLog(paths) : undefined;
+  const log = options.log ?? owned!.log;
+  const closeLog = (): Promise<void> => new Promise((resolve) => { if (owned === undefined) resolve(); else owned.stream.end(resolve); });
+
+  const supervisor = createSupervisor({
+    services, paths, log, config: config.services, settings: config.supervisor, onReady: options.onReady, onTransition: options.onTransition,
+  });
+  let phase: SystemPhase = 'booting';
+  let stopping: Promise<void> | undefined;
+  let markStopped!: () => void;
+  const stopped = new Promise<void>((resolve) => { markStopped = resolve; });
+  const socketPath = adminSocketPath(paths);
+
+  const stop = (reason = 'stop requested'): Promise<void> => {
+    stopping ??= (async () => {
+      phase = 'stopping';
+      try {
+        await supervisor.stop(reason);
+      } finally {
+        await admin.close();
+        log.info('system stopped', { reason });
+        await closeLog();
+        markStopped();
+      }
+    })();
+    return stopping;
+  };
+
+  let admin: Awaited<ReturnType<typeof startAdminServer>>;
+  try {
+    admin = await startAdminServer({
+      socketPath,
+      routes: systemRoutes({
+        supervisor,
+        version: buildInfo().version,
+        startedAt,
+        phase: () => phase,
+        stop: (reason) => { stop(reason).catch((error: unknown) => log.error('stop failed', { error: messageOf(error) })); },
+      }),
+      serviceRoutes: () => supervisor.routes(),
+      log,
+    });
+  } catch (error) {
+    await closeLog();
+    throw error;
+  }
+  log.info('system booting', { root: paths.root, fingerprint: identity.fingerprint, config: config.fromFile ? config.file : 'embedded defaults' });
+
+  const ready = supervisor.start().then(
+    () => {
+      phase = 'ready';
+      log.info('system ready', { services: supervisor.order.length });
+    },
+    async (error: unknown) => {
+      if (phase !== 'stopping') {
+        phase = 'failed';
+        log.error('boot failed', { error: messageOf(error) });
+        await stop('boot failed');
+      }
+      throw error;
+    },
+  );
+  // Callers await `ready`; this keeps an unobserved failure from crashing the process.
+  ready.catch(() => undefined);
+  return { supervisor, ready, stop, stopped, config, socketPath, fingerprint: identity.fingerprint };
+}

@@ -1,0 +1,118 @@
+// The admin API: HTTP/1.1 with JSON bodies over the owner-only Unix socket
+// <run>/admin.sock (socket.ts). Routes are keyed 'METHOD /path':
+//   /v1/<path>            the system's own routes (status, stop)
+//   /v1/<service>/<path>  routes a running service contributes (RunningService.routes)
+// Errors answer {error: {code, message, hint}} with a status derived from the
+// OctantError's exit code.
+
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { EXIT, OctantError, isOctantError, messageOf } from '../../lib/errors.ts';
+import { silentLogger, type Logger } from '../log.ts';
+import type { AdminHandler, AdminResponse, AdminRoutes } from './types.ts';
+import { listenOwnerOnly } from './socket.ts';
+
+export const API_PREFIX = '/v1';
+const MAX_BODY = 1 << 20;
+
+export interface AdminServerOptions {
+  socketPath: string;
+  /** The system's own routes, under /v1/. */
+  routes: AdminRoutes;
+  /** Routes of running services, looked up at each request. */
+  serviceRoutes?: () => ReadonlyMap<string, AdminRoutes>;
+  log?: Logger;
+}
+
+export interface AdminServer {
+  socketPath: string;
+  close(): Promise<void>;
+}
+
+function statusOf(error: unknown): number {
+  if (!isOctantError(error)) return 500;
+  if (error.code === 'E_ADMIN_NOT_FOUND') return 404;
+  if (error.exit === EXIT.usage) return 400;
+  if (error.exit === EXIT.denied) return 403;
+  if (error.exit === EXIT.unavailable) return 503;
+  return 500;
+}
+
+function findHandler(options: AdminServerOptions, method: string, pathname: string): { handler: AdminHandler; path: string } {
+  if (pathname.startsWith(`${API_PREFIX}/`)) {
+    const rest = pathname.slice(API_PREFIX.length);
+    const own = options.routes[`${method} ${rest}`];
+    if (own !== undefined) return { handler: own, path: rest };
+    const slash = rest.indexOf('/', 1);
+    if (slash !== -1) {
+      const service = rest.slice(1, slash);
+      const sub = rest.slice(slash);
+      const handler = options.serviceRoutes?.().get(service)?.[`${method} ${sub}`];
+      if (handler !== undefined) return { handler, path: sub };
+    }
+  }
+  throw new OctantError('E_ADMIN_NOT_FOUND', `admin API: no route ${method} ${pathname}`);
+}
+
+async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) throw new OctantError('E_ADMIN_BODY', `admin API: request body exceeds ${MAX_BODY} bytes`, { exit: EXIT.usage });
+    chunks.push(chunk as Buffer);
+  }
+  if (size === 0) return undefined;
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch (error) {
+    throw new OctantError('E_ADMIN_BODY', `admin API: request body is not JSON: ${messageOf(error)}`, { exit: EXIT.usage });
+  }
+}
+
+async function send(res: ServerResponse, reply: AdminResponse, signal: AbortSignal): Promise<void> {
+  if (reply.after !== undefined) res.once('finish', reply.after);
+  if (reply.stream !== undefined) {
+    res.writeHead(reply.status ?? 200, { 'content-type': 'application/x-ndjson' });
+    for await (const value of reply.stream) {
+      if (signal.aborted) break;
+      res.write(`${JSON.stringify(value)}\n`);
+    }
+    res.end();
+    return;
+  }
+  const text = `${JSON.stringify(reply.body ?? null)}\n`;
+  res.writeHead(reply.status ?? 200, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export async function startAdminServer(options: AdminServerOptions): Promise<AdminServer> {
+  const log = options.log ?? silentLogger;
+  const server = createServer(async (req, res) => {
+    const abort = new AbortController();
+    res.once('close', () => abort.abort());
+    const url = new URL(req.url ?? '/', 'http://octant');
+    const method = req.method ?? 'GET';
+    try {
+      const { handler, path } = findHandler(options, method, url.pathname);
+      const body = await readBody(req);
+      const reply = await handler({ method, path, query: url.searchParams, body, signal: abort.signal });
+      await send(res, reply, abort.signal);
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 500) log.error('admin request failed', { method, path: url.pathname, error: messageOf(error) });
+      const body = isOctantError(error) ? error.toJSON() : { code: 'E_ADMIN_INTERNAL', message: messageOf(error) };
+      if (res.headersSent) res.destroy();
+      else await send(res, { status, body: { error: body } }, abort.signal);
+    }
+  });
+  await listenOwnerOnly(server, options.socketPath);
+  log.info('admin API listening', { socket: options.socketPath });
+  return {
+    socketPath: options.socketPath,
+    close: () => new Promise<void>((resolve) => {
+      server.close(() => resolve());
+      // Idle keep-alive connections and open streams would hold close() forever.
+      server.closeAllConnections();
+    }),
+  };
+}
