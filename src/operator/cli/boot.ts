@@ -1,0 +1,89 @@
+// octant boot: run the system in the foreground. Prints each service's ready
+// time as it comes up, then the total; SIGTERM or SIGINT stops it gracefully
+// (reverse dependency order) and the command exits 0 once all is down. A
+// second signal while stopping exits at once (status 130).
+
+import { parseCommandArgs, boolFlag } from '../../lib/args.ts';
+import { isOctantError, messageOf } from '../../lib/errors.ts';
+import { writeLine, type Io } from '../../lib/io.ts';
+import { resolvePaths } from '../../runtime/paths.ts';
+import type { RunningSystem } from '../system.ts';
+import type { Command, CommandContext } from './command.ts';
+
+export interface ForegroundOptions {
+  exitWhenReady: boolean;
+  json: boolean;
+  /** Printed once the system is ready (human output only). */
+  banner?: (system: RunningSystem, io: Io) => void;
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 10) / 10;
+}
+
+function emit(io: Io, json: boolean, event: Record<string, unknown>, text: string): void {
+  if (json) writeLine(io.stdout, JSON.stringify(event));
+  else writeLine(io.stdout, text);
+}
+
+/** Boot, report readiness, wait for a signal (or not), stop. Shared by boot and up. */
+export async function runForeground(ctx: CommandContext, options: ForegroundOptions): Promise<number> {
+  const { io } = ctx;
+  const paths = resolvePaths({ rootFlag: ctx.rootFlag, env: io.env });
+  // Loaded here, not at the top: `octant help` must not pay for the whole system.
+  const { startSystem } = await import('../system.ts');
+  const system = await startSystem({
+    paths,
+    onReady: (name, ms) => emit(io, options.json, { event: 'ready', service: name, ms }, `${name.padEnd(12)} ready  ${ms.toFixed(1)} ms`),
+  });
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    signals += 1;
+    if (signals > 1) {
+      writeLine(io.stderr, `octant: ${signal} again while stopping; exiting now`);
+      process.exit(130);
+    }
+    emit(io, options.json, { event: 'stopping', reason: signal }, `stopping (${signal})...`);
+    system.stop(signal).catch((error: unknown) => writeLine(io.stderr, `octant: stop failed: ${messageOf(error)}`));
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+  try {
+    try {
+      await system.ready;
+    } catch (error) {
+      await system.stopped;
+      // Stopped by a signal before the graph was ready: that is a clean stop.
+      if (isOctantError(error, 'E_SERVICE_STOPPED')) return 0;
+      throw error;
+    }
+    const total = await system.supervisor.status();
+    const sinceProcess = round(performance.now());
+    const bootMs = Math.max(0, ...total.map((s) => s.readyMs ?? 0));
+    emit(io, options.json, { event: 'system-ready', ms: bootMs, sinceProcessStartMs: sinceProcess, services: total.length, socket: system.socketPath },
+      `system ready: ${total.length} service(s) in ${bootMs.toFixed(1)} ms (${sinceProcess.toFixed(1)} ms since process start)`);
+    if (!options.json) options.banner?.(system, io);
+    if (options.exitWhenReady) await system.stop('--exit-when-ready');
+    await system.stopped;
+    emit(io, options.json, { event: 'stopped' }, 'stopped');
+    return 0;
+  } finally {
+    process.off('SIGTERM', onSignal);
+    process.off('SIGINT', onSignal);
+  }
+}
+
+export const command: Command = {
+  name: 'boot',
+  summary: 'start the system in the foreground (services, admin socket)',
+  usage: [
+    'octant [--root DIR] boot [--exit-when-ready] [--json]',
+    '  --exit-when-ready  stop as soon as every service is ready (boot timing, smoke tests)',
+    '  --json             one JSON object per line: ready events, system-ready, stopped',
+    'SIGTERM or SIGINT stops the services in reverse dependency order; exit 0 on a clean stop.',
+  ].join('\n'),
+  async run(argv, ctx) {
+    const parsed = parseCommandArgs('boot', argv, { 'exit-when-ready': { type: 'boolean' }, json: { type: 'boolean' } }, false);
+    return runForeground(ctx, { exitWhenReady: boolFlag(parsed, 'exit-when-ready'), json: boolFlag(parsed, 'json') });
+  },
+};

@@ -1,0 +1,38 @@
+// octant status: ask the running system (admin socket) what runs and how it is.
+// Exit 0 when every service is healthy, 1 otherwise, 3 when no system answers.
+
+import { parseCommandArgs, boolFlag } from '../../lib/args.ts';
+import { writeJson, writeLine } from '../../lib/io.ts';
+import { adminCall } from '../../runtime/admin/client.ts';
+import type { SystemStatus } from '../../runtime/admin/system-routes.ts';
+import { resolvePaths } from '../../runtime/paths.ts';
+import type { Command } from './command.ts';
+
+function formatStatus(status: SystemStatus): string[] {
+  const lines = [
+    `OctantOS ${status.version}  pid ${status.pid}  ${status.phase}  up ${(status.uptimeMs / 1000).toFixed(1)} s  since ${status.startedAt}`,
+  ];
+  if (status.services.length === 0) return [...lines, 'no services registered'];
+  const width = Math.max(7, ...status.services.map((s) => s.name.length));
+  lines.push(`${'SERVICE'.padEnd(width)}  ${'STATE'.padEnd(9)}  ${'READY'.padStart(9)}  RESTARTS  HEALTH`);
+  for (const s of status.services) {
+    const ready = s.readyMs === null ? '-' : `${s.readyMs.toFixed(1)} ms`;
+    const health = s.health === null ? (s.reason ?? '-') : `${s.health.ok ? 'ok' : 'FAILING'}${s.health.detail ? ` ${s.health.detail}` : ''}`;
+    lines.push(`${s.name.padEnd(width)}  ${s.state.padEnd(9)}  ${ready.padStart(9)}  ${String(s.restarts).padStart(8)}  ${health}`);
+  }
+  return lines;
+}
+
+export const command: Command = {
+  name: 'status',
+  summary: 'show the running system: services, states, health, ready times',
+  usage: 'octant [--root DIR] status [--json]\n  exit 0 all services healthy, 1 otherwise, 3 no system running',
+  async run(argv, { io, rootFlag }) {
+    const parsed = parseCommandArgs('status', argv, { json: { type: 'boolean' } }, false);
+    const paths = resolvePaths({ rootFlag, env: io.env });
+    const status = await adminCall<SystemStatus>(paths, 'GET', '/v1/status');
+    if (boolFlag(parsed, 'json')) writeJson(io.stdout, status);
+    else for (const line of formatStatus(status)) writeLine(io.stdout, line);
+    return status.phase === 'ready' && status.services.every((s) => s.state === 'healthy') ? 0 : 1;
+  },
+};
