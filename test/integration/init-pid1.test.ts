@@ -1,0 +1,198 @@
+// PID 1 for real: the init runs as the first process of a fresh pid namespace
+// (`unshare --pid --fork --mount-proc`), and these tests look inside that
+// namespace with nsenter. Needs root, unshare and nsenter.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { createInterface } from 'node:readline';
+
+const fixture = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'init-fixture.ts');
+
+function missingTool(): string | undefined {
+  if (process.getuid?.() !== 0) return 'needs root (pid and mount namespaces)';
+  for (const tool of ['unshare', 'nsenter']) {
+    try {
+      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
+    } catch {
+      return `${tool} is not installed (util-linux)`;
+    }
+  }
+  return undefined;
+}
+const skip = missingTool();
+if (skip !== undefined) process.stdout.write(`# skipping PID 1 tests: ${skip}\n`);
+
+interface LogLine { msg: string; [key: string]: unknown }
+
+/** A running init: its log lines as they arrive, and its exit. */
+class RunningInit {
+  readonly lines: LogLine[] = [];
+  readonly exited: Promise<number | null>;
+  private waiters: Array<() => void> = [];
+  readonly proc: ChildProcess;
+
+  constructor(args: string[], env: Record<string, string> = {}) {
+    this.proc = spawn(args[0], args.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
+    createInterface({ input: this.proc.stdout! }).on('line', (line) => {
+      try {
+        this.lines.push(JSON.parse(line) as LogLine);
+      } catch {
+        this.lines.push({ msg: `(not json) ${line}` });
+      }
+      for (const wake of this.waiters.splice(0)) wake();
+    });
+    this.exited = new Promise((resolve) => this.proc.on('exit', (code) => { for (const wake of this.waiters.splice(0)) wake(); resolve(code); }));
+  }
+
+  /** The first log line matching, waiting for it (fails on exit or after 20 s). */
+  async waitFor(match: (line: LogLine) => boolean, what: string): Promise<LogLine> {
+    const deadline = Date.now() + 20_000;
+    for (;;) {
+      const found = this.lines.find(match);
+      if (found !== undefined) return found;
+      if (this.proc.exitCode !== null || Date.now() > deadline) {
+        assert.fail(`init never logged ${what}; log:\n${this.lines.map((l) => JSON.stringify(l)).join('\n')}`);
+      }
+      await new Promise<void>((resolve) => {
+        this.waiters.push(resolve);
+        setTimeout(resolve, 250);
+      });
+    }
+  }
+
+  /** Host pid of the namespace's PID 1: unshare's only child. */
+  nsInitPid(): number {
+    const unshare = this.proc.pid!;
+    return Number(readFileSync(`/proc/${unshare}/task/${unshare}/children`, 'utf8').trim().split(' ')[0]);
+  }
+
+  /** Cleanup after a failed test: the namespace's init first, or it would outlive unshare. */
+  kill(): void {
+    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
+    try {
+      process.kill(this.nsInitPid(), 'SIGKILL');
+    } catch { /* not started, or gone */ }
+    this.proc.kill('SIGKILL');
+  }
+
+  /** Run a shell command inside the init's pid and mount namespaces. */
+  inside(script: string): string {
+    return execFileSync('nsenter', ['--target', String(this.nsInitPid()), '--pid', '--mount', 'sh', '-c', script], { encoding: 'utf8' });
+  }
+}
+
+function startAsPid1(env: Record<string, string> = {}): RunningInit {
+  return new RunningInit(['unshare', '--pid', '--fork', '--mount-proc', process.execPath, '--disable-warning=ExperimentalWarning', fixture], env);
+}
+
+/** Zombies in the namespace as "pid ppid" strings, from every /proc/<pid>/stat. */
+function zombiesInside(init: RunningInit): string[] {
+  const stats = init.inside('cat /proc/[0-9]*/stat 2>/dev/null || true');
+  return stats.split('\n').filter((l) => l !== '').map((l) => l.slice(l.lastIndexOf(')') + 2).split(' '))
+    .filter((f) => f[0] === 'Z').map((f) => f.join(' '));
+}
+
+const services = (init: RunningInit, msg: string): unknown[] => init.lines.filter((l) => l.msg === msg).map((l) => l.service);
+
+test('as PID 1, orphans of a double fork are reaped and libuv children keep their exit status', { skip }, async () => {
+  const init = startAsPid1();
+  try {
+    const started = await init.waitFor((l) => l.msg === 'init started', 'init started');
+    assert.equal(started.pid, 1);
+    assert.equal(started.mode, 'pid1');
+    await init.waitFor((l) => l.msg === 'booted', 'booted');
+
+    // An orphan made from outside init's own children: a shell entered into
+    // the namespace forks a sleep in a subshell and exits; the kernel
+    // reparents the sleep to the namespace's PID 1, which must reap it.
+    const orphan = Number(init.inside('(sleep 0.3 >/dev/null 2>&1 & echo $!) ; exit 0').trim());
+    assert.ok(orphan > 1, `orphan pid ${orphan}`);
+    await init.waitFor((l) => l.msg === 'reaped orphans' && (l.pids as number[]).includes(orphan), `the reaping of pid ${orphan}`);
+    assert.equal(init.inside(`test -e /proc/${orphan} && echo present || echo gone`).trim(), 'gone');
+
+    // The orphan init made itself (fixture boot) is reaped too.
+    const own = (await init.waitFor((l) => l.msg === 'orphan started', 'orphan started')).pid as number;
+    await init.waitFor((l) => l.msg === 'reaped orphans' && (l.pids as number[]).includes(own), `the reaping of pid ${own}`);
+    // The reaper never took the status child_process was waiting for.
+    assert.equal((await init.waitFor((l) => l.msg === 'libuv child exited', 'libuv child exit')).code, 7);
+    assert.deepEqual(zombiesInside(init), []);
+
+    process.kill(init.nsInitPid(), 'SIGTERM');
+    assert.equal(await init.exited, 0);
+  } finally {
+    init.kill();
+  }
+});
+
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  test(`as PID 1, ${signal} stops the services in reverse order and exits 0`, { skip }, async () => {
+    const init = startAsPid1();
+    try {
+      await init.waitFor((l) => l.msg === 'booted', 'booted');
+      process.kill(init.nsInitPid(), signal);
+      assert.equal(await init.exited, 0);
+      assert.deepEqual(services(init, 'service started'), ['a', 'b', 'c']);
+      assert.deepEqual(services(init, 'service stopped'), ['c', 'b', 'a']);
+      assert.equal(init.lines.find((l) => l.msg === 'stopping')?.reason, signal);
+    } finally {
+      init.kill();
+    }
+  });
+}
+
+test('as PID 1, a second signal during a stuck shutdown forces the exit', { skip }, async () => {
+  const init = startAsPid1({ FIXTURE_HANG_STOP: '1' });
+  try {
+    await init.waitFor((l) => l.msg === 'booted', 'booted');
+    const pid = init.nsInitPid();
+    process.kill(pid, 'SIGTERM');
+    await init.waitFor((l) => l.msg === 'stopping', 'stopping');
+    process.kill(pid, 'SIGTERM');
+    assert.equal(await init.exited, 128 + 15);
+    assert.deepEqual(services(init, 'service stopped'), []);
+  } finally {
+    init.kill();
+  }
+});
+
+test('as PID 1, missing /proc, /sys, /dev and /run are mounted (here under a scratch root)', { skip }, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'octant-init-mounts-'));
+  const init = startAsPid1({ FIXTURE_MOUNT_ROOT: root });
+  try {
+    await init.waitFor((l) => l.msg === 'booted', 'booted');
+    const mounted = init.lines.filter((l) => l.msg === 'mounted').map((l) => [l.target, l.fstype]);
+    assert.deepEqual(mounted, [[`${root}/proc`, 'proc'], [`${root}/sys`, 'sysfs'], [`${root}/dev`, 'devtmpfs'], [`${root}/run`, 'tmpfs']]);
+    // The new proc shows this namespace: its pid 1 is the init.
+    assert.match(init.inside(`cat ${root}/proc/1/stat`), /^1 \(/);
+    const info = init.inside('cat /proc/self/mountinfo');
+    assert.match(info, new RegExp(`${root}/run rw,nosuid,nodev[^\\n]* - tmpfs tmpfs rw[^\\n]*mode=755`));
+    process.kill(init.nsInitPid(), 'SIGTERM');
+    assert.equal(await init.exited, 0);
+  } finally {
+    init.kill();
+    await init.exited;
+    // The mounts lived in the namespace's own mount table and died with it.
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('outside a pid namespace init becomes a child subreaper and reaps orphans the same way', { skip: process.platform !== 'linux' ? 'Linux only' : undefined }, async () => {
+  const init = new RunningInit([process.execPath, '--disable-warning=ExperimentalWarning', fixture]);
+  try {
+    const started = await init.waitFor((l) => l.msg === 'init started', 'init started');
+    assert.equal(started.mode, 'subreaper');
+    assert.equal(started.pid, init.proc.pid);
+    const own = (await init.waitFor((l) => l.msg === 'orphan started', 'orphan started')).pid as number;
+    await init.waitFor((l) => l.msg === 'reaped orphans' && (l.pids as number[]).includes(own), `the reaping of pid ${own}`);
+    assert.equal((await init.waitFor((l) => l.msg === 'libuv child exited', 'libuv child exit')).code, 7);
+    init.proc.kill('SIGTERM');
+    assert.equal(await init.exited, 0);
+    assert.deepEqual(services(init, 'service stopped'), ['c', 'b', 'a']);
+  } finally {
+    init.kill();
+  }
+});
