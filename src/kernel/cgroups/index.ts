@@ -24,7 +24,7 @@ export interface AgentCgroup {
   /** Kills every task and waits until the group is empty. */
   kill(): Promise<void>;
   /** Removes the group's directories (the group must be empty). */
-  remove(): Promise<void>;
+  remove(): void;
 }
 
 /** Creates `octant/<name>` with `limits` (fails if it already exists). */

@@ -57,7 +57,7 @@ export function createV1Cgroup(mounts: Partial<Record<V1Controller, string>>, na
         return false;
       });
     },
-    async remove() {
+    remove() {
       for (const dir of [...created].reverse()) removeGroup(dir);
     },
   };

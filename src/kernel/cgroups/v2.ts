@@ -57,7 +57,7 @@ export function createV2Cgroup(root: string, name: string, limits: ResourceLimit
         return false;
       });
     },
-    async remove() {
+    remove() {
       removeGroup(dir);
     },
   };

@@ -1,0 +1,62 @@
+// Builds bubblewrap's argument list from a SandboxPolicy (bwrap(1), 0.8).
+// Pure: validation of the host side (paths exist) is the launcher's job.
+// Order matters: bwrap applies mounts in argument order, so the fresh /proc,
+// /dev and /tmp come first and the policy's binds land on top of them.
+
+import type { BindMount, SandboxPolicy } from '../sandbox-policy.ts';
+
+/** The file descriptor bwrap reads the seccomp program from (stdio[3] of the spawned process). */
+export const SECCOMP_FD = 3;
+
+/**
+ * Read-only system directories every sandbox gets so granted executables can
+ * find their dynamic loader and shared libraries (see docs/isolation.md,
+ * "Why /usr is bound"). On a merged-/usr system /bin, /lib, /lib64 and /sbin
+ * are symlinks into /usr and are recreated as symlinks inside.
+ */
+export interface SystemLayout {
+  roBinds: string[];
+  /** link path → link target, as on the host. */
+  symlinks: Record<string, string>;
+}
+
+export interface BwrapOptions {
+  /** Sockets and files the runtime adds (gateway socket, egress proxy socket). */
+  extraBinds?: BindMount[];
+  cwd?: string;
+  system: SystemLayout;
+  /** Pass the filter on SECCOMP_FD (default true; false only for benchmarks). */
+  seccomp?: boolean;
+}
+
+function bindArgs(bind: BindMount): string[] {
+  return [bind.mode === 'rw' ? '--bind' : '--ro-bind', bind.source, bind.target];
+}
+
+export function bwrapArgs(policy: SandboxPolicy, command: readonly string[], options: BwrapOptions): string[] {
+  const args = [
+    // New mount, pid, net, ipc and uts namespaces; bwrap always makes a mount
+    // namespace. No user namespace: we start as root (docs/isolation.md).
+    '--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
+    '--hostname', 'octant',
+    // Kill the sandbox if its parent (the runtime) dies; no controlling
+    // terminal (TIOCSTI defence in depth); no capabilities at all.
+    '--die-with-parent', '--new-session', '--cap-drop', 'ALL',
+    '--proc', '/proc',
+    '--dev', '/dev',
+    '--size', String(policy.tmpBytes), '--tmpfs', '/tmp',
+  ];
+  for (const dir of options.system.roBinds) args.push('--ro-bind', dir, dir);
+  for (const [link, target] of Object.entries(options.system.symlinks)) args.push('--symlink', target, link);
+  for (const bind of policy.binds) args.push(...bindArgs(bind));
+  for (const bind of options.extraBinds ?? []) args.push(...bindArgs(bind));
+  // Remount / read-only once everything is in place: only the rw binds and
+  // /tmp stay writable.
+  args.push('--remount-ro', '/');
+  if (options.cwd) args.push('--chdir', options.cwd);
+  // Installed last, just before execve of the command, so bwrap's own setup
+  // is not filtered but everything the agent runs is.
+  if (options.seccomp !== false) args.push('--seccomp', String(SECCOMP_FD));
+  args.push('--', ...command);
+  return args;
+}
