@@ -4,6 +4,8 @@
 // define their own).
 
 import type { ServiceDefinition } from '../runtime/supervisor/service.ts';
+import { ledgerService } from './ledger/index.ts';
 
 export const SERVICES: readonly ServiceDefinition[] = [
+  ledgerService,
 ];

@@ -36,3 +36,25 @@ export interface LedgerApi {
   /** Seal an agent's partition with a final entry; later appends for it are refused. */
   seal(agent: string, detail?: Record<string, unknown>): Promise<LedgerEntry>;
 }
+
+/** A published checkpoint: the signed note and what it commits to. */
+export interface LedgerCheckpointInfo {
+  size: number;
+  /** Base64 RFC 6962 root hash of the first `size` entries. */
+  rootHash: string;
+  /** The C2SP signed note (tlog-checkpoint body + signature lines). */
+  note: string;
+}
+
+/** What the running ledger service offers beyond append/seal. */
+export interface LedgerServiceApi extends LedgerApi {
+  /** Durable entries so far. */
+  size(): number;
+  /** Publish (sign and store) a checkpoint of the durable log now. */
+  checkpoint(): Promise<LedgerCheckpointInfo>;
+}
+
+/** A ledger opened for append outside the service (CLI, tests); close() releases the writer lock. */
+export interface OpenLedger extends LedgerServiceApi {
+  close(): Promise<void>;
+}

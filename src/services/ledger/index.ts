@@ -1,0 +1,78 @@
+// The ledger service: first in the boot graph (needs nothing). It owns the
+// segment file under <state>/ledger/, appends with group commit, and
+// publishes a signed checkpoint every `checkpointIntervalMs` (config,
+// default 60 s, 0 = only on demand) when the log has grown.
+
+import { OctantError } from '../../lib/errors.ts';
+import type { Logger } from '../../runtime/log.ts';
+import type { Paths } from '../../runtime/paths.ts';
+import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
+import { machineSigner } from './log-key.ts';
+import { ledgerDir } from './read.ts';
+import { LedgerStore } from './store.ts';
+import type { LedgerServiceApi, OpenLedger } from './types.ts';
+
+export type { LedgerApi, LedgerAppend, LedgerEntry, LedgerEvent, LedgerServiceApi, LedgerCheckpointInfo, OpenLedger } from './types.ts';
+export { ledgerDir } from './read.ts';
+
+export const DEFAULT_CHECKPOINT_INTERVAL_MS = 60_000;
+
+/** Open the ledger for append without the service (takes the writer lock; E_LEDGER_LOCKED if the service holds it). */
+export async function openLedger(paths: Paths, options: { log?: Logger } = {}): Promise<OpenLedger> {
+  const store = await LedgerStore.open(ledgerDir(paths), { log: options.log });
+  return { ...apiOf(store, paths), close: () => store.close() };
+}
+
+function apiOf(store: LedgerStore, paths: Paths): LedgerServiceApi {
+  let signer: ReturnType<typeof machineSigner> | undefined;
+  return {
+    append: (event) => store.append(event),
+    seal: (agent, detail) => store.seal(agent, detail),
+    size: () => store.size,
+    checkpoint: async () => {
+      signer ??= machineSigner(paths);
+      const c = store.publishCheckpoint(signer);
+      return { size: c.size, rootHash: c.root.toString('base64'), note: c.note };
+    },
+  };
+}
+
+function intervalOf(config: Record<string, unknown>): number {
+  const value = config.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
+    throw new OctantError('E_CONFIG', `ledger.checkpointIntervalMs: expected a whole number of milliseconds >= 0, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+export const ledgerService: ServiceDefinition<LedgerServiceApi> = {
+  name: 'ledger',
+  needs: [],
+  async start(ctx) {
+    const interval = intervalOf(ctx.config);
+    const store = await LedgerStore.open(ledgerDir(ctx.paths), { log: ctx.log });
+    const api = apiOf(store, ctx.paths);
+    let published = -1;
+    let failure: Error | undefined;
+    let fail: (error: Error) => void = () => {};
+    const failed = new Promise<Error>((resolve) => (fail = resolve));
+    const timer = interval === 0 ? undefined : setInterval(() => {
+      if (store.size === published) return;
+      api.checkpoint().then((c) => (published = c.size), (error: Error) => {
+        ctx.log.error('ledger checkpoint failed', { error: error.message });
+        failure = error;
+        fail(error);
+      });
+    }, interval);
+    timer?.unref();
+    return {
+      api,
+      health: () => (failure === undefined ? { ok: true, detail: `${store.size} entries` } : { ok: false, detail: failure.message }),
+      failed,
+      async stop() {
+        if (timer !== undefined) clearInterval(timer);
+        await store.close();
+      },
+    };
+  },
+};

@@ -1,0 +1,80 @@
+// Read a ledger directory without opening it for append: the CLI and the
+// verifier use this offline, and the store uses it at open.
+
+import { closeSync, fdatasyncSync, fstatSync, openSync, readSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Paths } from '../../runtime/paths.ts';
+import { listCheckpoints, type StoredCheckpoint } from './checkpoint.ts';
+import { scanRecords, type ScanResult } from './records.ts';
+import { replay, type Replay } from './replay.ts';
+
+export const SEGMENT_FILE = 'ledger.log';
+
+export function ledgerDir(paths: Paths): string {
+  return join(paths.state, 'ledger');
+}
+
+export interface LedgerSnapshot {
+  dir: string;
+  file: string;
+  fileSize: number;
+  scan: ScanResult;
+  replay: Replay;
+  checkpoints: StoredCheckpoint[];
+}
+
+export interface ReadOptions {
+  keepEntries?: boolean;
+  /** fdatasync before reading, so everything read is durable (checkpointing). */
+  sync?: boolean;
+}
+
+function readWhole(file: string, sync: boolean): Buffer {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return Buffer.alloc(0);
+    throw error;
+  }
+  try {
+    if (sync) fdatasyncSync(fd);
+    const size = fstatSync(fd).size;
+    const buf = Buffer.allocUnsafe(size);
+    let got = 0;
+    while (got < size) {
+      const n = readSync(fd, buf, got, size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return buf.subarray(0, got);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function readLedger(dir: string, options: ReadOptions = {}): LedgerSnapshot {
+  const file = join(dir, SEGMENT_FILE);
+  const buf = readWhole(file, options.sync === true);
+  const scan = scanRecords(buf);
+  return { dir, file, fileSize: buf.length, scan, replay: replay(scan.records, options.keepEntries === true), checkpoints: listCheckpoints(dir) };
+}
+
+export interface CheckpointProblem {
+  size: number;
+  reason: string;
+}
+
+/** Do the stored checkpoints agree with the replayed tree? (truncation, rewrite) */
+export function checkCheckpoints(snapshot: LedgerSnapshot): CheckpointProblem | undefined {
+  const tree = snapshot.replay.tree;
+  for (const c of snapshot.checkpoints) {
+    if (c.size > tree.size) {
+      return { size: c.size, reason: `truncated: checkpoint ${c.path} covers ${c.size} entries but only ${tree.size} are intact` };
+    }
+    if (!tree.root(c.size).equals(c.root)) {
+      return { size: c.size, reason: `rewritten: the root of the first ${c.size} entries differs from checkpoint ${c.path}` };
+    }
+  }
+  return undefined;
+}

@@ -1,0 +1,134 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, appendFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { generateKeyPairSync, sign } from 'node:crypto';
+import { rawPublicKey } from '../../runtime/identity.ts';
+import { LedgerStore } from './store.ts';
+import { readLedger, SEGMENT_FILE } from './read.ts';
+import { MAX_ENTRY_BYTES } from './entry.ts';
+import { leafHash, verifyInclusion, verifyConsistency } from './merkle.ts';
+import type { LedgerEvent } from './types.ts';
+import type { NoteSigner } from './note.ts';
+
+const event = (agent: string, action = 'fs.read', detail: Record<string, unknown> = {}): LedgerEvent => ({
+  agent, lineage: [], kind: 'action', action, target: '/tmp/x', decision: 'allow', detail,
+});
+
+function tempDir(t: { after(fn: () => void): void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'octant-ledger-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+export function testSigner(name = 'test/ledger'): NoteSigner {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return { name, publicKeyRaw: rawPublicKey(publicKey), sign: (d) => sign(null, d, privateKey) };
+}
+
+test('appends chain per partition, survive reopen, and take seqs in call order', async (t) => {
+  const dir = tempDir(t);
+  const store = await LedgerStore.open(dir);
+  const entries = await Promise.all([event('a1'), event('a2'), event('a1'), event('system')].map((e) => store.append(e)));
+  assert.deepEqual(entries.map((e) => e.seq), [0, 1, 2, 3]);
+  assert.equal(entries[0]!.prev, '');
+  assert.equal(entries[1]!.prev, '');
+  // prev is the hex RFC 6962 leaf hash of the partition's previous entry.
+  const snap = readLedger(dir, { keepEntries: true });
+  assert.equal(entries[2]!.prev, leafHash(snap.scan.records[0]!.payload).toString('hex'));
+  assert.equal(store.size, 4);
+  await store.close();
+  const again = await LedgerStore.open(dir);
+  const next = await again.append(event('a2'));
+  assert.equal(next.seq, 4);
+  assert.equal(next.prev, leafHash(snap.scan.records[1]!.payload).toString('hex'));
+  await again.close();
+});
+
+test('a sealed partition refuses appends; other partitions go on', async (t) => {
+  const store = await LedgerStore.open(tempDir(t));
+  await store.append(event('agent-x'));
+  const seal = await store.seal('agent-x', { reason: 'archived' });
+  assert.equal(seal.action, 'partition.seal');
+  await assert.rejects(store.append(event('agent-x')), { code: 'E_LEDGER_SEALED' });
+  await assert.rejects(store.seal('agent-x'), { code: 'E_LEDGER_SEALED' });
+  await assert.rejects(store.seal('system'), { code: 'E_LEDGER_EVENT' });
+  assert.equal((await store.append(event('agent-y'))).seq, 2);
+  await store.close();
+});
+
+test('bad events are refused naming the field; oversize entries are refused', async (t) => {
+  const store = await LedgerStore.open(tempDir(t));
+  await assert.rejects(store.append({ ...event('a'), kind: '' }), /kind/);
+  await assert.rejects(store.append({ ...event('a'), lineage: [1] as unknown as string[] }), /lineage/);
+  await assert.rejects(store.append({ ...event('a'), detail: { n: Number.NaN } }), { code: 'E_LEDGER_EVENT' });
+  await assert.rejects(store.append(event('a', 'x', { blob: 'x'.repeat(MAX_ENTRY_BYTES) })), { code: 'E_LEDGER_ENTRY_TOO_LARGE' });
+  assert.equal((await store.append(event('a', 'x', { blob: 'x'.repeat(1000) }))).seq, 0);
+  await store.close();
+});
+
+test('a second writer is refused while the first holds the lock; a dead holder\'s lock is taken over', async (t) => {
+  const dir = tempDir(t);
+  const store = await LedgerStore.open(dir);
+  await assert.rejects(LedgerStore.open(dir), { code: 'E_LEDGER_LOCKED' });
+  await store.close();
+  // A lock left by a process that no longer exists (pid beyond pid_max).
+  writeFileSync(join(dir, 'ledger.lock'), '99999999\n');
+  const next = await LedgerStore.open(dir);
+  await next.close();
+});
+
+test('torn tail is cut, logged and recorded; acknowledged entries stay', async (t) => {
+  const dir = tempDir(t);
+  const store = await LedgerStore.open(dir);
+  for (let i = 0; i < 5; i++) await store.append(event('a', `step ${i}`));
+  await store.close();
+  const file = join(dir, SEGMENT_FILE);
+  const good = statSync(file).size;
+  appendFileSync(file, Buffer.from([0, 0, 0, 200, 1, 2, 3, 4, 123, 34]));
+  const warnings: string[] = [];
+  const log = { log() {}, info() {}, warn: (msg: string) => warnings.push(msg), error() {}, child() { return log; } };
+  const reopened = await LedgerStore.open(dir, { log });
+  assert.equal(reopened.size, 6);
+  await reopened.close();
+  const snap = readLedger(dir, { keepEntries: true });
+  assert.equal(snap.scan.problem, undefined);
+  assert.deepEqual(snap.replay.entries.slice(0, 5).map((e) => e.action), ['step 0', 'step 1', 'step 2', 'step 3', 'step 4']);
+  const recovery = snap.replay.entries[5]!;
+  assert.equal(recovery.action, 'ledger.recover');
+  assert.deepEqual(recovery.detail.droppedBytes, 10);
+  assert.equal(recovery.detail.offset, good);
+  assert.equal(warnings.length, 1);
+});
+
+test('damage before the tail refuses to open, naming seq and offset', async (t) => {
+  const dir = tempDir(t);
+  const store = await LedgerStore.open(dir);
+  for (let i = 0; i < 4; i++) await store.append(event('a', `step ${i}`));
+  await store.close();
+  const file = join(dir, SEGMENT_FILE);
+  const snap = readLedger(dir);
+  const buf = readFileSync(file);
+  buf[snap.scan.records[1]!.offset + 20]! ^= 0x01;
+  writeFileSync(file, buf);
+  await assert.rejects(LedgerStore.open(dir), (e: Error & { code?: string }) => e.code === 'E_LEDGER_CORRUPT' && /seq 1/.test(e.message) && e.message.includes(`offset ${snap.scan.records[1]!.offset}`));
+});
+
+test('checkpoints: proofs verify against them; truncation below one refuses to open', async (t) => {
+  const dir = tempDir(t);
+  const signer = testSigner();
+  const store = await LedgerStore.open(dir);
+  for (let i = 0; i < 9; i++) await store.append(event(`a${i % 3}`));
+  const c1 = store.publishCheckpoint(signer);
+  for (let i = 0; i < 4; i++) await store.append(event('b'));
+  const c2 = store.publishCheckpoint(signer);
+  assert.equal(c1.size, 9);
+  assert.equal(c2.size, 13);
+  const snap = readLedger(dir);
+  verifyInclusion(3, 13, leafHash(snap.scan.records[3]!.payload), store.inclusionProof(3, 13), c2.root);
+  verifyConsistency(9, 13, store.consistencyProof(9, 13), c1.root, c2.root);
+  await store.close();
+  truncateSync(join(dir, SEGMENT_FILE), snap.scan.records[12]!.offset);
+  await assert.rejects(LedgerStore.open(dir), { code: 'E_LEDGER_TRUNCATED' });
+});
