@@ -9,8 +9,11 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { createInterface } from 'node:readline';
+import { SERVICES } from '../../src/services/index.ts';
 
-const fixture = join(dirname(fileURLToPath(import.meta.url)), 'fixtures', 'init-fixture.ts');
+const here = dirname(fileURLToPath(import.meta.url));
+const fixture = join(here, 'fixtures', 'init-fixture.ts');
+const mainTs = join(here, '..', '..', 'src', 'main.ts');
 
 function missingTool(): string | undefined {
   if (process.getuid?.() !== 0) return 'needs root (pid and mount namespaces)';
@@ -35,9 +38,13 @@ class RunningInit {
   private waiters: Array<() => void> = [];
   readonly proc: ChildProcess;
 
-  constructor(args: string[], env: Record<string, string> = {}) {
-    this.proc = spawn(args[0], args.slice(1), { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'inherit'] });
-    createInterface({ input: this.proc.stdout! }).on('line', (line) => {
+  /** `logOn`: where the init writes its JSON log (the fixture: stdout; `octant init`: stderr). */
+  constructor(args: string[], env: Record<string, string> = {}, logOn: 'stdout' | 'stderr' = 'stdout') {
+    this.proc = spawn(args[0], args.slice(1), {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', logOn === 'stdout' ? 'pipe' : 'inherit', logOn === 'stderr' ? 'pipe' : 'inherit'],
+    });
+    createInterface({ input: (logOn === 'stdout' ? this.proc.stdout : this.proc.stderr)! }).on('line', (line) => {
       try {
         this.lines.push(JSON.parse(line) as LogLine);
       } catch {
@@ -194,5 +201,36 @@ test('outside a pid namespace init becomes a child subreaper and reaps orphans t
     assert.deepEqual(services(init, 'service stopped'), ['c', 'b', 'a']);
   } finally {
     init.kill();
+  }
+});
+
+test('octant init as PID 1 boots the service graph, reaps, and stops it in reverse order on SIGTERM', { skip }, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'octant-init-root-'));
+  const init = new RunningInit(['unshare', '--pid', '--fork', '--mount-proc', process.execPath, '--disable-warning=ExperimentalWarning', mainTs, '--root', root, 'init'], {}, 'stderr');
+  try {
+    assert.equal((await init.waitFor((l) => l.msg === 'init started', 'init started')).pid, 1);
+    await init.waitFor((l) => l.msg === 'booted', 'booted');
+    await init.waitFor((l) => l.msg === 'service ready' && l.service === 'ledger', 'ledger ready');
+    const orphan = Number(init.inside('(sleep 0.2 >/dev/null 2>&1 & echo $!) ; exit 0').trim());
+    await init.waitFor((l) => l.msg === 'reaped orphans' && (l.pids as number[]).includes(orphan), `the reaping of pid ${orphan}`);
+    // Wait until every service that started is ready, then stop.
+    const started = () => init.lines.filter((l) => l.msg === 'service transition' && l.to === 'starting').map((l) => l.service);
+    const ready = () => init.lines.filter((l) => l.msg === 'service ready').map((l) => l.service);
+    await init.waitFor(() => ready().length === new Set(started()).size, 'every service ready');
+    process.kill(init.nsInitPid(), 'SIGTERM');
+    assert.equal(await init.exited, 0);
+    const stopped = init.lines.filter((l) => l.msg === 'service transition' && l.to === 'stopped').map((l) => l.service);
+    // Reverse dependency order: each service stops before everything it needs.
+    assert.deepEqual([...stopped].sort(), [...ready()].sort());
+    for (const service of SERVICES) {
+      for (const need of service.needs) {
+        assert.ok(stopped.indexOf(service.name) < stopped.indexOf(need), `${service.name} stopped after ${need}: ${stopped.join(' ')}`);
+      }
+    }
+    assert.ok(init.lines.some((l) => l.msg === 'stopped' && l.signal === 'SIGTERM'));
+  } finally {
+    init.kill();
+    await init.exited;
+    rmSync(root, { recursive: true, force: true });
   }
 });
