@@ -5,7 +5,9 @@
 
 import type { ServiceDefinition } from '../runtime/supervisor/service.ts';
 import { ledgerService } from './ledger/index.ts';
+import { vaultService } from './vault/index.ts';
 
 export const SERVICES: readonly ServiceDefinition[] = [
   ledgerService,
+  vaultService,
 ];

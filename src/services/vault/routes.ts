@@ -1,0 +1,79 @@
+// Admin API routes of the vault, mounted under /v1/vault/ on the admin
+// socket (mode 0600, root only). The CLI uses them when a system runs.
+// Replies carry metadata only; no route ever returns a secret value.
+// Values and passphrases arrive base64-encoded in JSON bodies.
+
+import { OctantError, EXIT } from '../../lib/errors.ts';
+import type { AdminRequest, AdminRoutes } from '../../runtime/admin/types.ts';
+import type { Vault } from './vault.ts';
+import type { InjectionRule, UnsealInput } from './types.ts';
+
+function field(request: AdminRequest, name: string): unknown {
+  const body = request.body;
+  if (typeof body !== 'object' || body === null) throw new OctantError('E_USAGE', `vault ${request.path}: expected a JSON object body`, { exit: EXIT.usage });
+  return (body as Record<string, unknown>)[name];
+}
+
+function text(request: AdminRequest, name: string): string {
+  const v = field(request, name);
+  if (typeof v !== 'string' || v === '') throw new OctantError('E_USAGE', `vault ${request.path}: '${name}' must be a non-empty string`, { exit: EXIT.usage });
+  return v;
+}
+
+function bytes(request: AdminRequest, name: string): Buffer {
+  return Buffer.from(text(request, name), 'base64');
+}
+
+function unsealInput(request: AdminRequest): UnsealInput {
+  if (field(request, 'passphrase') !== undefined) return { passphrase: bytes(request, 'passphrase') };
+  if (field(request, 'keyFile') !== undefined) return { keyFile: text(request, 'keyFile') };
+  const shares = field(request, 'shares');
+  if (!Array.isArray(shares) || !shares.every((s) => typeof s === 'string')) {
+    throw new OctantError('E_USAGE', "vault /unseal: expected 'passphrase', 'keyFile' or 'shares'", { exit: EXIT.usage });
+  }
+  return { shares };
+}
+
+export function vaultRoutes(vault: Vault): AdminRoutes {
+  return {
+    'GET /status': () => ({ body: vault.status() }),
+    'POST /unseal': async (request) => {
+      const input = unsealInput(request);
+      try {
+        await vault.unseal(input);
+      } finally {
+        if ('passphrase' in input) input.passphrase.fill(0);
+      }
+      return { body: vault.status() };
+    },
+    'POST /seal': async () => {
+      await vault.seal();
+      return { body: vault.status() };
+    },
+    'GET /secrets': () => ({ body: vault.list() }),
+    'POST /secrets': async (request) => {
+      const value = bytes(request, 'value');
+      try {
+        return { body: await vault.put(text(request, 'name'), value, field(request, 'rule') as InjectionRule) };
+      } finally {
+        value.fill(0);
+      }
+    },
+    'POST /rotate': async (request) => {
+      const value = bytes(request, 'value');
+      try {
+        return { body: await vault.rotate(text(request, 'name'), value) };
+      } finally {
+        value.fill(0);
+      }
+    },
+    'POST /remove': async (request) => {
+      const version = field(request, 'version');
+      if (version !== undefined && !Number.isInteger(version)) throw new OctantError('E_USAGE', "vault /remove: 'version' must be an integer", { exit: EXIT.usage });
+      await vault.remove(text(request, 'name'), version as number | undefined);
+      return { body: { removed: text(request, 'name') } };
+    },
+    'POST /grant': async (request) => ({ body: await vault.grant(text(request, 'name'), text(request, 'principal')) }),
+    'POST /revoke': async (request) => ({ body: await vault.revoke(text(request, 'name'), text(request, 'principal')) }),
+  };
+}
