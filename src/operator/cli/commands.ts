@@ -8,6 +8,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'approvals', summary: 'list, show, approve or deny pending approvals of critical actions', load: async () => (await import('./approvals.ts')).command },
   { name: 'boot', summary: 'start the system in the foreground (services, admin socket)', load: async () => (await import('./boot.ts')).command },
   { name: 'egress-bridge', summary: '(inside a sandbox) offer the egress proxy socket as an HTTP proxy on loopback', load: async () => (await import('./egress-bridge.ts')).command },
+  { name: 'identity', summary: "show the machine's key fingerprint, machine-id, hostname and creation time", load: async () => (await import('./identity.ts')).command },
   { name: 'init', summary: 'run as PID 1: mount, reap orphans, boot the services, stop them on SIGTERM', load: async () => (await import('./init.ts')).command },
   { name: 'install-links', summary: 'create a link per built-in utility in a directory', load: async () => (await import('./install-links.ts')).command },
   { name: 'status', summary: 'show the running system: services, states, health, ready times', load: async () => (await import('./status.ts')).command },
