@@ -220,7 +220,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     if (giveUp) move(slot, 'give-up', { reason });
     else move(slot, 'fail', { reason, delayMs });
     slot.cleanup = (async () => {
-      await stopSet(transitiveDependents(graph, slot.def.name));
+      // Dependents that never started stay pending; running ones stop (reverse order).
+      await stopSet(transitiveDependents(graph, slot.def.name).filter((name) => slots.get(name)!.state !== 'pending'));
       if (instance !== null) await stopInstance(slot, instance);
       if (giveUp) {
         log.error('service gave up', { service: slot.def.name, failures: slot.failures, reason });
