@@ -1,0 +1,73 @@
+// A manifest in plain language: what this agent can do and, as plainly,
+// what it cannot. For operators reviewing a manifest before signing it.
+
+import type { Destination } from './destination.ts';
+import type { Manifest } from './schema.ts';
+import { groupsCovered, syscallGroups } from './syscall-groups.ts';
+import { formatBytes, formatDuration } from './units.ts';
+
+function destination(d: Destination): string {
+  const host = d.host === '*' ? 'any host' : d.host.startsWith('*.') ? `any host under ${d.host.slice(2)}` : d.host.includes('/') ? `addresses in ${d.host}` : d.host;
+  const ports = d.ports[0] === d.ports[1] ? `port ${d.ports[0]}` : `ports ${d.ports[0]}-${d.ports[1]}`;
+  return `${host}, ${ports}, over ${d.protocol.toUpperCase()}${d.protocol === 'tcp' ? ' (HTTP and HTTPS included)' : ''}`;
+}
+
+function syscallSummary(names: readonly string[]): string {
+  const groups = groupsCovered(names);
+  const inGroups = new Set(groups.flatMap((g) => syscallGroups().get(g) ?? []));
+  const extra = names.filter((n) => !inGroups.has(n));
+  const parts = [groups.length > 0 ? `groups ${groups.join(', ')}` : '', extra.length > 0 ? `also ${extra.join(', ')}` : ''].filter(Boolean);
+  return `make ${names.length} kinds of system call (${parts.join('; ')})`;
+}
+
+function list(label: string, items: readonly string[]): string {
+  return `${label}: ${items.join(', ')}`;
+}
+
+export function explain(m: Manifest): string {
+  const can: string[] = [];
+  const cannot: string[] = [];
+  const fs = m.filesystem;
+  if (fs.read.length > 0) can.push(list('read files under', fs.read));
+  if (fs.write.length > 0) can.push(list('create, change and delete files under (and read them)', fs.write));
+  cannot.push(fs.read.length + fs.write.length === 0 ? 'see any file of the host: its filesystem view holds only its own private /tmp' : 'see any other file: paths not listed do not exist in its view');
+  if (fs.write.length === 0) cannot.push('write any file outside its private /tmp');
+  if (m.network.destinations.length > 0) for (const d of m.network.destinations) can.push(`connect to ${destination(d)}`);
+  cannot.push(m.network.destinations.length === 0 ? 'use the network at all' : 'reach any other host, port or protocol');
+  if (m.syscalls.length > 0) can.push(syscallSummary(m.syscalls));
+  cannot.push(m.syscalls.length === 0 ? 'make any system call (it could not start)' : 'make any other system call; the permanently denied ones (kernel modules, ptrace, mount, bpf...) never');
+  if (m.processes.exec.length > 0) can.push(list('run the programs', m.processes.exec));
+  else cannot.push('run any program');
+  if (m.credentials.length > 0) can.push(list('use the vault credentials (never seeing their values)', m.credentials));
+  else cannot.push('use any credential');
+  if (m.skills.length > 0) can.push(list('run the skills', m.skills));
+  else cannot.push('run any skill');
+  const s = m.spawning;
+  if (s.allowed) can.push(`spawn child agents (each with at most its own permissions): ${s.maxDepth} generation(s) deep, ${s.maxDescendants} descendant(s) at once`);
+  else cannot.push('spawn child agents');
+  const r = m.resources;
+  const limits = `use at most ${r.cpu} CPU core(s), ${formatBytes(r.memory)} of memory, ${r.pids} processes and threads, ${formatBytes(r.ioBandwidth)}/s of disk I/O and ${formatBytes(r.networkThroughput)}/s of network traffic`;
+  const life = m.lifetime.ttl === 'unlimited'
+    ? 'live without a time limit (only with an operator approval)'
+    : `live for ${formatDuration(m.lifetime.ttl)}, then be ${m.lifetime.onExpiry === 'terminate' ? 'killed' : 'asked to stop and killed after a grace period'}`;
+  const critical = m.governance.critical;
+  const approval = critical.length === 0 ? 'none of its actions' : critical.includes('*') ? 'every action' : critical.join(', ');
+  const who = `Agent ${m.identity.name}${m.identity.role ? ` (role ${m.identity.role})` : ''}, operated by ${m.identity.operator}.`;
+  return [
+    who,
+    ...(m.identity.description ? [m.identity.description] : []),
+    '',
+    'It can:',
+    ...can.map((line) => `  - ${line}`),
+    '',
+    'It cannot:',
+    ...cannot.map((line) => `  - ${line}`),
+    '',
+    'Limits:',
+    `  - ${limits}`,
+    `  - ${life}`,
+    '',
+    `Operator approval is needed before: ${approval}.`,
+  ].join('\n');
+}
+

@@ -1,0 +1,71 @@
+// Delegation by intersection: what a child may do is what both it and its
+// parent allow (docs/manifests.md "Intersection").
+//   paths           by containment (for a nested pair, the inner path)
+//   destinations    host, port range and protocol each by containment
+//   sets            by intersection (syscalls, credentials, skills)
+//   numbers         by minimum (resources, spawn limits)
+//   booleans        by AND (spawning.allowed)
+//   TTL             minimum of both, and of the parent's remaining life
+//   governance      critical actions by union (more approval, never less)
+// The identity is the child's. Over everything else intersect is
+// idempotent, commutative and associative (intersect.test.ts checks it on
+// random manifests); the result never exceeds either input.
+
+import { intersectDestinations } from './destination.ts';
+import { sortedSet } from './field-reader.ts';
+import { intersectPaths } from './path-set.ts';
+import type { Lifetime, Manifest } from './schema.ts';
+
+export interface IntersectOptions {
+  /** Seconds the parent has left to live (null = unlimited); caps the child's TTL. */
+  parentRemainingSeconds?: number | null;
+}
+
+function intersectSets(a: readonly string[], b: readonly string[]): string[] {
+  const other = new Set(b);
+  return sortedSet(a.filter((x) => other.has(x)));
+}
+
+function minTtl(a: Lifetime['ttl'], b: Lifetime['ttl']): Lifetime['ttl'] {
+  if (a === 'unlimited') return b;
+  if (b === 'unlimited') return a;
+  return Math.min(a, b);
+}
+
+export function intersect(parent: Manifest, child: Manifest, options: IntersectOptions = {}): Manifest {
+  let ttl = minTtl(parent.lifetime.ttl, child.lifetime.ttl);
+  const remaining = options.parentRemainingSeconds;
+  if (remaining !== undefined && remaining !== null) ttl = minTtl(ttl, Math.max(1, Math.floor(remaining)));
+  const critical = sortedSet([...parent.governance.critical, ...child.governance.critical]);
+  const allowed = parent.spawning.allowed && child.spawning.allowed;
+  return {
+    version: child.version,
+    identity: child.identity,
+    filesystem: {
+      read: intersectPaths(parent.filesystem.read, child.filesystem.read),
+      write: intersectPaths(parent.filesystem.write, child.filesystem.write),
+    },
+    network: { destinations: intersectDestinations(parent.network.destinations, child.network.destinations) },
+    syscalls: intersectSets(parent.syscalls, child.syscalls),
+    processes: { exec: intersectPaths(parent.processes.exec, child.processes.exec) },
+    resources: {
+      cpu: Math.min(parent.resources.cpu, child.resources.cpu),
+      memory: Math.min(parent.resources.memory, child.resources.memory),
+      ioBandwidth: Math.min(parent.resources.ioBandwidth, child.resources.ioBandwidth),
+      pids: Math.min(parent.resources.pids, child.resources.pids),
+      networkThroughput: Math.min(parent.resources.networkThroughput, child.resources.networkThroughput),
+    },
+    credentials: intersectSets(parent.credentials, child.credentials),
+    skills: intersectSets(parent.skills, child.skills),
+    spawning: {
+      allowed,
+      maxDepth: allowed ? Math.min(parent.spawning.maxDepth, child.spawning.maxDepth) : 0,
+      maxDescendants: allowed ? Math.min(parent.spawning.maxDescendants, child.spawning.maxDescendants) : 0,
+    },
+    lifetime: {
+      ttl,
+      onExpiry: parent.lifetime.onExpiry === 'terminate' || child.lifetime.onExpiry === 'terminate' ? 'terminate' : 'graceful',
+    },
+    governance: { critical: critical.includes('*') ? ['*'] : critical },
+  };
+}

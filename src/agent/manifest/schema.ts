@@ -1,0 +1,176 @@
+// The manifest: its types and validation rule 1 (schema compliance).
+//
+// Every permission domain is explicit in the normal form; a domain or list
+// left out of the authoring YAML means "nothing" (absent means denied).
+// identity, resources and lifetime have no safe "nothing" and are required.
+// Unknown fields anywhere are errors. validateSchema returns the normal form:
+// sizes in bytes, TTL in seconds, syscall groups expanded, sets sorted and
+// free of duplicates and of entries inside other entries. The normal form is
+// what gets signed, and validating it again gives it back unchanged.
+
+import governance from './data/governance-actions.json' with { type: 'json' };
+import { type Destination, normalizeDestinations, readDestination } from './destination.ts';
+import { has, join, readBoolean, readEnum, readInteger, readList, readName, readObject, readString, schemaError, sortedSet } from './field-reader.ts';
+import { normalizePaths, readPath } from './path-set.ts';
+import { readSyscalls } from './syscall-groups.ts';
+import { readBytes, readTtl } from './units.ts';
+
+export const MANIFEST_VERSION = 1;
+
+export interface Identity {
+  /** Unique among live agents (rule 8). */
+  name: string;
+  /** Role whose ceiling the manifest must fit (rule 3); absent = no role. */
+  role?: string;
+  /** Who is answerable for this agent (an operator name or address). */
+  operator: string;
+  description?: string;
+}
+
+export interface Resources {
+  /** CPU quota in cores (0.5 = half a core). */
+  cpu: number;
+  /** Memory ceiling, bytes. */
+  memory: number;
+  /** Block I/O bandwidth, bytes per second (read and write each). */
+  ioBandwidth: number;
+  /** Maximum tasks (processes and threads). */
+  pids: number;
+  /** Egress throughput through the proxy, bytes per second. */
+  networkThroughput: number;
+}
+
+export interface Spawning {
+  allowed: boolean;
+  /** Generations of descendants below this agent (1 = children only). */
+  maxDepth: number;
+  /** Descendants alive at once, all generations. */
+  maxDescendants: number;
+}
+
+export const EXPIRY_POLICIES = ['terminate', 'graceful'] as const;
+
+export interface Lifetime {
+  /** Seconds, or "unlimited" (rule 9: needs an operator approval). */
+  ttl: number | 'unlimited';
+  /** terminate: killed at expiry; graceful: SIGTERM, then killed after a grace period. */
+  onExpiry: (typeof EXPIRY_POLICIES)[number];
+}
+
+export interface Manifest {
+  version: typeof MANIFEST_VERSION;
+  identity: Identity;
+  filesystem: { read: string[]; write: string[] };
+  network: { destinations: Destination[] };
+  /** Allowed syscall names (groups already expanded). */
+  syscalls: string[];
+  /** Programs (or directories of programs) the agent may execute. */
+  processes: { exec: string[] };
+  resources: Resources;
+  /** Vault grant names. */
+  credentials: string[];
+  /** Approved skill ids. */
+  skills: string[];
+  spawning: Spawning;
+  lifetime: Lifetime;
+  /** Actions that wait for operator approval; "*" = all. */
+  governance: { critical: string[] };
+}
+
+/** An effective manifest is a manifest after intersection and validation. */
+export type EffectiveManifest = Manifest;
+
+export const AGENT_NAME = /^[a-z][a-z0-9-]{0,62}$/;
+export const GRANT_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
+const ROLE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
+const ACTIONS: readonly string[] = governance.actions.map((a) => a.name);
+
+const TOP = ['version', 'identity', 'filesystem', 'network', 'syscalls', 'processes', 'resources', 'credentials', 'skills', 'spawning', 'lifetime', 'governance'] as const;
+
+export function readIdentity(value: unknown, path: string): Identity {
+  const r = readObject(value, path, ['name', 'role', 'operator', 'description'], ['name', 'operator']);
+  const identity: Identity = { name: readName(r.name, join(path, 'name'), AGENT_NAME, 'agent name'), operator: readString(r.operator, join(path, 'operator'), 256) };
+  if (has(r, 'role')) identity.role = readName(r.role, join(path, 'role'), ROLE_NAME, 'role name');
+  if (has(r, 'description')) identity.description = readString(r.description, join(path, 'description'), 1024);
+  return identity;
+}
+
+export function readFilesystem(value: unknown, path: string): Manifest['filesystem'] {
+  const r = readObject(value, path, ['read', 'write']);
+  return {
+    read: normalizePaths(has(r, 'read') ? readList(r.read, join(path, 'read'), readPath) : []),
+    write: normalizePaths(has(r, 'write') ? readList(r.write, join(path, 'write'), readPath) : []),
+  };
+}
+
+export function readNetwork(value: unknown, path: string): Manifest['network'] {
+  const r = readObject(value, path, ['destinations']);
+  return { destinations: normalizeDestinations(has(r, 'destinations') ? readList(r.destinations, join(path, 'destinations'), readDestination) : []) };
+}
+
+export function readProcesses(value: unknown, path: string): Manifest['processes'] {
+  const r = readObject(value, path, ['exec']);
+  return { exec: normalizePaths(has(r, 'exec') ? readList(r.exec, join(path, 'exec'), readPath) : []) };
+}
+
+/** Names of grants or skills; "*" (any) only where `wildcard` (role ceilings). */
+export function readNames(value: unknown, path: string, wildcard = false): string[] {
+  return sortedSet(readList(value, path, (v, p) => (wildcard && v === '*' ? '*' : readName(v, p, GRANT_NAME, 'name'))));
+}
+
+export function readResources(value: unknown, path: string): Resources {
+  const r = readObject(value, path, ['cpu', 'memory', 'ioBandwidth', 'pids', 'networkThroughput'], ['cpu', 'memory', 'ioBandwidth', 'pids', 'networkThroughput']);
+  const cpuPath = join(path, 'cpu');
+  if (typeof r.cpu !== 'number' || !Number.isFinite(r.cpu)) throw schemaError(cpuPath, 'expected a number of cores like 0.5 or 2');
+  if (r.cpu < 0.01 || r.cpu > 1024 || Math.round(r.cpu * 100) !== r.cpu * 100) throw schemaError(cpuPath, `${r.cpu} cores: must be 0.01..1024 in steps of 0.01`);
+  return {
+    cpu: r.cpu,
+    memory: readBytes(r.memory, join(path, 'memory'), { min: 2 ** 20 }),
+    ioBandwidth: readBytes(r.ioBandwidth, join(path, 'ioBandwidth'), { rate: true, min: 1024 }),
+    pids: readInteger(r.pids, join(path, 'pids'), 1, 4_194_304),
+    networkThroughput: readBytes(r.networkThroughput, join(path, 'networkThroughput'), { rate: true, min: 1024 }),
+  };
+}
+
+export function readSpawning(value: unknown, path: string): Spawning {
+  const r = readObject(value, path, ['allowed', 'maxDepth', 'maxDescendants'], ['allowed']);
+  const allowed = readBoolean(r.allowed, join(path, 'allowed'));
+  const maxDepth = has(r, 'maxDepth') ? readInteger(r.maxDepth, join(path, 'maxDepth'), 0, 16) : 0;
+  const maxDescendants = has(r, 'maxDescendants') ? readInteger(r.maxDescendants, join(path, 'maxDescendants'), 0, 10_000) : 0;
+  if (!allowed && (maxDepth !== 0 || maxDescendants !== 0)) throw schemaError(path, 'maxDepth and maxDescendants must be 0 when allowed is false');
+  if (allowed && (maxDepth === 0 || maxDescendants === 0)) throw schemaError(path, 'maxDepth and maxDescendants must be at least 1 when allowed is true');
+  return { allowed, maxDepth, maxDescendants };
+}
+
+function readLifetime(value: unknown, path: string): Lifetime {
+  const r = readObject(value, path, ['ttl', 'onExpiry'], ['ttl']);
+  return { ttl: readTtl(r.ttl, join(path, 'ttl')), onExpiry: has(r, 'onExpiry') ? readEnum(r.onExpiry, join(path, 'onExpiry'), EXPIRY_POLICIES) : 'terminate' };
+}
+
+function readGovernance(value: unknown, path: string): Manifest['governance'] {
+  const r = readObject(value, path, ['critical']);
+  if (!has(r, 'critical')) return { critical: ['*'] };
+  const critical = sortedSet(readList(r.critical, join(path, 'critical'), (v, p) => readEnum(v, p, ACTIONS)));
+  return { critical: critical.includes('*') ? ['*'] : critical };
+}
+
+/** Rule 1: a parsed object → the normal-form manifest, or E_MANIFEST_SCHEMA naming the field. */
+export function validateSchema(value: unknown): Manifest {
+  const r = readObject(value, '', TOP, ['version', 'identity', 'resources', 'lifetime']);
+  if (r.version !== MANIFEST_VERSION) throw schemaError('version', `expected ${MANIFEST_VERSION}, got ${JSON.stringify(r.version) ?? 'nothing'}`);
+  return {
+    version: MANIFEST_VERSION,
+    identity: readIdentity(r.identity, 'identity'),
+    filesystem: has(r, 'filesystem') ? readFilesystem(r.filesystem, 'filesystem') : { read: [], write: [] },
+    network: has(r, 'network') ? readNetwork(r.network, 'network') : { destinations: [] },
+    syscalls: has(r, 'syscalls') ? readSyscalls(r.syscalls, 'syscalls') : [],
+    processes: has(r, 'processes') ? readProcesses(r.processes, 'processes') : { exec: [] },
+    resources: readResources(r.resources, 'resources'),
+    credentials: has(r, 'credentials') ? readNames(r.credentials, 'credentials') : [],
+    skills: has(r, 'skills') ? readNames(r.skills, 'skills') : [],
+    spawning: has(r, 'spawning') ? readSpawning(r.spawning, 'spawning') : { allowed: false, maxDepth: 0, maxDescendants: 0 },
+    lifetime: readLifetime(r.lifetime, 'lifetime'),
+    governance: has(r, 'governance') ? readGovernance(r.governance, 'governance') : { critical: ['*'] },
+  };
+}
+
