@@ -1,0 +1,329 @@
+// The lifecycle manager: drives each agent through the state machine
+// (state-machine.ts) — validate → reserve → isolate → run → suspend/resume →
+// terminate → archive — with every dependency injected (ports.ts).
+//
+// Log first, act second: each transition is appended to the ledger (with the
+// agent's AID and lineage) before its work starts; the record on disk
+// follows once the work is done. Operations on one agent are serialised, so
+// a TTL expiry, an operator stop and the agent's own exit cannot interleave.
+
+import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { OctantError, messageOf } from '../../lib/errors.ts';
+import { silentLogger } from '../../runtime/log.ts';
+import type { SandboxPolicy } from '../../kernel/sandbox-policy.ts';
+import { createAidGenerator } from './aid.ts';
+import { nextState, type AgentEvent, type AgentState } from './state-machine.ts';
+import { agentDir, readRecord, listRecords, writeRecord, type AgentRecord } from './records.ts';
+import { checkSpawn, type SpawnNode } from './spawn-rules.ts';
+import { checkRetainPaths } from './retention.ts';
+import { realScheduler, type CgroupPort, type ExitStatus, type LifecycleDeps, type ProxyPort, type RunningSandbox, type ValidatedManifest } from './ports.ts';
+import { terminationSequence, type TerminationHooks } from './termination.ts';
+
+/** Where the agent's own pieces appear inside its sandbox. */
+export const SANDBOX_SCRATCH = '/scratch';
+export const SANDBOX_RUN = '/run/octant';
+export const BRIDGE_LISTEN = '127.0.0.1:3128';
+
+export interface StartRequest {
+  /** The signed manifest as loaded (validated by the manifest port). */
+  signed: unknown;
+  command: string[];
+  /** The spawning agent's AID, for a child. */
+  parent?: string;
+}
+
+/** One agent the manager holds resources for. */
+export interface LiveAgent {
+  record: AgentRecord;
+  manifest?: ValidatedManifest;
+  policy?: SandboxPolicy;
+  cgroup?: CgroupPort;
+  proxy?: ProxyPort;
+  sandbox?: RunningSandbox;
+  exit?: ExitStatus;
+  cancelTimer?: () => void;
+  terminating: boolean;
+  /** Serialises operations on this agent. */
+  queue: Promise<unknown>;
+  ended: Promise<AgentRecord>;
+  end(record: AgentRecord): void;
+}
+
+export class LifecycleManager {
+  private readonly deps: LifecycleDeps;
+  private readonly live = new Map<string, LiveAgent>();
+  private readonly scheduler;
+  private readonly newAid;
+  private readonly log;
+
+  constructor(deps: LifecycleDeps) {
+    this.deps = deps;
+    this.scheduler = deps.scheduler ?? realScheduler;
+    this.newAid = deps.newAid ?? createAidGenerator(() => this.scheduler.now());
+    this.log = deps.log ?? silentLogger;
+  }
+
+  /** Validate, reserve, isolate and run one agent; resolves once it is running. */
+  async start(request: StartRequest): Promise<AgentRecord> {
+    const parent = request.parent === undefined ? undefined : this.liveAgent(request.parent);
+    const aid = this.newAid();
+    const now = new Date(this.scheduler.now()).toISOString();
+    const record: AgentRecord = {
+      aid, name: '', state: 'provisioned', manifestHash: '', parent: parent?.record.aid ?? null,
+      lineage: parent ? [...parent.record.lineage, parent.record.aid] : [], operator: parent?.record.operator ?? '',
+      depth: parent ? parent.record.depth + 1 : 0, command: request.command, childrenPolicy: 'terminate', graceSeconds: 0,
+      retain: [], ttlSeconds: null, createdAt: now, updatedAt: now, deadline: null, pid: null, exit: null, reason: null,
+      retained: [], history: [],
+    };
+    // Identity uniqueness: the agent's directory must not exist yet.
+    const dir = agentDir(this.deps.agentsDir, aid);
+    mkdirSync(this.deps.agentsDir, { recursive: true, mode: 0o700 });
+    try {
+      mkdirSync(dir, { mode: 0o700 });
+    } catch (error) {
+      throw new OctantError('E_LIFECYCLE_AID_TAKEN', `${dir}: an agent with id ${aid} already exists`, { cause: error });
+    }
+    let resolveEnd!: (r: AgentRecord) => void;
+    const agent: LiveAgent = { record, terminating: false, queue: Promise.resolve(), ended: new Promise((r) => { resolveEnd = r; }), end: (r) => resolveEnd(r) };
+    await this.append(agent, 'provision', 'provisioned', { command: request.command });
+    record.history.push({ state: 'provisioned', time: now });
+    writeRecord(this.deps.agentsDir, record);
+
+    let manifest: ValidatedManifest;
+    try {
+      manifest = await this.deps.manifests.validate(request.signed, parent?.manifest);
+      checkRetainPaths(manifest.retain);
+      if (parent) checkSpawn(this.spawnNode(parent), this.spawnNodes());
+    } catch (error) {
+      await this.reject(agent, error);
+      throw error;
+    }
+    // Reserve: from here the agent counts against its ancestors' budgets.
+    // (checkSpawn and this set run in one synchronous stretch: no race.)
+    this.live.set(aid, agent);
+    agent.manifest = manifest;
+    Object.assign(record, {
+      name: manifest.name, manifestHash: manifest.hash, operator: parent ? record.operator : manifest.signer,
+      childrenPolicy: manifest.children.policy, graceSeconds: manifest.children.graceSeconds, retain: manifest.retain, ttlSeconds: manifest.ttlSeconds,
+    });
+    await this.transition(agent, 'validate', undefined, { manifest: manifest.hash, signer: manifest.signer });
+    try {
+      await this.isolate(agent);
+      await this.run(agent);
+    } catch (error) {
+      this.log.error('agent failed to start', { aid, error: messageOf(error) });
+      // Tear down what was built; the start error is the one the caller needs.
+      await this.terminate(aid, `failed to start: ${messageOf(error)}`).catch((cleanup: unknown) => this.log.error('cleanup after a failed start failed', { aid, error: messageOf(cleanup) }));
+      throw error;
+    }
+    return { ...record };
+  }
+
+  /** Freeze the agent's processes (cgroup freezer). */
+  suspend(aid: string): Promise<AgentRecord> {
+    return this.serial(aid, async (agent) => {
+      nextState(agent.record.state, 'suspend', aid);
+      await this.append(agent, 'suspend', 'suspended');
+      await agent.cgroup!.freeze();
+      this.settle(agent, 'suspended');
+      return { ...agent.record };
+    });
+  }
+
+  resume(aid: string): Promise<AgentRecord> {
+    return this.serial(aid, async (agent) => {
+      nextState(agent.record.state, 'resume', aid);
+      await this.append(agent, 'resume', 'running');
+      await agent.cgroup!.thaw();
+      this.settle(agent, 'running');
+      return { ...agent.record };
+    });
+  }
+
+  /** Run the termination sequence and archive; resolves with the archived record. */
+  terminate(aid: string, reason: string): Promise<AgentRecord> {
+    const agent = this.live.get(aid);
+    if (agent === undefined) {
+      nextState(readRecord(this.deps.agentsDir, aid).state, 'terminate', aid); // throws for ended agents
+      throw new OctantError('E_AGENT_UNKNOWN', `${aid}: not managed by this system`);
+    }
+    if (agent.terminating) return agent.ended;
+    agent.terminating = true;
+    agent.cancelTimer?.();
+    return this.serial(aid, () => terminationSequence(this.terminationHooks(), agent, reason));
+  }
+
+  /** Resolves when the agent is archived. */
+  waitForEnd(aid: string): Promise<AgentRecord> {
+    const agent = this.live.get(aid);
+    return agent ? agent.ended : Promise.resolve(readRecord(this.deps.agentsDir, aid));
+  }
+
+  get(aid: string): AgentRecord {
+    const agent = this.live.get(aid);
+    return agent ? { ...agent.record } : readRecord(this.deps.agentsDir, aid);
+  }
+
+  list(): AgentRecord[] {
+    return listRecords(this.deps.agentsDir).map((r) => this.live.get(r.aid)?.record ?? r);
+  }
+
+  /** Terminate every live agent (system shutdown). */
+  async close(reason = 'system shutdown'): Promise<void> {
+    const roots = [...this.live.values()].filter((a) => !a.record.lineage.some((p) => this.live.has(p)));
+    await Promise.all(roots.map((a) => this.terminate(a.record.aid, reason)));
+    await Promise.all([...this.live.values()].map((a) => this.terminate(a.record.aid, reason)));
+  }
+
+  // --- steps -------------------------------------------------------------
+
+  private async isolate(agent: LiveAgent): Promise<void> {
+    const { aid } = agent.record;
+    await this.append(agent, 'isolate', 'isolated');
+    const policy = this.deps.manifests.compile(agent.manifest!, aid);
+    agent.policy = policy;
+    const dir = agentDir(this.deps.agentsDir, aid);
+    mkdirSync(join(dir, 'scratch'), { recursive: true, mode: 0o700 });
+    const run = this.runDir(aid);
+    mkdirSync(run, { recursive: true, mode: 0o700 });
+    agent.cgroup = await this.deps.isolation.createCgroup(aid, policy.limits);
+    agent.proxy = await this.deps.isolation.startProxy(policy, agent.record.lineage, join(run, 'egress.sock'));
+    const ttl = policy.ttlSeconds ?? 365 * 24 * 3600;
+    const token = await this.deps.vault.issueToken(aid, policy.credentials, { ttlSeconds: ttl });
+    // The token reaches the agent as a file in its private run directory,
+    // never through the environment (no secrets in env vars).
+    writeFileSync(join(run, 'token'), token, { mode: 0o600 });
+    this.settle(agent, 'isolated');
+  }
+
+  private async run(agent: LiveAgent): Promise<void> {
+    const { aid } = agent.record;
+    await this.append(agent, 'start', 'running');
+    const dir = agentDir(this.deps.agentsDir, aid);
+    const stdout = openSync(join(dir, 'stdout.log'), 'a', 0o600);
+    const stderr = openSync(join(dir, 'stderr.log'), 'a', 0o600);
+    try {
+      agent.sandbox = await this.deps.isolation.launch(agent.policy!, {
+        command: agent.record.command,
+        cgroup: agent.cgroup!,
+        binds: [
+          { source: join(dir, 'scratch'), target: SANDBOX_SCRATCH, mode: 'rw' },
+          { source: this.runDir(aid), target: SANDBOX_RUN, mode: 'ro' },
+        ],
+        env: {
+          OCTANT_AID: aid,
+          OCTANT_TOKEN_FILE: `${SANDBOX_RUN}/token`,
+          HTTP_PROXY: `http://${BRIDGE_LISTEN}`,
+          HTTPS_PROXY: `http://${BRIDGE_LISTEN}`,
+          http_proxy: `http://${BRIDGE_LISTEN}`,
+          https_proxy: `http://${BRIDGE_LISTEN}`,
+        },
+        cwd: SANDBOX_SCRATCH,
+        stdout,
+        stderr,
+      });
+    } finally {
+      closeSync(stdout);
+      closeSync(stderr);
+    }
+    agent.record.pid = agent.sandbox.pid;
+    const ttl = agent.record.ttlSeconds;
+    if (ttl !== null) this.armDeadline(agent, ttl * 1000, 'ttl expired');
+    this.settle(agent, 'running');
+    agent.sandbox.exited.then((exit) => {
+      agent.exit = exit;
+      if (agent.terminating) return;
+      const why = exit.signal ? `exited on signal ${exit.signal}` : `exited with code ${exit.code}`;
+      this.terminate(aid, why).catch((error: unknown) => this.log.error('termination failed', { aid, error: messageOf(error) }));
+    }, (error: unknown) => this.log.error('sandbox wait failed', { aid, error: messageOf(error) }));
+  }
+
+  /** Terminate `agent` after `ms` (TTL, or a parent's wind-down grace); keeps the earlier deadline. */
+  armDeadline(agent: LiveAgent, ms: number, reason: string): void {
+    const at = this.scheduler.now() + ms;
+    if (agent.record.deadline !== null && Date.parse(agent.record.deadline) <= at) return;
+    agent.cancelTimer?.();
+    agent.record.deadline = new Date(at).toISOString();
+    writeRecord(this.deps.agentsDir, agent.record);
+    agent.cancelTimer = this.scheduler.after(ms, () => {
+      this.terminate(agent.record.aid, reason).catch((error: unknown) => this.log.error('termination failed', { aid: agent.record.aid, error: messageOf(error) }));
+    });
+  }
+
+  private async reject(agent: LiveAgent, error: unknown): Promise<void> {
+    const code = error instanceof OctantError ? error.code : 'E_UNKNOWN';
+    await this.transition(agent, 'reject', messageOf(error), { code });
+    await this.deps.ledger.seal(agent.record.aid, { state: 'rejected', code });
+    agent.end({ ...agent.record });
+  }
+
+  // --- plumbing ----------------------------------------------------------
+
+  private runDir(aid: string): string {
+    return join(this.deps.runDir, aid);
+  }
+
+  private liveAgent(aid: string): LiveAgent {
+    const agent = this.live.get(aid);
+    if (agent === undefined) {
+      const record = readRecord(this.deps.agentsDir, aid);
+      throw new OctantError('E_AGENT_NOT_LIVE', `${aid}: the agent is ${record.state}, not live in this system`);
+    }
+    return agent;
+  }
+
+  private spawnNode(agent: LiveAgent): SpawnNode {
+    const r = agent.record;
+    return { aid: r.aid, state: r.state, depth: r.depth, lineage: r.lineage, spawn: agent.manifest?.spawn ?? { allowed: false, maxDepth: 0, maxDescendants: 0 } };
+  }
+
+  private spawnNodes(): Map<string, SpawnNode> {
+    return new Map([...this.live.entries()].map(([aid, a]) => [aid, this.spawnNode(a)]));
+  }
+
+  private serial<T>(aid: string, work: (agent: LiveAgent) => Promise<T>): Promise<T> {
+    const agent = this.liveAgent(aid);
+    const result = agent.queue.then(() => work(agent));
+    agent.queue = result.catch(() => undefined);
+    return result;
+  }
+
+  /** Ledger entry for a transition; throws E_LIFECYCLE_TRANSITION first if it is illegal. */
+  private async append(agent: LiveAgent, event: AgentEvent | 'provision', to: AgentState, detail: Record<string, unknown> = {}): Promise<void> {
+    const r = agent.record;
+    if (event !== 'provision') nextState(r.state, event, r.aid);
+    await this.deps.ledger.append({
+      agent: r.aid, lineage: r.lineage, kind: 'lifecycle', action: 'transition', target: r.aid, decision: 'ok',
+      detail: { event, from: event === 'provision' ? null : r.state, to, parent: r.parent, operator: r.operator || undefined, ...detail },
+    });
+  }
+
+  /** Record that a transition took effect. */
+  private settle(agent: LiveAgent, to: AgentState, reason?: string): void {
+    const r = agent.record;
+    r.state = to;
+    r.updatedAt = new Date(this.scheduler.now()).toISOString();
+    r.history.push(reason === undefined ? { state: to, time: r.updatedAt } : { state: to, time: r.updatedAt, reason });
+    writeRecord(this.deps.agentsDir, r);
+  }
+
+  private async transition(agent: LiveAgent, event: AgentEvent, reason?: string, detail: Record<string, unknown> = {}): Promise<void> {
+    const to = nextState(agent.record.state, event, agent.record.aid);
+    await this.append(agent, event, to, reason === undefined ? detail : { reason, ...detail });
+    if (reason !== undefined) agent.record.reason = reason;
+    this.settle(agent, to, reason);
+  }
+
+  private terminationHooks(): TerminationHooks {
+    return {
+      deps: this.deps,
+      live: this.live,
+      append: (a, event, to, detail) => this.append(a, event, to, detail),
+      settle: (a, to, reason) => this.settle(a, to, reason),
+      terminate: (aid, reason) => this.terminate(aid, reason),
+      armDeadline: (a, ms, reason) => this.armDeadline(a, ms, reason),
+      runDir: (aid) => this.runDir(aid),
+    };
+  }
+}

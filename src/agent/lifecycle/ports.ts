@@ -1,0 +1,119 @@
+// What the lifecycle manager needs from the layers around it, as interfaces
+// it receives (ARCHITECTURE.md: everything injected). Production passes the
+// manifest module, the kernel's cgroups / launcher / egress proxy, and the
+// ledger and vault APIs; unit tests pass small in-memory implementations.
+
+import type { BindMount, ResourceLimits, SandboxPolicy } from '../../kernel/sandbox-policy.ts';
+import type { LedgerApi } from '../../services/ledger/types.ts';
+import type { VaultApi } from '../../services/vault/types.ts';
+import type { Logger } from '../../runtime/log.ts';
+
+/** What happens to an agent's children when it terminates (agent-lifecycle.md "Spawning"). */
+export type ChildrenPolicy = 'terminate' | 'wind-down' | 'adopt';
+
+/** The facts the lifecycle needs from a validated, effective manifest. */
+export interface ValidatedManifest {
+  /** The effective manifest itself, opaque here: handed back to compile() and to a child's validate(). */
+  effective: unknown;
+  name: string;
+  /** Hex SHA-256 of the signed manifest. */
+  hash: string;
+  /** Fingerprint of the operator key whose signature authorised it. */
+  signer: string;
+  spawn: { allowed: boolean; maxDepth: number; maxDescendants: number };
+  /** null = unlimited (operator-approved at validation). */
+  ttlSeconds: number | null;
+  children: { policy: ChildrenPolicy; graceSeconds: number };
+  /** Paths, relative to the agent's scratch directory, kept after termination. */
+  retain: string[];
+}
+
+export interface ManifestPort {
+  /**
+   * Check schema, signature, roles, deny list; with a parent, intersect with
+   * the parent's effective manifest (the child never gets more). Throws an
+   * OctantError (E_MANIFEST_*) on rejection.
+   */
+  validate(signed: unknown, parent?: ValidatedManifest): Promise<ValidatedManifest>;
+  compile(manifest: ValidatedManifest, aid: string): SandboxPolicy;
+}
+
+export interface CgroupPort {
+  pids(): number[];
+  freeze(): Promise<void>;
+  thaw(): Promise<void>;
+  /** Kill every task in the group and wait until it is empty. */
+  kill(): Promise<void>;
+  remove(): Promise<void>;
+}
+
+export interface ProxyPort {
+  close(): Promise<void>;
+}
+
+export interface ExitStatus {
+  code: number | null;
+  signal: string | null;
+}
+
+export interface LaunchSpec {
+  command: string[];
+  cgroup: CgroupPort;
+  /** Extra binds: the scratch directory and the egress socket directory. */
+  binds: BindMount[];
+  env: Record<string, string>;
+  cwd: string;
+  /** Open file descriptors for the agent's stdout and stderr logs. */
+  stdout: number;
+  stderr: number;
+}
+
+export interface RunningSandbox {
+  pid: number;
+  exited: Promise<ExitStatus>;
+}
+
+/** The kernel side of isolation, behind one seam. */
+export interface IsolationPort {
+  createCgroup(aid: string, limits: ResourceLimits): Promise<CgroupPort>;
+  /** Start the agent's egress proxy listening on `socketPath`. */
+  startProxy(policy: SandboxPolicy, lineage: string[], socketPath: string): Promise<ProxyPort>;
+  /** Launch the command in the sandbox, inside `spec.cgroup`, before it runs any code. */
+  launch(policy: SandboxPolicy, spec: LaunchSpec): Promise<RunningSandbox>;
+}
+
+/** Timers, injectable so TTL expiry is testable without waiting. */
+export interface Scheduler {
+  now(): number;
+  /** Run `fn` after `ms`; returns a cancel function. */
+  after(ms: number, fn: () => void): () => void;
+}
+
+export const realScheduler: Scheduler = {
+  now: () => Date.now(),
+  after(ms, fn) {
+    // setTimeout caps at 2^31-1 ms; longer TTLs re-arm.
+    const max = 2 ** 31 - 1;
+    let timer: NodeJS.Timeout;
+    const arm = (left: number): void => {
+      timer = setTimeout(() => (left > max ? arm(left - max) : fn()), Math.min(left, max));
+      timer.unref();
+    };
+    arm(ms);
+    return () => clearTimeout(timer);
+  },
+};
+
+export interface LifecycleDeps {
+  /** Where agent records, logs and scratch directories live (paths.state/agents). */
+  agentsDir: string;
+  /** Directory for the agents' egress sockets (paths.run/agents). */
+  runDir: string;
+  manifests: ManifestPort;
+  isolation: IsolationPort;
+  ledger: Pick<LedgerApi, 'append' | 'seal'>;
+  vault: Pick<VaultApi, 'issueToken' | 'revokeAgent'>;
+  scheduler?: Scheduler;
+  newAid?: () => string;
+  log?: Logger;
+}
