@@ -1,0 +1,157 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { request } from 'node:http';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { EXIT, OctantError } from '../../lib/errors.ts';
+import { adminSocketPath, rootLayout, type Paths } from '../paths.ts';
+import { startAdminServer, type AdminServer } from './server.ts';
+import { adminCall, adminRequest, adminStream } from './client.ts';
+import type { AdminRoutes } from './types.ts';
+
+const ROUTES: AdminRoutes = {
+  'GET /echo': (req) => ({ body: { query: req.query.get('q'), path: req.path } }),
+  'POST /echo': (req) => ({ status: 201, body: req.body }),
+  'GET /denied': () => { throw new OctantError('E_TEST_DENIED', 'not for you', { exit: EXIT.denied }); },
+};
+
+async function withServer(run: (paths: Paths, server: AdminServer) => Promise<void>, routes: AdminRoutes = ROUTES, serviceRoutes?: () => Map<string, AdminRoutes>): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'octant-admin-'));
+  const paths = rootLayout(root);
+  const server = await startAdminServer({ socketPath: adminSocketPath(paths), routes, serviceRoutes });
+  try {
+    await run(paths, server);
+  } finally {
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+/** Try to connect to `socket` from a child process running as `uid`; returns 'ok' or the errno. */
+function connectAs(uid: number, socket: string): string {
+  const script = `const s=require('net').connect(${JSON.stringify(socket)});s.on('connect',()=>{console.log('ok');s.destroy()});s.on('error',e=>console.log(e.code))`;
+  const out = spawnSync(process.execPath, ['-e', script], { uid, gid: uid, encoding: 'utf8' });
+  return out.stdout.trim() || `spawn failed: ${out.stderr}`;
+}
+
+const notRoot = process.getuid?.() !== 0 ? 'needs root to run a client as another user' : undefined;
+
+test('the socket is 0600 and its directory 0700 from the start', () => withServer(async (paths, server) => {
+  assert.equal(statSync(server.socketPath).mode & 0o777, 0o600);
+  assert.equal(statSync(paths.run).mode & 0o777, 0o700);
+}));
+
+test('a too-open run directory is tightened to 0700', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'octant-admin-'));
+  const paths = rootLayout(root);
+  mkdirSync(paths.run, { mode: 0o777 });
+  chmodSync(paths.run, 0o777);
+  const server = await startAdminServer({ socketPath: adminSocketPath(paths), routes: ROUTES });
+  try {
+    assert.equal(statSync(paths.run).mode & 0o777, 0o700);
+  } finally {
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('another user cannot connect, even through an opened directory; the owner can', { skip: notRoot }, () => withServer(async (paths, server) => {
+  assert.equal(connectAs(0, server.socketPath), 'ok');
+  assert.equal(connectAs(65534, server.socketPath), 'EACCES');
+  // Even if someone opens the directory, the socket's own mode keeps others out.
+  chmodSync(paths.run, 0o755);
+  chmodSync(paths.root, 0o755);
+  assert.equal(connectAs(65534, server.socketPath), 'EACCES');
+  assert.equal(connectAs(0, server.socketPath), 'ok');
+}));
+
+test('system routes and service routes answer JSON; unknown routes are 404', () => withServer(async (paths) => {
+  assert.deepEqual(await adminCall(paths, 'GET', '/v1/echo?q=hi'), { query: 'hi', path: '/echo' });
+  assert.deepEqual(await adminRequest(paths, 'POST', '/v1/echo', { a: [1, 2] }), { status: 201, body: { a: [1, 2] } });
+  assert.deepEqual(await adminCall(paths, 'GET', '/v1/ledger/tail?n=2'), { service: 'ledger', path: '/tail', n: '2' });
+  const missing = await adminRequest(paths, 'GET', '/v1/nothing/here');
+  assert.equal(missing.status, 404);
+  assert.equal((missing.body as { error: { code: string } }).error.code, 'E_ADMIN_NOT_FOUND');
+  assert.equal((await adminRequest(paths, 'DELETE', '/v1/echo')).status, 404);
+  assert.equal((await adminRequest(paths, 'GET', '/echo')).status, 404);
+}, ROUTES, () => new Map([['ledger', { 'GET /tail': (req) => ({ body: { service: 'ledger', path: req.path, n: req.query.get('n') } }) }]])));
+
+test('errors carry their code to the client; adminCall rethrows them', () => withServer(async (paths) => {
+  const reply = await adminRequest(paths, 'GET', '/v1/denied');
+  assert.equal(reply.status, 403);
+  await assert.rejects(adminCall(paths, 'GET', '/v1/denied'), { code: 'E_TEST_DENIED', message: 'not for you', exit: EXIT.denied });
+}));
+
+test('a body that is not JSON is a 400', () => withServer(async (_paths, server) => {
+  const status = await new Promise<number>((resolve, reject) => {
+    const req = request({ socketPath: server.socketPath, method: 'POST', path: '/v1/echo', headers: { 'content-type': 'application/json' } }, (res) => { res.resume(); resolve(res.statusCode ?? 0); });
+    req.on('error', reject);
+    req.end('{not json');
+  });
+  assert.equal(status, 400);
+}));
+
+test('a streamed reply arrives value by value', () => withServer(async (paths) => {
+  const got: unknown[] = [];
+  for await (const value of adminStream(paths, 'GET', '/v1/count')) got.push(value);
+  assert.deepEqual(got, [{ n: 1 }, { n: 2 }, { n: 3 }]);
+}, {
+  'GET /count': () => ({ stream: (async function* () { for (let n = 1; n <= 3; n++) yield { n }; })() }),
+}));
+
+test('with nothing listening the client says E_NOT_RUNNING (exit 3)', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'octant-admin-'));
+  try {
+    await assert.rejects(adminRequest(rootLayout(root), 'GET', '/v1/status'), { code: 'E_NOT_RUNNING', exit: EXIT.unavailable });
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a second instance on the same root is refused with E_ALREADY_RUNNING', () => withServer(async (paths, server) => {
+  await assert.rejects(startAdminServer({ socketPath: adminSocketPath(paths), routes: ROUTES }), { code: 'E_ALREADY_RUNNING' });
+  // The first instance is untouched.
+  assert.ok(existsSync(server.socketPath));
+  assert.deepEqual(await adminCall(paths, 'GET', '/v1/echo?q=still'), { query: 'still', path: '/echo' });
+}));
+
+test('a stale socket left by a killed process is replaced', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'octant-admin-'));
+  const paths = rootLayout(root);
+  mkdirSync(paths.run, { recursive: true, mode: 0o700 });
+  const socket = adminSocketPath(paths);
+  // A process that binds the socket and dies by SIGKILL leaves the file behind.
+  const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(socket)}, () => process.kill(process.pid, 'SIGKILL'))`]);
+  await new Promise((resolve) => child.once('exit', resolve));
+  assert.ok(statSync(socket).isSocket(), 'the stale socket exists');
+  const server = await startAdminServer({ socketPath: socket, routes: ROUTES });
+  try {
+    assert.deepEqual(await adminCall(paths, 'GET', '/v1/echo?q=new'), { query: 'new', path: '/echo' });
+  } finally {
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('a file that is not a socket is never removed', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'octant-admin-'));
+  const paths = rootLayout(root);
+  mkdirSync(paths.run, { recursive: true, mode: 0o700 });
+  writeFileSync(adminSocketPath(paths), 'precious');
+  try {
+    await assert.rejects(startAdminServer({ socketPath: adminSocketPath(paths), routes: ROUTES }), { code: 'E_ADMIN_SOCKET' });
+    assert.equal(readFileSync(adminSocketPath(paths), 'utf8'), 'precious');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test('close removes the socket', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'octant-admin-'));
+  const server = await startAdminServer({ socketPath: adminSocketPath(rootLayout(root)), routes: ROUTES });
+  await server.close();
+  assert.equal(existsSync(server.socketPath), false);
+  rmSync(root, { recursive: true, force: true });
+});
