@@ -68,6 +68,29 @@ export function killPids(pids: number[]): void {
   }
 }
 
+/**
+ * Kills the group's processes until none is left: first all but `last`
+ * (via `killOthers`), then a grace period for `last` to exit by itself, then
+ * whatever remains (via `killAll`).
+ */
+export async function killGroup(what: string, list: () => number[], killOthers: (pids: number[]) => void, killAll: () => void, last?: number): Promise<void> {
+  await waitFor(`${what} to hold only its monitor`, () => {
+    const others = list().filter((pid) => pid !== last);
+    if (others.length > 0) killOthers(others);
+    return others.length === 0;
+  });
+  try {
+    await waitFor(`${what} monitor to exit`, () => list().length === 0, 2000);
+  } catch {
+    // The monitor did not exit by itself: no more courtesy.
+  }
+  await waitFor(`${what} to empty`, () => {
+    if (list().length === 0) return true;
+    killAll();
+    return false;
+  });
+}
+
 export function removeGroup(dir: string): void {
   try {
     if (existsSync(dir)) rmdirSync(dir);

@@ -21,8 +21,13 @@ export interface AgentCgroup {
   /** Freezes every task (v1 freezer.state, v2 cgroup.freeze) and waits until frozen. */
   freeze(): Promise<void>;
   thaw(): Promise<void>;
-  /** Kills every task and waits until the group is empty. */
-  kill(): Promise<void>;
+  /**
+   * Kills every task and waits until the group is empty. `last` names a
+   * process to spare until the others are gone and to give a moment to exit
+   * on its own: the isolation tool's monitor, which then reaps its children
+   * itself instead of leaving zombies for the host's PID 1.
+   */
+  kill(last?: number): Promise<void>;
   /** Removes the group's directories (the group must be empty). */
   remove(): void;
 }

@@ -9,7 +9,7 @@ import type { ResourceLimits } from '../sandbox-policy.ts';
 import type { AgentCgroup } from './index.ts';
 import type { V1Controller } from './detect.ts';
 import {
-  PARENT, blockDevices, checkName, killPids, makeGroup, readControl, readPids, removeGroup, waitFor, writeControl,
+  PARENT, blockDevices, checkName, killGroup, killPids, makeGroup, readControl, readPids, removeGroup, waitFor, writeControl,
 } from './cgroup-files.ts';
 
 const CFS_PERIOD_US = 100_000;
@@ -47,15 +47,13 @@ export function createV1Cgroup(mounts: Partial<Record<V1Controller, string>>, na
     },
     // Freeze first so nothing forks between reading the list and killing it;
     // SIGKILL is delivered to frozen tasks once they thaw.
-    async kill() {
-      await waitFor(`${procs} to empty`, () => {
-        const pids = readPids(procs);
-        if (pids.length === 0) return true;
+    async kill(last?: number) {
+      const frozenKill = (pids: number[]): void => {
         writeControl(state, 'FROZEN');
-        killPids(readPids(procs));
+        killPids(pids);
         writeControl(state, 'THAWED');
-        return false;
-      });
+      };
+      await killGroup(procs, () => readPids(procs), frozenKill, () => frozenKill(readPids(procs)), last);
     },
     remove() {
       for (const dir of [...created].reverse()) removeGroup(dir);

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { ResourceLimits } from '../sandbox-policy.ts';
 import type { AgentCgroup } from './index.ts';
 import {
-  PARENT, blockDevices, checkName, killPids, makeGroup, readControl, readPids, removeGroup, waitFor, writeControl,
+  PARENT, blockDevices, checkName, killGroup, killPids, makeGroup, readControl, readPids, removeGroup, waitFor, writeControl,
 } from './cgroup-files.ts';
 
 const CPU_PERIOD_US = 100_000;
@@ -48,14 +48,12 @@ export function createV2Cgroup(root: string, name: string, limits: ResourceLimit
       writeControl(join(dir, 'cgroup.freeze'), '0');
       await waitFor(`${dir} to thaw`, () => eventFlag(dir, 'frozen') === '0');
     },
-    async kill() {
+    // cgroup.kill (5.14+) kills atomically, forks included; older kernels get
+    // the same freeze-free loop as v1 minus the freezer.
+    async kill(last?: number) {
       const killFile = join(dir, 'cgroup.kill');
-      await waitFor(`${dir} to empty`, () => {
-        if (eventFlag(dir, 'populated') === '0') return true;
-        if (existsSync(killFile)) writeControl(killFile, '1');
-        else killPids(readPids(procs));
-        return false;
-      });
+      const killAll = (): void => (existsSync(killFile) ? writeControl(killFile, '1') : killPids(readPids(procs)));
+      await killGroup(dir, () => (eventFlag(dir, 'populated') === '0' ? [] : readPids(procs)), killPids, killAll, last);
     },
     remove() {
       removeGroup(dir);

@@ -35,8 +35,12 @@ function bindArgs(bind: BindMount): string[] {
 
 export function bwrapArgs(policy: SandboxPolicy, command: readonly string[], options: BwrapOptions): string[] {
   const args = [
-    // New mount, pid, net, ipc and uts namespaces; bwrap always makes a mount
-    // namespace. No user namespace: we start as root (docs/isolation.md).
+    // New mount, pid, net, ipc and uts namespaces (bwrap always makes a mount
+    // namespace), inside a user namespace: as root, that is what makes bwrap
+    // empty the capability bounding set, and every other namespace is then
+    // owned by a user namespace where the agent holds no capability. The
+    // agent may not create user namespaces of its own (docs/isolation.md).
+    '--unshare-user', '--disable-userns',
     '--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
     '--hostname', 'octant',
     // Kill the sandbox if its parent (the runtime) dies; no controlling

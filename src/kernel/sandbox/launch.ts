@@ -168,7 +168,7 @@ export function launchSandbox(policy: SandboxPolicy, command: string[], options:
     cgroup,
     exited,
     async kill() {
-      await cgroup.kill();
+      await cgroup.kill(child.pid);
       return exited;
     },
     suspend: () => cgroup.freeze(),

@@ -1,0 +1,326 @@
+// The escape suite: real sandboxes, real probes. Each probe is something an
+// agent must not be able to do, run by python3 (ctypes syscall()) inside a
+// bubblewrap sandbox built from a test policy; each has a positive twin that
+// proves the granted action still works, so a probe cannot pass just because
+// the sandbox is broken. See docs/isolation.md "The escape suite".
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import type { AddressInfo, Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { launchSandbox } from '../../src/kernel/sandbox/launch.ts';
+import type { SandboxExit } from '../../src/kernel/sandbox/launch.ts';
+import type { SandboxPolicy } from '../../src/kernel/sandbox-policy.ts';
+import { SYSCALLS_X86_64 } from '../../src/kernel/seccomp/syscall-table.ts';
+
+const PYTHON = '/usr/bin/python3';
+
+function skipReason(): string | false {
+  if (process.getuid?.() !== 0) return 'the escape suite needs root (bubblewrap namespaces and cgroups)';
+  for (const tool of ['/usr/bin/bwrap', PYTHON]) {
+    try {
+      accessSync(tool, constants.X_OK);
+    } catch {
+      return `${tool} is missing (install ${tool.endsWith('bwrap') ? 'bubblewrap' : 'python3'})`;
+    }
+  }
+  return false;
+}
+const skip = skipReason();
+if (skip) console.log(`# skipping the escape suite: ${skip}`);
+
+// Shared by every probe: raw syscalls through libc's syscall(), errno names.
+const PRELUDE = `
+import ctypes, errno, json, os, socket, sys
+libc = ctypes.CDLL(None, use_errno=True)
+libc.syscall.restype = ctypes.c_long
+NR = json.loads(sys.argv[1])
+def sc(name, *args):
+    nr = NR[name] if isinstance(name, str) else name
+    ctypes.set_errno(0)
+    r = libc.syscall(ctypes.c_long(nr), *[ctypes.c_long(a) for a in args])
+    return errno.errorcode.get(ctypes.get_errno(), 'OK') if r == -1 else 'OK'
+def emit(value):
+    print(json.dumps(value), flush=True)
+`;
+
+let root: string;
+let granted: string; // read-only grant
+let writable: string; // read-write grant
+let secret: string; // not granted
+
+before(() => {
+  if (skip) return;
+  root = mkdtempSync(join(tmpdir(), 'octant-escape-'));
+  granted = join(root, 'granted');
+  writable = join(root, 'writable');
+  secret = join(root, 'secret');
+  for (const dir of [granted, writable, secret]) mkdirSync(dir);
+  writeFileSync(join(granted, 'hello.txt'), 'granted content');
+  writeFileSync(join(secret, 'key.txt'), 'host secret');
+});
+after(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+function policy(overrides: Partial<SandboxPolicy> = {}): SandboxPolicy {
+  return {
+    id: `escape-${randomBytes(6).toString('hex')}`,
+    binds: [
+      { source: granted, target: granted, mode: 'ro' },
+      { source: writable, target: writable, mode: 'rw' },
+    ],
+    executables: [PYTHON],
+    // Everything the table knows: the compiler still removes the deny list,
+    // so this is the widest policy a manifest could ask for.
+    syscalls: Object.keys(SYSCALLS_X86_64),
+    inet: false,
+    limits: { memoryBytes: 96 << 20, pids: 24, cpu: 1 },
+    network: [],
+    credentials: [],
+    ttlSeconds: null,
+    tmpBytes: 1 << 20,
+    isolation: 'namespaces',
+    ...overrides,
+  };
+}
+
+interface ProbeResult {
+  exit: SandboxExit;
+  out: Record<string, unknown>;
+  stderr: string;
+}
+
+async function probe(code: string, overrides: Partial<SandboxPolicy> = {}): Promise<ProbeResult> {
+  const handle = launchSandbox(policy(overrides), [PYTHON, '-S', '-c', PRELUDE + code, JSON.stringify(SYSCALLS_X86_64)], {
+    env: { PATH: '/usr/bin:/bin', PYTHONDONTWRITEBYTECODE: '1' },
+  });
+  handle.stdio.stdin?.end();
+  let stdout = '';
+  let stderr = '';
+  handle.stdio.stdout?.on('data', (chunk: Buffer) => (stdout += chunk));
+  handle.stdio.stderr?.on('data', (chunk: Buffer) => (stderr += chunk));
+  const exit = await handle.exited;
+  const last = stdout.trim().split('\n').pop() ?? '';
+  let out: Record<string, unknown> = {};
+  try {
+    out = JSON.parse(last);
+  } catch {
+    out = { unparsed: stdout };
+  }
+  return { exit, out, stderr };
+}
+
+test('files: a host file that was not granted does not exist; twin: a granted file reads', { skip }, async () => {
+  const { out } = await probe(`
+def read(p):
+    try: return open(p).read()
+    except OSError as e: return errno.errorcode[e.errno]
+emit({'secret': read('${secret}/key.txt'), 'secretDir': os.path.exists('${secret}'), 'granted': read('${granted}/hello.txt'), 'etc': os.path.exists('/etc/passwd'), 'root': sorted(os.listdir('/'))})`);
+  assert.equal(out.secret, 'ENOENT');
+  assert.equal(out.secretDir, false);
+  assert.equal(out.etc, false, 'nothing of /etc is bound');
+  assert.equal(out.granted, 'granted content');
+});
+
+test('files: writes outside the write grants fail; twin: the rw grant is writable and seen by the host', { skip }, async () => {
+  const { out } = await probe(`
+def write(p):
+    try:
+        with open(p, 'w') as f: f.write('x')
+        return 'OK'
+    except OSError as e: return errno.errorcode[e.errno]
+emit({'ro': write('${granted}/new.txt'), 'usr': write('/usr/escape.txt'), 'root': write('/escape.txt'), 'rw': write('${writable}/out.txt')})`);
+  assert.equal(out.ro, 'EROFS');
+  assert.equal(out.usr, 'EROFS');
+  assert.equal(out.root, 'EROFS');
+  assert.equal(out.rw, 'OK');
+  assert.equal(readFileSync(join(writable, 'out.txt'), 'utf8'), 'x');
+  assert.equal(existsSync(join(granted, 'new.txt')), false);
+});
+
+test('processes: host processes are invisible and cannot be signalled; twin: own process can be', { skip }, async () => {
+  const { out } = await probe(`
+def kill(pid):
+    try:
+        os.kill(pid, 0); return 'OK'
+    except OSError as e: return errno.errorcode[e.errno]
+pids = sorted(int(p) for p in os.listdir('/proc') if p.isdigit())
+emit({'host': kill(${process.pid}), 'self': kill(os.getpid()), 'pids': pids, 'pid': os.getpid()})`);
+  assert.equal(out.host, 'ESRCH');
+  assert.equal(out.self, 'OK');
+  assert.ok((out.pids as number[]).length <= 3, `only the sandbox's own processes are visible: ${JSON.stringify(out.pids)}`);
+  assert.ok((out.pid as number) <= 3);
+});
+
+test('network: the host loopback is unreachable even with inet granted; twin: the sandbox loopback works', { skip }, async () => {
+  const server: Server = createServer((socket) => socket.end('host'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    const { out } = await probe(`
+def connect(port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.settimeout(2)
+    try:
+        s.connect(('127.0.0.1', port)); return 'OK'
+    except OSError as e: return errno.errorcode.get(e.errno, str(e))
+    finally: s.close()
+own = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+own.bind(('127.0.0.1', 0)); own.listen(1)
+emit({'host': connect(${port}), 'own': connect(own.getsockname()[1])})`, { inet: true });
+    assert.notEqual(out.host, 'OK');
+    assert.equal(out.host, 'ECONNREFUSED', 'the port is closed on the sandbox loopback');
+    assert.equal(out.own, 'OK');
+  } finally {
+    server.close();
+  }
+});
+
+test('network: AF_INET sockets are refused without inet; twin: AF_UNIX works', { skip }, async () => {
+  const { out } = await probe(`
+def make(family):
+    try:
+        socket.socket(family, socket.SOCK_STREAM).close(); return 'OK'
+    except OSError as e: return errno.errorcode[e.errno]
+emit({'inet': make(socket.AF_INET), 'inet6': make(socket.AF_INET6), 'netlink': sc('socket', 16, 3, 0), 'unix': make(socket.AF_UNIX)})`);
+  assert.deepEqual(out, { inet: 'EPERM', inet6: 'EPERM', netlink: 'EPERM', unix: 'OK' });
+});
+
+test('syscalls: every containment-breaking call is refused by the filter; twin: allowed calls run', { skip }, async () => {
+  const { out } = await probe(`
+buf = ctypes.create_string_buffer(256)
+emit({
+  'mount': sc('mount', 0, ctypes.addressof(buf), 0, 0, 0),
+  'umount2': sc('umount2', ctypes.addressof(buf), 0),
+  'unshare': sc('unshare', 0x10000000),
+  'setns': sc('setns', 0, 0),
+  'ptrace': sc('ptrace', 16, 1, 0, 0),
+  'bpf': sc('bpf', 0, 0, 0),
+  'keyctl': sc('keyctl', 0, 0, 0),
+  'perf_event_open': sc('perf_event_open', ctypes.addressof(buf), 0, -1, -1, 0),
+  'userfaultfd': sc('userfaultfd', 0),
+  'init_module': sc('init_module', 0, 0, 0),
+  'finit_module': sc('finit_module', 0, 0, 0),
+  'kexec_load': sc('kexec_load', 0, 0, 0, 0),
+  'reboot': sc('reboot', 0xfee1dead, 672274793, 0x4321fedc, 0),
+  'chroot': sc('chroot', ctypes.addressof(buf)),
+  'io_uring_setup': sc('io_uring_setup', 1, ctypes.addressof(buf)),
+  'x32_getpid': sc(0x40000000 | NR['getpid']),
+  'getpid': sc('getpid'),
+  'uname': sc('uname', ctypes.addressof(buf)),
+  'seccomp_mode': [l.split()[1] for l in open('/proc/self/status') if l.startswith('Seccomp:')][0],
+})`);
+  for (const name of ['mount', 'umount2', 'unshare', 'setns', 'ptrace', 'bpf', 'keyctl', 'perf_event_open', 'userfaultfd', 'init_module', 'finit_module', 'kexec_load', 'reboot', 'chroot', 'io_uring_setup', 'x32_getpid']) {
+    assert.equal(out[name], 'EPERM', `${name} must be refused with the filter's EPERM`);
+  }
+  assert.equal(out.getpid, 'OK');
+  assert.equal(out.uname, 'OK');
+  assert.equal(out.seccomp_mode, '2', 'a seccomp filter is installed');
+});
+
+test('terminal: ioctl TIOCSTI and TIOCLINUX are refused; twin: FIONREAD works', { skip }, async () => {
+  const { out } = await probe(`
+c = ctypes.c_char(b'x')
+n = ctypes.c_int(0)
+r, w = os.pipe()
+emit({'tiocsti': sc('ioctl', 0, 0x5412, ctypes.addressof(c)), 'tioclinux': sc('ioctl', 0, 0x541c, ctypes.addressof(c)), 'fionread': sc('ioctl', r, 0x541b, ctypes.addressof(n))})`);
+  assert.deepEqual(out, { tiocsti: 'EPERM', tioclinux: 'EPERM', fionread: 'OK' });
+});
+
+test('clone: namespace flags are refused and clone3 says ENOSYS; twin: fork works', { skip }, async () => {
+  const { out } = await probe(`
+flags = {'newuser': 0x10000000, 'newns': 0x20000, 'newpid': 0x20000000, 'newnet': 0x40000000, 'newipc': 0x08000000, 'newuts': 0x04000000, 'newcgroup': 0x02000000}
+res = {k: sc('clone', v | 17, 0, 0, 0, 0) for k, v in flags.items()}
+res['clone3'] = sc('clone3', 0, 0)
+pid = os.fork()
+if pid == 0: os._exit(7)
+res['fork'] = os.waitpid(pid, 0)[1] >> 8
+emit(res)`);
+  for (const flag of ['newuser', 'newns', 'newpid', 'newnet', 'newipc', 'newuts', 'newcgroup']) assert.equal(out[flag], 'EPERM', flag);
+  assert.equal(out.clone3, 'ENOSYS');
+  assert.equal(out.fork, 7);
+});
+
+test('capabilities: all sets are empty and capset cannot raise them; twin: capget reads them', { skip }, async () => {
+  const { out } = await probe(`
+status = dict(l.split(':', 1) for l in open('/proc/self/status') if l.startswith('Cap'))
+hdr = (ctypes.c_uint32 * 2)(0x20080522, 0)
+data = (ctypes.c_uint32 * 6)(*([0xffffffff] * 6))
+res = {k: v.strip() for k, v in status.items()}
+res['capset'] = sc('capset', ctypes.addressof(hdr), ctypes.addressof(data))
+res['capget'] = sc('capget', ctypes.addressof(hdr), ctypes.addressof(data))
+res['eff'] = data[0]
+emit(res)`);
+  for (const set of ['CapInh', 'CapPrm', 'CapEff', 'CapBnd', 'CapAmb']) assert.equal(out[set], '0000000000000000', set);
+  assert.equal(out.capset, 'EPERM');
+  assert.equal(out.capget, 'OK');
+  assert.equal(out.eff, 0);
+});
+
+const FORK_N = `
+import time
+def forks(n):
+    kids = []
+    try:
+        for _ in range(n):
+            pid = os.fork()
+            if pid == 0:
+                time.sleep(5); os._exit(0)
+            kids.append(pid)
+        return 'OK'
+    except OSError as e: return errno.errorcode[e.errno]
+    finally:
+        for k in kids: os.kill(k, 9); os.waitpid(k, 0)
+`;
+
+test('pids: forking past pids.max fails; twin: forking below it works', { skip }, async () => {
+  const { out } = await probe(`${FORK_N}\nemit({'few': forks(4), 'many': forks(64)})`, { limits: { pids: 16, memoryBytes: 96 << 20 } });
+  assert.deepEqual(out, { few: 'OK', many: 'EAGAIN' });
+});
+
+test('memory: allocating past the ceiling is killed or fails; twin: below it works', { skip }, async () => {
+  const small = await probe(`b = bytearray(16 << 20)\nfor i in range(0, len(b), 4096): b[i] = 1\nemit({'small': 'OK'})`, { limits: { memoryBytes: 64 << 20, pids: 16 } });
+  assert.deepEqual(small.out, { small: 'OK' });
+  const big = await probe(`
+try:
+    b = bytearray(256 << 20)
+    for i in range(0, len(b), 4096): b[i] = 1
+    emit({'big': 'OK'})
+except MemoryError:
+    emit({'big': 'MemoryError'})`, { limits: { memoryBytes: 64 << 20, pids: 16 } });
+  assert.notDeepEqual(big.out, { big: 'OK' });
+  const killed = big.exit.code === 128 + 9 || big.exit.signal === 'SIGKILL';
+  assert.ok(killed || big.out.big === 'MemoryError', `OOM-killed or MemoryError: ${JSON.stringify(big)}`);
+});
+
+test('/tmp: filling it past its size fails with ENOSPC; twin: a small file fits', { skip }, async () => {
+  const { out } = await probe(`
+def fill(path, size):
+    try:
+        with open(path, 'wb') as f: f.write(b'x' * size)
+        return 'OK'
+    except OSError as e: return errno.errorcode[e.errno]
+small = fill('/tmp/small', 64 << 10)
+emit({'small': small, 'big': fill('/tmp/big', 4 << 20)})`, { tmpBytes: 1 << 20 });
+  assert.deepEqual(out, { small: 'OK', big: 'ENOSPC' });
+});
+
+test('teardown: kill leaves no process behind and removes the cgroup', { skip }, async () => {
+  const handle = launchSandbox(policy(), [PYTHON, '-S', '-c', 'import os, time\nfor _ in range(3):\n    if os.fork() == 0: os.setsid(); time.sleep(60)\ntime.sleep(60)'], {});
+  const deadline = Date.now() + 5000;
+  while (handle.cgroup.pids().length < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+  const pids = handle.cgroup.pids();
+  assert.ok(pids.length >= 5, `bwrap, its init, python and three daemonized children: ${pids}`);
+  await handle.suspend();
+  const state = readFileSync(`/proc/${pids[pids.length - 1]}/stat`, 'utf8').split(') ')[1][0];
+  assert.ok(['D', 'T', 't', 'S'].includes(state));
+  await handle.resume();
+  await handle.kill();
+  for (const pid of pids) assert.equal(existsSync(`/proc/${pid}`), false, `pid ${pid} is gone (no zombie either)`);
+  for (const file of handle.cgroup.procsFiles) assert.equal(existsSync(file), false, 'cgroup removed');
+});
