@@ -7,8 +7,8 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { OctantError } from '../../lib/errors.ts';
-import { HASH_SIZE } from './merkle.ts';
-import { parseNote, verifyNote, type NoteVerifier } from './note.ts';
+import { HASH_SIZE, type MerkleTree } from './merkle.ts';
+import { parseNote, signNote, verifyNote, type NoteSigner, type NoteVerifier } from './note.ts';
 
 export interface Checkpoint {
   origin: string;
@@ -97,4 +97,11 @@ export function listCheckpoints(ledgerDir: string): StoredCheckpoint[] {
 
 export function latestCheckpoint(ledgerDir: string): StoredCheckpoint | undefined {
   return listCheckpoints(ledgerDir).at(-1);
+}
+
+/** Sign and store a checkpoint of the first `size` leaves of `tree`. */
+export function publishCheckpoint(ledgerDir: string, tree: MerkleTree, size: number, signer: NoteSigner): StoredCheckpoint {
+  const checkpoint: Checkpoint = { origin: signer.name, size, root: tree.root(size), extensions: [] };
+  const note = signNote(formatCheckpoint(checkpoint), signer);
+  return { ...checkpoint, note, path: storeCheckpoint(ledgerDir, size, note) };
 }

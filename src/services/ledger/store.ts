@@ -10,10 +10,10 @@ import { EXIT, OctantError } from '../../lib/errors.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { silentLogger } from '../../runtime/log.ts';
 import type { LedgerApi, LedgerEntry, LedgerEvent } from './types.ts';
-import { formatCheckpoint, storeCheckpoint, type StoredCheckpoint } from './checkpoint.ts';
+import { publishCheckpoint, type StoredCheckpoint } from './checkpoint.ts';
 import { SEAL_ACTION, SEAL_KIND, SYSTEM_AGENT, buildEntry, validateEvent } from './entry.ts';
 import { leafHash, type MerkleTree } from './merkle.ts';
-import { signNote, type NoteSigner } from './note.ts';
+import type { NoteSigner } from './note.ts';
 import { checkCheckpoints, readLedger, SEGMENT_FILE } from './read.ts';
 import { MAGIC, frame } from './records.ts';
 import type { Partition } from './replay.ts';
@@ -231,10 +231,7 @@ export class LedgerStore implements LedgerApi {
 
   /** Sign and store a checkpoint of the durable tree (C2SP tlog-checkpoint). */
   publishCheckpoint(signer: NoteSigner): StoredCheckpoint {
-    const size = this.durable;
-    const checkpoint = { origin: signer.name, size, root: this.tree.root(size), extensions: [] };
-    const note = signNote(formatCheckpoint(checkpoint), signer);
-    return { ...checkpoint, note, path: storeCheckpoint(this.dir, size, note) };
+    return publishCheckpoint(this.dir, this.tree, this.durable, signer);
   }
 
   /** Wait for queued appends, then release the file and the lock. */

@@ -1,0 +1,221 @@
+// octant ledger: read, verify, prove, checkpoint, export and witness the
+// action ledger. Works offline on the files (no running service needed);
+// only `checkpoint`, `export` and `witness` write (a checkpoint note), and
+// they never touch the segment file.
+
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseCommandArgs, stringFlag, boolFlag, requirePositional, type Options, type Parsed } from '../../lib/args.ts';
+import { EXIT, OctantError, usageError } from '../../lib/errors.ts';
+import { writeJson, writeLine, type Io } from '../../lib/io.ts';
+import { resolvePaths, type Paths } from '../../runtime/paths.ts';
+import { latestCheckpoint, openCheckpoint, publishCheckpoint, storeCheckpoint, type StoredCheckpoint } from '../../services/ledger/checkpoint.ts';
+import { exportLines } from '../../services/ledger/export.ts';
+import { machineSigner, machineVerifier } from '../../services/ledger/log-key.ts';
+import { verifyInclusion } from '../../services/ledger/merkle.ts';
+import { parseVerifierKey } from '../../services/ledger/note.ts';
+import { checkCheckpoints, ledgerDir, readLedger, type LedgerSnapshot } from '../../services/ledger/read.ts';
+import { verifyLedgerDir, verifyExport, type VerifyReport } from '../../services/ledger/verify.ts';
+import { loadWitness, witnessCheckpoint } from '../../services/ledger/witness.ts';
+import type { LedgerEntry } from '../../services/ledger/types.ts';
+import type { Command } from './command.ts';
+
+const USAGE = `usage: octant ledger <subcommand> [options]
+  show     [filters] [--json]             every matching entry
+  tail     [-n N] [filters] [--json]      the last N (default 10) matching entries
+  grep     PATTERN [filters] [--json]     entries whose JSON matches the regular expression
+  verify   [--agent AID] [--json]         check frames, seqs, chains, seals and checkpoints
+  verify   --file EXPORT [--key VKEY]     check an export offline (pin the log key with --key)
+  proof    SEQ [--json]                   inclusion proof of entry SEQ against the latest checkpoint
+  checkpoint [--json]                     publish and print a signed checkpoint of the log
+  export   [filters] [--out FILE]         JSON lines: checkpoint, then entries with proofs
+  witness  [--witness-dir DIR] [--name NAME]  countersign the latest checkpoint if it extends the last one witnessed
+filters: --agent AID  --kind KIND  --since TIME  --until TIME   (TIME: ISO 8601, or 30s/15m/2h/7d ago)`;
+
+const FILTERS: Options = {
+  agent: { type: 'string' },
+  kind: { type: 'string' },
+  since: { type: 'string' },
+  until: { type: 'string' },
+  json: { type: 'boolean' },
+};
+
+function parseTime(flag: string, value: string | undefined, now: number): number | undefined {
+  if (value === undefined) return undefined;
+  const rel = /^([0-9]+)([smhd])$/.exec(value);
+  if (rel !== null) return now - Number(rel[1]) * { s: 1e3, m: 6e4, h: 3.6e6, d: 8.64e7 }[rel[2] as 's' | 'm' | 'h' | 'd'];
+  const t = Date.parse(value);
+  if (Number.isNaN(t)) throw usageError(`ledger: --${flag} '${value}' is not an ISO 8601 time or a duration like 15m`);
+  return t;
+}
+
+function filterOf(parsed: Parsed): (e: LedgerEntry) => boolean {
+  const agent = stringFlag(parsed, 'agent');
+  const kind = stringFlag(parsed, 'kind');
+  const now = Date.now();
+  const since = parseTime('since', stringFlag(parsed, 'since'), now);
+  const until = parseTime('until', stringFlag(parsed, 'until'), now);
+  return (e) => {
+    if (agent !== undefined && e.agent !== agent) return false;
+    if (kind !== undefined && e.kind !== kind) return false;
+    const t = Date.parse(e.time);
+    return (since === undefined || t >= since) && (until === undefined || t <= until);
+  };
+}
+
+function printEntries(io: Io, entries: readonly LedgerEntry[], json: boolean): void {
+  for (const e of entries) {
+    if (json) writeLine(io.stdout, JSON.stringify(e));
+    else writeLine(io.stdout, [e.seq, e.time, e.agent, e.kind, e.action, e.target || '-', e.decision, JSON.stringify(e.detail)].join('  '));
+  }
+}
+
+/** Read the log and refuse to work on a damaged one. */
+function intactLedger(paths: Paths, sync = false): LedgerSnapshot {
+  const snap = readLedger(ledgerDir(paths), { keepEntries: true, sync });
+  const problem = snap.replay.problem ?? (snap.scan.problem?.kind === 'corrupt' ? { seq: snap.scan.records.length, offset: snap.scan.problem.offset, reason: snap.scan.problem.reason } : undefined);
+  if (problem !== undefined) {
+    throw new OctantError('E_LEDGER_CORRUPT', `${snap.file}: ${problem.reason} (seq ${problem.seq}, byte offset ${problem.offset})`, { hint: "run 'octant ledger verify'" });
+  }
+  const cp = checkCheckpoints(snap);
+  if (cp !== undefined) throw new OctantError('E_LEDGER_TRUNCATED', `${snap.file}: ${cp.reason}`);
+  return snap;
+}
+
+/** The latest checkpoint if it covers the whole log, else a new one. */
+function currentCheckpoint(paths: Paths, snap: LedgerSnapshot): StoredCheckpoint {
+  const latest = snap.checkpoints.at(-1);
+  if (latest !== undefined && latest.size === snap.replay.tree.size) return latest;
+  return publishCheckpoint(snap.dir, snap.replay.tree, snap.replay.tree.size, machineSigner(paths));
+}
+
+function printReport(io: Io, report: VerifyReport, json: boolean): number {
+  if (json) writeJson(io.stdout, report);
+  else if (report.ok) {
+    const scope = report.agent !== undefined ? `partition ${report.agent}: ${report.agentEntries} entries${report.sealed ? ' (sealed)' : ''}, ` : '';
+    writeLine(io.stdout, `ok: ${report.source}: ${scope}${report.entries} entries, ${report.partitions} partitions, ${report.checkpoints} checkpoint(s)${report.rootHash ? `, root ${report.rootHash}` : ''}`);
+    if (report.keyPinned === false) writeLine(io.stderr, 'warning: the log key was taken from the file itself; pin it with --key');
+  } else {
+    const p = report.problem!;
+    const where = p.line !== undefined ? `line ${p.line}` : `byte offset ${p.offset}`;
+    writeLine(io.stdout, `FAILED: ${report.source}: first bad position: seq ${p.seq}, ${where}: ${p.reason}`);
+  }
+  return report.ok ? EXIT.ok : EXIT.failure;
+}
+
+const SUBCOMMANDS: Record<string, (argv: string[], io: Io, paths: () => Paths) => Promise<number> | number> = {
+  show(argv, io, paths) {
+    const parsed = parseCommandArgs('ledger show', argv, FILTERS, false);
+    printEntries(io, readLedger(ledgerDir(paths()), { keepEntries: true }).replay.entries.filter(filterOf(parsed)), boolFlag(parsed, 'json'));
+    return EXIT.ok;
+  },
+  tail(argv, io, paths) {
+    const parsed = parseCommandArgs('ledger tail', argv, { ...FILTERS, lines: { type: 'string', short: 'n' } }, false);
+    const n = Number(stringFlag(parsed, 'lines') ?? '10');
+    if (!Number.isInteger(n) || n < 0) throw usageError(`ledger tail: -n '${stringFlag(parsed, 'lines')}' is not a count`);
+    const matching = readLedger(ledgerDir(paths()), { keepEntries: true }).replay.entries.filter(filterOf(parsed));
+    printEntries(io, n === 0 ? [] : matching.slice(-n), boolFlag(parsed, 'json'));
+    return EXIT.ok;
+  },
+  grep(argv, io, paths) {
+    const parsed = parseCommandArgs('ledger grep', argv, FILTERS);
+    const source = requirePositional(parsed, 0, 'PATTERN', 'ledger grep');
+    let pattern: RegExp;
+    try {
+      pattern = new RegExp(source);
+    } catch (error) {
+      throw usageError(`ledger grep: PATTERN: ${(error as Error).message}`);
+    }
+    const keep = filterOf(parsed);
+    const hits = readLedger(ledgerDir(paths()), { keepEntries: true }).replay.entries.filter((e) => keep(e) && pattern.test(JSON.stringify(e)));
+    printEntries(io, hits, boolFlag(parsed, 'json'));
+    return hits.length > 0 ? EXIT.ok : EXIT.failure;
+  },
+  verify(argv, io, paths) {
+    const parsed = parseCommandArgs('ledger verify', argv, { agent: { type: 'string' }, file: { type: 'string' }, key: { type: 'string' }, json: { type: 'boolean' } }, false);
+    const file = stringFlag(parsed, 'file');
+    const key = stringFlag(parsed, 'key');
+    if (file !== undefined) {
+      let text: string;
+      try {
+        text = readFileSync(file, 'utf8');
+      } catch (error) {
+        throw new OctantError('E_LEDGER_EXPORT', `--file ${file}: ${(error as Error).message}`, { exit: EXIT.unavailable });
+      }
+      return printReport(io, verifyExport(text, file, key), boolFlag(parsed, 'json'));
+    }
+    const verifier = key !== undefined ? parseVerifierKey(key) : machineVerifier(paths());
+    return printReport(io, verifyLedgerDir(ledgerDir(paths()), { verifier, agent: stringFlag(parsed, 'agent') }), boolFlag(parsed, 'json'));
+  },
+  proof(argv, io, paths) {
+    const parsed = parseCommandArgs('ledger proof', argv, { json: { type: 'boolean' } });
+    const text = requirePositional(parsed, 0, 'SEQ', 'ledger proof');
+    const seq = Number(text);
+    if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(seq)) throw usageError(`ledger proof: SEQ '${text}' is not an entry number`);
+    const snap = intactLedger(paths());
+    const latest = snap.checkpoints.at(-1);
+    if (latest === undefined || seq >= latest.size) {
+      throw new OctantError('E_LEDGER_NOT_CHECKPOINTED', `ledger proof: seq ${seq} is not covered by a checkpoint (latest covers ${latest?.size ?? 0} entries)`, {
+        hint: "run 'octant ledger checkpoint' first",
+      });
+    }
+    const c = openCheckpoint(latest.note, machineVerifier(paths()));
+    const leaf = snap.replay.tree.leaf(seq);
+    const proof = snap.replay.tree.inclusionProof(seq, c.size);
+    verifyInclusion(seq, c.size, leaf, proof, c.root);
+    const out = { seq, treeSize: c.size, leafHash: leaf.toString('base64'), rootHash: c.root.toString('base64'), proof: proof.map((p) => p.toString('base64')), checkpoint: latest.note };
+    if (boolFlag(parsed, 'json')) writeJson(io.stdout, out);
+    else io.stdout.write(`seq ${seq} in tree of size ${c.size}\nleaf ${out.leafHash}\nroot ${out.rootHash}\n${out.proof.map((p, i) => `proof[${i}] ${p}`).join('\n')}\n\n${latest.note}`);
+    return EXIT.ok;
+  },
+  checkpoint(argv, io, paths) {
+    const parsed = parseCommandArgs('ledger checkpoint', argv, { json: { type: 'boolean' } }, false);
+    const c = currentCheckpoint(paths(), intactLedger(paths(), true));
+    if (boolFlag(parsed, 'json')) writeJson(io.stdout, { size: c.size, rootHash: c.root.toString('base64'), note: c.note, path: c.path });
+    else io.stdout.write(c.note);
+    return EXIT.ok;
+  },
+  export(argv, io, paths) {
+    const parsed = parseCommandArgs('ledger export', argv, { ...FILTERS, out: { type: 'string' } }, false);
+    const snap = intactLedger(paths(), true);
+    const c = currentCheckpoint(paths(), snap);
+    const complete = ['kind', 'since', 'until'].every((f) => stringFlag(parsed, f) === undefined);
+    const lines = [...exportLines({ note: c.note, size: c.size, key: machineVerifier(paths()), tree: snap.replay.tree, entries: snap.replay.entries.filter(filterOf(parsed)), complete })];
+    const text = `${lines.join('\n')}\n`;
+    const out = stringFlag(parsed, 'out');
+    if (out === undefined) io.stdout.write(text);
+    else writeFileSync(out, text, { mode: 0o644 });
+    return EXIT.ok;
+  },
+  witness(argv, io, paths) {
+    const parsed = parseCommandArgs('ledger witness', argv, { 'witness-dir': { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } }, false);
+    const p = paths();
+    const witness = loadWitness(stringFlag(parsed, 'witness-dir') ?? join(p.state, 'witness'), stringFlag(parsed, 'name') ?? 'octant-witness');
+    const snap = readLedger(ledgerDir(p));
+    const latest = latestCheckpoint(snap.dir);
+    if (latest === undefined) throw new OctantError('E_LEDGER_NOT_CHECKPOINTED', 'ledger witness: no checkpoint published yet', { hint: "run 'octant ledger checkpoint'" });
+    const last = witness.state?.size ?? 0;
+    const tree = snap.replay.tree;
+    const canProve = last > 0 && last < latest.size && latest.size <= tree.size;
+    const proof = canProve ? tree.consistencyProof(last, latest.size) : [];
+    const cosigned = witnessCheckpoint(witness, latest.note, machineVerifier(p), proof);
+    storeCheckpoint(snap.dir, latest.size, cosigned);
+    if (boolFlag(parsed, 'json')) writeJson(io.stdout, { size: latest.size, from: last, note: cosigned });
+    else io.stdout.write(cosigned);
+    return EXIT.ok;
+  },
+};
+
+export const command: Command = {
+  name: 'ledger',
+  summary: 'query, verify, prove, checkpoint, export and witness the action ledger',
+  usage: USAGE,
+  async run(argv, { io, rootFlag }) {
+    const [sub, ...rest] = argv;
+    const run = sub === undefined ? undefined : SUBCOMMANDS[sub];
+    if (run === undefined || !Object.hasOwn(SUBCOMMANDS, sub!)) {
+      throw usageError(sub === undefined ? 'ledger: missing subcommand' : `ledger: unknown subcommand '${sub}'`, `subcommands: ${Object.keys(SUBCOMMANDS).join(', ')}`);
+    }
+    return run(rest, io, () => resolvePaths({ rootFlag, env: io.env }));
+  },
+};

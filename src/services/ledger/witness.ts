@@ -1,0 +1,93 @@
+// A witness: a second key that countersigns the log's checkpoints, but only
+// after checking that the new checkpoint extends the last one it signed
+// (RFC 9162 §2.1.4 consistency proof). It keeps its own state (key + last
+// signed origin, size and root) so a rolled-back or forked log is refused.
+// The countersignature is one more Ed25519 signed-note line over the same
+// checkpoint text.
+
+import { createPrivateKey, generateKeyPairSync, sign, createPublicKey } from 'node:crypto';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXIT, OctantError } from '../../lib/errors.ts';
+import { rawPublicKey } from '../../runtime/identity.ts';
+import { openCheckpoint } from './checkpoint.ts';
+import { verifyConsistency } from './merkle.ts';
+import { addSignature, type NoteSigner, type NoteVerifier } from './note.ts';
+
+export interface WitnessState {
+  origin: string;
+  size: number;
+  /** Base64 root hash of the last checkpoint this witness signed. */
+  root: string;
+}
+
+export interface Witness {
+  dir: string;
+  signer: NoteSigner;
+  state: WitnessState | undefined;
+}
+
+function writeDurable(path: string, data: string, mode: number): void {
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, 'w', mode);
+  try {
+    writeSync(fd, data);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
+
+/** Load (or create on first use) the witness key and state in `dir`. */
+export function loadWitness(dir: string, name: string): Witness {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const keyFile = join(dir, 'witness.key');
+  if (!existsSync(keyFile)) {
+    const { privateKey } = generateKeyPairSync('ed25519');
+    writeDurable(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, 0o600);
+  }
+  if ((statSync(keyFile).mode & 0o077) !== 0) {
+    throw new OctantError('E_WITNESS_KEY_MODE', `${keyFile}: readable by others`, { hint: `chmod 600 ${keyFile}` });
+  }
+  const privateKey = createPrivateKey(readFileSync(keyFile));
+  const stateFile = join(dir, 'witness.json');
+  const state = existsSync(stateFile) ? (JSON.parse(readFileSync(stateFile, 'utf8')) as WitnessState) : undefined;
+  return {
+    dir,
+    signer: { name, publicKeyRaw: rawPublicKey(createPublicKey(privateKey)), sign: (data) => sign(null, data, privateKey) },
+    state,
+  };
+}
+
+function refused(code: string, message: string): OctantError {
+  return new OctantError(code, `witness: ${message}`, { exit: EXIT.denied });
+}
+
+/**
+ * Countersign `note` if it is signed by the log and consistent with the last
+ * checkpoint this witness signed; `proof` goes from that size to the new one.
+ * Returns the note with the witness's signature added and saves the new state.
+ */
+export function witnessCheckpoint(witness: Witness, note: string, log: NoteVerifier, proof: readonly Uint8Array[]): string {
+  const c = openCheckpoint(note, log);
+  const last = witness.state;
+  if (last !== undefined) {
+    const lastRoot = Buffer.from(last.root, 'base64');
+    if (c.origin !== last.origin) throw refused('E_WITNESS_ORIGIN', `checkpoint is for log '${c.origin}', this witness follows '${last.origin}'`);
+    if (c.size < last.size) throw refused('E_WITNESS_ROLLBACK', `rolled back: checkpoint size ${c.size} is below size ${last.size} already witnessed`);
+    if (c.size === last.size && !c.root.equals(lastRoot)) throw refused('E_WITNESS_FORK', `forked: size ${c.size} has a different root than the one witnessed`);
+    if (last.size > 0 && c.size > last.size) {
+      try {
+        verifyConsistency(last.size, c.size, proof, lastRoot, c.root);
+      } catch (error) {
+        throw refused('E_WITNESS_INCONSISTENT', `forked: checkpoint ${c.size} does not extend witnessed checkpoint ${last.size} (${(error as Error).message})`);
+      }
+    }
+  }
+  const cosigned = addSignature(note, witness.signer);
+  const state: WitnessState = { origin: c.origin, size: c.size, root: c.root.toString('base64') };
+  writeDurable(join(witness.dir, 'witness.json'), `${JSON.stringify(state, null, 2)}\n`, 0o644);
+  witness.state = state;
+  return cosigned;
+}
