@@ -1,0 +1,139 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, realpathSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LedgerEntry, LedgerEvent } from '../../services/ledger/types.ts';
+import type { ApprovalRequest } from '../approvals/approval.ts';
+import type { Manifest } from '../manifest/schema.ts';
+import { fsList, fsRead, fsWrite } from '../tools/fs-tools.ts';
+import type { AgentSession } from '../tools/tool.ts';
+import { createMediator } from './mediator.ts';
+
+const CANARY = 'sk-canary-0123456789abcdef0123456789';
+
+function manifest(root: string, critical: string[] = []): Manifest {
+  return {
+    version: 1,
+    identity: { name: 'tester', operator: 'ops' },
+    filesystem: { read: [join(root, 'data')], write: [join(root, 'ws'), join(root, 'out')] },
+    network: { destinations: [] },
+    syscalls: [],
+    processes: { exec: [] },
+    resources: { cpu: 1, memory: 1 << 28, ioBandwidth: 1 << 20, pids: 64, networkThroughput: 1 << 20 },
+    credentials: [],
+    skills: [],
+    spawning: { allowed: false, maxDepth: 0, maxDescendants: 0 },
+    lifetime: { ttl: 600, onExpiry: 'terminate' },
+    governance: { critical },
+  };
+}
+
+function setup(options: { critical?: string[]; approve?: boolean } = {}) {
+  const root = realpathSync(mkdtempSync(join(tmpdir(), 'octant-gw-')));
+  for (const d of ['data', 'ws', 'out', 'secret']) mkdirSync(join(root, d));
+  writeFileSync(join(root, 'data', 'notes.txt'), `hello; key=${CANARY}\n`);
+  writeFileSync(join(root, 'secret', 'private.txt'), 'top secret\n');
+  symlinkSync(join(root, 'secret'), join(root, 'data', 'escape'));
+  const events: LedgerEvent[] = [];
+  const approvals: ApprovalRequest[] = [];
+  const session: AgentSession = { aid: 'agt_test', lineage: ['agt_parent'], manifest: manifest(root, options.critical), workspace: join(root, 'ws'), contacted: new Set() };
+  const mediator = createMediator({
+    tools: [fsRead, fsWrite, fsList],
+    ledger: async (event) => { events.push(event); return { ...event, seq: events.length - 1, time: '', prev: '' } as LedgerEntry; },
+    approve: async (request) => { approvals.push(request); return { approved: options.approve ?? false, id: 'apr_x', reason: options.approve ? 'approved by key k' : 'denied by key k' }; },
+    redact: (text) => text.replaceAll(CANARY, '[REDACTED]'),
+  });
+  return { root, events, approvals, session, mediator, cleanup: () => rmSync(root, { recursive: true, force: true }) };
+}
+
+test('a granted read is performed, its secret redacted, and recorded before and after', async () => {
+  const t = setup();
+  const reply = await t.mediator.mediate(t.session, 'fs.read', { path: join(t.root, 'data', 'notes.txt') });
+  assert.equal(reply.ok, true);
+  const text = JSON.stringify(reply);
+  assert.ok(!text.includes(CANARY), 'the secret value must not reach the agent');
+  assert.match(text, /\[REDACTED\]/);
+  assert.deepEqual(t.events.map((e) => [e.action, e.decision]), [['fs.read', 'allow'], ['fs.read.done', 'ok']]);
+  assert.deepEqual(t.events[0].lineage, ['agt_parent']);
+  t.cleanup();
+});
+
+test('a read outside the granted paths is refused, recorded, and returned as a structured error', async () => {
+  const t = setup();
+  const reply = await t.mediator.mediate(t.session, 'fs.read', { path: join(t.root, 'secret', 'private.txt') });
+  assert.equal(reply.ok, false);
+  assert.equal(!reply.ok && reply.error.code, 'E_TOOL_DENIED');
+  assert.deepEqual(t.events.map((e) => [e.action, e.decision]), [['fs.read', 'deny']]);
+  t.cleanup();
+});
+
+test('a symlink inside a granted directory does not widen the grant', async () => {
+  const t = setup();
+  const reply = await t.mediator.mediate(t.session, 'fs.read', { path: join(t.root, 'data', 'escape', 'private.txt') });
+  assert.equal(reply.ok, false);
+  assert.match(!reply.ok ? reply.error.message : '', /resolves to .*secret/);
+  t.cleanup();
+});
+
+test('non-canonical paths are refused as bad arguments', async () => {
+  const t = setup();
+  for (const path of [`${t.root}/data/../secret/private.txt`, 'data/notes.txt', `${t.root}/data//notes.txt`, `${t.root}/data\u2215notes.txt`]) {
+    const reply = await t.mediator.mediate(t.session, 'fs.read', { path });
+    assert.equal(!reply.ok && reply.error.code, 'E_TOOL_ARGS', path);
+  }
+  const extra = await t.mediator.mediate(t.session, 'fs.read', { path: `${t.root}/data/notes.txt`, mode: 'x' });
+  assert.equal(!extra.ok && extra.error.code, 'E_TOOL_ARGS');
+  t.cleanup();
+});
+
+test('a write inside the workspace needs no approval and the ledger entry precedes the write', async () => {
+  const t = setup();
+  const target = join(t.root, 'ws', 'result.txt');
+  const seenBefore: boolean[] = [];
+  const ledger = t.events;
+  const originalPush = ledger.push.bind(ledger);
+  ledger.push = (...items: LedgerEvent[]) => { seenBefore.push(existsSync(target)); return originalPush(...items); };
+  const reply = await t.mediator.mediate(t.session, 'fs.write', { path: target, content: 'done' });
+  assert.equal(reply.ok, true);
+  assert.equal(readFileSync(target, 'utf8'), 'done');
+  assert.equal(t.approvals.length, 0);
+  assert.deepEqual(seenBefore, [false, true], 'the allow entry is appended before the file exists');
+  t.cleanup();
+});
+
+test('a write outside the workspace asks for approval; a denial leaves nothing written', async () => {
+  const t = setup({ approve: false });
+  const target = join(t.root, 'out', 'report.txt');
+  const reply = await t.mediator.mediate(t.session, 'fs.write', { path: target, content: 'x' });
+  assert.equal(!reply.ok && reply.error.code, 'E_APPROVAL_DENIED');
+  assert.equal(t.approvals.length, 1);
+  assert.match(t.approvals[0].reason, /outside the workspace/);
+  assert.equal(existsSync(target), false);
+  t.cleanup();
+});
+
+test('an approved critical write goes through', async () => {
+  const t = setup({ approve: true });
+  const target = join(t.root, 'out', 'report.txt');
+  const reply = await t.mediator.mediate(t.session, 'fs.write', { path: target, content: 'x' });
+  assert.equal(reply.ok, true);
+  assert.equal(readFileSync(target, 'utf8'), 'x');
+  t.cleanup();
+});
+
+test('governance.critical makes even a granted read wait for approval', async () => {
+  const t = setup({ critical: ['fs.read'], approve: false });
+  const reply = await t.mediator.mediate(t.session, 'fs.list', { path: join(t.root, 'data') });
+  assert.equal(!reply.ok && reply.error.code, 'E_APPROVAL_DENIED');
+  assert.match(t.approvals[0].reason, /governance.critical lists fs.read/);
+  t.cleanup();
+});
+
+test('an unknown tool is refused and recorded', async () => {
+  const t = setup();
+  const reply = await t.mediator.mediate(t.session, 'shell.run', { cmd: 'id' });
+  assert.equal(!reply.ok && reply.error.code, 'E_TOOL_UNKNOWN');
+  assert.equal(t.events[0].decision, 'deny');
+  t.cleanup();
+});

@@ -1,0 +1,44 @@
+// The shape of one mediated tool. The gateway runs every call through the
+// same path (ARCHITECTURE.md "The path of one action"): parse → check against
+// the effective manifest → approval if critical → ledger → perform → redact →
+// ledger outcome. A tool only says how to parse, check and perform.
+
+import type { EffectiveManifest } from '../manifest/schema.ts';
+
+/** The agent a call is made for, as the gateway knows it (never from the agent's say-so). */
+export interface AgentSession {
+  aid: string;
+  lineage: string[];
+  manifest: EffectiveManifest;
+  /** The agent's own working directory; writes elsewhere are critical by system policy. */
+  workspace: string;
+  /** Hosts this agent has already contacted (for the "new destination" policy). */
+  contacted: Set<string>;
+}
+
+/** What the check decided: the target to record, and why the call is critical if it is. */
+export interface ToolCheck {
+  target: string;
+  /** Set when system policy makes this call critical (needs approval) whatever the manifest says. */
+  critical?: string;
+  /** Facts for the ledger and the approval evidence (no secret values). */
+  evidence?: Record<string, unknown>;
+}
+
+export interface Tool<Args = unknown> {
+  /** Dotted name, e.g. "fs.read"; the model sees it as fs_read. */
+  name: string;
+  /** The governance action this tool counts as (manifest governance.critical). */
+  action: string;
+  description: string;
+  /** JSON Schema of the arguments, as given to the model. */
+  parameters: Record<string, unknown>;
+  /** Validate raw arguments; throw OctantError E_TOOL_ARGS naming the field. */
+  parse(raw: unknown): Args;
+  /** Throw OctantError E_TOOL_DENIED when the manifest does not grant the call. */
+  check(session: AgentSession, args: Args): Promise<ToolCheck> | ToolCheck;
+  /** Perform on the checked `target` (the resolved path, the host...). */
+  perform(session: AgentSession, args: Args, target: string, signal: AbortSignal): Promise<unknown>;
+}
+
+export type AnyTool = Tool<any>;
