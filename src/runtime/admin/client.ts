@@ -25,6 +25,8 @@ function open(paths: Paths, method: string, path: string, body: unknown): Promis
   const payload = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request({
+      // A fresh connection per request: a pooled one may belong to a system that has since stopped.
+      agent: false,
       socketPath,
       method,
       path,
