@@ -1,0 +1,398 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { OctantError, isOctantError } from '../../lib/errors.ts';
+import type { LedgerEntry, LedgerEvent } from '../../services/ledger/types.ts';
+import type { SandboxPolicy } from '../../kernel/sandbox-policy.ts';
+import { LifecycleManager } from './manager.ts';
+import { readRecord } from './records.ts';
+import type { ChildrenPolicy, ExitStatus, LifecycleDeps, Scheduler, ValidatedManifest } from './ports.ts';
+
+/** What a test manifest says; the fake manifest port "validates" it. */
+interface FakeSigned {
+  name: string;
+  perms: string[];
+  spawn?: { allowed: boolean; maxDepth: number; maxDescendants: number };
+  ttl?: number | null;
+  children?: ChildrenPolicy;
+  grace?: number;
+  retain?: string[];
+  invalid?: string;
+}
+
+class FakeWorld {
+  calls: string[] = [];
+  events: LedgerEvent[] = [];
+  sealed = new Map<string, Record<string, unknown>>();
+  policies = new Map<string, SandboxPolicy>();
+  processes = new Map<string, { exit(status: ExitStatus): void }>();
+  timers: { at: number; fn: () => void; cancelled: boolean }[] = [];
+  clock = 1_700_000_000_000;
+  failCgroup = false;
+  root = mkdtempSync(join(tmpdir(), 'octant-lifecycle-'));
+
+  scheduler: Scheduler = {
+    now: () => this.clock,
+    after: (ms, fn) => {
+      const timer = { at: this.clock + ms, fn, cancelled: false };
+      this.timers.push(timer);
+      return () => { timer.cancelled = true; };
+    },
+  };
+
+  /** Move the fake clock, firing due timers. */
+  async advance(ms: number): Promise<void> {
+    this.clock += ms;
+    for (const t of this.timers.filter((x) => !x.cancelled && x.at <= this.clock)) {
+      t.cancelled = true;
+      t.fn();
+    }
+    await new Promise((r) => setTimeout(r, 20));
+  }
+
+  lastLifecycle(): string {
+    const e = this.events.filter((x) => x.kind === 'lifecycle').at(-1)!;
+    return String(e.detail.event);
+  }
+
+  deps(): LifecycleDeps {
+    return {
+      agentsDir: join(this.root, 'agents'),
+      runDir: join(this.root, 'run'),
+      scheduler: this.scheduler,
+      manifests: {
+        validate: async (signed, parent) => {
+          const s = signed as FakeSigned;
+          if (s.invalid) throw new OctantError('E_MANIFEST_SIGNATURE', `manifest '${s.name}': ${s.invalid}`);
+          // Intersection, as the manifest module does it: never more than the parent.
+          const perms = parent ? s.perms.filter((p) => (parent.effective as string[]).includes(p)) : s.perms;
+          return {
+            effective: perms, name: s.name, hash: `hash-${s.name}`, signer: 'operator-key-1',
+            spawn: s.spawn ?? { allowed: false, maxDepth: 0, maxDescendants: 0 }, ttlSeconds: s.ttl ?? null,
+            children: { policy: s.children ?? 'terminate', graceSeconds: s.grace ?? 0 }, retain: s.retain ?? [],
+          } satisfies ValidatedManifest;
+        },
+        compile: (m, aid) => {
+          const policy: SandboxPolicy = { id: aid, binds: [], executables: [], syscalls: [], inet: false, limits: {}, network: [], credentials: m.effective as string[], ttlSeconds: m.ttlSeconds, tmpBytes: 0, isolation: 'namespaces' };
+          this.policies.set(aid, policy);
+          return policy;
+        },
+      },
+      isolation: {
+        createCgroup: async (aid) => {
+          this.calls.push(`cgroup.create ${aid} after ${this.lastLifecycle()}`);
+          if (this.failCgroup) throw new OctantError('E_CGROUP_CREATE', 'cannot create');
+          return {
+            pids: () => [],
+            freeze: async () => { this.calls.push(`cgroup.freeze ${aid} after ${this.lastLifecycle()}`); },
+            thaw: async () => { this.calls.push(`cgroup.thaw ${aid} after ${this.lastLifecycle()}`); },
+            kill: async () => { this.calls.push(`cgroup.kill ${aid}`); this.processes.get(aid)?.exit({ code: null, signal: 'SIGKILL' }); },
+            remove: async () => { this.calls.push(`cgroup.remove ${aid}`); },
+          };
+        },
+        startProxy: async (policy, lineage, socketPath) => {
+          this.calls.push(`proxy.start ${policy.id} lineage=${lineage.join('/')} ${existsSync(join(socketPath, '..')) ? 'dir-ok' : 'no-dir'}`);
+          return { close: async () => { this.calls.push(`proxy.close ${policy.id}`); } };
+        },
+        launch: async (policy, spec) => {
+          this.calls.push(`launch ${policy.id} after ${this.lastLifecycle()}`);
+          assert.equal(spec.env.HTTP_PROXY, 'http://127.0.0.1:3128');
+          assert.equal(Object.values(spec.env).some((v) => v.startsWith('tok-')), false, 'no token in the environment');
+          writeFileSync(spec.stdout, `hello from ${policy.id}\n`);
+          let exit!: (s: ExitStatus) => void;
+          const exited = new Promise<ExitStatus>((r) => { exit = r; });
+          this.processes.set(policy.id, { exit });
+          return { pid: 4242, exited };
+        },
+      },
+      ledger: {
+        append: async (event) => {
+          if (this.sealed.has(event.agent)) throw new OctantError('E_LEDGER_SEALED', `${event.agent}: partition sealed`);
+          this.events.push(event);
+          if (event.kind === 'lifecycle' && event.action === 'transition' && event.detail.event === 'terminate') this.calls.push(`ledger.terminate ${event.agent}`);
+          return { ...event, seq: this.events.length - 1, time: '', prev: '' } satisfies LedgerEntry;
+        },
+        seal: async (agent, detail = {}) => {
+          this.calls.push(`ledger.seal ${agent}`);
+          this.sealed.set(agent, detail);
+          return { agent, lineage: [], kind: 'lifecycle', action: 'seal', target: agent, decision: 'ok', detail, seq: 0, time: '', prev: '' };
+        },
+      },
+      vault: {
+        issueToken: async (agent, grants) => { this.calls.push(`vault.issue ${agent} ${grants.join(',')}`); return `tok-${agent}`; },
+        revokeAgent: async (agent) => { this.calls.push(`vault.revoke ${agent}`); return 1; },
+      },
+    };
+  }
+
+  manager(): LifecycleManager {
+    return new LifecycleManager(this.deps());
+  }
+
+  transitions(aid: string): string[] {
+    return this.events.filter((e) => e.agent === aid && e.kind === 'lifecycle').map((e) => `${e.action}:${String(e.detail.event ?? '')}`);
+  }
+
+  cleanup(): void {
+    rmSync(this.root, { recursive: true, force: true });
+  }
+}
+
+async function withWorld(body: (w: FakeWorld, m: LifecycleManager) => Promise<void>): Promise<void> {
+  const w = new FakeWorld();
+  try {
+    await body(w, w.manager());
+  } finally {
+    w.cleanup();
+  }
+}
+
+const basic: FakeSigned = { name: 'worker', perms: ['a', 'b'] };
+const spawner = (spawn: FakeSigned['spawn'], extra: Partial<FakeSigned> = {}): FakeSigned => ({ name: 'boss', perms: ['a', 'b', 'c'], spawn, ...extra });
+
+test('start: provisioned → validated → isolated → running, each recorded before its work', async () => {
+  await withWorld(async (w, m) => {
+    const r = await m.start({ signed: basic, command: ['agent', '--run'] });
+    assert.equal(r.state, 'running');
+    assert.equal(r.operator, 'operator-key-1');
+    assert.equal(r.manifestHash, 'hash-worker');
+    assert.deepEqual(w.transitions(r.aid), ['transition:provision', 'transition:validate', 'transition:isolate', 'transition:start']);
+    assert.ok(w.calls.includes(`cgroup.create ${r.aid} after isolate`));
+    assert.ok(w.calls.includes(`launch ${r.aid} after start`));
+    assert.ok(w.calls.includes(`vault.issue ${r.aid} a,b`));
+    const onDisk = readRecord(join(w.root, 'agents'), r.aid);
+    assert.equal(onDisk.state, 'running');
+    assert.deepEqual(onDisk.history.map((h) => h.state), ['provisioned', 'validated', 'isolated', 'running']);
+    assert.equal(readFileSync(join(w.root, 'run', r.aid, 'token'), 'utf8'), `tok-${r.aid}`);
+    assert.equal(readFileSync(join(w.root, 'agents', r.aid, 'stdout.log'), 'utf8'), `hello from ${r.aid}\n`);
+    await m.terminate(r.aid, 'test over');
+  });
+});
+
+test('suspend and resume use the freezer after the ledger entry; illegal ones throw and record nothing', async () => {
+  await withWorld(async (w, m) => {
+    const { aid } = await m.start({ signed: basic, command: ['x'] });
+    await assert.rejects(m.resume(aid), (e) => isOctantError(e, 'E_LIFECYCLE_TRANSITION'));
+    assert.equal((await m.suspend(aid)).state, 'suspended');
+    assert.ok(w.calls.includes(`cgroup.freeze ${aid} after suspend`));
+    const count = w.events.length;
+    await assert.rejects(m.suspend(aid), (e) => isOctantError(e, 'E_LIFECYCLE_TRANSITION'));
+    assert.equal(w.events.length, count, 'an illegal transition is not recorded');
+    assert.equal((await m.resume(aid)).state, 'running');
+    assert.ok(w.calls.includes(`cgroup.thaw ${aid} after resume`));
+    await m.terminate(aid, 'done');
+    assert.throws(() => m.terminate(aid, 'again'), (e) => isOctantError(e, 'E_LIFECYCLE_TRANSITION'));
+  });
+});
+
+test('termination sequence: ledger, halt, revoke, release, seal, then retention', async () => {
+  await withWorld(async (w, m) => {
+    const { aid } = await m.start({ signed: { ...basic, retain: ['out/report.txt', 'missing.txt'] }, command: ['x'] });
+    const scratch = join(w.root, 'agents', aid, 'scratch');
+    mkdirSync(join(scratch, 'out'), { recursive: true });
+    writeFileSync(join(scratch, 'out', 'report.txt'), 'keep me');
+    writeFileSync(join(scratch, 'out', 'tmp.bin'), 'drop me');
+    writeFileSync(join(scratch, 'notes'), 'drop me too');
+    w.calls = [];
+    const final = await m.terminate(aid, 'operator stop');
+    assert.deepEqual(w.calls, [
+      `ledger.terminate ${aid}`, `cgroup.kill ${aid}`, `vault.revoke ${aid}`, `proxy.close ${aid}`, `cgroup.remove ${aid}`, `ledger.seal ${aid}`,
+    ]);
+    assert.equal(final.state, 'archived');
+    assert.equal(final.reason, 'operator stop');
+    assert.deepEqual(final.exit, { code: null, signal: 'SIGKILL' });
+    assert.deepEqual(final.retained, ['out/report.txt']);
+    assert.deepEqual(w.sealed.get(aid)?.retained, ['out/report.txt']);
+    assert.equal(w.sealed.get(aid)?.to, 'archived');
+    assert.equal(readFileSync(join(w.root, 'agents', aid, 'retained', 'out', 'report.txt'), 'utf8'), 'keep me');
+    assert.equal(existsSync(scratch), false);
+    assert.equal(existsSync(join(w.root, 'run', aid)), false, 'socket and token are gone');
+    assert.equal(readRecord(join(w.root, 'agents'), aid).state, 'archived');
+  });
+});
+
+test('retention refuses paths through symlinks the agent planted', async () => {
+  await withWorld(async (w, m) => {
+    const outside = join(w.root, 'host-secrets');
+    mkdirSync(outside);
+    writeFileSync(join(outside, 'passwd'), 'host file');
+    const { aid } = await m.start({ signed: { ...basic, retain: ['out/passwd', 'link'] }, command: ['x'] });
+    const scratch = join(w.root, 'agents', aid, 'scratch');
+    symlinkSync(outside, join(scratch, 'out'));
+    symlinkSync(join(outside, 'passwd'), join(scratch, 'link'));
+    const final = await m.terminate(aid, 'stop');
+    assert.deepEqual(final.retained, []);
+    assert.equal(readFileSync(join(outside, 'passwd'), 'utf8'), 'host file', 'the host file stays where it was');
+    assert.equal(existsSync(join(w.root, 'agents', aid, 'retained')), false);
+  });
+});
+
+test('a retain path outside the scratch directory rejects the manifest', async () => {
+  await withWorld(async (w, m) => {
+    await assert.rejects(m.start({ signed: { ...basic, retain: ['../../etc/passwd'] }, command: ['x'] }), (e) => isOctantError(e, 'E_LIFECYCLE_RETAIN'));
+    await assert.rejects(m.start({ signed: { ...basic, retain: ['/etc/passwd'] }, command: ['x'] }), (e) => isOctantError(e, 'E_LIFECYCLE_RETAIN'));
+    assert.ok(!w.calls.some((c) => c.startsWith('cgroup.create')));
+  });
+});
+
+test('an invalid manifest is rejected: recorded, sealed, nothing built', async () => {
+  await withWorld(async (w, m) => {
+    await assert.rejects(m.start({ signed: { ...basic, invalid: 'bad signature' }, command: ['x'] }), (e) => isOctantError(e, 'E_MANIFEST_SIGNATURE'));
+    const [record] = m.list();
+    assert.equal(record.state, 'rejected');
+    assert.match(record.reason ?? '', /bad signature/);
+    assert.deepEqual(w.transitions(record.aid), ['transition:provision', 'transition:reject']);
+    assert.equal(w.events.at(-1)?.detail.code, 'E_MANIFEST_SIGNATURE');
+    assert.ok(w.sealed.has(record.aid));
+    assert.deepEqual(w.calls, [`ledger.seal ${record.aid}`]);
+  });
+});
+
+test('a failed isolation tears down what was built and archives the agent', async () => {
+  await withWorld(async (w, m) => {
+    w.failCgroup = true;
+    await assert.rejects(m.start({ signed: basic, command: ['x'] }), (e) => isOctantError(e, 'E_CGROUP_CREATE'));
+    const [record] = m.list();
+    assert.equal(record.state, 'archived');
+    assert.match(record.reason ?? '', /failed to start: cannot create/);
+    assert.ok(w.calls.includes(`vault.revoke ${record.aid}`));
+    assert.ok(w.sealed.has(record.aid));
+  });
+});
+
+test('the agent exiting on its own terminates and archives it with its exit status', async () => {
+  await withWorld(async (w, m) => {
+    const { aid } = await m.start({ signed: basic, command: ['x'] });
+    w.processes.get(aid)!.exit({ code: 3, signal: null });
+    const final = await m.waitForEnd(aid);
+    assert.equal(final.state, 'archived');
+    assert.equal(final.reason, 'exited with code 3');
+    assert.deepEqual(final.exit, { code: 3, signal: null });
+  });
+});
+
+test('TTL expiry terminates the agent', async () => {
+  await withWorld(async (w, m) => {
+    const { aid, deadline } = await m.start({ signed: { ...basic, ttl: 60 }, command: ['x'] });
+    assert.equal(deadline, new Date(w.clock + 60_000).toISOString());
+    await w.advance(59_000);
+    assert.equal(m.get(aid).state, 'running');
+    await w.advance(1_000);
+    const final = await m.waitForEnd(aid);
+    assert.equal(final.state, 'archived');
+    assert.equal(final.reason, 'ttl expired');
+  });
+});
+
+test('spawn: refused when the parent manifest does not allow it', async () => {
+  await withWorld(async (w, m) => {
+    const parent = await m.start({ signed: spawner({ allowed: false, maxDepth: 3, maxDescendants: 3 }), command: ['x'] });
+    await assert.rejects(m.start({ signed: basic, command: ['y'], parent: parent.aid }), (e) => isOctantError(e, 'E_LIFECYCLE_SPAWN_DENIED'));
+    const child = m.list().find((r) => r.aid !== parent.aid)!;
+    assert.equal(child.state, 'rejected');
+    assert.deepEqual(child.lineage, [parent.aid]);
+    await m.close();
+  });
+});
+
+test('spawn: effective permissions are the intersection; lineage and operator follow the parent', async () => {
+  await withWorld(async (w, m) => {
+    const root = await m.start({ signed: spawner({ allowed: true, maxDepth: 2, maxDescendants: 5 }), command: ['x'] });
+    const child = await m.start({ signed: { name: 'kid', perms: ['b', 'c', 'z'], spawn: { allowed: true, maxDepth: 1, maxDescendants: 1 } }, command: ['y'], parent: root.aid });
+    assert.deepEqual(w.policies.get(child.aid)!.credentials, ['b', 'c']);
+    const grandchild = await m.start({ signed: { name: 'grandkid', perms: ['a', 'c'] }, command: ['z'], parent: child.aid });
+    assert.deepEqual(w.policies.get(grandchild.aid)!.credentials, ['c']);
+    assert.deepEqual(grandchild.lineage, [root.aid, child.aid]);
+    assert.equal(grandchild.depth, 2);
+    assert.equal(grandchild.operator, 'operator-key-1');
+    const entry = w.events.find((e) => e.agent === grandchild.aid)!;
+    assert.deepEqual(entry.lineage, [root.aid, child.aid]);
+    assert.equal(entry.detail.parent, child.aid);
+    await m.close();
+  });
+});
+
+test('spawn: depth is limited by the parent and by every ancestor', async () => {
+  await withWorld(async (w, m) => {
+    const root = await m.start({ signed: spawner({ allowed: true, maxDepth: 1, maxDescendants: 10 }), command: ['x'] });
+    const child = await m.start({ signed: spawner({ allowed: true, maxDepth: 5, maxDescendants: 10 }), command: ['y'], parent: root.aid });
+    await assert.rejects(m.start({ signed: basic, command: ['z'], parent: child.aid }), (e) => isOctantError(e, 'E_LIFECYCLE_SPAWN_DEPTH') && e.message.includes(root.aid));
+    await m.close();
+  });
+});
+
+test('spawn: the descendant budget counts live descendants only', async () => {
+  await withWorld(async (w, m) => {
+    const root = await m.start({ signed: spawner({ allowed: true, maxDepth: 3, maxDescendants: 2 }), command: ['x'] });
+    const a = await m.start({ signed: basic, command: ['a'], parent: root.aid });
+    await m.start({ signed: basic, command: ['b'], parent: root.aid });
+    await assert.rejects(m.start({ signed: basic, command: ['c'], parent: root.aid }), (e) => isOctantError(e, 'E_LIFECYCLE_SPAWN_BUDGET'));
+    await m.terminate(a.aid, 'done');
+    const c = await m.start({ signed: basic, command: ['c'], parent: root.aid });
+    assert.equal(c.state, 'running');
+    await m.close();
+  });
+});
+
+test('spawn: a suspended parent cannot spawn', async () => {
+  await withWorld(async (w, m) => {
+    const root = await m.start({ signed: spawner({ allowed: true, maxDepth: 3, maxDescendants: 2 }), command: ['x'] });
+    await m.suspend(root.aid);
+    await assert.rejects(m.start({ signed: basic, command: ['a'], parent: root.aid }), (e) => isOctantError(e, 'E_LIFECYCLE_SPAWN_PARENT'));
+    await m.close();
+  });
+});
+
+async function family(w: FakeWorld, m: LifecycleManager, policy: ChildrenPolicy, grace = 0): Promise<{ parent: string; kids: string[] }> {
+  const parent = await m.start({ signed: spawner({ allowed: true, maxDepth: 2, maxDescendants: 5 }, { children: policy, grace }), command: ['p'] });
+  const kids = [];
+  for (const n of [1, 2]) kids.push((await m.start({ signed: { ...basic, name: `kid${n}` }, command: ['k'], parent: parent.aid })).aid);
+  return { parent: parent.aid, kids };
+}
+
+test('children fate: terminate ends the children with their parent', async () => {
+  await withWorld(async (w, m) => {
+    const { parent, kids } = await family(w, m, 'terminate');
+    await m.terminate(parent, 'stop');
+    for (const kid of kids) {
+      const r = m.get(kid);
+      assert.equal(r.state, 'archived');
+      assert.equal(r.reason, `parent ${parent} terminated`);
+    }
+    // The children were halted before the parent's partition was sealed.
+    assert.ok(w.calls.indexOf(`ledger.seal ${kids[0]}`) < w.calls.indexOf(`ledger.seal ${parent}`));
+  });
+});
+
+test('children fate: wind-down lets the children run until the grace period ends', async () => {
+  await withWorld(async (w, m) => {
+    const { parent, kids } = await family(w, m, 'wind-down', 30);
+    await m.terminate(parent, 'stop');
+    assert.equal(m.get(kids[0]).state, 'running');
+    assert.equal(m.get(kids[0]).deadline, new Date(w.clock + 30_000).toISOString());
+    await w.advance(30_000);
+    for (const kid of kids) {
+      const r = await m.waitForEnd(kid);
+      assert.equal(r.state, 'archived');
+      assert.match(r.reason ?? '', /wind-down grace ended/);
+    }
+  });
+});
+
+test('children fate: adoption hands the children to the system', async () => {
+  await withWorld(async (w, m) => {
+    const { parent, kids } = await family(w, m, 'adopt');
+    await m.terminate(parent, 'stop');
+    for (const kid of kids) {
+      const r = m.get(kid);
+      assert.equal(r.state, 'running');
+      assert.equal(r.parent, 'system');
+      assert.deepEqual(r.lineage, [parent]);
+      assert.ok(w.events.some((e) => e.agent === kid && e.action === 'adopt' && e.detail.from === parent));
+    }
+    await m.close();
+    assert.equal(m.list().every((r) => r.state === 'archived'), true);
+  });
+});
