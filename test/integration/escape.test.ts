@@ -324,3 +324,49 @@ test('teardown: kill leaves no process behind and removes the cgroup', { skip },
   for (const pid of pids) assert.equal(existsSync(`/proc/${pid}`), false, `pid ${pid} is gone (no zombie either)`);
   for (const file of handle.cgroup.procsFiles) assert.equal(existsSync(file), false, 'cgroup removed');
 });
+
+const gvisorSkip = skip || (existsSync('/usr/bin/runsc') ? false : '/usr/bin/runsc is missing (install runsc)');
+
+test('gVisor tier: the same policy holds under runsc (files, sockets, deny list, loopback); twins work', { skip: gvisorSkip }, async () => {
+  const server: Server = createServer((socket) => socket.end('host'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as AddressInfo).port;
+  try {
+    const { out, stderr } = await probe(`
+def read(p):
+    try: return open(p).read()
+    except OSError as e: return errno.errorcode[e.errno]
+def connect(port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.settimeout(2)
+    try:
+        s.connect(('127.0.0.1', port)); return 'OK'
+    except OSError as e: return errno.errorcode.get(e.errno, str(e))
+buf = ctypes.create_string_buffer(256)
+with open('${writable}/gv.txt', 'w') as f: f.write('gv')
+emit({'secret': read('${secret}/key.txt'), 'granted': read('${granted}/hello.txt'),
+      'host': connect(${port}), 'unix': sc('socket', 1, 1, 0), 'netlink': sc('socket', 16, 3, 0),
+      'mount': sc('mount', 0, ctypes.addressof(buf), 0, 0, 0), 'ptrace': sc('ptrace', 16, 1, 0, 0),
+      'newuser': sc('clone', 0x10000000 | 17, 0, 0, 0, 0), 'getpid': sc('getpid'),
+      'capeff': [l.split()[1] for l in open('/proc/self/status') if l.startswith('CapEff:')][0]})`, {
+      isolation: 'gvisor',
+      inet: true,
+      // The cgroup holds the Sentry and the gofer too (Go runtimes with their
+      // own threads and heap), so the gVisor tier needs roomier limits.
+      limits: { pids: 256, memoryBytes: 512 << 20 },
+    });
+    assert.equal(out.secret, 'ENOENT', stderr);
+    assert.equal(out.granted, 'granted content');
+    assert.notEqual(out.host, 'OK');
+    assert.equal(out.unix, 'OK');
+    assert.equal(out.netlink, 'EPERM');
+    assert.equal(out.mount, 'EPERM');
+    assert.equal(out.ptrace, 'EPERM');
+    assert.equal(out.newuser, 'EPERM');
+    assert.equal(out.getpid, 'OK');
+    assert.equal(out.capeff, '0000000000000000');
+    assert.equal(readFileSync(join(writable, 'gv.txt'), 'utf8'), 'gv');
+  } finally {
+    server.close();
+  }
+});

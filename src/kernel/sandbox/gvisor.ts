@@ -121,8 +121,12 @@ export function prepareGvisorBundle(policy: SandboxPolicy, command: readonly str
       },
     };
     writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2));
+    // --host-uds=open lets the agent connect to bound host sockets (gateway,
+    // egress proxy); runsc loosens the Sentry's own host filter for it, so it
+    // is only set when the runtime binds something extra.
+    const hostUds = (options.extraBinds ?? []).length > 0 ? ['--host-uds=open'] : [];
     const runscArgs = [
-      '--rootless=false', '--network=none', '--oci-seccomp', '--ignore-cgroups', '--host-uds=open',
+      '--rootless=false', '--network=none', '--oci-seccomp', '--ignore-cgroups', ...hostUds,
       '--root', join(dir, 'state'), 'run', '--bundle', dir, `octant-${policy.id}`,
     ];
     return { dir, runscArgs, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
