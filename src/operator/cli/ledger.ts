@@ -13,7 +13,7 @@ import { latestCheckpoint, openCheckpoint, publishCheckpoint, storeCheckpoint, t
 import { exportLines } from '../../services/ledger/export.ts';
 import { machineSigner, machineVerifier } from '../../services/ledger/log-key.ts';
 import { verifyInclusion } from '../../services/ledger/merkle.ts';
-import { parseVerifierKey } from '../../services/ledger/note.ts';
+import { parseVerifierKey, type NoteVerifier } from '../../services/ledger/note.ts';
 import { checkCheckpoints, ledgerDir, readLedger, type LedgerSnapshot } from '../../services/ledger/read.ts';
 import { verifyLedgerDir, verifyExport, type VerifyReport } from '../../services/ledger/verify.ts';
 import { loadWitness, witnessCheckpoint } from '../../services/ledger/witness.ts';
@@ -144,7 +144,7 @@ const SUBCOMMANDS: Record<string, (argv: string[], io: Io, paths: () => Paths) =
       }
       return printReport(io, verifyExport(text, file, key), boolFlag(parsed, 'json'));
     }
-    const verifier = key !== undefined ? parseVerifierKey(key) : machineVerifier(paths());
+    const verifier = (): NoteVerifier => (key !== undefined ? parseVerifierKey(key) : machineVerifier(paths()));
     return printReport(io, verifyLedgerDir(ledgerDir(paths()), { verifier, agent: stringFlag(parsed, 'agent') }), boolFlag(parsed, 'json'));
   },
   proof(argv, io, paths) {

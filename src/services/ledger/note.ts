@@ -106,7 +106,9 @@ export function formatVerifierKey(v: NoteVerifier): string {
 }
 
 export function parseVerifierKey(vkey: string): NoteVerifier {
-  const parts = vkey.split('+');
+  // The base64 key may itself contain '+': split at the first two only.
+  const m = /^([^+\s]+)\+([0-9a-f]{8})\+([A-Za-z0-9+/]+={0,2})$/.exec(vkey);
+  const parts = m === null ? [] : [m[1]!, m[2]!, m[3]!];
   const raw = Buffer.from(parts[2] ?? '', 'base64');
   if (parts.length !== 3 || raw.length !== 33 || raw[0] !== ED25519) {
     throw badNote(`verifier key '${vkey.slice(0, 60)}' is not <name>+<hash>+<base64 Ed25519 key>`);

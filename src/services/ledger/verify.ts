@@ -55,7 +55,7 @@ function verifyPartition(records: readonly StoredRecord[], agent: string): { cou
 }
 
 /** Verify a ledger directory: frames, seqs, chains, seals, checkpoint signatures and roots. */
-export function verifyLedgerDir(dir: string, options: { verifier?: NoteVerifier; agent?: string } = {}): VerifyReport {
+export function verifyLedgerDir(dir: string, options: { verifier?: () => NoteVerifier; agent?: string } = {}): VerifyReport {
   const snap = readLedger(dir);
   const { scan, replay } = snap;
   const report: VerifyReport = {
@@ -78,10 +78,12 @@ export function verifyLedgerDir(dir: string, options: { verifier?: NoteVerifier;
   }
   if (options.agent === undefined) {
     report.rootHash = replay.tree.root().toString('base64');
+    // The key is only needed (and only looked up) when there are checkpoints.
+    const verifier = snap.checkpoints.length > 0 ? options.verifier?.() : undefined;
     for (const c of snap.checkpoints) {
-      if (options.verifier === undefined) break;
+      if (verifier === undefined) break;
       try {
-        openCheckpoint(c.note, options.verifier);
+        openCheckpoint(c.note, verifier);
       } catch (error) {
         return fail({ seq: c.size, offset: scan.end, reason: `checkpoint ${c.path}: ${(error as Error).message}` });
       }
