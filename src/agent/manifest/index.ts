@@ -1,7 +1,7 @@
 // The manifest module's public API: what the lifecycle manager, the gateway
 // and the CLI use. Everything else in this folder is internal.
 
-export { loadManifest, loadSignedManifest, type ManifestSource } from './load.ts';
+export { loadEither, loadManifest, loadSignedManifest, type ManifestSource } from './load.ts';
 export { parseManifestText } from './parse.ts';
 export { validateSchema, type EffectiveManifest, type Manifest, type Identity, type Resources, type Spawning, type Lifetime } from './schema.ts';
 export type { Destination, Protocol } from './destination.ts';

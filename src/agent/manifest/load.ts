@@ -32,11 +32,20 @@ function withOrigin<T>(origin: string, run: () => T): T {
   }
 }
 
-/** A manifest in normal form, from authoring YAML/JSON or a signed envelope (signature not checked). */
-export function loadManifest(source: ManifestSource): Manifest {
+/** Authoring YAML/JSON or a signed envelope (its signature not checked yet). */
+export function loadEither(source: ManifestSource): { manifest: Manifest; signed?: SignedManifest } {
   const { text, origin } = readSource(source);
   const value = parseManifestText(text, origin);
-  return withOrigin(origin, () => (isSignedEnvelope(value) ? readSignedManifest(value).manifest : validateSchema(value)));
+  return withOrigin(origin, () => {
+    if (!isSignedEnvelope(value)) return { manifest: validateSchema(value) };
+    const signed = readSignedManifest(value);
+    return { manifest: signed.manifest, signed };
+  });
+}
+
+/** A manifest in normal form, from authoring YAML/JSON or a signed envelope (signature not checked). */
+export function loadManifest(source: ManifestSource): Manifest {
+  return loadEither(source).manifest;
 }
 
 /** A signed envelope; an unsigned manifest is E_MANIFEST_SIGNATURE (rule 2: unsigned does not run). */

@@ -1,0 +1,142 @@
+// octant manifest: write, check, sign and read capability manifests
+// (docs/manifests.md). Every subcommand is a thin shell over agent/manifest.
+
+import { renameSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { stringify } from 'yaml';
+import { boolFlag, parseCommandArgs, requirePositional, stringFlag, type Options } from '../../lib/args.ts';
+import { EXIT, OctantError, usageError } from '../../lib/errors.ts';
+import { writeJson, type Io } from '../../lib/io.ts';
+import { resolvePaths } from '../../runtime/paths.ts';
+import {
+  diffManifests, explain, formatChanges, intersect, loadEither, loadManifest, loadPrivateKey, loadRoles, loadSignedManifest, loadTrustStore,
+  manifestDigest, signApproval, signManifest, verifyManifest, type Manifest,
+} from '../../agent/manifest/index.ts';
+import { checkDenyList, checkRole } from '../../agent/manifest/validate.ts';
+import { scaffoldManifest } from '../../agent/manifest/scaffold.ts';
+import type { Command, CommandContext } from './command.ts';
+
+const USAGE = [
+  'octant [--root DIR] manifest <subcommand> ...',
+  '  new [--name N] [--operator O] [--role R] [--out FILE]   scaffold a deny-all manifest (YAML)',
+  '  validate FILE [--json]            schema, deny list and role; the signature too if FILE is signed',
+  '  sign FILE --key KEY [--out FILE]  sign with an operator private key (writes the signed JSON)',
+  '  verify FILE [--json]              check a signed manifest against the trusted key set',
+  '  explain FILE                      what the agent can and cannot do, in plain language',
+  '  diff A B [--json]                 what changed from A to B',
+  '  intersect PARENT CHILD [--json] [--out FILE]   the effective manifest of CHILD spawned by PARENT',
+  '  approve FILE --key KEY [--out FILE]   approve the unlimited lifetime of a signed manifest',
+  'Exit: 0 ok, 1 invalid, 2 usage, 4 refused (signature, deny list, role).',
+].join('\n');
+
+type Sub = (args: string[], ctx: CommandContext) => Promise<number> | number;
+
+function at(io: Io, file: string): string {
+  return resolve(io.cwd, file);
+}
+
+/** Write to --out atomically (temp file, then rename), or to stdout. */
+function emit(io: Io, out: string | undefined, text: string, mode = 0o644): void {
+  if (out === undefined) { io.stdout.write(text); return; }
+  const path = at(io, out);
+  const tmp = `${path}.${process.pid}.tmp`;
+  writeFileSync(tmp, text, { mode });
+  renameSync(tmp, path);
+  io.stderr.write(`wrote ${path}\n`);
+}
+
+function toYaml(m: Manifest): string {
+  return stringify(m, { lineWidth: 0 });
+}
+
+function args(name: string, argv: string[], options: Options) {
+  return parseCommandArgs(`manifest ${name}`, argv, options);
+}
+
+const SUBCOMMANDS: Readonly<Record<string, Sub>> = {
+  new(argv, { io }) {
+    const p = args('new', argv, { name: { type: 'string' }, operator: { type: 'string' }, role: { type: 'string' }, out: { type: 'string' } });
+    const text = scaffoldManifest({ name: stringFlag(p, 'name') ?? 'my-agent', operator: stringFlag(p, 'operator') ?? io.env.USER ?? 'operator', role: stringFlag(p, 'role') });
+    loadManifest({ text, origin: '--name/--operator/--role' }); // refuse flags that would make an invalid manifest
+    emit(io, stringFlag(p, 'out'), text);
+    return EXIT.ok;
+  },
+  validate(argv, { io, rootFlag }) {
+    const p = args('validate', argv, { json: { type: 'boolean' } });
+    const file = at(io, requirePositional(p, 0, 'FILE', 'manifest validate'));
+    const { manifest, signed } = loadEither({ path: file });
+    checkDenyList(manifest);
+    checkRole(manifest, loadRoles());
+    const signer = signed === undefined ? undefined : verifyManifest(signed, loadTrustStore(resolvePaths({ rootFlag, env: io.env })));
+    const result = { valid: true, name: manifest.identity.name, digest: manifestDigest(manifest), signer: signer ?? null };
+    if (boolFlag(p, 'json')) writeJson(io.stdout, result);
+    else io.stdout.write(`valid: ${manifest.identity.name} (schema, deny list, role${signer ? `, signature by ${signer}` : '; unsigned'})\n`);
+    return EXIT.ok;
+  },
+  sign(argv, { io }) {
+    const p = args('sign', argv, { key: { type: 'string' }, out: { type: 'string' } });
+    const file = at(io, requirePositional(p, 0, 'FILE', 'manifest sign'));
+    const key = stringFlag(p, 'key');
+    if (key === undefined) throw usageError('manifest sign: --key KEY is required (an operator private key)', "make one with 'octant keys generate'");
+    const manifest = loadManifest({ path: file });
+    checkDenyList(manifest);
+    checkRole(manifest, loadRoles());
+    emit(io, stringFlag(p, 'out'), `${JSON.stringify(signManifest(manifest, loadPrivateKey(at(io, key))), null, 2)}\n`);
+    return EXIT.ok;
+  },
+  verify(argv, { io, rootFlag }) {
+    const p = args('verify', argv, { json: { type: 'boolean' } });
+    const signed = loadSignedManifest({ path: at(io, requirePositional(p, 0, 'FILE', 'manifest verify')) });
+    const trust = loadTrustStore(resolvePaths({ rootFlag, env: io.env }));
+    const keyId = verifyManifest(signed, trust);
+    const name = trust.keys.find((k) => k.keyId === keyId)?.name;
+    if (boolFlag(p, 'json')) writeJson(io.stdout, { verified: true, name: signed.manifest.identity.name, keyId, signer: name, digest: manifestDigest(signed.manifest) });
+    else io.stdout.write(`verified: ${signed.manifest.identity.name} signed by ${keyId}${name ? ` (${name})` : ''}\n`);
+    return EXIT.ok;
+  },
+  explain(argv, { io }) {
+    const p = args('explain', argv, {});
+    io.stdout.write(`${explain(loadManifest({ path: at(io, requirePositional(p, 0, 'FILE', 'manifest explain')) }))}\n`);
+    return EXIT.ok;
+  },
+  diff(argv, { io }) {
+    const p = args('diff', argv, { json: { type: 'boolean' } });
+    const a = loadManifest({ path: at(io, requirePositional(p, 0, 'A', 'manifest diff')) });
+    const b = loadManifest({ path: at(io, requirePositional(p, 1, 'B', 'manifest diff')) });
+    const changes = diffManifests(a, b);
+    if (boolFlag(p, 'json')) writeJson(io.stdout, changes);
+    else io.stdout.write(changes.length === 0 ? 'no differences\n' : `${formatChanges(changes)}\n`);
+    // Like diff(1): 1 when they differ.
+    return changes.length === 0 ? EXIT.ok : EXIT.failure;
+  },
+  intersect(argv, { io }) {
+    const p = args('intersect', argv, { json: { type: 'boolean' }, out: { type: 'string' } });
+    const parent = loadManifest({ path: at(io, requirePositional(p, 0, 'PARENT', 'manifest intersect')) });
+    const child = loadManifest({ path: at(io, requirePositional(p, 1, 'CHILD', 'manifest intersect')) });
+    const effective = intersect(parent, child);
+    emit(io, stringFlag(p, 'out'), boolFlag(p, 'json') ? `${JSON.stringify(effective, null, 2)}\n` : toYaml(effective));
+    return EXIT.ok;
+  },
+  approve(argv, { io }) {
+    const p = args('approve', argv, { key: { type: 'string' }, out: { type: 'string' } });
+    const signed = loadSignedManifest({ path: at(io, requirePositional(p, 0, 'FILE', 'manifest approve')) });
+    const key = stringFlag(p, 'key');
+    if (key === undefined) throw usageError('manifest approve: --key KEY is required (an operator private key)');
+    if (signed.manifest.lifetime.ttl !== 'unlimited') throw new OctantError('E_MANIFEST_APPROVE', `${signed.manifest.identity.name}: lifetime.ttl is not unlimited; nothing to approve`);
+    emit(io, stringFlag(p, 'out'), `${JSON.stringify(signApproval(signed.manifest, 'unlimited-lifetime', loadPrivateKey(at(io, key))), null, 2)}\n`);
+    return EXIT.ok;
+  },
+};
+
+export const command: Command = {
+  name: 'manifest',
+  summary: 'scaffold, validate, sign, verify, explain, diff and intersect capability manifests',
+  usage: USAGE,
+  async run(argv, ctx) {
+    const [sub, ...rest] = argv;
+    if (sub === undefined || !Object.hasOwn(SUBCOMMANDS, sub)) {
+      throw usageError(sub === undefined ? 'manifest: missing subcommand' : `manifest: unknown subcommand ${JSON.stringify(sub)}`, `subcommands: ${Object.keys(SUBCOMMANDS).join(', ')}`);
+    }
+    return SUBCOMMANDS[sub](rest, ctx);
+  },
+};
