@@ -39,7 +39,7 @@ export const vaultService: ServiceDefinition<VaultApi> = {
     if (typeof keyFile === 'string' && existsSync(file)) await vault.unseal({ keyFile });
     return {
       api: vault,
-      routes: vaultRoutes(vault),
+      routes: vaultRoutes(vault, file, ledger),
       health: () => {
         const s = vault.status();
         return { ok: true, detail: !s.initialized ? 'not initialized' : s.sealed ? 'sealed' : `unsealed, ${s.secrets} secrets, ${s.tokens} tokens` };

@@ -1,11 +1,13 @@
 // Admin API routes of the vault, mounted under /v1/vault/ on the admin
 // socket (mode 0600, root only). The CLI uses them when a system runs.
-// Replies carry metadata only; no route ever returns a secret value.
+// Replies carry metadata only, except POST /reveal (`octant vault get`),
+// which answers only with the passphrase given again.
 // Values and passphrases arrive base64-encoded in JSON bodies.
 
 import { OctantError, EXIT } from '../../lib/errors.ts';
 import type { AdminRequest, AdminRoutes } from '../../runtime/admin/types.ts';
-import type { Vault } from './vault.ts';
+import { Vault, type InitOptions } from './vault.ts';
+import type { LedgerApi } from '../ledger/types.ts';
 import type { InjectionRule, UnsealInput } from './types.ts';
 
 function field(request: AdminRequest, name: string): unknown {
@@ -34,9 +36,41 @@ function unsealInput(request: AdminRequest): UnsealInput {
   return { shares };
 }
 
-export function vaultRoutes(vault: Vault): AdminRoutes {
+function initOptions(request: AdminRequest): InitOptions {
+  const keyFile = field(request, 'keyFile');
+  const shamir = field(request, 'shamir') as { shares?: unknown; threshold?: unknown } | undefined;
+  if (keyFile !== undefined && typeof keyFile !== 'string') throw new OctantError('E_USAGE', "vault /init: 'keyFile' must be a path", { exit: EXIT.usage });
   return {
+    passphrase: bytes(request, 'passphrase'),
+    ...(keyFile !== undefined ? { keyFile } : {}),
+    ...(shamir !== undefined ? { shamir: { shares: Number(shamir.shares), threshold: Number(shamir.threshold) } } : {}),
+  };
+}
+
+/** Routes over the running vault; `init` creates the file beside it (the running vault reads it at unseal). */
+export function vaultRoutes(vault: Vault, file: string, ledger: LedgerApi): AdminRoutes {
+  return {
+    'POST /init': async (request) => {
+      const options = initOptions(request);
+      try {
+        const { shares } = await Vault.init({ file, ledger }, options);
+        return { body: { shares } };
+      } finally {
+        options.passphrase.fill(0);
+      }
+    },
     'GET /status': () => ({ body: vault.status() }),
+    'POST /reveal': async (request) => {
+      const passphrase = bytes(request, 'passphrase');
+      try {
+        const value = await vault.reveal(text(request, 'name'), passphrase);
+        const body = { value: value.toString('base64') };
+        value.fill(0);
+        return { body };
+      } finally {
+        passphrase.fill(0);
+      }
+    },
     'POST /unseal': async (request) => {
       const input = unsealInput(request);
       try {

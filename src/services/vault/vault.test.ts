@@ -92,8 +92,8 @@ test('a tampered ciphertext is E_VAULT_TAMPERED; the untampered twin reads', asy
     data.secrets.bad.versions[0].value.ct = ct.toString('base64');
     writeFileSync(file, JSON.stringify(data));
     await vault.unseal({ passphrase: pass() });
-    assert.equal((await vault.reveal('good')).toString(), 'value-good-1');
-    await assert.rejects(vault.reveal('bad'), code('E_VAULT_TAMPERED'));
+    assert.equal((await vault.reveal('good', pass())).toString(), 'value-good-1');
+    await assert.rejects(vault.reveal('bad', pass()), code('E_VAULT_TAMPERED'));
   } finally {
     cleanup();
   }
@@ -112,8 +112,8 @@ test('AAD binds a ciphertext to its name: moving it to another secret fails', as
     [a.key, a.value, b.key, b.value] = [b.key, b.value, a.key, a.value];
     writeFileSync(file, JSON.stringify(data));
     await vault.unseal({ passphrase: pass() });
-    await assert.rejects(vault.reveal('alpha'), code('E_VAULT_TAMPERED'));
-    await assert.rejects(vault.reveal('beta'), code('E_VAULT_TAMPERED'));
+    await assert.rejects(vault.reveal('alpha', pass()), code('E_VAULT_TAMPERED'));
+    await assert.rejects(vault.reveal('beta', pass()), code('E_VAULT_TAMPERED'));
   } finally {
     cleanup();
   }
@@ -279,14 +279,15 @@ test('rotate, versions and deletion by destroying data keys', async () => {
     const info = await vault.rotate('k', Buffer.from('v3-value'));
     assert.equal(info.current, 3);
     assert.deepEqual(info.versions.map((v) => [v.version, v.destroyed]), [[1, true], [2, false], [3, false]]);
-    assert.equal((await vault.reveal('k')).toString(), 'v3-value');
+    assert.equal((await vault.reveal('k', pass())).toString(), 'v3-value');
+    await assert.rejects(vault.reveal('k', Buffer.from('not it')), code('E_VAULT_PASSPHRASE'));
     await assert.rejects(vault.remove('k', 3), code('E_VAULT_VERSION'));
     await vault.remove('k', 2);
     const data = JSON.parse(readFileSync(file, 'utf8'));
     assert.equal(data.secrets.k.versions[1].key, null);
     await vault.remove('k');
     assert.deepEqual(vault.list(), []);
-    await assert.rejects(vault.reveal('k'), code('E_VAULT_NOT_FOUND'));
+    await assert.rejects(vault.reveal('k', pass()), code('E_VAULT_NOT_FOUND'));
     await assert.rejects(vault.put('bad name', Buffer.from('x-value'), RULE), code('E_VAULT_NAME'));
     assert.deepEqual(readdirSync(join(file, '..')), ['vault.json'], 'no temp file left behind');
   } finally {

@@ -228,9 +228,18 @@ export class Vault implements VaultApi {
     return this.#commit(name, { ...old, grants: old.grants.filter((g) => g !== principal) });
   }
 
-  /** The value of a secret, for `octant vault get` (operator only: the CLI asks for the passphrase again). */
-  async reveal(name: string): Promise<Buffer> {
+  /** The value of a secret, for `octant vault get`: operators only, so the passphrase is asked again. */
+  async reveal(name: string, passphrase: Buffer): Promise<Buffer> {
     const record = this.#secret(name);
+    let master: Buffer | null = null;
+    try {
+      master = await masterFromInput(this.#unsealed(), { passphrase });
+    } catch (error) {
+      await this.#record('system', 'secret.reveal', name, 'deny', { code: (error as OctantError).code });
+      throw error;
+    } finally {
+      wipe(master);
+    }
     await this.#record('system', 'secret.reveal', name, 'allow', { version: record.current });
     const value = this.#decrypt(name, record);
     this.#redactor.add(value.toString('utf8'));
