@@ -10,12 +10,32 @@ async function copy(from: Readable, to: NodeJS.WritableStream): Promise<void> {
   }
 }
 
+function invalid(io: { stderr: NodeJS.WritableStream }, what: string): number {
+  io.stderr.write(`cat: ${what}\nTry 'octant help cat' for more information.\n`);
+  return 1;
+}
+
 export const catUtility: Utility = {
   name: 'cat',
-  usage: 'cat [FILE]...: print files, or standard input, to standard output',
+  usage: 'cat [-u] [FILE]...: print files, or standard input (- or none), to standard output',
   run: async (argv, io) => {
+    // Options as GNU cat parses them: '-u' is accepted and ignored (output is
+    // never buffered beyond a chunk), '--' ends the options, '-' alone is
+    // standard input. Anything else is an invalid option: exit 1, as GNU.
+    const names: string[] = [];
+    let options = true;
+    for (const arg of argv) {
+      if (options && arg === '--') { options = false; continue; }
+      if (options && arg.startsWith('--')) return invalid(io, `unrecognized option '${arg}'`);
+      if (options && arg.startsWith('-') && arg !== '-') {
+        const bad = [...arg.slice(1)].find((f) => f !== 'u');
+        if (bad !== undefined) return invalid(io, `invalid option -- '${bad}'`);
+        continue;
+      }
+      names.push(arg);
+    }
     let status = 0;
-    for (const name of argv.length === 0 ? ['-'] : argv) {
+    for (const name of names.length === 0 ? ['-'] : names) {
       try {
         await copy(name === '-' ? io.stdin : createReadStream(resolve(io.cwd, name)), io.stdout);
       } catch (error) {

@@ -10,6 +10,13 @@ function interpret(text: string): { text: string; stop: boolean } {
     const c = text[++i];
     if (c === 'c') return { text: out, stop: true };
     if (c in ESCAPES) { out += ESCAPES[c]; continue; }
+    if (c === 'x' && /^[0-9a-fA-F]/.test(text[i + 1] ?? '')) {
+      // \xHH: one or two hex digits (GNU); a bare \x stays as written.
+      const digits = /^[0-9a-fA-F]{1,2}/.exec(text.slice(i + 1))![0];
+      out += String.fromCharCode(parseInt(digits, 16));
+      i += digits.length;
+      continue;
+    }
     if (c === '0') {
       const digits = /^[0-7]{0,3}/.exec(text.slice(i + 1))![0];
       out += String.fromCharCode(parseInt(digits || '0', 8));
