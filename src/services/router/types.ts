@@ -179,6 +179,8 @@ export interface Deployment {
   /** A provider kind or an OpenAI-compatible preset name (groq, mistral...). */
   provider: string;
   model: string;
+  /** 'embedding' deployments serve /v1/embeddings only; default 'chat'. */
+  kind?: 'chat' | 'embedding';
   baseUrl?: string;
   /** Vault grant name of the API key, never the key. */
   credential?: string;

@@ -1,0 +1,207 @@
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { collect } from './accumulate.ts';
+import { createRouter, type RouterOptions } from './router.ts';
+import { startFakeAnthropic } from './testing/fake-anthropic.ts';
+import { startFakeOpenAI } from './testing/fake-openai.ts';
+import type { FakeProvider } from './testing/fake-server.ts';
+import { memoryLedger } from './testing/memory-ledger.ts';
+import { testInjector } from './testing/test-injector.ts';
+import type { Caller, ChatRequest, Deployment, RouterConfig, StreamEvent } from './types.ts';
+
+let a: FakeProvider;
+let b: FakeProvider;
+before(async () => {
+  a = await startFakeOpenAI();
+  b = await startFakeAnthropic();
+});
+after(async () => {
+  await a.close();
+  await b.close();
+});
+
+const caps = { tools: true, vision: true, json: true };
+function deployments(): Deployment[] {
+  return [
+    { id: 'oa-1', provider: 'openai', model: 'gpt-small', baseUrl: `${a.origin}/v1`, credential: 'oa-key', price: { input: 1, output: 2 }, contextWindow: 100_000, capabilities: caps, tier: 1, timeoutMs: 2_000 },
+    { id: 'an-1', provider: 'anthropic', model: 'claude-big', baseUrl: b.origin, credential: 'an-key', price: { input: 3, output: 15 }, contextWindow: 200_000, capabilities: caps, tier: 3, timeoutMs: 2_000 },
+  ];
+}
+const keys = { 'oa-key': 'sk-oa', 'an-key': 'sk-an' };
+const caller: Caller = { agent: 'agent-1', lineage: ['root-1'] };
+const hello: ChatRequest = { model: 'main', messages: [{ role: 'user', content: 'hello' }], maxTokens: 100 };
+
+function router(extra: Partial<RouterOptions> = {}, config?: RouterConfig) {
+  const ledger = memoryLedger();
+  const sleeps: number[] = [];
+  const r = createRouter({
+    config: config ?? { deployments: deployments(), routes: [{ name: 'main', deployments: ['oa-1', 'an-1'], policy: 'ordered' }] },
+    injector: testInjector(keys),
+    ledger,
+    sleep: async (ms) => void sleeps.push(ms),
+    ...extra,
+  });
+  return { r, ledger, sleeps };
+}
+
+test('a 429 fails over to the next provider; Retry-After cools the first; the ledger records decision and outcome', async () => {
+  const { r, ledger } = router();
+  a.script({ kind: 'error', status: 429, retryAfter: '30' });
+  const res = await r.chat(hello, caller);
+  assert.equal(res.content, 'echo: hello');
+  assert.equal(b.requests.at(-1)!.headers['x-api-key'], 'sk-an');
+  const [decision, outcome] = ledger.entries;
+  assert.equal(decision.action, 'route');
+  assert.equal(decision.decision, 'allow');
+  assert.deepEqual(decision.detail.order, ['oa-1', 'an-1']);
+  assert.equal(decision.detail.winner, 'oa-1');
+  assert.deepEqual(decision.lineage, ['root-1']);
+  assert.equal(outcome.action, 'complete');
+  assert.equal(outcome.target, 'an-1');
+  assert.deepEqual((outcome.detail.attempts as { kind?: string }[]).map((x) => x.kind), ['rate_limited', undefined]);
+  assert.ok(!JSON.stringify(ledger.entries).includes('sk-'), 'no key in the ledger');
+  // oa-1 is cooling: the next decision excludes it, naming why.
+  const next = r.explain(hello);
+  assert.deepEqual(next.order, ['an-1']);
+  assert.match(next.candidates[0].reason, /cooling down/);
+});
+
+test('503 fails over; 500 is retried on the same deployment with backoff first', async () => {
+  const { r, sleeps } = router();
+  a.script({ kind: 'error', status: 503 });
+  const before503 = b.requests.length;
+  await r.chat(hello, caller);
+  assert.equal(b.requests.length, before503 + 1);
+  const { r: r2, sleeps: s2 } = router();
+  const count = a.requests.length;
+  a.script({ kind: 'error', status: 500 });
+  const res = await r2.chat(hello, caller);
+  assert.equal(res.content, 'echo: hello');
+  assert.equal(a.requests.length, count + 2, 'retried on oa-1');
+  assert.equal(s2.length, 1);
+  assert.ok(s2[0] >= 50 && s2[0] <= 100);
+  assert.equal(sleeps.length, 0);
+});
+
+test('a bad request stops at once; auth errors fail over to the next key', async () => {
+  const { r } = router();
+  a.script({ kind: 'error', status: 400, message: 'bad field' });
+  await assert.rejects(r.chat(hello, caller), { code: 'E_ROUTER_BAD_REQUEST' });
+  a.script({ kind: 'error', status: 401 });
+  assert.equal((await r.chat(hello, caller)).model, 'claude-big');
+});
+
+test('when every deployment is rate limited with a short Retry-After, the router waits it out once', async () => {
+  const { r, sleeps } = router();
+  a.script({ kind: 'error', status: 429, retryAfter: '1' });
+  b.script({ kind: 'error', status: 429, retryAfter: '2' });
+  const res = await r.chat(hello, caller);
+  assert.equal(res.content, 'echo: hello');
+  assert.deepEqual(sleeps, [1000]);
+  a.script({ kind: 'error', status: 429, retryAfter: '60' });
+  b.script({ kind: 'error', status: 429, retryAfter: '60' });
+  const { r: r2 } = router();
+  await assert.rejects(r2.chat(hello, caller), (e: Error & { code: string }) => e.code === 'E_ROUTER_EXHAUSTED' && /oa-1: rate_limited \(429\); an-1: rate_limited \(429\)/.test(e.message));
+});
+
+test('cooldown after N failures in the window, then back after it expires', async () => {
+  let t = 1_000_000;
+  const { r } = router({ now: () => t, cooldown: { failures: 2, windowMs: 10_000, cooldownMs: 5_000 }, retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1, maxWaitMs: 0 } });
+  a.script({ kind: 'error', status: 500 });
+  await r.chat(hello, caller);
+  assert.deepEqual(r.explain(hello).order, ['oa-1', 'an-1'], 'one failure is not enough');
+  a.script({ kind: 'error', status: 500 });
+  await r.chat(hello, caller);
+  assert.deepEqual(r.explain(hello).order, ['an-1']);
+  t += 5_001;
+  assert.deepEqual(r.explain(hello).order, ['oa-1', 'an-1']);
+});
+
+test('rate-limit headers and local rpm keep a deployment out of rotation', async () => {
+  const deps = deployments();
+  deps[1].rpm = 1;
+  const { r } = router({}, { deployments: deps, routes: [{ name: 'main', deployments: ['oa-1', 'an-1'], policy: 'ordered' }] });
+  a.script({ kind: 'ok', headers: { 'x-ratelimit-remaining-requests': '0', 'x-ratelimit-reset-requests': '20s' } });
+  await r.chat(hello, caller);
+  const d = r.explain(hello);
+  assert.match(d.candidates[0].reason, /0 requests remaining/);
+  await r.chat(hello, caller);
+  assert.match(r.explain(hello).candidates[1].reason, /local rpm 1/);
+  await assert.rejects(r.chat(hello, caller), { code: 'E_ROUTER_UNAVAILABLE' });
+});
+
+test('budgets: reserve the worst case before the call, settle after, refuse clearly', async () => {
+  const { r, ledger } = router();
+  const capped: Caller = { ...caller, budget: { usdPerDay: 0.0005 } };
+  // Worst case: 100 completion tokens at an-1's $15/M = $0.0015 > $0.0005.
+  await assert.rejects(r.chat(hello, capped), (e: Error & { code: string }) => e.code === 'E_ROUTER_BUDGET' && /usdPerDay/.test(e.message));
+  assert.equal(ledger.entries.at(-1)!.decision, 'deny');
+  const roomy: Caller = { ...caller, agent: 'agent-2', budget: { usdPerDay: 0.01, tokensTotal: 300 } };
+  await r.chat(hello, roomy);
+  const used = r.budgets.used('agent agent-2', Date.now());
+  // Settled to the fake's usage (12 prompt + 5 completion at oa-1 prices), not the reservation.
+  assert.equal(used.tokensTotal, 17);
+  assert.ok(Math.abs(used.usdDay - (12 * 1 + 5 * 2) / 1e6) < 1e-12);
+  // Positive twin of the per-request cap.
+  await r.chat({ ...hello, maxTokens: 10 }, { ...caller, agent: 'agent-3', budget: { tokensPerRequest: 50 } });
+  await assert.rejects(r.chat({ ...hello, maxTokens: 1000 }, { ...caller, agent: 'agent-3', budget: { tokensPerRequest: 50 } }), { code: 'E_ROUTER_BUDGET' });
+});
+
+test('concurrent requests cannot overspend a budget together', async () => {
+  const { r } = router();
+  const tight: Caller = { ...caller, agent: 'agent-c', budget: { tokensTotal: 250 } };
+  const results = await Promise.allSettled(Array.from({ length: 5 }, () => r.chat(hello, tight)));
+  // Each reserves ~102 tokens worst case: only two fit at once.
+  assert.equal(results.filter((x) => x.status === 'fulfilled').length, 2);
+});
+
+test('route budgets apply to every agent', async () => {
+  const cfg: RouterConfig = { deployments: deployments(), routes: [{ name: 'main', deployments: ['oa-1'], policy: 'ordered', budget: { tokensPerRequest: 20 } }] };
+  const { r } = router({}, cfg);
+  await assert.rejects(r.chat(hello, caller), /route main: budget tokensPerRequest 20/);
+});
+
+test('no action when the ledger cannot record the decision', async () => {
+  const { r, ledger } = router();
+  const count = a.requests.length;
+  ledger.failNext = true;
+  await assert.rejects(r.chat(hello, caller), /ledger unavailable/);
+  assert.equal(a.requests.length, count);
+});
+
+test('streams fail over before the first token; after it the error reaches the caller', async () => {
+  const { r, ledger } = router();
+  a.script({ kind: 'error', status: 503 });
+  const res = await collect(r.stream(hello, caller));
+  assert.equal(res.content, 'echo: hello');
+  assert.equal(res.model, 'claude-big');
+  a.script({ kind: 'truncate', text: 'partial answer here' });
+  const seen: StreamEvent[] = [];
+  await assert.rejects(async () => {
+    for await (const e of r.stream(hello, caller)) seen.push(e);
+  }, (e: Error & { retryable?: boolean }) => e.retryable === true);
+  assert.equal(seen[0].type, 'text');
+  assert.equal(ledger.entries.at(-1)!.decision, 'ok', 'billed for what arrived');
+  assert.match(String(ledger.entries.at(-1)!.detail.error), /ECONNRESET|ended|aborted/);
+});
+
+test('auto policy: simple tasks go to the cheap model, complex ones to the capable one; capability filters', () => {
+  const { r } = router({}, { deployments: deployments(), routes: [] });
+  assert.equal(r.explain({ model: '', messages: [{ role: 'user', content: 'hi, translate "cat" to French' }] }).winner, 'oa-1');
+  const hard = r.explain({ model: 'auto', messages: [{ role: 'user', content: 'Prove this theorem step by step, analyze the algorithm complexity and compare the trade-offs of each design.' }] });
+  assert.equal(hard.complexity, 'complex');
+  assert.equal(hard.winner, 'an-1');
+  const deps = deployments();
+  deps[0].capabilities = { tools: false, vision: false, json: true };
+  const { r: r2 } = router({}, { deployments: deps, routes: [] });
+  const withTools = r2.explain({ model: '', messages: [{ role: 'user', content: 'hi' }], tools: [{ name: 't', parameters: {} }] });
+  assert.deepEqual(withTools.order, ['an-1']);
+  assert.equal(withTools.candidates[0].reason, 'no tool calling');
+});
+
+test('model names resolve to routes, deployment ids and provider models', async () => {
+  const { r } = router();
+  assert.equal((await r.chat({ ...hello, model: 'an-1' }, caller)).model, 'claude-big');
+  assert.equal((await r.chat({ ...hello, model: 'gpt-small' }, caller)).model, 'gpt-small');
+  assert.deepEqual(r.models().map((m) => m.id), ['auto', 'main', 'oa-1', 'an-1']);
+});

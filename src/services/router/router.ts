@@ -1,0 +1,224 @@
+// The router engine: resolve the route, decide (policy), reserve budget,
+// record the decision in the ledger (durable before the call: log first, act
+// second), call through the failover loop with the credential injected per
+// call, then settle the budget and record the outcome.
+
+import { EXIT, OctantError } from '../../lib/errors.ts';
+import type { LedgerApi } from '../ledger/types.ts';
+import { resolveRoute } from './config.ts';
+import type { ProviderError } from './provider-error.ts';
+import { resolveProvider } from './providers/index.ts';
+import { Budgets, type Reservation } from './routing/budget.ts';
+import { Cooldown, DEFAULT_COOLDOWN, type CooldownOptions } from './routing/cooldown.ts';
+import { Ewma } from './routing/ewma.ts';
+import { DEFAULT_RETRY, withFailover, type FailoverHooks, type RetryOptions } from './routing/failover.ts';
+import { completionCap, costOf, decide } from './routing/policy.ts';
+import { RateLimits } from './routing/ratelimit.ts';
+import { truncated } from './transport/stream-lines.ts';
+import type { Caller, ChatRequest, ChatResponse, CredentialInjector, Decision, Deployment, EmbedRequest, EmbedResponse, ModelInfo, ProviderCall, RouterApi, RouterConfig, StreamEvent } from './types.ts';
+
+export interface RouterOptions {
+  config: RouterConfig;
+  injector: CredentialInjector;
+  ledger: LedgerApi;
+  retry?: RetryOptions;
+  cooldown?: CooldownOptions;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface RouterEngine extends RouterApi {
+  readonly budgets: Budgets;
+  readonly ewma: Ewma;
+  readonly cooldown: Cooldown;
+  /** Abort calls in flight (service stop). */
+  close(): void;
+}
+
+interface Prepared {
+  decision: Decision;
+  order: Deployment[];
+  reservation: Reservation;
+  promptTokens: number;
+}
+
+export function createRouter(options: RouterOptions): RouterEngine {
+  const config = options.config;
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const budgets = new Budgets();
+  const ewma = new Ewma();
+  const cooldown = new Cooldown(options.cooldown ?? DEFAULT_COOLDOWN);
+  const limits = new RateLimits();
+  const stopAll = new AbortController();
+  const byId = new Map(config.deployments.map((d) => [d.id, d]));
+  const ledger = options.ledger;
+
+  const hooks: FailoverHooks = {
+    now,
+    sleep,
+    failed(dep: Deployment, error: ProviderError, ms: number) {
+      ewma.record(dep.id, false, ms);
+      // 429/503 cool for their Retry-After; other failures count toward N-in-a-window.
+      cooldown.fail(dep.id, now(), error.kind === 'rate_limited' || error.kind === 'overloaded' ? (error.retryAfterMs ?? 0) || undefined : undefined);
+    },
+    succeeded(dep: Deployment, ms: number) {
+      ewma.record(dep.id, true, ms);
+      cooldown.success(dep.id);
+    },
+  };
+
+  function explain(request: ChatRequest): Decision {
+    const { route, deployments } = resolveRoute(config, request);
+    return decide(route, deployments, request, { cooldown, ewma, limits, now: now() });
+  }
+
+  async function prepare(request: ChatRequest, caller: Caller): Promise<Prepared> {
+    const { route, deployments, matched } = resolveRoute(config, request);
+    const decision = decide(route, deployments, request, { cooldown, ewma, limits, now: now() });
+    const event = { agent: caller.agent, lineage: caller.lineage, kind: 'router', action: 'route', target: route.name };
+    if (decision.winner === undefined) {
+      await ledger.append({ ...event, decision: 'deny', detail: { ...decision, requested: request.model, matched } });
+      throw new OctantError('E_ROUTER_UNAVAILABLE', `model '${request.model}': ${decision.reason} (route ${route.name})`, {
+        exit: EXIT.unavailable,
+        hint: deployments.length === 0 ? "add a deployment with 'octant router add'" : "see 'octant router explain'",
+        detail: { candidates: decision.candidates },
+      });
+    }
+    const order = decision.order.map((id) => byId.get(id)!);
+    const promptTokens = decision.estimatedPromptTokens;
+    // The worst case over every deployment the failover may reach.
+    const usd = Math.max(...order.map((d) => costOf(d, promptTokens, completionCap(d, request, promptTokens))));
+    const tokens = promptTokens + Math.max(...order.map((d) => completionCap(d, request, promptTokens)));
+    let reservation: Reservation;
+    try {
+      reservation = budgets.reserve([{ key: `agent ${caller.agent}`, limits: caller.budget }, { key: `route ${route.name}`, limits: route.budget }], usd, tokens, now());
+    } catch (error) {
+      await ledger.append({ ...event, decision: 'deny', detail: { ...decision, requested: request.model, matched, reason: (error as Error).message } });
+      throw error;
+    }
+    try {
+      await ledger.append({ ...event, decision: 'allow', detail: { ...decision, requested: request.model, matched, reservedUsd: usd, reservedTokens: tokens } });
+    } catch (error) {
+      budgets.settle(reservation, 0, 0, now());
+      throw error;
+    }
+    return { decision, order, reservation, promptTokens };
+  }
+
+  function callFor(dep: Deployment, caller: Caller, signal: AbortSignal): ProviderCall {
+    const { defaultBaseUrl } = resolveProvider(dep.provider);
+    return { baseUrl: dep.baseUrl ?? defaultBaseUrl, model: dep.model, credential: dep.credential, caller, injector: options.injector, signal, timeoutMs: dep.timeoutMs };
+  }
+
+  async function finish(p: Prepared, caller: Caller, dep: Deployment | undefined, response: ChatResponse | undefined, detail: Record<string, unknown>): Promise<void> {
+    const usd = dep !== undefined && response !== undefined ? costOf(dep, response.usage.promptTokens, response.usage.completionTokens) : 0;
+    const tokens = response === undefined ? 0 : response.usage.promptTokens + response.usage.completionTokens;
+    budgets.settle(p.reservation, usd, tokens, now());
+    await ledger.append({
+      agent: caller.agent,
+      lineage: caller.lineage,
+      kind: 'router',
+      action: 'complete',
+      target: dep?.id ?? p.decision.route,
+      decision: response === undefined ? 'error' : 'ok',
+      detail: { route: p.decision.route, usage: response?.usage, usd, ...detail },
+    });
+  }
+
+  async function chat(request: ChatRequest, caller: Caller): Promise<ChatResponse> {
+    const p = await prepare(request, caller);
+    try {
+      const result = await withFailover(p.order, async (dep) => {
+        limits.record(dep.id, p.promptTokens, now());
+        const { response, rateLimit } = await resolveProvider(dep.provider).provider.chat(request, callFor(dep, caller, stopAll.signal));
+        limits.observe(dep.id, rateLimit, now());
+        return response;
+      }, hooks, options.retry ?? DEFAULT_RETRY);
+      await finish(p, caller, result.deployment, result.value, { attempts: result.attempts });
+      return result.value;
+    } catch (error) {
+      await finish(p, caller, undefined, undefined, { error: (error as Error).message, code: (error as OctantError).code });
+      throw error;
+    }
+  }
+
+  async function* stream(request: ChatRequest, caller: Caller): AsyncIterable<StreamEvent> {
+    const p = await prepare(request, caller);
+    const abort = new AbortController();
+    const onStop = (): void => abort.abort();
+    stopAll.signal.addEventListener('abort', onStop, { once: true });
+    let dep: Deployment | undefined;
+    let final: ChatResponse | undefined;
+    let received = 0;
+    let failure: unknown;
+    let attempts: unknown;
+    try {
+      // Failover covers everything up to and including the first event: an
+      // error before the first token tries the next deployment.
+      const started = await withFailover(p.order, async (d) => {
+        limits.record(d.id, p.promptTokens, now());
+        const s = await resolveProvider(d.provider).provider.stream(request, callFor(d, caller, abort.signal));
+        limits.observe(d.id, s.rateLimit, now());
+        const iterator = s.events[Symbol.asyncIterator]();
+        const first = await iterator.next();
+        if (first.done) throw truncated(d.provider);
+        return { iterator, first: first.value };
+      }, hooks, options.retry ?? DEFAULT_RETRY);
+      dep = started.deployment;
+      attempts = started.attempts;
+      // After the first token the error is the caller's to see.
+      let next: IteratorResult<StreamEvent> = { done: false, value: started.value.first };
+      while (!next.done) {
+        const event = next.value;
+        if (event.type === 'text') received += event.delta.length;
+        if (event.type === 'tool_call') received += event.argumentsDelta.length;
+        if (event.type === 'done') final = event.response;
+        yield event;
+        next = await started.value.iterator.next();
+      }
+    } catch (error) {
+      failure = error;
+      throw error;
+    } finally {
+      stopAll.signal.removeEventListener('abort', onStop);
+      abort.abort();
+      if (final === undefined && dep !== undefined) {
+        // A stream cut after it started was billed for what it sent: settle
+        // conservatively at the prompt plus what arrived.
+        final = { id: '', model: dep.model, content: '', toolCalls: [], stopReason: 'error', usage: { promptTokens: p.promptTokens, completionTokens: Math.ceil(received / 4), cachedTokens: 0 } };
+        await finish(p, caller, dep, final, { attempts, streamed: true, error: failure === undefined ? 'client stopped reading' : (failure as Error).message });
+      } else {
+        await finish(p, caller, dep, final, { attempts, streamed: true, ...(failure === undefined ? {} : { error: (failure as Error).message }) });
+      }
+    }
+  }
+
+  async function embed(request: EmbedRequest, caller: Caller): Promise<EmbedResponse> {
+    const { route, deployments } = resolveRoute(config, request, 'embedding');
+    const usable = deployments.filter((d) => resolveProvider(d.provider).provider.embed !== undefined);
+    if (usable.length === 0) throw new OctantError('E_ROUTER_UNAVAILABLE', `model '${request.model}': no embedding deployment (route ${route.name})`, { exit: EXIT.unavailable, hint: "add one with 'octant router add ... --kind embedding'" });
+    const promptTokens = Math.ceil(request.input.reduce((a, s) => a + s.length, 0) / 4);
+    const usd = Math.max(...usable.map((d) => costOf(d, promptTokens, 0)));
+    const reservation = budgets.reserve([{ key: `agent ${caller.agent}`, limits: caller.budget }, { key: `route ${route.name}`, limits: route.budget }], usd, promptTokens, now());
+    const p: Prepared = { decision: { route: route.name, policy: 'ordered', complexity: 'simple', estimatedPromptTokens: promptTokens, candidates: [], order: usable.map((d) => d.id), winner: usable[0].id, reason: 'embedding' }, order: usable, reservation, promptTokens };
+    await ledger.append({ agent: caller.agent, lineage: caller.lineage, kind: 'router', action: 'embed', target: route.name, decision: 'allow', detail: { order: p.decision.order, inputs: request.input.length } });
+    try {
+      const result = await withFailover(usable, (dep) => resolveProvider(dep.provider).provider.embed!(request, callFor(dep, caller, stopAll.signal)), hooks, options.retry ?? DEFAULT_RETRY);
+      const usage = result.value.usage;
+      await finish(p, caller, result.deployment, { id: '', model: result.value.model, content: '', toolCalls: [], stopReason: 'stop', usage }, { attempts: result.attempts });
+      return result.value;
+    } catch (error) {
+      await finish(p, caller, undefined, undefined, { error: (error as Error).message });
+      throw error;
+    }
+  }
+
+  function models(): ModelInfo[] {
+    const routes = config.routes.map((r): ModelInfo => ({ id: r.name, kind: 'route', owner: 'octant' }));
+    const deps = config.deployments.map((d): ModelInfo => ({ id: d.id, kind: 'deployment', owner: d.provider }));
+    return [...(config.routes.some((r) => r.name === 'default') ? [] : [{ id: 'auto', kind: 'route' as const, owner: 'octant' }]), ...routes, ...deps];
+  }
+
+  return { chat, stream, embed, explain, models, budgets, ewma, cooldown, close: () => stopAll.abort() };
+}
