@@ -2,6 +2,7 @@
 // It offers the host proxy (reached over a bound Unix socket) as an HTTP
 // proxy on loopback, and runs until it is signalled.
 
+import { spawn } from 'node:child_process';
 import { parseCommandArgs, stringFlag } from '../../lib/args.ts';
 import { usageError } from '../../lib/errors.ts';
 import { parseListen, startBridge } from '../../kernel/net/bridge.ts';
@@ -11,10 +12,12 @@ export const command: Command = {
   name: 'egress-bridge',
   summary: '(inside a sandbox) offer the egress proxy socket as an HTTP proxy on loopback',
   usage: [
-    'octant egress-bridge --socket PATH [--listen 127.0.0.1:3128]',
+    'octant egress-bridge --socket PATH [--listen 127.0.0.1:3128] [-- COMMAND [ARG...]]',
     '',
     'Relays connections on the loopback address to the host egress proxy at PATH.',
     'Programs in the sandbox use it through HTTP_PROXY / HTTPS_PROXY.',
+    'With a COMMAND, runs it beside the bridge and exits with its status',
+    '(this is how an agent is started); without, runs until signalled.',
   ].join('\n'),
   async run(argv, { io }) {
     const parsed = parseCommandArgs('egress-bridge', argv, { socket: { type: 'string' }, listen: { type: 'string' } }, false);
@@ -23,16 +26,45 @@ export const command: Command = {
     const { host, port } = parseListen(stringFlag(parsed, 'listen') ?? '127.0.0.1:3128');
     const bridge = await startBridge({ socketPath, host, port });
     io.stderr.write(`egress-bridge: listening on ${host}:${bridge.port}\n`);
-    await new Promise<void>((resolve) => {
-      const stop = (): void => {
-        process.off('SIGTERM', stop);
-        process.off('SIGINT', stop);
-        resolve();
-      };
-      process.on('SIGTERM', stop);
-      process.on('SIGINT', stop);
-    });
+    const code = parsed.rest.length > 0 ? await runBeside(parsed.rest) : await untilSignalled();
     await bridge.close();
-    return 0;
+    return code;
   },
 };
+
+function untilSignalled(): Promise<number> {
+  return new Promise((resolve) => {
+    const stop = (): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve(0);
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+}
+
+/** Run the agent's command with the same stdio; forward termination signals. */
+function runBeside(command: string[]): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(command[0], command.slice(1), { stdio: 'inherit' });
+    const forward = (signal: NodeJS.Signals): void => {
+      child.kill(signal);
+    };
+    process.on('SIGTERM', forward);
+    process.on('SIGINT', forward);
+    child.on('error', (error) => {
+      process.stderr.write(`egress-bridge: ${command[0]}: ${error.message}\n`);
+      resolve(127);
+    });
+    child.on('exit', (code, signal) => {
+      process.off('SIGTERM', forward);
+      process.off('SIGINT', forward);
+      resolve(code ?? 128 + (signal === null ? 0 : signalNumber(signal)));
+    });
+  });
+}
+
+function signalNumber(signal: NodeJS.Signals): number {
+  return ({ SIGHUP: 1, SIGINT: 2, SIGKILL: 9, SIGTERM: 15 } as Record<string, number>)[signal] ?? 1;
+}

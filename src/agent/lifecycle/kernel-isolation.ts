@@ -1,0 +1,113 @@
+// The production IsolationPort: the kernel layer's launcher (bubblewrap or
+// gVisor, seccomp, cgroup) and egress proxy behind the lifecycle's seam.
+//
+// The launcher creates the agent's cgroup itself, in the same step that
+// spawns the sandbox (so the first process is born inside it); the cgroup
+// handle given to the manager at isolation is bound to it at launch.
+// Inside, the agent's command runs beside `octant egress-bridge`, which
+// offers the proxy's Unix socket as HTTP(S)_PROXY on loopback.
+
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { buildInfo } from '../../lib/build-info.ts';
+import { OctantError } from '../../lib/errors.ts';
+import type { BindMount, SandboxPolicy } from '../../kernel/sandbox-policy.ts';
+import { launchSandbox, type LaunchOptions, type SandboxHandle } from '../../kernel/sandbox/launch.ts';
+import { startEgressProxy, type NetAudit, type Resolver } from '../../kernel/net/proxy.ts';
+import type { CgroupPort, IsolationPort, LaunchSpec, RunningSandbox } from './ports.ts';
+
+/** How to run the octant executable inside a sandbox, and what to bind for it. */
+export interface BridgeProgram {
+  command: string[];
+  binds: BindMount[];
+}
+
+/** This very program: the single executable, or node + the source tree. */
+export function selfBridgeProgram(): BridgeProgram {
+  if (buildInfo().sea) {
+    return { command: [process.execPath], binds: [{ source: process.execPath, target: process.execPath, mode: 'ro' }] };
+  }
+  const src = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  return {
+    command: [process.execPath, '--disable-warning=ExperimentalWarning', resolve(src, 'main.ts')],
+    binds: [
+      { source: process.execPath, target: process.execPath, mode: 'ro' },
+      { source: src, target: src, mode: 'ro' },
+    ],
+  };
+}
+
+export interface KernelIsolationOptions {
+  /** Where proxy decisions are recorded (the ledger's append). */
+  audit: NetAudit;
+  bridge?: BridgeProgram;
+  resolve?: Resolver;
+  /** Launcher options passed through (tests: tool paths, cgroup layout). */
+  launchOptions?: Omit<LaunchOptions, 'extraBinds' | 'env' | 'cwd' | 'stdio'>;
+  launch?: typeof launchSandbox;
+}
+
+/** A cgroup handle that becomes real once the launcher has created the group. */
+class BoundCgroup implements CgroupPort {
+  handle: SandboxHandle | undefined;
+  private readonly aid: string;
+  constructor(aid: string) {
+    this.aid = aid;
+  }
+  private get group(): SandboxHandle {
+    if (this.handle === undefined) throw new OctantError('E_LIFECYCLE_CGROUP', `${this.aid}: the sandbox has not been launched`);
+    return this.handle;
+  }
+  pids(): number[] {
+    return this.handle?.cgroup.pids() ?? [];
+  }
+  freeze(): Promise<void> {
+    return this.group.suspend();
+  }
+  thaw(): Promise<void> {
+    return this.group.resume();
+  }
+  async kill(): Promise<void> {
+    if (this.handle) await this.handle.kill();
+  }
+  async remove(): Promise<void> {
+    // The launcher removes the group once the process tree is gone.
+    if (this.handle) await this.handle.exited;
+  }
+}
+
+export function kernelIsolation(options: KernelIsolationOptions): IsolationPort {
+  const bridge = options.bridge ?? selfBridgeProgram();
+  const launch = options.launch ?? launchSandbox;
+  const cgroups = new Map<string, BoundCgroup>();
+  return {
+    async createCgroup(aid) {
+      const group = new BoundCgroup(aid);
+      cgroups.set(aid, group);
+      return group;
+    },
+    startProxy(policy, lineage, socketPath) {
+      return startEgressProxy({ policy, lineage, socketPath, audit: options.audit, resolve: options.resolve });
+    },
+    async launch(policy: SandboxPolicy, spec: LaunchSpec): Promise<RunningSandbox> {
+      const group = cgroups.get(policy.id);
+      if (group === undefined || group !== spec.cgroup) throw new OctantError('E_LIFECYCLE_CGROUP', `${policy.id}: launch without its isolation step`);
+      const run = spec.binds.find((b) => b.target.startsWith('/run/'))?.target ?? '/run/octant';
+      const listen = new URL(spec.env.HTTP_PROXY ?? 'http://127.0.0.1:3128').host;
+      const command = [...bridge.command, 'egress-bridge', '--socket', `${run}/egress.sock`, '--listen', listen, '--', ...spec.command];
+      // The bridge is the system's own program: it is granted and bound read-only
+      // in addition to what the manifest grants the agent.
+      const withBridge: SandboxPolicy = { ...policy, executables: [...policy.executables, bridge.command[0]] };
+      const handle = launch(withBridge, command, {
+        ...options.launchOptions,
+        extraBinds: [...bridge.binds, ...spec.binds],
+        env: { PATH: '/usr/local/bin:/usr/bin:/bin', ...spec.env },
+        cwd: spec.cwd,
+        stdio: ['ignore', spec.stdout, spec.stderr],
+      });
+      group.handle = handle;
+      cgroups.delete(policy.id);
+      return { pid: handle.pid, exited: handle.exited.then((e) => ({ code: e.code, signal: e.signal })) };
+    },
+  };
+}
