@@ -1,0 +1,140 @@
+// The gateway an agent talks through: one HTTP server per agent on a Unix
+// socket that is bound into that agent's sandbox. The socket itself names the
+// agent (no agent can reach another's), and every request must also carry
+// the agent's token (Authorization: Bearer, or x-api-key as SDKs send it).
+//
+//   GET  /octant/v1/tools            the tools this agent may call (for the model)
+//   POST /octant/v1/tools/<name>     call a tool through the mediator
+//   POST /octant/v1/log              the agent loop's transcript lines
+//   *    /v1/...                     the LLM gateway (OpenAI/Anthropic-compatible), when mounted
+
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { chmodSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { dirname } from 'node:path';
+import type { AgentSession } from '../tools/tool.ts';
+import type { Mediator } from './mediator.ts';
+import { toolSpecs } from './tool-specs.ts';
+
+export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
+
+export interface GatewayOptions {
+  socketPath: string;
+  session: AgentSession;
+  token: string;
+  mediator: Mediator;
+  /** The LLM gateway for /v1/* (router); absent means 404 there. */
+  llm?: HttpHandler;
+  /** Transcript sink for the loop's own record of the conversation. */
+  transcript?: (line: Record<string, unknown>) => void;
+  maxBodyBytes?: number;
+}
+
+export interface Gateway {
+  socketPath: string;
+  close(): Promise<void>;
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+/** Constant-time token check (hashes first, so lengths never leak). */
+export function tokenMatches(presented: string | undefined, expectedHash: Buffer): boolean {
+  return presented !== undefined && timingSafeEqual(sha256(presented), expectedHash);
+}
+
+export function presentedToken(req: IncomingMessage): string | undefined {
+  const auth = req.headers.authorization;
+  if (typeof auth === 'string' && auth.startsWith('Bearer ')) return auth.slice(7);
+  const key = req.headers['x-api-key'];
+  return typeof key === 'string' ? key : undefined;
+}
+
+async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw Object.assign(new Error(`request body over ${limit} bytes`), { status: 413 });
+    chunks.push(chunk as Buffer);
+  }
+  if (size === 0) return {};
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw Object.assign(new Error('request body is not JSON'), { status: 400 });
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export async function startGateway(options: GatewayOptions): Promise<Gateway> {
+  const tokenHash = sha256(options.token);
+  const limit = options.maxBodyBytes ?? 8 * 1024 * 1024;
+  const inflight = new Set<AbortController>();
+
+  const server: Server = createServer((req, res) => {
+    void (async () => {
+      if (!tokenMatches(presentedToken(req), tokenHash)) {
+        send(res, 401, { error: { code: 'E_GATEWAY_TOKEN', message: 'missing or wrong agent token' } });
+        return;
+      }
+      const url = new URL(req.url ?? '/', 'http://gateway');
+      if (url.pathname.startsWith('/v1/')) {
+        if (options.llm === undefined) send(res, 404, { error: { code: 'E_GATEWAY_NO_LLM', message: 'no LLM gateway is configured for this agent' } });
+        else await options.llm(req, res);
+        return;
+      }
+      if (req.method === 'GET' && url.pathname === '/octant/v1/tools') {
+        send(res, 200, { tools: toolSpecs(options.mediator.tools) });
+        return;
+      }
+      if (req.method === 'POST' && url.pathname === '/octant/v1/log') {
+        const body = await readJson(req, limit);
+        options.transcript?.(body as Record<string, unknown>);
+        send(res, 204, {});
+        return;
+      }
+      const match = /^\/octant\/v1\/tools\/([a-z][a-z0-9_.-]{0,63})$/.exec(url.pathname);
+      if (req.method === 'POST' && match) {
+        const controller = new AbortController();
+        inflight.add(controller);
+        res.on('close', () => { if (!res.writableFinished) controller.abort(); });
+        try {
+          const args = await readJson(req, limit);
+          const reply = await options.mediator.mediate(options.session, match[1].replaceAll('_', '.'), args, controller.signal);
+          send(res, 200, reply);
+        } finally {
+          inflight.delete(controller);
+        }
+        return;
+      }
+      send(res, 404, { error: { code: 'E_GATEWAY_ROUTE', message: `no route ${req.method} ${url.pathname}` } });
+    })().catch((error: Error & { status?: number }) => {
+      if (!res.headersSent) send(res, error.status ?? 500, { error: { code: 'E_GATEWAY', message: error.message } });
+      else res.destroy(error);
+    });
+  });
+
+  mkdirSync(dirname(options.socketPath), { recursive: true, mode: 0o700 });
+  rmSync(options.socketPath, { force: true });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.socketPath, () => resolve());
+  });
+  chmodSync(options.socketPath, 0o600);
+  return {
+    socketPath: options.socketPath,
+    close: async () => {
+      for (const c of inflight) c.abort();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      rmSync(options.socketPath, { force: true });
+    },
+  };
+}
