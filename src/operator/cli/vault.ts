@@ -263,7 +263,8 @@ export const command: Command = {
         } finally {
           passphrase.fill(0);
         }
-        io.stdout.write(value);
+        // The stream may hold the chunk after write() returns: give it a copy, wipe ours.
+        io.stdout.write(Buffer.from(value));
         if (io.stdout === process.stdout && process.stdout.isTTY) io.stdout.write('\n');
         value.fill(0);
         return EXIT.ok;
