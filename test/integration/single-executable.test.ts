@@ -1,0 +1,102 @@
+// The built executable on its own: copied alone into an empty directory (no
+// node_modules, no sources) it must run commands and utilities, dispatch by
+// link name, and report its own hash. `npm test` builds dist/octant first.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readlinkSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const built = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'octant');
+const skip = existsSync(built) ? undefined : `${built} is missing (run: node scripts/build.ts)`;
+if (skip !== undefined) process.stdout.write(`# skipping single-executable tests: ${skip}\n`);
+
+let dir = '';
+let exe = '';
+
+before(() => {
+  if (skip !== undefined) return;
+  dir = mkdtempSync(join(tmpdir(), 'octant-sea-'));
+  exe = join(dir, 'octant');
+  copyFileSync(built, exe);
+  chmodSync(exe, 0o755);
+});
+after(() => { if (dir !== '') rmSync(dir, { recursive: true, force: true }); });
+
+/** Run a program with cwd in the scratch dir and an environment that points nowhere near the repository. */
+function run(program: string, args: string[] = [], input = '') {
+  const result = spawnSync(program, args, { cwd: dir, input, encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: dir }, timeout: 60_000 });
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+test('alone in an empty directory, --version prints the real SHA-256 of the executable', { skip }, () => {
+  assert.deepEqual(readdirSync(dir), ['octant']);
+  const out = run(exe, ['--version']);
+  assert.equal(out.status, 0, out.stderr);
+  const expected = createHash('sha256').update(readFileSync(exe)).digest('hex');
+  assert.match(out.stdout, /^octant \d+\.\d+\.\d+\ncommit \S+\nsha256 [0-9a-f]{64}\n$/);
+  assert.equal(/sha256 (\S+)/.exec(out.stdout)![1], expected);
+  const json = JSON.parse(run(exe, ['version', '--json']).stdout) as { sha256: string };
+  assert.equal(json.sha256, expected);
+});
+
+test('the executable runs utilities as subcommands', { skip }, () => {
+  assert.deepEqual(run(exe, ['echo', 'hello', 'world']), { status: 0, stdout: 'hello world\n', stderr: '' });
+  assert.deepEqual(run(exe, ['ls']), { status: 0, stdout: 'octant\n', stderr: '' });
+  assert.equal(run(exe, ['cat'], 'through stdin').stdout, 'through stdin');
+  assert.equal(run(exe, ['ls', 'nope']).status, 2);
+});
+
+test('an unknown command exits 2 and lists the closest matches', { skip }, () => {
+  const out = run(exe, ['ehco']);
+  assert.equal(out.status, 2);
+  assert.match(out.stderr, /E_UNKNOWN_COMMAND/);
+  assert.match(out.stderr, /did you mean: .*echo/);
+  const near = run(exe, ['versoin']);
+  assert.equal(near.status, 2);
+  assert.match(near.stderr, /did you mean: .*version/);
+});
+
+test('install-links makes one link per utility; through them argv0 picks the utility', { skip }, () => {
+  const bin = join(dir, 'bin');
+  const out = run(exe, ['install-links', bin]);
+  assert.equal(out.status, 0, out.stderr);
+  assert.deepEqual(readdirSync(bin).sort(), ['cat', 'echo', 'false', 'ls', 'true']);
+  for (const name of readdirSync(bin)) assert.equal(readlinkSync(join(bin, name)), exe);
+  assert.deepEqual(run(join(bin, 'echo'), ['-n', 'via link']), { status: 0, stdout: 'via link', stderr: '' });
+  assert.deepEqual(run(join(bin, 'ls'), []), { status: 0, stdout: 'bin\noctant\n', stderr: '' });
+  assert.equal(run(join(bin, 'true')).status, 0);
+  assert.equal(run(join(bin, 'false')).status, 1);
+  assert.equal(run(join(bin, 'cat'), [], 'x').stdout, 'x');
+  // Running it again changes nothing: the links are already ours.
+  assert.match(run(exe, ['install-links', bin]).stdout, /^0 link\(s\) created/);
+});
+
+test('install-links refuses to overwrite a foreign file without --force, and replaces it with --force', { skip }, () => {
+  const bin = join(dir, 'bin-foreign');
+  mkdirSync(bin);
+  writeFileSync(join(bin, 'ls'), 'not ours\n');
+  const refused = run(exe, ['install-links', bin]);
+  assert.equal(refused.status, 1);
+  assert.match(refused.stderr, /E_LINK_EXISTS/);
+  assert.match(refused.stderr, /--force/);
+  assert.equal(readFileSync(join(bin, 'ls'), 'utf8'), 'not ours\n');
+  assert.ok(!lstatSync(join(bin, 'ls')).isSymbolicLink());
+  const forced = run(exe, ['install-links', bin, '--force']);
+  assert.equal(forced.status, 0, forced.stderr);
+  assert.equal(readlinkSync(join(bin, 'ls')), exe);
+  assert.equal(run(join(bin, 'ls'), ['bin-foreign']).stdout.split('\n')[0], 'cat');
+});
+
+test('node:ffi works inside the executable: doctor and identity run', { skip }, () => {
+  const doctor = run(exe, ['doctor', '--json']);
+  const report = JSON.parse(doctor.stdout) as { ok: boolean; checks: Array<{ name: string; status: string }> };
+  assert.equal(report.checks.find((c) => c.name === 'node-ffi')?.status, 'ok');
+  assert.equal(doctor.status, report.ok ? 0 : 3);
+  const identity = run(exe, ['--root', join(dir, 'state'), 'identity', '--json']);
+  assert.equal(identity.status, 0, identity.stderr);
+  assert.match((JSON.parse(identity.stdout) as { fingerprint: string }).fingerprint, /^[0-9a-f]{64}$/);
+});
