@@ -5,11 +5,17 @@
 // Errors answer {error: {code, message, hint}} with a status derived from the
 // OctantError's exit code.
 
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EXIT, OctantError, isOctantError, messageOf } from '../../lib/errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { AdminHandler, AdminResponse, AdminRoutes } from './types.ts';
 import { listenOwnerOnly } from './socket.ts';
+
+// Why not `import { createServer } from 'node:http'`: in an ES module that
+// import builds node:http's ESM facade, which reads its lazy exports and loads
+// undici, ~150 ms on every start (measured with bench/boot.ts, --cpu-prof).
+// getBuiltinModule returns the CommonJS module without the facade.
+const { createServer } = process.getBuiltinModule('node:http');
 
 export const API_PREFIX = '/v1';
 const MAX_BODY = 1 << 20;

@@ -1,0 +1,94 @@
+// Boot benchmark: wall time of `dist/octant --root <tmp> boot --exit-when-ready`
+// (process start -> every service ready -> graceful stop -> exit), against the
+// floor of a hello-world single executable built the same way with the same
+// Node. Prints medians, p90 and the ratio; the in-process figures (services
+// ready, ms since process start) come from the boot's own --json report.
+//
+//   node scripts/build.ts && node bench/boot.ts [--runs N] [--exe PATH]
+//
+// Builds nothing of the project itself; the floor executable is built into a
+// temporary directory (takes a while: the SEA copies the Node binary).
+
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { buildExecutable } from '../scripts/build.ts';
+
+const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, exe: { type: 'string' } } });
+const runs = Number(values.runs);
+if (!Number.isInteger(runs) || runs < 1) throw new Error(`--runs: expected a positive integer, got ${values.runs}`);
+const exe = resolve(values.exe ?? join(repo, 'dist', 'octant'));
+if (!existsSync(exe)) throw new Error(`${exe} does not exist: run 'node scripts/build.ts' first`);
+
+function quantile(sorted: number[], q: number): number {
+  const i = Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1);
+  return sorted[Math.max(0, i)];
+}
+
+function summary(samples: number[]): { median: number; p90: number; min: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { median: quantile(sorted, 0.5), p90: quantile(sorted, 0.9), min: sorted[0] };
+}
+
+/** Wall time of one run (ms), failing loudly if the program does. */
+function timeRun(file: string, args: string[]): { ms: number; stdout: string } {
+  const started = performance.now();
+  const out = spawnSync(file, args, { encoding: 'utf8' });
+  const ms = performance.now() - started;
+  if (out.status !== 0) throw new Error(`${file} ${args.join(' ')} exited ${out.status}: ${out.stderr}`);
+  return { ms, stdout: out.stdout };
+}
+
+const work = mkdtempSync(join(tmpdir(), 'octant-bench-boot-'));
+try {
+  const entry = join(work, 'hello.ts');
+  writeFileSync(entry, "process.stdout.write('hello\\n');\n");
+  process.stderr.write('building the hello-world floor executable...\n');
+  const hello = await buildExecutable({ entry, output: join(work, 'hello'), stamp: false });
+
+  const root = join(work, 'root');
+  const bootArgs = ['--root', root, 'boot', '--exit-when-ready', '--json'];
+  // The first boot creates the state root and the machine key: not a boot, a first run.
+  const first = timeRun(exe, bootArgs);
+  timeRun(hello, []);
+
+  const octantMs: number[] = [];
+  const readyMs: number[] = [];
+  const sinceStartMs: number[] = [];
+  let services = 0;
+  const helloMs: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    // Interleaved so that drift in machine load hits both series alike.
+    const run = timeRun(exe, bootArgs);
+    octantMs.push(run.ms);
+    const report = run.stdout.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { event: string; ms: number; sinceProcessStartMs: number; services: number })
+      .find((e) => e.event === 'system-ready')!;
+    readyMs.push(report.ms);
+    sinceStartMs.push(report.sinceProcessStartMs);
+    services = report.services;
+    helloMs.push(timeRun(hello, []).ms);
+  }
+  const o = summary(octantMs);
+  const h = summary(helloMs);
+  const r = summary(readyMs);
+  const s = summary(sinceStartMs);
+  const f = (n: number): string => n.toFixed(1).padStart(7);
+  const lines = [
+    `boot benchmark: ${runs} runs each, ${cpus().length} CPU(s), ${services} service(s), node ${process.version}`,
+    `                                      median      p90      min   (ms)`,
+    `octant boot --exit-when-ready (wall) ${f(o.median)}  ${f(o.p90)}  ${f(o.min)}`,
+    `hello-world SEA floor (wall)         ${f(h.median)}  ${f(h.p90)}  ${f(h.min)}`,
+    `  services ready (in process)        ${f(r.median)}  ${f(r.p90)}  ${f(r.min)}`,
+    `  system ready since process start   ${f(s.median)}  ${f(s.p90)}  ${f(s.min)}`,
+    `ratio octant/floor (median wall)     ${(o.median / h.median).toFixed(2)}x`,
+    `boot cost above the floor (median)   ${(o.median - h.median).toFixed(1)} ms`,
+    `(first boot of a fresh state root, with key generation: ${first.ms.toFixed(1)} ms, not counted)`,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+} finally {
+  rmSync(work, { recursive: true, force: true });
+}
