@@ -1,0 +1,62 @@
+// Small HTTP pieces the gateway's API files share: bounded JSON bodies,
+// JSON replies, SSE framing, and the map from our errors to HTTP statuses.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { OctantError, isOctantError } from '../../../lib/errors.ts';
+import { isProviderError } from '../provider-error.ts';
+
+export const BODY_LIMIT = 16 << 20;
+
+export async function readBody(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > BODY_LIMIT) throw new OctantError('E_GATEWAY_BODY', `request body over ${BODY_LIMIT} bytes`, { detail: { status: 413 } });
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+  } catch {
+    throw new OctantError('E_GATEWAY_BODY', 'request body is not valid JSON', { detail: { status: 400 } });
+  }
+}
+
+export function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+}
+
+export function startSse(res: ServerResponse): void {
+  res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+}
+
+export function writeSse(res: ServerResponse, data: unknown, event?: string): void {
+  res.write(`${event === undefined ? '' : `event: ${event}\n`}data: ${typeof data === 'string' ? data : JSON.stringify(data)}\n\n`);
+}
+
+/** HTTP status for an error the router raised. 402 for budgets: SDKs do not retry it. */
+export function statusOf(error: unknown): number {
+  const explicit = isOctantError(error) ? error.detail?.status : undefined;
+  if (typeof explicit === 'number' && !isProviderError(error)) return explicit;
+  if (isProviderError(error)) {
+    if (error.kind === 'bad_request' || error.kind === 'context_length') return 400;
+    if (error.kind === 'rate_limited') return 429;
+    if (error.kind === 'timeout') return 504;
+    return 502;
+  }
+  if (!isOctantError(error)) return 500;
+  if (error.code === 'E_ROUTER_BUDGET') return 402;
+  if (error.code === 'E_ROUTER_UNAVAILABLE' || error.code === 'E_ROUTER_EXHAUSTED') return 503;
+  if (error.code.startsWith('E_GATEWAY') || error.code === 'E_ROUTER_CONFIG') return 400;
+  return 500;
+}
+
+export function messageOfError(error: unknown): string {
+  return isOctantError(error) ? `${error.code}: ${error.message}` : 'internal error';
+}
+
+/** Throw a 400 naming the field when a required request field is missing or mistyped. */
+export function requireField(ok: boolean, field: string, expected: string): void {
+  if (!ok) throw new OctantError('E_GATEWAY_REQUEST', `${field}: expects ${expected}`, { detail: { status: 400 } });
+}

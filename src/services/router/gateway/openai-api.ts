@@ -1,0 +1,93 @@
+// The OpenAI-compatible surface: /v1/chat/completions (JSON and SSE chunks
+// ending in [DONE]), /v1/responses, /v1/models, /v1/embeddings — so agent
+// code written against the official SDKs works unchanged.
+
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { finishOf, fromOpenAIRequest, toOpenAIResponse, toOpenAIUsage } from '../providers/openai/convert.ts';
+import type { OpenAIChatRequest, OpenAIChunk } from '../providers/openai/wire.ts';
+import type { Caller, ChatRequest, RouterApi } from '../types.ts';
+import { readBody, requireField, sendJson, startSse, statusOf, messageOfError, writeSse } from './http-util.ts';
+import { responsesStream, toResponse, fromResponsesRequest, type ResponsesRequest } from './responses-api.ts';
+
+export function openAIError(res: ServerResponse, error: unknown): void {
+  const status = statusOf(error);
+  const type = status === 401 ? 'authentication_error' : status === 402 ? 'insufficient_quota' : status === 429 ? 'rate_limit_exceeded' : status < 500 ? 'invalid_request_error' : 'api_error';
+  const code = (error as { code?: string }).code ?? null;
+  if (res.headersSent) {
+    // Mid-stream: the only way left to tell the client is an error chunk.
+    writeSse(res, { error: { message: messageOfError(error), type, param: null, code } });
+    res.end();
+    return;
+  }
+  sendJson(res, status, { error: { message: messageOfError(error), type, param: null, code } });
+}
+
+function validChat(body: unknown): OpenAIChatRequest {
+  const b = body as OpenAIChatRequest;
+  requireField(typeof b === 'object' && b !== null, 'body', 'a JSON object');
+  requireField(typeof b.model === 'string', 'model', 'a string');
+  requireField(Array.isArray(b.messages) && b.messages.length > 0, 'messages', 'a non-empty array');
+  return b;
+}
+
+export async function chatCompletions(req: IncomingMessage, res: ServerResponse, router: RouterApi, caller: Caller): Promise<void> {
+  const body = validChat(await readBody(req));
+  const request: ChatRequest = fromOpenAIRequest(body);
+  const created = Math.floor(Date.now() / 1000);
+  if (body.stream !== true) {
+    sendJson(res, 200, toOpenAIResponse(await router.chat(request, caller), created));
+    return;
+  }
+  const id = `chatcmpl-${randomUUID()}`;
+  let started = false;
+  const chunk = (model: string, delta: OpenAIChunk['choices'][0]['delta'], finish: OpenAIChunk['choices'][0]['finish_reason'] = null): OpenAIChunk => ({ id, object: 'chat.completion.chunk', created, model, choices: [{ index: 0, delta, finish_reason: finish }] });
+  for await (const event of router.stream(request, caller)) {
+    if (!started) {
+      startSse(res);
+      writeSse(res, chunk(request.model, { role: 'assistant', content: '' }));
+      started = true;
+    }
+    if (event.type === 'text') writeSse(res, chunk(request.model, { content: event.delta }));
+    else if (event.type === 'tool_call') {
+      writeSse(res, chunk(request.model, { tool_calls: [{ index: event.index, ...(event.id ? { id: event.id, type: 'function' } : {}), function: { ...(event.name ? { name: event.name } : {}), arguments: event.argumentsDelta } }] }));
+    } else {
+      writeSse(res, chunk(event.response.model, {}, finishOf(event.response.stopReason)));
+      if (body.stream_options?.include_usage) writeSse(res, { ...chunk(event.response.model, {}), choices: [], usage: toOpenAIUsage(event.response.usage) });
+    }
+  }
+  writeSse(res, '[DONE]');
+  res.end();
+}
+
+export async function responses(req: IncomingMessage, res: ServerResponse, router: RouterApi, caller: Caller): Promise<void> {
+  const body = (await readBody(req)) as ResponsesRequest;
+  requireField(typeof body === 'object' && body !== null && typeof body.model === 'string', 'model', 'a string');
+  requireField(typeof body.input === 'string' || Array.isArray(body.input), 'input', 'a string or an array of items');
+  const request = fromResponsesRequest(body);
+  if (body.stream === true) {
+    startSse(res);
+    await responsesStream(res, router.stream(request, caller), body.model);
+    res.end();
+    return;
+  }
+  sendJson(res, 200, toResponse(await router.chat(request, caller), body.model));
+}
+
+export function models(res: ServerResponse, router: RouterApi): void {
+  sendJson(res, 200, { object: 'list', data: router.models().map((m) => ({ id: m.id, object: 'model', created: 0, owned_by: m.owner })) });
+}
+
+export async function embeddings(req: IncomingMessage, res: ServerResponse, router: RouterApi, caller: Caller): Promise<void> {
+  const body = (await readBody(req)) as { model?: unknown; input?: unknown };
+  requireField(typeof body?.model === 'string', 'model', 'a string');
+  const input = typeof body.input === 'string' ? [body.input] : body.input;
+  requireField(Array.isArray(input) && input.length > 0 && input.every((s) => typeof s === 'string'), 'input', 'a string or an array of strings');
+  const out = await router.embed({ model: body.model as string, input: input as string[] }, caller);
+  sendJson(res, 200, {
+    object: 'list',
+    data: out.vectors.map((embedding, index) => ({ object: 'embedding', index, embedding })),
+    model: out.model,
+    usage: { prompt_tokens: out.usage.promptTokens, total_tokens: out.usage.promptTokens },
+  });
+}
