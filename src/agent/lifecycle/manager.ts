@@ -169,6 +169,11 @@ export class LifecycleManager {
     return listRecords(this.deps.agentsDir).map((r) => this.live.get(r.aid)?.record ?? r);
   }
 
+  /** Validated manifests of the agents holding resources now (for capacity and name checks). */
+  liveManifests(): ValidatedManifest[] {
+    return [...this.live.values()].flatMap((a) => (a.manifest ? [a.manifest] : []));
+  }
+
   /** Terminate every live agent (system shutdown). */
   async close(reason = 'system shutdown'): Promise<void> {
     const roots = [...this.live.values()].filter((a) => !a.record.lineage.some((p) => this.live.has(p)));

@@ -1,0 +1,52 @@
+// Builds a LifecycleManager from the real pieces: the manifest module, the
+// kernel launcher and egress proxy, and the ledger and vault APIs. Used by
+// the agents service (inside the booted system) and by the CLI's
+// foreground mode.
+
+import { join } from 'node:path';
+import type { Paths } from '../../runtime/paths.ts';
+import type { Logger } from '../../runtime/log.ts';
+import type { LedgerApi } from '../../services/ledger/types.ts';
+import type { VaultApi } from '../../services/vault/types.ts';
+import { loadTrustStore } from '../manifest/index.ts';
+import type { EffectiveManifest } from '../manifest/index.ts';
+import { LifecycleManager } from './manager.ts';
+import { manifestPort } from './manifest-port.ts';
+import { kernelIsolation, type KernelIsolationOptions } from './kernel-isolation.ts';
+
+export interface ComposeOptions {
+  paths: Paths;
+  ledger: Pick<LedgerApi, 'append' | 'seal'>;
+  vault: Pick<VaultApi, 'issueToken' | 'revokeAgent'>;
+  log?: Logger;
+  isolation?: Omit<KernelIsolationOptions, 'audit'>;
+}
+
+export function agentsDir(paths: Paths): string {
+  return join(paths.state, 'agents');
+}
+
+export function composeLifecycle(options: ComposeOptions): LifecycleManager {
+  const { paths } = options;
+  const trust = loadTrustStore(paths);
+  // Rules 6 and 8 look at the agents live now; the manager is created below.
+  let manager: LifecycleManager | undefined;
+  const manifests = manifestPort({
+    trust,
+    onReject: options.ledger.append,
+    live: () => {
+      const live = manager?.liveManifests() ?? [];
+      return { names: live.map((m) => m.name), reservations: live.map((m) => (m.effective as EffectiveManifest).resources) };
+    },
+  });
+  manager = new LifecycleManager({
+    agentsDir: agentsDir(paths),
+    runDir: join(paths.run, 'agents'),
+    manifests,
+    isolation: kernelIsolation({ audit: options.ledger.append, ...options.isolation }),
+    ledger: options.ledger,
+    vault: options.vault,
+    log: options.log,
+  });
+  return manager;
+}

@@ -1,0 +1,154 @@
+// octant agent: start, list, inspect, suspend, resume, stop agents; read their logs.
+// Agents belong to the running system (the agents service, reached over the
+// admin socket). `start --foreground` instead runs the lifecycle manager in
+// this process until the agent ends (no booted system needed; the vault is
+// not available there, so manifests with credential grants are refused).
+// list, inspect and logs read the agent records on disk and work either way.
+
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseCommandArgs, boolFlag, requirePositional, stringFlag } from '../../lib/args.ts';
+import { OctantError, EXIT, usageError } from '../../lib/errors.ts';
+import { writeJson, writeLine, type Io } from '../../lib/io.ts';
+import { resolvePaths, type Paths } from '../../runtime/paths.ts';
+import { adminCall } from '../../runtime/admin/client.ts';
+import { openLedger } from '../../services/ledger/index.ts';
+import { loadSignedManifest } from '../../agent/manifest/index.ts';
+import { agentsDir, composeLifecycle } from '../../agent/lifecycle/compose.ts';
+import { agentDir, listRecords, readRecord, type AgentRecord } from '../../agent/lifecycle/records.ts';
+import type { Command } from './command.ts';
+
+const USAGE = `usage: octant agent <subcommand> [args]
+
+  start MANIFEST [--foreground] [--parent AID] [--json] -- COMMAND [ARG...]
+                    validate the signed manifest and run COMMAND in its sandbox
+  list [--json]     every agent with its state
+  inspect AID [--json]
+                    an agent's record: state, manifest hash, lineage, times, exit
+  suspend AID       freeze a running agent
+  resume AID        thaw a suspended agent
+  stop AID [--reason TEXT]
+                    run the termination sequence and archive the agent
+  logs AID [--stderr]
+                    print what the agent wrote to stdout (or stderr)`;
+
+function printRecord(io: Io, r: AgentRecord): void {
+  const lines = [
+    `aid       ${r.aid}`,
+    `name      ${r.name || '-'}`,
+    `state     ${r.state}`,
+    `manifest  ${r.manifestHash || '-'}`,
+    `operator  ${r.operator || '-'}`,
+    `parent    ${r.parent ?? '-'}`,
+    `lineage   ${r.lineage.length > 0 ? r.lineage.join(' > ') : '-'}`,
+    `command   ${r.command.join(' ')}`,
+    `created   ${r.createdAt}`,
+    `updated   ${r.updatedAt}`,
+    `deadline  ${r.deadline ?? '-'}`,
+    `exit      ${r.exit ? (r.exit.signal ?? `code ${r.exit.code}`) : '-'}`,
+    `reason    ${r.reason ?? '-'}`,
+    `retained  ${r.retained.length > 0 ? r.retained.join(', ') : '-'}`,
+  ];
+  writeLine(io.stdout, lines.join('\n'));
+}
+
+/** Foreground: the lifecycle manager lives in this process until the agent ends. */
+async function startForeground(paths: Paths, io: Io, signed: unknown, command: string[], json: boolean): Promise<number> {
+  const ledger = await openLedger(paths);
+  const vault = {
+    async issueToken(agent: string, grants: readonly string[]): Promise<string> {
+      if (grants.length > 0) {
+        throw new OctantError('E_VAULT_UNAVAILABLE', `${agent}: credentials ${grants.join(', ')} need the vault of a running system`, { exit: EXIT.unavailable, hint: "boot the system ('octant up') and start the agent without --foreground" });
+      }
+      return randomBytes(32).toString('base64url');
+    },
+    revokeAgent: async () => 0,
+  };
+  const manager = composeLifecycle({ paths, ledger, vault });
+  const stop = (): void => {
+    for (const r of manager.list()) {
+      if (r.state === 'running' || r.state === 'suspended') manager.terminate(r.aid, 'operator interrupt').catch(() => {});
+    }
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  try {
+    const record = await manager.start({ signed, command });
+    if (json) writeJson(io.stdout, record);
+    else writeLine(io.stderr, `agent ${record.aid} running (pid ${record.pid}); Ctrl-C stops it`);
+    const final = await manager.waitForEnd(record.aid);
+    if (!json) writeLine(io.stderr, `agent ${final.aid} ${final.state}: ${final.reason ?? ''}`);
+    return final.exit?.code ?? (final.exit?.signal ? EXIT.failure : EXIT.ok);
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+    await manager.close();
+    await ledger.close();
+  }
+}
+
+export const command: Command = {
+  name: 'agent',
+  summary: 'start, list, inspect, suspend, resume, stop agents; read their logs',
+  usage: USAGE,
+  async run(argv, { io, rootFlag }) {
+    const [sub, ...rest] = argv;
+    const paths = resolvePaths({ rootFlag, env: io.env });
+    const dir = agentsDir(paths);
+    switch (sub) {
+      case 'start': {
+        const parsed = parseCommandArgs('agent start', rest, { foreground: { type: 'boolean' }, parent: { type: 'string' }, json: { type: 'boolean' } });
+        const file = resolve(io.cwd, requirePositional(parsed, 0, 'MANIFEST', 'agent start'));
+        if (parsed.rest.length === 0) throw usageError('agent start: missing the command to run after --', 'octant agent start MANIFEST -- COMMAND [ARG...]');
+        if (!existsSync(file)) throw new OctantError('E_MANIFEST_READ', `${file}: no such file`, { exit: EXIT.usage });
+        const text = readFileSync(file, 'utf8');
+        const json = boolFlag(parsed, 'json');
+        if (boolFlag(parsed, 'foreground')) {
+          if (stringFlag(parsed, 'parent') !== undefined) throw usageError('agent start: --parent needs the running system (children are spawned by a live agent)');
+          return startForeground(paths, io, loadSignedManifest({ text, origin: file }), parsed.rest, json);
+        }
+        const record = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: text, origin: file, command: parsed.rest, parent: stringFlag(parsed, 'parent') });
+        if (json) writeJson(io.stdout, record);
+        else writeLine(io.stdout, record.aid);
+        return EXIT.ok;
+      }
+      case 'list': {
+        const parsed = parseCommandArgs('agent list', rest, { json: { type: 'boolean' } }, false);
+        const records = listRecords(dir);
+        if (boolFlag(parsed, 'json')) writeJson(io.stdout, records);
+        else for (const r of records) writeLine(io.stdout, `${r.aid}  ${r.state.padEnd(11)}  ${r.name || '-'}  ${r.createdAt}`);
+        return EXIT.ok;
+      }
+      case 'inspect': {
+        const parsed = parseCommandArgs('agent inspect', rest, { json: { type: 'boolean' } });
+        const record = readRecord(dir, requirePositional(parsed, 0, 'AID', 'agent inspect'));
+        if (boolFlag(parsed, 'json')) writeJson(io.stdout, record);
+        else printRecord(io, record);
+        return EXIT.ok;
+      }
+      case 'suspend':
+      case 'resume':
+      case 'stop': {
+        const parsed = parseCommandArgs(`agent ${sub}`, rest, sub === 'stop' ? { reason: { type: 'string' } } : {});
+        const aid = requirePositional(parsed, 0, 'AID', `agent ${sub}`);
+        readRecord(dir, aid); // a clear E_AGENT_UNKNOWN before asking the system
+        const record = await adminCall<AgentRecord>(paths, 'POST', `/v1/agents/${sub}`, { aid, reason: stringFlag(parsed, 'reason') });
+        writeLine(io.stdout, `${record.aid} ${record.state}`);
+        return EXIT.ok;
+      }
+      case 'logs': {
+        const parsed = parseCommandArgs('agent logs', rest, { stderr: { type: 'boolean' } });
+        const aid = requirePositional(parsed, 0, 'AID', 'agent logs');
+        readRecord(dir, aid);
+        const file = join(agentDir(dir, aid), boolFlag(parsed, 'stderr') ? 'stderr.log' : 'stdout.log');
+        if (existsSync(file)) io.stdout.write(readFileSync(file));
+        return EXIT.ok;
+      }
+      case undefined:
+        throw usageError('agent: missing subcommand', USAGE);
+      default:
+        throw usageError(`agent: unknown subcommand '${sub}'`, 'subcommands: start, list, inspect, suspend, resume, stop, logs');
+    }
+  },
+};
