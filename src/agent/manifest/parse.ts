@@ -1,6 +1,6 @@
 // Manifest text (YAML 1.2, or JSON, which is YAML) → a plain object for the
 // schema. Hostile input is refused before it can cost memory or stack:
-// - at most 256 KiB of text, one document;
+// - at most 64 KiB of text, one document;
 // - duplicate keys are errors (uniqueKeys), so no field is silently shadowed;
 // - anchors, aliases and merge keys are refused (no "billion laughs");
 // - explicit tags (!!binary, !custom, ...) are refused: a manifest is plain
@@ -11,12 +11,29 @@
 import { isAlias, isMap, isPair, isScalar, isSeq, parseDocument, LineCounter, type Node } from 'yaml';
 import { EXIT, OctantError, isOctantError, messageOf } from '../../lib/errors.ts';
 
-export const MAX_MANIFEST_BYTES = 256 * 1024;
+export const MAX_MANIFEST_BYTES = 64 * 1024;
+/** Deeper indentation than any manifest needs; bounds block nesting before parsing. */
+const MAX_INDENT = 128;
 const MAX_DEPTH = 32;
-const MAX_NODES = 50_000;
+const MAX_NODES = 20_000;
 
 function parseError(origin: string, message: string, line?: number): OctantError {
   return new OctantError('E_MANIFEST_SCHEMA', `${origin}${line === undefined ? '' : `:${line}`}: ${message}`, { exit: EXIT.failure, detail: { rule: 1, stage: 'parse' } });
+}
+
+/**
+ * The first line whose block nesting is out of bounds: indentation past
+ * MAX_INDENT, or a run of "- " / "? " / ": " indicators (each opens a level)
+ * longer than MAX_DEPTH. A cheap bound checked before the parser recurses.
+ */
+function deepBlockLine(text: string): number | undefined {
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const indent = /^[ \t]*/.exec(lines[i])![0].length;
+    const indicators = /^(?:[ \t]*[-?:](?:[ \t]|$))*/.exec(lines[i])![0].replace(/[^-?:]/g, '').length;
+    if (indent > MAX_INDENT || indicators > MAX_DEPTH) return i + 1;
+  }
+  return undefined;
 }
 
 /** Deepest bracket nesting, a cheap bound checked before the parser recurses. */
@@ -34,6 +51,10 @@ function flowDepth(text: string): number {
 export function parseManifestText(text: string, origin = 'manifest'): unknown {
   if (Buffer.byteLength(text, 'utf8') > MAX_MANIFEST_BYTES) throw parseError(origin, `larger than ${MAX_MANIFEST_BYTES} bytes`);
   if (flowDepth(text) > MAX_DEPTH) throw parseError(origin, `brackets nest deeper than ${MAX_DEPTH}`);
+  // Each value needs a separator, so this bounds the node count before parsing.
+  if ((text.match(/[,\n]/g)?.length ?? 0) > MAX_NODES / 4) throw parseError(origin, `more than ${MAX_NODES / 4} entries or lines`);
+  const deep = deepBlockLine(text);
+  if (deep !== undefined) throw parseError(origin, `nested deeper than a manifest needs (indentation over ${MAX_INDENT} or more than ${MAX_DEPTH} levels on one line)`, deep);
   const lines = new LineCounter();
   const lineOf = (node: { range?: [number, number, number] | null } | null | undefined): number | undefined =>
     node?.range ? lines.linePos(node.range[0]).line : undefined;
