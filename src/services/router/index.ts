@@ -1,0 +1,66 @@
+// The router service: agents reach language models only through it. It
+// holds no keys (the vault injects them per call), decides which provider,
+// key and model serve each request, and records every decision in the ledger.
+
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { EXIT, OctantError } from '../../lib/errors.ts';
+import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
+import type { LedgerApi } from '../ledger/types.ts';
+import type { VaultApi } from '../vault/types.ts';
+import { loadConfig } from './config.ts';
+import { createGatewayHandler, type GatewayHandler } from './gateway/server.ts';
+import { createRouter } from './router.ts';
+import type { Authenticate, CredentialInjector, RouterApi } from './types.ts';
+
+export type { RouterApi } from './types.ts';
+export { createGatewayHandler, serveGateway } from './gateway/server.ts';
+
+export interface RouterServiceApi extends RouterApi {
+  /** The HTTP handler the agent runtime mounts on an agent's gateway socket. */
+  gatewayHandler(authenticate: Authenticate): GatewayHandler;
+}
+
+/** The production injector: the vault puts the secret in per its rule, for the caller's token. */
+export function vaultInjector(vault: VaultApi): CredentialInjector {
+  return {
+    async inject(grant, request, _hint, caller) {
+      if (caller.vaultToken === undefined) {
+        throw new OctantError('E_ROUTER_CREDENTIAL', `credential '${grant}': agent ${caller.agent} presented no vault token`, { exit: EXIT.denied, hint: "grant the credential in the agent's manifest" });
+      }
+      return vault.inject(caller.vaultToken, grant, request);
+    },
+  };
+}
+
+export const routerService: ServiceDefinition<RouterServiceApi> = {
+  name: 'router',
+  needs: ['ledger', 'vault'],
+  async start(ctx) {
+    const ledger = ctx.deps.ledger as LedgerApi;
+    const vault = ctx.deps.vault as VaultApi;
+    const config = await loadConfig(ctx.paths);
+    const router = createRouter({ config, injector: vaultInjector(vault), ledger });
+    // Spend and observed performance survive restarts.
+    const statePath = join(ctx.paths.state, 'router', 'state.json');
+    try {
+      const saved = JSON.parse(await readFile(statePath, 'utf8')) as { budgets?: Parameters<typeof router.budgets.restore>[0]; ewma?: Parameters<typeof router.ewma.restore>[0] };
+      if (saved.budgets) router.budgets.restore(saved.budgets);
+      if (saved.ewma) router.ewma.restore(saved.ewma);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new OctantError('E_ROUTER_STATE', `${statePath}: unreadable router state (${(error as Error).message})`);
+    }
+    ctx.log.info('router started', { deployments: config.deployments.length, routes: config.routes.length });
+    return {
+      api: { ...router, gatewayHandler: (authenticate) => createGatewayHandler({ router, authenticate }) },
+      health: () => ({ ok: true, detail: `${config.deployments.length} deployment(s), ${config.routes.length} route(s)` }),
+      async stop() {
+        router.close();
+        await mkdir(join(ctx.paths.state, 'router'), { recursive: true });
+        const tmp = `${statePath}.tmp`;
+        await writeFile(tmp, JSON.stringify({ budgets: router.budgets.snapshot(), ewma: router.ewma.snapshot() }), { mode: 0o600 });
+        await rename(tmp, statePath);
+      },
+    };
+  },
+};
