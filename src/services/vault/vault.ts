@@ -80,6 +80,8 @@ export class Vault implements VaultApi {
   #data: VaultFile | null = null;
   #master: Buffer | null = null;
   #macKey: Buffer | null = null;
+  /** Unwrapped data keys by 'name\0version', while unsealed (the master key could unwrap them anyway); wiped at seal. */
+  readonly #dataKeys = new Map<string, Buffer>();
   /** Lineage per agent, from issueToken, for ledger entries. */
   readonly #lineage = new Map<string, string[]>();
 
@@ -166,7 +168,8 @@ export class Vault implements VaultApi {
   /** Forget every key, token and value in play without a ledger entry (service stop after seal failed). */
   wipeKeys(): void {
     // Buffer.fill(0) on every key buffer we hold; see docs/vault.md "Limits".
-    wipe(this.#master, this.#macKey);
+    wipe(this.#master, this.#macKey, ...this.#dataKeys.values());
+    this.#dataKeys.clear();
     this.#master = null;
     this.#macKey = null;
     this.#data = null;
@@ -204,6 +207,7 @@ export class Vault implements VaultApi {
       await this.#record('system', 'secret.remove', name, 'allow', {});
       const data = structuredClone(this.#unsealed());
       delete data.secrets[name];
+      this.#forgetKeys(name);
       writeVaultFile(this.#file, data); // the wrapped data keys are gone with the record
       this.#data = data;
       return;
@@ -309,7 +313,8 @@ export class Vault implements VaultApi {
       }
       secrets.push(secret);
     }
-    await Promise.all(names.map((name) => this.#record(record.agent, 'secret.inject', name, 'allow', { host: new URL(url).host }, lineage)));
+    const host = new URL(url).host;
+    await Promise.all(names.map((name) => this.#record(record.agent, 'secret.inject', name, 'allow', { host }, lineage)));
     this.#tokens.spend(record);
     return { record, secret: secrets };
   }
@@ -321,6 +326,15 @@ export class Vault implements VaultApi {
     wipe(buffer);
     this.#redactor.add(value);
     return value;
+  }
+
+  #forgetKeys(name: string): void {
+    for (const [key, dataKey] of this.#dataKeys) {
+      if (key.startsWith(`${name}\0`)) {
+        wipe(dataKey);
+        this.#dataKeys.delete(key);
+      }
+    }
   }
 
   #unsealed(): VaultFile {
@@ -347,15 +361,20 @@ export class Vault implements VaultApi {
     const version = record.versions.find((v) => v.version === record.current);
     const tampered = (what: string): OctantError => new OctantError('E_VAULT_TAMPERED', `vault: the ${what} of secret '${name}' version ${record.current} does not authenticate`, { exit: EXIT.denied, detail: { secret: name } });
     if (version?.key == null || version.value === null) throw tampered('data key');
-    const dataKey = open(this.#master!, version.key, aad.dataKey(name, version.version));
-    if (dataKey === null) throw tampered('data key');
+    const cacheKey = `${name}\0${version.version}`;
+    let dataKey = this.#dataKeys.get(cacheKey) ?? null;
+    if (dataKey === null) {
+      dataKey = open(this.#master!, version.key, aad.dataKey(name, version.version));
+      if (dataKey === null) throw tampered('data key');
+      this.#dataKeys.set(cacheKey, dataKey);
+    }
     const value = open(dataKey, version.value, aad.value(name, version.version));
-    wipe(dataKey);
     if (value === null) throw tampered('ciphertext');
     return value;
   }
 
   #commit(name: string, record: Omit<SecretRecord, 'mac'>): SecretInfo {
+    this.#forgetKeys(name);
     const full: SecretRecord = { ...record, mac: mac(this.#macKey!, macInput(name, record)) };
     const data = structuredClone(this.#unsealed());
     data.secrets[name] = full;
