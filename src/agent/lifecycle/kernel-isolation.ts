@@ -92,15 +92,14 @@ export function kernelIsolation(options: KernelIsolationOptions): IsolationPort 
     async launch(policy: SandboxPolicy, spec: LaunchSpec): Promise<RunningSandbox> {
       const group = cgroups.get(policy.id);
       if (group === undefined || group !== spec.cgroup) throw new OctantError('E_LIFECYCLE_CGROUP', `${policy.id}: launch without its isolation step`);
-      const run = spec.binds.find((b) => b.target.startsWith('/run/'))?.target ?? '/run/octant';
-      const listen = new URL(spec.env.HTTP_PROXY ?? 'http://127.0.0.1:3128').host;
-      const command = [...bridge.command, 'egress-bridge', '--socket', `${run}/egress.sock`, '--listen', listen, '--', ...spec.command];
-      // The bridge is the system's own program: it is granted and bound read-only
-      // in addition to what the manifest grants the agent.
-      const withBridge: SandboxPolicy = { ...policy, executables: [...policy.executables, bridge.command[0]] };
+      // With egress, the command runs beside the bridge; the bridge is the
+      // system's own program, granted and bound read-only in addition to what
+      // the manifest grants the agent.
+      const command = spec.egress ? [...bridge.command, 'egress-bridge', '--socket', spec.egress.socket, '--listen', spec.egress.listen, '--', ...spec.command] : spec.command;
+      const withBridge: SandboxPolicy = spec.egress ? { ...policy, executables: [...policy.executables, bridge.command[0]] } : policy;
       const handle = launch(withBridge, command, {
         ...options.launchOptions,
-        extraBinds: [...bridge.binds, ...spec.binds],
+        extraBinds: spec.egress ? [...bridge.binds, ...spec.binds] : spec.binds,
         env: { PATH: '/usr/local/bin:/usr/bin:/bin', ...spec.env },
         cwd: spec.cwd,
         stdio: ['ignore', spec.stdout, spec.stderr],

@@ -75,7 +75,8 @@ class FakeWorld {
           } satisfies ValidatedManifest;
         },
         compile: (m, aid) => {
-          const policy: SandboxPolicy = { id: aid, binds: [], executables: [], syscalls: [], inet: false, limits: {}, network: [], credentials: m.effective as string[], ttlSeconds: m.ttlSeconds, tmpBytes: 0, isolation: 'namespaces' };
+          const network = (m.effective as string[]).includes('net') ? [{ host: '*.example.com', ports: [443, 443] as [number, number], protocol: 'https' as const }] : [];
+          const policy: SandboxPolicy = { id: aid, binds: [], executables: [], syscalls: [], inet: network.length > 0, limits: {}, network, credentials: m.effective as string[], ttlSeconds: m.ttlSeconds, tmpBytes: 0, isolation: 'namespaces' };
           this.policies.set(aid, policy);
           return policy;
         },
@@ -98,7 +99,8 @@ class FakeWorld {
         },
         launch: async (policy, spec) => {
           this.calls.push(`launch ${policy.id} after ${this.lastLifecycle()}`);
-          assert.equal(spec.env.HTTP_PROXY, 'http://127.0.0.1:3128');
+          assert.equal(spec.env.HTTP_PROXY, policy.network.length > 0 ? 'http://127.0.0.1:3128' : undefined);
+          assert.equal(spec.egress?.socket, policy.network.length > 0 ? '/run/octant/egress.sock' : undefined);
           assert.equal(Object.values(spec.env).some((v) => v.startsWith('tok-')), false, 'no token in the environment');
           writeFileSync(spec.stdout, `hello from ${policy.id}\n`);
           let exit!: (s: ExitStatus) => void;
@@ -149,7 +151,7 @@ async function withWorld(body: (w: FakeWorld, m: LifecycleManager) => Promise<vo
   }
 }
 
-const basic: FakeSigned = { name: 'worker', perms: ['a', 'b'] };
+const basic: FakeSigned = { name: 'worker', perms: ['a', 'b', 'net'] };
 const spawner = (spawn: FakeSigned['spawn'], extra: Partial<FakeSigned> = {}): FakeSigned => ({ name: 'boss', perms: ['a', 'b', 'c'], spawn, ...extra });
 
 test('start: provisioned → validated → isolated → running, each recorded before its work', async () => {
@@ -161,7 +163,7 @@ test('start: provisioned → validated → isolated → running, each recorded b
     assert.deepEqual(w.transitions(r.aid), ['transition:provision', 'transition:validate', 'transition:isolate', 'transition:start']);
     assert.ok(w.calls.includes(`cgroup.create ${r.aid} after isolate`));
     assert.ok(w.calls.includes(`launch ${r.aid} after start`));
-    assert.ok(w.calls.includes(`vault.issue ${r.aid} a,b`));
+    assert.ok(w.calls.includes(`vault.issue ${r.aid} a,b,net`));
     const onDisk = readRecord(join(w.root, 'agents'), r.aid);
     assert.equal(onDisk.state, 'running');
     assert.deepEqual(onDisk.history.map((h) => h.state), ['provisioned', 'validated', 'isolated', 'running']);
@@ -300,8 +302,10 @@ test('spawn: refused when the parent manifest does not allow it', async () => {
 test('spawn: effective permissions are the intersection; lineage and operator follow the parent', async () => {
   await withWorld(async (w, m) => {
     const root = await m.start({ signed: spawner({ allowed: true, maxDepth: 2, maxDescendants: 5 }), command: ['x'] });
-    const child = await m.start({ signed: { name: 'kid', perms: ['b', 'c', 'z'], spawn: { allowed: true, maxDepth: 1, maxDescendants: 1 } }, command: ['y'], parent: root.aid });
+    const child = await m.start({ signed: { name: 'kid', perms: ['b', 'c', 'z', 'net'], spawn: { allowed: true, maxDepth: 1, maxDescendants: 1 } }, command: ['y'], parent: root.aid });
     assert.deepEqual(w.policies.get(child.aid)!.credentials, ['b', 'c']);
+    assert.deepEqual(w.policies.get(child.aid)!.network, [], 'the parent has no egress, so neither does the child');
+    assert.ok(!w.calls.some((c) => c.startsWith(`proxy.start ${child.aid}`)), 'no egress, no proxy');
     const grandchild = await m.start({ signed: { name: 'grandkid', perms: ['a', 'c'] }, command: ['z'], parent: child.aid });
     assert.deepEqual(w.policies.get(grandchild.aid)!.credentials, ['c']);
     assert.deepEqual(grandchild.lineage, [root.aid, child.aid]);

@@ -25,6 +25,12 @@ export const SANDBOX_SCRATCH = '/scratch';
 export const SANDBOX_RUN = '/run/octant';
 export const BRIDGE_LISTEN = '127.0.0.1:3128';
 
+/** What programs inside read to find the egress bridge (curl, Node --use-env-proxy, Python...). */
+function proxyEnv(): Record<string, string> {
+  const url = `http://${BRIDGE_LISTEN}`;
+  return { HTTP_PROXY: url, HTTPS_PROXY: url, http_proxy: url, https_proxy: url };
+}
+
 export interface StartRequest {
   /** The signed manifest as loaded (validated by the manifest port). */
   signed: unknown;
@@ -193,7 +199,8 @@ export class LifecycleManager {
     const run = this.runDir(aid);
     mkdirSync(run, { recursive: true, mode: 0o700 });
     agent.cgroup = await this.deps.isolation.createCgroup(aid, policy.limits);
-    agent.proxy = await this.deps.isolation.startProxy(policy, agent.record.lineage, join(run, 'egress.sock'));
+    // No destinations, no proxy: the namespace's loopback is all there is.
+    if (policy.network.length > 0) agent.proxy = await this.deps.isolation.startProxy(policy, agent.record.lineage, join(run, 'egress.sock'));
     const ttl = policy.ttlSeconds ?? 365 * 24 * 3600;
     const token = await this.deps.vault.issueToken(aid, policy.credentials, { ttlSeconds: ttl });
     // The token reaches the agent as a file in its private run directory,
@@ -219,11 +226,9 @@ export class LifecycleManager {
         env: {
           OCTANT_AID: aid,
           OCTANT_TOKEN_FILE: `${SANDBOX_RUN}/token`,
-          HTTP_PROXY: `http://${BRIDGE_LISTEN}`,
-          HTTPS_PROXY: `http://${BRIDGE_LISTEN}`,
-          http_proxy: `http://${BRIDGE_LISTEN}`,
-          https_proxy: `http://${BRIDGE_LISTEN}`,
+          ...(agent.proxy ? proxyEnv() : {}),
         },
+        ...(agent.proxy ? { egress: { socket: `${SANDBOX_RUN}/egress.sock`, listen: BRIDGE_LISTEN } } : {}),
         cwd: SANDBOX_SCRATCH,
         stdout,
         stderr,

@@ -63,6 +63,8 @@ export interface LaunchSpec {
   binds: BindMount[];
   env: Record<string, string>;
   cwd: string;
+  /** Where the in-sandbox bridge reaches the proxy and listens; absent when the policy grants no egress. */
+  egress?: { socket: string; listen: string };
   /** Open file descriptors for the agent's stdout and stderr logs. */
   stdout: number;
   stderr: number;

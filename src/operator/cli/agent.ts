@@ -17,6 +17,7 @@ import { openLedger } from '../../services/ledger/index.ts';
 import { loadSignedManifest } from '../../agent/manifest/index.ts';
 import { agentsDir, composeLifecycle } from '../../agent/lifecycle/compose.ts';
 import { agentDir, listRecords, readRecord, type AgentRecord } from '../../agent/lifecycle/records.ts';
+import { nextState } from '../../agent/lifecycle/state-machine.ts';
 import type { Command } from './command.ts';
 
 const USAGE = `usage: octant agent <subcommand> [args]
@@ -132,7 +133,8 @@ export const command: Command = {
       case 'stop': {
         const parsed = parseCommandArgs(`agent ${sub}`, rest, sub === 'stop' ? { reason: { type: 'string' } } : {});
         const aid = requirePositional(parsed, 0, 'AID', `agent ${sub}`);
-        readRecord(dir, aid); // a clear E_AGENT_UNKNOWN before asking the system
+        // Unknown agents and impossible transitions fail here, before asking the system.
+        nextState(readRecord(dir, aid).state, sub === 'stop' ? 'terminate' : sub, aid);
         const record = await adminCall<AgentRecord>(paths, 'POST', `/v1/agents/${sub}`, { aid, reason: stringFlag(parsed, 'reason') });
         writeLine(io.stdout, `${record.aid} ${record.state}`);
         return EXIT.ok;
