@@ -15,6 +15,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'keys', summary: 'generate, add, list and revoke trusted operator signing keys', load: async () => (await import('./keys.ts')).command },
   { name: 'ledger', summary: 'query, verify, prove, checkpoint, export and witness the action ledger', load: async () => (await import('./ledger.ts')).command },
   { name: 'manifest', summary: 'scaffold, validate, sign, verify, explain, diff and intersect capability manifests', load: async () => (await import('./manifest.ts')).command },
+  { name: 'router', summary: 'manage LLM deployments and routes; explain routing decisions', load: async () => (await import('./router.ts')).command },
   { name: 'status', summary: 'show the running system: services, states, health, ready times', load: async () => (await import('./status.ts')).command },
   { name: 'stop', summary: 'stop the running system gracefully and wait until it is down', load: async () => (await import('./stop.ts')).command },
   { name: 'up', summary: 'boot the system and show what runs and how to use it (npm start)', load: async () => (await import('./up.ts')).command },
