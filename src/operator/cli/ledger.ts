@@ -86,7 +86,7 @@ function intactLedger(paths: Paths, sync = false): LedgerSnapshot {
 function currentCheckpoint(paths: Paths, snap: LedgerSnapshot): StoredCheckpoint {
   const latest = snap.checkpoints.at(-1);
   if (latest !== undefined && latest.size === snap.replay.tree.size) return latest;
-  return publishCheckpoint(snap.dir, snap.replay.tree, snap.replay.tree.size, machineSigner(paths));
+  return publishCheckpoint(snap.dir, snap.replay.tree.size, snap.replay.tree.root(), machineSigner(paths));
 }
 
 function printReport(io: Io, report: VerifyReport, json: boolean): number {

@@ -7,7 +7,7 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { OctantError } from '../../lib/errors.ts';
-import { HASH_SIZE, type MerkleTree } from './merkle.ts';
+import { HASH_SIZE } from './merkle.ts';
 import { parseNote, signNote, verifyNote, type NoteSigner, type NoteVerifier } from './note.ts';
 
 export interface Checkpoint {
@@ -99,9 +99,9 @@ export function latestCheckpoint(ledgerDir: string): StoredCheckpoint | undefine
   return listCheckpoints(ledgerDir).at(-1);
 }
 
-/** Sign and store a checkpoint of the first `size` leaves of `tree`. */
-export function publishCheckpoint(ledgerDir: string, tree: MerkleTree, size: number, signer: NoteSigner): StoredCheckpoint {
-  const checkpoint: Checkpoint = { origin: signer.name, size, root: tree.root(size), extensions: [] };
+/** Sign and store a checkpoint of a tree of `size` entries with root `root`. */
+export function publishCheckpoint(ledgerDir: string, size: number, root: Buffer, signer: NoteSigner): StoredCheckpoint {
+  const checkpoint: Checkpoint = { origin: signer.name, size, root, extensions: [] };
   const note = signNote(formatCheckpoint(checkpoint), signer);
   return { ...checkpoint, note, path: storeCheckpoint(ledgerDir, size, note) };
 }

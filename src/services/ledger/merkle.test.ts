@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EMPTY_ROOT, MerkleTree, leafHash, nodeHash, verifyConsistency, verifyInclusion } from './merkle.ts';
+import { EMPTY_ROOT, Frontier, MerkleTree, leafHash, nodeHash, verifyConsistency, verifyInclusion } from './merkle.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 const vectors = join(repoRoot, '..', 'shared', 'testdata', 'rfc6962');
@@ -126,4 +126,21 @@ test('proof requests outside the tree are refused with E_LEDGER_PROOF', () => {
   assert.throws(() => tree.inclusionProof(1, 1), { code: 'E_LEDGER_PROOF' });
   assert.throws(() => tree.root(2), { code: 'E_LEDGER_PROOF' });
   assert.throws(() => tree.consistencyProof(0, 1), { code: 'E_LEDGER_PROOF' });
+});
+
+test('frontier: same roots as the full tree, rebuilt from its hashes', () => {
+  const tree = new MerkleTree();
+  const frontier = new Frontier();
+  for (let n = 1; n <= 100; n++) {
+    const leaf = leafHash(Buffer.from(`leaf ${n}`));
+    tree.append(leaf);
+    frontier.append(leaf);
+    assert.deepEqual(frontier.root(), tree.root(), `size ${n}`);
+    assert.deepEqual(tree.frontier().hashes(), frontier.hashes(), `size ${n}`);
+  }
+  const copy = new Frontier(100, frontier.hashes().map((h) => Buffer.from(h, 'hex')));
+  copy.append(leafHash(Buffer.from('next')));
+  tree.append(leafHash(Buffer.from('next')));
+  assert.deepEqual(copy.root(), tree.root());
+  assert.throws(() => new Frontier(7, []), { code: 'E_LEDGER_FRONTIER' });
 });

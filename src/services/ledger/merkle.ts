@@ -10,15 +10,30 @@ import { hash } from 'node:crypto';
 import { OctantError } from '../../lib/errors.ts';
 
 export const HASH_SIZE = 32;
-const LEAF_PREFIX = Buffer.from([0x00]);
-const NODE_PREFIX = Buffer.from([0x01]);
+
+// One reused scratch buffer per kind of hash: the one-shot hash() of a
+// single buffer is the cheapest call node:crypto offers, and allocating a
+// concatenation per hash cost more than the hash itself.
+let leafScratch = Buffer.alloc(4096);
+const nodeScratch = Buffer.alloc(1 + 2 * HASH_SIZE);
+nodeScratch[0] = 0x01;
 
 export function leafHash(entry: Uint8Array): Buffer {
-  return hash('sha256', Buffer.concat([LEAF_PREFIX, entry]), 'buffer');
+  if (leafScratch.length < entry.length + 1) leafScratch = Buffer.alloc(2 * (entry.length + 1));
+  leafScratch[0] = 0x00;
+  leafScratch.set(entry, 1);
+  return hash('sha256', leafScratch.subarray(0, entry.length + 1), 'buffer');
 }
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
-  return hash('sha256', Buffer.concat([NODE_PREFIX, left, right], 1 + left.length + right.length), 'buffer');
+  // Proof verifiers may hand in hashes of any length; only the tree's own
+  // 32-byte hashes take the scratch path.
+  if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) {
+    return hash('sha256', Buffer.concat([Buffer.from([0x01]), left, right]), 'buffer');
+  }
+  nodeScratch.set(left, 1);
+  nodeScratch.set(right, 1 + HASH_SIZE);
+  return hash('sha256', nodeScratch, 'buffer');
 }
 
 export const EMPTY_ROOT: Buffer = hash('sha256', Buffer.alloc(0), 'buffer');
@@ -59,6 +74,19 @@ export class MerkleTree {
 
   leaf(index: number): Buffer {
     return this.at(0, index);
+  }
+
+  /** The compact right edge of the whole tree (see Frontier). */
+  frontier(): Frontier {
+    const nodes: Buffer[] = [];
+    let start = 0;
+    for (let bit = 2 ** Math.floor(Math.log2(Math.max(this.size, 1))); bit >= 1; bit /= 2) {
+      if (start + bit <= this.size) {
+        nodes.push(Buffer.from(this.subtree(start, start + bit)));
+        start += bit;
+      }
+    }
+    return new Frontier(this.size, nodes);
   }
 
   /** MTH(D[0:size]) of §2.1. */
@@ -151,6 +179,46 @@ export class MerkleTree {
     if (!Number.isInteger(size) || size < 0 || size > this.size) {
       throw new OctantError('E_LEDGER_PROOF', `tree size ${size} is beyond the ${this.size} entries held`);
     }
+  }
+}
+
+/**
+ * The right edge of a tree: the roots of its perfect subtrees, largest
+ * first (one per 1-bit of the size). Enough to append and to compute the
+ * root (§2.1 MTH folds them right to left), in O(log n) memory; the store
+ * keeps only this, so opening a large log does not rebuild the whole tree.
+ */
+export class Frontier {
+  size: number;
+  private readonly nodes: Buffer[];
+
+  constructor(size = 0, nodes: Buffer[] = []) {
+    let bits = 0;
+    for (let n = size; n > 0; n = half(n)) bits += n % 2;
+    if (!Number.isSafeInteger(size) || size < 0 || bits !== nodes.length || nodes.some((n) => n.length !== HASH_SIZE)) {
+      throw new OctantError('E_LEDGER_FRONTIER', `a tree of size ${size} needs ${bits} 32-byte frontier hashes, got ${nodes.length}`);
+    }
+    this.size = size;
+    this.nodes = nodes;
+  }
+
+  append(leaf: Uint8Array): void {
+    let node: Buffer = Buffer.from(leaf);
+    // Each trailing 1-bit of the old size is a left sibling now complete.
+    for (let n = this.size; n % 2 === 1; n = half(n)) node = nodeHash(this.nodes.pop()!, node);
+    this.nodes.push(node);
+    this.size++;
+  }
+
+  root(): Buffer {
+    if (this.size === 0) return EMPTY_ROOT;
+    let r = this.nodes.at(-1)!;
+    for (let i = this.nodes.length - 2; i >= 0; i--) r = nodeHash(this.nodes[i]!, r);
+    return r;
+  }
+
+  hashes(): string[] {
+    return this.nodes.map((n) => n.toString('hex'));
   }
 }
 

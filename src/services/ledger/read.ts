@@ -29,7 +29,8 @@ export interface ReadOptions {
   sync?: boolean;
 }
 
-function readWhole(file: string, sync: boolean): Buffer {
+/** The file's bytes from `from` on (empty when it does not exist). */
+export function readFrom(file: string, sync: boolean, from = 0): Buffer {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -39,11 +40,11 @@ function readWhole(file: string, sync: boolean): Buffer {
   }
   try {
     if (sync) fdatasyncSync(fd);
-    const size = fstatSync(fd).size;
+    const size = Math.max(0, fstatSync(fd).size - from);
     const buf = Buffer.allocUnsafe(size);
     let got = 0;
     while (got < size) {
-      const n = readSync(fd, buf, got, size - got, got);
+      const n = readSync(fd, buf, got, size - got, from + got);
       if (n === 0) break;
       got += n;
     }
@@ -55,7 +56,7 @@ function readWhole(file: string, sync: boolean): Buffer {
 
 export function readLedger(dir: string, options: ReadOptions = {}): LedgerSnapshot {
   const file = join(dir, SEGMENT_FILE);
-  const buf = readWhole(file, options.sync === true);
+  const buf = readFrom(file, options.sync === true);
   const scan = scanRecords(buf);
   return { dir, file, fileSize: buf.length, scan, replay: replay(scan.records, options.keepEntries === true), checkpoints: listCheckpoints(dir) };
 }

@@ -38,37 +38,43 @@ export function frame(payload: Buffer): Buffer {
   return out;
 }
 
-function allZero(buf: Buffer, from: number): boolean {
-  for (let i = from; i < buf.length; i++) if (buf[i] !== 0) return false;
-  return true;
-}
-
-/** Walk the framed records of a whole segment file. */
-export function scanRecords(buf: Buffer): ScanResult {
+/**
+ * Walk the framed records of a segment. `buf` holds the file from byte
+ * `origin` on (0: the whole file, magic included; else the tail after a
+ * snapshot, which must start on a record boundary). Offsets are file offsets.
+ */
+export function scanRecords(whole: Buffer, origin = 0): ScanResult {
   const records: StoredRecord[] = [];
-  if (buf.length === 0) return { records, end: 0 };
-  if (buf.length < MAGIC.length || !buf.subarray(0, MAGIC.length).equals(MAGIC)) {
-    const torn = buf.length < MAGIC.length && MAGIC.subarray(0, buf.length).equals(buf);
+  // Work in file offsets over a view that starts at `origin`.
+  const buf = { length: origin + whole.length };
+  const at0 = origin === 0 ? MAGIC.length : origin;
+  if (origin === 0 && whole.length === 0) return { records, end: 0 };
+  if (origin === 0 && (whole.length < MAGIC.length || !whole.subarray(0, MAGIC.length).equals(MAGIC))) {
+    const torn = whole.length < MAGIC.length && MAGIC.subarray(0, whole.length).equals(whole);
     return { records, end: 0, problem: { kind: torn ? 'torn' : 'corrupt', offset: 0, reason: torn ? 'unfinished file header' : 'not a ledger segment (bad magic)' } };
   }
-  let at = MAGIC.length;
+  const allZero = (from: number): boolean => {
+    for (let i = from - origin; i < whole.length; i++) if (whole[i] !== 0) return false;
+    return true;
+  };
+  let at = at0;
   while (at < buf.length) {
     const problem = (reason: string, recordEnd?: number): ScanResult => {
       // A crash can only damage the end of the file: a bad record that runs
       // to the end, or zero fill after it, is a torn tail; anything followed
       // by more data is corruption.
-      const torn = (recordEnd !== undefined && recordEnd >= buf.length) || allZero(buf, at);
+      const torn = (recordEnd !== undefined && recordEnd >= buf.length) || allZero(at);
       return { records, end: at, problem: { kind: torn ? 'torn' : 'corrupt', offset: at, reason } };
     };
     if (buf.length - at < HEADER_BYTES) return problem('unfinished record header', buf.length);
-    const length = buf.readUInt32BE(at);
+    const length = whole.readUInt32BE(at - origin);
     // A garbage length says nothing about where the record ends: torn only
     // when nothing but zero fill follows.
     if (length === 0 || length > MAX_ENTRY_BYTES) return problem(`record length ${length} is out of range`);
     const end = at + HEADER_BYTES + length;
     if (end > buf.length) return problem(`record of ${length} bytes runs past the end of the file`, end);
-    const payload = buf.subarray(at + HEADER_BYTES, end);
-    if (crc32(payload) !== buf.readUInt32BE(at + 4)) return problem('record checksum mismatch', end);
+    const payload = whole.subarray(at - origin + HEADER_BYTES, end - origin);
+    if (crc32(payload) !== whole.readUInt32BE(at - origin + 4)) return problem('record checksum mismatch', end);
     records.push({ offset: at, payload });
     at = end;
   }

@@ -31,30 +31,45 @@ export interface Replay {
   problem?: ReplayProblem;
 }
 
-export function replay(records: readonly StoredRecord[], keepEntries: boolean): Replay {
-  const tree = new MerkleTree();
-  const partitions = new Map<string, Partition>();
-  const entries: LedgerEntry[] = [];
-  const offsets: number[] = [];
-  const result: Replay = { tree, partitions, entries, offsets };
+export interface LeafSink {
+  append(leaf: Uint8Array): void;
+}
+
+/**
+ * Replay records on top of a known state (`partitions` is updated in place;
+ * the first record must be seq `firstSeq`); returns the first problem.
+ */
+export function replayRecords(records: readonly StoredRecord[], firstSeq: number, partitions: Map<string, Partition>, sink: LeafSink, onEntry?: (entry: LedgerEntry, offset: number) => void): ReplayProblem | undefined {
   for (let i = 0; i < records.length; i++) {
     const { offset, payload } = records[i]!;
-    const stop = (reason: string): Replay => ({ ...result, problem: { seq: i, offset, reason } });
+    const seq = firstSeq + i;
     const entry = parseEntry(payload);
-    if (entry === undefined) return stop('record is not a ledger entry');
+    if (entry === undefined) return { seq, offset, reason: 'record is not a ledger entry' };
     // A deleted, inserted or reordered entry shows up as a seq out of place.
-    if (entry.seq !== i) return stop(`entry says seq ${entry.seq} at position ${i}`);
+    if (entry.seq !== seq) return { seq, offset, reason: `entry says seq ${entry.seq} at position ${seq}` };
     const part = partitions.get(entry.agent);
-    if (part?.sealed === true) return stop(`entry for agent ${entry.agent} after its partition was sealed`);
+    if (part?.sealed === true) return { seq, offset, reason: `entry for agent ${entry.agent} after its partition was sealed` };
     const expected = part?.last ?? '';
-    if (entry.prev !== expected) return stop(`prev ${entry.prev.slice(0, 16) || '""'} does not match the previous entry of partition ${entry.agent} (${expected.slice(0, 16) || '""'})`);
-    const leaf = leafHash(payload);
-    tree.append(leaf);
-    partitions.set(entry.agent, { last: leaf.toString('hex'), count: (part?.count ?? 0) + 1, sealed: isSeal(entry) });
-    if (keepEntries) {
-      entries.push(entry);
-      offsets.push(offset);
+    if (entry.prev !== expected) {
+      return { seq, offset, reason: `prev ${entry.prev.slice(0, 16) || '""'} does not match the previous entry of partition ${entry.agent} (${expected.slice(0, 16) || '""'})` };
     }
+    const leaf = leafHash(payload);
+    sink.append(leaf);
+    partitions.set(entry.agent, { last: leaf.toString('hex'), count: (part?.count ?? 0) + 1, sealed: isSeal(entry) });
+    onEntry?.(entry, offset);
   }
-  return result;
+  return undefined;
+}
+
+/** Replay a whole segment from seq 0 into a full tree (readers, verify). */
+export function replay(records: readonly StoredRecord[], keepEntries: boolean): Replay {
+  const result: Replay = { tree: new MerkleTree(), partitions: new Map(), entries: [], offsets: [] };
+  const keep = keepEntries
+    ? (entry: LedgerEntry, offset: number) => {
+        result.entries.push(entry);
+        result.offsets.push(offset);
+      }
+    : undefined;
+  const problem = replayRecords(records, 0, result.partitions, result.tree, keep);
+  return problem === undefined ? result : { ...result, problem };
 }

@@ -1,6 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, appendFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, appendFileSync, unlinkSync } from 'node:fs';
+import { crc32 } from 'node:zlib';
+import { SNAPSHOT_FILE } from './snapshot.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPairSync, sign } from 'node:crypto';
@@ -107,6 +109,7 @@ test('damage before the tail refuses to open, naming seq and offset', async (t) 
   const store = await LedgerStore.open(dir);
   for (let i = 0; i < 4; i++) await store.append(event('a', `step ${i}`));
   await store.close();
+  unlinkSync(join(dir, SNAPSHOT_FILE)); // no snapshot: open replays (and checks) everything
   const file = join(dir, SEGMENT_FILE);
   const snap = readLedger(dir);
   const buf = readFileSync(file);
@@ -126,9 +129,47 @@ test('checkpoints: proofs verify against them; truncation below one refuses to o
   assert.equal(c1.size, 9);
   assert.equal(c2.size, 13);
   const snap = readLedger(dir);
-  verifyInclusion(3, 13, leafHash(snap.scan.records[3]!.payload), store.inclusionProof(3, 13), c2.root);
-  verifyConsistency(9, 13, store.consistencyProof(9, 13), c1.root, c2.root);
+  const tree = snap.replay.tree;
+  assert.deepEqual(store.root(), tree.root());
+  verifyInclusion(3, 13, leafHash(snap.scan.records[3]!.payload), tree.inclusionProof(3, 13), c2.root);
+  verifyConsistency(9, 13, tree.consistencyProof(9, 13), c1.root, c2.root);
   await store.close();
   truncateSync(join(dir, SEGMENT_FILE), snap.scan.records[12]!.offset);
-  await assert.rejects(LedgerStore.open(dir), { code: 'E_LEDGER_TRUNCATED' });
+  // Caught by the snapshot (it covers 13 entries) and, without it, by the checkpoint.
+  await assert.rejects(LedgerStore.open(dir), /E_LEDGER_TRUNCATED|truncated/);
+  unlinkSync(join(dir, SNAPSHOT_FILE));
+  await assert.rejects(LedgerStore.open(dir), (e: Error & { code?: string }) => e.code === 'E_LEDGER_TRUNCATED' && /covers 13 entries but only 12/.test(e.message));
+});
+
+test('open replays only the tail after the snapshot, and refuses damage in that tail', async (t) => {
+  const dir = tempDir(t);
+  const store = await LedgerStore.open(dir);
+  for (let i = 0; i < 5; i++) await store.append(event('a', `step ${i}`));
+  await store.close(); // writes the snapshot (5 entries)
+  const file = join(dir, SEGMENT_FILE);
+  // Two more entries appended by a writer that then "crashed" (no snapshot update).
+  const more = await LedgerStore.open(dir);
+  await more.append(event('a', 'step 5'));
+  await more.append(event('b', 'step 6'));
+  // simulate the crash: drop the lock without close()
+  unlinkSync(join(dir, 'ledger.lock'));
+  const reopened = await LedgerStore.open(dir);
+  assert.equal(reopened.size, 7);
+  assert.deepEqual(reopened.root(), readLedger(dir).replay.tree.root());
+  const next = await reopened.append(event('a', 'step 7'));
+  assert.equal(next.prev, leafHash(readLedger(dir).scan.records[5]!.payload).toString('hex'));
+  await reopened.close();
+  // Damage after the snapshot point is refused at open.
+  const snap = readLedger(dir);
+  unlinkSync(join(dir, SNAPSHOT_FILE));
+  const second = await LedgerStore.open(dir); // full replay, then a snapshot at 8
+  await second.append(event('c', 'step 8'));
+  unlinkSync(join(dir, 'ledger.lock'));
+  const buf = readFileSync(file);
+  const last = readLedger(dir).scan.records[8]!;
+  buf[last.offset + 12]! ^= 1;
+  buf.writeUInt32BE(crc32(buf.subarray(last.offset + 8, last.offset + 8 + last.payload.length)), last.offset + 4);
+  writeFileSync(file, buf);
+  await assert.rejects(LedgerStore.open(dir), (e: Error & { code?: string }) => e.code === 'E_LEDGER_CORRUPT' && /seq 8/.test(e.message));
+  assert.equal(snap.scan.records.length, 8);
 });

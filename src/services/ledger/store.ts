@@ -3,20 +3,21 @@
 // while a write+fdatasync is in flight go out together in the next one).
 // An append resolves only after its record is durable: log first, act second.
 
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync, constants } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { silentLogger } from '../../runtime/log.ts';
 import type { LedgerApi, LedgerEntry, LedgerEvent } from './types.ts';
-import { publishCheckpoint, type StoredCheckpoint } from './checkpoint.ts';
+import { latestCheckpoint, publishCheckpoint, type StoredCheckpoint } from './checkpoint.ts';
 import { SEAL_ACTION, SEAL_KIND, SYSTEM_AGENT, buildEntry, validateEvent } from './entry.ts';
-import { leafHash, type MerkleTree } from './merkle.ts';
+import { Frontier, leafHash } from './merkle.ts';
 import type { NoteSigner } from './note.ts';
-import { checkCheckpoints, readLedger, SEGMENT_FILE } from './read.ts';
-import { MAGIC, frame } from './records.ts';
-import type { Partition } from './replay.ts';
+import { checkCheckpoints, readFrom, readLedger, SEGMENT_FILE } from './read.ts';
+import { MAGIC, frame, scanRecords, type ScanResult } from './records.ts';
+import { replayRecords, type Partition } from './replay.ts';
+import { readSnapshot, writeSnapshot } from './snapshot.ts';
 
 export interface StoreOptions {
   log?: Logger;
@@ -25,6 +26,7 @@ export interface StoreOptions {
 
 interface Waiter {
   entry: LedgerEntry;
+  leaf: Buffer;
   resolve(entry: LedgerEntry): void;
   reject(error: unknown): void;
 }
@@ -62,9 +64,52 @@ function isAlive(pid: number): boolean {
   }
 }
 
+function corrupt(file: string, reason: string, seq: number, offset: number): OctantError {
+  return new OctantError('E_LEDGER_CORRUPT', `${file}: ${reason} (seq ${seq}, byte offset ${offset})`, { hint: "run 'octant ledger verify' for the full report" });
+}
+
+interface RecoveredState {
+  scan: ScanResult;
+  fileSize: number;
+  frontier: Frontier;
+  partitions: Map<string, Partition>;
+}
+
+/** Rebuild the writer's state: snapshot + tail when there is a snapshot, else a full replay. */
+function recoverState(dir: string, path: string): RecoveredState {
+  const snap = readSnapshot(dir);
+  if (snap === undefined) {
+    const full = readLedger(dir);
+    if (full.scan.problem?.kind === 'corrupt') throw corrupt(path, full.scan.problem.reason, full.scan.records.length, full.scan.problem.offset);
+    if (full.replay.problem !== undefined) throw corrupt(path, full.replay.problem.reason, full.replay.problem.seq, full.replay.problem.offset);
+    const cp = checkCheckpoints(full);
+    if (cp !== undefined) throw new OctantError('E_LEDGER_TRUNCATED', `${path}: ${cp.reason}`);
+    return { scan: full.scan, fileSize: full.fileSize, frontier: full.replay.tree.frontier(), partitions: full.replay.partitions };
+  }
+  let fileSize = 0;
+  try {
+    fileSize = statSync(path).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+  if (fileSize < snap.end) {
+    throw new OctantError('E_LEDGER_TRUNCATED', `${path}: truncated: the snapshot covers ${snap.end} bytes (${snap.size} entries) but the segment holds ${fileSize}`);
+  }
+  const scan = scanRecords(readFrom(path, false, snap.end), snap.end);
+  if (scan.problem?.kind === 'corrupt') throw corrupt(path, scan.problem.reason, snap.size + scan.records.length, scan.problem.offset);
+  const problem = replayRecords(scan.records, snap.size, snap.partitions, snap.frontier);
+  if (problem !== undefined) throw corrupt(path, problem.reason, problem.seq, problem.offset);
+  const latest = latestCheckpoint(dir);
+  if (latest !== undefined && (latest.size > snap.frontier.size || (latest.size === snap.frontier.size && !latest.root.equals(snap.frontier.root())))) {
+    throw new OctantError('E_LEDGER_TRUNCATED', `${path}: truncated or rewritten: checkpoint ${latest.path} (size ${latest.size}) does not match the log (size ${snap.frontier.size})`);
+  }
+  return { scan, fileSize, frontier: snap.frontier, partitions: snap.partitions };
+}
+
 export class LedgerStore implements LedgerApi {
   readonly dir: string;
-  private readonly tree: MerkleTree;
+  /** The tree's right edge over the durable entries only. */
+  private readonly frontier: Frontier;
   private readonly partitions: Map<string, Partition>;
   private readonly log: Logger;
   private readonly now: () => Date;
@@ -72,54 +117,43 @@ export class LedgerStore implements LedgerApi {
   private lock: string;
   private position: number;
   private nextSeq: number;
-  private durable: number;
   private pending: Buffer[] = [];
   private waiters: Waiter[] = [];
   private writing: Promise<void> | undefined;
   private broken: OctantError | undefined;
   private closed = false;
 
-  private constructor(dir: string, file: FileHandle, lock: string, state: { tree: MerkleTree; partitions: Map<string, Partition>; end: number }, options: StoreOptions) {
+  private constructor(dir: string, file: FileHandle, lock: string, state: { frontier: Frontier; partitions: Map<string, Partition>; end: number }, options: StoreOptions) {
     this.dir = dir;
     this.file = file;
     this.lock = lock;
-    this.tree = state.tree;
+    this.frontier = state.frontier;
     this.partitions = state.partitions;
     this.position = state.end;
-    this.nextSeq = state.tree.size;
-    this.durable = state.tree.size;
+    this.nextSeq = state.frontier.size;
     this.log = options.log ?? silentLogger;
     this.now = options.now ?? (() => new Date());
   }
 
   /**
-   * Open for append. Checked at open: every record's frame and CRC, every
-   * entry's seq and partition chain, and every stored checkpoint's size and
-   * root. A torn tail (crash mid-write) is cut off, logged and recorded; any
-   * other damage refuses to open (fail closed) and names the position.
+   * Open for append. Checked at open: the frame and CRC of every record
+   * after the snapshot (all of them without one), those entries' seqs and
+   * partition chains, and that no stored checkpoint is larger than the log
+   * (roots too on a full replay). A torn tail (crash mid-write) is cut off,
+   * logged and recorded; any other damage refuses to open (fail closed) and
+   * names the position. The full check is `octant ledger verify`.
    */
   static async open(dir: string, options: StoreOptions = {}): Promise<LedgerStore> {
     mkdirSync(dir, { recursive: true, mode: 0o755 });
     const lock = takeLock(dir);
     let file: FileHandle | undefined;
     try {
-      const snap = readLedger(dir);
-      const { scan, replay: state } = snap;
-      if (scan.problem?.kind === 'corrupt') {
-        throw new OctantError('E_LEDGER_CORRUPT', `${snap.file}: ${scan.problem.reason} at byte offset ${scan.problem.offset} (seq ${scan.records.length})`, {
-          hint: "run 'octant ledger verify' for the full report",
-        });
-      }
-      if (state.problem !== undefined) {
-        throw new OctantError('E_LEDGER_CORRUPT', `${snap.file}: ${state.problem.reason} (seq ${state.problem.seq}, byte offset ${state.problem.offset})`, {
-          hint: "run 'octant ledger verify' for the full report",
-        });
-      }
-      const cp = checkCheckpoints(snap);
-      if (cp !== undefined) throw new OctantError('E_LEDGER_TRUNCATED', `${snap.file}: ${cp.reason}`);
-      file = await open(snap.file, constants.O_RDWR | constants.O_CREAT, 0o644);
+      const path = join(dir, SEGMENT_FILE);
+      const state = recoverState(dir, path);
+      const { scan } = state;
+      file = await open(path, constants.O_RDWR | constants.O_CREAT, 0o644);
       // Everything past the last good record is a torn tail (corruption was refused above).
-      const dropped = snap.fileSize - scan.end;
+      const dropped = state.fileSize - scan.end;
       let end = scan.end;
       if (end === 0) {
         await file.truncate(0);
@@ -129,7 +163,7 @@ export class LedgerStore implements LedgerApi {
         await file.truncate(end);
       }
       await file.datasync();
-      const store = new LedgerStore(dir, file, lock, { tree: state.tree, partitions: state.partitions, end }, options);
+      const store = new LedgerStore(dir, file, lock, { frontier: state.frontier, partitions: state.partitions, end }, options);
       if (dropped > 0) await store.recordRecovery(dropped, scan.end, scan.problem?.reason ?? 'torn tail');
       return store;
     } catch (error) {
@@ -154,7 +188,7 @@ export class LedgerStore implements LedgerApi {
 
   /** Number of durable entries. */
   get size(): number {
-    return this.durable;
+    return this.frontier.size;
   }
 
   async append(event: LedgerEvent): Promise<LedgerEntry> {
@@ -169,11 +203,10 @@ export class LedgerStore implements LedgerApi {
     }
     const { entry, bytes } = buildEntry(event, this.nextSeq, this.now().toISOString(), part?.last ?? '');
     const leaf = leafHash(bytes);
-    this.tree.append(leaf);
     this.nextSeq++;
     this.partitions.set(event.agent, { last: leaf.toString('hex'), count: (part?.count ?? 0) + 1, sealed: event.kind === SEAL_KIND && event.action === SEAL_ACTION });
     this.pending.push(frame(bytes));
-    const done = new Promise<LedgerEntry>((resolve, reject) => this.waiters.push({ entry, resolve, reject }));
+    const done = new Promise<LedgerEntry>((resolve, reject) => this.waiters.push({ entry, leaf, resolve, reject }));
     this.writing ??= this.flush();
     return done;
   }
@@ -206,32 +239,29 @@ export class LedgerStore implements LedgerApi {
         break;
       }
       this.position += batch.length;
-      this.durable += waiters.length;
-      for (const w of waiters) w.resolve(w.entry);
+      for (const w of waiters) {
+        this.frontier.append(w.leaf);
+        w.resolve(w.entry);
+      }
     }
     this.writing = undefined;
   }
 
-  root(size = this.durable): Buffer {
-    return this.tree.root(this.durableSize(size));
+  /** RFC 6962 root of the durable entries. */
+  root(): Buffer {
+    return this.frontier.root();
   }
 
-  inclusionProof(seq: number, size = this.durable): Buffer[] {
-    return this.tree.inclusionProof(seq, this.durableSize(size));
-  }
-
-  consistencyProof(size1: number, size2 = this.durable): Buffer[] {
-    return this.tree.consistencyProof(size1, this.durableSize(size2));
-  }
-
-  private durableSize(size: number): number {
-    if (size > this.durable) throw new OctantError('E_LEDGER_PROOF', `tree size ${size} is beyond the ${this.durable} durable entries`);
-    return size;
-  }
-
-  /** Sign and store a checkpoint of the durable tree (C2SP tlog-checkpoint). */
+  /** Sign and store a checkpoint of the durable log (C2SP tlog-checkpoint). */
   publishCheckpoint(signer: NoteSigner): StoredCheckpoint {
-    return publishCheckpoint(this.dir, this.tree, this.durable, signer);
+    const checkpoint = publishCheckpoint(this.dir, this.frontier.size, this.frontier.root(), signer);
+    // Snapshot only when idle: in-memory partitions then match the file.
+    if (this.writing === undefined && this.broken === undefined) this.snapshot();
+    return checkpoint;
+  }
+
+  private snapshot(): void {
+    writeSnapshot(this.dir, { size: this.frontier.size, end: this.position, frontier: this.frontier, partitions: this.partitions });
   }
 
   /** Wait for queued appends, then release the file and the lock. */
@@ -239,6 +269,7 @@ export class LedgerStore implements LedgerApi {
     if (this.closed) return;
     this.closed = true;
     while (this.writing !== undefined) await this.writing;
+    if (this.broken === undefined) this.snapshot();
     await this.file.close();
     unlinkSync(this.lock);
   }
