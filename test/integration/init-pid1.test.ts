@@ -3,97 +3,22 @@
 // namespace with nsenter. Needs root, unshare and nsenter.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createInterface } from 'node:readline';
+import { AS_PID1, RunningInit, pid1Skip } from '../support/running-init.ts';
 import { SERVICES } from '../../src/services/index.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixture = join(here, 'fixtures', 'init-fixture.ts');
 const mainTs = join(here, '..', '..', 'src', 'main.ts');
 
-function missingTool(): string | undefined {
-  if (process.getuid?.() !== 0) return 'needs root (pid and mount namespaces)';
-  for (const tool of ['unshare', 'nsenter']) {
-    try {
-      execFileSync('sh', ['-c', `command -v ${tool}`], { stdio: 'ignore' });
-    } catch {
-      return `${tool} is not installed (util-linux)`;
-    }
-  }
-  return undefined;
-}
-const skip = missingTool();
+const skip = pid1Skip();
 if (skip !== undefined) process.stdout.write(`# skipping PID 1 tests: ${skip}\n`);
 
-interface LogLine { msg: string; [key: string]: unknown }
-
-/** A running init: its log lines as they arrive, and its exit. */
-class RunningInit {
-  readonly lines: LogLine[] = [];
-  readonly exited: Promise<number | null>;
-  private waiters: Array<() => void> = [];
-  readonly proc: ChildProcess;
-
-  /** `logOn`: where the init writes its JSON log (the fixture: stdout; `octant init`: stderr). */
-  constructor(args: string[], env: Record<string, string> = {}, logOn: 'stdout' | 'stderr' = 'stdout') {
-    this.proc = spawn(args[0], args.slice(1), {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', logOn === 'stdout' ? 'pipe' : 'inherit', logOn === 'stderr' ? 'pipe' : 'inherit'],
-    });
-    createInterface({ input: (logOn === 'stdout' ? this.proc.stdout : this.proc.stderr)! }).on('line', (line) => {
-      try {
-        this.lines.push(JSON.parse(line) as LogLine);
-      } catch {
-        this.lines.push({ msg: `(not json) ${line}` });
-      }
-      for (const wake of this.waiters.splice(0)) wake();
-    });
-    this.exited = new Promise((resolve) => this.proc.on('exit', (code) => { for (const wake of this.waiters.splice(0)) wake(); resolve(code); }));
-  }
-
-  /** The first log line matching, waiting for it (fails on exit or after 20 s). */
-  async waitFor(match: (line: LogLine) => boolean, what: string): Promise<LogLine> {
-    const deadline = Date.now() + 20_000;
-    for (;;) {
-      const found = this.lines.find(match);
-      if (found !== undefined) return found;
-      if (this.proc.exitCode !== null || Date.now() > deadline) {
-        assert.fail(`init never logged ${what}; log:\n${this.lines.map((l) => JSON.stringify(l)).join('\n')}`);
-      }
-      await new Promise<void>((resolve) => {
-        this.waiters.push(resolve);
-        setTimeout(resolve, 250);
-      });
-    }
-  }
-
-  /** Host pid of the namespace's PID 1: unshare's only child. */
-  nsInitPid(): number {
-    const unshare = this.proc.pid!;
-    return Number(readFileSync(`/proc/${unshare}/task/${unshare}/children`, 'utf8').trim().split(' ')[0]);
-  }
-
-  /** Cleanup after a failed test: the namespace's init first, or it would outlive unshare. */
-  kill(): void {
-    if (this.proc.exitCode !== null || this.proc.signalCode !== null) return;
-    try {
-      process.kill(this.nsInitPid(), 'SIGKILL');
-    } catch { /* not started, or gone */ }
-    this.proc.kill('SIGKILL');
-  }
-
-  /** Run a shell command inside the init's pid and mount namespaces. */
-  inside(script: string): string {
-    return execFileSync('nsenter', ['--target', String(this.nsInitPid()), '--pid', '--mount', 'sh', '-c', script], { encoding: 'utf8' });
-  }
-}
-
 function startAsPid1(env: Record<string, string> = {}): RunningInit {
-  return new RunningInit(['unshare', '--pid', '--fork', '--mount-proc', process.execPath, '--disable-warning=ExperimentalWarning', fixture], env);
+  return new RunningInit([...AS_PID1, process.execPath, '--disable-warning=ExperimentalWarning', fixture], env);
 }
 
 /** Zombies in the namespace as "pid ppid" strings, from every /proc/<pid>/stat. */
@@ -206,7 +131,7 @@ test('outside a pid namespace init becomes a child subreaper and reaps orphans t
 
 test('octant init as PID 1 boots the service graph, reaps, and stops it in reverse order on SIGTERM', { skip }, async () => {
   const root = mkdtempSync(join(tmpdir(), 'octant-init-root-'));
-  const init = new RunningInit(['unshare', '--pid', '--fork', '--mount-proc', process.execPath, '--disable-warning=ExperimentalWarning', mainTs, '--root', root, 'init'], {}, 'stderr');
+  const init = new RunningInit([...AS_PID1, process.execPath, '--disable-warning=ExperimentalWarning', mainTs, '--root', root, 'init'], {}, 'stderr');
   try {
     assert.equal((await init.waitFor((l) => l.msg === 'init started', 'init started')).pid, 1);
     await init.waitFor((l) => l.msg === 'booted', 'booted');

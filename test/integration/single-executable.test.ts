@@ -9,6 +9,7 @@ import { chmodSync, copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync,
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { AS_PID1, RunningInit, pid1Skip } from '../support/running-init.ts';
 
 const built = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'octant');
 const skip = existsSync(built) ? undefined : `${built} is missing (run: node scripts/build.ts)`;
@@ -99,4 +100,20 @@ test('node:ffi works inside the executable: doctor and identity run', { skip }, 
   const identity = run(exe, ['--root', join(dir, 'state'), 'identity', '--json']);
   assert.equal(identity.status, 0, identity.stderr);
   assert.match((JSON.parse(identity.stdout) as { fingerprint: string }).fingerprint, /^[0-9a-f]{64}$/);
+});
+
+test('the executable alone runs as PID 1: boots, reaps a double fork, stops on SIGTERM with exit 0', { skip: skip ?? pid1Skip() }, async () => {
+  const init = new RunningInit([...AS_PID1, exe, '--root', join(dir, 'pid1-state'), 'init'], {}, 'stderr');
+  try {
+    assert.equal((await init.waitFor((l) => l.msg === 'init started', 'init started')).mode, 'pid1');
+    await init.waitFor((l) => l.msg === 'booted', 'booted');
+    const orphan = Number(init.inside('(sleep 0.2 >/dev/null 2>&1 & echo $!) ; exit 0').trim());
+    await init.waitFor((l) => l.msg === 'reaped orphans' && (l.pids as number[]).includes(orphan), `the reaping of pid ${orphan}`);
+    process.kill(init.nsInitPid(), 'SIGTERM');
+    assert.equal(await init.exited, 0);
+    assert.ok(init.lines.some((l) => l.msg === 'stopped' && l.signal === 'SIGTERM'));
+  } finally {
+    init.kill();
+    await init.exited;
+  }
 });
