@@ -2,11 +2,12 @@
 // after its group's fdatasync) with 1, 8 and 64 concurrent appenders, then
 // verification speed (frames, seqs, chains, leaf hashes, Merkle root) and
 // open (recovery scan) time. Run: node bench/ledger.ts [entries]
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LedgerStore } from '../src/services/ledger/store.ts';
 import { verifyLedgerDir } from '../src/services/ledger/verify.ts';
+import { SNAPSHOT_FILE } from '../src/services/ledger/snapshot.ts';
 
 const total = Number(process.argv[2] ?? '20000');
 const dir = mkdtempSync(join(tmpdir(), 'octant-bench-ledger-'));
@@ -38,8 +39,13 @@ try {
   console.log(`verify: ${report.entries} entries in ${seconds.toFixed(3)} s = ${Math.round(report.entries / seconds)} entries/s (goal 500,000: ${((report.entries / seconds) / 500_000).toFixed(2)}x)`);
   start = performance.now();
   const store = await LedgerStore.open(dir);
-  console.log(`open (full replay of ${store.size} entries): ${(performance.now() - start).toFixed(1)} ms`);
+  console.log(`open with a snapshot (${store.size} entries): ${(performance.now() - start).toFixed(1)} ms`);
   await store.close();
+  unlinkSync(join(dir, SNAPSHOT_FILE));
+  start = performance.now();
+  const full = await LedgerStore.open(dir);
+  console.log(`open without a snapshot (full replay of ${full.size} entries): ${(performance.now() - start).toFixed(1)} ms`);
+  await full.close();
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

@@ -1,0 +1,55 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { rootLayout } from '../../runtime/paths.ts';
+import { silentLogger } from '../../runtime/log.ts';
+import { machineVerifier } from './log-key.ts';
+import { listCheckpoints, openCheckpoint } from './checkpoint.ts';
+import { ledgerDir, ledgerService, openLedger } from './index.ts';
+
+function root(t: { after(fn: () => void): void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'octant-ledger-svc-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+test('the service needs nothing, appends durably and publishes checkpoints on its interval', async (t) => {
+  const paths = rootLayout(root(t));
+  assert.equal(ledgerService.name, 'ledger');
+  assert.deepEqual(ledgerService.needs, []);
+  const running = await ledgerService.start({ paths, config: { checkpointIntervalMs: 20 }, log: silentLogger, deps: {}, signal: new AbortController().signal });
+  const entry = await running.api.append({ agent: 'system', lineage: [], kind: 'system', action: 'boot', target: '', decision: 'info', detail: {} });
+  assert.equal(entry.seq, 0);
+  assert.equal(running.api.size(), 1);
+  // Wait for the interval (no timing assertion: poll until it has published).
+  for (let i = 0; i < 200 && listCheckpoints(ledgerDir(paths)).length === 0; i++) await sleep(10);
+  const stored = listCheckpoints(ledgerDir(paths));
+  assert.equal(stored.length, 1);
+  assert.equal(openCheckpoint(stored[0]!.note, machineVerifier(paths)).size, 1);
+  assert.deepEqual(await running.health(), { ok: true, detail: '1 entries' });
+  const onDemand = await running.api.checkpoint();
+  assert.equal(onDemand.size, 1);
+  await running.stop();
+  // openLedger works once the service let go of the lock.
+  const ledger = await openLedger(paths);
+  assert.equal((await ledger.append({ agent: 'system', lineage: [], kind: 'manifest', action: 'validate', target: 'x.yaml', decision: 'deny', detail: {} })).seq, 1);
+  await ledger.close();
+});
+
+test('a bad interval is refused naming the config field', async (t) => {
+  const paths = rootLayout(root(t));
+  await assert.rejects(
+    ledgerService.start({ paths, config: { checkpointIntervalMs: -1 }, log: silentLogger, deps: {}, signal: new AbortController().signal }),
+    /checkpointIntervalMs/,
+  );
+});
+
+test('openLedger is refused while the service holds the writer lock', async (t) => {
+  const paths = rootLayout(root(t));
+  const running = await ledgerService.start({ paths, config: { checkpointIntervalMs: 0 }, log: silentLogger, deps: {}, signal: new AbortController().signal });
+  await assert.rejects(openLedger(paths), { code: 'E_LEDGER_LOCKED' });
+  await running.stop();
+});
