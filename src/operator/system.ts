@@ -1,10 +1,11 @@
 // The composition root: everything `octant boot`, `octant up` and `octant
 // init` start. Order matters and is fail-closed:
 //   1. configuration (an invalid file stops here, nothing has started);
-//   2. state directories (owner-only) and the machine identity;
+//   2. state directories (owner-only);
 //   3. the admin socket (claims the state root: a second instance stops here
-//      with E_ALREADY_RUNNING before any service touches shared state);
-//   4. the supervisor over the service table.
+//      with E_ALREADY_RUNNING before it touches the key or any service state);
+//   4. the machine identity (created on first boot);
+//   5. the supervisor over the service table.
 // If the graph cannot come up (a service gives up), the system stops itself
 // and `ready` rejects with the reason; `stopped` settles once all is down.
 
@@ -58,7 +59,6 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
   const startedAt = new Date();
   const config = await loadConfig(paths, services);
   for (const dir of [paths.etc, paths.state, paths.log]) mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const identity = loadOrCreateIdentity(paths);
   const owned = options.log === undefined ? defaultLog(paths) : undefined;
   const log = options.log ?? owned!.log;
   const closeLog = (): Promise<void> => new Promise((resolve) => { if (owned === undefined) resolve(); else owned.stream.end(resolve); });
@@ -102,6 +102,15 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
       log,
     });
   } catch (error) {
+    await closeLog();
+    throw error;
+  }
+  // Only now, with the state root claimed, is it safe to create the key on a first boot.
+  let identity: ReturnType<typeof loadOrCreateIdentity>;
+  try {
+    identity = loadOrCreateIdentity(paths);
+  } catch (error) {
+    await admin.close();
     await closeLog();
     throw error;
   }

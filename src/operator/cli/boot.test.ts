@@ -90,6 +90,24 @@ test('SIGTERM stops a booted system gracefully with exit 0', () => withRoot(asyn
   assert.equal(existsSync(join(root, 'run', 'admin.sock')), false);
 }));
 
+test('up boots, says what runs and how to use it, and stops on SIGINT', () => withRoot(async (root) => {
+  const child = spawn(process.execPath, [MAIN, '--root', root, 'up'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const exit = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
+  let text = '';
+  await new Promise<void>((res, rej) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      text += chunk.toString();
+      if (text.includes(' stop ')) res();
+    });
+    void exit.then((code) => rej(new Error(`up exited with ${code}: ${text}`)));
+  });
+  assert.match(text, /OctantOS is up/);
+  assert.ok(text.includes(`octant --root ${root} status`));
+  assert.ok(text.includes(join(root, 'run', 'admin.sock')));
+  child.kill('SIGINT');
+  assert.equal(await exit, 0);
+}));
+
 test('status and stop with nothing running say so with exit 3', () => withRoot(async (root) => {
   for (const command of ['status', 'stop']) {
     const out = octant(root, command);

@@ -1,6 +1,7 @@
 // octant stop: ask the running system to stop gracefully (admin socket) and
 // wait until it is gone, i.e. until nothing answers on the socket any more.
 
+import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseCommandArgs, stringFlag } from '../../lib/args.ts';
 import { OctantError, usageError } from '../../lib/errors.ts';
@@ -11,6 +12,22 @@ import { adminSocketPath, resolvePaths } from '../../runtime/paths.ts';
 import type { Command } from './command.ts';
 
 const POLL_MS = 25;
+
+/** True while a process with this pid runs. Signal 0 checks existence; a
+ *  zombie (exited, not yet reaped by its parent) exists but is gone for us. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return false; // vanished between the two checks
+  }
+}
 
 export const command: Command = {
   name: 'stop',
@@ -25,9 +42,11 @@ export const command: Command = {
     const reply = await adminCall<{ pid: number }>(paths, 'POST', '/v1/stop');
     const socket = adminSocketPath(paths);
     const deadline = Date.now() + timeout * 1000;
-    while (await answers(socket)) {
+    // Gone means: the socket no longer answers and the process has exited (as
+    // PID 1 its exit ends the machine or container, so only the socket counts).
+    while (await answers(socket) || (reply.pid !== 1 && alive(reply.pid))) {
       if (Date.now() > deadline) {
-        throw new OctantError('E_STOP_TIMEOUT', `stop: the system (pid ${reply.pid}) still answers on ${socket} after ${timeoutText} s`, {
+        throw new OctantError('E_STOP_TIMEOUT', `stop: the system (pid ${reply.pid}) is still running after ${timeoutText} s`, {
           hint: 'a service is slow to stop; see the log, or signal the process',
         });
       }
