@@ -207,7 +207,9 @@ export class LedgerStore implements LedgerApi {
     this.partitions.set(event.agent, { last: leaf.toString('hex'), count: (part?.count ?? 0) + 1, sealed: event.kind === SEAL_KIND && event.action === SEAL_ACTION });
     this.pending.push(frame(bytes));
     const done = new Promise<LedgerEntry>((resolve, reject) => this.waiters.push({ entry, leaf, resolve, reject }));
-    this.writing ??= this.flush();
+    // Start the write one microtask later, so every append made in this
+    // same turn (e.g. all the appenders a finished batch just woke) joins it.
+    this.writing ??= Promise.resolve().then(() => this.flush());
     return done;
   }
 
