@@ -6,9 +6,12 @@ import { setChildSubreaper } from '../../kernel/libc.ts';
 import { silentLogger } from '../log.ts';
 import { createReaper, readStat } from './reaper.ts';
 
-/** Start a double fork; resolves with the orphan's pid once it is a zombie child of ours. */
+/** Start a double fork; resolves with the orphan's pid once it is a zombie child of ours.
+ *  The orphan sleeps so that it outlives the subshell: a shell may reap a
+ *  background job that ends before the shell itself exits, and then there
+ *  is no orphan at all. */
 async function zombieOrphan(): Promise<number> {
-  const shell = spawn('sh', ['-c', '(true & echo $!) ; exit 0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const shell = spawn('sh', ['-c', '(sleep 0.3 >/dev/null & echo $!) ; exit 0'], { stdio: ['ignore', 'pipe', 'ignore'] });
   let out = '';
   shell.stdout.on('data', (chunk: Buffer) => { out += chunk; });
   await once(shell, 'close');
@@ -66,7 +69,7 @@ test('started, the reaper reaps on SIGCHLD without a manual sweep', async () => 
   const reaper = createReaper({ log: silentLogger, sweepMs: 0 });
   reaper.start();
   try {
-    const shell = spawn('sh', ['-c', '(sleep 0.1 & echo $!) ; exit 0'], { stdio: ['ignore', 'pipe', 'ignore'] });
+    const shell = spawn('sh', ['-c', '(sleep 0.3 >/dev/null & echo $!) ; exit 0'], { stdio: ['ignore', 'pipe', 'ignore'] });
     let out = '';
     shell.stdout.on('data', (chunk: Buffer) => { out += chunk; });
     await once(shell, 'close');
