@@ -14,6 +14,10 @@ export interface AgentSession {
   workspace: string;
   /** Hosts this agent has already contacted (for the "new destination" policy). */
   contacted: Set<string>;
+  /** The agent's scoped token: the gateway checks it, the vault honours it. Host-side only. */
+  token: string;
+  /** The agent's egress proxy socket (host side); absent when it has no network grants. */
+  egressSocket?: string;
 }
 
 /** What the check decided: the target to record, and why the call is critical if it is. */

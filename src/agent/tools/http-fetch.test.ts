@@ -1,0 +1,111 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEgressProxy } from '../../kernel/net/proxy.ts';
+import type { LedgerEntry, LedgerEvent } from '../../services/ledger/types.ts';
+import type { OutboundRequest } from '../../services/vault/types.ts';
+import { createMediator } from '../gateway/mediator.ts';
+import type { Manifest } from '../manifest/schema.ts';
+import { httpFetchTool } from './http-fetch.ts';
+import type { AgentSession } from './tool.ts';
+
+const SECRET = 'svc-key-7f3a9c1e5b2d4f6a8c0e';
+
+async function listen(server: Server): Promise<number> {
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  return (server.address() as AddressInfo).port;
+}
+
+async function setup(options: { newDestinationIsCritical?: boolean; approve?: boolean } = {}) {
+  const dir = mkdtempSync(join(tmpdir(), 'octant-fetch-'));
+  const seen: { auth?: string; url?: string }[] = [];
+  const allowed = createServer((req, res) => {
+    seen.push({ auth: req.headers.authorization, url: req.url });
+    res.writeHead(req.headers.authorization === `Bearer ${SECRET}` ? 200 : 401, { 'content-type': 'text/plain' });
+    // A careless service echoes the credential back; redaction must catch it.
+    res.end(`hello; you sent ${req.headers.authorization ?? 'nothing'}`);
+  });
+  const other = createServer((_req, res) => res.end('should never be reached'));
+  const port = await listen(allowed);
+  const otherPort = await listen(other);
+  const events: LedgerEvent[] = [];
+  const ledger = async (e: LedgerEvent) => { events.push(e); return { ...e, seq: events.length, time: '', prev: '' } as LedgerEntry; };
+  const destinations = [{ host: '127.0.0.1/32', ports: [port, port] as [number, number], protocol: 'http' as const }];
+  const proxy = await startEgressProxy({ policy: { id: 'agt_fetch', network: destinations, limits: {} }, socketPath: join(dir, 'egress.sock'), audit: ledger });
+  const manifest = { network: { destinations }, governance: { critical: [] } } as unknown as Manifest;
+  const session: AgentSession = { aid: 'agt_fetch', lineage: [], manifest, workspace: dir, contacted: new Set(), token: 'tok', egressSocket: proxy.socketPath };
+  const injected: string[] = [];
+  const injectPlaceholders = async (token: string, request: OutboundRequest): Promise<OutboundRequest> => {
+    assert.equal(token, 'tok');
+    const url = new URL(request.url);
+    if (url.port !== String(port)) throw Object.assign(new Error('E_VAULT_DENIED'), {});
+    injected.push(request.url);
+    return { url: request.url, headers: Object.fromEntries(Object.entries(request.headers).map(([k, v]) => [k, v.replace('octant-secret:svc-key', SECRET)])) };
+  };
+  const approvals: string[] = [];
+  const mediator = createMediator({
+    tools: [httpFetchTool({ injectPlaceholders, newDestinationIsCritical: options.newDestinationIsCritical })],
+    ledger,
+    approve: async (r) => { approvals.push(r.reason); return { approved: options.approve ?? true, id: 'apr_1', reason: 'test' }; },
+    redact: (t) => t.replaceAll(SECRET, '[REDACTED:svc-key]'),
+  });
+  return {
+    port, otherPort, events, seen, injected, approvals, session, mediator,
+    cleanup: async () => { await proxy.close(); allowed.closeAllConnections(); other.closeAllConnections(); allowed.close(); other.close(); rmSync(dir, { recursive: true, force: true }); },
+  };
+}
+
+test('an allowlisted fetch gets the vault-injected credential; the agent sees only a placeholder and a redacted echo', async () => {
+  const t = await setup();
+  const reply = await t.mediator.mediate(t.session, 'http.fetch', { url: `http://127.0.0.1:${t.port}/data`, headers: { authorization: 'Bearer octant-secret:svc-key' } });
+  assert.equal(reply.ok, true);
+  const result = (reply as { result: { status: number; body: string } }).result;
+  assert.equal(result.status, 200);
+  assert.equal(t.seen[0].auth, `Bearer ${SECRET}`, 'the service received the real credential');
+  assert.ok(!JSON.stringify(reply).includes(SECRET), 'the agent never sees the secret');
+  assert.match(result.body, /\[REDACTED:svc-key\]/);
+  // Ledger: the gateway's allow precedes the proxy's own record, then the outcome.
+  assert.deepEqual(t.events.map((e) => [e.kind, e.decision]).slice(0, 1), [['action', 'allow']]);
+  assert.ok(t.events.some((e) => e.kind !== 'action' && e.decision === 'allow'), 'the proxy recorded the connection');
+  assert.ok(!JSON.stringify(t.events).includes(SECRET), 'no secret in the ledger');
+  await t.cleanup();
+});
+
+test('a destination outside the manifest is refused before any connection', async () => {
+  const t = await setup();
+  for (const url of [`http://127.0.0.1:${t.otherPort}/`, 'http://evil.example.net/', `https://127.0.0.1:${t.port}/`]) {
+    const reply = await t.mediator.mediate(t.session, 'http.fetch', { url });
+    assert.equal(!reply.ok && reply.error.code, 'E_TOOL_DENIED', url);
+  }
+  assert.equal(t.seen.length, 0);
+  assert.deepEqual(t.events.map((e) => e.decision), ['deny', 'deny', 'deny']);
+  await t.cleanup();
+});
+
+test('the new-destination policy asks for approval once per host', async () => {
+  const t = await setup({ newDestinationIsCritical: true, approve: true });
+  await t.mediator.mediate(t.session, 'http.fetch', { url: `http://127.0.0.1:${t.port}/a` });
+  await t.mediator.mediate(t.session, 'http.fetch', { url: `http://127.0.0.1:${t.port}/b` });
+  assert.deepEqual(t.approvals, [`first request to 127.0.0.1:${t.port}`]);
+  await t.cleanup();
+});
+
+test('bad arguments name the field', async () => {
+  const t = await setup();
+  const cases: [unknown, RegExp][] = [
+    [{ url: 'http://127.0.0.1/', method: 'TRACE' }, /method/],
+    [{ url: 'http://127.0.0.1/', headers: { 'x-a': 'b\r\nInjected: 1' } }, /headers\.x-a/],
+    [{ url: 'ftp://127.0.0.1/' }, /url/],
+    [{ url: 'http://127.0.0.1/', extra: 1 }, /extra/],
+  ];
+  for (const [args, pattern] of cases) {
+    const reply = await t.mediator.mediate(t.session, 'http.fetch', args);
+    assert.equal(!reply.ok && reply.error.code, 'E_TOOL_ARGS', JSON.stringify(args));
+    assert.match(!reply.ok ? reply.error.message : '', pattern);
+  }
+  await t.cleanup();
+});

@@ -1,0 +1,131 @@
+// http.fetch: an HTTP(S) request made for the agent by the gateway, sent
+// through the agent's own egress proxy (so the proxy's allowlist, DNS
+// pinning, shaping and ledger record apply exactly as to traffic from inside
+// the sandbox). Headers may carry vault placeholders (`octant-secret:NAME`);
+// the vault swaps in the value only toward a host the secret's rule allows.
+// The response goes back through the gateway's redactor like any result.
+
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { connect as tlsConnect } from 'node:tls';
+import { compileRules, decide, parseAuthority, parseHttpUrl, screenName, type Target } from '../../kernel/net/match.ts';
+import type { OutboundRequest } from '../../services/vault/types.ts';
+import type { Tool } from './tool.ts';
+import { argsError, deniedError, readArgs, stringArg } from './tool-errors.ts';
+
+const MAX_BODY = 1024 * 1024;
+const TIMEOUT_MS = 30_000;
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'];
+
+export interface FetchArgs {
+  url: string;
+  method: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface HttpFetchDeps {
+  /** VaultApi.injectPlaceholders: replaces placeholders, host-bound, recorded by the vault. */
+  injectPlaceholders(token: string, request: OutboundRequest): Promise<OutboundRequest>;
+  /** The "new destination" system policy: the first request to a host is critical. */
+  newDestinationIsCritical?: boolean;
+}
+
+function parseFetchArgs(raw: unknown): FetchArgs {
+  const args = readArgs('http.fetch', raw, ['url', 'method', 'headers', 'body']);
+  const url = stringArg('http.fetch', args, 'url', { max: 8192 })!;
+  const method = (stringArg('http.fetch', args, 'method', { optional: true }) ?? 'GET').toUpperCase();
+  if (!METHODS.includes(method)) throw argsError('http.fetch', 'method', `must be one of ${METHODS.join(', ')}`);
+  const headers: Record<string, string> = {};
+  if (args.headers !== undefined) {
+    if (args.headers === null || typeof args.headers !== 'object' || Array.isArray(args.headers)) throw argsError('http.fetch', 'headers', 'must be an object of strings');
+    for (const [k, v] of Object.entries(args.headers)) {
+      if (typeof v !== 'string' || /[\r\n\0]/.test(v) || !/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(k)) throw argsError('http.fetch', `headers.${k}`, 'must be a valid header name with a single-line string value');
+      headers[k.toLowerCase()] = v;
+    }
+  }
+  return { url, method, headers, body: stringArg('http.fetch', args, 'body', { optional: true, max: MAX_BODY }) };
+}
+
+/** Send `req` through the egress proxy's Unix socket: absolute-form for http, a CONNECT tunnel for https. */
+function viaProxy(proxySocket: string, req: OutboundRequest & { method: string; body?: string }, signal: AbortSignal): Promise<IncomingMessage> {
+  const url = new URL(req.url);
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  return new Promise((resolve, reject) => {
+    const onResponse = (res: IncomingMessage) => resolve(res);
+    if (url.protocol === 'http:') {
+      const r = httpRequest({ socketPath: proxySocket, method: req.method, path: url.toString(), headers: { ...req.headers, host: url.host }, signal, timeout: TIMEOUT_MS }, onResponse);
+      r.on('error', reject);
+      r.end(req.body);
+      return;
+    }
+    const tunnel = httpRequest({ socketPath: proxySocket, method: 'CONNECT', path: `${url.hostname}:${port}`, signal, timeout: TIMEOUT_MS });
+    tunnel.on('error', reject);
+    tunnel.on('connect', (res, socket) => {
+      if (res.statusCode !== 200) { socket.destroy(); reject(deniedError('http.fetch', `the egress proxy refused ${url.host} (${res.statusCode})`)); return; }
+      const r = httpsRequest({
+        method: req.method, host: url.hostname, port, path: `${url.pathname}${url.search}`, headers: req.headers, signal, timeout: TIMEOUT_MS,
+        createConnection: () => tlsConnect({ socket, servername: url.hostname }),
+      }, onResponse);
+      r.on('error', reject);
+      r.end(req.body);
+    });
+    tunnel.end();
+  });
+}
+
+async function readBody(res: IncomingMessage): Promise<{ text: string; truncated: boolean }> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res) {
+    chunks.push(chunk as Buffer);
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY) { res.destroy(); return { text: Buffer.concat(chunks).subarray(0, MAX_BODY).toString('utf8'), truncated: true }; }
+  }
+  return { text: Buffer.concat(chunks).toString('utf8'), truncated: false };
+}
+
+export function httpFetchTool(deps: HttpFetchDeps): Tool<FetchArgs> {
+  return {
+    name: 'http.fetch',
+    action: 'net.request',
+    description: 'Make an HTTP(S) request to a destination this agent may reach. Header values may name a vault grant as octant-secret:NAME.',
+    parameters: {
+      type: 'object',
+      properties: { url: { type: 'string' }, method: { type: 'string', enum: METHODS }, headers: { type: 'object', additionalProperties: { type: 'string' } }, body: { type: 'string' } },
+      required: ['url'],
+      additionalProperties: false,
+    },
+    parse: parseFetchArgs,
+    check(session, args) {
+      const mode = /^https:/i.test(args.url) ? 'connect' : 'http';
+      let target: Target;
+      try {
+        // The same strict parser the proxy applies: https goes as a CONNECT to host:port.
+        const authority = /^https:\/\/([^/?#]*)/i.exec(args.url)?.[1];
+        target = mode === 'http' ? parseHttpUrl(args.url) : parseAuthority(authority ?? '', 443);
+        if (mode === 'connect' && authority === undefined) throw new Error('expected an http:// or https:// URL');
+      } catch (error) {
+        throw argsError('http.fetch', 'url', (error as Error).message);
+      }
+      const rules = compileRules(session.manifest.network.destinations);
+      // Names are screened here; the proxy resolves and decides on the address.
+      const refused = target.host.kind === 'name' ? screenName(rules, mode, target) : decide(rules, mode, target, target.host.ip);
+      if (refused !== undefined && !refused.allowed) throw deniedError('http.fetch', refused.reason);
+      if (session.egressSocket === undefined) throw deniedError('http.fetch', 'this agent has no egress proxy');
+      const where = `${target.hostText}:${target.port}`;
+      const secrets = Object.values(args.headers).some((v) => v.includes('octant-secret:'));
+      const critical = deps.newDestinationIsCritical && !session.contacted.has(where) ? `first request to ${where}` : undefined;
+      return { target: `${args.method} ${args.url}`, critical, evidence: { host: where, credentials: secrets } };
+    },
+    async perform(session, args, _target, signal) {
+      const url = new URL(args.url);
+      let outbound: OutboundRequest = { url: args.url, headers: args.headers };
+      if (Object.values(args.headers).some((v) => v.includes('octant-secret:'))) outbound = await deps.injectPlaceholders(session.token, outbound);
+      const res = await viaProxy(session.egressSocket!, { ...outbound, method: args.method, body: args.body }, signal);
+      session.contacted.add(`${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`);
+      const body = await readBody(res);
+      return { status: res.statusCode, headers: { 'content-type': res.headers['content-type'] }, body: body.text, truncated: body.truncated };
+    },
+  };
+}
