@@ -22,6 +22,7 @@ import { systemRoutes, type SystemPhase } from '../runtime/admin/system-routes.t
 import { createSupervisor, type Supervisor, type Transition } from '../runtime/supervisor/supervisor.ts';
 import type { ServiceDefinition } from '../runtime/supervisor/service.ts';
 import { SERVICES } from '../services/index.ts';
+import { agentsService } from '../agent/lifecycle/service.ts';
 
 export interface StartSystemOptions {
   paths: Paths;
@@ -55,7 +56,8 @@ function defaultLog(paths: Paths): { log: Logger; stream: WriteStream } {
 
 export async function startSystem(options: StartSystemOptions): Promise<RunningSystem> {
   const { paths } = options;
-  const services = options.services ?? SERVICES;
+  // The agents service lives in the agent layer, above the services table.
+  const services = options.services ?? [...SERVICES, agentsService as ServiceDefinition];
   const startedAt = new Date();
   const config = await loadConfig(paths, services);
   for (const dir of [paths.etc, paths.state, paths.log]) mkdirSync(dir, { recursive: true, mode: 0o700 });

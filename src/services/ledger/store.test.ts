@@ -141,6 +141,12 @@ test('checkpoints: proofs verify against them; truncation below one refuses to o
   await assert.rejects(LedgerStore.open(dir), (e: Error & { code?: string }) => e.code === 'E_LEDGER_TRUNCATED' && /covers 13 entries but only 12/.test(e.message));
 });
 
+/** What a kill -9 leaves: the descriptor closed by the kernel, no snapshot written, the lock file gone stale. */
+async function crash(store: LedgerStore): Promise<void> {
+  await (store as unknown as { file: { close(): Promise<void> } }).file.close();
+  unlinkSync(join(store.dir, 'ledger.lock'));
+}
+
 test('open replays only the tail after the snapshot, and refuses damage in that tail', async (t) => {
   const dir = tempDir(t);
   const store = await LedgerStore.open(dir);
@@ -151,8 +157,8 @@ test('open replays only the tail after the snapshot, and refuses damage in that 
   const more = await LedgerStore.open(dir);
   await more.append(event('a', 'step 5'));
   await more.append(event('b', 'step 6'));
-  // simulate the crash: drop the lock without close()
-  unlinkSync(join(dir, 'ledger.lock'));
+  // simulate the crash: the process dies, so its descriptor closes with no snapshot and the lock stays behind
+  await crash(more);
   const reopened = await LedgerStore.open(dir);
   assert.equal(reopened.size, 7);
   assert.deepEqual(reopened.root(), readLedger(dir).replay.tree.root());
@@ -164,7 +170,7 @@ test('open replays only the tail after the snapshot, and refuses damage in that 
   unlinkSync(join(dir, SNAPSHOT_FILE));
   const second = await LedgerStore.open(dir); // full replay, then a snapshot at 8
   await second.append(event('c', 'step 8'));
-  unlinkSync(join(dir, 'ledger.lock'));
+  await crash(second);
   const buf = readFileSync(file);
   const last = readLedger(dir).scan.records[8]!;
   buf[last.offset + 12]! ^= 1;
