@@ -4,7 +4,7 @@
 
 import type { IncomingMessage } from 'node:http';
 import { createInterface } from 'node:readline';
-import { EXIT, OctantError, messageOf } from '../../lib/errors.ts';
+import { EXIT, OctantError, messageOf, type ExitCode } from '../../lib/errors.ts';
 import { adminSocketPath, type Paths } from '../paths.ts';
 
 // Not a static import: see server.ts (the ESM facade of node:http costs ~150 ms).
@@ -56,12 +56,26 @@ export async function adminRequest(paths: Paths, method: string, path: string, b
   return { status: res.statusCode ?? 0, body: parsed };
 }
 
-/** Rebuild the OctantError an error reply carries. */
-function replyError(method: string, path: string, reply: AdminReply): OctantError {
-  const error = (reply.body as { error?: { code?: string; message?: string; hint?: string } } | null)?.error;
-  return new OctantError(error?.code ?? 'E_ADMIN_STATUS', error?.message ?? `admin API: ${method} ${path} answered ${reply.status}`, {
-    hint: error?.hint,
-    exit: reply.status === 400 ? EXIT.usage : reply.status === 403 ? EXIT.denied : EXIT.failure,
+const EXIT_CODES: readonly number[] = Object.values(EXIT);
+
+/** The exit code a bare HTTP status stands for (a reply without one of ours in its body). */
+function exitOfStatus(status: number): ExitCode {
+  if (status === 400) return EXIT.usage;
+  if (status === 403) return EXIT.denied;
+  if (status === 503) return EXIT.unavailable;
+  return EXIT.failure;
+}
+
+/** Rebuild the OctantError an error reply carries: the server's code, message, hint and exit code. */
+export function replyError(method: string, path: string, reply: AdminReply): OctantError {
+  const error = (reply.body as { error?: { code?: unknown; message?: unknown; hint?: unknown; exit?: unknown; detail?: unknown } } | null)?.error;
+  const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
+  const exit = typeof error?.exit === 'number' && EXIT_CODES.includes(error.exit) && error.exit !== EXIT.ok ? (error.exit as ExitCode) : exitOfStatus(reply.status);
+  const detail = error?.detail !== null && typeof error?.detail === 'object' && !Array.isArray(error.detail) ? (error.detail as Record<string, unknown>) : undefined;
+  return new OctantError(text(error?.code) ?? 'E_ADMIN_STATUS', text(error?.message) ?? `admin API: ${method} ${path} answered ${reply.status}`, {
+    hint: text(error?.hint),
+    exit,
+    detail,
   });
 }
 

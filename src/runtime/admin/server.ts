@@ -2,8 +2,10 @@
 // <run>/admin.sock (socket.ts). Routes are keyed 'METHOD /path':
 //   /v1/<path>            the system's own routes (status, stop)
 //   /v1/<service>/<path>  routes a running service contributes (RunningService.routes)
-// Errors answer {error: {code, message, hint}} with a status derived from the
-// OctantError's exit code.
+// Errors answer {error: {code, message, hint, detail, exit}} with a status
+// derived from the OctantError's exit code; the client rebuilds the same
+// OctantError from the body (code and exit code both), so a command run
+// through the admin API exits exactly as it would in-process.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { EXIT, OctantError, isOctantError, messageOf } from '../../lib/errors.ts';
@@ -106,7 +108,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     } catch (error) {
       const status = statusOf(error);
       if (status === 500) log.error('admin request failed', { method, path: url.pathname, error: messageOf(error) });
-      const body = isOctantError(error) ? error.toJSON() : { code: 'E_ADMIN_INTERNAL', message: messageOf(error) };
+      const body = isOctantError(error) ? { ...error.toJSON(), exit: error.exit } : { code: 'E_ADMIN_INTERNAL', message: messageOf(error), exit: EXIT.failure };
       if (res.headersSent) res.destroy();
       else await send(res, { status, body: { error: body } }, abort.signal);
     }
