@@ -2,8 +2,8 @@
 // after checking that the new checkpoint extends the last one it signed
 // (RFC 9162 §2.1.4 consistency proof). It keeps its own state (key + last
 // signed origin, size and root) so a rolled-back or forked log is refused.
-// The countersignature is one more Ed25519 signed-note line over the same
-// checkpoint text.
+// The countersignature is a C2SP tlog-cosignature/v1 line (Ed25519, with a
+// timestamp; witness-cosignature.ts) appended to the checkpoint note.
 
 import { createPrivateKey, generateKeyPairSync, sign, createPublicKey } from 'node:crypto';
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
@@ -12,7 +12,8 @@ import { EXIT, OctantError } from '../../lib/errors.ts';
 import { rawPublicKey } from '../../runtime/identity.ts';
 import { openCheckpoint } from './checkpoint.ts';
 import { verifyConsistency } from './merkle.ts';
-import { addSignature, type NoteSigner, type NoteVerifier } from './note.ts';
+import { type NoteSigner, type NoteVerifier } from './note.ts';
+import { cosignNote, formatCosignerKey } from './witness-cosignature.ts';
 
 export interface WitnessState {
   origin: string;
@@ -64,12 +65,22 @@ function refused(code: string, message: string): OctantError {
   return new OctantError(code, `witness: ${message}`, { exit: EXIT.denied });
 }
 
+/** The witness's verifier key (signed-note vkey, type 0x04), for whoever checks its cosignatures. */
+export function witnessVerifierKey(witness: Witness): string {
+  return formatCosignerKey(witness.signer);
+}
+
+export interface WitnessOptions {
+  /** POSIX seconds to put in the cosignature; default now. */
+  now?: () => number;
+}
+
 /**
  * Countersign `note` if it is signed by the log and consistent with the last
  * checkpoint this witness signed; `proof` goes from that size to the new one.
- * Returns the note with the witness's signature added and saves the new state.
+ * Returns the note with the witness's cosignature added and saves the new state.
  */
-export function witnessCheckpoint(witness: Witness, note: string, log: NoteVerifier, proof: readonly Uint8Array[]): string {
+export function witnessCheckpoint(witness: Witness, note: string, log: NoteVerifier, proof: readonly Uint8Array[], options: WitnessOptions = {}): string {
   const c = openCheckpoint(note, log);
   const last = witness.state;
   if (last !== undefined) {
@@ -85,7 +96,7 @@ export function witnessCheckpoint(witness: Witness, note: string, log: NoteVerif
       }
     }
   }
-  const cosigned = addSignature(note, witness.signer);
+  const cosigned = cosignNote(note, witness.signer, (options.now ?? (() => Math.floor(Date.now() / 1000)))());
   const state: WitnessState = { origin: c.origin, size: c.size, root: c.root.toString('base64') };
   writeDurable(join(witness.dir, 'witness.json'), `${JSON.stringify(state, null, 2)}\n`, 0o644);
   witness.state = state;
