@@ -24,20 +24,43 @@ export interface HttpResponse {
   body: IncomingMessage;
 }
 
+interface Target {
+  https: boolean;
+  host: string;
+  port: number;
+  path: string;
+}
+
+// Parsed request URLs: a router calls the same few endpoints over and over,
+// and URL parsing showed in the per-request profile (docs/benchmarks.md).
+const targets = new Map<string, Target>();
+
+function targetOf(href: string): Target {
+  let t = targets.get(href);
+  if (t === undefined) {
+    const url = new URL(href);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`unsupported protocol ${url.protocol}`);
+    t = { https: url.protocol === 'https:', host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) || (url.protocol === 'https:' ? 443 : 80), path: `${url.pathname}${url.search}` };
+    if (targets.size > 1024) targets.clear();
+    targets.set(href, t);
+  }
+  return t;
+}
+
 /** Send a request; resolves with the response head, the body still streaming. */
 export function send(request: HttpRequest, provider: string, signal: AbortSignal, timeoutMs: number): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
-    let url: URL;
+    let t: Target;
     try {
-      url = new URL(request.url);
+      t = targetOf(request.url);
     } catch (error) {
       reject(new ProviderError('bad_request', `invalid base URL '${request.url}'`, { provider, cause: error }));
       return;
     }
-    const lib = url.protocol === 'https:' ? https : http;
     const headers: Record<string, string | number> = { ...request.headers };
     if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
-    const req = lib.request(url, { method: request.method, headers, agent: url.protocol === 'https:' ? httpsAgent : httpAgent, signal });
+    const options = { host: t.host, port: t.port, path: t.path, method: request.method, headers, signal };
+    const req = t.https ? https.request({ ...options, agent: httpsAgent }) : http.request({ ...options, agent: httpAgent });
     // The timeout covers the whole exchange up to the response head; a body
     // that stalls is caught by the idle timeout on the socket below.
     const timer = setTimeout(() => req.destroy(new ProviderError('timeout', `no response within ${timeoutMs} ms`, { provider })), timeoutMs);
