@@ -1,14 +1,14 @@
 // The production ManifestPort: the manifest module's nine validation rules
 // (src/agent/manifest) and its compiler, plus the lifecycle facts the
-// lifecycle needs from the result.
-//
-// The manifest schema has no field yet for the children's fate or for
-// retained outputs; until it does, children are terminated with their
-// parent and nothing is retained (the safe defaults).
+// lifecycle needs from the result: spawn limits, TTL, what happens to the
+// agent's children when it ends (lifetime.children; default terminate) and
+// which scratch paths are kept (retain; default none). Both come from the
+// effective manifest, so for a child they are already intersected with its
+// parent's (docs/manifests.md "Intersection").
 
 import { availableParallelism, totalmem } from 'node:os';
-import { compileToPolicy, loadRoles, manifestDigest, validateManifest, type EffectiveManifest, type KeyLookup, type Roles, type SignedManifest } from '../manifest/index.ts';
-import type { Resources } from '../manifest/schema.ts';
+import { compileToPolicy, loadRoles, manifestDigest, validateManifest, type EffectiveManifest, type KeyLookup, type Roles, type SignedManifest, type SpawnState } from '../manifest/index.ts';
+import { childrenOf, retainOf, type Resources } from '../manifest/schema.ts';
 import type { LedgerAppend } from '../../services/ledger/types.ts';
 import type { ManifestPort, ValidatedManifest } from './ports.ts';
 
@@ -21,6 +21,13 @@ export interface ManifestPortOptions {
   live: () => { names: string[]; reservations: Resources[] };
   /** Records rejections (the ledger's append). */
   onReject: LedgerAppend;
+  /**
+   * The parent's live descendants and remaining seconds, for rule 5 and the
+   * TTL cap. Default: 0 and unlimited, so rule 5 checks only that the
+   * child's own spawn limits fit below the parent's; the lifecycle counts
+   * live descendants of every ancestor itself (spawn-rules.ts checkSpawn).
+   */
+  spawnState?: (parent: ValidatedManifest) => SpawnState;
 }
 
 export function hostCapacity(): Resources {
@@ -36,13 +43,16 @@ export function manifestPort(options: ManifestPortOptions): ManifestPort {
       const effective = await validateManifest(signed, {
         trust: options.trust, roles, capacity, reservations: live.reservations, liveIdentities: live.names,
         parent: parent?.effective as EffectiveManifest | undefined, onReject: options.onReject,
+        parentSpawnState: parent === undefined ? undefined : (options.spawnState?.(parent) ?? { descendants: 0, remainingSeconds: null }),
       });
       const s = signed as SignedManifest;
       const ttl = effective.lifetime.ttl;
+      const children = childrenOf(effective);
       return {
         effective, name: effective.identity.name, hash: manifestDigest(s.manifest), signer: s.signature.keyId,
         spawn: { ...effective.spawning }, ttlSeconds: ttl === 'unlimited' ? null : ttl,
-        children: { policy: 'terminate', graceSeconds: 0 }, retain: [],
+        children: { policy: children.policy, graceSeconds: children.policy === 'wind-down' ? children.graceSeconds : 0 },
+        retain: [...retainOf(effective)],
       } satisfies ValidatedManifest;
     },
     compile: (manifest, aid) => compileToPolicy(manifest.effective as EffectiveManifest, aid),

@@ -2,7 +2,7 @@
 // removed, values changed. For reviewing an edit before re-signing it.
 
 import { destinationKey, type Destination } from './destination.ts';
-import type { Manifest } from './schema.ts';
+import { childrenOf, retainOf, type Manifest } from './schema.ts';
 
 export interface Change {
   field: string;
@@ -44,9 +44,14 @@ function walk(a: unknown, b: unknown, field: string, out: Change[]): void {
   }
 }
 
+/** Fields the normal form leaves out at their default, filled in so a change from the default reads as one. */
+function withDefaults(m: Manifest): Manifest {
+  return { ...m, lifetime: { ...m.lifetime, children: childrenOf(m) }, retain: retainOf(m) };
+}
+
 export function diffManifests(a: Manifest, b: Manifest): Change[] {
   const out: Change[] = [];
-  walk(a, b, '', out);
+  walk(withDefaults(a), withDefaults(b), '', out);
   return out;
 }
 

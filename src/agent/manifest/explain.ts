@@ -2,7 +2,7 @@
 // what it cannot. For operators reviewing a manifest before signing it.
 
 import type { Destination } from './destination.ts';
-import type { Manifest } from './schema.ts';
+import { childrenOf, retainOf, type Manifest } from './schema.ts';
 import { groupsCovered, syscallGroups } from './syscall-groups.ts';
 import { formatBytes, formatDuration } from './units.ts';
 
@@ -50,6 +50,15 @@ export function explain(m: Manifest): string {
   const life = m.lifetime.ttl === 'unlimited'
     ? 'live without a time limit (only with an operator approval)'
     : `live for ${formatDuration(m.lifetime.ttl)}, then be ${m.lifetime.onExpiry === 'terminate' ? 'killed' : 'asked to stop and killed after a grace period'}`;
+  const children = childrenOf(m);
+  const fate = children.policy === 'terminate'
+    ? 'when it ends, its child agents are terminated with it'
+    : children.policy === 'wind-down'
+      ? `when it ends, its child agents get ${formatDuration(children.graceSeconds)} to finish, then are terminated`
+      : 'when it ends, its child agents are adopted by the system and run on to their own time limits';
+  const retain = retainOf(m);
+  if (retain.length > 0) can.push(list('keep, after it ends, from its scratch directory', retain));
+  else cannot.push('keep any file of its scratch directory after it ends (the directory is deleted)');
   const critical = m.governance.critical;
   const approval = critical.length === 0 ? 'none of its actions' : critical.includes('*') ? 'every action' : critical.join(', ');
   const who = `Agent ${m.identity.name}${m.identity.role ? ` (role ${m.identity.role})` : ''}, operated by ${m.identity.operator}.`;
@@ -66,6 +75,7 @@ export function explain(m: Manifest): string {
     'Limits:',
     `  - ${limits}`,
     `  - ${life}`,
+    ...(s.allowed || children.policy !== 'terminate' ? [`  - ${fate}`] : []),
     '',
     `Operator approval is needed before: ${approval}.`,
   ].join('\n');

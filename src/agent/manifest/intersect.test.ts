@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { ceilingOf, firstExcess } from './ceiling.ts';
 import { intersectDestinations, readDestination } from './destination.ts';
 import { prng, randomManifest } from './fixtures/random-manifest.ts';
-import { intersect } from './intersect.ts';
+import { intersect, intersectChildren } from './intersect.ts';
 import { intersectPaths } from './path-set.ts';
-import { validateSchema, type Manifest } from './schema.ts';
+import { childrenOf, retainOf, validateSchema, type Children, type Manifest } from './schema.ts';
 
 const RUNS = 1500;
 
@@ -17,9 +17,16 @@ function permissions(m: Manifest): Omit<Manifest, 'identity'> {
   return rest;
 }
 
+/** How long children may outlive their parent under a policy. */
+function outlives(c: Children): number {
+  return c.policy === 'terminate' ? 0 : c.policy === 'wind-down' ? c.graceSeconds : Infinity;
+}
+
 /** m fits within c: no permission beyond it, no limit above it, at least its approvals. */
 function within(m: Manifest, c: Manifest): boolean {
   if (firstExcess(m, ceilingOf(c), true) !== undefined) return false;
+  if (outlives(childrenOf(m)) > outlives(childrenOf(c))) return false;
+  if (retainOf(m).some((p) => !retainOf(c).some((q) => p === q || p.startsWith(`${q}/`)))) return false;
   return c.governance.critical.every((a) => m.governance.critical.includes(a) || m.governance.critical.includes('*'));
 }
 
@@ -99,4 +106,30 @@ test('numbers by minimum, booleans by AND, TTL capped by the parent\'s remaining
   assert.equal(intersect(b, b, { parentRemainingSeconds: null }).lifetime.ttl, 'unlimited');
   const noSpawn = intersect(a, { ...b, spawning: { allowed: false, maxDepth: 0, maxDescendants: 0 } });
   assert.deepEqual(noSpawn.spawning, { allowed: false, maxDepth: 0, maxDescendants: 0 });
+});
+
+test('children policy: the stricter of both; between two wind-downs the shorter grace', () => {
+  const terminate: Children = { policy: 'terminate' };
+  const adopt: Children = { policy: 'adopt' };
+  const wind = (graceSeconds: number): Children => ({ policy: 'wind-down', graceSeconds });
+  assert.deepEqual(intersectChildren(adopt, terminate), terminate);
+  assert.deepEqual(intersectChildren(adopt, wind(30)), wind(30));
+  assert.deepEqual(intersectChildren(wind(300), wind(30)), wind(30));
+  assert.deepEqual(intersectChildren(adopt, adopt), adopt);
+  const rand = prng(11);
+  const parent = { ...randomManifest(rand), lifetime: { ttl: 3600, onExpiry: 'terminate' as const, children: wind(10) } };
+  const child = { ...randomManifest(rand), lifetime: { ttl: 3600, onExpiry: 'terminate' as const, children: adopt } };
+  assert.deepEqual(intersect(parent, child).lifetime.children, wind(10));
+  // A parent with the default (terminate) leaves the default: the field stays absent.
+  const { children: _c, ...plain } = parent.lifetime;
+  assert.equal(intersect({ ...parent, lifetime: plain }, child).lifetime.children, undefined);
+});
+
+test('retain: by containment; nothing in common leaves the field out', () => {
+  const rand = prng(12);
+  const base = randomManifest(rand);
+  const r = intersect({ ...base, retain: ['out', 'logs/a'] }, { ...base, retain: ['out/report.md', 'logs', 'other'] });
+  assert.deepEqual(r.retain, ['logs/a', 'out/report.md']);
+  const { retain: _r, ...none } = base;
+  assert.equal(intersect(none, { ...base, retain: ['out'] }).retain, undefined);
 });

@@ -7,6 +7,11 @@
 //   booleans        by AND (spawning.allowed)
 //   TTL             minimum of both, and of the parent's remaining life
 //   governance      critical actions by union (more approval, never less)
+//   children        the stricter policy: terminate < wind-down < adopt, and
+//                   between two wind-downs the shorter grace (how long a
+//                   child's children may outlive it is bounded by how long
+//                   the parent lets its own outlive it)
+//   retain          paths by containment, like filesystem paths
 // The identity is the child's. Over everything else intersect is
 // idempotent, commutative and associative (intersect.test.ts checks it on
 // random manifests); the result never exceeds either input.
@@ -14,7 +19,7 @@
 import { intersectDestinations } from './destination.ts';
 import { sortedSet } from './field-reader.ts';
 import { intersectPaths } from './path-set.ts';
-import type { Lifetime, Manifest } from './schema.ts';
+import { childrenOf, retainOf, type Children, type Lifetime, type Manifest } from './schema.ts';
 
 export interface IntersectOptions {
   /** Seconds the parent has left to live (null = unlimited); caps the child's TTL. */
@@ -32,13 +37,25 @@ function minTtl(a: Lifetime['ttl'], b: Lifetime['ttl']): Lifetime['ttl'] {
   return Math.min(a, b);
 }
 
+/** How long children may outlive their parent under a policy: 0, the grace, or forever. */
+function outlives(c: Children): number {
+  return c.policy === 'terminate' ? 0 : c.policy === 'wind-down' ? c.graceSeconds : Infinity;
+}
+
+/** The meet of two children policies (a total order, so min is a lattice meet). */
+export function intersectChildren(a: Children, b: Children): Children {
+  return outlives(a) <= outlives(b) ? a : b;
+}
+
 export function intersect(parent: Manifest, child: Manifest, options: IntersectOptions = {}): Manifest {
   let ttl = minTtl(parent.lifetime.ttl, child.lifetime.ttl);
   const remaining = options.parentRemainingSeconds;
   if (remaining !== undefined && remaining !== null) ttl = minTtl(ttl, Math.max(1, Math.floor(remaining)));
   const critical = sortedSet([...parent.governance.critical, ...child.governance.critical]);
   const allowed = parent.spawning.allowed && child.spawning.allowed;
-  return {
+  const children = intersectChildren(childrenOf(parent), childrenOf(child));
+  const retain = intersectPaths(retainOf(parent), retainOf(child));
+  const effective: Manifest = {
     version: child.version,
     identity: child.identity,
     filesystem: {
@@ -68,4 +85,8 @@ export function intersect(parent: Manifest, child: Manifest, options: IntersectO
     },
     governance: { critical: critical.includes('*') ? ['*'] : critical },
   };
+  // Defaults stay out of the normal form (schema.ts).
+  if (children.policy !== 'terminate') effective.lifetime.children = { ...children };
+  if (retain.length > 0) effective.retain = retain;
+  return effective;
 }

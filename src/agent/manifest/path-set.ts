@@ -49,6 +49,18 @@ export function readPath(value: unknown, path: string): string {
   return text;
 }
 
+/**
+ * A path relative to the agent's scratch directory (manifest `retain`): the
+ * same canonical rules, minus the leading "/": no absolute path, no "." or
+ * ".." segment, no empty segment, ASCII only.
+ */
+export function readRelativePath(value: unknown, path: string): string {
+  const text = readString(value, path);
+  const problem = text.startsWith('/') ? 'is absolute; retain paths are relative to the scratch directory' : pathProblem(`/${text}`);
+  if (problem !== undefined) throw schemaError(path, `${JSON.stringify(text)} ${problem}`, 'write a relative canonical path like out/report.md');
+  return text;
+}
+
 /** `inner` is `outer` or lies below it. */
 export function pathWithin(inner: string, outer: string): boolean {
   return inner === outer || outer === '/' || inner.startsWith(`${outer}/`);

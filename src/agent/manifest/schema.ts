@@ -7,11 +7,15 @@
 // sizes in bytes, TTL in seconds, syscall groups expanded, sets sorted and
 // free of duplicates and of entries inside other entries. The normal form is
 // what gets signed, and validating it again gives it back unchanged.
+//
+// Two fields are left out of the normal form when they hold their default,
+// lifetime.children (terminate) and retain ([]), so manifests signed before
+// they existed keep their digest and their signature.
 
 import governance from './data/governance-actions.json' with { type: 'json' };
 import { type Destination, normalizeDestinations, readDestination } from './destination.ts';
 import { has, join, readBoolean, readEnum, readInteger, readList, readName, readObject, readString, schemaError, sortedSet } from './field-reader.ts';
-import { normalizePaths, readPath } from './path-set.ts';
+import { normalizePaths, readPath, readRelativePath } from './path-set.ts';
 import { readSyscalls } from './syscall-groups.ts';
 import { readBytes, readTtl } from './units.ts';
 
@@ -50,11 +54,27 @@ export interface Spawning {
 
 export const EXPIRY_POLICIES = ['terminate', 'graceful'] as const;
 
+/** What happens to this agent's children when it terminates (agent-lifecycle "Spawning"). */
+export const CHILDREN_POLICIES = ['terminate', 'wind-down', 'adopt'] as const;
+export type ChildrenPolicy = (typeof CHILDREN_POLICIES)[number];
+
+/** Longest wind-down grace a manifest may give its children: one day. */
+export const MAX_GRACE_SECONDS = 86_400;
+
+/**
+ * terminate: children are terminated with this agent (the default);
+ * wind-down: they get `graceSeconds` to finish, then are terminated;
+ * adopt: the system adopts them and they run on to their own TTL.
+ */
+export type Children = { policy: 'terminate' } | { policy: 'wind-down'; graceSeconds: number } | { policy: 'adopt' };
+
 export interface Lifetime {
   /** Seconds, or "unlimited" (rule 9: needs an operator approval). */
   ttl: number | 'unlimited';
   /** terminate: killed at expiry; graceful: SIGTERM, then killed after a grace period. */
   onExpiry: (typeof EXPIRY_POLICIES)[number];
+  /** Absent in the normal form when it is { policy: 'terminate' }. */
+  children?: Children;
 }
 
 export interface Manifest {
@@ -75,6 +95,8 @@ export interface Manifest {
   lifetime: Lifetime;
   /** Actions that wait for operator approval; "*" = all. */
   governance: { critical: string[] };
+  /** Paths relative to the agent's scratch directory kept after it ends; absent in the normal form when empty. */
+  retain?: string[];
 }
 
 /** An effective manifest is a manifest after intersection and validation. */
@@ -85,7 +107,7 @@ export const GRANT_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const ROLE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const ACTIONS: readonly string[] = governance.actions.map((a) => a.name);
 
-const TOP = ['version', 'identity', 'filesystem', 'network', 'syscalls', 'processes', 'resources', 'credentials', 'skills', 'spawning', 'lifetime', 'governance'] as const;
+const TOP = ['version', 'identity', 'filesystem', 'network', 'syscalls', 'processes', 'resources', 'credentials', 'skills', 'spawning', 'lifetime', 'governance', 'retain'] as const;
 
 export function readIdentity(value: unknown, path: string): Identity {
   const r = readObject(value, path, ['name', 'role', 'operator', 'description'], ['name', 'operator']);
@@ -142,9 +164,41 @@ export function readSpawning(value: unknown, path: string): Spawning {
   return { allowed, maxDepth, maxDescendants };
 }
 
+/** A manifest's children policy, defaults filled in. */
+export function childrenOf(m: Manifest): Children {
+  return m.lifetime.children ?? { policy: 'terminate' };
+}
+
+/** Its retained paths, default filled in. */
+export function retainOf(m: Manifest): string[] {
+  return m.retain ?? [];
+}
+
+/** `terminate`, `adopt`, or a mapping {policy, graceSeconds} (graceSeconds only, and required, with wind-down). */
+export function readChildren(value: unknown, path: string): Children {
+  const r = typeof value === 'string' ? { policy: value } : readObject(value, path, ['policy', 'graceSeconds'], ['policy']);
+  const policyPath = typeof value === 'string' ? path : join(path, 'policy');
+  const policy = readEnum(r.policy, policyPath, CHILDREN_POLICIES);
+  if (policy !== 'wind-down') {
+    if (has(r, 'graceSeconds')) throw schemaError(join(path, 'graceSeconds'), `only the wind-down policy has a grace period, not ${policy}`);
+    return { policy };
+  }
+  if (!has(r, 'graceSeconds')) throw schemaError(join(path, 'graceSeconds'), 'wind-down needs graceSeconds (how long the children may run on)', 'e.g. children: {policy: wind-down, graceSeconds: 30s}');
+  const grace = readTtl(r.graceSeconds, join(path, 'graceSeconds'));
+  if (grace === 'unlimited' || grace > MAX_GRACE_SECONDS) throw schemaError(join(path, 'graceSeconds'), `${String(grace)}: at most ${MAX_GRACE_SECONDS} seconds (1d)`, 'use adopt to let children outlive their parent');
+  return { policy, graceSeconds: grace };
+}
+
+export function readRetain(value: unknown, path: string): string[] {
+  return normalizePaths(readList(value, path, readRelativePath));
+}
+
 function readLifetime(value: unknown, path: string): Lifetime {
-  const r = readObject(value, path, ['ttl', 'onExpiry'], ['ttl']);
-  return { ttl: readTtl(r.ttl, join(path, 'ttl')), onExpiry: has(r, 'onExpiry') ? readEnum(r.onExpiry, join(path, 'onExpiry'), EXPIRY_POLICIES) : 'terminate' };
+  const r = readObject(value, path, ['ttl', 'onExpiry', 'children'], ['ttl']);
+  const lifetime: Lifetime = { ttl: readTtl(r.ttl, join(path, 'ttl')), onExpiry: has(r, 'onExpiry') ? readEnum(r.onExpiry, join(path, 'onExpiry'), EXPIRY_POLICIES) : 'terminate' };
+  const children = has(r, 'children') ? readChildren(r.children, join(path, 'children')) : undefined;
+  if (children !== undefined && children.policy !== 'terminate') lifetime.children = children;
+  return lifetime;
 }
 
 function readGovernance(value: unknown, path: string): Manifest['governance'] {
@@ -158,7 +212,7 @@ function readGovernance(value: unknown, path: string): Manifest['governance'] {
 export function validateSchema(value: unknown): Manifest {
   const r = readObject(value, '', TOP, ['version', 'identity', 'resources', 'lifetime']);
   if (r.version !== MANIFEST_VERSION) throw schemaError('version', `expected ${MANIFEST_VERSION}, got ${JSON.stringify(r.version) ?? 'nothing'}`);
-  return {
+  const manifest: Manifest = {
     version: MANIFEST_VERSION,
     identity: readIdentity(r.identity, 'identity'),
     filesystem: has(r, 'filesystem') ? readFilesystem(r.filesystem, 'filesystem') : { read: [], write: [] },
@@ -172,5 +226,8 @@ export function validateSchema(value: unknown): Manifest {
     lifetime: readLifetime(r.lifetime, 'lifetime'),
     governance: has(r, 'governance') ? readGovernance(r.governance, 'governance') : { critical: ['*'] },
   };
+  const retain = has(r, 'retain') ? readRetain(r.retain, 'retain') : [];
+  if (retain.length > 0) manifest.retain = retain;
+  return manifest;
 }
 
