@@ -37,7 +37,7 @@ function setup(options: { critical?: string[]; approve?: boolean } = {}) {
   symlinkSync(join(root, 'secret'), join(root, 'data', 'escape'));
   const events: LedgerEvent[] = [];
   const approvals: ApprovalRequest[] = [];
-  const session: AgentSession = { aid: 'agt_test', lineage: ['agt_parent'], manifest: manifest(root, options.critical), workspace: join(root, 'ws'), contacted: new Set(), token: 'tok-123' };
+  const session: AgentSession = { aid: 'agt_test', lineage: ['agt_parent'], manifest: manifest(root, options.critical), workspace: [join(root, 'ws')], contacted: new Set(), token: 'tok-123' };
   const mediator = createMediator({
     tools: [fsRead, fsWrite, fsList],
     ledger: async (event) => { events.push(event); return { ...event, seq: events.length - 1, time: '', prev: '' } as LedgerEntry; },

@@ -13,6 +13,7 @@ import type { EffectiveManifest } from '../manifest/index.ts';
 import { LifecycleManager } from './manager.ts';
 import { manifestPort } from './manifest-port.ts';
 import { kernelIsolation, type KernelIsolationOptions } from './kernel-isolation.ts';
+import type { GatewayPort } from './ports.ts';
 
 export interface ComposeOptions {
   paths: Paths;
@@ -20,6 +21,8 @@ export interface ComposeOptions {
   vault: Pick<VaultApi, 'issueToken' | 'revokeAgent'>;
   log?: Logger;
   isolation?: Omit<KernelIsolationOptions, 'audit'>;
+  /** Builds the agents' gateway once the manager exists (tools like agent.spawn need it). */
+  gateway?: (manager: LifecycleManager) => GatewayPort;
 }
 
 export function agentsDir(paths: Paths): string {
@@ -46,7 +49,10 @@ export function composeLifecycle(options: ComposeOptions): LifecycleManager {
     isolation: kernelIsolation({ audit: options.ledger.append, ...options.isolation }),
     ledger: options.ledger,
     vault: options.vault,
+    // Bound late: the gateway's tools (agent.spawn) need the manager itself.
+    gateway: options.gateway ? { open: (agent, socketPath) => gateway!.open(agent, socketPath) } : undefined,
     log: options.log,
   });
+  const gateway = options.gateway?.(manager);
   return manager;
 }

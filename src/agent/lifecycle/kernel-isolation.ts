@@ -95,11 +95,14 @@ export function kernelIsolation(options: KernelIsolationOptions): IsolationPort 
       // With egress, the command runs beside the bridge; the bridge is the
       // system's own program, granted and bound read-only in addition to what
       // the manifest grants the agent.
-      const command = spec.egress ? [...bridge.command, 'egress-bridge', '--socket', spec.egress.socket, '--listen', spec.egress.listen, '--', ...spec.command] : spec.command;
-      const withBridge: SandboxPolicy = spec.egress ? { ...policy, executables: [...policy.executables, bridge.command[0]] } : policy;
+      // A `self` command is the system's own program too (the built-in agent loop).
+      const own = spec.self ? [...bridge.command, ...spec.command] : spec.command;
+      const command = spec.egress ? [...bridge.command, 'egress-bridge', '--socket', spec.egress.socket, '--listen', spec.egress.listen, '--', ...own] : own;
+      const needsSelf = spec.egress !== undefined || spec.self === true;
+      const withBridge: SandboxPolicy = needsSelf ? { ...policy, executables: [...policy.executables, bridge.command[0]] } : policy;
       const handle = launch(withBridge, command, {
         ...options.launchOptions,
-        extraBinds: spec.egress ? [...bridge.binds, ...spec.binds] : spec.binds,
+        extraBinds: needsSelf ? [...bridge.binds, ...spec.binds] : spec.binds,
         env: { PATH: '/usr/local/bin:/usr/bin:/bin', ...spec.env },
         cwd: spec.cwd,
         stdio: ['ignore', spec.stdout, spec.stderr],

@@ -17,7 +17,7 @@ import { nextState, type AgentEvent, type AgentState } from './state-machine.ts'
 import { agentDir, readRecord, listRecords, writeRecord, type AgentRecord } from './records.ts';
 import { checkSpawn, type SpawnNode } from './spawn-rules.ts';
 import { checkRetainPaths } from './retention.ts';
-import { realScheduler, type CgroupPort, type ExitStatus, type LifecycleDeps, type ProxyPort, type RunningSandbox, type ValidatedManifest } from './ports.ts';
+import { realScheduler, type CgroupPort, type ExitStatus, type LifecycleDeps, type OpenGateway, type ProxyPort, type RunningSandbox, type ValidatedManifest } from './ports.ts';
 import { terminationSequence, type TerminationHooks } from './termination.ts';
 
 /** Where the agent's own pieces appear inside its sandbox. */
@@ -37,6 +37,10 @@ export interface StartRequest {
   command: string[];
   /** The spawning agent's AID, for a child. */
   parent?: string;
+  /** `command` is the system's own program (e.g. the built-in loop), arguments after the program. */
+  self?: boolean;
+  /** Small files placed in the agent's read-only run directory (/run/octant) before launch, e.g. task.json. */
+  files?: Record<string, string>;
 }
 
 /** One agent the manager holds resources for. */
@@ -46,7 +50,10 @@ export interface LiveAgent {
   policy?: SandboxPolicy;
   cgroup?: CgroupPort;
   proxy?: ProxyPort;
+  gateway?: OpenGateway;
   sandbox?: RunningSandbox;
+  /** Start-time extras: whether the command is the system's own program, run-dir files. */
+  start?: Pick<StartRequest, 'self' | 'files'>;
   exit?: ExitStatus;
   cancelTimer?: () => void;
   terminating: boolean;
@@ -91,7 +98,7 @@ export class LifecycleManager {
       throw new OctantError('E_LIFECYCLE_AID_TAKEN', `${dir}: an agent with id ${aid} already exists`, { cause: error });
     }
     let resolveEnd!: (r: AgentRecord) => void;
-    const agent: LiveAgent = { record, terminating: false, queue: Promise.resolve(), ended: new Promise((r) => { resolveEnd = r; }), end: (r) => resolveEnd(r) };
+    const agent: LiveAgent = { record, terminating: false, queue: Promise.resolve(), ended: new Promise((r) => { resolveEnd = r; }), end: (r) => resolveEnd(r), start: { self: request.self, files: request.files } };
     await this.append(agent, 'provision', 'provisioned', { command: request.command });
     record.history.push({ state: 'provisioned', time: now });
     writeRecord(this.deps.agentsDir, record);
@@ -175,6 +182,12 @@ export class LifecycleManager {
     return listRecords(this.deps.agentsDir).map((r) => this.live.get(r.aid)?.record ?? r);
   }
 
+  /** Is one of the two the other's parent? (who may message whom) */
+  related(a: string, b: string): boolean {
+    const parentOf = (aid: string) => this.live.get(aid)?.record.parent;
+    return a !== b && (parentOf(a) === b || parentOf(b) === a);
+  }
+
   /** Validated manifests of the agents holding resources now (for capacity and name checks). */
   liveManifests(): ValidatedManifest[] {
     return [...this.live.values()].flatMap((a) => (a.manifest ? [a.manifest] : []));
@@ -206,6 +219,17 @@ export class LifecycleManager {
     // The token reaches the agent as a file in its private run directory,
     // never through the environment (no secrets in env vars).
     writeFileSync(join(run, 'token'), token, { mode: 0o600 });
+    for (const [name, text] of Object.entries(agent.start?.files ?? {})) {
+      if (!/^[a-z][a-z0-9._-]{0,63}$/.test(name) || name === 'token') throw new OctantError('E_LIFECYCLE_FILE', `run-directory file name ${JSON.stringify(name)} is not allowed`);
+      writeFileSync(join(run, name), text, { mode: 0o600 });
+    }
+    // The gateway: the agent's one way to act on the system (mediated tools, the LLM router).
+    if (this.deps.gateway) {
+      agent.gateway = await this.deps.gateway.open({
+        aid, lineage: agent.record.lineage, manifest: agent.manifest!, policy, token,
+        scratch: join(dir, 'scratch'), egressSocket: agent.proxy ? join(run, 'egress.sock') : undefined, cgroup: agent.cgroup,
+      }, join(run, 'gateway.sock'));
+    }
     this.settle(agent, 'isolated');
   }
 
@@ -218,6 +242,7 @@ export class LifecycleManager {
     try {
       agent.sandbox = await this.deps.isolation.launch(agent.policy!, {
         command: agent.record.command,
+        self: agent.start?.self,
         cgroup: agent.cgroup!,
         binds: [
           { source: join(dir, 'scratch'), target: SANDBOX_SCRATCH, mode: 'rw' },
@@ -226,6 +251,7 @@ export class LifecycleManager {
         env: {
           OCTANT_AID: aid,
           OCTANT_TOKEN_FILE: `${SANDBOX_RUN}/token`,
+          ...(agent.gateway ? { OCTANT_GATEWAY: `${SANDBOX_RUN}/gateway.sock` } : {}),
           ...(agent.proxy ? proxyEnv() : {}),
         },
         ...(agent.proxy ? { egress: { socket: `${SANDBOX_RUN}/egress.sock`, listen: BRIDGE_LISTEN } } : {}),

@@ -58,6 +58,8 @@ export interface ExitStatus {
 
 export interface LaunchSpec {
   command: string[];
+  /** The command is this system's own program (the built-in agent loop): bind it and allow it. */
+  self?: boolean;
   cgroup: CgroupPort;
   /** Extra binds: the scratch directory and the egress socket directory. */
   binds: BindMount[];
@@ -82,6 +84,30 @@ export interface IsolationPort {
   startProxy(policy: SandboxPolicy, lineage: string[], socketPath: string): Promise<ProxyPort>;
   /** Launch the command in the sandbox, inside `spec.cgroup`, before it runs any code. */
   launch(policy: SandboxPolicy, spec: LaunchSpec): Promise<RunningSandbox>;
+}
+
+/** What the agent's gateway is opened with: everything the gateway knows about the agent comes from here, never from the agent. */
+export interface GatewayAgent {
+  aid: string;
+  lineage: string[];
+  manifest: ValidatedManifest;
+  policy: SandboxPolicy;
+  /** The scoped token the agent holds (the vault's token). */
+  token: string;
+  /** Host path of the agent's scratch directory (seen inside as /scratch). */
+  scratch: string;
+  /** Host path of the agent's egress proxy socket, when it has network grants. */
+  egressSocket?: string;
+  cgroup: CgroupPort;
+}
+
+export interface OpenGateway {
+  close(): Promise<void>;
+}
+
+/** Opens the per-agent gateway (agent/gateway) on a Unix socket bound into the sandbox. */
+export interface GatewayPort {
+  open(agent: GatewayAgent, socketPath: string): Promise<OpenGateway>;
 }
 
 /** Timers, injectable so TTL expiry is testable without waiting. */
@@ -115,6 +141,8 @@ export interface LifecycleDeps {
   isolation: IsolationPort;
   ledger: Pick<LedgerApi, 'append' | 'seal'>;
   vault: Pick<VaultApi, 'issueToken' | 'revokeAgent'>;
+  /** The agent gateway; without one, agents get no gateway socket. */
+  gateway?: GatewayPort;
   scheduler?: Scheduler;
   newAid?: () => string;
   log?: Logger;

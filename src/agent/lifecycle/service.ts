@@ -10,6 +10,16 @@ import type { LedgerApi } from '../../services/ledger/types.ts';
 import type { VaultApi } from '../../services/vault/types.ts';
 import { loadSignedManifest } from '../manifest/index.ts';
 import { composeLifecycle } from './compose.ts';
+import type { RouterServiceApi } from '../../services/router/index.ts';
+import { ApprovalStore, approvalsDir } from '../approvals/store.ts';
+import { agentGatewayPort } from '../gateway/port.ts';
+import { loadTrustStore } from '../manifest/index.ts';
+import { parseLoopTask } from '../loop/task.ts';
+import { agentTools } from '../tools/agent-tools.ts';
+import type { Mailboxes } from '../tools/message.ts';
+
+/** How long an operator has to decide a critical action before it is denied. */
+const APPROVAL_TIMEOUT_MS = 5 * 60_000;
 import type { LifecycleManager } from './manager.ts';
 
 function field(body: unknown, name: string): unknown {
@@ -35,6 +45,14 @@ export function agentRoutes(manager: LifecycleManager): AdminRoutes {
       const parent = field(req.body, 'parent');
       return { body: await manager.start({ signed, command, parent: typeof parent === 'string' ? parent : undefined }) };
     },
+    // The built-in loop: the command is the system's own `agent-loop`, the task a file in /run/octant.
+    'POST /run': async (req) => {
+      const signed = loadSignedManifest({ text: stringField(req.body, 'manifest'), origin: String(field(req.body, 'origin') ?? 'request') });
+      const task = parseLoopTask(field(req.body, 'task'));
+      return { body: await manager.start({ signed, command: ['agent-loop'], self: true, files: { 'task.json': JSON.stringify(task) } }) };
+    },
+    // Long request: answers once the agent is archived (octant run waits on it).
+    'POST /wait': async (req) => ({ body: await manager.waitForEnd(stringField(req.body, 'aid')) }),
     'POST /suspend': async (req) => ({ body: await manager.suspend(stringField(req.body, 'aid')) }),
     'POST /resume': async (req) => ({ body: await manager.resume(stringField(req.body, 'aid')) }),
     'POST /stop': async (req) => ({ body: await manager.terminate(stringField(req.body, 'aid'), String(field(req.body, 'reason') ?? 'operator stop')) }),
@@ -43,13 +61,24 @@ export function agentRoutes(manager: LifecycleManager): AdminRoutes {
 
 export const agentsService: ServiceDefinition<LifecycleManager> = {
   name: 'agents',
-  needs: ['ledger', 'vault'],
+  needs: ['ledger', 'vault', 'router'],
   async start(ctx) {
+    const ledger = ctx.deps.ledger as LedgerApi;
+    const vault = ctx.deps.vault as VaultApi;
+    const router = ctx.deps.router as RouterServiceApi;
+    const mailboxes: Mailboxes = new Map();
     const manager = composeLifecycle({
       paths: ctx.paths,
-      ledger: ctx.deps.ledger as LedgerApi,
-      vault: ctx.deps.vault as VaultApi,
+      ledger,
+      vault,
       log: ctx.log,
+      gateway: (self) => agentGatewayPort({
+        ledger: ledger.append,
+        vault,
+        llm: (authenticate) => router.gatewayHandler(authenticate),
+        approvals: { store: new ApprovalStore(approvalsDir(ctx.paths)), trust: () => loadTrustStore(ctx.paths), timeoutMs: APPROVAL_TIMEOUT_MS },
+        extraTools: (agent, session) => agentTools(self, mailboxes, agent, session),
+      }),
     });
     return {
       api: manager,

@@ -5,8 +5,8 @@
 //   2. children: per the agent's policy — terminate them, let them wind down
 //      within the grace period, or hand them to the system (adoption)
 //   3. revoke every vault token of the agent
-//   4. release: egress proxy, cgroup, the run directory with its socket and
-//      token (mounts and namespaces die with the last process)
+//   4. release: gateway, egress proxy, cgroup, the run directory with its
+//      sockets and token (mounts and namespaces die with the last process)
 //   5. audit finalisation: seal the agent's ledger partition; the seal entry
 //      records the transition to archived and what is retained
 //   6. artifact retention: keep the manifest's retained paths, remove the rest
@@ -56,6 +56,7 @@ export async function terminationSequence(h: TerminationHooks, agent: LiveAgent,
 
   await step('children', () => settleChildren(h, agent));
   await step('revoke', () => deps.vault.revokeAgent(aid));
+  await step('release-gateway', () => agent.gateway?.close());
   await step('release-proxy', () => agent.proxy?.close());
   await step('release-cgroup', () => agent.cgroup?.remove());
   await step('release-run', () => rmSync(h.runDir(aid), { recursive: true, force: true }));

@@ -8,6 +8,7 @@ import { realpathSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { pathProblem, pathWithin } from '../manifest/path-set.ts';
 import { argsError, deniedError } from './tool-errors.ts';
+import type { AgentSession } from './tool.ts';
 
 /** Resolve symlinks in the longest existing prefix of `path`. */
 export function resolveOnHost(path: string): string {
@@ -25,10 +26,21 @@ export function resolveOnHost(path: string): string {
   }
 }
 
-/** The resolved path if `requested` is canonical and lies within one of `granted`; else a denial. */
-export function grantedPath(tool: string, requested: string, granted: readonly string[], what: 'read' | 'write'): string {
+/**
+ * The resolved host path if `requested` is canonical and lies within one of
+ * `granted` (or the agent's scratch directory, which it always owns); else a
+ * denial. Scratch paths are given as the agent sees them (/scratch/...).
+ */
+export function grantedPath(tool: string, requested: string, granted: readonly string[], what: 'read' | 'write', session?: AgentSession): string {
   const problem = pathProblem(requested);
   if (problem !== undefined) throw argsError(tool, 'path', `${JSON.stringify(requested)} ${problem}`);
+  const scratch = session?.scratch;
+  if (scratch !== undefined && pathWithin(requested, scratch.inside)) {
+    const onHost = scratch.host + requested.slice(scratch.inside.length);
+    const resolvedScratch = resolveOnHost(onHost);
+    if (!pathWithin(resolvedScratch, resolveOnHost(scratch.host))) throw deniedError(tool, `${requested} resolves outside the scratch directory`);
+    return resolvedScratch;
+  }
   const resolved = resolveOnHost(requested);
   if (!granted.some((g) => pathWithin(resolved, g))) {
     throw deniedError(tool, `${requested}${resolved !== requested ? ` (resolves to ${resolved})` : ''} is not within the manifest's filesystem.${what} paths`, granted.length > 0 ? `granted: ${granted.join(', ')}` : `this agent has no ${what} paths`);

@@ -30,7 +30,7 @@ export const fsRead: Tool<{ path: string }> = {
   description: `Read a text file (at most ${MAX_READ} bytes) from a path this agent may read.`,
   parameters: { type: 'object', properties: { path: { type: 'string', description: 'absolute path' } }, required: ['path'], additionalProperties: false },
   parse: (raw) => ({ path: stringArg('fs.read', readArgs('fs.read', raw, ['path']), 'path')! }),
-  check: (session, args) => ({ target: grantedPath('fs.read', args.path, [...session.manifest.filesystem.read, ...session.manifest.filesystem.write], 'read') }),
+  check: (session, args) => ({ target: grantedPath('fs.read', args.path, [...session.manifest.filesystem.read, ...session.manifest.filesystem.write], 'read', session) }),
   perform: async (_session, _args, target) => ({ path: target, ...readLimited(stillResolves('fs.read', target)) }),
 };
 
@@ -51,9 +51,9 @@ export const fsWrite: Tool<{ path: string; content: string; append: boolean }> =
     return { path: stringArg('fs.write', args, 'path')!, content, append: args.append === true };
   },
   check: (session, args) => {
-    const target = grantedPath('fs.write', args.path, session.manifest.filesystem.write, 'write');
-    const outside = !pathWithin(target, session.workspace);
-    return { target, critical: outside ? `writes outside the workspace ${session.workspace}` : undefined, evidence: { bytes: Buffer.byteLength(args.content), append: args.append } };
+    const target = grantedPath('fs.write', args.path, session.manifest.filesystem.write, 'write', session);
+    const outside = !session.workspace.some((w) => pathWithin(target, w));
+    return { target, critical: outside ? 'writes outside the workspace (its scratch directory and first write path)' : undefined, evidence: { bytes: Buffer.byteLength(args.content), append: args.append } };
   },
   perform: async (_session, args, target) => {
     mkdirSync(dirname(stillResolves('fs.write', target)), { recursive: true });
@@ -68,7 +68,7 @@ export const fsList: Tool<{ path: string }> = {
   description: 'List a directory this agent may read: names with their type and size.',
   parameters: { type: 'object', properties: { path: { type: 'string' } }, required: ['path'], additionalProperties: false },
   parse: (raw) => ({ path: stringArg('fs.list', readArgs('fs.list', raw, ['path']), 'path')! }),
-  check: (session, args) => ({ target: grantedPath('fs.list', args.path, [...session.manifest.filesystem.read, ...session.manifest.filesystem.write], 'read') }),
+  check: (session, args) => ({ target: grantedPath('fs.list', args.path, [...session.manifest.filesystem.read, ...session.manifest.filesystem.write], 'read', session) }),
   perform: async (_session, _args, target) => {
     const entries = readdirSync(stillResolves('fs.list', target), { withFileTypes: true }).sort((a, b) => (a.name < b.name ? -1 : 1));
     return {

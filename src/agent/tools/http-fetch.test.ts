@@ -37,7 +37,7 @@ async function setup(options: { newDestinationIsCritical?: boolean; approve?: bo
   const destinations = [{ host: '127.0.0.1/32', ports: [port, port] as [number, number], protocol: 'http' as const }];
   const proxy = await startEgressProxy({ policy: { id: 'agt_fetch', network: destinations, limits: {} }, socketPath: join(dir, 'egress.sock'), audit: ledger });
   const manifest = { network: { destinations }, governance: { critical: [] } } as unknown as Manifest;
-  const session: AgentSession = { aid: 'agt_fetch', lineage: [], manifest, workspace: dir, contacted: new Set(), token: 'tok', egressSocket: proxy.socketPath };
+  const session: AgentSession = { aid: 'agt_fetch', lineage: [], manifest, workspace: [dir], contacted: new Set(), token: 'tok', egressSocket: proxy.socketPath };
   const injected: string[] = [];
   const injectPlaceholders = async (token: string, request: OutboundRequest): Promise<OutboundRequest> => {
     assert.equal(token, 'tok');

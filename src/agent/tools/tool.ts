@@ -10,8 +10,14 @@ export interface AgentSession {
   aid: string;
   lineage: string[];
   manifest: EffectiveManifest;
-  /** The agent's own working directory; writes elsewhere are critical by system policy. */
-  workspace: string;
+  /**
+   * Host paths of the agent's workspace: its scratch directory and the first
+   * of its manifest's write paths. Writes to its other write paths are
+   * critical by system policy (they need an operator's approval).
+   */
+  workspace: readonly string[];
+  /** The scratch directory: seen inside the sandbox at `inside`, kept on the host at `host`. */
+  scratch?: { inside: string; host: string };
   /** Hosts this agent has already contacted (for the "new destination" policy). */
   contacted: Set<string>;
   /** The agent's scoped token: the gateway checks it, the vault honours it. Host-side only. */

@@ -5,6 +5,7 @@ import type { CommandEntry } from './command.ts';
 
 export const COMMANDS: readonly CommandEntry[] = [
   { name: 'agent', summary: 'start, list, inspect, suspend, resume, stop agents; read their logs', load: async () => (await import('./agent.ts')).command },
+  { name: 'agent-loop', summary: '(inside a sandbox) the built-in agent loop the system runs for `octant run`', load: async () => (await import('./agent-loop.ts')).command },
   { name: 'approvals', summary: 'list, show, approve or deny pending approvals of critical actions', load: async () => (await import('./approvals.ts')).command },
   { name: 'boot', summary: 'start the system in the foreground (services, admin socket)', load: async () => (await import('./boot.ts')).command },
   { name: 'doctor', summary: 'check the kernel features OctantOS needs: namespaces, seccomp, cgroups, bubblewrap', load: async () => (await import('./doctor.ts')).command },
@@ -16,6 +17,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'ledger', summary: 'query, verify, prove, checkpoint, export and witness the action ledger', load: async () => (await import('./ledger.ts')).command },
   { name: 'manifest', summary: 'scaffold, validate, sign, verify, explain, diff and intersect capability manifests', load: async () => (await import('./manifest.ts')).command },
   { name: 'router', summary: 'manage LLM deployments and routes; explain routing decisions', load: async () => (await import('./router.ts')).command },
+  { name: 'run', summary: 'run an agent on a task (or wrap a program) in its sandbox and wait for it', load: async () => (await import('./run.ts')).command },
   { name: 'status', summary: 'show the running system: services, states, health, ready times', load: async () => (await import('./status.ts')).command },
   { name: 'stop', summary: 'stop the running system gracefully and wait until it is down', load: async () => (await import('./stop.ts')).command },
   { name: 'up', summary: 'boot the system and show what runs and how to use it (npm start)', load: async () => (await import('./up.ts')).command },

@@ -251,10 +251,13 @@ export class Vault implements VaultApi {
   }
 
   async issueToken(agent: string, grants: readonly string[], options: TokenOptions & { lineage?: string[] }): Promise<string> {
-    this.#unsealed();
+    // A token names grants, it holds no secret: issuing one works while the
+    // vault is sealed (every use is checked against the unsealed data later,
+    // and fails with E_VAULT_SEALED until then). Agents without credential
+    // grants can so run on a sealed vault.
     const principals = [`agent:${agent}`, ...(options.manifest !== undefined ? [`manifest:${options.manifest}`] : [])];
     // The ledger (operator side) learns which grants are usable; the agent learns nothing.
-    const usable = grants.filter((g) => this.#data!.secrets[g]?.grants.some((p) => principals.includes(p)) === true);
+    const usable = this.#data === null ? null : grants.filter((g) => this.#data!.secrets[g]?.grants.some((p) => principals.includes(p)) === true);
     await this.#record(agent, 'token.issue', agent, 'allow', { grants: [...grants], usable, ttlSeconds: options.ttlSeconds, maxUses: options.maxUses ?? null }, options.lineage);
     this.#lineage.set(agent, options.lineage ?? []);
     this.#tokens.revokeAgent(agent); // one token per agent

@@ -1,0 +1,90 @@
+// The production GatewayPort: for each agent the lifecycle manager isolates,
+// build its session (from the validated manifest, never from the agent),
+// the tools its manifest can use, the mediator with the approval gate, and
+// the LLM gateway of the router, then serve them on the agent's socket.
+
+import { appendFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LedgerAppend } from '../../services/ledger/types.ts';
+import type { OutboundRequest } from '../../services/vault/types.ts';
+import type { KeyLookup } from '../manifest/sign.ts';
+import type { EffectiveManifest } from '../manifest/schema.ts';
+import { requestApproval } from '../approvals/gate.ts';
+import type { ApprovalStore } from '../approvals/store.ts';
+import type { GatewayAgent, GatewayPort } from '../lifecycle/ports.ts';
+import { fsList, fsRead, fsWrite } from '../tools/fs-tools.ts';
+import { httpFetchTool } from '../tools/http-fetch.ts';
+import type { AgentSession, AnyTool } from '../tools/tool.ts';
+import { createMediator } from './mediator.ts';
+import { startGateway } from './server.ts';
+
+/** What the router's gateway needs to know about a caller (its Caller shape). */
+export interface LlmCaller {
+  agent: string;
+  lineage: string[];
+  vaultToken?: string;
+}
+
+export interface AgentGatewayOptions {
+  ledger: LedgerAppend;
+  vault: {
+    redact(text: string): string;
+    injectPlaceholders(token: string, request: OutboundRequest): Promise<OutboundRequest>;
+  };
+  /** The router's OpenAI/Anthropic-compatible handler factory, if a router runs. */
+  llm?: (authenticate: (token: string) => Promise<LlmCaller | undefined>) => (req: IncomingMessage, res: ServerResponse) => void;
+  approvals: { store: ApprovalStore; trust: () => KeyLookup; timeoutMs: number; pollMs?: number };
+  /** System policy: the first request to each host needs approval. */
+  newDestinationIsCritical?: boolean;
+  /** More tools built per agent (exec, agent.spawn, agent.message). */
+  extraTools?: (agent: GatewayAgent, session: AgentSession) => AnyTool[];
+}
+
+/** Where the scratch directory appears inside the sandbox. */
+export const SCRATCH_INSIDE = '/scratch';
+
+export function sessionFor(agent: GatewayAgent): AgentSession {
+  const manifest = agent.manifest.effective as EffectiveManifest;
+  const firstWrite = manifest.filesystem.write[0];
+  return {
+    aid: agent.aid,
+    lineage: agent.lineage,
+    manifest,
+    workspace: firstWrite === undefined ? [agent.scratch] : [agent.scratch, firstWrite],
+    scratch: { inside: SCRATCH_INSIDE, host: agent.scratch },
+    contacted: new Set(),
+    token: agent.token,
+    egressSocket: agent.egressSocket,
+  };
+}
+
+export function agentGatewayPort(options: AgentGatewayOptions): GatewayPort {
+  return {
+    async open(agent, socketPath) {
+      const session = sessionFor(agent);
+      const tools: AnyTool[] = [fsRead, fsWrite, fsList];
+      if (agent.egressSocket !== undefined) tools.push(httpFetchTool({ injectPlaceholders: options.vault.injectPlaceholders, newDestinationIsCritical: options.newDestinationIsCritical }));
+      tools.push(...(options.extraTools?.(agent, session) ?? []));
+      const mediator = createMediator({
+        tools,
+        ledger: options.ledger,
+        approve: (request, signal) => requestApproval(request, { ...options.approvals, ledger: options.ledger }, signal),
+        redact: (text) => options.vault.redact(text),
+      });
+      // The router authenticates the agent by the same token the gateway checked.
+      const llm = options.llm?.(async (token) => (token === agent.token ? { agent: agent.aid, lineage: agent.lineage, vaultToken: agent.token } : undefined));
+      const transcript = join(dirname(agent.scratch), 'transcript.jsonl');
+      return startGateway({
+        socketPath,
+        session,
+        token: agent.token,
+        mediator,
+        llm,
+        // The transcript is what the agent says about itself: kept for operators
+        // (`octant agent logs --transcript`), redacted like everything else.
+        transcript: (line) => appendFileSync(transcript, `${options.vault.redact(JSON.stringify(line))}\n`, { mode: 0o600 }),
+      });
+    },
+  };
+}

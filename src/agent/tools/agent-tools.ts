@@ -1,0 +1,28 @@
+// Tools that act on other agents or run programs: exec, agent.spawn,
+// agent.message, agent.inbox. Spawning and messaging need the lifecycle
+// manager, so these are built per agent by the agents service and handed to
+// the gateway.
+
+import { readFileSync } from 'node:fs';
+import type { GatewayAgent } from '../lifecycle/ports.ts';
+import type { LifecycleManager } from '../lifecycle/manager.ts';
+import { loadSignedManifest } from '../manifest/index.ts';
+import type { AgentSession, AnyTool } from './tool.ts';
+import { execTool } from './exec.ts';
+import { SCRATCH_INSIDE } from '../gateway/port.ts';
+import { messageTools, type Mailboxes } from './message.ts';
+import { spawnTool } from './spawn.ts';
+
+
+export function agentTools(manager: LifecycleManager, mailboxes: Mailboxes, agent: GatewayAgent, session: AgentSession): AnyTool[] {
+  return [
+    execTool({ policy: agent.policy, binds: [{ source: agent.scratch, target: SCRATCH_INSIDE, mode: 'rw' }], cwd: SCRATCH_INSIDE }),
+    spawnTool({
+      start: async (manifestPath, task) => {
+        const signed = loadSignedManifest({ text: readFileSync(manifestPath, 'utf8'), origin: manifestPath });
+        return manager.start({ signed, command: ['agent-loop'], self: true, parent: session.aid, files: { 'task.json': JSON.stringify({ task, model: 'auto', maxSteps: 20 }) } });
+      },
+    }),
+    ...messageTools({ mailboxes, related: (from, to) => manager.related(from, to) }),
+  ];
+}

@@ -1,0 +1,37 @@
+// agent.spawn: start a child agent from a signed manifest the agent can read
+// (an agent cannot sign: an operator signed the child's manifest). The
+// lifecycle manager validates it against the parent: the child's effective
+// manifest is the intersection, and the spawn budgets apply. Spawning is
+// critical by system policy (an operator approves each child).
+
+import type { AgentRecord } from '../lifecycle/records.ts';
+import type { Tool } from './tool.ts';
+import { readArgs, stringArg } from './tool-errors.ts';
+import { grantedPath } from './fs-paths.ts';
+import { deniedError } from './tool-errors.ts';
+
+export interface SpawnDeps {
+  start(manifestPath: string, task: string): Promise<AgentRecord>;
+}
+
+export function spawnTool(deps: SpawnDeps): Tool<{ manifest: string; task: string }> {
+  return {
+    name: 'agent.spawn',
+    action: 'spawn',
+    description: 'Start a child agent from a signed manifest file you can read, with a task. It gets at most your own permissions.',
+    parameters: { type: 'object', properties: { manifest: { type: 'string', description: 'path of a signed manifest' }, task: { type: 'string' } }, required: ['manifest', 'task'], additionalProperties: false },
+    parse(raw) {
+      const args = readArgs('agent.spawn', raw, ['manifest', 'task']);
+      return { manifest: stringArg('agent.spawn', args, 'manifest')!, task: stringArg('agent.spawn', args, 'task', { max: 100_000 })! };
+    },
+    check(session, args) {
+      if (!session.manifest.spawning.allowed) throw deniedError('agent.spawn', 'this agent\'s manifest does not allow spawning');
+      const path = grantedPath('agent.spawn', args.manifest, [...session.manifest.filesystem.read, ...session.manifest.filesystem.write], 'read', session);
+      return { target: path, critical: 'spawning a child agent', evidence: { task: args.task.slice(0, 500) } };
+    },
+    async perform(_session, args, target) {
+      const child = await deps.start(target, args.task);
+      return { aid: child.aid, name: child.name, state: child.state };
+    },
+  };
+}

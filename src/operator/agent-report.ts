@@ -1,0 +1,50 @@
+// The short story of one agent, told from the records the system keeps:
+// its archived record, what its program reported, and its ledger partition.
+// Used by `octant run` and `octant up`.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Paths } from '../runtime/paths.ts';
+import { agentsDir } from '../agent/lifecycle/compose.ts';
+import { agentDir, type AgentRecord } from '../agent/lifecycle/records.ts';
+import { ledgerDir, readLedger } from '../services/ledger/read.ts';
+import type { LedgerEntry } from '../services/ledger/types.ts';
+
+export interface AgentReport {
+  record: AgentRecord;
+  /** The built-in loop's last line (its result), when it ran. */
+  result?: Record<string, unknown>;
+  entries: LedgerEntry[];
+}
+
+export function agentReport(paths: Paths, record: AgentRecord): AgentReport {
+  const stdout = join(agentDir(agentsDir(paths), record.aid), 'stdout.log');
+  let result: Record<string, unknown> | undefined;
+  if (existsSync(stdout)) {
+    const last = readFileSync(stdout, 'utf8').trim().split('\n').at(-1) ?? '';
+    try { result = JSON.parse(last) as Record<string, unknown>; } catch { result = undefined; }
+  }
+  const entries = readLedger(ledgerDir(paths), { keepEntries: true }).replay.entries.filter((e) => e.agent === record.aid);
+  return { record, result, entries };
+}
+
+/** One line per ledger entry of the agent, in order: the whole story. */
+export function storyLines(report: AgentReport): string[] {
+  return report.entries.map((e) => {
+    const what = e.kind === 'lifecycle' && typeof e.detail.to === 'string' ? `→ ${e.detail.to}` : `${e.action} ${e.target}`.trim();
+    const why = typeof e.detail.reason === 'string' ? `  (${e.detail.reason.slice(0, 120)})` : '';
+    return `  #${String(e.seq).padStart(4)}  ${e.kind.padEnd(10)} ${e.decision.padEnd(7)} ${what}${why}`;
+  });
+}
+
+export function summaryLines(report: AgentReport): string[] {
+  const r = report.record;
+  const counts = { allow: 0, deny: 0 };
+  for (const e of report.entries) if (e.decision === 'allow' || e.decision === 'deny') counts[e.decision]++;
+  const lines = [
+    `agent ${r.aid} (${r.name}): ${r.state}${r.reason ? ` — ${r.reason}` : ''}`,
+    `  exit ${r.exit ? (r.exit.signal ?? r.exit.code) : '-'}; ledger: ${report.entries.length} entries, ${counts.allow} allowed, ${counts.deny} refused`,
+  ];
+  if (report.result) lines.push(`  loop: ${String(report.result.reason)} after ${String(report.result.steps)} step(s), ${String(report.result.calls)} call(s), ${String(report.result.refused)} refused${report.result.answer ? `; answer: ${String(report.result.answer).slice(0, 200)}` : ''}`);
+  return lines;
+}

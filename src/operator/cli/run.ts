@@ -1,0 +1,96 @@
+// octant run: give an agent a task (the built-in loop) or wrap an existing
+// program, in the sandbox its signed manifest describes, and wait for it.
+// With a system running it is submitted there; otherwise the system is
+// booted in this process for the run and stopped afterwards.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { parseCommandArgs, boolFlag, requirePositional, stringFlag } from '../../lib/args.ts';
+import { EXIT, OctantError, usageError, isOctantError } from '../../lib/errors.ts';
+import { writeJson, writeLine } from '../../lib/io.ts';
+import { adminCall, adminRequest } from '../../runtime/admin/client.ts';
+import { resolvePaths, type Paths } from '../../runtime/paths.ts';
+import type { AgentRecord } from '../../agent/lifecycle/records.ts';
+import { parseLoopTask, type LoopTask } from '../../agent/loop/task.ts';
+import { agentReport, storyLines, summaryLines } from '../agent-report.ts';
+import { startSystem } from '../system.ts';
+import type { Command } from './command.ts';
+
+const USAGE = `octant run MANIFEST --task TEXT [--model NAME] [--max-steps N] [--detach] [--json] [--story]
+octant run MANIFEST --script FILE [--task TEXT] ...      a fixed plan of tool calls instead of a model
+octant run MANIFEST [--detach] -- COMMAND [ARG...]      wrap an existing program (OpenAI/Anthropic SDKs work unchanged)
+
+  MANIFEST is a signed manifest (octant manifest sign). The agent runs in its
+  sandbox; every action it takes is checked, recorded in the ledger, and
+  critical ones wait for 'octant approvals'. Without a running system, one is
+  booted for the run. Exit status: the agent's.`;
+
+/** The running system, or one booted here for this run. */
+export async function ensureSystem(paths: Paths): Promise<{ stop(): Promise<void> } | undefined> {
+  try {
+    await adminRequest(paths, 'GET', '/v1/status');
+    return undefined;
+  } catch (error) {
+    if (!isOctantError(error, 'E_NOT_RUNNING')) throw error;
+  }
+  const system = await startSystem({ paths });
+  await system.ready;
+  return { stop: () => system.stop('run finished') };
+}
+
+function buildTask(parsed: ReturnType<typeof parseCommandArgs>, cwd: string): LoopTask {
+  const script = stringFlag(parsed, 'script');
+  const steps = parsed.values['max-steps'];
+  return parseLoopTask({
+    task: stringFlag(parsed, 'task') ?? (script ? `run the script ${script}` : undefined),
+    model: stringFlag(parsed, 'model'),
+    maxSteps: steps === undefined ? undefined : Number(steps),
+    script: script === undefined ? undefined : JSON.parse(readFileSync(resolve(cwd, script), 'utf8')),
+  });
+}
+
+export const command: Command = {
+  name: 'run',
+  summary: 'run an agent on a task (or wrap a program) in its sandbox and wait for it',
+  usage: USAGE,
+  async run(argv, { io, rootFlag }) {
+    const parsed = parseCommandArgs('run', argv, {
+      task: { type: 'string' }, script: { type: 'string' }, model: { type: 'string' }, 'max-steps': { type: 'string' },
+      detach: { type: 'boolean' }, json: { type: 'boolean' }, story: { type: 'boolean' },
+    });
+    const file = resolve(io.cwd, requirePositional(parsed, 0, 'MANIFEST', 'run'));
+    if (!existsSync(file)) throw new OctantError('E_MANIFEST_READ', `run: ${file}: no such file`, { exit: EXIT.usage });
+    const wrapped = parsed.rest.length > 0;
+    if (wrapped && (stringFlag(parsed, 'task') ?? stringFlag(parsed, 'script')) !== undefined) throw usageError('run: give either --task/--script or a COMMAND after --, not both');
+    if (!wrapped && stringFlag(parsed, 'task') === undefined && stringFlag(parsed, 'script') === undefined) throw usageError('run: --task TEXT (or --script FILE, or -- COMMAND) is required', USAGE);
+    const task = wrapped ? undefined : buildTask(parsed, io.cwd);
+    const paths = resolvePaths({ rootFlag, env: io.env });
+    const text = readFileSync(file, 'utf8');
+
+    const owned = await ensureSystem(paths);
+    if (owned && boolFlag(parsed, 'detach')) {
+      await owned.stop();
+      throw usageError('run: --detach needs a running system (start one with octant up or octant boot)');
+    }
+    try {
+      const started = wrapped
+        ? await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: text, origin: file, command: parsed.rest, wrapped: true })
+        : await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/run', { manifest: text, origin: file, task });
+      if (boolFlag(parsed, 'detach')) {
+        writeLine(io.stdout, started.aid);
+        return EXIT.ok;
+      }
+      if (!boolFlag(parsed, 'json')) writeLine(io.stderr, `agent ${started.aid} running; waiting for it (octant agent logs ${started.aid})`);
+      const ended = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/wait', { aid: started.aid });
+      const report = agentReport(paths, ended);
+      if (boolFlag(parsed, 'json')) writeJson(io.stdout, report);
+      else {
+        for (const line of summaryLines(report)) writeLine(io.stdout, line);
+        if (boolFlag(parsed, 'story')) for (const line of storyLines(report)) writeLine(io.stdout, line);
+      }
+      return ended.exit?.code ?? EXIT.failure;
+    } finally {
+      await owned?.stop();
+    }
+  },
+};
