@@ -41,6 +41,12 @@ export function makeGroup(hierarchy: string, name: string): string {
   return dir;
 }
 
+/** Writes `pid` into each cgroup.procs file; the first refusal names its file. */
+export function joinGroup(procsFiles: readonly string[], pid: number): void {
+  if (!Number.isSafeInteger(pid) || pid <= 0) throw new OctantError('E_SANDBOX_CGROUP', `pid ${pid} is not a process id`);
+  for (const file of procsFiles) writeControl(file, String(pid));
+}
+
 export function readPids(procsFile: string): number[] {
   if (!existsSync(procsFile)) return [];
   return readFileSync(procsFile, 'utf8').split('\n').filter(Boolean).map(Number);

@@ -84,3 +84,22 @@ test('limits are written, processes freeze, the whole group dies and is removed'
   }
   for (const file of group.procsFiles) assert.equal(existsSync(file), false, `${file} removed`);
 });
+
+test('join moves one process into every hierarchy; a non-pid or a gone process is refused', { skip }, async () => {
+  const group = createCgroup(`test-${randomBytes(6).toString('hex')}`, { pids: 8 }, layout as CgroupLayout);
+  const child = spawn('/bin/sleep', ['60'], { stdio: 'ignore' });
+  const exited = new Promise((resolve) => child.on('exit', resolve));
+  try {
+    for (const bad of [0, -1, 1.5, Number.NaN]) assert.throws(() => group.join(bad), (e) => isOctantError(e, 'E_SANDBOX_CGROUP'), String(bad));
+    // A pid no process has (beyond pid_max) is refused by the kernel, naming the file.
+    assert.throws(() => group.join(2 ** 22 + 1), (e) => isOctantError(e, 'E_SANDBOX_CGROUP') && e.message.includes('cgroup.procs'));
+    assert.deepEqual(group.pids(), []);
+    group.join(child.pid as number);
+    assert.deepEqual(group.pids(), [child.pid]);
+    for (const file of group.procsFiles) assert.ok(readFileSync(file, 'utf8').split('\n').includes(String(child.pid)), file);
+  } finally {
+    await group.kill();
+    await exited;
+    group.remove();
+  }
+});

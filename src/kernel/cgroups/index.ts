@@ -18,6 +18,13 @@ export interface AgentCgroup {
   readonly procsFiles: string[];
   /** Process ids (thread-group leaders) currently in the group. */
   pids(): number[];
+  /**
+   * Moves process `pid` (all its threads) into the group, one write per
+   * cgroup.procs file. Only the process itself moves: children it already
+   * forked stay where they are, so callers join a process before it forks
+   * (the launcher does it while bwrap is still blocked reading its arguments).
+   */
+  join(pid: number): void;
   /** Freezes every task (v1 freezer.state, v2 cgroup.freeze) and waits until frozen. */
   freeze(): Promise<void>;
   thaw(): Promise<void>;

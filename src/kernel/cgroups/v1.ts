@@ -9,7 +9,7 @@ import type { ResourceLimits } from '../sandbox-policy.ts';
 import type { AgentCgroup } from './index.ts';
 import type { V1Controller } from './detect.ts';
 import {
-  PARENT, blockDevices, checkName, killGroup, killPids, makeGroup, readControl, readPids, removeGroup, waitFor, writeControl,
+  PARENT, blockDevices, checkName, joinGroup, killGroup, killPids, makeGroup, readControl, readPids, removeGroup, waitFor, writeControl,
 } from './cgroup-files.ts';
 
 const CFS_PERIOD_US = 100_000;
@@ -32,11 +32,13 @@ export function createV1Cgroup(mounts: Partial<Record<V1Controller, string>>, na
   const freezer = dirs.freezer as string;
   const procs = join(freezer, 'cgroup.procs');
   const state = join(freezer, 'freezer.state');
+  const procsFiles = created.map((dir) => join(dir, 'cgroup.procs'));
   const group: AgentCgroup = {
     name: `${PARENT}/${name}`,
     version: 1,
-    procsFiles: created.map((dir) => join(dir, 'cgroup.procs')),
+    procsFiles,
     pids: () => readPids(procs),
+    join: (pid: number) => joinGroup(procsFiles, pid),
     async freeze() {
       writeControl(state, 'FROZEN');
       await waitFor(`${state} to read FROZEN`, () => readControl(state) === 'FROZEN');

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { ResourceLimits } from '../sandbox-policy.ts';
 import type { AgentCgroup } from './index.ts';
 import {
-  PARENT, blockDevices, checkName, killGroup, killPids, makeGroup, readControl, readPids, removeGroup, waitFor, writeControl,
+  PARENT, blockDevices, checkName, joinGroup, killGroup, killPids, makeGroup, readControl, readPids, removeGroup, waitFor, writeControl,
 } from './cgroup-files.ts';
 
 const CPU_PERIOD_US = 100_000;
@@ -40,6 +40,7 @@ export function createV2Cgroup(root: string, name: string, limits: ResourceLimit
     version: 2,
     procsFiles: [procs],
     pids: () => readPids(procs),
+    join: (pid: number) => joinGroup([procs], pid),
     async freeze() {
       writeControl(join(dir, 'cgroup.freeze'), '1');
       await waitFor(`${dir} to freeze`, () => eventFlag(dir, 'frozen') === '1');

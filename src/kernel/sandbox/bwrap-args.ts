@@ -3,10 +3,18 @@
 // Order matters: bwrap applies mounts in argument order, so the fresh /proc,
 // /dev and /tmp come first and the policy's binds land on top of them.
 
+import { OctantError, EXIT } from '../../lib/errors.ts';
 import type { BindMount, SandboxPolicy } from '../sandbox-policy.ts';
 
 /** The file descriptor bwrap reads the seccomp program from (stdio[3] of the spawned process). */
 export const SECCOMP_FD = 3;
+/**
+ * The file descriptor bwrap reads its options from (`--args 4`, stdio[4]).
+ * bwrap parses every option before it creates any namespace or process, so
+ * while this pipe is open and empty bwrap is a single blocked process: the
+ * launcher moves it into the agent's cgroup then, and only then writes.
+ */
+export const ARGS_FD = 4;
 
 /**
  * Read-only system directories every sandbox gets so granted executables can
@@ -33,7 +41,8 @@ function bindArgs(bind: BindMount): string[] {
   return [bind.mode === 'rw' ? '--bind' : '--ro-bind', bind.source, bind.target];
 }
 
-export function bwrapArgs(policy: SandboxPolicy, command: readonly string[], options: BwrapOptions): string[] {
+/** Everything before `--`: what `--args` carries (bwrap takes the command only from argv). */
+export function bwrapOptions(policy: SandboxPolicy, options: BwrapOptions): string[] {
   const args = [
     // New mount, pid, net, ipc and uts namespaces (bwrap always makes a mount
     // namespace), inside a user namespace: as root, that is what makes bwrap
@@ -61,6 +70,20 @@ export function bwrapArgs(policy: SandboxPolicy, command: readonly string[], opt
   // Installed last, just before execve of the command, so bwrap's own setup
   // is not filtered but everything the agent runs is.
   if (options.seccomp !== false) args.push('--seccomp', String(SECCOMP_FD));
-  args.push('--', ...command);
   return args;
+}
+
+/** The whole command line, options inline (benchmarks and tests). */
+export function bwrapArgs(policy: SandboxPolicy, command: readonly string[], options: BwrapOptions): string[] {
+  return [...bwrapOptions(policy, options), '--', ...command];
+}
+
+/**
+ * `--args` data: NUL-separated (bubblewrap.c parse_args). A NUL inside an
+ * option would split it into two options, so one is refused, naming it.
+ */
+export function encodeArgs(args: readonly string[]): Buffer {
+  const bad = args.findIndex((arg) => arg.includes('\0'));
+  if (bad !== -1) throw new OctantError('E_SANDBOX_ARGS', `bwrap option ${bad} (${JSON.stringify(args[bad])}) contains a NUL byte`, { exit: EXIT.denied });
+  return Buffer.from(args.map((arg) => `${arg}\0`).join(''));
 }

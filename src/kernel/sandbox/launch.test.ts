@@ -4,7 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchSandbox } from './launch.ts';
-import { bwrapArgs, SECCOMP_FD } from './bwrap-args.ts';
+import { bwrapArgs, bwrapOptions, encodeArgs, SECCOMP_FD } from './bwrap-args.ts';
 import { ociSeccomp, prepareGvisorBundle } from './gvisor.ts';
 import type { SandboxPolicy } from '../sandbox-policy.ts';
 import { isOctantError } from '../../lib/errors.ts';
@@ -40,6 +40,8 @@ test('unsound binds are refused naming the entry', () => {
     [{ source: '/usr', target: '/a/../etc', mode: 'ro' }, /policy\.binds\[0\]/],
     [{ source: '/usr', target: '/', mode: 'rw' }, /policy\.binds\[0\]/],
     [{ source: '/usr', target: '/usr', mode: 'rwx' as 'rw' }, /policy\.binds\[0\]\.mode/],
+    // bwrap's --args data is NUL-separated: a NUL would smuggle in options.
+    [{ source: '/usr', target: '/x\0--bind\0/\0/host', mode: 'ro' }, /policy\.binds\[0\].*NUL/],
   ];
   for (const [bind, message] of cases) {
     assert.throws(() => launchSandbox(policy({ binds: [bind] }), ['/bin/sh'], tool), (e) => isOctantError(e, 'E_SANDBOX_BIND') && message.test(e.message), JSON.stringify(bind));
@@ -64,6 +66,17 @@ test('bwrap arguments: namespaces, no capabilities, binds in mode, sized /tmp, f
   assert.ok(line.includes('--ro-bind /usr /usr') && line.includes('--symlink usr/bin /bin'));
   assert.ok(line.includes(`--seccomp ${SECCOMP_FD} -- /bin/sh -c x`), 'the filter comes last, right before the command');
   assert.ok(line.indexOf('--tmpfs /tmp') < line.indexOf('--bind /srv/a'), 'binds land on top of the fresh /tmp');
+});
+
+test('--args data: one NUL after each option; an option holding a NUL is refused; twin: the same options inline', () => {
+  const system = { roBinds: ['/usr'], symlinks: {} };
+  const options = bwrapOptions(policy(), { system, cwd: '/tmp' });
+  assert.deepEqual(bwrapArgs(policy(), ['/bin/sh'], { system, cwd: '/tmp' }), [...options, '--', '/bin/sh'], 'the command is not part of --args');
+  const data = encodeArgs(options).toString();
+  assert.deepEqual(data.split('\0'), [...options, '']);
+  assert.throws(() => encodeArgs(['--chdir', '/w\0--bind']), (e) => isOctantError(e, 'E_SANDBOX_ARGS') && e.message.includes('option 1'));
+  assert.throws(() => launchSandbox(policy(), ['/bin/sh'], { ...tool, cwd: '/w\0--bind\0/\0/x' }), (e) => isOctantError(e, 'E_SANDBOX_ARGS') && e.message.includes('options.cwd'));
+  assert.throws(() => launchSandbox(policy(), ['/bin/sh'], { ...tool, cwd: 'relative' }), (e) => isOctantError(e, 'E_SANDBOX_ARGS'));
 });
 
 test('gVisor bundle: read-only root, binds, sized /tmp, seccomp translated with the same decisions', () => {

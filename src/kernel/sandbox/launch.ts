@@ -3,18 +3,25 @@
 //
 //   1. find the isolation tool        E_SANDBOX_BWRAP_MISSING / E_SANDBOX_RUNSC_MISSING
 //   2. the command must be granted    E_SANDBOX_EXEC
-//   3. every bind must be sound       E_SANDBOX_BIND
-//   4. compile the seccomp filter     E_SANDBOX_SECCOMP
+//   3. every bind must be sound       E_SANDBOX_BIND (the working directory: E_SANDBOX_ARGS)
+//   4. the seccomp filter (cached)    E_SANDBOX_SECCOMP
 //   5. create the agent's cgroup      E_SANDBOX_CGROUP
-//   6. spawn: a shell joins the cgroup, then execs bwrap (or runsc)
-//                                     E_SANDBOX_SPAWN; exit 125 = could not join
-//   7. hand the filter over on fd 3
+//   6. spawn the isolation tool       E_SANDBOX_SPAWN (E_SANDBOX_ARGS: an option bwrap would misread)
+//   7. join the cgroup, then release  E_SANDBOX_CGROUP
+//   8. hand the filter over on fd 3
 //
-// The process is in its cgroup before it execs anything: the wrapper shell
-// writes its own pid ($$) into every cgroup.procs and only then execs the
-// isolation tool, so bwrap, the agent and all their children are born inside
-// the limits. Writing the pid from here after spawn() would race with bwrap's
-// first fork.
+// Every process of the sandbox is born inside its cgroup:
+// - bwrap tier: bwrap is started as `bwrap --args 4 -- command` and parses
+//   all its options from fd 4 before it creates any namespace or process
+//   (bubblewrap.c main: parse_args runs before the first clone). While fd 4
+//   is open and empty, bwrap is one process blocked in read(); the launcher
+//   writes its pid into every cgroup.procs, and only then writes the options
+//   and closes the pipe. If a write is refused, bwrap is killed without ever
+//   reading an option. No shell in between: one exec fewer per spawn.
+// - gVisor tier: runsc has no such gate, so a shell writes its own pid ($$)
+//   into every cgroup.procs and only then execs runsc (exit 125 = could not
+//   join). Writing runsc's pid from here after spawn() would race with its
+//   first fork.
 
 import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
@@ -22,11 +29,12 @@ import { isAbsolute, normalize } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { OctantError, EXIT, messageOf } from '../../lib/errors.ts';
 import type { BindMount, SandboxPolicy } from '../sandbox-policy.ts';
-import { compileSeccomp, compileSeccompProgram } from '../seccomp/compiler.ts';
+import { compileSeccompProgram } from '../seccomp/compiler.ts';
+import { cachedSeccomp } from '../seccomp/filter-cache.ts';
 import type { SeccompOptions } from '../seccomp/compiler.ts';
 import { createCgroup } from '../cgroups/index.ts';
 import type { AgentCgroup, CgroupLayout } from '../cgroups/index.ts';
-import { bwrapArgs, SECCOMP_FD } from './bwrap-args.ts';
+import { ARGS_FD, bwrapOptions, encodeArgs, SECCOMP_FD } from './bwrap-args.ts';
 import { hostSystemLayout } from './system-layout.ts';
 import { prepareGvisorBundle } from './gvisor.ts';
 
@@ -52,7 +60,7 @@ export interface SandboxExit {
 }
 
 export interface SandboxHandle {
-  /** Host pid of the isolation tool (bwrap or runsc) the wrapper exec'd into. */
+  /** Host pid of the isolation tool (bwrap, or runsc which the join shell exec'd into). */
   pid: number;
   cgroup: AgentCgroup;
   /** Resolves once the process tree is gone and the cgroup removed. */
@@ -65,13 +73,13 @@ export interface SandboxHandle {
   stdio: { stdin: Writable | null; stdout: Readable | null; stderr: Readable | null };
 }
 
-// $1 = how many cgroup.procs files follow; then the files; then the command.
+// gVisor tier: $1 = how many cgroup.procs files follow; then the files; then the command.
 const JOIN_CGROUP_THEN_EXEC = 'n=$1; shift; while [ "$n" -gt 0 ]; do echo $$ > "$1" || exit 125; shift; n=$((n-1)); done; exec "$@"';
 export const CGROUP_JOIN_FAILED = 125;
 
 function checkBind(bind: BindMount, field: string): void {
-  if (!isAbsolute(bind.source) || !isAbsolute(bind.target) || normalize(bind.target) !== bind.target || bind.target === '/') {
-    throw new OctantError('E_SANDBOX_BIND', `${field}: source and target must be absolute, normalized paths other than / (got ${bind.source} -> ${bind.target})`, { exit: EXIT.denied });
+  if (!isAbsolute(bind.source) || !isAbsolute(bind.target) || normalize(bind.target) !== bind.target || bind.target === '/' || bind.target.includes('\0')) {
+    throw new OctantError('E_SANDBOX_BIND', `${field}: source and target must be absolute, normalized paths other than / without NUL bytes (got ${JSON.stringify(bind.source)} -> ${JSON.stringify(bind.target)})`, { exit: EXIT.denied });
   }
   if (!existsSync(bind.source)) {
     throw new OctantError('E_SANDBOX_BIND', `${field}: source ${bind.source} does not exist`, { exit: EXIT.unavailable });
@@ -105,11 +113,15 @@ export function launchSandbox(policy: SandboxPolicy, command: string[], options:
   //    naming the entry, instead of as a bwrap message.
   policy.binds.forEach((bind, i) => checkBind(bind, `policy.binds[${i}]`));
   (options.extraBinds ?? []).forEach((bind, i) => checkBind(bind, `options.extraBinds[${i}]`));
+  if (options.cwd !== undefined && (!isAbsolute(options.cwd) || options.cwd.includes('\0'))) {
+    throw new OctantError('E_SANDBOX_ARGS', `options.cwd must be an absolute path without NUL bytes (got ${JSON.stringify(options.cwd)})`, { exit: EXIT.denied });
+  }
 
-  // 4. The seccomp filter (bwrap tier) or its OCI translation (gVisor tier).
+  // 4. The seccomp filter (bwrap tier) or its OCI translation (gVisor tier);
+  //    compiled once per distinct policy (seccomp/filter-cache.ts).
   let filter: Buffer;
   try {
-    filter = compileSeccomp(policy, options.seccomp);
+    filter = cachedSeccomp(policy, options.seccomp);
     if (gvisor) compileSeccompProgram(policy, options.seccomp);
   } catch (error) {
     throw new OctantError('E_SANDBOX_SECCOMP', `policy.syscalls: ${messageOf(error)}`, { exit: EXIT.denied, cause: error });
@@ -118,36 +130,58 @@ export function launchSandbox(policy: SandboxPolicy, command: string[], options:
   // 5. The agent's cgroup with its limits (privileged: writes /sys/fs/cgroup).
   const cgroup = createCgroup(policy.id, policy.limits, options.cgroupLayout);
 
-  // 6. Spawn. The shell joins the cgroup, then execs the isolation tool with
-  //    the agent's environment only; fd 3 carries the filter to bwrap.
+  // 6. Spawn the isolation tool with the agent's environment only. bwrap
+  //    gets its options later on fd 4 and the filter on fd 3.
   let argv: string[];
+  let bwrapData: Buffer | undefined;
   let cleanupTier = (): void => {};
   try {
     if (gvisor) {
       const bundle = prepareGvisorBundle(policy, command, { extraBinds: options.extraBinds, env: options.env, cwd: options.cwd, system: hostSystemLayout(), seccomp: options.seccomp });
-      argv = [tool, ...bundle.runscArgs];
+      argv = ['/bin/sh', '-c', JOIN_CGROUP_THEN_EXEC, 'octant-sandbox', String(cgroup.procsFiles.length), ...cgroup.procsFiles, tool, ...bundle.runscArgs];
       cleanupTier = bundle.cleanup;
     } else {
-      argv = [tool, ...bwrapArgs(policy, command, { extraBinds: options.extraBinds, cwd: options.cwd, system: hostSystemLayout() })];
+      bwrapData = encodeArgs(bwrapOptions(policy, { extraBinds: options.extraBinds, cwd: options.cwd, system: hostSystemLayout() }));
+      argv = [tool, '--args', String(ARGS_FD), '--', ...command];
     }
   } catch (error) {
     cgroup.remove();
     throw error;
   }
   const stdio = options.stdio ?? ['pipe', 'pipe', 'pipe'];
-  const child = spawn('/bin/sh', ['-c', JOIN_CGROUP_THEN_EXEC, 'octant-sandbox', String(cgroup.procsFiles.length), ...cgroup.procsFiles, ...argv], {
+  const child = spawn(argv[0], argv.slice(1), {
     env: options.env ?? { PATH: '/usr/bin:/bin' },
-    stdio: [...stdio, gvisor ? 'ignore' : 'pipe'],
+    stdio: gvisor ? [...stdio, 'ignore'] : [...stdio, 'pipe', 'pipe'],
   });
   if (child.pid === undefined) {
+    child.on('error', () => {}); // reported by the throw below
     cleanupTier();
     cgroup.remove();
-    throw new OctantError('E_SANDBOX_SPAWN', `cannot spawn /bin/sh for ${tool}`, { exit: EXIT.unavailable });
+    throw new OctantError('E_SANDBOX_SPAWN', `cannot spawn ${argv[0]} for ${tool}`, { exit: EXIT.unavailable });
   }
 
-  // 7. Hand the filter over; bwrap reads fd 3 to EOF before it execs the agent.
-  //    A write error means bwrap already died: `exited` reports that.
-  if (!gvisor) {
+  // 7. bwrap tier: bwrap is still one process blocked reading fd 4, so it
+  //    joins the cgroup before it exists as a sandbox; only then does it get
+  //    its options. A refused join kills it before it reads a single option.
+  //    A write error on the pipes means bwrap already died: `exited` says so.
+  if (bwrapData !== undefined) {
+    try {
+      cgroup.join(child.pid);
+    } catch (error) {
+      child.kill('SIGKILL');
+      // The group can go once the process that partly joined it is reaped; if
+      // it cannot, the next launch with this id is refused as "already exists".
+      child.once('exit', () => {
+        try {
+          cgroup.remove();
+        } catch { /* left for the operator, named by that refusal */ }
+      });
+      throw error;
+    }
+    const argsPipe = child.stdio[ARGS_FD] as Writable;
+    argsPipe.on('error', () => {});
+    argsPipe.end(bwrapData);
+    // 8. The filter; bwrap reads fd 3 to EOF before it execs the agent.
     const seccompPipe = child.stdio[SECCOMP_FD] as Writable;
     seccompPipe.on('error', () => {});
     seccompPipe.end(filter);
