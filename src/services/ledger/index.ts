@@ -7,6 +7,7 @@ import { OctantError } from '../../lib/errors.ts';
 import type { Logger } from '../../runtime/log.ts';
 import type { Paths } from '../../runtime/paths.ts';
 import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
+import { ledgerRoutes } from './append-route.ts';
 import { machineSigner } from './log-key.ts';
 import { ledgerDir } from './read.ts';
 import { LedgerStore } from './store.ts';
@@ -14,6 +15,7 @@ import type { LedgerServiceApi, OpenLedger } from './types.ts';
 
 export type { LedgerApi, LedgerAppend, LedgerEntry, LedgerEvent, LedgerServiceApi, LedgerCheckpointInfo, OpenLedger } from './types.ts';
 export { ledgerDir } from './read.ts';
+export { recordEvent } from './record-event.ts';
 
 export const DEFAULT_CHECKPOINT_INTERVAL_MS = 60_000;
 
@@ -67,6 +69,7 @@ export const ledgerService: ServiceDefinition<LedgerServiceApi> = {
     timer?.unref();
     return {
       api,
+      routes: ledgerRoutes(api.append),
       health: () => (failure === undefined ? { ok: true, detail: `${store.size} entries` } : { ok: false, detail: failure.message }),
       failed,
       async stop() {

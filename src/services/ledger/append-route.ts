@@ -1,0 +1,52 @@
+// POST /v1/ledger/append on the admin socket: how a system-level command
+// (octant manifest validate, ...) records an event while the ledger service
+// holds the writer lock. The body is one LedgerEvent, checked field by field
+// here (the socket is root-only, but a malformed event must still never
+// reach the log); the reply is the durable LedgerEntry.
+
+import { EXIT, OctantError } from '../../lib/errors.ts';
+import type { AdminRoutes } from '../../runtime/admin/types.ts';
+import type { LedgerAppend, LedgerEvent } from './types.ts';
+
+const FIELDS = ['agent', 'lineage', 'kind', 'action', 'target', 'decision', 'detail'] as const;
+const MAX_TEXT = 4096;
+const MAX_LINEAGE = 64;
+
+function bad(field: string, message: string): OctantError {
+  return new OctantError('E_LEDGER_EVENT', `${field}: ${message}`, { exit: EXIT.usage, detail: { field } });
+}
+
+function text(value: unknown, field: string): string {
+  if (typeof value !== 'string') throw bad(field, `expected a string, got ${value === null ? 'null' : typeof value}`);
+  if (value === '' && field !== 'target') throw bad(field, 'must not be empty');
+  if (value.length > MAX_TEXT) throw bad(field, `${value.length} characters; at most ${MAX_TEXT}`);
+  return value;
+}
+
+/** A request body → a LedgerEvent, or E_LEDGER_EVENT (exit 2) naming the field. */
+export function readLedgerEvent(value: unknown): LedgerEvent {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw bad('event', 'expected a JSON object {agent, lineage, kind, action, target, decision, detail}');
+  const r = value as Record<string, unknown>;
+  for (const key of Object.keys(r)) if (!(FIELDS as readonly string[]).includes(key)) throw bad(key, `unknown field (known: ${FIELDS.join(', ')})`);
+  for (const key of FIELDS) if (!Object.hasOwn(r, key)) throw bad(key, 'required field is missing');
+  if (!Array.isArray(r.lineage)) throw bad('lineage', 'expected a list of AIDs');
+  if (r.lineage.length > MAX_LINEAGE) throw bad('lineage', `${r.lineage.length} entries; at most ${MAX_LINEAGE}`);
+  const detail = r.detail;
+  if (detail === null || typeof detail !== 'object' || Array.isArray(detail)) throw bad('detail', 'expected a JSON object');
+  return {
+    agent: text(r.agent, 'agent'),
+    lineage: r.lineage.map((aid, i) => text(aid, `lineage[${i}]`)),
+    kind: text(r.kind, 'kind'),
+    action: text(r.action, 'action'),
+    target: text(r.target, 'target'),
+    decision: text(r.decision, 'decision'),
+    detail: detail as Record<string, unknown>,
+  };
+}
+
+/** The ledger service's admin routes, mounted under /v1/ledger/. */
+export function ledgerRoutes(append: LedgerAppend): AdminRoutes {
+  return {
+    'POST /append': async (req) => ({ status: 201, body: await append(readLedgerEvent(req.body)) }),
+  };
+}

@@ -1,0 +1,108 @@
+// recordEvent appends directly when no system runs and through the admin
+// socket's POST /v1/ledger/append when the ledger service holds the lock;
+// malformed events are refused naming the field and never reach the log.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { adminCall, adminRequest } from '../../runtime/admin/client.ts';
+import { startAdminServer } from '../../runtime/admin/server.ts';
+import type { AdminRoutes } from '../../runtime/admin/types.ts';
+import { silentLogger } from '../../runtime/log.ts';
+import { adminSocketPath, rootLayout, type Paths } from '../../runtime/paths.ts';
+import { ledgerService, openLedger, recordEvent, type LedgerEvent } from './index.ts';
+import { readLedgerEvent } from './append-route.ts';
+
+const EVENT: LedgerEvent = { agent: 'system', lineage: [], kind: 'manifest', action: 'validate', target: 'x.yaml', decision: 'deny', detail: { code: 'E_MANIFEST_SCHEMA' } };
+
+function tempPaths(t: { after(fn: () => void): void }): Paths {
+  const dir = mkdtempSync(join(tmpdir(), 'octant-record-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  return rootLayout(dir);
+}
+
+/** A running system's two relevant parts: the ledger service and the admin socket serving its routes. */
+async function system(paths: Paths, withLedgerRoutes = true) {
+  const ledger = await ledgerService.start({ paths, config: { checkpointIntervalMs: 0 }, log: silentLogger, deps: {}, signal: new AbortController().signal });
+  const services = new Map<string, AdminRoutes>(withLedgerRoutes && ledger.routes ? [['ledger', ledger.routes]] : []);
+  const admin = await startAdminServer({ socketPath: adminSocketPath(paths), routes: {}, serviceRoutes: () => services });
+  return { ledger, async stop() { await admin.close(); await ledger.stop(); } };
+}
+
+async function size(paths: Paths): Promise<number> {
+  const ledger = await openLedger(paths);
+  try { return ledger.size(); } finally { await ledger.close(); }
+}
+
+test('no system running: the event is appended directly and the lock released', async (t) => {
+  const paths = tempPaths(t);
+  assert.equal((await recordEvent(paths, EVENT)).seq, 0);
+  assert.equal((await recordEvent(paths, { ...EVENT, target: 'y.yaml' })).seq, 1);
+  assert.equal(await size(paths), 2);
+});
+
+test('system running: the direct path is locked, recordEvent goes through the admin socket', async (t) => {
+  const paths = tempPaths(t);
+  const sys = await system(paths);
+  try {
+    await assert.rejects(openLedger(paths), { code: 'E_LEDGER_LOCKED' });
+    const entry = await recordEvent(paths, EVENT);
+    assert.equal(entry.seq, 0);
+    assert.equal(entry.target, 'x.yaml');
+    assert.deepEqual(entry.detail, EVENT.detail);
+    assert.equal(sys.ledger.api.size(), 1);
+  } finally {
+    await sys.stop();
+  }
+  assert.equal(await size(paths), 1);
+});
+
+test('a system whose ledger offers no route, lock held: the error says the ledger is locked', async (t) => {
+  const paths = tempPaths(t);
+  const sys = await system(paths, false);
+  try {
+    await assert.rejects(recordEvent(paths, EVENT), { code: 'E_LEDGER_LOCKED' });
+  } finally {
+    await sys.stop();
+  }
+});
+
+test('malformed events are refused with E_LEDGER_EVENT (exit 2) naming the field; nothing is appended', async (t) => {
+  const paths = tempPaths(t);
+  const sys = await system(paths);
+  try {
+    const bad: Array<[unknown, string]> = [
+      [null, 'event'],
+      [[EVENT], 'event'],
+      [{ ...EVENT, extra: 1 }, 'extra'],
+      [{ ...EVENT, kind: undefined }, 'kind'],
+      [{ ...EVENT, agent: '' }, 'agent'],
+      [{ ...EVENT, agent: 7 }, 'agent'],
+      [{ ...EVENT, lineage: 'aid-1' }, 'lineage'],
+      [{ ...EVENT, lineage: ['aid-1', 2] }, 'lineage[1]'],
+      [{ ...EVENT, detail: [] }, 'detail'],
+      [{ ...EVENT, decision: 'x'.repeat(5000) }, 'decision'],
+    ];
+    for (const [body, field] of bad) {
+      const reply = await adminRequest(paths, 'POST', '/v1/ledger/append', body);
+      assert.equal(reply.status, 400, `${field}: ${JSON.stringify(reply.body)}`);
+      await assert.rejects(adminCall(paths, 'POST', '/v1/ledger/append', body), (e: { code: string; exit: number; message: string }) => {
+        assert.equal(e.code, 'E_LEDGER_EVENT');
+        assert.equal(e.exit, 2);
+        assert.ok(e.message.startsWith(`${field}:`), e.message);
+        return true;
+      });
+    }
+    assert.equal(sys.ledger.api.size(), 0);
+    // Positive twin: the same route takes a well-formed event (an empty target is allowed).
+    assert.equal((await adminCall<{ seq: number }>(paths, 'POST', '/v1/ledger/append', { ...EVENT, target: '' })).seq, 0);
+    assert.equal(sys.ledger.api.size(), 1);
+  } finally {
+    await sys.stop();
+  }
+});
+
+test('readLedgerEvent keeps exactly the event fields', () => {
+  assert.deepEqual(readLedgerEvent(JSON.parse(JSON.stringify(EVENT))), EVENT);
+});
