@@ -7,12 +7,14 @@ import { createAnthropicProvider } from './anthropic/index.ts';
 import { createGeminiProvider } from './gemini/index.ts';
 import { createOllamaProvider } from './ollama/index.ts';
 import { createOpenAIProvider } from './openai/index.ts';
+import { createOpenAIResponsesProvider } from './openai-responses/index.ts';
 import { OPENAI_PRESETS } from './openai/presets.ts';
 
 const NATIVE: Readonly<Record<string, { create: () => Provider; baseUrl: string }>> = {
   anthropic: { create: createAnthropicProvider, baseUrl: 'https://api.anthropic.com' },
   gemini: { create: createGeminiProvider, baseUrl: 'https://generativelanguage.googleapis.com/v1beta' },
   ollama: { create: createOllamaProvider, baseUrl: 'http://127.0.0.1:11434' },
+  'openai-responses': { create: createOpenAIResponsesProvider, baseUrl: 'https://api.openai.com/v1' },
 };
 
 export const PROVIDER_NAMES: readonly string[] = [...Object.keys(NATIVE), ...Object.keys(OPENAI_PRESETS)].sort();

@@ -27,6 +27,16 @@ export interface ConformanceSetup {
 
 export const KEY = 'sk-test-123';
 
+/** The error statuses and codes of the OpenAI family (Chat Completions, Responses, presets). */
+export const OPENAI_ERRORS: [Step, ProviderErrorKind][] = [
+  [{ kind: 'error', status: 429, retryAfter: '2' }, 'rate_limited'],
+  [{ kind: 'error', status: 503 }, 'overloaded'],
+  [{ kind: 'error', status: 500 }, 'server'],
+  [{ kind: 'error', status: 401 }, 'auth'],
+  [{ kind: 'error', status: 400 }, 'bad_request'],
+  [{ kind: 'error', status: 400, code: 'context_length_exceeded' }, 'context_length'],
+];
+
 export function conformance(setup: ConformanceSetup): { fake(): FakeProvider; call(timeoutMs?: number): ProviderCall } {
   let fake: FakeProvider;
   before(async () => (fake = await setup.start()));

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startFakeOpenAI } from '../../testing/fake-openai.ts';
-import { conformance, KEY } from '../../testing/provider-conformance.ts';
+import { conformance, KEY, OPENAI_ERRORS } from '../../testing/provider-conformance.ts';
 import type { ChatRequest } from '../../types.ts';
 import { createOpenAIProvider } from './index.ts';
 import { parseDuration } from './errors.ts';
@@ -12,14 +12,7 @@ const { fake, call } = conformance({
   start: startFakeOpenAI,
   baseUrl: (origin) => `${origin}/v1`,
   keyHeader: ['authorization', `Bearer ${KEY}`],
-  errors: [
-    [{ kind: 'error', status: 429, retryAfter: '2' }, 'rate_limited'],
-    [{ kind: 'error', status: 503 }, 'overloaded'],
-    [{ kind: 'error', status: 500 }, 'server'],
-    [{ kind: 'error', status: 401 }, 'auth'],
-    [{ kind: 'error', status: 400 }, 'bad_request'],
-    [{ kind: 'error', status: 400, code: 'context_length_exceeded' }, 'context_length'],
-  ],
+  errors: OPENAI_ERRORS,
 });
 
 const weather: ChatRequest = {
