@@ -1,5 +1,7 @@
 // octant manifest and octant keys end to end through main(): a temporary
-// state root, real files, real keys.
+// state root, real files, real keys. validate / sign / verify record every
+// rejection in the ledger before reporting it: directly when no system runs,
+// through the admin socket when the ledger service holds the writer lock.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -7,6 +9,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { main } from '../../main.ts';
+import { startAdminServer } from '../../runtime/admin/server.ts';
+import type { AdminRoutes } from '../../runtime/admin/types.ts';
+import { silentLogger } from '../../runtime/log.ts';
+import { adminSocketPath, rootLayout, type Paths } from '../../runtime/paths.ts';
+import { ledgerService, openLedger, type LedgerEntry } from '../../services/ledger/index.ts';
 
 const examples = new URL('../../../examples/manifests/', import.meta.url).pathname;
 
@@ -80,5 +87,111 @@ test('new, explain, diff, intersect; bad input is a clear error', async () => {
     assert.match(denied.err, /identity\.name/);
   } finally {
     rmSync(root, { recursive: true, force: true });
+  }
+});
+
+function tempRoot(t: { after(fn: () => void): void }): string {
+  const root = mkdtempSync(join(tmpdir(), 'octant-cli-manifest-ledger-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  return root;
+}
+
+/** A manifest that allows a permanently denied syscall: rule 7 refuses it. */
+function writeDenied(root: string): string {
+  const text = readFileSync(join(examples, 'researcher.yaml'), 'utf8').replace(/^syscalls: \[/m, 'syscalls: [ptrace, ');
+  assert.match(text, /ptrace/);
+  const file = join(root, 'denied.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+/** Ledger entries through the public reader (octant ledger show --json), tolerant of an array or JSON lines. */
+async function entries(root: string): Promise<LedgerEntry[]> {
+  const shown = await run(root, 'ledger', 'show', '--json');
+  assert.equal(shown.code, 0, shown.err);
+  const text = shown.out.trim();
+  if (text === '') return [];
+  return text.startsWith('[') ? JSON.parse(text) : text.split('\n').map((l) => JSON.parse(l));
+}
+
+async function system(paths: Paths, withRoutes = true) {
+  const ledger = await ledgerService.start({ paths, config: { checkpointIntervalMs: 0 }, log: silentLogger, deps: {}, signal: new AbortController().signal });
+  const services = new Map<string, AdminRoutes>(withRoutes && ledger.routes ? [['ledger', ledger.routes]] : []);
+  const admin = await startAdminServer({ socketPath: adminSocketPath(paths), routes: {}, serviceRoutes: () => services });
+  return { ledger, async stop() { await admin.close(); await ledger.stop(); } };
+}
+
+test('no system running: a rejection is recorded directly; an accepted manifest and a missing file record nothing', async (t) => {
+  const root = tempRoot(t);
+  assert.equal((await run(root, 'manifest', 'validate', join(examples, 'researcher.yaml'))).code, 0);
+  assert.equal((await run(root, 'manifest', 'validate', join(root, 'missing.yaml'))).code !== 0, true);
+  assert.deepEqual(await entries(root), []);
+  const file = writeDenied(root);
+  const denied = await run(root, 'manifest', 'validate', file);
+  assert.equal(denied.code, 4);
+  assert.match(denied.err, /E_MANIFEST_DENY_LIST/);
+  writeFileSync(join(root, 'bad.yaml'), 'version: 1\nidentity: {name: x, operator: o}\nbogus: 1\n');
+  const schema = await run(root, 'manifest', 'validate', 'bad.yaml');
+  assert.equal(schema.code, 1);
+  const got = await entries(root);
+  assert.equal(got.length, 2);
+  assert.deepEqual([got[0]!.kind, got[0]!.action, got[0]!.decision, got[0]!.agent, got[0]!.target], ['manifest', 'validate', 'deny', 'system', file]);
+  assert.equal(got[0]!.detail.code, 'E_MANIFEST_DENY_LIST');
+  assert.equal(got[0]!.detail.rule, 7);
+  assert.equal(got[1]!.detail.code, 'E_MANIFEST_SCHEMA');
+  assert.equal(got[1]!.target, join(root, 'bad.yaml'));
+});
+
+test('system running: the rejection goes through the admin socket while the service holds the lock', async (t) => {
+  const root = tempRoot(t);
+  const paths = rootLayout(root);
+  const file = writeDenied(root);
+  const sys = await system(paths);
+  try {
+    await assert.rejects(openLedger(paths), { code: 'E_LEDGER_LOCKED' });
+    const denied = await run(root, 'manifest', 'validate', file);
+    assert.equal(denied.code, 4, denied.err);
+    assert.match(denied.err, /E_MANIFEST_DENY_LIST/);
+    // sign refuses the same manifest, and records that too.
+    const key = join(root, 'etc/keys/private/alice.key');
+    assert.equal((await run(root, 'keys', 'generate', '--name', 'alice')).code, 0);
+    assert.equal((await run(root, 'manifest', 'sign', file, '--key', key)).code, 4);
+    assert.equal(sys.ledger.api.size(), 2);
+  } finally {
+    await sys.stop();
+  }
+  const got = await entries(root);
+  assert.deepEqual(got.map((e) => [e.action, e.detail.code]), [['validate', 'E_MANIFEST_DENY_LIST'], ['sign', 'E_MANIFEST_DENY_LIST']]);
+});
+
+test('verify records a tampered signature; the untampered twin verifies and records nothing', async (t) => {
+  const root = tempRoot(t);
+  assert.equal((await run(root, 'keys', 'generate', '--name', 'alice')).code, 0);
+  const key = join(root, 'etc/keys/private/alice.key');
+  assert.equal((await run(root, 'manifest', 'sign', join(examples, 'coder.yaml'), '--key', key, '--out', 'coder.json')).code, 0);
+  assert.equal((await run(root, 'manifest', 'verify', 'coder.json')).code, 0);
+  assert.deepEqual(await entries(root), []);
+  const signed = JSON.parse(readFileSync(join(root, 'coder.json'), 'utf8'));
+  signed.manifest.credentials.push('stolen');
+  writeFileSync(join(root, 'tampered.json'), JSON.stringify(signed));
+  assert.equal((await run(root, 'manifest', 'verify', 'tampered.json')).code, 4);
+  const got = await entries(root);
+  assert.equal(got.length, 1);
+  assert.deepEqual([got[0]!.action, got[0]!.detail.code], ['verify', 'E_MANIFEST_SIGNATURE']);
+});
+
+test('a rejection that cannot be recorded fails closed with E_MANIFEST_LEDGER (exit 3), naming both', async (t) => {
+  const root = tempRoot(t);
+  const paths = rootLayout(root);
+  const file = writeDenied(root);
+  const sys = await system(paths, false); // the lock is held and nothing takes the event
+  try {
+    const failed = await run(root, 'manifest', 'validate', file);
+    assert.equal(failed.code, 3);
+    assert.match(failed.err, /E_MANIFEST_LEDGER/);
+    assert.match(failed.err, /E_MANIFEST_DENY_LIST/);
+    assert.match(failed.err, /E_LEDGER_LOCKED|open for writing/);
+  } finally {
+    await sys.stop();
   }
 });

@@ -1,13 +1,17 @@
 // octant manifest: write, check, sign and read capability manifests
 // (docs/manifests.md). Every subcommand is a thin shell over agent/manifest.
+// validate, sign and verify record each rejection in the ledger before they
+// report it (log first, act second): through the running system's admin
+// socket when one runs, else directly (recordEvent).
 
 import { renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { boolFlag, parseCommandArgs, requirePositional, stringFlag, type Options } from '../../lib/args.ts';
-import { EXIT, OctantError, usageError } from '../../lib/errors.ts';
+import { EXIT, OctantError, isOctantError, messageOf, usageError } from '../../lib/errors.ts';
 import { writeJson, type Io } from '../../lib/io.ts';
 import { resolvePaths } from '../../runtime/paths.ts';
+import { recordEvent } from '../../services/ledger/index.ts';
 import {
   diffManifests, explain, formatChanges, intersect, loadEither, loadManifest, loadPrivateKey, loadRoles, loadSignedManifest, loadTrustStore,
   manifestDigest, signApproval, signManifest, verifyManifest, type Manifest,
@@ -30,6 +34,33 @@ const USAGE = [
 ].join('\n');
 
 type Sub = (args: string[], ctx: CommandContext) => Promise<number> | number;
+
+/** What counts as a manifest rejection (recorded); other failures (a missing file, a bad flag) are not. */
+const REJECTIONS: ReadonlySet<string> = new Set(['E_MANIFEST_SCHEMA', 'E_MANIFEST_SIGNATURE', 'E_MANIFEST_ROLE', 'E_MANIFEST_DENY_LIST']);
+
+/**
+ * Run `check`; if it rejects the manifest, append the rejection to the ledger
+ * and only then rethrow it. A rejection that cannot be recorded fails with
+ * E_MANIFEST_LEDGER (exit 3), naming both, as validateManifest does.
+ */
+async function recordingRejection<T>(action: string, file: string, { io, rootFlag }: CommandContext, check: () => T): Promise<T> {
+  try {
+    return check();
+  } catch (error) {
+    if (!isOctantError(error) || !REJECTIONS.has(error.code)) throw error;
+    try {
+      await recordEvent(resolvePaths({ rootFlag, env: io.env }), {
+        agent: 'system', lineage: [], kind: 'manifest', action, target: file, decision: 'deny',
+        detail: { code: error.code, message: error.message, ...error.detail },
+      });
+    } catch (ledgerError) {
+      throw new OctantError('E_MANIFEST_LEDGER', `rejection ${error.code} (${error.message}) could not be recorded: ${messageOf(ledgerError)}`, {
+        cause: error, exit: EXIT.unavailable, hint: isOctantError(ledgerError) ? ledgerError.hint : undefined,
+      });
+    }
+    throw error;
+  }
+}
 
 function at(io: Io, file: string): string {
   return resolve(io.cwd, file);
@@ -61,34 +92,45 @@ const SUBCOMMANDS: Readonly<Record<string, Sub>> = {
     emit(io, stringFlag(p, 'out'), text);
     return EXIT.ok;
   },
-  validate(argv, { io, rootFlag }) {
+  async validate(argv, ctx) {
+    const { io, rootFlag } = ctx;
     const p = args('validate', argv, { json: { type: 'boolean' } });
     const file = at(io, requirePositional(p, 0, 'FILE', 'manifest validate'));
-    const { manifest, signed } = loadEither({ path: file });
-    checkDenyList(manifest);
-    checkRole(manifest, loadRoles());
-    const signer = signed === undefined ? undefined : verifyManifest(signed, loadTrustStore(resolvePaths({ rootFlag, env: io.env })));
+    const { manifest, signer } = await recordingRejection('validate', file, ctx, () => {
+      const { manifest, signed } = loadEither({ path: file });
+      checkDenyList(manifest);
+      checkRole(manifest, loadRoles());
+      return { manifest, signer: signed === undefined ? undefined : verifyManifest(signed, loadTrustStore(resolvePaths({ rootFlag, env: io.env }))) };
+    });
     const result = { valid: true, name: manifest.identity.name, digest: manifestDigest(manifest), signer: signer ?? null };
     if (boolFlag(p, 'json')) writeJson(io.stdout, result);
     else io.stdout.write(`valid: ${manifest.identity.name} (schema, deny list, role${signer ? `, signature by ${signer}` : '; unsigned'})\n`);
     return EXIT.ok;
   },
-  sign(argv, { io }) {
+  async sign(argv, ctx) {
+    const { io } = ctx;
     const p = args('sign', argv, { key: { type: 'string' }, out: { type: 'string' } });
     const file = at(io, requirePositional(p, 0, 'FILE', 'manifest sign'));
     const key = stringFlag(p, 'key');
     if (key === undefined) throw usageError('manifest sign: --key KEY is required (an operator private key)', "make one with 'octant keys generate'");
-    const manifest = loadManifest({ path: file });
-    checkDenyList(manifest);
-    checkRole(manifest, loadRoles());
+    const manifest = await recordingRejection('sign', file, ctx, () => {
+      const m = loadManifest({ path: file });
+      checkDenyList(m);
+      checkRole(m, loadRoles());
+      return m;
+    });
     emit(io, stringFlag(p, 'out'), `${JSON.stringify(signManifest(manifest, loadPrivateKey(at(io, key))), null, 2)}\n`);
     return EXIT.ok;
   },
-  verify(argv, { io, rootFlag }) {
+  async verify(argv, ctx) {
+    const { io, rootFlag } = ctx;
     const p = args('verify', argv, { json: { type: 'boolean' } });
-    const signed = loadSignedManifest({ path: at(io, requirePositional(p, 0, 'FILE', 'manifest verify')) });
+    const file = at(io, requirePositional(p, 0, 'FILE', 'manifest verify'));
     const trust = loadTrustStore(resolvePaths({ rootFlag, env: io.env }));
-    const keyId = verifyManifest(signed, trust);
+    const { signed, keyId } = await recordingRejection('verify', file, ctx, () => {
+      const signed = loadSignedManifest({ path: file });
+      return { signed, keyId: verifyManifest(signed, trust) };
+    });
     const name = trust.keys.find((k) => k.keyId === keyId)?.name;
     if (boolFlag(p, 'json')) writeJson(io.stdout, { verified: true, name: signed.manifest.identity.name, keyId, signer: name, digest: manifestDigest(signed.manifest) });
     else io.stdout.write(`verified: ${signed.manifest.identity.name} signed by ${keyId}${name ? ` (${name})` : ''}\n`);
