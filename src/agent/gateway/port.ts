@@ -64,7 +64,7 @@ export function agentGatewayPort(options: AgentGatewayOptions): GatewayPort {
     async open(agent, socketPath) {
       const session = sessionFor(agent);
       const tools: AnyTool[] = [fsRead, fsWrite, fsList];
-      if (agent.egressSocket !== undefined) tools.push(httpFetchTool({ injectPlaceholders: options.vault.injectPlaceholders, newDestinationIsCritical: options.newDestinationIsCritical }));
+      if (agent.egressSocket !== undefined) tools.push(httpFetchTool({ injectPlaceholders: (token, request) => options.vault.injectPlaceholders(token, request), newDestinationIsCritical: options.newDestinationIsCritical }));
       tools.push(...(options.extraTools?.(agent, session) ?? []));
       const mediator = createMediator({
         tools,

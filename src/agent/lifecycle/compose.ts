@@ -31,7 +31,9 @@ export function agentsDir(paths: Paths): string {
 
 export function composeLifecycle(options: ComposeOptions): LifecycleManager {
   const { paths } = options;
-  const trust = loadTrustStore(paths);
+  // Read the key set at each check: a key revoked (or added) while the
+  // system runs takes effect at once, and a tampered set fails closed.
+  const trust = { find: (keyId: string) => loadTrustStore(paths).find(keyId) };
   // Rules 6 and 8 look at the agents live now; the manager is created below.
   let manager: LifecycleManager | undefined;
   const manifests = manifestPort({

@@ -97,8 +97,17 @@ export function kernelIsolation(options: KernelIsolationOptions): IsolationPort 
       // the manifest grants the agent.
       // A `self` command is the system's own program too (the built-in agent loop).
       const own = spec.self ? [...bridge.command, ...spec.command] : spec.command;
-      const command = spec.egress ? [...bridge.command, 'egress-bridge', '--socket', spec.egress.socket, '--listen', spec.egress.listen, '--', ...own] : own;
-      const needsSelf = spec.egress !== undefined || spec.self === true;
+      const relay = spec.gatewayRelay;
+      const bridged = spec.egress !== undefined || relay !== undefined;
+      const command = bridged
+        ? [
+          ...bridge.command, 'egress-bridge',
+          ...(spec.egress ? ['--socket', spec.egress.socket, '--listen', spec.egress.listen] : []),
+          ...(relay ? ['--gateway-socket', relay.socket, '--gateway-listen', relay.listen, '--token-file', relay.tokenFile] : []),
+          '--', ...own,
+        ]
+        : own;
+      const needsSelf = bridged || spec.self === true;
       const withBridge: SandboxPolicy = needsSelf ? { ...policy, executables: [...policy.executables, bridge.command[0]] } : policy;
       const handle = launch(withBridge, command, {
         ...options.launchOptions,

@@ -24,6 +24,21 @@ import { terminationSequence, type TerminationHooks } from './termination.ts';
 export const SANDBOX_SCRATCH = '/scratch';
 export const SANDBOX_RUN = '/run/octant';
 export const BRIDGE_LISTEN = '127.0.0.1:3128';
+export const GATEWAY_LISTEN = '127.0.0.1:8088';
+
+/** What a wrapped program's SDKs read: the gateway on loopback, and keys that are only placeholders. */
+function sdkEnv(): Record<string, string> {
+  const base = `http://${GATEWAY_LISTEN}`;
+  return {
+    OPENAI_BASE_URL: `${base}/v1`,
+    ANTHROPIC_BASE_URL: base,
+    OPENAI_API_KEY: 'octant-placeholder',
+    ANTHROPIC_API_KEY: 'octant-placeholder',
+    // The egress proxy must not be used to reach the gateway on loopback.
+    NO_PROXY: '127.0.0.1,localhost',
+    no_proxy: '127.0.0.1,localhost',
+  };
+}
 
 /** What programs inside read to find the egress bridge (curl, Node --use-env-proxy, Python...). */
 function proxyEnv(): Record<string, string> {
@@ -41,6 +56,12 @@ export interface StartRequest {
   self?: boolean;
   /** Small files placed in the agent's read-only run directory (/run/octant) before launch, e.g. task.json. */
   files?: Record<string, string>;
+  /**
+   * An existing program that talks to LLMs through their SDKs: the gateway is
+   * offered on loopback inside with OPENAI_BASE_URL / ANTHROPIC_BASE_URL
+   * pointing at it and placeholder API keys in the environment.
+   */
+  wrapped?: boolean;
 }
 
 /** One agent the manager holds resources for. */
@@ -53,7 +74,7 @@ export interface LiveAgent {
   gateway?: OpenGateway;
   sandbox?: RunningSandbox;
   /** Start-time extras: whether the command is the system's own program, run-dir files. */
-  start?: Pick<StartRequest, 'self' | 'files'>;
+  start?: Pick<StartRequest, 'self' | 'files' | 'wrapped'>;
   exit?: ExitStatus;
   cancelTimer?: () => void;
   terminating: boolean;
@@ -98,7 +119,7 @@ export class LifecycleManager {
       throw new OctantError('E_LIFECYCLE_AID_TAKEN', `${dir}: an agent with id ${aid} already exists`, { cause: error });
     }
     let resolveEnd!: (r: AgentRecord) => void;
-    const agent: LiveAgent = { record, terminating: false, queue: Promise.resolve(), ended: new Promise((r) => { resolveEnd = r; }), end: (r) => resolveEnd(r), start: { self: request.self, files: request.files } };
+    const agent: LiveAgent = { record, terminating: false, queue: Promise.resolve(), ended: new Promise((r) => { resolveEnd = r; }), end: (r) => resolveEnd(r), start: { self: request.self, files: request.files, wrapped: request.wrapped } };
     await this.append(agent, 'provision', 'provisioned', { command: request.command });
     record.history.push({ state: 'provisioned', time: now });
     writeRecord(this.deps.agentsDir, record);
@@ -215,7 +236,8 @@ export class LifecycleManager {
     // No destinations, no proxy: the namespace's loopback is all there is.
     if (policy.network.length > 0) agent.proxy = await this.deps.isolation.startProxy(policy, agent.record.lineage, join(run, 'egress.sock'));
     const ttl = policy.ttlSeconds ?? 365 * 24 * 3600;
-    const token = await this.deps.vault.issueToken(aid, policy.credentials, { ttlSeconds: ttl });
+    // Grants to 'manifest:<name>' apply to every agent of that manifest.
+    const token = await this.deps.vault.issueToken(aid, policy.credentials, { ttlSeconds: ttl, manifest: agent.manifest!.name });
     // The token reaches the agent as a file in its private run directory,
     // never through the environment (no secrets in env vars).
     writeFileSync(join(run, 'token'), token, { mode: 0o600 });
@@ -240,9 +262,14 @@ export class LifecycleManager {
     const stdout = openSync(join(dir, 'stdout.log'), 'a', 0o600);
     const stderr = openSync(join(dir, 'stderr.log'), 'a', 0o600);
     try {
-      agent.sandbox = await this.deps.isolation.launch(agent.policy!, {
+      const relay = agent.start?.wrapped && agent.gateway !== undefined;
+      // A wrapped program reaches the gateway relay over loopback TCP: the
+      // namespace has only loopback, so AF_INET grants nothing beyond it.
+      const policy = relay ? { ...agent.policy!, inet: true } : agent.policy!;
+      agent.sandbox = await this.deps.isolation.launch(policy, {
         command: agent.record.command,
         self: agent.start?.self,
+        ...(relay ? { gatewayRelay: { socket: `${SANDBOX_RUN}/gateway.sock`, listen: GATEWAY_LISTEN, tokenFile: `${SANDBOX_RUN}/token` } } : {}),
         cgroup: agent.cgroup!,
         binds: [
           { source: join(dir, 'scratch'), target: SANDBOX_SCRATCH, mode: 'rw' },
@@ -253,6 +280,7 @@ export class LifecycleManager {
           OCTANT_TOKEN_FILE: `${SANDBOX_RUN}/token`,
           ...(agent.gateway ? { OCTANT_GATEWAY: `${SANDBOX_RUN}/gateway.sock` } : {}),
           ...(agent.proxy ? proxyEnv() : {}),
+          ...(relay ? sdkEnv() : {}),
         },
         ...(agent.proxy ? { egress: { socket: `${SANDBOX_RUN}/egress.sock`, listen: BRIDGE_LISTEN } } : {}),
         cwd: SANDBOX_SCRATCH,

@@ -60,6 +60,8 @@ export interface LaunchSpec {
   command: string[];
   /** The command is this system's own program (the built-in agent loop): bind it and allow it. */
   self?: boolean;
+  /** Offer the gateway socket over HTTP on loopback inside (wrapped programs and their SDKs). */
+  gatewayRelay?: { socket: string; listen: string; tokenFile: string };
   cgroup: CgroupPort;
   /** Extra binds: the scratch directory and the egress socket directory. */
   binds: BindMount[];

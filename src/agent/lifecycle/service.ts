@@ -43,7 +43,7 @@ export function agentRoutes(manager: LifecycleManager): AdminRoutes {
         throw new OctantError('E_USAGE', "request body: 'command' must be a non-empty list of strings", { exit: EXIT.usage });
       }
       const parent = field(req.body, 'parent');
-      return { body: await manager.start({ signed, command, parent: typeof parent === 'string' ? parent : undefined }) };
+      return { body: await manager.start({ signed, command, parent: typeof parent === 'string' ? parent : undefined, wrapped: field(req.body, 'wrapped') === true }) };
     },
     // The built-in loop: the command is the system's own `agent-loop`, the task a file in /run/octant.
     'POST /run': async (req) => {

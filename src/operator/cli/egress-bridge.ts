@@ -6,28 +6,49 @@ import { spawn } from 'node:child_process';
 import { parseCommandArgs, stringFlag } from '../../lib/args.ts';
 import { usageError } from '../../lib/errors.ts';
 import { parseListen, startBridge } from '../../kernel/net/bridge.ts';
+import { startRelay } from '../../agent/gateway/relay.ts';
 import type { Command } from './command.ts';
 
 export const command: Command = {
   name: 'egress-bridge',
   summary: '(inside a sandbox) offer the egress proxy socket as an HTTP proxy on loopback',
   usage: [
-    'octant egress-bridge --socket PATH [--listen 127.0.0.1:3128] [-- COMMAND [ARG...]]',
+    'octant egress-bridge [--socket PATH [--listen 127.0.0.1:3128]]',
+    '                     [--gateway-socket PATH --token-file FILE [--gateway-listen 127.0.0.1:8088]] [-- COMMAND [ARG...]]',
     '',
     'Relays connections on the loopback address to the host egress proxy at PATH.',
     'Programs in the sandbox use it through HTTP_PROXY / HTTPS_PROXY.',
+    'With --gateway-socket, also offers the agent gateway over HTTP on loopback,',
+    'with the agent token from FILE in place of any key the program sends',
+    '(OPENAI_BASE_URL / ANTHROPIC_BASE_URL point there).',
     'With a COMMAND, runs it beside the bridge and exits with its status',
     '(this is how an agent is started); without, runs until signalled.',
   ].join('\n'),
   async run(argv, { io }) {
-    const parsed = parseCommandArgs('egress-bridge', argv, { socket: { type: 'string' }, listen: { type: 'string' } }, false);
+    const parsed = parseCommandArgs('egress-bridge', argv, {
+      socket: { type: 'string' }, listen: { type: 'string' },
+      'gateway-socket': { type: 'string' }, 'gateway-listen': { type: 'string' }, 'token-file': { type: 'string' },
+    }, false);
     const socketPath = stringFlag(parsed, 'socket');
-    if (socketPath === undefined) throw usageError('egress-bridge: --socket PATH is required');
-    const { host, port } = parseListen(stringFlag(parsed, 'listen') ?? '127.0.0.1:3128');
-    const bridge = await startBridge({ socketPath, host, port });
-    io.stderr.write(`egress-bridge: listening on ${host}:${bridge.port}\n`);
+    const gatewaySocket = stringFlag(parsed, 'gateway-socket');
+    if (socketPath === undefined && gatewaySocket === undefined) throw usageError('egress-bridge: --socket PATH or --gateway-socket PATH is required');
+    const closers: (() => Promise<void>)[] = [];
+    if (socketPath !== undefined) {
+      const { host, port } = parseListen(stringFlag(parsed, 'listen') ?? '127.0.0.1:3128');
+      const bridge = await startBridge({ socketPath, host, port });
+      closers.push(() => bridge.close());
+      io.stderr.write(`egress-bridge: listening on ${host}:${bridge.port}\n`);
+    }
+    if (gatewaySocket !== undefined) {
+      const tokenFile = stringFlag(parsed, 'token-file');
+      if (tokenFile === undefined) throw usageError('egress-bridge: --gateway-socket needs --token-file FILE');
+      const { host, port } = parseListen(stringFlag(parsed, 'gateway-listen') ?? '127.0.0.1:8088');
+      const relay = await startRelay({ socketPath: gatewaySocket, tokenFile, host, port });
+      closers.push(() => relay.close());
+      io.stderr.write(`egress-bridge: gateway on ${host}:${relay.port}\n`);
+    }
     const code = parsed.rest.length > 0 ? await runBeside(parsed.rest) : await untilSignalled();
-    await bridge.close();
+    for (const close of closers) await close();
     return code;
   },
 };
