@@ -141,7 +141,7 @@ export class LifecycleManager {
       name: manifest.name, manifestHash: manifest.hash, operator: parent ? record.operator : manifest.signer,
       childrenPolicy: manifest.children.policy, graceSeconds: manifest.children.graceSeconds, retain: manifest.retain, ttlSeconds: manifest.ttlSeconds,
     });
-    await this.transition(agent, 'validate', undefined, { manifest: manifest.hash, signer: manifest.signer });
+    await this.transition(agent, 'validate', undefined, { manifest: manifest.hash, signer: manifest.signer, ...(manifest.narrowed?.length ? { narrowed: manifest.narrowed } : {}) });
     try {
       await this.isolate(agent);
       await this.run(agent);

@@ -7,7 +7,7 @@
 // parent's (docs/manifests.md "Intersection").
 
 import { availableParallelism, totalmem } from 'node:os';
-import { compileToPolicy, loadRoles, manifestDigest, validateManifest, type EffectiveManifest, type KeyLookup, type Roles, type SignedManifest, type SpawnState } from '../manifest/index.ts';
+import { compileToPolicy, diffManifests, loadRoles, manifestDigest, validateManifest, type EffectiveManifest, type KeyLookup, type Roles, type SignedManifest, type SpawnState } from '../manifest/index.ts';
 import { childrenOf, retainOf, type Resources } from '../manifest/schema.ts';
 import type { LedgerAppend } from '../../services/ledger/types.ts';
 import type { ManifestPort, ValidatedManifest } from './ports.ts';
@@ -43,6 +43,8 @@ export function manifestPort(options: ManifestPortOptions): ManifestPort {
       const effective = await validateManifest(signed, {
         trust: options.trust, roles, capacity, reservations: live.reservations, liveIdentities: live.names,
         parent: parent?.effective as EffectiveManifest | undefined, onReject: options.onReject,
+        // A spawned child gets the intersection with its parent (agent-lifecycle.md).
+        narrowToParent: true,
         parentSpawnState: parent === undefined ? undefined : (options.spawnState?.(parent) ?? { descendants: 0, remainingSeconds: null }),
       });
       const s = signed as SignedManifest;
@@ -53,6 +55,8 @@ export function manifestPort(options: ManifestPortOptions): ManifestPort {
         spawn: { ...effective.spawning }, ttlSeconds: ttl === 'unlimited' ? null : ttl,
         children: { policy: children.policy, graceSeconds: children.policy === 'wind-down' ? children.graceSeconds : 0 },
         retain: [...retainOf(effective)],
+        // What intersection with the parent took away, for the ledger.
+        narrowed: parent === undefined ? [] : diffManifests(s.manifest, effective).map((c) => c.field),
       } satisfies ValidatedManifest;
     },
     compile: (manifest, aid) => compileToPolicy(manifest.effective as EffectiveManifest, aid),

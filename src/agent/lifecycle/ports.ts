@@ -26,6 +26,8 @@ export interface ValidatedManifest {
   children: { policy: ChildrenPolicy; graceSeconds: number };
   /** Paths, relative to the agent's scratch directory, kept after termination. */
   retain: string[];
+  /** Fields a spawned child asked for beyond its parent, narrowed away by intersection. */
+  narrowed?: string[];
 }
 
 export interface ManifestPort {

@@ -18,8 +18,7 @@ import { parseLoopTask } from '../loop/task.ts';
 import { agentTools } from '../tools/agent-tools.ts';
 import type { Mailboxes } from '../tools/message.ts';
 
-/** How long an operator has to decide a critical action before it is denied. */
-const APPROVAL_TIMEOUT_MS = 5 * 60_000;
+
 import type { LifecycleManager } from './manager.ts';
 
 function field(body: unknown, name: string): unknown {
@@ -62,7 +61,17 @@ export function agentRoutes(manager: LifecycleManager): AdminRoutes {
 export const agentsService: ServiceDefinition<LifecycleManager> = {
   name: 'agents',
   needs: ['ledger', 'vault', 'router'],
+  configSchema: {
+    type: 'object',
+    properties: {
+      // How long an operator has to decide a critical action; then it is denied.
+      approvalTimeoutSeconds: { type: 'integer', min: 1, max: 7 * 24 * 3600, default: 300 },
+      // System policy: an agent's first request to each host waits for approval.
+      newDestinationApproval: { type: 'boolean', default: false },
+    },
+  },
   async start(ctx) {
+    const approvalTimeoutMs = Number(ctx.config.approvalTimeoutSeconds ?? 300) * 1000;
     const ledger = ctx.deps.ledger as LedgerApi;
     const vault = ctx.deps.vault as VaultApi;
     const router = ctx.deps.router as RouterServiceApi;
@@ -76,7 +85,8 @@ export const agentsService: ServiceDefinition<LifecycleManager> = {
         ledger: ledger.append,
         vault,
         llm: (authenticate) => router.gatewayHandler(authenticate),
-        approvals: { store: new ApprovalStore(approvalsDir(ctx.paths)), trust: () => loadTrustStore(ctx.paths), timeoutMs: APPROVAL_TIMEOUT_MS },
+        approvals: { store: new ApprovalStore(approvalsDir(ctx.paths)), trust: () => loadTrustStore(ctx.paths), timeoutMs: approvalTimeoutMs },
+        newDestinationIsCritical: ctx.config.newDestinationApproval === true,
         extraTools: (agent, session) => agentTools(self, mailboxes, agent, session),
       }),
     });

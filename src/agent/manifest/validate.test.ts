@@ -88,6 +88,18 @@ test('rule 4: parent intersection (a write path, a host, a credential the parent
   await rejects(sign(variant({ credentials: ['aws-root'] }, child)), context({ parent, parentSpawnState: spawnState }), 'E_MANIFEST_PARENT', 4);
 });
 
+test('rule 4 when spawning (narrowToParent): a wider child is narrowed to the intersection, never widened', async () => {
+  const wider = variant({ filesystem: { read: [], write: ['/home'] }, credentials: ['aws-root'], network: { destinations: [{ host: 'evil.example', ports: [443, 443], protocol: 'https' }] } }, child);
+  const effective = await validateManifest(sign(wider), context({ parent, parentSpawnState: spawnState, narrowToParent: true }));
+  assert.deepEqual(effective.filesystem.write.filter((p) => p === '/home'), [], 'the write path the parent lacks is gone');
+  assert.ok(!effective.credentials.includes('aws-root'));
+  assert.ok(!effective.network.destinations.some((d) => d.host === 'evil.example'));
+  // The same child under the strict check is rejected.
+  await rejects(sign(wider), context({ parent, parentSpawnState: spawnState }), 'E_MANIFEST_PARENT', 4);
+  // Narrowing does not bypass the other rules: the deny list still rejects.
+  await rejects(sign(variant({ syscalls: ['ptrace', 'read'] }, child)), context({ parent, parentSpawnState: spawnState, narrowToParent: true }), 'E_MANIFEST_DENY_LIST', 7);
+});
+
 test('rule 5: spawn budget (parent may not spawn, no budget left, too deep)', async () => {
   const closed = variant({ spawning: { allowed: false, maxDepth: 0, maxDescendants: 0 } }, parent);
   await rejects(sign(child), context({ parent: closed, parentSpawnState: spawnState }), 'E_MANIFEST_SPAWN_BUDGET', 5);

@@ -37,6 +37,13 @@ export interface ValidationContext {
   approvals?: readonly Approval[];
   /** AIDs of the ancestors, root first, for the ledger entry. */
   lineage?: string[];
+  /**
+   * Rule 4 mode for a child. false (default): a child asking for anything its
+   * parent lacks is rejected (what `octant manifest validate` checks). true:
+   * the child is narrowed to the intersection and rule 4 checks the result
+   * (what happens when an agent spawns: the child gets only the intersection).
+   */
+  narrowToParent?: boolean;
   onReject(event: LedgerEvent): unknown;
 }
 
@@ -133,9 +140,12 @@ export async function validateManifest(input: SignedManifest | unknown, ctx: Val
     requested = signed.manifest;
     verifyManifest(signed, ctx.trust); // rule 2
     checkRole(requested, ctx.roles); // rule 3
-    checkParent(requested, ctx.parent); // rule 4
+    if (!ctx.narrowToParent) checkParent(requested, ctx.parent); // rule 4 (strict)
     checkSpawnBudget(requested, ctx.parent, ctx.parentSpawnState); // rule 5
     const effective = ctx.parent === undefined ? requested : intersect(ctx.parent, requested, { parentRemainingSeconds: ctx.parentSpawnState?.remainingSeconds });
+    // Rule 4 (narrowing): the intersection must lie within the parent. It
+    // always should; checking it again is defence in depth against a bug in intersect.
+    if (ctx.narrowToParent) checkParent(effective, ctx.parent);
     checkResources(effective, ctx.capacity, ctx.reservations); // rule 6
     checkDenyList(requested); // rule 7
     checkIdentity(requested, ctx.liveIdentities); // rule 8
