@@ -16,7 +16,7 @@ export const SYSTEM_AGENT = 'system';
 export const SEAL_KIND = 'lifecycle';
 export const SEAL_ACTION = 'partition.seal';
 
-export function isSeal(entry: LedgerEntry): boolean {
+export function isSeal(entry: Pick<LedgerEntry, 'kind' | 'action'>): boolean {
   return entry.kind === SEAL_KIND && entry.action === SEAL_ACTION;
 }
 

@@ -8,22 +8,19 @@
 
 import { hash } from 'node:crypto';
 import { OctantError } from '../../lib/errors.ts';
+import { prefixedHash } from './sha256.ts';
 
 export const HASH_SIZE = 32;
 
-// One reused scratch buffer per kind of hash: the one-shot hash() of a
-// single buffer is the cheapest call node:crypto offers, and allocating a
-// concatenation per hash cost more than the hash itself.
-let leafScratch = Buffer.alloc(4096);
-const nodeScratch = Buffer.alloc(1 + 2 * HASH_SIZE);
-nodeScratch[0] = 0x01;
-
+// Leaf and node hashes go through prefixedHash() (sha256.ts): the cheapest
+// per-call SHA-256 this process has, with no concatenation per hash.
 export function leafHash(entry: Uint8Array): Buffer {
-  if (leafScratch.length < entry.length + 1) leafScratch = Buffer.alloc(2 * (entry.length + 1));
-  leafScratch[0] = 0x00;
-  leafScratch.set(entry, 1);
-  return hash('sha256', leafScratch.subarray(0, entry.length + 1), 'buffer');
+  const out = Buffer.allocUnsafe(HASH_SIZE);
+  prefixedHash()(0x00, entry, 0, entry.length, out, 0);
+  return out;
 }
+
+const pair = Buffer.allocUnsafeSlow(2 * HASH_SIZE);
 
 export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
   // Proof verifiers may hand in hashes of any length; only the tree's own
@@ -31,9 +28,11 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
   if (left.length !== HASH_SIZE || right.length !== HASH_SIZE) {
     return hash('sha256', Buffer.concat([Buffer.from([0x01]), left, right]), 'buffer');
   }
-  nodeScratch.set(left, 1);
-  nodeScratch.set(right, 1 + HASH_SIZE);
-  return hash('sha256', nodeScratch, 'buffer');
+  pair.set(left, 0);
+  pair.set(right, HASH_SIZE);
+  const out = Buffer.allocUnsafe(HASH_SIZE);
+  prefixedHash()(0x01, pair, 0, pair.length, out, 0);
+  return out;
 }
 
 export const EMPTY_ROOT: Buffer = hash('sha256', Buffer.alloc(0), 'buffer');
@@ -60,6 +59,22 @@ export class MerkleTree {
 
   get size(): number {
     return this.counts[0] ?? 0;
+  }
+
+  /**
+   * A tree of `size` leaves from its levels as hashTree() lays them out
+   * (level h: the floor(size / 2^h) complete nodes, 32 bytes each).
+   */
+  static fromLevels(levels: Buffer[], size: number): MerkleTree {
+    const tree = new MerkleTree();
+    for (let h = 0, c = size; c >= 1; h++, c = half(c)) {
+      if (levels[h] === undefined || levels[h]!.length < c * HASH_SIZE) {
+        throw new OctantError('E_LEDGER_FRONTIER', `level ${h} of a tree of size ${size} needs ${c} hashes`);
+      }
+      tree.levels.push(levels[h]!);
+      tree.counts.push(c);
+    }
+    return tree;
   }
 
   append(leaf: Uint8Array): void {

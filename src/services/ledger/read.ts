@@ -2,6 +2,7 @@
 // verifier use this offline, and the store uses it at open.
 
 import { closeSync, fdatasyncSync, fstatSync, openSync, readSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Paths } from '../../runtime/paths.ts';
 import { listCheckpoints, type StoredCheckpoint } from './checkpoint.ts';
@@ -27,10 +28,17 @@ export interface ReadOptions {
   keepEntries?: boolean;
   /** fdatasync before reading, so everything read is durable (checkpointing). */
   sync?: boolean;
+  /** Worker threads to hash with (default: one per core beyond this one, at least 1). */
+  workers?: number;
+  /** Smallest chunk of entries a hash worker takes. */
+  minChunk?: number;
 }
 
+/** Below this many entries a full replay hashes on the calling thread (a worker takes ~30 ms to start). */
+export const PARALLEL_FROM = 16_384;
+
 /** The file's bytes from `from` on (empty when it does not exist). */
-export function readFrom(file: string, sync: boolean, from = 0): Buffer {
+export function readFrom(file: string, sync: boolean, from = 0, shared = false): Buffer {
   let fd: number;
   try {
     fd = openSync(file, 'r');
@@ -41,7 +49,8 @@ export function readFrom(file: string, sync: boolean, from = 0): Buffer {
   try {
     if (sync) fdatasyncSync(fd);
     const size = Math.max(0, fstatSync(fd).size - from);
-    const buf = Buffer.allocUnsafe(size);
+    // Shared memory lets hash workers read the segment without a copy.
+    const buf = shared ? Buffer.from(new SharedArrayBuffer(Math.max(size, 1)), 0, size) : Buffer.allocUnsafe(size);
     let got = 0;
     while (got < size) {
       const n = readSync(fd, buf, got, size - got, from + got);
@@ -56,9 +65,11 @@ export function readFrom(file: string, sync: boolean, from = 0): Buffer {
 
 export function readLedger(dir: string, options: ReadOptions = {}): LedgerSnapshot {
   const file = join(dir, SEGMENT_FILE);
-  const buf = readFrom(file, options.sync === true);
+  const buf = readFrom(file, options.sync === true, 0, true);
   const scan = scanRecords(buf);
-  return { dir, file, fileSize: buf.length, scan, replay: replay(scan.records, options.keepEntries === true), checkpoints: listCheckpoints(dir) };
+  const workers = options.workers ?? (scan.records.length >= PARALLEL_FROM ? Math.max(1, availableParallelism()) : 0);
+  const result = replay(scan.records, options.keepEntries === true, { workers, minChunk: options.minChunk });
+  return { dir, file, fileSize: buf.length, scan, replay: result, checkpoints: listCheckpoints(dir) };
 }
 
 export interface CheckpointProblem {

@@ -5,8 +5,10 @@
 // first bad position.
 
 import type { LedgerEntry } from './types.ts';
-import { isSeal, parseEntry } from './entry.ts';
-import { MerkleTree, leafHash } from './merkle.ts';
+import { SEAL_ACTION, SEAL_KIND, isSeal, parseEntry } from './entry.ts';
+import { decodeString, scanEntryHead } from './entry-scan.ts';
+import { HASH_SIZE, MerkleTree, leafHash } from './merkle.ts';
+import { hashTree } from './hash-workers.ts';
 import type { StoredRecord } from './records.ts';
 
 export interface Partition {
@@ -43,33 +45,153 @@ export function replayRecords(records: readonly StoredRecord[], firstSeq: number
   for (let i = 0; i < records.length; i++) {
     const { offset, payload } = records[i]!;
     const seq = firstSeq + i;
-    const entry = parseEntry(payload);
+    // Readers that keep entries parse them whole; the store only needs the
+    // chain fields, read from the bytes (entry-scan.ts).
+    const entry = onEntry === undefined ? headOf(payload) : parseEntry(payload);
     if (entry === undefined) return { seq, offset, reason: 'record is not a ledger entry' };
     // A deleted, inserted or reordered entry shows up as a seq out of place.
     if (entry.seq !== seq) return { seq, offset, reason: `entry says seq ${entry.seq} at position ${seq}` };
     const part = partitions.get(entry.agent);
-    if (part?.sealed === true) return { seq, offset, reason: `entry for agent ${entry.agent} after its partition was sealed` };
+    if (part?.sealed === true) return { seq, offset, reason: sealedReason(entry.agent) };
     const expected = part?.last ?? '';
-    if (entry.prev !== expected) {
-      return { seq, offset, reason: `prev ${entry.prev.slice(0, 16) || '""'} does not match the previous entry of partition ${entry.agent} (${expected.slice(0, 16) || '""'})` };
-    }
+    if (entry.prev !== expected) return { seq, offset, reason: prevReason(entry.prev, entry.agent, expected) };
     const leaf = leafHash(payload);
     sink.append(leaf);
     partitions.set(entry.agent, { last: leaf.toString('hex'), count: (part?.count ?? 0) + 1, sealed: isSeal(entry) });
-    onEntry?.(entry, offset);
+    onEntry?.(entry as LedgerEntry, offset);
   }
   return undefined;
 }
 
-/** Replay a whole segment from seq 0 into a full tree (readers, verify). */
-export function replay(records: readonly StoredRecord[], keepEntries: boolean): Replay {
+function headOf(payload: Buffer): { seq: number; agent: string; prev: string; kind: string; action: string } | undefined {
+  const head = scanEntryHead(payload);
+  if (head === undefined) return undefined;
+  const seal = head.seal ? { kind: SEAL_KIND, action: SEAL_ACTION } : { kind: '', action: '' };
+  return { seq: head.seq, agent: head.agent, prev: decodeString(payload, head.prevStart, head.prevEnd), ...seal };
+}
+
+function sealedReason(agent: string): string {
+  return `entry for agent ${agent} after its partition was sealed`;
+}
+
+function prevReason(prev: string, agent: string, expected: string): string {
+  return `prev ${prev.slice(0, 16) || '""'} does not match the previous entry of partition ${agent} (${expected.slice(0, 16) || '""'})`;
+}
+
+export interface ReplayOptions {
+  /** Worker threads for hashing (hash-workers.ts); 0: this thread only. */
+  workers?: number;
+  /** Smallest chunk of leaves a worker takes (a power of two). */
+  minChunk?: number;
+}
+
+/** Replay a whole segment from seq 0 into a full tree (readers, verify, open). */
+export function replay(records: readonly StoredRecord[], keepEntries: boolean, options: ReplayOptions = {}): Replay {
+  if (!keepEntries) return replayHeads(records, options);
   const result: Replay = { tree: new MerkleTree(), partitions: new Map(), entries: [], offsets: [] };
-  const keep = keepEntries
-    ? (entry: LedgerEntry, offset: number) => {
-        result.entries.push(entry);
-        result.offsets.push(offset);
-      }
-    : undefined;
+  const keep = (entry: LedgerEntry, offset: number) => {
+    result.entries.push(entry);
+    result.offsets.push(offset);
+  };
   const problem = replayRecords(records, 0, result.partitions, result.tree, keep);
+  return problem === undefined ? result : { ...result, problem };
+}
+
+// HEX_PAIRS[b]: the two lowercase hex digit codes of byte b, as one number.
+const HEX_PAIRS = Uint16Array.from({ length: 256 }, (_, b) => (b.toString(16).padStart(2, '0').charCodeAt(0) << 8) | b.toString(16).padStart(2, '0').charCodeAt(1));
+
+/** Are the 64 lowercase hex digits at text[from:] the 32 bytes at bytes[at:]? (no allocation) */
+function hexEquals(text: Uint8Array, from: number, bytes: Uint8Array, at: number): boolean {
+  for (let i = 0; i < 32; i++) {
+    if (((text[from + 2 * i]! << 8) | text[from + 2 * i + 1]!) !== HEX_PAIRS[bytes[at + i]!]) return false;
+  }
+  return true;
+}
+
+/**
+ * The same checks as replayRecords from seq 0, in two passes so hashing can
+ * run on other cores: this thread reads every entry's head (seq, seal,
+ * partition) while hashTree() hashes the leaves and tree; then each prev is
+ * compared with the leaf hash of its partition's previous entry. The first
+ * problem is the earliest position either pass finds (for one entry, seq
+ * and seal problems come before prev, as in replayRecords).
+ */
+function replayHeads(records: readonly StoredRecord[], options: ReplayOptions): Replay {
+  const n = records.length;
+  const base = records[0]?.payload.buffer;
+  const sharedBase = base instanceof SharedArrayBuffer;
+  const starts = new Int32Array(sharedBase ? new SharedArrayBuffer(4 * Math.max(n, 1)) : new ArrayBuffer(4 * Math.max(n, 1)));
+  const lengths = new Int32Array(sharedBase ? new SharedArrayBuffer(4 * Math.max(n, 1)) : new ArrayBuffer(4 * Math.max(n, 1)));
+  for (let i = 0; i < n; i++) {
+    starts[i] = records[i]!.payload.byteOffset;
+    lengths[i] = records[i]!.payload.length;
+  }
+  const agents: string[] = new Array<string>(n);
+  // Where each entry's prev JSON string lies in the segment buffer.
+  const prevStarts = new Int32Array(n);
+  const prevEnds = new Int32Array(n);
+  const prevIndex = new Int32Array(n);
+  const seals = new Uint8Array(n);
+  let problem: ReplayProblem | undefined;
+  // First pass: heads, seqs, seals; partitions as indexes of their last entry.
+  const heads = (): void => {
+    const last = new Map<string, number>();
+    for (let seq = 0; seq < n; seq++) {
+      const { offset, payload } = records[seq]!;
+      const head = scanEntryHead(payload);
+      if (head === undefined) return void (problem = { seq, offset, reason: 'record is not a ledger entry' });
+      if (head.seq !== seq) return void (problem = { seq, offset, reason: `entry says seq ${head.seq} at position ${seq}` });
+      const before = last.get(head.agent) ?? -1;
+      if (before >= 0 && seals[before] === 1) return void (problem = { seq, offset, reason: sealedReason(head.agent) });
+      agents[seq] = head.agent;
+      prevStarts[seq] = head.prevStart;
+      prevEnds[seq] = head.prevEnd;
+      prevIndex[seq] = before;
+      seals[seq] = head.seal ? 1 : 0;
+      last.set(head.agent, seq);
+    }
+  };
+  const levels = hashTree(n === 0 ? Buffer.alloc(0) : Buffer.from(base!), starts, lengths, n, {
+    workers: sharedBase ? (options.workers ?? 0) : 0,
+    minChunk: options.minChunk,
+    meanwhile: heads,
+  });
+  const leaves = levels[0]!;
+  // Second pass: chains, up to the first head problem.
+  const checked = problem?.seq ?? n;
+  for (let seq = 0; seq < checked; seq++) {
+    const before = prevIndex[seq]!;
+    const payload = records[seq]!.payload;
+    const start = prevStarts[seq]!;
+    const end = prevEnds[seq]!;
+    // Canonical prev: 66 bytes ("" and 64 hex digits), or 2 for the first entry.
+    if (before < 0 ? end - start === 2 : end - start === 66 && hexEquals(payload, start + 1, leaves, before * HASH_SIZE)) continue;
+    const prev = decodeString(payload, start, end);
+    const expected = before < 0 ? '' : leaves.toString('hex', before * HASH_SIZE, before * HASH_SIZE + HASH_SIZE);
+    // Escaped spellings of the same text are equal to JSON.parse, so here too.
+    if (prev === expected) continue;
+    problem = { seq, offset: records[seq]!.offset, reason: prevReason(prev, agents[seq]!, expected) };
+    break;
+  }
+  // What replayRecords would hold: the entries before the first problem.
+  const good = problem?.seq ?? n;
+  const partitions = new Map<string, Partition>();
+  const lastAt = new Map<string, number>();
+  for (let seq = 0; seq < good; seq++) {
+    const agent = agents[seq]!;
+    const part = partitions.get(agent);
+    if (part === undefined) partitions.set(agent, { last: '', count: 1, sealed: seals[seq] === 1 });
+    else Object.assign(part, { count: part.count + 1, sealed: seals[seq] === 1 });
+    lastAt.set(agent, seq);
+  }
+  for (const [agent, at] of lastAt) partitions.get(agent)!.last = leaves.toString('hex', at * HASH_SIZE, at * HASH_SIZE + HASH_SIZE);
+  let tree: MerkleTree;
+  if (good === n) {
+    tree = MerkleTree.fromLevels(levels, n);
+  } else {
+    tree = new MerkleTree();
+    for (let i = 0; i < good; i++) tree.append(leaves.subarray(i * HASH_SIZE, i * HASH_SIZE + HASH_SIZE));
+  }
+  const result: Replay = { tree, partitions, entries: [], offsets: [] };
   return problem === undefined ? result : { ...result, problem };
 }

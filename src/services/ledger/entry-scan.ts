@@ -1,0 +1,216 @@
+// Read the fields a replay needs (seq, agent, prev, and whether the entry
+// is a seal) straight from stored entry bytes, without building the whole
+// entry with JSON.parse: verify and open spend most of their time there.
+//
+// Stored entries are RFC 8785 canonical JSON written by entry.ts, so the
+// top level is exactly these ten members in this order with no
+// whitespace. The scan insists on that layout (stricter than JSON.parse:
+// a record with extra, missing or reordered members, or whitespace, is
+// "not a ledger entry") and checks the JSON syntax (RFC 8259 §2-§7) of
+// the members it skips (detail, lineage, target, time), so a record
+// refused by parseEntry is refused here too.
+
+import { SEAL_ACTION, SEAL_KIND } from './entry.ts';
+
+const KEYS = ['action', 'agent', 'decision', 'detail', 'kind', 'lineage', 'prev', 'seq', 'target', 'time'] as const;
+// `{"action":`, `,"agent":`, ... as bytes.
+const KEY_BYTES = KEYS.map((k, i) => Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(k)}:`, 'latin1'));
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const LBRACE = 0x7b;
+const RBRACE = 0x7d;
+const LBRACK = 0x5b;
+const RBRACK = 0x5d;
+const MINUS = 0x2d;
+const ZERO = 0x30;
+const NINE = 0x39;
+const IN_OBJECT = 1;
+const IN_ARRAY = 2;
+
+export interface EntryHead {
+  seq: number;
+  agent: string;
+  /** kind "lifecycle" and action "partition.seal" (entry.ts isSeal). */
+  seal: boolean;
+  /** The prev member's JSON string (quotes included) is bytes[prevStart:prevEnd]. */
+  prevStart: number;
+  prevEnd: number;
+}
+
+const SEAL_KIND_BYTES = Buffer.from(JSON.stringify(SEAL_KIND));
+const SEAL_ACTION_BYTES = Buffer.from(JSON.stringify(SEAL_ACTION));
+
+function isDigit(c: number | undefined): boolean {
+  return c !== undefined && c >= ZERO && c <= NINE;
+}
+
+function isHex(c: number | undefined): boolean {
+  return c !== undefined && ((c >= ZERO && c <= NINE) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));
+}
+
+/** End (past the closing quote) of the JSON string starting at p, or -1. */
+function skipString(b: Uint8Array, p: number): number {
+  if (b[p] !== QUOTE) return -1;
+  for (p++; p < b.length; p++) {
+    const c = b[p]!;
+    if (c === QUOTE) return p + 1;
+    if (c < 0x20) return -1; // RFC 8259 §7: control characters must be escaped
+    if (c === BACKSLASH) {
+      const e = b[++p];
+      if (e === 0x75) {
+        // \uXXXX
+        if (!isHex(b[p + 1]) || !isHex(b[p + 2]) || !isHex(b[p + 3]) || !isHex(b[p + 4])) return -1;
+        p += 4;
+      } else if (e !== QUOTE && e !== BACKSLASH && e !== 0x2f && e !== 0x62 && e !== 0x66 && e !== 0x6e && e !== 0x72 && e !== 0x74) {
+        return -1;
+      }
+    }
+  }
+  return -1;
+}
+
+/** End of the JSON number starting at p (RFC 8259 §6 grammar), or -1. */
+function skipNumber(b: Uint8Array, p: number): number {
+  if (b[p] === MINUS) p++;
+  if (b[p] === ZERO) p++;
+  else if (isDigit(b[p])) while (isDigit(b[p])) p++;
+  else return -1;
+  if (b[p] === 0x2e) {
+    p++;
+    if (!isDigit(b[p])) return -1;
+    while (isDigit(b[p])) p++;
+  }
+  if (b[p] === 0x65 || b[p] === 0x45) {
+    p++;
+    if (b[p] === 0x2b || b[p] === MINUS) p++;
+    if (!isDigit(b[p])) return -1;
+    while (isDigit(b[p])) p++;
+  }
+  return p;
+}
+
+const LITERALS = [Buffer.from('true'), Buffer.from('false'), Buffer.from('null')];
+
+function skipLiteral(b: Uint8Array, p: number): number {
+  for (const lit of LITERALS) {
+    if (b[p] !== lit[0]) continue;
+    for (let i = 1; i < lit.length; i++) if (b[p + i] !== lit[i]) return -1;
+    return p + lit.length;
+  }
+  return -1;
+}
+
+/**
+ * End of the JSON value starting at p, or -1. Iterative (an explicit stack
+ * of open containers), so deep nesting cannot overflow the call stack.
+ */
+function skipValue(b: Uint8Array, p: number): number {
+  const open: number[] = [];
+  for (;;) {
+    const c = b[p];
+    if (c === LBRACE || c === LBRACK) {
+      p++;
+      if (b[p] === (c === LBRACE ? RBRACE : RBRACK)) {
+        p++;
+      } else {
+        open.push(c === LBRACE ? IN_OBJECT : IN_ARRAY);
+        if (c === LBRACE) {
+          p = skipString(b, p);
+          if (p < 0 || b[p++] !== COLON) return -1;
+        }
+        continue;
+      }
+    } else {
+      p = c === QUOTE ? skipString(b, p) : c === MINUS || isDigit(c) ? skipNumber(b, p) : skipLiteral(b, p);
+      if (p < 0) return -1;
+    }
+    // A value ended: close containers until one wants another member.
+    for (;;) {
+      if (open.length === 0) return p;
+      const top = open[open.length - 1];
+      const d = b[p];
+      if (d === COMMA) {
+        p++;
+        if (top === IN_OBJECT) {
+          p = skipString(b, p);
+          if (p < 0 || b[p++] !== COLON) return -1;
+        }
+        break;
+      }
+      if (d !== (top === IN_OBJECT ? RBRACE : RBRACK)) return -1;
+      open.pop();
+      p++;
+    }
+  }
+}
+
+/** The string value of the JSON string b[start:end] (quotes included). */
+export function decodeString(b: Buffer, start: number, end: number): string {
+  for (let i = start + 1; i < end - 1; i++) {
+    const c = b[i]!;
+    if (c === BACKSLASH || c >= 0x80) return JSON.parse(b.toString('utf8', start, end)) as string;
+  }
+  return b.toString('latin1', start + 1, end - 1);
+}
+
+/** Is the JSON string b[start:end] exactly `quoted` (a JSON-quoted ASCII string with no escapes)? */
+function sameString(b: Buffer, start: number, end: number, quoted: Buffer): boolean {
+  if (end - start === quoted.length) return b.compare(quoted, 0, quoted.length, start, end) === 0;
+  // Only a string with escapes can spell the same text in more bytes.
+  return end - start > quoted.length && b.indexOf(BACKSLASH, start) < end && decodeString(b, start, end) === decodeString(quoted, 0, quoted.length);
+}
+
+/** The digits of a canonical seq (no sign, fraction or exponent); NaN otherwise. */
+function integerOf(b: Buffer, start: number, end: number): number {
+  if (end - start > 15) return Number(b.toString('latin1', start, end));
+  let v = 0;
+  for (let i = start; i < end; i++) {
+    const c = b[i]!;
+    if (!isDigit(c)) return Number(b.toString('latin1', start, end));
+    v = v * 10 + (c - ZERO);
+  }
+  return v;
+}
+
+/** The replay fields of stored entry bytes; undefined when they are not a canonical entry. */
+export function scanEntryHead(b: Buffer): EntryHead | undefined {
+  let p = 0;
+  let seq = -1;
+  let agent = '';
+  let kindStart = 0;
+  let kindEnd = 0;
+  let actionStart = 0;
+  let actionEnd = 0;
+  let prevStart = 0;
+  let prevEnd = 0;
+  for (let k = 0; k < KEYS.length; k++) {
+    const key = KEY_BYTES[k]!;
+    for (let i = 0; i < key.length; i++) if (b[p + i] !== key[i]) return undefined;
+    p += key.length;
+    const start = p;
+    const name = KEYS[k];
+    if (name === 'detail' || name === 'lineage') {
+      if (b[p] !== (name === 'detail' ? LBRACE : LBRACK)) return undefined;
+      p = skipValue(b, p);
+    } else if (name === 'seq') {
+      p = skipNumber(b, p);
+      if (p < 0) return undefined;
+      seq = integerOf(b, start, p);
+      if (!Number.isSafeInteger(seq)) return undefined;
+    } else {
+      p = skipString(b, p);
+      if (p < 0) return undefined;
+      if (name === 'agent') agent = decodeString(b, start, p);
+      else if (name === 'kind') [kindStart, kindEnd] = [start, p];
+      else if (name === 'action') [actionStart, actionEnd] = [start, p];
+      else if (name === 'prev') [prevStart, prevEnd] = [start, p];
+    }
+    if (p < 0) return undefined;
+  }
+  if (b[p] !== RBRACE || p + 1 !== b.length) return undefined;
+  const seal = sameString(b, kindStart, kindEnd, SEAL_KIND_BYTES) && sameString(b, actionStart, actionEnd, SEAL_ACTION_BYTES);
+  return { seq, agent, seal, prevStart, prevEnd };
+}

@@ -1,0 +1,115 @@
+// Every RFC 6962 hash of a whole segment (leaf hashes and all complete
+// tree levels), split over worker threads so a full verify uses every
+// core: hashing is most of its cost. The calling thread meanwhile does the
+// rest of the replay (entry heads, seqs, chains), then waits here.
+//
+// The workers run the source text of createPrefixedHash and hashRange
+// (sha256.ts, both self-contained) with eval, so they work from the bundled
+// single executable too. Results land in SharedArrayBuffers; completion is
+// an Atomics flag per worker, so the whole thing stays synchronous for the
+// synchronous readers (open, verify). A worker that fails or does not
+// report in time has its range hashed here instead: the result never
+// depends on the workers, only the speed does.
+
+import { Worker } from 'node:worker_threads';
+import { createPrefixedHash, hashRange, prefixedHash } from './sha256.ts';
+
+export interface HashPlan {
+  /** Worker threads to use; 0 hashes everything on this thread. */
+  workers: number;
+  /** Leaves per worker chunk are a power of two at least this large. */
+  minChunk?: number;
+  /** Runs on this thread between starting the workers and waiting for them. */
+  meanwhile?: () => void;
+}
+
+/** How long to wait for a worker before hashing its range here. */
+const WORKER_PATIENCE_MS = 30_000;
+
+const WORKER_SOURCE = `
+const { workerData: d } = process.getBuiltinModule('node:worker_threads');
+const done = new Int32Array(d.done);
+const hashRange = ${hashRange.toString()};
+let hasher;
+for (const slot of d.slots) {
+  let state = 2;
+  try {
+    hasher ??= (${createPrefixedHash.toString()})();
+    hashRange(hasher, Buffer.from(d.buf), new Int32Array(d.starts), new Int32Array(d.lengths), d.levels.map((l) => Buffer.from(l)), d.ranges[slot].from, d.ranges[slot].to, d.top);
+    state = 1;
+  } finally {
+    Atomics.store(done, slot, state);
+    Atomics.notify(done, slot);
+  }
+}`;
+
+/** Size of each level of a tree of n leaves (complete nodes only). */
+function levelCounts(n: number): number[] {
+  const counts: number[] = [];
+  for (let c = n; c >= 1; c = Math.floor(c / 2)) counts.push(c);
+  return counts;
+}
+
+function shared(bytes: number): Buffer {
+  return Buffer.from(new SharedArrayBuffer(Math.max(bytes, 1)), 0, bytes);
+}
+
+/**
+ * Hash leaves 0..n-1 (leaf i is buf[starts[i]:starts[i]+lengths[i]]) and
+ * every complete node above them. `buf`, `starts` and `lengths` must live
+ * on SharedArrayBuffers when workers are asked for. Returns level buffers
+ * (level h: floor(n / 2^h) hashes of 32 bytes).
+ */
+export function hashTree(buf: Buffer, starts: Int32Array, lengths: Int32Array, n: number, plan: HashPlan): Buffer[] {
+  const counts = levelCounts(n);
+  const levels = counts.map((c) => shared(c * 32));
+  const workers = n === 0 ? 0 : Math.max(0, Math.floor(plan.workers));
+  // Chunks are aligned powers of two so each one holds whole subtrees; a
+  // few per worker keeps the last, ragged chunk from unbalancing them.
+  let chunk = 2 ** Math.ceil(Math.log2(Math.max(1, plan.minChunk ?? 1024)));
+  while (workers > 0 && Math.ceil(n / chunk) > 4 * workers) chunk *= 2;
+  const top = Math.log2(chunk);
+  const ranges: Array<{ from: number; to: number }> = [];
+  for (let from = 0; from < n; from += chunk) ranges.push({ from, to: Math.min(n, from + chunk) });
+  const done = new Int32Array(new SharedArrayBuffer(4 * Math.max(ranges.length, 1)));
+  const started: Worker[] = [];
+  const per = Math.ceil(ranges.length / Math.max(workers, 1));
+  for (let w = 0; w < workers && ranges.length > 1; w++) {
+    const slots = ranges.map((_, i) => i).slice(w * per, (w + 1) * per);
+    if (slots.length === 0) break;
+    try {
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData: { buf: buf.buffer, starts: starts.buffer, lengths: lengths.buffer, levels: levels.map((l) => l.buffer), done: done.buffer, ranges, slots, top },
+      });
+      worker.unref();
+      // Failures show up as a slot's flag (2) or as silence, never as a crash here.
+      worker.on('error', () => {});
+      started.push(worker);
+    } catch {
+      for (const slot of slots) done[slot] = 2;
+    }
+  }
+  if (started.length === 0) done.fill(2);
+  plan.meanwhile?.();
+  const hasher = prefixedHash();
+  const deadline = Date.now() + WORKER_PATIENCE_MS;
+  for (let slot = 0; slot < ranges.length; slot++) {
+    while (Atomics.load(done, slot) === 0) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      Atomics.wait(done, slot, 0, left);
+    }
+    if (Atomics.load(done, slot) !== 1) {
+      const { from, to } = ranges[slot]!;
+      hashRange(hasher, buf, starts, lengths, levels, from, to, top);
+    }
+  }
+  for (const w of started) void w.terminate();
+  // Levels above the chunks: few nodes, hashed here.
+  for (let h = top + 1; h < levels.length; h++) {
+    for (let j = 0; j < counts[h]!; j++) hasher(0x01, levels[h - 1]!, 2 * j * 32, 2 * j * 32 + 64, levels[h]!, j * 32);
+  }
+  return levels;
+}
+

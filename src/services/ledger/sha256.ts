@@ -1,0 +1,115 @@
+// SHA-256 of "one prefix byte || bytes" for the ledger's hot paths: the
+// RFC 6962 §2.1 leaf hash (prefix 0x00) and node hash (prefix 0x01), and
+// the level-by-level hashing of a range of leaves (hash-workers.ts runs it
+// in worker threads).
+//
+// Why not just crypto.hash(): each call costs ~2.5 µs on our 2-core
+// machines, almost all of it per-call overhead (OpenSSL 3 sets up a digest
+// context per call) rather than hashing. Verification needs two hashes per
+// entry, so that overhead alone caps it near 200,000 entries/s. The same
+// OpenSSL that node:crypto uses is linked into the Node executable (and so
+// into dist/octant) and exports the plain SHA256_Update/SHA256_Final
+// functions; calling them through node:ffi on a reused context costs about
+// a third as much. When node:ffi or those symbols are missing, we fall back
+// to crypto.hash(), which gives identical bytes (checked at start).
+//
+// Both functions below are SELF-CONTAINED (no imports, no references to
+// anything outside their own bodies): hash-workers.ts ships their source
+// text to worker threads, which is what lets workers run from the bundled
+// single executable, where there is no worker file on disk to load.
+
+/** Write SHA-256(prefix || src[start:end]) to out[at:at+32]. */
+export type PrefixedHash = (prefix: number, src: Uint8Array, start: number, end: number, out: Uint8Array, at: number) => void;
+
+/**
+ * The fastest hasher this thread can build: the executable's own OpenSSL
+ * through node:ffi, else crypto.hash(). `forceNodeCrypto` picks the
+ * fallback (tests cover both). Inputs are copied into a private off-heap
+ * scratch buffer first, so no pointer to a caller's buffer crosses into C.
+ */
+export function createPrefixedHash(forceNodeCrypto = false): PrefixedHash {
+  const { hash } = process.getBuiltinModule('node:crypto');
+  let scratch = Buffer.allocUnsafeSlow(8192);
+  const fill = (prefix: number, src: Uint8Array, start: number, end: number): number => {
+    const n = end - start + 1;
+    if (scratch.length < n) scratch = Buffer.allocUnsafeSlow(2 * n);
+    scratch[0] = prefix;
+    // Buffer#copy is about twice as fast as set(subarray()) (no view allocated).
+    if (Buffer.isBuffer(src)) src.copy(scratch, 1, start, end);
+    else scratch.set(src.subarray(start, end), 1);
+    return n;
+  };
+  const viaNodeCrypto: PrefixedHash = (prefix, src, start, end, out, at) => {
+    const n = fill(prefix, src, start, end);
+    out.set(hash('sha256', scratch.subarray(0, n), 'buffer'), at);
+  };
+  if (forceNodeCrypto) return viaNodeCrypto;
+  try {
+    const ffi = process.getBuiltinModule('node:ffi') as typeof import('node:ffi') | undefined;
+    if (ffi === undefined) return viaNodeCrypto;
+    // dlopen(NULL): the symbols of the running executable itself (openssl/sha.h).
+    const fn = ffi.dlopen(null as unknown as string, {
+      SHA256_Init: { return: 'int32', arguments: ['pointer'] },
+      SHA256_Update: { return: 'int32', arguments: ['pointer', 'pointer', 'uint64'] },
+      SHA256_Final: { return: 'int32', arguments: ['pointer', 'pointer'] },
+    }).functions;
+    // SHA256_CTX is 112 bytes on LP64; 256 leaves room for a padded build.
+    // allocUnsafeSlow: each owns an off-heap ArrayBuffer that never moves,
+    // so its raw pointer stays valid for the hasher's life.
+    const template = Buffer.allocUnsafeSlow(256).fill(0);
+    const ctx = Buffer.allocUnsafeSlow(256);
+    const digest = Buffer.allocUnsafeSlow(32);
+    const ctxPtr = ffi.getRawPointer(ctx);
+    const digestPtr = ffi.getRawPointer(digest);
+    if (fn.SHA256_Init(ffi.getRawPointer(template)) !== 1) return viaNodeCrypto;
+    let scratchOf = scratch;
+    let scratchPtr = ffi.getRawPointer(scratch);
+    const viaOpenSsl: PrefixedHash = (prefix, src, start, end, out, at) => {
+      const n = fill(prefix, src, start, end);
+      if (scratch !== scratchOf) {
+        scratchOf = scratch;
+        scratchPtr = ffi.getRawPointer(scratch);
+      }
+      // A fresh context by copying an initialised one saves an FFI call.
+      ctx.set(template);
+      if (fn.SHA256_Update(ctxPtr, scratchPtr, BigInt(n)) !== 1 || fn.SHA256_Final(digestPtr, ctxPtr) !== 1) {
+        throw new Error('SHA256_Update/SHA256_Final failed');
+      }
+      out.set(digest, at);
+    };
+    // Use it only if it hashes exactly like node:crypto (else fall back).
+    const probe = Buffer.from('octant ledger sha256 self-test: one prefix byte, then these bytes');
+    const a = Buffer.alloc(32);
+    const b = Buffer.alloc(32);
+    viaOpenSsl(0x01, probe, 3, probe.length, a, 0);
+    viaNodeCrypto(0x01, probe, 3, probe.length, b, 0);
+    return a.equals(b) ? viaOpenSsl : viaNodeCrypto;
+  } catch {
+    return viaNodeCrypto;
+  }
+}
+
+/**
+ * RFC 6962 hashes for leaves [from, to) and every complete node above them
+ * inside that range, up to level `top`. `levels[h]` holds level h's nodes
+ * at index × 32 (level 0: leaf hashes); leaf i is buf[starts[i]:starts[i]+
+ * lengths[i]]. `from` must be a multiple of 2^top, so each node at levels
+ * <= top lies wholly inside or outside the range. Self-contained (see top).
+ */
+export function hashRange(hasher: PrefixedHash, buf: Uint8Array, starts: Int32Array, lengths: Int32Array, levels: Uint8Array[], from: number, to: number, top: number): void {
+  for (let i = from; i < to; i++) hasher(0x00, buf, starts[i]!, starts[i]! + lengths[i]!, levels[0]!, i * 32);
+  for (let h = 1; h <= top && h < levels.length; h++) {
+    const below = levels[h - 1]!;
+    const out = levels[h]!;
+    // Node j of level h covers leaves [j·2^h, (j+1)·2^h); complete ones only.
+    for (let j = Math.ceil(from / 2 ** h); (j + 1) * 2 ** h <= to; j++) hasher(0x01, below, 2 * j * 32, 2 * j * 32 + 64, out, j * 32);
+  }
+}
+
+let chosen: PrefixedHash | undefined;
+
+/** This thread's hasher, built on first use (never at import). */
+export function prefixedHash(): PrefixedHash {
+  chosen ??= createPrefixedHash();
+  return chosen;
+}
