@@ -1,57 +1,129 @@
-import { test } from 'node:test';
+// `octant router test` and `octant router serve` through a running system:
+// the real router service (ledger first, vault injection as agent 'operator')
+// behind the real admin socket, a fake OpenAI provider on 127.0.0.1, and a
+// real HTTP client on the operator gateway's TCP port.
+
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../../main.ts';
-import { startFakeOllama } from '../../services/router/testing/fake-ollama.ts';
+import { isOctantError } from '../../lib/errors.ts';
+import { memoryIo } from '../../lib/memory-io.ts';
+import { silentLogger } from '../../runtime/log.ts';
+import { rootLayout, type Paths } from '../../runtime/paths.ts';
+import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
+import { routerService, saveConfig } from '../../services/router/index.ts';
+import { startFakeOpenAI } from '../../services/router/testing/fake-openai.ts';
+import type { FakeProvider } from '../../services/router/testing/fake-server.ts';
+import { memoryLedger, type MemoryLedger } from '../../services/router/testing/memory-ledger.ts';
+import { Vault } from '../../services/vault/vault.ts';
+import { startSystem, type RunningSystem } from '../system.ts';
+import { command, serveThroughSystem } from './router.ts';
 
-async function run(root: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => (out += c));
-  stderr.on('data', (c) => (err += c));
-  const code = await main(['node', 'octant', '--root', root, 'router', ...args], { stdin: new PassThrough(), stdout, stderr, cwd: root, env: {} });
-  return { code, out, err };
+const SECRET = 'sk-upstream-secret-1';
+const GATEWAY_TOKEN = 'gw-operator-token-0123456789';
+let root: string;
+let paths: Paths;
+let fake: FakeProvider;
+let ledger: MemoryLedger;
+let vault: Vault;
+let system: RunningSystem;
+
+const dep = (id: string, provider: string, credential?: string) => ({
+  id, provider, model: `model-${id}`, baseUrl: `${fake.origin}/v1`, ...(credential ? { credential } : {}),
+  price: { input: 1, output: 1 }, contextWindow: 100_000, capabilities: { tools: true, vision: false, json: true }, tier: 2 as const,
+});
+
+before(async () => {
+  root = mkdtempSync(join(tmpdir(), 'octant-router-cli-'));
+  paths = rootLayout(root);
+  fake = await startFakeOpenAI();
+  ledger = memoryLedger();
+  await saveConfig(paths, { deployments: [dep('keyed', 'openai', 'oa-key'), dep('free', 'vllm')], routes: [] });
+  ({ vault } = await Vault.init({ file: join(root, 'vault.json'), ledger }, { passphrase: Buffer.from('correct horse battery'), kdf: { passes: 1, memoryKiB: 1024, parallelism: 1 } }));
+  await vault.unseal({ passphrase: Buffer.from('correct horse battery') });
+  const port = new URL(fake.origin).port;
+  await vault.put('oa-key', Buffer.from(SECRET), { kind: 'header', name: 'authorization', format: 'Bearer {secret}', hosts: [`127.0.0.1:${port}`] });
+  const fixed = (name: string, needs: string[], api: unknown): ServiceDefinition => ({ name, needs, start: async () => ({ api, health: () => ({ ok: true }), stop: async () => {} }) });
+  system = await startSystem({ paths, log: silentLogger, services: [fixed('ledger', [], ledger), fixed('vault', ['ledger'], vault), routerService as ServiceDefinition] });
+  await system.ready;
+});
+
+after(async () => {
+  await system?.stop();
+  await fake?.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
+async function run(argv: string[]): Promise<{ code: number; out: string }> {
+  const mem = memoryIo();
+  const code = await command.run(argv, { io: mem.io, rootFlag: root });
+  return { code, out: mem.stdout() };
 }
 
-test('router add, list, explain and test against a fake; refusals name the argument', async () => {
-  const root = await mkdtemp(join(tmpdir(), 'octant-router-cli-'));
-  const fake = await startFakeOllama();
-  try {
-    assert.equal((await run(root, 'add', 'cheap', '--provider', 'ollama', '--model', 'small', '--base-url', fake.origin, '--tier', '1', '--route', 'main')).code, 0);
-    assert.equal((await run(root, 'add', 'smart', '--provider', 'openai', '--model', 'gpt', '--credential', 'openai-key', '--tier', '3', '--price-in', '3', '--price-out', '15', '--route', 'main')).code, 0);
-    const list = await run(root, 'list');
-    assert.match(list.out, /route main \(auto\): cheap -> smart/);
-    assert.ok(!(await readFile(join(root, 'etc', 'router.yaml'), 'utf8')).includes('sk-'));
-    const simple = await run(root, 'explain', '--model', 'main', '--prompt', 'hi');
-    assert.match(simple.out, /winner: cheap/);
-    const hard = JSON.parse((await run(root, 'explain', '--model', 'main', '--json', '--prompt', 'Prove the theorem step by step and analyze the algorithm complexity trade-offs')).out) as { winner: string; complexity: string };
-    assert.deepEqual([hard.winner, hard.complexity], ['smart', 'complex']);
-    const probe = await run(root, 'test', 'cheap', '--prompt', 'ping');
-    assert.equal(probe.code, 0);
-    assert.match(probe.out, /"echo: ping"/);
-    const keyed = await run(root, 'test', 'smart');
-    assert.equal(keyed.code, 3);
-    assert.match(keyed.err, /E_ROUTER_VAULT/);
-    const badProvider = await run(root, 'add', 'x', '--provider', 'nope', '--model', 'm');
-    assert.equal(badProvider.code, 2);
-    assert.match(badProvider.err, /provider: expects one of/);
-    const badFlag = await run(root, 'add', 'x', '--provider', 'openai', '--model', 'm', '--tier', 'high');
-    assert.match(badFlag.err, /--tier expects a number/);
-    const keyInUrl = await run(root, 'add', 'x', '--provider', 'openai', '--model', 'm', '--base-url', 'https://api.example.com/v1?key=sk-abc');
-    assert.equal(keyInUrl.code, 4);
-    // A key value written into the file by hand is refused at load.
-    await mkdir(join(root, 'etc'), { recursive: true });
-    await writeFile(join(root, 'etc', 'router.yaml'), 'deployments:\n  - id: a\n    provider: openai\n    model: m\n    apiKey: sk-live\n');
-    const secret = await run(root, 'list');
-    assert.equal(secret.code, 4);
-    assert.match(secret.err, /E_ROUTER_CONFIG_SECRET.*apiKey/);
-  } finally {
-    await fake.close();
-    await rm(root, { recursive: true, force: true });
+test('router test: a keyed deployment through the running system, only once its key is granted to agent:operator', async () => {
+  // Refused: the secret is not granted to the operator.
+  await assert.rejects(run(['test', 'keyed', '--prompt', 'first']), (e) => isOctantError(e, 'E_VAULT_DENIED'));
+  assert.ok(!fake.requests.some((r) => r.body?.messages?.[0]?.content === 'first'), 'no request left without its key');
+  await vault.grant('oa-key', 'agent:operator');
+  const before = ledger.entries.length;
+  const { code, out } = await run(['test', 'keyed', '--prompt', 'ping 7']);
+  assert.equal(code, 0);
+  assert.match(out, /^keyed: "echo: ping 7" \(12\+5 tokens, \d+ ms, through the running system\)/);
+  const sent = fake.requests.at(-1)!;
+  assert.equal(sent.headers.authorization, `Bearer ${SECRET}`);
+  assert.equal(sent.body.model, 'model-keyed');
+  // Log first: the routing decision precedes the vault's injection and the outcome.
+  const mine = ledger.entries.slice(before).filter((e) => e.agent === 'operator');
+  const actions = mine.map((e) => e.action);
+  assert.ok(actions.indexOf('route') < actions.indexOf('secret.inject') && actions.indexOf('secret.inject') < actions.indexOf('complete'), actions.join(','));
+  assert.ok(!JSON.stringify(ledger.entries).includes(SECRET), 'the key never reaches the ledger');
+});
+
+test('router test: keyless deployments through the system too; unknown deployments named', async () => {
+  const { code, out } = await run(['test', 'free']);
+  assert.equal(code, 0);
+  assert.match(out, /^free: "echo: Reply with the single word: ok"/);
+  await assert.rejects(run(['test', 'nope']), (e) => isOctantError(e, 'E_ROUTER_DEPLOYMENT') && /'nope'/.test(e.message));
+});
+
+test('router serve: token from a 0600 file; a real client with the token is served, others get 401; closed on stop', async () => {
+  const tokenFile = join(root, 'gateway.token');
+  writeFileSync(tokenFile, `${GATEWAY_TOKEN}\n`, { mode: 0o644 });
+  chmodSync(tokenFile, 0o644);
+  await assert.rejects(run(['serve', '--port', '0', '--token-file', tokenFile]), (e) => isOctantError(e, 'E_ROUTER_TOKEN_FILE') && /group or others/.test(e.message));
+  await assert.rejects(run(['serve', '--port', '0']), (e) => isOctantError(e, 'E_USAGE') && /--token-file/.test(e.message));
+  await assert.rejects(run(['serve', '--port', 'x', '--token-file', tokenFile]), (e) => isOctantError(e, 'E_USAGE') && /--port/.test(e.message));
+  chmodSync(tokenFile, 0o600);
+
+  const stop = new AbortController();
+  let address = '';
+  const served = serveThroughSystem(paths, { port: 0, tokenFile }, stop.signal, (a) => (address = a));
+  while (address === '') await new Promise((r) => setTimeout(r, 5));
+  assert.match(address, /^http:\/\/127\.0\.0\.1:\d+$/);
+  const chat = (token?: string) => fetch(`${address}/v1/chat/completions`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token === undefined ? {} : { authorization: `Bearer ${token}` }) },
+    body: JSON.stringify({ model: 'keyed', messages: [{ role: 'user', content: 'over tcp' }] }),
+  });
+  const ok = await chat(GATEWAY_TOKEN);
+  assert.equal(ok.status, 200);
+  const body = (await ok.json()) as { choices: { message: { content: string } }[] };
+  assert.equal(body.choices[0].message.content, 'echo: over tcp');
+  assert.equal(fake.requests.at(-1)!.headers.authorization, `Bearer ${SECRET}`);
+  assert.equal((await chat('gw-operator-token-0123456780')).status, 401);
+  assert.equal((await chat()).status, 401);
+  const models = await fetch(`${address}/v1/models`, { headers: { 'x-api-key': GATEWAY_TOKEN } });
+  assert.ok(((await models.json()) as { data: { id: string }[] }).data.some((m) => m.id === 'keyed'));
+
+  stop.abort();
+  assert.equal(await served, 'stopped');
+  // The system closes the gateway once the operator's connection is gone.
+  let refused: unknown;
+  for (let i = 0; i < 100 && refused === undefined; i++) {
+    refused = await chat(GATEWAY_TOKEN).then(() => undefined, (e: unknown) => e);
+    if (refused === undefined) await new Promise((r) => setTimeout(r, 20));
   }
+  assert.ok(refused instanceof Error, 'the gateway port is closed after serve stops');
 });

@@ -1,10 +1,16 @@
-// octant router add|list|test|explain: manage the LLM router's deployments
-// and routes (<etc>/router.yaml) and see why it would pick what it picks.
+// octant router add|list|test|explain|serve: manage the LLM router's
+// deployments and routes (<etc>/router.yaml), see why it would pick what it
+// picks, probe a deployment, and open an operator gateway on a TCP port.
 
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import type { IncomingMessage } from 'node:http';
+import { createInterface } from 'node:readline';
 import { parseCommandArgs, boolFlag, requirePositional, stringFlag, type Parsed } from '../../lib/args.ts';
-import { EXIT, OctantError, usageError } from '../../lib/errors.ts';
+import { EXIT, OctantError, isOctantError, usageError, type ExitCode } from '../../lib/errors.ts';
 import { writeJson } from '../../lib/io.ts';
-import { resolvePaths } from '../../runtime/paths.ts';
+import { adminCall } from '../../runtime/admin/client.ts';
+import { adminSocketPath, resolvePaths, type Paths } from '../../runtime/paths.ts';
 import { configPath, createRouter, loadConfig, POLICIES, resolveProvider, saveConfig, validateDeployment } from '../../services/router/index.ts';
 import type { ChatRequest, PolicyName, RouterConfig } from '../../services/router/types.ts';
 import type { Command } from './command.ts';
@@ -18,10 +24,16 @@ const USAGE = `usage: octant router <subcommand> [options]
       add (or replace) a deployment; --route also appends it to that route
   list [--json]                 deployments and routes
   test <id> [--prompt TEXT]     send one request to a deployment and show the answer
+                                (through the running system, which injects the key)
+  serve --port N [--host 127.0.0.1] --token-file F
+      an OpenAI/Anthropic-compatible gateway on a TCP port, for clients that
+      present the token in file F (mode 0600); runs until interrupted
   explain [--prompt TEXT] [--model NAME] [--tools] [--image] [--json-mode] [--max-tokens N] [--json]
       show the candidates, scores, winner and reason for a request
 
-Credentials are vault grant names (--credential openai-key), never key values.`;
+Credentials are vault grant names (--credential openai-key), never key values.
+test and serve call providers as agent 'operator': grant it the keys they may
+use with 'octant vault grant <secret> agent:operator'.`;
 
 function numberFlag(parsed: Parsed, name: string): number | undefined {
   const v = stringFlag(parsed, name);
@@ -96,12 +108,21 @@ async function list(argv: string[], rootFlag: string | undefined, io: Parameters
 async function probe(argv: string[], rootFlag: string | undefined, io: Parameters<Command['run']>[1]['io']): Promise<number> {
   const parsed = parseCommandArgs('router test', argv, { prompt: { type: 'string' } });
   const id = requirePositional(parsed, 0, 'deployment id', 'router test');
-  const config = await loadConfig(resolvePaths({ rootFlag }));
+  const paths = resolvePaths({ rootFlag });
+  try {
+    // The running system probes through its router: ledger, budget and the vault's key.
+    const r = await adminCall<{ content: string; usage: { promptTokens: number; completionTokens: number }; ms: number }>(paths, 'POST', '/v1/router/test', { deployment: id, prompt: stringFlag(parsed, 'prompt') });
+    io.stdout.write(`${id}: ${JSON.stringify(r.content)} (${r.usage.promptTokens}+${r.usage.completionTokens} tokens, ${r.ms} ms, through the running system)\n`);
+    return EXIT.ok;
+  } catch (error) {
+    if (!isOctantError(error, 'E_NOT_RUNNING')) throw error;
+  }
+  const config = await loadConfig(paths);
   const dep = config.deployments.find((d) => d.id === id);
   if (dep === undefined) throw new OctantError('E_ROUTER_DEPLOYMENT', `router test: no deployment '${id}'`, { exit: EXIT.usage, hint: "see 'octant router list'" });
   if (dep.credential !== undefined) {
     // The CLI holds no secrets; a keyed deployment is probed by the running router.
-    throw new OctantError('E_ROUTER_VAULT', `router test: deployment '${id}' uses credential '${dep.credential}', which only the running vault can inject`, { exit: EXIT.unavailable, hint: 'start the system (octant up) and probe through the gateway' });
+    throw new OctantError('E_ROUTER_VAULT', `router test: deployment '${id}' uses credential '${dep.credential}', which only the running vault can inject`, { exit: EXIT.unavailable, hint: "start the system ('octant up'): router test then runs through it" });
   }
   const { provider, defaultBaseUrl } = resolveProvider(dep.provider);
   const request: ChatRequest = { model: dep.model, messages: [{ role: 'user', content: stringFlag(parsed, 'prompt') ?? 'Reply with the single word: ok' }], maxTokens: 32 };
@@ -143,16 +164,97 @@ async function explain(argv: string[], rootFlag: string | undefined, io: Paramet
   return d.winner === undefined ? EXIT.unavailable : EXIT.ok;
 }
 
-const SUBCOMMANDS: Record<string, (argv: string[], rootFlag: string | undefined, io: Parameters<Command['run']>[1]['io']) => Promise<number>> = { add, explain, list, test: probe };
+/** Read the gateway token from a file only the owner can read; the token never appears in argv or env. */
+export async function readTokenFile(file: string): Promise<string> {
+  let mode: number;
+  let text: string;
+  try {
+    mode = (await stat(file)).mode;
+    text = (await readFile(file, 'utf8')).trim();
+  } catch (error) {
+    throw new OctantError('E_ROUTER_TOKEN_FILE', `--token-file ${file}: ${(error as Error).message}`, { exit: EXIT.usage });
+  }
+  if ((mode & 0o077) !== 0) throw new OctantError('E_ROUTER_TOKEN_FILE', `--token-file ${file}: readable by group or others (mode ${(mode & 0o777).toString(8)})`, { exit: EXIT.denied, hint: `chmod 600 ${file}` });
+  if (text.length < 16 || /\s/.test(text)) throw new OctantError('E_ROUTER_TOKEN_FILE', `--token-file ${file}: expects one token of at least 16 characters without spaces`, { exit: EXIT.usage, hint: `e.g. head -c 32 /dev/urandom | base64 > ${file}` });
+  return text;
+}
+
+export interface ServeOptions {
+  port: number;
+  host?: string;
+  tokenFile: string;
+}
+
+/**
+ * Ask the running system's router to serve a TCP gateway for as long as this
+ * call holds its admin connection; resolves when `signal` aborts or the system
+ * ends the gateway. `ready` gets the gateway's address.
+ */
+export async function serveThroughSystem(paths: Paths, options: ServeOptions, signal: AbortSignal, ready: (address: string) => void): Promise<'stopped' | 'system ended'> {
+  const token = await readTokenFile(options.tokenFile);
+  // Only the token's SHA-256 leaves this process.
+  const payload = JSON.stringify({ port: options.port, host: options.host, tokenSha256: createHash('sha256').update(token, 'utf8').digest('hex') });
+  const { request } = process.getBuiltinModule('node:http');
+  const socketPath = adminSocketPath(paths);
+  const res = await new Promise<IncomingMessage>((resolve, reject) => {
+    const req = request({ agent: false, socketPath, method: 'POST', path: '/v1/router/serve', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) } }, resolve);
+    req.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'ENOENT' || error.code === 'ECONNREFUSED'
+      ? new OctantError('E_NOT_RUNNING', `no OctantOS system answers on ${socketPath}`, { exit: EXIT.unavailable, hint: "router serve runs the gateway inside the system (ledger, vault): start it with 'octant up'" })
+      : error));
+    req.end(payload);
+  });
+  const lines = createInterface({ input: res, crlfDelay: Infinity })[Symbol.asyncIterator]();
+  try {
+    const first = await lines.next();
+    const value = first.done ? undefined : (JSON.parse(first.value) as { address?: string; error?: { code?: string; message?: string; hint?: string; exit?: number } });
+    if ((res.statusCode ?? 0) > 299 || value?.address === undefined) {
+      const e = value?.error;
+      throw new OctantError(e?.code ?? 'E_ROUTER_SERVE', e?.message ?? `router serve: the system answered ${res.statusCode}`, { hint: e?.hint, exit: (e?.exit ?? EXIT.failure) as ExitCode });
+    }
+    ready(value.address);
+    if (signal.aborted) return 'stopped';
+    const ended = new Promise<'system ended'>((resolve) => res.once('close', () => resolve('system ended')));
+    const stopped = new Promise<'stopped'>((resolve) => signal.addEventListener('abort', () => resolve('stopped'), { once: true }));
+    return await Promise.race([ended, stopped]);
+  } finally {
+    // Closing the admin connection is what closes the gateway.
+    res.destroy();
+  }
+}
+
+async function serve(argv: string[], rootFlag: string | undefined, io: Parameters<Command['run']>[1]['io']): Promise<number> {
+  const parsed = parseCommandArgs('router serve', argv, { port: { type: 'string' }, host: { type: 'string' }, 'token-file': { type: 'string' } }, false);
+  const port = numberFlag(parsed, 'port');
+  if (port === undefined || !Number.isInteger(port) || port < 0 || port > 65535) throw usageError('router serve: --port expects an integer 0-65535');
+  const tokenFile = stringFlag(parsed, 'token-file');
+  if (tokenFile === undefined) throw usageError('router serve: --token-file is required (the token is never taken from argv or the environment)');
+  const host = stringFlag(parsed, 'host') ?? '127.0.0.1';
+  const abort = new AbortController();
+  const stop = (): void => abort.abort();
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+  try {
+    const why = await serveThroughSystem(resolvePaths({ rootFlag }), { port, host, tokenFile }, abort.signal, (address) => {
+      io.stdout.write(`router gateway on ${address}/v1 (token from ${tokenFile}); interrupt to stop\n`);
+    });
+    io.stdout.write(why === 'stopped' ? 'router gateway stopped\n' : 'router gateway closed by the system\n');
+    return why === 'stopped' ? EXIT.ok : EXIT.unavailable;
+  } finally {
+    process.off('SIGINT', stop);
+    process.off('SIGTERM', stop);
+  }
+}
+
+const SUBCOMMANDS: Record<string, (argv: string[], rootFlag: string | undefined, io: Parameters<Command['run']>[1]['io']) => Promise<number>> = { add, explain, list, serve, test: probe };
 
 export const command: Command = {
   name: 'router',
-  summary: 'manage LLM deployments and routes; explain routing decisions',
+  summary: 'manage LLM deployments and routes; explain routing decisions; serve a gateway',
   usage: USAGE,
   async run(argv, { io, rootFlag }) {
     const [sub, ...rest] = argv;
     const fn = sub === undefined ? undefined : SUBCOMMANDS[sub];
-    if (fn === undefined) throw usageError(sub === undefined ? 'router: missing subcommand' : `router: unknown subcommand '${sub}'`, 'one of: add, list, test, explain');
+    if (fn === undefined) throw usageError(sub === undefined ? 'router: missing subcommand' : `router: unknown subcommand '${sub}'`, 'one of: add, list, test, explain, serve');
     return fn(rest, rootFlag, io);
   },
 };

@@ -11,6 +11,7 @@ import type { VaultApi } from '../vault/types.ts';
 import { loadConfig } from './config.ts';
 import { createGatewayHandler, type GatewayHandler } from './gateway/server.ts';
 import { createRouter } from './router.ts';
+import { routerRoutes } from './routes.ts';
 import type { Authenticate, CredentialInjector, RouterApi } from './types.ts';
 
 export type { RouterApi } from './types.ts';
@@ -51,10 +52,15 @@ export const routerService: ServiceDefinition<RouterServiceApi> = {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new OctantError('E_ROUTER_STATE', `${statePath}: unreadable router state (${(error as Error).message})`);
     }
     ctx.log.info('router started', { deployments: config.deployments.length, routes: config.routes.length });
+    const gatewayHandler = (authenticate: Authenticate): GatewayHandler => createGatewayHandler({ router, authenticate });
+    // Operator gateways (`octant router serve`) opened through the admin API.
+    const gateways = new Set<{ close(): Promise<void> }>();
     return {
-      api: { ...router, gatewayHandler: (authenticate) => createGatewayHandler({ router, authenticate }) },
+      api: { ...router, gatewayHandler },
+      routes: routerRoutes({ router, config, vault, gatewayHandler, gateways }),
       health: () => ({ ok: true, detail: `${config.deployments.length} deployment(s), ${config.routes.length} route(s)` }),
       async stop() {
+        await Promise.all([...gateways].map((g) => g.close()));
         router.close();
         await mkdir(join(ctx.paths.state, 'router'), { recursive: true });
         const tmp = `${statePath}.tmp`;

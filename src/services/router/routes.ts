@@ -1,0 +1,105 @@
+// Admin API routes of the router, mounted under /v1/router/ on the admin
+// socket (owner-only). The operator's calls run as the agent 'operator': the
+// vault injects a key only if its secret is granted to agent:operator
+// (`octant vault grant <secret> agent:operator`), so an operator probe or
+// gateway gets no key the operator did not hand out explicitly.
+//   POST /test  {deployment, prompt?}            one request to one deployment
+//   POST /serve {port, host?, tokenSha256}       a TCP gateway for as long as the
+//                                                caller stays connected (NDJSON reply)
+
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { EXIT, OctantError } from '../../lib/errors.ts';
+import type { AdminRequest, AdminRoutes } from '../../runtime/admin/types.ts';
+import type { VaultApi } from '../vault/types.ts';
+import { serveGateway, type GatewayHandler } from './gateway/server.ts';
+import type { Authenticate, Caller, ChatResponse, RouterApi, RouterConfig } from './types.ts';
+
+export const OPERATOR_AGENT = 'operator';
+const TOKEN_TTL_S = 3600;
+
+function bad(path: string, message: string): OctantError {
+  return new OctantError('E_USAGE', `router ${path}: ${message}`, { exit: EXIT.usage });
+}
+
+function objectBody(request: AdminRequest): Record<string, unknown> {
+  if (typeof request.body !== 'object' || request.body === null) throw bad(request.path, 'expected a JSON object body');
+  return request.body as Record<string, unknown>;
+}
+
+/** The operator's vault token over every credential the config names, re-issued before it expires. */
+function operatorTokens(vault: VaultApi, config: RouterConfig, now: () => number = Date.now): () => Promise<string | undefined> {
+  const grants = [...new Set(config.deployments.flatMap((d) => (d.credential === undefined ? [] : [d.credential])))].sort();
+  let current: { token: string; expires: number } | undefined;
+  let pending: Promise<string> | undefined;
+  return async () => {
+    if (grants.length === 0) return undefined; // keyless deployments need no vault (it may be sealed)
+    if (current !== undefined && current.expires - now() > 60_000) return current.token;
+    // One issue at a time: issuing revokes the agent's previous token.
+    pending ??= vault.issueToken(OPERATOR_AGENT, grants, { ttlSeconds: TOKEN_TTL_S }).then((token) => {
+      current = { token, expires: now() + TOKEN_TTL_S * 1000 };
+      return token;
+    }).finally(() => (pending = undefined));
+    return pending;
+  };
+}
+
+function sha256(text: string): Buffer {
+  return createHash('sha256').update(text, 'utf8').digest();
+}
+
+export interface RouterRouteDeps {
+  router: RouterApi;
+  config: RouterConfig;
+  vault: VaultApi;
+  gatewayHandler(authenticate: Authenticate): GatewayHandler;
+  /** Gateways opened by /serve, closed when the service stops. */
+  gateways: Set<{ close(): Promise<void> }>;
+}
+
+export function routerRoutes(deps: RouterRouteDeps): AdminRoutes {
+  const token = operatorTokens(deps.vault, deps.config);
+  const operator = async (): Promise<Caller> => ({ agent: OPERATOR_AGENT, lineage: [], vaultToken: await token() });
+  return {
+    'POST /test': async (request) => {
+      const body = objectBody(request);
+      const id = body.deployment;
+      if (typeof id !== 'string' || id === '') throw bad(request.path, "'deployment' must be a deployment id");
+      if (body.prompt !== undefined && typeof body.prompt !== 'string') throw bad(request.path, "'prompt' must be a string");
+      const dep = deps.config.deployments.find((d) => d.id === id);
+      if (dep === undefined) throw new OctantError('E_ROUTER_DEPLOYMENT', `router test: the running router has no deployment '${id}'`, { exit: EXIT.usage, hint: "see 'octant router list'; a deployment added after boot needs a restart of the system" });
+      if ((dep.kind ?? 'chat') !== 'chat') throw bad(request.path, `deployment '${id}' serves embeddings; only chat deployments can be tested`);
+      const start = performance.now();
+      // Through the whole router path: ledger first, budget, failover on this one deployment, vault injection.
+      // A keyless deployment is tested without asking the vault (which may be sealed).
+      const caller: Caller = dep.credential === undefined ? { agent: OPERATOR_AGENT, lineage: [] } : await operator();
+      const response: ChatResponse = await deps.router.chat({ model: id, messages: [{ role: 'user', content: (body.prompt as string | undefined) ?? 'Reply with the single word: ok' }], maxTokens: 32 }, caller);
+      return { body: { deployment: id, model: response.model, content: response.content, usage: response.usage, ms: Math.round(performance.now() - start) } };
+    },
+    'POST /serve': async (request) => {
+      const body = objectBody(request);
+      const { port, host, tokenSha256 } = body;
+      if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) throw bad(request.path, "'port' must be an integer 0-65535");
+      if (host !== undefined && (typeof host !== 'string' || host === '')) throw bad(request.path, "'host' must be an address");
+      if (typeof tokenSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(tokenSha256)) throw bad(request.path, "'tokenSha256' must be 64 hex digits");
+      // Only the token's hash crosses the admin socket and stays in memory.
+      const expected = Buffer.from(tokenSha256, 'hex');
+      const authenticate: Authenticate = async (presented) => (timingSafeEqual(sha256(presented), expected) ? operator() : undefined);
+      const gateway = await serveGateway(deps.gatewayHandler(authenticate), { port, host: (host as string | undefined) ?? '127.0.0.1' });
+      deps.gateways.add(gateway);
+      const closed = (): Promise<void> => {
+        deps.gateways.delete(gateway);
+        return gateway.close();
+      };
+      async function* lifetime(): AsyncIterable<unknown> {
+        try {
+          yield { address: gateway.address };
+          // The gateway lives as long as the operator's connection.
+          if (!request.signal.aborted) await new Promise((resolve) => request.signal.addEventListener('abort', resolve, { once: true }));
+        } finally {
+          await closed();
+        }
+      }
+      return { stream: lifetime() };
+    },
+  };
+}
