@@ -306,6 +306,32 @@ ${common()}`);
   assert.equal(fake.requests.at(-1)!.headers.authorization, `Bearer ${LLM_KEY}`);
 });
 
+test('exec runs only the manifest\'s programs, confined like the agent, with its output returned', { skip }, async () => {
+  const coder = manifest('coder', `filesystem: { read: [], write: [] }
+network: { destinations: [] }
+processes: { exec: [/usr/bin/echo, /usr/bin/ls] }
+credentials: []
+spawning: { allowed: false }
+governance: { critical: [] }
+${common()}`);
+  const ended = await runTask(coder, {
+    task: 'run tools',
+    script: [
+      { tool: 'exec', args: { program: '/usr/bin/echo', args: ['hello', 'sandbox'] } },
+      { tool: 'exec', args: { program: '/usr/bin/id', args: [] } },
+      // A granted program still sees only the sandbox: the host's /etc/shadow does not exist inside.
+      { tool: 'exec', args: { program: '/usr/bin/ls', args: ['/etc/shadow'] } },
+    ],
+  });
+  assert.equal(ended.exit?.code, 0);
+  const transcript = readFileSync(join(paths.state, 'agents', ended.aid, 'transcript.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; reply?: { ok: boolean; result?: { stdout: string; stderr: string; code: number }; error?: { code: string } } });
+  const replies = transcript.filter((l) => l.type === 'tool').map((l) => l.reply!);
+  assert.equal(replies[0].result?.stdout, 'hello sandbox\n');
+  assert.equal(replies[1].error?.code, 'E_TOOL_DENIED');
+  assert.notEqual(replies[2].result?.code, 0);
+  assert.match(replies[2].result?.stderr ?? '', /No such file/);
+});
+
 test('afterwards the ledger verifies and `ledger show --agent` tells an agent\'s story', { skip }, async () => {
   const verify = await cli(['ledger', 'verify']);
   assert.equal(verify.code, 0, verify.out);

@@ -15,14 +15,20 @@ import { spawnTool } from './spawn.ts';
 
 
 export function agentTools(manager: LifecycleManager, mailboxes: Mailboxes, agent: GatewayAgent, session: AgentSession): AnyTool[] {
-  return [
-    execTool({ policy: agent.policy, binds: [{ source: agent.scratch, target: SCRATCH_INSIDE, mode: 'rw' }], cwd: SCRATCH_INSIDE }),
-    spawnTool({
+  // Offer only what the manifest can use, so a model does not waste turns
+  // (the gateway would refuse the rest anyway).
+  const tools: AnyTool[] = [];
+  if (agent.policy.executables.length > 0) {
+    tools.push(execTool({ policy: agent.policy, binds: [{ source: agent.scratch, target: SCRATCH_INSIDE, mode: 'rw' }], cwd: SCRATCH_INSIDE }));
+  }
+  if (session.manifest.spawning.allowed) {
+    tools.push(spawnTool({
       start: async (manifestPath, task) => {
         const signed = loadSignedManifest({ text: readFileSync(manifestPath, 'utf8'), origin: manifestPath });
         return manager.start({ signed, command: ['agent-loop'], self: true, parent: session.aid, files: { 'task.json': JSON.stringify({ task, model: 'auto', maxSteps: 20 }) } });
       },
-    }),
-    ...messageTools({ mailboxes, related: (from, to) => manager.related(from, to) }),
-  ];
+    }));
+  }
+  tools.push(...messageTools({ mailboxes, related: (from, to) => manager.related(from, to) }));
+  return tools;
 }

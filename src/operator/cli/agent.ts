@@ -31,8 +31,9 @@ const USAGE = `usage: octant agent <subcommand> [args]
   resume AID        thaw a suspended agent
   stop AID [--reason TEXT]
                     run the termination sequence and archive the agent
-  logs AID [--stderr]
-                    print what the agent wrote to stdout (or stderr)`;
+  logs AID [--stderr | --transcript]
+                    print what the agent wrote to stdout (or stderr), or the
+                    built-in loop's transcript (task, model turns, tool calls and results)`;
 
 function printRecord(io: Io, r: AgentRecord): void {
   const lines = [
@@ -140,10 +141,12 @@ export const command: Command = {
         return EXIT.ok;
       }
       case 'logs': {
-        const parsed = parseCommandArgs('agent logs', rest, { stderr: { type: 'boolean' } });
+        const parsed = parseCommandArgs('agent logs', rest, { stderr: { type: 'boolean' }, transcript: { type: 'boolean' } });
         const aid = requirePositional(parsed, 0, 'AID', 'agent logs');
         readRecord(dir, aid);
-        const file = join(agentDir(dir, aid), boolFlag(parsed, 'stderr') ? 'stderr.log' : 'stdout.log');
+        if (boolFlag(parsed, 'stderr') && boolFlag(parsed, 'transcript')) throw usageError('agent logs: --stderr and --transcript exclude each other');
+        // The transcript: the built-in loop's conversation and tool results, as the gateway recorded them (redacted).
+        const file = join(agentDir(dir, aid), boolFlag(parsed, 'transcript') ? 'transcript.jsonl' : boolFlag(parsed, 'stderr') ? 'stderr.log' : 'stdout.log');
         if (existsSync(file)) io.stdout.write(readFileSync(file));
         return EXIT.ok;
       }
