@@ -2,15 +2,21 @@
 // process until the program inside writes its first byte. Prints p50/p90
 // per tier and each tier's ratio to a plain spawn.
 //   node bench/spawn.ts [runs]        (root; bwrap; runsc for the gVisor row)
+//
+// The four bwrap-side tiers run interleaved (one of each per round), so a
+// burst of load on a shared machine lands on all of them alike instead of
+// on whichever tier happened to be running; gVisor runs after, fewer times.
 
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { randomBytes } from 'node:crypto';
 import type { Readable, Writable } from 'node:stream';
 import { launchSandbox } from '../src/kernel/sandbox/launch.ts';
 import { bwrapArgs, SECCOMP_FD } from '../src/kernel/sandbox/bwrap-args.ts';
 import { hostSystemLayout } from '../src/kernel/sandbox/system-layout.ts';
 import { compileSeccomp } from '../src/kernel/seccomp/compiler.ts';
+import { favorDynmodsOnce } from '../src/kernel/cgroups/index.ts';
 import { SYSCALLS_X86_64 } from '../src/kernel/seccomp/syscall-table.ts';
 import type { SandboxPolicy } from '../src/kernel/sandbox-policy.ts';
 
@@ -49,15 +55,23 @@ function sandboxed(isolation: SandboxPolicy['isolation']): Promise<number> {
   return firstByte(start, handle.stdio.stdout as Readable, handle.exited);
 }
 
-async function measure(name: string, runs: number, once: () => Promise<number>): Promise<number> {
-  await once(); // warm the page cache
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) samples.push(await once());
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
+}
+
+function report(name: string, samples: number[]): number {
   samples.sort((a, b) => a - b);
-  const p50 = samples[Math.floor(runs * 0.5)];
-  const p90 = samples[Math.floor(runs * 0.9)];
-  console.log(`${name.padEnd(34)} runs ${String(runs).padStart(4)}  p50 ${p50.toFixed(1).padStart(7)} ms  p90 ${p90.toFixed(1).padStart(7)} ms`);
+  const p50 = percentile(samples, 0.5);
+  console.log(`${name.padEnd(44)} runs ${String(samples.length).padStart(4)}  p50 ${p50.toFixed(1).padStart(7)} ms  p90 ${percentile(samples, 0.9).toFixed(1).padStart(7)} ms`);
   return p50;
+}
+
+/** Runs every tier once per round, `runs` rounds, after one warm-up round (page cache, filter cache). */
+async function interleaved(tiers: [string, () => Promise<number>][], runs: number): Promise<number[]> {
+  const samples: number[][] = tiers.map(() => []);
+  for (const [, once] of tiers) await once();
+  for (let i = 0; i < runs; i++) for (const [t, [, once]] of tiers.entries()) samples[t].push(await once());
+  return tiers.map(([name], t) => report(name, samples[t]));
 }
 
 const system = hostSystemLayout();
@@ -65,10 +79,14 @@ const bare = bwrapArgs(policy('namespaces'), [ECHO, 'x'], { system, seccomp: fal
 const filtered = bwrapArgs(policy('namespaces'), [ECHO, 'x'], { system });
 const filter = compileSeccomp(policy('namespaces'));
 
-const base = await measure('plain spawn', RUNS, () => plain([ECHO, 'x']));
-const rows: [string, number][] = [];
-rows.push(['bwrap namespaces', await measure('bwrap namespaces', RUNS, () => plain(['/usr/bin/bwrap', ...bare]))]);
-rows.push(['+ seccomp', await measure('+ seccomp', RUNS, () => plain(['/usr/bin/bwrap', ...filtered], filter))]);
-rows.push(['+ cgroup (full default tier)', await measure('+ cgroup (full default tier, launchSandbox)', RUNS, () => sandboxed('namespaces'))]);
-if (existsSync('/usr/bin/runsc')) rows.push(['gVisor', await measure('gVisor (launchSandbox)', GVISOR_RUNS, () => sandboxed('gvisor'))]);
-for (const [name, p50] of rows) console.log(`ratio p50 ${name} / plain spawn: ${(p50 / base).toFixed(1)}x`);
+console.log(`cgroup favordynmods: ${JSON.stringify(favorDynmodsOnce())}   load average: ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
+const names = ['plain spawn', 'bwrap namespaces', '+ seccomp', '+ cgroup (full default tier, launchSandbox)'];
+const p50s = await interleaved([
+  [names[0], () => plain([ECHO, 'x'])],
+  [names[1], () => plain(['/usr/bin/bwrap', ...bare])],
+  [names[2], () => plain(['/usr/bin/bwrap', ...filtered], filter)],
+  [names[3], () => sandboxed('namespaces')],
+], RUNS);
+const rows: [string, number][] = names.slice(1).map((name, i) => [name, p50s[i + 1]]);
+if (existsSync('/usr/bin/runsc')) rows.push(['gVisor', (await interleaved([['gVisor (launchSandbox)', () => sandboxed('gvisor')]], GVISOR_RUNS))[0]]);
+for (const [name, p50] of rows) console.log(`ratio p50 ${name} / plain spawn: ${(p50 / p50s[0]).toFixed(1)}x`);

@@ -9,6 +9,8 @@ import { createV2Cgroup } from './v2.ts';
 
 export type { CgroupLayout } from './detect.ts';
 export { detectCgroups } from './detect.ts';
+export { favorDynmods, favorDynmodsOnce } from './favor-dynmods.ts';
+export type { DynmodsState } from './favor-dynmods.ts';
 
 export interface AgentCgroup {
   /** `octant/<name>` relative to each hierarchy. */

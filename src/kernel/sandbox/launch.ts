@@ -5,7 +5,7 @@
 //   2. the command must be granted    E_SANDBOX_EXEC
 //   3. every bind must be sound       E_SANDBOX_BIND (the working directory: E_SANDBOX_ARGS)
 //   4. the seccomp filter (cached)    E_SANDBOX_SECCOMP
-//   5. create the agent's cgroup      E_SANDBOX_CGROUP
+//   5. create the agent's cgroup      E_SANDBOX_CGROUP (first launch: favordynmods, see step 5)
 //   6. spawn the isolation tool       E_SANDBOX_SPAWN (E_SANDBOX_ARGS: an option bwrap would misread)
 //   7. join the cgroup, then release  E_SANDBOX_CGROUP
 //   8. hand the filter over on fd 3
@@ -32,7 +32,7 @@ import type { BindMount, SandboxPolicy } from '../sandbox-policy.ts';
 import { compileSeccompProgram } from '../seccomp/compiler.ts';
 import { cachedSeccomp } from '../seccomp/filter-cache.ts';
 import type { SeccompOptions } from '../seccomp/compiler.ts';
-import { createCgroup } from '../cgroups/index.ts';
+import { createCgroup, favorDynmodsOnce } from '../cgroups/index.ts';
 import type { AgentCgroup, CgroupLayout } from '../cgroups/index.ts';
 import { ARGS_FD, bwrapOptions, encodeArgs, SECCOMP_FD } from './bwrap-args.ts';
 import { hostSystemLayout } from './system-layout.ts';
@@ -128,6 +128,10 @@ export function launchSandbox(policy: SandboxPolicy, command: string[], options:
   }
 
   // 5. The agent's cgroup with its limits (privileged: writes /sys/fs/cgroup).
+  //    Once per process, cgroup joins are made cheap (favordynmods: no RCU
+  //    grace period per join; cgroups/favor-dynmods.ts). Where that cannot be
+  //    set, joins are slower, never weaker.
+  favorDynmodsOnce();
   const cgroup = createCgroup(policy.id, policy.limits, options.cgroupLayout);
 
   // 6. Spawn the isolation tool with the agent's environment only. bwrap
