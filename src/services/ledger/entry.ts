@@ -2,7 +2,7 @@
 // bytes that get framed, hashed and chained (RFC 8785 canonical JSON of
 // {seq, time, agent, lineage, kind, action, target, decision, detail, prev}).
 
-import { canonicalBytes } from '../../lib/canonical-json.ts';
+import { canonicalJson } from '../../lib/canonical-json.ts';
 import { OctantError, isOctantError } from '../../lib/errors.ts';
 import type { LedgerEntry, LedgerEvent } from './types.ts';
 
@@ -42,8 +42,15 @@ export function validateEvent(event: LedgerEvent): void {
   }
 }
 
-/** Build the entry and its canonical bytes; throws E_LEDGER_ENTRY_TOO_LARGE over the limit. */
-export function buildEntry(event: LedgerEvent, seq: number, time: string, prev: string): { entry: LedgerEntry; bytes: Buffer } {
+const quote = JSON.stringify;
+
+/**
+ * Build the entry and its canonical bytes; throws E_LEDGER_ENTRY_TOO_LARGE
+ * over the limit. The bytes are written once, after `room` spare bytes at
+ * the front of the same buffer (`record`), so the store can fill in the
+ * frame header there instead of copying the payload into a frame.
+ */
+export function buildEntry(event: LedgerEvent, seq: number, time: string, prev: string, room = 0): { entry: LedgerEntry; bytes: Buffer; record: Buffer } {
   validateEvent(event);
   const entry: LedgerEntry = {
     seq,
@@ -57,19 +64,29 @@ export function buildEntry(event: LedgerEvent, seq: number, time: string, prev: 
     detail: event.detail,
     prev,
   };
-  let bytes: Buffer;
+  let detail: string;
   try {
-    bytes = canonicalBytes(entry);
+    detail = canonicalJson(event.detail);
   } catch (error) {
     if (isOctantError(error, 'E_CANONICAL_JSON')) throw badEvent('detail', `has a value with no JSON form (${error.message})`);
     throw error;
   }
-  if (bytes.length > MAX_ENTRY_BYTES) {
-    throw new OctantError('E_LEDGER_ENTRY_TOO_LARGE', `ledger event: entry is ${bytes.length} bytes, over the ${MAX_ENTRY_BYTES}-byte limit (field detail holds the bulk)`, {
+  // RFC 8785 by hand for the fixed members: names in UTF-16 order (action,
+  // agent, decision, detail, kind, lineage, prev, seq, target, time),
+  // strings escaped as JSON.stringify does (§3.2.2.2), seq an integer
+  // (§3.2.2.3); only detail needs the general canonicaliser. entry.test.ts
+  // checks this equals canonicalBytes(entry).
+  const lineage = entry.lineage.length === 0 ? '[]' : `[${entry.lineage.map((a) => quote(a)).join(',')}]`;
+  const text = `{"action":${quote(entry.action)},"agent":${quote(entry.agent)},"decision":${quote(entry.decision)},"detail":${detail},"kind":${quote(entry.kind)},"lineage":${lineage},"prev":${quote(prev)},"seq":${seq},"target":${quote(entry.target)},"time":${quote(time)}}`;
+  const length = Buffer.byteLength(text, 'utf8');
+  if (length > MAX_ENTRY_BYTES) {
+    throw new OctantError('E_LEDGER_ENTRY_TOO_LARGE', `ledger event: entry is ${length} bytes, over the ${MAX_ENTRY_BYTES}-byte limit (field detail holds the bulk)`, {
       hint: 'record facts (sizes, hashes, names) in detail, not payloads',
     });
   }
-  return { entry, bytes };
+  const record = Buffer.allocUnsafe(room + length);
+  record.write(text, room, length, 'utf8');
+  return { entry, bytes: record.subarray(room), record };
 }
 
 /** Parse stored entry bytes; returns undefined when they are not an entry. */

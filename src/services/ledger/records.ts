@@ -30,6 +30,14 @@ export interface ScanResult {
   problem?: ScanProblem;
 }
 
+/** Fill in the header of a record whose payload already follows HEADER_BYTES of room. */
+export function writeHeader(record: Buffer): Buffer {
+  const payload = record.subarray(HEADER_BYTES);
+  record.writeUInt32BE(payload.length, 0);
+  record.writeUInt32BE(crc32(payload), 4);
+  return record;
+}
+
 export function frame(payload: Buffer): Buffer {
   const out = Buffer.allocUnsafe(HEADER_BYTES + payload.length);
   out.writeUInt32BE(payload.length, 0);

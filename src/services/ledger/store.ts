@@ -11,11 +11,11 @@ import type { Logger } from '../../runtime/log.ts';
 import { silentLogger } from '../../runtime/log.ts';
 import type { LedgerApi, LedgerEntry, LedgerEvent } from './types.ts';
 import { latestCheckpoint, publishCheckpoint, type StoredCheckpoint } from './checkpoint.ts';
-import { SEAL_ACTION, SEAL_KIND, SYSTEM_AGENT, buildEntry, validateEvent } from './entry.ts';
+import { SEAL_ACTION, SEAL_KIND, SYSTEM_AGENT, buildEntry, isSeal } from './entry.ts';
 import { Frontier, leafHash } from './merkle.ts';
 import type { NoteSigner } from './note.ts';
 import { checkCheckpoints, readFrom, readLedger, SEGMENT_FILE } from './read.ts';
-import { MAGIC, frame, scanRecords, type ScanResult } from './records.ts';
+import { HEADER_BYTES, MAGIC, scanRecords, writeHeader, type ScanResult } from './records.ts';
 import { replayRecords, type Partition } from './replay.ts';
 import { readSnapshot, writeSnapshot } from './snapshot.ts';
 
@@ -196,16 +196,16 @@ export class LedgerStore implements LedgerApi {
     // their seq (and their place in the file) in call order.
     if (this.closed) throw new OctantError('E_LEDGER_CLOSED', 'ledger: append after close');
     if (this.broken !== undefined) throw this.broken;
-    validateEvent(event);
     const part = this.partitions.get(event.agent);
+    // buildEntry validates the event (naming the field) before anything else.
+    const { entry, bytes, record } = buildEntry(event, this.nextSeq, this.now().toISOString(), part?.last ?? '', HEADER_BYTES);
     if (part?.sealed === true) {
       throw new OctantError('E_LEDGER_SEALED', `ledger: partition of agent ${event.agent} is sealed; no appends after its seal`, { exit: EXIT.denied });
     }
-    const { entry, bytes } = buildEntry(event, this.nextSeq, this.now().toISOString(), part?.last ?? '');
     const leaf = leafHash(bytes);
     this.nextSeq++;
-    this.partitions.set(event.agent, { last: leaf.toString('hex'), count: (part?.count ?? 0) + 1, sealed: event.kind === SEAL_KIND && event.action === SEAL_ACTION });
-    this.pending.push(frame(bytes));
+    this.partitions.set(event.agent, { last: leaf.toString('hex'), count: (part?.count ?? 0) + 1, sealed: isSeal(entry) });
+    this.pending.push(writeHeader(record));
     const done = new Promise<LedgerEntry>((resolve, reject) => this.waiters.push({ entry, leaf, resolve, reject }));
     // Start the write one microtask later, so every append made in this
     // same turn (e.g. all the appenders a finished batch just woke) joins it.
