@@ -13,6 +13,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { lazyModules } from './lazy-modules.ts';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(repo, 'dist');
@@ -42,8 +43,13 @@ export async function buildExecutable(options: { entry?: string; output?: string
     target: 'node26',
     legalComments: 'none',
     logLevel: 'warning',
-    // CommonJS dependencies inside an ESM bundle still call require().
-    banner: { js: "import { createRequire as __octantCreateRequire } from 'node:module'; const require = __octantCreateRequire(import.meta.url);" },
+    // Builtins and packages load on first use, not at start (see lazy-modules.ts).
+    plugins: [lazyModules()],
+    // Module paths in the bundle are relative to the checkout, wherever it is.
+    absWorkingDir: repo,
+    // CommonJS dependencies inside an ESM bundle may still call require();
+    // getBuiltinModule, not `import`, so that node:module's ESM facade is not built at start.
+    banner: { js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);" },
     define: options.stamp === false ? {} : { 'globalThis.__OCTANT_BUILD__': JSON.stringify({ version: pkg.version, commit: gitCommit() }) },
   });
   const config = join(dirname(output), `${createHash('sha256').update(output).digest('hex').slice(0, 8)}.sea.json`);
