@@ -27,6 +27,28 @@ test('buildEntry writes exactly the RFC 8785 canonical bytes of the entry', () =
   }
 });
 
+test('flat details (the JSON.stringify path) and their look-alikes give the canonical bytes too', () => {
+  class Box {
+    b = 1;
+    a = 2;
+  }
+  const details: Array<Record<string, unknown>> = [
+    {},
+    { a: 1, b: 'x', c: true, d: null },
+    { b: 1, a: 2 },
+    { '10': 1, '9': 2, a: 3 },
+    { a: undefined, b: -0, c: 1e21, d: 5e-7, e: 'ä😀\u2028' },
+    { '': 1, A: 2, a: 3, é: 4 },
+    new Box() as unknown as Record<string, unknown>,
+    { a: 1, toJSON: 2 },
+    Object.assign(Object.create({ inherited: 1 }) as Record<string, unknown>, { own: 1 }),
+  ];
+  for (const detail of details) {
+    const { entry, bytes } = buildEntry({ agent: 'a', lineage: [], kind: 'k', action: 'x', target: 't', decision: 'ok', detail }, 7, 'time', '');
+    assert.deepEqual(bytes.toString(), canonicalBytes(entry).toString(), JSON.stringify(detail));
+  }
+});
+
 test('buildEntry refuses a detail with no JSON form, naming the field; a plain one passes', () => {
   const base: LedgerEvent = { agent: 'a', lineage: [], kind: 'k', action: 'x', target: '', decision: 'ok', detail: {} };
   assert.throws(() => buildEntry({ ...base, detail: { n: Number.NaN } }, 0, 't', ''), (e: Error & { code?: string }) => e.code === 'E_LEDGER_EVENT' && /detail/.test(e.message));

@@ -42,7 +42,25 @@ export function validateEvent(event: LedgerEvent): void {
   }
 }
 
-const quote = JSON.stringify;
+/**
+ * Is this a flat object (only strings, finite numbers, booleans, null or
+ * undefined as values) whose own keys already come in UTF-16 order, as
+ * most details are? Then JSON.stringify writes exactly its RFC 8785 form
+ * (same member order, §3.2.2 number and string forms, undefined dropped).
+ */
+function isFlatCanonical(detail: Record<string, unknown>): boolean {
+  // Plain objects only: a toJSON method or a prototype's keys would change what stringify writes.
+  if (Object.getPrototypeOf(detail) !== Object.prototype || 'toJSON' in detail) return false;
+  let previous: string | undefined;
+  for (const key of Object.keys(detail)) {
+    if (previous !== undefined && !(previous < key)) return false;
+    previous = key;
+    const value = detail[key];
+    const type = typeof value;
+    if (type === 'number' ? !Number.isFinite(value) : !(type === 'string' || type === 'boolean' || value === null || value === undefined)) return false;
+  }
+  return true;
+}
 
 /**
  * Build the entry and its canonical bytes; throws E_LEDGER_ENTRY_TOO_LARGE
@@ -52,32 +70,30 @@ const quote = JSON.stringify;
  */
 export function buildEntry(event: LedgerEvent, seq: number, time: string, prev: string, room = 0): { entry: LedgerEntry; bytes: Buffer; record: Buffer } {
   validateEvent(event);
+  // Members in RFC 8785 §3.2.3 order (UTF-16 order of their names), so that
+  // when detail is flat-canonical one JSON.stringify of the whole entry
+  // writes exactly the canonical bytes (§3.2.2: JSON.stringify's string and
+  // number forms are the canonical ones); else the general canonicaliser.
+  // entry.test.ts checks this equals canonicalBytes(entry).
   const entry: LedgerEntry = {
-    seq,
-    time,
-    agent: event.agent,
-    lineage: [...event.lineage],
-    kind: event.kind,
     action: event.action,
-    target: event.target,
+    agent: event.agent,
     decision: event.decision,
     detail: event.detail,
+    kind: event.kind,
+    lineage: [...event.lineage],
     prev,
+    seq,
+    target: event.target,
+    time,
   };
-  let detail: string;
+  let text: string;
   try {
-    detail = canonicalJson(event.detail);
+    text = isFlatCanonical(event.detail) ? JSON.stringify(entry) : canonicalJson(entry);
   } catch (error) {
     if (isOctantError(error, 'E_CANONICAL_JSON')) throw badEvent('detail', `has a value with no JSON form (${error.message})`);
     throw error;
   }
-  // RFC 8785 by hand for the fixed members: names in UTF-16 order (action,
-  // agent, decision, detail, kind, lineage, prev, seq, target, time),
-  // strings escaped as JSON.stringify does (§3.2.2.2), seq an integer
-  // (§3.2.2.3); only detail needs the general canonicaliser. entry.test.ts
-  // checks this equals canonicalBytes(entry).
-  const lineage = entry.lineage.length === 0 ? '[]' : `[${entry.lineage.map((a) => quote(a)).join(',')}]`;
-  const text = `{"action":${quote(entry.action)},"agent":${quote(entry.agent)},"decision":${quote(entry.decision)},"detail":${detail},"kind":${quote(entry.kind)},"lineage":${lineage},"prev":${quote(prev)},"seq":${seq},"target":${quote(entry.target)},"time":${quote(time)}}`;
   const length = Buffer.byteLength(text, 'utf8');
   if (length > MAX_ENTRY_BYTES) {
     throw new OctantError('E_LEDGER_ENTRY_TOO_LARGE', `ledger event: entry is ${length} bytes, over the ${MAX_ENTRY_BYTES}-byte limit (field detail holds the bulk)`, {

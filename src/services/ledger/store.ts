@@ -122,6 +122,8 @@ export class LedgerStore implements LedgerApi {
   private writing: Promise<void> | undefined;
   private broken: OctantError | undefined;
   private closed = false;
+  private lastMs = Number.NaN;
+  private lastTime = '';
 
   private constructor(dir: string, file: FileHandle, lock: string, state: { frontier: Frontier; partitions: Map<string, Partition>; end: number }, options: StoreOptions) {
     this.dir = dir;
@@ -191,14 +193,35 @@ export class LedgerStore implements LedgerApi {
     return this.frontier.size;
   }
 
-  async append(event: LedgerEvent): Promise<LedgerEntry> {
+  append(event: LedgerEvent): Promise<LedgerEntry> {
+    // Not an async function: that would wrap the returned promise in one
+    // more promise per append; errors still come back as rejections.
+    try {
+      return this.enqueue(event);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  /** The time of an entry appended now (toISOString only when the millisecond changed). */
+  private timestamp(): string {
+    const now = this.now();
+    const ms = now.getTime();
+    if (ms !== this.lastMs) {
+      this.lastMs = ms;
+      this.lastTime = now.toISOString();
+    }
+    return this.lastTime;
+  }
+
+  private enqueue(event: LedgerEvent): Promise<LedgerEntry> {
     // Everything up to the queueing runs synchronously, so entries take
     // their seq (and their place in the file) in call order.
     if (this.closed) throw new OctantError('E_LEDGER_CLOSED', 'ledger: append after close');
     if (this.broken !== undefined) throw this.broken;
     const part = this.partitions.get(event.agent);
     // buildEntry validates the event (naming the field) before anything else.
-    const { entry, bytes, record } = buildEntry(event, this.nextSeq, this.now().toISOString(), part?.last ?? '', HEADER_BYTES);
+    const { entry, bytes, record } = buildEntry(event, this.nextSeq, this.timestamp(), part?.last ?? '', HEADER_BYTES);
     if (part?.sealed === true) {
       throw new OctantError('E_LEDGER_SEALED', `ledger: partition of agent ${event.agent} is sealed; no appends after its seal`, { exit: EXIT.denied });
     }
