@@ -6,6 +6,14 @@
 // Reproducibility: the bundle is deterministic for a commit; the executable is
 // the pinned Node binary plus the bundle injected at a fixed place, and V8's
 // code cache is off (it embeds non-deterministic data). See README "Build".
+//
+// `--code-cache` embeds V8's code cache of the bundle: each start then skips
+// compiling it (~15-20 ms of CPU less per boot, docs/benchmarks.md "Boot"),
+// but two such builds differ in the cache bytes: V8 serializes its string
+// table in an order that follows the per-process random hash seed, and fixing
+// the seed (--hash-seed) at build time makes V8 reject the cache at run time
+// (the flag hash differs), while fixing it at run time too would give up
+// V8's protection against hash flooding. So it is off by default.
 
 import { build } from 'esbuild';
 import { execFileSync } from 'node:child_process';
@@ -29,7 +37,7 @@ function gitCommit(): string {
   }
 }
 
-export async function buildExecutable(options: { entry?: string; output?: string; stamp?: boolean } = {}): Promise<string> {
+export async function buildExecutable(options: { entry?: string; output?: string; stamp?: boolean; codeCache?: boolean } = {}): Promise<string> {
   const entry = options.entry ?? join(repo, 'src', 'main.ts');
   const output = options.output ?? join(dist, 'octant');
   const bundle = `${output}.mjs`;
@@ -58,7 +66,7 @@ export async function buildExecutable(options: { entry?: string; output?: string
     mainFormat: 'module',
     output,
     disableExperimentalSEAWarning: true,
-    useCodeCache: false,
+    useCodeCache: options.codeCache === true,
     useSnapshot: false,
     // node:ffi is experimental; its warning is noise for operators.
     execArgv: ['--disable-warning=ExperimentalWarning'],
@@ -70,7 +78,10 @@ export async function buildExecutable(options: { entry?: string; output?: string
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const started = performance.now();
-  const output = await buildExecutable();
+  const args = process.argv.slice(2);
+  const unknown = args.filter((a) => a !== '--code-cache');
+  if (unknown.length > 0) throw new Error(`build: unknown argument ${unknown[0]} (only --code-cache)`);
+  const output = await buildExecutable({ codeCache: args.includes('--code-cache') });
   const hash = createHash('sha256').update(readFileSync(output)).digest('hex');
   process.stdout.write(`built ${output} in ${Math.round(performance.now() - started)} ms\nsha256 ${hash}\n`);
 }

@@ -40,14 +40,21 @@ function exportNames(exports: object): string[] {
   return Object.getOwnPropertyNames(exports).filter((n) => n !== 'default' && n !== '__esModule').sort();
 }
 
-/** CommonJS source of a shim whose accessors reach `load()` on first use (a write goes through too: `process.exitCode = 1`). */
+/**
+ * CommonJS source of a shim whose accessors reach `load()` on first use (a
+ * write goes through too: `process.exitCode = 1`). The accessors sit on the
+ * shim's prototype, not on the shim: esbuild's interop (`__toESM`) copies a
+ * module's own properties into a new object at every importing module (fs
+ * alone has ~100 exports and ~40 importers), but it gives that object the
+ * module's prototype, so inherited accessors cost one Object.create per import.
+ */
 function shim(load: string, names: readonly string[]): string {
   return [
     'let m;',
     `const load = () => (m ??= ${load});`,
-    'const shim = {};',
-    `for (const name of ${JSON.stringify(names)}) Object.defineProperty(shim, name, { get: () => load()[name], set: (v) => { load()[name] = v; }, enumerable: true });`,
-    'module.exports = shim;',
+    'const accessors = {};',
+    `for (const name of ${JSON.stringify(names)}) Object.defineProperty(accessors, name, { get: () => load()[name], set: (v) => { load()[name] = v; }, enumerable: true });`,
+    'module.exports = Object.create(accessors);',
     '',
   ].join('\n');
 }
