@@ -14,7 +14,8 @@ import { SEAL_ACTION, SEAL_KIND } from './entry.ts';
 
 const KEYS = ['action', 'agent', 'decision', 'detail', 'kind', 'lineage', 'prev', 'seq', 'target', 'time'] as const;
 // `{"action":`, `,"agent":`, ... as bytes.
-const KEY_BYTES = KEYS.map((k, i) => Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(k)}:`, 'latin1'));
+// Plain Uint8Arrays: comparing against them is the scan's hottest loop.
+const KEY_BYTES = KEYS.map((k, i) => Uint8Array.from(Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(k)}:`, 'latin1')));
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -51,25 +52,33 @@ function isHex(c: number | undefined): boolean {
   return c !== undefined && ((c >= ZERO && c <= NINE) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66));
 }
 
+// What a byte means inside a JSON string: 0 plain, 1 the closing quote,
+// 2 an escape, 3 a control character (RFC 8259 §7: must be escaped).
+const IN_STRING = Uint8Array.from({ length: 256 }, (_, c) => (c === QUOTE ? 1 : c === BACKSLASH ? 2 : c < 0x20 ? 3 : 0));
+
 /** End (past the closing quote) of the JSON string starting at p, or -1. */
 function skipString(b: Uint8Array, p: number): number {
   if (b[p] !== QUOTE) return -1;
-  for (p++; p < b.length; p++) {
-    const c = b[p]!;
-    if (c === QUOTE) return p + 1;
-    if (c < 0x20) return -1; // RFC 8259 §7: control characters must be escaped
-    if (c === BACKSLASH) {
-      const e = b[++p];
-      if (e === 0x75) {
-        // \uXXXX
-        if (!isHex(b[p + 1]) || !isHex(b[p + 2]) || !isHex(b[p + 3]) || !isHex(b[p + 4])) return -1;
-        p += 4;
-      } else if (e !== QUOTE && e !== BACKSLASH && e !== 0x2f && e !== 0x62 && e !== 0x66 && e !== 0x6e && e !== 0x72 && e !== 0x74) {
-        return -1;
-      }
+  const n = b.length;
+  p++;
+  for (;;) {
+    // Plain bytes are nearly all of it: one table lookup each.
+    while (p < n && IN_STRING[b[p]!] === 0) p++;
+    if (p >= n) return -1;
+    const kind = IN_STRING[b[p]!];
+    if (kind === 1) return p + 1;
+    if (kind === 3) return -1;
+    const e = b[++p];
+    if (e === 0x75) {
+      // \uXXXX
+      if (!isHex(b[p + 1]) || !isHex(b[p + 2]) || !isHex(b[p + 3]) || !isHex(b[p + 4])) return -1;
+      p += 5;
+    } else if (e === QUOTE || e === BACKSLASH || e === 0x2f || e === 0x62 || e === 0x66 || e === 0x6e || e === 0x72 || e === 0x74) {
+      p++;
+    } else {
+      return -1;
     }
   }
-  return -1;
 }
 
 /** End of the JSON number starting at p (RFC 8259 §6 grammar), or -1. */
@@ -158,9 +167,36 @@ export function decodeString(b: Buffer, start: number, end: number): string {
 
 /** Is the JSON string b[start:end] exactly `quoted` (a JSON-quoted ASCII string with no escapes)? */
 function sameString(b: Buffer, start: number, end: number, quoted: Buffer): boolean {
-  if (end - start === quoted.length) return b.compare(quoted, 0, quoted.length, start, end) === 0;
+  if (end - start === quoted.length) {
+    for (let i = 0; i < quoted.length; i++) if (b[start + i] !== quoted[i]) return false;
+    return true;
+  }
   // Only a string with escapes can spell the same text in more bytes.
   return end - start > quoted.length && b.indexOf(BACKSLASH, start) < end && decodeString(b, start, end) === decodeString(quoted, 0, quoted.length);
+}
+
+// Agents repeat across entries: keep each plain (ASCII, unescaped) agent
+// string once, found by a hash of its bytes and confirmed byte by byte,
+// instead of decoding a new string per entry.
+const agentCache = new Map<number, { bytes: Uint8Array; text: string }>();
+
+function agentOf(b: Buffer, start: number, end: number): string {
+  let h = 0x811c9dc5; // FNV-1a
+  for (let i = start + 1; i < end - 1; i++) {
+    const c = b[i]!;
+    if (c === BACKSLASH || c >= 0x80) return decodeString(b, start, end);
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  const key = h ^ (end - start);
+  const hit = agentCache.get(key);
+  if (hit !== undefined && hit.bytes.length === end - start - 2) {
+    let same = true;
+    for (let i = 0; i < hit.bytes.length; i++) if (hit.bytes[i] !== b[start + 1 + i]) { same = false; break; }
+    if (same) return hit.text;
+  }
+  const text = b.toString('latin1', start + 1, end - 1);
+  if (agentCache.size < 65_536) agentCache.set(key, { bytes: Uint8Array.from(b.subarray(start + 1, end - 1)), text });
+  return text;
 }
 
 /** The digits of a canonical seq (no sign, fraction or exponent); NaN otherwise. */
@@ -188,8 +224,9 @@ export function scanEntryHead(b: Buffer): EntryHead | undefined {
   let prevEnd = 0;
   for (let k = 0; k < KEYS.length; k++) {
     const key = KEY_BYTES[k]!;
-    for (let i = 0; i < key.length; i++) if (b[p + i] !== key[i]) return undefined;
-    p += key.length;
+    const keyLength = key.length;
+    for (let i = 0; i < keyLength; i++) if (b[p + i] !== key[i]) return undefined;
+    p += keyLength;
     const start = p;
     const name = KEYS[k];
     if (name === 'detail' || name === 'lineage') {
@@ -203,7 +240,7 @@ export function scanEntryHead(b: Buffer): EntryHead | undefined {
     } else {
       p = skipString(b, p);
       if (p < 0) return undefined;
-      if (name === 'agent') agent = decodeString(b, start, p);
+      if (name === 'agent') agent = agentOf(b, start, p);
       else if (name === 'kind') [kindStart, kindEnd] = [start, p];
       else if (name === 'action') [actionStart, actionEnd] = [start, p];
       else if (name === 'prev') [prevStart, prevEnd] = [start, p];
