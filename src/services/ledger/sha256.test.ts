@@ -64,3 +64,10 @@ test('hashRange over aligned chunks builds the same levels as MerkleTree appends
   assert.deepEqual(built.inclusionProof(20), expected.inclusionProof(20));
   assert.throws(() => MerkleTree.fromLevels(levels.slice(0, 2), n), /level 2/);
 });
+
+const ffiReason = process.getBuiltinModule('node:ffi') === undefined ? 'node:ffi is not built into this Node' : false;
+
+test('with node:ffi the OpenSSL path is the one chosen (its self-test against node:crypto passed)', { skip: ffiReason }, () => {
+  assert.equal(createPrefixedHash().name, 'viaOpenSsl');
+  assert.equal(createPrefixedHash(true).name, 'viaNodeCrypto');
+});

@@ -8,9 +8,9 @@
 // context per call) rather than hashing. Verification needs two hashes per
 // entry, so that overhead alone caps it near 200,000 entries/s. The same
 // OpenSSL that node:crypto uses is linked into the Node executable (and so
-// into dist/octant) and exports the plain SHA256_Update/SHA256_Final
-// functions; calling them through node:ffi on a reused context costs about
-// a third as much. When node:ffi or those symbols are missing, we fall back
+// into dist/octant) and exports the plain SHA256_Init/SHA256_Update
+// functions; one call of those through node:ffi on a reused context costs
+// a fraction of that. When node:ffi or those symbols are missing, we fall back
 // to crypto.hash(), which gives identical bytes (checked at start).
 //
 // Both functions below are SELF-CONTAINED (no imports, no references to
@@ -32,7 +32,8 @@ export function createPrefixedHash(forceNodeCrypto = false): PrefixedHash {
   let scratch = Buffer.allocUnsafeSlow(8192);
   const fill = (prefix: number, src: Uint8Array, start: number, end: number): number => {
     const n = end - start + 1;
-    if (scratch.length < n) scratch = Buffer.allocUnsafeSlow(2 * n);
+    // Room for the SHA-256 padding too (up to 72 more bytes).
+    if (scratch.length < n + 72) scratch = Buffer.allocUnsafeSlow(2 * n + 72);
     scratch[0] = prefix;
     // Buffer#copy is about twice as fast as set(subarray()) (no view allocated).
     if (Buffer.isBuffer(src)) src.copy(scratch, 1, start, end);
@@ -51,31 +52,42 @@ export function createPrefixedHash(forceNodeCrypto = false): PrefixedHash {
     const fn = ffi.dlopen(null as unknown as string, {
       SHA256_Init: { return: 'int32', arguments: ['pointer'] },
       SHA256_Update: { return: 'int32', arguments: ['pointer', 'pointer', 'uint64'] },
-      SHA256_Final: { return: 'int32', arguments: ['pointer', 'pointer'] },
     }).functions;
-    // SHA256_CTX is 112 bytes on LP64; 256 leaves room for a padded build.
+    // SHA256_CTX (openssl/sha.h) starts with the state words h[8] in host
+    // byte order; 256 bytes leaves room for the rest of it on any build.
     // allocUnsafeSlow: each owns an off-heap ArrayBuffer that never moves,
     // so its raw pointer stays valid for the hasher's life.
     const template = Buffer.allocUnsafeSlow(256).fill(0);
     const ctx = Buffer.allocUnsafeSlow(256);
-    const digest = Buffer.allocUnsafeSlow(32);
+    const state = new Uint32Array(ctx.buffer, ctx.byteOffset, 8);
     const ctxPtr = ffi.getRawPointer(ctx);
-    const digestPtr = ffi.getRawPointer(digest);
     if (fn.SHA256_Init(ffi.getRawPointer(template)) !== 1) return viaNodeCrypto;
     let scratchOf = scratch;
     let scratchPtr = ffi.getRawPointer(scratch);
+    // One FFI call per hash (each call costs more than hashing a few
+    // blocks): we pad the message ourselves (FIPS 180-4 §5.1.1), so
+    // SHA256_Update consumes whole blocks only and the state words it
+    // leaves are the digest (§6.2.2 step 4); SHA256_Final is not needed.
     const viaOpenSsl: PrefixedHash = (prefix, src, start, end, out, at) => {
       const n = fill(prefix, src, start, end);
+      const padded = (n + 9 + 63) & ~63;
+      scratch[n] = 0x80;
+      scratch.fill(0, n + 1, padded - 4);
+      scratch.writeUInt32BE((n * 8) >>> 0, padded - 4); // length in bits; entries are far below 2^29 bytes
       if (scratch !== scratchOf) {
         scratchOf = scratch;
         scratchPtr = ffi.getRawPointer(scratch);
       }
-      // A fresh context by copying an initialised one saves an FFI call.
       ctx.set(template);
-      if (fn.SHA256_Update(ctxPtr, scratchPtr, BigInt(n)) !== 1 || fn.SHA256_Final(digestPtr, ctxPtr) !== 1) {
-        throw new Error('SHA256_Update/SHA256_Final failed');
+      if (fn.SHA256_Update(ctxPtr, scratchPtr, BigInt(padded)) !== 1) throw new Error('SHA256_Update failed');
+      for (let i = 0; i < 8; i++) {
+        const w = state[i]!;
+        const o = at + 4 * i;
+        out[o] = w >>> 24;
+        out[o + 1] = (w >>> 16) & 0xff;
+        out[o + 2] = (w >>> 8) & 0xff;
+        out[o + 3] = w & 0xff;
       }
-      out.set(digest, at);
     };
     // Use it only if it hashes exactly like node:crypto (else fall back).
     const probe = Buffer.from('octant ledger sha256 self-test: one prefix byte, then these bytes');
