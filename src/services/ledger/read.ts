@@ -28,7 +28,7 @@ export interface ReadOptions {
   keepEntries?: boolean;
   /** fdatasync before reading, so everything read is durable (checkpointing). */
   sync?: boolean;
-  /** Worker threads to hash with (default: one per core beyond this one, at least 1). */
+  /** Worker threads to hash with (default: one per core beyond this one, at least 1, from PARALLEL_FROM entries). */
   workers?: number;
   /** Smallest chunk of entries a hash worker takes. */
   minChunk?: number;
@@ -67,7 +67,8 @@ export function readLedger(dir: string, options: ReadOptions = {}): LedgerSnapsh
   const file = join(dir, SEGMENT_FILE);
   const buf = readFrom(file, options.sync === true, 0, true);
   const scan = scanRecords(buf);
-  const workers = options.workers ?? (scan.records.length >= PARALLEL_FROM ? Math.max(1, availableParallelism()) : 0);
+  // This thread reads the entry heads meanwhile, so one worker per other core.
+  const workers = options.workers ?? (scan.records.length >= PARALLEL_FROM ? Math.max(1, availableParallelism() - 1) : 0);
   const result = replay(scan.records, options.keepEntries === true, { workers, minChunk: options.minChunk });
   return { dir, file, fileSize: buf.length, scan, replay: result, checkpoints: listCheckpoints(dir) };
 }
