@@ -1,6 +1,7 @@
 // Every RFC 6962 hash of a whole segment (leaf hashes and all complete
 // tree levels), split over worker threads so a full verify uses every
-// core: hashing is most of its cost. The calling thread meanwhile does the
+// core: hashing is most of its cost (the workers check the records' CRCs
+// too, when asked). The calling thread meanwhile does the
 // rest of the replay (entry heads, seqs, chains), then waits here.
 //
 // The workers run the source text of createPrefixedHash and hashRange
@@ -12,15 +13,24 @@
 // depends on the workers, only the speed does.
 
 import { Worker } from 'node:worker_threads';
-import { createPrefixedHash, hashRange, prefixedHash } from './sha256.ts';
+import { createPrefixedHash, firstBadCrc, hashRange, prefixedHash } from './sha256.ts';
 
 export interface HashPlan {
   /** Worker threads to use; 0 hashes everything on this thread. */
   workers: number;
   /** Leaves per worker chunk are a power of two at least this large. */
   minChunk?: number;
+  /** Also check each record's CRC-32 (stored in the 4 bytes before its payload). */
+  checkCrc?: boolean;
   /** Runs on this thread between starting the workers and waiting for them. */
   meanwhile?: () => void;
+}
+
+export interface HashedTree {
+  /** Level h: the floor(n / 2^h) complete nodes, 32 bytes each (level 0: leaf hashes). */
+  levels: Buffer[];
+  /** First record whose CRC does not match, or -1 (always -1 unless checkCrc). */
+  badCrc: number;
 }
 
 /** How long to wait for a worker before hashing its range here. */
@@ -29,13 +39,20 @@ const WORKER_PATIENCE_MS = 30_000;
 const WORKER_SOURCE = `
 const { workerData: d } = process.getBuiltinModule('node:worker_threads');
 const done = new Int32Array(d.done);
+const bad = new Int32Array(d.bad);
 const hashRange = ${hashRange.toString()};
+const firstBadCrc = ${firstBadCrc.toString()};
 let hasher;
 for (const slot of d.slots) {
   let state = 2;
   try {
     hasher ??= (${createPrefixedHash.toString()})();
-    hashRange(hasher, Buffer.from(d.buf), new Int32Array(d.starts), new Int32Array(d.lengths), d.levels.map((l) => Buffer.from(l)), d.ranges[slot].from, d.ranges[slot].to, d.top);
+    const { from, to } = d.ranges[slot];
+    const buf = Buffer.from(d.buf);
+    const starts = new Int32Array(d.starts);
+    const lengths = new Int32Array(d.lengths);
+    if (d.checkCrc) bad[slot] = firstBadCrc(buf, starts, lengths, from, to);
+    hashRange(hasher, buf, starts, lengths, d.levels.map((l) => Buffer.from(l)), from, to, d.top);
     state = 1;
   } finally {
     Atomics.store(done, slot, state);
@@ -60,7 +77,7 @@ function shared(bytes: number): Buffer {
  * on SharedArrayBuffers when workers are asked for. Returns level buffers
  * (level h: floor(n / 2^h) hashes of 32 bytes).
  */
-export function hashTree(buf: Buffer, starts: Int32Array, lengths: Int32Array, n: number, plan: HashPlan): Buffer[] {
+export function hashTree(buf: Buffer, starts: Int32Array, lengths: Int32Array, n: number, plan: HashPlan): HashedTree {
   const counts = levelCounts(n);
   const levels = counts.map((c) => shared(c * 32));
   const workers = n === 0 ? 0 : Math.max(0, Math.floor(plan.workers));
@@ -72,6 +89,8 @@ export function hashTree(buf: Buffer, starts: Int32Array, lengths: Int32Array, n
   const ranges: Array<{ from: number; to: number }> = [];
   for (let from = 0; from < n; from += chunk) ranges.push({ from, to: Math.min(n, from + chunk) });
   const done = new Int32Array(new SharedArrayBuffer(4 * Math.max(ranges.length, 1)));
+  const bad = new Int32Array(new SharedArrayBuffer(4 * Math.max(ranges.length, 1))).fill(-1);
+  const checkCrc = plan.checkCrc === true;
   const started: Worker[] = [];
   const per = Math.ceil(ranges.length / Math.max(workers, 1));
   for (let w = 0; w < workers && ranges.length > 1; w++) {
@@ -80,7 +99,7 @@ export function hashTree(buf: Buffer, starts: Int32Array, lengths: Int32Array, n
     try {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { buf: buf.buffer, starts: starts.buffer, lengths: lengths.buffer, levels: levels.map((l) => l.buffer), done: done.buffer, ranges, slots, top },
+        workerData: { buf: buf.buffer, starts: starts.buffer, lengths: lengths.buffer, levels: levels.map((l) => l.buffer), done: done.buffer, bad: bad.buffer, checkCrc, ranges, slots, top },
       });
       worker.unref();
       // Failures show up as a slot's flag (2) or as silence, never as a crash here.
@@ -102,6 +121,7 @@ export function hashTree(buf: Buffer, starts: Int32Array, lengths: Int32Array, n
     }
     if (Atomics.load(done, slot) !== 1) {
       const { from, to } = ranges[slot]!;
+      if (checkCrc) bad[slot] = firstBadCrc(buf, starts, lengths, from, to);
       hashRange(hasher, buf, starts, lengths, levels, from, to, top);
     }
   }
@@ -110,6 +130,6 @@ export function hashTree(buf: Buffer, starts: Int32Array, lengths: Int32Array, n
   for (let h = top + 1; h < levels.length; h++) {
     for (let j = 0; j < counts[h]!; j++) hasher(0x01, levels[h - 1]!, 2 * j * 32, 2 * j * 32 + 64, levels[h]!, j * 32);
   }
-  return levels;
+  return { levels, badCrc: bad.find((i) => i >= 0) ?? -1 };
 }
 

@@ -6,7 +6,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Paths } from '../../runtime/paths.ts';
 import { listCheckpoints, type StoredCheckpoint } from './checkpoint.ts';
-import { scanRecords, type ScanResult } from './records.ts';
+import { checksumFailure, scanRecords, type ScanResult } from './records.ts';
 import { replay, type Replay } from './replay.ts';
 
 export const SEGMENT_FILE = 'ledger.log';
@@ -66,10 +66,14 @@ export function readFrom(file: string, sync: boolean, from = 0, shared = false):
 export function readLedger(dir: string, options: ReadOptions = {}): LedgerSnapshot {
   const file = join(dir, SEGMENT_FILE);
   const buf = readFrom(file, options.sync === true, 0, true);
-  const scan = scanRecords(buf);
+  // A full replay checks the CRCs in its hash workers; readers that keep
+  // entries parse them one by one and check CRCs in the scan.
+  const keep = options.keepEntries === true;
+  let scan = scanRecords(buf, 0, keep);
   // This thread reads the entry heads meanwhile, so one worker per other core.
   const workers = options.workers ?? (scan.records.length >= PARALLEL_FROM ? Math.max(1, availableParallelism() - 1) : 0);
-  const result = replay(scan.records, options.keepEntries === true, { workers, minChunk: options.minChunk });
+  const result = replay(scan.records, keep, { workers, minChunk: options.minChunk, checkCrc: !keep });
+  if (result.badCrc !== undefined) scan = checksumFailure(scan, result.badCrc, buf.length);
   return { dir, file, fileSize: buf.length, scan, replay: result, checkpoints: listCheckpoints(dir) };
 }
 

@@ -9,6 +9,7 @@ import { MAX_ENTRY_BYTES } from './entry.ts';
 
 export const MAGIC = Buffer.from('OCTLDG1\n', 'latin1');
 export const HEADER_BYTES = 8;
+export const CRC_MISMATCH = 'record checksum mismatch';
 
 export interface StoredRecord {
   /** Byte offset of the record's header in the file. */
@@ -50,8 +51,10 @@ export function frame(payload: Buffer): Buffer {
  * Walk the framed records of a segment. `buf` holds the file from byte
  * `origin` on (0: the whole file, magic included; else the tail after a
  * snapshot, which must start on a record boundary). Offsets are file offsets.
+ * `checkCrc` false leaves the CRCs to the caller (a full replay checks them
+ * in its hash workers, see checksumFailure()).
  */
-export function scanRecords(whole: Buffer, origin = 0): ScanResult {
+export function scanRecords(whole: Buffer, origin = 0, checkCrc = true): ScanResult {
   const records: StoredRecord[] = [];
   // Work in file offsets over a view that starts at `origin`.
   const buf = { length: origin + whole.length };
@@ -82,9 +85,20 @@ export function scanRecords(whole: Buffer, origin = 0): ScanResult {
     const end = at + HEADER_BYTES + length;
     if (end > buf.length) return problem(`record of ${length} bytes runs past the end of the file`, end);
     const payload = whole.subarray(at - origin + HEADER_BYTES, end - origin);
-    if (crc32(payload) !== whole.readUInt32BE(at - origin + 4)) return problem('record checksum mismatch', end);
+    if (checkCrc && crc32(payload) !== whole.readUInt32BE(at - origin + 4)) return problem(CRC_MISMATCH, end);
     records.push({ offset: at, payload });
     at = end;
   }
   return { records, end: at };
+}
+
+/**
+ * The scan scanRecords(..., checkCrc = true) would have returned, given the
+ * index of the first record whose CRC does not match (found later).
+ */
+export function checksumFailure(scan: ScanResult, index: number, fileSize: number): ScanResult {
+  const bad = scan.records[index]!;
+  // As in scanRecords: a bad record that runs to the end of the file is a torn tail.
+  const torn = bad.offset + HEADER_BYTES + bad.payload.length >= fileSize;
+  return { records: scan.records.slice(0, index), end: bad.offset, problem: { kind: torn ? 'torn' : 'corrupt', offset: bad.offset, reason: CRC_MISMATCH } };
 }

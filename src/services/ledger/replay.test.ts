@@ -77,6 +77,23 @@ test('tampering inside the second worker\'s chunk is found and named by position
   rewrite(dir, payloads.filter((_, i) => i !== 170).map((p, i) => (i === 150 ? Buffer.from(p.toString().replace('"/t/150"', '"/t/999"')) : p)));
   r = agree(dir);
   assert.equal(r.problem?.seq, Math.min(next(150), 170));
+  // A flipped byte in entry 160 (CRC checked by the worker), and in the last record (a torn tail).
+  for (const [at, kind] of [[160, 'corrupt'], [N, 'torn']] as const) {
+    const damaged = Buffer.concat([MAGIC, ...payloads.map((p) => frame(p))]);
+    rewrite(dir, payloads);
+    const offset = readLedger(dir).scan.records[at]!.offset;
+    damaged[offset + 20]! ^= 0x01;
+    writeFileSync(join(dir, SEGMENT_FILE), damaged);
+    const parallel = readLedger(dir, PARALLEL);
+    const stepwise = readLedger(dir, { keepEntries: true });
+    assert.deepEqual(parallel.scan.problem, { kind, offset, reason: 'record checksum mismatch' });
+    assert.deepEqual(parallel.scan.problem, stepwise.scan.problem);
+    assert.equal(parallel.scan.records.length, at);
+    assert.equal(parallel.scan.end, stepwise.scan.end);
+    assert.equal(parallel.replay.problem, undefined);
+    assert.deepEqual(parallel.replay.tree.root(), stepwise.replay.tree.root());
+    assert.deepEqual([...parallel.replay.partitions], [...stepwise.replay.partitions]);
+  }
   // Positive twin: the original bytes replay clean again.
   rewrite(dir, payloads);
   assert.equal(agree(dir).problem, undefined);

@@ -31,6 +31,8 @@ export interface Replay {
   entries: LedgerEntry[];
   offsets: number[];
   problem?: ReplayProblem;
+  /** With checkCrc: the first record whose CRC does not match; the replay stops before it. */
+  badCrc?: number;
 }
 
 export interface LeafSink {
@@ -83,6 +85,8 @@ export interface ReplayOptions {
   workers?: number;
   /** Smallest chunk of leaves a worker takes (a power of two). */
   minChunk?: number;
+  /** Check the records' CRCs here (the scan was told not to); see Replay.badCrc. */
+  checkCrc?: boolean;
 }
 
 /** Replay a whole segment from seq 0 into a full tree (readers, verify, open). */
@@ -151,14 +155,18 @@ function replayHeads(records: readonly StoredRecord[], options: ReplayOptions): 
       last.set(head.agent, seq);
     }
   };
-  const levels = hashTree(n === 0 ? Buffer.alloc(0) : Buffer.from(base!), starts, lengths, n, {
+  const { levels, badCrc } = hashTree(n === 0 ? Buffer.alloc(0) : Buffer.from(base!), starts, lengths, n, {
     workers: sharedBase ? (options.workers ?? 0) : 0,
     minChunk: options.minChunk,
+    checkCrc: options.checkCrc,
     meanwhile: heads,
   });
   const leaves = levels[0]!;
+  // Records from a bad CRC on are not part of the log (the scan ends there).
+  const limit = badCrc >= 0 ? badCrc : n;
+  if (problem !== undefined && problem.seq >= limit) problem = undefined;
   // Second pass: chains, up to the first head problem.
-  const checked = problem?.seq ?? n;
+  const checked = problem?.seq ?? limit;
   for (let seq = 0; seq < checked; seq++) {
     const before = prevIndex[seq]!;
     const payload = records[seq]!.payload;
@@ -174,7 +182,7 @@ function replayHeads(records: readonly StoredRecord[], options: ReplayOptions): 
     break;
   }
   // What replayRecords would hold: the entries before the first problem.
-  const good = problem?.seq ?? n;
+  const good = problem?.seq ?? limit;
   const partitions = new Map<string, Partition>();
   const lastAt = new Map<string, number>();
   for (let seq = 0; seq < good; seq++) {
@@ -192,6 +200,6 @@ function replayHeads(records: readonly StoredRecord[], options: ReplayOptions): 
     tree = new MerkleTree();
     for (let i = 0; i < good; i++) tree.append(leaves.subarray(i * HASH_SIZE, i * HASH_SIZE + HASH_SIZE));
   }
-  const result: Replay = { tree, partitions, entries: [], offsets: [] };
+  const result: Replay = { tree, partitions, entries: [], offsets: [], ...(badCrc >= 0 ? { badCrc } : {}) };
   return problem === undefined ? result : { ...result, problem };
 }

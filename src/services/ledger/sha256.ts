@@ -118,6 +118,21 @@ export function hashRange(hasher: PrefixedHash, buf: Uint8Array, starts: Int32Ar
   }
 }
 
+/**
+ * Index of the first record in [from, to) whose stored CRC-32 (the 4 bytes
+ * before its payload, records.ts framing) does not match, or -1.
+ * Self-contained (see top): hash workers check CRCs along with hashing.
+ */
+export function firstBadCrc(buf: Uint8Array, starts: Int32Array, lengths: Int32Array, from: number, to: number): number {
+  const { crc32 } = process.getBuiltinModule('node:zlib');
+  for (let i = from; i < to; i++) {
+    const s = starts[i]!;
+    const stored = ((buf[s - 4]! << 24) | (buf[s - 3]! << 16) | (buf[s - 2]! << 8) | buf[s - 1]!) >>> 0;
+    if (crc32(buf.subarray(s, s + lengths[i]!)) !== stored) return i;
+  }
+  return -1;
+}
+
 let chosen: PrefixedHash | undefined;
 
 /** This thread's hasher, built on first use (never at import). */
