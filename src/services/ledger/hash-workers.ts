@@ -8,9 +8,10 @@
 // (sha256.ts, both self-contained) with eval, so they work from the bundled
 // single executable too. Results land in SharedArrayBuffers; completion is
 // an Atomics flag per worker, so the whole thing stays synchronous for the
-// synchronous readers (open, verify). A worker that fails or does not
-// report in time has its range hashed here instead: the result never
-// depends on the workers, only the speed does.
+// synchronous readers (open, verify). Chunks are claimed from a shared
+// counter by the workers and, after its own part, by this thread. A chunk
+// whose worker fails or does not report in time is hashed here instead:
+// the result never depends on the workers, only the speed does.
 
 import { Worker } from 'node:worker_threads';
 import { createPrefixedHash, firstBadCrc, hashRange, prefixedHash } from './sha256.ts';
@@ -40,19 +41,23 @@ const WORKER_SOURCE = `
 const { workerData: d } = process.getBuiltinModule('node:worker_threads');
 const done = new Int32Array(d.done);
 const bad = new Int32Array(d.bad);
+const next = new Int32Array(d.next);
 const hashRange = ${hashRange.toString()};
 const firstBadCrc = ${firstBadCrc.toString()};
+const buf = Buffer.from(d.buf);
+const starts = new Int32Array(d.starts);
+const lengths = new Int32Array(d.lengths);
+const levels = d.levels.map((l) => Buffer.from(l));
 let hasher;
-for (const slot of d.slots) {
+for (;;) {
+  const slot = Atomics.add(next, 0, 1);
+  if (slot >= d.ranges.length) break;
   let state = 2;
   try {
     hasher ??= (${createPrefixedHash.toString()})();
     const { from, to } = d.ranges[slot];
-    const buf = Buffer.from(d.buf);
-    const starts = new Int32Array(d.starts);
-    const lengths = new Int32Array(d.lengths);
     if (d.checkCrc) bad[slot] = firstBadCrc(buf, starts, lengths, from, to);
-    hashRange(hasher, buf, starts, lengths, d.levels.map((l) => Buffer.from(l)), from, to, d.top);
+    hashRange(hasher, buf, starts, lengths, levels, from, to, d.top);
     state = 1;
   } finally {
     Atomics.store(done, slot, state);
@@ -81,37 +86,44 @@ export function hashTree(buf: Buffer, starts: Int32Array, lengths: Int32Array, n
   const counts = levelCounts(n);
   const levels = counts.map((c) => shared(c * 32));
   const workers = n === 0 ? 0 : Math.max(0, Math.floor(plan.workers));
-  // Chunks are aligned powers of two so each one holds whole subtrees; a
-  // few per worker keeps the last, ragged chunk from unbalancing them.
+  // Chunks are aligned powers of two so each one holds whole subtrees.
+  // Every thread (this one too, once its own part is done) claims the next
+  // unclaimed chunk, so whichever is faster does more; enough chunks that
+  // the last one claimed does not leave the others idle for long.
   let chunk = 2 ** Math.ceil(Math.log2(Math.max(1, plan.minChunk ?? 1024)));
-  while (workers > 0 && Math.ceil(n / chunk) > 4 * workers) chunk *= 2;
+  while (Math.ceil(n / chunk) > 16 * (workers + 1)) chunk *= 2;
   const top = Math.log2(chunk);
   const ranges: Array<{ from: number; to: number }> = [];
   for (let from = 0; from < n; from += chunk) ranges.push({ from, to: Math.min(n, from + chunk) });
-  const done = new Int32Array(new SharedArrayBuffer(4 * Math.max(ranges.length, 1)));
-  const bad = new Int32Array(new SharedArrayBuffer(4 * Math.max(ranges.length, 1))).fill(-1);
+  const slots = Math.max(ranges.length, 1);
+  const done = new Int32Array(new SharedArrayBuffer(4 * slots));
+  const bad = new Int32Array(new SharedArrayBuffer(4 * slots)).fill(-1);
+  const next = new Int32Array(new SharedArrayBuffer(4));
   const checkCrc = plan.checkCrc === true;
   const started: Worker[] = [];
-  const per = Math.ceil(ranges.length / Math.max(workers, 1));
   for (let w = 0; w < workers && ranges.length > 1; w++) {
-    const slots = ranges.map((_, i) => i).slice(w * per, (w + 1) * per);
-    if (slots.length === 0) break;
     try {
       const worker = new Worker(WORKER_SOURCE, {
         eval: true,
-        workerData: { buf: buf.buffer, starts: starts.buffer, lengths: lengths.buffer, levels: levels.map((l) => l.buffer), done: done.buffer, bad: bad.buffer, checkCrc, ranges, slots, top },
+        workerData: { buf: buf.buffer, starts: starts.buffer, lengths: lengths.buffer, levels: levels.map((l) => l.buffer), done: done.buffer, bad: bad.buffer, next: next.buffer, checkCrc, ranges, top },
       });
       worker.unref();
-      // Failures show up as a slot's flag (2) or as silence, never as a crash here.
+      // Failures show up as a chunk's flag (2) or as silence, never as a crash here.
       worker.on('error', () => {});
       started.push(worker);
     } catch {
-      for (const slot of slots) done[slot] = 2;
+      break; // this thread claims what no worker does
     }
   }
-  if (started.length === 0) done.fill(2);
   plan.meanwhile?.();
   const hasher = prefixedHash();
+  const hashHere = (slot: number): void => {
+    const { from, to } = ranges[slot]!;
+    if (checkCrc) bad[slot] = firstBadCrc(buf, starts, lengths, from, to);
+    hashRange(hasher, buf, starts, lengths, levels, from, to, top);
+    done[slot] = 1;
+  };
+  for (let slot = Atomics.add(next, 0, 1); slot < ranges.length; slot = Atomics.add(next, 0, 1)) hashHere(slot);
   const deadline = Date.now() + WORKER_PATIENCE_MS;
   for (let slot = 0; slot < ranges.length; slot++) {
     while (Atomics.load(done, slot) === 0) {
@@ -119,11 +131,7 @@ export function hashTree(buf: Buffer, starts: Int32Array, lengths: Int32Array, n
       if (left <= 0) break;
       Atomics.wait(done, slot, 0, left);
     }
-    if (Atomics.load(done, slot) !== 1) {
-      const { from, to } = ranges[slot]!;
-      if (checkCrc) bad[slot] = firstBadCrc(buf, starts, lengths, from, to);
-      hashRange(hasher, buf, starts, lengths, levels, from, to, top);
-    }
+    if (Atomics.load(done, slot) !== 1) hashHere(slot);
   }
   for (const w of started) void w.terminate();
   // Levels above the chunks: few nodes, hashed here.
