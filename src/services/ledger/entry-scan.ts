@@ -213,41 +213,52 @@ function integerOf(b: Buffer, start: number, end: number): number {
 
 /** The replay fields of stored entry bytes; undefined when they are not a canonical entry. */
 export function scanEntryHead(b: Buffer): EntryHead | undefined {
-  let p = 0;
-  let seq = -1;
-  let agent = '';
-  let kindStart = 0;
-  let kindEnd = 0;
-  let actionStart = 0;
-  let actionEnd = 0;
-  let prevStart = 0;
-  let prevEnd = 0;
-  for (let k = 0; k < KEYS.length; k++) {
-    const key = KEY_BYTES[k]!;
-    const keyLength = key.length;
-    for (let i = 0; i < keyLength; i++) if (b[p + i] !== key[i]) return undefined;
-    p += keyLength;
-    const start = p;
-    const name = KEYS[k];
-    if (name === 'detail' || name === 'lineage') {
-      if (b[p] !== (name === 'detail' ? LBRACE : LBRACK)) return undefined;
-      p = skipValue(b, p);
-    } else if (name === 'seq') {
-      p = skipNumber(b, p);
-      if (p < 0) return undefined;
-      seq = integerOf(b, start, p);
-      if (!Number.isSafeInteger(seq)) return undefined;
-    } else {
-      p = skipString(b, p);
-      if (p < 0) return undefined;
-      if (name === 'agent') agent = agentOf(b, start, p);
-      else if (name === 'kind') [kindStart, kindEnd] = [start, p];
-      else if (name === 'action') [actionStart, actionEnd] = [start, p];
-      else if (name === 'prev') [prevStart, prevEnd] = [start, p];
-    }
-    if (p < 0) return undefined;
-  }
-  if (b[p] !== RBRACE || p + 1 !== b.length) return undefined;
+  // Straight-line, one member at a time in their fixed order.
+  let p = key(b, 0, 0);
+  const actionStart = p;
+  p = skipString(b, p);
+  const actionEnd = p;
+  p = key(b, p, 1);
+  const agentStart = p;
+  p = skipString(b, p);
+  if (p < 0) return undefined;
+  const agent = agentOf(b, agentStart, p);
+  p = key(b, p, 2);
+  p = skipString(b, p);
+  p = key(b, p, 3);
+  if (b[p] !== LBRACE) return undefined;
+  p = skipValue(b, p);
+  p = key(b, p, 4);
+  const kindStart = p;
+  p = skipString(b, p);
+  const kindEnd = p;
+  p = key(b, p, 5);
+  if (b[p] !== LBRACK) return undefined;
+  p = skipValue(b, p);
+  p = key(b, p, 6);
+  const prevStart = p;
+  p = skipString(b, p);
+  const prevEnd = p;
+  p = key(b, p, 7);
+  const seqStart = p;
+  p = skipNumber(b, p);
+  if (p < 0) return undefined;
+  const seq = integerOf(b, seqStart, p);
+  if (!Number.isSafeInteger(seq)) return undefined;
+  p = key(b, p, 8);
+  p = skipString(b, p);
+  p = key(b, p, 9);
+  p = skipString(b, p);
+  if (p < 0 || actionEnd < 0 || kindEnd < 0 || prevEnd < 0 || b[p] !== RBRACE || p + 1 !== b.length) return undefined;
   const seal = sameString(b, kindStart, kindEnd, SEAL_KIND_BYTES) && sameString(b, actionStart, actionEnd, SEAL_ACTION_BYTES);
   return { seq, agent, seal, prevStart, prevEnd };
+}
+
+/** Past member k's `{"name":` / `,"name":` at p, or -1 (also when p is already -1). */
+function key(b: Buffer, p: number, k: number): number {
+  if (p < 0) return -1;
+  const bytes = KEY_BYTES[k]!;
+  const length = bytes.length;
+  for (let i = 0; i < length; i++) if (b[p + i] !== bytes[i]) return -1;
+  return p + length;
 }
