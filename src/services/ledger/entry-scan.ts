@@ -213,45 +213,25 @@ function integerOf(b: Buffer, start: number, end: number): number {
 
 /** The replay fields of stored entry bytes; undefined when they are not a canonical entry. */
 export function scanEntryHead(b: Buffer): EntryHead | undefined {
-  // Straight-line, one member at a time in their fixed order.
-  let p = key(b, 0, 0);
-  const actionStart = p;
-  p = skipString(b, p);
-  const actionEnd = p;
-  p = key(b, p, 1);
-  const agentStart = p;
-  p = skipString(b, p);
-  if (p < 0) return undefined;
-  const agent = agentOf(b, agentStart, p);
-  p = key(b, p, 2);
-  p = skipString(b, p);
-  p = key(b, p, 3);
-  if (b[p] !== LBRACE) return undefined;
-  p = skipValue(b, p);
-  p = key(b, p, 4);
-  const kindStart = p;
-  p = skipString(b, p);
-  const kindEnd = p;
-  p = key(b, p, 5);
-  if (b[p] !== LBRACK) return undefined;
-  p = skipValue(b, p);
-  p = key(b, p, 6);
-  const prevStart = p;
-  p = skipString(b, p);
-  const prevEnd = p;
-  p = key(b, p, 7);
-  const seqStart = p;
-  p = skipNumber(b, p);
-  if (p < 0) return undefined;
-  const seq = integerOf(b, seqStart, p);
+  // Straight-line, member by member in their fixed order; each step takes
+  // the end of the previous member (-1 passes through every later step).
+  // Member k's value starts right after its fixed-length key.
+  const action = str(b, 0, 0);
+  const agent = str(b, action, 1);
+  const decision = str(b, agent, 2);
+  const detail = composite(b, decision, 3, LBRACE);
+  const kind = str(b, detail, 4);
+  const lineage = composite(b, kind, 5, LBRACK);
+  const prev = str(b, lineage, 6);
+  const seqEnd = key(b, prev, 7) < 0 ? -1 : skipNumber(b, prev + KEY_BYTES[7]!.length);
+  const target = str(b, seqEnd, 8);
+  const time = str(b, target, 9);
+  if (time < 0 || b[time] !== RBRACE || time + 1 !== b.length) return undefined;
+  const seq = integerOf(b, prev + KEY_BYTES[7]!.length, seqEnd);
   if (!Number.isSafeInteger(seq)) return undefined;
-  p = key(b, p, 8);
-  p = skipString(b, p);
-  p = key(b, p, 9);
-  p = skipString(b, p);
-  if (p < 0 || actionEnd < 0 || kindEnd < 0 || prevEnd < 0 || b[p] !== RBRACE || p + 1 !== b.length) return undefined;
-  const seal = sameString(b, kindStart, kindEnd, SEAL_KIND_BYTES) && sameString(b, actionStart, actionEnd, SEAL_ACTION_BYTES);
-  return { seq, agent, seal, prevStart, prevEnd };
+  const at = (end: number, k: number) => end + KEY_BYTES[k]!.length;
+  const seal = sameString(b, at(detail, 4), kind, SEAL_KIND_BYTES) && sameString(b, at(0, 0), action, SEAL_ACTION_BYTES);
+  return { seq, agent: agentOf(b, at(action, 1), agent), seal, prevStart: at(lineage, 6), prevEnd: prev };
 }
 
 /** Past member k's `{"name":` / `,"name":` at p, or -1 (also when p is already -1). */
@@ -261,4 +241,15 @@ function key(b: Buffer, p: number, k: number): number {
   const length = bytes.length;
   for (let i = 0; i < length; i++) if (b[p + i] !== bytes[i]) return -1;
   return p + length;
+}
+
+/** End of member k (a string) starting at p, or -1. */
+function str(b: Buffer, p: number, k: number): number {
+  return skipString(b, key(b, p, k));
+}
+
+/** End of member k (an object or array, opening with `open`) starting at p, or -1. */
+function composite(b: Buffer, p: number, k: number, open: number): number {
+  const v = key(b, p, k);
+  return v < 0 || b[v] !== open ? -1 : skipValue(b, v);
 }
