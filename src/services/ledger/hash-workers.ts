@@ -21,6 +21,8 @@ export interface HashPlan {
   workers: number;
   /** Leaves per worker chunk are a power of two at least this large. */
   minChunk?: number;
+  /** Workers started earlier with startHashWorkers() (used instead of starting `workers` new ones). */
+  pool?: Worker[];
   /** Also check each record's CRC-32 (stored in the 4 bytes before its payload). */
   checkCrc?: boolean;
   /** Runs on this thread between starting the workers and waiting for them. */
@@ -37,33 +39,58 @@ export interface HashedTree {
 /** How long to wait for a worker before hashing its range here. */
 const WORKER_PATIENCE_MS = 30_000;
 
+// A worker gets ready (boots, builds its hasher) before the segment is even
+// read, then waits for one job message; SharedArrayBuffers in it are shared,
+// not copied.
 const WORKER_SOURCE = `
-const { workerData: d } = process.getBuiltinModule('node:worker_threads');
-const done = new Int32Array(d.done);
-const bad = new Int32Array(d.bad);
-const next = new Int32Array(d.next);
+const { parentPort } = process.getBuiltinModule('node:worker_threads');
 const hashRange = ${hashRange.toString()};
 const firstBadCrc = ${firstBadCrc.toString()};
-const buf = Buffer.from(d.buf);
-const starts = new Int32Array(d.starts);
-const lengths = new Int32Array(d.lengths);
-const levels = d.levels.map((l) => Buffer.from(l));
 let hasher;
-for (;;) {
-  const slot = Atomics.add(next, 0, 1);
-  if (slot >= d.ranges.length) break;
-  let state = 2;
-  try {
-    hasher ??= (${createPrefixedHash.toString()})();
-    const { from, to } = d.ranges[slot];
-    if (d.checkCrc) bad[slot] = firstBadCrc(buf, starts, lengths, from, to);
-    hashRange(hasher, buf, starts, lengths, levels, from, to, d.top);
-    state = 1;
-  } finally {
-    Atomics.store(done, slot, state);
-    Atomics.notify(done, slot);
+try {
+  hasher = (${createPrefixedHash.toString()})();
+} catch {}
+parentPort.once('message', (d) => {
+  const done = new Int32Array(d.done);
+  const bad = new Int32Array(d.bad);
+  const next = new Int32Array(d.next);
+  const buf = Buffer.from(d.buf);
+  const starts = new Int32Array(d.starts);
+  const lengths = new Int32Array(d.lengths);
+  const levels = d.levels.map((l) => Buffer.from(l));
+  for (;;) {
+    const slot = Atomics.add(next, 0, 1);
+    if (slot >= d.ranges.length) break;
+    let state = 2;
+    try {
+      const { from, to } = d.ranges[slot];
+      if (d.checkCrc) bad[slot] = firstBadCrc(buf, starts, lengths, from, to);
+      hashRange(hasher, buf, starts, lengths, levels, from, to, d.top);
+      state = 1;
+    } finally {
+      Atomics.store(done, slot, state);
+      Atomics.notify(done, slot);
+    }
   }
-}`;
+  parentPort.close();
+});`;
+
+/** Start hash workers now, to be handed to hashTree() later (they exit after one job). */
+export function startHashWorkers(count: number): Worker[] {
+  const started: Worker[] = [];
+  for (let w = 0; w < count; w++) {
+    try {
+      const worker = new Worker(WORKER_SOURCE, { eval: true });
+      worker.unref();
+      // Failures show up as a chunk's flag (2) or as silence, never as a crash here.
+      worker.on('error', () => {});
+      started.push(worker);
+    } catch {
+      break; // the calling thread claims what no worker does
+    }
+  }
+  return started;
+}
 
 /** Size of each level of a tree of n leaves (complete nodes only). */
 function levelCounts(n: number): number[] {
@@ -100,19 +127,13 @@ export function hashTree(buf: Buffer, starts: Int32Array, lengths: Int32Array, n
   const bad = new Int32Array(new SharedArrayBuffer(4 * slots)).fill(-1);
   const next = new Int32Array(new SharedArrayBuffer(4));
   const checkCrc = plan.checkCrc === true;
-  const started: Worker[] = [];
-  for (let w = 0; w < workers && ranges.length > 1; w++) {
+  const pool = plan.pool ?? (ranges.length > 1 ? startHashWorkers(workers) : []);
+  const job = { buf: buf.buffer, starts: starts.buffer, lengths: lengths.buffer, levels: levels.map((l) => l.buffer), done: done.buffer, bad: bad.buffer, next: next.buffer, checkCrc, ranges, top };
+  for (const worker of pool) {
     try {
-      const worker = new Worker(WORKER_SOURCE, {
-        eval: true,
-        workerData: { buf: buf.buffer, starts: starts.buffer, lengths: lengths.buffer, levels: levels.map((l) => l.buffer), done: done.buffer, bad: bad.buffer, next: next.buffer, checkCrc, ranges, top },
-      });
-      worker.unref();
-      // Failures show up as a chunk's flag (2) or as silence, never as a crash here.
-      worker.on('error', () => {});
-      started.push(worker);
+      worker.postMessage(job);
     } catch {
-      break; // this thread claims what no worker does
+      void worker.terminate(); // its chunks are claimed by the others or here
     }
   }
   plan.meanwhile?.();
@@ -133,7 +154,7 @@ export function hashTree(buf: Buffer, starts: Int32Array, lengths: Int32Array, n
     }
     if (Atomics.load(done, slot) !== 1) hashHere(slot);
   }
-  for (const w of started) void w.terminate();
+  for (const w of pool) void w.terminate();
   // Levels above the chunks: few nodes, hashed here.
   for (let h = top + 1; h < levels.length; h++) {
     for (let j = 0; j < counts[h]!; j++) hasher(0x01, levels[h - 1]!, 2 * j * 32, 2 * j * 32 + 64, levels[h]!, j * 32);

@@ -1,13 +1,14 @@
 // Read a ledger directory without opening it for append: the CLI and the
 // verifier use this offline, and the store uses it at open.
 
-import { closeSync, fdatasyncSync, fstatSync, openSync, readSync } from 'node:fs';
+import { closeSync, fdatasyncSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Paths } from '../../runtime/paths.ts';
 import { listCheckpoints, type StoredCheckpoint } from './checkpoint.ts';
 import { checksumFailure, scanRecords, type ScanResult } from './records.ts';
 import { replay, type Replay } from './replay.ts';
+import { startHashWorkers } from './hash-workers.ts';
 
 export const SEGMENT_FILE = 'ledger.log';
 
@@ -28,14 +29,18 @@ export interface ReadOptions {
   keepEntries?: boolean;
   /** fdatasync before reading, so everything read is durable (checkpointing). */
   sync?: boolean;
-  /** Worker threads to hash with (default: one per core beyond this one, at least 1, from PARALLEL_FROM entries). */
+  /** Worker threads to hash with (default: one per core beyond this one, at least 1, from PARALLEL_FROM_BYTES). */
   workers?: number;
   /** Smallest chunk of entries a hash worker takes. */
   minChunk?: number;
 }
 
-/** Below this many entries a full replay hashes on the calling thread (a worker takes ~30 ms to start). */
-export const PARALLEL_FROM = 16_384;
+/**
+ * Below this segment size (about 16,000 entries) a full replay hashes on
+ * the calling thread: a worker takes ~30 ms to start. Above it, one worker
+ * per core beyond the calling thread (which reads entry heads meanwhile).
+ */
+export const PARALLEL_FROM_BYTES = 4 * 1024 * 1024;
 
 /** The file's bytes from `from` on (empty when it does not exist). */
 export function readFrom(file: string, sync: boolean, from = 0, shared = false): Buffer {
@@ -65,14 +70,25 @@ export function readFrom(file: string, sync: boolean, from = 0, shared = false):
 
 export function readLedger(dir: string, options: ReadOptions = {}): LedgerSnapshot {
   const file = join(dir, SEGMENT_FILE);
-  const buf = readFrom(file, options.sync === true, 0, true);
   // A full replay checks the CRCs in its hash workers; readers that keep
   // entries parse them one by one and check CRCs in the scan.
   const keep = options.keepEntries === true;
-  let scan = scanRecords(buf, 0, keep);
-  // This thread reads the entry heads meanwhile, so one worker per other core.
-  const workers = options.workers ?? (scan.records.length >= PARALLEL_FROM ? Math.max(1, availableParallelism() - 1) : 0);
-  const result = replay(scan.records, keep, { workers, minChunk: options.minChunk, checkCrc: !keep });
+  // Workers take tens of milliseconds to boot: start them before reading.
+  const size = statSync(file, { throwIfNoEntry: false })?.size ?? 0;
+  const workers = keep ? 0 : (options.workers ?? (size >= PARALLEL_FROM_BYTES ? Math.max(1, availableParallelism() - 1) : 0));
+  const pool = startHashWorkers(workers);
+  let buf: Buffer;
+  let scan: ScanResult;
+  let result: Replay;
+  try {
+    buf = readFrom(file, options.sync === true, 0, true);
+    scan = scanRecords(buf, 0, keep);
+    result = replay(scan.records, keep, { workers, pool, minChunk: options.minChunk, checkCrc: !keep });
+  } catch (error) {
+    // Workers still waiting for their job would otherwise stay forever.
+    for (const w of pool) void w.terminate();
+    throw error;
+  }
   if (result.badCrc !== undefined) scan = checksumFailure(scan, result.badCrc, buf.length);
   return { dir, file, fileSize: buf.length, scan, replay: result, checkpoints: listCheckpoints(dir) };
 }

@@ -8,6 +8,7 @@ import type { LedgerEntry } from './types.ts';
 import { SEAL_ACTION, SEAL_KIND, isSeal, parseEntry } from './entry.ts';
 import { decodeString, scanEntryHead } from './entry-scan.ts';
 import { HASH_SIZE, MerkleTree, leafHash } from './merkle.ts';
+import type { Worker } from 'node:worker_threads';
 import { hashTree } from './hash-workers.ts';
 import type { StoredRecord } from './records.ts';
 
@@ -85,6 +86,8 @@ export interface ReplayOptions {
   workers?: number;
   /** Smallest chunk of leaves a worker takes (a power of two). */
   minChunk?: number;
+  /** Hash workers started earlier (startHashWorkers), instead of `workers` new ones. */
+  pool?: Worker[];
   /** Check the records' CRCs here (the scan was told not to); see Replay.badCrc. */
   checkCrc?: boolean;
 }
@@ -124,6 +127,7 @@ function replayHeads(records: readonly StoredRecord[], options: ReplayOptions): 
   const n = records.length;
   const base = records[0]?.payload.buffer;
   const sharedBase = base instanceof SharedArrayBuffer;
+  if (!sharedBase) for (const w of options.pool ?? []) void w.terminate();
   const starts = new Int32Array(sharedBase ? new SharedArrayBuffer(4 * Math.max(n, 1)) : new ArrayBuffer(4 * Math.max(n, 1)));
   const lengths = new Int32Array(sharedBase ? new SharedArrayBuffer(4 * Math.max(n, 1)) : new ArrayBuffer(4 * Math.max(n, 1)));
   for (let i = 0; i < n; i++) {
@@ -157,6 +161,7 @@ function replayHeads(records: readonly StoredRecord[], options: ReplayOptions): 
   };
   const { levels, badCrc } = hashTree(n === 0 ? Buffer.alloc(0) : Buffer.from(base!), starts, lengths, n, {
     workers: sharedBase ? (options.workers ?? 0) : 0,
+    pool: sharedBase ? options.pool : undefined,
     minChunk: options.minChunk,
     checkCrc: options.checkCrc,
     meanwhile: heads,
