@@ -153,3 +153,13 @@ export function printDemo(io: Io, result: DemoResult, root: string): void {
   writeLine(io.stdout, `  octant${root} router add mini --provider openai --model gpt-4o-mini --credential openai-key`);
   writeLine(io.stdout, `  octant${root} run MANIFEST --task "..."      (sign one with: octant manifest new / sign)`);
 }
+
+/** `octant ledger verify` over the whole log, printed; true when it holds. */
+export async function verifyLedger(paths: Paths, io: Io): Promise<boolean> {
+  const { command } = await import('./cli/ledger.ts');
+  const rootFlag = paths.layout === 'root' ? paths.root : undefined;
+  writeLine(io.stdout, '');
+  writeLine(io.stdout, '$ octant ledger verify');
+  const code = await command.run(['verify'], { io, rootFlag });
+  return code === 0;
+}

@@ -90,8 +90,8 @@ test('SIGTERM stops a booted system gracefully with exit 0', () => withRoot(asyn
   assert.equal(existsSync(join(root, 'run', 'admin.sock')), false);
 }));
 
-test('up boots, says what runs and how to use it, and stops on SIGINT', () => withRoot(async (root) => {
-  const child = spawn(process.execPath, [MAIN, '--root', root, 'up'], { stdio: ['ignore', 'pipe', 'inherit'] });
+test('up --no-demo boots, says what runs and how to use it, and stops on SIGINT', () => withRoot(async (root) => {
+  const child = spawn(process.execPath, [MAIN, '--root', root, 'up', '--no-demo'], { stdio: ['ignore', 'pipe', 'inherit'] });
   const exit = new Promise<number | null>((res) => child.once('exit', (code) => res(code)));
   let text = '';
   await new Promise<void>((res, rej) => {

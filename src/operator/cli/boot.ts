@@ -6,7 +6,7 @@
 import { parseCommandArgs, boolFlag } from '../../lib/args.ts';
 import { isOctantError, messageOf } from '../../lib/errors.ts';
 import { writeLine, type Io } from '../../lib/io.ts';
-import { resolvePaths } from '../../runtime/paths.ts';
+import { resolvePaths, type Paths } from '../../runtime/paths.ts';
 import type { RunningSystem } from '../system.ts';
 import type { Command, CommandContext } from './command.ts';
 
@@ -15,6 +15,8 @@ export interface ForegroundOptions {
   json: boolean;
   /** Printed once the system is ready (human output only). */
   banner?: (system: RunningSystem, io: Io) => void;
+  /** Run once the system is ready and the banner printed; a non-zero result stops the system with that status. */
+  afterReady?: (system: RunningSystem, paths: Paths) => Promise<number>;
 }
 
 function round(ms: number): number {
@@ -67,10 +69,19 @@ export async function runForeground(ctx: CommandContext, options: ForegroundOpti
     emit(io, options.json, { event: 'system-ready', ms: bootMs, sinceProcessStartMs: sinceProcess, mainThreadCpuMs: cpuMs, services: total.length, socket: system.socketPath },
       `system ready: ${total.length} service(s) in ${bootMs.toFixed(1)} ms (${sinceProcess.toFixed(1)} ms since process start)`);
     if (!options.json) options.banner?.(system, io);
+    // Work to do on the ready system (octant up's example agent); its failure stops the system.
+    let status = 0;
+    if (options.afterReady) {
+      status = await options.afterReady(system, paths).catch((error: unknown) => {
+        writeLine(io.stderr, `octant: ${isOctantError(error) ? `error[${error.code}]: ` : ''}${messageOf(error)}`);
+        return 1;
+      });
+      if (status !== 0) await system.stop('after-ready work failed');
+    }
     if (options.exitWhenReady) await system.stop('--exit-when-ready');
     await system.stopped;
     emit(io, options.json, { event: 'stopped' }, 'stopped');
-    return 0;
+    return status;
   } finally {
     process.off('SIGTERM', onSignal);
     process.off('SIGINT', onSignal);

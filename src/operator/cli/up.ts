@@ -2,7 +2,7 @@
 // configuration exists (the embedded defaults on a fresh machine) and say
 // what is running and how to use it.
 
-import { parseCommandArgs } from '../../lib/args.ts';
+import { boolFlag, parseCommandArgs } from '../../lib/args.ts';
 import { writeLine, type Io } from '../../lib/io.ts';
 import type { RunningSystem } from '../system.ts';
 import { runForeground } from './boot.ts';
@@ -24,10 +24,31 @@ function banner(system: RunningSystem, io: Io, rootFlag: string | undefined): vo
 
 export const command: Command = {
   name: 'up',
-  summary: 'boot the system and show what runs and how to use it (npm start)',
-  usage: 'octant [--root DIR] up\n  boots in the foreground; Ctrl-C or `octant stop` stops it',
+  summary: 'boot the system, run the example agent, and show how to use it (npm start)',
+  usage: [
+    'octant [--root DIR] up [--no-demo] [--once]',
+    '  boots in the foreground, runs the example agent (a fixed script in a real',
+    '  sandbox: granted reads, a refused read, a vault-injected credential to a',
+    '  local service), prints its story and the ledger check, then stays up;',
+    '  Ctrl-C or `octant stop` stops it.',
+    '  --no-demo  skip the example agent',
+    '  --once     stop after the example agent (exit 1 if it failed)',
+  ].join('\n'),
   async run(argv, ctx) {
-    parseCommandArgs('up', argv, {}, false);
-    return runForeground(ctx, { exitWhenReady: false, json: false, banner: (system, io) => banner(system, io, ctx.rootFlag) });
+    const parsed = parseCommandArgs('up', argv, { 'no-demo': { type: 'boolean' }, once: { type: 'boolean' } }, false);
+    const root = ctx.rootFlag === undefined ? '' : ` --root ${ctx.rootFlag}`;
+    return runForeground(ctx, {
+      exitWhenReady: boolFlag(parsed, 'once'),
+      json: false,
+      banner: (system, io) => banner(system, io, ctx.rootFlag),
+      afterReady: boolFlag(parsed, 'no-demo') ? undefined : async (_system, paths) => {
+        const { runDemo, printDemo, verifyLedger } = await import('../demo.ts');
+        const result = await runDemo(paths, ctx.io);
+        printDemo(ctx.io, result, root);
+        const verified = await verifyLedger(paths, ctx.io);
+        writeLine(ctx.io.stdout, boolFlag(parsed, 'once') ? '' : '\nOctantOS stays up; Ctrl-C or `octant stop` stops it.');
+        return result.report.record.exit?.code === 0 && verified ? 0 : 1;
+      },
+    });
   },
 };
