@@ -61,6 +61,8 @@ test('fetch through HTTP_PROXY from a loopback-only bwrap sandbox reaches only a
     const { stdout } = await promisify(execFile)(bwrap, [
       '--unshare-all', '--die-with-parent', '--new-session',
       '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '--tmpfs', '/run',
+      // The checkout (with the pinned node) may itself live under /tmp, which the tmpfs just hid.
+      '--ro-bind', repo, repo,
       '--bind', dir, '/run/octant',
       '--setenv', 'CLIENT', CLIENT,
       '--', 'sh', '-c', script,
