@@ -20,7 +20,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'run', summary: 'run an agent on a task (or wrap a program) in its sandbox and wait for it', load: async () => (await import('./run.ts')).command },
   { name: 'status', summary: 'show the running system: services, states, health, ready times', load: async () => (await import('./status.ts')).command },
   { name: 'stop', summary: 'stop the running system gracefully and wait until it is down', load: async () => (await import('./stop.ts')).command },
-  { name: 'up', summary: 'boot the system and show what runs and how to use it (npm start)', load: async () => (await import('./up.ts')).command },
+  { name: 'up', summary: 'boot the system, run the example agent, and show how to use it (npm start)', load: async () => (await import('./up.ts')).command },
   { name: 'vault', summary: 'encrypted secrets: init, unseal, seal, put, rotate, grant to agents, list', load: async () => (await import('./vault.ts')).command },
   { name: 'version', summary: 'print the version, git commit and build hash', load: async () => (await import('./version.ts')).command },
 ];
