@@ -10,6 +10,7 @@ import { AF_INET, AF_INET6, AF_UNIX, CLONE_NAMESPACE_FLAGS, TIOCLINUX, TIOCSTI }
 import { SYSCALLS_X86_64, X32_SYSCALL_BIT } from './syscall-table.ts';
 import { denyReason, permanentDenyList } from './deny-list.ts';
 import { isOctantError } from '../../lib/errors.ts';
+import { prng } from '../../lib/seeded-random.ts';
 
 const ALL = Object.keys(SYSCALLS_X86_64);
 const NR = SYSCALLS_X86_64;
@@ -18,18 +19,6 @@ const ALLOW = SECCOMP_RET_ALLOW;
 
 function call(program: ReturnType<typeof compileSeccompProgram>, name: string, args: bigint[] = [], arch = AUDIT_ARCH_X86_64): number {
   return runBpf(program, { nr: NR[name], arch, args });
-}
-
-// Deterministic PRNG (mulberry32) so a failure can be replayed from its seed.
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function assertShape(program: ReturnType<typeof compileSeccompProgram>): void {
