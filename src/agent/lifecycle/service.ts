@@ -1,64 +1,25 @@
 // The agents service: the lifecycle manager inside the booted system, with
-// its admin routes under /v1/agents/ (what `octant agent ...` calls).
-// It lives in the agent layer, so the operator layer's composition root
-// (src/operator/system.ts) adds it to the services it runs.
+// its admin routes under /v1/agents/ (what `octant agent ...` and
+// `octant run` call). It lives in the agent layer, so the operator layer's
+// composition root (src/operator/system.ts) adds it to the services it runs.
+//
+// Boot stays lean: the agent runtime (manifests, sandboxes, gateway, tools)
+// is loaded by the first request, not at start. Until then the service is
+// healthy and idle.
 
-import { OctantError, EXIT } from '../../lib/errors.ts';
-import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
 import type { AdminRoutes } from '../../runtime/admin/types.ts';
-import type { LedgerApi } from '../../services/ledger/types.ts';
-import type { VaultApi } from '../../services/vault/types.ts';
-import { loadSignedManifest } from '../manifest/index.ts';
-import { composeLifecycle } from './compose.ts';
-import type { RouterServiceApi } from '../../services/router/index.ts';
-import { ApprovalStore, approvalsDir } from '../approvals/store.ts';
-import { agentGatewayPort } from '../gateway/port.ts';
-import { loadTrustStore } from '../manifest/index.ts';
-import { parseLoopTask } from '../loop/task.ts';
-import { agentTools } from '../tools/agent-tools.ts';
-import type { Mailboxes } from '../tools/message.ts';
+import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
+import type { AgentsRuntime } from './agents-runtime.ts';
 
+/** The routes agents-runtime.ts serves; mounted at start, loaded on first use. */
+const ROUTES = ['GET /list', 'GET /inspect', 'POST /start', 'POST /run', 'POST /wait', 'POST /suspend', 'POST /resume', 'POST /stop'] as const;
 
-import type { LifecycleManager } from './manager.ts';
-
-function field(body: unknown, name: string): unknown {
-  return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
+export interface AgentsServiceApi {
+  /** The runtime, loading it if no request has yet. */
+  runtime(): Promise<AgentsRuntime>;
 }
 
-function stringField(body: unknown, name: string): string {
-  const value = field(body, name);
-  if (typeof value !== 'string' || value === '') throw new OctantError('E_USAGE', `request body: '${name}' must be a non-empty string`, { exit: EXIT.usage });
-  return value;
-}
-
-export function agentRoutes(manager: LifecycleManager): AdminRoutes {
-  return {
-    'GET /list': () => ({ body: manager.list() }),
-    'GET /inspect': (req) => ({ body: manager.get(req.query.get('aid') ?? '') }),
-    'POST /start': async (req) => {
-      const signed = loadSignedManifest({ text: stringField(req.body, 'manifest'), origin: String(field(req.body, 'origin') ?? 'request') });
-      const command = field(req.body, 'command');
-      if (!Array.isArray(command) || command.length === 0 || !command.every((c) => typeof c === 'string')) {
-        throw new OctantError('E_USAGE', "request body: 'command' must be a non-empty list of strings", { exit: EXIT.usage });
-      }
-      const parent = field(req.body, 'parent');
-      return { body: await manager.start({ signed, command, parent: typeof parent === 'string' ? parent : undefined, wrapped: field(req.body, 'wrapped') === true }) };
-    },
-    // The built-in loop: the command is the system's own `agent-loop`, the task a file in /run/octant.
-    'POST /run': async (req) => {
-      const signed = loadSignedManifest({ text: stringField(req.body, 'manifest'), origin: String(field(req.body, 'origin') ?? 'request') });
-      const task = parseLoopTask(field(req.body, 'task'));
-      return { body: await manager.start({ signed, command: ['agent-loop'], self: true, files: { 'task.json': JSON.stringify(task) } }) };
-    },
-    // Long request: answers once the agent is archived (octant run waits on it).
-    'POST /wait': async (req) => ({ body: await manager.waitForEnd(stringField(req.body, 'aid')) }),
-    'POST /suspend': async (req) => ({ body: await manager.suspend(stringField(req.body, 'aid')) }),
-    'POST /resume': async (req) => ({ body: await manager.resume(stringField(req.body, 'aid')) }),
-    'POST /stop': async (req) => ({ body: await manager.terminate(stringField(req.body, 'aid'), String(field(req.body, 'reason') ?? 'operator stop')) }),
-  };
-}
-
-export const agentsService: ServiceDefinition<LifecycleManager> = {
+export const agentsService: ServiceDefinition<AgentsServiceApi> = {
   name: 'agents',
   needs: ['ledger', 'vault', 'router'],
   configSchema: {
@@ -71,30 +32,20 @@ export const agentsService: ServiceDefinition<LifecycleManager> = {
     },
   },
   async start(ctx) {
-    const approvalTimeoutMs = Number(ctx.config.approvalTimeoutSeconds ?? 300) * 1000;
-    const ledger = ctx.deps.ledger as LedgerApi;
-    const vault = ctx.deps.vault as VaultApi;
-    const router = ctx.deps.router as RouterServiceApi;
-    const mailboxes: Mailboxes = new Map();
-    const manager = composeLifecycle({
-      paths: ctx.paths,
-      ledger,
-      vault,
-      log: ctx.log,
-      gateway: (self) => agentGatewayPort({
-        ledger: ledger.append,
-        vault,
-        llm: (authenticate) => router.gatewayHandler(authenticate),
-        approvals: { store: new ApprovalStore(approvalsDir(ctx.paths)), trust: () => loadTrustStore(ctx.paths), timeoutMs: approvalTimeoutMs },
-        newDestinationIsCritical: ctx.config.newDestinationApproval === true,
-        extraTools: (agent, session) => agentTools(self, mailboxes, agent, session),
-      }),
-    });
+    let loaded: AgentsRuntime | undefined;
+    let loading: Promise<AgentsRuntime> | undefined;
+    const runtime = (): Promise<AgentsRuntime> => (loading ??= import('./agents-runtime.ts').then((m) => (loaded = m.createAgentsRuntime(ctx))));
+    const routes: AdminRoutes = Object.fromEntries(ROUTES.map((key) => [key, async (request: Parameters<AdminRoutes[string]>[0]) => {
+      const route = (await runtime()).routes[key];
+      return route(request);
+    }]));
     return {
-      api: manager,
-      routes: agentRoutes(manager),
-      health: () => ({ ok: true, detail: `${manager.liveManifests().length} live agents` }),
-      stop: () => manager.close('system stop'),
+      api: { runtime },
+      routes,
+      health: () => ({ ok: true, detail: loaded ? `${loaded.manager.liveManifests().length} live agents` : 'idle (the agent runtime loads with the first request)' }),
+      stop: async () => {
+        if (loading !== undefined) await (await loading).manager.close('system stop');
+      },
     };
   },
 };

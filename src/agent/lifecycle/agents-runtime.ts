@@ -1,0 +1,84 @@
+// The agents service's runtime: the lifecycle manager composed with the real
+// pieces (manifests, kernel isolation, the gateway with its tools and
+// approval gate, the router's LLM gateway) and its admin routes. Loaded on
+// the first request (service.ts), so a boot does not pay for it.
+
+import { OctantError, EXIT } from '../../lib/errors.ts';
+import type { AdminRoutes } from '../../runtime/admin/types.ts';
+import type { ServiceContext } from '../../runtime/supervisor/service.ts';
+import type { LedgerApi } from '../../services/ledger/types.ts';
+import type { VaultApi } from '../../services/vault/types.ts';
+import type { RouterServiceApi } from '../../services/router/index.ts';
+import { loadSignedManifest, loadTrustStore } from '../manifest/index.ts';
+import { ApprovalStore, approvalsDir } from '../approvals/store.ts';
+import { agentGatewayPort } from '../gateway/port.ts';
+import { parseLoopTask } from '../loop/task.ts';
+import { agentTools } from '../tools/agent-tools.ts';
+import type { Mailboxes } from '../tools/message.ts';
+import { composeLifecycle } from './compose.ts';
+import type { LifecycleManager } from './manager.ts';
+
+function field(body: unknown, name: string): unknown {
+  return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
+}
+
+function stringField(body: unknown, name: string): string {
+  const value = field(body, name);
+  if (typeof value !== 'string' || value === '') throw new OctantError('E_USAGE', `request body: '${name}' must be a non-empty string`, { exit: EXIT.usage });
+  return value;
+}
+
+export function agentRoutes(manager: LifecycleManager): AdminRoutes {
+  return {
+    'GET /list': () => ({ body: manager.list() }),
+    'GET /inspect': (req) => ({ body: manager.get(req.query.get('aid') ?? '') }),
+    'POST /start': async (req) => {
+      const signed = loadSignedManifest({ text: stringField(req.body, 'manifest'), origin: String(field(req.body, 'origin') ?? 'request') });
+      const command = field(req.body, 'command');
+      if (!Array.isArray(command) || command.length === 0 || !command.every((c) => typeof c === 'string')) {
+        throw new OctantError('E_USAGE', "request body: 'command' must be a non-empty list of strings", { exit: EXIT.usage });
+      }
+      const parent = field(req.body, 'parent');
+      return { body: await manager.start({ signed, command, parent: typeof parent === 'string' ? parent : undefined, wrapped: field(req.body, 'wrapped') === true }) };
+    },
+    // The built-in loop: the command is the system's own `agent-loop`, the task a file in /run/octant.
+    'POST /run': async (req) => {
+      const signed = loadSignedManifest({ text: stringField(req.body, 'manifest'), origin: String(field(req.body, 'origin') ?? 'request') });
+      const task = parseLoopTask(field(req.body, 'task'));
+      return { body: await manager.start({ signed, command: ['agent-loop'], self: true, files: { 'task.json': JSON.stringify(task) } }) };
+    },
+    // Long request: answers once the agent is archived (octant run waits on it).
+    'POST /wait': async (req) => ({ body: await manager.waitForEnd(stringField(req.body, 'aid')) }),
+    'POST /suspend': async (req) => ({ body: await manager.suspend(stringField(req.body, 'aid')) }),
+    'POST /resume': async (req) => ({ body: await manager.resume(stringField(req.body, 'aid')) }),
+    'POST /stop': async (req) => ({ body: await manager.terminate(stringField(req.body, 'aid'), String(field(req.body, 'reason') ?? 'operator stop')) }),
+  };
+}
+
+export interface AgentsRuntime {
+  manager: LifecycleManager;
+  routes: AdminRoutes;
+}
+
+export function createAgentsRuntime(ctx: ServiceContext): AgentsRuntime {
+  const approvalTimeoutMs = Number(ctx.config.approvalTimeoutSeconds ?? 300) * 1000;
+  const ledger = ctx.deps.ledger as LedgerApi;
+  const vault = ctx.deps.vault as VaultApi;
+  const router = ctx.deps.router as RouterServiceApi;
+  const mailboxes: Mailboxes = new Map();
+  const manager = composeLifecycle({
+    paths: ctx.paths,
+    ledger,
+    vault,
+    log: ctx.log,
+    gateway: (self) => agentGatewayPort({
+      ledger: ledger.append,
+      vault,
+      llm: (authenticate) => router.gatewayHandler(authenticate),
+      approvals: { store: new ApprovalStore(approvalsDir(ctx.paths)), trust: () => loadTrustStore(ctx.paths), timeoutMs: approvalTimeoutMs },
+      newDestinationIsCritical: ctx.config.newDestinationApproval === true,
+      extraTools: (agent, session) => agentTools(self, mailboxes, agent, session),
+    }),
+  });
+  return { manager, routes: agentRoutes(manager) };
+}
