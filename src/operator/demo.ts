@@ -21,6 +21,13 @@ import { agentReport, storyLines, summaryLines, type AgentReport } from './agent
 
 const SECRET_NAME = 'demo-service-key';
 
+/** Why the example cannot run here (agents need root for cgroups, and bubblewrap), or undefined. */
+export function demoUnavailable(): string | undefined {
+  if (process.getuid?.() !== 0) return 'agent sandboxes need root (cgroups); run as root to see it (octant doctor checks the rest)';
+  // The launcher runs /usr/bin/bwrap (Debian's bubblewrap).
+  return existsSync('/usr/bin/bwrap') ? undefined : 'bubblewrap is not installed (apt-get install bubblewrap)';
+}
+
 export interface DemoResult {
   report: AgentReport;
   /** Whether the vault could inject the credential (it needs an unsealed vault). */

@@ -42,7 +42,13 @@ export const command: Command = {
       json: false,
       banner: (system, io) => banner(system, io, ctx.rootFlag),
       afterReady: boolFlag(parsed, 'no-demo') ? undefined : async (_system, paths) => {
-        const { runDemo, printDemo, verifyLedger } = await import('../demo.ts');
+        const { runDemo, printDemo, verifyLedger, demoUnavailable } = await import('../demo.ts');
+        const why = demoUnavailable();
+        if (why !== undefined) {
+          // Say so and stay up: the rest of the system works without it.
+          writeLine(ctx.io.stdout, `example agent skipped: ${why}`);
+          return 0;
+        }
         const result = await runDemo(paths, ctx.io);
         printDemo(ctx.io, result, root);
         const verified = await verifyLedger(paths, ctx.io);
