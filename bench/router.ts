@@ -5,9 +5,21 @@
 // from the load generator to the fake ("direct") or through the gateway
 // ("via router": HTTP in, auth, policy, budget reserve/settle, two ledger
 // appends, HTTP out). Each run is bounded by a request count and a time.
-// Usage: node bench/router.ts [--requests N] [--seconds S] [--clients 1,16,64] [--listen unix|tcp]
+// Two kinds of run:
+// - closed loop: N clients each send a request, wait for the reply, repeat
+//   (--clients; throughput is whatever the slowest hop allows, and the added
+//   latency under saturation is mostly queueing);
+// - open loop at a fixed rate (--rate R req/s for --seconds S): requests are
+//   issued on a schedule whether or not earlier ones have answered, and each
+//   latency is measured from its scheduled send time, so a stall delays every
+//   request scheduled during it and shows in the percentiles (no coordinated
+//   omission: Tene, "How NOT to Measure Latency"). A request with no reply
+//   within --drain seconds after the last send counts as infinitely slow.
+// Usage: node bench/router.ts [--requests N] [--seconds S] [--clients 1,16,64]
+//          [--rate 2000[,3000]] [--drain S] [--listen unix|tcp]
+//   --clients '' skips the closed-loop runs, --rate '' the fixed-rate runs.
 // Profile the router thread: node --cpu-prof --cpu-prof-dir=/tmp/prof bench/router.ts
-// Prints p50/p95/p99 per path, the added latency and req/s per client count.
+// Prints p50/p95/p99 per path, the added latency and req/s per run.
 
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
@@ -26,17 +38,25 @@ interface LoadJob {
   origin: string;
   gateway: string;
   clients: number[];
+  rates: number[];
   maxRequests: number;
   maxMs: number;
+  drainMs: number;
 }
 
 interface Run {
-  clients: number;
+  /** 'clients' = closed loop with `load` clients; 'rate' = open loop at `load` req/s. */
+  mode: 'clients' | 'rate';
+  load: number;
   path: 'direct' | 'via router';
+  /** Sorted latencies in ms; a request lost past the drain time is Infinity. */
   lat: number[];
   rps: number;
   errors: number;
+  lost: number;
 }
+
+type Send = () => Promise<boolean>;
 
 if (isMainThread) await benchMain();
 else if ((workerData as { role: string }).role === 'fake') await fakeWorker();
@@ -51,13 +71,80 @@ async function fakeWorker(): Promise<void> {
   });
 }
 
+/** Closed loop: `clients` callers, each waiting for its reply before the next request. */
+async function closedLoop(fn: Send, clients: number, path: Run['path'], job: LoadJob): Promise<Run> {
+  const lat: number[] = [];
+  let sent = 0;
+  let errors = 0;
+  const start = performance.now();
+  const deadline = start + job.maxMs;
+  await Promise.all(Array.from({ length: clients }, async () => {
+    while (sent < job.maxRequests && performance.now() < deadline) {
+      sent++;
+      const t = performance.now();
+      if (await fn()) lat.push(performance.now() - t);
+      else errors++;
+    }
+  }));
+  lat.sort((a, b) => a - b);
+  return { mode: 'clients', load: clients, path, lat, rps: lat.length / ((performance.now() - start) / 1000), errors, lost: 0 };
+}
+
+/**
+ * Open loop: request i is due at start + i/rate and sent then (or as soon as
+ * the timer fires after it), whether or not earlier requests have answered;
+ * its latency runs from the due time, not the actual send.
+ */
+function openLoop(fn: Send, rate: number, path: Run['path'], job: LoadJob): Promise<Run> {
+  const total = Math.max(1, Math.min(job.maxRequests, Math.round((rate * job.maxMs) / 1000)));
+  const interval = 1000 / rate;
+  const lat: number[] = [];
+  let sent = 0;
+  let settled = 0;
+  let errors = 0;
+  let last = 0;
+  const start = performance.now();
+  return new Promise((resolve) => {
+    let drain: NodeJS.Timeout | undefined;
+    let reported = false;
+    const finish = (): void => {
+      if (reported) return;
+      reported = true;
+      clearTimeout(drain);
+      const lost = total - settled;
+      for (let i = 0; i < lost; i++) lat.push(Infinity);
+      lat.sort((a, b) => a - b);
+      resolve({ mode: 'rate', load: rate, path, lat, rps: (lat.length - lost) / ((last - start) / 1000), errors, lost });
+    };
+    const tick = (): void => {
+      const now = performance.now();
+      while (sent < total && start + sent * interval <= now) {
+        const due = start + sent * interval;
+        sent++;
+        void fn().then((ok) => {
+          if (reported) return; // answered after the drain time: already counted as lost
+          last = performance.now();
+          if (ok) lat.push(last - due);
+          else errors++;
+          if (++settled === total) finish();
+        });
+      }
+      // Timers fire no sooner than 1 ms: each tick sends every request that
+      // fell due since the last one (2 per tick at 2,000 req/s).
+      if (sent < total) setTimeout(tick, Math.max(0, start + sent * interval - performance.now()));
+      else drain = setTimeout(finish, job.drainMs);
+    };
+    tick();
+  });
+}
+
 async function loadWorker(job: LoadJob): Promise<void> {
   const body = JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'hello bench' }], max_tokens: 16 });
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   const headers = { 'content-type': 'application/json', authorization: 'Bearer tok', 'content-length': Buffer.byteLength(body) };
   const unixAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
   // A gateway address is http://host:port or a Unix socket path (an agent's gateway socket).
-  const one = (base: string) => (): Promise<boolean> =>
+  const one = (base: string): Send => (): Promise<boolean> =>
     new Promise((resolve) => {
       const target = base.startsWith('/') ? { socketPath: base, path: '/v1/chat/completions', agent: unixAgent } : { ...urlOptions(`${base}/v1/chat/completions`), agent };
       const req = http.request({ ...target, method: 'POST', headers }, (res) => {
@@ -68,33 +155,17 @@ async function loadWorker(job: LoadJob): Promise<void> {
       req.end(body);
     });
 
-  async function measure(fn: () => Promise<boolean>, clients: number, path: Run['path']): Promise<Run> {
-    const lat: number[] = [];
-    let sent = 0;
-    let errors = 0;
-    const start = performance.now();
-    const deadline = start + job.maxMs;
-    await Promise.all(Array.from({ length: clients }, async () => {
-      while (sent < job.maxRequests && performance.now() < deadline) {
-        sent++;
-        const t = performance.now();
-        if (await fn()) lat.push(performance.now() - t);
-        else errors++;
-      }
-    }));
-    lat.sort((a, b) => a - b);
-    return { clients, path, lat, rps: lat.length / ((performance.now() - start) / 1000), errors };
-  }
-
   const direct = one(job.origin);
   const routed = one(job.gateway);
   // Warm up both paths (JIT, keep-alive sockets).
-  await measure(direct, 16, 'direct');
-  await measure(routed, 16, 'via router');
-  for (const clients of job.clients) {
-    parentPort!.postMessage(await measure(direct, clients, 'direct'));
+  await closedLoop(direct, 16, 'direct', job);
+  await closedLoop(routed, 16, 'via router', job);
+  const runs: [Run['mode'], number][] = [...job.clients.map((c): [Run['mode'], number] => ['clients', c]), ...job.rates.map((r): [Run['mode'], number] => ['rate', r])];
+  for (const [mode, n] of runs) {
+    const measure = (fn: Send, path: Run['path']): Promise<Run> => (mode === 'clients' ? closedLoop(fn, n, path, job) : openLoop(fn, n, path, job));
+    parentPort!.postMessage(await measure(direct, 'direct'));
     parentPort!.postMessage('start');
-    parentPort!.postMessage(await measure(routed, clients, 'via router'));
+    parentPort!.postMessage(await measure(routed, 'via router'));
   }
   agent.destroy();
   unixAgent.destroy();
@@ -106,12 +177,30 @@ function urlOptions(url: string): http.RequestOptions {
   return { host: u.hostname, port: u.port, path: u.pathname };
 }
 
+function numbers(flag: string, text: string): number[] {
+  const list = text === '' ? [] : text.split(',').map(Number);
+  if (list.some((n) => !Number.isFinite(n) || n <= 0)) throw new Error(`--${flag} expects positive numbers separated by commas, got '${text}'`);
+  return list;
+}
+
 async function benchMain(): Promise<void> {
-  const { values } = parseArgs({ options: { requests: { type: 'string', default: '20000' }, seconds: { type: 'string', default: '5' }, clients: { type: 'string', default: '1,16,64' }, listen: { type: 'string', default: 'unix' } } });
+  const { values } = parseArgs({
+    options: {
+      requests: { type: 'string', default: '20000' },
+      seconds: { type: 'string', default: '5' },
+      clients: { type: 'string', default: '1,16,64' },
+      rate: { type: 'string', default: '2000' },
+      drain: { type: 'string', default: '5' },
+      listen: { type: 'string', default: 'unix' },
+    },
+  });
   if (values.listen !== 'unix' && values.listen !== 'tcp') throw new Error(`--listen expects unix or tcp, got '${values.listen}'`);
-  const maxRequests = Number(values.requests);
-  const maxMs = Number(values.seconds) * 1000;
-  const clients = values.clients.split(',').map(Number);
+  const [maxRequests] = numbers('requests', values.requests);
+  const [seconds] = numbers('seconds', values.seconds);
+  const [drain] = numbers('drain', values.drain);
+  const maxMs = seconds * 1000;
+  const clients = numbers('clients', values.clients);
+  const rates = numbers('rate', values.rate);
   const execArgv = process.execArgv.filter((a) => !a.startsWith('--cpu-prof'));
   const fake = new Worker(new URL(import.meta.url), { execArgv, workerData: { role: 'fake' } });
   const origin = await new Promise<string>((resolve) => fake.once('message', resolve));
@@ -131,11 +220,13 @@ async function benchMain(): Promise<void> {
   // The memory ledger keeps every entry; drop them now and then so the heap stays flat.
   const trim = setInterval(() => ledger.entries.splice(0, ledger.entries.length), 1000);
 
-  const load = new Worker(new URL(import.meta.url), { execArgv, workerData: { role: 'load', origin, gateway: gw.address, clients, maxRequests, maxMs } satisfies LoadJob });
+  const load = new Worker(new URL(import.meta.url), { execArgv, workerData: { role: 'load', origin, gateway: gw.address, clients, rates, maxRequests, maxMs, drainMs: drain * 1000 } satisfies LoadJob });
   const pct = (s: number[], p: number): number => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
   const f = (n: number): string => n.toFixed(3).padStart(8);
-  console.log(`router overhead, at most ${maxRequests} requests and ${maxMs / 1000} s per run, node ${process.version}, ${availableParallelism()} cores; load generator and fake provider in worker threads; gateway on ${values.listen === 'unix' ? 'a Unix socket' : 'TCP 127.0.0.1'}`);
-  console.log('clients  path             p50 ms   p95 ms   p99 ms    req/s  errors');
+  const label = (m: Run): string => (m.mode === 'clients' ? `${m.load} clients` : `${m.load}/s`).padStart(12);
+  console.log(`router overhead, at most ${maxRequests} requests and ${seconds} s per run, node ${process.version}, ${availableParallelism()} cores; load generator and fake provider in worker threads; gateway on ${values.listen === 'unix' ? 'a Unix socket' : 'TCP 127.0.0.1'}`);
+  console.log('closed loop: N clients, each waits for its reply; open loop: R req/s on a schedule, latency from the scheduled send');
+  console.log('        load  path             p50 ms   p95 ms   p99 ms    req/s  errors  lost');
   let direct: Run | undefined;
   // The router thread's own CPU time per routed request: what bounds its
   // throughput on one core, whatever else the machine is running.
@@ -149,13 +240,14 @@ async function benchMain(): Promise<void> {
         cpu = process.threadCpuUsage();
         return;
       }
-      console.log(`${String(m.clients).padStart(7)}  ${m.path.padEnd(12)} ${f(pct(m.lat, 50))} ${f(pct(m.lat, 95))} ${f(pct(m.lat, 99))} ${m.rps.toFixed(0).padStart(8)} ${String(m.errors).padStart(7)}`);
+      console.log(`${label(m)}  ${m.path.padEnd(12)} ${f(pct(m.lat, 50))} ${f(pct(m.lat, 95))} ${f(pct(m.lat, 99))} ${m.rps.toFixed(0).padStart(8)} ${String(m.errors).padStart(7)} ${String(m.lost).padStart(5)}`);
       if (m.path === 'direct') direct = m;
       else if (direct !== undefined) {
         const used = process.threadCpuUsage(cpu);
-        const perRequest = (used.user + used.system) / (m.lat.length + m.errors);
-        cpuLines.push(`${String(m.clients).padStart(7)}  router thread CPU ${perRequest.toFixed(0)} us/request (user ${(used.user / (m.lat.length + m.errors)).toFixed(0)}, system ${(used.system / (m.lat.length + m.errors)).toFixed(0)}): one core serves at most ${(1e6 / perRequest).toFixed(0)} req/s`);
-        console.log(`${String(m.clients).padStart(7)}  ${'added'.padEnd(12)} ${f(pct(m.lat, 50) - pct(direct.lat, 50))} ${f(pct(m.lat, 95) - pct(direct.lat, 95))} ${f(pct(m.lat, 99) - pct(direct.lat, 99))}   router/direct throughput ${(m.rps / direct.rps).toFixed(2)}`);
+        const n = m.lat.length + m.errors;
+        const perRequest = (used.user + used.system) / n;
+        cpuLines.push(`${label(m)}  router thread CPU ${perRequest.toFixed(0)} us/request (user ${(used.user / n).toFixed(0)}, system ${(used.system / n).toFixed(0)}): one core serves at most ${(1e6 / perRequest).toFixed(0)} req/s`);
+        console.log(`${label(m)}  ${'added'.padEnd(12)} ${f(pct(m.lat, 50) - pct(direct.lat, 50))} ${f(pct(m.lat, 95) - pct(direct.lat, 95))} ${f(pct(m.lat, 99) - pct(direct.lat, 99))}   router/direct throughput ${(m.rps / direct.rps).toFixed(2)}`);
       }
     });
   });
