@@ -4,19 +4,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OctantError, isOctantError } from '../../../lib/errors.ts';
 import { isProviderError } from '../provider-error.ts';
+import { readAll } from '../transport/read-all.ts';
 
 export const BODY_LIMIT = 16 << 20;
 
 export async function readBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > BODY_LIMIT) throw new OctantError('E_GATEWAY_BODY', `request body over ${BODY_LIMIT} bytes`, { detail: { status: 413 } });
-    chunks.push(chunk as Buffer);
-  }
+  const body = await readAll(req, BODY_LIMIT, () => new OctantError('E_GATEWAY_BODY', `request body over ${BODY_LIMIT} bytes`, { detail: { status: 413 } }));
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    return JSON.parse(body.toString('utf8'));
   } catch {
     throw new OctantError('E_GATEWAY_BODY', 'request body is not valid JSON', { detail: { status: 400 } });
   }
@@ -24,7 +19,9 @@ export async function readBody(req: IncomingMessage): Promise<unknown> {
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) }).end(text);
+  // Flat [name, value, ...] headers: node:http writes them as given, without
+  // building and validating a header map (cheaper per reply).
+  res.writeHead(status, ['content-type', 'application/json', 'content-length', String(Buffer.byteLength(text))]).end(text);
 }
 
 export function startSse(res: ServerResponse): void {

@@ -24,8 +24,16 @@ export interface Reservation {
 
 export type BudgetSnapshot = Record<string, Account>;
 
+const DAY_MS = 86_400_000;
+// The last day computed: formatting a date on every request showed in the
+// router's profile, and consecutive requests almost always share the day.
+let lastDay = { start: 0, end: 0, text: '' };
+
 function utcDay(now: number): string {
-  return new Date(now).toISOString().slice(0, 10);
+  if (now >= lastDay.start && now < lastDay.end) return lastDay.text;
+  const start = Math.floor(now / DAY_MS) * DAY_MS;
+  lastDay = { start, end: start + DAY_MS, text: new Date(start).toISOString().slice(0, 10) };
+  return lastDay.text;
 }
 
 export class Budgets {

@@ -7,6 +7,7 @@ import http from 'node:http';
 import https from 'node:https';
 import type { IncomingMessage } from 'node:http';
 import { ProviderError } from '../provider-error.ts';
+import { readAll } from './read-all.ts';
 
 const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
 const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
@@ -47,7 +48,7 @@ function targetOf(href: string): Target {
   return t;
 }
 
-/** Send a request; resolves with the response head, the body still streaming. */
+/** Send a request; resolves with the response head, the body still streaming. Adds content-length to request.headers (callers pass a fresh object). */
 export function send(request: HttpRequest, provider: string, signal: AbortSignal, timeoutMs: number): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     let t: Target;
@@ -57,24 +58,45 @@ export function send(request: HttpRequest, provider: string, signal: AbortSignal
       reject(new ProviderError('bad_request', `invalid base URL '${request.url}'`, { provider, cause: error }));
       return;
     }
-    const headers: Record<string, string | number> = { ...request.headers };
+    if (signal.aborted) {
+      reject(aborted(provider));
+      return;
+    }
+    const headers: Record<string, string | number> = request.headers;
     if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
-    const options = { host: t.host, port: t.port, path: t.path, method: request.method, headers, signal };
-    const req = t.https ? https.request({ ...options, agent: httpsAgent }) : http.request({ ...options, agent: httpAgent });
+    const options: http.RequestOptions = { host: t.host, port: t.port, path: t.path, method: request.method, headers, agent: t.https ? httpsAgent : httpAgent };
+    const req = t.https ? https.request(options) : http.request(options);
+    // The signal by hand, not request({signal}): that one wires an
+    // end-of-stream watcher per request (a few percent of the router thread).
+    // Aborting destroys the request and, once the head arrived, the body.
+    let res: IncomingMessage | undefined;
+    const onAbort = (): void => {
+      const error = aborted(provider);
+      req.destroy(error);
+      res?.destroy(error);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
     // The timeout covers the whole exchange up to the response head; a body
     // that stalls is caught by the idle timeout on the socket below.
     const timer = setTimeout(() => req.destroy(new ProviderError('timeout', `no response within ${timeoutMs} ms`, { provider })), timeoutMs);
-    req.on('response', (res) => {
+    req.on('response', (response) => {
+      res = response;
       clearTimeout(timer);
-      res.setTimeout(timeoutMs, () => res.destroy(new ProviderError('timeout', `response body stalled for ${timeoutMs} ms`, { provider })));
-      resolve({ status: res.statusCode ?? 0, headers: res.headers, body: res });
+      response.setTimeout(timeoutMs, () => response.destroy(new ProviderError('timeout', `response body stalled for ${timeoutMs} ms`, { provider })));
+      response.once('close', () => signal.removeEventListener('abort', onAbort));
+      resolve({ status: response.statusCode ?? 0, headers: response.headers, body: response });
     });
     req.on('error', (error) => {
       clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
       reject(asProviderError(error, provider));
     });
     req.end(request.body);
   });
+}
+
+function aborted(provider: string): ProviderError {
+  return new ProviderError('timeout', 'request aborted', { provider });
 }
 
 export function asProviderError(error: unknown, provider: string): ProviderError {
@@ -86,18 +108,12 @@ export function asProviderError(error: unknown, provider: string): ProviderError
 
 /** Read a whole body as text, refusing more than `limit` bytes. */
 export async function readText(res: HttpResponse, provider: string, limit = 32 << 20): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
   try {
-    for await (const chunk of res.body) {
-      size += (chunk as Buffer).length;
-      if (size > limit) throw new ProviderError('protocol', `response body over ${limit} bytes`, { provider });
-      chunks.push(chunk as Buffer);
-    }
+    const body = await readAll(res.body, limit, () => new ProviderError('protocol', `response body over ${limit} bytes`, { provider }));
+    return body.toString('utf8');
   } catch (error) {
     throw asProviderError(error, provider);
   }
-  return Buffer.concat(chunks).toString('utf8');
 }
 
 export async function readJson<T>(res: HttpResponse, provider: string): Promise<T> {

@@ -1,0 +1,120 @@
+// The outbound client's hand-wired pieces: the body reader (cap, chunks,
+// early close) and the abort signal (refuses, aborts in flight, leaves no
+// listener behind on the router's shared signal).
+
+import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { PassThrough } from 'node:stream';
+import { test } from 'node:test';
+import { isProviderError } from '../provider-error.ts';
+import { readText, send } from './http-client.ts';
+import { readAll } from './read-all.ts';
+
+const tooLarge = (): Error => new Error('too large');
+
+test('readAll joins chunks and accepts a body of exactly the limit', async () => {
+  const s = new PassThrough();
+  const body = readAll(s, 6, tooLarge);
+  s.write('abc');
+  s.write('def');
+  s.end();
+  assert.equal((await body).toString(), 'abcdef');
+  const one = new PassThrough();
+  const single = readAll(one, 6, tooLarge);
+  one.end('x');
+  assert.equal((await single).toString(), 'x');
+  const none = new PassThrough();
+  const empty = readAll(none, 6, tooLarge);
+  none.end();
+  assert.equal((await empty).length, 0);
+});
+
+test('readAll refuses a body over the limit and stops reading it', async () => {
+  const s = new PassThrough();
+  const body = readAll(s, 5, tooLarge);
+  s.write('abc');
+  s.write('def');
+  await assert.rejects(body, /too large/);
+  assert.ok(s.destroyed);
+});
+
+test('readAll rejects a stream that closes before its end, and one that fails', async () => {
+  const s = new PassThrough();
+  const body = readAll(s, 100, tooLarge);
+  s.write('abc');
+  s.destroy();
+  await assert.rejects(body, /premature close/);
+  const f = new PassThrough();
+  const failed = readAll(f, 100, tooLarge);
+  f.destroy(new Error('boom'));
+  await assert.rejects(failed, /boom/);
+});
+
+async function server(handler: http.RequestListener): Promise<{ url: string; close(): Promise<void> }> {
+  const s = http.createServer(handler);
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(s.address() as AddressInfo).port}/x`,
+    close: () => new Promise((resolve) => {
+      s.closeAllConnections();
+      s.close(() => resolve());
+    }),
+  };
+}
+
+test('send answers and removes its abort listener from the shared signal', async () => {
+  const srv = await server((req, res) => req.resume().on('end', () => res.end('{"ok":true}')));
+  try {
+    const stop = new AbortController();
+    for (let i = 0; i < 5; i++) {
+      const res = await send({ url: srv.url, method: 'POST', headers: {}, body: '{}' }, 'p', stop.signal, 5_000);
+      assert.equal(await readText(res, 'p'), '{"ok":true}');
+    }
+    // The body's close runs the cleanup; wait a turn for it.
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.equal(getEventListeners(stop.signal, 'abort').length, 0);
+  } finally {
+    await srv.close();
+  }
+});
+
+test('send: an aborted signal refuses before connecting, and aborts a request in flight', async () => {
+  let seen = 0;
+  const srv = await server(() => void seen++); // never answers
+  try {
+    const early = new AbortController();
+    early.abort();
+    const refused = await send({ url: srv.url, method: 'GET', headers: {} }, 'p', early.signal, 5_000).catch((e: unknown) => e);
+    assert.ok(isProviderError(refused) && /aborted/.test(refused.message), String(refused));
+    assert.equal(seen, 0);
+
+    const stop = new AbortController();
+    const pending = send({ url: srv.url, method: 'GET', headers: {} }, 'p', stop.signal, 5_000).catch((e: unknown) => e);
+    while (seen === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    stop.abort();
+    const error = await pending;
+    assert.ok(isProviderError(error) && /aborted/.test(error.message), String(error));
+    assert.equal(getEventListeners(stop.signal, 'abort').length, 0);
+  } finally {
+    await srv.close();
+  }
+});
+
+test('send: aborting after the head stops the body', async () => {
+  const srv = await server((_req, res) => {
+    res.writeHead(200);
+    res.write('partial'); // and never ends
+  });
+  try {
+    const stop = new AbortController();
+    const res = await send({ url: srv.url, method: 'GET', headers: {} }, 'p', stop.signal, 5_000);
+    const body = readText(res, 'p');
+    stop.abort();
+    const error = await body.catch((e: unknown) => e);
+    assert.ok(isProviderError(error), String(error));
+  } finally {
+    await srv.close();
+  }
+});
