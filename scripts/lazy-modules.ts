@@ -20,7 +20,7 @@
 // read the same values. Every read returns the module's own value, so
 // behaviour is the module's own; only the moment it loads changes.
 
-import type { Plugin } from 'esbuild';
+import type { Plugin, PluginBuild } from 'esbuild';
 import { builtinModules, createRequire } from 'node:module';
 import { join, relative } from 'node:path';
 
@@ -70,10 +70,24 @@ export function builtinShim(id: string): string {
   return typeof mod === 'function' ? `module.exports = ${expr};\n` : shim(expr, exportNames(mod));
 }
 
-/** The shim for one CommonJS package file (relative to `root`); esbuild bundles the `require` inside the getter, run on first use. */
-export function packageShim(root: string, file: string): string {
+/**
+ * The shim for one CommonJS package file (relative to `root`). The package,
+ * bundled on its own into one CommonJS text, sits in the shim as a string
+ * literal and is compiled by `new Function` on first use: V8 then does not
+ * even pre-parse it at start (yaml is a quarter of the bundle, ~6 ms of
+ * compile per boot, docs/benchmarks.md "Boot"), while scanning the literal is
+ * nearly free. `//# sourceURL` keeps the package's file name in stack traces.
+ * Its own require() of builtins goes to the bundle's top-level `require`.
+ */
+export async function packageShim(esbuild: PluginBuild['esbuild'], root: string, file: string): Promise<string> {
   const exports = createRequire(join(root, file))(join(root, file)) as object;
-  return shim(`require(${JSON.stringify(`./${file}`)})`, exportNames(exports));
+  const bundled = await esbuild.build({
+    entryPoints: [join(root, file)], absWorkingDir: root, bundle: true, write: false, platform: 'node', format: 'cjs',
+    target: 'node26', legalComments: 'none', logLevel: 'warning',
+  });
+  const code = `${bundled.outputFiles[0].text}\n//# sourceURL=${file}\n`;
+  const evaluate = `((module) => (new Function('module', 'exports', 'require', ${JSON.stringify(code)})(module, module.exports, require), module.exports))({ exports: {} })`;
+  return shim(evaluate, exportNames(exports));
 }
 
 const isBare = (spec: string): boolean => !spec.startsWith('.') && !spec.startsWith('/');
@@ -95,7 +109,7 @@ export function lazyModules(): Plugin {
         return { path: relative(root, real.path), namespace: PACKAGE };
       });
       build.onLoad({ filter: /.*/, namespace: BUILTIN }, (args) => ({ contents: builtinShim(args.path), loader: 'js' }));
-      build.onLoad({ filter: /.*/, namespace: PACKAGE }, (args) => ({ contents: packageShim(root, args.path), loader: 'js', resolveDir: root }));
+      build.onLoad({ filter: /.*/, namespace: PACKAGE }, async (args) => ({ contents: await packageShim(build.esbuild, root, args.path), loader: 'js', resolveDir: root }));
     },
   };
 }

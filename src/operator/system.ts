@@ -9,13 +9,13 @@
 // If the graph cannot come up (a service gives up), the system stops itself
 // and `ready` rejects with the reason; `stopped` settles once all is down.
 
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildInfo } from '../lib/build-info.ts';
 import { messageOf } from '../lib/errors.ts';
 import { loadConfig, type OctantConfig } from '../runtime/config.ts';
 import { loadOrCreateIdentity } from '../runtime/identity.ts';
-import { createLogger, type Logger } from '../runtime/log.ts';
+import { createLogger, openFileSink, type FileSink, type Logger } from '../runtime/log.ts';
 import { adminSocketPath, type Paths } from '../runtime/paths.ts';
 import { startAdminServer } from '../runtime/admin/server.ts';
 import { systemRoutes, type SystemPhase } from '../runtime/admin/system-routes.ts';
@@ -49,9 +49,9 @@ export interface RunningSystem {
   fingerprint: string;
 }
 
-function defaultLog(paths: Paths): { log: Logger; stream: WriteStream } {
-  const stream = createWriteStream(join(paths.log, 'octant.log'), { flags: 'a', mode: 0o600 });
-  return { log: createLogger(stream, 'octant'), stream };
+function defaultLog(paths: Paths): { log: Logger; sink: FileSink } {
+  const sink = openFileSink(join(paths.log, 'octant.log'));
+  return { log: createLogger(sink, 'octant'), sink };
 }
 
 export async function startSystem(options: StartSystemOptions): Promise<RunningSystem> {
@@ -63,7 +63,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
   for (const dir of [paths.etc, paths.state, paths.log]) mkdirSync(dir, { recursive: true, mode: 0o700 });
   const owned = options.log === undefined ? defaultLog(paths) : undefined;
   const log = options.log ?? owned!.log;
-  const closeLog = (): Promise<void> => new Promise((resolve) => { if (owned === undefined) resolve(); else owned.stream.end(resolve); });
+  const closeLog = async (): Promise<void> => { owned?.sink.close(); };
 
   const supervisor = createSupervisor({
     services, paths, log, config: config.services, settings: config.supervisor, onReady: options.onReady, onTransition: options.onTransition,

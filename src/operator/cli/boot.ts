@@ -7,6 +7,7 @@ import { parseCommandArgs, boolFlag } from '../../lib/args.ts';
 import { isOctantError, messageOf } from '../../lib/errors.ts';
 import { writeLine, type Io } from '../../lib/io.ts';
 import { resolvePaths, type Paths } from '../../runtime/paths.ts';
+import { sinceProcessStartMs } from '../../runtime/clock.ts';
 import type { RunningSystem } from '../system.ts';
 import type { Command, CommandContext } from './command.ts';
 
@@ -60,7 +61,7 @@ export async function runForeground(ctx: CommandContext, options: ForegroundOpti
       throw error;
     }
     const total = await system.supervisor.status();
-    const sinceProcess = round(performance.now());
+    const sinceProcess = round(sinceProcessStartMs());
     // CPU time of the main thread so far (Node's own start included): unlike
     // wall time it does not grow when the machine is busy with other work.
     const cpu = process.threadCpuUsage();

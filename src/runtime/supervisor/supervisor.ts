@@ -16,6 +16,7 @@
 import { OctantError, messageOf } from '../../lib/errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { Paths } from '../paths.ts';
+import { monotonicMs } from '../clock.ts';
 import type { SupervisorSettings } from '../config.ts';
 import type { AdminRoutes } from '../admin/types.ts';
 import { DEFAULT_RESTART, type Health, type RunningService, type ServiceDefinition } from './service.ts';
@@ -127,11 +128,11 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       reason: null, readyMs: null, timer: null, run: null, cleanup: null, stopping: null, checking: false,
     });
   }
-  let origin = performance.now();
+  let origin = monotonicMs();
   let shuttingDown = false;
   let healthTimer: NodeJS.Timeout | null = null;
   let boot: { resolve: () => void; reject: (e: Error) => void; settled: boolean } | null = null;
-  const since = (): number => Math.round((performance.now() - origin) * 10) / 10;
+  const since = (): number => Math.round((monotonicMs() - origin) * 10) / 10;
 
   function move(slot: Slot, event: ServiceEvent, extra: Partial<Transition> = {}): void {
     const from = slot.state;
@@ -182,9 +183,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       if (!current()) return;
       const watch = (error: unknown): void => { if (slot.instance === instance && slot.generation === generation) fail(slot, error); };
       instance.failed?.then(watch, watch);
-      const deadline = performance.now() + readyTimeoutMs;
+      const deadline = monotonicMs() + readyTimeoutMs;
       let health = await checkHealth(instance);
-      while (!health.ok && current() && performance.now() < deadline) {
+      while (!health.ok && current() && monotonicMs() < deadline) {
         await new Promise((resolve) => setTimeout(resolve, READY_POLL_MS));
         if (current()) health = await checkHealth(instance);
       }
@@ -319,7 +320,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     order: graph.order,
     start() {
       if (boot !== null) throw new OctantError('E_SERVICE_TRANSITION', 'the supervisor was already started');
-      origin = performance.now();
+      origin = monotonicMs();
       const ready = new Promise<void>((resolve, reject) => { boot = { resolve, reject, settled: false }; });
       healthTimer = setInterval(() => void checkAll(), healthIntervalMs);
       healthTimer.unref();

@@ -35,7 +35,7 @@ export function nodeHash(left: Uint8Array, right: Uint8Array): Buffer {
   return out;
 }
 
-export const EMPTY_ROOT: Buffer = hash('sha256', Buffer.alloc(0), 'buffer');
+export const EMPTY_ROOT: Buffer = Buffer.from('e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855', 'hex'); // SHA-256("") as a literal: no node:crypto load at import (merkle.test.ts checks it)
 
 /** Largest power of two strictly below n (n >= 2), the split point k of §2.1. */
 function splitPoint(n: number): number {
