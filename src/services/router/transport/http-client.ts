@@ -30,6 +30,8 @@ interface Target {
   host: string;
   port: number;
   path: string;
+  /** The Host header node:http would send: host[:port], the port only when not the default. */
+  hostHeader: string;
 }
 
 // Parsed request URLs: a router calls the same few endpoints over and over,
@@ -41,14 +43,14 @@ function targetOf(href: string): Target {
   if (t === undefined) {
     const url = new URL(href);
     if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`unsupported protocol ${url.protocol}`);
-    t = { https: url.protocol === 'https:', host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) || (url.protocol === 'https:' ? 443 : 80), path: `${url.pathname}${url.search}` };
+    t = { https: url.protocol === 'https:', host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) || (url.protocol === 'https:' ? 443 : 80), path: `${url.pathname}${url.search}`, hostHeader: url.host };
     if (targets.size > 1024) targets.clear();
     targets.set(href, t);
   }
   return t;
 }
 
-/** Send a request; resolves with the response head, the body still streaming. Adds content-length to request.headers (callers pass a fresh object). */
+/** Send a request; resolves with the response head, the body still streaming. */
 export function send(request: HttpRequest, provider: string, signal: AbortSignal, timeoutMs: number): Promise<HttpResponse> {
   return new Promise((resolve, reject) => {
     let t: Target;
@@ -62,8 +64,13 @@ export function send(request: HttpRequest, provider: string, signal: AbortSignal
       reject(aborted(provider));
       return;
     }
-    const headers: Record<string, string | number> = request.headers;
-    if (request.body !== undefined) headers['content-length'] = Buffer.byteLength(request.body);
+    // Headers as a flat [name, value, ...] list: node:http then frames them
+    // as given (still validating each name and value against header
+    // injection) instead of one setHeader() per header; it adds no Host
+    // header to such a list, so it is added here.
+    const headers: string[] = ['host', t.hostHeader];
+    for (const name in request.headers) headers.push(name, request.headers[name]);
+    if (request.body !== undefined) headers.push('content-length', String(Buffer.byteLength(request.body)));
     const options: http.RequestOptions = { host: t.host, port: t.port, path: t.path, method: request.method, headers, agent: t.https ? httpsAgent : httpAgent };
     const req = t.https ? https.request(options) : http.request(options);
     // The signal by hand, not request({signal}): that one wires an

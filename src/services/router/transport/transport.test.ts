@@ -118,3 +118,25 @@ test('send: aborting after the head stops the body', async () => {
     await srv.close();
   }
 });
+
+test('send frames the headers it is given, with Host, and refuses a header value that would inject another', async () => {
+  const seen: http.IncomingHttpHeaders[] = [];
+  const srv = await server((req, res) => {
+    seen.push(req.headers);
+    req.resume().on('end', () => res.end('{}'));
+  });
+  try {
+    const never = new AbortController().signal;
+    const res = await send({ url: srv.url, method: 'POST', headers: { authorization: 'Bearer k', 'X-Custom': 'v' }, body: '{"a":1}' }, 'p', never, 5_000);
+    await readText(res, 'p');
+    assert.equal(seen[0].host, new URL(srv.url).host);
+    assert.equal(seen[0].authorization, 'Bearer k');
+    assert.equal(seen[0]['x-custom'], 'v');
+    assert.equal(seen[0]['content-length'], '7');
+    const injected = await send({ url: srv.url, method: 'GET', headers: { authorization: 'Bearer k\r\nx-evil: 1' } }, 'p', never, 5_000).catch((e: unknown) => e);
+    assert.ok(injected instanceof Error, 'a CR/LF in a header value is refused');
+    assert.equal(seen.length, 1, 'nothing reached the server');
+  } finally {
+    await srv.close();
+  }
+});
