@@ -98,3 +98,26 @@ test('tampering inside the second worker\'s chunk is found and named by position
   rewrite(dir, payloads);
   assert.equal(agree(dir).problem, undefined);
 });
+
+test('more partitions than the first table holds, and a partition whose first entry is the bad one', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'octant-ledger-replay-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const store = await LedgerStore.open(dir);
+  // 100 agents (the partition table starts at 64 and grows), then each again.
+  for (let i = 0; i < 200; i++) await store.append({ agent: `aid-${i % 100}`, lineage: [], kind: 'action', action: 'op', target: `/t/${i}`, decision: 'allow', detail: {} });
+  await store.close();
+  const payloads = readLedger(dir).scan.records.map((r) => Buffer.from(r.payload));
+  // Positive twin: all 100 partitions, two entries each.
+  let r = agree(dir);
+  assert.equal(r.problem, undefined);
+  assert.equal(r.partitions.size, 100);
+  assert.equal(r.partitions.get('aid-99')!.count, 2);
+  // The first entry of aid-90 claims a previous entry: named at seq 90, and
+  // aid-90 (first seen there) is not among the partitions replayed before it.
+  rewrite(dir, payloads.map((p, i) => (i === 90 ? Buffer.from(p.toString().replace('"prev":""', `"prev":"${'0'.repeat(64)}"`)) : p)));
+  r = agree(dir);
+  assert.equal(r.problem?.seq, 90);
+  assert.match(r.problem!.reason, /prev 0000000000000000 does not match the previous entry of partition aid-90/);
+  assert.equal(r.partitions.size, 90);
+  assert.equal(r.partitions.has('aid-90'), false);
+});

@@ -104,6 +104,12 @@ export function replay(records: readonly StoredRecord[], keepEntries: boolean, o
   return problem === undefined ? result : { ...result, problem };
 }
 
+function growInt32(a: Int32Array): Int32Array {
+  const bigger = new Int32Array(2 * a.length);
+  bigger.set(a);
+  return bigger;
+}
+
 // HEX_PAIRS[b]: the two lowercase hex digit codes of byte b, as one number.
 const HEX_PAIRS = Uint16Array.from({ length: 256 }, (_, b) => (b.toString(16).padStart(2, '0').charCodeAt(0) << 8) | b.toString(16).padStart(2, '0').charCodeAt(1));
 
@@ -134,7 +140,13 @@ function replayHeads(records: readonly StoredRecord[], options: ReplayOptions): 
     starts[i] = records[i]!.payload.byteOffset;
     lengths[i] = records[i]!.payload.length;
   }
-  const agents: string[] = new Array<string>(n);
+  // Partitions are numbered in order of first appearance: one Map lookup
+  // per entry (agent -> number), the rest in typed arrays.
+  const numbers = new Map<string, number>();
+  const agents: string[] = [];
+  // partLast[p]: seq of partition p's last entry so far.
+  let partLast: Int32Array = new Int32Array(64);
+  const partOf = new Int32Array(n);
   // Where each entry's prev JSON string lies in the segment buffer.
   const prevStarts = new Int32Array(n);
   const prevEnds = new Int32Array(n);
@@ -143,20 +155,28 @@ function replayHeads(records: readonly StoredRecord[], options: ReplayOptions): 
   let problem: ReplayProblem | undefined;
   // First pass: heads, seqs, seals; partitions as indexes of their last entry.
   const heads = (): void => {
-    const last = new Map<string, number>();
     for (let seq = 0; seq < n; seq++) {
       const { offset, payload } = records[seq]!;
       const head = scanEntryHead(payload);
       if (head === undefined) return void (problem = { seq, offset, reason: 'record is not a ledger entry' });
       if (head.seq !== seq) return void (problem = { seq, offset, reason: `entry says seq ${head.seq} at position ${seq}` });
-      const before = last.get(head.agent) ?? -1;
-      if (before >= 0 && seals[before] === 1) return void (problem = { seq, offset, reason: sealedReason(head.agent) });
-      agents[seq] = head.agent;
+      let part = numbers.get(head.agent);
+      let before = -1;
+      if (part === undefined) {
+        part = agents.length;
+        numbers.set(head.agent, part);
+        agents.push(head.agent);
+        if (part === partLast.length) partLast = growInt32(partLast);
+      } else {
+        before = partLast[part]!;
+        if (seals[before] === 1) return void (problem = { seq, offset, reason: sealedReason(head.agent) });
+      }
+      partOf[seq] = part;
       prevStarts[seq] = head.prevStart;
       prevEnds[seq] = head.prevEnd;
       prevIndex[seq] = before;
       seals[seq] = head.seal ? 1 : 0;
-      last.set(head.agent, seq);
+      partLast[part] = seq;
     }
   };
   const { levels, badCrc } = hashTree(n === 0 ? Buffer.alloc(0) : Buffer.from(base!), starts, lengths, n, {
@@ -183,21 +203,25 @@ function replayHeads(records: readonly StoredRecord[], options: ReplayOptions): 
     const expected = before < 0 ? '' : leaves.toString('hex', before * HASH_SIZE, before * HASH_SIZE + HASH_SIZE);
     // Escaped spellings of the same text are equal to JSON.parse, so here too.
     if (prev === expected) continue;
-    problem = { seq, offset: records[seq]!.offset, reason: prevReason(prev, agents[seq]!, expected) };
+    problem = { seq, offset: records[seq]!.offset, reason: prevReason(prev, agents[partOf[seq]!]!, expected) };
     break;
   }
   // What replayRecords would hold: the entries before the first problem.
   const good = problem?.seq ?? limit;
-  const partitions = new Map<string, Partition>();
-  const lastAt = new Map<string, number>();
+  // Counts and last entries over [0, good), in order of first appearance.
+  const count = new Int32Array(agents.length);
+  const lastAt = new Int32Array(agents.length);
   for (let seq = 0; seq < good; seq++) {
-    const agent = agents[seq]!;
-    const part = partitions.get(agent);
-    if (part === undefined) partitions.set(agent, { last: '', count: 1, sealed: seals[seq] === 1 });
-    else Object.assign(part, { count: part.count + 1, sealed: seals[seq] === 1 });
-    lastAt.set(agent, seq);
+    const part = partOf[seq]!;
+    count[part]++;
+    lastAt[part] = seq;
   }
-  for (const [agent, at] of lastAt) partitions.get(agent)!.last = leaves.toString('hex', at * HASH_SIZE, at * HASH_SIZE + HASH_SIZE);
+  const partitions = new Map<string, Partition>();
+  for (let part = 0; part < agents.length; part++) {
+    if (count[part] === 0) continue; // first seen at or after the problem
+    const at = lastAt[part]!;
+    partitions.set(agents[part]!, { last: leaves.toString('hex', at * HASH_SIZE, at * HASH_SIZE + HASH_SIZE), count: count[part]!, sealed: seals[at] === 1 });
+  }
   let tree: MerkleTree;
   if (good === n) {
     tree = MerkleTree.fromLevels(levels, n);
