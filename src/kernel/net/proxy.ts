@@ -19,17 +19,10 @@ import { OctantError, messageOf } from '../../lib/errors.ts';
 import type { SandboxPolicy } from '../sandbox-policy.ts';
 import { compileRules, decide, parseAuthority, parseHttpUrl, parseIp, screenName, type Decision, type IpAddress, type ProxyMode, type Target } from './match.ts';
 import { bucketsFor, shapedStream, type Clock } from './shaper.ts';
+import type { AuditEvent } from '../../lib/audit-event.ts';
 
-/** Shaped like the ledger's LedgerEvent, so a LedgerAppend can be passed as is. */
-export interface NetAuditEvent {
-  agent: string;
-  lineage: string[];
-  kind: string;
-  action: string;
-  target: string;
-  decision: string;
-  detail: Record<string, unknown>;
-}
+/** The ledger's event shape, so a LedgerAppend can be passed as is. */
+export type NetAuditEvent = AuditEvent;
 
 /** Records an event and resolves once it is durable. */
 export type NetAudit = (event: NetAuditEvent) => Promise<unknown>;

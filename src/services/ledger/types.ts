@@ -2,22 +2,10 @@
 // (Implementation lives beside this file; nothing else in this folder is
 // imported from outside.)
 
-/** What happened and what was decided. `detail` holds facts, never secret values. */
-export interface LedgerEvent {
-  /** The acting agent's AID, or "system". */
-  agent: string;
-  /** AIDs from the root ancestor down to the agent's parent; [] for roots and system. */
-  lineage: string[];
-  /** Event family: lifecycle, action, vault, router, governance, manifest, net, system. */
-  kind: string;
-  /** What was attempted, e.g. "fs.read", "transition", "secret.inject". */
-  action: string;
-  /** What it was attempted on: a path, host, secret name, AID. */
-  target: string;
-  /** allow, deny, pending, ok, error, info... */
-  decision: string;
-  detail: Record<string, unknown>;
-}
+import type { AuditEvent } from '../../lib/audit-event.ts';
+
+/** What happened and what was decided (the shape lives in lib so lower layers can emit it). */
+export type LedgerEvent = AuditEvent;
 
 export interface LedgerEntry extends LedgerEvent {
   /** Global position, from 0. */
