@@ -37,8 +37,34 @@ export interface AgentGatewayOptions {
   approvals: { store: ApprovalStore; trust: () => KeyLookup; timeoutMs: number; pollMs?: number };
   /** System policy: the first request to each host needs approval. */
   newDestinationIsCritical?: boolean;
+  /** Transcript cap in bytes (default TRANSCRIPT_LIMIT). */
+  transcriptLimitBytes?: number;
   /** More tools built per agent (exec, agent.spawn, agent.message). */
   extraTools?: (agent: GatewayAgent, session: AgentSession) => AnyTool[];
+}
+
+/** Per-agent cap on the transcript file: the agent writes it, so it must not fill the disk. */
+export const TRANSCRIPT_LIMIT = 16 * 1024 * 1024;
+
+/**
+ * The transcript is what the agent says about itself: kept for operators
+ * (`octant agent logs --transcript`), redacted like everything else, and
+ * capped (one closing line says where it stopped).
+ */
+export function transcriptWriter(file: string, redact: (text: string) => string, limit: number): (line: Record<string, unknown>) => void {
+  let written = 0;
+  let full = false;
+  return (line) => {
+    if (full) return;
+    const text = `${redact(JSON.stringify(line))}\n`;
+    if (written + Buffer.byteLength(text) > limit) {
+      full = true;
+      appendFileSync(file, `${JSON.stringify({ time: new Date().toISOString(), type: 'truncated', limitBytes: limit })}\n`, { mode: 0o600 });
+      return;
+    }
+    written += Buffer.byteLength(text);
+    appendFileSync(file, text, { mode: 0o600 });
+  };
 }
 
 /** Where the scratch directory appears inside the sandbox. */
@@ -74,16 +100,14 @@ export function agentGatewayPort(options: AgentGatewayOptions): GatewayPort {
       });
       // The router authenticates the agent by the same token the gateway checked.
       const llm = options.llm?.(async (token) => (token === agent.token ? { agent: agent.aid, lineage: agent.lineage, vaultToken: agent.token } : undefined));
-      const transcript = join(dirname(agent.scratch), 'transcript.jsonl');
+      const transcript = transcriptWriter(join(dirname(agent.scratch), 'transcript.jsonl'), options.vault.redact, options.transcriptLimitBytes ?? TRANSCRIPT_LIMIT);
       return startGateway({
         socketPath,
         session,
         token: agent.token,
         mediator,
         llm,
-        // The transcript is what the agent says about itself: kept for operators
-        // (`octant agent logs --transcript`), redacted like everything else.
-        transcript: (line) => appendFileSync(transcript, `${options.vault.redact(JSON.stringify(line))}\n`, { mode: 0o600 }),
+        transcript,
       });
     },
   };
