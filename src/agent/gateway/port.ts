@@ -100,7 +100,7 @@ export function agentGatewayPort(options: AgentGatewayOptions): GatewayPort {
       });
       // The router authenticates the agent by the same token the gateway checked.
       const llm = options.llm?.(async (token) => (token === agent.token ? { agent: agent.aid, lineage: agent.lineage, vaultToken: agent.token } : undefined));
-      const transcript = transcriptWriter(join(dirname(agent.scratch), 'transcript.jsonl'), options.vault.redact, options.transcriptLimitBytes ?? TRANSCRIPT_LIMIT);
+      const transcript = transcriptWriter(join(dirname(agent.scratch), 'transcript.jsonl'), (text) => options.vault.redact(text), options.transcriptLimitBytes ?? TRANSCRIPT_LIMIT);
       return startGateway({
         socketPath,
         session,
