@@ -15,22 +15,26 @@
 //   request scheduled during it and shows in the percentiles (no coordinated
 //   omission: Tene, "How NOT to Measure Latency"). A request with no reply
 //   within --drain seconds after the last send counts as infinitely slow.
+// Each run also prints, per thread, its CPU share, event-loop delay and GC
+// pauses, and how much of the vCPUs' time the host took (steal): where a tail
+// comes from. --threads 2 runs the fake in the load generator's thread.
 // Usage: node bench/router.ts [--requests N] [--seconds S] [--clients 1,16,64]
-//          [--rate 2000[,3000]] [--drain S] [--listen unix|tcp]
+//          [--rate 2000[,3000]] [--drain S] [--listen unix|tcp] [--threads 3|2]
 //   --clients '' skips the closed-loop runs, --rate '' the fixed-rate runs.
 // Profile the router thread: node --cpu-prof --cpu-prof-dir=/tmp/prof bench/router.ts
 // Prints p50/p95/p99 per path, the added latency and req/s per run.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { parseArgs } from 'node:util';
+import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay } from 'node:perf_hooks';
 import { createRouter } from '../src/services/router/router.ts';
 import { createGatewayHandler, serveGateway } from '../src/services/router/gateway/server.ts';
 import { startFakeOpenAI } from '../src/services/router/testing/fake-openai.ts';
-import { memoryLedger } from '../src/services/router/testing/memory-ledger.ts';
+import type { LedgerApi, LedgerEntry, LedgerEvent } from '../src/services/ledger/types.ts';
 import { testInjector } from '../src/services/router/testing/test-injector.ts';
 
 interface LoadJob {
@@ -54,9 +58,80 @@ interface Run {
   rps: number;
   errors: number;
   lost: number;
+  /** The load generator's own stalls during the run. */
+  stalls?: ThreadStats;
 }
 
 type Send = () => Promise<boolean>;
+
+/** One thread's stalls during a run: event-loop delay and GC pauses (ms). */
+interface ThreadStats {
+  lagP99: number;
+  lagMax: number;
+  gcs: number;
+  gcMax: number;
+  majors: number;
+  /** Share of one core this thread used (CPU time / wall time). */
+  cpu: number;
+}
+
+/**
+ * Watches this thread's event loop (timer lateness, 1 ms resolution) and GC
+ * pauses (PerformanceObserver 'gc', which --trace-gc would also show but
+ * workers refuse that flag), so each run says which thread stalled.
+ */
+function threadWatch(): { reset(): void; read(): ThreadStats } {
+  const loop = monitorEventLoopDelay({ resolution: 1 });
+  loop.enable();
+  let gcs = 0;
+  let gcMax = 0;
+  let majors = 0;
+  let cpu = process.threadCpuUsage();
+  let since = performance.now();
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      gcs++;
+      gcMax = Math.max(gcMax, e.duration);
+      if ((e as unknown as { detail?: { kind?: number } }).detail?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) majors++;
+    }
+  }).observe({ entryTypes: ['gc'] });
+  return {
+    reset() {
+      loop.reset();
+      gcs = gcMax = majors = 0;
+      cpu = process.threadCpuUsage();
+      since = performance.now();
+    },
+    read() {
+      const used = process.threadCpuUsage(cpu);
+      return { lagP99: loop.percentile(99) / 1e6, lagMax: loop.max / 1e6, gcs, gcMax, majors, cpu: (used.user + used.system) / 1000 / (performance.now() - since) };
+    },
+  };
+}
+
+/**
+ * The ledger stand-in: numbers entries and keeps none. Production appends go
+ * to disk (their cost is in the ledger section); keeping 2 entries per request
+ * in memory would only grow this thread's heap and add old-generation GCs.
+ */
+function countingLedger(): LedgerApi {
+  let seq = 0;
+  const append = async (event: LedgerEvent): Promise<LedgerEntry> => ({ ...event, seq: seq++, time: new Date().toISOString(), prev: '' });
+  return { append, seal: (agent, detail = {}) => append({ agent, lineage: [], kind: 'system', action: 'seal', target: agent, decision: 'ok', detail }) };
+}
+
+/** Jiffies the hypervisor gave to other guests (the 'steal' column of /proc/stat), or NaN off Linux. */
+function stealTicks(): number {
+  try {
+    return Number(readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/)[8]);
+  } catch {
+    return NaN;
+  }
+}
+
+function formatStats(name: string, t: ThreadStats): string {
+  return `${name.padEnd(9)} CPU ${(t.cpu * 100).toFixed(0).padStart(3)}% of a core; loop delay p99 ${t.lagP99.toFixed(1)} ms, max ${t.lagMax.toFixed(1)} ms; ${t.gcs} GCs (${t.majors} mark-compact), longest ${t.gcMax.toFixed(1)} ms`;
+}
 
 if (isMainThread) await benchMain();
 else if ((workerData as { role: string }).role === 'fake') await fakeWorker();
@@ -64,8 +139,13 @@ else await loadWorker(workerData as LoadJob);
 
 async function fakeWorker(): Promise<void> {
   const fake = await startFakeOpenAI();
+  const watch = threadWatch();
   parentPort!.postMessage(fake.origin);
-  parentPort!.once('message', async () => {
+  parentPort!.on('message', async (m: 'reset' | 'stats' | 'stop' | LoadJob) => {
+    // --threads 2: this thread is the load generator as well.
+    if (typeof m === 'object') return loadWorker(m);
+    if (m === 'reset') return watch.reset();
+    if (m === 'stats') return parentPort!.postMessage(watch.read());
     await fake.close();
     process.exit(0);
   });
@@ -157,15 +237,19 @@ async function loadWorker(job: LoadJob): Promise<void> {
 
   const direct = one(job.origin);
   const routed = one(job.gateway);
+  const watch = threadWatch();
   // Warm up both paths (JIT, keep-alive sockets).
   await closedLoop(direct, 16, 'direct', job);
   await closedLoop(routed, 16, 'via router', job);
   const runs: [Run['mode'], number][] = [...job.clients.map((c): [Run['mode'], number] => ['clients', c]), ...job.rates.map((r): [Run['mode'], number] => ['rate', r])];
   for (const [mode, n] of runs) {
     const measure = (fn: Send, path: Run['path']): Promise<Run> => (mode === 'clients' ? closedLoop(fn, n, path, job) : openLoop(fn, n, path, job));
-    parentPort!.postMessage(await measure(direct, 'direct'));
-    parentPort!.postMessage('start');
-    parentPort!.postMessage(await measure(routed, 'via router'));
+    for (const [fn, path] of [[direct, 'direct'], [routed, 'via router']] as const) {
+      parentPort!.postMessage(path === 'direct' ? 'reset' : 'start');
+      watch.reset();
+      const run = await measure(fn, path);
+      parentPort!.postMessage({ ...run, stalls: watch.read() });
+    }
   }
   agent.destroy();
   unixAgent.destroy();
@@ -192,21 +276,24 @@ async function benchMain(): Promise<void> {
       rate: { type: 'string', default: '2000' },
       drain: { type: 'string', default: '5' },
       listen: { type: 'string', default: 'unix' },
+      threads: { type: 'string', default: '3' },
     },
   });
   if (values.listen !== 'unix' && values.listen !== 'tcp') throw new Error(`--listen expects unix or tcp, got '${values.listen}'`);
+  if (values.threads !== '2' && values.threads !== '3') throw new Error(`--threads expects 2 or 3, got '${values.threads}'`);
+  const shared = values.threads === '2';
   const [maxRequests] = numbers('requests', values.requests);
   const [seconds] = numbers('seconds', values.seconds);
   const [drain] = numbers('drain', values.drain);
   const maxMs = seconds * 1000;
   const clients = numbers('clients', values.clients);
   const rates = numbers('rate', values.rate);
-  const execArgv = process.execArgv.filter((a) => !a.startsWith('--cpu-prof'));
+  const execArgv = process.execArgv.filter((a) => !a.startsWith('--cpu-prof') && a !== '--trace-gc');
   const fake = new Worker(new URL(import.meta.url), { execArgv, workerData: { role: 'fake' } });
   const origin = await new Promise<string>((resolve) => fake.once('message', resolve));
 
   // The measured thread: the router and its gateway, nothing else.
-  const ledger = memoryLedger();
+  const ledger = countingLedger();
   const router = createRouter({
     config: { deployments: [{ id: 'fake', provider: 'openai', model: 'gpt-fake', baseUrl: `${origin}/v1`, credential: 'k', price: { input: 1, output: 2 }, contextWindow: 128_000, capabilities: { tools: true, vision: true, json: true }, tier: 2 }], routes: [] },
     injector: testInjector({ k: 'sk-bench' }),
@@ -217,10 +304,10 @@ async function benchMain(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'octant-bench-router-'));
   const handler = createGatewayHandler({ router, authenticate: async (t) => (t === 'tok' ? caller : undefined) });
   const gw = await serveGateway(handler, values.listen === 'unix' ? { path: join(dir, 'gateway.sock') } : { port: 0 });
-  // The memory ledger keeps every entry; drop them now and then so the heap stays flat.
-  const trim = setInterval(() => ledger.entries.splice(0, ledger.entries.length), 1000);
 
-  const load = new Worker(new URL(import.meta.url), { execArgv, workerData: { role: 'load', origin, gateway: gw.address, clients, rates, maxRequests, maxMs, drainMs: drain * 1000 } satisfies LoadJob });
+  const job: LoadJob = { role: 'load', origin, gateway: gw.address, clients, rates, maxRequests, maxMs, drainMs: drain * 1000 };
+  const load = shared ? fake : new Worker(new URL(import.meta.url), { execArgv, workerData: job });
+  if (shared) fake.postMessage(job);
   const pct = (s: number[], p: number): number => s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? NaN;
   const f = (n: number): string => n.toFixed(3).padStart(8);
   const label = (m: Run): string => (m.mode === 'clients' ? `${m.load} clients` : `${m.load}/s`).padStart(12);
@@ -232,18 +319,37 @@ async function benchMain(): Promise<void> {
   // throughput on one core, whatever else the machine is running.
   let cpu = process.threadCpuUsage();
   const cpuLines: string[] = [];
+  const watch = threadWatch();
+  let steal = stealTicks();
+  let stealSince = performance.now();
+  const fakeStats = (): Promise<ThreadStats> =>
+    new Promise((resolve) => {
+      fake.once('message', resolve);
+      fake.postMessage('stats');
+    });
   await new Promise<void>((resolve, reject) => {
     load.on('error', reject);
-    load.on('message', (m: Run | 'done' | 'start') => {
+    load.on('message', async (m: Run | 'done' | 'start' | 'reset') => {
       if (m === 'done') return resolve();
-      if (m === 'start') {
-        cpu = process.threadCpuUsage();
+      if (m === 'start' || m === 'reset') {
+        watch.reset();
+        steal = stealTicks();
+        stealSince = performance.now();
+        fake.postMessage('reset');
+        if (m === 'start') cpu = process.threadCpuUsage();
         return;
       }
+      const used = process.threadCpuUsage(cpu);
+      const router = watch.read();
       console.log(`${label(m)}  ${m.path.padEnd(12)} ${f(pct(m.lat, 50))} ${f(pct(m.lat, 95))} ${f(pct(m.lat, 99))} ${m.rps.toFixed(0).padStart(8)} ${String(m.errors).padStart(7)} ${String(m.lost).padStart(5)}`);
+      const stalls = shared ? [formatStats('load+fake', m.stalls!)] : [formatStats('load', m.stalls!), formatStats('fake', await fakeStats())];
+      if (m.path === 'via router') stalls.unshift(formatStats('router', router));
+      // 100 jiffies per second per vCPU (USER_HZ); the share of the machine's CPU time the host took.
+      const stolen = (stealTicks() - steal) / ((performance.now() - stealSince) / 10) / availableParallelism();
+      stalls.push(`host took ${(stolen * 100).toFixed(0)}% of the vCPUs' time (steal)`);
+      for (const line of stalls) console.log(`${''.padStart(12)}    ${line}`);
       if (m.path === 'direct') direct = m;
       else if (direct !== undefined) {
-        const used = process.threadCpuUsage(cpu);
         const n = m.lat.length + m.errors;
         const perRequest = (used.user + used.system) / n;
         cpuLines.push(`${label(m)}  router thread CPU ${perRequest.toFixed(0)} us/request (user ${(used.user / n).toFixed(0)}, system ${(used.system / n).toFixed(0)}): one core serves at most ${(1e6 / perRequest).toFixed(0)} req/s`);
@@ -252,10 +358,9 @@ async function benchMain(): Promise<void> {
     });
   });
   for (const line of cpuLines) console.log(line);
-  clearInterval(trim);
   await gw.close();
   router.close();
   fake.postMessage('stop');
-  await load.terminate();
+  if (!shared) await load.terminate();
   rmSync(dir, { recursive: true, force: true });
 }
