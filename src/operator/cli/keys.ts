@@ -11,6 +11,7 @@ import { resolvePaths } from '../../runtime/paths.ts';
 import { addTrustedKey, generateOperatorKey, loadTrustStore, revokeTrustedKey } from '../../agent/manifest/index.ts';
 import { publicKeyFromRaw } from '../../agent/manifest/sign.ts';
 import type { Command, CommandContext } from './command.ts';
+import { pickSubcommand } from './subcommand.ts';
 
 const USAGE = [
   'octant [--root DIR] keys <subcommand> ...',
@@ -81,9 +82,6 @@ export const command: Command = {
   usage: USAGE,
   async run(argv, ctx) {
     const [sub, ...rest] = argv;
-    if (sub === undefined || !Object.hasOwn(SUBCOMMANDS, sub)) {
-      throw usageError(sub === undefined ? 'keys: missing subcommand' : `keys: unknown subcommand ${JSON.stringify(sub)}`, `subcommands: ${Object.keys(SUBCOMMANDS).join(', ')}`);
-    }
-    return SUBCOMMANDS[sub](rest, ctx);
+    return pickSubcommand('keys', sub, SUBCOMMANDS)(rest, ctx);
   },
 };

@@ -19,6 +19,7 @@ import { verifyLedgerDir, verifyExport, type VerifyReport } from '../../services
 import { loadWitness, witnessCheckpoint } from '../../services/ledger/witness.ts';
 import type { LedgerEntry } from '../../services/ledger/types.ts';
 import type { Command } from './command.ts';
+import { pickSubcommand } from './subcommand.ts';
 
 const USAGE = `usage: octant ledger <subcommand> [options]
   show     [filters] [--json]             every matching entry
@@ -212,10 +213,6 @@ export const command: Command = {
   usage: USAGE,
   async run(argv, { io, rootFlag }) {
     const [sub, ...rest] = argv;
-    const run = sub === undefined ? undefined : SUBCOMMANDS[sub];
-    if (run === undefined || !Object.hasOwn(SUBCOMMANDS, sub!)) {
-      throw usageError(sub === undefined ? 'ledger: missing subcommand' : `ledger: unknown subcommand '${sub}'`, `subcommands: ${Object.keys(SUBCOMMANDS).join(', ')}`);
-    }
-    return run(rest, io, () => resolvePaths({ rootFlag, env: io.env }));
+    return pickSubcommand('ledger', sub, SUBCOMMANDS)(rest, io, () => resolvePaths({ rootFlag, env: io.env }));
   },
 };

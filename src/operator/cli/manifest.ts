@@ -19,6 +19,7 @@ import {
 import { checkDenyList, checkRole } from '../../agent/manifest/validate.ts';
 import { scaffoldManifest } from '../../agent/manifest/scaffold.ts';
 import type { Command, CommandContext } from './command.ts';
+import { pickSubcommand } from './subcommand.ts';
 
 const USAGE = [
   'octant [--root DIR] manifest <subcommand> ...',
@@ -176,9 +177,6 @@ export const command: Command = {
   usage: USAGE,
   async run(argv, ctx) {
     const [sub, ...rest] = argv;
-    if (sub === undefined || !Object.hasOwn(SUBCOMMANDS, sub)) {
-      throw usageError(sub === undefined ? 'manifest: missing subcommand' : `manifest: unknown subcommand ${JSON.stringify(sub)}`, `subcommands: ${Object.keys(SUBCOMMANDS).join(', ')}`);
-    }
-    return SUBCOMMANDS[sub](rest, ctx);
+    return pickSubcommand('manifest', sub, SUBCOMMANDS)(rest, ctx);
   },
 };

@@ -14,6 +14,7 @@ import { adminSocketPath, resolvePaths, type Paths } from '../../runtime/paths.t
 import { configPath, createRouter, loadConfig, POLICIES, resolveProvider, saveConfig, validateDeployment } from '../../services/router/index.ts';
 import type { ChatRequest, PolicyName, RouterConfig } from '../../services/router/types.ts';
 import type { Command } from './command.ts';
+import { pickSubcommand } from './subcommand.ts';
 
 const USAGE = `usage: octant router <subcommand> [options]
 
@@ -253,8 +254,6 @@ export const command: Command = {
   usage: USAGE,
   async run(argv, { io, rootFlag }) {
     const [sub, ...rest] = argv;
-    const fn = sub === undefined ? undefined : SUBCOMMANDS[sub];
-    if (fn === undefined) throw usageError(sub === undefined ? 'router: missing subcommand' : `router: unknown subcommand '${sub}'`, 'one of: add, list, test, explain, serve');
-    return fn(rest, rootFlag, io);
+    return pickSubcommand('router', sub, SUBCOMMANDS)(rest, rootFlag, io);
   },
 };
