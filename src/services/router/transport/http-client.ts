@@ -1,16 +1,17 @@
-// Outbound HTTP for provider adapters: node:http(s) with keep-alive agents.
-// (bench/router.ts measures this against fetch; node:http wins on the
-// per-request overhead, see docs/benchmarks.md.) Network failures and
-// timeouts become ProviderErrors so the failover loop can act on them.
+// Outbound HTTP/1.1 for provider adapters: our own small client over
+// net.Socket (http:) and tls.connect (https:) with a keep-alive pool per
+// origin, in place of node:http's ClientRequest/Agent, whose framing and
+// parsing were most of the router's per-request CPU (docs/benchmarks.md,
+// "LLM router overhead"). Each request is one write (head and body); the
+// response is parsed strictly (response-parser.ts), its body handed over as
+// a ResponseBody. Network failures, framing errors and timeouts become
+// ProviderErrors so the failover loop can act on them.
 
-import http from 'node:http';
-import https from 'node:https';
-import type { IncomingMessage } from 'node:http';
 import { ProviderError } from '../provider-error.ts';
-import { readAll } from './read-all.ts';
+import { Pool, type Origin, type PoolOptions } from './connection-pool.ts';
+import { Exchange, aborted, type HttpResponse } from './exchange.ts';
 
-const httpAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-const httpsAgent = new https.Agent({ keepAlive: true, maxSockets: 256 });
+export type { HttpResponse } from './exchange.ts';
 
 export interface HttpRequest {
   url: string;
@@ -19,92 +20,95 @@ export interface HttpRequest {
   body?: string;
 }
 
-export interface HttpResponse {
-  status: number;
-  headers: IncomingMessage['headers'];
-  body: IncomingMessage;
+interface Target extends Origin {
+  key: string;
+  /** `METHOD`-less start of the request: ` <path> HTTP/1.1\r\nhost: <host[:port]>\r\n`. */
+  lead: string;
 }
 
-interface Target {
-  https: boolean;
-  host: string;
-  port: number;
-  path: string;
-  /** The Host header node:http would send: host[:port], the port only when not the default. */
-  hostHeader: string;
+export interface HttpClient {
+  /** Send a request; resolves with the response head, the body still arriving. */
+  send(request: HttpRequest, provider: string, signal: AbortSignal, timeoutMs: number): Promise<HttpResponse>;
+  /** Open and idle connections to one origin (`http://host:port`). */
+  sockets(origin: string): { open: number; idle: number };
+  /** Drop every idle connection. */
+  close(): void;
 }
 
-// Parsed request URLs: a router calls the same few endpoints over and over,
-// and URL parsing showed in the per-request profile (docs/benchmarks.md).
-const targets = new Map<string, Target>();
+// RFC 9110 §5.1 (field-name = token) and §5.5 (field values: no CR, LF or
+// NUL; we also refuse other controls and non-ASCII, so a value is written
+// byte for byte as given).
+const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+const VALUE = /^[\t\x20-\x7e]*$/;
+// Framing fields are ours to set: a second Content-Length or a
+// Transfer-Encoding from a caller would let two parsers disagree on where
+// this request ends.
+const FRAMING = /^(?:host|content-length|transfer-encoding|connection)$/i;
 
-function targetOf(href: string): Target {
-  let t = targets.get(href);
-  if (t === undefined) {
-    const url = new URL(href);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`unsupported protocol ${url.protocol}`);
-    t = { https: url.protocol === 'https:', host: url.hostname.replace(/^\[|\]$/g, ''), port: Number(url.port) || (url.protocol === 'https:' ? 443 : 80), path: `${url.pathname}${url.search}`, hostHeader: url.host };
-    if (targets.size > 1024) targets.clear();
-    targets.set(href, t);
+export function createHttpClient(options: PoolOptions = { maxSockets: 256, idleMs: 4_000 }): HttpClient {
+  const pools = new Map<string, Pool>();
+  // Parsed request URLs: a router calls the same few endpoints over and
+  // over, and URL parsing showed in the per-request profile.
+  const targets = new Map<string, Target>();
+
+  function targetOf(href: string): Target {
+    let t = targets.get(href);
+    if (t === undefined) {
+      const url = new URL(href);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new TypeError(`unsupported protocol ${url.protocol}`);
+      const https = url.protocol === 'https:';
+      const port = Number(url.port) || (https ? 443 : 80);
+      const host = url.hostname.replace(/^\[|\]$/g, '');
+      t = { https, host, port, key: `${url.protocol}//${url.host}`, lead: ` ${url.pathname}${url.search} HTTP/1.1\r\nhost: ${url.host}\r\n` };
+      if (targets.size > 1024) targets.clear();
+      targets.set(href, t);
+    }
+    return t;
   }
-  return t;
-}
 
-/** Send a request; resolves with the response head, the body still streaming. */
-export function send(request: HttpRequest, provider: string, signal: AbortSignal, timeoutMs: number): Promise<HttpResponse> {
-  return new Promise((resolve, reject) => {
+  function poolOf(t: Target): Pool {
+    let pool = pools.get(t.key);
+    if (pool === undefined) pools.set(t.key, (pool = new Pool(t, options)));
+    return pool;
+  }
+
+  function send(request: HttpRequest, provider: string, signal: AbortSignal, timeoutMs: number): Promise<HttpResponse> {
     let t: Target;
     try {
       t = targetOf(request.url);
     } catch (error) {
-      reject(new ProviderError('bad_request', `invalid base URL '${request.url}'`, { provider, cause: error }));
-      return;
+      return Promise.reject(new ProviderError('bad_request', `invalid base URL '${request.url}'`, { provider, cause: error }));
     }
-    if (signal.aborted) {
-      reject(aborted(provider));
-      return;
+    if (signal.aborted) return Promise.reject(aborted(provider));
+    let head = request.method + t.lead;
+    for (const name in request.headers) {
+      const value = request.headers[name];
+      // The value is never quoted back: it may be a key.
+      if (!TOKEN.test(name)) return Promise.reject(new ProviderError('bad_request', `outbound header name '${name.slice(0, 40)}' is not a token`, { provider }));
+      if (!VALUE.test(value)) return Promise.reject(new ProviderError('bad_request', `outbound header '${name}' has a control or non-ASCII character in its value`, { provider }));
+      if (FRAMING.test(name)) return Promise.reject(new ProviderError('bad_request', `outbound header '${name}' is set by the client itself`, { provider }));
+      head += `${name}: ${value}\r\n`;
     }
-    // Headers as a flat [name, value, ...] list: node:http then frames them
-    // as given (still validating each name and value against header
-    // injection) instead of one setHeader() per header; it adds no Host
-    // header to such a list, so it is added here.
-    const headers: string[] = ['host', t.hostHeader];
-    for (const name in request.headers) headers.push(name, request.headers[name]);
-    if (request.body !== undefined) headers.push('content-length', String(Buffer.byteLength(request.body)));
-    const options: http.RequestOptions = { host: t.host, port: t.port, path: t.path, method: request.method, headers, agent: t.https ? httpsAgent : httpAgent };
-    const req = t.https ? https.request(options) : http.request(options);
-    // The signal by hand, not request({signal}): that one wires an
-    // end-of-stream watcher per request (a few percent of the router thread).
-    // Aborting destroys the request and, once the head arrived, the body.
-    let res: IncomingMessage | undefined;
-    const onAbort = (): void => {
-      const error = aborted(provider);
-      req.destroy(error);
-      res?.destroy(error);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-    // The timeout covers the whole exchange up to the response head; a body
-    // that stalls is caught by the idle timeout on the socket below.
-    const timer = setTimeout(() => req.destroy(new ProviderError('timeout', `no response within ${timeoutMs} ms`, { provider })), timeoutMs);
-    req.on('response', (response) => {
-      res = response;
-      clearTimeout(timer);
-      response.setTimeout(timeoutMs, () => response.destroy(new ProviderError('timeout', `response body stalled for ${timeoutMs} ms`, { provider })));
-      response.once('close', () => signal.removeEventListener('abort', onAbort));
-      resolve({ status: response.statusCode ?? 0, headers: response.headers, body: response });
-    });
-    req.on('error', (error) => {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
-      reject(asProviderError(error, provider));
-    });
-    req.end(request.body);
-  });
+    const bytes = request.body === undefined ? `${head}\r\n` : `${head}content-length: ${Buffer.byteLength(request.body)}\r\n\r\n${request.body}`;
+    return new Promise((resolve, reject) => new Exchange(bytes, provider, signal, timeoutMs, resolve, reject).run(poolOf(t)));
+  }
+
+  return {
+    send,
+    sockets(origin) {
+      const pool = pools.get(origin);
+      return { open: pool?.open ?? 0, idle: pool?.idle ?? 0 };
+    },
+    close() {
+      for (const pool of pools.values()) pool.close();
+    },
+  };
 }
 
-function aborted(provider: string): ProviderError {
-  return new ProviderError('timeout', 'request aborted', { provider });
-}
+const shared = createHttpClient();
+
+/** Send on the process-wide client (256 connections per origin, 4 s idle). */
+export const send = shared.send;
 
 export function asProviderError(error: unknown, provider: string): ProviderError {
   if (error instanceof ProviderError) return error;
@@ -116,7 +120,7 @@ export function asProviderError(error: unknown, provider: string): ProviderError
 /** Read a whole body as text, refusing more than `limit` bytes. */
 export async function readText(res: HttpResponse, provider: string, limit = 32 << 20): Promise<string> {
   try {
-    const body = await readAll(res.body, limit, () => new ProviderError('protocol', `response body over ${limit} bytes`, { provider }));
+    const body = await res.body.collect(limit, () => new ProviderError('protocol', `response body over ${limit} bytes`, { provider }));
     return body.toString('utf8');
   } catch (error) {
     throw asProviderError(error, provider);
@@ -132,7 +136,7 @@ export async function readJson<T>(res: HttpResponse, provider: string): Promise<
   }
 }
 
-export function header(headers: IncomingMessage['headers'], name: string): string | undefined {
+export function header(headers: HttpResponse['headers'], name: string): string | undefined {
   const v = headers[name];
   return Array.isArray(v) ? v[0] : v;
 }

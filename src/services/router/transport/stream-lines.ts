@@ -1,16 +1,18 @@
 // Stream framings used by providers: Server-Sent Events (WHATWG HTML
 // §9.2.6 "Interpreting an event stream") and newline-delimited JSON (Ollama).
 
-import type { Readable } from 'node:stream';
+import { StringDecoder } from 'node:string_decoder';
 import { ProviderError } from '../provider-error.ts';
 import { asProviderError } from './http-client.ts';
 
 /** Lines of a byte stream, without their terminators. */
-export async function* lines(body: Readable, provider: string): AsyncIterable<string> {
+export async function* lines(body: AsyncIterable<Buffer>, provider: string): AsyncIterable<string> {
   let buffer = '';
+  // A multi-byte character may be split across two chunks.
+  const utf8 = new StringDecoder('utf8');
   try {
     for await (const chunk of body) {
-      buffer += (chunk as Buffer).toString('utf8');
+      buffer += utf8.write(chunk);
       let nl: number;
       while ((nl = buffer.indexOf('\n')) !== -1) {
         const line = buffer.slice(0, nl);
@@ -21,6 +23,7 @@ export async function* lines(body: Readable, provider: string): AsyncIterable<st
   } catch (error) {
     throw asProviderError(error, provider);
   }
+  buffer += utf8.end();
   if (buffer !== '') yield buffer;
 }
 
@@ -30,7 +33,7 @@ export interface SseEvent {
 }
 
 /** SSE events; `event` is 'message' when the stream names none. */
-export async function* sseEvents(body: Readable, provider: string): AsyncIterable<SseEvent> {
+export async function* sseEvents(body: AsyncIterable<Buffer>, provider: string): AsyncIterable<SseEvent> {
   let event = '';
   let data: string[] = [];
   for await (const line of lines(body, provider)) {
