@@ -25,7 +25,6 @@
 // Prints p50/p95/p99 per path, the added latency and req/s per run.
 
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -33,7 +32,7 @@ import { parseArgs } from 'node:util';
 import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay } from 'node:perf_hooks';
 import { createRouter } from '../src/services/router/router.ts';
 import { createGatewayHandler, serveGateway } from '../src/services/router/gateway/server.ts';
-import { startFakeOpenAI } from '../src/services/router/testing/fake-openai.ts';
+import { rawClient, rawFakeOpenAI } from './router-wire.ts';
 import type { LedgerApi, LedgerEntry, LedgerEvent } from '../src/services/ledger/types.ts';
 import { testInjector } from '../src/services/router/testing/test-injector.ts';
 
@@ -138,7 +137,7 @@ else if ((workerData as { role: string }).role === 'fake') await fakeWorker();
 else await loadWorker(workerData as LoadJob);
 
 async function fakeWorker(): Promise<void> {
-  const fake = await startFakeOpenAI();
+  const fake = await rawFakeOpenAI();
   const watch = threadWatch();
   parentPort!.postMessage(fake.origin);
   parentPort!.on('message', async (m: 'reset' | 'stats' | 'stop' | LoadJob) => {
@@ -220,23 +219,10 @@ function openLoop(fn: Send, rate: number, path: Run['path'], job: LoadJob): Prom
 
 async function loadWorker(job: LoadJob): Promise<void> {
   const body = JSON.stringify({ model: 'auto', messages: [{ role: 'user', content: 'hello bench' }], max_tokens: 16 });
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-  const headers = { 'content-type': 'application/json', authorization: 'Bearer tok', 'content-length': Buffer.byteLength(body) };
-  const unixAgent = new http.Agent({ keepAlive: true, maxSockets: 256 });
+  const headers = { 'content-type': 'application/json', authorization: 'Bearer tok' };
   // A gateway address is http://host:port or a Unix socket path (an agent's gateway socket).
-  const one = (base: string): Send => (): Promise<boolean> =>
-    new Promise((resolve) => {
-      const target = base.startsWith('/') ? { socketPath: base, path: '/v1/chat/completions', agent: unixAgent } : { ...urlOptions(`${base}/v1/chat/completions`), agent };
-      const req = http.request({ ...target, method: 'POST', headers }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode === 200));
-      });
-      req.on('error', () => resolve(false));
-      req.end(body);
-    });
-
-  const direct = one(job.origin);
-  const routed = one(job.gateway);
+  const clients = [rawClient(job.origin, '/v1/chat/completions', headers, body), rawClient(job.gateway, '/v1/chat/completions', headers, body)];
+  const [direct, routed] = clients.map((c): Send => c.send);
   const watch = threadWatch();
   // Warm up both paths (JIT, keep-alive sockets).
   await closedLoop(direct, 16, 'direct', job);
@@ -251,14 +237,8 @@ async function loadWorker(job: LoadJob): Promise<void> {
       parentPort!.postMessage({ ...run, stalls: watch.read() });
     }
   }
-  agent.destroy();
-  unixAgent.destroy();
+  for (const c of clients) c.close();
   parentPort!.postMessage('done');
-}
-
-function urlOptions(url: string): http.RequestOptions {
-  const u = new URL(url);
-  return { host: u.hostname, port: u.port, path: u.pathname };
 }
 
 function numbers(flag: string, text: string): number[] {

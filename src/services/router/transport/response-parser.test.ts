@@ -47,6 +47,14 @@ test('a Content-Length response: status, lower-case headers, body, keep-alive', 
   assert.ok(r.ended && r.parser.idle);
 });
 
+test('header names that are also Object.prototype names neither pollute nor read inherited values', () => {
+  const h = both('HTTP/1.1 200 OK\r\n__proto__: x\r\nConstructor: c\r\ntoString: t\r\ntostring: u\r\nContent-Length: 0\r\n\r\n').heads[0].headers as Record<string, unknown>;
+  assert.equal(Object.getPrototypeOf(h), Object.prototype);
+  assert.equal(h.constructor, 'c');
+  assert.equal(h.tostring, 't, u');
+  assert.equal(({} as Record<string, unknown>).x, undefined);
+});
+
 test('status line: HTTP/1.x DDD with or without a reason; anything else refused', () => {
   assert.equal(both('HTTP/1.1 204\r\n\r\n').heads[0].status, 204);
   assert.equal(both('HTTP/1.0 200 \r\nContent-Length: 0\r\n\r\n').heads[0].keepAlive, false, 'HTTP/1.0 is not reused');
