@@ -1,22 +1,32 @@
-// Build dist/octant: bundle src/main.ts into one ESM file with esbuild, then
-// wrap it with this Node (the pinned devDependency) as a single executable
-// application (`node --build-sea`). Data files are imported as JSON, so they
-// are inside the bundle: the executable needs no file beside it.
+// Build dist/octant: bundle src/main.ts with esbuild, then wrap it with this
+// Node (the pinned devDependency) as a single executable application
+// (`node --build-sea`). Data files are imported as JSON, so they are inside
+// the bundle: the executable needs no file beside it.
 //
-// Reproducibility: the bundle is deterministic for a commit; the executable is
-// the pinned Node binary plus the bundle injected at a fixed place, and V8's
-// code cache is off (it embeds non-deterministic data). See README "Build".
+// The default build carries a V8 startup snapshot (`useSnapshot`): building
+// runs the bundle once, every command's modules are evaluated and the
+// builtins a boot needs are loaded (src/runtime/startup-snapshot.ts), and the
+// heap is stored in the executable. A start deserializes it instead of
+// compiling and evaluating the bundle (docs/benchmarks.md "Boot"). A snapshot
+// needs a script entry, so that bundle is an IIFE, not ESM.
+// `--no-snapshot` builds the plain ESM bundle instead (dist/octant.mjs),
+// which starts slower but can be run by `node` directly.
 //
-// `--code-cache` embeds V8's code cache of the bundle: each start then skips
-// compiling it (~15-20 ms of CPU less per boot, docs/benchmarks.md "Boot"),
-// but two such builds differ in the cache bytes: V8 serializes its string
-// table in an order that follows the per-process random hash seed, and fixing
-// the seed (--hash-seed) at build time makes V8 reject the cache at run time
-// (the flag hash differs), while fixing it at run time too would give up
-// V8's protection against hash flooding. So it is off by default.
+// Reproducibility: the bundle is deterministic for a commit. The snapshot
+// would not be by itself: V8 serializes hash tables in an order set by the
+// per-process random hash seed, its random generator's state, and Node keeps
+// the builder's pid in the heap. So the snapshot is built with a fixed
+// --hash-seed and --random-seed, in a fresh pid namespace (the builder is
+// pid 1). Neither seed reaches a start: Node refuses to build a snapshot V8
+// could not rehash, and V8 rehashes it at every start with a fresh random
+// seed (hash-flooding protection of agent-supplied JSON stays); Math.random
+// is reseeded per start too. Two builds of a commit are byte-identical
+// (checked by test/single-executable.test.ts). Without `unshare` (util-linux)
+// or user namespaces, the build still succeeds and says it is not
+// reproducible.
 
 import { build } from 'esbuild';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { join, dirname } from 'node:path';
@@ -37,51 +47,83 @@ function gitCommit(): string {
   }
 }
 
-export async function buildExecutable(options: { entry?: string; output?: string; stamp?: boolean; codeCache?: boolean } = {}): Promise<string> {
+export interface BuildOptions {
+  entry?: string;
+  output?: string;
+  /** Define globalThis.__OCTANT_BUILD__ (version, commit); default true. */
+  stamp?: boolean;
+  /** Embed a startup snapshot; default true. The entry must then call
+   *  v8.startupSnapshot.setDeserializeMainFunction while being built. */
+  snapshot?: boolean;
+}
+
+/** Run `node --build-sea` for the snapshot in a fresh pid namespace with fixed V8 seeds. */
+function buildSnapshotSea(config: string): void {
+  const seeds = ['--hash-seed=1', '--random-seed=1', '--build-sea', config];
+  // Root can make a pid namespace directly; others need a user namespace too.
+  const ns = process.getuid?.() === 0 ? ['--pid', '--fork'] : ['--user', '--map-root-user', '--pid', '--fork'];
+  const isolated = spawnSync('unshare', [...ns, process.execPath, ...seeds], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  if (isolated.status === 0) return;
+  if (isolated.error === undefined && !/unshare: /.test(isolated.stderr)) throw new Error(`build: node --build-sea failed:\n${isolated.stderr}`);
+  process.stderr.write(`build: no pid namespace (${isolated.error?.message ?? isolated.stderr.trim()}); building anyway, but this executable is not byte-reproducible\n`);
+  execFileSync(process.execPath, seeds, { stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+export async function buildExecutable(options: BuildOptions = {}): Promise<string> {
+  const snapshot = options.snapshot !== false;
   const entry = options.entry ?? join(repo, 'src', 'main.ts');
   const output = options.output ?? join(dist, 'octant');
-  const bundle = `${output}.mjs`;
+  const bundle = snapshot ? `${output}.js` : `${output}.mjs`;
   mkdirSync(dirname(output), { recursive: true });
   await build({
     entryPoints: [entry],
     outfile: bundle,
     bundle: true,
     platform: 'node',
-    format: 'esm',
+    format: snapshot ? 'iife' : 'esm',
     target: 'node26',
     legalComments: 'none',
     logLevel: 'warning',
+    // In the snapshot's script bundle import.meta is empty; its one use
+    // (agent/lifecycle/kernel-isolation.ts) is on the from-source path only.
+    logOverride: snapshot ? { 'empty-import-meta': 'silent' } : {},
     // Builtins and packages load on first use, not at start (see lazy-modules.ts).
     plugins: [lazyModules()],
     // Module paths in the bundle are relative to the checkout, wherever it is.
     absWorkingDir: repo,
-    // CommonJS dependencies inside an ESM bundle may still call require();
-    // getBuiltinModule, not `import`, so that node:module's ESM facade is not built at start.
-    banner: { js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);" },
+    // CommonJS dependencies may still call require(). A script entry has the
+    // SEA's require (builtins only, which is all they ask for); an ES module
+    // gets one from getBuiltinModule, not `import`, so that node:module's
+    // ESM facade is not built at start.
+    banner: snapshot ? {} : { js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);" },
     define: options.stamp === false ? {} : { 'globalThis.__OCTANT_BUILD__': JSON.stringify({ version: pkg.version, commit: gitCommit() }) },
   });
   const config = join(dirname(output), `${createHash('sha256').update(output).digest('hex').slice(0, 8)}.sea.json`);
   writeFileSync(config, JSON.stringify({
     main: bundle,
-    mainFormat: 'module',
+    mainFormat: snapshot ? 'commonjs' : 'module',
     output,
     disableExperimentalSEAWarning: true,
-    useCodeCache: options.codeCache === true,
-    useSnapshot: false,
+    useCodeCache: false,
+    useSnapshot: snapshot,
     // node:ffi is experimental; its warning is noise for operators.
     execArgv: ['--disable-warning=ExperimentalWarning'],
   }));
-  execFileSync(process.execPath, ['--build-sea', config], { stdio: ['ignore', 'ignore', 'inherit'] });
-  rmSync(config);
+  try {
+    if (snapshot) buildSnapshotSea(config);
+    else execFileSync(process.execPath, ['--build-sea', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  } finally {
+    rmSync(config);
+  }
   return output;
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const started = performance.now();
   const args = process.argv.slice(2);
-  const unknown = args.filter((a) => a !== '--code-cache');
-  if (unknown.length > 0) throw new Error(`build: unknown argument ${unknown[0]} (only --code-cache)`);
-  const output = await buildExecutable({ codeCache: args.includes('--code-cache') });
+  const unknown = args.filter((a) => a !== '--no-snapshot');
+  if (unknown.length > 0) throw new Error(`build: unknown argument ${unknown[0]} (only --no-snapshot)`);
+  const output = await buildExecutable({ snapshot: !args.includes('--no-snapshot') });
   const hash = createHash('sha256').update(readFileSync(output)).digest('hex');
   process.stdout.write(`built ${output} in ${Math.round(performance.now() - started)} ms\nsha256 ${hash}\n`);
 }

@@ -8,6 +8,7 @@ import { EXIT, OctantError, isOctantError, messageOf } from './lib/errors.ts';
 import { processIo, type Io } from './lib/io.ts';
 import { COMMANDS, findCommand } from './operator/cli/commands.ts';
 import { UTILITIES, findUtility } from './utils/index.ts';
+import { buildingSnapshot, prepareSnapshot } from './runtime/startup-snapshot.ts';
 
 /** The name this process was invoked as: argv[1] under the single executable
  *  (Node puts the original argv[0] there), the script name from source. */
@@ -88,7 +89,13 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 // Run only when this file is the entry (the bundle or `node src/main.ts`),
 // not when a test imports it.
 const entry = process.argv[1] ?? '';
-if (globalThis.__OCTANT_BUILD__ !== undefined || /main\.(ts|js|mjs)$/.test(entry)) {
-  const code = await main(process.argv);
-  process.exitCode = code;
+if (buildingSnapshot()) {
+  // Evaluate every command's modules into the snapshot; starts run `run`.
+  prepareSnapshot(() => Promise.all(COMMANDS.map((c) => c.load())), run);
+} else if (globalThis.__OCTANT_BUILD__ !== undefined || /main\.(ts|js|mjs)$/.test(entry)) {
+  run();
+}
+
+function run(): void {
+  main(process.argv).then((code) => { process.exitCode = code; });
 }

@@ -1,0 +1,50 @@
+// The executable's V8 startup snapshot (scripts/build.ts --snapshot, the
+// default build). Building it runs the bundle once: every command's modules
+// are evaluated and the Node builtins a boot needs are loaded, then the heap
+// is serialized into the executable. A start deserializes that heap instead
+// of compiling and evaluating ~1 MB of JavaScript and loading the builtins
+// again (docs/benchmarks.md "Boot").
+//
+// What must never be in the snapshot, and why it is not:
+// - anything of this machine or this process (environment, pid, time, paths,
+//   random values): module top levels compute none of these (checked by
+//   test/single-executable.test.ts: two starts see different random values);
+//   Math.random is reseeded per start by V8, and node:crypto draws from
+//   OpenSSL, which is initialised per process, not from the heap.
+// - open handles (sockets, timers, workers, node:ffi libraries): Node refuses
+//   to build a snapshot that holds them, so the build fails instead.
+// - node:http, whose parser binding cannot be serialized: loaded on first use.
+// - a fixed string-hash seed: the build fixes V8's seed so that two builds are
+//   byte-identical, and Node refuses a snapshot V8 cannot rehash, so each
+//   start rehashes with a fresh random seed (hash-flooding protection stays).
+
+/** Builtins a boot or a short command loads, all serializable. */
+const PRELOADED_BUILTINS = [
+  'node:crypto',
+  'node:fs',
+  'node:path',
+  'node:util',
+  'node:zlib',
+  'node:fs/promises',
+  'node:net',
+  'node:cluster',
+] as const;
+
+/** True while the build evaluates the bundle to take the snapshot. */
+export function buildingSnapshot(): boolean {
+  return process.getBuiltinModule('node:v8').startupSnapshot.isBuildingSnapshot();
+}
+
+/**
+ * At build time: load the builtins and `preload` (the commands' modules),
+ * then make `main` what every start of the executable runs.
+ */
+export function prepareSnapshot(preload: () => Promise<unknown>, main: () => void): void {
+  for (const id of PRELOADED_BUILTINS) process.getBuiltinModule(id);
+  // Lazily loaded parts of builtins: fs streams (behind process.stdin and
+  // stdout when they are files) and the argument parser every command uses.
+  void process.getBuiltinModule('node:fs').ReadStream;
+  void process.getBuiltinModule('node:util').parseArgs;
+  void preload();
+  process.getBuiltinModule('node:v8').startupSnapshot.setDeserializeMainFunction(main);
+}
