@@ -12,7 +12,16 @@ export interface Io {
 }
 
 export function processIo(): Io {
-  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, cwd: process.cwd(), env: process.env };
+  return {
+    // A getter: Node builds process.stdin (a stream over a pipe, file or
+    // TTY, with the modules behind it) on first access, and most commands,
+    // boot among them, never read it.
+    get stdin() { return process.stdin; },
+    stdout: process.stdout,
+    stderr: process.stderr,
+    cwd: process.cwd(),
+    env: process.env,
+  };
 }
 
 export function writeLine(stream: Writable, text = ''): void {

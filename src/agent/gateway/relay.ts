@@ -6,10 +6,8 @@
 // placeholder key. Streaming replies (SSE) pass through as they arrive.
 
 import { readFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse, OutgoingHttpHeaders } from 'node:http';
+import http, { type IncomingMessage, type ServerResponse, type OutgoingHttpHeaders } from 'node:http';
 import { OctantError } from '../../lib/errors.ts';
-
-const http = process.getBuiltinModule('node:http') as typeof import('node:http');
 
 export interface RelayOptions {
   socketPath: string;

