@@ -38,9 +38,33 @@ const DEFINITIONS = {
 } as const;
 
 type FfiModule = typeof import('node:ffi');
+type Definitions = typeof DEFINITIONS;
+type Functions = ReturnType<typeof import('node:ffi').dlopen<Definitions>>['functions'];
 
+/**
+ * libc opened with no symbol bound; each function is looked up and wrapped
+ * on its first call. Wrapping costs ~0.5 ms a function, and the vault's
+ * start at boot needs two of the eight.
+ */
 function openLibc(ffi: FfiModule) {
-  return { ffi, fn: ffi.dlopen('libc.so.6', DEFINITIONS).functions };
+  const { lib } = ffi.dlopen('libc.so.6', {});
+  const fn = {} as Functions;
+  for (const name of Object.keys(DEFINITIONS) as (keyof Definitions)[]) {
+    // A libc without one of them fails here (dlsym), not at a later first call.
+    lib.getSymbol(name);
+    Object.defineProperty(fn, name, {
+      get() {
+        const bound = lib.getFunction(name, DEFINITIONS[name]);
+        Object.defineProperty(fn, name, { value: bound });
+        return bound;
+      },
+      configurable: true,
+    });
+  }
+  // Bound now: binding a function can itself set errno, so errno() must not
+  // bind anything between a failing call and reading its errno.
+  void fn.__errno_location;
+  return { ffi, fn };
 }
 
 type Loaded = ReturnType<typeof openLibc>;
