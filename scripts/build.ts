@@ -15,21 +15,22 @@
 // Reproducibility: the bundle is deterministic for a commit. The snapshot
 // would not be by itself: V8 serializes hash tables in an order set by the
 // per-process random hash seed, its random generator's state, and Node keeps
-// the builder's pid in the heap. So the snapshot is built with a fixed
-// --hash-seed and --random-seed, in a fresh pid namespace (the builder is
-// pid 1). Neither seed reaches a start: Node refuses to build a snapshot V8
+// the builder's pid and its file paths in the heap. So the snapshot is built
+// with a fixed --hash-seed and --random-seed, in fresh pid and mount
+// namespaces (the builder is pid 1, its files are at fixed paths). Neither seed reaches a start: Node refuses to build a snapshot V8
 // could not rehash, and V8 rehashes it at every start with a fresh random
 // seed (hash-flooding protection of agent-supplied JSON stays); Math.random
 // is reseeded per start too. Two builds of a commit are byte-identical
-// (checked by test/single-executable.test.ts). Without `unshare` (util-linux)
-// or user namespaces, the build still succeeds and says it is not
-// reproducible.
+// (checked by test/integration/single-executable.test.ts), wherever the
+// checkout is: the snapshot is built in a private mount namespace where the
+// files sit at fixed paths. Without `unshare` (util-linux) or user
+// namespaces, the build still succeeds and says it is not reproducible.
 
 import { build } from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
-import { join, dirname } from 'node:path';
+import { basename, join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lazyModules } from './lazy-modules.ts';
 
@@ -57,16 +58,37 @@ export interface BuildOptions {
   snapshot?: boolean;
 }
 
-/** Run `node --build-sea` for the snapshot in a fresh pid namespace with fixed V8 seeds. */
+// Where the snapshot build sees its files: inside its own mount namespace a
+// tmpfs on /mnt holds the output directory and this Node's directory, so no
+// path of the checkout (the script's name, process.execPath, argv) ends up
+// in the heap and two checkouts at different paths build the same bytes.
+const SEALED_DIR = '/mnt/octant-build';
+const SEALED_NODE = '/mnt/octant-node';
+
+/**
+ * Run `node --build-sea` for the snapshot in fresh pid and mount namespaces
+ * (the builder is pid 1, paths are fixed) with fixed V8 seeds. `config`
+ * names files relative to its own directory.
+ */
 function buildSnapshotSea(config: string): void {
-  const seeds = ['--hash-seed=1', '--random-seed=1', '--build-sea', config];
-  // Root can make a pid namespace directly; others need a user namespace too.
-  const ns = process.getuid?.() === 0 ? ['--pid', '--fork'] : ['--user', '--map-root-user', '--pid', '--fork'];
-  const isolated = spawnSync('unshare', [...ns, process.execPath, ...seeds], { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
+  const v8Flags = ['--hash-seed=1', '--random-seed=1'];
+  const script = [
+    'set -e',
+    `mount -t tmpfs -o size=1m,mode=0755 octant-build /mnt`,
+    `mkdir ${SEALED_DIR} ${SEALED_NODE}`,
+    `mount --bind "$1" ${SEALED_DIR}`,
+    `mount --bind "$2" ${SEALED_NODE}`,
+    `cd ${SEALED_DIR}`,
+    `exec ${SEALED_NODE}/${basename(process.execPath)} ${v8Flags.join(' ')} --build-sea "$3"`,
+  ].join('\n');
+  // Root can make the namespaces directly; others need a user namespace too.
+  const ns = process.getuid?.() === 0 ? ['--pid', '--fork', '--mount'] : ['--user', '--map-root-user', '--pid', '--fork', '--mount'];
+  const args = [...ns, 'sh', '-c', script, 'sh', dirname(config), dirname(process.execPath), basename(config)];
+  const isolated = spawnSync('unshare', args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   if (isolated.status === 0) return;
-  if (isolated.error === undefined && !/unshare: /.test(isolated.stderr)) throw new Error(`build: node --build-sea failed:\n${isolated.stderr}`);
-  process.stderr.write(`build: no pid namespace (${isolated.error?.message ?? isolated.stderr.trim()}); building anyway, but this executable is not byte-reproducible\n`);
-  execFileSync(process.execPath, seeds, { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (isolated.error === undefined && !/^(unshare|mount|mkdir|sh):/m.test(isolated.stderr)) throw new Error(`build: node --build-sea failed:\n${isolated.stderr}`);
+  process.stderr.write(`build: no private pid and mount namespace (${isolated.error?.message ?? isolated.stderr.trim()}); building anyway, but this executable is not byte-reproducible\n`);
+  execFileSync(process.execPath, [...v8Flags, '--build-sea', basename(config)], { cwd: dirname(config), stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
 export async function buildExecutable(options: BuildOptions = {}): Promise<string> {
@@ -98,11 +120,13 @@ export async function buildExecutable(options: BuildOptions = {}): Promise<strin
     banner: snapshot ? {} : { js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);" },
     define: options.stamp === false ? {} : { 'globalThis.__OCTANT_BUILD__': JSON.stringify({ version: pkg.version, commit: gitCommit() }) },
   });
-  const config = join(dirname(output), `${createHash('sha256').update(output).digest('hex').slice(0, 8)}.sea.json`);
+  // The SEA configuration names its files relative to its own directory
+  // (the snapshot build runs there under a fixed path, see buildSnapshotSea).
+  const config = join(dirname(output), `${basename(output)}.sea.json`);
   writeFileSync(config, JSON.stringify({
-    main: bundle,
+    main: basename(bundle),
     mainFormat: snapshot ? 'commonjs' : 'module',
-    output,
+    output: basename(output),
     disableExperimentalSEAWarning: true,
     useCodeCache: false,
     useSnapshot: snapshot,
@@ -111,7 +135,7 @@ export async function buildExecutable(options: BuildOptions = {}): Promise<strin
   }));
   try {
     if (snapshot) buildSnapshotSea(config);
-    else execFileSync(process.execPath, ['--build-sea', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+    else execFileSync(process.execPath, ['--build-sea', basename(config)], { cwd: dirname(config), stdio: ['ignore', 'ignore', 'inherit'] });
   } finally {
     rmSync(config);
   }
