@@ -309,8 +309,12 @@ async function benchMain(): Promise<void> {
     });
   await new Promise<void>((resolve, reject) => {
     load.on('error', reject);
-    load.on('message', async (m: Run | 'done' | 'start' | 'reset') => {
-      if (m === 'done') return resolve();
+    // One message at a time: a run's report awaits the fake's stats, and the
+    // next message (the next run, or 'done') must wait for it.
+    let queue = Promise.resolve();
+    // The marks of a run's start are taken at once (a report queued before
+    // them has already asked the fake for its stats: messages stay in order).
+    load.on('message', (m: Run | 'done' | 'start' | 'reset') => {
       if (m === 'start' || m === 'reset') {
         watch.reset();
         steal = stealTicks();
@@ -319,6 +323,10 @@ async function benchMain(): Promise<void> {
         if (m === 'start') cpu = process.threadCpuUsage();
         return;
       }
+      queue = queue.then(() => report(m)).catch(reject);
+    });
+    const report = async (m: Run | 'done'): Promise<void> => {
+      if (m === 'done') return resolve();
       const used = process.threadCpuUsage(cpu);
       const router = watch.read();
       console.log(`${label(m)}  ${m.path.padEnd(12)} ${f(pct(m.lat, 50))} ${f(pct(m.lat, 95))} ${f(pct(m.lat, 99))} ${m.rps.toFixed(0).padStart(8)} ${String(m.errors).padStart(7)} ${String(m.lost).padStart(5)}`);
@@ -335,7 +343,7 @@ async function benchMain(): Promise<void> {
         cpuLines.push(`${label(m)}  router thread CPU ${perRequest.toFixed(0)} us/request (user ${(used.user / n).toFixed(0)}, system ${(used.system / n).toFixed(0)}): one core serves at most ${(1e6 / perRequest).toFixed(0)} req/s`);
         console.log(`${label(m)}  ${'added'.padEnd(12)} ${f(pct(m.lat, 50) - pct(direct.lat, 50))} ${f(pct(m.lat, 95) - pct(direct.lat, 95))} ${f(pct(m.lat, 99) - pct(direct.lat, 99))}   router/direct throughput ${(m.rps / direct.rps).toFixed(2)}`);
       }
-    });
+    };
   });
   for (const line of cpuLines) console.log(line);
   await gw.close();
