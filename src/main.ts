@@ -97,5 +97,13 @@ if (buildingSnapshot()) {
 }
 
 function run(): void {
+  // A reader that goes away (`octant ledger show | head -1`) must not turn
+  // into a stack trace, nor stop a running system: the rest of the output is
+  // dropped and the command finishes as it would have.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EPIPE' && error.code !== 'ERR_STREAM_DESTROYED') throw error;
+    });
+  }
   main(process.argv).then((code) => { process.exitCode = code; });
 }

@@ -117,3 +117,16 @@ test('the executable alone runs as PID 1: boots, reaps a double fork, stops on S
     await init.exited;
   }
 });
+
+test('a reader that closes the pipe early gets no stack trace: the command finishes with its own exit code', { skip }, async () => {
+  const { spawn } = await import('node:child_process');
+  const state = join(dir, 'epipe-state');
+  const child = spawn(exe, ['--root', state, 'boot', '--exit-when-ready', '--json'], { cwd: dir, env: { PATH: '/usr/bin:/bin', HOME: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // Close our end before the first line arrives: every write of the child fails with EPIPE.
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => { stderr += text; });
+  const status = await new Promise<number | null>((resolve) => child.on('close', resolve));
+  assert.equal(status, 0, stderr);
+  assert.doesNotMatch(stderr, /EPIPE|Unhandled/);
+});
