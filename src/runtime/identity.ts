@@ -6,6 +6,7 @@ import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sig
 import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync, chmodSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
+import { rawPublicKey } from '../lib/raw-public-key.ts';
 import { OctantError } from '../lib/errors.ts';
 import type { Paths } from './paths.ts';
 
@@ -42,11 +43,6 @@ function readMachineId(): string {
     } catch { /* try the next source */ }
   }
   return 'unknown';
-}
-
-export function rawPublicKey(key: KeyObject): Buffer {
-  // The SPKI DER of an Ed25519 key ends with the 32 raw key bytes.
-  return key.export({ format: 'der', type: 'spki' }).subarray(-32);
 }
 
 function writePrivate(path: string, data: string): void {

@@ -13,6 +13,7 @@ import { createHash, createPrivateKey, createPublicKey, sign, verify, type KeyOb
 import { readFileSync, statSync } from 'node:fs';
 import { canonicalBytes, canonicalJson } from '../../lib/canonical-json.ts';
 import { EXIT, OctantError, messageOf } from '../../lib/errors.ts';
+import { rawPublicKey } from '../../lib/raw-public-key.ts';
 import { readObject, readString, schemaError } from './field-reader.ts';
 import type { Manifest } from './schema.ts';
 import { validateSchema } from './schema.ts';
@@ -41,11 +42,6 @@ export interface VerifyingKey {
 
 export interface KeyLookup {
   find(keyId: string): VerifyingKey | undefined;
-}
-
-export function rawPublicKey(key: KeyObject): Buffer {
-  // The SPKI DER of an Ed25519 key ends with the 32 raw key bytes.
-  return key.export({ format: 'der', type: 'spki' }).subarray(-32);
 }
 
 export function keyIdOf(publicKey: KeyObject): string {

@@ -16,7 +16,8 @@ import { canonicalBytes } from '../../lib/canonical-json.ts';
 import { EXIT, OctantError, messageOf } from '../../lib/errors.ts';
 import { loadOrCreateIdentity, type MachineIdentity } from '../../runtime/identity.ts';
 import type { Paths } from '../../runtime/paths.ts';
-import { type KeyLookup, type VerifyingKey, keyIdOf, publicKeyFromRaw, rawPublicKey } from './sign.ts';
+import { type KeyLookup, type VerifyingKey, keyIdOf, publicKeyFromRaw } from './sign.ts';
+import { rawPublicKey } from '../../lib/raw-public-key.ts';
 
 const SEAL_CONTEXT = 'octant-keyset-v1';
 const KEY_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;

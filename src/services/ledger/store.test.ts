@@ -6,7 +6,7 @@ import { SNAPSHOT_FILE } from './snapshot.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPairSync, sign } from 'node:crypto';
-import { rawPublicKey } from '../../runtime/identity.ts';
+import { rawPublicKey } from '../../lib/raw-public-key.ts';
 import { LedgerStore } from './store.ts';
 import { readLedger, SEGMENT_FILE } from './read.ts';
 import { MAX_ENTRY_BYTES } from './entry.ts';

@@ -6,7 +6,7 @@ import { createHash, createPublicKey, generateKeyPairSync, sign, verify } from '
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rawPublicKey } from '../../runtime/identity.ts';
+import { rawPublicKey } from '../../lib/raw-public-key.ts';
 import { formatCheckpoint } from './checkpoint.ts';
 import { MerkleTree, leafHash } from './merkle.ts';
 import { parseNote, signNote, verifyNote, type NoteSigner } from './note.ts';

@@ -9,7 +9,7 @@ import { createPrivateKey, generateKeyPairSync, sign, createPublicKey } from 'no
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, OctantError } from '../../lib/errors.ts';
-import { rawPublicKey } from '../../runtime/identity.ts';
+import { rawPublicKey } from '../../lib/raw-public-key.ts';
 import { openCheckpoint } from './checkpoint.ts';
 import { verifyConsistency } from './merkle.ts';
 import { type NoteSigner, type NoteVerifier } from './note.ts';
