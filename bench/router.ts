@@ -268,7 +268,8 @@ async function benchMain(): Promise<void> {
   const maxMs = seconds * 1000;
   const clients = numbers('clients', values.clients);
   const rates = numbers('rate', values.rate);
-  const execArgv = process.execArgv.filter((a) => !a.startsWith('--cpu-prof') && a !== '--trace-gc');
+  // Profiling and V8 GC flags are the process's (workers refuse them in execArgv, and GC flags apply to every thread anyway).
+  const execArgv = process.execArgv.filter((a) => !/^--(?:cpu-prof|trace-gc|single-threaded-gc|max-semi-space-size)/.test(a));
   const fake = new Worker(new URL(import.meta.url), { execArgv, workerData: { role: 'fake' } });
   const origin = await new Promise<string>((resolve) => fake.once('message', resolve));
 

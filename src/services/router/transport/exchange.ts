@@ -27,6 +27,27 @@ export function aborted(provider: string): ProviderError {
   return new ProviderError('timeout', 'request aborted', { provider });
 }
 
+// The requests in flight per abort signal, behind one listener per signal.
+// Most calls share the router's one service-wide signal, and an
+// EventTarget's addEventListener and removeEventListener walk its whole
+// listener list: with hundreds of requests in flight (a backlog after a
+// stall) each request paid for every other one, just when the backlog
+// needed to drain.
+const inFlight = new WeakMap<AbortSignal, Set<Exchange>>();
+
+function watch(signal: AbortSignal, exchange: Exchange): void {
+  let set = inFlight.get(signal);
+  if (set === undefined) {
+    const all = (set = new Set());
+    inFlight.set(signal, all);
+    signal.addEventListener('abort', () => {
+      for (const e of all) e.abort();
+      all.clear();
+    }, { once: true });
+  }
+  set.add(exchange);
+}
+
 export class Exchange implements PoolExchange, BodySource {
   readonly bytes: string;
   conn: Connection | undefined;
@@ -38,7 +59,6 @@ export class Exchange implements PoolExchange, BodySource {
   readonly #resolve: (res: HttpResponse) => void;
   readonly #reject: (error: Error) => void;
   readonly #timer: NodeJS.Timeout;
-  readonly #onAbort = (): void => this.#fail(aborted(this.#provider));
   #pool: Pool | undefined;
   #body: ResponseBody | undefined;
   /** Body chunks seen; the stall check compares it across timer periods. */
@@ -53,7 +73,12 @@ export class Exchange implements PoolExchange, BodySource {
     this.#resolve = resolve;
     this.#reject = reject;
     this.#timer = setTimeout(() => this.#onTimer(), timeoutMs);
-    signal.addEventListener('abort', this.#onAbort, { once: true });
+    watch(signal, this);
+  }
+
+  /** The signal fired. */
+  abort(): void {
+    this.#fail(aborted(this.#provider));
   }
 
   /** Send it on a connection from `pool` (now, or when one comes free). */
@@ -117,7 +142,7 @@ export class Exchange implements PoolExchange, BodySource {
   #settle(): void {
     this.done = true;
     clearTimeout(this.#timer);
-    this.#signal.removeEventListener('abort', this.#onAbort);
+    inFlight.get(this.#signal)?.delete(this);
   }
 
   #fail(error: Error): void {

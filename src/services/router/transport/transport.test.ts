@@ -64,18 +64,25 @@ async function server(handler: http.RequestListener): Promise<{ url: string; clo
   };
 }
 
-test('send answers and removes its abort listener from the shared signal', async () => {
-  const srv = await server((req, res) => req.resume().on('end', () => res.end('{"ok":true}')));
+test('send: one listener per signal whatever the number of requests; aborting it fails those in flight and only those', async () => {
+  let waiting: http.ServerResponse[] = [];
+  const srv = await server((req, res) => req.resume().on('end', () => (req.url === '/hang' ? waiting.push(res) : res.end('{"ok":true}'))));
   try {
     const stop = new AbortController();
     for (let i = 0; i < 5; i++) {
       const res = await send({ url: srv.url, method: 'POST', headers: {}, body: '{}' }, 'p', stop.signal, 5_000);
       assert.equal(await readText(res, 'p'), '{"ok":true}');
     }
-    // The body's close runs the cleanup; wait a turn for it.
-    await new Promise((resolve) => setImmediate(resolve));
+    const hanging = Array.from({ length: 20 }, () => send({ url: srv.url.replace(/\/x$/, '/hang'), method: 'GET', headers: {} }, 'p', stop.signal, 5_000).catch((e: unknown) => e));
+    const done = await send({ url: srv.url, method: 'GET', headers: {} }, 'p', stop.signal, 5_000);
+    while (waiting.length < 20) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.equal(getEventListeners(stop.signal, 'abort').length, 1);
+    stop.abort();
+    for (const error of await Promise.all(hanging)) assert.ok(isProviderError(error) && /aborted/.test(error.message), String(error));
+    assert.equal(await readText(done, 'p'), '{"ok":true}', 'a response already complete is not failed by a later abort');
     assert.equal(getEventListeners(stop.signal, 'abort').length, 0);
   } finally {
+    waiting = [];
     await srv.close();
   }
 });
