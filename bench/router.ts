@@ -15,6 +15,9 @@
 //   request scheduled during it and shows in the percentiles (no coordinated
 //   omission: Tene, "How NOT to Measure Latency"). A request with no reply
 //   within --drain seconds after the last send counts as infinitely slow.
+// The load generator and the fake are raw-socket HTTP/1.1 (router-wire.ts:
+// prebuilt requests, one precomputed OpenAI reply) so that they take as
+// little of the machine as they can; both paths use the same two.
 // Each run also prints, per thread, its CPU share, event-loop delay and GC
 // pauses, and how much of the vCPUs' time the host took (steal): where a tail
 // comes from. --threads 2 runs the fake in the load generator's thread.

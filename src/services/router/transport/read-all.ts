@@ -1,4 +1,5 @@
-// Read a whole (small) HTTP body, inbound or outbound, with a size cap.
+// Read a whole (small) node:stream body with a size cap: the gateway's
+// inbound requests (outbound responses are ResponseBody.collect).
 // Event listeners rather than `for await`: the async iterator builds an
 // end-of-stream watcher and a promise per chunk, which showed as several
 // percent of the router thread per request (docs/benchmarks.md, Router).
