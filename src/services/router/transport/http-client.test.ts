@@ -235,14 +235,15 @@ test('a body that stalls times out; a slow body that keeps coming does not', () 
       res.write('partial');
       if (req.url === '/slow') {
         let n = 0;
-        const tick = setInterval(() => (++n === 6 ? (clearInterval(tick), res.end('end')) : res.write('.')), 40);
+        // 800 ms in all, twice the timeout, but never more than 100 ms without a byte.
+        const tick = setInterval(() => (++n === 8 ? (clearInterval(tick), res.end('end')) : res.write('.')), 100);
       }
     });
     try {
       const stalled = await fails(readText(await client.send({ url: srv.url, method: 'GET', headers: {} }, 'p', never, 100), 'p'));
       assert.equal(stalled.kind, 'timeout');
       assert.match(stalled.message, /stalled/);
-      assert.equal(await readText(await client.send({ url: `${srv.origin}/slow`, method: 'GET', headers: {} }, 'p', never, 100), 'p'), 'partial.....end');
+      assert.equal(await readText(await client.send({ url: `${srv.origin}/slow`, method: 'GET', headers: {} }, 'p', never, 400), 'p'), 'partial.......end');
     } finally {
       await srv.close();
     }
