@@ -119,6 +119,8 @@ export class Pool {
   readonly #waiting: Exchange[] = [];
   #open = 0;
   #sweep: NodeJS.Timeout | undefined;
+  /** The last TLS session ticket: a new connection resumes instead of a full handshake. */
+  #session: Buffer | undefined;
 
   constructor(origin: Origin, options: PoolOptions) {
     this.#origin = origin;
@@ -179,7 +181,14 @@ export class Pool {
   #connect(): Connection {
     const { https, host, port } = this.#origin;
     // SNI carries host names only (RFC 6066 §3), never an IP literal.
-    const socket = https ? tls.connect({ host, port, servername: net.isIP(host) === 0 ? host : undefined, ALPNProtocols: ['http/1.1'] }) : net.connect({ host, port });
+    let socket: net.Socket;
+    if (https) {
+      const secure = tls.connect({ host, port, servername: net.isIP(host) === 0 ? host : undefined, ALPNProtocols: ['http/1.1'], session: this.#session });
+      secure.on('session', (ticket: Buffer) => void (this.#session = ticket));
+      socket = secure;
+    } else {
+      socket = net.connect({ host, port });
+    }
     this.#open++;
     return new Connection(this, socket);
   }

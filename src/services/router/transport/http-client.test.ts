@@ -368,11 +368,15 @@ const certDir = mkdtempSync(join(tmpdir(), 'octant-http-client-'));
 const pair = makeCert(certDir);
 rmSync(certDir, { recursive: true, force: true });
 
-test('https: an untrusted certificate is refused; once its CA is trusted, TLS with SNI works and is reused', { skip: pair === undefined ? 'openssl is not installed' : false }, () =>
+test('https: an untrusted certificate is refused; once its CA is trusted, TLS with SNI works, is reused, and a new connection resumes the session', { skip: pair === undefined ? 'openssl is not installed' : false }, () =>
   withClient(async (client) => {
     let sni: string | false | null | undefined;
     const server = https.createServer({ key: pair!.key, cert: pair!.cert }, ok);
-    server.on('secureConnection', (s: tls.TLSSocket) => void (sni = s.servername));
+    let resumed: boolean | undefined;
+    server.on('secureConnection', (s: tls.TLSSocket) => {
+      sni = s.servername;
+      resumed = s.isSessionReused();
+    });
     const srv = await listen(server, 'https');
     const defaults = tls.getCACertificates('default');
     try {
@@ -383,6 +387,13 @@ test('https: an untrusted certificate is refused; once its CA is trusted, TLS wi
       for (let i = 0; i < 3; i++) assert.equal(await readText(await client.send({ url: srv.url, method: 'GET', headers: {} }, 'p', never, 5_000), 'p'), '{"ok":true}');
       assert.equal(sni, 'localhost');
       assert.equal(client.sockets(srv.origin).open, 1);
+      assert.equal(resumed, false);
+      // A new connection resumes the TLS session (no full handshake).
+      client.close();
+      await until(() => client.sockets(srv.origin).open === 0);
+      await readText(await client.send({ url: srv.url, method: 'GET', headers: {} }, 'p', never, 5_000), 'p');
+      assert.equal(srv.connections(), 2);
+      assert.equal(resumed, true);
     } finally {
       tls.setDefaultCACertificates(defaults);
       await srv.close();
