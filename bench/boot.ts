@@ -21,6 +21,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { buildExecutable } from '../scripts/build.ts';
+import { stealMeter } from './host-steal.ts';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '20' }, exe: { type: 'string' } } });
@@ -87,6 +88,7 @@ try {
   const first = await timeRun(exe, bootArgs, READY);
   await timeRun(hello, [], 'hello');
 
+  const steal = stealMeter();
   const octantMs: number[] = [];
   const execToReadyMs: number[] = [];
   const helloOutMs: number[] = [];
@@ -134,7 +136,7 @@ try {
     `main-thread CPU at exit (floor)      ${f(hc.median)}  ${f(hc.p90)}  ${f(hc.min)}`,
     `ratio octant/floor (median wall)     ${(o.median / h.median).toFixed(2)}x; exec -> ready / exec -> hello ${(e.median / ho.median).toFixed(2)}x`,
     `boot cost above the floor (median)   ${(o.median - h.median).toFixed(1)} ms wall, ${(c.median - hc.median).toFixed(1)} ms main-thread CPU`,
-    `load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`,
+    `load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}; the host took ${(steal.share() * 100).toFixed(0)}% of the vCPUs' time (steal) during the runs`,
     `(first boot of a fresh state root, with key generation: ${first.ms.toFixed(1)} ms, not counted)`,
   ];
   process.stdout.write(`${lines.join('\n')}\n`);

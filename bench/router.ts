@@ -27,7 +27,7 @@
 // Profile the router thread: node --cpu-prof --cpu-prof-dir=/tmp/prof bench/router.ts
 // Prints p50/p95/p99 per path, the added latency and req/s per run.
 
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -38,6 +38,7 @@ import { createGatewayHandler, serveGateway } from '../src/services/router/gatew
 import { rawClient, rawFakeOpenAI } from './router-wire.ts';
 import type { LedgerApi, LedgerEntry, LedgerEvent } from '../src/services/ledger/types.ts';
 import { testInjector } from '../src/services/router/testing/test-injector.ts';
+import { stealMeter } from './host-steal.ts';
 
 interface LoadJob {
   role: 'load';
@@ -120,15 +121,6 @@ function countingLedger(): LedgerApi {
   let seq = 0;
   const append = async (event: LedgerEvent): Promise<LedgerEntry> => ({ ...event, seq: seq++, time: new Date().toISOString(), prev: '' });
   return { append, seal: (agent, detail = {}) => append({ agent, lineage: [], kind: 'system', action: 'seal', target: agent, decision: 'ok', detail }) };
-}
-
-/** Jiffies the hypervisor gave to other guests (the 'steal' column of /proc/stat), or NaN off Linux. */
-function stealTicks(): number {
-  try {
-    return Number(readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/)[8]);
-  } catch {
-    return NaN;
-  }
 }
 
 function formatStats(name: string, t: ThreadStats): string {
@@ -304,8 +296,7 @@ async function benchMain(): Promise<void> {
   let cpu = process.threadCpuUsage();
   const cpuLines: string[] = [];
   const watch = threadWatch();
-  let steal = stealTicks();
-  let stealSince = performance.now();
+  let steal = stealMeter();
   const fakeStats = (): Promise<ThreadStats> =>
     new Promise((resolve) => {
       fake.once('message', resolve);
@@ -321,8 +312,7 @@ async function benchMain(): Promise<void> {
     load.on('message', (m: Run | 'done' | 'start' | 'reset') => {
       if (m === 'start' || m === 'reset') {
         watch.reset();
-        steal = stealTicks();
-        stealSince = performance.now();
+        steal = stealMeter();
         fake.postMessage('reset');
         if (m === 'start') cpu = process.threadCpuUsage();
         return;
@@ -336,9 +326,7 @@ async function benchMain(): Promise<void> {
       console.log(`${label(m)}  ${m.path.padEnd(12)} ${f(pct(m.lat, 50))} ${f(pct(m.lat, 95))} ${f(pct(m.lat, 99))} ${m.rps.toFixed(0).padStart(8)} ${String(m.errors).padStart(7)} ${String(m.lost).padStart(5)}`);
       const stalls = shared ? [formatStats('load+fake', m.stalls!)] : [formatStats('load', m.stalls!), formatStats('fake', await fakeStats())];
       if (m.path === 'via router') stalls.unshift(formatStats('router', router));
-      // 100 jiffies per second per vCPU (USER_HZ); the share of the machine's CPU time the host took.
-      const stolen = (stealTicks() - steal) / ((performance.now() - stealSince) / 10) / availableParallelism();
-      stalls.push(`host took ${(stolen * 100).toFixed(0)}% of the vCPUs' time (steal)`);
+      stalls.push(`host took ${(steal.share() * 100).toFixed(0)}% of the vCPUs' time (steal)`);
       for (const line of stalls) console.log(`${''.padStart(12)}    ${line}`);
       if (m.path === 'direct') direct = m;
       else if (direct !== undefined) {
