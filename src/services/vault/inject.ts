@@ -6,6 +6,7 @@
 
 import { OctantError, EXIT } from '../../lib/errors.ts';
 import type { InjectionRule, OutboundRequest } from './types.ts';
+import { HTTP_TOKEN } from '../../lib/http-token.ts';
 
 /** Secret names: what a placeholder can carry and a file can hold. */
 export const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$/;
@@ -21,7 +22,6 @@ function ruleError(field: string, message: string): OctantError {
   return new OctantError('E_VAULT_RULE', `injection rule: ${field}: ${message}`, { exit: EXIT.usage });
 }
 
-const HEADER_NAME_RE = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/; // RFC 9110 §5.6.2 token
 const HOST_RE = /^(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*|\[[0-9a-f:.]+\])(?::(\d{1,5}))?$/;
 
 /** Check a rule from the operator; returns a normalized copy. */
@@ -46,7 +46,7 @@ export function validateRule(value: unknown): InjectionRule {
   switch (r.kind) {
     case 'header': {
       const name = text('name');
-      if (!HEADER_NAME_RE.test(name)) throw ruleError('name', `'${name}' is not an HTTP header name`);
+      if (!HTTP_TOKEN.test(name)) throw ruleError('name', `'${name}' is not an HTTP header name`);
       const format = r.format === undefined ? '{secret}' : text('format');
       if (!format.includes('{secret}')) throw ruleError('format', "must contain '{secret}'");
       return { kind: 'header', name, format, hosts };

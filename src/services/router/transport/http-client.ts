@@ -7,6 +7,7 @@
 // a ResponseBody. Network failures, framing errors and timeouts become
 // ProviderErrors so the failover loop can act on them.
 
+import { HTTP_TOKEN } from '../../../lib/http-token.ts';
 import { ProviderError } from '../provider-error.ts';
 import { Pool, type Origin, type PoolOptions } from './connection-pool.ts';
 import { Exchange, aborted, type HttpResponse } from './exchange.ts';
@@ -38,7 +39,6 @@ export interface HttpClient {
 // RFC 9110 §5.1 (field-name = token) and §5.5 (field values: no CR, LF or
 // NUL; we also refuse other controls and non-ASCII, so a value is written
 // byte for byte as given).
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const VALUE = /^[\t\x20-\x7e]*$/;
 // Framing fields are ours to set: a second Content-Length or a
 // Transfer-Encoding from a caller would let two parsers disagree on where
@@ -84,7 +84,7 @@ export function createHttpClient(options: PoolOptions = { maxSockets: 256, idleM
     for (const name in request.headers) {
       const value = request.headers[name];
       // The value is never quoted back: it may be a key.
-      if (!TOKEN.test(name)) return Promise.reject(new ProviderError('bad_request', `outbound header name '${name.slice(0, 40)}' is not a token`, { provider }));
+      if (!HTTP_TOKEN.test(name)) return Promise.reject(new ProviderError('bad_request', `outbound header name '${name.slice(0, 40)}' is not a token`, { provider }));
       if (!VALUE.test(value)) return Promise.reject(new ProviderError('bad_request', `outbound header '${name}' has a control or non-ASCII character in its value`, { provider }));
       if (FRAMING.test(name)) return Promise.reject(new ProviderError('bad_request', `outbound header '${name}' is set by the client itself`, { provider }));
       head += `${name}: ${value}\r\n`;

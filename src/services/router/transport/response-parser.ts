@@ -19,6 +19,7 @@
 // and closes the connection.
 
 import type { IncomingHttpHeaders } from 'node:http';
+import { HTTP_TOKEN } from '../../../lib/http-token.ts';
 
 export const HEAD_LIMIT = 64 << 10;
 const CHUNK_LINE_LIMIT = 4096;
@@ -40,7 +41,6 @@ export interface ParserSink {
 
 type State = 'head' | 'length' | 'chunk-size' | 'chunk-data' | 'chunk-crlf' | 'trailers' | 'close' | 'done';
 
-const TOKEN = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
 const FIELD_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
 const STATUS_LINE = /^HTTP\/1\.([01]) ([0-9]{3})(?: [\t\x20-\x7e\x80-\xff]*)?$/;
 const DIGITS = /^[0-9]{1,15}$/;
@@ -178,7 +178,7 @@ export class ResponseParser {
       const colon = line.indexOf(':');
       if (colon <= 0) throw new FramingError(line[0] === ' ' || line[0] === '\t' ? 'obsolete line folding in the response head' : 'response header line without a name');
       const name = line.slice(0, colon).toLowerCase();
-      if (!TOKEN.test(name)) throw new FramingError(`response header name '${name.slice(0, 40)}' is not a token`);
+      if (!HTTP_TOKEN.test(name)) throw new FramingError(`response header name '${name.slice(0, 40)}' is not a token`);
       const value = trimOws(line, colon + 1);
       if (!FIELD_VALUE.test(value)) throw new FramingError(`response header '${name}' has a control character (CR, LF or NUL)`);
       if (name === 'content-length') {
