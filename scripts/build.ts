@@ -14,17 +14,18 @@
 //
 // Reproducibility: the bundle is deterministic for a commit. The snapshot
 // would not be by itself: V8 serializes hash tables in an order set by the
-// per-process random hash seed, its random generator's state, and Node keeps
-// the builder's pid and its file paths in the heap. So the snapshot is built
-// with a fixed --hash-seed and --random-seed, in fresh pid and mount
-// namespaces (the builder is pid 1, its files are at fixed paths). Neither seed reaches a start: Node refuses to build a snapshot V8
-// could not rehash, and V8 rehashes it at every start with a fresh random
-// seed (hash-flooding protection of agent-supplied JSON stays); Math.random
-// is reseeded per start too. Two builds of a commit are byte-identical
-// (checked by test/integration/single-executable.test.ts), wherever the
-// checkout is: the snapshot is built in a private mount namespace where the
-// files sit at fixed paths. Without `unshare` (util-linux) or user
-// namespaces, the build still succeeds and says it is not reproducible.
+// per-process random hash seed and keeps its random generator's state, and
+// Node keeps the builder's pid and file paths in the heap. So the snapshot
+// is built with a fixed --hash-seed and --random-seed, as pid 1 of a fresh
+// pid namespace, in a private mount namespace where its files sit at fixed
+// paths (buildSnapshotSea). Neither seed reaches a start: Node refuses to
+// build a snapshot V8 could not rehash, and V8 rehashes it at every start
+// with a fresh random seed (hash-flooding protection of agent-supplied JSON
+// stays); Math.random is reseeded per start too. Two builds of a commit are
+// byte-identical wherever the checkout is (checked by
+// test/integration/reproducible-build.test.ts). Without `unshare`
+// (util-linux) or user namespaces, the build still succeeds and says it is
+// not reproducible.
 
 import { build } from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';

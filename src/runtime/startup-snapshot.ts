@@ -1,5 +1,5 @@
-// The executable's V8 startup snapshot (scripts/build.ts --snapshot, the
-// default build). Building it runs the bundle once: every command's modules
+// The executable's V8 startup snapshot (scripts/build.ts; the default
+// build, `--no-snapshot` turns it off). Building it runs the bundle once: every command's modules
 // are evaluated and the Node builtins a boot needs are loaded, then the heap
 // is serialized into the executable. A start deserializes that heap instead
 // of compiling and evaluating ~1 MB of JavaScript and loading the builtins
@@ -8,7 +8,8 @@
 // What must never be in the snapshot, and why it is not:
 // - anything of this machine or this process (environment, pid, time, paths,
 //   random values): module top levels compute none of these (checked by
-//   test/single-executable.test.ts: two starts see different random values);
+//   test/integration/reproducible-build.test.ts: two starts generate
+//   different keys);
 //   Math.random is reseeded per start by V8, and node:crypto draws from
 //   OpenSSL, which is initialised per process, not from the heap.
 // - open handles (sockets, timers, workers, node:ffi libraries): Node refuses
@@ -18,7 +19,8 @@
 //   byte-identical, and Node refuses a snapshot V8 cannot rehash, so each
 //   start rehashes with a fresh random seed (hash-flooding protection stays).
 
-/** Builtins a boot or a short command loads, all serializable. */
+/** Builtins a boot loads, all serializable; the set measured cheapest by
+ *  instruction count (docs/benchmarks.md "Boot", round 3). */
 const PRELOADED_BUILTINS = [
   'node:crypto',
   'node:fs',

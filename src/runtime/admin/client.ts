@@ -7,7 +7,6 @@ import { createInterface } from 'node:readline';
 import { EXIT, OctantError, messageOf, type ExitCode } from '../../lib/errors.ts';
 import { adminSocketPath, type Paths } from '../paths.ts';
 
-
 export interface AdminReply {
   status: number;
   body: unknown;
