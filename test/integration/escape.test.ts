@@ -46,6 +46,16 @@ def sc(name, *args):
     return errno.errorcode.get(ctypes.get_errno(), 'OK') if r == -1 else 'OK'
 def emit(value):
     print(json.dumps(value), flush=True)
+def read(p):
+    try: return open(p).read()
+    except OSError as e: return errno.errorcode[e.errno]
+def connect(port):
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.settimeout(2)
+    try:
+        s.connect(('127.0.0.1', port)); return 'OK'
+    except OSError as e: return errno.errorcode.get(e.errno, str(e))
+    finally: s.close()
 `;
 
 let root: string;
@@ -117,9 +127,6 @@ async function probe(code: string, overrides: Partial<SandboxPolicy> = {}): Prom
 
 test('files: a host file that was not granted does not exist; twin: a granted file reads', { skip }, async () => {
   const { out } = await probe(`
-def read(p):
-    try: return open(p).read()
-    except OSError as e: return errno.errorcode[e.errno]
 emit({'secret': read('${secret}/key.txt'), 'secretDir': os.path.exists('${secret}'), 'granted': read('${granted}/hello.txt'), 'etc': os.path.exists('/etc/passwd'), 'root': sorted(os.listdir('/'))})`);
   assert.equal(out.secret, 'ENOENT');
   assert.equal(out.secretDir, false);
@@ -163,13 +170,6 @@ test('network: the host loopback is unreachable even with inet granted; twin: th
   const port = (server.address() as AddressInfo).port;
   try {
     const { out } = await probe(`
-def connect(port):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.settimeout(2)
-    try:
-        s.connect(('127.0.0.1', port)); return 'OK'
-    except OSError as e: return errno.errorcode.get(e.errno, str(e))
-    finally: s.close()
 own = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
 own.bind(('127.0.0.1', 0)); own.listen(1)
 emit({'host': connect(${port}), 'own': connect(own.getsockname()[1])})`, { inet: true });
@@ -333,15 +333,6 @@ test('gVisor tier: the same policy holds under runsc (files, sockets, deny list,
   const port = (server.address() as AddressInfo).port;
   try {
     const { out, stderr } = await probe(`
-def read(p):
-    try: return open(p).read()
-    except OSError as e: return errno.errorcode[e.errno]
-def connect(port):
-    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    s.settimeout(2)
-    try:
-        s.connect(('127.0.0.1', port)); return 'OK'
-    except OSError as e: return errno.errorcode.get(e.errno, str(e))
 buf = ctypes.create_string_buffer(256)
 with open('${writable}/gv.txt', 'w') as f: f.write('gv')
 emit({'secret': read('${secret}/key.txt'), 'granted': read('${granted}/hello.txt'),
