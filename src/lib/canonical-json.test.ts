@@ -22,3 +22,23 @@ test('refuses values with no JSON form', () => {
   assert.throws(() => canonicalJson({ a: Infinity }), /E_CANONICAL_JSON|no JSON form/);
   assert.throws(() => canonicalJson([1n]), /bigint/);
 });
+
+test('names the path of the value with no JSON form, however deep', () => {
+  assert.throws(() => canonicalJson({ a: { list: [1, 2, { fn: () => 0 }] } }), /\$\.a\.list\[2\]\.fn: a function/);
+  assert.throws(() => canonicalJson([1, undefined]), /\$\[1\]: a undefined/);
+  assert.throws(() => canonicalJson({ s: Symbol('x') }), /\$\.s: a symbol/);
+});
+
+test('refuses array holes (no JSON form) and leaves out undefined members', () => {
+  // eslint-disable-next-line no-sparse-arrays
+  assert.throws(() => canonicalJson([1, , 3]), /\$\[1\]: a undefined/);
+  assert.equal(canonicalJson({ b: undefined, a: 1 }), '{"a":1}');
+});
+
+test('equals JSON.stringify of the same value with its keys sorted at every level', () => {
+  const sorted = (v: unknown): unknown =>
+    Array.isArray(v) ? v.map(sorted) : v !== null && typeof v === 'object' ? Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Record<string, unknown>)[k])])) : v;
+  const sample = { route: 'default', order: ['b', 'a'], scores: [{ id: 'x', score: 0.25, parts: { cost: 1e-7, latency: 12 } }], reason: 'quoted "\u2028" text', n: -0, e: [] , o: {} };
+  // Object.fromEntries keeps integer-like keys first, so the sample has none.
+  assert.equal(canonicalJson(sample), JSON.stringify(sorted(sample)));
+});
