@@ -13,6 +13,8 @@ import { memoryIo } from '../../lib/memory-io.ts';
 import { silentLogger } from '../../runtime/log.ts';
 import { rootLayout, type Paths } from '../../runtime/paths.ts';
 import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
+import { ledgerDir } from '../../services/ledger/index.ts';
+import { readLedger } from '../../services/ledger/read.ts';
 import { routerService, saveConfig } from '../../services/router/index.ts';
 import { startFakeOpenAI } from '../../services/router/testing/fake-openai.ts';
 import type { FakeProvider } from '../../services/router/testing/fake-server.ts';
@@ -126,4 +128,19 @@ test('router serve: token from a 0600 file; a real client with the token is serv
     if (refused === undefined) await new Promise((r) => setTimeout(r, 20));
   }
   assert.ok(refused instanceof Error, 'the gateway port is closed after serve stops');
+});
+
+test('router test with no system running: a keyless deployment is probed directly, recorded in the ledger first', async () => {
+  const offline = mkdtempSync(join(tmpdir(), 'octant-router-offline-'));
+  try {
+    const offlinePaths = rootLayout(offline);
+    await saveConfig(offlinePaths, { deployments: [dep('free', 'vllm')], routes: [] });
+    const mem = memoryIo();
+    assert.equal(await command.run(['test', 'free'], { io: mem.io, rootFlag: offline }), 0);
+    assert.match(mem.stdout(), /^free: "echo: Reply with the single word: ok"/);
+    const entries = readLedger(ledgerDir(offlinePaths), { keepEntries: true }).replay.entries;
+    assert.deepEqual(entries.map((e) => [e.agent, e.kind, e.action, e.target]), [['operator', 'router', 'test', 'free']]);
+  } finally {
+    rmSync(offline, { recursive: true, force: true });
+  }
 });

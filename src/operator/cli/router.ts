@@ -11,7 +11,8 @@ import { EXIT, OctantError, isOctantError, usageError, type ExitCode } from '../
 import { writeJson } from '../../lib/io.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
 import { adminSocketPath, resolvePaths, type Paths } from '../../runtime/paths.ts';
-import { configPath, createRouter, loadConfig, POLICIES, resolveProvider, saveConfig, validateDeployment } from '../../services/router/index.ts';
+import { recordEvent } from '../../services/ledger/index.ts';
+import { configPath, createRouter, loadConfig, OPERATOR_AGENT, POLICIES, resolveProvider, saveConfig, validateDeployment } from '../../services/router/index.ts';
 import type { ChatRequest, PolicyName, RouterConfig } from '../../services/router/types.ts';
 import type { Command } from './command.ts';
 import { pickSubcommand } from './subcommand.ts';
@@ -128,11 +129,15 @@ async function probe(argv: string[], rootFlag: string | undefined, io: Parameter
   const { provider, defaultBaseUrl } = resolveProvider(dep.provider);
   const request: ChatRequest = { model: dep.model, messages: [{ role: 'user', content: stringFlag(parsed, 'prompt') ?? 'Reply with the single word: ok' }], maxTokens: 32 };
   const start = performance.now();
+  // Log first, act second, with no system running too: the probe is in the
+  // ledger (opened directly) before the provider hears of it.
+  await recordEvent(paths, { agent: OPERATOR_AGENT, lineage: [], kind: 'router', action: 'test', target: id, decision: 'allow', detail: { model: dep.model, provider: dep.provider, offline: true } });
   const { response } = await provider.chat(request, {
     baseUrl: dep.baseUrl ?? defaultBaseUrl,
     model: dep.model,
-    caller: { agent: 'operator', lineage: [] },
+    caller: { agent: OPERATOR_AGENT, lineage: [] },
     injector: { inject: async () => { throw new OctantError('E_ROUTER_VAULT', 'no vault in the CLI'); } },
+    recorded: Promise.resolve(), // durable: awaited above
     signal: AbortSignal.timeout(dep.timeoutMs ?? 30_000),
     timeoutMs: dep.timeoutMs ?? 30_000,
   });

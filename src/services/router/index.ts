@@ -74,4 +74,5 @@ export const routerService: ServiceDefinition<RouterServiceApi> = {
 // For the operator CLI (`octant router ...`).
 export { configPath, loadConfig, saveConfig, validateConfig, validateDeployment, POLICIES } from './config.ts';
 export { createRouter } from './router.ts';
+export { OPERATOR_AGENT } from './routes.ts';
 export { PROVIDER_NAMES, resolveProvider } from './providers/index.ts';

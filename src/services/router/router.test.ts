@@ -169,6 +169,51 @@ test('no action when the ledger cannot record the decision', async () => {
   assert.equal(a.requests.length, count);
 });
 
+test('the call waits for its decision record to be durable, the reply does not wait for the outcome record', async () => {
+  // A ledger whose appends resolve only when the test says so (a disk flush).
+  const ledger = memoryLedger();
+  const flushes: (() => void)[] = [];
+  const append = ledger.append;
+  ledger.append = (event) => new Promise((resolve, reject) => flushes.push(() => append(event).then(resolve, reject)));
+  const r = createRouter({ config: { deployments: deployments(), routes: [{ name: 'main', deployments: ['oa-1'], policy: 'ordered' }] }, injector: testInjector(keys), ledger });
+  const count = a.requests.length;
+  const reply = r.chat(hello, caller);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  assert.equal(a.requests.length, count, 'no provider call before the decision is durable');
+  assert.equal(flushes.length, 1);
+  flushes[0]();
+  const response = await reply;
+  assert.match(response.content, /hello/);
+  assert.equal(flushes.length, 2, 'the outcome record was queued before the reply');
+  assert.equal(ledger.entries.length, 1, 'and the reply came before its flush');
+  flushes[1]();
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.deepEqual(ledger.entries.map((e) => e.action), ['route', 'complete']);
+});
+
+test('once the ledger refuses an outcome record, the router refuses every later request', async () => {
+  const { r, ledger } = router();
+  const append = ledger.append;
+  ledger.append = async (event) => {
+    if (event.action === 'complete') throw new Error('ledger write failed');
+    return append(event);
+  };
+  await r.chat(hello, caller);
+  await new Promise((resolve) => setImmediate(resolve));
+  const count = a.requests.length;
+  await assert.rejects(r.chat(hello, caller), (error: Error & { code?: string }) => error.code === 'E_ROUTER_LEDGER' && /ledger write failed/.test(error.message));
+  await assert.rejects(collect(r.stream(hello, caller)), /E_ROUTER_LEDGER|refused the outcome record/);
+  assert.equal(a.requests.length, count, 'no call after the refusal');
+});
+
+test('a long provider error is bounded in the outcome record', async () => {
+  const { r, ledger } = router({}, { deployments: deployments(), routes: [{ name: 'main', deployments: ['oa-1'], policy: 'ordered' }] });
+  a.script({ kind: 'error', status: 400, message: 'x'.repeat(10_000) });
+  await assert.rejects(r.chat(hello, caller));
+  const error = String(ledger.entries.at(-1)!.detail.error);
+  assert.ok(error.length <= 2001, `error kept at ${error.length} chars`);
+});
+
 test('streams fail over before the first token; after it the error reaches the caller', async () => {
   const { r, ledger } = router();
   a.script({ kind: 'error', status: 503 });

@@ -1,7 +1,8 @@
 // The router engine: resolve the route, decide (policy), reserve budget,
 // record the decision in the ledger (durable before the call: log first, act
-// second), call through the failover loop with the credential injected per
-// call, then settle the budget and record the outcome.
+// second; see ProviderCall.recorded), call through the failover loop with the
+// credential injected per call, then settle the budget and record the
+// outcome (see finish).
 
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import type { LedgerApi } from '../ledger/types.ts';
@@ -35,8 +36,13 @@ export interface RouterEngine extends RouterApi {
   close(): void;
 }
 
+/** Longest error text kept in an outcome record. */
+const MAX_ERROR_CHARS = 2000;
+
 interface Prepared {
   decision: Decision;
+  /** The allow entry's durability (see ProviderCall.recorded). */
+  recorded: Promise<unknown>;
   order: Deployment[];
   reservation: Reservation;
   promptTokens: number;
@@ -53,6 +59,8 @@ export function createRouter(options: RouterOptions): RouterEngine {
   const stopAll = new AbortController();
   const byId = new Map(config.deployments.map((d) => [d.id, d]));
   const ledger = options.ledger;
+  /** Set when the ledger refused an outcome record: from then on every request is refused. */
+  let outcomeFailure: Error | undefined;
 
   const hooks: FailoverHooks = {
     now,
@@ -73,7 +81,14 @@ export function createRouter(options: RouterOptions): RouterEngine {
     return decide(route, deployments, request, { cooldown, ewma, limits, now: now() });
   }
 
+  /** Refuse every request once an outcome record was lost (see finish). */
+  function failClosedAfterLostRecord(): void {
+    if (outcomeFailure === undefined) return;
+    throw new OctantError('E_ROUTER_LEDGER', `the ledger refused the outcome record of an earlier call (${outcomeFailure.message}); the router routes nothing more until it restarts`, { exit: EXIT.unavailable });
+  }
+
   async function prepare(request: ChatRequest, caller: Caller): Promise<Prepared> {
+    failClosedAfterLostRecord();
     const { route, deployments, matched } = resolveRoute(config, request);
     const decision = decide(route, deployments, request, { cooldown, ewma, limits, now: now() });
     const event = { agent: caller.agent, lineage: caller.lineage, kind: 'router', action: 'route', target: route.name };
@@ -97,25 +112,36 @@ export function createRouter(options: RouterOptions): RouterEngine {
       await ledger.append({ ...event, decision: 'deny', detail: { ...decision, requested: request.model, matched, reason: (error as Error).message } });
       throw error;
     }
-    try {
-      await ledger.append({ ...event, decision: 'allow', detail: { ...decision, requested: request.model, matched, reservedUsd: usd, reservedTokens: tokens } });
-    } catch (error) {
-      budgets.settle(reservation, 0, 0, now());
-      throw error;
-    }
-    return { decision, order, reservation, promptTokens };
+    // Queued now (it takes its seq in call order); the call waits for it to
+    // be durable just before sending (providerRequest), after the vault has
+    // queued its own entry for the credential, so both share one flush.
+    const recorded = ledger.append({ ...event, decision: 'allow', detail: { ...decision, requested: request.model, matched, reservedUsd: usd, reservedTokens: tokens } });
+    // Awaited by every attempt; this handler only keeps a failure with no
+    // attempt left to await it from being reported as unhandled.
+    recorded.catch(() => {});
+    return { decision, recorded, order, reservation, promptTokens };
   }
 
-  function callFor(dep: Deployment, caller: Caller, signal: AbortSignal): ProviderCall {
+  function callFor(dep: Deployment, p: Prepared, caller: Caller, signal: AbortSignal): ProviderCall {
     const { defaultBaseUrl } = resolveProvider(dep.provider);
-    return { baseUrl: dep.baseUrl ?? defaultBaseUrl, model: dep.model, credential: dep.credential, caller, injector: options.injector, signal, timeoutMs: dep.timeoutMs };
+    return { baseUrl: dep.baseUrl ?? defaultBaseUrl, model: dep.model, credential: dep.credential, caller, injector: options.injector, recorded: p.recorded, signal, timeoutMs: dep.timeoutMs };
   }
 
-  async function finish(p: Prepared, caller: Caller, dep: Deployment | undefined, response: ChatResponse | undefined, detail: Record<string, unknown>): Promise<void> {
+  // The outcome record. The decision that allowed the call was durable
+  // before the call (log first, act second); this record of what came back
+  // is queued in order (it takes its seq now, so it precedes every later
+  // decision in the log and is durable before any later call runs), but the
+  // reply does not wait for its disk flush: that would add a second flush to
+  // every request's latency and protect no action. If the ledger refuses it,
+  // the router fails closed: every later request is refused (prepare).
+  function finish(p: Prepared, caller: Caller, dep: Deployment | undefined, response: ChatResponse | undefined, detail: Record<string, unknown>): void {
     const usd = dep !== undefined && response !== undefined ? costOf(dep, response.usage.promptTokens, response.usage.completionTokens) : 0;
     const tokens = response === undefined ? 0 : response.usage.promptTokens + response.usage.completionTokens;
     budgets.settle(p.reservation, usd, tokens, now());
-    await ledger.append({
+    // A provider's error text is bounded here, so that the record stays well
+    // inside the ledger's entry limit and is never refused for its size.
+    if (typeof detail.error === 'string' && detail.error.length > MAX_ERROR_CHARS) detail = { ...detail, error: `${detail.error.slice(0, MAX_ERROR_CHARS)}…` };
+    const recorded = ledger.append({
       agent: caller.agent,
       lineage: caller.lineage,
       kind: 'router',
@@ -124,6 +150,9 @@ export function createRouter(options: RouterOptions): RouterEngine {
       decision: response === undefined ? 'error' : 'ok',
       detail: { route: p.decision.route, usage: response?.usage, usd, ...detail },
     });
+    recorded.catch((error: unknown) => {
+      outcomeFailure ??= error as Error;
+    });
   }
 
   async function chat(request: ChatRequest, caller: Caller): Promise<ChatResponse> {
@@ -131,14 +160,14 @@ export function createRouter(options: RouterOptions): RouterEngine {
     try {
       const result = await withFailover(p.order, async (dep) => {
         limits.record(dep.id, p.promptTokens, now());
-        const { response, rateLimit } = await resolveProvider(dep.provider).provider.chat(request, callFor(dep, caller, stopAll.signal));
+        const { response, rateLimit } = await resolveProvider(dep.provider).provider.chat(request, callFor(dep, p, caller, stopAll.signal));
         limits.observe(dep.id, rateLimit, now());
         return response;
       }, hooks, options.retry ?? DEFAULT_RETRY);
-      await finish(p, caller, result.deployment, result.value, { attempts: result.attempts });
+      finish(p, caller, result.deployment, result.value, { attempts: result.attempts });
       return result.value;
     } catch (error) {
-      await finish(p, caller, undefined, undefined, { error: (error as Error).message, code: (error as OctantError).code });
+      finish(p, caller, undefined, undefined, { error: (error as Error).message, code: (error as OctantError).code });
       throw error;
     }
   }
@@ -158,7 +187,7 @@ export function createRouter(options: RouterOptions): RouterEngine {
       // error before the first token tries the next deployment.
       const started = await withFailover(p.order, async (d) => {
         limits.record(d.id, p.promptTokens, now());
-        const s = await resolveProvider(d.provider).provider.stream(request, callFor(d, caller, abort.signal));
+        const s = await resolveProvider(d.provider).provider.stream(request, callFor(d, p, caller, abort.signal));
         limits.observe(d.id, s.rateLimit, now());
         const iterator = s.events[Symbol.asyncIterator]();
         const first = await iterator.next();
@@ -187,29 +216,32 @@ export function createRouter(options: RouterOptions): RouterEngine {
         // A stream cut after it started was billed for what it sent: settle
         // conservatively at the prompt plus what arrived.
         final = { id: '', model: dep.model, content: '', toolCalls: [], stopReason: 'error', usage: { promptTokens: p.promptTokens, completionTokens: Math.ceil(received / 4), cachedTokens: 0 } };
-        await finish(p, caller, dep, final, { attempts, streamed: true, error: failure === undefined ? 'client stopped reading' : (failure as Error).message });
+        finish(p, caller, dep, final, { attempts, streamed: true, error: failure === undefined ? 'client stopped reading' : (failure as Error).message });
       } else {
-        await finish(p, caller, dep, final, { attempts, streamed: true, ...(failure === undefined ? {} : { error: (failure as Error).message }) });
+        finish(p, caller, dep, final, { attempts, streamed: true, ...(failure === undefined ? {} : { error: (failure as Error).message }) });
       }
     }
   }
 
   async function embed(request: EmbedRequest, caller: Caller): Promise<EmbedResponse> {
+    failClosedAfterLostRecord();
     const { route, deployments } = resolveRoute(config, request, 'embedding');
     const usable = deployments.filter((d) => resolveProvider(d.provider).provider.embed !== undefined);
     if (usable.length === 0) throw new OctantError('E_ROUTER_UNAVAILABLE', `model '${request.model}': no embedding deployment (route ${route.name})`, { exit: EXIT.unavailable, hint: "add one with 'octant router add ... --kind embedding'" });
     const promptTokens = Math.ceil(request.input.reduce((a, s) => a + s.length, 0) / 4);
     const usd = Math.max(...usable.map((d) => costOf(d, promptTokens, 0)));
     const reservation = budgets.reserve([{ key: `agent ${caller.agent}`, limits: caller.budget }, { key: `route ${route.name}`, limits: route.budget }], usd, promptTokens, now());
-    const p: Prepared = { decision: { route: route.name, policy: 'ordered', complexity: 'simple', estimatedPromptTokens: promptTokens, candidates: [], order: usable.map((d) => d.id), winner: usable[0].id, reason: 'embedding' }, order: usable, reservation, promptTokens };
-    await ledger.append({ agent: caller.agent, lineage: caller.lineage, kind: 'router', action: 'embed', target: route.name, decision: 'allow', detail: { order: p.decision.order, inputs: request.input.length } });
+    const decision: Decision = { route: route.name, policy: 'ordered', complexity: 'simple', estimatedPromptTokens: promptTokens, candidates: [], order: usable.map((d) => d.id), winner: usable[0].id, reason: 'embedding' };
+    const recorded = ledger.append({ agent: caller.agent, lineage: caller.lineage, kind: 'router', action: 'embed', target: route.name, decision: 'allow', detail: { order: decision.order, inputs: request.input.length } });
+    recorded.catch(() => {}); // awaited by every attempt, as in prepare()
+    const p: Prepared = { decision, recorded, order: usable, reservation, promptTokens };
     try {
-      const result = await withFailover(usable, (dep) => resolveProvider(dep.provider).provider.embed!(request, callFor(dep, caller, stopAll.signal)), hooks, options.retry ?? DEFAULT_RETRY);
+      const result = await withFailover(usable, (dep) => resolveProvider(dep.provider).provider.embed!(request, callFor(dep, p, caller, stopAll.signal)), hooks, options.retry ?? DEFAULT_RETRY);
       const usage = result.value.usage;
-      await finish(p, caller, result.deployment, { id: '', model: result.value.model, content: '', toolCalls: [], stopReason: 'stop', usage }, { attempts: result.attempts });
+      finish(p, caller, result.deployment, { id: '', model: result.value.model, content: '', toolCalls: [], stopReason: 'stop', usage }, { attempts: result.attempts });
       return result.value;
     } catch (error) {
-      await finish(p, caller, undefined, undefined, { error: (error as Error).message });
+      finish(p, caller, undefined, undefined, { error: (error as Error).message });
       throw error;
     }
   }

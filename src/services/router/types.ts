@@ -139,6 +139,13 @@ export interface ProviderCall {
   credential?: string;
   caller: Caller;
   injector: CredentialInjector;
+  /**
+   * Resolves once the ledger entry that allowed this call is durable; the
+   * request is not sent before (log first, act second). It is awaited after
+   * the credential's injection, whose own ledger entry (the vault's) then
+   * goes to disk in the same group commit: one flush per call, not two.
+   */
+  recorded: Promise<unknown>;
   signal: AbortSignal;
   /** Time allowed until the response head (and between body chunks). */
   timeoutMs?: number;

@@ -1,5 +1,6 @@
 // The one outbound step every adapter shares: build the request, let the
-// injector put the credential in (headers only: URLs end up in logs), send,
+// injector put the credential in (headers only: URLs end up in logs), wait
+// until the decision that allowed the call is durable in the ledger, send,
 // and turn an error status into the adapter's typed error.
 
 import { OctantError, EXIT } from '../../../lib/errors.ts';
@@ -39,6 +40,9 @@ export async function providerRequest(
       });
     }
   }
+  // The decision that allowed this call is on disk before a byte goes out.
+  // A ledger failure is not a provider error: it fails the whole request.
+  await call.recorded;
   const res = await send({ url, method: body === undefined ? 'GET' : 'POST', headers: outbound.headers, body: body === undefined ? undefined : JSON.stringify(body) }, adapter.name, call.signal, call.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const rateLimit = adapter.rateLimit(res.headers);
   if (res.status >= 400) throw adapter.mapError(res.status, await readText(res, adapter.name, 1 << 20), res.headers);

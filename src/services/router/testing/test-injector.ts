@@ -17,5 +17,5 @@ export const TEST_CALLER: Caller = { agent: 'agent-test', lineage: [] };
 
 /** A ProviderCall against a fake, with grant 'test-key' -> key. */
 export function testCall(baseUrl: string, model: string, key = 'sk-test-123', timeoutMs = 5_000): ProviderCall {
-  return { baseUrl, model, credential: 'test-key', caller: TEST_CALLER, injector: testInjector({ 'test-key': key }), signal: new AbortController().signal, timeoutMs };
+  return { baseUrl, model, credential: 'test-key', caller: TEST_CALLER, injector: testInjector({ 'test-key': key }), recorded: Promise.resolve(), signal: new AbortController().signal, timeoutMs };
 }
