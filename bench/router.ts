@@ -3,8 +3,13 @@
 // alone: the fake OpenAI provider runs in one worker thread and the load
 // generator in another (each its own event loop). Requests go either straight
 // from the load generator to the fake ("direct") or through the gateway
-// ("via router": HTTP in, auth, policy, budget reserve/settle, two ledger
-// appends, HTTP out). Each run is bounded by a request count and a time.
+// ("via router": HTTP in, auth, policy, budget reserve/settle, the decision
+// durable in the ledger, the vault's injection, HTTP out, the outcome
+// record). By default with the production parts: the ledger on disk and a
+// real vault (--parts real); --parts stand-in measures the router's own
+// work alone; --via proxy puts a forwarding proxy with no logic where the
+// router was, the floor any proxy adds on this machine (router-parts.ts).
+// Each run is bounded by a request count and a time.
 // Two kinds of run:
 // - closed loop: N clients each send a request, wait for the reply, repeat
 //   (--clients; throughput is whatever the slowest hop allows, and the added
@@ -23,11 +28,12 @@
 // comes from. --threads 2 runs the fake in the load generator's thread.
 // Usage: node bench/router.ts [--requests N] [--seconds S] [--clients 1,16,64]
 //          [--rate 2000[,3000]] [--drain S] [--listen unix|tcp] [--threads 3|2]
+//          [--parts real|stand-in] [--via router|proxy]
 //   --clients '' skips the closed-loop runs, --rate '' the fixed-rate runs.
 // Profile the router thread: node --cpu-prof --cpu-prof-dir=/tmp/prof bench/router.ts
 // Prints p50/p95/p99 per path, the added latency and req/s per run.
 
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
@@ -36,8 +42,7 @@ import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay 
 import { createRouter } from '../src/services/router/router.ts';
 import { createGatewayHandler, serveGateway } from '../src/services/router/gateway/server.ts';
 import { rawClient, rawFakeOpenAI } from './router-wire.ts';
-import type { LedgerApi, LedgerEntry, LedgerEvent } from '../src/services/ledger/types.ts';
-import { testInjector } from '../src/services/router/testing/test-injector.ts';
+import { forwardingProxy, realParts, standInParts } from './router-parts.ts';
 import { stealMeter } from './host-steal.ts';
 
 interface LoadJob {
@@ -110,17 +115,6 @@ function threadWatch(): { reset(): void; read(): ThreadStats } {
       return { lagP99: loop.percentile(99) / 1e6, lagMax: loop.max / 1e6, gcs, gcMax, majors, cpu: (used.user + used.system) / 1000 / (performance.now() - since) };
     },
   };
-}
-
-/**
- * The ledger stand-in: numbers entries and keeps none. Production appends go
- * to disk (their cost is in the ledger section); keeping 2 entries per request
- * in memory would only grow this thread's heap and add old-generation GCs.
- */
-function countingLedger(): LedgerApi {
-  let seq = 0;
-  const append = async (event: LedgerEvent): Promise<LedgerEntry> => ({ ...event, seq: seq++, time: new Date().toISOString(), prev: '' });
-  return { append, seal: (agent, detail = {}) => append({ agent, lineage: [], kind: 'system', action: 'seal', target: agent, decision: 'ok', detail }) };
 }
 
 function formatStats(name: string, t: ThreadStats): string {
@@ -252,10 +246,14 @@ async function benchMain(): Promise<void> {
       drain: { type: 'string', default: '5' },
       listen: { type: 'string', default: 'unix' },
       threads: { type: 'string', default: '3' },
+      parts: { type: 'string', default: 'real' },
+      via: { type: 'string', default: 'router' },
     },
   });
   if (values.listen !== 'unix' && values.listen !== 'tcp') throw new Error(`--listen expects unix or tcp, got '${values.listen}'`);
   if (values.threads !== '2' && values.threads !== '3') throw new Error(`--threads expects 2 or 3, got '${values.threads}'`);
+  if (values.parts !== 'real' && values.parts !== 'stand-in') throw new Error(`--parts expects real or stand-in, got '${values.parts}'`);
+  if (values.via !== 'router' && values.via !== 'proxy') throw new Error(`--via expects router or proxy, got '${values.via}'`);
   const shared = values.threads === '2';
   const [maxRequests] = numbers('requests', values.requests);
   const [seconds] = numbers('seconds', values.seconds);
@@ -268,18 +266,22 @@ async function benchMain(): Promise<void> {
   const fake = new Worker(new URL(import.meta.url), { execArgv, workerData: { role: 'fake' } });
   const origin = await new Promise<string>((resolve) => fake.once('message', resolve));
 
-  // The measured thread: the router and its gateway, nothing else.
-  const ledger = countingLedger();
+  // The measured thread: the router and its gateway (and in production the
+  // ledger's and vault's work for each call), nothing else. The state goes
+  // under /var/tmp, on disk as a system's state root is (a tmpfs would make
+  // the ledger's fdatasync free).
+  const dir = mkdtempSync(join(existsSync('/var/tmp') ? '/var/tmp' : tmpdir(), 'octant-bench-router-'));
+  const parts = values.parts === 'real' ? await realParts(dir, origin) : standInParts();
   const router = createRouter({
-    config: { deployments: [{ id: 'fake', provider: 'openai', model: 'gpt-fake', baseUrl: `${origin}/v1`, credential: 'k', price: { input: 1, output: 2 }, contextWindow: 128_000, capabilities: { tools: true, vision: true, json: true }, tier: 2 }], routes: [] },
-    injector: testInjector({ k: 'sk-bench' }),
-    ledger,
+    config: { deployments: [{ id: 'fake', provider: 'openai', model: 'gpt-fake', baseUrl: `${origin}/v1`, credential: parts.credential, price: { input: 1, output: 2 }, contextWindow: 128_000, capabilities: { tools: true, vision: true, json: true }, tier: 2 }], routes: [] },
+    injector: parts.injector,
+    ledger: parts.ledger,
   });
-  const caller = { agent: 'bench', lineage: [], budget: { usdPerDay: 1e9 } };
   // Agents reach the gateway on a Unix socket (the default here); --listen tcp is the operator's `router serve`.
-  const dir = mkdtempSync(join(tmpdir(), 'octant-bench-router-'));
-  const handler = createGatewayHandler({ router, authenticate: async (t) => (t === 'tok' ? caller : undefined) });
-  const gw = await serveGateway(handler, values.listen === 'unix' ? { path: join(dir, 'gateway.sock') } : { port: 0 });
+  const handler = createGatewayHandler({ router, authenticate: async (t) => (t === 'tok' ? parts.caller : undefined) });
+  const socket = join(dir, 'gateway.sock');
+  const gw = values.via === 'proxy' ? await forwardingProxy(socket, origin) : await serveGateway(handler, values.listen === 'unix' ? { path: socket } : { port: 0 });
+  const measured = values.via === 'proxy' ? 'a forwarding proxy with no logic (the floor)' : `the router with ${parts.describe}`;
 
   const job: LoadJob = { role: 'load', origin, gateway: gw.address, clients, rates, maxRequests, maxMs, drainMs: drain * 1000 };
   const load = shared ? fake : new Worker(new URL(import.meta.url), { execArgv, workerData: job });
@@ -288,6 +290,7 @@ async function benchMain(): Promise<void> {
   const f = (n: number): string => n.toFixed(3).padStart(8);
   const label = (m: Run): string => (m.mode === 'clients' ? `${m.load} clients` : `${m.load}/s`).padStart(12);
   console.log(`router overhead, at most ${maxRequests} requests and ${seconds} s per run, node ${process.version}, ${availableParallelism()} cores; load generator and fake provider in worker threads; gateway on ${values.listen === 'unix' ? 'a Unix socket' : 'TCP 127.0.0.1'}`);
+  console.log(`via router = ${measured}`);
   console.log('closed loop: N clients, each waits for its reply; open loop: R req/s on a schedule, latency from the scheduled send');
   console.log('        load  path             p50 ms   p95 ms   p99 ms    req/s  errors  lost');
   let direct: Run | undefined;
@@ -340,6 +343,7 @@ async function benchMain(): Promise<void> {
   for (const line of cpuLines) console.log(line);
   await gw.close();
   router.close();
+  await parts.close();
   fake.postMessage('stop');
   if (!shared) await load.terminate();
   rmSync(dir, { recursive: true, force: true });
