@@ -179,3 +179,19 @@ test('open replays only the tail after the snapshot, and refuses damage in that 
   await assert.rejects(LedgerStore.open(dir), (e: Error & { code?: string }) => e.code === 'E_LEDGER_CORRUPT' && /seq 8/.test(e.message));
   assert.equal(snap.scan.records.length, 8);
 });
+
+test('appends made a few awaits apart in the same turn share one group commit', async (t) => {
+  const store = await LedgerStore.open(tempDir(t));
+  const before = store.commits;
+  // As the router and the vault do for one call: an append, several awaits
+  // of settled promises (no I/O), another append; both awaited together.
+  const first = store.append(event('a1', 'route'));
+  for (let i = 0; i < 20; i++) await Promise.resolve();
+  const second = store.append(event('system', 'secret.inject'));
+  await Promise.all([first, second]);
+  assert.equal(store.commits - before, 1);
+  // An append after the flush started goes in the next commit.
+  await store.append(event('a1', 'complete'));
+  assert.equal(store.commits - before, 2);
+  await store.close();
+});

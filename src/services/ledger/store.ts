@@ -124,6 +124,8 @@ export class LedgerStore implements LedgerApi {
   private closed = false;
   private lastMs = Number.NaN;
   private lastTime = '';
+  /** Group commits (write + fdatasync) done so far. */
+  commits = 0;
 
   private constructor(dir: string, file: FileHandle, lock: string, state: { frontier: Frontier; partitions: Map<string, Partition>; end: number }, options: StoreOptions) {
     this.dir = dir;
@@ -230,9 +232,14 @@ export class LedgerStore implements LedgerApi {
     this.partitions.set(event.agent, { last: leaf.toString('hex'), count: (part?.count ?? 0) + 1, sealed: isSeal(entry) });
     this.pending.push(writeHeader(record));
     const done = new Promise<LedgerEntry>((resolve, reject) => this.waiters.push({ entry, leaf, resolve, reject }));
-    // Start the write one microtask later, so every append made in this
-    // same turn (e.g. all the appenders a finished batch just woke) joins it.
-    this.writing ??= Promise.resolve().then(() => this.flush());
+    // Start the write at the end of this event-loop iteration (setImmediate
+    // runs after the callbacks of the current poll phase and all their
+    // microtasks), so every append made in the meantime joins it: all the
+    // appenders a finished batch just woke, every request that arrived in
+    // the same poll, and the appends one request makes a few awaits apart
+    // (the router's decision and the vault's access entry for the same
+    // call share one flush). A microtask would start it before the second.
+    this.writing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush());
     return done;
   }
 
@@ -255,6 +262,7 @@ export class LedgerStore implements LedgerApi {
           done += bytesWritten;
         }
         await this.file.datasync();
+        this.commits++;
       } catch (error) {
         // Memory is now ahead of disk: fail closed for every later append.
         this.broken = new OctantError('E_LEDGER_WRITE', `${join(this.dir, SEGMENT_FILE)}: write failed: ${(error as Error).message}`, { cause: error });

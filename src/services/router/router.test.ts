@@ -1,5 +1,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LedgerStore } from '../ledger/store.ts';
+import { Vault } from '../vault/vault.ts';
+import { vaultInjector } from './index.ts';
 import { collect } from './accumulate.ts';
 import { createRouter, type RouterOptions } from './router.ts';
 import { startFakeAnthropic } from './testing/fake-anthropic.ts';
@@ -249,4 +255,32 @@ test('model names resolve to routes, deployment ids and provider models', async 
   assert.equal((await r.chat({ ...hello, model: 'an-1' }, caller)).model, 'claude-big');
   assert.equal((await r.chat({ ...hello, model: 'gpt-small' }, caller)).model, 'gpt-small');
   assert.deepEqual(r.models().map((m) => m.id), ['auto', 'main', 'oa-1', 'an-1']);
+});
+
+test('with the real ledger and vault, the decision and the vault access go to disk in one group commit before the call', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'octant-router-commit-'));
+  try {
+    const store = await LedgerStore.open(join(dir, 'ledger'));
+    const passphrase = (): Buffer => Buffer.from('router commit test');
+    const { vault } = await Vault.init({ file: join(dir, 'vault.json'), ledger: store }, { passphrase: passphrase(), kdf: { passes: 1, memoryKiB: 1024, parallelism: 1 } });
+    await vault.unseal({ passphrase: passphrase() });
+    await vault.put('oa-key', Buffer.from('sk-oa-real'), { kind: 'header', name: 'authorization', format: 'Bearer {secret}', hosts: [new URL(a.origin).host] });
+    await vault.grant('oa-key', 'agent:agent-1');
+    const vaultToken = await vault.issueToken('agent-1', ['oa-key'], { ttlSeconds: 60 });
+    // Which group commit made each entry durable, in resolution order.
+    const durableIn = new Map<string, number>();
+    const append = store.append.bind(store);
+    store.append = (event) => append(event).then((entry) => (durableIn.set(event.action, store.commits), entry));
+    const r = createRouter({ config: { deployments: deployments(), routes: [{ name: 'main', deployments: ['oa-1'], policy: 'ordered' }] }, injector: vaultInjector(vault), ledger: store });
+    const calls = a.requests.length;
+    await r.chat(hello, { ...caller, vaultToken });
+    assert.equal(a.requests.length, calls + 1);
+    assert.equal(a.requests.at(-1)!.headers.authorization, 'Bearer sk-oa-real');
+    assert.ok(durableIn.has('route') && durableIn.has('secret.inject'), [...durableIn.keys()].join(', '));
+    assert.equal(durableIn.get('route'), durableIn.get('secret.inject'), 'one flush for both');
+    await vault.seal();
+    await store.close();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
