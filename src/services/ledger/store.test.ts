@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync, appendFileSync, unlinkSync } from 'node:fs';
+import { constants, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, truncateSync, writeFileSync, appendFileSync, unlinkSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { SNAPSHOT_FILE } from './snapshot.ts';
 import { tmpdir } from 'node:os';
@@ -193,5 +193,23 @@ test('appends made a few awaits apart in the same turn share one group commit', 
   // An append after the flush started goes in the next commit.
   await store.append(event('a1', 'complete'));
   assert.equal(store.commits - before, 2);
+  await store.close();
+});
+
+test('the segment is written through an O_DSYNC descriptor: a write returns only once it is durable', async (t) => {
+  const dir = tempDir(t);
+  const store = await LedgerStore.open(dir);
+  const segment = join(dir, SEGMENT_FILE);
+  // Find the store's descriptor for the segment and read its open flags.
+  const fd = readdirSync('/proc/self/fd').find((n) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${n}`) === segment;
+    } catch {
+      return false;
+    }
+  });
+  assert.ok(fd !== undefined, 'the store holds the segment open');
+  const flags = Number.parseInt(/^flags:\s+([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))![1]!, 8);
+  assert.notEqual(flags & constants.O_DSYNC, 0, `flags ${flags.toString(8)}`);
   await store.close();
 });

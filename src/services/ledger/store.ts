@@ -1,6 +1,6 @@
 // The ledger's writer: one append-only segment file of framed records,
 // opened under an exclusive lock, with group commit (appends that arrive
-// while a write+fdatasync is in flight go out together in the next one).
+// while a durable write is in flight go out together in the next one).
 // An append resolves only after its record is durable: log first, act second.
 
 import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
@@ -124,7 +124,7 @@ export class LedgerStore implements LedgerApi {
   private closed = false;
   private lastMs = Number.NaN;
   private lastTime = '';
-  /** Group commits (write + fdatasync) done so far. */
+  /** Group commits (durable writes) done so far. */
   commits = 0;
 
   private constructor(dir: string, file: FileHandle, lock: string, state: { frontier: Frontier; partitions: Map<string, Partition>; end: number }, options: StoreOptions) {
@@ -155,7 +155,12 @@ export class LedgerStore implements LedgerApi {
       const path = join(dir, SEGMENT_FILE);
       const state = recoverState(dir, path);
       const { scan } = state;
-      file = await open(path, constants.O_RDWR | constants.O_CREAT, 0o644);
+      // O_DSYNC: a write returns once its bytes (and the size needed to read
+      // them back) are on stable storage, as write + fdatasync would, in one
+      // system call and one trip through libuv's thread pool instead of two
+      // (a single append waits ~0.4 ms instead of ~0.5 on this disk;
+      // docs/ledger.md, "Group commit").
+      file = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_DSYNC, 0o644);
       // Everything past the last good record is a torn tail (corruption was refused above).
       const dropped = state.fileSize - scan.end;
       let end = scan.end;
@@ -248,7 +253,7 @@ export class LedgerStore implements LedgerApi {
     return this.append({ agent, lineage: [], kind: SEAL_KIND, action: SEAL_ACTION, target: agent, decision: 'ok', detail });
   }
 
-  // Group commit: one write and one fdatasync per batch of queued records.
+  // Group commit: one durable write (O_DSYNC) per batch of queued records.
   private async flush(): Promise<void> {
     while (this.pending.length > 0) {
       const batch = Buffer.concat(this.pending);
@@ -261,7 +266,6 @@ export class LedgerStore implements LedgerApi {
           const { bytesWritten } = await this.file.write(batch, done, batch.length - done, this.position + done);
           done += bytesWritten;
         }
-        await this.file.datasync();
         this.commits++;
       } catch (error) {
         // Memory is now ahead of disk: fail closed for every later append.
