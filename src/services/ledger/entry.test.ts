@@ -27,7 +27,7 @@ test('buildEntry writes exactly the RFC 8785 canonical bytes of the entry', () =
   }
 });
 
-test('flat details (the JSON.stringify path) and their look-alikes give the canonical bytes too', () => {
+test('details in canonical order (the JSON.stringify path) and their look-alikes give the canonical bytes too', () => {
   class Box {
     b = 1;
     a = 2;
@@ -42,10 +42,26 @@ test('flat details (the JSON.stringify path) and their look-alikes give the cano
     new Box() as unknown as Record<string, unknown>,
     { a: 1, toJSON: 2 },
     Object.assign(Object.create({ inherited: 1 }) as Record<string, unknown>, { own: 1 }),
+    // Nested: sorted at every level, unsorted below the top, arrays of objects.
+    { a: { b: 1, c: [1, 'x', { d: null, e: false }] }, f: [] },
+    { a: { c: 1, b: 2 } },
+    { a: [{ y: 1, x: 2 }] },
+    { a: { '10': 1, '9': 2 } },
+    { a: [[1, [2, { z: undefined, y: 'ä😀\u2028' }]]] },
+    { a: { toJSON: 1 } },
+    { a: Object.assign(Object.create(null) as Record<string, unknown>, { b: 1 }) },
   ];
   for (const detail of details) {
     const { entry, bytes } = buildEntry({ agent: 'a', lineage: [], kind: 'k', action: 'x', target: 't', decision: 'ok', detail }, 7, 'time', '');
     assert.deepEqual(bytes.toString(), canonicalBytes(entry).toString(), JSON.stringify(detail));
+  }
+});
+
+test('nested values with no JSON form are refused, not written as stringify would', () => {
+  const base: LedgerEvent = { agent: 'a', lineage: [], kind: 'k', action: 'x', target: '', decision: 'ok', detail: {} };
+  // JSON.stringify would write null, or leave the member out, for each of these.
+  for (const detail of [{ a: [1, undefined] }, { a: { b: Number.POSITIVE_INFINITY } }, { a: [() => 1] }, { a: { f: Symbol('s') } }, { a: [1, , 3] }]) {
+    assert.throws(() => buildEntry({ ...base, detail: detail as Record<string, unknown> }, 0, 't', ''), (e: Error & { code?: string }) => e.code === 'E_LEDGER_EVENT', JSON.stringify(detail));
   }
 });
 

@@ -43,23 +43,43 @@ export function validateEvent(event: LedgerEvent): void {
 }
 
 /**
- * Is this a flat object (only strings, finite numbers, booleans, null or
- * undefined as values) whose own keys already come in UTF-16 order, as
- * most details are? Then JSON.stringify writes exactly its RFC 8785 form
- * (same member order, §3.2.2 number and string forms, undefined dropped).
+ * Does JSON.stringify write exactly the RFC 8785 form of this value? True
+ * when every object in it is a plain object whose own keys already come in
+ * UTF-16 order (as most details are built: the router's are), every number
+ * is finite and nothing has no JSON form: then stringify keeps that member
+ * order and its §3.2.2 number and string forms are the canonical ones. Any
+ * doubt answers false and the general canonicaliser runs (which also names
+ * a value with no JSON form); a false answer costs time, never bytes.
  */
-function isFlatCanonical(detail: Record<string, unknown>): boolean {
-  // Plain objects only: a toJSON method or a prototype's keys would change what stringify writes.
-  if (Object.getPrototypeOf(detail) !== Object.prototype || 'toJSON' in detail) return false;
-  let previous: string | undefined;
-  for (const key of Object.keys(detail)) {
-    if (previous !== undefined && !(previous < key)) return false;
-    previous = key;
-    const value = detail[key];
-    const type = typeof value;
-    if (type === 'number' ? !Number.isFinite(value) : !(type === 'string' || type === 'boolean' || value === null || value === undefined)) return false;
+export function isCanonicalOrder(value: unknown): boolean {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return true;
+    case 'number':
+      return Number.isFinite(value);
+    case 'object': {
+      if (value === null) return true;
+      if (Array.isArray(value)) {
+        // stringify writes a hole or undefined element as null; canonical JSON refuses it.
+        for (let i = 0; i < value.length; i++) if (value[i] === undefined || !isCanonicalOrder(value[i])) return false;
+        return true;
+      }
+      // Plain objects only: a toJSON method or a prototype's keys would change what stringify writes.
+      if (Object.getPrototypeOf(value) !== Object.prototype || 'toJSON' in value) return false;
+      let previous: string | undefined;
+      for (const key of Object.keys(value)) {
+        if (previous !== undefined && !(previous < key)) return false;
+        previous = key;
+        const member = (value as Record<string, unknown>)[key];
+        // An undefined member is left out by both.
+        if (member !== undefined && !isCanonicalOrder(member)) return false;
+      }
+      return true;
+    }
+    default:
+      return false;
   }
-  return true;
 }
 
 /**
@@ -71,7 +91,7 @@ function isFlatCanonical(detail: Record<string, unknown>): boolean {
 export function buildEntry(event: LedgerEvent, seq: number, time: string, prev: string, room = 0): { entry: LedgerEntry; bytes: Buffer; record: Buffer } {
   validateEvent(event);
   // Members in RFC 8785 §3.2.3 order (UTF-16 order of their names), so that
-  // when detail is flat-canonical one JSON.stringify of the whole entry
+  // when detail is in canonical order one JSON.stringify of the whole entry
   // writes exactly the canonical bytes (§3.2.2: JSON.stringify's string and
   // number forms are the canonical ones); else the general canonicaliser.
   // entry.test.ts checks this equals canonicalBytes(entry).
@@ -89,7 +109,7 @@ export function buildEntry(event: LedgerEvent, seq: number, time: string, prev: 
   };
   let text: string;
   try {
-    text = isFlatCanonical(event.detail) ? JSON.stringify(entry) : canonicalJson(entry);
+    text = isCanonicalOrder(event.detail) ? JSON.stringify(entry) : canonicalJson(entry);
   } catch (error) {
     if (isOctantError(error, 'E_CANONICAL_JSON')) throw badEvent('detail', `has a value with no JSON form (${error.message})`);
     throw error;

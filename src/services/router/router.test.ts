@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { isCanonicalOrder } from '../ledger/entry.ts';
 import { LedgerStore } from '../ledger/store.ts';
 import { Vault } from '../vault/vault.ts';
 import { vaultInjector } from './index.ts';
@@ -283,4 +284,20 @@ test('with the real ledger and vault, the decision and the vault access go to di
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test('every detail the router records is in canonical member order (the ledger writes it with one JSON.stringify)', async () => {
+  const { r, ledger } = router();
+  await r.chat(hello, caller); // ok
+  a.script({ kind: 'error', status: 429, retryAfter: '1' });
+  await r.chat(hello, caller); // failover with an attempt that failed
+  await collect(r.stream(hello, caller)); // streamed
+  a.script({ kind: 'error', status: 400 });
+  b.script({ kind: 'error', status: 400 });
+  await assert.rejects(r.chat({ ...hello, model: 'oa-1' }, caller)); // error outcome
+  await assert.rejects(r.chat({ ...hello, model: 'nothing-serves-this' }, caller)); // deny
+  await new Promise((resolve) => setImmediate(resolve));
+  const actions = new Set(ledger.entries.map((e) => `${e.action}/${e.decision}`));
+  for (const expected of ['route/allow', 'route/deny', 'complete/ok', 'complete/error']) assert.ok(actions.has(expected), `${expected} in ${[...actions].join(', ')}`);
+  for (const entry of ledger.entries) assert.ok(isCanonicalOrder(entry.detail), `${entry.action}/${entry.decision}: ${JSON.stringify(entry.detail)}`);
 });

@@ -12,7 +12,7 @@ import { resolveProvider } from './providers/index.ts';
 import { Budgets, type Reservation } from './routing/budget.ts';
 import { Cooldown, DEFAULT_COOLDOWN, type CooldownOptions } from './routing/cooldown.ts';
 import { Ewma } from './routing/ewma.ts';
-import { DEFAULT_RETRY, withFailover, type FailoverHooks, type RetryOptions } from './routing/failover.ts';
+import { DEFAULT_RETRY, withFailover, type AttemptRecord, type FailoverHooks, type RetryOptions } from './routing/failover.ts';
 import { completionCap, costOf, decide } from './routing/policy.ts';
 import { RateLimits } from './routing/ratelimit.ts';
 import { truncated } from './transport/stream-lines.ts';
@@ -34,6 +34,37 @@ export interface RouterEngine extends RouterApi {
   readonly cooldown: Cooldown;
   /** Abort calls in flight (service stop). */
   close(): void;
+}
+
+/** What an outcome record says besides usage and cost. */
+interface Outcome {
+  attempts?: AttemptRecord[];
+  code?: string;
+  error?: string;
+  streamed?: boolean;
+}
+
+/**
+ * The decision as a ledger detail. Its members are written in UTF-16 order
+ * (as are a candidate's, policy.ts), so the ledger writes the entry with one
+ * JSON.stringify instead of the general canonicaliser (entry.ts,
+ * isCanonicalOrder; router.test.ts checks every detail the router records).
+ */
+function decisionDetail(d: Decision, requested: string, matched: string, extra: { reason?: string; reservedTokens?: number; reservedUsd?: number } = {}): Record<string, unknown> {
+  return {
+    candidates: d.candidates,
+    complexity: d.complexity,
+    estimatedPromptTokens: d.estimatedPromptTokens,
+    matched,
+    order: d.order,
+    policy: d.policy,
+    reason: extra.reason ?? d.reason,
+    requested,
+    reservedTokens: extra.reservedTokens,
+    reservedUsd: extra.reservedUsd,
+    route: d.route,
+    winner: d.winner,
+  };
 }
 
 /** Longest error text kept in an outcome record. */
@@ -93,7 +124,7 @@ export function createRouter(options: RouterOptions): RouterEngine {
     const decision = decide(route, deployments, request, { cooldown, ewma, limits, now: now() });
     const event = { agent: caller.agent, lineage: caller.lineage, kind: 'router', action: 'route', target: route.name };
     if (decision.winner === undefined) {
-      await ledger.append({ ...event, decision: 'deny', detail: { ...decision, requested: request.model, matched } });
+      await ledger.append({ ...event, decision: 'deny', detail: decisionDetail(decision, request.model, matched) });
       throw new OctantError('E_ROUTER_UNAVAILABLE', `model '${request.model}': ${decision.reason} (route ${route.name})`, {
         exit: EXIT.unavailable,
         hint: deployments.length === 0 ? "add a deployment with 'octant router add'" : "see 'octant router explain'",
@@ -109,13 +140,13 @@ export function createRouter(options: RouterOptions): RouterEngine {
     try {
       reservation = budgets.reserve([{ key: `agent ${caller.agent}`, limits: caller.budget }, { key: `route ${route.name}`, limits: route.budget }], usd, tokens, now());
     } catch (error) {
-      await ledger.append({ ...event, decision: 'deny', detail: { ...decision, requested: request.model, matched, reason: (error as Error).message } });
+      await ledger.append({ ...event, decision: 'deny', detail: decisionDetail(decision, request.model, matched, { reason: (error as Error).message }) });
       throw error;
     }
     // Queued now (it takes its seq in call order); the call waits for it to
     // be durable just before sending (providerRequest), after the vault has
     // queued its own entry for the credential, so both share one flush.
-    const recorded = ledger.append({ ...event, decision: 'allow', detail: { ...decision, requested: request.model, matched, reservedUsd: usd, reservedTokens: tokens } });
+    const recorded = ledger.append({ ...event, decision: 'allow', detail: decisionDetail(decision, request.model, matched, { reservedTokens: tokens, reservedUsd: usd }) });
     // Awaited by every attempt; this handler only keeps a failure with no
     // attempt left to await it from being reported as unhandled.
     recorded.catch(() => {});
@@ -134,13 +165,14 @@ export function createRouter(options: RouterOptions): RouterEngine {
   // reply does not wait for its disk flush: that would add a second flush to
   // every request's latency and protect no action. If the ledger refuses it,
   // the router fails closed: every later request is refused (prepare).
-  function finish(p: Prepared, caller: Caller, dep: Deployment | undefined, response: ChatResponse | undefined, detail: Record<string, unknown>): void {
+  function finish(p: Prepared, caller: Caller, dep: Deployment | undefined, response: ChatResponse | undefined, outcome: Outcome): void {
     const usd = dep !== undefined && response !== undefined ? costOf(dep, response.usage.promptTokens, response.usage.completionTokens) : 0;
     const tokens = response === undefined ? 0 : response.usage.promptTokens + response.usage.completionTokens;
     budgets.settle(p.reservation, usd, tokens, now());
     // A provider's error text is bounded here, so that the record stays well
     // inside the ledger's entry limit and is never refused for its size.
-    if (typeof detail.error === 'string' && detail.error.length > MAX_ERROR_CHARS) detail = { ...detail, error: `${detail.error.slice(0, MAX_ERROR_CHARS)}…` };
+    const error = outcome.error === undefined || outcome.error.length <= MAX_ERROR_CHARS ? outcome.error : `${outcome.error.slice(0, MAX_ERROR_CHARS)}…`;
+    const usage = response?.usage;
     const recorded = ledger.append({
       agent: caller.agent,
       lineage: caller.lineage,
@@ -148,7 +180,16 @@ export function createRouter(options: RouterOptions): RouterEngine {
       action: 'complete',
       target: dep?.id ?? p.decision.route,
       decision: response === undefined ? 'error' : 'ok',
-      detail: { route: p.decision.route, usage: response?.usage, usd, ...detail },
+      // Members in UTF-16 order (see decisionDetail).
+      detail: {
+        attempts: outcome.attempts,
+        code: outcome.code,
+        error,
+        route: p.decision.route,
+        streamed: outcome.streamed,
+        usage: usage === undefined ? undefined : { cachedTokens: usage.cachedTokens, completionTokens: usage.completionTokens, promptTokens: usage.promptTokens },
+        usd,
+      },
     });
     recorded.catch((error: unknown) => {
       outcomeFailure ??= error as Error;
@@ -181,7 +222,7 @@ export function createRouter(options: RouterOptions): RouterEngine {
     let final: ChatResponse | undefined;
     let received = 0;
     let failure: unknown;
-    let attempts: unknown;
+    let attempts: AttemptRecord[] | undefined;
     try {
       // Failover covers everything up to and including the first event: an
       // error before the first token tries the next deployment.

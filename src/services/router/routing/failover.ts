@@ -69,13 +69,13 @@ export async function withFailover<T>(order: readonly Deployment[], attempt: (de
         try {
           const value = await attempt(dep);
           const ms = hooks.now() - start;
-          attempts.push({ deployment: dep.id, ok: true, ms });
+          attempts.push({ deployment: dep.id, ms, ok: true }); // members in UTF-16 order, as ledger details are
           hooks.succeeded(dep, ms);
           return { value, deployment: dep, attempts };
         } catch (error) {
           if (!isProviderError(error)) throw error;
           const ms = hooks.now() - start;
-          attempts.push({ deployment: dep.id, ok: false, kind: error.kind, status: error.status, ms });
+          attempts.push({ deployment: dep.id, kind: error.kind, ms, ok: false, status: error.status });
           hooks.failed(dep, error, ms);
           const step = nextStep(error);
           if (step === 'stop') throw error;

@@ -60,7 +60,9 @@ export function decide(route: Route, deployments: readonly Deployment[], request
     const estimatedUsd = costOf(dep, promptTokens, completionCap(dep, request, promptTokens));
     const why = exclusion(dep, request, promptTokens, state);
     if (why === undefined) eligible.push({ dep, index, cost: estimatedUsd });
-    return { deployment: dep.id, eligible: why === undefined, score: 0, reason: why ?? '', estimatedUsd };
+    // Members in UTF-16 order here and in the Decision below: the ledger then
+    // writes the decision with one JSON.stringify (entry.ts, isCanonicalOrder).
+    return { deployment: dep.id, eligible: why === undefined, estimatedUsd, reason: why ?? '', score: 0 };
   });
   const maxCost = Math.max(...eligible.map((e) => e.cost), 1e-12);
   const latencies = eligible.map((e) => state.ewma.get(e.dep.id).latencyMs).filter((l) => l !== undefined);
@@ -76,7 +78,7 @@ export function decide(route: Route, deployments: readonly Deployment[], request
   const reason = winner === undefined
     ? 'no deployment can serve this request now'
     : `${route.policy} policy picked ${winner} for a ${complexity} request (${signals.join(', ') || 'no signals'})`;
-  return { route: route.name, policy: route.policy, complexity, estimatedPromptTokens: promptTokens, candidates, order, winner, reason };
+  return { candidates, complexity, estimatedPromptTokens: promptTokens, order, policy: route.policy, reason, route: route.name, winner };
 }
 
 function score(policy: PolicyName, dep: Deployment, index: number, cost: number, maxCost: number, latency: number | undefined, maxLatency: number, success: number, required: number, count: number): number {
