@@ -144,3 +144,33 @@ test('router test with no system running: a keyless deployment is probed directl
     rmSync(offline, { recursive: true, force: true });
   }
 });
+
+test('router add and rm on a running system: in force at once, recorded in the ledger first; unknown ids refused', async () => {
+  const before = ledger.entries.length;
+  const added = await run(['add', 'late', '--provider', 'vllm', '--model', 'model-late', '--base-url', `${fake.origin}/v1`, '--route', 'extra']);
+  assert.equal(added.code, 0);
+  assert.match(added.out, /saved to .*router\.yaml, route extra\nin force in the running router: 3 deployment\(s\), 1 route\(s\)\n$/);
+  const reload = ledger.entries.slice(before).find((e) => e.action === 'config.reload');
+  assert.deepEqual(reload?.detail, { deployments: ['keyed', 'free', 'late'], routes: ['extra'] });
+  // No restart: the running router knows the new deployment and route.
+  const { code, out } = await run(['test', 'late', '--prompt', 'new here']);
+  assert.equal(code, 0);
+  assert.match(out, /^late: "echo: new here"/);
+  const removed = await run(['rm', 'late']);
+  assert.equal(removed.code, 0);
+  assert.match(removed.out, /deployment late removed from .*; route\(s\) left empty and removed: extra\nin force in the running router: 2 deployment\(s\), 0 route\(s\)\n$/);
+  await assert.rejects(run(['test', 'late']), (e) => isOctantError(e, 'E_ROUTER_DEPLOYMENT') && /'late'/.test(e.message));
+  await assert.rejects(run(['rm', 'late']), (e) => isOctantError(e, 'E_ROUTER_DEPLOYMENT') && /no deployment 'late'/.test(e.message));
+  await assert.rejects(run(['rm']), (e) => isOctantError(e, 'E_USAGE'));
+});
+
+test('router add with no system running: saved, in force from the next boot', async () => {
+  const offline = mkdtempSync(join(tmpdir(), 'octant-router-offline-add-'));
+  try {
+    const mem = memoryIo();
+    assert.equal(await command.run(['add', 'solo', '--provider', 'vllm', '--model', 'm', '--base-url', 'http://127.0.0.1:9/v1'], { io: mem.io, rootFlag: offline }), 0);
+    assert.match(mem.stdout(), /no running router: in force from the next boot\n$/);
+  } finally {
+    rmSync(offline, { recursive: true, force: true });
+  }
+});

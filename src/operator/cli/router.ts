@@ -24,7 +24,12 @@ const USAGE = `usage: octant router <subcommand> [options]
            [--tier 1|2|3] [--caps tools,vision,json] [--kind chat|embedding]
            [--rpm N] [--tpm N] [--timeout-ms N] [--route NAME [--policy auto|cheapest|fastest|ordered]]
       add (or replace) a deployment; --route also appends it to that route
+  rm <id>                       remove a deployment (and from every route; a route
+                                left empty goes too)
   list [--json]                 deployments and routes
+
+add and rm save etc/router.yaml and, on a running system, put it in force at
+once (the change is recorded in the ledger first); otherwise at the next boot.
   test <id> [--prompt TEXT]     send one request to a deployment and show the answer
                                 (through the running system, which injects the key)
   serve --port N [--host 127.0.0.1] --token-file F
@@ -87,6 +92,34 @@ async function add(argv: string[], rootFlag: string | undefined, io: Parameters<
   }
   await saveConfig(paths, next);
   io.stdout.write(`deployment ${id} (${dep.provider} ${dep.model}) saved to ${configPath(paths)}${routeName ? `, route ${routeName}` : ''}\n`);
+  return putInForce(paths, io);
+}
+
+async function remove(argv: string[], rootFlag: string | undefined, io: Parameters<Command['run']>[1]['io']): Promise<number> {
+  const parsed = parseCommandArgs('router rm', argv, {});
+  const id = requirePositional(parsed, 0, 'deployment id', 'router rm');
+  const paths = resolvePaths({ rootFlag });
+  const config = await loadConfig(paths);
+  if (!config.deployments.some((d) => d.id === id)) {
+    throw new OctantError('E_ROUTER_DEPLOYMENT', `router rm: no deployment '${id}' in ${configPath(paths)}`, { exit: EXIT.usage, hint: "see 'octant router list'" });
+  }
+  const routes = config.routes.map((r) => ({ ...r, deployments: r.deployments.filter((d) => d !== id) }));
+  const emptied = routes.filter((r) => r.deployments.length === 0).map((r) => r.name);
+  await saveConfig(paths, { ...config, deployments: config.deployments.filter((d) => d.id !== id), routes: routes.filter((r) => r.deployments.length > 0) });
+  io.stdout.write(`deployment ${id} removed from ${configPath(paths)}${emptied.length > 0 ? `; route(s) left empty and removed: ${emptied.join(', ')}` : ''}\n`);
+  return putInForce(paths, io);
+}
+
+/** After a saved change: the running router reads the file again (POST /v1/router/reload); no system, next boot. */
+async function putInForce(paths: Paths, io: Parameters<Command['run']>[1]['io']): Promise<number> {
+  try {
+    const r = await adminCall<{ deployments: string[]; routes: string[] }>(paths, 'POST', '/v1/router/reload', {});
+    io.stdout.write(`in force in the running router: ${r.deployments.length} deployment(s), ${r.routes.length} route(s)\n`);
+  } catch (error) {
+    // No system, or one without a router: the file is read at the next boot.
+    if (!isOctantError(error, 'E_NOT_RUNNING') && !isOctantError(error, 'E_ADMIN_NOT_FOUND')) throw error;
+    io.stdout.write('no running router: in force from the next boot\n');
+  }
   return EXIT.ok;
 }
 
@@ -251,7 +284,7 @@ async function serve(argv: string[], rootFlag: string | undefined, io: Parameter
   }
 }
 
-const SUBCOMMANDS: Record<string, (argv: string[], rootFlag: string | undefined, io: Parameters<Command['run']>[1]['io']) => Promise<number>> = { add, explain, list, serve, test: probe };
+const SUBCOMMANDS: Record<string, (argv: string[], rootFlag: string | undefined, io: Parameters<Command['run']>[1]['io']) => Promise<number>> = { add, explain, list, rm: remove, serve, test: probe };
 
 export const command: Command = {
   name: 'router',

@@ -8,11 +8,11 @@ import { EXIT, OctantError } from '../../lib/errors.ts';
 import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
 import type { LedgerApi } from '../ledger/types.ts';
 import type { VaultApi } from '../vault/types.ts';
-import { loadConfig } from './config.ts';
+import { configPath, loadConfig } from './config.ts';
 import { createGatewayHandler, type GatewayHandler } from './gateway/server.ts';
 import { createRouter } from './router.ts';
 import { routerRoutes } from './routes.ts';
-import type { Authenticate, CredentialInjector, RouterApi } from './types.ts';
+import type { Authenticate, CredentialInjector, RouterApi, RouterConfig } from './types.ts';
 
 export type { RouterApi } from './types.ts';
 export { createGatewayHandler, serveGateway } from './gateway/server.ts';
@@ -53,12 +53,28 @@ export const routerService: ServiceDefinition<RouterServiceApi> = {
     }
     ctx.log.info('router started', { deployments: config.deployments.length, routes: config.routes.length });
     const gatewayHandler = (authenticate: Authenticate): GatewayHandler => createGatewayHandler({ router, authenticate });
+    // `octant router add|rm` on a running system: the file is read and
+    // validated again (a bad file changes nothing), the change is in the
+    // ledger before it is in force (log first, act second), then in force.
+    const reload = async (): Promise<RouterConfig> => {
+      const next = await loadConfig(ctx.paths);
+      await ledger.append({
+        agent: 'system', lineage: [], kind: 'router', action: 'config.reload', target: configPath(ctx.paths), decision: 'allow',
+        detail: { deployments: next.deployments.map((d) => d.id), routes: next.routes.map((r) => r.name) },
+      });
+      router.reconfigure(next);
+      ctx.log.info('router configuration reloaded', { deployments: next.deployments.length, routes: next.routes.length });
+      return next;
+    };
     // Operator gateways (`octant router serve`) opened through the admin API.
     const gateways = new Set<{ close(): Promise<void> }>();
     return {
       api: { ...router, gatewayHandler },
-      routes: routerRoutes({ router, config, vault, gatewayHandler, gateways }),
-      health: () => ({ ok: true, detail: `${config.deployments.length} deployment(s), ${config.routes.length} route(s)` }),
+      routes: routerRoutes({ router, config: () => router.currentConfig(), reload, vault, gatewayHandler, gateways }),
+      health: () => {
+        const now = router.currentConfig();
+        return { ok: true, detail: `${now.deployments.length} deployment(s), ${now.routes.length} route(s)` };
+      },
       async stop() {
         await Promise.all([...gateways].map((g) => g.close()));
         router.close();

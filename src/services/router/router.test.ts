@@ -301,3 +301,17 @@ test('every detail the router records is in canonical member order (the ledger w
   for (const expected of ['route/allow', 'route/deny', 'complete/ok', 'complete/error']) assert.ok(actions.has(expected), `${expected} in ${[...actions].join(', ')}`);
   for (const entry of ledger.entries) assert.ok(isCanonicalOrder(entry.detail), `${entry.action}/${entry.decision}: ${JSON.stringify(entry.detail)}`);
 });
+
+test('reconfigure puts new deployments and routes in force and keeps what the router learned', async () => {
+  const { r } = router({}, { deployments: deployments(), routes: [{ name: 'main', deployments: ['oa-1'], policy: 'ordered' }] });
+  a.script({ kind: 'error', status: 429, retryAfter: '30' });
+  await assert.rejects(r.chat(hello, caller));
+  assert.ok(r.cooldown.remaining('oa-1', Date.now()) > 0, 'oa-1 cools after its 429');
+  r.reconfigure({ deployments: deployments(), routes: [{ name: 'main', deployments: ['oa-1', 'an-1'], policy: 'ordered' }, { name: 'big', deployments: ['an-1'], policy: 'ordered' }] });
+  assert.deepEqual(r.currentConfig().routes.map((x) => x.name), ['main', 'big']);
+  assert.equal((await r.chat({ ...hello, model: 'big' }, caller)).model, 'claude-big');
+  // The cooldown carried over: main skips oa-1 and answers from an-1.
+  assert.equal((await r.chat(hello, caller)).model, 'claude-big');
+  r.reconfigure({ deployments: deployments().filter((d) => d.id === 'oa-1'), routes: [] });
+  await assert.rejects(r.chat({ ...hello, model: 'big' }, caller), /E_ROUTER|no deployment|cannot serve/);
+});

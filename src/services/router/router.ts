@@ -32,6 +32,15 @@ export interface RouterEngine extends RouterApi {
   readonly budgets: Budgets;
   readonly ewma: Ewma;
   readonly cooldown: Cooldown;
+  /** The deployments and routes in force. */
+  currentConfig(): RouterConfig;
+  /**
+   * Put a new configuration in force (the operator's `router add|rm` on a
+   * running system). Requests already decided finish on the deployments
+   * they were given; budgets, EWMA, cooldowns and rate-limit state carry
+   * over by deployment id and route name.
+   */
+  reconfigure(next: RouterConfig): void;
   /** Abort calls in flight (service stop). */
   close(): void;
 }
@@ -80,7 +89,7 @@ interface Prepared {
 }
 
 export function createRouter(options: RouterOptions): RouterEngine {
-  const config = options.config;
+  let config = options.config;
   const now = options.now ?? Date.now;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
   const budgets = new Budgets();
@@ -88,7 +97,7 @@ export function createRouter(options: RouterOptions): RouterEngine {
   const cooldown = new Cooldown(options.cooldown ?? DEFAULT_COOLDOWN);
   const limits = new RateLimits();
   const stopAll = new AbortController();
-  const byId = new Map(config.deployments.map((d) => [d.id, d]));
+  let byId = new Map(config.deployments.map((d) => [d.id, d]));
   const ledger = options.ledger;
   /** Set when the ledger refused an outcome record: from then on every request is refused. */
   let outcomeFailure: Error | undefined;
@@ -293,5 +302,10 @@ export function createRouter(options: RouterOptions): RouterEngine {
     return [...(config.routes.some((r) => r.name === 'default') ? [] : [{ id: 'auto', kind: 'route' as const, owner: 'octant' }]), ...routes, ...deps];
   }
 
-  return { chat, stream, embed, explain, models, budgets, ewma, cooldown, close: () => stopAll.abort() };
+  function reconfigure(next: RouterConfig): void {
+    config = next;
+    byId = new Map(next.deployments.map((d) => [d.id, d]));
+  }
+
+  return { chat, stream, embed, explain, models, budgets, ewma, cooldown, currentConfig: () => config, reconfigure, close: () => stopAll.abort() };
 }

@@ -6,6 +6,8 @@
 //   POST /test  {deployment, prompt?}            one request to one deployment
 //   POST /serve {port, host?, tokenSha256}       a TCP gateway for as long as the
 //                                                caller stays connected (NDJSON reply)
+//   POST /reload                                 read etc/router.yaml again and put it
+//                                                in force (after `router add|rm`)
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { EXIT, OctantError } from '../../lib/errors.ts';
@@ -26,17 +28,26 @@ function objectBody(request: AdminRequest): Record<string, unknown> {
   return request.body as Record<string, unknown>;
 }
 
-/** The operator's vault token over every credential the config names, re-issued before it expires. */
-function operatorTokens(vault: VaultApi, config: RouterConfig, now: () => number = Date.now): () => Promise<string | undefined> {
-  const grants = [...new Set(config.deployments.flatMap((d) => (d.credential === undefined ? [] : [d.credential])))].sort();
-  let current: { token: string; expires: number } | undefined;
+/** Sorted vault grant names the deployments of `config` use. */
+function grantsOf(config: RouterConfig): string[] {
+  return [...new Set(config.deployments.flatMap((d) => (d.credential === undefined ? [] : [d.credential])))].sort();
+}
+
+/**
+ * The operator's vault token over every credential the configuration in
+ * force names, re-issued before it expires and when that set changes.
+ */
+function operatorTokens(vault: VaultApi, config: () => RouterConfig, now: () => number = Date.now): () => Promise<string | undefined> {
+  let current: { token: string; expires: number; grants: string } | undefined;
   let pending: Promise<string> | undefined;
   return async () => {
+    const grants = grantsOf(config());
     if (grants.length === 0) return undefined; // keyless deployments need no vault (it may be sealed)
-    if (current !== undefined && current.expires - now() > 60_000) return current.token;
+    const key = grants.join('\n');
+    if (current !== undefined && current.grants === key && current.expires - now() > 60_000) return current.token;
     // One issue at a time: issuing revokes the agent's previous token.
     pending ??= vault.issueToken(OPERATOR_AGENT, grants, { ttlSeconds: TOKEN_TTL_S }).then((token) => {
-      current = { token, expires: now() + TOKEN_TTL_S * 1000 };
+      current = { token, expires: now() + TOKEN_TTL_S * 1000, grants: key };
       return token;
     }).finally(() => (pending = undefined));
     return pending;
@@ -49,7 +60,10 @@ function sha256(text: string): Buffer {
 
 export interface RouterRouteDeps {
   router: RouterApi;
-  config: RouterConfig;
+  /** The configuration in force. */
+  config(): RouterConfig;
+  /** Read the configuration file again, record it in the ledger, put it in force. */
+  reload(): Promise<RouterConfig>;
   vault: VaultApi;
   gatewayHandler(authenticate: Authenticate): GatewayHandler;
   /** Gateways opened by /serve, closed when the service stops. */
@@ -65,8 +79,8 @@ export function routerRoutes(deps: RouterRouteDeps): AdminRoutes {
       const id = body.deployment;
       if (typeof id !== 'string' || id === '') throw bad(request.path, "'deployment' must be a deployment id");
       if (body.prompt !== undefined && typeof body.prompt !== 'string') throw bad(request.path, "'prompt' must be a string");
-      const dep = deps.config.deployments.find((d) => d.id === id);
-      if (dep === undefined) throw new OctantError('E_ROUTER_DEPLOYMENT', `router test: the running router has no deployment '${id}'`, { exit: EXIT.usage, hint: "see 'octant router list'; a deployment added after boot needs a restart of the system" });
+      const dep = deps.config().deployments.find((d) => d.id === id);
+      if (dep === undefined) throw new OctantError('E_ROUTER_DEPLOYMENT', `router test: the running router has no deployment '${id}'`, { exit: EXIT.usage, hint: "see 'octant router list'; 'octant router add' puts a deployment in force at once" });
       if ((dep.kind ?? 'chat') !== 'chat') throw bad(request.path, `deployment '${id}' serves embeddings; only chat deployments can be tested`);
       const start = performance.now();
       // Through the whole router path: ledger first, budget, failover on this one deployment, vault injection.
@@ -74,6 +88,10 @@ export function routerRoutes(deps: RouterRouteDeps): AdminRoutes {
       const caller: Caller = dep.credential === undefined ? { agent: OPERATOR_AGENT, lineage: [] } : await operator();
       const response: ChatResponse = await deps.router.chat({ model: id, messages: [{ role: 'user', content: (body.prompt as string | undefined) ?? 'Reply with the single word: ok' }], maxTokens: 32 }, caller);
       return { body: { deployment: id, model: response.model, content: response.content, usage: response.usage, ms: Math.round(performance.now() - start) } };
+    },
+    'POST /reload': async () => {
+      const config = await deps.reload();
+      return { body: { deployments: config.deployments.map((d) => d.id), routes: config.routes.map((r) => r.name) } };
     },
     'POST /serve': async (request) => {
       const body = objectBody(request);
