@@ -287,18 +287,18 @@ test('with the real ledger and vault, the decision and the vault access go to di
 });
 
 test('every detail the router records is in canonical member order (the ledger writes it with one JSON.stringify)', async () => {
-  const { r, ledger } = router();
-  await r.chat(hello, caller); // ok
-  a.script({ kind: 'error', status: 429, retryAfter: '1' });
-  await r.chat(hello, caller); // failover with an attempt that failed
+  // A deployment nobody listens for fails with a network error, without
+  // scripting the shared fakes.
+  const dead: Deployment = { ...deployments()[0], id: 'dead', baseUrl: 'http://127.0.0.1:1/v1' };
+  const { r, ledger } = router({}, { deployments: [dead, ...deployments()], routes: [{ name: 'main', deployments: ['dead', 'oa-1'], policy: 'ordered' }] });
+  await assert.rejects(r.chat({ ...hello, model: 'dead' }, caller)); // error outcome
+  await r.chat(hello, caller); // failover: an attempt that failed, then ok (dead cools after it)
   await collect(r.stream(hello, caller)); // streamed
-  a.script({ kind: 'error', status: 400 });
-  b.script({ kind: 'error', status: 400 });
-  await assert.rejects(r.chat({ ...hello, model: 'oa-1' }, caller)); // error outcome
-  await assert.rejects(r.chat({ ...hello, model: 'nothing-serves-this' }, caller)); // deny
+  await assert.rejects(r.chat({ ...hello, messages: [{ role: 'user', content: 'x'.repeat(1_000_000) }] }, caller), /no deployment can serve/); // deny: over every context window
   await new Promise((resolve) => setImmediate(resolve));
   const actions = new Set(ledger.entries.map((e) => `${e.action}/${e.decision}`));
   for (const expected of ['route/allow', 'route/deny', 'complete/ok', 'complete/error']) assert.ok(actions.has(expected), `${expected} in ${[...actions].join(', ')}`);
+  assert.ok(ledger.entries.some((e) => Array.isArray(e.detail.attempts) && e.detail.attempts.length > 1), 'a failed attempt was recorded');
   for (const entry of ledger.entries) assert.ok(isCanonicalOrder(entry.detail), `${entry.action}/${entry.decision}: ${JSON.stringify(entry.detail)}`);
 });
 
