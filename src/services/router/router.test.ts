@@ -198,19 +198,22 @@ test('the call waits for its decision record to be durable, the reply does not w
   assert.deepEqual(ledger.entries.map((e) => e.action), ['route', 'complete']);
 });
 
-test('once the ledger refuses an outcome record, the router refuses every later request', async () => {
+test('once the ledger refuses an outcome record, the router refuses that agent\'s later requests; other agents are served', async () => {
   const { r, ledger } = router();
   const append = ledger.append;
   ledger.append = async (event) => {
-    if (event.action === 'complete') throw new Error('ledger write failed');
+    if (event.action === 'complete' && event.agent === caller.agent) throw new Error('ledger write failed');
     return append(event);
   };
   await r.chat(hello, caller);
   await new Promise((resolve) => setImmediate(resolve));
   const count = a.requests.length;
   await assert.rejects(r.chat(hello, caller), (error: Error & { code?: string }) => error.code === 'E_ROUTER_LEDGER' && /ledger write failed/.test(error.message));
-  await assert.rejects(collect(r.stream(hello, caller)), /E_ROUTER_LEDGER|refused the outcome record/);
-  assert.equal(a.requests.length, count, 'no call after the refusal');
+  await assert.rejects(collect(r.stream(hello, caller)), /refused the outcome record/);
+  await assert.rejects(r.embed({ model: 'x', input: ['a'] }, caller), /refused the outcome record/);
+  assert.equal(a.requests.length, count, 'no call for that agent after the refusal');
+  const other = { agent: 'agent-2', lineage: ['root-1'] };
+  assert.match((await r.chat(hello, other)).content, /hello/);
 });
 
 test('a long provider error is bounded in the outcome record', async () => {
@@ -314,4 +317,14 @@ test('reconfigure puts new deployments and routes in force and keeps what the ro
   assert.equal((await r.chat(hello, caller)).model, 'claude-big');
   r.reconfigure({ deployments: deployments().filter((d) => d.id === 'oa-1'), routes: [] });
   await assert.rejects(r.chat({ ...hello, model: 'big' }, caller), /E_ROUTER|no deployment|cannot serve/);
+});
+
+test('a sealed agent gets no call (its decision cannot be recorded); other agents are not affected', async () => {
+  const { r, ledger } = router();
+  await ledger.seal('agent-9');
+  const count = a.requests.length;
+  await assert.rejects(r.chat(hello, { agent: 'agent-9', lineage: [] }), /sealed/);
+  await assert.rejects(collect(r.stream(hello, { agent: 'agent-9', lineage: [] })), /sealed/);
+  assert.equal(a.requests.length, count, 'no provider call');
+  assert.match((await r.chat(hello, caller)).content, /hello/);
 });

@@ -99,8 +99,14 @@ export function createRouter(options: RouterOptions): RouterEngine {
   const stopAll = new AbortController();
   let byId = new Map(config.deployments.map((d) => [d.id, d]));
   const ledger = options.ledger;
-  /** Set when the ledger refused an outcome record: from then on every request is refused. */
-  let outcomeFailure: Error | undefined;
+  /**
+   * Agents whose outcome record the ledger refused, with why: their later
+   * requests are refused (until a restart). Scoped to the agent: one
+   * agent's refusal (its partition sealed as it was being stopped) must not
+   * stop everyone's routing; a ledger that cannot write at all refuses
+   * every decision anyway, so every caller is then refused by that.
+   */
+  const lostOutcomes = new Map<string, Error>();
 
   const hooks: FailoverHooks = {
     now,
@@ -121,14 +127,15 @@ export function createRouter(options: RouterOptions): RouterEngine {
     return decide(route, deployments, request, { cooldown, ewma, limits, now: now() });
   }
 
-  /** Refuse every request once an outcome record was lost (see finish). */
-  function failClosedAfterLostRecord(): void {
-    if (outcomeFailure === undefined) return;
-    throw new OctantError('E_ROUTER_LEDGER', `the ledger refused the outcome record of an earlier call (${outcomeFailure.message}); the router routes nothing more until it restarts`, { exit: EXIT.unavailable });
+  /** Refuse an agent's requests once one of its outcome records was lost (see finish). */
+  function failClosedAfterLostRecord(caller: Caller): void {
+    const lost = lostOutcomes.get(caller.agent);
+    if (lost === undefined) return;
+    throw new OctantError('E_ROUTER_LEDGER', `the ledger refused the outcome record of an earlier call of agent ${caller.agent} (${lost.message}); the router routes nothing more for it until it restarts`, { exit: EXIT.unavailable });
   }
 
   async function prepare(request: ChatRequest, caller: Caller): Promise<Prepared> {
-    failClosedAfterLostRecord();
+    failClosedAfterLostRecord(caller);
     const { route, deployments, matched } = resolveRoute(config, request);
     const decision = decide(route, deployments, request, { cooldown, ewma, limits, now: now() });
     const event = { agent: caller.agent, lineage: caller.lineage, kind: 'router', action: 'route', target: route.name };
@@ -173,7 +180,7 @@ export function createRouter(options: RouterOptions): RouterEngine {
   // decision in the log and is durable before any later call runs), but the
   // reply does not wait for its disk flush: that would add a second flush to
   // every request's latency and protect no action. If the ledger refuses it,
-  // the router fails closed: every later request is refused (prepare).
+  // the router fails closed for that agent: its later requests are refused.
   function finish(p: Prepared, caller: Caller, dep: Deployment | undefined, response: ChatResponse | undefined, outcome: Outcome): void {
     const usd = dep !== undefined && response !== undefined ? costOf(dep, response.usage.promptTokens, response.usage.completionTokens) : 0;
     const tokens = response === undefined ? 0 : response.usage.promptTokens + response.usage.completionTokens;
@@ -201,7 +208,7 @@ export function createRouter(options: RouterOptions): RouterEngine {
       },
     });
     recorded.catch((error: unknown) => {
-      outcomeFailure ??= error as Error;
+      if (!lostOutcomes.has(caller.agent)) lostOutcomes.set(caller.agent, error as Error);
     });
   }
 
@@ -274,7 +281,7 @@ export function createRouter(options: RouterOptions): RouterEngine {
   }
 
   async function embed(request: EmbedRequest, caller: Caller): Promise<EmbedResponse> {
-    failClosedAfterLostRecord();
+    failClosedAfterLostRecord(caller);
     const { route, deployments } = resolveRoute(config, request, 'embedding');
     const usable = deployments.filter((d) => resolveProvider(d.provider).provider.embed !== undefined);
     if (usable.length === 0) throw new OctantError('E_ROUTER_UNAVAILABLE', `model '${request.model}': no embedding deployment (route ${route.name})`, { exit: EXIT.unavailable, hint: "add one with 'octant router add ... --kind embedding'" });
