@@ -124,8 +124,7 @@ export class LedgerStore implements LedgerApi {
   private closed = false;
   private lastMs = Number.NaN;
   private lastTime = '';
-  /** Group commits (durable writes) done so far. */
-  commits = 0;
+  private committed = 0;
 
   private constructor(dir: string, file: FileHandle, lock: string, state: { frontier: Frontier; partitions: Map<string, Partition>; end: number }, options: StoreOptions) {
     this.dir = dir;
@@ -193,6 +192,11 @@ export class LedgerStore implements LedgerApi {
       decision: 'info',
       detail: { droppedBytes: dropped, offset, reason },
     });
+  }
+
+  /** Group commits (durable writes) done so far. */
+  get commits(): number {
+    return this.committed;
   }
 
   /** Number of durable entries. */
@@ -266,7 +270,7 @@ export class LedgerStore implements LedgerApi {
           const { bytesWritten } = await this.file.write(batch, done, batch.length - done, this.position + done);
           done += bytesWritten;
         }
-        this.commits++;
+        this.committed++;
       } catch (error) {
         // Memory is now ahead of disk: fail closed for every later append.
         this.broken = new OctantError('E_LEDGER_WRITE', `${join(this.dir, SEGMENT_FILE)}: write failed: ${(error as Error).message}`, { cause: error });
