@@ -13,7 +13,8 @@ import { ledgerDir } from './read.ts';
 import { LedgerStore } from './store.ts';
 import type { LedgerServiceApi, OpenLedger } from './types.ts';
 
-export type { LedgerApi, LedgerAppend, LedgerEntry, LedgerEvent, LedgerServiceApi, LedgerCheckpointInfo, OpenLedger } from './types.ts';
+export type { LedgerApi, LedgerAppend, LedgerEntry, LedgerEvent, LedgerMark, LedgerServiceApi, LedgerCheckpointInfo, OpenLedger } from './types.ts';
+export { FIRST_MARK, readEntriesFrom } from './read.ts';
 export { ledgerDir } from './read.ts';
 export { recordEvent } from './record-event.ts';
 
@@ -31,6 +32,7 @@ function apiOf(store: LedgerStore, paths: Paths): LedgerServiceApi {
     append: (event) => store.append(event),
     seal: (agent, detail) => store.seal(agent, detail),
     size: () => store.size,
+    mark: () => store.mark(),
     checkpoint: async () => {
       signer ??= machineSigner(paths);
       const c = store.publishCheckpoint(signer);

@@ -6,9 +6,11 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import type { Paths } from '../../runtime/paths.ts';
 import { listCheckpoints, type StoredCheckpoint } from './checkpoint.ts';
-import { checksumFailure, scanRecords, type ScanResult } from './records.ts';
+import { parseEntry } from './entry.ts';
+import { checksumFailure, MAGIC, scanRecords, type ScanResult } from './records.ts';
 import { replay, type Replay } from './replay.ts';
 import { startHashWorkers } from './hash-workers.ts';
+import type { LedgerEntry, LedgerMark } from './types.ts';
 
 export const SEGMENT_FILE = 'ledger.log';
 
@@ -110,4 +112,30 @@ export function checkCheckpoints(snapshot: LedgerSnapshot): CheckpointProblem | 
     }
   }
   return undefined;
+}
+
+/** The mark of a ledger's first entry: readEntriesFrom(dir, FIRST_MARK) reads them all. */
+export const FIRST_MARK: LedgerMark = Object.freeze({ seq: 0, offset: MAGIC.length });
+
+/**
+ * The entries at and after `mark` (LedgerServiceApi.mark), read from the
+ * segment without the writer lock. Undefined when the segment does not hold
+ * entry `mark.seq` at byte `mark.offset` followed by consecutive entries
+ * (another or a rewritten ledger): the caller then reads from the start.
+ * A mark past the end (its entries were queued, then lost in a crash) gives
+ * no entries. Only durable bytes are read: the writer appends whole records.
+ */
+export function readEntriesFrom(dir: string, mark: LedgerMark): LedgerEntry[] | undefined {
+  if (mark.offset < MAGIC.length) return undefined;
+  const buf = readFrom(join(dir, SEGMENT_FILE), false, mark.offset);
+  // A record still being written at the end is left for the next read.
+  const scan = scanRecords(buf, mark.offset);
+  if (scan.problem?.kind === 'corrupt') return undefined;
+  const entries: LedgerEntry[] = [];
+  for (const record of scan.records) {
+    const entry = parseEntry(record.payload);
+    if (entry === undefined || entry.seq !== mark.seq + entries.length) return undefined;
+    entries.push(entry);
+  }
+  return entries;
 }

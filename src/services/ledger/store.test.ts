@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { rawPublicKey } from '../../lib/raw-public-key.ts';
 import { LedgerStore } from './store.ts';
-import { readLedger, SEGMENT_FILE } from './read.ts';
+import { FIRST_MARK, readEntriesFrom, readLedger, SEGMENT_FILE } from './read.ts';
 import { MAX_ENTRY_BYTES } from './entry.ts';
 import { leafHash, verifyInclusion, verifyConsistency } from './merkle.ts';
 import type { LedgerEvent } from './types.ts';
@@ -211,5 +211,22 @@ test('the segment is written through an O_DSYNC descriptor: a write returns only
   assert.ok(fd !== undefined, 'the store holds the segment open');
   const flags = Number.parseInt(/^flags:\s+([0-7]+)$/m.exec(readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8'))![1]!, 8);
   assert.notEqual(flags & constants.O_DSYNC, 0, `flags ${flags.toString(8)}`);
+  await store.close();
+});
+
+test('mark and readEntriesFrom: exactly the entries appended after the mark; a mark that does not match the segment reads nothing', async (t) => {
+  const dir = tempDir(t);
+  const store = await LedgerStore.open(dir);
+  await store.append(event('a1', 'one'));
+  const queued = store.append(event('a1', 'two')); // queued, not yet durable: still before the mark
+  const mark = store.mark();
+  await queued;
+  await Promise.all([store.append(event('a2', 'three')), store.append(event('a1', 'four'))]);
+  assert.deepEqual(readEntriesFrom(dir, mark)!.map((e) => [e.seq, e.action]), [[2, 'three'], [3, 'four']]);
+  assert.deepEqual(readEntriesFrom(dir, FIRST_MARK)!.map((e) => e.action), ['one', 'two', 'three', 'four']);
+  assert.deepEqual(readEntriesFrom(dir, store.mark()), [], 'nothing after the end');
+  assert.deepEqual(readEntriesFrom(dir, { seq: 99, offset: 1 << 20 }), [], 'a mark past the end: its entries were lost');
+  assert.equal(readEntriesFrom(dir, { seq: mark.seq + 1, offset: mark.offset }), undefined, 'another seq at that offset');
+  assert.equal(readEntriesFrom(dir, { seq: mark.seq, offset: mark.offset + 3 }), undefined, 'not a record boundary');
   await store.close();
 });

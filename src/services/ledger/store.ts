@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { silentLogger } from '../../runtime/log.ts';
-import type { LedgerApi, LedgerEntry, LedgerEvent } from './types.ts';
+import type { LedgerApi, LedgerEntry, LedgerEvent, LedgerMark } from './types.ts';
 import { latestCheckpoint, publishCheckpoint, type StoredCheckpoint } from './checkpoint.ts';
 import { SEAL_ACTION, SEAL_KIND, SYSTEM_AGENT, buildEntry, isSeal } from './entry.ts';
 import { Frontier, leafHash } from './merkle.ts';
@@ -125,6 +125,8 @@ export class LedgerStore implements LedgerApi {
   private lastMs = Number.NaN;
   private lastTime = '';
   private committed = 0;
+  /** Byte offset just past the last queued record (durable or not). */
+  private queuedEnd: number;
 
   private constructor(dir: string, file: FileHandle, lock: string, state: { frontier: Frontier; partitions: Map<string, Partition>; end: number }, options: StoreOptions) {
     this.dir = dir;
@@ -133,6 +135,7 @@ export class LedgerStore implements LedgerApi {
     this.frontier = state.frontier;
     this.partitions = state.partitions;
     this.position = state.end;
+    this.queuedEnd = state.end;
     this.nextSeq = state.frontier.size;
     this.log = options.log ?? silentLogger;
     this.now = options.now ?? (() => new Date());
@@ -194,6 +197,11 @@ export class LedgerStore implements LedgerApi {
     });
   }
 
+  /** Where the next append goes (LedgerServiceApi.mark). */
+  mark(): LedgerMark {
+    return { seq: this.nextSeq, offset: this.queuedEnd };
+  }
+
   /** Group commits (durable writes) done so far. */
   get commits(): number {
     return this.committed;
@@ -240,6 +248,7 @@ export class LedgerStore implements LedgerApi {
     this.nextSeq++;
     this.partitions.set(event.agent, { last: leaf.toString('hex'), count: (part?.count ?? 0) + 1, sealed: isSeal(entry) });
     this.pending.push(writeHeader(record));
+    this.queuedEnd += record.length;
     const done = new Promise<LedgerEntry>((resolve, reject) => this.waiters.push({ entry, leaf, resolve, reject }));
     // Start the write at the end of this event-loop iteration (setImmediate
     // runs after the callbacks of the current poll phase and all their

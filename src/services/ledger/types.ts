@@ -34,10 +34,23 @@ export interface LedgerCheckpointInfo {
   note: string;
 }
 
+/** Where the next entry goes: its seq and the byte offset of its record in the segment. */
+export interface LedgerMark {
+  seq: number;
+  offset: number;
+}
+
 /** What the running ledger service offers beyond append/seal. */
 export interface LedgerServiceApi extends LedgerApi {
   /** Durable entries so far. */
   size(): number;
+  /**
+   * Where the next append will go. Every entry appended before this call
+   * (durable or still queued) lies before the mark, every later one at or
+   * after it: a service that saves its state with a mark taken in the same
+   * synchronous step can replay exactly what came after (readEntriesFrom).
+   */
+  mark(): LedgerMark;
   /** Publish (sign and store) a checkpoint of the durable log now. */
   checkpoint(): Promise<LedgerCheckpointInfo>;
 }

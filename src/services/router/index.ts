@@ -2,16 +2,17 @@
 // holds no keys (the vault injects them per call), decides which provider,
 // key and model serve each request, and records every decision in the ledger.
 
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
-import type { LedgerApi } from '../ledger/types.ts';
+import { ledgerDir, type LedgerServiceApi } from '../ledger/index.ts';
 import type { VaultApi } from '../vault/types.ts';
 import { configPath, loadConfig } from './config.ts';
 import { createGatewayHandler, type GatewayHandler } from './gateway/server.ts';
 import { createRouter } from './router.ts';
 import { routerRoutes } from './routes.ts';
+import { recoverSpend } from './spend-recovery.ts';
+import { loadRouterState, saveRouterState } from './state-file.ts';
 import type { Authenticate, CredentialInjector, RouterApi, RouterConfig } from './types.ts';
 
 export type { RouterApi } from './types.ts';
@@ -34,23 +35,31 @@ export function vaultInjector(vault: VaultApi): CredentialInjector {
   };
 }
 
+/** How often the router saves its state while it runs (a crash replays at most this much of the ledger). */
+const STATE_SAVE_INTERVAL_MS = 60_000;
+
 export const routerService: ServiceDefinition<RouterServiceApi> = {
   name: 'router',
   needs: ['ledger', 'vault'],
   async start(ctx) {
-    const ledger = ctx.deps.ledger as LedgerApi;
+    const ledger = ctx.deps.ledger as LedgerServiceApi;
     const vault = ctx.deps.vault as VaultApi;
     const config = await loadConfig(ctx.paths);
     const router = createRouter({ config, injector: vaultInjector(vault), ledger });
-    // Spend and observed performance survive restarts.
+    // Spend survives restarts and crashes (spend-recovery.ts); observed
+    // performance survives restarts.
     const statePath = join(ctx.paths.state, 'router', 'state.json');
-    try {
-      const saved = JSON.parse(await readFile(statePath, 'utf8')) as { budgets?: Parameters<typeof router.budgets.restore>[0]; ewma?: Parameters<typeof router.ewma.restore>[0] };
-      if (saved.budgets) router.budgets.restore(saved.budgets);
-      if (saved.ewma) router.ewma.restore(saved.ewma);
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw new OctantError('E_ROUTER_STATE', `${statePath}: unreadable router state (${(error as Error).message})`);
-    }
+    const saved = await loadRouterState(statePath, ctx.log);
+    if (saved?.ewma !== undefined) router.ewma.restore(saved.ewma as Parameters<typeof router.ewma.restore>[0]);
+    const recovered = recoverSpend(router.budgets, ledgerDir(ctx.paths), saved);
+    if (recovered.from === 'start' || recovered.entries > 0) ctx.log.info('router spend recovered from the ledger', recovered);
+    // The snapshot and the mark are taken in one synchronous step, so the
+    // mark separates exactly what the snapshot counts from what it does not.
+    const save = (): Promise<void> => saveRouterState(statePath, { budgets: router.budgets.snapshot(), ewma: router.ewma.snapshot(), mark: ledger.mark() });
+    const saver = setInterval(() => {
+      save().catch((error: Error) => ctx.log.warn('router state not saved (the ledger still holds the spend)', { error: error.message }));
+    }, STATE_SAVE_INTERVAL_MS);
+    saver.unref();
     ctx.log.info('router started', { deployments: config.deployments.length, routes: config.routes.length });
     const gatewayHandler = (authenticate: Authenticate): GatewayHandler => createGatewayHandler({ router, authenticate });
     // `octant router add|rm` on a running system: the file is read and
@@ -77,11 +86,9 @@ export const routerService: ServiceDefinition<RouterServiceApi> = {
       },
       async stop() {
         await Promise.all([...gateways].map((g) => g.close()));
+        clearInterval(saver);
         router.close();
-        await mkdir(join(ctx.paths.state, 'router'), { recursive: true });
-        const tmp = `${statePath}.tmp`;
-        await writeFile(tmp, JSON.stringify({ budgets: router.budgets.snapshot(), ewma: router.ewma.snapshot() }), { mode: 0o600 });
-        await rename(tmp, statePath);
+        await save();
       },
     };
   },

@@ -201,6 +201,9 @@ export function createRouter(options: RouterOptions): RouterEngine {
         attempts: outcome.attempts,
         code: outcome.code,
         error,
+        // The reservation this settles: spend-recovery.ts replays both.
+        reservedTokens: p.reservation.tokens,
+        reservedUsd: p.reservation.usd,
         route: p.decision.route,
         streamed: outcome.streamed,
         usage: usage === undefined ? undefined : { cachedTokens: usage.cachedTokens, completionTokens: usage.completionTokens, promptTokens: usage.promptTokens },
@@ -289,7 +292,7 @@ export function createRouter(options: RouterOptions): RouterEngine {
     const usd = Math.max(...usable.map((d) => costOf(d, promptTokens, 0)));
     const reservation = budgets.reserve([{ key: `agent ${caller.agent}`, limits: caller.budget }, { key: `route ${route.name}`, limits: route.budget }], usd, promptTokens, now());
     const decision: Decision = { route: route.name, policy: 'ordered', complexity: 'simple', estimatedPromptTokens: promptTokens, candidates: [], order: usable.map((d) => d.id), winner: usable[0].id, reason: 'embedding' };
-    const recorded = ledger.append({ agent: caller.agent, lineage: caller.lineage, kind: 'router', action: 'embed', target: route.name, decision: 'allow', detail: { order: decision.order, inputs: request.input.length } });
+    const recorded = ledger.append({ agent: caller.agent, lineage: caller.lineage, kind: 'router', action: 'embed', target: route.name, decision: 'allow', detail: { inputs: request.input.length, order: decision.order, reservedTokens: promptTokens, reservedUsd: usd } });
     recorded.catch(() => {}); // awaited by every attempt, as in prepare()
     const p: Prepared = { decision, recorded, order: usable, reservation, promptTokens };
     try {

@@ -90,6 +90,21 @@ export class Budgets {
     a.tokensTotal = Math.max(0, a.tokensTotal + tokens);
   }
 
+  /**
+   * Count spend recorded in the ledger at time `at` (recovery after a crash,
+   * spend-recovery.ts): like a reservation or a settlement, without limits.
+   * Spend from an earlier day than the account's counts toward its totals only.
+   */
+  record(key: string, usd: number, tokens: number, at: number): void {
+    const a = this.accounts.get(key);
+    if (a !== undefined && utcDay(at) < a.day) {
+      a.usdTotal = Math.max(0, a.usdTotal + usd);
+      a.tokensTotal = Math.max(0, a.tokensTotal + tokens);
+      return;
+    }
+    this.add(key, usd, tokens, at);
+  }
+
   used(key: string, now: number): Account {
     return { ...this.account(key, now) };
   }

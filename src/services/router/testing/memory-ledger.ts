@@ -2,11 +2,13 @@
 // order, refuses appends after seal, and can be told to fail (to prove the
 // router does not act when the ledger cannot record).
 
-import type { LedgerApi, LedgerEntry, LedgerEvent } from '../../ledger/types.ts';
+import type { LedgerApi, LedgerEntry, LedgerEvent, LedgerMark } from '../../ledger/types.ts';
 
 export interface MemoryLedger extends LedgerApi {
   entries: LedgerEntry[];
   failNext: boolean;
+  /** LedgerServiceApi.mark for services that save state with one: nothing is on disk, so offset 0 (no segment matches it). */
+  mark(): LedgerMark;
 }
 
 export function memoryLedger(): MemoryLedger {
@@ -14,6 +16,7 @@ export function memoryLedger(): MemoryLedger {
   const ledger: MemoryLedger = {
     entries: [],
     failNext: false,
+    mark: () => ({ seq: ledger.entries.length, offset: 0 }),
     async append(event: LedgerEvent) {
       if (ledger.failNext) {
         ledger.failNext = false;

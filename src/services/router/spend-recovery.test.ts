@@ -1,0 +1,107 @@
+// Spend survives a crash: the router's ledger entries are replayed from the
+// mark saved with the budgets (or from the first entry), with the real
+// ledger on disk and the real router service.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { silentLogger } from '../../runtime/log.ts';
+import { rootLayout } from '../../runtime/paths.ts';
+import { openLedger } from '../ledger/index.ts';
+import { LedgerStore } from '../ledger/store.ts';
+import { saveConfig, routerService } from './index.ts';
+import { createRouter, type RouterEngine } from './router.ts';
+import { Budgets } from './routing/budget.ts';
+import { recoverSpend } from './spend-recovery.ts';
+import { startFakeOpenAI } from './testing/fake-openai.ts';
+import type { FakeProvider } from './testing/fake-server.ts';
+import type { Caller, ChatRequest, RouterConfig } from './types.ts';
+
+let fake: FakeProvider;
+before(async () => (fake = await startFakeOpenAI()));
+after(() => fake.close());
+
+// Keyless (no vault), priced so that every call's cost shows.
+const config = (): RouterConfig => ({
+  deployments: [{ id: 'local', provider: 'vllm', model: 'm', baseUrl: `${fake.origin}/v1`, price: { input: 1000, output: 2000 }, contextWindow: 100_000, capabilities: { tools: true, vision: false, json: true }, tier: 2 }],
+  routes: [{ name: 'main', deployments: ['local'], policy: 'ordered', budget: { usdPerDay: 1000 } }],
+});
+const ask: ChatRequest = { model: 'main', messages: [{ role: 'user', content: 'count me' }], maxTokens: 50 };
+const caller: Caller = { agent: 'a1', lineage: [], budget: { usdPerDay: 1000 } };
+const noVault = { inject: async () => { throw new Error('no credential expected'); } };
+
+function spent(budgets: Budgets, key: string): { usd: number; tokens: number } {
+  const a = budgets.used(key, Date.now());
+  return { usd: Math.round(a.usdDay * 1e9) / 1e9, tokens: a.tokensDay };
+}
+
+test('after a crash the spend since the last save is counted again from the ledger; without a save, from the first entry', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'octant-spend-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const store = await LedgerStore.open(dir);
+  const r = createRouter({ config: config(), injector: noVault, ledger: store });
+  await r.chat(ask, caller);
+  const saved = { budgets: r.budgets.snapshot(), mark: store.mark() };
+  await r.chat(ask, caller); // after the save: only the ledger knows
+  await r.chat(ask, { ...caller, agent: 'a2' });
+  await store.close(); // the outcome records reach the disk
+  const before = { a1: spent(r.budgets, 'agent a1'), a2: spent(r.budgets, 'agent a2'), route: spent(r.budgets, 'route main') };
+  assert.ok(before.a1.usd > 0 && before.a1.tokens > 0);
+
+  const fromMark = new Budgets();
+  assert.deepEqual(recoverSpend(fromMark, dir, saved), { from: 'mark', entries: 4 });
+  assert.deepEqual({ a1: spent(fromMark, 'agent a1'), a2: spent(fromMark, 'agent a2'), route: spent(fromMark, 'route main') }, before);
+
+  const fromStart = new Budgets();
+  assert.deepEqual(recoverSpend(fromStart, dir, undefined), { from: 'start', entries: 6 });
+  assert.deepEqual({ a1: spent(fromStart, 'agent a1'), a2: spent(fromStart, 'agent a2'), route: spent(fromStart, 'route main') }, before);
+
+  // A mark from another ledger (or a rewritten one): the whole ledger again.
+  const foreign = new Budgets();
+  assert.equal(recoverSpend(foreign, dir, { ...saved, mark: { seq: 0, offset: saved.mark.offset } }).from, 'start');
+  assert.deepEqual(spent(foreign, 'agent a1'), before.a1);
+});
+
+test('a call whose outcome record was lost keeps its worst-case reservation (never an undercount)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'octant-spend-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const store = await LedgerStore.open(dir);
+  // A decision as the router records it, its call made, and then the crash.
+  await store.append({ agent: 'a1', lineage: [], kind: 'router', action: 'route', target: 'default', decision: 'allow', detail: { reservedTokens: 150, reservedUsd: 0.25, route: 'default' } });
+  await store.close();
+  const budgets = new Budgets();
+  recoverSpend(budgets, dir, undefined);
+  assert.deepEqual(spent(budgets, 'agent a1'), { usd: 0.25, tokens: 150 });
+});
+
+test('the router service: state saved with a mark at stop; started on a state older than the ledger (a crash), it counts what came after', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'octant-spend-svc-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const paths = rootLayout(root);
+  await saveConfig(paths, config());
+  const statePath = join(paths.state, 'router', 'state.json');
+  const run = async (calls: number): Promise<{ usd: number; tokens: number }> => {
+    const ledger = await openLedger(paths);
+    const service = await routerService.start({ paths, config: {}, log: silentLogger, deps: { ledger, vault: {} }, signal: new AbortController().signal });
+    for (let i = 0; i < calls; i++) await service.api.chat(ask, caller);
+    const used = spent((service.api as unknown as RouterEngine).budgets, 'agent a1');
+    await service.stop();
+    await ledger.close();
+    return used;
+  };
+  const first = await run(1);
+  const saved = JSON.parse(readFileSync(statePath, 'utf8')) as { mark?: { seq: number; offset: number } };
+  assert.ok(saved.mark !== undefined && saved.mark.seq >= 2, 'state.json holds the ledger mark');
+  copyFileSync(statePath, `${statePath}.after-first`);
+  const second = await run(2);
+  assert.ok(second.usd > first.usd);
+  // The crash: the state file from before the second run, the ledger after it.
+  copyFileSync(`${statePath}.after-first`, statePath);
+  const third = await run(0);
+  assert.deepEqual(third, second);
+  // An unreadable state file: reported, and the spend rebuilt from the whole ledger.
+  writeFileSync(statePath, '{ torn');
+  assert.deepEqual(await run(0), second);
+});
