@@ -28,7 +28,9 @@
 // comes from. --threads 2 runs the fake in the load generator's thread.
 // Usage: node bench/router.ts [--requests N] [--seconds S] [--clients 1,16,64]
 //          [--rate 2000[,3000]] [--drain S] [--listen unix|tcp] [--threads 3|2]
-//          [--parts real|stand-in] [--via router|proxy]
+//          [--parts real|stand-in] [--via router|proxy] [--repeat N]
+//   --repeat N runs each load N times in a row and ends with the median of
+//   each figure over those runs (on a noisy host one run says little).
 //   --clients '' skips the closed-loop runs, --rate '' the fixed-rate runs.
 // Profile the router thread: node --cpu-prof --cpu-prof-dir=/tmp/prof bench/router.ts
 // Prints p50/p95/p99 per path, the added latency and req/s per run.
@@ -248,6 +250,7 @@ async function benchMain(): Promise<void> {
       threads: { type: 'string', default: '3' },
       parts: { type: 'string', default: 'real' },
       via: { type: 'string', default: 'router' },
+      repeat: { type: 'string', default: '1' },
     },
   });
   if (values.listen !== 'unix' && values.listen !== 'tcp') throw new Error(`--listen expects unix or tcp, got '${values.listen}'`);
@@ -259,8 +262,12 @@ async function benchMain(): Promise<void> {
   const [seconds] = numbers('seconds', values.seconds);
   const [drain] = numbers('drain', values.drain);
   const maxMs = seconds * 1000;
-  const clients = numbers('clients', values.clients);
-  const rates = numbers('rate', values.rate);
+  const [repeat] = numbers('repeat', values.repeat);
+  if (!Number.isInteger(repeat)) throw new Error(`--repeat expects a whole number, got '${values.repeat}'`);
+  // Each run, repeat times in a row (direct then via router each time).
+  const runsOf = (list: number[]): number[] => list.flatMap((n) => Array.from({ length: repeat }, () => n));
+  const clients = runsOf(numbers('clients', values.clients));
+  const rates = runsOf(numbers('rate', values.rate));
   // Profiling and V8 GC flags are the process's (workers refuse them in execArgv, and GC flags apply to every thread anyway).
   const execArgv = process.execArgv.filter((a) => !/^--(?:cpu-prof|trace-gc|single-threaded-gc|max-semi-space-size)/.test(a));
   const fake = new Worker(new URL(import.meta.url), { execArgv, workerData: { role: 'fake' } });
@@ -298,6 +305,8 @@ async function benchMain(): Promise<void> {
   // throughput on one core, whatever else the machine is running.
   let cpu = process.threadCpuUsage();
   const cpuLines: string[] = [];
+  /** Per load: [added p50, p95, p99, router CPU us/request] of each run. */
+  const addedByLoad = new Map<string, number[][]>();
   const watch = threadWatch();
   let steal = stealMeter();
   const fakeStats = (): Promise<ThreadStats> =>
@@ -336,11 +345,24 @@ async function benchMain(): Promise<void> {
         const n = m.lat.length + m.errors;
         const perRequest = (used.user + used.system) / n;
         cpuLines.push(`${label(m)}  router thread CPU ${perRequest.toFixed(0)} us/request (user ${(used.user / n).toFixed(0)}, system ${(used.system / n).toFixed(0)}): one core serves at most ${(1e6 / perRequest).toFixed(0)} req/s`);
-        console.log(`${label(m)}  ${'added'.padEnd(12)} ${f(pct(m.lat, 50) - pct(direct.lat, 50))} ${f(pct(m.lat, 95) - pct(direct.lat, 95))} ${f(pct(m.lat, 99) - pct(direct.lat, 99))}   router/direct throughput ${(m.rps / direct.rps).toFixed(2)}`);
+        const base = direct;
+        const added = [50, 95, 99].map((p) => pct(m.lat, p) - pct(base.lat, p));
+        console.log(`${label(m)}  ${'added'.padEnd(12)} ${added.map(f).join(' ')}   router/direct throughput ${(m.rps / direct.rps).toFixed(2)}`);
+        const seen = addedByLoad.get(label(m)) ?? [];
+        addedByLoad.set(label(m), [...seen, [...added, perRequest]]);
       }
     };
   });
   for (const line of cpuLines) console.log(line);
+  // With --repeat: the median of each figure over the runs of each load.
+  if (repeat > 1) {
+    console.log(`median over ${repeat} runs: added p50, p95, p99 ms; router thread CPU us/request`);
+    const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+    for (const [load, rows] of addedByLoad) {
+      const [p50, p95, p99, cpuUs] = [0, 1, 2, 3].map((i) => median(rows.map((r) => r[i]!)));
+      console.log(`${load}  added ${f(p50!)} ${f(p95!)} ${f(p99!)}   router ${cpuUs!.toFixed(0)} us/request   (${rows.length} runs)`);
+    }
+  }
   await gw.close();
   router.close();
   await parts.close();
