@@ -27,9 +27,6 @@ const USAGE = `usage: octant router <subcommand> [options]
   rm <id>                       remove a deployment (and from every route; a route
                                 left empty goes too)
   list [--json]                 deployments and routes
-
-add and rm save etc/router.yaml and, on a running system, put it in force at
-once (the change is recorded in the ledger first); otherwise at the next boot.
   test <id> [--prompt TEXT]     send one request to a deployment and show the answer
                                 (through the running system, which injects the key)
   serve --port N [--host 127.0.0.1] --token-file F
@@ -38,6 +35,8 @@ once (the change is recorded in the ledger first); otherwise at the next boot.
   explain [--prompt TEXT] [--model NAME] [--tools] [--image] [--json-mode] [--max-tokens N] [--json]
       show the candidates, scores, winner and reason for a request
 
+add and rm save etc/router.yaml and, on a running system, put it in force at
+once (the change is recorded in the ledger first); otherwise at the next boot.
 Credentials are vault grant names (--credential openai-key), never key values.
 test and serve call providers as agent 'operator': grant it the keys they may
 use with 'octant vault grant <secret> agent:operator'.`;
