@@ -40,10 +40,12 @@ export async function providerRequest(
       });
     }
   }
+  // Serialized while the decision's flush is still on its way (no extra latency).
+  const payload = body === undefined ? undefined : JSON.stringify(body);
   // The decision that allowed this call is on disk before a byte goes out.
   // A ledger failure is not a provider error: it fails the whole request.
   await call.recorded;
-  const res = await send({ url, method: body === undefined ? 'GET' : 'POST', headers: outbound.headers, body: body === undefined ? undefined : JSON.stringify(body) }, adapter.name, call.signal, call.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const res = await send({ url, method: body === undefined ? 'GET' : 'POST', headers: outbound.headers, body: payload }, adapter.name, call.signal, call.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const rateLimit = adapter.rateLimit(res.headers);
   if (res.status >= 400) throw adapter.mapError(res.status, await readText(res, adapter.name, 1 << 20), res.headers);
   return { res, rateLimit };
