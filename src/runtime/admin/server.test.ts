@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { request } from 'node:http';
+import { connect } from 'node:net';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -154,4 +155,29 @@ test('close removes the socket', async () => {
   await server.close();
   assert.equal(existsSync(server.socketPath), false);
   rmSync(root, { recursive: true, force: true });
+});
+
+test('a connection that never finishes a request head is closed; a finished one is served and not cut', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'octant-admin-'));
+  const paths = rootLayout(root);
+  const slowRoutes: AdminRoutes = { ...ROUTES, 'GET /slow': async () => { await new Promise((resolve) => setTimeout(resolve, 500)); return { body: { ok: true } }; } };
+  const server = await startAdminServer({ socketPath: adminSocketPath(paths), routes: slowRoutes, headTimeoutMs: 200 });
+  try {
+    const slow = connect(adminSocketPath(paths));
+    slow.write('GET /v1/echo HTTP/1.1\r\nHost: x\r\n'); // no blank line: the head never ends
+    const closedAfter = await new Promise<number>((resolve) => {
+      const start = performance.now();
+      slow.on('close', () => resolve(performance.now() - start));
+      slow.on('error', () => {});
+    });
+    assert.ok(closedAfter >= 150 && closedAfter < 5_000, `closed after ${closedAfter} ms`);
+    // A request that arrives in time is answered, however long the reply takes past the timeout.
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const reply = await adminCall<{ query: string }>(paths, 'GET', '/v1/echo?q=in-time');
+    assert.equal(reply.query, 'in-time');
+    assert.deepEqual(await adminCall(paths, 'GET', '/v1/slow'), { ok: true }, 'a reply that takes longer than the head timeout');
+  } finally {
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
+  }
 });

@@ -24,7 +24,19 @@ export interface AdminServerOptions {
   /** Routes of running services, looked up at each request. */
   serviceRoutes?: () => ReadonlyMap<string, AdminRoutes>;
   log?: Logger;
+  /** Time a new connection has to send a whole request head (default 10 s). */
+  headTimeoutMs?: number;
 }
+
+/**
+ * node:http arms its own header and request timeouts only on listen(),
+ * which this server never calls on it: a connection that never finishes a
+ * request head is closed after this long instead. Later requests on a
+ * keep-alive connection are covered by node:http's keep-alive timeout, and
+ * a streamed reply may stay open and silent as long as it needs (a
+ * `router serve` gateway lives as long as its connection).
+ */
+const HEAD_TIMEOUT_MS = 10_000;
 
 export interface AdminServer {
   socketPath: string;
@@ -113,12 +125,24 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   // connection is tracked so that close() can end idle keep-alive ones too.
   let http: ReturnType<typeof createHttpServer> | undefined;
   const connections = new Set<Socket>();
+  const headTimeout = options.headTimeoutMs ?? HEAD_TIMEOUT_MS;
   const server = createNetServer((socket) => {
     connections.add(socket);
-    socket.once('close', () => connections.delete(socket));
-    http ??= createHttpServer((req, res) => void handle(req, res));
+    const timer = setTimeout(() => socket.destroy(), headTimeout);
+    timer.unref();
+    socket.once('close', () => {
+      clearTimeout(timer);
+      connections.delete(socket);
+    });
+    http ??= createHttpServer((req, res) => {
+      clearTimeout(heads.get(req.socket));
+      void handle(req, res);
+    });
+    heads.set(socket, timer);
     http.emit('connection', socket);
   });
+  /** Each connection's head timer, until its first request head is in. */
+  const heads = new WeakMap<Socket, NodeJS.Timeout>();
   await listenOwnerOnly(server, options.socketPath);
   log.info('admin API listening', { socket: options.socketPath });
   return {
