@@ -30,6 +30,15 @@ export function stringFlag(parsed: Parsed, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
+/** A flag's value as a finite number, or a usage error naming the flag; undefined when absent. */
+export function numberFlag(parsed: Parsed, name: string, command: string): number | undefined {
+  const v = stringFlag(parsed, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (v.trim() === '' || !Number.isFinite(n)) throw usageError(`${command}: --${name} expects a number, got '${v}'`);
+  return n;
+}
+
 export function boolFlag(parsed: Parsed, name: string): boolean {
   return parsed.values[name] === true;
 }

@@ -13,9 +13,9 @@ import { memoryIo } from '../../lib/memory-io.ts';
 import { silentLogger } from '../../runtime/log.ts';
 import { rootLayout, type Paths } from '../../runtime/paths.ts';
 import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
-import { ledgerDir } from '../../services/ledger/index.ts';
+import { ledgerDir, openLedger } from '../../services/ledger/index.ts';
 import { readLedger } from '../../services/ledger/read.ts';
-import { routerService, saveConfig } from '../../services/router/index.ts';
+import { createRouter, routerService, saveConfig } from '../../services/router/index.ts';
 import { startFakeOpenAI } from '../../services/router/testing/fake-openai.ts';
 import type { FakeProvider } from '../../services/router/testing/fake-server.ts';
 import { memoryLedger, type MemoryLedger } from '../../services/router/testing/memory-ledger.ts';
@@ -172,5 +172,54 @@ test('router add with no system running: saved, in force from the next boot', as
     assert.match(mem.stdout(), /no running router: in force from the next boot\n$/);
   } finally {
     rmSync(offline, { recursive: true, force: true });
+  }
+});
+
+test('router explain: by the running router when one runs, from the configuration file otherwise', async () => {
+  const live = await run(['explain', '--model', 'free', '--prompt', 'short question']);
+  assert.equal(live.code, 0);
+  assert.match(live.out, /^decided by the running router/);
+  assert.match(live.out, /\nwinner: free;/);
+  const offline = mkdtempSync(join(tmpdir(), 'octant-router-explain-'));
+  try {
+    await saveConfig(rootLayout(offline), { deployments: [dep('free', 'vllm')], routes: [] });
+    const mem = memoryIo();
+    assert.equal(await command.run(['explain', '--model', 'free'], { io: mem.io, rootFlag: offline }), 0);
+    assert.match(mem.stdout(), /^decided from .*router\.yaml \(no running router/);
+    await assert.rejects(command.run(['explain', '--agent', 'a1'], { io: mem.io, rootFlag: offline }), (e) => isOctantError(e, 'E_USAGE') && /--agent goes with --last/.test(e.message));
+    await assert.rejects(command.run(['explain', '--seq', 'x'], { io: mem.io, rootFlag: offline }), (e) => isOctantError(e, 'E_USAGE') && /--seq/.test(e.message));
+  } finally {
+    rmSync(offline, { recursive: true, force: true });
+  }
+});
+
+test('router explain --last / --seq: a recorded decision and the outcome that names it', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'octant-router-recorded-'));
+  try {
+    const recordedPaths = rootLayout(dir);
+    const opened = await openLedger(recordedPaths);
+    await opened.append({ agent: 'system', lineage: [], kind: 'system', action: 'boot', target: '', decision: 'ok', detail: {} });
+    const engine = createRouter({ config: { deployments: [dep('free', 'vllm')], routes: [] }, injector: { inject: async (_g, r) => r }, ledger: opened });
+    await engine.chat({ model: 'free', messages: [{ role: 'user', content: 'explain me' }], maxTokens: 20 }, { agent: 'a1', lineage: [] });
+    await opened.close();
+    const at = async (...argv: string[]) => {
+      const mem = memoryIo();
+      const code = await command.run(['explain', ...argv], { io: mem.io, rootFlag: dir });
+      return { code, out: mem.stdout() };
+    };
+    const last = await at('--last', '--agent', 'a1');
+    assert.equal(last.code, 0);
+    assert.match(last.out, /^decision 1 at \S+, agent a1: allow\nroute deployment:free \(policy ordered\)/);
+    assert.match(last.out, /\nwinner: free;/);
+    assert.match(last.out, /\noutcome 2: ok via free, 1 attempt\(s\), \d+\+\d+ tokens, \$\d+\.\d{6}\n$/);
+    // The outcome's seq explains through the decision it names.
+    assert.equal((await at('--seq', '2')).out, last.out);
+    const json = JSON.parse((await at('--seq', '1', '--json')).out) as { decision: { seq: number }; outcome: { seq: number; detail: { decisionSeq: number } } };
+    assert.deepEqual([json.decision.seq, json.outcome.seq, json.outcome.detail.decisionSeq], [1, 2, 1]);
+    await assert.rejects(at('--seq', '0'), (e) => isOctantError(e, 'E_ROUTER_EXPLAIN') && /entry 0 is not a routing decision \(kind system, action boot\)/.test(e.message));
+    await assert.rejects(at('--seq', '9'), (e) => isOctantError(e, 'E_ROUTER_EXPLAIN') && /no ledger entry 9 \(the ledger has 3\)/.test(e.message));
+    await assert.rejects(at('--last', '--agent', 'nobody'), (e) => isOctantError(e, 'E_ROUTER_EXPLAIN') && /for agent nobody/.test(e.message));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });

@@ -6,15 +6,16 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { createInterface } from 'node:readline';
-import { parseCommandArgs, boolFlag, requirePositional, stringFlag, type Parsed } from '../../lib/args.ts';
+import { parseCommandArgs, boolFlag, numberFlag as numberOf, requirePositional, stringFlag, type Parsed } from '../../lib/args.ts';
 import { EXIT, OctantError, isOctantError, usageError, type ExitCode } from '../../lib/errors.ts';
 import { writeJson } from '../../lib/io.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
 import { adminSocketPath, resolvePaths, type Paths } from '../../runtime/paths.ts';
 import { recordEvent } from '../../services/ledger/index.ts';
-import { configPath, createRouter, loadConfig, OPERATOR_AGENT, POLICIES, resolveProvider, saveConfig, validateDeployment } from '../../services/router/index.ts';
+import { configPath, loadConfig, OPERATOR_AGENT, POLICIES, resolveProvider, saveConfig, validateDeployment } from '../../services/router/index.ts';
 import type { ChatRequest, PolicyName, RouterConfig } from '../../services/router/types.ts';
 import type { Command } from './command.ts';
+import { explain } from './router-explain.ts';
 import { pickSubcommand } from './subcommand.ts';
 
 const USAGE = `usage: octant router <subcommand> [options]
@@ -33,7 +34,10 @@ const USAGE = `usage: octant router <subcommand> [options]
       an OpenAI/Anthropic-compatible gateway on a TCP port, for clients that
       present the token in file F (mode 0600); runs until interrupted
   explain [--prompt TEXT] [--model NAME] [--tools] [--image] [--json-mode] [--max-tokens N] [--json]
-      show the candidates, scores, winner and reason for a request
+      the candidates, scores, winner and reason for such a request now (by the
+      running router, or from etc/router.yaml when none runs)
+  explain --seq N | --last [--agent AID] [--json]
+      a decision recorded in the ledger, and the outcome that names it
 
 add and rm save etc/router.yaml and, on a running system, put it in force at
 once (the change is recorded in the ledger first); otherwise at the next boot.
@@ -41,13 +45,7 @@ Credentials are vault grant names (--credential openai-key), never key values.
 test and serve call providers as agent 'operator': grant it the keys they may
 use with 'octant vault grant <secret> agent:operator'.`;
 
-function numberFlag(parsed: Parsed, name: string): number | undefined {
-  const v = stringFlag(parsed, name);
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isFinite(n)) throw usageError(`router: --${name} expects a number, got '${v}'`);
-  return n;
-}
+const numberFlag = (parsed: Parsed, name: string): number | undefined => numberOf(parsed, name, 'router');
 
 async function add(argv: string[], rootFlag: string | undefined, io: Parameters<Command['run']>[1]['io']): Promise<number> {
   const parsed = parseCommandArgs('router add', argv, {
@@ -177,30 +175,6 @@ async function probe(argv: string[], rootFlag: string | undefined, io: Parameter
   return EXIT.ok;
 }
 
-async function explain(argv: string[], rootFlag: string | undefined, io: Parameters<Command['run']>[1]['io']): Promise<number> {
-  const parsed = parseCommandArgs('router explain', argv, { prompt: { type: 'string' }, model: { type: 'string' }, tools: { type: 'boolean' }, image: { type: 'boolean' }, 'json-mode': { type: 'boolean' }, 'max-tokens': { type: 'string' }, json: { type: 'boolean' } }, false);
-  const config = await loadConfig(resolvePaths({ rootFlag }));
-  const text = stringFlag(parsed, 'prompt') ?? 'hello';
-  const request: ChatRequest = {
-    model: stringFlag(parsed, 'model') ?? '',
-    messages: [{ role: 'user', content: boolFlag(parsed, 'image') ? [{ type: 'text', text }, { type: 'image', url: 'data:image/png;base64,' }] : text }],
-  };
-  if (boolFlag(parsed, 'tools')) request.tools = [{ name: 'tool', parameters: { type: 'object' } }];
-  if (boolFlag(parsed, 'json-mode')) request.responseFormat = 'json';
-  const max = numberFlag(parsed, 'max-tokens');
-  if (max !== undefined) request.maxTokens = max;
-  // A router with no ledger calls: explain decides, it never calls a provider.
-  const router = createRouter({ config, injector: { inject: async (_g, r) => r }, ledger: { append: async () => { throw new Error('explain does not append'); }, seal: async () => { throw new Error('explain does not seal'); } } });
-  const d = router.explain(request);
-  if (boolFlag(parsed, 'json')) {
-    writeJson(io.stdout, d);
-    return EXIT.ok;
-  }
-  io.stdout.write(`route ${d.route} (policy ${d.policy}); request: ${d.complexity}, ~${d.estimatedPromptTokens} prompt tokens\n`);
-  for (const c of d.candidates) io.stdout.write(`  ${c.eligible ? `${String(c.score).padStart(7)}` : ' skipped'}  ${c.deployment.padEnd(16)} ${c.reason}\n`);
-  io.stdout.write(`winner: ${d.winner ?? 'none'}; ${d.reason}\n`);
-  return d.winner === undefined ? EXIT.unavailable : EXIT.ok;
-}
 
 /** Read the gateway token from a file only the owner can read; the token never appears in argv or env. */
 export async function readTokenFile(file: string): Promise<string> {

@@ -5,7 +5,7 @@
 // outcome (see finish).
 
 import { EXIT, OctantError } from '../../lib/errors.ts';
-import type { LedgerApi } from '../ledger/types.ts';
+import type { LedgerApi, LedgerEntry } from '../ledger/types.ts';
 import { resolveRoute } from './config.ts';
 import type { ProviderError } from './provider-error.ts';
 import { resolveProvider } from './providers/index.ts';
@@ -82,7 +82,9 @@ const MAX_ERROR_CHARS = 2000;
 interface Prepared {
   decision: Decision;
   /** The allow entry's durability (see ProviderCall.recorded). */
-  recorded: Promise<unknown>;
+  recorded: Promise<LedgerEntry>;
+  /** The allow entry's seq once it is durable: the outcome record names it. */
+  decisionSeq?: number;
   order: Deployment[];
   reservation: Reservation;
   promptTokens: number;
@@ -134,6 +136,17 @@ export function createRouter(options: RouterOptions): RouterEngine {
     throw new OctantError('E_ROUTER_LEDGER', `the ledger refused the outcome record of an earlier call of agent ${caller.agent} (${lost.message}); the router routes nothing more for it until it restarts`, { exit: EXIT.unavailable });
   }
 
+  /**
+   * Note the decision's seq once it is durable (before any attempt resumes:
+   * this handler is the first on the promise), so the outcome can name it.
+   * It also keeps a failure with no attempt left to await it from being
+   * reported as unhandled; every attempt awaits it (providerRequest).
+   */
+  function prepared(p: Prepared): Prepared {
+    p.recorded.then((entry) => (p.decisionSeq = entry.seq), () => {});
+    return p;
+  }
+
   async function prepare(request: ChatRequest, caller: Caller): Promise<Prepared> {
     failClosedAfterLostRecord(caller);
     const { route, deployments, matched } = resolveRoute(config, request);
@@ -163,10 +176,7 @@ export function createRouter(options: RouterOptions): RouterEngine {
     // be durable just before sending (providerRequest), after the vault has
     // queued its own entry for the credential, so both share one flush.
     const recorded = ledger.append({ ...event, decision: 'allow', detail: decisionDetail(decision, request.model, matched, { reservedTokens: tokens, reservedUsd: usd }) });
-    // Awaited by every attempt; this handler only keeps a failure with no
-    // attempt left to await it from being reported as unhandled.
-    recorded.catch(() => {});
-    return { decision, recorded, order, reservation, promptTokens };
+    return prepared({ decision, recorded, order, reservation, promptTokens });
   }
 
   function callFor(dep: Deployment, p: Prepared, caller: Caller, signal: AbortSignal): ProviderCall {
@@ -200,6 +210,7 @@ export function createRouter(options: RouterOptions): RouterEngine {
       detail: {
         attempts: outcome.attempts,
         code: outcome.code,
+        decisionSeq: p.decisionSeq,
         error,
         // The reservation this settles: spend-recovery.ts replays both.
         reservedTokens: p.reservation.tokens,
@@ -293,8 +304,7 @@ export function createRouter(options: RouterOptions): RouterEngine {
     const reservation = budgets.reserve([{ key: `agent ${caller.agent}`, limits: caller.budget }, { key: `route ${route.name}`, limits: route.budget }], usd, promptTokens, now());
     const decision: Decision = { route: route.name, policy: 'ordered', complexity: 'simple', estimatedPromptTokens: promptTokens, candidates: [], order: usable.map((d) => d.id), winner: usable[0].id, reason: 'embedding' };
     const recorded = ledger.append({ agent: caller.agent, lineage: caller.lineage, kind: 'router', action: 'embed', target: route.name, decision: 'allow', detail: { inputs: request.input.length, order: decision.order, reservedTokens: promptTokens, reservedUsd: usd } });
-    recorded.catch(() => {}); // awaited by every attempt, as in prepare()
-    const p: Prepared = { decision, recorded, order: usable, reservation, promptTokens };
+    const p = prepared({ decision, recorded, order: usable, reservation, promptTokens });
     try {
       const result = await withFailover(usable, (dep) => resolveProvider(dep.provider).provider.embed!(request, callFor(dep, p, caller, stopAll.signal)), hooks, options.retry ?? DEFAULT_RETRY);
       const usage = result.value.usage;

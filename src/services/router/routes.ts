@@ -8,13 +8,16 @@
 //                                                caller stays connected (NDJSON reply)
 //   POST /reload                                 read etc/router.yaml again and put it
 //                                                in force (after `router add|rm`)
+//   POST /explain {model, messages, tools?, responseFormat?, maxTokens?}
+//                                                the decision the running router would
+//                                                make now (live latency, cooldowns, limits)
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import type { AdminRequest, AdminRoutes } from '../../runtime/admin/types.ts';
 import type { VaultApi } from '../vault/types.ts';
 import { serveGateway, type GatewayHandler } from './gateway/server.ts';
-import type { Authenticate, Caller, ChatResponse, RouterApi, RouterConfig } from './types.ts';
+import type { Authenticate, Caller, ChatRequest, ChatResponse, RouterApi, RouterConfig } from './types.ts';
 
 export const OPERATOR_AGENT = 'operator';
 const TOKEN_TTL_S = 3600;
@@ -88,6 +91,12 @@ export function routerRoutes(deps: RouterRouteDeps): AdminRoutes {
       const caller: Caller = dep.credential === undefined ? { agent: OPERATOR_AGENT, lineage: [] } : await operator();
       const response: ChatResponse = await deps.router.chat({ model: id, messages: [{ role: 'user', content: (body.prompt as string | undefined) ?? 'Reply with the single word: ok' }], maxTokens: 32 }, caller);
       return { body: { deployment: id, model: response.model, content: response.content, usage: response.usage, ms: Math.round(performance.now() - start) } };
+    },
+    'POST /explain': (request) => {
+      const body = objectBody(request);
+      if (typeof body.model !== 'string') throw bad(request.path, "'model' must be a string ('' for the default route)");
+      if (!Array.isArray(body.messages)) throw bad(request.path, "'messages' must be a list");
+      return { body: deps.router.explain(body as unknown as ChatRequest) };
     },
     'POST /reload': async () => {
       const config = await deps.reload();

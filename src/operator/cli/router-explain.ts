@@ -1,0 +1,114 @@
+// `octant router explain`: why a request goes (or went) where it does.
+// - With --seq N or --last [--agent AID]: a decision recorded in the ledger,
+//   with its candidates, scores, winner and reason, and the outcome record
+//   that names it (deployment, attempts, usage, cost).
+// - Otherwise: the decision for the request described by the flags, made by
+//   the running router (its live latency, cooldowns and rate limits) or,
+//   with no system running, from etc/router.yaml alone.
+
+import { boolFlag, numberFlag, parseCommandArgs, stringFlag } from '../../lib/args.ts';
+import { EXIT, OctantError, isOctantError, usageError } from '../../lib/errors.ts';
+import { writeJson } from '../../lib/io.ts';
+import { adminCall } from '../../runtime/admin/client.ts';
+import { resolvePaths, type Paths } from '../../runtime/paths.ts';
+import { FIRST_MARK, ledgerDir, readEntriesFrom, type LedgerEntry } from '../../services/ledger/index.ts';
+import { configPath, createRouter, loadConfig } from '../../services/router/index.ts';
+import type { ChatRequest, Decision } from '../../services/router/types.ts';
+import type { Command } from './command.ts';
+
+type Io = Parameters<Command['run']>[1]['io'];
+
+export async function explain(argv: string[], rootFlag: string | undefined, io: Io): Promise<number> {
+  const parsed = parseCommandArgs('router explain', argv, {
+    prompt: { type: 'string' }, model: { type: 'string' }, tools: { type: 'boolean' }, image: { type: 'boolean' }, 'json-mode': { type: 'boolean' }, 'max-tokens': { type: 'string' },
+    seq: { type: 'string' }, last: { type: 'boolean' }, agent: { type: 'string' }, json: { type: 'boolean' },
+  }, false);
+  const paths = resolvePaths({ rootFlag });
+  const seq = numberFlag(parsed, 'seq', 'router explain');
+  if (seq !== undefined || boolFlag(parsed, 'last')) {
+    if (seq !== undefined && (!Number.isInteger(seq) || seq < 0)) throw usageError(`router explain: --seq expects an entry number, got '${stringFlag(parsed, 'seq')}'`);
+    return recorded(paths, seq, stringFlag(parsed, 'agent'), boolFlag(parsed, 'json'), io);
+  }
+  if (stringFlag(parsed, 'agent') !== undefined) throw usageError('router explain: --agent goes with --last');
+  const text = stringFlag(parsed, 'prompt') ?? 'hello';
+  const request: ChatRequest = {
+    model: stringFlag(parsed, 'model') ?? '',
+    messages: [{ role: 'user', content: boolFlag(parsed, 'image') ? [{ type: 'text', text }, { type: 'image', url: 'data:image/png;base64,' }] : text }],
+  };
+  if (boolFlag(parsed, 'tools')) request.tools = [{ name: 'tool', parameters: { type: 'object' } }];
+  if (boolFlag(parsed, 'json-mode')) request.responseFormat = 'json';
+  const max = numberFlag(parsed, 'max-tokens', 'router explain');
+  if (max !== undefined) request.maxTokens = max;
+  const { decision, source } = await decide(paths, request);
+  if (boolFlag(parsed, 'json')) {
+    writeJson(io.stdout, { ...decision, decidedBy: source });
+    return EXIT.ok;
+  }
+  io.stdout.write(source === 'running router'
+    ? 'decided by the running router (with its observed latency, cooldowns and rate limits)\n'
+    : `decided from ${configPath(paths)} (no running router: no observed latency, cooldowns or rate limits)\n`);
+  printDecision(io, decision);
+  return decision.winner === undefined ? EXIT.unavailable : EXIT.ok;
+}
+
+/** The running router's decision, or one from the configuration file when none runs. */
+async function decide(paths: Paths, request: ChatRequest): Promise<{ decision: Decision; source: 'running router' | 'configuration' }> {
+  try {
+    return { decision: await adminCall<Decision>(paths, 'POST', '/v1/router/explain', request), source: 'running router' };
+  } catch (error) {
+    if (!isOctantError(error, 'E_NOT_RUNNING') && !isOctantError(error, 'E_ADMIN_NOT_FOUND')) throw error;
+  }
+  // A router that never calls: explain decides, it appends and sends nothing.
+  const refuse = async (): Promise<never> => {
+    throw new Error('explain records nothing');
+  };
+  const router = createRouter({ config: await loadConfig(paths), injector: { inject: async (_g, r) => r }, ledger: { append: refuse, seal: refuse } });
+  return { decision: router.explain(request), source: 'configuration' };
+}
+
+function printDecision(io: Io, d: Decision): void {
+  io.stdout.write(`route ${d.route} (policy ${d.policy}); request: ${d.complexity}, ~${d.estimatedPromptTokens} prompt tokens\n`);
+  for (const c of d.candidates) io.stdout.write(`  ${c.eligible ? `${String(c.score).padStart(7)}` : ' skipped'}  ${c.deployment.padEnd(16)} ${c.reason}\n`);
+  io.stdout.write(`winner: ${d.winner ?? 'none'}; ${d.reason}\n`);
+}
+
+const isDecision = (e: LedgerEntry): boolean => e.kind === 'router' && (e.action === 'route' || e.action === 'embed');
+
+/** A recorded decision (by seq, or the last one, of an agent or of any) and the outcome that names it. */
+function recorded(paths: Paths, seq: number | undefined, agent: string | undefined, json: boolean, io: Io): number {
+  const entries = readEntriesFrom(ledgerDir(paths), FIRST_MARK) ?? [];
+  let decision: LedgerEntry | undefined;
+  if (seq !== undefined) {
+    const entry = entries[seq];
+    if (entry === undefined) throw new OctantError('E_ROUTER_EXPLAIN', `router explain: no ledger entry ${seq} (the ledger has ${entries.length})`, { exit: EXIT.usage });
+    // An outcome explains through the decision it names.
+    const named = entry.kind === 'router' && entry.action === 'complete' && typeof entry.detail.decisionSeq === 'number' ? entries[entry.detail.decisionSeq] : entry;
+    if (named === undefined || !isDecision(named)) throw new OctantError('E_ROUTER_EXPLAIN', `router explain: entry ${seq} is not a routing decision (kind ${entry.kind}, action ${entry.action})`, { exit: EXIT.usage, hint: "'octant ledger grep router' lists them" });
+    decision = named;
+  } else {
+    decision = entries.findLast((e) => isDecision(e) && (agent === undefined || e.agent === agent));
+    if (decision === undefined) throw new OctantError('E_ROUTER_EXPLAIN', `router explain: no routing decision in the ledger${agent === undefined ? '' : ` for agent ${agent}`}`, { exit: EXIT.usage });
+  }
+  const outcome = entries.find((e) => e.seq > decision.seq && e.kind === 'router' && e.action === 'complete' && e.detail.decisionSeq === decision.seq);
+  if (json) {
+    writeJson(io.stdout, { decision, outcome: outcome ?? null });
+    return EXIT.ok;
+  }
+  io.stdout.write(`decision ${decision.seq} at ${decision.time}, agent ${decision.agent}: ${decision.decision}\n`);
+  const d = decision.detail;
+  if (Array.isArray(d.candidates)) printDecision(io, d as unknown as Decision);
+  else io.stdout.write(`route ${decision.target}: ${JSON.stringify(d)}\n`);
+  if (decision.decision !== 'allow') return EXIT.ok;
+  if (outcome === undefined) {
+    io.stdout.write('outcome: none recorded (still in flight, or lost in a crash: its reservation stands)\n');
+    return EXIT.ok;
+  }
+  const o = outcome.detail;
+  const usage = o.usage as { promptTokens?: number; completionTokens?: number } | undefined;
+  const attempts = Array.isArray(o.attempts) ? o.attempts.length : 0;
+  io.stdout.write(`outcome ${outcome.seq}: ${outcome.decision} via ${outcome.target}` +
+    `${attempts > 0 ? `, ${attempts} attempt(s)` : ''}` +
+    `${usage === undefined ? '' : `, ${usage.promptTokens ?? 0}+${usage.completionTokens ?? 0} tokens`}` +
+    `, $${Number(o.usd ?? 0).toFixed(6)}${typeof o.error === 'string' ? `; error: ${o.error}` : ''}\n`);
+  return EXIT.ok;
+}
