@@ -55,8 +55,15 @@ export const routerService: ServiceDefinition<RouterServiceApi> = {
     if (recovered.from === 'start' || recovered.entries > 0) ctx.log.info('router spend recovered from the ledger', recovered);
     // The snapshot and the mark are taken in one synchronous step, so the
     // mark separates exactly what the snapshot counts from what it does not.
-    const save = (): Promise<void> => saveRouterState(statePath, { budgets: router.budgets.snapshot(), ewma: router.ewma.snapshot(), mark: ledger.mark() });
+    let savedAt = saved?.mark?.seq;
+    const save = (): Promise<void> => {
+      const mark = ledger.mark();
+      savedAt = mark.seq;
+      return saveRouterState(statePath, { budgets: router.budgets.snapshot(), ewma: router.ewma.snapshot(), mark });
+    };
     const saver = setInterval(() => {
+      // Nothing appended since the last save: nothing the router counts changed.
+      if (ledger.mark().seq === savedAt) return;
       save().catch((error: Error) => ctx.log.warn('router state not saved (the ledger still holds the spend)', { error: error.message }));
     }, STATE_SAVE_INTERVAL_MS);
     saver.unref();
