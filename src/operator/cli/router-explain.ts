@@ -11,7 +11,7 @@ import { EXIT, OctantError, isOctantError, usageError } from '../../lib/errors.t
 import { writeJson } from '../../lib/io.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
 import { resolvePaths, type Paths } from '../../runtime/paths.ts';
-import { FIRST_MARK, ledgerDir, readEntriesFrom, type LedgerEntry } from '../../services/ledger/index.ts';
+import { FIRST_MARK, forEachEntryFrom, ledgerDir, type LedgerEntry } from '../../services/ledger/index.ts';
 import { configPath, createRouter, loadConfig } from '../../services/router/index.ts';
 import type { ChatRequest, Decision } from '../../services/router/types.ts';
 import type { Command } from './command.ts';
@@ -73,23 +73,55 @@ function printDecision(io: Io, d: Decision): void {
 }
 
 const isDecision = (e: LedgerEntry): boolean => e.kind === 'router' && (e.action === 'route' || e.action === 'embed');
+const isOutcomeOf = (e: LedgerEntry, decision: LedgerEntry): boolean => e.kind === 'router' && e.action === 'complete' && e.detail.decisionSeq === decision.seq;
 
-/** A recorded decision (by seq, or the last one, of an agent or of any) and the outcome that names it. */
+/**
+ * A recorded decision (by seq, or the last one, of an agent or of any) and
+ * the outcome that names it. The ledger is read a chunk at a time, in at
+ * most two passes: memory stays flat however long it is.
+ */
 function recorded(paths: Paths, seq: number | undefined, agent: string | undefined, json: boolean, io: Io): number {
-  const entries = readEntriesFrom(ledgerDir(paths), FIRST_MARK) ?? [];
+  const dir = ledgerDir(paths);
+  const walk = (visit: (e: LedgerEntry) => boolean | void): void => void forEachEntryFrom(dir, FIRST_MARK, visit);
   let decision: LedgerEntry | undefined;
+  let outcome: LedgerEntry | undefined;
   if (seq !== undefined) {
-    const entry = entries[seq];
-    if (entry === undefined) throw new OctantError('E_ROUTER_EXPLAIN', `router explain: no ledger entry ${seq} (the ledger has ${entries.length})`, { exit: EXIT.usage });
+    let target: LedgerEntry | undefined;
+    let count = 0;
+    walk((e) => {
+      count = e.seq + 1;
+      if (e.seq !== seq) return true;
+      target = e;
+      return false;
+    });
+    if (target === undefined) throw new OctantError('E_ROUTER_EXPLAIN', `router explain: no ledger entry ${seq} (the ledger has ${count})`, { exit: EXIT.usage });
     // An outcome explains through the decision it names.
-    const named = entry.kind === 'router' && entry.action === 'complete' && typeof entry.detail.decisionSeq === 'number' ? entries[entry.detail.decisionSeq] : entry;
-    if (named === undefined || !isDecision(named)) throw new OctantError('E_ROUTER_EXPLAIN', `router explain: entry ${seq} is not a routing decision (kind ${entry.kind}, action ${entry.action})`, { exit: EXIT.usage, hint: "'octant ledger grep router' lists them" });
-    decision = named;
+    const named = target.kind === 'router' && target.action === 'complete' && typeof target.detail.decisionSeq === 'number' ? target.detail.decisionSeq : target.seq;
+    walk((e) => {
+      if (decision === undefined) {
+        if (e.seq === named) decision = e;
+        return true;
+      }
+      if (!isOutcomeOf(e, decision)) return true;
+      outcome = e;
+      return false;
+    });
+    if (decision === undefined || !isDecision(decision)) throw new OctantError('E_ROUTER_EXPLAIN', `router explain: entry ${seq} is not a routing decision (kind ${target.kind}, action ${target.action})`, { exit: EXIT.usage, hint: "'octant ledger grep router' lists them" });
   } else {
-    decision = entries.findLast((e) => isDecision(e) && (agent === undefined || e.agent === agent));
+    walk((e) => {
+      if (isDecision(e) && (agent === undefined || e.agent === agent)) {
+        decision = e;
+        outcome = undefined;
+      } else if (decision !== undefined && outcome === undefined && isOutcomeOf(e, decision)) {
+        outcome = e;
+      }
+    });
     if (decision === undefined) throw new OctantError('E_ROUTER_EXPLAIN', `router explain: no routing decision in the ledger${agent === undefined ? '' : ` for agent ${agent}`}`, { exit: EXIT.usage });
   }
-  const outcome = entries.find((e) => e.seq > decision.seq && e.kind === 'router' && e.action === 'complete' && e.detail.decisionSeq === decision.seq);
+  return printRecorded(io, decision, outcome, json);
+}
+
+function printRecorded(io: Io, decision: LedgerEntry, outcome: LedgerEntry | undefined, json: boolean): number {
   if (json) {
     writeJson(io.stdout, { decision, outcome: outcome ?? null });
     return EXIT.ok;

@@ -117,25 +117,57 @@ export function checkCheckpoints(snapshot: LedgerSnapshot): CheckpointProblem | 
 /** The mark of a ledger's first entry: readEntriesFrom(dir, FIRST_MARK) reads them all. */
 export const FIRST_MARK: LedgerMark = Object.freeze({ seq: 0, offset: MAGIC.length });
 
+/** Bytes read at a time by forEachEntryFrom: memory stays flat however long the ledger (a record is at most 64 KiB). */
+const CHUNK_BYTES = 4 * 1024 * 1024;
+
 /**
- * The entries at and after `mark` (LedgerServiceApi.mark), read from the
- * segment without the writer lock. Undefined when the segment does not hold
+ * Visit the entries at and after `mark` (LedgerServiceApi.mark) in order,
+ * reading the segment a chunk at a time, without the writer lock; `visit`
+ * returns false to stop early. Returns false when the segment does not hold
  * entry `mark.seq` at byte `mark.offset` followed by consecutive entries
- * (another or a rewritten ledger): the caller then reads from the start.
- * A mark past the end (its entries were queued, then lost in a crash) gives
- * no entries. Only durable bytes are read: the writer appends whole records.
+ * (another or a rewritten ledger, or damage): the entries before that point
+ * were visited, none after. A mark past the end (its entries were queued,
+ * then lost in a crash) visits nothing. Only whole records are read: the
+ * writer appends whole records, and one still being written is left for
+ * the next read.
  */
-export function readEntriesFrom(dir: string, mark: LedgerMark): LedgerEntry[] | undefined {
-  if (mark.offset < MAGIC.length) return undefined;
-  const buf = readFrom(join(dir, SEGMENT_FILE), false, mark.offset);
-  // A record still being written at the end is left for the next read.
-  const scan = scanRecords(buf, mark.offset);
-  if (scan.problem?.kind === 'corrupt') return undefined;
-  const entries: LedgerEntry[] = [];
-  for (const record of scan.records) {
-    const entry = parseEntry(record.payload);
-    if (entry === undefined || entry.seq !== mark.seq + entries.length) return undefined;
-    entries.push(entry);
+export function forEachEntryFrom(dir: string, mark: LedgerMark, visit: (entry: LedgerEntry) => boolean | void, chunkBytes = CHUNK_BYTES): boolean {
+  if (mark.offset < MAGIC.length) return false;
+  let fd: number;
+  try {
+    fd = openSync(join(dir, SEGMENT_FILE), 'r');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return true;
+    throw error;
   }
-  return entries;
+  try {
+    const size = fstatSync(fd).size;
+    const buf = Buffer.allocUnsafe(chunkBytes);
+    let at = mark.offset;
+    let seq = mark.seq;
+    while (at < size) {
+      const got = readSync(fd, buf, 0, Math.min(chunkBytes, size - at), at);
+      if (got === 0) break;
+      const scan = scanRecords(buf.subarray(0, got), at);
+      for (const record of scan.records) {
+        const entry = parseEntry(record.payload);
+        if (entry === undefined || entry.seq !== seq) return false;
+        seq++;
+        if (visit(entry) === false) return true;
+      }
+      if (scan.problem?.kind === 'corrupt') return false;
+      // No whole record in a whole chunk: the end of the file is an unfinished record.
+      if (scan.end === at) break;
+      at = scan.end;
+    }
+    return true;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The entries at and after `mark` as a list (forEachEntryFrom); undefined where that returns false. */
+export function readEntriesFrom(dir: string, mark: LedgerMark): LedgerEntry[] | undefined {
+  const entries: LedgerEntry[] = [];
+  return forEachEntryFrom(dir, mark, (entry) => void entries.push(entry)) ? entries : undefined;
 }

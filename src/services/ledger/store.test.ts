@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { rawPublicKey } from '../../lib/raw-public-key.ts';
 import { LedgerStore } from './store.ts';
-import { FIRST_MARK, readEntriesFrom, readLedger, SEGMENT_FILE } from './read.ts';
+import { FIRST_MARK, forEachEntryFrom, readEntriesFrom, readLedger, SEGMENT_FILE } from './read.ts';
 import { MAX_ENTRY_BYTES } from './entry.ts';
 import { leafHash, verifyInclusion, verifyConsistency } from './merkle.ts';
 import type { LedgerEvent } from './types.ts';
@@ -229,4 +229,22 @@ test('mark and readEntriesFrom: exactly the entries appended after the mark; a m
   assert.equal(readEntriesFrom(dir, { seq: mark.seq + 1, offset: mark.offset }), undefined, 'another seq at that offset');
   assert.equal(readEntriesFrom(dir, { seq: mark.seq, offset: mark.offset + 3 }), undefined, 'not a record boundary');
   await store.close();
+});
+
+test('forEachEntryFrom reads a chunk at a time: records across chunk ends, early stop, an unfinished last record', async (t) => {
+  const dir = tempDir(t);
+  const store = await LedgerStore.open(dir);
+  await Promise.all(Array.from({ length: 40 }, (_, i) => store.append(event(`a${i % 3}`, `act-${i}`, { i, pad: 'x'.repeat(i * 7) }))));
+  await store.close();
+  const seen: number[] = [];
+  // Chunks far smaller than the segment (but larger than any record here).
+  assert.equal(forEachEntryFrom(dir, FIRST_MARK, (e) => void seen.push(e.seq), 1024), true);
+  assert.deepEqual(seen, Array.from({ length: 40 }, (_, i) => i));
+  const firstFive: number[] = [];
+  assert.equal(forEachEntryFrom(dir, FIRST_MARK, (e) => (firstFive.push(e.seq), firstFive.length < 5), 1024), true);
+  assert.deepEqual(firstFive, [0, 1, 2, 3, 4]);
+  // A record being written (here: cut short) at the end is left out, the rest read.
+  const segment = join(dir, SEGMENT_FILE);
+  truncateSync(segment, statSync(segment).size - 5);
+  assert.equal(readEntriesFrom(dir, FIRST_MARK)!.length, 39);
 });
