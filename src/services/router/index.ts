@@ -55,11 +55,16 @@ export const routerService: ServiceDefinition<RouterServiceApi> = {
     if (recovered.from === 'start' || recovered.entries > 0) ctx.log.info('router spend recovered from the ledger', recovered);
     // The snapshot and the mark are taken in one synchronous step, so the
     // mark separates exactly what the snapshot counts from what it does not.
+    // Writes go one after another (the minute's save may still be writing
+    // when stop saves), each with the state taken when it was asked for.
     let savedAt = saved?.mark?.seq;
+    let writing: Promise<void> = Promise.resolve();
     const save = (): Promise<void> => {
       const mark = ledger.mark();
       savedAt = mark.seq;
-      return saveRouterState(statePath, { budgets: router.budgets.snapshot(), ewma: router.ewma.snapshot(), mark });
+      const state = { budgets: router.budgets.snapshot(), ewma: router.ewma.snapshot(), mark };
+      writing = writing.catch(() => {}).then(() => saveRouterState(statePath, state));
+      return writing;
     };
     const saver = setInterval(() => {
       // Nothing appended since the last save: nothing the router counts changed.
