@@ -14,7 +14,7 @@ import { LedgerStore } from './store.ts';
 import type { LedgerServiceApi, OpenLedger } from './types.ts';
 
 export type { LedgerApi, LedgerAppend, LedgerEntry, LedgerEvent, LedgerMark, LedgerServiceApi, LedgerCheckpointInfo, OpenLedger } from './types.ts';
-export { FIRST_MARK, forEachEntryFrom, readEntriesFrom } from './read.ts';
+export { FIRST_MARK, forEachEntryFrom } from './read.ts';
 export { ledgerDir } from './read.ts';
 export { recordEvent } from './record-event.ts';
 

@@ -114,7 +114,7 @@ export function checkCheckpoints(snapshot: LedgerSnapshot): CheckpointProblem | 
   return undefined;
 }
 
-/** The mark of a ledger's first entry: readEntriesFrom(dir, FIRST_MARK) reads them all. */
+/** The mark of a ledger's first entry: forEachEntryFrom(dir, FIRST_MARK, ...) visits them all. */
 export const FIRST_MARK: LedgerMark = Object.freeze({ seq: 0, offset: MAGIC.length });
 
 /** Bytes read at a time by forEachEntryFrom: memory stays flat however long the ledger (a record is at most 64 KiB). */
@@ -164,10 +164,4 @@ export function forEachEntryFrom(dir: string, mark: LedgerMark, visit: (entry: L
   } finally {
     closeSync(fd);
   }
-}
-
-/** The entries at and after `mark` as a list (forEachEntryFrom); undefined where that returns false. */
-export function readEntriesFrom(dir: string, mark: LedgerMark): LedgerEntry[] | undefined {
-  const entries: LedgerEntry[] = [];
-  return forEachEntryFrom(dir, mark, (entry) => void entries.push(entry)) ? entries : undefined;
 }

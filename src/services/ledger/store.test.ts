@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { rawPublicKey } from '../../lib/raw-public-key.ts';
 import { LedgerStore } from './store.ts';
-import { FIRST_MARK, forEachEntryFrom, readEntriesFrom, readLedger, SEGMENT_FILE } from './read.ts';
+import { FIRST_MARK, forEachEntryFrom, readLedger, SEGMENT_FILE } from './read.ts';
+import type { LedgerMark } from './types.ts';
 import { MAX_ENTRY_BYTES } from './entry.ts';
 import { leafHash, verifyInclusion, verifyConsistency } from './merkle.ts';
 import type { LedgerEvent } from './types.ts';
@@ -214,7 +215,13 @@ test('the segment is written through an O_DSYNC descriptor: a write returns only
   await store.close();
 });
 
-test('mark and readEntriesFrom: exactly the entries appended after the mark; a mark that does not match the segment reads nothing', async (t) => {
+/** The entries forEachEntryFrom visits, as a list; undefined where it returns false. */
+function readEntriesFrom(dir: string, mark: LedgerMark) {
+  const entries: { seq: number; action: string }[] = [];
+  return forEachEntryFrom(dir, mark, (e) => void entries.push(e)) ? entries : undefined;
+}
+
+test('mark and forEachEntryFrom: exactly the entries appended after the mark; a mark that does not match the segment reads nothing', async (t) => {
   const dir = tempDir(t);
   const store = await LedgerStore.open(dir);
   await store.append(event('a1', 'one'));

@@ -48,7 +48,7 @@ export interface LedgerServiceApi extends LedgerApi {
    * Where the next append will go. Every entry appended before this call
    * (durable or still queued) lies before the mark, every later one at or
    * after it: a service that saves its state with a mark taken in the same
-   * synchronous step can replay exactly what came after (readEntriesFrom).
+   * synchronous step can replay exactly what came after (forEachEntryFrom).
    */
   mark(): LedgerMark;
   /** Publish (sign and store) a checkpoint of the durable log now. */
