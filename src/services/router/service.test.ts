@@ -1,6 +1,7 @@
-// Spend survives a crash: the router's ledger entries are replayed from the
-// mark saved with the budgets (or from the first entry), with the real
-// ledger on disk and the real router service.
+// The router service against the real ledger on disk: spend survives a
+// crash (its ledger entries are replayed from the mark saved with the
+// budgets, or from the first entry), and a configuration reload the ledger
+// refuses is not put in force (log first, act second).
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -104,4 +105,28 @@ test('the router service: state saved with a mark at stop; started on a state ol
   // An unreadable state file: reported, and the spend rebuilt from the whole ledger.
   writeFileSync(statePath, '{ torn');
   assert.deepEqual(await run(0), second);
+});
+
+test('the router service: a configuration reload the ledger refuses is not put in force; explain refuses a malformed request', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'octant-reload-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const paths = rootLayout(root);
+  await saveConfig(paths, config());
+  const opened = await openLedger(paths);
+  // The ledger refuses the reload's record (log first: then no act).
+  const ledger = { ...opened, append: (event: Parameters<typeof opened.append>[0]) => (event.action === 'config.reload' ? Promise.reject(new Error('ledger refused')) : opened.append(event)) };
+  const service = await routerService.start({ paths, config: {}, log: silentLogger, deps: { ledger, vault: {} }, signal: new AbortController().signal });
+  try {
+    const call = (route: string, body: unknown) => service.routes![route]!({ method: 'POST', path: route.split(' ')[1]!, query: new URLSearchParams(), body, signal: new AbortController().signal });
+    await saveConfig(paths, { deployments: [], routes: [] });
+    await assert.rejects(Promise.resolve(call('POST /reload', {})), /ledger refused/);
+    assert.deepEqual((service.api as unknown as RouterEngine).currentConfig().deployments.map((d) => d.id), ['local'], 'still the old configuration');
+    await assert.rejects(Promise.resolve().then(() => call('POST /explain', { messages: [] })), (e: Error & { code?: string }) => e.code === 'E_USAGE' && /'model'/.test(e.message));
+    await assert.rejects(Promise.resolve().then(() => call('POST /explain', { model: 'main', messages: 'hi' })), (e: Error & { code?: string }) => e.code === 'E_USAGE' && /'messages'/.test(e.message));
+    const decided = (await call('POST /explain', { model: 'main', messages: [{ role: 'user', content: 'hi' }] })) as { body: { winner?: string } };
+    assert.equal(decided.body.winner, 'local');
+  } finally {
+    await service.stop();
+    await opened.close();
+  }
 });
