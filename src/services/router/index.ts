@@ -55,21 +55,20 @@ export const routerService: ServiceDefinition<RouterServiceApi> = {
     if (recovered.from === 'start' || recovered.entries > 0) ctx.log.info('router spend recovered from the ledger', recovered);
     // The snapshot and the mark are taken in one synchronous step, so the
     // mark separates exactly what the snapshot counts from what it does not.
-    // Writes go one after another (the minute's save may still be writing
-    // when stop saves), each with the state taken when it was asked for.
     let savedAt = saved?.mark?.seq;
-    let writing: Promise<void> = Promise.resolve();
-    const save = (): Promise<void> => {
+    const save = (): void => {
       const mark = ledger.mark();
+      saveRouterState(statePath, { budgets: router.budgets.snapshot(), ewma: router.ewma.snapshot(), mark });
       savedAt = mark.seq;
-      const state = { budgets: router.budgets.snapshot(), ewma: router.ewma.snapshot(), mark };
-      writing = writing.catch(() => {}).then(() => saveRouterState(statePath, state));
-      return writing;
     };
     const saver = setInterval(() => {
       // Nothing appended since the last save: nothing the router counts changed.
       if (ledger.mark().seq === savedAt) return;
-      save().catch((error: Error) => ctx.log.warn('router state not saved (the ledger still holds the spend)', { error: error.message }));
+      try {
+        save();
+      } catch (error) {
+        ctx.log.warn('router state not saved (the ledger still holds the spend)', { error: (error as Error).message });
+      }
     }, STATE_SAVE_INTERVAL_MS);
     saver.unref();
     ctx.log.info('router started', { deployments: config.deployments.length, routes: config.routes.length });
@@ -100,7 +99,7 @@ export const routerService: ServiceDefinition<RouterServiceApi> = {
         await Promise.all([...gateways].map((g) => g.close()));
         clearInterval(saver);
         router.close();
-        await save();
+        save();
       },
     };
   },

@@ -1,12 +1,13 @@
 // The router's saved state (<state>/router/state.json): spend per budget
 // account, observed latency and success per deployment, and the ledger mark
 // taken with them (spend-recovery.ts replays the ledger from there).
-// Written atomically (temporary file, fsync, rename), owner-only. A missing
+// Written atomically (lib/atomic-file.ts), owner-only: a few hundred bytes,
+// synchronously, at stop and at most once a minute. A missing
 // file is a first boot; an unreadable one is reported and ignored: the
 // ledger, not this file, is the record of spend, and it is replayed whole.
 
-import { mkdir, open, readFile, rename } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { writeFileAtomic } from '../../lib/atomic-file.ts';
 import type { Logger } from '../../runtime/log.ts';
 import type { SavedRouterState } from './spend-recovery.ts';
 
@@ -28,15 +29,7 @@ export async function loadRouterState(path: string, log: Logger): Promise<SavedR
   }
 }
 
-export async function saveRouterState(path: string, state: SavedRouterState): Promise<void> {
-  await mkdir(dirname(path), { recursive: true });
-  const tmp = `${path}.tmp`;
-  const file = await open(tmp, 'w', 0o600);
-  try {
-    await file.writeFile(JSON.stringify(state));
-    await file.datasync();
-  } finally {
-    await file.close();
-  }
-  await rename(tmp, path);
+/** Save the state (lib/atomic-file.ts: the old or the new file after a crash, owner-only). */
+export function saveRouterState(path: string, state: SavedRouterState): void {
+  writeFileAtomic(path, JSON.stringify(state));
 }

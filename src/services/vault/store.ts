@@ -3,9 +3,9 @@
 // crash leaves either the old or the new vault, never half of one. Only
 // ciphertexts, wrapped keys and metadata are in it; never a plaintext.
 
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { randomBytes } from 'node:crypto';
-import { dirname, join } from 'node:path';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from '../../lib/atomic-file.ts';
 import { OctantError, EXIT, messageOf } from '../../lib/errors.ts';
 import type { Paths } from '../../runtime/paths.ts';
 import type { Box, KdfParams } from './crypto.ts';
@@ -134,30 +134,6 @@ export function readVaultFile(file: string): VaultFile {
     throw corrupt(file, 'not valid JSON');
   }
   return checkVaultFile(file, parsed);
-}
-
-/** Write `data` to `file` so that a crash leaves the old or the new content (mode 0600). */
-export function writeFileAtomic(file: string, data: string): void {
-  const dir = dirname(file);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const tmp = join(dir, `.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'wx', 0o600);
-  try {
-    writeSync(fd, data);
-    fsyncSync(fd); // the bytes are on disk before the name points at them
-  } catch (error) {
-    closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw error;
-  }
-  closeSync(fd);
-  renameSync(tmp, file); // atomic replace (POSIX rename(2))
-  const dirFd = openSync(dir, 'r');
-  try {
-    fsyncSync(dirFd); // the rename itself is durable
-  } finally {
-    closeSync(dirFd);
-  }
 }
 
 export function writeVaultFile(file: string, vault: VaultFile): void {
