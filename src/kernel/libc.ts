@@ -35,6 +35,11 @@ const DEFINITIONS = {
   __errno_location: { return: 'pointer', arguments: [] },
   // char *strerror(int errnum)
   strerror: { return: 'pointer', arguments: ['int32'] },
+  // int setfsuid(uid_t) / setfsgid(gid_t): per thread (glibc does not broadcast them to other threads)
+  setfsuid: { return: 'int32', arguments: ['uint32'] },
+  setfsgid: { return: 'int32', arguments: ['uint32'] },
+  // int faccessat(int dirfd, const char *path, int mode, int flags)
+  faccessat: { return: 'int32', arguments: ['int32', 'pointer', 'int32', 'int32'] },
 } as const;
 
 type FfiModule = typeof import('node:ffi');
@@ -64,7 +69,7 @@ function openLibc(ffi: FfiModule) {
   // Bound now: binding a function can itself set errno, so errno() must not
   // bind anything between a failing call and reading its errno.
   void fn.__errno_location;
-  return { ffi, fn };
+  return { ffi, fn, lib };
 }
 
 type Loaded = ReturnType<typeof openLibc>;
@@ -195,4 +200,53 @@ export function dumpable(): number {
 export function disableCoreDumps(): void {
   const limit = Buffer.alloc(16); // struct rlimit { rlim_t cur, max } on 64-bit
   if (libc().fn.setrlimit(RLIMIT_CORE, limit) !== 0) throw new LibcError('E_INIT_RLIMIT_CORE', 'setrlimit(RLIMIT_CORE, 0)', errno());
+}
+
+const AT_FDCWD = -100;
+const AT_EACCESS = 0x200;                  // <fcntl.h>: check with the thread's fs ids, not the real ones
+/** setgroups(2) numbers: called through syscall() so only this thread changes (glibc's setgroups changes every thread). */
+const SYS_SETGROUPS: Partial<Record<string, bigint>> = { x64: 116n, arm64: 159n };
+
+const SYSCALL3 = { return: 'int64', arguments: ['int64', 'uint64', 'uint64'] } as const;
+let syscall3: ReturnType<Loaded['lib']['getFunction']> | undefined;
+
+/** setgroups for the calling thread only; the list as gid_t (u32) values. */
+function setThreadGroups(groups: readonly number[]): void {
+  const { ffi, lib } = libc();
+  const nr = SYS_SETGROUPS[process.arch];
+  if (nr === undefined) throw new OctantError('E_LIBC_UNAVAILABLE', `setgroups: no syscall number for ${process.arch}`);
+  syscall3 ??= lib.getFunction('syscall', SYSCALL3);
+  const list = Buffer.alloc(Math.max(4, groups.length * 4));
+  groups.forEach((gid, i) => list.writeUInt32LE(gid, i * 4));
+  if (Number(syscall3(nr, BigInt(groups.length), groups.length === 0 ? 0n : ffi.getRawPointer(list))) !== 0) {
+    throw new LibcError('E_LIBC_ACCESS_AS', 'setgroups (this thread)', errno());
+  }
+}
+
+/**
+ * Would `uid`/`gid` (no supplementary groups) be allowed `mode` (R_OK 4,
+ * W_OK 2, X_OK 1) on `path`? The kernel answers (faccessat with
+ * AT_EACCESS), so ownership, mode bits, POSIX ACLs and read-only mounts
+ * all count, and every directory on the way needs search permission.
+ * Only this thread's fs ids and groups change, and they are restored
+ * before returning. Returns 0 or -errno. Needs root (CAP_SETUID/SETGID).
+ */
+export function accessAs(path: string, mode: number, uid: number, gid: number): number {
+  const { fn } = libc();
+  const target = cString(path);
+  const groups = process.getgroups?.() ?? [];
+  setThreadGroups([]);
+  try {
+    fn.setfsgid(gid);
+    fn.setfsuid(uid);
+    // setfsuid/setfsgid report no error: ask again (an invalid id changes nothing and returns the current one).
+    if (fn.setfsuid(0xffffffff) !== uid || fn.setfsgid(0xffffffff) !== gid) {
+      throw new OctantError('E_LIBC_ACCESS_AS', `setfsuid(${uid})/setfsgid(${gid}) did not take effect (not root?)`);
+    }
+    return fn.faccessat(AT_FDCWD, target, mode, AT_EACCESS) === 0 ? 0 : -errno();
+  } finally {
+    fn.setfsuid(process.geteuid?.() ?? 0);
+    fn.setfsgid(process.getegid?.() ?? 0);
+    setThreadGroups(groups);
+  }
 }

@@ -4,7 +4,7 @@
 // the LLM gateway of the router, then serve them on the agent's socket.
 
 import { appendFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LedgerAppend } from '../../services/ledger/types.ts';
 import type { OutboundRequest } from '../../services/vault/types.ts';
@@ -100,7 +100,7 @@ export function agentGatewayPort(options: AgentGatewayOptions): GatewayPort {
       });
       // The router authenticates the agent by the same token the gateway checked.
       const llm = options.llm?.(async (token) => (token === agent.token ? { agent: agent.aid, lineage: agent.lineage, vaultToken: agent.token } : undefined));
-      const transcript = transcriptWriter(join(dirname(agent.scratch), 'transcript.jsonl'), (text) => options.vault.redact(text), options.transcriptLimitBytes ?? TRANSCRIPT_LIMIT);
+      const transcript = transcriptWriter(join(agent.dir, 'transcript.jsonl'), (text) => options.vault.redact(text), options.transcriptLimitBytes ?? TRANSCRIPT_LIMIT);
       return startGateway({
         socketPath,
         session,

@@ -3,6 +3,7 @@
 // approval gate, the router's LLM gateway) and its admin routes. Loaded on
 // the first request (service.ts), so a boot does not pay for it.
 
+import { isAbsolute } from 'node:path';
 import { OctantError, EXIT } from '../../lib/errors.ts';
 import type { AdminRoutes } from '../../runtime/admin/types.ts';
 import type { ServiceContext } from '../../runtime/supervisor/service.ts';
@@ -66,11 +67,15 @@ export function createAgentsRuntime(ctx: ServiceContext): AgentsRuntime {
   const vault = ctx.deps.vault as VaultApi;
   const router = ctx.deps.router as RouterServiceApi;
   const mailboxes: Mailboxes = new Map();
+  const uids = ctx.config.uids as { start: number; count: number; gid: number };
+  const sandboxDir = String(ctx.config.sandboxDir);
+  if (!isAbsolute(sandboxDir)) throw new OctantError('E_CONFIG', `services.agents.sandboxDir: must be an absolute path, got ${JSON.stringify(sandboxDir)}`, { exit: EXIT.usage });
   const manager = composeLifecycle({
     paths: ctx.paths,
     ledger,
     vault,
     log: ctx.log,
+    identities: { uids, sandboxDir },
     gateway: (self) => agentGatewayPort({
       ledger: ledger.append,
       vault,

@@ -7,11 +7,11 @@
 // follows once the work is done. Operations on one agent are serialised, so
 // a TTL expiry, an operator stop and the agent's own exit cannot interleave.
 
-import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
 import { OctantError, messageOf } from '../../lib/errors.ts';
 import { silentLogger } from '../../runtime/log.ts';
-import type { SandboxPolicy } from '../../kernel/sandbox-policy.ts';
+import type { AgentUser, SandboxPolicy } from '../../kernel/sandbox-policy.ts';
 import { createAidGenerator } from './aid.ts';
 import { nextState, type AgentEvent, type AgentState } from './state-machine.ts';
 import { agentDir, readRecord, listRecords, writeRecord, type AgentRecord } from './records.ts';
@@ -19,6 +19,7 @@ import { checkSpawn, type SpawnNode } from './spawn-rules.ts';
 import { checkRetainPaths } from './retention.ts';
 import { realScheduler, type CgroupPort, type ExitStatus, type LifecycleDeps, type OpenGateway, type ProxyPort, type RunningSandbox, type ValidatedManifest } from './ports.ts';
 import { terminationSequence, type TerminationHooks } from './termination.ts';
+import { createSandboxArea, giveToAgent, sandboxArea, writeAgentFile } from './sandbox-area.ts';
 
 /** Where the agent's own pieces appear inside its sandbox. */
 export const SANDBOX_SCRATCH = '/scratch';
@@ -69,6 +70,8 @@ export interface LiveAgent {
   record: AgentRecord;
   manifest?: ValidatedManifest;
   policy?: SandboxPolicy;
+  /** The host uid/gid it runs as, from isolation until it is archived. */
+  user?: AgentUser;
   cgroup?: CgroupPort;
   proxy?: ProxyPort;
   gateway?: OpenGateway;
@@ -226,31 +229,35 @@ export class LifecycleManager {
   private async isolate(agent: LiveAgent): Promise<void> {
     const { aid } = agent.record;
     await this.append(agent, 'isolate', 'isolated');
-    const policy = this.deps.manifests.compile(agent.manifest!, aid);
+    // The agent's own unprivileged host identity, held until it is archived.
+    const user = this.deps.users.acquire(aid);
+    agent.user = user;
+    const policy = this.deps.manifests.compile(agent.manifest!, aid, user);
     agent.policy = policy;
-    const dir = agentDir(this.deps.agentsDir, aid);
-    mkdirSync(join(dir, 'scratch'), { recursive: true, mode: 0o700 });
-    const run = this.runDir(aid);
-    mkdirSync(run, { recursive: true, mode: 0o700 });
+    const { scratch, run } = createSandboxArea(this.deps.sandboxDir, aid, user);
     agent.cgroup = await this.deps.isolation.createCgroup(aid, policy.limits);
     // No destinations, no proxy: the namespace's loopback is all there is.
-    if (policy.network.length > 0) agent.proxy = await this.deps.isolation.startProxy(policy, agent.record.lineage, join(run, 'egress.sock'));
+    if (policy.network.length > 0) {
+      agent.proxy = await this.deps.isolation.startProxy(policy, agent.record.lineage, join(run, 'egress.sock'));
+      giveToAgent(join(run, 'egress.sock'), user, 0o600);
+    }
     const ttl = policy.ttlSeconds ?? 365 * 24 * 3600;
     // Grants to 'manifest:<name>' apply to every agent of that manifest.
     const token = await this.deps.vault.issueToken(aid, policy.credentials, { ttlSeconds: ttl, manifest: agent.manifest!.name });
     // The token reaches the agent as a file in its private run directory,
     // never through the environment (no secrets in env vars).
-    writeFileSync(join(run, 'token'), token, { mode: 0o600 });
+    writeAgentFile(join(run, 'token'), token, user);
     for (const [name, text] of Object.entries(agent.start?.files ?? {})) {
       if (!/^[a-z][a-z0-9._-]{0,63}$/.test(name) || name === 'token') throw new OctantError('E_LIFECYCLE_FILE', `run-directory file name ${JSON.stringify(name)} is not allowed`);
-      writeFileSync(join(run, name), text, { mode: 0o600 });
+      writeAgentFile(join(run, name), text, user);
     }
     // The gateway: the agent's one way to act on the system (mediated tools, the LLM router).
     if (this.deps.gateway) {
       agent.gateway = await this.deps.gateway.open({
         aid, lineage: agent.record.lineage, manifest: agent.manifest!, policy, token,
-        scratch: join(dir, 'scratch'), egressSocket: agent.proxy ? join(run, 'egress.sock') : undefined, cgroup: agent.cgroup,
+        scratch, dir: agentDir(this.deps.agentsDir, aid), egressSocket: agent.proxy ? join(run, 'egress.sock') : undefined, cgroup: agent.cgroup,
       }, join(run, 'gateway.sock'));
+      giveToAgent(join(run, 'gateway.sock'), user, 0o600);
     }
     this.settle(agent, 'isolated');
   }
@@ -272,8 +279,8 @@ export class LifecycleManager {
         ...(relay ? { gatewayRelay: { socket: `${SANDBOX_RUN}/gateway.sock`, listen: GATEWAY_LISTEN, tokenFile: `${SANDBOX_RUN}/token` } } : {}),
         cgroup: agent.cgroup!,
         binds: [
-          { source: join(dir, 'scratch'), target: SANDBOX_SCRATCH, mode: 'rw' },
-          { source: this.runDir(aid), target: SANDBOX_RUN, mode: 'ro' },
+          { source: sandboxArea(this.deps.sandboxDir, aid).scratch, target: SANDBOX_SCRATCH, mode: 'rw' },
+          { source: sandboxArea(this.deps.sandboxDir, aid).run, target: SANDBOX_RUN, mode: 'ro' },
         ],
         env: {
           OCTANT_AID: aid,
@@ -324,9 +331,6 @@ export class LifecycleManager {
 
   // --- plumbing ----------------------------------------------------------
 
-  private runDir(aid: string): string {
-    return join(this.deps.runDir, aid);
-  }
 
   private liveAgent(aid: string): LiveAgent {
     const agent = this.live.get(aid);
@@ -387,7 +391,6 @@ export class LifecycleManager {
       settle: (a, to, reason) => this.settle(a, to, reason),
       terminate: (aid, reason) => this.terminate(aid, reason),
       armDeadline: (a, ms, reason) => this.armDeadline(a, ms, reason),
-      runDir: (aid) => this.runDir(aid),
     };
   }
 }

@@ -59,6 +59,6 @@ export function manifestPort(options: ManifestPortOptions): ManifestPort {
         narrowed: parent === undefined ? [] : diffManifests(s.manifest, effective).map((c) => c.field),
       } satisfies ValidatedManifest;
     },
-    compile: (manifest, aid) => compileToPolicy(manifest.effective as EffectiveManifest, aid),
+    compile: (manifest, aid, user) => compileToPolicy(manifest.effective as EffectiveManifest, aid, user),
   };
 }

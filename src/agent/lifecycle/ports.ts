@@ -3,7 +3,8 @@
 // manifest module, the kernel's cgroups / launcher / egress proxy, and the
 // ledger and vault APIs; unit tests pass small in-memory implementations.
 
-import type { BindMount, ResourceLimits, SandboxPolicy } from '../../kernel/sandbox-policy.ts';
+import type { AgentUser, BindMount, ResourceLimits, SandboxPolicy } from '../../kernel/sandbox-policy.ts';
+import type { AgentUsersPort } from './agent-users.ts';
 import type { LedgerApi } from '../../services/ledger/types.ts';
 import type { VaultApi } from '../../services/vault/types.ts';
 import type { Logger } from '../../runtime/log.ts';
@@ -37,7 +38,8 @@ export interface ManifestPort {
    * OctantError (E_MANIFEST_*) on rejection.
    */
   validate(signed: unknown, parent?: ValidatedManifest): Promise<ValidatedManifest>;
-  compile(manifest: ValidatedManifest, aid: string): SandboxPolicy;
+  /** The policy for `aid`, running as `user`. */
+  compile(manifest: ValidatedManifest, aid: string, user: AgentUser): SandboxPolicy;
 }
 
 export interface CgroupPort {
@@ -98,8 +100,10 @@ export interface GatewayAgent {
   policy: SandboxPolicy;
   /** The scoped token the agent holds (the vault's token). */
   token: string;
-  /** Host path of the agent's scratch directory (seen inside as /scratch). */
+  /** Host path of the agent's scratch directory (seen inside as /scratch; owned by policy.user). */
   scratch: string;
+  /** The agent's private host directory (record, logs, transcript); never bound into the sandbox. */
+  dir: string;
   /** Host path of the agent's egress proxy socket, when it has network grants. */
   egressSocket?: string;
   cgroup: CgroupPort;
@@ -139,8 +143,13 @@ export const realScheduler: Scheduler = {
 export interface LifecycleDeps {
   /** Where agent records, logs and scratch directories live (paths.state/agents). */
   agentsDir: string;
-  /** Directory for the agents' egress sockets (paths.run/agents). */
-  runDir: string;
+  /**
+   * Where each agent's scratch and run directories live (sandbox-area.ts):
+   * every agent uid must be able to reach it, unlike the private state root.
+   */
+  sandboxDir: string;
+  /** Hands out the host uid/gid each agent runs as (agent-users.ts). */
+  users: AgentUsersPort;
   manifests: ManifestPort;
   isolation: IsolationPort;
   ledger: Pick<LedgerApi, 'append' | 'seal'>;

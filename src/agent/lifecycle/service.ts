@@ -29,6 +29,18 @@ export const agentsService: ServiceDefinition<AgentsServiceApi> = {
       approvalTimeoutSeconds: { type: 'integer', min: 1, max: 7 * 24 * 3600, default: 300 },
       // System policy: an agent's first request to each host waits for approval.
       newDestinationApproval: { type: 'boolean', default: false },
+      // Run as root, each agent runs as its own uid from this range and the
+      // shared agents group gid (docs/isolation.md "The agent's uid").
+      uids: {
+        type: 'object',
+        properties: {
+          start: { type: 'integer', min: 1000, max: 4_000_000_000, default: 200_000 },
+          count: { type: 'integer', min: 1, max: 1 << 24, default: 65_536 },
+          gid: { type: 'integer', min: 1000, max: 4_294_967_293, default: 200_000 },
+        },
+      },
+      // Where agents' scratch and run directories live: every agent uid must be able to traverse it.
+      sandboxDir: { type: 'string', default: '/var/lib/octant-sandboxes' },
     },
   },
   async start(ctx) {
