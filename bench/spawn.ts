@@ -28,6 +28,8 @@ function policy(isolation: SandboxPolicy['isolation']): SandboxPolicy {
   return {
     id: `bench-${randomBytes(6).toString('hex')}`, binds: [], executables: [ECHO], syscalls: Object.keys(SYSCALLS_X86_64), inet: false,
     limits: { memoryBytes: 512 << 20, pids: 256, cpu: 1 }, network: [], credentials: [], ttlSeconds: null, tmpBytes: 16 << 20, isolation,
+    // Run by root, as an unprivileged uid like every agent (main before this: host root).
+    user: process.geteuid?.() === 0 ? { uid: 299_998, gid: 299_998 } : { uid: process.geteuid?.() ?? 0, gid: process.getegid?.() ?? 0 },
   };
 }
 

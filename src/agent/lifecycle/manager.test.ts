@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OctantError, isOctantError } from '../../lib/errors.ts';
@@ -32,6 +32,8 @@ class FakeWorld {
   clock = 1_700_000_000_000;
   failCgroup = false;
   root = mkdtempSync(join(tmpdir(), 'octant-lifecycle-'));
+  /** Chown to one's own ids works for anyone: these tests do not need root. */
+  agentUser = { uid: process.geteuid?.() ?? 0, gid: process.getegid?.() ?? 0 };
 
   scheduler: Scheduler = {
     now: () => this.clock,
@@ -60,7 +62,8 @@ class FakeWorld {
   deps(): LifecycleDeps {
     return {
       agentsDir: join(this.root, 'agents'),
-      runDir: join(this.root, 'run'),
+      sandboxDir: join(this.root, 'sandboxes'),
+      users: { acquire: () => ({ ...this.agentUser }), release: (aid) => { this.calls.push(`users.release ${aid}`); } },
       scheduler: this.scheduler,
       manifests: {
         validate: async (signed, parent) => {
@@ -74,9 +77,9 @@ class FakeWorld {
             children: { policy: s.children ?? 'terminate', graceSeconds: s.grace ?? 0 }, retain: s.retain ?? [],
           } satisfies ValidatedManifest;
         },
-        compile: (m, aid) => {
+        compile: (m, aid, user) => {
           const network = (m.effective as string[]).includes('net') ? [{ host: '*.example.com', ports: [443, 443] as [number, number], protocol: 'https' as const }] : [];
-          const policy: SandboxPolicy = { id: aid, binds: [], executables: [], syscalls: [], inet: network.length > 0, limits: {}, network, credentials: m.effective as string[], ttlSeconds: m.ttlSeconds, tmpBytes: 0, isolation: 'namespaces' };
+          const policy: SandboxPolicy = { id: aid, binds: [], executables: [], syscalls: [], inet: network.length > 0, limits: {}, network, credentials: m.effective as string[], ttlSeconds: m.ttlSeconds, tmpBytes: 0, isolation: 'namespaces', user };
           this.policies.set(aid, policy);
           return policy;
         },
@@ -95,6 +98,7 @@ class FakeWorld {
         },
         startProxy: async (policy, lineage, socketPath) => {
           this.calls.push(`proxy.start ${policy.id} lineage=${lineage.join('/')} ${existsSync(join(socketPath, '..')) ? 'dir-ok' : 'no-dir'}`);
+          writeFileSync(socketPath, ''); // where the real proxy listens; the manager hands it to the agent's uid
           return { close: async () => { this.calls.push(`proxy.close ${policy.id}`); } };
         },
         launch: async (policy, spec) => {
@@ -167,7 +171,15 @@ test('start: provisioned → validated → isolated → running, each recorded b
     const onDisk = readRecord(join(w.root, 'agents'), r.aid);
     assert.equal(onDisk.state, 'running');
     assert.deepEqual(onDisk.history.map((h) => h.state), ['provisioned', 'validated', 'isolated', 'running']);
-    assert.equal(readFileSync(join(w.root, 'run', r.aid, 'token'), 'utf8'), `tok-${r.aid}`);
+    const run = join(w.root, 'sandboxes', r.aid, 'run');
+    assert.equal(readFileSync(join(run, 'token'), 'utf8'), `tok-${r.aid}`);
+    // The token and the sockets belong to the agent's uid alone; the scratch directory too.
+    for (const [file, mode] of [['token', 0o400], ['egress.sock', 0o600]] as const) {
+      const stat = statSync(join(run, file));
+      assert.deepEqual([stat.uid, stat.gid, stat.mode & 0o777], [w.agentUser.uid, w.agentUser.gid, mode], file);
+    }
+    const scratch = statSync(join(w.root, 'sandboxes', r.aid, 'scratch'));
+    assert.deepEqual([scratch.uid, scratch.mode & 0o777], [w.agentUser.uid, 0o700]);
     assert.equal(readFileSync(join(w.root, 'agents', r.aid, 'stdout.log'), 'utf8'), `hello from ${r.aid}\n`);
     await m.terminate(r.aid, 'test over');
   });
@@ -192,7 +204,7 @@ test('suspend and resume use the freezer after the ledger entry; illegal ones th
 test('termination sequence: ledger, halt, revoke, release, seal, then retention', async () => {
   await withWorld(async (w, m) => {
     const { aid } = await m.start({ signed: { ...basic, retain: ['out/report.txt', 'missing.txt'] }, command: ['x'] });
-    const scratch = join(w.root, 'agents', aid, 'scratch');
+    const scratch = join(w.root, 'sandboxes', aid, 'scratch');
     mkdirSync(join(scratch, 'out'), { recursive: true });
     writeFileSync(join(scratch, 'out', 'report.txt'), 'keep me');
     writeFileSync(join(scratch, 'out', 'tmp.bin'), 'drop me');
@@ -200,7 +212,7 @@ test('termination sequence: ledger, halt, revoke, release, seal, then retention'
     w.calls = [];
     const final = await m.terminate(aid, 'operator stop');
     assert.deepEqual(w.calls, [
-      `ledger.terminate ${aid}`, `cgroup.kill ${aid}`, `vault.revoke ${aid}`, `proxy.close ${aid}`, `cgroup.remove ${aid}`, `ledger.seal ${aid}`,
+      `ledger.terminate ${aid}`, `cgroup.kill ${aid}`, `vault.revoke ${aid}`, `proxy.close ${aid}`, `cgroup.remove ${aid}`, `ledger.seal ${aid}`, `users.release ${aid}`,
     ]);
     assert.equal(final.state, 'archived');
     assert.equal(final.reason, 'operator stop');
@@ -221,7 +233,7 @@ test('retention refuses paths through symlinks the agent planted', async () => {
     mkdirSync(outside);
     writeFileSync(join(outside, 'passwd'), 'host file');
     const { aid } = await m.start({ signed: { ...basic, retain: ['out/passwd', 'link'] }, command: ['x'] });
-    const scratch = join(w.root, 'agents', aid, 'scratch');
+    const scratch = join(w.root, 'sandboxes', aid, 'scratch');
     symlinkSync(outside, join(scratch, 'out'));
     symlinkSync(join(outside, 'passwd'), join(scratch, 'link'));
     const final = await m.terminate(aid, 'stop');

@@ -9,6 +9,8 @@ import { explain } from './explain.ts';
 import { manifestDigest } from './sign.ts';
 import { validateSchema, type Manifest } from './schema.ts';
 
+const AGENT = { uid: 200_001, gid: 200_000 };
+
 const BASE = {
   version: 1,
   identity: { name: 'a', operator: 'op' },
@@ -113,5 +115,5 @@ test('diff shows the children policy and retained paths against their defaults',
 test('compile: children and retain are lifecycle facts, not kernel policy; the sandbox policy does not change', () => {
   const a = withFields();
   const b = withFields({ children: 'adopt' }, { retain: ['out'] });
-  assert.deepEqual(compileToPolicy(b, 'x'), compileToPolicy(a, 'x'));
+  assert.deepEqual(compileToPolicy(b, 'x', AGENT), compileToPolicy(a, 'x', AGENT));
 });
