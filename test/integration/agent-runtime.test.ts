@@ -15,7 +15,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -108,6 +108,9 @@ async function cli(args: string[]): Promise<{ code: number; out: string }> {
   return { code, out };
 }
 
+/** The agents group this test's system is configured with (services.agents.uids). */
+const AGENTS_GID = 310_000;
+
 before(async () => {
   if (skip) return;
   root = mkdtempSync(join(tmpdir(), 'octant-runtime-e2e-'));
@@ -116,6 +119,11 @@ before(async () => {
   mkdirSync(join(root, 'data'), { recursive: true });
   mkdirSync(join(root, 'private'), { recursive: true });
   mkdirSync(join(root, 'out'), { recursive: true });
+  // As an operator would: agents may pass through the root, and the shared
+  // write grant belongs to the agents group (docs/isolation.md).
+  chmodSync(root, 0o755);
+  chownSync(join(root, 'out'), 0, AGENTS_GID);
+  chmodSync(join(root, 'out'), 0o2775);
   writeFileSync(join(root, 'private', 'secret.txt'), 'the operator\'s private notes\n');
 
   // Operator key, trusted.
@@ -145,7 +153,7 @@ before(async () => {
   await vault.seal();
   await ledger.close();
 
-  writeFileSync(join(paths.etc, 'octant.yaml'), `services:\n  vault:\n    keyFile: ${join(paths.etc, 'vault.key')}\n  agents:\n    approvalTimeoutSeconds: 2\n`);
+  writeFileSync(join(paths.etc, 'octant.yaml'), `services:\n  vault:\n    keyFile: ${join(paths.etc, 'vault.key')}\n  agents:\n    approvalTimeoutSeconds: 2\n    uids: { start: ${AGENTS_GID + 1}, count: 100, gid: ${AGENTS_GID} }\n    sandboxDir: ${join(root, 'sandboxes')}\n`);
   writeFileSync(join(paths.etc, 'router.yaml'), `deployments:\n  - id: fake\n    provider: openai\n    model: fake-model\n    baseUrl: ${fake.origin}/v1\n    credential: llm-key\n`);
   system = await startSystem({ paths });
   await system.ready;
