@@ -32,6 +32,8 @@ export function explain(m: Manifest): string {
   if (fs.write.length > 0) can.push(list('create, change and delete files under (and read them)', fs.write));
   cannot.push(fs.read.length + fs.write.length === 0 ? 'see any file of the host: its filesystem view holds only its own private /tmp' : 'see any other file: paths not listed do not exist in its view');
   if (fs.write.length === 0) cannot.push('write any file outside its private /tmp');
+  // Who it is on the host: lifecycle/agent-users.ts, docs/isolation.md "The agent's uid".
+  cannot.push('act as the host\'s root: it runs as its own unprivileged uid (one per running agent, from services.agents.uids, default 200000-265535) in the shared agents group, so ordinary file permissions still apply inside what it is granted');
   if (m.network.destinations.length > 0) for (const d of m.network.destinations) can.push(`connect to ${destination(d)}`);
   cannot.push(m.network.destinations.length === 0 ? 'use the network at all' : 'reach any other host, port or protocol');
   if (m.syscalls.length > 0) can.push(syscallSummary(m.syscalls));

@@ -95,6 +95,7 @@ test('explain says what happens to children and what is kept', () => {
   assert.doesNotMatch(plain, /child agents are/); // it cannot spawn, and nothing was said
   assert.match(explain(withFields({}, { spawning: { allowed: true, maxDepth: 1, maxDescendants: 1 } })), /child agents are terminated with it/);
   assert.match(plain, /keep any file of its scratch directory/);
+  assert.match(plain, /act as the host's root: it runs as its own unprivileged uid/);
   const full = explain(withFields({ children: { policy: 'wind-down', graceSeconds: 90 } }, { retain: ['out', 'logs/run.txt'] }));
   assert.match(full, /1m30s to finish/);
   assert.match(full, /keep, after it ends, from its scratch directory: logs\/run\.txt, out/);
