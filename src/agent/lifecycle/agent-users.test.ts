@@ -26,7 +26,7 @@ test('each running agent holds its own uid, also against a second process on the
     const c = daemon.acquire('c');
     assert.deepEqual(new Set([a.uid, b.uid, c.uid]).size, 3);
     for (const user of [a, b, c]) assert.ok(user.uid >= 300_000 && user.uid < 300_003 && user.gid === 300_000);
-    assert.equal(readFileSync(join(locks, String(a.uid)), 'utf8'), `${process.pid} a\n`);
+    assert.match(readFileSync(join(locks, String(a.uid)), 'utf8'), new RegExp(`^${process.pid} \\d+ [0-9a-f-]{36} a\n$`));
     // Exhausted: refused with its own code; twin: a released uid serves the next agent.
     assert.throws(() => foreground.acquire('d'), (e) => isOctantError(e, 'E_LIFECYCLE_NO_UID') && e.message.includes('3 agent uids'));
     daemon.release('a');
@@ -36,14 +36,21 @@ test('each running agent holds its own uid, also against a second process on the
   });
 });
 
-test('a lock left by a process that is gone is taken over; one held by a live process is not', () => {
+test('a lock left by a process that is gone, or by a reused pid, is taken over; one held by a live process is not', () => {
   withLocks((locks) => {
-    const users = uidRangeUsers({ start: 300_000, count: 2, gid: 300_000 }, locks);
-    users.acquire('first'); // creates the directory, holds 300000
+    const users = uidRangeUsers({ start: 300_000, count: 4, gid: 300_000 }, locks);
+    const first = users.acquire('first'); // creates the directory, holds 300000
+    const mine = readFileSync(join(locks, String(first.uid)), 'utf8').split(' ').slice(0, 3);
     const dead = spawnSync('/bin/true').pid!;
-    writeFileSync(join(locks, '300001'), `${dead} crashed\n`);
-    assert.equal(users.acquire('second').uid, 300_001);
-    assert.equal(readFileSync(join(locks, '300001'), 'utf8'), `${process.pid} second\n`);
+    writeFileSync(join(locks, '300001'), `${dead} 1 ${mine[2]} crashed\n`);
+    // PID 1 again, but from an earlier boot (octant as init after a reboot).
+    writeFileSync(join(locks, '300002'), `1 ${mine[1]} 00000000-0000-0000-0000-000000000000 old-boot\n`);
+    // This very pid, but another start time: the pid was reused.
+    writeFileSync(join(locks, '300003'), `${process.pid} 1 ${mine[2]} reused\n`);
+    assert.deepEqual([users.acquire('b').uid, users.acquire('c').uid, users.acquire('d').uid], [300_001, 300_002, 300_003]);
+    assert.match(readFileSync(join(locks, '300001'), 'utf8'), / b\n$/);
+    // A live holder keeps its uid (the range is full now).
+    assert.throws(() => uidRangeUsers({ start: 300_000, count: 4, gid: 300_000 }, locks).acquire('e'), (e) => isOctantError(e, 'E_LIFECYCLE_NO_UID'));
   });
 });
 

@@ -10,7 +10,9 @@
 // the holding process, so two octant processes on one machine (the daemon
 // and a foreground `octant run`) never hand out the same uid. A lock whose
 // process is gone is stale (its sandboxes died with it: --die-with-parent)
-// and is taken over. Uids are handed out round-robin from where the last
+// and is taken over. "The same process" is pid + start time + boot id: a
+// pid reused later, or octant as PID 1 again after a reboot, is not the
+// holder. Uids are handed out round-robin from where the last
 // one was taken, so a freed uid is not reused at once.
 
 import { mkdirSync, openSync, closeSync, readFileSync, unlinkSync, writeSync } from 'node:fs';
@@ -41,17 +43,20 @@ export function invokingUser(): AgentUsersPort {
   return { acquire: () => ({ ...user }), release: () => {} };
 }
 
-function alive(pid: number): boolean {
+/** "<pid> <start time in clock ticks since boot> <boot id>", or undefined when the process does not exist. */
+function processId(pid: number): string | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
+    // The comm field (2) may hold spaces: count fields after its closing ')'; starttime is field 22.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    return `${pid} ${start} ${readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim()}`;
+  } catch {
+    return undefined;
   }
 }
 
 /** Take `file` if nobody holds it, or if its holder is gone. */
-function tryLock(file: string, owner: string): boolean {
+function tryLock(file: string, owner: string, holderOf: (pid: number) => string | undefined): boolean {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(file, 'wx', 0o600);
@@ -64,13 +69,17 @@ function tryLock(file: string, owner: string): boolean {
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     }
-    let holder = NaN;
+    let held: string;
     try {
-      holder = Number(readFileSync(file, 'utf8').split(' ')[0]);
+      held = readFileSync(file, 'utf8');
     } catch {
       continue; // released meanwhile: try again
     }
-    if (!Number.isInteger(holder) || holder <= 0 || alive(holder)) return false;
+    const pid = Number(held.split(' ')[0]);
+    // Held while that very process runs; a malformed lock is left alone (fail closed: the uid stays unused).
+    if (!Number.isInteger(pid) || pid <= 0) return false;
+    const running = holderOf(pid);
+    if (running !== undefined && held.startsWith(`${running} `)) return false;
     try {
       unlinkSync(file);
     } catch { /* another process took it over first; the O_EXCL create decides */ }
@@ -84,12 +93,14 @@ export function uidRangeUsers(range: UidRange, locks: string): AgentUsersPort {
   }
   mkdirSync(locks, { recursive: true, mode: 0o700 });
   const held = new Map<string, number>();
+  const self = processId(process.pid);
+  if (self === undefined) throw new OctantError('E_LIFECYCLE_NO_UID', 'cannot read /proc/self/stat to name the holder of agent uids', { exit: EXIT.unavailable });
   let next = 0;
   return {
     acquire(aid) {
       for (let i = 0; i < range.count; i++) {
         const uid = range.start + ((next + i) % range.count);
-        if (tryLock(join(locks, String(uid)), `${process.pid} ${aid}\n`)) {
+        if (tryLock(join(locks, String(uid)), `${self} ${aid}\n`, processId)) {
           next = (next + i + 1) % range.count;
           held.set(aid, uid);
           return { uid, gid: range.gid };

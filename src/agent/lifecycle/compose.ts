@@ -14,6 +14,7 @@ import { LifecycleManager } from './manager.ts';
 import { manifestPort } from './manifest-port.ts';
 import { kernelIsolation, type KernelIsolationOptions } from './kernel-isolation.ts';
 import { DEFAULT_UID_RANGE, invokingUser, uidRangeUsers, type UidRange } from './agent-users.ts';
+import { prepareSandboxDir } from './sandbox-area.ts';
 import type { GatewayPort } from './ports.ts';
 
 export interface ComposeOptions {
@@ -60,6 +61,7 @@ export function composeLifecycle(options: ComposeOptions): LifecycleManager {
   // agent runs as the invoking user, whose own directories it can reach.
   const root = process.geteuid?.() === 0;
   const sandboxDir = root ? options.identities?.sandboxDir ?? DEFAULT_SANDBOX_DIR : join(paths.run, 'agents');
+  if (root) prepareSandboxDir(sandboxDir);
   const users = root ? uidRangeUsers(options.identities?.uids ?? DEFAULT_UID_RANGE, join(sandboxDir, 'uids')) : invokingUser();
   manager = new LifecycleManager({
     agentsDir: agentsDir(paths),

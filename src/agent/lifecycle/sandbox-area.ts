@@ -39,10 +39,15 @@ function rootDir(path: string, mode: number): void {
   if ((stat.mode & 0o7777) !== mode) chmodSync(path, mode);
 }
 
+/** The area itself: root's, 0711 (agents pass through, nobody lists). */
+export function prepareSandboxDir(sandboxDir: string): void {
+  rootDir(sandboxDir, 0o711);
+}
+
 /** Create the agent's area: scratch owned by the agent, run directory by the system. */
 export function createSandboxArea(sandboxDir: string, aid: string, user: AgentUser): SandboxArea {
   const area = sandboxArea(sandboxDir, aid);
-  rootDir(sandboxDir, 0o711);
+  prepareSandboxDir(sandboxDir);
   mkdirSync(area.dir, { mode: 0o711 });
   mkdirSync(area.scratch, { mode: 0o700 });
   chownSync(area.scratch, user.uid, user.gid);
