@@ -264,7 +264,8 @@ export class LifecycleManager {
 
   private async run(agent: LiveAgent): Promise<void> {
     const { aid } = agent.record;
-    await this.append(agent, 'start', 'running');
+    // Recorded with the host identity it runs as (audit: whose files it can touch).
+    await this.append(agent, 'start', 'running', { uid: agent.user!.uid, gid: agent.user!.gid });
     const dir = agentDir(this.deps.agentsDir, aid);
     const stdout = openSync(join(dir, 'stdout.log'), 'a', 0o600);
     const stderr = openSync(join(dir, 'stderr.log'), 'a', 0o600);
