@@ -52,6 +52,11 @@ def emit(value):
 def read(p):
     try: return open(p).read()
     except OSError as e: return errno.errorcode[e.errno]
+def write(p, text='x'):
+    try:
+        with open(p, 'w') as f: f.write(text)
+        return 'OK'
+    except OSError as e: return errno.errorcode[e.errno]
 def connect(port):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.settimeout(2)
@@ -378,11 +383,6 @@ test('kernel settings: no /proc/sys file can be written and the host keeps its v
   const readable = SYSCTLS.filter((name) => name !== 'vm/drop_caches');
   const hostBefore = readable.map((name) => readFileSync(`/proc/sys/${name}`, 'utf8'));
   const { out } = await probe(`
-def write(p, text):
-    try:
-        with open(p, 'w') as f: f.write(text)
-        return 'OK'
-    except OSError as e: return errno.errorcode[e.errno]
 names = ${JSON.stringify(SYSCTLS)}
 res = {n: write('/proc/sys/' + n, '|/tmp/x' if n.endswith('core_pattern') else '3') for n in names}
 res['sysrq-trigger'] = write('/proc/sysrq-trigger', 'h') if os.path.exists('/proc/sysrq-trigger') else 'absent'
@@ -471,11 +471,6 @@ test('/sys: absent unless granted; granted read-only, cgroupfs cannot be written
 def mk(p):
     try:
         os.mkdir(p); return 'OK'
-    except OSError as e: return errno.errorcode[e.errno]
-def write(p, text):
-    try:
-        with open(p, 'w') as f: f.write(text)
-        return 'OK'
     except OSError as e: return errno.errorcode[e.errno]
 hs = ${JSON.stringify(hierarchies)}
 emit({'mkdir': {h: mk(h + '/${name}') for h in hs}, 'procs': {h: write(h + '/cgroup.procs', str(os.getpid())) for h in hs},
