@@ -35,6 +35,7 @@ import type { FakeProvider } from '../../src/services/router/testing/fake-server
 import { addTrustedKey, generateOperatorKey, loadPrivateKey, parseManifestText, signManifest, validateSchema } from '../../src/agent/manifest/index.ts';
 import { ApprovalStore, approvalsDir } from '../../src/agent/approvals/store.ts';
 import { decideApproval } from '../../src/agent/approvals/decide.ts';
+import { loadTrustStore } from '../../src/agent/manifest/trust.ts';
 import type { AgentRecord } from '../../src/agent/lifecycle/records.ts';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 
@@ -92,7 +93,7 @@ function approver(decisions: ('approve' | 'deny' | 'ignore')[]): () => void {
       if (a.state !== 'pending' || seen.has(a.id)) continue;
       seen.add(a.id);
       const what = decisions.shift() ?? 'ignore';
-      if (what !== 'ignore') decideApproval(store, a.id, what === 'approve' ? 'approved' : 'denied', operator, `test ${what}`);
+      if (what !== 'ignore') decideApproval(store, a.id, what === 'approve' ? 'approved' : 'denied', operator, loadTrustStore(paths), `test ${what}`);
     }
   }, 20);
   return () => clearInterval(timer);

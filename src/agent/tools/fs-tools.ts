@@ -8,6 +8,7 @@ import { pathWithin } from '../manifest/path-set.ts';
 import type { Tool } from './tool.ts';
 import { argsError, readArgs, stringArg } from './tool-errors.ts';
 import { grantedPath, stillResolves } from './fs-paths.ts';
+import { contentDigest, contentReview } from './evidence.ts';
 
 const MAX_READ = 256 * 1024;
 const MAX_WRITE = 4 * 1024 * 1024;
@@ -53,7 +54,7 @@ export const fsWrite: Tool<{ path: string; content: string; append: boolean }> =
   check: (session, args) => {
     const target = grantedPath('fs.write', args.path, session.manifest.filesystem.write, 'write', session);
     const outside = !session.workspace.some((w) => pathWithin(target, w));
-    return { target, critical: outside ? 'writes outside the workspace (its scratch directory and first write path)' : undefined, evidence: { bytes: Buffer.byteLength(args.content), append: args.append } };
+    return { target, critical: outside ? 'writes outside the workspace (its scratch directory and first write path)' : undefined, evidence: { ...contentDigest(args.content), append: args.append }, review: contentReview(args.content) };
   },
   perform: async (_session, args, target) => {
     mkdirSync(dirname(stillResolves('fs.write', target)), { recursive: true });

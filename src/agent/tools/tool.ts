@@ -33,6 +33,14 @@ export interface ToolCheck {
   critical?: string;
   /** Facts for the ledger and the approval evidence (no secret values). */
   evidence?: Record<string, unknown>;
+  /** Shown to an approver in addition to `evidence`, never written to the ledger (e.g. the content itself). */
+  review?: Record<string, unknown>;
+  /**
+   * Other governance actions this call performs besides the tool's own
+   * (http.fetch that injects a vault credential is also credential.use):
+   * if the manifest lists any of them as critical, the call waits for approval.
+   */
+  alsoActions?: string[];
 }
 
 export interface Tool<Args = unknown> {
