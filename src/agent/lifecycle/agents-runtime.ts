@@ -11,6 +11,7 @@ import type { VaultApi } from '../../services/vault/types.ts';
 import type { RouterServiceApi } from '../../services/router/index.ts';
 import { loadSignedManifest, loadTrustStore } from '../manifest/index.ts';
 import { ApprovalStore, approvalsDir } from '../approvals/store.ts';
+import { requestApproval } from '../approvals/gate.ts';
 import { agentGatewayPort } from '../gateway/port.ts';
 import { parseLoopTask } from '../loop/task.ts';
 import { agentTools } from '../tools/agent-tools.ts';
@@ -66,16 +67,19 @@ export function createAgentsRuntime(ctx: ServiceContext): AgentsRuntime {
   const vault = ctx.deps.vault as VaultApi;
   const router = ctx.deps.router as RouterServiceApi;
   const mailboxes: Mailboxes = new Map();
+  // One gate for the gateway's tools and for what wrapped programs do directly.
+  const approvals = { store: new ApprovalStore(approvalsDir(ctx.paths)), trust: () => loadTrustStore(ctx.paths), timeoutMs: approvalTimeoutMs };
   const manager = composeLifecycle({
     paths: ctx.paths,
     ledger,
     vault,
     log: ctx.log,
+    approve: (request) => requestApproval(request, { ...approvals, ledger: ledger.append }),
     gateway: (self) => agentGatewayPort({
       ledger: ledger.append,
       vault,
       llm: (authenticate) => router.gatewayHandler(authenticate),
-      approvals: { store: new ApprovalStore(approvalsDir(ctx.paths)), trust: () => loadTrustStore(ctx.paths), timeoutMs: approvalTimeoutMs },
+      approvals,
       newDestinationIsCritical: ctx.config.newDestinationApproval === true,
       extraTools: (agent, session) => agentTools(self, mailboxes, agent, session),
     }),

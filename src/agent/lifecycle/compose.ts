@@ -13,7 +13,7 @@ import type { EffectiveManifest } from '../manifest/index.ts';
 import { LifecycleManager } from './manager.ts';
 import { manifestPort } from './manifest-port.ts';
 import { kernelIsolation, type KernelIsolationOptions } from './kernel-isolation.ts';
-import type { GatewayPort } from './ports.ts';
+import type { GatewayPort, LifecycleDeps } from './ports.ts';
 
 export interface ComposeOptions {
   paths: Paths;
@@ -23,6 +23,8 @@ export interface ComposeOptions {
   isolation?: Omit<KernelIsolationOptions, 'audit'>;
   /** Builds the agents' gateway once the manager exists (tools like agent.spawn need it). */
   gateway?: (manager: LifecycleManager) => GatewayPort;
+  /** The approval gate for what wrapped programs do directly (LifecycleDeps.approve). */
+  approve?: LifecycleDeps['approve'];
 }
 
 export function agentsDir(paths: Paths): string {
@@ -54,6 +56,7 @@ export function composeLifecycle(options: ComposeOptions): LifecycleManager {
     // Bound late: the gateway's tools (agent.spawn) need the manager itself.
     gateway: options.gateway ? { open: (agent, socketPath) => gateway!.open(agent, socketPath) } : undefined,
     log: options.log,
+    approve: options.approve,
   });
   const gateway = options.gateway?.(manager);
   return manager;

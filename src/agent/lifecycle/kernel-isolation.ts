@@ -86,8 +86,8 @@ export function kernelIsolation(options: KernelIsolationOptions): IsolationPort 
       cgroups.set(aid, group);
       return group;
     },
-    startProxy(policy, lineage, socketPath) {
-      return startEgressProxy({ policy, lineage, socketPath, audit: options.audit, resolve: options.resolve });
+    startProxy(policy, lineage, socketPath, approve) {
+      return startEgressProxy({ policy, lineage, socketPath, audit: options.audit, resolve: options.resolve, approve });
     },
     async launch(policy: SandboxPolicy, spec: LaunchSpec): Promise<RunningSandbox> {
       const group = cgroups.get(policy.id);

@@ -8,7 +8,8 @@ import type { LedgerEntry, LedgerEvent } from '../../services/ledger/types.ts';
 import type { SandboxPolicy } from '../../kernel/sandbox-policy.ts';
 import { LifecycleManager } from './manager.ts';
 import { readRecord } from './records.ts';
-import type { ChildrenPolicy, ExitStatus, LifecycleDeps, Scheduler, ValidatedManifest } from './ports.ts';
+import type { ChildrenPolicy, ExitStatus, LaunchSpec, LifecycleDeps, Scheduler, ValidatedManifest } from './ports.ts';
+import type { ApprovalRequest } from '../approvals/approval.ts';
 
 /** What a test manifest says; the fake manifest port "validates" it. */
 interface FakeSigned {
@@ -19,11 +20,16 @@ interface FakeSigned {
   children?: ChildrenPolicy;
   grace?: number;
   retain?: string[];
+  critical?: string[];
   invalid?: string;
 }
 
 class FakeWorld {
   calls: string[] = [];
+  launched = new Map<string, LaunchSpec>();
+  /** The approval gate's answers, in order (undefined: no gate at all). */
+  approvals: boolean[] | undefined;
+  asked: string[] = [];
   events: LedgerEvent[] = [];
   sealed = new Map<string, Record<string, unknown>>();
   policies = new Map<string, SandboxPolicy>();
@@ -71,7 +77,7 @@ class FakeWorld {
           return {
             effective: perms, name: s.name, hash: `hash-${s.name}`, signer: 'operator-key-1',
             spawn: s.spawn ?? { allowed: false, maxDepth: 0, maxDescendants: 0 }, ttlSeconds: s.ttl ?? null,
-            children: { policy: s.children ?? 'terminate', graceSeconds: s.grace ?? 0 }, retain: s.retain ?? [],
+            children: { policy: s.children ?? 'terminate', graceSeconds: s.grace ?? 0 }, retain: s.retain ?? [], critical: s.critical ?? [],
           } satisfies ValidatedManifest;
         },
         compile: (m, aid) => {
@@ -102,6 +108,7 @@ class FakeWorld {
           assert.equal(spec.env.HTTP_PROXY, policy.network.length > 0 ? 'http://127.0.0.1:3128' : undefined);
           assert.equal(spec.egress?.socket, policy.network.length > 0 ? '/run/octant/egress.sock' : undefined);
           assert.equal(Object.values(spec.env).some((v) => v.startsWith('tok-')), false, 'no token in the environment');
+          this.launched.set(policy.id, spec);
           writeFileSync(spec.stdout, `hello from ${policy.id}\n`);
           let exit!: (s: ExitStatus) => void;
           const exited = new Promise<ExitStatus>((r) => { exit = r; });
@@ -130,7 +137,13 @@ class FakeWorld {
   }
 
   manager(): LifecycleManager {
-    return new LifecycleManager(this.deps());
+    const approvals = this.approvals;
+    const approve = approvals === undefined ? undefined : async (request: ApprovalRequest) => {
+      this.asked.push(`${request.action} ${request.target}`);
+      const approved = approvals.shift() ?? false;
+      return { approved, id: 'apr_test', reason: approved ? 'approved by key k' : 'denied by key k' };
+    };
+    return new LifecycleManager({ ...this.deps(), approve });
   }
 
   transitions(aid: string): string[] {
@@ -398,5 +411,47 @@ test('children fate: adoption hands the children to the system', async () => {
     }
     await m.close();
     assert.equal(m.list().every((r) => r.state === 'archived'), true);
+  });
+});
+
+test('wrapped program, exec critical: the start waits for approval; denied, nothing is launched', async () => {
+  const w = new FakeWorld();
+  w.approvals = [false];
+  const m = w.manager();
+  try {
+    await assert.rejects(m.start({ signed: { ...basic, critical: ['exec'] }, command: ['x'], wrapped: true }), (e) => isOctantError(e, 'E_APPROVAL_DENIED'));
+    assert.deepEqual(w.asked, ['exec x']);
+    assert.equal(w.launched.size, 0);
+  } finally {
+    w.cleanup();
+  }
+});
+
+test('wrapped program, exec critical and approved: it is launched (working twin)', async () => {
+  const w = new FakeWorld();
+  w.approvals = [true];
+  const m = w.manager();
+  try {
+    const r = await m.start({ signed: { ...basic, critical: ['exec'] }, command: ['x'], wrapped: true });
+    assert.equal(r.state, 'running');
+    assert.equal(w.launched.size, 1);
+  } finally {
+    w.cleanup();
+  }
+});
+
+test('wrapped program with something critical and no approval gate is refused (fail closed)', async () => {
+  await withWorld(async (w, m) => {
+    await assert.rejects(m.start({ signed: { ...basic, critical: ['exec'] }, command: ['x'], wrapped: true }), (e) => isOctantError(e, 'E_GOVERNANCE_NO_GATE'));
+    assert.equal(w.launched.size, 0);
+  });
+});
+
+test('wrapped program, fs.write critical: its scratch directory is mounted read-only; a native agent keeps it writable', async () => {
+  await withWorld(async (w, m) => {
+    const wrapped = await m.start({ signed: { ...basic, critical: ['fs.write'] }, command: ['x'], wrapped: true });
+    assert.equal(w.launched.get(wrapped.aid)!.binds.find((b) => b.target === '/scratch')!.mode, 'ro');
+    const native = await m.start({ signed: { ...basic, name: 'native', critical: ['fs.write'] }, command: ['x'] });
+    assert.equal(w.launched.get(native.aid)!.binds.find((b) => b.target === '/scratch')!.mode, 'rw');
   });
 });

@@ -9,7 +9,7 @@
 
 import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { OctantError, messageOf } from '../../lib/errors.ts';
+import { EXIT, OctantError, messageOf } from '../../lib/errors.ts';
 import { silentLogger } from '../../runtime/log.ts';
 import type { SandboxPolicy } from '../../kernel/sandbox-policy.ts';
 import { createAidGenerator } from './aid.ts';
@@ -19,6 +19,7 @@ import { checkSpawn, type SpawnNode } from './spawn-rules.ts';
 import { checkRetainPaths } from './retention.ts';
 import { realScheduler, type CgroupPort, type ExitStatus, type LifecycleDeps, type OpenGateway, type ProxyPort, type RunningSandbox, type ValidatedManifest } from './ports.ts';
 import { terminationSequence, type TerminationHooks } from './termination.ts';
+import { governWrapped, type WrappedGovernance } from './wrapped-governance.ts';
 
 /** Where the agent's own pieces appear inside its sandbox. */
 export const SANDBOX_SCRATCH = '/scratch';
@@ -73,6 +74,8 @@ export interface LiveAgent {
   proxy?: ProxyPort;
   gateway?: OpenGateway;
   sandbox?: RunningSandbox;
+  /** For a wrapped program: how its direct routes are gated (wrapped-governance.ts). */
+  governance?: WrappedGovernance;
   /** Start-time extras: whether the command is the system's own program, run-dir files. */
   start?: Pick<StartRequest, 'self' | 'files' | 'wrapped'>;
   exit?: ExitStatus;
@@ -226,7 +229,12 @@ export class LifecycleManager {
   private async isolate(agent: LiveAgent): Promise<void> {
     const { aid } = agent.record;
     await this.append(agent, 'isolate', 'isolated');
-    const policy = this.deps.manifests.compile(agent.manifest!, aid);
+    let policy = this.deps.manifests.compile(agent.manifest!, aid);
+    if (agent.start?.wrapped) {
+      // What a wrapped program could do directly is gated or taken away here.
+      agent.governance = governWrapped(policy, agent.manifest!.critical, agent.record.command);
+      policy = agent.governance.policy;
+    }
     agent.policy = policy;
     const dir = agentDir(this.deps.agentsDir, aid);
     mkdirSync(join(dir, 'scratch'), { recursive: true, mode: 0o700 });
@@ -234,7 +242,10 @@ export class LifecycleManager {
     mkdirSync(run, { recursive: true, mode: 0o700 });
     agent.cgroup = await this.deps.isolation.createCgroup(aid, policy.limits);
     // No destinations, no proxy: the namespace's loopback is all there is.
-    if (policy.network.length > 0) agent.proxy = await this.deps.isolation.startProxy(policy, agent.record.lineage, join(run, 'egress.sock'));
+    if (policy.network.length > 0) {
+      const gate = agent.governance?.gateConnections ? this.connectionGate(agent) : undefined;
+      agent.proxy = await this.deps.isolation.startProxy(policy, agent.record.lineage, join(run, 'egress.sock'), gate);
+    }
     const ttl = policy.ttlSeconds ?? 365 * 24 * 3600;
     // Grants to 'manifest:<name>' apply to every agent of that manifest.
     const token = await this.deps.vault.issueToken(aid, policy.credentials, { ttlSeconds: ttl, manifest: agent.manifest!.name });
@@ -255,8 +266,33 @@ export class LifecycleManager {
     this.settle(agent, 'isolated');
   }
 
+  /** The approval gate, or a refusal when this system has none (fail closed). */
+  private approvalGate(agent: LiveAgent, what: string): NonNullable<LifecycleDeps['approve']> {
+    const approve = this.deps.approve;
+    if (approve === undefined) throw new OctantError('E_GOVERNANCE_NO_GATE', `${agent.record.aid}: governance.critical makes ${what} critical, and this system has no approval gate`, { hint: 'run the agent in a booted system (octant up)' });
+    return approve;
+  }
+
+  /** Each egress connection of a wrapped program waits for an operator's decision. */
+  private connectionGate(agent: LiveAgent): (c: { mode: string; target: string; address: string }) => Promise<boolean> {
+    const approve = this.approvalGate(agent, 'net.request');
+    return async (connection) => {
+      const outcome = await approve({ agent: agent.record.aid, lineage: agent.record.lineage, action: 'net.request', target: connection.target, reason: 'governance.critical lists net.request', evidence: { ...connection } });
+      return outcome.approved;
+    };
+  }
+
+  /** A wrapped program whose manifest makes exec critical starts only once approved. */
+  private async approveLaunch(agent: LiveAgent): Promise<void> {
+    const approve = this.approvalGate(agent, 'exec');
+    const { command } = agent.record;
+    const outcome = await approve({ agent: agent.record.aid, lineage: agent.record.lineage, action: 'exec', target: command.join(' ').slice(0, 1024), reason: 'governance.critical lists exec', evidence: { command, executables: agent.policy!.executables } });
+    if (!outcome.approved) throw new OctantError('E_APPROVAL_DENIED', `exec ${command[0]}: not approved (${outcome.reason})`, { exit: EXIT.denied });
+  }
+
   private async run(agent: LiveAgent): Promise<void> {
     const { aid } = agent.record;
+    if (agent.governance?.gateLaunch) await this.approveLaunch(agent);
     await this.append(agent, 'start', 'running');
     const dir = agentDir(this.deps.agentsDir, aid);
     const stdout = openSync(join(dir, 'stdout.log'), 'a', 0o600);
@@ -272,7 +308,7 @@ export class LifecycleManager {
         ...(relay ? { gatewayRelay: { socket: `${SANDBOX_RUN}/gateway.sock`, listen: GATEWAY_LISTEN, tokenFile: `${SANDBOX_RUN}/token` } } : {}),
         cgroup: agent.cgroup!,
         binds: [
-          { source: join(dir, 'scratch'), target: SANDBOX_SCRATCH, mode: 'rw' },
+          { source: join(dir, 'scratch'), target: SANDBOX_SCRATCH, mode: agent.governance?.scratchMode ?? 'rw' },
           { source: this.runDir(aid), target: SANDBOX_RUN, mode: 'ro' },
         ],
         env: {
