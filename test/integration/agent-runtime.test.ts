@@ -307,6 +307,49 @@ ${common()}`);
   assert.equal(fake.requests.at(-1)!.headers.authorization, `Bearer ${LLM_KEY}`);
 });
 
+test('a wrapped program is gated on its direct routes: each connection waits for approval, critical writes are impossible', { skip }, async () => {
+  const script = join(root, 'data', 'gated.mjs');
+  writeFileSync(script, `import http from 'node:http';
+import { writeFileSync } from 'node:fs';
+const get = () => new Promise((resolve) => {
+  const req = http.get({ host: '127.0.0.1', port: 3128, path: 'http://127.0.0.1:${pagePort}/gated' }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); });
+  req.on('error', (e) => resolve(e.code));
+});
+const statuses = [await get(), await get()];
+let write = 'written';
+try { writeFileSync('${join(root, 'out', 'direct.txt')}', 'x'); } catch (e) { write = e.code; }
+console.log(JSON.stringify({ statuses, write }));
+`);
+  const node = process.execPath;
+  const gated = manifest('gated', `filesystem: { read: [${join(root, 'data')}, ${dirname(node)}], write: [${join(root, 'out')}] }
+network:
+  destinations:
+    - { host: 127.0.0.1/32, ports: ${pagePort}, protocol: http }
+processes: { exec: [${node}] }
+credentials: []
+spawning: { allowed: false }
+governance: { critical: [net.request, fs.write] }
+${common()}`);
+  const before = pageRequests.length;
+  const stop = approver(['approve', 'deny']);
+  let ended: AgentRecord;
+  try {
+    const started = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: gated, origin: 'test', command: [node, script], wrapped: true });
+    ended = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/wait', { aid: started.aid });
+  } finally {
+    stop();
+  }
+  const dir = join(paths.state, 'agents', ended.aid);
+  assert.equal(ended.exit?.code, 0, readFileSync(join(dir, 'stderr.log'), 'utf8'));
+  const out = JSON.parse(readFileSync(join(dir, 'stdout.log'), 'utf8').trim().split('\n').at(-1)!) as { statuses: unknown[]; write: string };
+  assert.deepEqual(out.statuses, [200, 403]);
+  assert.equal(out.write, 'EROFS');
+  assert.equal(existsSync(join(root, 'out', 'direct.txt')), false);
+  assert.equal(pageRequests.length, before + 1, 'only the approved connection reached the page');
+  const decisions = entriesOf(ended.aid).filter((e) => e.action === 'approval.decision').map((e) => [e.detail.action, e.decision]);
+  assert.deepEqual(decisions, [['net.request', 'allow'], ['net.request', 'deny']]);
+});
+
 test('exec runs only the manifest\'s programs, confined like the agent, with its output returned', { skip }, async () => {
   const coder = manifest('coder', `filesystem: { read: [], write: [] }
 network: { destinations: [] }
