@@ -85,12 +85,12 @@ function loopResult(aid: string): Record<string, unknown> {
 }
 
 /** Decide pending approvals in order with `decisions` ('approve', 'deny', 'ignore'). */
-function approver(decisions: ('approve' | 'deny' | 'ignore')[]): () => void {
+function approver(decisions: ('approve' | 'deny' | 'ignore')[], afterMs = 0): () => void {
   const store = new ApprovalStore(approvalsDir(paths));
   const seen = new Set<string>();
   const timer = setInterval(() => {
     for (const a of store.list()) {
-      if (a.state !== 'pending' || seen.has(a.id)) continue;
+      if (a.state !== 'pending' || seen.has(a.id) || Date.now() - Date.parse(a.createdAt) < afterMs) continue;
       seen.add(a.id);
       const what = decisions.shift() ?? 'ignore';
       if (what !== 'ignore') decideApproval(store, a.id, what === 'approve' ? 'approved' : 'denied', operator, loadTrustStore(paths), `test ${what}`);
@@ -244,6 +244,32 @@ ${common()}`);
   assert.equal(existsSync(join(root, 'out', 'c.txt')), false);
   const decisions = readLedger(ledgerDir(paths), { keepEntries: true }).replay.entries.filter((e) => e.action === 'approval.decision' && e.target.startsWith(join(root, 'out')));
   assert.deepEqual(decisions.map((e) => [e.decision, /approved by|denied by|deadline/.exec(String(e.detail.reason))?.[0]]), [['allow', 'approved by'], ['deny', 'denied by'], ['deny', 'deadline']]);
+});
+
+test('a foreground octant run prints each pending approval with the commands that decide it', { skip }, async () => {
+  const writer = manifest('writer', `filesystem: { read: [], write: [${join(root, 'out')}] }
+network: { destinations: [] }
+processes: { exec: [] }
+credentials: []
+spawning: { allowed: false }
+governance: { critical: [fs.write] }
+${common()}`);
+  const signedFile = join(root, 'data', 'writer.signed.json');
+  const planFile = join(root, 'data', 'plan.json');
+  writeFileSync(signedFile, writer);
+  writeFileSync(planFile, JSON.stringify([{ tool: 'fs.write', args: { path: join(root, 'out', 'shown.txt'), content: 'shown' } }]));
+  // An operator takes a moment: the run has shown the approval by then.
+  const stop = approver(['approve'], 700);
+  let run: { code: number; out: string };
+  try {
+    run = await cli(['run', signedFile, '--script', planFile]);
+  } finally {
+    stop();
+  }
+  assert.equal(run.code, 0, run.out);
+  assert.match(run.out, /approval apr_[0-9a-z]{16} pending: agent agt_\S+ wants fs\.write ".*shown\.txt"/);
+  assert.match(run.out, /approve: octant --root "[^"]+" approvals approve apr_[0-9a-z]{16} --key KEYFILE/);
+  assert.equal(readFileSync(join(root, 'out', 'shown.txt'), 'utf8'), 'shown');
 });
 
 test('a child spawned with a wider manifest gets only the intersection', { skip }, async () => {

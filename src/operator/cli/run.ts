@@ -14,6 +14,8 @@ import type { AgentRecord } from '../../agent/lifecycle/records.ts';
 import { parseLoopTask, type LoopTask } from '../../agent/loop/task.ts';
 import { agentReport, storyLines, summaryLines } from '../agent-report.ts';
 import { startSystem } from '../system.ts';
+import { notifyPendingApprovals } from '../approvals/pending-notifier.ts';
+import { ApprovalStore, approvalsDir } from '../../agent/approvals/store.ts';
 import type { Command } from './command.ts';
 
 const USAGE = `octant run MANIFEST --task TEXT [--model NAME] [--max-steps N] [--detach] [--json] [--story]
@@ -72,10 +74,17 @@ export const command: Command = {
       await owned.stop();
       throw usageError('run: --detach needs a running system (start one with octant up or octant boot)');
     }
+    // In the foreground, every approval the agent waits for is shown with the
+    // commands that decide it (a wrapped program's start may wait for one too).
+    let aid: string | undefined;
+    const stopNotifier = boolFlag(parsed, 'detach')
+      ? () => {}
+      : notifyPendingApprovals({ store: new ApprovalStore(approvalsDir(paths)), since: Date.now(), agent: () => aid, rootFlag, write: (line) => writeLine(io.stderr, line) });
     try {
       const started = wrapped
         ? await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: text, origin: file, command: parsed.rest, wrapped: true })
         : await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/run', { manifest: text, origin: file, task });
+      aid = started.aid;
       if (boolFlag(parsed, 'detach')) {
         writeLine(io.stdout, started.aid);
         return EXIT.ok;
@@ -90,6 +99,7 @@ export const command: Command = {
       }
       return ended.exit?.code ?? EXIT.failure;
     } finally {
+      stopNotifier();
       await owned?.stop();
     }
   },
