@@ -27,6 +27,8 @@ interface FakeSigned {
 class FakeWorld {
   calls: string[] = [];
   launched = new Map<string, LaunchSpec>();
+  /** AIDs whose cgroup a "crashed" runtime left behind. */
+  leftovers = new Set<string>();
   /** The approval gate's answers, in order (undefined: no gate at all). */
   approvals: boolean[] | undefined;
   asked: string[] = [];
@@ -99,6 +101,9 @@ class FakeWorld {
             remove: async () => { this.calls.push(`cgroup.remove ${aid}`); },
           };
         },
+        leftoverCgroup: (aid) => (this.leftovers.has(aid)
+          ? { pids: () => [], freeze: async () => {}, thaw: async () => {}, kill: async () => { this.calls.push(`leftover.kill ${aid}`); }, remove: async () => { this.calls.push(`leftover.remove ${aid}`); } }
+          : undefined),
         startProxy: async (policy, lineage, socketPath) => {
           this.calls.push(`proxy.start ${policy.id} lineage=${lineage.join('/')} ${existsSync(join(socketPath, '..')) ? 'dir-ok' : 'no-dir'}`);
           return { close: async () => { this.calls.push(`proxy.close ${policy.id}`); } };
@@ -453,5 +458,32 @@ test('wrapped program, fs.write critical: its scratch directory is mounted read-
     assert.equal(w.launched.get(wrapped.aid)!.binds.find((b) => b.target === '/scratch')!.mode, 'ro');
     const native = await m.start({ signed: { ...basic, name: 'native', critical: ['fs.write'] }, command: ['x'] });
     assert.equal(w.launched.get(native.aid)!.binds.find((b) => b.target === '/scratch')!.mode, 'rw');
+  });
+});
+
+test('reconcile after a crash: every record left live is terminated, its leftovers killed and removed, sealed as crashed, archived', async () => {
+  await withWorld(async (w, crashed) => {
+    const running = await crashed.start({ signed: basic, command: ['x'] });
+    const suspended = await crashed.start({ signed: { ...basic, name: 'other' }, command: ['y'] });
+    await crashed.suspend(suspended.aid);
+    // The daemon dies here: nothing of the first manager is closed. A new one starts on the same directories.
+    w.leftovers.add(running.aid);
+    w.calls = [];
+    const restarted = w.manager();
+    const ended = await restarted.reconcile();
+    assert.deepEqual(ended.map((r) => r.state).sort(), ['archived', 'archived']);
+    for (const aid of [running.aid, suspended.aid]) {
+      const record = readRecord(join(w.root, 'agents'), aid);
+      assert.equal(record.state, 'archived');
+      assert.match(record.reason ?? '', /daemon crashed/);
+      assert.match(JSON.stringify(w.sealed.get(aid)), /daemon crashed/);
+      assert.ok(w.calls.includes(`vault.revoke ${aid}`));
+      assert.equal(existsSync(join(w.root, 'run', aid)), false, 'run directory removed');
+    }
+    assert.ok(w.calls.includes(`leftover.kill ${running.aid}`) && w.calls.includes(`leftover.remove ${running.aid}`));
+    // Nothing is left to reconcile the second time, and the records answer as archived.
+    assert.deepEqual(await restarted.reconcile(), []);
+    assert.equal(restarted.list().every((r) => r.state === 'archived'), true);
+    await assert.rejects(async () => restarted.terminate(running.aid, 'again'), (e) => isOctantError(e, 'E_LIFECYCLE_TRANSITION'));
   });
 });

@@ -217,6 +217,37 @@ export class LifecycleManager {
     return [...this.live.values()].flatMap((a) => (a.manifest ? [a.manifest] : []));
   }
 
+  /**
+   * After a crash: every record the previous run left neither archived nor
+   * rejected is ended now. Its leftover processes are killed and its cgroup
+   * and run directory removed, its tokens revoked, its partition gets the
+   * terminated transition and a seal naming the crash, and its record is
+   * archived, so nothing runs, holds resources or waits forever. (A survivor
+   * is killed rather than adopted: its gateway, proxy and token died with the
+   * old process, so it could not act through the mediated path anyway.)
+   * One that never got past validation is rejected instead.
+   */
+  async reconcile(reason = 'daemon crashed: the previous run ended without terminating it'): Promise<AgentRecord[]> {
+    const stale = listRecords(this.deps.agentsDir).filter((r) => !this.live.has(r.aid) && r.state !== 'archived' && r.state !== 'rejected');
+    const ended: AgentRecord[] = [];
+    for (const record of stale) {
+      let resolveEnd!: (r: AgentRecord) => void;
+      const agent: LiveAgent = { record, terminating: false, queue: Promise.resolve(), ended: new Promise((r) => { resolveEnd = r; }), end: (r) => resolveEnd(r) };
+      if (record.state === 'provisioned') {
+        await this.reject(agent, new OctantError('E_LIFECYCLE_CRASHED', reason));
+        ended.push({ ...agent.record });
+        continue;
+      }
+      agent.cgroup = this.deps.isolation.leftoverCgroup(record.aid);
+      this.live.set(record.aid, agent);
+    }
+    const reconciled = [...this.live.values()].filter((a) => stale.some((r) => r.aid === a.record.aid));
+    // Roots first, so children are ended by their parent's policy, then any left.
+    for (const agent of reconciled.filter((a) => !a.record.lineage.some((p) => this.live.has(p)))) ended.push(await this.terminate(agent.record.aid, reason).catch(() => agent.ended));
+    for (const agent of reconciled.filter((a) => this.live.has(a.record.aid))) ended.push(await this.terminate(agent.record.aid, reason).catch(() => agent.ended));
+    return ended;
+  }
+
   /** Terminate every live agent (system shutdown). */
   async close(reason = 'system shutdown'): Promise<void> {
     const roots = [...this.live.values()].filter((a) => !a.record.lineage.some((p) => this.live.has(p)));

@@ -92,6 +92,8 @@ export interface IsolationPort {
   startProxy(policy: SandboxPolicy, lineage: string[], socketPath: string, approve?: ConnectionApproval): Promise<ProxyPort>;
   /** Launch the command in the sandbox, inside `spec.cgroup`, before it runs any code. */
   launch(policy: SandboxPolicy, spec: LaunchSpec): Promise<RunningSandbox>;
+  /** The cgroup a crashed runtime left for `aid` (reconciliation), or undefined when there is none. */
+  leftoverCgroup(aid: string): CgroupPort | undefined;
 }
 
 /** What the agent's gateway is opened with: everything the gateway knows about the agent comes from here, never from the agent. */

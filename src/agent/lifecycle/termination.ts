@@ -45,7 +45,9 @@ export async function terminationSequence(h: TerminationHooks, agent: LiveAgent,
     }
   };
 
-  await h.append(agent, 'terminate', 'terminated', { reason, from: agent.record.state });
+  // A record already terminated is one a crash interrupted mid-sequence
+  // (reconciliation): its transition is in the ledger; the rest runs again.
+  if (agent.record.state !== 'terminated') await h.append(agent, 'terminate', 'terminated', { reason, from: agent.record.state });
   agent.record.reason = reason;
 
   await step('halt', async () => {
@@ -60,7 +62,7 @@ export async function terminationSequence(h: TerminationHooks, agent: LiveAgent,
   await step('release-proxy', () => agent.proxy?.close());
   await step('release-cgroup', () => agent.cgroup?.remove());
   await step('release-run', () => rmSync(h.runDir(aid), { recursive: true, force: true }));
-  h.settle(agent, 'terminated', reason);
+  if (agent.record.state !== 'terminated') h.settle(agent, 'terminated', reason);
 
   const dir = agentDir(deps.agentsDir, aid);
   const scratch = join(dir, 'scratch');
