@@ -42,15 +42,13 @@ function cgroupsOf(aid: string): string[] {
   return found;
 }
 
-test('after kill -9 of a system running agents, the next boot reconciles every one of them', { skip, timeout: 180_000 }, async () => {
-  const root = mkdtempSync(join(tmpdir(), 'octant-crash-'));
-  let system: ChildProcess | undefined;
-  try {
-    assert.equal(octant(root, 'keys', 'generate', '--name', 'ops').code, 0);
-    const key = join(root, 'etc', 'keys', 'private', 'ops.key');
-    // Three agents: names of live agents are unique, so three manifests.
-    for (let i = 0; i < 3; i++) {
-      writeFileSync(join(root, `sleeper-${i}.yaml`), `version: 1
+/** An operator key and three signed manifests (sleeper-0..2) allowed to run /usr/bin/sleep. */
+function prepare(root: string): void {
+  assert.equal(octant(root, 'keys', 'generate', '--name', 'ops').code, 0);
+  const key = join(root, 'etc', 'keys', 'private', 'ops.key');
+  // Three agents: names of live agents are unique, so three manifests.
+  for (let i = 0; i < 3; i++) {
+    writeFileSync(join(root, `sleeper-${i}.yaml`), `version: 1
 identity: { name: sleeper-${i}, operator: ops@example.com }
 filesystem: { read: [], write: [] }
 network: { destinations: [] }
@@ -63,10 +61,33 @@ resources: { cpu: 0.5, memory: 128MiB, ioBandwidth: 10MiB/s, pids: 32, networkTh
 skills: []
 lifetime: { ttl: 10m }
 `);
-      const signed = octant(root, 'manifest', 'sign', join(root, `sleeper-${i}.yaml`), '--key', key, '--out', join(root, `sleeper-${i}.signed.json`));
-      assert.equal(signed.code, 0, signed.out);
-    }
+    const signed = octant(root, 'manifest', 'sign', join(root, `sleeper-${i}.yaml`), '--key', key, '--out', join(root, `sleeper-${i}.signed.json`));
+    assert.equal(signed.code, 0, signed.out);
+  }
+}
 
+/** The AID of the first record in `state`, once there is one. */
+async function recordIn(root: string, state: string): Promise<string> {
+  const dir = join(root, 'lib', 'agents');
+  for (let i = 0; i < 300; i++) {
+    for (const aid of existsSync(dir) ? readdirSync(dir) : []) {
+      const file = join(dir, aid, 'record.json');
+      if (existsSync(file) && (JSON.parse(readFileSync(file, 'utf8')) as { state: string }).state === state) return aid;
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`no agent became ${state}`);
+}
+
+function recordOf(root: string, aid: string): { state: string; reason: string } {
+  return JSON.parse(readFileSync(join(root, 'lib', 'agents', aid, 'record.json'), 'utf8')) as { state: string; reason: string };
+}
+
+test('after kill -9 of a system running agents, the next boot reconciles every one of them', { skip, timeout: 180_000 }, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'octant-crash-'));
+  let system: ChildProcess | undefined;
+  try {
+    prepare(root);
     system = await boot(root);
     const aids: string[] = [];
     for (let i = 0; i < 3; i++) {
@@ -106,3 +127,31 @@ lifetime: { ttl: 10m }
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+for (const external of [false, true]) {
+  test(`Ctrl-C on a foreground octant run stops and archives its agent (${external ? 'a system already running' : 'the system it booted'})`, { skip, timeout: 120_000 }, async () => {
+    const root = mkdtempSync(join(tmpdir(), 'octant-interrupt-'));
+    let system: ChildProcess | undefined;
+    try {
+      prepare(root);
+      if (external) system = await boot(root);
+      const run = spawn(OCTANT, ['--root', root, 'run', join(root, 'sleeper-0.signed.json'), '--', '/usr/bin/sleep', '300'], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      run.stdout!.on('data', (c) => { out += c; });
+      run.stderr!.on('data', (c) => { out += c; });
+      const aid = await recordIn(root, 'running');
+      run.kill('SIGINT');
+      const code = await new Promise<number | null>((resolve) => run.once('exit', (c) => resolve(c)));
+      assert.equal(code, 130, out);
+      assert.match(out, new RegExp(`interrupted: stopping agent ${aid}`));
+      const record = recordOf(root, aid);
+      assert.equal(record.state, 'archived');
+      assert.match(record.reason, /operator interrupt/);
+      assert.deepEqual(cgroupsOf(aid), []);
+    } finally {
+      system?.kill('SIGTERM');
+      if (system && system.exitCode === null) await new Promise((resolve) => system!.once('exit', resolve));
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+}
