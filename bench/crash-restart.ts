@@ -34,7 +34,7 @@ const root = mkdtempSync(join(tmpdir(), 'octant-crash-bench-'));
 const socket = join(root, 'run', 'admin.sock');
 
 function octant(...args: string[]): { code: number | null; signal: string | null; out: string } {
-  const r = spawnSync(exe, ['--root', root, ...args], { encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(exe, ['--root', root, ...args], { encoding: 'utf8', timeout: 120_000, maxBuffer: 1 << 30 });
   return { code: r.status, signal: r.signal, out: `${r.stdout}${r.stderr}` };
 }
 
