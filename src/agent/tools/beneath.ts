@@ -7,7 +7,7 @@
 // twice by name (no check-then-open race). Callers run inside asUser(), so
 // the kernel checks permissions against the agent's uid.
 
-import { closeSync, constants } from 'node:fs';
+import { closeSync, constants, fstatSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import { errnoText, mkdirat, O_CLOEXEC, O_PATH, openat2, RESOLVE } from '../../kernel/libc.ts';
@@ -69,10 +69,26 @@ export function withRoot<T>(tool: string, located: Located, use: (rootFd: number
   }
 }
 
+/**
+ * The cause to report for a failed open: O_DIRECTORY|O_NOFOLLOW on a final
+ * symlink fails with ENOTDIR, which would read as "not a directory"; say
+ * "symbolic link" when it is one. (Only the message depends on this look.)
+ */
+function cause(dirfd: number, rel: string, errno: number): number {
+  if (errno !== ERRNO.ENOTDIR) return errno;
+  const fd = tryOpenBeneath(dirfd, rel, O_PATH | constants.O_NOFOLLOW);
+  if (fd < 0) return errno;
+  try {
+    return fstatSync(fd).isSymbolicLink() ? ERRNO.ELOOP : errno;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /** openat2 beneath `dirfd`: the descriptor, or the error naming `path`. */
 export function openBeneath(tool: string, dirfd: number, rel: string, flags: number, path: string, uid: number | undefined, mode = 0): number {
-  const fd = openat2(dirfd, rel === '' ? '.' : rel, flags | O_CLOEXEC, mode, BENEATH);
-  if (fd < 0) throw fsError(tool, path, -fd, uid);
+  const fd = tryOpenBeneath(dirfd, rel, flags, mode);
+  if (fd < 0) throw fsError(tool, path, cause(dirfd, rel, -fd), uid);
   return fd;
 }
 
@@ -97,7 +113,7 @@ export function openDirCreating(tool: string, rootFd: number, rel: string, path:
         if (made < 0 && made !== -ERRNO.EEXIST) throw fsError(tool, path, -made, uid);
         next = tryOpenBeneath(fd, name, DIR);
       }
-      if (next < 0) throw fsError(tool, path, -next, uid);
+      if (next < 0) throw fsError(tool, path, cause(fd, name, -next), uid);
       closeSync(fd);
       fd = next;
     } catch (error) {
