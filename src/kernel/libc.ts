@@ -34,9 +34,12 @@ const DEFINITIONS = {
   mount: { return: 'int32', arguments: ['pointer', 'pointer', 'pointer', 'uint64', 'pointer'] },
   // int setrlimit(int resource, const struct rlimit *rlim)
   setrlimit: { return: 'int32', arguments: ['int32', 'pointer'] },
-  // long syscall(long number, ...): landlock_create_ruleset, openat2, setgroups
-  // (pointers passed as raw addresses, so one signature serves every call)
-  syscall: { return: 'int64', arguments: ['int64', 'uint64', 'uint64', 'uint64', 'uint64'] },
+  // long syscall(long number, ...): landlock_create_ruleset, openat2, setgroups.
+  // Every argument is a 'pointer', which takes a bigint as a plain value or a
+  // Buffer, so one signature serves every call; a Buffer passed as an
+  // argument stays alive during the call (a raw address taken with
+  // getRawPointer would not keep it alive once optimised code drops it).
+  syscall: { return: 'int64', arguments: ['int64', 'pointer', 'pointer', 'pointer', 'pointer'] },
   // int setfsuid(uid_t) / setfsgid(gid_t): per-thread, return the previous id
   setfsuid: { return: 'int32', arguments: ['uint32'] },
   setfsgid: { return: 'int32', arguments: ['uint32'] },
@@ -140,14 +143,6 @@ function cString(text: string): Buffer {
   return Buffer.from(`${text}\0`, 'utf8');
 }
 
-/** Like cString, in a buffer of its own, for an address passed as a raw pointer (never a pooled slice). */
-function cStringRaw(text: string): Buffer {
-  const bytes = cString(text);
-  const own = Buffer.alloc(bytes.length);
-  bytes.copy(own);
-  return own;
-}
-
 export function getpid(): number {
   return libc().fn.getpid();
 }
@@ -191,7 +186,7 @@ export function seccompMode(): number {
  * or -errno: ENOSYS when the kernel lacks it, EOPNOTSUPP when it is disabled at boot.
  */
 export function landlockAbiVersion(): number {
-  const result = Number(libc().fn.syscall(SYS_LANDLOCK_CREATE_RULESET, 0n, 0n, BigInt(LANDLOCK_CREATE_RULESET_VERSION), 0n));
+  const result = Number(libc().fn.syscall(SYS_LANDLOCK_CREATE_RULESET, null, 0n, BigInt(LANDLOCK_CREATE_RULESET_VERSION), 0n));
   return result < 0 ? -errno() : result;
 }
 
@@ -238,13 +233,12 @@ export const AT_REMOVEDIR = 0x200;
  * `dirfd` undefined means AT_FDCWD (then `path` should be absolute).
  */
 export function openat2(dirfd: number | undefined, path: string, flags: number, mode: number, resolve: number): number {
-  const { ffi, fn } = libc();
-  const name = cStringRaw(path);
+  const { fn } = libc();
   const how = Buffer.alloc(24); // struct open_how { u64 flags, mode, resolve }
   how.writeBigUInt64LE(BigInt(flags), 0);
   how.writeBigUInt64LE(BigInt(mode), 8);
   how.writeBigUInt64LE(BigInt(resolve), 16);
-  const fd = fn.syscall(SYS_OPENAT2, BigInt.asUintN(64, BigInt(dirfd ?? AT_FDCWD)), ffi.getRawPointer(name), ffi.getRawPointer(how), 24n);
+  const fd = fn.syscall(SYS_OPENAT2, BigInt.asUintN(64, BigInt(dirfd ?? AT_FDCWD)), cString(path), how, 24n);
   return fd < 0n ? -errno() : Number(fd);
 }
 
@@ -265,10 +259,10 @@ export function unlinkat(dirfd: number, name: string, flags: number): number {
  * read back (a second call with the same id returns the current one).
  */
 export function setThreadFsCredentials(uid: number, gid: number, groups: readonly number[]): boolean {
-  const { ffi, fn } = libc();
+  const { fn } = libc();
   const list = Buffer.alloc(Math.max(4, groups.length * 4));
   groups.forEach((g, i) => list.writeUInt32LE(g, i * 4));
-  if (fn.syscall(SYS_SETGROUPS, BigInt(groups.length), ffi.getRawPointer(list), 0n, 0n) !== 0n) return false;
+  if (fn.syscall(SYS_SETGROUPS, BigInt(groups.length), list, 0n, 0n) !== 0n) return false;
   fn.setfsgid(gid);
   fn.setfsuid(uid);
   return fn.setfsgid(gid) === gid && fn.setfsuid(uid) === uid;
