@@ -225,3 +225,31 @@ test('the tools never act as host root: a policy naming uid 0 fails closed', { s
     t.cleanup();
   }
 });
+
+test('when octant is not root the tools act as itself, and refuse to claim another uid', { skip: rootOnly }, () => {
+  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'octant-fs-unpriv-')));
+  try {
+    chownSync(dir, 65534, 65534);
+    const ops = new URL('./fs-ops.ts', import.meta.url).href;
+    const script = `
+      import { symlinkSync, statSync } from 'node:fs';
+      const { readFile, writeFile } = await import(${JSON.stringify(ops)});
+      const dir = ${JSON.stringify(dir)};
+      const at = (rel) => ({ root: dir, rel, path: dir + '/' + rel });
+      const code = (f) => { try { f(); return 'ok'; } catch (e) { return e.code; } };
+      writeFile('fs.write', {}, at('a/self.txt'), 'self', false);
+      symlinkSync('/etc/passwd', dir + '/link');
+      console.log(JSON.stringify({
+        self: readFile('fs.read', {}, at('a/self.txt'), 100).text,
+        owner: statSync(dir + '/a/self.txt').uid,
+        sameUid: code(() => writeFile('fs.write', { user: { uid: 65534, gid: 65534 } }, at('same.txt'), 'x', false)),
+        otherUid: code(() => writeFile('fs.write', { user: { uid: 61234, gid: 61234 } }, at('other.txt'), 'x', false)),
+        link: code(() => readFile('fs.read', {}, at('link'), 100)),
+      }));`;
+    const out = execFileSync(process.execPath, ['--disable-warning=ExperimentalWarning', '--input-type=module', '-e', script], { uid: 65534, gid: 65534, cwd: dir, encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(out), { self: 'self', owner: 65534, sameUid: 'ok', otherUid: 'E_FS_CREDENTIALS', link: 'E_FS_SYMLINK' });
+    assert.equal(existsSync(join(dir, 'other.txt')), false);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
