@@ -13,7 +13,8 @@ import { EXIT, OctantError } from '../../lib/errors.ts';
 import { errnoText, mkdirat, O_CLOEXEC, O_PATH, openat2, RESOLVE } from '../../kernel/libc.ts';
 
 const BENEATH = RESOLVE.BENEATH | RESOLVE.NO_SYMLINKS | RESOLVE.NO_MAGICLINKS;
-const ERRNO = { EPERM: 1, ENOENT: 2, ENXIO: 6, EACCES: 13, EEXIST: 17, EXDEV: 18, ENOTDIR: 20, EISDIR: 21, ELOOP: 40, ENOTEMPTY: 39 } as const;
+/** The errno values the file tools name (asm-generic, same on x86_64 and aarch64). */
+export const ERRNO = { EPERM: 1, ENOENT: 2, ENXIO: 6, EACCES: 13, EEXIST: 17, EXDEV: 18, ENOTDIR: 20, EISDIR: 21, ELOOP: 40, ENOTEMPTY: 39 } as const;
 
 /** Where a requested path lives: a granted root (host path) and the path below it ('' for the root itself). */
 export interface Located {
@@ -41,8 +42,6 @@ export function fsError(tool: string, path: string, errno: number, uid: number |
     default: return new OctantError('E_FS_IO', `${tool}: ${path}: ${errnoText(errno)}`, { detail: { path, errno } });
   }
 }
-
-export { ERRNO };
 
 /**
  * Run `use` with a descriptor of the granted root and the path below it.
