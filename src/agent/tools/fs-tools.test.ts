@@ -123,6 +123,11 @@ test('a dangling symlink in every granted root and in scratch: fs.write refuses 
       // Working twin: the same name, now a plain new file, is created.
       assert.deepEqual(await run(fsWrite, t.session, { path: `${asAgent}/link`, content: 'ok' }), { path: join(dir, 'link'), bytes: 2 });
     }
+    // The read-only root: a dangling link is refused for reading, and writing there is not granted at all.
+    symlinkSync(join(t.root, 'outside', 'created-ro'), join(t.root, 'data', 'link'));
+    await refused(fsRead, t.session, { path: join(t.root, 'data', 'link') }, 'E_FS_SYMLINK');
+    await refused(fsWrite, t.session, { path: join(t.root, 'data', 'link'), content: 'pwned' }, 'E_TOOL_DENIED');
+    assert.equal(existsSync(join(t.root, 'outside', 'created-ro')), false);
     assert.deepEqual(readFileSync(join(t.root, 'outside', 'secret.txt'), 'utf8'), 'outside secret\n');
   } finally {
     t.cleanup();
