@@ -52,4 +52,9 @@ export interface SandboxPolicy {
   /** Size of the private /tmp in bytes. */
   tmpBytes: number;
   isolation: 'namespaces' | 'gvisor';
+  /**
+   * The unprivileged host uid/gid the agent runs as; the file tools act on
+   * the host with these credentials. Optional until every compiler sets it.
+   */
+  user?: { uid: number; gid: number };
 }

@@ -13,7 +13,7 @@ import type { EffectiveManifest } from '../manifest/schema.ts';
 import { requestApproval } from '../approvals/gate.ts';
 import type { ApprovalStore } from '../approvals/store.ts';
 import type { GatewayAgent, GatewayPort } from '../lifecycle/ports.ts';
-import { fsList, fsRead, fsWrite } from '../tools/fs-tools.ts';
+import { fsTools } from '../tools/fs-tools.ts';
 import { httpFetchTool } from '../tools/http-fetch.ts';
 import type { AgentSession, AnyTool } from '../tools/tool.ts';
 import { createMediator } from './mediator.ts';
@@ -82,6 +82,7 @@ export function sessionFor(agent: GatewayAgent): AgentSession {
     manifest,
     workspace: firstWrite === undefined ? [agent.scratch] : [agent.scratch, firstWrite],
     scratch: { inside: SCRATCH_INSIDE, host: agent.scratch },
+    user: agent.policy.user,
     contacted: new Set(),
     token: agent.token,
     egressSocket: agent.egressSocket,
@@ -94,7 +95,7 @@ export function agentGatewayPort(options: AgentGatewayOptions): GatewayPort {
   return {
     async open(agent, socketPath) {
       const session = sessionFor(agent);
-      const tools: AnyTool[] = [fsRead, fsWrite, fsList];
+      const tools: AnyTool[] = [...fsTools];
       if (agent.egressSocket !== undefined) tools.push(httpFetchTool({ injectPlaceholders: (token, request) => options.vault.injectPlaceholders(token, request), newDestinationIsCritical: options.newDestinationIsCritical }));
       tools.push(...(options.extraTools?.(agent, session) ?? []));
       const mediator = createMediator({
