@@ -41,13 +41,16 @@ function octant(...args: string[]): { code: number | null; signal: string | null
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
 async function boot(): Promise<{ child: ChildProcess; exit: Promise<{ code: number | null; signal: string | null }> }> {
-  const child = spawn(exe, ['--root', root, 'boot'], { stdio: 'ignore' });
+  const child = spawn(exe, ['--root', root, 'boot'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (c) => { stderr += c; });
   const exit = new Promise<{ code: number | null; signal: string | null }>((r) => child.once('exit', (code, signal) => r({ code, signal })));
-  for (let i = 0; i < 300; i++) {
+  for (let i = 0; i < 600 && child.exitCode === null && child.signalCode === null; i++) {
     if (octant('status').code === 0) return { child, exit };
     await sleep(50);
   }
-  throw new Error('the system did not come up');
+  child.kill('SIGKILL');
+  throw new Error(`the system did not come up (${JSON.stringify(await exit)}): ${stderr.slice(-2000)}`);
 }
 
 function append(n: string): Promise<number | undefined> {
