@@ -63,6 +63,9 @@ export interface SandboxPolicy {
   /** Size of the private /tmp in bytes. */
   tmpBytes: number;
   isolation: 'namespaces' | 'gvisor';
-  /** Host uid/gid of every process of the sandbox. */
+  /**
+   * The unprivileged host uid/gid every process of the sandbox runs as
+   * (never 0); the file tools act on the host with these credentials.
+   */
   user: AgentUser;
 }

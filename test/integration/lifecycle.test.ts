@@ -48,7 +48,7 @@ test('a real sandboxed agent: egress through the bridge, suspend, resume, stop l
   };
   const manifest: ValidatedManifest = {
     effective: null, name: 'fetcher', hash: 'h', signer: 'op', spawn: { allowed: false, maxDepth: 0, maxDescendants: 0 },
-    ttlSeconds: 600, children: { policy: 'terminate', graceSeconds: 0 }, retain: ['out.txt'],
+    ttlSeconds: 600, children: { policy: 'terminate', graceSeconds: 0 }, retain: ['out.txt'], critical: [],
   };
   const manager = new LifecycleManager({
     agentsDir: join(root, 'agents'),

@@ -15,7 +15,7 @@ import { manifestPort } from './manifest-port.ts';
 import { kernelIsolation, type KernelIsolationOptions } from './kernel-isolation.ts';
 import { DEFAULT_UID_RANGE, invokingUser, uidRangeUsers, type UidRange } from './agent-users.ts';
 import { prepareSandboxDir } from './sandbox-area.ts';
-import type { GatewayPort } from './ports.ts';
+import type { GatewayPort, LifecycleDeps } from './ports.ts';
 
 export interface ComposeOptions {
   paths: Paths;
@@ -27,6 +27,8 @@ export interface ComposeOptions {
   gateway?: (manager: LifecycleManager) => GatewayPort;
   /** octant.yaml services.agents: the agents' uid range, group and sandbox directory (defaults below). */
   identities?: Partial<AgentIdentities>;
+  /** The approval gate for what wrapped programs do directly (LifecycleDeps.approve). */
+  approve?: LifecycleDeps['approve'];
 }
 
 export interface AgentIdentities {
@@ -74,6 +76,7 @@ export function composeLifecycle(options: ComposeOptions): LifecycleManager {
     // Bound late: the gateway's tools (agent.spawn) need the manager itself.
     gateway: options.gateway ? { open: (agent, socketPath) => gateway!.open(agent, socketPath) } : undefined,
     log: options.log,
+    approve: options.approve,
   });
   const gateway = options.gateway?.(manager);
   return manager;

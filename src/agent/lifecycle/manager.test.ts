@@ -8,7 +8,8 @@ import type { LedgerEntry, LedgerEvent } from '../../services/ledger/types.ts';
 import type { SandboxPolicy } from '../../kernel/sandbox-policy.ts';
 import { LifecycleManager } from './manager.ts';
 import { readRecord } from './records.ts';
-import type { ChildrenPolicy, ExitStatus, LifecycleDeps, Scheduler, ValidatedManifest } from './ports.ts';
+import type { ChildrenPolicy, ExitStatus, LaunchSpec, LifecycleDeps, Scheduler, ValidatedManifest } from './ports.ts';
+import type { ApprovalRequest } from '../approvals/approval.ts';
 
 /** What a test manifest says; the fake manifest port "validates" it. */
 interface FakeSigned {
@@ -19,11 +20,18 @@ interface FakeSigned {
   children?: ChildrenPolicy;
   grace?: number;
   retain?: string[];
+  critical?: string[];
   invalid?: string;
 }
 
 class FakeWorld {
   calls: string[] = [];
+  launched = new Map<string, LaunchSpec>();
+  /** AIDs whose cgroup a "crashed" runtime left behind. */
+  leftovers = new Set<string>();
+  /** The approval gate's answers, in order (undefined: no gate at all). */
+  approvals: boolean[] | undefined;
+  asked: string[] = [];
   events: LedgerEvent[] = [];
   sealed = new Map<string, Record<string, unknown>>();
   policies = new Map<string, SandboxPolicy>();
@@ -74,7 +82,7 @@ class FakeWorld {
           return {
             effective: perms, name: s.name, hash: `hash-${s.name}`, signer: 'operator-key-1',
             spawn: s.spawn ?? { allowed: false, maxDepth: 0, maxDescendants: 0 }, ttlSeconds: s.ttl ?? null,
-            children: { policy: s.children ?? 'terminate', graceSeconds: s.grace ?? 0 }, retain: s.retain ?? [],
+            children: { policy: s.children ?? 'terminate', graceSeconds: s.grace ?? 0 }, retain: s.retain ?? [], critical: s.critical ?? [],
           } satisfies ValidatedManifest;
         },
         compile: (m, aid, user) => {
@@ -96,6 +104,9 @@ class FakeWorld {
             remove: async () => { this.calls.push(`cgroup.remove ${aid}`); },
           };
         },
+        leftoverCgroup: (aid) => (this.leftovers.has(aid)
+          ? { pids: () => [], freeze: async () => {}, thaw: async () => {}, kill: async () => { this.calls.push(`leftover.kill ${aid}`); }, remove: async () => { this.calls.push(`leftover.remove ${aid}`); } }
+          : undefined),
         startProxy: async (policy, lineage, socketPath) => {
           this.calls.push(`proxy.start ${policy.id} lineage=${lineage.join('/')} ${existsSync(join(socketPath, '..')) ? 'dir-ok' : 'no-dir'}`);
           writeFileSync(socketPath, ''); // where the real proxy listens; the manager hands it to the agent's uid
@@ -106,6 +117,7 @@ class FakeWorld {
           assert.equal(spec.env.HTTP_PROXY, policy.network.length > 0 ? 'http://127.0.0.1:3128' : undefined);
           assert.equal(spec.egress?.socket, policy.network.length > 0 ? '/run/octant/egress.sock' : undefined);
           assert.equal(Object.values(spec.env).some((v) => v.startsWith('tok-')), false, 'no token in the environment');
+          this.launched.set(policy.id, spec);
           writeFileSync(spec.stdout, `hello from ${policy.id}\n`);
           let exit!: (s: ExitStatus) => void;
           const exited = new Promise<ExitStatus>((r) => { exit = r; });
@@ -134,7 +146,13 @@ class FakeWorld {
   }
 
   manager(): LifecycleManager {
-    return new LifecycleManager(this.deps());
+    const approvals = this.approvals;
+    const approve = approvals === undefined ? undefined : async (request: ApprovalRequest) => {
+      this.asked.push(`${request.action} ${request.target}`);
+      const approved = approvals.shift() ?? false;
+      return { approved, id: 'apr_test', reason: approved ? 'approved by key k' : 'denied by key k' };
+    };
+    return new LifecycleManager({ ...this.deps(), approve });
   }
 
   transitions(aid: string): string[] {
@@ -410,5 +428,74 @@ test('children fate: adoption hands the children to the system', async () => {
     }
     await m.close();
     assert.equal(m.list().every((r) => r.state === 'archived'), true);
+  });
+});
+
+test('wrapped program, exec critical: the start waits for approval; denied, nothing is launched', async () => {
+  const w = new FakeWorld();
+  w.approvals = [false];
+  const m = w.manager();
+  try {
+    await assert.rejects(m.start({ signed: { ...basic, critical: ['exec'] }, command: ['x'], wrapped: true }), (e) => isOctantError(e, 'E_APPROVAL_DENIED'));
+    assert.deepEqual(w.asked, ['exec x']);
+    assert.equal(w.launched.size, 0);
+  } finally {
+    w.cleanup();
+  }
+});
+
+test('wrapped program, exec critical and approved: it is launched (working twin)', async () => {
+  const w = new FakeWorld();
+  w.approvals = [true];
+  const m = w.manager();
+  try {
+    const r = await m.start({ signed: { ...basic, critical: ['exec'] }, command: ['x'], wrapped: true });
+    assert.equal(r.state, 'running');
+    assert.equal(w.launched.size, 1);
+  } finally {
+    w.cleanup();
+  }
+});
+
+test('wrapped program with something critical and no approval gate is refused (fail closed)', async () => {
+  await withWorld(async (w, m) => {
+    await assert.rejects(m.start({ signed: { ...basic, critical: ['exec'] }, command: ['x'], wrapped: true }), (e) => isOctantError(e, 'E_GOVERNANCE_NO_GATE'));
+    assert.equal(w.launched.size, 0);
+  });
+});
+
+test('wrapped program, fs.write critical: its scratch directory is mounted read-only; a native agent keeps it writable', async () => {
+  await withWorld(async (w, m) => {
+    const wrapped = await m.start({ signed: { ...basic, critical: ['fs.write'] }, command: ['x'], wrapped: true });
+    assert.equal(w.launched.get(wrapped.aid)!.binds.find((b) => b.target === '/scratch')!.mode, 'ro');
+    const native = await m.start({ signed: { ...basic, name: 'native', critical: ['fs.write'] }, command: ['x'] });
+    assert.equal(w.launched.get(native.aid)!.binds.find((b) => b.target === '/scratch')!.mode, 'rw');
+  });
+});
+
+test('reconcile after a crash: every record left live is terminated, its leftovers killed and removed, sealed as crashed, archived', async () => {
+  await withWorld(async (w, crashed) => {
+    const running = await crashed.start({ signed: basic, command: ['x'] });
+    const suspended = await crashed.start({ signed: { ...basic, name: 'other' }, command: ['y'] });
+    await crashed.suspend(suspended.aid);
+    // The daemon dies here: nothing of the first manager is closed. A new one starts on the same directories.
+    w.leftovers.add(running.aid);
+    w.calls = [];
+    const restarted = w.manager();
+    const ended = await restarted.reconcile();
+    assert.deepEqual(ended.map((r) => r.state).sort(), ['archived', 'archived']);
+    for (const aid of [running.aid, suspended.aid]) {
+      const record = readRecord(join(w.root, 'agents'), aid);
+      assert.equal(record.state, 'archived');
+      assert.match(record.reason ?? '', /daemon crashed/);
+      assert.match(JSON.stringify(w.sealed.get(aid)), /daemon crashed/);
+      assert.ok(w.calls.includes(`vault.revoke ${aid}`));
+      assert.equal(existsSync(join(w.root, 'run', aid)), false, 'run directory removed');
+    }
+    assert.ok(w.calls.includes(`leftover.kill ${running.aid}`) && w.calls.includes(`leftover.remove ${running.aid}`));
+    // Nothing is left to reconcile the second time, and the records answer as archived.
+    assert.deepEqual(await restarted.reconcile(), []);
+    assert.equal(restarted.list().every((r) => r.state === 'archived'), true);
+    await assert.rejects(async () => restarted.terminate(running.aid, 'again'), (e) => isOctantError(e, 'E_LIFECYCLE_TRANSITION'));
   });
 });

@@ -9,7 +9,7 @@
 
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { OctantError, messageOf } from '../../lib/errors.ts';
+import { EXIT, OctantError, messageOf } from '../../lib/errors.ts';
 import { silentLogger } from '../../runtime/log.ts';
 import type { AgentUser, SandboxPolicy } from '../../kernel/sandbox-policy.ts';
 import { createAidGenerator } from './aid.ts';
@@ -20,6 +20,7 @@ import { checkRetainPaths } from './retention.ts';
 import { realScheduler, type CgroupPort, type ExitStatus, type LifecycleDeps, type OpenGateway, type ProxyPort, type RunningSandbox, type ValidatedManifest } from './ports.ts';
 import { terminationSequence, type TerminationHooks } from './termination.ts';
 import { createSandboxArea, giveToAgent, sandboxArea, writeAgentFile } from './sandbox-area.ts';
+import { governWrapped, type WrappedGovernance } from './wrapped-governance.ts';
 
 /** Where the agent's own pieces appear inside its sandbox. */
 export const SANDBOX_SCRATCH = '/scratch';
@@ -76,6 +77,8 @@ export interface LiveAgent {
   proxy?: ProxyPort;
   gateway?: OpenGateway;
   sandbox?: RunningSandbox;
+  /** For a wrapped program: how its direct routes are gated (wrapped-governance.ts). */
+  governance?: WrappedGovernance;
   /** Start-time extras: whether the command is the system's own program, run-dir files. */
   start?: Pick<StartRequest, 'self' | 'files' | 'wrapped'>;
   exit?: ExitStatus;
@@ -217,6 +220,37 @@ export class LifecycleManager {
     return [...this.live.values()].flatMap((a) => (a.manifest ? [a.manifest] : []));
   }
 
+  /**
+   * After a crash: every record the previous run left neither archived nor
+   * rejected is ended now. Its leftover processes are killed and its cgroup
+   * and run directory removed, its tokens revoked, its partition gets the
+   * terminated transition and a seal naming the crash, and its record is
+   * archived, so nothing runs, holds resources or waits forever. (A survivor
+   * is killed rather than adopted: its gateway, proxy and token died with the
+   * old process, so it could not act through the mediated path anyway.)
+   * One that never got past validation is rejected instead.
+   */
+  async reconcile(reason = 'daemon crashed: the previous run ended without terminating it'): Promise<AgentRecord[]> {
+    const stale = listRecords(this.deps.agentsDir).filter((r) => !this.live.has(r.aid) && r.state !== 'archived' && r.state !== 'rejected');
+    const ended: AgentRecord[] = [];
+    for (const record of stale) {
+      let resolveEnd!: (r: AgentRecord) => void;
+      const agent: LiveAgent = { record, terminating: false, queue: Promise.resolve(), ended: new Promise((r) => { resolveEnd = r; }), end: (r) => resolveEnd(r) };
+      if (record.state === 'provisioned') {
+        await this.reject(agent, new OctantError('E_LIFECYCLE_CRASHED', reason));
+        ended.push({ ...agent.record });
+        continue;
+      }
+      agent.cgroup = this.deps.isolation.leftoverCgroup(record.aid);
+      this.live.set(record.aid, agent);
+    }
+    const reconciled = [...this.live.values()].filter((a) => stale.some((r) => r.aid === a.record.aid));
+    // Roots first, so children are ended by their parent's policy, then any left.
+    for (const agent of reconciled.filter((a) => !a.record.lineage.some((p) => this.live.has(p)))) ended.push(await this.terminate(agent.record.aid, reason).catch(() => agent.ended));
+    for (const agent of reconciled.filter((a) => this.live.has(a.record.aid))) ended.push(await this.terminate(agent.record.aid, reason).catch(() => agent.ended));
+    return ended;
+  }
+
   /** Terminate every live agent (system shutdown). */
   async close(reason = 'system shutdown'): Promise<void> {
     const roots = [...this.live.values()].filter((a) => !a.record.lineage.some((p) => this.live.has(p)));
@@ -232,13 +266,19 @@ export class LifecycleManager {
     // The agent's own unprivileged host identity, held until it is archived.
     const user = this.deps.users.acquire(aid);
     agent.user = user;
-    const policy = this.deps.manifests.compile(agent.manifest!, aid, user);
+    let policy = this.deps.manifests.compile(agent.manifest!, aid, user);
+    if (agent.start?.wrapped) {
+      // What a wrapped program could do directly is gated or taken away here.
+      agent.governance = governWrapped(policy, agent.manifest!.critical, agent.record.command);
+      policy = agent.governance.policy;
+    }
     agent.policy = policy;
     const { scratch, run } = createSandboxArea(this.deps.sandboxDir, aid, user);
     agent.cgroup = await this.deps.isolation.createCgroup(aid, policy.limits);
     // No destinations, no proxy: the namespace's loopback is all there is.
     if (policy.network.length > 0) {
-      agent.proxy = await this.deps.isolation.startProxy(policy, agent.record.lineage, join(run, 'egress.sock'));
+      const gate = agent.governance?.gateConnections ? this.connectionGate(agent) : undefined;
+      agent.proxy = await this.deps.isolation.startProxy(policy, agent.record.lineage, join(run, 'egress.sock'), gate);
       giveToAgent(join(run, 'egress.sock'), user, 0o600);
     }
     const ttl = policy.ttlSeconds ?? 365 * 24 * 3600;
@@ -262,8 +302,33 @@ export class LifecycleManager {
     this.settle(agent, 'isolated');
   }
 
+  /** The approval gate, or a refusal when this system has none (fail closed). */
+  private approvalGate(agent: LiveAgent, what: string): NonNullable<LifecycleDeps['approve']> {
+    const approve = this.deps.approve;
+    if (approve === undefined) throw new OctantError('E_GOVERNANCE_NO_GATE', `${agent.record.aid}: governance.critical makes ${what} critical, and this system has no approval gate`, { hint: 'run the agent in a booted system (octant up)' });
+    return approve;
+  }
+
+  /** Each egress connection of a wrapped program waits for an operator's decision. */
+  private connectionGate(agent: LiveAgent): (c: { mode: string; target: string; address: string }) => Promise<boolean> {
+    const approve = this.approvalGate(agent, 'net.request');
+    return async (connection) => {
+      const outcome = await approve({ agent: agent.record.aid, lineage: agent.record.lineage, action: 'net.request', target: connection.target, reason: 'governance.critical lists net.request', evidence: { ...connection } });
+      return outcome.approved;
+    };
+  }
+
+  /** A wrapped program whose manifest makes exec critical starts only once approved. */
+  private async approveLaunch(agent: LiveAgent): Promise<void> {
+    const approve = this.approvalGate(agent, 'exec');
+    const { command } = agent.record;
+    const outcome = await approve({ agent: agent.record.aid, lineage: agent.record.lineage, action: 'exec', target: command.join(' ').slice(0, 1024), reason: 'governance.critical lists exec', evidence: { command, executables: agent.policy!.executables } });
+    if (!outcome.approved) throw new OctantError('E_APPROVAL_DENIED', `exec ${command[0]}: not approved (${outcome.reason})`, { exit: EXIT.denied });
+  }
+
   private async run(agent: LiveAgent): Promise<void> {
     const { aid } = agent.record;
+    if (agent.governance?.gateLaunch) await this.approveLaunch(agent);
     // Recorded with the host identity it runs as (audit: whose files it can touch).
     await this.append(agent, 'start', 'running', { uid: agent.user!.uid, gid: agent.user!.gid });
     const dir = agentDir(this.deps.agentsDir, aid);
@@ -280,7 +345,7 @@ export class LifecycleManager {
         ...(relay ? { gatewayRelay: { socket: `${SANDBOX_RUN}/gateway.sock`, listen: GATEWAY_LISTEN, tokenFile: `${SANDBOX_RUN}/token` } } : {}),
         cgroup: agent.cgroup!,
         binds: [
-          { source: sandboxArea(this.deps.sandboxDir, aid).scratch, target: SANDBOX_SCRATCH, mode: 'rw' },
+          { source: sandboxArea(this.deps.sandboxDir, aid).scratch, target: SANDBOX_SCRATCH, mode: agent.governance?.scratchMode ?? 'rw' },
           { source: sandboxArea(this.deps.sandboxDir, aid).run, target: SANDBOX_RUN, mode: 'ro' },
         ],
         env: {

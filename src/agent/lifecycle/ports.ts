@@ -8,6 +8,8 @@ import type { AgentUsersPort } from './agent-users.ts';
 import type { LedgerApi } from '../../services/ledger/types.ts';
 import type { VaultApi } from '../../services/vault/types.ts';
 import type { Logger } from '../../runtime/log.ts';
+import type { ApprovalRequest } from '../approvals/approval.ts';
+import type { GateOutcome } from '../approvals/gate.ts';
 
 /** What happens to an agent's children when it terminates (agent-lifecycle.md "Spawning"). */
 export type ChildrenPolicy = 'terminate' | 'wind-down' | 'adopt';
@@ -27,6 +29,8 @@ export interface ValidatedManifest {
   children: { policy: ChildrenPolicy; graceSeconds: number };
   /** Paths, relative to the agent's scratch directory, kept after termination. */
   retain: string[];
+  /** governance.critical of the effective manifest: actions that wait for an operator's approval. */
+  critical: string[];
   /** Fields a spawned child asked for beyond its parent, narrowed away by intersection. */
   narrowed?: string[];
 }
@@ -86,10 +90,12 @@ export interface RunningSandbox {
 /** The kernel side of isolation, behind one seam. */
 export interface IsolationPort {
   createCgroup(aid: string, limits: ResourceLimits): Promise<CgroupPort>;
-  /** Start the agent's egress proxy listening on `socketPath`. */
-  startProxy(policy: SandboxPolicy, lineage: string[], socketPath: string): Promise<ProxyPort>;
+  /** Start the agent's egress proxy listening on `socketPath`; with `approve`, each connection waits for it. */
+  startProxy(policy: SandboxPolicy, lineage: string[], socketPath: string, approve?: ConnectionApproval): Promise<ProxyPort>;
   /** Launch the command in the sandbox, inside `spec.cgroup`, before it runs any code. */
   launch(policy: SandboxPolicy, spec: LaunchSpec): Promise<RunningSandbox>;
+  /** The cgroup a crashed runtime left for `aid` (reconciliation), or undefined when there is none. */
+  leftoverCgroup(aid: string): CgroupPort | undefined;
 }
 
 /** What the agent's gateway is opened with: everything the gateway knows about the agent comes from here, never from the agent. */
@@ -140,6 +146,9 @@ export const realScheduler: Scheduler = {
   },
 };
 
+/** Asks for an operator's decision on one egress connection (true = approved). */
+export type ConnectionApproval = (connection: { mode: string; target: string; address: string }) => Promise<boolean>;
+
 export interface LifecycleDeps {
   /** Where agent records, logs and scratch directories live (paths.state/agents). */
   agentsDir: string;
@@ -156,6 +165,12 @@ export interface LifecycleDeps {
   vault: Pick<VaultApi, 'issueToken' | 'revokeAgent'>;
   /** The agent gateway; without one, agents get no gateway socket. */
   gateway?: GatewayPort;
+  /**
+   * The approval gate, for what a wrapped program does directly (its start,
+   * its connections) when the manifest makes that critical. Without one,
+   * such an agent is refused (fail closed).
+   */
+  approve?: (request: ApprovalRequest) => Promise<GateOutcome>;
   scheduler?: Scheduler;
   newAid?: () => string;
   log?: Logger;

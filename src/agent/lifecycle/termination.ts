@@ -46,7 +46,9 @@ export async function terminationSequence(h: TerminationHooks, agent: LiveAgent,
     }
   };
 
-  await h.append(agent, 'terminate', 'terminated', { reason, from: agent.record.state });
+  // A record already terminated is one a crash interrupted mid-sequence
+  // (reconciliation): its transition is in the ledger; the rest runs again.
+  if (agent.record.state !== 'terminated') await h.append(agent, 'terminate', 'terminated', { reason, from: agent.record.state });
   agent.record.reason = reason;
 
   await step('halt', async () => {
@@ -62,7 +64,7 @@ export async function terminationSequence(h: TerminationHooks, agent: LiveAgent,
   await step('release-cgroup', () => agent.cgroup?.remove());
   const area = sandboxArea(deps.sandboxDir, aid);
   await step('release-run', () => rmSync(area.run, { recursive: true, force: true }));
-  h.settle(agent, 'terminated', reason);
+  if (agent.record.state !== 'terminated') h.settle(agent, 'terminated', reason);
 
   const dir = agentDir(deps.agentsDir, aid);
   const scratch = area.scratch;

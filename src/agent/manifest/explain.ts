@@ -24,6 +24,17 @@ function list(label: string, items: readonly string[]): string {
   return `${label}: ${items.join(', ')}`;
 }
 
+/** What a wrapped program (octant run M -- COMMAND) loses or waits for, by agent/lifecycle/wrapped-governance.ts. */
+function wrappedGating(critical: readonly string[]): string[] {
+  const is = (action: string): boolean => critical.includes('*') || critical.includes(action);
+  const lines: string[] = [];
+  if (is('fs.read')) lines.push('as a wrapped program: none of its granted paths is mounted; it reads only through the gated gateway tools');
+  else if (is('fs.write') || is('fs.delete')) lines.push('as a wrapped program: its granted paths and scratch directory are read-only; it writes only through the gated gateway tools');
+  if (is('net.request')) lines.push('as a wrapped program: each connection it opens waits for an approval');
+  if (is('exec')) lines.push('as a wrapped program: its start waits for an approval, and it may be started only if processes.exec grants no other program');
+  return lines;
+}
+
 export function explain(m: Manifest): string {
   const can: string[] = [];
   const cannot: string[] = [];
@@ -80,6 +91,7 @@ export function explain(m: Manifest): string {
     ...(s.allowed || children.policy !== 'terminate' ? [`  - ${fate}`] : []),
     '',
     `Operator approval is needed before: ${approval}.`,
+    ...wrappedGating(critical).map((line) => `  - ${line}`),
   ].join('\n');
 }
 

@@ -118,3 +118,14 @@ test('compile: children and retain are lifecycle facts, not kernel policy; the s
   const b = withFields({ children: 'adopt' }, { retain: ['out'] });
   assert.deepEqual(compileToPolicy(b, 'x', AGENT), compileToPolicy(a, 'x', AGENT));
 });
+
+test('explain says how a wrapped program is gated for what governance.critical lists', () => {
+  const all = explain(withFields({}, { governance: { critical: ['*'] } }));
+  assert.match(all, /none of its granted paths is mounted/);
+  assert.match(all, /each connection it opens waits for an approval/);
+  assert.match(all, /its start waits for an approval/);
+  const writes = explain(withFields({}, { governance: { critical: ['fs.write'] } }));
+  assert.match(writes, /read-only; it writes only through the gated gateway tools/);
+  assert.doesNotMatch(writes, /connection it opens/);
+  assert.doesNotMatch(explain(withFields({}, { governance: { critical: [] } })), /as a wrapped program/);
+});
