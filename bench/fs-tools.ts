@@ -19,7 +19,7 @@ const ops = Number(values.ops);
 if (!Number.isInteger(ops) || ops < 1) throw new Error(`--ops: expected a positive integer, got ${values.ops}`);
 
 const asRoot = process.geteuid?.() === 0;
-const actor = asRoot ? { user: { uid: 61236, gid: 61236 } } : {};
+const actor = { user: asRoot ? { uid: 61236, gid: 61236 } : { uid: process.geteuid!(), gid: process.getegid!() } };
 const root = mkdtempSync(join(tmpdir(), 'octant-bench-fs-'));
 const grant = join(root, 'grant');
 mkdirSync(join(grant, 'a', 'b'), { recursive: true });

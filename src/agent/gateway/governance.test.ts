@@ -17,6 +17,7 @@ import { httpFetchTool } from '../tools/http-fetch.ts';
 import { PREVIEW_CHARS } from '../tools/evidence.ts';
 import type { AgentSession } from '../tools/tool.ts';
 import { createMediator } from './mediator.ts';
+import { TEST_AGENT, writableForAgent } from '../../../test/support/agent-user.ts';
 
 function manifest(root: string, critical: string[]): Manifest {
   return {
@@ -38,10 +39,11 @@ function manifest(root: string, critical: string[]): Manifest {
 function setup(critical: string[]) {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'octant-gov-')));
   mkdirSync(join(root, 'ws'));
+  writableForAgent(join(root, 'ws'));
   const events: LedgerEvent[] = [];
   const approvals: ApprovalRequest[] = [];
   const injected: string[] = [];
-  const session: AgentSession = { aid: 'agt_test', lineage: [], manifest: manifest(root, critical) as never, workspace: [join(root, 'ws')], contacted: new Set(), token: 'tok', egressSocket: join(root, 'no-proxy.sock') };
+  const session: AgentSession = { aid: 'agt_test', lineage: [], manifest: manifest(root, critical) as never, workspace: [join(root, 'ws')], contacted: new Set(), token: 'tok', egressSocket: join(root, 'no-proxy.sock'), user: TEST_AGENT };
   const fetchTool = httpFetchTool({ injectPlaceholders: async (_t, request) => { injected.push(request.url); return request; }, newDestinationIsCritical: false });
   const mediator = createMediator({
     tools: [fsWrite, fetchTool],

@@ -9,6 +9,7 @@ import type { Manifest } from '../manifest/schema.ts';
 import { fsTools } from '../tools/fs-tools.ts';
 import type { AgentSession } from '../tools/tool.ts';
 import { createMediator } from './mediator.ts';
+import { TEST_AGENT, writableForAgent } from '../../../test/support/agent-user.ts';
 import { toolSpecs } from './tool-specs.ts';
 
 const CANARY = 'sk-canary-0123456789abcdef0123456789';
@@ -38,7 +39,8 @@ function setup(options: { critical?: string[]; approve?: boolean } = {}) {
   symlinkSync(join(root, 'secret'), join(root, 'data', 'escape'));
   const events: LedgerEvent[] = [];
   const approvals: ApprovalRequest[] = [];
-  const session: AgentSession = { aid: 'agt_test', lineage: ['agt_parent'], manifest: manifest(root, options.critical), workspace: [join(root, 'ws')], contacted: new Set(), token: 'tok-123' };
+  for (const d of ['data', 'ws', 'out']) writableForAgent(join(root, d));
+  const session: AgentSession = { aid: 'agt_test', lineage: ['agt_parent'], manifest: manifest(root, options.critical), workspace: [join(root, 'ws')], contacted: new Set(), token: 'tok-123', user: TEST_AGENT };
   const mediator = createMediator({
     tools: fsTools,
     ledger: async (event) => { events.push(event); return { ...event, seq: events.length - 1, time: '', prev: '' } as LedgerEntry; },

@@ -16,12 +16,12 @@ const OPEN_READ = O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY;
 
 /** The agent's side of an operation: its host credentials. */
 export interface Actor {
-  user?: HostUser;
+  user: HostUser;
 }
 
 /** Open the root, switch to the agent's credentials, run `op` beneath it. */
 function beneath<T>(tool: string, actor: Actor, located: Located, op: (rootFd: number, rel: string, uid: number | undefined) => T): T {
-  return withRoot(tool, located, (rootFd, rel) => asUser(actor.user, () => op(rootFd, rel, actor.user?.uid)));
+  return withRoot(tool, located, (rootFd, rel) => asUser(actor.user, () => op(rootFd, rel, actor.user.uid)));
 }
 
 function withFd<T>(fd: number, use: (fd: number) => T): T {

@@ -19,15 +19,15 @@ import type { AgentSession, AnyTool } from './tool.ts';
 const isRoot = process.geteuid?.() === 0;
 const rootOnly = isRoot ? false : 'needs root to act as an agent uid';
 /** An unprivileged host uid/gid with no passwd entry, like the agents'. */
-const AGENT: HostUser | undefined = isRoot ? { uid: 61234, gid: 61234 } : undefined;
+const AGENT: HostUser = isRoot ? { uid: 61234, gid: 61234 } : { uid: process.geteuid!(), gid: process.getegid!() };
 
 function setup() {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'octant-fs-')));
   for (const d of ['data', 'ws', 'scratch', 'outside']) mkdirSync(join(root, d));
   writeFileSync(join(root, 'data', 'notes.txt'), 'hello\n');
   writeFileSync(join(root, 'outside', 'secret.txt'), 'outside secret\n');
-  if (AGENT !== undefined) for (const d of ['data', 'ws', 'scratch']) chownSync(join(root, d), AGENT.uid, AGENT.gid);
-  if (AGENT !== undefined) chownSync(join(root, 'data', 'notes.txt'), AGENT.uid, AGENT.gid);
+  if (isRoot) for (const d of ['data', 'ws', 'scratch']) chownSync(join(root, d), AGENT.uid, AGENT.gid);
+  if (isRoot) chownSync(join(root, 'data', 'notes.txt'), AGENT.uid, AGENT.gid);
   const manifest = {
     filesystem: { read: [join(root, 'data')], write: [join(root, 'ws')] },
     governance: { critical: [] },
@@ -90,7 +90,7 @@ test('what must be refused: not a regular file, not empty, missing, a granted ro
     await refused(fsRead, t.session, { path: `${t.root}/data/../outside/secret.txt` }, 'E_TOOL_ARGS');
     // A FIFO is refused at once instead of blocking the gateway's event loop.
     execFileSync('mkfifo', [join(t.root, 'ws', 'fifo')]);
-    if (AGENT !== undefined) chownSync(join(t.root, 'ws', 'fifo'), AGENT.uid, AGENT.gid);
+    if (isRoot) chownSync(join(t.root, 'ws', 'fifo'), AGENT.uid, AGENT.gid);
     await refused(fsRead, t.session, { path: join(t.root, 'ws', 'fifo') }, 'E_FS_NOT_FILE');
     await refused(fsWrite, t.session, { path: join(t.root, 'ws', 'fifo'), content: 'x' }, 'E_FS_NOT_FILE');
   } finally {
@@ -173,17 +173,17 @@ test('a granted root that is itself a symlink is refused', async () => {
   }
 });
 
-test('magic links (/proc/self/fd/N) and `..` are refused beneath a root, even for octant itself', () => {
+test('magic links (/proc/self/fd/N) and `..` are refused beneath a root', () => {
   const t = setup();
   const fd = openSync(join(t.root, 'outside', 'secret.txt'), 'r');
   try {
     const root = `/proc/${process.pid}/fd`;
-    assert.throws(() => readFile('fs.read', {}, { root, rel: String(fd), path: `${root}/${fd}` }, 100), (e) => isOctantError(e, 'E_FS_SYMLINK'));
-    assert.throws(() => readFile('fs.read', {}, { root: join(t.root, 'data'), rel: '../outside/secret.txt', path: 'x' }, 100), (e) => isOctantError(e, 'E_FS_ESCAPE'));
-    assert.throws(() => readFile('fs.read', {}, { root: join(t.root, 'data'), rel: join(t.root, 'outside', 'secret.txt'), path: 'x' }, 100), (e) => isOctantError(e, 'E_FS_ESCAPE'));
+    assert.throws(() => readFile('fs.read', { user: AGENT }, { root, rel: String(fd), path: `${root}/${fd}` }, 100), (e) => isOctantError(e, 'E_FS_SYMLINK'));
+    assert.throws(() => readFile('fs.read', { user: AGENT }, { root: join(t.root, 'data'), rel: '../outside/secret.txt', path: 'x' }, 100), (e) => isOctantError(e, 'E_FS_ESCAPE'));
+    assert.throws(() => readFile('fs.read', { user: AGENT }, { root: join(t.root, 'data'), rel: join(t.root, 'outside', 'secret.txt'), path: 'x' }, 100), (e) => isOctantError(e, 'E_FS_ESCAPE'));
     symlinkSync(`/proc/self/fd/${fd}`, join(t.root, 'data', 'magic'));
-    assert.throws(() => readFile('fs.read', {}, { root: join(t.root, 'data'), rel: 'magic', path: 'x' }, 100), (e) => isOctantError(e, 'E_FS_SYMLINK'));
-    assert.equal(readFile('fs.read', {}, { root: join(t.root, 'data'), rel: 'notes.txt', path: 'x' }, 100).text, 'hello\n');
+    assert.throws(() => readFile('fs.read', { user: AGENT }, { root: join(t.root, 'data'), rel: 'magic', path: 'x' }, 100), (e) => isOctantError(e, 'E_FS_SYMLINK'));
+    assert.equal(readFile('fs.read', { user: AGENT }, { root: join(t.root, 'data'), rel: 'notes.txt', path: 'x' }, 100).text, 'hello\n');
   } finally {
     closeSync(fd);
     t.cleanup();
@@ -242,14 +242,15 @@ test('when octant is not root the tools act as itself, and refuse to claim anoth
       const dir = ${JSON.stringify(dir)};
       const at = (rel) => ({ root: dir, rel, path: dir + '/' + rel });
       const code = (f) => { try { f(); return 'ok'; } catch (e) { return e.code; } };
-      writeFile('fs.write', {}, at('a/self.txt'), 'self', false);
+      const self = { user: { uid: 65534, gid: 65534 } };
+      writeFile('fs.write', self, at('a/self.txt'), 'self', false);
       symlinkSync('/etc/passwd', dir + '/link');
       console.log(JSON.stringify({
-        self: readFile('fs.read', {}, at('a/self.txt'), 100).text,
+        self: readFile('fs.read', self, at('a/self.txt'), 100).text,
         owner: statSync(dir + '/a/self.txt').uid,
         sameUid: code(() => writeFile('fs.write', { user: { uid: 65534, gid: 65534 } }, at('same.txt'), 'x', false)),
         otherUid: code(() => writeFile('fs.write', { user: { uid: 61234, gid: 61234 } }, at('other.txt'), 'x', false)),
-        link: code(() => readFile('fs.read', {}, at('link'), 100)),
+        link: code(() => readFile('fs.read', self, at('link'), 100)),
       }));`;
     const out = execFileSync(process.execPath, ['--disable-warning=ExperimentalWarning', '--input-type=module', '-e', script], { uid: 65534, gid: 65534, cwd: dir, encoding: 'utf8' });
     assert.deepEqual(JSON.parse(out), { self: 'self', owner: 65534, sameUid: 'ok', otherUid: 'E_FS_CREDENTIALS', link: 'E_FS_SYMLINK' });

@@ -29,11 +29,8 @@ function credentialsError(message: string): OctantError {
  * - octant is root: switch to the user (never uid 0), fail closed if the
  *   kernel does not take it, switch back after.
  * - octant is not root: it can only act as itself, so `user` must be itself.
- * - `user` undefined: the agent has no host uid of its own yet (a policy
- *   compiled without one): act as octant, still confined beneath the grant.
  */
-export function asUser<T>(user: HostUser | undefined, operation: () => T): T {
-  if (user === undefined) return operation();
+export function asUser<T>(user: HostUser, operation: () => T): T {
   for (const [name, id] of [['uid', user.uid], ['gid', user.gid]] as const) {
     if (!Number.isInteger(id) || id < 0 || id >= 0xffffffff) throw credentialsError(`agent ${name} ${id} is not a valid host id`);
   }

@@ -11,6 +11,7 @@ import type { OutboundRequest } from '../../services/vault/types.ts';
 import { createMediator } from '../gateway/mediator.ts';
 import type { Manifest } from '../manifest/schema.ts';
 import { httpFetchTool } from './http-fetch.ts';
+import { TEST_AGENT } from '../../../test/support/agent-user.ts';
 import type { AgentSession } from './tool.ts';
 
 const SECRET = 'svc-key-7f3a9c1e5b2d4f6a8c0e';
@@ -37,7 +38,7 @@ async function setup(options: { newDestinationIsCritical?: boolean; approve?: bo
   const destinations = [{ host: '127.0.0.1/32', ports: [port, port] as [number, number], protocol: 'http' as const }];
   const proxy = await startEgressProxy({ policy: { id: 'agt_fetch', network: destinations, limits: {} }, socketPath: join(dir, 'egress.sock'), audit: ledger });
   const manifest = { network: { destinations }, governance: { critical: [] } } as unknown as Manifest;
-  const session: AgentSession = { aid: 'agt_fetch', lineage: [], manifest, workspace: [dir], contacted: new Set(), token: 'tok', egressSocket: proxy.socketPath };
+  const session: AgentSession = { aid: 'agt_fetch', lineage: [], manifest, workspace: [dir], contacted: new Set(), token: 'tok', egressSocket: proxy.socketPath, user: TEST_AGENT };
   const injected: string[] = [];
   const injectPlaceholders = async (token: string, request: OutboundRequest): Promise<OutboundRequest> => {
     assert.equal(token, 'tok');

@@ -19,9 +19,9 @@ export interface AgentSession {
   workspace: readonly string[];
   /**
    * The host uid/gid the agent runs as (SandboxPolicy.user): the file tools
-   * act on the host with it. Absent only for a policy compiled without one.
+   * act on the host with it, never as host root.
    */
-  user?: HostUser;
+  user: HostUser;
   /** The scratch directory: seen inside the sandbox at `inside`, kept on the host at `host`. */
   scratch?: { inside: string; host: string };
   /** Hosts this agent has already contacted (for the "new destination" policy). */
