@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import type { BindMount, SandboxPolicy } from '../sandbox-policy.ts';
 import { syscallRules } from '../seccomp/compiler.ts';
 import type { SeccompOptions } from '../seccomp/compiler.ts';
-import { AF_INET, AF_INET6, AF_UNIX, CLONE_NAMESPACE_FLAGS, TIOCSTI } from '../seccomp/arg-filters.ts';
+import { AF_INET, AF_INET6, AF_UNIX, CLONE_NAMESPACE_FLAGS, MFD_EXEC, MFD_NOEXEC_SEAL, TIOCSTI } from '../seccomp/arg-filters.ts';
 import type { SystemLayout } from './bwrap-args.ts';
 
 export interface GvisorOptions {
@@ -55,6 +55,9 @@ export function ociSeccomp(policy: Pick<SandboxPolicy, 'syscalls' | 'inet'>, opt
       }
     } else if (name === 'clone') {
       syscalls.push({ names: ['clone'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: CLONE_NAMESPACE_FLAGS, valueTwo: 0, op: 'SCMP_CMP_MASKED_EQ' }] });
+    } else if (name === 'memfd_create') {
+      // Sealed non-executable memfds only (arg-filters.ts): flags & (MFD_EXEC | MFD_NOEXEC_SEAL) == MFD_NOEXEC_SEAL.
+      syscalls.push({ names: ['memfd_create'], action: 'SCMP_ACT_ALLOW', args: [{ index: 1, value: MFD_EXEC | MFD_NOEXEC_SEAL, valueTwo: MFD_NOEXEC_SEAL, op: 'SCMP_CMP_MASKED_EQ' }] });
     } else if (name === 'ioctl') {
       // One comparison per argument: TIOCSTI refused here; the Sentry does
       // not implement TIOCLINUX at all (ENOTTY).
