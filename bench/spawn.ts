@@ -3,7 +3,7 @@
 // per tier and each tier's ratio to a plain spawn.
 //   node bench/spawn.ts [runs]        (root; bwrap; runsc for the gVisor row)
 //
-// The four bwrap-side tiers run interleaved (one of each per round), so a
+// The five bwrap-side tiers run interleaved (one of each per round), so a
 // burst of load on a shared machine lands on all of them alike instead of
 // on whichever tier happened to be running; gVisor runs after, fewer times.
 
@@ -18,6 +18,8 @@ import { hostSystemLayout } from '../src/kernel/sandbox/system-layout.ts';
 import { compileSeccomp } from '../src/kernel/seccomp/compiler.ts';
 import { favorDynmodsOnce } from '../src/kernel/cgroups/index.ts';
 import { SYSCALLS_X86_64 } from '../src/kernel/seccomp/syscall-table.ts';
+import { execGuardPath } from '../src/kernel/landlock/exec-guard-binary.ts';
+import { guardedCommand } from '../src/kernel/landlock/exec-guard-args.ts';
 import type { SandboxPolicy } from '../src/kernel/sandbox-policy.ts';
 
 const RUNS = Number(process.argv[2] ?? 100);
@@ -78,14 +80,19 @@ const system = hostSystemLayout();
 const bare = bwrapArgs(policy('namespaces'), [ECHO, 'x'], { system, seccomp: false });
 const filtered = bwrapArgs(policy('namespaces'), [ECHO, 'x'], { system });
 const filter = compileSeccomp(policy('namespaces'));
+// bwrap runs the exec-guard helper, which makes /tmp and /dev noexec, drops
+// capabilities, applies Landlock and installs the same filter, then runs echo.
+const guardedEcho = guardedCommand([ECHO, 'x'], { policy: policy('namespaces'), system, seccompFd: SECCOMP_FD });
+const guarded = bwrapArgs(policy('namespaces'), guardedEcho, { system, execGuard: execGuardPath() });
 
 console.log(`cgroup favordynmods: ${JSON.stringify(favorDynmodsOnce())}   load average: ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
-const names = ['plain spawn', 'bwrap namespaces', '+ seccomp', '+ cgroup (full default tier, launchSandbox)'];
+const names = ['plain spawn', 'bwrap namespaces', '+ seccomp', '+ exec-guard (noexec, Landlock, caps)', '+ cgroup (full default tier, launchSandbox)'];
 const p50s = await interleaved([
   [names[0], () => plain([ECHO, 'x'])],
   [names[1], () => plain(['/usr/bin/bwrap', ...bare])],
   [names[2], () => plain(['/usr/bin/bwrap', ...filtered], filter)],
-  [names[3], () => sandboxed('namespaces')],
+  [names[3], () => plain(['/usr/bin/bwrap', ...guarded], filter)],
+  [names[4], () => sandboxed('namespaces')],
 ], RUNS);
 const rows: [string, number][] = names.slice(1).map((name, i) => [name, p50s[i + 1]]);
 if (existsSync('/usr/bin/runsc')) rows.push(['gVisor', (await interleaved([['gVisor (launchSandbox)', () => sandboxed('gvisor')]], GVISOR_RUNS))[0]]);

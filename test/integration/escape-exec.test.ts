@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { accessSync, constants, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { SandboxPolicy } from '../../src/kernel/sandbox-policy.ts';
@@ -207,4 +207,15 @@ test('layers: without noexec, Landlock alone refuses to execute a written progra
 emit({'tmp': run([executable_copy('/usr/bin/id', '/tmp/id')]), 'python': run([sys.executable, '-S', '-c', 'pass'])})`);
   assert.equal(out.tmp, 'EACCES', stderr);
   assert.equal(out.python, 0);
+});
+
+const gvisorSkip = skip || (existsSync('/usr/bin/runsc') ? false : '/usr/bin/runsc is missing (install runsc)');
+
+test('gVisor tier: written files do not execute (noexec writable mounts); twin: the granted python3 starts', { skip: gvisorSkip }, async () => {
+  const { out, stderr } = await sandboxProbe(policy({ isolation: 'gvisor', limits: { pids: 256, memoryBytes: 512 << 20 } }), `
+emit({'tmp': run([executable_copy('/usr/bin/id', '/tmp/id')]), 'rw': run([executable_copy('/usr/bin/id', '${writable}/id')]),
+      'python': run([sys.executable, '-S', '-c', 'import sys; sys.exit(7)'])})`);
+  assert.equal(out.tmp, 'EACCES', stderr);
+  assert.equal(out.rw, 'EACCES');
+  assert.equal(out.python, 7);
 });

@@ -15,6 +15,7 @@ import { execGuardArgs, guardedCommand, EXEC_GUARD_TARGET } from './exec-guard-a
 import { elfInterpreter } from './elf-interpreter.ts';
 import { execGuardPath } from './exec-guard-binary.ts';
 import { requireLandlock } from './require-landlock.ts';
+import { bwrapOptions } from '../sandbox/bwrap-args.ts';
 
 const hasCc = spawnSync('sh', ['-c', 'command -v cc']).status === 0;
 const noCc = hasCc ? false : 'no C compiler (cc) to build the helper from sources';
@@ -54,6 +55,18 @@ test('rules: no filter descriptor, no -s; the command follows the helper and its
   assert.equal(command[0], EXEC_GUARD_TARGET);
   assert.ok(!command.includes('-s'));
   assert.deepEqual(command.slice(command.indexOf('--') + 1), ['/usr/bin/env', '--', '-x']);
+});
+
+test('bwrap with the helper: it is bound read-only, gets CAP_SYS_ADMIN and CAP_SETPCAP, and bwrap no longer installs the filter; twin: without it bwrap does', () => {
+  const policy = { id: 'a', binds: [], executables: [], syscalls: [], inet: false, limits: {}, network: [], credentials: [], ttlSeconds: null, tmpBytes: 1 << 20, isolation: 'namespaces' as const };
+  const system = { roBinds: ['/usr'], symlinks: {} };
+  const guarded = bwrapOptions(policy, { system, execGuard: '/var/guard/exec-guard-0' }).join(' ');
+  assert.match(guarded, new RegExp(`--ro-bind /var/guard/exec-guard-0 ${EXEC_GUARD_TARGET}`));
+  assert.match(guarded, /--cap-drop ALL .*--cap-add CAP_SYS_ADMIN --cap-add CAP_SETPCAP/);
+  assert.doesNotMatch(guarded, /--seccomp/);
+  const plain = bwrapOptions(policy, { system }).join(' ');
+  assert.match(plain, /--seccomp 3/);
+  assert.doesNotMatch(plain, /--cap-add/);
 });
 
 test('ELF loader: a dynamic program names one; a script, a missing file and a static binary do not', { skip: existsSync(PYTHON) ? false : 'no python3' }, () => {

@@ -73,8 +73,15 @@ export function ociSeccomp(policy: Pick<SandboxPolicy, 'syscalls' | 'inet'>, opt
   };
 }
 
+// Exec control in this tier (docs/isolation.md, "Exec control and
+// Landlock"): the Sentry implements no Landlock, so the exec-guard cannot run
+// here. What it can enforce is enforced: every writable mount (rw binds,
+// /tmp, /dev) is noexec, so a file the agent writes is neither executed nor
+// mapped executable, and the root is read-only. Programs of the read-only
+// system tree that processes.exec does not list are not refused here.
 function bindMount(bind: BindMount): Record<string, unknown> {
-  return { destination: bind.target, type: 'bind', source: bind.source, options: ['rbind', bind.mode === 'rw' ? 'rw' : 'ro', 'nosuid', 'nodev'] };
+  const writable = bind.mode === 'rw' ? ['rw', 'noexec'] : ['ro'];
+  return { destination: bind.target, type: 'bind', source: bind.source, options: ['rbind', ...writable, 'nosuid', 'nodev'] };
 }
 
 /** Writes the bundle (rootfs with mount points, config.json) in a fresh temp dir. */
@@ -115,7 +122,7 @@ export function prepareGvisorBundle(policy: SandboxPolicy, command: readonly str
       mounts: [
         { destination: '/proc', type: 'proc', source: 'proc' },
         { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'noexec', 'mode=755', 'size=65536k'] },
-        { destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', `size=${policy.tmpBytes}`] },
+        { destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'noexec', `size=${policy.tmpBytes}`] },
         ...binds.map(bindMount),
       ],
       linux: {
