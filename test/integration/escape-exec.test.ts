@@ -86,12 +86,15 @@ emit({'id': run(['/usr/bin/id']), 'sh': run(['/bin/sh', '-c', 'true']),
   assert.equal(out.python, 7);
 });
 
-test('exec: with an empty exec list nothing but the command itself starts; twin: a granted sh starts', { skip }, async () => {
+test('exec: with an empty exec list nothing but the command itself starts; twins: a granted sh, a granted directory of programs', { skip }, async () => {
   // The command is python3, so it is granted; sh is granted only in the twin.
   const none = await sandboxProbe(policy(), `emit({'sh': run(['/bin/sh', '-c', 'exit 3'])})`);
   assert.equal(none.out.sh, 'EACCES', none.stderr);
   const withSh = await sandboxProbe(policy({ executables: [PYTHON, '/bin/sh'] }), `emit({'sh': run(['/bin/sh', '-c', 'exit 3'])})`);
   assert.equal(withSh.out.sh, 3, withSh.stderr);
+  // A directory of programs: everything in it starts, with the host's loader.
+  const withDir = await sandboxProbe(policy({ executables: [PYTHON, '/usr/bin'] }), `emit({'id': run(['/usr/bin/id']), 'tmp': run([executable_copy('/usr/bin/id', '/tmp/id')])})`);
+  assert.deepEqual(withDir.out, { id: 0, tmp: 'EACCES' }, withDir.stderr);
 });
 
 test('exec: a written file cannot be mapped or mprotect\'ed executable; twin: a system file can', { skip }, async () => {

@@ -9,7 +9,7 @@
 // Header"); 64-bit little-endian files, which is all x86_64 runs natively.
 // Results are remembered per (path, inode, size, mtime).
 
-import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readSync, statSync } from 'node:fs';
 
 const PT_INTERP = 3;
 const cache = new Map<string, { key: string; interpreter: string | undefined }>();
@@ -67,4 +67,17 @@ export function elfInterpreter(path: string): string | undefined {
   if (interpreter !== undefined && !interpreter.startsWith('/')) interpreter = undefined;
   cache.set(path, { key, interpreter });
   return interpreter;
+}
+
+/** The glibc and musl loaders for x86_64, where they exist on this host. */
+const KNOWN_LOADERS = ['/lib64/ld-linux-x86-64.so.2', '/lib/ld-musl-x86_64.so.1'];
+let loaders: string[] | undefined;
+
+/**
+ * The loaders a directory of programs may need (a grant like
+ * `/usr/local/bin` names no single file whose PT_INTERP could be read).
+ */
+export function hostLoaders(): string[] {
+  loaders ??= KNOWN_LOADERS.filter((path) => existsSync(path));
+  return loaders;
 }

@@ -6,7 +6,8 @@
 // Landlock").
 //
 //   -n PATH  noexec, recursively: every writable mount (/tmp, /dev, rw binds)
-//   -x PATH  execute + read: each granted program and its ELF loader
+//   -x PATH  execute + read: each granted program and its ELF loader (for a
+//            granted directory of programs, the host's loaders)
 //   -r PATH  read beneath: the system tree, /proc, read-only binds
 //   -w PATH  read + write beneath, no execute: /tmp and rw binds
 //   -d PATH  like -w plus device ioctls: /dev
@@ -14,7 +15,8 @@
 
 import type { BindMount, SandboxPolicy } from '../sandbox-policy.ts';
 import type { SystemLayout } from '../sandbox/bwrap-args.ts';
-import { elfInterpreter } from './elf-interpreter.ts';
+import { statSync } from 'node:fs';
+import { elfInterpreter, hostLoaders } from './elf-interpreter.ts';
 
 /** Where bwrap binds the helper inside every sandbox (read-only; not executable once Landlock is on). */
 export const EXEC_GUARD_TARGET = '/run/octant-exec-guard';
@@ -38,6 +40,7 @@ export function execGuardArgs(input: ExecGuardInput): string[] {
     programs.add(program);
     const loader = elfInterpreter(program);
     if (loader !== undefined) programs.add(loader);
+    else if (statSync(program, { throwIfNoEntry: false })?.isDirectory()) for (const known of hostLoaders()) programs.add(known);
   }
   const args: string[] = [];
   const add = (flag: string, paths: Iterable<string>): void => {

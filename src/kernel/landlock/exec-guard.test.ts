@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { isOctantError } from '../../lib/errors.ts';
 import { execGuardArgs, guardedCommand, EXEC_GUARD_TARGET } from './exec-guard-args.ts';
-import { elfInterpreter } from './elf-interpreter.ts';
+import { elfInterpreter, hostLoaders } from './elf-interpreter.ts';
 import { execGuardPath } from './exec-guard-binary.ts';
 import { requireLandlock } from './require-landlock.ts';
 import { bwrapOptions } from '../sandbox/bwrap-args.ts';
@@ -48,6 +48,14 @@ test('rules: writable mounts noexec and writable; read-only binds readable; prog
   if (existsSync(PYTHON)) assert.deepEqual(flags['-x'], [PYTHON, elfInterpreter(PYTHON)]);
   // Nothing executable, readable or writable that the policy did not name.
   for (const flag of ['-x', '-w', '-d']) assert.ok(!(flags[flag] ?? []).includes('/'), flag);
+});
+
+test('rules: a granted directory of programs brings the host\'s loader; twin: no grant, no loader', () => {
+  const system = { roBinds: ['/usr'], symlinks: {} };
+  const withDir = byFlag(execGuardArgs({ policy: { binds: [], executables: ['/usr/bin'] }, system }).slice(0, -1));
+  assert.deepEqual(withDir['-x'], ['/usr/bin', ...hostLoaders()]);
+  const none = byFlag(execGuardArgs({ policy: { binds: [], executables: [] }, system }).slice(0, -1));
+  assert.equal(none['-x'], undefined);
 });
 
 test('rules: no filter descriptor, no -s; the command follows the helper and its options untouched', () => {
