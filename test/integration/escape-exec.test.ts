@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { SandboxPolicy } from '../../src/kernel/sandbox-policy.ts';
@@ -210,6 +210,17 @@ test('layers: without noexec, Landlock alone refuses to execute a written progra
 emit({'tmp': run([executable_copy('/usr/bin/id', '/tmp/id')]), 'python': run([sys.executable, '-S', '-c', 'pass'])})`);
   assert.equal(out.tmp, 'EACCES', stderr);
   assert.equal(out.python, 0);
+});
+
+test('as an unprivileged host uid (bwrap without privilege of its own) the helper holds the same; twin: python3 runs', { skip }, async () => {
+  // The probe's directories must be reachable by that uid, as an agent's grants would be.
+  for (const path of [root, granted, writable]) chmodSync(path, 0o777);
+  const { out, stderr } = await layeredProbe({ mounts: policy(), rules: policy(), uid: 65534 }, `
+emit({'uid': os.getuid(), 'id': run(['/usr/bin/id']), 'tmp': run([executable_copy('/usr/bin/id', '/tmp/id')]),
+      'caps': [l.split()[1] for l in open('/proc/self/status') if l.startswith('CapBnd')][0],
+      'seccomp': [l.split()[1] for l in open('/proc/self/status') if l.startswith('Seccomp:')][0],
+      'python': run([sys.executable, '-S', '-c', 'pass'])})`);
+  assert.deepEqual(out, { uid: 65534, id: 'EACCES', tmp: 'EACCES', caps: '0000000000000000', seccomp: '2', python: 0 }, stderr);
 });
 
 const gvisorSkip = skip || (existsSync('/usr/bin/runsc') ? false : '/usr/bin/runsc is missing (install runsc)');

@@ -76,6 +76,8 @@ export interface Layers {
   extraRules?: string[];
   /** Leave out the noexec step (-n), to test Landlock's exec check alone. */
   noNoexec?: boolean;
+  /** Run bwrap as this unprivileged host uid (and gid): bwrap then has no privilege of its own. */
+  uid?: number;
 }
 
 /** Starts bwrap directly (no cgroup) with mounts and rules chosen separately. */
@@ -85,7 +87,8 @@ export function layeredProbe(layers: Layers, code: string): Promise<ProbeResult>
   if (layers.noNoexec) rules = rules.filter((arg, i) => arg !== '-n' && rules[i - 1] !== '-n');
   const command = [EXEC_GUARD_TARGET, ...(layers.extraRules ?? []), ...rules, ...pythonCommand(code)];
   const args = bwrapArgs(layers.mounts, command, { system, execGuard: execGuardPath() });
-  const child = spawn('/usr/bin/bwrap', args, { env: ENV, stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+  const ids = layers.uid === undefined ? {} : { uid: layers.uid, gid: layers.uid };
+  const child = spawn('/usr/bin/bwrap', args, { env: ENV, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], ...ids });
   (child.stdio[SECCOMP_FD] as Writable).end(compileSeccomp(layers.rules));
   return collect(child.stdout, child.stderr, new Promise((resolve) => child.on('exit', (code) => resolve(code))));
 }

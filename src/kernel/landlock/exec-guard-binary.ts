@@ -15,7 +15,7 @@
 
 import { execFileSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -77,6 +77,8 @@ function trustedDir(dir: string): void {
     throw guardError(`${dir} must be a directory owned by uid ${process.geteuid?.()} that no one else can write`, undefined,
       'remove it; OctantOS recreates it');
   }
+  // Whatever the umask: bwrap running as an agent's own uid must reach the helper.
+  if ((st.mode & 0o755) !== 0o755) chmodSync(dir, 0o755);
 }
 
 /** The file at `path` holds exactly `bytes`, is ours and read-only. */
@@ -91,6 +93,7 @@ function writeReadOnly(path: string, bytes: Buffer): void {
   const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
     writeFileSync(temp, bytes, { mode: 0o555, flag: 'wx' });
+    chmodSync(temp, 0o555); // the umask may have taken bits away
     renameSync(temp, path);
   } catch (error) {
     rmSync(temp, { force: true });
