@@ -13,7 +13,7 @@
 // run as an agent's own unprivileged uid, which must be able to reach the file
 // (a `run` directory is usually private to the runtime).
 
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -118,24 +118,50 @@ function compiledFromSource(dir: string): Buffer {
   return bytes;
 }
 
-export function defaultExecGuardDir(): string {
-  return join(tmpdir(), `octant-exec-guard-${process.geteuid?.() ?? 'user'}`);
+/**
+ * Where the helper goes unless the caller says: the temporary directory, or
+ * /var/tmp where that one is mounted noexec (common on hardened hosts; bwrap
+ * could not execute the helper from there).
+ */
+export function defaultExecGuardDirs(): string[] {
+  const name = `octant-exec-guard-${process.geteuid?.() ?? 'user'}`;
+  return [...new Set([join(tmpdir(), name), join('/var/tmp', name)])];
 }
 
-const installed = new Map<string, string>();
+/** The helper starts from `path`: run alone it must refuse its empty command line (exit 120) and do nothing else. */
+function startsFrom(path: string): boolean {
+  return spawnSync(path, [], { stdio: 'ignore', timeout: 5000 }).status === 120;
+}
 
-/**
- * The host path of the helper, written on first use in `dir` and checked
- * again (cheaply: it still exists) on every later call.
- */
-export function execGuardPath(dir = defaultExecGuardDir()): string {
-  const known = installed.get(dir);
-  if (known !== undefined && existsSync(known)) return known;
+function install(dir: string): string {
   trustedDir(dir);
   const embedded = globalThis.__OCTANT_EXEC_GUARD__;
   const bytes = embedded !== undefined ? Buffer.from(embedded, 'base64') : compiledFromSource(dir);
   const path = join(dir, `exec-guard-${sha16(bytes)}`);
   if (!intact(path, bytes)) writeReadOnly(path, bytes);
-  installed.set(dir, path);
   return path;
+}
+
+const installed = new Map<string, string>();
+
+/**
+ * The host path of the helper, written on first use in `dir` (default: the
+ * first of defaultExecGuardDirs() it can be executed from) and checked again
+ * (cheaply: it still exists) on every later call.
+ */
+export function execGuardPath(dir?: string): string {
+  const key = dir ?? '';
+  const known = installed.get(key);
+  if (known !== undefined && existsSync(known)) return known;
+  const tried: string[] = [];
+  for (const candidate of dir !== undefined ? [dir] : defaultExecGuardDirs()) {
+    const path = install(candidate);
+    if (startsFrom(path)) {
+      installed.set(key, path);
+      return path;
+    }
+    tried.push(candidate);
+  }
+  throw guardError(`the exec-guard helper cannot be executed from ${tried.join(' or ')} (a noexec mount?)`, undefined,
+    'give the launcher a directory on a filesystem that allows execution (LaunchOptions.execGuardDir)');
 }

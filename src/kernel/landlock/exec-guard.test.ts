@@ -133,6 +133,19 @@ test('helper file: a directory another user owns or can write is refused; twin: 
   }
 });
 
+test('helper file: a directory on a noexec mount is refused with its own error; twin: the default place works', { skip: noCc || (process.getuid?.() !== 0 && 'mount needs root') }, () => {
+  const base = mkdtempSync(join(tmpdir(), 'octant-guard-noexec-'));
+  const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'noexec,size=1m', 'octant-test', base]).status === 0;
+  try {
+    assert.ok(mounted, 'a tmpfs could be mounted');
+    assert.throws(() => execGuardPath(join(base, 'g')), (e) => isOctantError(e, 'E_SANDBOX_EXEC_GUARD') && /cannot be executed from/.test(e.message) && /noexec/.test(e.message));
+  } finally {
+    if (mounted) spawnSync('umount', [base]);
+    rmSync(base, { recursive: true, force: true });
+  }
+  assert.ok(existsSync(execGuardPath()));
+});
+
 test('helper: a malformed command line changes nothing and exits 120 naming the problem; twin: a well-formed one runs to the next step', { skip: noCc }, () => {
   const helper = execGuardPath(join(mkdtempSync(join(tmpdir(), 'octant-guard-')), 'g'));
   const run = (args: string[]) => spawnSync(helper, args, { encoding: 'utf8' });

@@ -62,7 +62,7 @@ export interface LaunchOptions {
   runscPath?: string;
   /** Override cgroup detection (tests); default detectCgroups(). */
   cgroupLayout?: CgroupLayout;
-  /** Where the exec-guard helper is written (default landlock/exec-guard-binary.ts defaultExecGuardDir()). */
+  /** Where the exec-guard helper is written (default: landlock/exec-guard-binary.ts defaultExecGuardDirs()). */
   execGuardDir?: string;
 }
 
