@@ -97,3 +97,4 @@ const p50s = await interleaved([
 const rows: [string, number][] = names.slice(1).map((name, i) => [name, p50s[i + 1]]);
 if (existsSync('/usr/bin/runsc')) rows.push(['gVisor', (await interleaved([['gVisor (launchSandbox)', () => sandboxed('gvisor')]], GVISOR_RUNS))[0]]);
 for (const [name, p50] of rows) console.log(`ratio p50 ${name} / plain spawn: ${(p50 / p50s[0]).toFixed(1)}x`);
+console.log(`exec-guard step alone: ${(p50s[3] - p50s[2]).toFixed(1)} ms p50 (ratio to bwrap with the filter ${(p50s[3] / p50s[2]).toFixed(2)}x)`);
