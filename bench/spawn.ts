@@ -3,7 +3,7 @@
 // per tier and each tier's ratio to a plain spawn.
 //   node bench/spawn.ts [runs]        (root; bwrap; runsc for the gVisor row)
 //
-// The five bwrap-side tiers run interleaved (one of each per round), so a
+// The bwrap-side tiers run interleaved (one of each per round), so a
 // burst of load on a shared machine lands on all of them alike instead of
 // on whichever tier happened to be running; gVisor runs after, fewer times.
 
@@ -26,10 +26,13 @@ const RUNS = Number(process.argv[2] ?? 100);
 const GVISOR_RUNS = Math.max(10, Math.floor(RUNS / 5));
 const ECHO = '/usr/bin/echo';
 
+// Run by root, sandboxes run as an unprivileged uid like every agent.
+const AGENT = process.geteuid?.() === 0 ? { uid: 299_998, gid: 299_998 } : { uid: process.geteuid?.() ?? 0, gid: process.getegid?.() ?? 0 };
+
 function policy(isolation: SandboxPolicy['isolation']): SandboxPolicy {
   return {
     id: `bench-${randomBytes(6).toString('hex')}`, binds: [], executables: [ECHO], syscalls: Object.keys(SYSCALLS_X86_64), inet: false,
-    limits: { memoryBytes: 512 << 20, pids: 256, cpu: 1 }, network: [], credentials: [], ttlSeconds: null, tmpBytes: 16 << 20, isolation,
+    limits: { memoryBytes: 512 << 20, pids: 256, cpu: 1 }, network: [], credentials: [], ttlSeconds: null, tmpBytes: 16 << 20, isolation, user: AGENT,
   };
 }
 
@@ -44,9 +47,9 @@ function firstByte(start: number, stdout: Readable, done: Promise<unknown>): Pro
   });
 }
 
-function plain(args: string[], filter?: Buffer): Promise<number> {
+function plain(args: string[], filter?: Buffer, asAgent = false): Promise<number> {
   const start = performance.now();
-  const child = spawn(args[0], args.slice(1), { stdio: ['ignore', 'pipe', 'inherit', filter ? 'pipe' : 'ignore'] });
+  const child = spawn(args[0], args.slice(1), { stdio: ['ignore', 'pipe', 'inherit', filter ? 'pipe' : 'ignore'], ...(asAgent ? AGENT : {}) });
   if (filter) (child.stdio[SECCOMP_FD] as Writable).end(filter);
   return firstByte(start, child.stdout as Readable, new Promise((r) => child.on('exit', r)));
 }
@@ -84,17 +87,25 @@ const filter = compileSeccomp(policy('namespaces'));
 // capabilities, applies Landlock and installs the same filter, then runs echo.
 const guardedEcho = guardedCommand([ECHO, 'x'], { policy: policy('namespaces'), system, seccompFd: SECCOMP_FD });
 const guarded = bwrapArgs(policy('namespaces'), guardedEcho, { system, execGuard: execGuardPath() });
+// The tier as it was before agents got their own uid: bwrap run by root
+// (the agent host root without capabilities), /proc's kernel interfaces open.
+const asRoot = bwrapArgs(policy('namespaces'), [ECHO, 'x'], { system: { ...system, proc: { readOnly: [], maskedFiles: [], maskedDirs: [] } } });
 
 console.log(`cgroup favordynmods: ${JSON.stringify(favorDynmodsOnce())}   load average: ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
-const names = ['plain spawn', 'bwrap namespaces', '+ seccomp', '+ exec-guard (noexec, Landlock, caps)', '+ cgroup (full default tier, launchSandbox)'];
+const names = [
+  'plain spawn', 'bwrap namespaces (agent uid, /proc closed)', '+ seccomp', '+ exec-guard (noexec, Landlock, caps)',
+  '+ cgroup (full default tier, launchSandbox)', 'before: bwrap + seccomp as root, /proc open',
+];
 const p50s = await interleaved([
   [names[0], () => plain([ECHO, 'x'])],
-  [names[1], () => plain(['/usr/bin/bwrap', ...bare])],
-  [names[2], () => plain(['/usr/bin/bwrap', ...filtered], filter)],
-  [names[3], () => plain(['/usr/bin/bwrap', ...guarded], filter)],
+  [names[1], () => plain(['/usr/bin/bwrap', ...bare], undefined, true)],
+  [names[2], () => plain(['/usr/bin/bwrap', ...filtered], filter, true)],
+  [names[3], () => plain(['/usr/bin/bwrap', ...guarded], filter, true)],
   [names[4], () => sandboxed('namespaces')],
+  [names[5], () => plain(['/usr/bin/bwrap', ...asRoot], filter)],
 ], RUNS);
-const rows: [string, number][] = names.slice(1).map((name, i) => [name, p50s[i + 1]]);
+const rows: [string, number][] = names.slice(1, 5).map((name, i) => [name, p50s[i + 1]]);
 if (existsSync('/usr/bin/runsc')) rows.push(['gVisor', (await interleaved([['gVisor (launchSandbox)', () => sandboxed('gvisor')]], GVISOR_RUNS))[0]]);
 for (const [name, p50] of rows) console.log(`ratio p50 ${name} / plain spawn: ${(p50 / p50s[0]).toFixed(1)}x`);
 console.log(`exec-guard step alone: ${(p50s[3] - p50s[2]).toFixed(1)} ms p50 (ratio to bwrap with the filter ${(p50s[3] / p50s[2]).toFixed(2)}x)`);
+console.log(`ratio p50 + seccomp (agent uid, /proc closed) / before (root, /proc open): ${(p50s[2] / p50s[5]).toFixed(2)}x`);

@@ -18,6 +18,11 @@ const PR_SET_DUMPABLE = 4;
 const RLIMIT_CORE = 4;                     // <sys/resource.h>
 const SYS_LANDLOCK_CREATE_RULESET = 444n;  // same number on every architecture (asm-generic)
 const LANDLOCK_CREATE_RULESET_VERSION = 1; // <linux/landlock.h>: ask for the ABI version
+const SYS_OPENAT2 = 437n;                  // same number on every architecture (asm-generic)
+// setgroups has no generic number; the raw syscall changes only the calling
+// thread's groups (glibc's setgroups() signals every thread to change theirs).
+const SYS_SETGROUPS = process.arch === 'arm64' ? 159n : 116n;
+const AT_FDCWD = -100;                     // <fcntl.h>
 
 const DEFINITIONS = {
   getpid: { return: 'int32', arguments: [] },
@@ -29,8 +34,21 @@ const DEFINITIONS = {
   mount: { return: 'int32', arguments: ['pointer', 'pointer', 'pointer', 'uint64', 'pointer'] },
   // int setrlimit(int resource, const struct rlimit *rlim)
   setrlimit: { return: 'int32', arguments: ['int32', 'pointer'] },
-  // long syscall(long number, ...): used for landlock_create_ruleset(attr, size, flags)
-  syscall: { return: 'int64', arguments: ['int64', 'pointer', 'uint64', 'uint32'] },
+  // long syscall(long number, ...): landlock_create_ruleset, openat2, setgroups.
+  // Every argument is a 'pointer', which takes a bigint as a plain value or a
+  // Buffer, so one signature serves every call; a Buffer passed as an
+  // argument stays alive during the call (a raw address taken with
+  // getRawPointer would not keep it alive once optimised code drops it).
+  syscall: { return: 'int64', arguments: ['int64', 'pointer', 'pointer', 'pointer', 'pointer'] },
+  // int setfsuid(uid_t) / setfsgid(gid_t): per-thread, return the previous id
+  setfsuid: { return: 'int32', arguments: ['uint32'] },
+  setfsgid: { return: 'int32', arguments: ['uint32'] },
+  // int mkdirat(int dirfd, const char *path, mode_t mode)
+  mkdirat: { return: 'int32', arguments: ['int32', 'pointer', 'uint32'] },
+  // int unlinkat(int dirfd, const char *path, int flags)
+  unlinkat: { return: 'int32', arguments: ['int32', 'pointer', 'int32'] },
+  // int faccessat(int dirfd, const char *path, int mode, int flags)
+  faccessat: { return: 'int32', arguments: ['int32', 'pointer', 'int32', 'int32'] },
   // int *__errno_location(void): glibc's per-thread errno
   __errno_location: { return: 'pointer', arguments: [] },
   // char *strerror(int errnum)
@@ -115,6 +133,12 @@ export class LibcError extends OctantError {
   }
 }
 
+/** strerror(errno), for messages that name their own step. */
+export function errnoText(err: number): string {
+  const { ffi, fn } = libc();
+  return ffi.toString(fn.strerror(err)) ?? `errno ${err}`;
+}
+
 /** NUL-terminated C string for a `const char *` argument. */
 function cString(text: string): Buffer {
   if (text.includes('\0')) throw new OctantError('E_LIBC_ARGUMENT', `C string argument contains a NUL byte: ${JSON.stringify(text)}`);
@@ -164,7 +188,7 @@ export function seccompMode(): number {
  * or -errno: ENOSYS when the kernel lacks it, EOPNOTSUPP when it is disabled at boot.
  */
 export function landlockAbiVersion(): number {
-  const result = Number(libc().fn.syscall(SYS_LANDLOCK_CREATE_RULESET, null, 0n, LANDLOCK_CREATE_RULESET_VERSION));
+  const result = Number(libc().fn.syscall(SYS_LANDLOCK_CREATE_RULESET, null, 0n, BigInt(LANDLOCK_CREATE_RULESET_VERSION), 0n));
   return result < 0 ? -errno() : result;
 }
 
@@ -195,4 +219,78 @@ export function dumpable(): number {
 export function disableCoreDumps(): void {
   const limit = Buffer.alloc(16); // struct rlimit { rlim_t cur, max } on 64-bit
   if (libc().fn.setrlimit(RLIMIT_CORE, limit) !== 0) throw new LibcError('E_INIT_RLIMIT_CORE', 'setrlimit(RLIMIT_CORE, 0)', errno());
+}
+
+// ---- Descriptor-relative file operations for the file tools (openat2(2)) ----
+
+/** RESOLVE_* flags of struct open_how (<linux/openat2.h>). */
+export const RESOLVE = { NO_XDEV: 0x01, NO_MAGICLINKS: 0x02, NO_SYMLINKS: 0x04, BENEATH: 0x08 } as const;
+/** Flags Node's fs.constants lacks (same value on x86_64 and aarch64). */
+export const O_PATH = 0o10000000;
+export const O_CLOEXEC = 0o2000000;
+export const AT_REMOVEDIR = 0x200;
+
+/**
+ * openat2(dirfd, path, {flags, mode, resolve}): a descriptor, or -errno.
+ * `dirfd` undefined means AT_FDCWD (then `path` should be absolute).
+ */
+export function openat2(dirfd: number | undefined, path: string, flags: number, mode: number, resolve: number): number {
+  const { fn } = libc();
+  const how = Buffer.alloc(24); // struct open_how { u64 flags, mode, resolve }
+  how.writeBigUInt64LE(BigInt(flags), 0);
+  how.writeBigUInt64LE(BigInt(mode), 8);
+  how.writeBigUInt64LE(BigInt(resolve), 16);
+  const fd = fn.syscall(SYS_OPENAT2, BigInt.asUintN(64, BigInt(dirfd ?? AT_FDCWD)), cString(path), how, 24n);
+  return fd < 0n ? -errno() : Number(fd);
+}
+
+/** mkdirat(2): 0 or -errno. */
+export function mkdirat(dirfd: number, name: string, mode: number): number {
+  return libc().fn.mkdirat(dirfd, cString(name), mode) === 0 ? 0 : -errno();
+}
+
+/** unlinkat(2) (never follows a final symlink: it removes the link): 0 or -errno. */
+export function unlinkat(dirfd: number, name: string, flags: number): number {
+  return libc().fn.unlinkat(dirfd, cString(name), flags) === 0 ? 0 : -errno();
+}
+
+/**
+ * Set this thread's filesystem uid and gid (setfsuid(2), setfsgid(2)) and
+ * its supplementary groups (raw setgroups: this thread only). Returns false
+ * when the kernel did not take them: setfsuid reports no error, so each id is
+ * read back (a second call with the same id returns the current one).
+ */
+export function setThreadFsCredentials(uid: number, gid: number, groups: readonly number[]): boolean {
+  const { fn } = libc();
+  const list = Buffer.alloc(Math.max(4, groups.length * 4));
+  groups.forEach((g, i) => list.writeUInt32LE(g, i * 4));
+  if (fn.syscall(SYS_SETGROUPS, BigInt(groups.length), list, 0n, 0n) !== 0n) return false;
+  fn.setfsgid(gid);
+  fn.setfsuid(uid);
+  return fn.setfsgid(gid) === gid && fn.setfsuid(uid) === uid;
+}
+
+const AT_EACCESS = 0x200;                  // <fcntl.h> (faccessat): check with the thread's fs ids, not the real ones
+
+/**
+ * Would `uid`/`gid` (no supplementary groups) be allowed `mode` (R_OK 4,
+ * W_OK 2, X_OK 1) on `path`? The kernel answers (faccessat with
+ * AT_EACCESS under that uid's filesystem credentials, this thread only), so
+ * ownership, mode bits, POSIX ACLs and read-only mounts all count, and every
+ * directory on the way needs search permission. procfs sysctls are the
+ * exception (they look at the effective uid): never ask about them.
+ * Returns 0 or -errno. Needs root (CAP_SETUID/CAP_SETGID).
+ */
+export function accessAs(path: string, mode: number, uid: number, gid: number): number {
+  const { fn } = libc();
+  const target = cString(path);
+  const euid = process.geteuid?.() ?? 0;
+  const egid = process.getegid?.() ?? 0;
+  const groups = process.getgroups?.() ?? [];
+  try {
+    if (!setThreadFsCredentials(uid, gid, [])) throw new OctantError('E_LIBC_ACCESS_AS', `could not take uid ${uid}/gid ${gid} as filesystem credentials (not root?)`);
+    return fn.faccessat(AT_FDCWD, target, mode, AT_EACCESS) === 0 ? 0 : -errno();
+  } finally {
+    setThreadFsCredentials(euid, egid, groups);
+  }
 }

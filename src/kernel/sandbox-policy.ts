@@ -32,6 +32,17 @@ export interface ResourceLimits {
   netBytesPerSec?: number;
 }
 
+/**
+ * The unprivileged host identity an agent runs as (never uid 0): bwrap (or
+ * runsc's agent process) is started with it, and whatever the host does on
+ * the agent's behalf in its files is done with it too (docs/isolation.md
+ * "The agent's uid"). No supplementary groups.
+ */
+export interface AgentUser {
+  uid: number;
+  gid: number;
+}
+
 export interface SandboxPolicy {
   /** The agent's AID: names its cgroup, its sockets and its ledger entries. */
   id: string;
@@ -52,4 +63,9 @@ export interface SandboxPolicy {
   /** Size of the private /tmp in bytes. */
   tmpBytes: number;
   isolation: 'namespaces' | 'gvisor';
+  /**
+   * The unprivileged host uid/gid every process of the sandbox runs as
+   * (never 0); the file tools act on the host with these credentials.
+   */
+  user: AgentUser;
 }

@@ -10,6 +10,8 @@ export const EXIT = {
   unavailable: 3,
   // Refused by policy: signature, capability, deny list.
   denied: 4,
+  // Stopped by the operator's Ctrl-C (128 + SIGINT, as shells report it).
+  interrupted: 130,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];

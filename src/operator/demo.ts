@@ -8,7 +8,8 @@
 
 import { createPublicKey, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { writeLine, type Io } from '../lib/io.ts';
@@ -93,12 +94,25 @@ governance:
 `;
 }
 
+/**
+ * The example workspace: a directory the agent's unprivileged uid can
+ * reach, as an operator would prepare one (docs/isolation.md "The agent's
+ * uid"). The private state root is closed to agents (0700, often under a
+ * home directory), so the workspace lives in the system's temp directory,
+ * world-traversable, and goes when the demo ends.
+ */
+function demoWorkspace(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'octant-demo-'));
+  chmodSync(dir, 0o755);
+  mkdirSync(join(dir, 'data'), { mode: 0o755 });
+  mkdirSync(join(dir, 'private'), { mode: 0o700 });
+  writeFileSync(join(dir, 'data', 'report.txt'), 'Quarterly figures: revenue 42, costs 17.\n', { mode: 0o644 });
+  writeFileSync(join(dir, 'private', 'salaries.txt'), 'not for agents\n', { mode: 0o600 });
+  return dir;
+}
+
 export async function runDemo(paths: Paths, io: Io): Promise<DemoResult> {
-  const dir = join(paths.state, 'demo');
-  mkdirSync(join(dir, 'data'), { recursive: true });
-  mkdirSync(join(dir, 'private'), { recursive: true });
-  writeFileSync(join(dir, 'data', 'report.txt'), 'Quarterly figures: revenue 42, costs 17.\n');
-  writeFileSync(join(dir, 'private', 'salaries.txt'), 'not for agents\n');
+  const dir = demoWorkspace();
 
   // A local service that wants a credential, like any API would.
   const value = `demo-${randomBytes(16).toString('hex')}`;
@@ -141,6 +155,7 @@ export async function runDemo(paths: Paths, io: Io): Promise<DemoResult> {
     const report = agentReport(paths, ended);
     return { report, credential, serviceSawCredential: sawCredential };
   } finally {
+    rmSync(dir, { recursive: true, force: true });
     service.closeAllConnections();
     await new Promise<void>((resolve) => service.close(() => resolve()));
   }

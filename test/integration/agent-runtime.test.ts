@@ -15,7 +15,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -35,6 +35,7 @@ import type { FakeProvider } from '../../src/services/router/testing/fake-server
 import { addTrustedKey, generateOperatorKey, loadPrivateKey, parseManifestText, signManifest, validateSchema } from '../../src/agent/manifest/index.ts';
 import { ApprovalStore, approvalsDir } from '../../src/agent/approvals/store.ts';
 import { decideApproval } from '../../src/agent/approvals/decide.ts';
+import { loadTrustStore } from '../../src/agent/manifest/trust.ts';
 import type { AgentRecord } from '../../src/agent/lifecycle/records.ts';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 
@@ -84,15 +85,15 @@ function loopResult(aid: string): Record<string, unknown> {
 }
 
 /** Decide pending approvals in order with `decisions` ('approve', 'deny', 'ignore'). */
-function approver(decisions: ('approve' | 'deny' | 'ignore')[]): () => void {
+function approver(decisions: ('approve' | 'deny' | 'ignore')[], afterMs = 0): () => void {
   const store = new ApprovalStore(approvalsDir(paths));
   const seen = new Set<string>();
   const timer = setInterval(() => {
     for (const a of store.list()) {
-      if (a.state !== 'pending' || seen.has(a.id)) continue;
+      if (a.state !== 'pending' || seen.has(a.id) || Date.now() - Date.parse(a.createdAt) < afterMs) continue;
       seen.add(a.id);
       const what = decisions.shift() ?? 'ignore';
-      if (what !== 'ignore') decideApproval(store, a.id, what === 'approve' ? 'approved' : 'denied', operator, `test ${what}`);
+      if (what !== 'ignore') decideApproval(store, a.id, what === 'approve' ? 'approved' : 'denied', operator, loadTrustStore(paths), `test ${what}`);
     }
   }, 20);
   return () => clearInterval(timer);
@@ -108,6 +109,9 @@ async function cli(args: string[]): Promise<{ code: number; out: string }> {
   return { code, out };
 }
 
+/** The agents group this test's system is configured with (services.agents.uids). */
+const AGENTS_GID = 310_000;
+
 before(async () => {
   if (skip) return;
   root = mkdtempSync(join(tmpdir(), 'octant-runtime-e2e-'));
@@ -116,6 +120,11 @@ before(async () => {
   mkdirSync(join(root, 'data'), { recursive: true });
   mkdirSync(join(root, 'private'), { recursive: true });
   mkdirSync(join(root, 'out'), { recursive: true });
+  // As an operator would: agents may pass through the root, and the shared
+  // write grant belongs to the agents group (docs/isolation.md).
+  chmodSync(root, 0o755);
+  chownSync(join(root, 'out'), 0, AGENTS_GID);
+  chmodSync(join(root, 'out'), 0o2775);
   writeFileSync(join(root, 'private', 'secret.txt'), 'the operator\'s private notes\n');
 
   // Operator key, trusted.
@@ -145,7 +154,7 @@ before(async () => {
   await vault.seal();
   await ledger.close();
 
-  writeFileSync(join(paths.etc, 'octant.yaml'), `services:\n  vault:\n    keyFile: ${join(paths.etc, 'vault.key')}\n  agents:\n    approvalTimeoutSeconds: 2\n`);
+  writeFileSync(join(paths.etc, 'octant.yaml'), `services:\n  vault:\n    keyFile: ${join(paths.etc, 'vault.key')}\n  agents:\n    approvalTimeoutSeconds: 2\n    uids: { start: ${AGENTS_GID + 1}, count: 100, gid: ${AGENTS_GID} }\n    sandboxDir: ${join(root, 'sandboxes')}\n`);
   writeFileSync(join(paths.etc, 'router.yaml'), `deployments:\n  - id: fake\n    provider: openai\n    model: fake-model\n    baseUrl: ${fake.origin}/v1\n    credential: llm-key\n`);
   system = await startSystem({ paths });
   await system.ready;
@@ -245,6 +254,32 @@ ${common()}`);
   assert.deepEqual(decisions.map((e) => [e.decision, /approved by|denied by|deadline/.exec(String(e.detail.reason))?.[0]]), [['allow', 'approved by'], ['deny', 'denied by'], ['deny', 'deadline']]);
 });
 
+test('a foreground octant run prints each pending approval with the commands that decide it', { skip }, async () => {
+  const writer = manifest('writer', `filesystem: { read: [], write: [${join(root, 'out')}] }
+network: { destinations: [] }
+processes: { exec: [] }
+credentials: []
+spawning: { allowed: false }
+governance: { critical: [fs.write] }
+${common()}`);
+  const signedFile = join(root, 'data', 'writer.signed.json');
+  const planFile = join(root, 'data', 'plan.json');
+  writeFileSync(signedFile, writer);
+  writeFileSync(planFile, JSON.stringify([{ tool: 'fs.write', args: { path: join(root, 'out', 'shown.txt'), content: 'shown' } }]));
+  // An operator takes a moment: the run has shown the approval by then.
+  const stop = approver(['approve'], 700);
+  let run: { code: number; out: string };
+  try {
+    run = await cli(['run', signedFile, '--script', planFile]);
+  } finally {
+    stop();
+  }
+  assert.equal(run.code, 0, run.out);
+  assert.match(run.out, /approval apr_[0-9a-z]{16} pending: agent agt_\S+ wants fs\.write ".*shown\.txt"/);
+  assert.match(run.out, /approve: octant --root "[^"]+" approvals approve apr_[0-9a-z]{16} --key KEYFILE/);
+  assert.equal(readFileSync(join(root, 'out', 'shown.txt'), 'utf8'), 'shown');
+});
+
 test('a child spawned with a wider manifest gets only the intersection', { skip }, async () => {
   const child = manifest('child', `filesystem: { read: [${join(root, 'data')}, ${join(root, 'private')}], write: [] }
 network: { destinations: [] }
@@ -304,6 +339,49 @@ ${common()}`);
   assert.ok(!JSON.stringify(out.env).includes(LLM_KEY), 'no real key in the environment');
   assert.equal(fake.requests.length, before + 1);
   assert.equal(fake.requests.at(-1)!.headers.authorization, `Bearer ${LLM_KEY}`);
+});
+
+test('a wrapped program is gated on its direct routes: each connection waits for approval, critical writes are impossible', { skip }, async () => {
+  const script = join(root, 'data', 'gated.mjs');
+  writeFileSync(script, `import http from 'node:http';
+import { writeFileSync } from 'node:fs';
+const get = () => new Promise((resolve) => {
+  const req = http.get({ host: '127.0.0.1', port: 3128, path: 'http://127.0.0.1:${pagePort}/gated' }, (res) => { res.resume(); res.on('end', () => resolve(res.statusCode)); });
+  req.on('error', (e) => resolve(e.code));
+});
+const statuses = [await get(), await get()];
+let write = 'written';
+try { writeFileSync('${join(root, 'out', 'direct.txt')}', 'x'); } catch (e) { write = e.code; }
+console.log(JSON.stringify({ statuses, write }));
+`);
+  const node = process.execPath;
+  const gated = manifest('gated', `filesystem: { read: [${join(root, 'data')}, ${dirname(node)}], write: [${join(root, 'out')}] }
+network:
+  destinations:
+    - { host: 127.0.0.1/32, ports: ${pagePort}, protocol: http }
+processes: { exec: [${node}] }
+credentials: []
+spawning: { allowed: false }
+governance: { critical: [net.request, fs.write] }
+${common()}`);
+  const before = pageRequests.length;
+  const stop = approver(['approve', 'deny']);
+  let ended: AgentRecord;
+  try {
+    const started = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: gated, origin: 'test', command: [node, script], wrapped: true });
+    ended = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/wait', { aid: started.aid });
+  } finally {
+    stop();
+  }
+  const dir = join(paths.state, 'agents', ended.aid);
+  assert.equal(ended.exit?.code, 0, readFileSync(join(dir, 'stderr.log'), 'utf8'));
+  const out = JSON.parse(readFileSync(join(dir, 'stdout.log'), 'utf8').trim().split('\n').at(-1)!) as { statuses: unknown[]; write: string };
+  assert.deepEqual(out.statuses, [200, 403]);
+  assert.equal(out.write, 'EROFS');
+  assert.equal(existsSync(join(root, 'out', 'direct.txt')), false);
+  assert.equal(pageRequests.length, before + 1, 'only the approved connection reached the page');
+  const decisions = entriesOf(ended.aid).filter((e) => e.action === 'approval.decision').map((e) => [e.detail.action, e.decision]);
+  assert.deepEqual(decisions, [['net.request', 'allow'], ['net.request', 'deny']]);
 });
 
 test('exec runs only the manifest\'s programs, confined like the agent, with its output returned', { skip }, async () => {

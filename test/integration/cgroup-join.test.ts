@@ -24,6 +24,7 @@ import { createCgroup, detectCgroups } from '../../src/kernel/cgroups/index.ts';
 import type { CgroupLayout } from '../../src/kernel/cgroups/index.ts';
 import type { SandboxPolicy } from '../../src/kernel/sandbox-policy.ts';
 import { SYSCALLS_X86_64 } from '../../src/kernel/seccomp/syscall-table.ts';
+import { TEST_AGENT } from '../support/agent-user.ts';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -60,7 +61,7 @@ function policy(id: string, hierarchy: string): SandboxPolicy {
     id, executables: [PYTHON], syscalls: Object.keys(SYSCALLS_X86_64), inet: false,
     // The hierarchy read-only, so the probe can read its own group's cgroup.procs.
     binds: [{ source: hierarchy, target: hierarchy, mode: 'ro' }],
-    limits: { pids: 32 }, network: [], credentials: [], ttlSeconds: null, tmpBytes: 1 << 20, isolation: 'namespaces',
+    limits: { pids: 32 }, network: [], credentials: [], ttlSeconds: null, tmpBytes: 1 << 20, isolation: 'namespaces', user: TEST_AGENT,
   };
 }
 

@@ -16,6 +16,9 @@ import { launchSandbox } from '../../src/kernel/sandbox/launch.ts';
 import type { SandboxExit } from '../../src/kernel/sandbox/launch.ts';
 import type { SandboxPolicy } from '../../src/kernel/sandbox-policy.ts';
 import { SYSCALLS_X86_64 } from '../../src/kernel/seccomp/syscall-table.ts';
+import { spawnSync } from 'node:child_process';
+import { hostProcLayout } from '../../src/kernel/sandbox/kernel-interfaces.ts';
+import { TEST_AGENT, readableForAgent, writableForAgent } from '../support/agent-user.ts';
 
 const PYTHON = '/usr/bin/python3';
 
@@ -49,6 +52,11 @@ def emit(value):
 def read(p):
     try: return open(p).read()
     except OSError as e: return errno.errorcode[e.errno]
+def write(p, text='x'):
+    try:
+        with open(p, 'w') as f: f.write(text)
+        return 'OK'
+    except OSError as e: return errno.errorcode[e.errno]
 def connect(port):
     s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     s.settimeout(2)
@@ -65,11 +73,13 @@ let secret: string; // not granted
 
 before(() => {
   if (skip) return;
-  root = mkdtempSync(join(tmpdir(), 'octant-escape-'));
+  // The agent's uid must pass through the test root and write the rw grant.
+  root = readableForAgent(mkdtempSync(join(tmpdir(), 'octant-escape-')));
   granted = join(root, 'granted');
   writable = join(root, 'writable');
   secret = join(root, 'secret');
   for (const dir of [granted, writable, secret]) mkdirSync(dir);
+  writableForAgent(writable);
   writeFileSync(join(granted, 'hello.txt'), 'granted content');
   writeFileSync(join(secret, 'key.txt'), 'host secret');
 });
@@ -95,6 +105,7 @@ function policy(overrides: Partial<SandboxPolicy> = {}): SandboxPolicy {
     ttlSeconds: null,
     tmpBytes: 1 << 20,
     isolation: 'namespaces',
+    user: TEST_AGENT,
     ...overrides,
   };
 }
@@ -364,4 +375,116 @@ emit({'secret': read('${secret}/key.txt'), 'granted': read('${granted}/hello.txt
   } finally {
     server.close();
   }
+});
+
+// --- the agent's host identity and the kernel's own interfaces -------------
+
+// Whichever of the usual targets this kernel has (kernel/modprobe needs CONFIG_MODULES).
+const SYSCTLS = ['kernel/core_pattern', 'kernel/printk_ratelimit_burst', 'kernel/panic', 'vm/drop_caches', 'kernel/modprobe', 'net/ipv4/ip_forward'].filter((name) => existsSync(`/proc/sys/${name}`));
+
+test('kernel settings: no /proc/sys file can be written and the host keeps its values; twin: they read, /tmp writes', { skip }, async () => {
+  // vm/drop_caches is write-only: nothing to compare.
+  const readable = SYSCTLS.filter((name) => name !== 'vm/drop_caches');
+  const hostBefore = readable.map((name) => readFileSync(`/proc/sys/${name}`, 'utf8'));
+  const { out } = await probe(`
+names = ${JSON.stringify(SYSCTLS)}
+res = {n: write('/proc/sys/' + n, '|/tmp/x' if n.endswith('core_pattern') else '3') for n in names}
+res['sysrq-trigger'] = write('/proc/sysrq-trigger', 'h') if os.path.exists('/proc/sysrq-trigger') else 'absent'
+res['read'] = read('/proc/sys/kernel/ostype').strip()
+res['tmp'] = write('/tmp/ok', 'x')
+res['mounts'] = [l.split()[4] + ' ' + l.split()[5].split(',')[0] for l in open('/proc/self/mountinfo') if l.split()[4].startswith('/proc/')]
+emit(res)`);
+  for (const name of SYSCTLS) assert.equal(out[name], 'EROFS', `${name}: the read-only mount refuses it`);
+  assert.ok(['EROFS', 'absent'].includes(out['sysrq-trigger'] as string));
+  assert.deepEqual(readable.map((name) => readFileSync(`/proc/sys/${name}`, 'utf8')), hostBefore, 'the host values are unchanged');
+  for (const path of hostProcLayout().readOnly) assert.ok((out.mounts as string[]).includes(`${path} ro`), `${path} is mounted read-only`);
+  assert.equal(out.read, 'Linux');
+  assert.equal(out.tmp, 'OK');
+  // The second lock, alone: even without the read-only mount, the agent's uid
+  // may not write a host sysctl (they belong to the initial namespace's root).
+  // A plain process with that uid on the host, no sandbox at all, is refused.
+  const alone = spawnSync(PYTHON, ['-S', '-c', `
+import errno, json
+def write(p):
+    try:
+        with open(p, 'w') as f: f.write('3')
+        return 'OK'
+    except OSError as e: return errno.errorcode[e.errno]
+print(json.dumps({n: write('/proc/sys/' + n) for n in ${JSON.stringify(SYSCTLS)}}))`], { uid: TEST_AGENT.uid, gid: TEST_AGENT.gid, encoding: 'utf8' });
+  assert.deepEqual(JSON.parse(alone.stdout), Object.fromEntries(SYSCTLS.map((name) => [name, 'EACCES'])), alone.stderr);
+});
+
+test('root-owned files: /etc/shadow stays closed with /etc granted; twin: world-readable /etc files read', { skip }, async () => {
+  const { out } = await probe(`
+emit({'shadow': read('/etc/shadow'), 'gshadow': read('/etc/gshadow'), 'passwd': 'root:' in read('/etc/passwd'), 'uid': os.getuid(), 'euid': os.geteuid(), 'gid': os.getgid(), 'groups': os.getgroups()})`, {
+    binds: [{ source: '/etc', target: '/etc', mode: 'ro' }],
+  });
+  assert.equal(out.shadow, 'EACCES');
+  if (existsSync('/etc/gshadow')) assert.equal(out.gshadow, 'EACCES');
+  assert.equal(out.passwd, true);
+  assert.deepEqual([out.uid, out.euid, out.gid, out.groups], [TEST_AGENT.uid, TEST_AGENT.uid, TEST_AGENT.gid, []]);
+});
+
+test('host uid: no process of the sandbox is host uid 0 (seen from the host); twin: the launcher itself is', { skip }, async () => {
+  const handle = launchSandbox(policy(), [PYTHON, '-S', '-c', 'import os, time\nif os.fork() == 0: time.sleep(60)\ntime.sleep(60)'], {});
+  try {
+    const deadline = Date.now() + 5000;
+    while (handle.cgroup.pids().length < 4 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    const pids = handle.cgroup.pids();
+    assert.ok(pids.length >= 4, `bwrap, its init, python and its child: ${pids}`);
+    assert.ok(pids.includes(handle.pid));
+    const ids = (pid: number, field: 'Uid' | 'Gid'): number[] => {
+      const line = readFileSync(`/proc/${pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`))!;
+      return line.split(/\s+/).slice(1, 5).map(Number);
+    };
+    for (const pid of pids) {
+      assert.deepEqual(ids(pid, 'Uid'), [TEST_AGENT.uid, TEST_AGENT.uid, TEST_AGENT.uid, TEST_AGENT.uid], `pid ${pid}: real, effective, saved and fs uid`);
+      assert.deepEqual(ids(pid, 'Gid'), [TEST_AGENT.gid, TEST_AGENT.gid, TEST_AGENT.gid, TEST_AGENT.gid], `pid ${pid}: gids`);
+    }
+    assert.deepEqual(ids(process.pid, 'Uid'), [0, 0, 0, 0], 'the same reading shows the launcher as root');
+  } finally {
+    await handle.kill();
+  }
+});
+
+test('masked /proc files give nothing; twin: the agent\'s own /proc entries read', { skip }, async () => {
+  const proc = hostProcLayout();
+  const { out } = await probe(`
+def size(p):
+    try:
+        with open(p, 'rb') as f: return len(f.read())
+    except OSError as e: return errno.errorcode[e.errno]
+emit({'files': {p: size(p) for p in ${JSON.stringify(proc.maskedFiles)}}, 'dirs': {p: os.listdir(p) for p in ${JSON.stringify(proc.maskedDirs)}},
+      'status': size('/proc/self/status'), 'uptime': size('/proc/uptime')})`);
+  for (const path of proc.maskedFiles) assert.equal((out.files as Record<string, unknown>)[path], 0, `${path} reads empty`);
+  for (const path of proc.maskedDirs) assert.deepEqual((out.dirs as Record<string, unknown>)[path], [], `${path} is empty`);
+  assert.ok((out.status as number) > 0 && (out.uptime as number) > 0);
+  // The host does have content there (otherwise the probe would prove nothing).
+  if (proc.maskedFiles.includes('/proc/timer_list')) assert.ok(readFileSync('/proc/timer_list').length > 0);
+});
+
+test('/sys: absent unless granted; granted read-only, cgroupfs cannot be written; twin: it reads', { skip }, async () => {
+  const absent = await probe(`emit({'sys': os.path.exists('/sys'), 'root': sorted(os.listdir('/'))})`);
+  assert.equal(absent.out.sys, false);
+  assert.ok(!(absent.out.root as string[]).includes('sys'));
+  // Every cgroup hierarchy mounted on the host, as the sandbox sees it through a read-only /sys.
+  const hierarchies = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').map((l) => l.split(' ')).filter((f) => ['cgroup', 'cgroup2'].includes(f[f.indexOf('-') + 1])).map((f) => f[4]);
+  assert.ok(hierarchies.length > 0);
+  const name = `escape-${randomBytes(4).toString('hex')}`;
+  const { out } = await probe(`
+def mk(p):
+    try:
+        os.mkdir(p); return 'OK'
+    except OSError as e: return errno.errorcode[e.errno]
+hs = ${JSON.stringify(hierarchies)}
+emit({'mkdir': {h: mk(h + '/${name}') for h in hs}, 'procs': {h: write(h + '/cgroup.procs', str(os.getpid())) for h in hs},
+      'uevent': write('/sys/kernel/uevent_helper', '/tmp/x') if os.path.exists('/sys/kernel/uevent_helper') else 'EROFS',
+      'read': len(os.listdir('/sys/fs/cgroup')) > 0})`, { binds: [{ source: '/sys', target: '/sys', mode: 'ro' }] });
+  for (const h of hierarchies) {
+    assert.equal((out.mkdir as Record<string, string>)[h], 'EROFS', `mkdir in ${h}`);
+    assert.ok(['EROFS', 'EACCES'].includes((out.procs as Record<string, string>)[h]), `write ${h}/cgroup.procs: ${(out.procs as Record<string, string>)[h]}`);
+    assert.equal(existsSync(join(h, name)), false, 'no cgroup was created on the host');
+  }
+  assert.equal(out.uevent, 'EROFS');
+  assert.equal(out.read, true);
 });

@@ -7,7 +7,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,19 +20,22 @@ const skip = process.getuid?.() !== 0 ? 'needs root (sandboxes and cgroups)'
 if (skip) console.log(`# skipping the exec-control test of dist/octant: ${skip}`);
 
 let dir = '';
+let tmp = '';
 const run = (args: string[]) => spawnSync(built, ['--root', join(dir, 'root'), ...args], {
   cwd: dir, encoding: 'utf8', timeout: 120_000,
   // A fresh temporary directory: the helper written there can only come from the executable.
-  env: { PATH: '/usr/bin:/bin', HOME: dir, TMPDIR: join(dir, 'tmp') },
+  env: { PATH: '/usr/bin:/bin', HOME: dir, TMPDIR: tmp },
 });
 
 before(() => {
   if (skip) return;
   dir = mkdtempSync(join(tmpdir(), 'octant-exec-sea-'));
-  spawnSync('mkdir', [join(dir, 'tmp')]);
+  // Agents' bwrap (their own uid) must pass through it to reach the helper.
+  tmp = mkdtempSync(join(tmpdir(), 'octant-exec-sea-tmp-'));
+  chmodSync(tmp, 0o755);
 });
 after(() => {
-  if (dir) rmSync(dir, { recursive: true, force: true });
+  for (const path of [dir, tmp]) if (path) rmSync(path, { recursive: true, force: true });
 });
 
 test('dist/octant: a wrapped program runs (twin) and cannot start a program outside processes.exec or one it wrote', { skip }, () => {
@@ -62,7 +65,7 @@ print('RESULT', start(['/usr/bin/id']), start(['/tmp/id']), start(['/usr/bin/pyt
   // EACCES (13) for /usr/bin/id and for the copy in /tmp; python3 itself ran and exited 5.
   assert.match(stdout, /^RESULT 13 13 5$/m, stdout);
   // The helper came out of the executable: written content-addressed, never compiled.
-  const guardDir = join(dir, 'tmp', `octant-exec-guard-${process.geteuid?.()}`);
+  const guardDir = join(tmp, `octant-exec-guard-${process.geteuid?.()}`);
   const files = readdirSync(guardDir);
   assert.equal(files.length, 1, files.join(' '));
   assert.match(files[0], /^exec-guard-[0-9a-f]{16}$/);

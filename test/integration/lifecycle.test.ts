@@ -17,6 +17,7 @@ import { detectCgroups } from '../../src/kernel/cgroups/index.ts';
 import { LifecycleManager } from '../../src/agent/lifecycle/manager.ts';
 import { kernelIsolation } from '../../src/agent/lifecycle/kernel-isolation.ts';
 import type { ValidatedManifest } from '../../src/agent/lifecycle/ports.ts';
+import { TEST_AGENT, readableForAgent } from '../support/agent-user.ts';
 
 const hasBwrap = spawnSync('sh', ['-c', 'command -v bwrap']).stdout.toString().trim() !== '';
 const skip = process.getuid?.() !== 0 ? 'needs root' : !hasBwrap ? 'bwrap is not installed' : false;
@@ -47,19 +48,20 @@ test('a real sandboxed agent: egress through the bridge, suspend, resume, stop l
   };
   const manifest: ValidatedManifest = {
     effective: null, name: 'fetcher', hash: 'h', signer: 'op', spawn: { allowed: false, maxDepth: 0, maxDescendants: 0 },
-    ttlSeconds: 600, children: { policy: 'terminate', graceSeconds: 0 }, retain: ['out.txt'],
+    ttlSeconds: 600, children: { policy: 'terminate', graceSeconds: 0 }, retain: ['out.txt'], critical: [],
   };
   const manager = new LifecycleManager({
     agentsDir: join(root, 'agents'),
-    runDir: join(root, 'run'),
+    sandboxDir: join(readableForAgent(root), 'sandboxes'),
+    users: { acquire: () => TEST_AGENT, release: () => {} },
     ledger,
     vault: { issueToken: async () => 'token-value', revokeAgent: async () => 1 },
     manifests: {
       validate: async () => manifest,
-      compile: (_m, aid): SandboxPolicy => ({
+      compile: (_m, aid, user): SandboxPolicy => ({
         id: aid, binds: [], executables: ['/bin/sh', '/usr/bin/sleep'], syscalls: Object.keys(SYSCALLS_X86_64), inet: true,
         limits: { pids: 64, memoryBytes: 512 * 1024 * 1024 }, network: [{ host: '127.0.0.1', ports: [port, port], protocol: 'http' }],
-        credentials: [], ttlSeconds: 600, tmpBytes: 16 << 20, isolation: 'namespaces',
+        credentials: [], ttlSeconds: 600, tmpBytes: 16 << 20, isolation: 'namespaces', user,
       }),
     },
     isolation: kernelIsolation({ audit: ledger.append }),
@@ -70,7 +72,7 @@ test('a real sandboxed agent: egress through the bridge, suspend, resume, stop l
       signed: {},
       command: ['/bin/sh', '-c', `${process.execPath} --use-env-proxy -e "${fetchJs}"; sleep 300 & sleep 300 & wait`],
     });
-    const scratch = join(root, 'agents', agent.aid, 'scratch');
+    const scratch = join(root, 'sandboxes', agent.aid, 'scratch');
     await until('the agent to fetch', () => existsSync(join(scratch, 'out.txt')) && readFileSync(join(scratch, 'out.txt'), 'utf8') !== '');
     assert.equal(readFileSync(join(scratch, 'out.txt'), 'utf8'), 'allowed /ok');
     assert.ok(events.some((e) => e.kind === 'net' && e.decision === 'allow' && e.target === `127.0.0.1:${port}`));
@@ -90,7 +92,7 @@ test('a real sandboxed agent: egress through the bridge, suspend, resume, stop l
     for (const pid of pids) assert.equal(existsSync(`/proc/${pid}`), false, `process ${pid} is gone`);
     assert.equal(readFileSync(join(root, 'agents', agent.aid, 'retained', 'out.txt'), 'utf8'), 'allowed /ok');
     assert.equal(existsSync(scratch), false);
-    assert.equal(existsSync(join(root, 'run', agent.aid)), false);
+    assert.equal(existsSync(join(root, 'sandboxes', agent.aid)), false);
   } finally {
     await manager.close();
     await new Promise((r) => server.close(r));

@@ -130,3 +130,29 @@ test('a reader that closes the pipe early gets no stack trace: the command finis
   assert.equal(status, 0, stderr);
   assert.doesNotMatch(stderr, /EPIPE|Unhandled/);
 });
+
+const agentSkip = skip ?? (process.geteuid?.() !== 0 ? 'needs root (sandboxes, cgroups, agent uids)' : !existsSync('/usr/bin/bwrap') ? 'bwrap is not installed' : undefined);
+
+test('the executable alone runs the example agent as an unprivileged uid, its state root closed to agents', { skip: agentSkip }, () => {
+  // The executable must be readable by the agents (it runs the built-in loop inside
+  // the sandbox); the state root stays 0700, as under a home directory.
+  const place = mkdtempSync(join(tmpdir(), 'octant-sea-agent-'));
+  try {
+    chmodSync(place, 0o755);
+    const agentExe = join(place, 'octant');
+    copyFileSync(built, agentExe);
+    chmodSync(agentExe, 0o755);
+    const state = join(dir, 'agent-state');
+    mkdirSync(state, { mode: 0o700 });
+    const up = spawnSync(agentExe, ['--root', state, 'up', '--once'], { cwd: place, encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: dir }, timeout: 120_000 });
+    assert.equal(up.status, 0, `${up.stdout}\n${up.stderr}`);
+    assert.match(up.stdout, /demo-agent\): archived — exited with code 0/);
+    // The ledger says which host uid it ran as: one of the agents' range, never 0.
+    const ledger = readFileSync(join(state, 'lib', 'ledger', 'ledger.log'), 'utf8');
+    const start = ledger.split('\n').find((line) => line.includes('"event":"start"'));
+    const uid = Number(/"uid":(\d+)/.exec(start ?? '')?.[1]);
+    assert.ok(uid >= 200_000 && uid < 265_536, `start entry: ${start}`);
+  } finally {
+    rmSync(place, { recursive: true, force: true });
+  }
+});

@@ -76,18 +76,16 @@ export interface Layers {
   extraRules?: string[];
   /** Leave out the noexec step (-n), to test Landlock's exec check alone. */
   noNoexec?: boolean;
-  /** Run bwrap as this unprivileged host uid (and gid): bwrap then has no privilege of its own. */
-  uid?: number;
 }
 
-/** Starts bwrap directly (no cgroup) with mounts and rules chosen separately. */
+/** Starts bwrap directly (no cgroup) with mounts and rules chosen separately, as the agent's uid like the launcher. */
 export function layeredProbe(layers: Layers, code: string): Promise<ProbeResult> {
   const system = hostSystemLayout();
   let rules = execGuardArgs({ policy: layers.rules, system, seccompFd: SECCOMP_FD });
   if (layers.noNoexec) rules = rules.filter((arg, i) => arg !== '-n' && rules[i - 1] !== '-n');
   const command = [EXEC_GUARD_TARGET, ...(layers.extraRules ?? []), ...rules, ...pythonCommand(code)];
   const args = bwrapArgs(layers.mounts, command, { system, execGuard: execGuardPath() });
-  const ids = layers.uid === undefined ? {} : { uid: layers.uid, gid: layers.uid };
+  const ids = process.geteuid?.() === 0 ? { uid: layers.mounts.user.uid, gid: layers.mounts.user.gid } : {};
   const child = spawn('/usr/bin/bwrap', args, { env: ENV, stdio: ['ignore', 'pipe', 'pipe', 'pipe'], ...ids });
   (child.stdio[SECCOMP_FD] as Writable).end(compileSeccomp(layers.rules));
   return collect(child.stdout, child.stderr, new Promise((resolve) => child.on('exit', (code) => resolve(code))));

@@ -39,7 +39,7 @@ function decideWhenPending(store: ApprovalStore, decide: (id: string) => void): 
 
 test('an operator approval signed by a trusted key lets the action through, and both steps are in the ledger', async () => {
   const t = setup();
-  decideWhenPending(t.store, (id) => decideApproval(t.store, id, 'approved', operator.privateKey, 'ok'));
+  decideWhenPending(t.store, (id) => decideApproval(t.store, id, 'approved', operator.privateKey, t.options.trust(), 'ok'));
   const outcome = await requestApproval(request, t.options);
   assert.equal(outcome.approved, true);
   assert.match(outcome.reason, /approved by key/);
@@ -49,7 +49,7 @@ test('an operator approval signed by a trusted key lets the action through, and 
 
 test('a denial denies', async () => {
   const t = setup();
-  decideWhenPending(t.store, (id) => decideApproval(t.store, id, 'denied', operator.privateKey));
+  decideWhenPending(t.store, (id) => decideApproval(t.store, id, 'denied', operator.privateKey, t.options.trust()));
   const outcome = await requestApproval(request, t.options);
   assert.equal(outcome.approved, false);
   assert.match(outcome.reason, /denied by key/);
@@ -63,23 +63,51 @@ test('a passed deadline denies (fail closed) and the approval is marked expired'
   assert.equal(outcome.approved, false);
   assert.equal(outcome.reason, 'deadline passed');
   assert.equal(t.store.get(outcome.id).state, 'expired');
-  assert.throws(() => decideApproval(t.store, outcome.id, 'approved', operator.privateKey), /already expired/);
+  assert.throws(() => decideApproval(t.store, outcome.id, 'approved', operator.privateKey, t.options.trust()), /already expired/);
   t.cleanup();
 });
 
-test('an approval signed by an untrusted key is refused', async () => {
+test('a decision by a key that is not trusted when the gate checks it (revoked since) is refused', async () => {
   const t = setup();
-  decideWhenPending(t.store, (id) => decideApproval(t.store, id, 'approved', stranger.privateKey));
+  // The deciding side still trusted the stranger's key; the gate's set does not.
+  const stale = trustFromKeys([{ publicKey: createPublicKey(stranger.privateKey) }]);
+  decideWhenPending(t.store, (id) => decideApproval(t.store, id, 'approved', stranger.privateKey, stale));
   const outcome = await requestApproval(request, t.options);
   assert.equal(outcome.approved, false);
   assert.match(outcome.reason, /not in the trusted key set/);
   t.cleanup();
 });
 
+test('approvals approve refuses an unknown or revoked key itself, and writes no decision', async () => {
+  const t = setup();
+  const pending = requestApproval(request, { ...t.options, timeoutMs: 300 });
+  await new Promise((resolve) => setTimeout(resolve, 30));
+  const id = t.store.list()[0].id;
+  assert.throws(() => decideApproval(t.store, id, 'approved', stranger.privateKey, t.options.trust()), (e: any) => e.code === 'E_APPROVAL_KEY_UNTRUSTED' && /not in the trusted key set/.test(e.message));
+  const revoked = trustFromKeys([{ publicKey: createPublicKey(operator.privateKey), revoked: true }]);
+  assert.throws(() => decideApproval(t.store, id, 'approved', operator.privateKey, revoked), (e: any) => e.code === 'E_APPROVAL_KEY_REVOKED');
+  assert.equal(t.store.get(id).state, 'pending');
+  assert.equal((await pending).approved, false);
+  t.cleanup();
+});
+
+test('the ledger keeps the decision itself: signer, note, time and signature', async () => {
+  const t = setup();
+  decideWhenPending(t.store, (id) => decideApproval(t.store, id, 'approved', operator.privateKey, t.options.trust(), 'checked the diff'));
+  await requestApproval(request, t.options);
+  const detail = t.events.at(-1)!.detail as Record<string, any>;
+  assert.equal(detail.decided, 'approved');
+  assert.equal(detail.note, 'checked the diff');
+  assert.equal(detail.keyId, detail.signature.keyId);
+  assert.match(detail.signature.value, /^[A-Za-z0-9+/]{86}==$/);
+  assert.ok(Date.parse(detail.decidedAt) > 0);
+  t.cleanup();
+});
+
 test('a state flipped to approved without a valid signature is refused', async () => {
   const t = setup();
   decideWhenPending(t.store, (id) => {
-    const denied = decideApproval(t.store, id, 'denied', operator.privateKey);
+    const denied = decideApproval(t.store, id, 'denied', operator.privateKey, t.options.trust());
     // Tamper: flip the state and the signed body's decision.
     t.store.save({ ...denied, state: 'approved', decision: { ...denied.decision!, body: { ...denied.decision!.body, decision: 'approved' } } });
   });
@@ -93,7 +121,7 @@ test('a valid decision moved from another request is refused', async () => {
   const t = setup();
   const other = await (async () => {
     const t2 = setup();
-    decideWhenPending(t2.store, (id) => decideApproval(t2.store, id, 'approved', operator.privateKey));
+    decideWhenPending(t2.store, (id) => decideApproval(t2.store, id, 'approved', operator.privateKey, t2.options.trust()));
     const out = await requestApproval({ ...request, target: '/tmp/harmless' }, t2.options);
     const approval = t2.store.get(out.id);
     t2.cleanup();

@@ -17,6 +17,23 @@ export interface GateOutcome {
   reason: string;
 }
 
+/**
+ * What the ledger keeps of a decision: who signed what, when, with which
+ * note, and the signature itself, so the decision can be verified again from
+ * the ledger alone (the approvals directory is not the record).
+ */
+function decisionRecord(approval: Approval | undefined): Record<string, unknown> {
+  const decision = approval?.decision;
+  if (decision === undefined) return {};
+  return {
+    decided: decision.body.decision,
+    decidedAt: decision.body.decidedAt,
+    note: decision.body.note,
+    keyId: decision.signature.keyId,
+    signature: decision.signature,
+  };
+}
+
 export interface ApprovalGateOptions {
   store: ApprovalStore;
   trust: () => KeyLookup;
@@ -62,15 +79,19 @@ export async function requestApproval(request: ApprovalRequest, options: Approva
   options.onPending?.(approval);
 
   let outcome: GateOutcome | undefined;
+  let decided: Approval | undefined;
   const poll = options.pollMs ?? 100;
   while (outcome === undefined) {
     const current = options.store.get(approval.id);
-    if (current.state !== 'pending') outcome = verdict(current, options.trust());
+    if (current.state !== 'pending') {
+      decided = current;
+      outcome = verdict(current, options.trust());
+    }
     else if (now() >= Date.parse(approval.deadline) || signal?.aborted) {
       options.store.save({ ...current, state: 'expired' });
       outcome = { approved: false, id: approval.id, reason: signal?.aborted ? 'cancelled' : 'deadline passed' };
     } else await new Promise((resolve) => setTimeout(resolve, poll));
   }
-  await options.ledger({ ...base, action: 'approval.decision', decision: outcome.approved ? 'allow' : 'deny', detail: { id: approval.id, action: request.action, reason: outcome.reason } });
+  await options.ledger({ ...base, action: 'approval.decision', decision: outcome.approved ? 'allow' : 'deny', detail: { id: approval.id, action: request.action, reason: outcome.reason, ...decisionRecord(decided) } });
   return outcome;
 }

@@ -6,9 +6,10 @@ import { join } from 'node:path';
 import type { LedgerEntry, LedgerEvent } from '../../services/ledger/types.ts';
 import type { ApprovalRequest } from '../approvals/approval.ts';
 import type { Manifest } from '../manifest/schema.ts';
-import { fsList, fsRead, fsWrite } from '../tools/fs-tools.ts';
+import { fsTools } from '../tools/fs-tools.ts';
 import type { AgentSession } from '../tools/tool.ts';
 import { createMediator } from './mediator.ts';
+import { toolSpecs } from './tool-specs.ts';
 
 const CANARY = 'sk-canary-0123456789abcdef0123456789';
 
@@ -39,7 +40,7 @@ function setup(options: { critical?: string[]; approve?: boolean } = {}) {
   const approvals: ApprovalRequest[] = [];
   const session: AgentSession = { aid: 'agt_test', lineage: ['agt_parent'], manifest: manifest(root, options.critical), workspace: [join(root, 'ws')], contacted: new Set(), token: 'tok-123' };
   const mediator = createMediator({
-    tools: [fsRead, fsWrite, fsList],
+    tools: fsTools,
     ledger: async (event) => { events.push(event); return { ...event, seq: events.length - 1, time: '', prev: '' } as LedgerEntry; },
     approve: async (request) => { approvals.push(request); return { approved: options.approve ?? false, id: 'apr_x', reason: options.approve ? 'approved by key k' : 'denied by key k' }; },
     redact: (text) => text.replaceAll(CANARY, '[REDACTED]'),
@@ -71,8 +72,10 @@ test('a read outside the granted paths is refused, recorded, and returned as a s
 test('a symlink inside a granted directory does not widen the grant', async () => {
   const t = setup();
   const reply = await t.mediator.mediate(t.session, 'fs.read', { path: join(t.root, 'data', 'escape', 'private.txt') });
-  assert.equal(reply.ok, false);
-  assert.match(!reply.ok ? reply.error.message : '', /resolves to .*secret/);
+  assert.equal(!reply.ok && reply.error.code, 'E_FS_SYMLINK');
+  assert.match(!reply.ok ? reply.error.message : '', /escape\/private.txt: a component is a symbolic link/);
+  assert.ok(!JSON.stringify(reply).includes('top secret'));
+  assert.deepEqual(t.events.map((e) => [e.action, e.decision, e.detail.code]), [['fs.read', 'allow', undefined], ['fs.read.done', 'error', 'E_FS_SYMLINK']]);
   t.cleanup();
 });
 
@@ -135,5 +138,43 @@ test('an unknown tool is refused and recorded', async () => {
   const reply = await t.mediator.mediate(t.session, 'shell.run', { cmd: 'id' });
   assert.equal(!reply.ok && reply.error.code, 'E_TOOL_UNKNOWN');
   assert.equal(t.events[0].decision, 'deny');
+  t.cleanup();
+});
+
+test('fs.delete is gated like fs.write: in the workspace it runs and is ledgered, outside it asks, governance.critical makes it ask', async () => {
+  const t = setup({ approve: false });
+  const inside = join(t.root, 'ws', 'old.txt');
+  const outside = join(t.root, 'out', 'keep.txt');
+  writeFileSync(inside, 'x');
+  writeFileSync(outside, 'y');
+  const done = await t.mediator.mediate(t.session, 'fs.delete', { path: inside });
+  assert.deepEqual(done, { ok: true, result: { path: inside, deleted: 'file' } });
+  assert.equal(existsSync(inside), false);
+  assert.deepEqual(t.events.map((e) => [e.action, e.decision, e.target]), [['fs.delete', 'allow', inside], ['fs.delete.done', 'ok', inside]]);
+  const refused = await t.mediator.mediate(t.session, 'fs.delete', { path: outside });
+  assert.equal(!refused.ok && refused.error.code, 'E_APPROVAL_DENIED');
+  assert.match(t.approvals[0].reason, /outside the workspace/);
+  assert.equal(existsSync(outside), true);
+  const notGranted = await t.mediator.mediate(t.session, 'fs.delete', { path: join(t.root, 'data', 'notes.txt') });
+  assert.equal(!notGranted.ok && notGranted.error.code, 'E_TOOL_DENIED');
+  assert.equal(existsSync(join(t.root, 'data', 'notes.txt')), true);
+  t.cleanup();
+
+  const g = setup({ critical: ['fs.delete'], approve: false });
+  writeFileSync(join(g.root, 'ws', 'a.txt'), 'a');
+  const gated = await g.mediator.mediate(g.session, 'fs.delete', { path: join(g.root, 'ws', 'a.txt') });
+  assert.equal(!gated.ok && gated.error.code, 'E_APPROVAL_DENIED');
+  assert.match(g.approvals[0].reason, /governance.critical lists fs.delete/);
+  assert.equal(existsSync(join(g.root, 'ws', 'a.txt')), true);
+  g.cleanup();
+});
+
+test('fs.stat reports a link as a link; the file tools are offered to the model by name', async () => {
+  const t = setup();
+  const reply = await t.mediator.mediate(t.session, 'fs.stat', { path: join(t.root, 'data', 'escape') });
+  assert.equal(reply.ok && (reply.result as { type: string }).type, 'link');
+  const file = await t.mediator.mediate(t.session, 'fs.stat', { path: join(t.root, 'data', 'notes.txt') });
+  assert.equal(file.ok && (file.result as { size: number }).size, Buffer.byteLength(`hello; key=${CANARY}\n`));
+  assert.deepEqual(toolSpecs(t.mediator.tools).map((s) => s.function.name), ['fs_read', 'fs_write', 'fs_list', 'fs_stat', 'fs_delete']);
   t.cleanup();
 });

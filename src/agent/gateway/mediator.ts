@@ -37,9 +37,10 @@ function redactValue(value: unknown, redact: (text: string) => string): unknown 
   return value;
 }
 
-function critical(session: AgentSession, action: string): boolean {
+/** The first of the call's governance actions the manifest lists as critical, if any. */
+function criticalAction(session: AgentSession, actions: readonly string[]): string | undefined {
   const list = session.manifest.governance.critical;
-  return list.includes('*') || list.includes(action);
+  return actions.find((action) => list.includes('*') || list.includes(action));
 }
 
 type ToolError = { code: string; message: string; hint?: string };
@@ -79,9 +80,11 @@ export function createMediator(deps: MediatorDeps): Mediator {
         return { ok: false, error: { ...refused, message: deps.redact(refused.message) } };
       }
       // 2. Approval when the manifest or system policy makes the call critical.
-      const why = critical(session, tool.action) ? `governance.critical lists ${tool.action}` : check.critical;
+      const listed = criticalAction(session, [tool.action, ...(check.alsoActions ?? [])]);
+      const why = listed !== undefined ? `governance.critical lists ${listed}` : check.critical;
       if (why !== undefined) {
-        const outcome = await deps.approve({ agent: session.aid, lineage: session.lineage, action: name, target: check.target, reason: why, evidence: check.evidence ?? {} }, signal);
+        const evidence = { ...(check.evidence ?? {}), ...(check.review ?? {}) };
+        const outcome = await deps.approve({ agent: session.aid, lineage: session.lineage, action: name, target: check.target, reason: why, evidence }, signal);
         if (!outcome.approved) {
           return { ok: false, error: { code: 'E_APPROVAL_DENIED', message: `${name} ${check.target}: not approved (${outcome.reason})`, hint: 'the operator did not approve this action; choose another way or stop' } };
         }

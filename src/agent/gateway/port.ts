@@ -4,7 +4,7 @@
 // the LLM gateway of the router, then serve them on the agent's socket.
 
 import { appendFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LedgerAppend } from '../../services/ledger/types.ts';
 import type { OutboundRequest } from '../../services/vault/types.ts';
@@ -13,11 +13,12 @@ import type { EffectiveManifest } from '../manifest/schema.ts';
 import { requestApproval } from '../approvals/gate.ts';
 import type { ApprovalStore } from '../approvals/store.ts';
 import type { GatewayAgent, GatewayPort } from '../lifecycle/ports.ts';
-import { fsList, fsRead, fsWrite } from '../tools/fs-tools.ts';
+import { fsTools } from '../tools/fs-tools.ts';
 import { httpFetchTool } from '../tools/http-fetch.ts';
 import type { AgentSession, AnyTool } from '../tools/tool.ts';
 import { createMediator } from './mediator.ts';
 import { startGateway } from './server.ts';
+import { DescriptorBudget, limitRecorder, type GatewayLimits } from './limits.ts';
 
 /** What the router's gateway needs to know about a caller (its Caller shape). */
 export interface LlmCaller {
@@ -41,6 +42,8 @@ export interface AgentGatewayOptions {
   transcriptLimitBytes?: number;
   /** More tools built per agent (exec, agent.spawn, agent.message). */
   extraTools?: (agent: GatewayAgent, session: AgentSession) => AnyTool[];
+  /** Per-agent gateway limits (gateway/limits.ts). */
+  limits?: Partial<GatewayLimits>;
 }
 
 /** Per-agent cap on the transcript file: the agent writes it, so it must not fill the disk. */
@@ -79,6 +82,7 @@ export function sessionFor(agent: GatewayAgent): AgentSession {
     manifest,
     workspace: firstWrite === undefined ? [agent.scratch] : [agent.scratch, firstWrite],
     scratch: { inside: SCRATCH_INSIDE, host: agent.scratch },
+    user: agent.policy.user,
     contacted: new Set(),
     token: agent.token,
     egressSocket: agent.egressSocket,
@@ -86,10 +90,12 @@ export function sessionFor(agent: GatewayAgent): AgentSession {
 }
 
 export function agentGatewayPort(options: AgentGatewayOptions): GatewayPort {
+  // One descriptor budget for every agent's gateway in this daemon.
+  const descriptors = new DescriptorBudget();
   return {
     async open(agent, socketPath) {
       const session = sessionFor(agent);
-      const tools: AnyTool[] = [fsRead, fsWrite, fsList];
+      const tools: AnyTool[] = [...fsTools];
       if (agent.egressSocket !== undefined) tools.push(httpFetchTool({ injectPlaceholders: (token, request) => options.vault.injectPlaceholders(token, request), newDestinationIsCritical: options.newDestinationIsCritical }));
       tools.push(...(options.extraTools?.(agent, session) ?? []));
       const mediator = createMediator({
@@ -100,7 +106,11 @@ export function agentGatewayPort(options: AgentGatewayOptions): GatewayPort {
       });
       // The router authenticates the agent by the same token the gateway checked.
       const llm = options.llm?.(async (token) => (token === agent.token ? { agent: agent.aid, lineage: agent.lineage, vaultToken: agent.token } : undefined));
-      const transcript = transcriptWriter(join(dirname(agent.scratch), 'transcript.jsonl'), (text) => options.vault.redact(text), options.transcriptLimitBytes ?? TRANSCRIPT_LIMIT);
+      const transcript = transcriptWriter(join(agent.dir, 'transcript.jsonl'), (text) => options.vault.redact(text), options.transcriptLimitBytes ?? TRANSCRIPT_LIMIT);
+      // A limit hit fails that request or connection only; the ledger hears of it (throttled).
+      const onLimit = limitRecorder((kind, detail) => options.ledger({
+        agent: agent.aid, lineage: agent.lineage, kind: 'limit', action: `gateway.${kind}`, target: agent.aid, decision: 'deny', detail,
+      }));
       return startGateway({
         socketPath,
         session,
@@ -108,6 +118,9 @@ export function agentGatewayPort(options: AgentGatewayOptions): GatewayPort {
         mediator,
         llm,
         transcript,
+        limits: options.limits,
+        descriptors,
+        onLimit,
       });
     },
   };

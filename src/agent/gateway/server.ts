@@ -15,6 +15,7 @@ import { dirname } from 'node:path';
 import type { AgentSession } from '../tools/tool.ts';
 import type { Mediator } from './mediator.ts';
 import { toolSpecs } from './tool-specs.ts';
+import { ByteRate, DEFAULT_GATEWAY_LIMITS, DescriptorBudget, type GatewayLimits, type LimitKind } from './limits.ts';
 
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
 
@@ -27,7 +28,12 @@ export interface GatewayOptions {
   llm?: HttpHandler;
   /** Transcript sink for the loop's own record of the conversation. */
   transcript?: (line: Record<string, unknown>) => void;
-  maxBodyBytes?: number;
+  /** Per-agent limits (limits.ts); default DEFAULT_GATEWAY_LIMITS. */
+  limits?: Partial<GatewayLimits>;
+  /** The descriptors all gateways share (one per daemon); default: a budget of this gateway's own. */
+  descriptors?: DescriptorBudget;
+  /** Told of each limit hit (the ledger, throttled: limitRecorder). */
+  onLimit?: (kind: LimitKind, detail: Record<string, unknown>) => void;
 }
 
 export interface Gateway {
@@ -67,18 +73,53 @@ async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
   }
 }
 
-function send(res: ServerResponse, status: number, body: unknown): void {
+function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text), ...headers });
   res.end(text);
+}
+
+/** A refusal for a limit: 413 for size, 429 (with Retry-After) for rates; the connection closes after a 413 body it did not read. */
+function refuseLimit(res: ServerResponse, status: 413 | 429, code: string, message: string, retryAfterMs = 1000): void {
+  const headers: Record<string, string> = status === 429 ? { 'retry-after': String(Math.max(1, Math.ceil(retryAfterMs / 1000))) } : { connection: 'close' };
+  send(res, status, { error: { code, message } }, headers);
 }
 
 export async function startGateway(options: GatewayOptions): Promise<Gateway> {
   const tokenHash = sha256(options.token);
-  const limit = options.maxBodyBytes ?? 8 * 1024 * 1024;
+  const limits: GatewayLimits = { ...DEFAULT_GATEWAY_LIMITS, ...options.limits };
+  const limit = limits.maxBodyBytes;
+  const descriptors = options.descriptors ?? new DescriptorBudget();
+  const rate = new ByteRate(limits.bytesPerSecond);
+  const onLimit = options.onLimit ?? ((): void => {});
   const inflight = new Set<AbortController>();
+  let connections = 0;
+  let requests = 0;
 
   const server: Server = createServer((req, res) => {
+    // Concurrency: requests in flight, counted until the reply is done.
+    if (requests >= limits.maxInFlight) {
+      onLimit('in-flight', { limit: limits.maxInFlight });
+      refuseLimit(res, 429, 'E_GATEWAY_LIMIT_IN_FLIGHT', `this agent already has ${limits.maxInFlight} requests in flight`);
+      req.resume();
+      return;
+    }
+    requests += 1;
+    res.once('close', () => { requests -= 1; });
+    // Size and throughput, from what the request declares; readJson enforces
+    // the size again on what actually arrives (chunked bodies declare nothing).
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (Number.isFinite(declared) && declared > limit) {
+      onLimit('body-bytes', { limit, declared });
+      refuseLimit(res, 413, 'E_GATEWAY_LIMIT_BODY', `request body of ${declared} bytes is over this agent's ${limit}`);
+      return;
+    }
+    if (!rate.take(Number.isFinite(declared) ? declared : 0)) {
+      onLimit('bytes-per-second', { limit: limits.bytesPerSecond });
+      refuseLimit(res, 429, 'E_GATEWAY_LIMIT_RATE', `this agent sent over ${limits.bytesPerSecond} bytes in the last second`, rate.retryAfterMs());
+      req.resume();
+      return;
+    }
     void (async () => {
       if (!tokenMatches(presentedToken(req), tokenHash)) {
         send(res, 401, { error: { code: 'E_GATEWAY_TOKEN', message: 'missing or wrong agent token' } });
@@ -120,6 +161,31 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       else res.destroy(error);
     });
   });
+
+  // Descriptors: this agent's own cap, and the daemon-wide budget every
+  // gateway shares, so the services' reserve is never reached by agents.
+  server.on('connection', (socket) => {
+    if (connections >= limits.maxConnections) {
+      onLimit('connections', { limit: limits.maxConnections });
+      socket.destroy();
+      return;
+    }
+    if (!descriptors.take()) {
+      onLimit('daemon-descriptors', { limit: descriptors.total });
+      socket.destroy();
+      return;
+    }
+    connections += 1;
+    socket.once('close', () => {
+      connections -= 1;
+      descriptors.release();
+    });
+  });
+  // Slow clients cannot hold a connection: a request head within 10 s, a
+  // whole request within 60 s, idle keep-alive connections closed after 5 s.
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 60_000;
+  server.keepAliveTimeout = 5_000;
 
   mkdirSync(dirname(options.socketPath), { recursive: true, mode: 0o700 });
   rmSync(options.socketPath, { force: true });

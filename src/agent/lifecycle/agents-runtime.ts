@@ -3,6 +3,7 @@
 // approval gate, the router's LLM gateway) and its admin routes. Loaded on
 // the first request (service.ts), so a boot does not pay for it.
 
+import { isAbsolute } from 'node:path';
 import { OctantError, EXIT } from '../../lib/errors.ts';
 import type { AdminRoutes } from '../../runtime/admin/types.ts';
 import type { ServiceContext } from '../../runtime/supervisor/service.ts';
@@ -11,6 +12,7 @@ import type { VaultApi } from '../../services/vault/types.ts';
 import type { RouterServiceApi } from '../../services/router/index.ts';
 import { loadSignedManifest, loadTrustStore } from '../manifest/index.ts';
 import { ApprovalStore, approvalsDir } from '../approvals/store.ts';
+import { requestApproval } from '../approvals/gate.ts';
 import { agentGatewayPort } from '../gateway/port.ts';
 import { parseLoopTask } from '../loop/task.ts';
 import { agentTools } from '../tools/agent-tools.ts';
@@ -66,16 +68,23 @@ export function createAgentsRuntime(ctx: ServiceContext): AgentsRuntime {
   const vault = ctx.deps.vault as VaultApi;
   const router = ctx.deps.router as RouterServiceApi;
   const mailboxes: Mailboxes = new Map();
+  const uids = ctx.config.uids as { start: number; count: number; gid: number };
+  const sandboxDir = String(ctx.config.sandboxDir);
+  if (!isAbsolute(sandboxDir)) throw new OctantError('E_CONFIG', `services.agents.sandboxDir: must be an absolute path, got ${JSON.stringify(sandboxDir)}`, { exit: EXIT.usage });
+  // One gate for the gateway's tools and for what wrapped programs do directly.
+  const approvals = { store: new ApprovalStore(approvalsDir(ctx.paths)), trust: () => loadTrustStore(ctx.paths), timeoutMs: approvalTimeoutMs };
   const manager = composeLifecycle({
     paths: ctx.paths,
     ledger,
     vault,
     log: ctx.log,
+    identities: { uids, sandboxDir },
+    approve: (request) => requestApproval(request, { ...approvals, ledger: ledger.append }),
     gateway: (self) => agentGatewayPort({
       ledger: ledger.append,
       vault,
       llm: (authenticate) => router.gatewayHandler(authenticate),
-      approvals: { store: new ApprovalStore(approvalsDir(ctx.paths)), trust: () => loadTrustStore(ctx.paths), timeoutMs: approvalTimeoutMs },
+      approvals,
       newDestinationIsCritical: ctx.config.newDestinationApproval === true,
       extraTools: (agent, session) => agentTools(self, mailboxes, agent, session),
     }),

@@ -13,7 +13,9 @@ import type { EffectiveManifest } from '../manifest/index.ts';
 import { LifecycleManager } from './manager.ts';
 import { manifestPort } from './manifest-port.ts';
 import { kernelIsolation, type KernelIsolationOptions } from './kernel-isolation.ts';
-import type { GatewayPort } from './ports.ts';
+import { DEFAULT_UID_RANGE, invokingUser, uidRangeUsers, type UidRange } from './agent-users.ts';
+import { prepareSandboxDir } from './sandbox-area.ts';
+import type { GatewayPort, LifecycleDeps } from './ports.ts';
 
 export interface ComposeOptions {
   paths: Paths;
@@ -23,7 +25,20 @@ export interface ComposeOptions {
   isolation?: Omit<KernelIsolationOptions, 'audit'>;
   /** Builds the agents' gateway once the manager exists (tools like agent.spawn need it). */
   gateway?: (manager: LifecycleManager) => GatewayPort;
+  /** octant.yaml services.agents: the agents' uid range, group and sandbox directory (defaults below). */
+  identities?: Partial<AgentIdentities>;
+  /** The approval gate for what wrapped programs do directly (LifecycleDeps.approve). */
+  approve?: LifecycleDeps['approve'];
 }
+
+export interface AgentIdentities {
+  uids: UidRange;
+  /** Where agents' scratch and run directories live when octant runs as root. */
+  sandboxDir: string;
+}
+
+/** Outside the private state root, under a directory every uid may traverse (sandbox-area.ts). */
+export const DEFAULT_SANDBOX_DIR = '/var/lib/octant-sandboxes';
 
 export function agentsDir(paths: Paths): string {
   return join(paths.state, 'agents');
@@ -44,9 +59,16 @@ export function composeLifecycle(options: ComposeOptions): LifecycleManager {
       return { names: live.map((m) => m.name), reservations: live.map((m) => (m.effective as EffectiveManifest).resources) };
     },
   });
+  // Run by root, each agent gets its own uid of the range; otherwise every
+  // agent runs as the invoking user, whose own directories it can reach.
+  const root = process.geteuid?.() === 0;
+  const sandboxDir = root ? options.identities?.sandboxDir ?? DEFAULT_SANDBOX_DIR : join(paths.run, 'agents');
+  if (root) prepareSandboxDir(sandboxDir);
+  const users = root ? uidRangeUsers(options.identities?.uids ?? DEFAULT_UID_RANGE, join(sandboxDir, 'uids')) : invokingUser();
   manager = new LifecycleManager({
     agentsDir: agentsDir(paths),
-    runDir: join(paths.run, 'agents'),
+    sandboxDir,
+    users,
     manifests,
     isolation: kernelIsolation({ audit: options.ledger.append, ...options.isolation }),
     ledger: options.ledger,
@@ -54,6 +76,7 @@ export function composeLifecycle(options: ComposeOptions): LifecycleManager {
     // Bound late: the gateway's tools (agent.spawn) need the manager itself.
     gateway: options.gateway ? { open: (agent, socketPath) => gateway!.open(agent, socketPath) } : undefined,
     log: options.log,
+    approve: options.approve,
   });
   const gateway = options.gateway?.(manager);
   return manager;

@@ -13,6 +13,7 @@ import { buildInfo } from '../../lib/build-info.ts';
 import { OctantError } from '../../lib/errors.ts';
 import type { BindMount, SandboxPolicy } from '../../kernel/sandbox-policy.ts';
 import { launchSandbox, type LaunchOptions, type SandboxHandle } from '../../kernel/sandbox/launch.ts';
+import { openCgroup } from '../../kernel/cgroups/index.ts';
 import { startEgressProxy, type NetAudit, type Resolver } from '../../kernel/net/proxy.ts';
 import type { CgroupPort, IsolationPort, LaunchSpec, RunningSandbox } from './ports.ts';
 
@@ -86,8 +87,19 @@ export function kernelIsolation(options: KernelIsolationOptions): IsolationPort 
       cgroups.set(aid, group);
       return group;
     },
-    startProxy(policy, lineage, socketPath) {
-      return startEgressProxy({ policy, lineage, socketPath, audit: options.audit, resolve: options.resolve });
+    leftoverCgroup(aid) {
+      const group = openCgroup(aid, options.launchOptions?.cgroupLayout);
+      if (group === undefined) return undefined;
+      return {
+        pids: () => group.pids(),
+        freeze: () => group.freeze(),
+        thaw: () => group.thaw(),
+        kill: () => group.kill(),
+        remove: async () => group.remove(),
+      };
+    },
+    startProxy(policy, lineage, socketPath, approve) {
+      return startEgressProxy({ policy, lineage, socketPath, audit: options.audit, resolve: options.resolve, approve });
     },
     async launch(policy: SandboxPolicy, spec: LaunchSpec): Promise<RunningSandbox> {
       const group = cgroups.get(policy.id);

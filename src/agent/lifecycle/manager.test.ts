@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OctantError, isOctantError } from '../../lib/errors.ts';
@@ -8,7 +8,8 @@ import type { LedgerEntry, LedgerEvent } from '../../services/ledger/types.ts';
 import type { SandboxPolicy } from '../../kernel/sandbox-policy.ts';
 import { LifecycleManager } from './manager.ts';
 import { readRecord } from './records.ts';
-import type { ChildrenPolicy, ExitStatus, LifecycleDeps, Scheduler, ValidatedManifest } from './ports.ts';
+import type { ChildrenPolicy, ExitStatus, LaunchSpec, LifecycleDeps, Scheduler, ValidatedManifest } from './ports.ts';
+import type { ApprovalRequest } from '../approvals/approval.ts';
 
 /** What a test manifest says; the fake manifest port "validates" it. */
 interface FakeSigned {
@@ -19,11 +20,18 @@ interface FakeSigned {
   children?: ChildrenPolicy;
   grace?: number;
   retain?: string[];
+  critical?: string[];
   invalid?: string;
 }
 
 class FakeWorld {
   calls: string[] = [];
+  launched = new Map<string, LaunchSpec>();
+  /** AIDs whose cgroup a "crashed" runtime left behind. */
+  leftovers = new Set<string>();
+  /** The approval gate's answers, in order (undefined: no gate at all). */
+  approvals: boolean[] | undefined;
+  asked: string[] = [];
   events: LedgerEvent[] = [];
   sealed = new Map<string, Record<string, unknown>>();
   policies = new Map<string, SandboxPolicy>();
@@ -32,6 +40,8 @@ class FakeWorld {
   clock = 1_700_000_000_000;
   failCgroup = false;
   root = mkdtempSync(join(tmpdir(), 'octant-lifecycle-'));
+  /** Chown to one's own ids works for anyone: these tests do not need root. */
+  agentUser = { uid: process.geteuid?.() ?? 0, gid: process.getegid?.() ?? 0 };
 
   scheduler: Scheduler = {
     now: () => this.clock,
@@ -60,7 +70,8 @@ class FakeWorld {
   deps(): LifecycleDeps {
     return {
       agentsDir: join(this.root, 'agents'),
-      runDir: join(this.root, 'run'),
+      sandboxDir: join(this.root, 'sandboxes'),
+      users: { acquire: () => ({ ...this.agentUser }), release: (aid) => { this.calls.push(`users.release ${aid}`); } },
       scheduler: this.scheduler,
       manifests: {
         validate: async (signed, parent) => {
@@ -71,12 +82,12 @@ class FakeWorld {
           return {
             effective: perms, name: s.name, hash: `hash-${s.name}`, signer: 'operator-key-1',
             spawn: s.spawn ?? { allowed: false, maxDepth: 0, maxDescendants: 0 }, ttlSeconds: s.ttl ?? null,
-            children: { policy: s.children ?? 'terminate', graceSeconds: s.grace ?? 0 }, retain: s.retain ?? [],
+            children: { policy: s.children ?? 'terminate', graceSeconds: s.grace ?? 0 }, retain: s.retain ?? [], critical: s.critical ?? [],
           } satisfies ValidatedManifest;
         },
-        compile: (m, aid) => {
+        compile: (m, aid, user) => {
           const network = (m.effective as string[]).includes('net') ? [{ host: '*.example.com', ports: [443, 443] as [number, number], protocol: 'https' as const }] : [];
-          const policy: SandboxPolicy = { id: aid, binds: [], executables: [], syscalls: [], inet: network.length > 0, limits: {}, network, credentials: m.effective as string[], ttlSeconds: m.ttlSeconds, tmpBytes: 0, isolation: 'namespaces' };
+          const policy: SandboxPolicy = { id: aid, binds: [], executables: [], syscalls: [], inet: network.length > 0, limits: {}, network, credentials: m.effective as string[], ttlSeconds: m.ttlSeconds, tmpBytes: 0, isolation: 'namespaces', user };
           this.policies.set(aid, policy);
           return policy;
         },
@@ -93,8 +104,12 @@ class FakeWorld {
             remove: async () => { this.calls.push(`cgroup.remove ${aid}`); },
           };
         },
+        leftoverCgroup: (aid) => (this.leftovers.has(aid)
+          ? { pids: () => [], freeze: async () => {}, thaw: async () => {}, kill: async () => { this.calls.push(`leftover.kill ${aid}`); }, remove: async () => { this.calls.push(`leftover.remove ${aid}`); } }
+          : undefined),
         startProxy: async (policy, lineage, socketPath) => {
           this.calls.push(`proxy.start ${policy.id} lineage=${lineage.join('/')} ${existsSync(join(socketPath, '..')) ? 'dir-ok' : 'no-dir'}`);
+          writeFileSync(socketPath, ''); // where the real proxy listens; the manager hands it to the agent's uid
           return { close: async () => { this.calls.push(`proxy.close ${policy.id}`); } };
         },
         launch: async (policy, spec) => {
@@ -102,6 +117,7 @@ class FakeWorld {
           assert.equal(spec.env.HTTP_PROXY, policy.network.length > 0 ? 'http://127.0.0.1:3128' : undefined);
           assert.equal(spec.egress?.socket, policy.network.length > 0 ? '/run/octant/egress.sock' : undefined);
           assert.equal(Object.values(spec.env).some((v) => v.startsWith('tok-')), false, 'no token in the environment');
+          this.launched.set(policy.id, spec);
           writeFileSync(spec.stdout, `hello from ${policy.id}\n`);
           let exit!: (s: ExitStatus) => void;
           const exited = new Promise<ExitStatus>((r) => { exit = r; });
@@ -130,7 +146,13 @@ class FakeWorld {
   }
 
   manager(): LifecycleManager {
-    return new LifecycleManager(this.deps());
+    const approvals = this.approvals;
+    const approve = approvals === undefined ? undefined : async (request: ApprovalRequest) => {
+      this.asked.push(`${request.action} ${request.target}`);
+      const approved = approvals.shift() ?? false;
+      return { approved, id: 'apr_test', reason: approved ? 'approved by key k' : 'denied by key k' };
+    };
+    return new LifecycleManager({ ...this.deps(), approve });
   }
 
   transitions(aid: string): string[] {
@@ -167,7 +189,15 @@ test('start: provisioned → validated → isolated → running, each recorded b
     const onDisk = readRecord(join(w.root, 'agents'), r.aid);
     assert.equal(onDisk.state, 'running');
     assert.deepEqual(onDisk.history.map((h) => h.state), ['provisioned', 'validated', 'isolated', 'running']);
-    assert.equal(readFileSync(join(w.root, 'run', r.aid, 'token'), 'utf8'), `tok-${r.aid}`);
+    const run = join(w.root, 'sandboxes', r.aid, 'run');
+    assert.equal(readFileSync(join(run, 'token'), 'utf8'), `tok-${r.aid}`);
+    // The token and the sockets belong to the agent's uid alone; the scratch directory too.
+    for (const [file, mode] of [['token', 0o400], ['egress.sock', 0o600]] as const) {
+      const stat = statSync(join(run, file));
+      assert.deepEqual([stat.uid, stat.gid, stat.mode & 0o777], [w.agentUser.uid, w.agentUser.gid, mode], file);
+    }
+    const scratch = statSync(join(w.root, 'sandboxes', r.aid, 'scratch'));
+    assert.deepEqual([scratch.uid, scratch.mode & 0o777], [w.agentUser.uid, 0o700]);
     assert.equal(readFileSync(join(w.root, 'agents', r.aid, 'stdout.log'), 'utf8'), `hello from ${r.aid}\n`);
     await m.terminate(r.aid, 'test over');
   });
@@ -192,7 +222,7 @@ test('suspend and resume use the freezer after the ledger entry; illegal ones th
 test('termination sequence: ledger, halt, revoke, release, seal, then retention', async () => {
   await withWorld(async (w, m) => {
     const { aid } = await m.start({ signed: { ...basic, retain: ['out/report.txt', 'missing.txt'] }, command: ['x'] });
-    const scratch = join(w.root, 'agents', aid, 'scratch');
+    const scratch = join(w.root, 'sandboxes', aid, 'scratch');
     mkdirSync(join(scratch, 'out'), { recursive: true });
     writeFileSync(join(scratch, 'out', 'report.txt'), 'keep me');
     writeFileSync(join(scratch, 'out', 'tmp.bin'), 'drop me');
@@ -200,7 +230,7 @@ test('termination sequence: ledger, halt, revoke, release, seal, then retention'
     w.calls = [];
     const final = await m.terminate(aid, 'operator stop');
     assert.deepEqual(w.calls, [
-      `ledger.terminate ${aid}`, `cgroup.kill ${aid}`, `vault.revoke ${aid}`, `proxy.close ${aid}`, `cgroup.remove ${aid}`, `ledger.seal ${aid}`,
+      `ledger.terminate ${aid}`, `cgroup.kill ${aid}`, `vault.revoke ${aid}`, `proxy.close ${aid}`, `cgroup.remove ${aid}`, `ledger.seal ${aid}`, `users.release ${aid}`,
     ]);
     assert.equal(final.state, 'archived');
     assert.equal(final.reason, 'operator stop');
@@ -221,7 +251,7 @@ test('retention refuses paths through symlinks the agent planted', async () => {
     mkdirSync(outside);
     writeFileSync(join(outside, 'passwd'), 'host file');
     const { aid } = await m.start({ signed: { ...basic, retain: ['out/passwd', 'link'] }, command: ['x'] });
-    const scratch = join(w.root, 'agents', aid, 'scratch');
+    const scratch = join(w.root, 'sandboxes', aid, 'scratch');
     symlinkSync(outside, join(scratch, 'out'));
     symlinkSync(join(outside, 'passwd'), join(scratch, 'link'));
     const final = await m.terminate(aid, 'stop');
@@ -398,5 +428,74 @@ test('children fate: adoption hands the children to the system', async () => {
     }
     await m.close();
     assert.equal(m.list().every((r) => r.state === 'archived'), true);
+  });
+});
+
+test('wrapped program, exec critical: the start waits for approval; denied, nothing is launched', async () => {
+  const w = new FakeWorld();
+  w.approvals = [false];
+  const m = w.manager();
+  try {
+    await assert.rejects(m.start({ signed: { ...basic, critical: ['exec'] }, command: ['x'], wrapped: true }), (e) => isOctantError(e, 'E_APPROVAL_DENIED'));
+    assert.deepEqual(w.asked, ['exec x']);
+    assert.equal(w.launched.size, 0);
+  } finally {
+    w.cleanup();
+  }
+});
+
+test('wrapped program, exec critical and approved: it is launched (working twin)', async () => {
+  const w = new FakeWorld();
+  w.approvals = [true];
+  const m = w.manager();
+  try {
+    const r = await m.start({ signed: { ...basic, critical: ['exec'] }, command: ['x'], wrapped: true });
+    assert.equal(r.state, 'running');
+    assert.equal(w.launched.size, 1);
+  } finally {
+    w.cleanup();
+  }
+});
+
+test('wrapped program with something critical and no approval gate is refused (fail closed)', async () => {
+  await withWorld(async (w, m) => {
+    await assert.rejects(m.start({ signed: { ...basic, critical: ['exec'] }, command: ['x'], wrapped: true }), (e) => isOctantError(e, 'E_GOVERNANCE_NO_GATE'));
+    assert.equal(w.launched.size, 0);
+  });
+});
+
+test('wrapped program, fs.write critical: its scratch directory is mounted read-only; a native agent keeps it writable', async () => {
+  await withWorld(async (w, m) => {
+    const wrapped = await m.start({ signed: { ...basic, critical: ['fs.write'] }, command: ['x'], wrapped: true });
+    assert.equal(w.launched.get(wrapped.aid)!.binds.find((b) => b.target === '/scratch')!.mode, 'ro');
+    const native = await m.start({ signed: { ...basic, name: 'native', critical: ['fs.write'] }, command: ['x'] });
+    assert.equal(w.launched.get(native.aid)!.binds.find((b) => b.target === '/scratch')!.mode, 'rw');
+  });
+});
+
+test('reconcile after a crash: every record left live is terminated, its leftovers killed and removed, sealed as crashed, archived', async () => {
+  await withWorld(async (w, crashed) => {
+    const running = await crashed.start({ signed: basic, command: ['x'] });
+    const suspended = await crashed.start({ signed: { ...basic, name: 'other' }, command: ['y'] });
+    await crashed.suspend(suspended.aid);
+    // The daemon dies here: nothing of the first manager is closed. A new one starts on the same directories.
+    w.leftovers.add(running.aid);
+    w.calls = [];
+    const restarted = w.manager();
+    const ended = await restarted.reconcile();
+    assert.deepEqual(ended.map((r) => r.state).sort(), ['archived', 'archived']);
+    for (const aid of [running.aid, suspended.aid]) {
+      const record = readRecord(join(w.root, 'agents'), aid);
+      assert.equal(record.state, 'archived');
+      assert.match(record.reason ?? '', /daemon crashed/);
+      assert.match(JSON.stringify(w.sealed.get(aid)), /daemon crashed/);
+      assert.ok(w.calls.includes(`vault.revoke ${aid}`));
+      assert.equal(existsSync(join(w.root, 'run', aid)), false, 'run directory removed');
+    }
+    assert.ok(w.calls.includes(`leftover.kill ${running.aid}`) && w.calls.includes(`leftover.remove ${running.aid}`));
+    // Nothing is left to reconcile the second time, and the records answer as archived.
+    assert.deepEqual(await restarted.reconcile(), []);
+    assert.equal(restarted.list().every((r) => r.state === 'archived'), true);
+    await assert.rejects(async () => restarted.terminate(running.aid, 'again'), (e) => isOctantError(e, 'E_LIFECYCLE_TRANSITION'));
   });
 });

@@ -7,11 +7,11 @@
 // follows once the work is done. Operations on one agent are serialised, so
 // a TTL expiry, an operator stop and the agent's own exit cannot interleave.
 
-import { closeSync, mkdirSync, openSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { join } from 'node:path';
-import { OctantError, messageOf } from '../../lib/errors.ts';
+import { EXIT, OctantError, messageOf } from '../../lib/errors.ts';
 import { silentLogger } from '../../runtime/log.ts';
-import type { SandboxPolicy } from '../../kernel/sandbox-policy.ts';
+import type { AgentUser, SandboxPolicy } from '../../kernel/sandbox-policy.ts';
 import { createAidGenerator } from './aid.ts';
 import { nextState, type AgentEvent, type AgentState } from './state-machine.ts';
 import { agentDir, readRecord, listRecords, writeRecord, type AgentRecord } from './records.ts';
@@ -19,6 +19,8 @@ import { checkSpawn, type SpawnNode } from './spawn-rules.ts';
 import { checkRetainPaths } from './retention.ts';
 import { realScheduler, type CgroupPort, type ExitStatus, type LifecycleDeps, type OpenGateway, type ProxyPort, type RunningSandbox, type ValidatedManifest } from './ports.ts';
 import { terminationSequence, type TerminationHooks } from './termination.ts';
+import { createSandboxArea, giveToAgent, sandboxArea, writeAgentFile } from './sandbox-area.ts';
+import { governWrapped, type WrappedGovernance } from './wrapped-governance.ts';
 
 /** Where the agent's own pieces appear inside its sandbox. */
 export const SANDBOX_SCRATCH = '/scratch';
@@ -69,10 +71,14 @@ export interface LiveAgent {
   record: AgentRecord;
   manifest?: ValidatedManifest;
   policy?: SandboxPolicy;
+  /** The host uid/gid it runs as, from isolation until it is archived. */
+  user?: AgentUser;
   cgroup?: CgroupPort;
   proxy?: ProxyPort;
   gateway?: OpenGateway;
   sandbox?: RunningSandbox;
+  /** For a wrapped program: how its direct routes are gated (wrapped-governance.ts). */
+  governance?: WrappedGovernance;
   /** Start-time extras: whether the command is the system's own program, run-dir files. */
   start?: Pick<StartRequest, 'self' | 'files' | 'wrapped'>;
   exit?: ExitStatus;
@@ -214,6 +220,37 @@ export class LifecycleManager {
     return [...this.live.values()].flatMap((a) => (a.manifest ? [a.manifest] : []));
   }
 
+  /**
+   * After a crash: every record the previous run left neither archived nor
+   * rejected is ended now. Its leftover processes are killed and its cgroup
+   * and run directory removed, its tokens revoked, its partition gets the
+   * terminated transition and a seal naming the crash, and its record is
+   * archived, so nothing runs, holds resources or waits forever. (A survivor
+   * is killed rather than adopted: its gateway, proxy and token died with the
+   * old process, so it could not act through the mediated path anyway.)
+   * One that never got past validation is rejected instead.
+   */
+  async reconcile(reason = 'daemon crashed: the previous run ended without terminating it'): Promise<AgentRecord[]> {
+    const stale = listRecords(this.deps.agentsDir).filter((r) => !this.live.has(r.aid) && r.state !== 'archived' && r.state !== 'rejected');
+    const ended: AgentRecord[] = [];
+    for (const record of stale) {
+      let resolveEnd!: (r: AgentRecord) => void;
+      const agent: LiveAgent = { record, terminating: false, queue: Promise.resolve(), ended: new Promise((r) => { resolveEnd = r; }), end: (r) => resolveEnd(r) };
+      if (record.state === 'provisioned') {
+        await this.reject(agent, new OctantError('E_LIFECYCLE_CRASHED', reason));
+        ended.push({ ...agent.record });
+        continue;
+      }
+      agent.cgroup = this.deps.isolation.leftoverCgroup(record.aid);
+      this.live.set(record.aid, agent);
+    }
+    const reconciled = [...this.live.values()].filter((a) => stale.some((r) => r.aid === a.record.aid));
+    // Roots first, so children are ended by their parent's policy, then any left.
+    for (const agent of reconciled.filter((a) => !a.record.lineage.some((p) => this.live.has(p)))) ended.push(await this.terminate(agent.record.aid, reason).catch(() => agent.ended));
+    for (const agent of reconciled.filter((a) => this.live.has(a.record.aid))) ended.push(await this.terminate(agent.record.aid, reason).catch(() => agent.ended));
+    return ended;
+  }
+
   /** Terminate every live agent (system shutdown). */
   async close(reason = 'system shutdown'): Promise<void> {
     const roots = [...this.live.values()].filter((a) => !a.record.lineage.some((p) => this.live.has(p)));
@@ -226,38 +263,74 @@ export class LifecycleManager {
   private async isolate(agent: LiveAgent): Promise<void> {
     const { aid } = agent.record;
     await this.append(agent, 'isolate', 'isolated');
-    const policy = this.deps.manifests.compile(agent.manifest!, aid);
+    // The agent's own unprivileged host identity, held until it is archived.
+    const user = this.deps.users.acquire(aid);
+    agent.user = user;
+    let policy = this.deps.manifests.compile(agent.manifest!, aid, user);
+    if (agent.start?.wrapped) {
+      // What a wrapped program could do directly is gated or taken away here.
+      agent.governance = governWrapped(policy, agent.manifest!.critical, agent.record.command);
+      policy = agent.governance.policy;
+    }
     agent.policy = policy;
-    const dir = agentDir(this.deps.agentsDir, aid);
-    mkdirSync(join(dir, 'scratch'), { recursive: true, mode: 0o700 });
-    const run = this.runDir(aid);
-    mkdirSync(run, { recursive: true, mode: 0o700 });
+    const { scratch, run } = createSandboxArea(this.deps.sandboxDir, aid, user);
     agent.cgroup = await this.deps.isolation.createCgroup(aid, policy.limits);
     // No destinations, no proxy: the namespace's loopback is all there is.
-    if (policy.network.length > 0) agent.proxy = await this.deps.isolation.startProxy(policy, agent.record.lineage, join(run, 'egress.sock'));
+    if (policy.network.length > 0) {
+      const gate = agent.governance?.gateConnections ? this.connectionGate(agent) : undefined;
+      agent.proxy = await this.deps.isolation.startProxy(policy, agent.record.lineage, join(run, 'egress.sock'), gate);
+      giveToAgent(join(run, 'egress.sock'), user, 0o600);
+    }
     const ttl = policy.ttlSeconds ?? 365 * 24 * 3600;
     // Grants to 'manifest:<name>' apply to every agent of that manifest.
     const token = await this.deps.vault.issueToken(aid, policy.credentials, { ttlSeconds: ttl, manifest: agent.manifest!.name });
     // The token reaches the agent as a file in its private run directory,
     // never through the environment (no secrets in env vars).
-    writeFileSync(join(run, 'token'), token, { mode: 0o600 });
+    writeAgentFile(join(run, 'token'), token, user);
     for (const [name, text] of Object.entries(agent.start?.files ?? {})) {
       if (!/^[a-z][a-z0-9._-]{0,63}$/.test(name) || name === 'token') throw new OctantError('E_LIFECYCLE_FILE', `run-directory file name ${JSON.stringify(name)} is not allowed`);
-      writeFileSync(join(run, name), text, { mode: 0o600 });
+      writeAgentFile(join(run, name), text, user);
     }
     // The gateway: the agent's one way to act on the system (mediated tools, the LLM router).
     if (this.deps.gateway) {
       agent.gateway = await this.deps.gateway.open({
         aid, lineage: agent.record.lineage, manifest: agent.manifest!, policy, token,
-        scratch: join(dir, 'scratch'), egressSocket: agent.proxy ? join(run, 'egress.sock') : undefined, cgroup: agent.cgroup,
+        scratch, dir: agentDir(this.deps.agentsDir, aid), egressSocket: agent.proxy ? join(run, 'egress.sock') : undefined, cgroup: agent.cgroup,
       }, join(run, 'gateway.sock'));
+      giveToAgent(join(run, 'gateway.sock'), user, 0o600);
     }
     this.settle(agent, 'isolated');
   }
 
+  /** The approval gate, or a refusal when this system has none (fail closed). */
+  private approvalGate(agent: LiveAgent, what: string): NonNullable<LifecycleDeps['approve']> {
+    const approve = this.deps.approve;
+    if (approve === undefined) throw new OctantError('E_GOVERNANCE_NO_GATE', `${agent.record.aid}: governance.critical makes ${what} critical, and this system has no approval gate`, { hint: 'run the agent in a booted system (octant up)' });
+    return approve;
+  }
+
+  /** Each egress connection of a wrapped program waits for an operator's decision. */
+  private connectionGate(agent: LiveAgent): (c: { mode: string; target: string; address: string }) => Promise<boolean> {
+    const approve = this.approvalGate(agent, 'net.request');
+    return async (connection) => {
+      const outcome = await approve({ agent: agent.record.aid, lineage: agent.record.lineage, action: 'net.request', target: connection.target, reason: 'governance.critical lists net.request', evidence: { ...connection } });
+      return outcome.approved;
+    };
+  }
+
+  /** A wrapped program whose manifest makes exec critical starts only once approved. */
+  private async approveLaunch(agent: LiveAgent): Promise<void> {
+    const approve = this.approvalGate(agent, 'exec');
+    const { command } = agent.record;
+    const outcome = await approve({ agent: agent.record.aid, lineage: agent.record.lineage, action: 'exec', target: command.join(' ').slice(0, 1024), reason: 'governance.critical lists exec', evidence: { command, executables: agent.policy!.executables } });
+    if (!outcome.approved) throw new OctantError('E_APPROVAL_DENIED', `exec ${command[0]}: not approved (${outcome.reason})`, { exit: EXIT.denied });
+  }
+
   private async run(agent: LiveAgent): Promise<void> {
     const { aid } = agent.record;
-    await this.append(agent, 'start', 'running');
+    if (agent.governance?.gateLaunch) await this.approveLaunch(agent);
+    // Recorded with the host identity it runs as (audit: whose files it can touch).
+    await this.append(agent, 'start', 'running', { uid: agent.user!.uid, gid: agent.user!.gid });
     const dir = agentDir(this.deps.agentsDir, aid);
     const stdout = openSync(join(dir, 'stdout.log'), 'a', 0o600);
     const stderr = openSync(join(dir, 'stderr.log'), 'a', 0o600);
@@ -272,8 +345,8 @@ export class LifecycleManager {
         ...(relay ? { gatewayRelay: { socket: `${SANDBOX_RUN}/gateway.sock`, listen: GATEWAY_LISTEN, tokenFile: `${SANDBOX_RUN}/token` } } : {}),
         cgroup: agent.cgroup!,
         binds: [
-          { source: join(dir, 'scratch'), target: SANDBOX_SCRATCH, mode: 'rw' },
-          { source: this.runDir(aid), target: SANDBOX_RUN, mode: 'ro' },
+          { source: sandboxArea(this.deps.sandboxDir, aid).scratch, target: SANDBOX_SCRATCH, mode: agent.governance?.scratchMode ?? 'rw' },
+          { source: sandboxArea(this.deps.sandboxDir, aid).run, target: SANDBOX_RUN, mode: 'ro' },
         ],
         env: {
           OCTANT_AID: aid,
@@ -324,9 +397,6 @@ export class LifecycleManager {
 
   // --- plumbing ----------------------------------------------------------
 
-  private runDir(aid: string): string {
-    return join(this.deps.runDir, aid);
-  }
 
   private liveAgent(aid: string): LiveAgent {
     const agent = this.live.get(aid);
@@ -387,7 +457,6 @@ export class LifecycleManager {
       settle: (a, to, reason) => this.settle(a, to, reason),
       terminate: (aid, reason) => this.terminate(aid, reason),
       armDeadline: (a, ms, reason) => this.armDeadline(a, ms, reason),
-      runDir: (aid) => this.runDir(aid),
     };
   }
 }

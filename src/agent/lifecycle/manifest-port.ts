@@ -55,10 +55,11 @@ export function manifestPort(options: ManifestPortOptions): ManifestPort {
         spawn: { ...effective.spawning }, ttlSeconds: ttl === 'unlimited' ? null : ttl,
         children: { policy: children.policy, graceSeconds: children.policy === 'wind-down' ? children.graceSeconds : 0 },
         retain: [...retainOf(effective)],
+        critical: [...effective.governance.critical],
         // What intersection with the parent took away, for the ledger.
         narrowed: parent === undefined ? [] : diffManifests(s.manifest, effective).map((c) => c.field),
       } satisfies ValidatedManifest;
     },
-    compile: (manifest, aid) => compileToPolicy(manifest.effective as EffectiveManifest, aid),
+    compile: (manifest, aid, user) => compileToPolicy(manifest.effective as EffectiveManifest, aid, user),
   };
 }

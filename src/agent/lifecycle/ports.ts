@@ -3,10 +3,13 @@
 // manifest module, the kernel's cgroups / launcher / egress proxy, and the
 // ledger and vault APIs; unit tests pass small in-memory implementations.
 
-import type { BindMount, ResourceLimits, SandboxPolicy } from '../../kernel/sandbox-policy.ts';
+import type { AgentUser, BindMount, ResourceLimits, SandboxPolicy } from '../../kernel/sandbox-policy.ts';
+import type { AgentUsersPort } from './agent-users.ts';
 import type { LedgerApi } from '../../services/ledger/types.ts';
 import type { VaultApi } from '../../services/vault/types.ts';
 import type { Logger } from '../../runtime/log.ts';
+import type { ApprovalRequest } from '../approvals/approval.ts';
+import type { GateOutcome } from '../approvals/gate.ts';
 
 /** What happens to an agent's children when it terminates (agent-lifecycle.md "Spawning"). */
 export type ChildrenPolicy = 'terminate' | 'wind-down' | 'adopt';
@@ -26,6 +29,8 @@ export interface ValidatedManifest {
   children: { policy: ChildrenPolicy; graceSeconds: number };
   /** Paths, relative to the agent's scratch directory, kept after termination. */
   retain: string[];
+  /** governance.critical of the effective manifest: actions that wait for an operator's approval. */
+  critical: string[];
   /** Fields a spawned child asked for beyond its parent, narrowed away by intersection. */
   narrowed?: string[];
 }
@@ -37,7 +42,8 @@ export interface ManifestPort {
    * OctantError (E_MANIFEST_*) on rejection.
    */
   validate(signed: unknown, parent?: ValidatedManifest): Promise<ValidatedManifest>;
-  compile(manifest: ValidatedManifest, aid: string): SandboxPolicy;
+  /** The policy for `aid`, running as `user`. */
+  compile(manifest: ValidatedManifest, aid: string, user: AgentUser): SandboxPolicy;
 }
 
 export interface CgroupPort {
@@ -84,10 +90,12 @@ export interface RunningSandbox {
 /** The kernel side of isolation, behind one seam. */
 export interface IsolationPort {
   createCgroup(aid: string, limits: ResourceLimits): Promise<CgroupPort>;
-  /** Start the agent's egress proxy listening on `socketPath`. */
-  startProxy(policy: SandboxPolicy, lineage: string[], socketPath: string): Promise<ProxyPort>;
+  /** Start the agent's egress proxy listening on `socketPath`; with `approve`, each connection waits for it. */
+  startProxy(policy: SandboxPolicy, lineage: string[], socketPath: string, approve?: ConnectionApproval): Promise<ProxyPort>;
   /** Launch the command in the sandbox, inside `spec.cgroup`, before it runs any code. */
   launch(policy: SandboxPolicy, spec: LaunchSpec): Promise<RunningSandbox>;
+  /** The cgroup a crashed runtime left for `aid` (reconciliation), or undefined when there is none. */
+  leftoverCgroup(aid: string): CgroupPort | undefined;
 }
 
 /** What the agent's gateway is opened with: everything the gateway knows about the agent comes from here, never from the agent. */
@@ -98,8 +106,10 @@ export interface GatewayAgent {
   policy: SandboxPolicy;
   /** The scoped token the agent holds (the vault's token). */
   token: string;
-  /** Host path of the agent's scratch directory (seen inside as /scratch). */
+  /** Host path of the agent's scratch directory (seen inside as /scratch; owned by policy.user). */
   scratch: string;
+  /** The agent's private host directory (record, logs, transcript); never bound into the sandbox. */
+  dir: string;
   /** Host path of the agent's egress proxy socket, when it has network grants. */
   egressSocket?: string;
   cgroup: CgroupPort;
@@ -136,17 +146,31 @@ export const realScheduler: Scheduler = {
   },
 };
 
+/** Asks for an operator's decision on one egress connection (true = approved). */
+export type ConnectionApproval = (connection: { mode: string; target: string; address: string }) => Promise<boolean>;
+
 export interface LifecycleDeps {
   /** Where agent records, logs and scratch directories live (paths.state/agents). */
   agentsDir: string;
-  /** Directory for the agents' egress sockets (paths.run/agents). */
-  runDir: string;
+  /**
+   * Where each agent's scratch and run directories live (sandbox-area.ts):
+   * every agent uid must be able to reach it, unlike the private state root.
+   */
+  sandboxDir: string;
+  /** Hands out the host uid/gid each agent runs as (agent-users.ts). */
+  users: AgentUsersPort;
   manifests: ManifestPort;
   isolation: IsolationPort;
   ledger: Pick<LedgerApi, 'append' | 'seal'>;
   vault: Pick<VaultApi, 'issueToken' | 'revokeAgent'>;
   /** The agent gateway; without one, agents get no gateway socket. */
   gateway?: GatewayPort;
+  /**
+   * The approval gate, for what a wrapped program does directly (its start,
+   * its connections) when the manifest makes that critical. Without one,
+   * such an agent is refused (fail closed).
+   */
+  approve?: (request: ApprovalRequest) => Promise<GateOutcome>;
   scheduler?: Scheduler;
   newAid?: () => string;
   log?: Logger;

@@ -7,7 +7,7 @@
 // path must not pass through a symbolic link (else `out -> /etc` with
 // `retain: [out/passwd]` would move a host file), and must stay inside.
 
-import { existsSync, lstatSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, cpSync } from 'node:fs';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
 import { OctantError, EXIT } from '../../lib/errors.ts';
 
@@ -50,7 +50,13 @@ export function applyRetention(scratch: string, retainedDir: string, keep: reado
     if (!plainPath(scratch, rel)) continue;
     const to = join(retainedDir, rel);
     mkdirSync(dirname(to), { recursive: true, mode: 0o700 });
-    renameSync(join(scratch, rel), to);
+    // The sandbox area and the state root may be on different filesystems.
+    try {
+      renameSync(join(scratch, rel), to);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EXDEV') throw error;
+      cpSync(join(scratch, rel), to, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+    }
   }
   if (existsSync(scratch)) rmSync(scratch, { recursive: true, force: true });
 }

@@ -7,9 +7,12 @@
 // is loaded by the first request, not at start. Until then the service is
 // healthy and idle.
 
+import { join } from 'node:path';
+import { messageOf } from '../../lib/errors.ts';
 import type { AdminRoutes } from '../../runtime/admin/types.ts';
 import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
 import type { AgentsRuntime } from './agents-runtime.ts';
+import { listRecords } from './records.ts';
 
 /** The routes agents-runtime.ts serves; mounted at start, loaded on first use. */
 const ROUTES = ['GET /list', 'GET /inspect', 'POST /start', 'POST /run', 'POST /wait', 'POST /suspend', 'POST /resume', 'POST /stop'] as const;
@@ -29,21 +32,53 @@ export const agentsService: ServiceDefinition<AgentsServiceApi> = {
       approvalTimeoutSeconds: { type: 'integer', min: 1, max: 7 * 24 * 3600, default: 300 },
       // System policy: an agent's first request to each host waits for approval.
       newDestinationApproval: { type: 'boolean', default: false },
+      // Run as root, each agent runs as its own uid from this range and the
+      // shared agents group gid (docs/isolation.md "The agent's uid").
+      uids: {
+        type: 'object',
+        properties: {
+          start: { type: 'integer', min: 1000, max: 4_000_000_000, default: 200_000 },
+          count: { type: 'integer', min: 1, max: 1 << 24, default: 65_536 },
+          gid: { type: 'integer', min: 1000, max: 4_294_967_293, default: 200_000 },
+        },
+      },
+      // Where agents' scratch and run directories live: every agent uid must be able to traverse it.
+      sandboxDir: { type: 'string', default: '/var/lib/octant-sandboxes' },
     },
   },
   async start(ctx) {
     let loaded: AgentsRuntime | undefined;
     let loading: Promise<AgentsRuntime> | undefined;
     const runtime = (): Promise<AgentsRuntime> => (loading ??= import('./agents-runtime.ts').then((m) => (loaded = m.createAgentsRuntime(ctx))));
+    // Reconciliation: records a crashed run left live are ended before any
+    // request is served (the runtime loads only if there are some). Boot does
+    // not wait for it; agent requests do.
+    let reconciled = 0;
+    let reconcileError: string | undefined;
+    const reconciling = (async () => {
+      const stale = listRecords(join(ctx.paths.state, 'agents')).filter((r) => r.state !== 'archived' && r.state !== 'rejected');
+      if (stale.length === 0) return;
+      ctx.log.warn('agents left live by a previous run: reconciling', { count: stale.length });
+      reconciled = (await (await runtime()).manager.reconcile()).length;
+    })().catch((error: unknown) => {
+      reconcileError = messageOf(error);
+      ctx.log.error('reconciling agents after a crash failed', { error: reconcileError });
+    });
     const routes: AdminRoutes = Object.fromEntries(ROUTES.map((key) => [key, async (request: Parameters<AdminRoutes[string]>[0]) => {
+      await reconciling;
       const route = (await runtime()).routes[key];
       return route(request);
     }]));
     return {
       api: { runtime },
       routes,
-      health: () => ({ ok: true, detail: loaded ? `${loaded.manager.liveManifests().length} live agents` : 'idle (the agent runtime loads with the first request)' }),
+      health: () => {
+        const after = reconciled > 0 ? `; ${reconciled} agent(s) a crashed run left were terminated and archived at start` : '';
+        if (reconcileError !== undefined) return { ok: false, detail: `reconciling agents left by a crashed run failed: ${reconcileError}` };
+        return { ok: true, detail: `${loaded ? `${loaded.manager.liveManifests().length} live agents` : 'idle (the agent runtime loads with the first request)'}${after}` };
+      },
       stop: async () => {
+        await reconciling;
         if (loading !== undefined) await (await loading).manager.close('system stop');
       },
     };

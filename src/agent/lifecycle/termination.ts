@@ -10,6 +10,7 @@
 //   5. audit finalisation: seal the agent's ledger partition; the seal entry
 //      records the transition to archived and what is retained
 //   6. artifact retention: keep the manifest's retained paths, remove the rest
+//      (the whole sandbox area), then give the agent's uid back
 // A failing step does not stop the later ones (resources must not leak);
 // the first failure is rethrown once the sequence has run.
 
@@ -18,6 +19,7 @@ import { join } from 'node:path';
 import { messageOf } from '../../lib/errors.ts';
 import { nextState, type AgentEvent, type AgentState } from './state-machine.ts';
 import { agentDir, writeRecord, type AgentRecord } from './records.ts';
+import { removeSandboxArea, sandboxArea } from './sandbox-area.ts';
 import { applyRetention, retainable } from './retention.ts';
 import type { LifecycleDeps } from './ports.ts';
 import type { LiveAgent } from './manager.ts';
@@ -29,7 +31,6 @@ export interface TerminationHooks {
   settle(agent: LiveAgent, to: AgentState, reason?: string): void;
   terminate(aid: string, reason: string): Promise<AgentRecord>;
   armDeadline(agent: LiveAgent, ms: number, reason: string): void;
-  runDir(aid: string): string;
 }
 
 export async function terminationSequence(h: TerminationHooks, agent: LiveAgent, reason: string): Promise<AgentRecord> {
@@ -45,7 +46,9 @@ export async function terminationSequence(h: TerminationHooks, agent: LiveAgent,
     }
   };
 
-  await h.append(agent, 'terminate', 'terminated', { reason, from: agent.record.state });
+  // A record already terminated is one a crash interrupted mid-sequence
+  // (reconciliation): its transition is in the ledger; the rest runs again.
+  if (agent.record.state !== 'terminated') await h.append(agent, 'terminate', 'terminated', { reason, from: agent.record.state });
   agent.record.reason = reason;
 
   await step('halt', async () => {
@@ -59,15 +62,19 @@ export async function terminationSequence(h: TerminationHooks, agent: LiveAgent,
   await step('release-gateway', () => agent.gateway?.close());
   await step('release-proxy', () => agent.proxy?.close());
   await step('release-cgroup', () => agent.cgroup?.remove());
-  await step('release-run', () => rmSync(h.runDir(aid), { recursive: true, force: true }));
-  h.settle(agent, 'terminated', reason);
+  const area = sandboxArea(deps.sandboxDir, aid);
+  await step('release-run', () => rmSync(area.run, { recursive: true, force: true }));
+  if (agent.record.state !== 'terminated') h.settle(agent, 'terminated', reason);
 
   const dir = agentDir(deps.agentsDir, aid);
-  const scratch = join(dir, 'scratch');
+  const scratch = area.scratch;
   const keep = retainable(scratch, agent.record.retain);
   nextState('terminated', 'archive', aid);
   await step('seal', () => deps.ledger.seal(aid, { event: 'archive', from: 'terminated', to: 'archived', reason, exit: agent.record.exit, retained: keep }));
   await step('retain', () => applyRetention(scratch, join(dir, 'retained'), keep));
+  await step('release-area', () => removeSandboxArea(deps.sandboxDir, aid));
+  // Only now, with no process and no file of the agent left in the area, may its uid serve another agent.
+  await step('release-uid', () => agent.user && deps.users.release(aid));
   agent.record.retained = keep;
   h.settle(agent, 'archived');
   h.live.delete(aid);

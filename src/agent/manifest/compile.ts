@@ -10,15 +10,16 @@
 //   resources → cgroup limits; credentials → vault grants; TTL in seconds.
 //   /tmp is private, a quarter of the memory ceiling and at most 64 MiB,
 //     since tmpfs pages count against the memory cgroup.
+//   user → the unprivileged host uid/gid the lifecycle chose for this agent.
 
 import { denyReason } from '../../kernel/seccomp/deny-list.ts';
-import type { BindMount, SandboxPolicy } from '../../kernel/sandbox-policy.ts';
+import type { AgentUser, BindMount, SandboxPolicy } from '../../kernel/sandbox-policy.ts';
 import { pathWithin } from './path-set.ts';
 import type { EffectiveManifest } from './schema.ts';
 
 const MAX_TMP_BYTES = 64 * 2 ** 20;
 
-export function compileToPolicy(m: EffectiveManifest, aid: string): SandboxPolicy {
+export function compileToPolicy(m: EffectiveManifest, aid: string, user: AgentUser): SandboxPolicy {
   const write: BindMount[] = m.filesystem.write.map((p) => ({ source: p, target: p, mode: 'rw' }));
   const read: BindMount[] = m.filesystem.read
     .filter((p) => !m.filesystem.write.some((w) => pathWithin(p, w)))
@@ -42,5 +43,7 @@ export function compileToPolicy(m: EffectiveManifest, aid: string): SandboxPolic
     ttlSeconds: m.lifetime.ttl === 'unlimited' ? null : m.lifetime.ttl,
     tmpBytes: Math.min(MAX_TMP_BYTES, Math.floor(m.resources.memory / 4)),
     isolation: 'namespaces',
+    // Chosen by the lifecycle per running agent, never by the manifest.
+    user: { uid: user.uid, gid: user.gid },
   };
 }

@@ -24,6 +24,17 @@ function list(label: string, items: readonly string[]): string {
   return `${label}: ${items.join(', ')}`;
 }
 
+/** What a wrapped program (octant run M -- COMMAND) loses or waits for, by agent/lifecycle/wrapped-governance.ts. */
+function wrappedGating(critical: readonly string[]): string[] {
+  const is = (action: string): boolean => critical.includes('*') || critical.includes(action);
+  const lines: string[] = [];
+  if (is('fs.read')) lines.push('as a wrapped program: none of its granted paths is mounted; it reads only through the gated gateway tools');
+  else if (is('fs.write') || is('fs.delete')) lines.push('as a wrapped program: its granted paths and scratch directory are read-only; it writes only through the gated gateway tools');
+  if (is('net.request')) lines.push('as a wrapped program: each connection it opens waits for an approval');
+  if (is('exec')) lines.push('as a wrapped program: its start waits for an approval, and it may be started only if processes.exec grants no other program');
+  return lines;
+}
+
 export function explain(m: Manifest): string {
   const can: string[] = [];
   const cannot: string[] = [];
@@ -32,6 +43,8 @@ export function explain(m: Manifest): string {
   if (fs.write.length > 0) can.push(list('create, change and delete files under (and read them)', fs.write));
   cannot.push(fs.read.length + fs.write.length === 0 ? 'see any file of the host: its filesystem view holds only its own private /tmp' : 'see any other file: paths not listed do not exist in its view');
   if (fs.write.length === 0) cannot.push('write any file outside its private /tmp');
+  // Who it is on the host: lifecycle/agent-users.ts, docs/isolation.md "The agent's uid".
+  cannot.push('act as the host\'s root: it runs as its own unprivileged uid (one per running agent, from services.agents.uids, default 200000-265535) in the shared agents group, so ordinary file permissions still apply inside what it is granted');
   if (m.network.destinations.length > 0) for (const d of m.network.destinations) can.push(`connect to ${destination(d)}`);
   cannot.push(m.network.destinations.length === 0 ? 'use the network at all' : 'reach any other host, port or protocol');
   if (m.syscalls.length > 0) can.push(syscallSummary(m.syscalls));
@@ -78,6 +91,7 @@ export function explain(m: Manifest): string {
     ...(s.allowed || children.policy !== 'terminate' ? [`  - ${fate}`] : []),
     '',
     `Operator approval is needed before: ${approval}.`,
+    ...wrappedGating(critical).map((line) => `  - ${line}`),
   ].join('\n');
 }
 

@@ -9,6 +9,8 @@ import { explain } from './explain.ts';
 import { manifestDigest } from './sign.ts';
 import { validateSchema, type Manifest } from './schema.ts';
 
+const AGENT = { uid: 200_001, gid: 200_000 };
+
 const BASE = {
   version: 1,
   identity: { name: 'a', operator: 'op' },
@@ -93,6 +95,7 @@ test('explain says what happens to children and what is kept', () => {
   assert.doesNotMatch(plain, /child agents are/); // it cannot spawn, and nothing was said
   assert.match(explain(withFields({}, { spawning: { allowed: true, maxDepth: 1, maxDescendants: 1 } })), /child agents are terminated with it/);
   assert.match(plain, /keep any file of its scratch directory/);
+  assert.match(plain, /act as the host's root: it runs as its own unprivileged uid/);
   const full = explain(withFields({ children: { policy: 'wind-down', graceSeconds: 90 } }, { retain: ['out', 'logs/run.txt'] }));
   assert.match(full, /1m30s to finish/);
   assert.match(full, /keep, after it ends, from its scratch directory: logs\/run\.txt, out/);
@@ -113,5 +116,16 @@ test('diff shows the children policy and retained paths against their defaults',
 test('compile: children and retain are lifecycle facts, not kernel policy; the sandbox policy does not change', () => {
   const a = withFields();
   const b = withFields({ children: 'adopt' }, { retain: ['out'] });
-  assert.deepEqual(compileToPolicy(b, 'x'), compileToPolicy(a, 'x'));
+  assert.deepEqual(compileToPolicy(b, 'x', AGENT), compileToPolicy(a, 'x', AGENT));
+});
+
+test('explain says how a wrapped program is gated for what governance.critical lists', () => {
+  const all = explain(withFields({}, { governance: { critical: ['*'] } }));
+  assert.match(all, /none of its granted paths is mounted/);
+  assert.match(all, /each connection it opens waits for an approval/);
+  assert.match(all, /its start waits for an approval/);
+  const writes = explain(withFields({}, { governance: { critical: ['fs.write'] } }));
+  assert.match(writes, /read-only; it writes only through the gated gateway tools/);
+  assert.doesNotMatch(writes, /connection it opens/);
+  assert.doesNotMatch(explain(withFields({}, { governance: { critical: [] } })), /as a wrapped program/);
 });

@@ -3,7 +3,6 @@
 // manager, so these are built per agent by the agents service and handed to
 // the gateway.
 
-import { readFileSync } from 'node:fs';
 import type { GatewayAgent } from '../lifecycle/ports.ts';
 import type { LifecycleManager } from '../lifecycle/manager.ts';
 import { loadSignedManifest } from '../manifest/index.ts';
@@ -23,8 +22,8 @@ export function agentTools(manager: LifecycleManager, mailboxes: Mailboxes, agen
   }
   if (session.manifest.spawning.allowed) {
     tools.push(spawnTool({
-      start: async (manifestPath, task) => {
-        const signed = loadSignedManifest({ text: readFileSync(manifestPath, 'utf8'), origin: manifestPath });
+      start: async (manifest, task) => {
+        const signed = loadSignedManifest(manifest);
         return manager.start({ signed, command: ['agent-loop'], self: true, parent: session.aid, files: { 'task.json': JSON.stringify({ task, model: 'auto', maxSteps: 20 }) } });
       },
     }));

@@ -12,6 +12,7 @@ import { compileRules, decide, parseAuthority, parseHttpUrl, screenName, type Ta
 import type { OutboundRequest } from '../../services/vault/types.ts';
 import type { Tool } from './tool.ts';
 import { argsError, deniedError, readArgs, stringArg } from './tool-errors.ts';
+import { contentDigest, contentReview } from './evidence.ts';
 
 const MAX_BODY = 1024 * 1024;
 const TIMEOUT_MS = 30_000;
@@ -116,7 +117,15 @@ export function httpFetchTool(deps: HttpFetchDeps): Tool<FetchArgs> {
       const where = `${target.hostText}:${target.port}`;
       const secrets = Object.values(args.headers).some((v) => v.includes('octant-secret:'));
       const critical = deps.newDestinationIsCritical && !session.contacted.has(where) ? `first request to ${where}` : undefined;
-      return { target: `${args.method} ${args.url}`, critical, evidence: { host: where, credentials: secrets } };
+      const body = args.body === undefined ? {} : { body: contentDigest(args.body) };
+      return {
+        target: `${args.method} ${args.url}`,
+        critical,
+        evidence: { host: where, credentials: secrets, ...body },
+        ...(args.body === undefined ? {} : { review: contentReview(args.body) }),
+        // Injecting a vault credential is its own governed action.
+        ...(secrets ? { alsoActions: ['credential.use'] } : {}),
+      };
     },
     async perform(session, args, _target, signal) {
       const url = new URL(args.url);

@@ -7,11 +7,16 @@
 import type { AgentRecord } from '../lifecycle/records.ts';
 import type { Tool } from './tool.ts';
 import { readArgs, stringArg } from './tool-errors.ts';
-import { grantedPath } from './fs-paths.ts';
+import { locate, readable } from './fs-paths.ts';
+import { readFile } from './fs-ops.ts';
 import { deniedError } from './tool-errors.ts';
 
+/** A signed manifest is small; a larger file is not one. */
+const MAX_MANIFEST = 1024 * 1024;
+
 export interface SpawnDeps {
-  start(manifestPath: string, task: string): Promise<AgentRecord>;
+  /** Start a child from the signed manifest's text (read by the tool, as the agent, beneath its grant). */
+  start(manifest: { text: string; origin: string }, task: string): Promise<AgentRecord>;
 }
 
 export function spawnTool(deps: SpawnDeps): Tool<{ manifest: string; task: string }> {
@@ -26,11 +31,14 @@ export function spawnTool(deps: SpawnDeps): Tool<{ manifest: string; task: strin
     },
     check(session, args) {
       if (!session.manifest.spawning.allowed) throw deniedError('agent.spawn', 'this agent\'s manifest does not allow spawning');
-      const path = grantedPath('agent.spawn', args.manifest, [...session.manifest.filesystem.read, ...session.manifest.filesystem.write], 'read', session);
+      const path = locate('agent.spawn', args.manifest, readable(session), 'read', session).path;
       return { target: path, critical: 'spawning a child agent', evidence: { task: args.task.slice(0, 500) } };
     },
-    async perform(_session, args, target) {
-      const child = await deps.start(target, args.task);
+    async perform(session, args) {
+      const located = locate('agent.spawn', args.manifest, readable(session), 'read', session);
+      const read = readFile('agent.spawn', session, located, MAX_MANIFEST);
+      if (read.truncated) throw deniedError('agent.spawn', `${located.path} is larger than ${MAX_MANIFEST} bytes: not a signed manifest`);
+      const child = await deps.start({ text: read.text, origin: located.path }, args.task);
       return { aid: child.aid, name: child.name, state: child.state };
     },
   };

@@ -4,6 +4,7 @@
 // ledger outcome. A tool only says how to parse, check and perform.
 
 import type { EffectiveManifest } from '../manifest/schema.ts';
+import type { HostUser } from './host-user.ts';
 
 /** The agent a call is made for, as the gateway knows it (never from the agent's say-so). */
 export interface AgentSession {
@@ -16,6 +17,11 @@ export interface AgentSession {
    * critical by system policy (they need an operator's approval).
    */
   workspace: readonly string[];
+  /**
+   * The host uid/gid the agent runs as (SandboxPolicy.user): the file tools
+   * act on the host with it. Absent only for a policy compiled without one.
+   */
+  user?: HostUser;
   /** The scratch directory: seen inside the sandbox at `inside`, kept on the host at `host`. */
   scratch?: { inside: string; host: string };
   /** Hosts this agent has already contacted (for the "new destination" policy). */
@@ -33,6 +39,14 @@ export interface ToolCheck {
   critical?: string;
   /** Facts for the ledger and the approval evidence (no secret values). */
   evidence?: Record<string, unknown>;
+  /** Shown to an approver in addition to `evidence`, never written to the ledger (e.g. the content itself). */
+  review?: Record<string, unknown>;
+  /**
+   * Other governance actions this call performs besides the tool's own
+   * (http.fetch that injects a vault credential is also credential.use):
+   * if the manifest lists any of them as critical, the call waits for approval.
+   */
+  alsoActions?: string[];
 }
 
 export interface Tool<Args = unknown> {

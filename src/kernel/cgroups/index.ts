@@ -4,8 +4,8 @@
 import type { ResourceLimits } from '../sandbox-policy.ts';
 import { detectCgroups } from './detect.ts';
 import type { CgroupLayout } from './detect.ts';
-import { createV1Cgroup } from './v1.ts';
-import { createV2Cgroup } from './v2.ts';
+import { createV1Cgroup, openV1Cgroup } from './v1.ts';
+import { createV2Cgroup, openV2Cgroup } from './v2.ts';
 
 export type { CgroupLayout } from './detect.ts';
 export { detectCgroups } from './detect.ts';
@@ -44,4 +44,9 @@ export interface AgentCgroup {
 /** Creates `octant/<name>` with `limits` (fails if it already exists). */
 export function createCgroup(name: string, limits: ResourceLimits, layout: CgroupLayout = detectCgroups()): AgentCgroup {
   return layout.version === 2 ? createV2Cgroup(layout.root, name, limits) : createV1Cgroup(layout.mounts, name, limits);
+}
+
+/** An existing `octant/<name>` (left by a runtime that crashed), or undefined. */
+export function openCgroup(name: string, layout: CgroupLayout = detectCgroups()): AgentCgroup | undefined {
+  return layout.version === 2 ? openV2Cgroup(layout.root, name) : openV1Cgroup(layout.mounts, name);
 }

@@ -29,7 +29,27 @@ export function createV1Cgroup(mounts: Partial<Record<V1Controller, string>>, na
     for (const dir of created.reverse()) removeGroup(dir);
     throw error;
   }
-  const freezer = dirs.freezer as string;
+  return v1Handle(dirs, name);
+}
+
+/**
+ * The group `octant/<name>` as a crashed runtime left it (reconciliation at
+ * start): only the hierarchies where it still exists; undefined if none.
+ */
+export function openV1Cgroup(mounts: Partial<Record<V1Controller, string>>, name: string): AgentCgroup | undefined {
+  checkName(name);
+  const dirs: Partial<Record<V1Controller, string>> = {};
+  for (const [controller, mount] of Object.entries(mounts) as [V1Controller, string][]) {
+    const dir = join(mount, PARENT, name);
+    if (existsSync(dir)) dirs[controller] = dir;
+  }
+  return Object.keys(dirs).length === 0 ? undefined : v1Handle(dirs, name);
+}
+
+function v1Handle(dirs: Partial<Record<V1Controller, string>>, name: string): AgentCgroup {
+  const created = Object.values(dirs) as string[];
+  // Without a freezer hierarchy (a leftover group), kill falls back to plain signals.
+  const freezer = dirs.freezer ?? created[0];
   const procs = join(freezer, 'cgroup.procs');
   const state = join(freezer, 'freezer.state');
   const procsFiles = created.map((dir) => join(dir, 'cgroup.procs'));
@@ -51,6 +71,7 @@ export function createV1Cgroup(mounts: Partial<Record<V1Controller, string>>, na
     // SIGKILL is delivered to frozen tasks once they thaw.
     async kill(last?: number) {
       const frozenKill = (pids: number[]): void => {
+        if (dirs.freezer === undefined) return killPids(pids);
         writeControl(state, 'FROZEN');
         killPids(pids);
         writeControl(state, 'THAWED');

@@ -34,6 +34,17 @@ export function createV2Cgroup(root: string, name: string, limits: ResourceLimit
     removeGroup(dir);
     throw error;
   }
+  return v2Handle(dir, name);
+}
+
+/** The group `octant/<name>` as a crashed runtime left it (reconciliation at start), or undefined. */
+export function openV2Cgroup(root: string, name: string): AgentCgroup | undefined {
+  checkName(name);
+  const dir = join(root, PARENT, name);
+  return existsSync(dir) ? v2Handle(dir, name) : undefined;
+}
+
+function v2Handle(dir: string, name: string): AgentCgroup {
   const procs = join(dir, 'cgroup.procs');
   return {
     name: `${PARENT}/${name}`,

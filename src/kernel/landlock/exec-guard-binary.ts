@@ -15,7 +15,7 @@
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -121,7 +121,7 @@ function compiledFromSource(dir: string): Buffer {
 /**
  * Where the helper goes unless the caller says: the temporary directory, or
  * /var/tmp where that one is mounted noexec (common on hardened hosts; bwrap
- * could not execute the helper from there).
+ * could not execute the helper from there) or private to its owner.
  */
 export function defaultExecGuardDirs(): string[] {
   const name = `octant-exec-guard-${process.geteuid?.() ?? 'user'}`;
@@ -131,6 +131,14 @@ export function defaultExecGuardDirs(): string[] {
 /** The helper starts from `path`: run alone it must refuse its empty command line (exit 120) and do nothing else. */
 function startsFrom(path: string): boolean {
   return spawnSync(path, [], { stdio: 'ignore', timeout: 5000 }).status === 120;
+}
+
+/** Every directory from / down to `dir` can be passed through by anyone (bwrap runs as the agent's own uid). */
+function reachableByAgents(dir: string): boolean {
+  for (let at = dir; ; at = dirname(at)) {
+    if ((statSync(at).mode & 0o001) === 0) return false;
+    if (at === dirname(at)) return true;
+  }
 }
 
 function install(dir: string): string {
@@ -156,12 +164,12 @@ export function execGuardPath(dir?: string): string {
   const tried: string[] = [];
   for (const candidate of dir !== undefined ? [dir] : defaultExecGuardDirs()) {
     const path = install(candidate);
-    if (startsFrom(path)) {
+    if (startsFrom(path) && reachableByAgents(candidate)) {
       installed.set(key, path);
       return path;
     }
     tried.push(candidate);
   }
-  throw guardError(`the exec-guard helper cannot be executed from ${tried.join(' or ')} (a noexec mount?)`, undefined,
-    'give the launcher a directory on a filesystem that allows execution (LaunchOptions.execGuardDir)');
+  throw guardError(`the exec-guard helper cannot be executed from ${tried.join(' or ')} (a noexec mount, or a directory on the way agents cannot pass through?)`, undefined,
+    'give the launcher a directory every uid can pass through, on a filesystem that allows execution (LaunchOptions.execGuardDir)');
 }

@@ -20,6 +20,14 @@ import { bwrapOptions } from '../sandbox/bwrap-args.ts';
 const hasCc = spawnSync('sh', ['-c', 'command -v cc']).status === 0;
 const noCc = hasCc ? false : 'no C compiler (cc) to build the helper from sources';
 const PYTHON = '/usr/bin/python3';
+const NO_PROC = { readOnly: [], maskedFiles: [], maskedDirs: [] };
+
+/** A fresh directory anyone may pass through (mkdtemp makes 0700 ones): the helper's place must be. */
+function openDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  chmodSync(dir, 0o755);
+  return dir;
+}
 
 /** Option flag → values, in order. */
 function byFlag(args: string[]): Record<string, string[]> {
@@ -34,7 +42,7 @@ test('rules: writable mounts noexec and writable; read-only binds readable; prog
       binds: [{ source: '/srv/data', target: '/data', mode: 'ro' }, { source: '/srv/work', target: '/work', mode: 'rw' }],
       executables: existsSync(PYTHON) ? [PYTHON] : [],
     },
-    system: { roBinds: ['/usr'], symlinks: { '/bin': 'usr/bin' } },
+    system: { roBinds: ['/usr'], symlinks: { '/bin': 'usr/bin' }, proc: NO_PROC },
     extraBinds: [{ source: '/run/x/gw.sock', target: '/run/octant/gateway.sock', mode: 'rw' }],
     seccompFd: 3,
   });
@@ -51,7 +59,7 @@ test('rules: writable mounts noexec and writable; read-only binds readable; prog
 });
 
 test('rules: a granted directory of programs brings the host\'s loader; twin: no grant, no loader', () => {
-  const system = { roBinds: ['/usr'], symlinks: {} };
+  const system = { roBinds: ['/usr'], symlinks: {}, proc: NO_PROC };
   const withDir = byFlag(execGuardArgs({ policy: { binds: [], executables: ['/usr/bin'] }, system }).slice(0, -1));
   assert.deepEqual(withDir['-x'], ['/usr/bin', ...hostLoaders()]);
   const none = byFlag(execGuardArgs({ policy: { binds: [], executables: [] }, system }).slice(0, -1));
@@ -59,15 +67,15 @@ test('rules: a granted directory of programs brings the host\'s loader; twin: no
 });
 
 test('rules: no filter descriptor, no -s; the command follows the helper and its options untouched', () => {
-  const command = guardedCommand(['/usr/bin/env', '--', '-x'], { policy: { binds: [], executables: [] }, system: { roBinds: [], symlinks: {} } });
+  const command = guardedCommand(['/usr/bin/env', '--', '-x'], { policy: { binds: [], executables: [] }, system: { roBinds: [], symlinks: {}, proc: NO_PROC } });
   assert.equal(command[0], EXEC_GUARD_TARGET);
   assert.ok(!command.includes('-s'));
   assert.deepEqual(command.slice(command.indexOf('--') + 1), ['/usr/bin/env', '--', '-x']);
 });
 
 test('bwrap with the helper: it is bound read-only, gets CAP_SYS_ADMIN and CAP_SETPCAP, and bwrap no longer installs the filter; twin: without it bwrap does', () => {
-  const policy = { id: 'a', binds: [], executables: [], syscalls: [], inet: false, limits: {}, network: [], credentials: [], ttlSeconds: null, tmpBytes: 1 << 20, isolation: 'namespaces' as const };
-  const system = { roBinds: ['/usr'], symlinks: {} };
+  const policy = { id: 'a', binds: [], executables: [], syscalls: [], inet: false, limits: {}, network: [], credentials: [], ttlSeconds: null, tmpBytes: 1 << 20, isolation: 'namespaces' as const, user: { uid: 1000, gid: 1000 } };
+  const system = { roBinds: ['/usr'], symlinks: {}, proc: NO_PROC };
   const guarded = bwrapOptions(policy, { system, execGuard: '/var/guard/exec-guard-0' }).join(' ');
   assert.match(guarded, new RegExp(`--ro-bind /var/guard/exec-guard-0 ${EXEC_GUARD_TARGET}`));
   assert.match(guarded, /--cap-drop ALL .*--cap-add CAP_SYS_ADMIN --cap-add CAP_SETPCAP/);
@@ -93,7 +101,7 @@ test('ELF loader: a dynamic program names one; a script, a missing file and a st
 });
 
 test('helper file: content-addressed, 0555, ours, static; an altered copy is replaced', { skip: noCc }, () => {
-  const dir = join(mkdtempSync(join(tmpdir(), 'octant-guard-')), 'guard');
+  const dir = join(openDir('octant-guard-'), 'guard');
   try {
     const path = execGuardPath(dir);
     assert.match(path, /\/exec-guard-[0-9a-f]{16}$/);
@@ -116,8 +124,8 @@ test('helper file: content-addressed, 0555, ours, static; an altered copy is rep
   }
 });
 
-test('helper file: a directory another user owns or can write is refused; twin: our own works', { skip: noCc || (process.getuid?.() !== 0 && 'chown needs root') }, () => {
-  const base = mkdtempSync(join(tmpdir(), 'octant-guard-'));
+test('helper file: a directory another user owns or can write, or one agents cannot reach, is refused; twin: our own works', { skip: noCc || (process.getuid?.() !== 0 && 'chown needs root') }, () => {
+  const base = openDir('octant-guard-');
   try {
     const foreign = join(base, 'foreign');
     mkdirSync(foreign);
@@ -127,6 +135,10 @@ test('helper file: a directory another user owns or can write is refused; twin: 
     mkdirSync(open);
     chmodSync(open, 0o777);
     assert.throws(() => execGuardPath(open), (e) => isOctantError(e, 'E_SANDBOX_EXEC_GUARD'));
+    // bwrap runs as the agent's uid: a private directory on the way is refused too.
+    const hidden = join(base, 'private');
+    mkdirSync(hidden, { mode: 0o700 });
+    assert.throws(() => execGuardPath(join(hidden, 'g')), (e) => isOctantError(e, 'E_SANDBOX_EXEC_GUARD') && /pass through/.test(e.message));
     assert.ok(existsSync(execGuardPath(join(base, 'own'))));
   } finally {
     rmSync(base, { recursive: true, force: true });
@@ -147,7 +159,7 @@ test('helper file: a directory on a noexec mount is refused with its own error; 
 });
 
 test('helper: a malformed command line changes nothing and exits 120 naming the problem; twin: a well-formed one runs to the next step', { skip: noCc }, () => {
-  const helper = execGuardPath(join(mkdtempSync(join(tmpdir(), 'octant-guard-')), 'g'));
+  const helper = execGuardPath(join(openDir('octant-guard-'), 'g'));
   const run = (args: string[]) => spawnSync(helper, args, { encoding: 'utf8' });
   for (const [args, message] of [
     [[], /usage/],

@@ -248,3 +248,28 @@ test('an unreachable allowed destination answers 502 after recording', async () 
     assert.equal(events[0].decision, 'allow');
   });
 });
+
+test('with an approval hook, an allowed connection waits for it: refused without approval and no upstream contact; approved goes through', async () => {
+  const asked: string[] = [];
+  let verdict = false;
+  await withProxy([loop('http')], async ({ socketPath, events, up }) => {
+    const refused = await get(socketPath, `http://127.0.0.1:${up.httpPort}/x`);
+    assert.equal(refused.status, 403);
+    assert.match(refused.body, /not approved/);
+    assert.equal(up.connections(), 0);
+    assert.equal(events.at(-1)!.decision, 'deny');
+    verdict = true;
+    const allowed = await get(socketPath, `http://127.0.0.1:${up.httpPort}/x`);
+    assert.equal(allowed.status, 200);
+    assert.equal(events.at(-1)!.decision, 'allow');
+    assert.deepEqual(asked, [`127.0.0.1:${up.httpPort}`, `127.0.0.1:${up.httpPort}`]);
+  }, { approve: async (c) => { asked.push(c.target); return verdict; } });
+});
+
+test('an approval hook that throws refuses the connection (fail closed)', async () => {
+  await withProxy([loop('http')], async ({ socketPath, up }) => {
+    const res = await get(socketPath, `http://127.0.0.1:${up.httpPort}/x`);
+    assert.equal(res.status, 403);
+    assert.equal(up.connections(), 0);
+  }, { approve: async () => { throw new Error('gate down'); } });
+});

@@ -38,6 +38,12 @@ export interface EgressProxyOptions {
   audit: NetAudit;
   resolve?: Resolver;
   now?: Clock;
+  /**
+   * When set, every connection the rules allow also waits for this decision
+   * (an operator's approval, for an agent whose manifest makes net.request
+   * critical). false, or a throw, refuses the connection.
+   */
+  approve?: (connection: { mode: ProxyMode; target: string; address: string }) => Promise<boolean>;
 }
 
 export interface EgressStats {
@@ -106,6 +112,13 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     }
     const decision = decide(rules, mode, target, address);
     if (!decision.allowed) return deny(mode, where, decision, refuseWith, 403, address);
+    if (options.approve !== undefined) {
+      let approved = false;
+      try {
+        approved = await options.approve({ mode, target: where, address: address.text });
+      } catch { /* no decision is a denial */ }
+      if (!approved) return deny(mode, where, { allowed: false, reason: `the connection to ${where} was not approved` }, refuseWith, 403, address);
+    }
     try {
       await record(mode, where, 'allow', { address: address.text, rule: decision.rule, reason: decision.reason });
     } catch (error) {

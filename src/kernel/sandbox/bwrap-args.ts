@@ -6,6 +6,7 @@
 import { OctantError, EXIT } from '../../lib/errors.ts';
 import type { BindMount, SandboxPolicy } from '../sandbox-policy.ts';
 import { EXEC_GUARD_TARGET } from '../landlock/exec-guard-args.ts';
+import { procArgs, type ProcLayout } from './kernel-interfaces.ts';
 
 /** The file descriptor bwrap reads the seccomp program from (stdio[3] of the spawned process). */
 export const SECCOMP_FD = 3;
@@ -27,6 +28,8 @@ export interface SystemLayout {
   roBinds: string[];
   /** link path → link target, as on the host. */
   symlinks: Record<string, string>;
+  /** The kernel interfaces of /proc made read-only or masked (kernel-interfaces.ts). */
+  proc: ProcLayout;
 }
 
 export interface BwrapOptions {
@@ -53,10 +56,11 @@ function bindArgs(bind: BindMount): string[] {
 export function bwrapOptions(policy: SandboxPolicy, options: BwrapOptions): string[] {
   const args = [
     // New mount, pid, net, ipc and uts namespaces (bwrap always makes a mount
-    // namespace), inside a user namespace: as root, that is what makes bwrap
-    // empty the capability bounding set, and every other namespace is then
-    // owned by a user namespace where the agent holds no capability. The
-    // agent may not create user namespaces of its own (docs/isolation.md).
+    // namespace), inside a user namespace: bwrap runs as the agent's
+    // unprivileged host uid (launch.ts), creates the user namespace itself
+    // and maps only that uid, so every other namespace is owned by a user
+    // namespace where the agent holds no capability. The agent may not
+    // create user namespaces of its own (docs/isolation.md).
     '--unshare-user', '--disable-userns',
     '--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try',
     '--hostname', 'octant',
@@ -64,6 +68,8 @@ export function bwrapOptions(policy: SandboxPolicy, options: BwrapOptions): stri
     // terminal (TIOCSTI defence in depth); no capabilities at all.
     '--die-with-parent', '--new-session', '--cap-drop', 'ALL',
     '--proc', '/proc',
+    // Host kernel settings read-only, host-state files masked.
+    ...procArgs(options.system.proc),
     '--dev', '/dev',
     '--size', String(policy.tmpBytes), '--tmpfs', '/tmp',
   ];

@@ -110,7 +110,10 @@ export function prepareGvisorBundle(policy: SandboxPolicy, command: readonly str
       ociVersion: '1.0.2',
       process: {
         terminal: false,
-        user: { uid: 0, gid: 0 },
+        // The agent's host identity (no supplementary groups); runsc runs
+        // rootful (--rootless=false) and maps ids 1:1, so this uid is what
+        // the host sees on files written through the gofer.
+        user: { uid: policy.user.uid, gid: policy.user.gid, additionalGids: [] },
         args: command,
         env: Object.entries(options.env ?? { PATH: '/usr/bin:/bin' }).map(([k, v]) => `${k}=${v}`),
         cwd: options.cwd ?? '/',

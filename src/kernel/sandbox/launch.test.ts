@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { launchSandbox } from './launch.ts';
@@ -8,13 +8,14 @@ import { bwrapArgs, bwrapOptions, encodeArgs, SECCOMP_FD } from './bwrap-args.ts
 import { ociSeccomp, prepareGvisorBundle } from './gvisor.ts';
 import type { SandboxPolicy } from '../sandbox-policy.ts';
 import { isOctantError } from '../../lib/errors.ts';
+import { TEST_AGENT, writableForAgent } from '../../../test/support/agent-user.ts';
 
 // Every check below fails before a cgroup or process exists, so these run
 // unprivileged; /bin/sh stands in as "an executable tool" for step 1.
 function policy(overrides: Partial<SandboxPolicy> = {}): SandboxPolicy {
   return {
     id: 'unit', binds: [], executables: ['/bin/sh'], syscalls: ['read', 'write', 'execve', 'exit_group'], inet: false,
-    limits: {}, network: [], credentials: [], ttlSeconds: null, tmpBytes: 1 << 20, isolation: 'namespaces', ...overrides,
+    limits: {}, network: [], credentials: [], ttlSeconds: null, tmpBytes: 1 << 20, isolation: 'namespaces', user: TEST_AGENT, ...overrides,
   };
 }
 const tool = { bwrapPath: '/bin/sh', runscPath: '/bin/sh' };
@@ -57,7 +58,7 @@ test('bwrap arguments: namespaces, no capabilities, binds in mode, sized /tmp, f
   const args = bwrapArgs(policy({ binds: [{ source: '/srv/a', target: '/work', mode: 'rw' }, { source: '/srv/b', target: '/data', mode: 'ro' }] }), ['/bin/sh', '-c', 'x'], {
     extraBinds: [{ source: '/run/octant/gw.sock', target: '/run/gateway.sock', mode: 'rw' }],
     cwd: '/work',
-    system: { roBinds: ['/usr'], symlinks: { '/bin': 'usr/bin' } },
+    system: { roBinds: ['/usr'], symlinks: { '/bin': 'usr/bin' }, proc: { readOnly: ['/proc/sys'], maskedFiles: ['/proc/kcore'], maskedDirs: ['/proc/acpi'] } },
   });
   const line = args.join(' ');
   for (const flag of ['--unshare-user', '--unshare-pid', '--unshare-net', '--unshare-ipc', '--unshare-uts', '--die-with-parent', '--new-session', '--cap-drop ALL', '--proc /proc', '--dev /dev']) assert.ok(line.includes(flag), flag);
@@ -66,10 +67,58 @@ test('bwrap arguments: namespaces, no capabilities, binds in mode, sized /tmp, f
   assert.ok(line.includes('--ro-bind /usr /usr') && line.includes('--symlink usr/bin /bin'));
   assert.ok(line.includes(`--seccomp ${SECCOMP_FD} -- /bin/sh -c x`), 'the filter comes last, right before the command');
   assert.ok(line.indexOf('--tmpfs /tmp') < line.indexOf('--bind /srv/a'), 'binds land on top of the fresh /tmp');
+  // Kernel interfaces: right after the fresh /proc, before anything else.
+  assert.ok(line.includes('--proc /proc --ro-bind /proc/sys /proc/sys --dev-bind /dev/null /proc/kcore --perms 0555 --tmpfs /proc/acpi --remount-ro /proc/acpi --dev /dev'), line);
+});
+
+test('an agent never runs as uid or gid 0: E_SANDBOX_USER; twin: the test agent passes to the next step', () => {
+  for (const user of [{ uid: 0, gid: TEST_AGENT.gid }, { uid: TEST_AGENT.uid, gid: 0 }, { uid: -1, gid: 5 }, undefined]) {
+    assert.throws(() => launchSandbox(policy({ user: user as SandboxPolicy['user'], syscalls: ['frobnicate'] }), ['/bin/sh'], tool), (e) => isOctantError(e, 'E_SANDBOX_USER'), JSON.stringify(user));
+  }
+  assert.throws(() => launchSandbox(policy({ syscalls: ['frobnicate'] }), ['/bin/sh'], tool), (e) => isOctantError(e, 'E_SANDBOX_SECCOMP'));
+});
+
+test('kernel interfaces are never bound: no procfs, sysfs and cgroupfs only read-only; twin: /sys read-only passes', () => {
+  const refused: SandboxPolicy['binds'] = [
+    { source: '/proc', target: '/hostproc', mode: 'ro' },
+    { source: '/proc/sys', target: '/x', mode: 'ro' },
+    { source: '/usr', target: '/proc/sys', mode: 'ro' },
+    { source: '/sys', target: '/sys', mode: 'rw' },
+    { source: '/sys/fs/cgroup', target: '/cg', mode: 'rw' },
+    { source: '/usr', target: '/sys/fs', mode: 'rw' },
+  ];
+  for (const bind of refused) {
+    assert.throws(() => launchSandbox(policy({ binds: [bind], syscalls: ['frobnicate'] }), ['/bin/sh'], tool), (e) => isOctantError(e, 'E_SANDBOX_KERNEL_FS') && e.message.includes('policy.binds[0]'), JSON.stringify(bind));
+  }
+  assert.throws(() => launchSandbox(policy({ binds: [{ source: '/sys', target: '/sys', mode: 'ro' }], syscalls: ['frobnicate'] }), ['/bin/sh'], tool), (e) => isOctantError(e, 'E_SANDBOX_SECCOMP'));
+});
+
+const asRoot = process.geteuid?.() === 0 ? false : 'needs root (switching to the agent uid)';
+
+test('a grant the agent uid cannot use fails before launch naming the path; twin: opened to it, it passes', { skip: asRoot }, () => {
+  const root = mkdtempSync(join(tmpdir(), 'octant-access-'));
+  try {
+    const shared = join(root, 'shared');
+    mkdirSync(shared, { mode: 0o755 });
+    const rw = (source: string) => policy({ binds: [{ source, target: '/w', mode: 'rw' }], syscalls: ['frobnicate'] });
+    // mkdtemp is 0700: the agent cannot even pass through it.
+    assert.throws(() => launchSandbox(rw(shared), ['/bin/sh'], tool), (e) => isOctantError(e, 'E_SANDBOX_GRANT_ACCESS') && e.message.includes(shared) && (e.hint ?? '').includes(`chmod o+x ${root}`));
+    chmodSync(root, 0o711);
+    // Reachable and readable, but root's: a write grant is refused with the chgrp hint.
+    assert.throws(() => launchSandbox(rw(shared), ['/bin/sh'], tool), (e) => isOctantError(e, 'E_SANDBOX_GRANT_ACCESS') && (e.hint ?? '').includes(`chgrp -R ${TEST_AGENT.gid}`));
+    // Read-only: ordinary permissions, so a 0755 directory is fine.
+    assert.throws(() => launchSandbox(policy({ binds: [{ source: shared, target: '/r', mode: 'ro' }], syscalls: ['frobnicate'] }), ['/bin/sh'], tool), (e) => isOctantError(e, 'E_SANDBOX_SECCOMP'));
+    // /etc/shadow is root's own: not even a read-only grant of it passes.
+    assert.throws(() => launchSandbox(policy({ binds: [{ source: '/etc/shadow', target: '/s', mode: 'ro' }], syscalls: ['frobnicate'] }), ['/bin/sh'], tool), (e) => isOctantError(e, 'E_SANDBOX_GRANT_ACCESS'));
+    writableForAgent(shared);
+    assert.throws(() => launchSandbox(rw(shared), ['/bin/sh'], tool), (e) => isOctantError(e, 'E_SANDBOX_SECCOMP'));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });
 
 test('--args data: one NUL after each option; an option holding a NUL is refused; twin: the same options inline', () => {
-  const system = { roBinds: ['/usr'], symlinks: {} };
+  const system = { roBinds: ['/usr'], symlinks: {}, proc: { readOnly: [], maskedFiles: [], maskedDirs: [] } };
   const options = bwrapOptions(policy(), { system, cwd: '/tmp' });
   assert.deepEqual(bwrapArgs(policy(), ['/bin/sh'], { system, cwd: '/tmp' }), [...options, '--', '/bin/sh'], 'the command is not part of --args');
   const data = encodeArgs(options).toString();
@@ -82,9 +131,10 @@ test('--args data: one NUL after each option; an option holding a NUL is refused
 test('gVisor bundle: read-only root, binds, sized /tmp, seccomp translated with the same decisions', () => {
   const dir = mkdtempSync(join(tmpdir(), 'octant-gv-'));
   const bundle = prepareGvisorBundle(policy({ binds: [{ source: dir, target: '/work', mode: 'rw' }], syscalls: ['read', 'socket', 'clone', 'ioctl', 'mount'] }), ['/bin/sh'], {
-    system: { roBinds: ['/usr'], symlinks: { '/bin': 'usr/bin' } },
+    system: { roBinds: ['/usr'], symlinks: { '/bin': 'usr/bin' }, proc: { readOnly: [], maskedFiles: [], maskedDirs: [] } },
   });
   try {
+    assert.deepEqual(JSON.parse(readFileSync(join(bundle.dir, 'config.json'), 'utf8')).process.user, { ...TEST_AGENT, additionalGids: [] }, 'the agent process runs as policy.user');
     const config = JSON.parse(readFileSync(join(bundle.dir, 'config.json'), 'utf8'));
     assert.equal(config.root.readonly, true);
     assert.deepEqual(config.process.capabilities.bounding, []);

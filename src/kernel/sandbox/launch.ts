@@ -4,10 +4,14 @@
 //   1. find the isolation tool        E_SANDBOX_BWRAP_MISSING / E_SANDBOX_RUNSC_MISSING
 //   2. the command must be granted    E_SANDBOX_EXEC
 //   3. every bind must be sound       E_SANDBOX_BIND (the working directory: E_SANDBOX_ARGS)
+//      and no kernel interface        E_SANDBOX_KERNEL_FS
+//   3b. the agent's own uid           E_SANDBOX_USER (never 0)
+//      reaches every bind             E_SANDBOX_GRANT_ACCESS
 //   4. the seccomp filter (cached)    E_SANDBOX_SECCOMP
 //   4b. Landlock and the exec-guard   E_SANDBOX_LANDLOCK / E_SANDBOX_EXEC_GUARD (bwrap tier)
 //   5. create the agent's cgroup      E_SANDBOX_CGROUP (first launch: favordynmods, see step 5)
 //   6. spawn the isolation tool       E_SANDBOX_SPAWN (E_SANDBOX_ARGS: an option bwrap would misread)
+//      as the agent's uid/gid (bwrap tier; runsc gets it as the OCI process.user)
 //   7. join the cgroup, then release  E_SANDBOX_CGROUP
 //   8. hand the filter over on fd 3
 //
@@ -31,7 +35,7 @@
 //   first fork.
 
 import { spawn } from 'node:child_process';
-import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
+import { accessSync, constants, existsSync, realpathSync, statSync } from 'node:fs';
 import { isAbsolute, normalize } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import { OctantError, EXIT, messageOf } from '../../lib/errors.ts';
@@ -44,6 +48,7 @@ import type { AgentCgroup, CgroupLayout } from '../cgroups/index.ts';
 import { ARGS_FD, bwrapOptions, encodeArgs, SECCOMP_FD } from './bwrap-args.ts';
 import { hostSystemLayout } from './system-layout.ts';
 import { prepareGvisorBundle } from './gvisor.ts';
+import { checkBindAccess, checkKernelInterfaces, checkUser, switchesUser } from './agent-access.ts';
 import { requireLandlock } from '../landlock/require-landlock.ts';
 import { execGuardPath } from '../landlock/exec-guard-binary.ts';
 import { guardedCommand } from '../landlock/exec-guard-args.ts';
@@ -99,6 +104,7 @@ function checkBind(bind: BindMount, field: string): void {
   if (bind.mode !== 'ro' && bind.mode !== 'rw') {
     throw new OctantError('E_SANDBOX_BIND', `${field}.mode must be "ro" or "rw"`, { exit: EXIT.denied });
   }
+  checkKernelInterfaces(bind, field);
 }
 
 export function launchSandbox(policy: SandboxPolicy, command: string[], options: LaunchOptions = {}): SandboxHandle {
@@ -127,6 +133,16 @@ export function launchSandbox(policy: SandboxPolicy, command: string[], options:
   (options.extraBinds ?? []).forEach((bind, i) => checkBind(bind, `options.extraBinds[${i}]`));
   if (options.cwd !== undefined && (!isAbsolute(options.cwd) || options.cwd.includes('\0'))) {
     throw new OctantError('E_SANDBOX_ARGS', `options.cwd must be an absolute path without NUL bytes (got ${JSON.stringify(options.cwd)})`, { exit: EXIT.denied });
+  }
+
+  // 3b. The agent runs as its own unprivileged host uid, never 0: files it
+  //    was not granted stay closed by ordinary permissions too. Run by root,
+  //    we switch to it, so each bind is checked with that uid's eyes (bwrap,
+  //    running as it, resolves every source path itself).
+  checkUser(policy.user);
+  if (switchesUser()) {
+    policy.binds.forEach((bind, i) => checkBindAccess(bind, policy.user, `policy.binds[${i}]`, statSync(bind.source).isDirectory()));
+    (options.extraBinds ?? []).forEach((bind, i) => checkBindAccess(bind, policy.user, `options.extraBinds[${i}]`, statSync(bind.source).isDirectory()));
   }
 
   // 4. The seccomp filter (bwrap tier) or its OCI translation (gVisor tier);
@@ -173,6 +189,13 @@ export function launchSandbox(policy: SandboxPolicy, command: string[], options:
   const child = spawn(argv[0], argv.slice(1), {
     env: options.env ?? { PATH: '/usr/bin:/bin' },
     stdio: gvisor ? [...stdio, 'ignore'] : [...stdio, 'pipe', 'pipe'],
+    // bwrap starts as the agent (libuv drops the supplementary groups, then
+    // sets gid and uid before exec): unprivileged, it creates the user
+    // namespace itself and maps only that uid, so no process of the sandbox
+    // is host root. The gVisor tier's join shell and runsc stay root (runsc
+    // needs it for its own sandboxing); its agent process gets the uid
+    // through the bundle (gvisor.ts).
+    ...(!gvisor && switchesUser() ? { uid: policy.user.uid, gid: policy.user.gid } : {}),
   });
   if (child.pid === undefined) {
     child.on('error', () => {}); // reported by the throw below

@@ -2,9 +2,11 @@
 // can run: /usr (the dynamic loader, shared libraries, interpreters' standard
 // libraries) and, on merged-/usr hosts, the /bin /lib /lib64 /sbin symlinks.
 // Computed from the host once per process; nothing else of / is bound.
+// Also which kernel interfaces of /proc exist here (kernel-interfaces.ts).
 
 import { existsSync, lstatSync, readlinkSync } from 'node:fs';
 import type { SystemLayout } from './bwrap-args.ts';
+import { hostProcLayout } from './kernel-interfaces.ts';
 
 let cached: SystemLayout | undefined;
 
@@ -19,6 +21,6 @@ export function hostSystemLayout(): SystemLayout {
     if (lstatSync(top).isSymbolicLink()) symlinks[top] = readlinkSync(top);
     else roBinds.push(top);
   }
-  cached = { roBinds, symlinks };
+  cached = { roBinds, symlinks, proc: hostProcLayout() };
   return cached;
 }

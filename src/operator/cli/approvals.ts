@@ -10,6 +10,7 @@ import type { Approval } from '../../agent/approvals/approval.ts';
 import { decideApproval } from '../../agent/approvals/decide.ts';
 import { ApprovalStore, approvalsDir } from '../../agent/approvals/store.ts';
 import { loadPrivateKey } from '../../agent/manifest/sign.ts';
+import { loadTrustStore } from '../../agent/manifest/trust.ts';
 import type { Command } from './command.ts';
 
 const USAGE = `octant approvals list [--all] [--json]      pending approvals (--all: decided ones too)
@@ -31,7 +32,8 @@ export const command: Command = {
     const parsed = parseCommandArgs(`approvals ${sub ?? ''}`.trim(), rest, {
       json: { type: 'boolean' }, all: { type: 'boolean' }, key: { type: 'string' }, note: { type: 'string' },
     });
-    const store = new ApprovalStore(approvalsDir(resolvePaths({ rootFlag, env: io.env })));
+    const paths = resolvePaths({ rootFlag, env: io.env });
+    const store = new ApprovalStore(approvalsDir(paths));
     switch (sub) {
       case 'list': {
         const now = Date.now();
@@ -60,7 +62,9 @@ export const command: Command = {
         const id = requirePositional(parsed, 0, 'ID', `approvals ${sub}`);
         const keyFile = stringFlag(parsed, 'key');
         if (keyFile === undefined) throw usageError(`approvals ${sub}: --key KEYFILE is required (an operator private key)`);
-        const decided = decideApproval(store, id, sub === 'approve' ? 'approved' : 'denied', loadPrivateKey(keyFile), stringFlag(parsed, 'note') ?? '');
+        // Checked against the same trusted set the gate uses: a key the gate
+        // would refuse is refused here, with a non-zero exit.
+        const decided = decideApproval(store, id, sub === 'approve' ? 'approved' : 'denied', loadPrivateKey(keyFile), loadTrustStore(paths), stringFlag(parsed, 'note') ?? '');
         writeLine(io.stdout, `${decided.id} ${decided.state} (signed by key ${decided.decision!.signature.keyId})`);
         return 0;
       }

@@ -5,6 +5,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import type { Writable } from 'node:stream';
 import { parseCommandArgs, boolFlag, requirePositional, stringFlag } from '../../lib/args.ts';
 import { EXIT, OctantError, usageError, isOctantError } from '../../lib/errors.ts';
 import { writeJson, writeLine } from '../../lib/io.ts';
@@ -14,6 +15,8 @@ import type { AgentRecord } from '../../agent/lifecycle/records.ts';
 import { parseLoopTask, type LoopTask } from '../../agent/loop/task.ts';
 import { agentReport, storyLines, summaryLines } from '../agent-report.ts';
 import { startSystem } from '../system.ts';
+import { notifyPendingApprovals } from '../approvals/pending-notifier.ts';
+import { ApprovalStore, approvalsDir } from '../../agent/approvals/store.ts';
 import type { Command } from './command.ts';
 
 const USAGE = `octant run MANIFEST --task TEXT [--model NAME] [--max-steps N] [--detach] [--json] [--story]
@@ -36,6 +39,40 @@ export async function ensureSystem(paths: Paths): Promise<{ stop(): Promise<void
   const system = await startSystem({ paths });
   await system.ready;
   return { stop: () => system.stop('run finished') };
+}
+
+/**
+ * Waits for the agent to be archived. Ctrl-C (SIGINT or SIGTERM) stops and
+ * archives it (the termination sequence runs in the system, recorded), so no
+ * agent is orphaned by an interrupted run. A second Ctrl-C detaches from a
+ * system that runs on its own; a system booted by this run stops with it, so
+ * there the run keeps waiting for the agent's termination.
+ */
+async function waitInterruptibly(paths: Paths, aid: string, ownsSystem: boolean, stderr: Writable): Promise<{ record: AgentRecord; interrupted: boolean } | 'detached'> {
+  let interrupts = 0;
+  let detach!: () => void;
+  const detached = new Promise<'detached'>((resolve) => { detach = () => resolve('detached'); });
+  const onSignal = (): void => {
+    interrupts += 1;
+    if (interrupts === 1) {
+      writeLine(stderr, `interrupted: stopping agent ${aid}${ownsSystem ? '' : ' (Ctrl-C again to detach and leave it running)'}`);
+      adminCall(paths, 'POST', '/v1/agents/stop', { aid, reason: 'operator interrupt (Ctrl-C on octant run)' }).catch((error: unknown) => {
+        writeLine(stderr, `could not stop agent ${aid}: ${error instanceof Error ? error.message : String(error)}`);
+      });
+    } else if (!ownsSystem) {
+      writeLine(stderr, `detached: agent ${aid} keeps running (octant agent stop ${aid})`);
+      detach();
+    } else writeLine(stderr, `still stopping agent ${aid}`);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  try {
+    const waited = await Promise.race([adminCall<AgentRecord>(paths, 'POST', '/v1/agents/wait', { aid }), detached]);
+    return waited === 'detached' ? waited : { record: waited, interrupted: interrupts > 0 };
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
 }
 
 function buildTask(parsed: ReturnType<typeof parseCommandArgs>, cwd: string): LoopTask {
@@ -72,24 +109,34 @@ export const command: Command = {
       await owned.stop();
       throw usageError('run: --detach needs a running system (start one with octant up or octant boot)');
     }
+    // In the foreground, every approval the agent waits for is shown with the
+    // commands that decide it (a wrapped program's start may wait for one too).
+    let aid: string | undefined;
+    const stopNotifier = boolFlag(parsed, 'detach')
+      ? () => {}
+      : notifyPendingApprovals({ store: new ApprovalStore(approvalsDir(paths)), since: Date.now(), agent: () => aid, rootFlag, write: (line) => writeLine(io.stderr, line) });
     try {
       const started = wrapped
         ? await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: text, origin: file, command: parsed.rest, wrapped: true })
         : await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/run', { manifest: text, origin: file, task });
+      aid = started.aid;
       if (boolFlag(parsed, 'detach')) {
         writeLine(io.stdout, started.aid);
         return EXIT.ok;
       }
-      if (!boolFlag(parsed, 'json')) writeLine(io.stderr, `agent ${started.aid} running; waiting for it (octant agent logs ${started.aid})`);
-      const ended = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/wait', { aid: started.aid });
+      if (!boolFlag(parsed, 'json')) writeLine(io.stderr, `agent ${started.aid} running; waiting for it (octant agent logs ${started.aid}; Ctrl-C stops it)`);
+      const waited = await waitInterruptibly(paths, started.aid, owned !== undefined, io.stderr);
+      if (waited === 'detached') return EXIT.interrupted;
+      const ended = waited.record;
       const report = agentReport(paths, ended);
       if (boolFlag(parsed, 'json')) writeJson(io.stdout, report);
       else {
         for (const line of summaryLines(report)) writeLine(io.stdout, line);
         if (boolFlag(parsed, 'story')) for (const line of storyLines(report)) writeLine(io.stdout, line);
       }
-      return ended.exit?.code ?? EXIT.failure;
+      return waited.interrupted ? EXIT.interrupted : ended.exit?.code ?? EXIT.failure;
     } finally {
+      stopNotifier();
       await owned?.stop();
     }
   },

@@ -50,7 +50,7 @@ export interface DoctorReport {
 export const NEEDED_CONTROLLERS = ['memory', 'pids', 'cpu'] as const;
 
 const NAMESPACE_HINTS: Record<NamespaceKind, string> = {
-  user: 'enable CONFIG_USER_NS (and kernel.unprivileged_userns_clone=1 to run unprivileged); bubblewrap needs it without root',
+  user: 'enable CONFIG_USER_NS and unprivileged user namespaces (kernel.unprivileged_userns_clone=1, user.max_user_namespaces > 0, no AppArmor restriction): every agent\'s bubblewrap creates one as the agent\'s unprivileged uid',
   mount: 'enable CONFIG_NAMESPACES; agents get their own filesystem view through it',
   pid: 'enable CONFIG_PID_NS; agents must not see or signal other processes',
   net: 'enable CONFIG_NET_NS; agent egress goes only through the proxy in its own network namespace',

@@ -30,8 +30,11 @@ function namespace(kind: NamespaceKind): Finding {
   }
   const flags = kind === 'pid' ? ['--pid', '--fork'] : [`--${kind}`];
   const asUser = process.getuid?.() !== 0 && kind !== 'user' ? ['--user', '--map-root-user'] : [];
-  const result = spawnSync('unshare', [...asUser, ...flags, 'true'], { encoding: 'utf8', timeout: 10_000 });
-  if (result.status === 0) return { ok: true, detail: `created one (unshare ${[...asUser, ...flags].join(' ')})` };
+  // Run by root, the user namespace is asked for by an unprivileged uid
+  // (nobody): every agent's bwrap creates it as its own unprivileged uid.
+  const unprivileged = kind === 'user' && process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  const result = spawnSync('unshare', [...asUser, ...flags, 'true'], { encoding: 'utf8', timeout: 10_000, ...unprivileged });
+  if (result.status === 0) return { ok: true, detail: `created one (unshare ${[...asUser, ...flags].join(' ')}${'uid' in unprivileged ? ', as uid 65534' : ''})` };
   let detail = firstLine(result.stderr ?? '') || result.error?.message || `unshare exited ${result.status}`;
   if (kind === 'user') {
     try {

@@ -6,7 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { EMPTY_ROOT, Frontier, MerkleTree, leafHash, nodeHash, verifyConsistency, verifyInclusion } from './merkle.ts';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const vectors = join(repoRoot, '..', 'shared', 'testdata', 'rfc6962');
+// The vectors and their licence are kept in the repository (test/fixtures/rfc6962/README.md).
+const vectors = join(repoRoot, 'test', 'fixtures', 'rfc6962');
 
 function* jsonFiles(dir: string): Generator<string> {
   for (const name of readdirSync(dir).sort()) {

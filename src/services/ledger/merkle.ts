@@ -1,7 +1,7 @@
 // Merkle tree math for the ledger, RFC 6962 §2.1 / RFC 9162 §2.1.
 // Security-critical: every function here is small on purpose, and the
 // verifiers are checked against the transparency-dev conformance vectors
-// (../shared/testdata/rfc6962) in merkle.test.ts.
+// (test/fixtures/rfc6962, copied with their licence) in merkle.test.ts.
 //
 // Hashing (RFC 6962 §2.1): leaf = SHA-256(0x00 || entry bytes),
 // node = SHA-256(0x01 || left || right), empty tree = SHA-256("").
