@@ -46,7 +46,9 @@ test('dist/octant: a wrapped program runs (twin) and cannot start a program outs
     .replace(/^ {2}destinations: \[\].*$/m, '  destinations: [{ host: example.com, ports: 443, protocol: https }]')
     .replace(/^syscalls: \[\].*$/m, 'syscalls: ["@base", "@file-read", "@file-write", "@process-spawn", "@network-client", "@network-server", "@terminal", "@timers"]')
     .replace(/^ {2}exec: \[\].*$/m, '  exec: [/usr/bin/python3]')
-    .replace(/memory: \S+/, 'memory: 512MiB');
+    .replace(/memory: \S+/, 'memory: 512MiB')
+    // No operator approval in this test: nothing is critical.
+    .replace(/^ {2}critical: .*$/m, '  critical: []');
   writeFileSync(join(dir, 'wrapped.yaml'), manifest);
   const signed = run(['manifest', 'sign', 'wrapped.yaml', '--key', join(dir, 'root', 'etc', 'keys', 'private', 'ops.key'), '--out', 'wrapped.json']);
   assert.equal(signed.status, 0, signed.stderr);
