@@ -6,7 +6,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { accessSync, constants, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { accessSync, chmodSync, constants, copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { release } from 'node:os';
 import { randomBytes } from 'node:crypto';
@@ -103,6 +103,18 @@ test('exec: with an empty exec list nothing but the command itself starts; twins
   // A directory of programs: everything in it starts, with the host's loader.
   const withDir = await sandboxProbe(policy({ executables: [PYTHON, '/usr/bin'] }), `emit({'id': run(['/usr/bin/id']), 'tmp': run([executable_copy('/usr/bin/id', '/tmp/id')])})`);
   assert.deepEqual(withDir.out, { id: 0, tmp: 'EACCES' }, withDir.stderr);
+});
+
+test('exec: a granted program bound read-only below /tmp runs; a written copy beside it does not', { skip }, async () => {
+  const bin = join(root, 'bin');
+  mkdirSync(bin, { mode: 0o755 });
+  copyFileSync('/usr/bin/id', join(bin, 'id'));
+  chmodSync(join(bin, 'id'), 0o755);
+  const { out, stderr } = await sandboxProbe(policy({
+    binds: [...policy().binds, { source: bin, target: '/tmp/bin', mode: 'ro' }],
+    executables: [PYTHON, '/tmp/bin/id'],
+  }), `emit({'granted': run(['/tmp/bin/id']), 'written': run([executable_copy('/tmp/bin/id', '/tmp/id')])})`);
+  assert.deepEqual(out, { granted: 0, written: 'EACCES' }, stderr);
 });
 
 test('exec: a written file cannot be mapped or mprotect\'ed executable; twin: a system file can', { skip }, async () => {

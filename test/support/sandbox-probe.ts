@@ -74,7 +74,7 @@ export interface Layers {
   rules: SandboxPolicy;
   /** Exec-guard options added before the derived ones (e.g. a wider rule). */
   extraRules?: string[];
-  /** Leave out the noexec step (-n), to test Landlock's exec check alone. */
+  /** Leave out the noexec step (-n, -N), to test Landlock's exec check alone. */
   noNoexec?: boolean;
 }
 
@@ -82,7 +82,8 @@ export interface Layers {
 export function layeredProbe(layers: Layers, code: string): Promise<ProbeResult> {
   const system = hostSystemLayout();
   let rules = execGuardArgs({ policy: layers.rules, system, seccompFd: SECCOMP_FD });
-  if (layers.noNoexec) rules = rules.filter((arg, i) => arg !== '-n' && rules[i - 1] !== '-n');
+  const noexec = (arg: string | undefined): boolean => arg === '-n' || arg === '-N';
+  if (layers.noNoexec) rules = rules.filter((arg, i) => !noexec(arg) && !noexec(rules[i - 1]));
   const command = [EXEC_GUARD_TARGET, ...(layers.extraRules ?? []), ...rules, ...pythonCommand(code)];
   const args = bwrapArgs(layers.mounts, command, { system, execGuard: execGuardPath() });
   const ids = process.geteuid?.() === 0 ? { uid: layers.mounts.user.uid, gid: layers.mounts.user.gid } : {};

@@ -5,7 +5,12 @@
 // layer is not copied into the other (docs/isolation.md, "Exec control and
 // Landlock").
 //
-//   -n PATH  noexec, recursively: every writable mount (/tmp, /dev, rw binds)
+//   -n PATH  noexec, the mount itself: /tmp (a fresh tmpfs: what is mounted
+//            below it are grants with their own rules, so a read-only grant
+//            or the octant executable bound below /tmp keeps executing)
+//   -N PATH  noexec with every mount below it: /dev (devpts, device nodes)
+//            and each rw bind (bwrap binds recursively: host mounts below
+//            a write grant come along, writable)
 //   -x PATH  execute + read: each granted program and its ELF loader (for a
 //            granted directory of programs, the host's loaders)
 //   -r PATH  read beneath: the system tree, /proc, read-only binds
@@ -46,7 +51,8 @@ export function execGuardArgs(input: ExecGuardInput): string[] {
   const add = (flag: string, paths: Iterable<string>): void => {
     for (const path of new Set(paths)) args.push(flag, path);
   };
-  add('-n', ['/tmp', '/dev', ...rw]);
+  add('-n', ['/tmp']);
+  add('-N', ['/dev', ...rw]);
   add('-x', programs);
   add('-r', [...input.system.roBinds, '/proc', ...ro]);
   add('-w', ['/tmp', ...rw]);

@@ -6,8 +6,8 @@
  * capabilities of the sandbox's user namespace (CAP_SYS_ADMIN, CAP_SETPCAP)
  * and nothing else. In one straight line it:
  *
- *   1. makes every writable mount noexec   (-n PATH, recursive) in a
- *      mount namespace of its own                                     exit 121
+ *   1. makes every writable mount noexec   (-n PATH; -N PATH with every
+ *      mount below it) in a mount namespace of its own               exit 121
  *   2. drops every capability              (bounding, ambient, all) exit 122
  *   3. sets no_new_privs                                             exit 122
  *   4. builds and enforces a Landlock ruleset from the -x/-r/-w/-d
@@ -211,7 +211,10 @@ static struct {
   const char *path;
 } rules[MAX_RULES];
 static int rule_count;
-static const char *noexec[MAX_RULES];
+static struct {
+  const char *path;
+  int flags; /* AT_RECURSIVE for -N */
+} noexec[MAX_RULES];
 static int noexec_count;
 
 /* The seccomp program: at most BPF_MAXINSNS (4096) instructions of 8 bytes. */
@@ -296,9 +299,10 @@ __attribute__((noreturn, used)) void guard_main(i64 *sp) {
     if (flag[1] == 's') {
       if (value[0] < '0' || value[0] > '9' || value[1] != 0) fail(120, "usage: -s takes one digit", value, 0);
       seccomp_fd = value[0] - '0';
-    } else if (flag[1] == 'n') {
+    } else if (flag[1] == 'n' || flag[1] == 'N') {
       if (noexec_count == MAX_RULES) fail(120, "usage: too many -n", 0, 0);
-      noexec[noexec_count++] = value;
+      noexec[noexec_count].flags = flag[1] == 'N' ? AT_RECURSIVE : 0;
+      noexec[noexec_count++].path = value;
     } else if (flag[1] == 'x' || flag[1] == 'r' || flag[1] == 'w' || flag[1] == 'd') {
       if (rule_count == MAX_RULES) fail(120, "usage: too many rules", 0, 0);
       rules[rule_count].kind = flag[1];
@@ -307,12 +311,14 @@ __attribute__((noreturn, used)) void guard_main(i64 *sp) {
       fail(120, "usage: unknown option", flag, 0);
     }
   }
-  if (i + 1 >= argc) fail(120, "usage: exec-guard [-s FD] [-n|-x|-r|-w|-d PATH]... -- COMMAND [ARG]...", 0, 0);
+  if (i + 1 >= argc) fail(120, "usage: exec-guard [-s FD] [-n|-N|-x|-r|-w|-d PATH]... -- COMMAND [ARG]...", 0, 0);
   char **command = argv + i + 1;
 
-  /* 1. Writable mounts become noexec, with every mount below them: a file the
-   *    agent writes can neither be execve'd nor mmap'd PROT_EXEC (the kernel's
-   *    path_noexec check). bwrap's --disable-userns leaves this process in a
+  /* 1. Writable mounts become noexec: a file the agent writes can neither be
+   *    execve'd nor mmap'd PROT_EXEC (the kernel's path_noexec check). -N
+   *    covers the mounts below too (/dev; rw binds, which bring the host's
+   *    mounts below them); -n only the mount itself (/tmp), so a read-only
+   *    grant bound below it (say, a granted program) keeps executing. bwrap's --disable-userns leaves this process in a
    *    user namespace nested below the one owning bwrap's mount namespace, so
    *    its CAP_SYS_ADMIN cannot touch those mounts: it first copies them into
    *    a mount namespace of its own (owned by its user namespace). Copied
@@ -322,8 +328,8 @@ __attribute__((noreturn, used)) void guard_main(i64 *sp) {
   if (err < 0) fail(121, "unshare(CLONE_NEWNS)", 0, err);
   for (int n = 0; n < noexec_count; n++) {
     struct mount_attr attr = { .attr_set = MOUNT_ATTR_NOEXEC };
-    err = sys5(SYS_mount_setattr, AT_FDCWD, (i64)noexec[n], AT_RECURSIVE | AT_SYMLINK_NOFOLLOW, (i64)&attr, sizeof attr);
-    if (err < 0) fail(121, "mount_setattr(MOUNT_ATTR_NOEXEC)", noexec[n], err);
+    err = sys5(SYS_mount_setattr, AT_FDCWD, (i64)noexec[n].path, noexec[n].flags | AT_SYMLINK_NOFOLLOW, (i64)&attr, sizeof attr);
+    if (err < 0) fail(121, "mount_setattr(MOUNT_ATTR_NOEXEC)", noexec[n].path, err);
   }
 
   /* 2. No capability survives: the bounding set first (needs CAP_SETPCAP),

@@ -48,7 +48,8 @@ test('rules: writable mounts noexec and writable; read-only binds readable; prog
   });
   assert.equal(args.at(-1), '--');
   const flags = byFlag(args.slice(0, -1));
-  assert.deepEqual(flags['-n'], ['/tmp', '/dev', '/work', '/run/octant/gateway.sock']);
+  assert.deepEqual(flags['-n'], ['/tmp']);
+  assert.deepEqual(flags['-N'], ['/dev', '/work', '/run/octant/gateway.sock']);
   assert.deepEqual(flags['-w'], ['/tmp', '/work', '/run/octant/gateway.sock']);
   assert.deepEqual(flags['-r'], ['/usr', '/proc', '/data']);
   assert.deepEqual(flags['-d'], ['/dev']);
