@@ -3,7 +3,7 @@
 // per tier and each tier's ratio to a plain spawn.
 //   node bench/spawn.ts [runs]        (root; bwrap; runsc for the gVisor row)
 //
-// The five bwrap-side tiers run interleaved (one of each per round), so a
+// The bwrap-side tiers run interleaved (one of each per round), so a
 // burst of load on a shared machine lands on all of them alike instead of
 // on whichever tier happened to be running; gVisor runs after, fewer times.
 
@@ -18,6 +18,8 @@ import { hostSystemLayout } from '../src/kernel/sandbox/system-layout.ts';
 import { compileSeccomp } from '../src/kernel/seccomp/compiler.ts';
 import { favorDynmodsOnce } from '../src/kernel/cgroups/index.ts';
 import { SYSCALLS_X86_64 } from '../src/kernel/seccomp/syscall-table.ts';
+import { execGuardPath } from '../src/kernel/landlock/exec-guard-binary.ts';
+import { guardedCommand } from '../src/kernel/landlock/exec-guard-args.ts';
 import type { SandboxPolicy } from '../src/kernel/sandbox-policy.ts';
 
 const RUNS = Number(process.argv[2] ?? 100);
@@ -81,20 +83,29 @@ const system = hostSystemLayout();
 const bare = bwrapArgs(policy('namespaces'), [ECHO, 'x'], { system, seccomp: false });
 const filtered = bwrapArgs(policy('namespaces'), [ECHO, 'x'], { system });
 const filter = compileSeccomp(policy('namespaces'));
+// bwrap runs the exec-guard helper, which makes /tmp and /dev noexec, drops
+// capabilities, applies Landlock and installs the same filter, then runs echo.
+const guardedEcho = guardedCommand([ECHO, 'x'], { policy: policy('namespaces'), system, seccompFd: SECCOMP_FD });
+const guarded = bwrapArgs(policy('namespaces'), guardedEcho, { system, execGuard: execGuardPath() });
 // The tier as it was before agents got their own uid: bwrap run by root
 // (the agent host root without capabilities), /proc's kernel interfaces open.
 const asRoot = bwrapArgs(policy('namespaces'), [ECHO, 'x'], { system: { ...system, proc: { readOnly: [], maskedFiles: [], maskedDirs: [] } } });
 
 console.log(`cgroup favordynmods: ${JSON.stringify(favorDynmodsOnce())}   load average: ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
-const names = ['plain spawn', 'bwrap namespaces (agent uid, /proc closed)', '+ seccomp', '+ cgroup (full default tier, launchSandbox)', 'before: bwrap + seccomp as root, /proc open'];
+const names = [
+  'plain spawn', 'bwrap namespaces (agent uid, /proc closed)', '+ seccomp', '+ exec-guard (noexec, Landlock, caps)',
+  '+ cgroup (full default tier, launchSandbox)', 'before: bwrap + seccomp as root, /proc open',
+];
 const p50s = await interleaved([
   [names[0], () => plain([ECHO, 'x'])],
   [names[1], () => plain(['/usr/bin/bwrap', ...bare], undefined, true)],
   [names[2], () => plain(['/usr/bin/bwrap', ...filtered], filter, true)],
-  [names[3], () => sandboxed('namespaces')],
-  [names[4], () => plain(['/usr/bin/bwrap', ...asRoot], filter)],
+  [names[3], () => plain(['/usr/bin/bwrap', ...guarded], filter, true)],
+  [names[4], () => sandboxed('namespaces')],
+  [names[5], () => plain(['/usr/bin/bwrap', ...asRoot], filter)],
 ], RUNS);
-const rows: [string, number][] = names.slice(1, 4).map((name, i) => [name, p50s[i + 1]]);
+const rows: [string, number][] = names.slice(1, 5).map((name, i) => [name, p50s[i + 1]]);
 if (existsSync('/usr/bin/runsc')) rows.push(['gVisor', (await interleaved([['gVisor (launchSandbox)', () => sandboxed('gvisor')]], GVISOR_RUNS))[0]]);
 for (const [name, p50] of rows) console.log(`ratio p50 ${name} / plain spawn: ${(p50 / p50s[0]).toFixed(1)}x`);
-console.log(`ratio p50 + seccomp (agent uid, /proc closed) / before (root, /proc open): ${(p50s[2] / p50s[4]).toFixed(2)}x`);
+console.log(`exec-guard step alone: ${(p50s[3] - p50s[2]).toFixed(1)} ms p50 (ratio to bwrap with the filter ${(p50s[3] / p50s[2]).toFixed(2)}x)`);
+console.log(`ratio p50 + seccomp (agent uid, /proc closed) / before (root, /proc open): ${(p50s[2] / p50s[5]).toFixed(2)}x`);

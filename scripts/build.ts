@@ -34,6 +34,7 @@ import { mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
 import { basename, join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lazyModules } from './lazy-modules.ts';
+import { compileExecGuard } from '../src/kernel/landlock/exec-guard-binary.ts';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(repo, 'dist');
@@ -92,6 +93,16 @@ function buildSnapshotSea(config: string): void {
   execFileSync(process.execPath, [...v8Flags, '--build-sea', basename(config)], { cwd: dirname(config), stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
+/**
+ * The exec-guard helper every bubblewrap sandbox runs first
+ * (src/kernel/landlock/exec-guard.c), compiled with the host's cc and carried
+ * in the bundle as base64, so dist/octant needs no compiler. Its bytes depend
+ * only on the source and the compiler (flags in exec-guard-binary.ts).
+ */
+function embeddedExecGuard(): Record<string, string> {
+  return { 'globalThis.__OCTANT_EXEC_GUARD__': JSON.stringify(compileExecGuard().toString('base64')) };
+}
+
 export async function buildExecutable(options: BuildOptions = {}): Promise<string> {
   const snapshot = options.snapshot !== false;
   const entry = options.entry ?? join(repo, 'src', 'main.ts');
@@ -119,7 +130,10 @@ export async function buildExecutable(options: BuildOptions = {}): Promise<strin
     // gets one from getBuiltinModule, not `import`, so that node:module's
     // ESM facade is not built at start.
     banner: snapshot ? {} : { js: "const require = process.getBuiltinModule('node:module').createRequire(import.meta.url);" },
-    define: options.stamp === false ? {} : { 'globalThis.__OCTANT_BUILD__': JSON.stringify({ version: pkg.version, commit: gitCommit() }) },
+    define: {
+      ...(options.stamp === false ? {} : { 'globalThis.__OCTANT_BUILD__': JSON.stringify({ version: pkg.version, commit: gitCommit() }) }),
+      ...embeddedExecGuard(),
+    },
   });
   // The SEA configuration names its files relative to its own directory
   // (the snapshot build runs there under a fixed path, see buildSnapshotSea).

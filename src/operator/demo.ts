@@ -13,6 +13,8 @@ import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { writeLine, type Io } from '../lib/io.ts';
+import { messageOf } from '../lib/errors.ts';
+import { requireLandlock } from '../kernel/landlock/require-landlock.ts';
 import { adminCall } from '../runtime/admin/client.ts';
 import type { Paths } from '../runtime/paths.ts';
 import type { VaultStatus } from '../services/vault/types.ts';
@@ -22,11 +24,17 @@ import { agentReport, storyLines, summaryLines, type AgentReport } from './agent
 
 const SECRET_NAME = 'demo-service-key';
 
-/** Why the example cannot run here (agents need root for cgroups, and bubblewrap), or undefined. */
+/** Why the example cannot run here (agents need root for cgroups, bubblewrap and Landlock), or undefined. */
 export function demoUnavailable(): string | undefined {
   if (process.getuid?.() !== 0) return 'agent sandboxes need root (cgroups); run as root to see it (octant doctor checks the rest)';
   // The launcher runs /usr/bin/bwrap (Debian's bubblewrap).
-  return existsSync('/usr/bin/bwrap') ? undefined : 'bubblewrap is not installed (apt-get install bubblewrap)';
+  if (!existsSync('/usr/bin/bwrap')) return 'bubblewrap is not installed (apt-get install bubblewrap)';
+  try {
+    requireLandlock();
+  } catch (error) {
+    return messageOf(error);
+  }
+  return undefined;
 }
 
 export interface DemoResult {

@@ -59,7 +59,7 @@ test('a real sandboxed agent: egress through the bridge, suspend, resume, stop l
     manifests: {
       validate: async () => manifest,
       compile: (_m, aid, user): SandboxPolicy => ({
-        id: aid, binds: [], executables: ['/bin/sh'], syscalls: Object.keys(SYSCALLS_X86_64), inet: true,
+        id: aid, binds: [], executables: ['/bin/sh', '/usr/bin/sleep'], syscalls: Object.keys(SYSCALLS_X86_64), inet: true,
         limits: { pids: 64, memoryBytes: 512 * 1024 * 1024 }, network: [{ host: '127.0.0.1', ports: [port, port], protocol: 'http' }],
         credentials: [], ttlSeconds: 600, tmpBytes: 16 << 20, isolation: 'namespaces', user,
       }),

@@ -5,6 +5,7 @@
 
 import { OctantError, EXIT } from '../../lib/errors.ts';
 import type { BindMount, SandboxPolicy } from '../sandbox-policy.ts';
+import { EXEC_GUARD_TARGET } from '../landlock/exec-guard-args.ts';
 import { procArgs, type ProcLayout } from './kernel-interfaces.ts';
 
 /** The file descriptor bwrap reads the seccomp program from (stdio[3] of the spawned process). */
@@ -38,6 +39,13 @@ export interface BwrapOptions {
   system: SystemLayout;
   /** Pass the filter on SECCOMP_FD (default true; false only for benchmarks). */
   seccomp?: boolean;
+  /**
+   * Host path of the exec-guard helper (landlock/exec-guard.c). When set,
+   * bwrap runs the helper (command from landlock/exec-guard-args.ts
+   * guardedCommand) with the two capabilities it needs, and the helper, not
+   * bwrap, installs the seccomp filter read from SECCOMP_FD.
+   */
+  execGuard?: string;
 }
 
 function bindArgs(bind: BindMount): string[] {
@@ -69,13 +77,19 @@ export function bwrapOptions(policy: SandboxPolicy, options: BwrapOptions): stri
   for (const [link, target] of Object.entries(options.system.symlinks)) args.push('--symlink', target, link);
   for (const bind of policy.binds) args.push(...bindArgs(bind));
   for (const bind of options.extraBinds ?? []) args.push(...bindArgs(bind));
+  if (options.execGuard !== undefined) {
+    // The helper makes the writable mounts noexec (CAP_SYS_ADMIN, in a mount
+    // namespace of its own) and empties the bounding set (CAP_SETPCAP); it
+    // drops both before it executes the agent's program.
+    args.push('--ro-bind', options.execGuard, EXEC_GUARD_TARGET, '--cap-add', 'CAP_SYS_ADMIN', '--cap-add', 'CAP_SETPCAP');
+  }
   // Remount / read-only once everything is in place: only the rw binds and
   // /tmp stay writable.
   args.push('--remount-ro', '/');
   if (options.cwd) args.push('--chdir', options.cwd);
   // Installed last, just before execve of the command, so bwrap's own setup
   // is not filtered but everything the agent runs is.
-  if (options.seccomp !== false) args.push('--seccomp', String(SECCOMP_FD));
+  if (options.seccomp !== false && options.execGuard === undefined) args.push('--seccomp', String(SECCOMP_FD));
   return args;
 }
 

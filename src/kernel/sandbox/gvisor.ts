@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import type { BindMount, SandboxPolicy } from '../sandbox-policy.ts';
 import { syscallRules } from '../seccomp/compiler.ts';
 import type { SeccompOptions } from '../seccomp/compiler.ts';
-import { AF_INET, AF_INET6, AF_UNIX, CLONE_NAMESPACE_FLAGS, TIOCSTI } from '../seccomp/arg-filters.ts';
+import { AF_INET, AF_INET6, AF_UNIX, CLONE_NAMESPACE_FLAGS, MFD_EXEC, MFD_NOEXEC_SEAL, TIOCSTI } from '../seccomp/arg-filters.ts';
 import type { SystemLayout } from './bwrap-args.ts';
 
 export interface GvisorOptions {
@@ -55,6 +55,9 @@ export function ociSeccomp(policy: Pick<SandboxPolicy, 'syscalls' | 'inet'>, opt
       }
     } else if (name === 'clone') {
       syscalls.push({ names: ['clone'], action: 'SCMP_ACT_ALLOW', args: [{ index: 0, value: CLONE_NAMESPACE_FLAGS, valueTwo: 0, op: 'SCMP_CMP_MASKED_EQ' }] });
+    } else if (name === 'memfd_create') {
+      // Sealed non-executable memfds only (arg-filters.ts): flags & (MFD_EXEC | MFD_NOEXEC_SEAL) == MFD_NOEXEC_SEAL.
+      syscalls.push({ names: ['memfd_create'], action: 'SCMP_ACT_ALLOW', args: [{ index: 1, value: MFD_EXEC | MFD_NOEXEC_SEAL, valueTwo: MFD_NOEXEC_SEAL, op: 'SCMP_CMP_MASKED_EQ' }] });
     } else if (name === 'ioctl') {
       // One comparison per argument: TIOCSTI refused here; the Sentry does
       // not implement TIOCLINUX at all (ENOTTY).
@@ -70,8 +73,15 @@ export function ociSeccomp(policy: Pick<SandboxPolicy, 'syscalls' | 'inet'>, opt
   };
 }
 
+// Exec control in this tier (docs/isolation.md, "Exec control and
+// Landlock"): the Sentry implements no Landlock, so the exec-guard cannot run
+// here. What it can enforce is enforced: every writable mount (rw binds,
+// /tmp, /dev) is noexec, so a file the agent writes is neither executed nor
+// mapped executable, and the root is read-only. Programs of the read-only
+// system tree that processes.exec does not list are not refused here.
 function bindMount(bind: BindMount): Record<string, unknown> {
-  return { destination: bind.target, type: 'bind', source: bind.source, options: ['rbind', bind.mode === 'rw' ? 'rw' : 'ro', 'nosuid', 'nodev'] };
+  const writable = bind.mode === 'rw' ? ['rw', 'noexec'] : ['ro'];
+  return { destination: bind.target, type: 'bind', source: bind.source, options: ['rbind', ...writable, 'nosuid', 'nodev'] };
 }
 
 /** Writes the bundle (rootfs with mount points, config.json) in a fresh temp dir. */
@@ -115,7 +125,7 @@ export function prepareGvisorBundle(policy: SandboxPolicy, command: readonly str
       mounts: [
         { destination: '/proc', type: 'proc', source: 'proc' },
         { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'noexec', 'mode=755', 'size=65536k'] },
-        { destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', `size=${policy.tmpBytes}`] },
+        { destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'noexec', `size=${policy.tmpBytes}`] },
         ...binds.map(bindMount),
       ],
       linux: {

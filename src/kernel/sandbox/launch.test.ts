@@ -138,7 +138,9 @@ test('gVisor bundle: read-only root, binds, sized /tmp, seccomp translated with 
     const config = JSON.parse(readFileSync(join(bundle.dir, 'config.json'), 'utf8'));
     assert.equal(config.root.readonly, true);
     assert.deepEqual(config.process.capabilities.bounding, []);
-    assert.ok(config.mounts.some((m: { destination: string; options: string[] }) => m.destination === '/work' && m.options.includes('rw')));
+    assert.ok(config.mounts.some((m: { destination: string; options: string[] }) => m.destination === '/work' && m.options.includes('rw') && m.options.includes('noexec')));
+    assert.ok(config.mounts.some((m: { destination: string; options: string[] }) => m.destination === '/usr' && !m.options.includes('noexec')), 'twin: the system tree executes');
+    assert.ok(config.mounts.some((m: { destination: string; options?: string[] }) => m.destination === '/tmp' && m.options?.includes('noexec')));
     assert.ok(config.mounts.some((m: { destination: string; options?: string[] }) => m.destination === '/tmp' && m.options?.includes(`size=${1 << 20}`)));
     assert.deepEqual(config.linux.namespaces.map((n: { type: string }) => n.type).sort(), ['ipc', 'mount', 'network', 'pid', 'uts']);
     const names = config.linux.seccomp.syscalls.flatMap((s: { names: string[] }) => s.names);

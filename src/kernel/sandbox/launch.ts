@@ -8,11 +8,18 @@
 //   3b. the agent's own uid           E_SANDBOX_USER (never 0)
 //      reaches every bind             E_SANDBOX_GRANT_ACCESS
 //   4. the seccomp filter (cached)    E_SANDBOX_SECCOMP
+//   4b. Landlock and the exec-guard   E_SANDBOX_LANDLOCK / E_SANDBOX_EXEC_GUARD (bwrap tier)
 //   5. create the agent's cgroup      E_SANDBOX_CGROUP (first launch: favordynmods, see step 5)
 //   6. spawn the isolation tool       E_SANDBOX_SPAWN (E_SANDBOX_ARGS: an option bwrap would misread)
 //      as the agent's uid/gid (bwrap tier; runsc gets it as the OCI process.user)
 //   7. join the cgroup, then release  E_SANDBOX_CGROUP
 //   8. hand the filter over on fd 3
+//
+// bwrap tier: bwrap does not run the agent's command itself but the
+// exec-guard helper (kernel/landlock), which makes writable mounts noexec,
+// drops every capability, enforces Landlock (only policy.executables may be
+// executed, only the granted paths read or written), installs the seccomp
+// filter and then executes the command.
 //
 // Every process of the sandbox is born inside its cgroup:
 // - bwrap tier: bwrap is started as `bwrap --args 4 -- command` and parses
@@ -42,6 +49,9 @@ import { ARGS_FD, bwrapOptions, encodeArgs, SECCOMP_FD } from './bwrap-args.ts';
 import { hostSystemLayout } from './system-layout.ts';
 import { prepareGvisorBundle } from './gvisor.ts';
 import { checkBindAccess, checkKernelInterfaces, checkUser, switchesUser } from './agent-access.ts';
+import { requireLandlock } from '../landlock/require-landlock.ts';
+import { execGuardPath } from '../landlock/exec-guard-binary.ts';
+import { guardedCommand } from '../landlock/exec-guard-args.ts';
 
 export type StdioMode = 'pipe' | 'inherit' | 'ignore' | number;
 
@@ -57,6 +67,8 @@ export interface LaunchOptions {
   runscPath?: string;
   /** Override cgroup detection (tests); default detectCgroups(). */
   cgroupLayout?: CgroupLayout;
+  /** Where the exec-guard helper is written (default: landlock/exec-guard-binary.ts defaultExecGuardDirs()). */
+  execGuardDir?: string;
 }
 
 export interface SandboxExit {
@@ -143,6 +155,10 @@ export function launchSandbox(policy: SandboxPolicy, command: string[], options:
     throw new OctantError('E_SANDBOX_SECCOMP', `policy.syscalls: ${messageOf(error)}`, { exit: EXIT.denied, cause: error });
   }
 
+  // 4b. bwrap tier: no Landlock, no agent (the helper would refuse too, but
+  //     later and less clearly); the helper is written once per content.
+  const guard = gvisor ? undefined : (requireLandlock(), execGuardPath(options.execGuardDir));
+
   // 5. The agent's cgroup with its limits (privileged: writes /sys/fs/cgroup).
   //    Once per process, cgroup joins are made cheap (favordynmods: no RCU
   //    grace period per join; cgroups/favor-dynmods.ts). Where that cannot be
@@ -161,8 +177,9 @@ export function launchSandbox(policy: SandboxPolicy, command: string[], options:
       argv = ['/bin/sh', '-c', JOIN_CGROUP_THEN_EXEC, 'octant-sandbox', String(cgroup.procsFiles.length), ...cgroup.procsFiles, tool, ...bundle.runscArgs];
       cleanupTier = bundle.cleanup;
     } else {
-      bwrapData = encodeArgs(bwrapOptions(policy, { extraBinds: options.extraBinds, cwd: options.cwd, system: hostSystemLayout() }));
-      argv = [tool, '--args', String(ARGS_FD), '--', ...command];
+      const system = hostSystemLayout();
+      bwrapData = encodeArgs(bwrapOptions(policy, { extraBinds: options.extraBinds, cwd: options.cwd, system, execGuard: guard }));
+      argv = [tool, '--args', String(ARGS_FD), '--', ...guardedCommand(command, { policy, system, extraBinds: options.extraBinds, seccompFd: SECCOMP_FD })];
     }
   } catch (error) {
     cgroup.remove();
@@ -208,7 +225,7 @@ export function launchSandbox(policy: SandboxPolicy, command: string[], options:
     const argsPipe = child.stdio[ARGS_FD] as Writable;
     argsPipe.on('error', () => {});
     argsPipe.end(bwrapData);
-    // 8. The filter; bwrap reads fd 3 to EOF before it execs the agent.
+    // 8. The filter; the exec-guard reads fd 3 to EOF and installs it last.
     const seccompPipe = child.stdio[SECCOMP_FD] as Writable;
     seccompPipe.on('error', () => {});
     seccompPipe.end(filter);

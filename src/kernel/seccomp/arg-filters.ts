@@ -44,6 +44,14 @@ export const TIOCSTI = 0x5412;
 export const TIOCLINUX = 0x541c;
 export const IOCTL_DENIED = [TIOCSTI, TIOCLINUX] as const;
 
+// memfd_create(2) flags (linux/memfd.h, Linux >= 6.3). A memfd lives on the
+// kernel's internal tmpfs, which no mount flag and no Landlock rule reaches
+// (Landlock skips internal filesystems), so code written into one could be
+// executed with execveat(fd, "", AT_EMPTY_PATH) or /proc/self/fd/N. With
+// MFD_NOEXEC_SEAL the file has no execute bit and can never get one.
+export const MFD_NOEXEC_SEAL = 0x0008;
+export const MFD_EXEC = 0x0010;
+
 /**
  * Blocks keyed by syscall name. The kernel reads socket's family, clone's
  * flags and ioctl's request as 32-bit values (`int`, `lower_32_bits()`,
@@ -62,6 +70,14 @@ export const ARG_FILTERS: Readonly<Record<string, (ctx: ArgFilterContext) => Bpf
   // clone(flags, ...): no new namespaces; a namespace is a new view the
   // sandbox builder did not choose.
   clone: (ctx) => [load(argLow(0)), jump(BPF_JSET, CLONE_NAMESPACE_FLAGS, 0, 1), ret(ctx.deny), ret(SECCOMP_RET_ALLOW)],
+  // memfd_create(name, flags): only memfds sealed non-executable; without
+  // MFD_NOEXEC_SEAL the kernel's default (vm.memfd_noexec = 0) is MFD_EXEC.
+  memfd_create: (ctx) => [
+    load(argLow(1)),
+    jump(BPF_JSET, MFD_EXEC, 0, 1), ret(ctx.deny),
+    jump(BPF_JSET, MFD_NOEXEC_SEAL, 0, 1), ret(SECCOMP_RET_ALLOW),
+    ret(ctx.deny),
+  ],
   // ioctl(fd, request, arg): every request but the terminal-injection ones.
   ioctl: (ctx) => {
     const block: BpfInstruction[] = [load(argLow(1))];

@@ -6,7 +6,7 @@ import {
   AUDIT_ARCH_I386, AUDIT_ARCH_X86_64, BPF_JA, BPF_JMP, decodeProgram, ENOSYS, EPERM, errnoAction,
   SECCOMP_RET_ALLOW, SECCOMP_RET_KILL_PROCESS,
 } from './bpf.ts';
-import { AF_INET, AF_INET6, AF_UNIX, CLONE_NAMESPACE_FLAGS, TIOCLINUX, TIOCSTI } from './arg-filters.ts';
+import { AF_INET, AF_INET6, AF_UNIX, CLONE_NAMESPACE_FLAGS, MFD_EXEC, MFD_NOEXEC_SEAL, TIOCLINUX, TIOCSTI } from './arg-filters.ts';
 import { SYSCALLS_X86_64, X32_SYSCALL_BIT } from './syscall-table.ts';
 import { denyReason, permanentDenyList } from './deny-list.ts';
 import { isOctantError } from '../../lib/errors.ts';
@@ -41,7 +41,8 @@ test('property: random allowlists of every size allow exactly the listed calls m
     const program = compileSeccompProgram({ syscalls: [...listed], inet: true });
     assertShape(program);
     for (const name of ALL) {
-      const action = call(program, name, [BigInt(AF_UNIX), 0n, 0n]);
+      // Arguments every argument filter allows: socket(AF_UNIX), clone(no namespace flag), memfd_create(sealed).
+      const action = call(program, name, [BigInt(AF_UNIX), BigInt(MFD_NOEXEC_SEAL), 0n]);
       if (denyReason(name)) assert.equal(action, DENY, `${name} is on the deny list (size ${size}, seed ${seed})`);
       else if (name === 'clone3') assert.equal(action, listed.has('clone') || listed.has('clone3') ? errnoAction(ENOSYS) : DENY);
       else if (listed.has(name)) assert.equal(action, ALLOW, `${name} listed (size ${size}, seed ${seed})`);
@@ -98,6 +99,15 @@ test('ioctl: TIOCSTI and TIOCLINUX refused, other requests allowed', () => {
   assert.equal(call(program, 'ioctl', [0n, BigInt(TIOCLINUX)]), DENY);
   assert.equal(call(program, 'ioctl', [0n, 0x5401n]), ALLOW, 'TCGETS');
   assert.equal(call(program, 'ioctl', [0n, 0x541bn]), ALLOW, 'FIONREAD');
+});
+
+test('memfd_create: only memfds sealed non-executable; MFD_EXEC or no seal refused', () => {
+  const program = compileSeccompProgram({ syscalls: ['memfd_create'], inet: false });
+  const MFD_CLOEXEC = 1n;
+  assert.equal(call(program, 'memfd_create', [0n, BigInt(MFD_NOEXEC_SEAL) | MFD_CLOEXEC]), ALLOW);
+  assert.equal(call(program, 'memfd_create', [0n, MFD_CLOEXEC]), DENY, 'no flag means MFD_EXEC under vm.memfd_noexec=0');
+  assert.equal(call(program, 'memfd_create', [0n, BigInt(MFD_EXEC)]), DENY);
+  assert.equal(call(program, 'memfd_create', [0n, BigInt(MFD_EXEC | MFD_NOEXEC_SEAL)]), DENY);
 });
 
 test('kill as the default action', () => {

@@ -60,15 +60,21 @@ test('cgroup controllers may come from v1 or v2', () => {
   assert.match(none.detail, /v1: none; v2: not mounted \(no memory, pids, cpu\)/);
 });
 
-test('runsc and Landlock are optional: missing, they do not fail the report', () => {
+test('runsc is optional: missing, it does not fail the report', () => {
+  const report = runChecks(healthy({ tool: (name) => ({ ok: name !== 'runsc', detail: name }) }));
+  assert.equal(report.ok, true);
+  assert.equal(byName(report, 'runsc').status, 'optional-missing');
+});
+
+test('Landlock is required (agents do not start without it): missing, the report fails with a hint; twin: any ABI passes', () => {
   for (const abi of [-38, -95, -1]) {
-    const report = runChecks(healthy({ landlockAbi: () => abi, tool: (name) => ({ ok: name !== 'runsc', detail: name }) }));
-    assert.equal(report.ok, true);
-    assert.equal(byName(report, 'runsc').status, 'optional-missing');
-    assert.equal(byName(report, 'landlock').status, 'optional-missing');
-    assert.ok(byName(report, 'landlock').hint!.startsWith('optional'));
+    const report = runChecks(healthy({ landlockAbi: () => abi }));
+    assert.equal(report.ok, false);
+    assert.equal(byName(report, 'landlock').status, 'missing');
+    assert.match(byName(report, 'landlock').hint!, /lsm=/);
   }
   assert.match(byName(runChecks(healthy({ landlockAbi: () => -38 })), 'landlock').detail, /ENOSYS/);
+  assert.equal(runChecks(healthy({ landlockAbi: () => 1 })).ok, true);
 });
 
 test('the real probes on this machine give a well-formed report', () => {

@@ -76,12 +76,17 @@ function cgroupCheck(facts: CgroupFacts): CheckResult {
     `mount the ${lacking.join(', ')} controller(s) (cgroup v1 hierarchies or v2 with them enabled in cgroup.subtree_control)`);
 }
 
+// Required: the bubblewrap tier refuses to start an agent without it
+// (E_SANDBOX_LANDLOCK): it restricts what agents execute and is the second
+// filesystem layer (docs/isolation.md, "Exec control and Landlock").
+const LANDLOCK_HINT = 'use Linux 5.13+ with "landlock" in the lsm= boot parameter; agents run only where Landlock restricts what they execute';
+
 function landlockCheck(abi: number): CheckResult {
   const detail = abi > 0 ? `ABI version ${abi}`
     : abi === -38 ? 'the kernel has no Landlock (ENOSYS)'
     : abi === -95 ? 'Landlock is built in but disabled at boot (EOPNOTSUPP)'
     : `landlock_create_ruleset failed (errno ${-abi})`;
-  return check('landlock', { ok: abi > 0, detail }, false, 'optional: add "landlock" to the lsm= boot parameter (Linux 5.13+) for an extra filesystem fence');
+  return check('landlock', { ok: abi > 0, detail }, true, LANDLOCK_HINT);
 }
 
 /** Run every probe and judge the results. A probe that throws counts as missing. */
@@ -99,7 +104,7 @@ export function runChecks(probes: DoctorProbes): DoctorReport {
     guard('cgroups', () => cgroupCheck(probes.cgroups()), true, 'mount the cgroup controllers'),
     guard('bubblewrap', () => check('bubblewrap', probes.tool('bwrap'), true, 'install bubblewrap (Debian: apt-get install bubblewrap); it builds every agent sandbox'), true, 'install bubblewrap'),
     guard('runsc', () => check('runsc', probes.tool('runsc'), false, 'optional: install gVisor runsc for the stronger isolation tier'), false, 'optional: install gVisor runsc'),
-    guard('landlock', () => landlockCheck(probes.landlockAbi()), false, 'optional: enable Landlock'),
+    guard('landlock', () => landlockCheck(probes.landlockAbi()), true, LANDLOCK_HINT),
     guard('node-ffi', () => check('node-ffi', probes.ffi(), true, 'run the octant executable (Node 26 with node:ffi) on glibc; init and doctor call libc through it'), true, 'needs node:ffi'),
   ];
   return { ok: checks.every((c) => c.status !== 'missing'), checks };
