@@ -10,7 +10,7 @@ import { createPublicKey, randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeLine, type Io } from '../lib/io.ts';
 import { adminCall } from '../runtime/admin/client.ts';
 import type { Paths } from '../runtime/paths.ts';
@@ -94,7 +94,9 @@ governance:
 }
 
 export async function runDemo(paths: Paths, io: Io): Promise<DemoResult> {
-  const dir = join(paths.state, 'demo');
+  // Beside the state directory, not in it: no grant may reach OctantOS's own
+  // state (validation rule 10), and the demo agent is granted data/ here.
+  const dir = join(dirname(paths.state), 'octant-demo');
   mkdirSync(join(dir, 'data'), { recursive: true });
   mkdirSync(join(dir, 'private'), { recursive: true });
   writeFileSync(join(dir, 'data', 'report.txt'), 'Quarterly figures: revenue 42, costs 17.\n');

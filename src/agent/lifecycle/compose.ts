@@ -9,6 +9,7 @@ import type { Logger } from '../../runtime/log.ts';
 import type { LedgerApi } from '../../services/ledger/types.ts';
 import type { VaultApi } from '../../services/vault/types.ts';
 import { loadTrustStore } from '../manifest/index.ts';
+import { hostProtection } from '../manifest/dangerous-grants.ts';
 import type { EffectiveManifest } from '../manifest/index.ts';
 import { LifecycleManager } from './manager.ts';
 import { manifestPort } from './manifest-port.ts';
@@ -23,6 +24,8 @@ export interface ComposeOptions {
   isolation?: Omit<KernelIsolationOptions, 'audit'>;
   /** Builds the agents' gateway once the manager exists (tools like agent.spawn need it). */
   gateway?: (manager: LifecycleManager) => GatewayPort;
+  /** System policy: roles whose agents must run under gvisor (octant.yaml services.agents.gvisorRoles). */
+  gvisorRoles?: readonly string[];
 }
 
 export function agentsDir(paths: Paths): string {
@@ -39,6 +42,9 @@ export function composeLifecycle(options: ComposeOptions): LifecycleManager {
   const manifests = manifestPort({
     trust,
     onReject: options.ledger.append,
+    // Rule 10 keeps every grant away from this system's own directories and program.
+    host: hostProtection(paths),
+    gvisorRoles: options.gvisorRoles,
     live: () => {
       const live = manager?.liveManifests() ?? [];
       return { names: live.map((m) => m.name), reservations: live.map((m) => (m.effective as EffectiveManifest).resources) };

@@ -7,6 +7,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { loadManifest, signManifest, trustFromKeys, type Manifest } from '../manifest/index.ts';
 import type { LedgerEntry, LedgerEvent } from '../../services/ledger/types.ts';
 import { manifestPort } from './manifest-port.ts';
+import { hostProtection } from '../manifest/dangerous-grants.ts';
+import { rootLayout } from '../../runtime/paths.ts';
 
 const operator = generateKeyPairSync('ed25519');
 const coder = loadManifest({ path: new URL('../../../examples/manifests/coder.yaml', import.meta.url).pathname });
@@ -17,6 +19,7 @@ function port(events: LedgerEvent[] = []) {
     trust: trustFromKeys([{ publicKey: operator.publicKey }]),
     capacity: BIG,
     live: () => ({ names: [], reservations: [] }),
+    host: hostProtection(rootLayout('/srv/octant-test-root'), []),
     onReject: async (e) => { events.push(e); return { ...e, seq: events.length - 1, time: '', prev: '' } satisfies LedgerEntry; },
   });
 }

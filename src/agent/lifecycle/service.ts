@@ -29,6 +29,9 @@ export const agentsService: ServiceDefinition<AgentsServiceApi> = {
       approvalTimeoutSeconds: { type: 'integer', min: 1, max: 7 * 24 * 3600, default: 300 },
       // System policy: an agent's first request to each host waits for approval.
       newDestinationApproval: { type: 'boolean', default: false },
+      // System policy: agents of these roles run under gVisor whatever their
+      // manifest says ("*": every agent). Raises the tier, never lowers it.
+      gvisorRoles: { type: 'array', items: { type: 'string' }, default: [] },
     },
   },
   async start(ctx) {

@@ -10,11 +10,13 @@
 //   resources → cgroup limits; credentials → vault grants; TTL in seconds.
 //   /tmp is private, a quarter of the memory ceiling and at most 64 MiB,
 //     since tmpfs pages count against the memory cgroup.
+//   isolation → the tier (namespaces unless the manifest says gvisor; the
+//     manifest port raises it further for the system policy and the operator).
 
 import { denyReason } from '../../kernel/seccomp/deny-list.ts';
 import type { BindMount, SandboxPolicy } from '../../kernel/sandbox-policy.ts';
 import { pathWithin } from './path-set.ts';
-import type { EffectiveManifest } from './schema.ts';
+import { isolationOf, type EffectiveManifest } from './schema.ts';
 
 const MAX_TMP_BYTES = 64 * 2 ** 20;
 
@@ -41,6 +43,6 @@ export function compileToPolicy(m: EffectiveManifest, aid: string): SandboxPolic
     credentials: [...m.credentials],
     ttlSeconds: m.lifetime.ttl === 'unlimited' ? null : m.lifetime.ttl,
     tmpBytes: Math.min(MAX_TMP_BYTES, Math.floor(m.resources.memory / 4)),
-    isolation: 'namespaces',
+    isolation: isolationOf(m),
   };
 }
