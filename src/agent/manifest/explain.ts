@@ -2,7 +2,7 @@
 // what it cannot. For operators reviewing a manifest before signing it.
 
 import type { Destination } from './destination.ts';
-import { childrenOf, retainOf, type Manifest } from './schema.ts';
+import { childrenOf, isolationOf, retainOf, type Manifest } from './schema.ts';
 import { groupsCovered, syscallGroups } from './syscall-groups.ts';
 import { formatBytes, formatDuration } from './units.ts';
 
@@ -62,9 +62,15 @@ export function explain(m: Manifest): string {
   const critical = m.governance.critical;
   const approval = critical.length === 0 ? 'none of its actions' : critical.includes('*') ? 'every action' : critical.join(', ');
   const who = `Agent ${m.identity.name}${m.identity.role ? ` (role ${m.identity.role})` : ''}, operated by ${m.identity.operator}.`;
+  // The manifest gives the least tier; the system policy or `octant run --isolation gvisor` may raise it.
+  const tier = isolationOf(m) === 'gvisor'
+    ? 'the gVisor tier (its system calls are served by a user-space kernel, not the host\'s)'
+    : 'the namespaces tier (bubblewrap, seccomp and a cgroup on the host kernel), or gVisor where the system policy or the operator asks';
+  const isolation = `Isolation: ${tier}; it runs as an unprivileged user of its own, never as host root.`;
   return [
     who,
     ...(m.identity.description ? [m.identity.description] : []),
+    isolation,
     '',
     'It can:',
     ...can.map((line) => `  - ${line}`),
