@@ -176,3 +176,18 @@ function writeScript(steps: unknown[]): string {
   writeFileSync(file, JSON.stringify(steps));
   return file;
 }
+
+test('a wrapped program needs what `manifest validate` warns about: without @network-server the bridge cannot listen and it does not run; twin: with it, it does', { skip }, async () => {
+  const lacking = manifest('no-server', `syscalls: ${WRAPPED.replace(', "@network-server"', '')}\nprocesses: { exec: [${PYTHON}] }`);
+  const warned = await cli(['manifest', 'validate', lacking]);
+  assert.equal(warned.code, 0);
+  assert.match(warned.err, /warning: syscalls: add "@network-server"/);
+  const failed = await run([lacking], [PYTHON, '-c', 'print("ran")']);
+  assert.notEqual(failed.code, 0);
+  assert.doesNotMatch(failed.stdout, /ran/);
+  const full = manifest('with-server', `syscalls: ${WRAPPED}\nprocesses: { exec: [${PYTHON}] }`);
+  assert.equal((await cli(['manifest', 'validate', full])).err, '');
+  const ran = await run([full], [PYTHON, '-c', 'print("ran")']);
+  assert.equal(ran.code, 0, ran.stderr);
+  assert.equal(ran.stdout.trim(), 'ran');
+});
