@@ -10,6 +10,7 @@
 import type { AdminRoutes } from '../../runtime/admin/types.ts';
 import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
 import type { AgentsRuntime } from './agents-runtime.ts';
+import roles from '../manifest/data/roles.json' with { type: 'json' };
 
 /** The routes agents-runtime.ts serves; mounted at start, loaded on first use. */
 const ROUTES = ['GET /list', 'GET /inspect', 'POST /start', 'POST /run', 'POST /wait', 'POST /suspend', 'POST /resume', 'POST /stop'] as const;
@@ -31,7 +32,8 @@ export const agentsService: ServiceDefinition<AgentsServiceApi> = {
       newDestinationApproval: { type: 'boolean', default: false },
       // System policy: agents of these roles run under gVisor whatever their
       // manifest says ("*": every agent). Raises the tier, never lowers it.
-      gvisorRoles: { type: 'array', items: { type: 'string' }, default: [] },
+      // Only known roles: a misspelt one would silently protect nobody.
+      gvisorRoles: { type: 'array', items: { type: 'string', enum: ['*', ...roles.roles.map((r) => r.name)] }, default: [] },
     },
   },
   async start(ctx) {

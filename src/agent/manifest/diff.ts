@@ -45,8 +45,8 @@ function walk(a: unknown, b: unknown, field: string, out: Change[]): void {
 }
 
 /** Fields the normal form leaves out at their default, filled in so a change from the default reads as one. */
-function withDefaults(m: Manifest): Manifest {
-  return { ...m, lifetime: { ...m.lifetime, children: childrenOf(m) }, retain: retainOf(m), isolation: isolationOf(m) } as Manifest;
+function withDefaults(m: Manifest): Record<string, unknown> {
+  return { ...m, lifetime: { ...m.lifetime, children: childrenOf(m) }, retain: retainOf(m), isolation: isolationOf(m) };
 }
 
 export function diffManifests(a: Manifest, b: Manifest): Change[] {
