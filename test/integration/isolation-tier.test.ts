@@ -43,9 +43,9 @@ let system: RunningSystem;
 let operator: KeyObject;
 
 /** Writes a signed manifest file and returns its path. */
-function manifest(name: string, body: string): string {
-  const yaml = `version: 1\nidentity:\n  name: ${name}\n  operator: ops@example.com\n${body}
-resources: { cpu: 1, memory: 1GiB, ioBandwidth: 20MiB/s, pids: 512, networkThroughput: 1MiB/s }
+function manifest(name: string, body: string, role?: string): string {
+  const yaml = `version: 1\nidentity:\n  name: ${name}\n${role ? `  role: ${role}\n` : ''}  operator: ops@example.com\n${body}
+resources: { cpu: 1, memory: 1GiB, ioBandwidth: 20MiB/s, pids: 256, networkThroughput: 1MiB/s }
 lifetime: { ttl: 10m }
 governance: { critical: [] }
 `;
@@ -103,11 +103,14 @@ after(async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
-const unameScript = (): string => {
-  const file = join(root, 'uname.json');
-  writeFileSync(file, JSON.stringify([{ tool: 'exec', args: { program: '/usr/bin/uname', args: ['-r'] } }]));
+/** A script file for the built-in loop (`octant run --script`). */
+function writeScript(name: string, steps: unknown[]): string {
+  const file = join(root, `${name}.plan.json`);
+  writeFileSync(file, JSON.stringify(steps));
   return file;
-};
+}
+
+const unameScript = (): string => writeScript('uname', [{ tool: 'exec', args: { program: '/usr/bin/uname', args: ['-r'] } }]);
 
 function execReplies(aid: string): { stdout: string }[] {
   const transcript = readFileSync(join(paths.state, 'agents', aid, 'transcript.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { type: string; reply?: { result?: { stdout: string } } });
@@ -145,11 +148,11 @@ test('system policy: a gvisorRoles role runs under gVisor, and --isolation names
   const body = `syscalls: ${WRAPPED}\nprocesses: { exec: [${PYTHON}] }`;
   const code = [PYTHON, '-c', 'import os; print(os.uname().release)'];
   // Role web may run no program, so the policy is shown with the built-in loop.
-  const roled = manifestWithRole('webber', 'web', `syscalls: ["@base", "@file-read", "@process-spawn", "@network-client"]`);
-  const byPolicy = await run([roled, '--script', writeScript([{ tool: 'fs_write', args: { path: '/scratch/x.txt', content: 'x' } }])]);
+  const roled = manifest('webber', `syscalls: ["@base", "@file-read", "@process-spawn", "@network-client"]`, 'web');
+  const byPolicy = await run([roled, '--script', writeScript('write', [{ tool: 'fs_write', args: { path: '/scratch/x.txt', content: 'x' } }])]);
   assert.equal(byPolicy.code, 0, `${byPolicy.err}\n${byPolicy.stderr}`);
   assert.equal(tierOf(byPolicy.aid), 'gvisor');
-  const refused = await cli(['run', roled, '--isolation', 'namespaces', '--script', writeScript([])]);
+  const refused = await cli(['run', roled, '--isolation', 'namespaces', '--script', writeScript('empty', [])]);
   assert.equal(refused.code, 4, refused.err);
   assert.match(refused.err, /E_MANIFEST_ISOLATION/);
   assert.match(refused.err, /role web/);
@@ -159,23 +162,6 @@ test('system policy: a gvisorRoles role runs under gVisor, and --isolation names
   assert.equal(other.code, 0, other.stderr);
   assert.equal(other.stdout.trim(), release());
 });
-
-function manifestWithRole(name: string, role: string, syscalls: string): string {
-  const yaml = `version: 1\nidentity:\n  name: ${name}\n  role: ${role}\n  operator: ops@example.com\n${syscalls}
-resources: { cpu: 1, memory: 1GiB, ioBandwidth: 20MiB/s, pids: 256, networkThroughput: 1MiB/s }
-lifetime: { ttl: 1h }
-governance: { critical: [] }
-`;
-  const file = join(root, `${name}.json`);
-  writeFileSync(file, JSON.stringify(signManifest(validateSchema(parseManifestText(yaml, `${name}.yaml`)), operator)));
-  return file;
-}
-
-function writeScript(steps: unknown[]): string {
-  const file = join(root, `script-${steps.length}-${Date.now()}.json`);
-  writeFileSync(file, JSON.stringify(steps));
-  return file;
-}
 
 test('a wrapped program needs what `manifest validate` warns about: without @network-server the bridge cannot listen and it does not run; twin: with it, it does', { skip }, async () => {
   const lacking = manifest('no-server', `syscalls: ${WRAPPED.replace(', "@network-server"', '')}\nprocesses: { exec: [${PYTHON}] }`);
