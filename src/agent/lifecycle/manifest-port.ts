@@ -1,4 +1,4 @@
-// The production ManifestPort: the manifest module's nine validation rules
+// The production ManifestPort: the manifest module's eleven validation rules
 // (src/agent/manifest) and its compiler, plus the lifecycle facts the
 // lifecycle needs from the result: spawn limits, TTL, what happens to the
 // agent's children when it ends (lifetime.children; default terminate) and

@@ -1,4 +1,4 @@
-// The nine validation rules: each rejection with its own code, recorded
+// The validation rules 1-9 (10 and 11: dangerous-grants.test.ts, isolation-tier.test.ts): each rejection with its own code, recorded
 // through onReject before the error surfaces, each with a passing twin.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -44,7 +44,7 @@ async function rejects(input: unknown, ctx: ReturnType<typeof context>, code: st
 
 const sign = (m: Manifest, key = operator.privateKey): SignedManifest => signManifest(m, key);
 
-test('a valid signed manifest passes all nine rules and nothing is recorded', async () => {
+test('a valid signed manifest passes all the rules and nothing is recorded', async () => {
   const ctx = context();
   assert.deepEqual(await validateManifest(sign(coder), ctx), coder);
   assert.deepEqual(ctx.events, []);
