@@ -4,6 +4,7 @@
 import type { Destination } from './destination.ts';
 import { childrenOf, isolationOf, retainOf, type Manifest } from './schema.ts';
 import { groupsCovered, syscallGroups } from './syscall-groups.ts';
+import { settleIsolation } from './isolation-tier.ts';
 import { formatBytes, formatDuration } from './units.ts';
 
 function destination(d: Destination): string {
@@ -24,7 +25,12 @@ function list(label: string, items: readonly string[]): string {
   return `${label}: ${items.join(', ')}`;
 }
 
-export function explain(m: Manifest): string {
+export interface ExplainOptions {
+  /** The system policy (octant.yaml services.agents.gvisorRoles), to say which tier the agent gets here. */
+  gvisorRoles?: readonly string[];
+}
+
+export function explain(m: Manifest, options: ExplainOptions = {}): string {
   const can: string[] = [];
   const cannot: string[] = [];
   const fs = m.filesystem;
@@ -62,10 +68,11 @@ export function explain(m: Manifest): string {
   const critical = m.governance.critical;
   const approval = critical.length === 0 ? 'none of its actions' : critical.includes('*') ? 'every action' : critical.join(', ');
   const who = `Agent ${m.identity.name}${m.identity.role ? ` (role ${m.identity.role})` : ''}, operated by ${m.identity.operator}.`;
-  // The manifest gives the least tier; the system policy or `octant run --isolation gvisor` may raise it.
-  const tier = isolationOf(m) === 'gvisor'
-    ? 'the gVisor tier (its system calls are served by a user-space kernel, not the host\'s)'
-    : 'the namespaces tier (bubblewrap, seccomp and a cgroup on the host kernel), or gVisor where the system policy or the operator asks';
+  // The manifest gives the least tier, the system policy may raise it (and `octant run --isolation gvisor`).
+  const gvisor = isolationOf(settleIsolation(m, m, { gvisorRoles: options.gvisorRoles })) === 'gvisor';
+  const tier = gvisor
+    ? `the gVisor tier (its system calls are served by a user-space kernel, not the host's)${isolationOf(m) === 'gvisor' ? '' : ', by the system policy'}`
+    : 'the namespaces tier (bubblewrap, seccomp and a cgroup on the host kernel), or gVisor if the operator asks';
   const isolation = `Isolation: ${tier}; it runs as an unprivileged user of its own, never as host root.`;
   return [
     who,

@@ -19,9 +19,7 @@ import { agentsDir, composeLifecycle } from '../../agent/lifecycle/compose.ts';
 import { agentDir, listRecords, readRecord, type AgentRecord } from '../../agent/lifecycle/records.ts';
 import { nextState } from '../../agent/lifecycle/state-machine.ts';
 import type { Command } from './command.ts';
-import { isolationFlag } from './isolation-flag.ts';
-import { loadConfig } from '../../runtime/config.ts';
-import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
+import { gvisorRolesPolicy, isolationFlag } from './isolation-flag.ts';
 
 const USAGE = `usage: octant agent <subcommand> [args]
 
@@ -62,10 +60,7 @@ function printRecord(io: Io, r: AgentRecord): void {
 /** Foreground: the lifecycle manager lives in this process until the agent ends. */
 async function startForeground(paths: Paths, io: Io, signed: unknown, command: string[], json: boolean, isolation: 'namespaces' | 'gvisor' | undefined): Promise<number> {
   // The system policy of octant.yaml holds here too (services.agents.gvisorRoles).
-  // (The service table is loaded only here: list, inspect and logs do not need it.)
-  const [{ SERVICES }, { agentsService }] = await Promise.all([import('../../services/index.ts'), import('../../agent/lifecycle/service.ts')]);
-  const config = await loadConfig(paths, [...SERVICES, agentsService as ServiceDefinition]);
-  const gvisorRoles = config.services.agents?.gvisorRoles;
+  const gvisorRoles = await gvisorRolesPolicy(paths);
   const ledger = await openLedger(paths);
   const vault = {
     async issueToken(agent: string, grants: readonly string[]): Promise<string> {
@@ -76,7 +71,7 @@ async function startForeground(paths: Paths, io: Io, signed: unknown, command: s
     },
     revokeAgent: async () => 0,
   };
-  const manager = composeLifecycle({ paths, ledger, vault, gvisorRoles: Array.isArray(gvisorRoles) ? gvisorRoles.map(String) : [] });
+  const manager = composeLifecycle({ paths, ledger, vault, gvisorRoles });
   const stop = (): void => {
     for (const r of manager.list()) {
       if (r.state === 'running' || r.state === 'suspended') manager.terminate(r.aid, 'operator interrupt').catch(() => {});

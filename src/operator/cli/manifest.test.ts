@@ -4,7 +4,7 @@
 // through the admin socket when the ledger service holds the writer lock.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -233,4 +233,16 @@ test("validate warns (exit 0) for each group octant's own programs would lack, n
   // Without programs or destinations no bridge listens: @network-server is not asked for.
   writeFileSync(join(root, 'loop.yaml'), 'version: 1\nidentity: {name: loop, operator: o}\nsyscalls: ["@base", "@file-read", "@process-spawn", "@network-client"]\nresources: { cpu: 1, memory: 1GiB, ioBandwidth: 20MiB/s, pids: 64, networkThroughput: 1MiB/s }\nlifetime: {ttl: 1h}\n');
   assert.equal((await run(root, 'manifest', 'validate', 'loop.yaml')).err, '');
+});
+
+test('explain says which tier the agent gets here: the system policy in octant.yaml raises it; twin: without a policy, namespaces', async (t) => {
+  const root = tempRoot(t);
+  const before = await run(root, 'manifest', 'explain', join(examples, 'researcher.yaml'));
+  assert.equal(before.code, 0, before.err);
+  assert.match(before.out, /^Isolation: the namespaces tier/m);
+  mkdirSync(join(root, 'etc'), { recursive: true });
+  writeFileSync(join(root, 'etc', 'octant.yaml'), 'services:\n  agents:\n    gvisorRoles: [researcher]\n');
+  const after = await run(root, 'manifest', 'explain', join(examples, 'researcher.yaml'));
+  assert.match(after.out, /^Isolation: the gVisor tier .*by the system policy/m);
+  assert.match((await run(root, 'manifest', 'explain', join(examples, 'coder.yaml'))).out, /^Isolation: the namespaces tier/m, 'another role is not affected');
 });

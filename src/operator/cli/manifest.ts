@@ -21,6 +21,7 @@ import { checkGrants, hostProtection } from '../../agent/manifest/dangerous-gran
 import { launcherWarnings } from '../../agent/manifest/launcher-needs.ts';
 import { scaffoldManifest } from '../../agent/manifest/scaffold.ts';
 import type { Command, CommandContext } from './command.ts';
+import { gvisorRolesPolicy } from './isolation-flag.ts';
 import { pickSubcommand } from './subcommand.ts';
 
 const USAGE = [
@@ -153,9 +154,10 @@ const SUBCOMMANDS: Readonly<Record<string, Sub>> = {
     else io.stdout.write(`verified: ${signed.manifest.identity.name} signed by ${keyId}${name ? ` (${name})` : ''}\n`);
     return EXIT.ok;
   },
-  explain(argv, { io }) {
+  async explain(argv, { io, rootFlag }) {
     const p = args('explain', argv, {});
-    io.stdout.write(`${explain(loadManifest({ path: at(io, requirePositional(p, 0, 'FILE', 'manifest explain')) }))}\n`);
+    const manifest = loadManifest({ path: at(io, requirePositional(p, 0, 'FILE', 'manifest explain')) });
+    io.stdout.write(`${explain(manifest, { gvisorRoles: await gvisorRolesPolicy(resolvePaths({ rootFlag, env: io.env })) })}\n`);
     return EXIT.ok;
   },
   diff(argv, { io }) {
