@@ -11,7 +11,7 @@ import { createServer, type Server } from 'node:http';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import type { AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { writeLine, type Io } from '../lib/io.ts';
 import { messageOf } from '../lib/errors.ts';
 import { requireLandlock } from '../kernel/landlock/require-landlock.ts';

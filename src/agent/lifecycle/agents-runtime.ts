@@ -30,6 +30,14 @@ function stringField(body: unknown, name: string): string {
   return value;
 }
 
+/** The optional `isolation` the operator asked for: 'namespaces' or 'gvisor'. */
+function isolationField(body: unknown): 'namespaces' | 'gvisor' | undefined {
+  const value = field(body, 'isolation');
+  if (value === undefined) return undefined;
+  if (value !== 'namespaces' && value !== 'gvisor') throw new OctantError('E_USAGE', "request body: 'isolation' must be \"namespaces\" or \"gvisor\"", { exit: EXIT.usage });
+  return value;
+}
+
 export function agentRoutes(manager: LifecycleManager): AdminRoutes {
   return {
     'GET /list': () => ({ body: manager.list() }),
@@ -41,13 +49,13 @@ export function agentRoutes(manager: LifecycleManager): AdminRoutes {
         throw new OctantError('E_USAGE', "request body: 'command' must be a non-empty list of strings", { exit: EXIT.usage });
       }
       const parent = field(req.body, 'parent');
-      return { body: await manager.start({ signed, command, parent: typeof parent === 'string' ? parent : undefined, wrapped: field(req.body, 'wrapped') === true }) };
+      return { body: await manager.start({ signed, command, parent: typeof parent === 'string' ? parent : undefined, wrapped: field(req.body, 'wrapped') === true, isolation: isolationField(req.body) }) };
     },
     // The built-in loop: the command is the system's own `agent-loop`, the task a file in /run/octant.
     'POST /run': async (req) => {
       const signed = loadSignedManifest({ text: stringField(req.body, 'manifest'), origin: String(field(req.body, 'origin') ?? 'request') });
       const task = parseLoopTask(field(req.body, 'task'));
-      return { body: await manager.start({ signed, command: ['agent-loop'], self: true, files: { 'task.json': JSON.stringify(task) } }) };
+      return { body: await manager.start({ signed, command: ['agent-loop'], self: true, files: { 'task.json': JSON.stringify(task) }, isolation: isolationField(req.body) }) };
     },
     // Long request: answers once the agent is archived (octant run waits on it).
     'POST /wait': async (req) => ({ body: await manager.waitForEnd(stringField(req.body, 'aid')) }),
@@ -80,6 +88,7 @@ export function createAgentsRuntime(ctx: ServiceContext): AgentsRuntime {
     log: ctx.log,
     identities: { uids, sandboxDir },
     approve: (request) => requestApproval(request, { ...approvals, ledger: ledger.append }),
+    gvisorRoles: Array.isArray(ctx.config.gvisorRoles) ? ctx.config.gvisorRoles.map(String) : [],
     gateway: (self) => agentGatewayPort({
       ledger: ledger.append,
       vault,

@@ -9,6 +9,7 @@ import type { Logger } from '../../runtime/log.ts';
 import type { LedgerApi } from '../../services/ledger/types.ts';
 import type { VaultApi } from '../../services/vault/types.ts';
 import { loadTrustStore } from '../manifest/index.ts';
+import { hostProtection } from '../manifest/dangerous-grants.ts';
 import type { EffectiveManifest } from '../manifest/index.ts';
 import { LifecycleManager } from './manager.ts';
 import { manifestPort } from './manifest-port.ts';
@@ -29,6 +30,8 @@ export interface ComposeOptions {
   identities?: Partial<AgentIdentities>;
   /** The approval gate for what wrapped programs do directly (LifecycleDeps.approve). */
   approve?: LifecycleDeps['approve'];
+  /** System policy: roles whose agents must run under gvisor (octant.yaml services.agents.gvisorRoles). */
+  gvisorRoles?: readonly string[];
 }
 
 export interface AgentIdentities {
@@ -54,6 +57,9 @@ export function composeLifecycle(options: ComposeOptions): LifecycleManager {
   const manifests = manifestPort({
     trust,
     onReject: options.ledger.append,
+    // Rule 10 keeps every grant away from this system's own directories and program.
+    host: hostProtection(paths),
+    gvisorRoles: options.gvisorRoles,
     live: () => {
       const live = manager?.liveManifests() ?? [];
       return { names: live.map((m) => m.name), reservations: live.map((m) => (m.effective as EffectiveManifest).resources) };

@@ -64,6 +64,8 @@ export interface StartRequest {
    * pointing at it and placeholder API keys in the environment.
    */
   wrapped?: boolean;
+  /** The isolation tier the operator asked for (`octant run --isolation`): raises the manifest's, never lowers it. */
+  isolation?: SandboxPolicy['isolation'];
 }
 
 /** One agent the manager holds resources for. */
@@ -132,7 +134,7 @@ export class LifecycleManager {
 
     let manifest: ValidatedManifest;
     try {
-      manifest = await this.deps.manifests.validate(request.signed, parent?.manifest);
+      manifest = await this.deps.manifests.validate(request.signed, parent?.manifest, { isolation: request.isolation });
       checkRetainPaths(manifest.retain);
       if (parent) checkSpawn(this.spawnNode(parent), this.spawnNodes());
     } catch (error) {
@@ -147,7 +149,7 @@ export class LifecycleManager {
       name: manifest.name, manifestHash: manifest.hash, operator: parent ? record.operator : manifest.signer,
       childrenPolicy: manifest.children.policy, graceSeconds: manifest.children.graceSeconds, retain: manifest.retain, ttlSeconds: manifest.ttlSeconds,
     });
-    await this.transition(agent, 'validate', undefined, { manifest: manifest.hash, signer: manifest.signer, ...(manifest.narrowed?.length ? { narrowed: manifest.narrowed } : {}) });
+    await this.transition(agent, 'validate', undefined, { manifest: manifest.hash, signer: manifest.signer, isolation: manifest.isolation, ...(manifest.narrowed?.length ? { narrowed: manifest.narrowed } : {}) });
     try {
       await this.isolate(agent);
       await this.run(agent);

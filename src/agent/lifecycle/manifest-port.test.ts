@@ -7,16 +7,21 @@ import { generateKeyPairSync } from 'node:crypto';
 import { loadManifest, signManifest, trustFromKeys, type Manifest } from '../manifest/index.ts';
 import type { LedgerEntry, LedgerEvent } from '../../services/ledger/types.ts';
 import { manifestPort } from './manifest-port.ts';
+import { hostProtection } from '../manifest/dangerous-grants.ts';
+import { rootLayout } from '../../runtime/paths.ts';
+import { TEST_AGENT } from '../../../test/support/agent-user.ts';
 
 const operator = generateKeyPairSync('ed25519');
 const coder = loadManifest({ path: new URL('../../../examples/manifests/coder.yaml', import.meta.url).pathname });
 const BIG = { cpu: 64, memory: 2 ** 40, ioBandwidth: 2 ** 40, pids: 1e6, networkThroughput: 2 ** 40 };
 
-function port(events: LedgerEvent[] = []) {
+function port(events: LedgerEvent[] = [], gvisorRoles: string[] = []) {
   return manifestPort({
+    gvisorRoles,
     trust: trustFromKeys([{ publicKey: operator.publicKey }]),
     capacity: BIG,
     live: () => ({ names: [], reservations: [] }),
+    host: hostProtection(rootLayout('/srv/octant-test-root'), []),
     onReject: async (e) => { events.push(e); return { ...e, seq: events.length - 1, time: '', prev: '' } satisfies LedgerEntry; },
   });
 }
@@ -60,4 +65,23 @@ test('rule 5 still refuses a child whose spawn depth does not fit below the pare
   await assert.rejects(p.validate(signed('deep', { spawning: { allowed: true, maxDepth: 1, maxDescendants: 1 } }), parent), { code: 'E_MANIFEST_SPAWN_BUDGET' });
   assert.equal(events.length, 1);
   assert.equal(events[0].detail.code, 'E_MANIFEST_SPAWN_BUDGET');
+});
+
+test('the tier reaches the lifecycle and the policy: raised by the operator or the role policy, and inherited by a child (whose own manifest says nothing)', async () => {
+  const spawner = { spawning: { allowed: true, maxDepth: 1, maxDescendants: 2 } };
+  const plain = await port().validate(signed('p', spawner));
+  assert.equal(plain.isolation, 'namespaces');
+  assert.equal(port().compile(plain, 'aid', TEST_AGENT).isolation, 'namespaces');
+  const asked = await port().validate(signed('p', spawner), undefined, { isolation: 'gvisor' });
+  assert.equal(port().compile(asked, 'aid', TEST_AGENT).isolation, 'gvisor');
+  const roled = { ...structuredClone(coder), identity: { name: 'r', role: 'coder', operator: 'op' } };
+  const byPolicy = await port([], ['coder']).validate(JSON.parse(JSON.stringify(signManifest(roled, operator.privateKey))));
+  assert.equal(byPolicy.isolation, 'gvisor');
+  const leaf = { spawning: { allowed: false, maxDepth: 0, maxDescendants: 0 } };
+  const child = await port().validate(signed('c', leaf), asked);
+  assert.equal(child.isolation, 'gvisor', 'a child of a gvisor parent runs under gvisor');
+  assert.equal(port().compile(child, 'aid', TEST_AGENT).isolation, 'gvisor');
+  const events: LedgerEvent[] = [];
+  await assert.rejects(port(events).validate(signed('c2', leaf), asked, { isolation: 'namespaces' }), /parent runs under gvisor/);
+  assert.equal(events[0]?.detail.code, 'E_MANIFEST_ISOLATION');
 });

@@ -1,4 +1,4 @@
-// The production ManifestPort: the manifest module's nine validation rules
+// The production ManifestPort: the manifest module's eleven validation rules
 // (src/agent/manifest) and its compiler, plus the lifecycle facts the
 // lifecycle needs from the result: spawn limits, TTL, what happens to the
 // agent's children when it ends (lifetime.children; default terminate) and
@@ -8,7 +8,8 @@
 
 import { availableParallelism, totalmem } from 'node:os';
 import { compileToPolicy, diffManifests, loadRoles, manifestDigest, validateManifest, type EffectiveManifest, type KeyLookup, type Roles, type SignedManifest, type SpawnState } from '../manifest/index.ts';
-import { childrenOf, retainOf, type Resources } from '../manifest/schema.ts';
+import { childrenOf, isolationOf, retainOf, type Resources } from '../manifest/schema.ts';
+import type { HostProtection } from '../manifest/dangerous-grants.ts';
 import type { LedgerAppend } from '../../services/ledger/types.ts';
 import type { ManifestPort, ValidatedManifest } from './ports.ts';
 
@@ -21,6 +22,10 @@ export interface ManifestPortOptions {
   live: () => { names: string[]; reservations: Resources[] };
   /** Records rejections (the ledger's append). */
   onReject: LedgerAppend;
+  /** What of the host no grant may reach (rule 10): hostProtection(paths). */
+  host: HostProtection;
+  /** System policy (octant.yaml services.agents.gvisorRoles): roles that must run under gvisor, "*" = all. */
+  gvisorRoles?: readonly string[];
   /**
    * The parent's live descendants and remaining seconds, for rule 5 and the
    * TTL cap. Default: 0 and unlimited, so rule 5 checks only that the
@@ -38,10 +43,11 @@ export function manifestPort(options: ManifestPortOptions): ManifestPort {
   const roles = options.roles ?? loadRoles();
   const capacity = options.capacity ?? hostCapacity();
   return {
-    async validate(signed, parent) {
+    async validate(signed, parent, start) {
       const live = options.live();
       const effective = await validateManifest(signed, {
         trust: options.trust, roles, capacity, reservations: live.reservations, liveIdentities: live.names,
+        host: options.host, isolation: { gvisorRoles: options.gvisorRoles, asked: start?.isolation },
         parent: parent?.effective as EffectiveManifest | undefined, onReject: options.onReject,
         // A spawned child gets the intersection with its parent (agent-lifecycle.md).
         narrowToParent: true,
@@ -58,6 +64,7 @@ export function manifestPort(options: ManifestPortOptions): ManifestPort {
         critical: [...effective.governance.critical],
         // What intersection with the parent took away, for the ledger.
         narrowed: parent === undefined ? [] : diffManifests(s.manifest, effective).map((c) => c.field),
+        isolation: isolationOf(effective),
       } satisfies ValidatedManifest;
     },
     compile: (manifest, aid, user) => compileToPolicy(manifest.effective as EffectiveManifest, aid, user),

@@ -33,6 +33,14 @@ export interface ValidatedManifest {
   critical: string[];
   /** Fields a spawned child asked for beyond its parent, narrowed away by intersection. */
   narrowed?: string[];
+  /** The isolation tier it runs in (manifest, parent, system policy and operator request settled). */
+  isolation?: SandboxPolicy['isolation'];
+}
+
+/** What the operator asked for at start, beyond the manifest. */
+export interface StartOptions {
+  /** `octant run --isolation`: may raise the tier, never lower it. */
+  isolation?: SandboxPolicy['isolation'];
 }
 
 export interface ManifestPort {
@@ -41,7 +49,7 @@ export interface ManifestPort {
    * the parent's effective manifest (the child never gets more). Throws an
    * OctantError (E_MANIFEST_*) on rejection.
    */
-  validate(signed: unknown, parent?: ValidatedManifest): Promise<ValidatedManifest>;
+  validate(signed: unknown, parent?: ValidatedManifest, options?: StartOptions): Promise<ValidatedManifest>;
   /** The policy for `aid`, running as `user`. */
   compile(manifest: ValidatedManifest, aid: string, user: AgentUser): SandboxPolicy;
 }

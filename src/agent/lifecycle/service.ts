@@ -13,6 +13,7 @@ import type { AdminRoutes } from '../../runtime/admin/types.ts';
 import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
 import type { AgentsRuntime } from './agents-runtime.ts';
 import { listRecords } from './records.ts';
+import roles from '../manifest/data/roles.json' with { type: 'json' };
 
 /** The routes agents-runtime.ts serves; mounted at start, loaded on first use. */
 const ROUTES = ['GET /list', 'GET /inspect', 'POST /start', 'POST /run', 'POST /wait', 'POST /suspend', 'POST /resume', 'POST /stop'] as const;
@@ -44,6 +45,10 @@ export const agentsService: ServiceDefinition<AgentsServiceApi> = {
       },
       // Where agents' scratch and run directories live: every agent uid must be able to traverse it.
       sandboxDir: { type: 'string', default: '/var/lib/octant-sandboxes' },
+      // System policy: agents of these roles run under gVisor whatever their
+      // manifest says ("*": every agent). Raises the tier, never lowers it.
+      // Only known roles: a misspelt one would silently protect nobody.
+      gvisorRoles: { type: 'array', items: { type: 'string', enum: ['*', ...roles.roles.map((r) => r.name)] }, default: [] },
     },
   },
   async start(ctx) {

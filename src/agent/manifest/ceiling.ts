@@ -4,7 +4,7 @@
 
 import { destinationKey, firstDestinationOutside, type Destination } from './destination.ts';
 import { firstPathOutside } from './path-set.ts';
-import type { Manifest, Resources, Spawning } from './schema.ts';
+import { isolationOf, type IsolationTier, type Manifest, type Resources, type Spawning } from './schema.ts';
 
 /** What a manifest may not exceed. Credentials and skills may hold "*" (any). */
 export interface Ceiling {
@@ -17,6 +17,8 @@ export interface Ceiling {
   resources: Resources;
   spawning: Spawning;
   lifetime: { maxTtl: number | 'unlimited'; unlimited: boolean };
+  /** The least tier a manifest under this ceiling must ask for (a parent's; roles set none). */
+  isolation?: IsolationTier;
 }
 
 export interface Excess {
@@ -56,7 +58,9 @@ export function firstExcess(m: Manifest, ceiling: Ceiling, limits: boolean): Exc
     ?? pathExcess('processes.exec', m.processes.exec, ceiling.processes.exec)
     ?? setExcess('credentials', m.credentials, ceiling.credentials)
     ?? setExcess('skills', m.skills, ceiling.skills)
-    ?? (m.spawning.allowed && !ceiling.spawning.allowed ? { field: 'spawning.allowed', asked: 'true', allowed: 'false' } : undefined);
+    ?? (m.spawning.allowed && !ceiling.spawning.allowed ? { field: 'spawning.allowed', asked: 'true', allowed: 'false' } : undefined)
+    // Weaker isolation is more than the ceiling allows: a gvisor parent's child is gvisor.
+    ?? (ceiling.isolation === 'gvisor' && isolationOf(m) !== 'gvisor' ? { field: 'isolation', asked: isolationOf(m), allowed: 'gvisor only' } : undefined);
   if (found !== undefined || !limits) return found;
   for (const key of ['cpu', 'memory', 'ioBandwidth', 'pids', 'networkThroughput'] as const) {
     if (m.resources[key] > ceiling.resources[key]) return { field: `resources.${key}`, asked: String(m.resources[key]), allowed: `at most ${ceiling.resources[key]}` };

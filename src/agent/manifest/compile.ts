@@ -11,11 +11,13 @@
 //   /tmp is private, a quarter of the memory ceiling and at most 64 MiB,
 //     since tmpfs pages count against the memory cgroup.
 //   user → the unprivileged host uid/gid the lifecycle chose for this agent.
+//   isolation → the tier (namespaces unless the manifest says gvisor; the
+//     manifest port raises it further for the system policy and the operator).
 
 import { denyReason } from '../../kernel/seccomp/deny-list.ts';
 import type { AgentUser, BindMount, SandboxPolicy } from '../../kernel/sandbox-policy.ts';
 import { pathWithin } from './path-set.ts';
-import type { EffectiveManifest } from './schema.ts';
+import { isolationOf, type EffectiveManifest } from './schema.ts';
 
 const MAX_TMP_BYTES = 64 * 2 ** 20;
 
@@ -42,7 +44,7 @@ export function compileToPolicy(m: EffectiveManifest, aid: string, user: AgentUs
     credentials: [...m.credentials],
     ttlSeconds: m.lifetime.ttl === 'unlimited' ? null : m.lifetime.ttl,
     tmpBytes: Math.min(MAX_TMP_BYTES, Math.floor(m.resources.memory / 4)),
-    isolation: 'namespaces',
+    isolation: isolationOf(m),
     // Chosen by the lifecycle per running agent, never by the manifest.
     user: { uid: user.uid, gid: user.gid },
   };

@@ -2,7 +2,7 @@
 // removed, values changed. For reviewing an edit before re-signing it.
 
 import { destinationKey, type Destination } from './destination.ts';
-import { childrenOf, retainOf, type Manifest } from './schema.ts';
+import { childrenOf, isolationOf, retainOf, type Manifest } from './schema.ts';
 
 export interface Change {
   field: string;
@@ -45,8 +45,8 @@ function walk(a: unknown, b: unknown, field: string, out: Change[]): void {
 }
 
 /** Fields the normal form leaves out at their default, filled in so a change from the default reads as one. */
-function withDefaults(m: Manifest): Manifest {
-  return { ...m, lifetime: { ...m.lifetime, children: childrenOf(m) }, retain: retainOf(m) };
+function withDefaults(m: Manifest): Record<string, unknown> {
+  return { ...m, lifetime: { ...m.lifetime, children: childrenOf(m) }, retain: retainOf(m), isolation: isolationOf(m) };
 }
 
 export function diffManifests(a: Manifest, b: Manifest): Change[] {

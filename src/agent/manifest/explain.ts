@@ -2,8 +2,9 @@
 // what it cannot. For operators reviewing a manifest before signing it.
 
 import type { Destination } from './destination.ts';
-import { childrenOf, retainOf, type Manifest } from './schema.ts';
+import { childrenOf, isolationOf, retainOf, type Manifest } from './schema.ts';
 import { groupsCovered, syscallGroups } from './syscall-groups.ts';
+import { settleIsolation } from './isolation-tier.ts';
 import { formatBytes, formatDuration } from './units.ts';
 
 function destination(d: Destination): string {
@@ -35,7 +36,12 @@ function wrappedGating(critical: readonly string[]): string[] {
   return lines;
 }
 
-export function explain(m: Manifest): string {
+export interface ExplainOptions {
+  /** The system policy (octant.yaml services.agents.gvisorRoles), to say which tier the agent gets here. */
+  gvisorRoles?: readonly string[];
+}
+
+export function explain(m: Manifest, options: ExplainOptions = {}): string {
   const can: string[] = [];
   const cannot: string[] = [];
   const fs = m.filesystem;
@@ -75,9 +81,16 @@ export function explain(m: Manifest): string {
   const critical = m.governance.critical;
   const approval = critical.length === 0 ? 'none of its actions' : critical.includes('*') ? 'every action' : critical.join(', ');
   const who = `Agent ${m.identity.name}${m.identity.role ? ` (role ${m.identity.role})` : ''}, operated by ${m.identity.operator}.`;
+  // The manifest gives the least tier, the system policy may raise it (and `octant run --isolation gvisor`).
+  const gvisor = isolationOf(settleIsolation(m, m, { gvisorRoles: options.gvisorRoles })) === 'gvisor';
+  const tier = gvisor
+    ? `the gVisor tier (its system calls are served by a user-space kernel, not the host's)${isolationOf(m) === 'gvisor' ? '' : ', by the system policy'}`
+    : 'the namespaces tier (bubblewrap, seccomp and a cgroup on the host kernel), or gVisor if the operator asks';
+  const isolation = `Isolation: ${tier}; it runs as an unprivileged user of its own, never as host root.`;
   return [
     who,
     ...(m.identity.description ? [m.identity.description] : []),
+    isolation,
     '',
     'It can:',
     ...can.map((line) => `  - ${line}`),

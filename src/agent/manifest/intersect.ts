@@ -12,6 +12,7 @@
 //                   child's children may outlive it is bounded by how long
 //                   the parent lets its own outlive it)
 //   retain          paths by containment, like filesystem paths
+//   isolation       the stronger tier: a child of a gvisor parent is gvisor
 // The identity is the child's. Over everything else intersect is
 // idempotent, commutative and associative (intersect.test.ts checks it on
 // random manifests); the result never exceeds either input.
@@ -19,7 +20,7 @@
 import { intersectDestinations } from './destination.ts';
 import { sortedSet } from './field-reader.ts';
 import { intersectPaths } from './path-set.ts';
-import { childrenOf, retainOf, type Children, type Lifetime, type Manifest } from './schema.ts';
+import { childrenOf, isolationOf, retainOf, strongerTier, type Children, type Lifetime, type Manifest } from './schema.ts';
 
 export interface IntersectOptions {
   /** Seconds the parent has left to live (null = unlimited); caps the child's TTL. */
@@ -88,5 +89,6 @@ export function intersect(parent: Manifest, child: Manifest, options: IntersectO
   // Defaults stay out of the normal form (schema.ts).
   if (children.policy !== 'terminate') effective.lifetime.children = { ...children };
   if (retain.length > 0) effective.retain = retain;
+  if (strongerTier(isolationOf(parent), isolationOf(child)) === 'gvisor') effective.isolation = 'gvisor';
   return effective;
 }

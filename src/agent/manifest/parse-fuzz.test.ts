@@ -69,7 +69,7 @@ test('hostile families are all refused (deep nesting, huge lists, look-alikes, b
     () => `${'- '.repeat(33 + Math.floor(rand() * 10000))}x\n`,
     () => Array.from({ length: 40 + Math.floor(rand() * 60) }, (_, k) => `${'  '.repeat(k)}a:`).join('\n') + ' 1\n',
     // huge lists
-    () => withPath('/w').replace('read: [/usr, /lib, /lib64, /etc]', `read: [${Array.from({ length: 1025 + Math.floor(rand() * 3000) }, (_, k) => `/p${k}`).join(', ')}]`),
+    () => withPath('/w').replace('read: [/usr, /etc/ssl]', `read: [${Array.from({ length: 1025 + Math.floor(rand() * 3000) }, (_, k) => `/p${k}`).join(', ')}]`),
     // look-alikes and separators in paths
     () => { const p = ['/workspace', '/data', '/a/b'][Math.floor(rand() * 3)]; const at = 1 + Math.floor(rand() * (p.length - 1)); return withPath(p.slice(0, at) + pick(rand, LOOK) + p.slice(at)); },
     () => withPath(pick(rand, ['/workspace/..', '/workspace/../../etc', 'workspace', '/workspace//x', '/workspace/', '/workspace/.', '/work\u0000space', '//workspace'])),

@@ -22,7 +22,7 @@ filesystem:
   write: []    # absolute paths the agent may change, e.g. /workspace
 network:
   destinations: []   # e.g. { host: api.example.com, ports: 443, protocol: https }
-syscalls: []   # names or groups, e.g. ["@base", "@file-read"]; see docs/manifests.md
+syscalls: []   # names or groups, e.g. ["@base", "@file-read", "@process-spawn", "@network-client"]; octant manifest validate warns about what octant needs (docs/manifests.md)
 processes:
   exec: []     # programs it may run, e.g. /usr/bin/git
 resources:

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { permanentDenyList } from '../../kernel/seccomp/deny-list.ts';
 import { isKnownSyscall } from '../../kernel/seccomp/syscall-table.ts';
+import { RESTRICTED_VARIANTS, baseSyscall } from '../../kernel/seccomp/arg-filters.ts';
 import { loadManifest } from './load.ts';
 import { parseManifestText } from './parse.ts';
 import { pathProblem } from './path-set.ts';
@@ -92,12 +93,17 @@ test('nested and duplicate paths collapse to the outer one', () => {
 test('syscall groups are known calls and none is permanently denied', () => {
   for (const [group, names] of syscallGroups()) {
     for (const name of names) {
-      assert.ok(isKnownSyscall(name), `@${group}: ${name} is not a syscall`);
-      assert.ok(!permanentDenyList().has(name), `@${group}: ${name} is permanently denied`);
+      assert.ok(isKnownSyscall(name) || RESTRICTED_VARIANTS.has(name), `@${group}: ${name} is not a syscall`);
+      assert.ok(!permanentDenyList().has(baseSyscall(name)), `@${group}: ${name} is permanently denied`);
     }
   }
   const m = validateSchema({ ...BASE, syscalls: ['@file-read', 'read'] });
   assert.ok(m.syscalls.includes('openat') && m.syscalls.includes('read'));
+  // @base holds ioctl only as its restricted variant; the normal form validates again unchanged.
+  const base = validateSchema({ ...BASE, syscalls: ['@base'] });
+  assert.ok(base.syscalls.includes('ioctl:harmless') && !base.syscalls.includes('ioctl'));
+  assert.deepEqual(validateSchema({ ...BASE, syscalls: base.syscalls }).syscalls, base.syscalls);
+  assert.throws(() => validateSchema({ ...BASE, syscalls: ['ioctl:everything'] }), /not an x86_64 system call/);
 });
 
 test('the scaffold and the sample manifests are valid', () => {

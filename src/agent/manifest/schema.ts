@@ -8,9 +8,9 @@
 // free of duplicates and of entries inside other entries. The normal form is
 // what gets signed, and validating it again gives it back unchanged.
 //
-// Two fields are left out of the normal form when they hold their default,
-// lifetime.children (terminate) and retain ([]), so manifests signed before
-// they existed keep their digest and their signature.
+// Three fields are left out of the normal form when they hold their default,
+// lifetime.children (terminate), retain ([]) and isolation (namespaces), so
+// manifests signed before they existed keep their digest and their signature.
 
 import governance from './data/governance-actions.json' with { type: 'json' };
 import { type Destination, normalizeDestinations, readDestination } from './destination.ts';
@@ -97,7 +97,17 @@ export interface Manifest {
   governance: { critical: string[] };
   /** Paths relative to the agent's scratch directory kept after it ends; absent in the normal form when empty. */
   retain?: string[];
+  /** The least isolation tier the agent runs in; absent in the normal form when it is namespaces. */
+  isolation?: 'gvisor';
 }
+
+/**
+ * namespaces: bubblewrap (namespaces, seccomp, cgroup) on the host kernel;
+ * gvisor: the same policy under gVisor's runsc, a user-space kernel in
+ * between. Ordered weakest first.
+ */
+export const ISOLATION_TIERS = ['namespaces', 'gvisor'] as const;
+export type IsolationTier = (typeof ISOLATION_TIERS)[number];
 
 /** An effective manifest is a manifest after intersection and validation. */
 export type EffectiveManifest = Manifest;
@@ -107,7 +117,7 @@ export const GRANT_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const ROLE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const ACTIONS: readonly string[] = governance.actions.map((a) => a.name);
 
-const TOP = ['version', 'identity', 'filesystem', 'network', 'syscalls', 'processes', 'resources', 'credentials', 'skills', 'spawning', 'lifetime', 'governance', 'retain'] as const;
+const TOP = ['version', 'identity', 'filesystem', 'network', 'syscalls', 'processes', 'resources', 'credentials', 'skills', 'spawning', 'lifetime', 'governance', 'retain', 'isolation'] as const;
 
 export function readIdentity(value: unknown, path: string): Identity {
   const r = readObject(value, path, ['name', 'role', 'operator', 'description'], ['name', 'operator']);
@@ -174,6 +184,16 @@ export function retainOf(m: Manifest): string[] {
   return m.retain ?? [];
 }
 
+/** Its isolation tier, default filled in. */
+export function isolationOf(m: Pick<Manifest, 'isolation'>): IsolationTier {
+  return m.isolation ?? 'namespaces';
+}
+
+/** The stronger of two tiers (gvisor > namespaces). */
+export function strongerTier(a: IsolationTier, b: IsolationTier): IsolationTier {
+  return ISOLATION_TIERS.indexOf(a) >= ISOLATION_TIERS.indexOf(b) ? a : b;
+}
+
 /** `terminate`, `adopt`, or a mapping {policy, graceSeconds} (graceSeconds only, and required, with wind-down). */
 export function readChildren(value: unknown, path: string): Children {
   const r = typeof value === 'string' ? { policy: value } : readObject(value, path, ['policy', 'graceSeconds'], ['policy']);
@@ -228,6 +248,7 @@ export function validateSchema(value: unknown): Manifest {
   };
   const retain = has(r, 'retain') ? readRetain(r.retain, 'retain') : [];
   if (retain.length > 0) manifest.retain = retain;
+  if (has(r, 'isolation') && readEnum(r.isolation, 'isolation', ISOLATION_TIERS) === 'gvisor') manifest.isolation = 'gvisor';
   return manifest;
 }
 

@@ -1,5 +1,7 @@
-// The nine validation rules (docs/manifests.md "Validation"), one small
-// function each, each with its own error code. validateManifest runs them in
+// The eleven validation rules (docs/manifests.md "Validation"), one small
+// function each, each with its own error code (rule 10, dangerous grants, is
+// in dangerous-grants.ts with one code per kind; rule 11, the isolation tier,
+// in isolation-tier.ts). validateManifest runs them in
 // order and returns the effective manifest; the first failure is handed to
 // onReject (the ledger) and awaited, then thrown: log first, act second.
 
@@ -8,7 +10,9 @@ import { EXIT, OctantError, isOctantError, messageOf } from '../../lib/errors.ts
 import type { LedgerEvent } from '../../services/ledger/types.ts';
 import { type Approval, hasApproval } from './approval.ts';
 import { ceilingOf, firstExcess, type Excess } from './ceiling.ts';
+import { checkGrants, type HostProtection } from './dangerous-grants.ts';
 import { intersect } from './intersect.ts';
+import { settleIsolation, type TierPolicy } from './isolation-tier.ts';
 import type { Roles } from './roles.ts';
 import type { EffectiveManifest, Manifest, Resources } from './schema.ts';
 import { type KeyLookup, type SignedManifest, readSignedManifest, verifyManifest } from './sign.ts';
@@ -35,6 +39,10 @@ export interface ValidationContext {
   /** Names of agents alive now. */
   liveIdentities: ReadonlySet<string> | readonly string[];
   approvals?: readonly Approval[];
+  /** What of this host no grant may reach (rule 10): hostProtection(paths). */
+  host: HostProtection;
+  /** The system's tier policy and the operator's request (rule 11); absent = the manifest's own tier. */
+  isolation?: TierPolicy;
   /** AIDs of the ancestors, root first, for the ledger entry. */
   lineage?: string[];
   /**
@@ -132,7 +140,7 @@ function rejectionEvent(error: OctantError, m: Manifest | undefined, lineage: st
   };
 }
 
-/** Rules 1-9 in order; resolves to the effective manifest or rejects after onReject. */
+/** Rules 1-11 in order; resolves to the effective manifest or rejects after onReject. */
 export async function validateManifest(input: SignedManifest | unknown, ctx: ValidationContext): Promise<EffectiveManifest> {
   let requested: Manifest | undefined;
   try {
@@ -150,7 +158,8 @@ export async function validateManifest(input: SignedManifest | unknown, ctx: Val
     checkDenyList(requested); // rule 7
     checkIdentity(requested, ctx.liveIdentities); // rule 8
     checkUnlimited(effective, requested, ctx.approvals ?? [], ctx.trust); // rule 9
-    return effective;
+    checkGrants(requested, ctx.host); // rule 10
+    return settleIsolation(effective, requested, ctx.isolation ?? {}); // rule 11
   } catch (error) {
     const rejection = isOctantError(error) ? error : new OctantError('E_MANIFEST_SCHEMA', `manifest: ${messageOf(error)}`, { cause: error });
     try {

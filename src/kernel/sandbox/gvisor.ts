@@ -16,7 +16,7 @@ import { dirname, join } from 'node:path';
 import type { BindMount, SandboxPolicy } from '../sandbox-policy.ts';
 import { syscallRules } from '../seccomp/compiler.ts';
 import type { SeccompOptions } from '../seccomp/compiler.ts';
-import { AF_INET, AF_INET6, AF_UNIX, CLONE_NAMESPACE_FLAGS, MFD_EXEC, MFD_NOEXEC_SEAL, TIOCSTI } from '../seccomp/arg-filters.ts';
+import { AF_INET, AF_INET6, AF_UNIX, CLONE_NAMESPACE_FLAGS, HARMLESS_IOCTLS, MFD_EXEC, MFD_NOEXEC_SEAL, TIOCSTI } from '../seccomp/arg-filters.ts';
 import type { SystemLayout } from './bwrap-args.ts';
 
 export interface GvisorOptions {
@@ -47,7 +47,15 @@ export function ociSeccomp(policy: Pick<SandboxPolicy, 'syscalls' | 'inet'>, opt
   const syscalls: OciSyscall[] = [];
   for (const [name, rule] of syscallRules(policy)) {
     if (rule === 'allow') plain.push(name);
-    else if (rule === 'enosys') syscalls.push({ names: [name], action: 'SCMP_ACT_ERRNO', errnoRet: 38 });
+    else if (rule === 'enosys') {
+      // clone3 (the only 'enosys' rule) is allowed through to the Sentry,
+      // which does not implement it (ENOSYS: glibc then falls back to clone,
+      // whose flags are checked below). An ERRNO rule cannot say ENOSYS here:
+      // the runsc we support ignores errnoRet, so every clone3 would get
+      // EPERM and no thread could start (Node, CPython threading). The
+      // integration suite checks clone3 still answers ENOSYS under runsc.
+      syscalls.push({ names: [name], action: 'SCMP_ACT_ALLOW' });
+    }
     else if (name === 'socket') {
       // Rules on the same call are alternatives (OR).
       for (const family of policy.inet ? [AF_UNIX, AF_INET, AF_INET6] : [AF_UNIX]) {
@@ -62,6 +70,11 @@ export function ociSeccomp(policy: Pick<SandboxPolicy, 'syscalls' | 'inet'>, opt
       // One comparison per argument: TIOCSTI refused here; the Sentry does
       // not implement TIOCLINUX at all (ENOTTY).
       syscalls.push({ names: ['ioctl'], action: 'SCMP_ACT_ALLOW', args: [{ index: 1, value: TIOCSTI, op: 'SCMP_CMP_NE' }] });
+    } else if (name === 'ioctl:harmless') {
+      // The restricted variant: one alternative per listed request.
+      for (const request of HARMLESS_IOCTLS.values()) {
+        syscalls.push({ names: ['ioctl'], action: 'SCMP_ACT_ALLOW', args: [{ index: 1, value: request, op: 'SCMP_CMP_EQ' }] });
+      }
     }
   }
   if (plain.length > 0) syscalls.unshift({ names: plain.sort(), action: 'SCMP_ACT_ALLOW' });

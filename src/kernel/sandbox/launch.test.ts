@@ -152,5 +152,6 @@ test('gVisor bundle: read-only root, binds, sized /tmp, seccomp translated with 
   }
   const seccomp = ociSeccomp({ syscalls: ['socket', 'clone'], inet: false }) as { syscalls: { names: string[]; action: string; args?: { value: number }[]; errnoRet?: number }[] };
   assert.deepEqual(seccomp.syscalls.filter((s) => s.names[0] === 'socket').map((s) => s.args?.[0].value), [1], 'AF_UNIX only');
-  assert.equal(seccomp.syscalls.find((s) => s.names[0] === 'clone3')?.errnoRet, 38);
+  // clone3 reaches the Sentry, which answers ENOSYS (gvisor.ts; gvisor.test.ts).
+  assert.equal(seccomp.syscalls.find((s) => s.names.includes('clone3'))?.action, 'SCMP_ACT_ALLOW');
 });

@@ -6,9 +6,16 @@
 // seccomp sees only the six register arguments (seccomp_data.args), never
 // memory they point to; that is why clone3 (flags inside a struct) gets its
 // own rule in compiler.ts rather than a filter here.
+//
+// A policy may also name a *restricted variant* "<syscall>:<variant>": the
+// same call, allowed only for the arguments the variant's filter lets
+// through. "ioctl:harmless" (in the @base group) allows the requests of
+// harmless-ioctls.json, so ordinary programs start without the whole ioctl.
+// When the policy also grants the plain call, the plain call's filter wins.
 
 import { argLow, BPF_JEQ, BPF_JSET, jump, load, ret, SECCOMP_RET_ALLOW } from './bpf.ts';
 import type { BpfInstruction } from './bpf.ts';
+import harmless from './harmless-ioctls.json' with { type: 'json' };
 
 export interface ArgFilterContext {
   /** The policy grants AF_INET/AF_INET6 sockets. */
@@ -51,6 +58,16 @@ export const IOCTL_DENIED = [TIOCSTI, TIOCLINUX] as const;
 // MFD_NOEXEC_SEAL the file has no execute bit and can never get one.
 export const MFD_NOEXEC_SEAL = 0x0008;
 export const MFD_EXEC = 0x0010;
+/** The requests "ioctl:harmless" allows, name → value (harmless-ioctls.json, one comment each). */
+export const HARMLESS_IOCTLS: ReadonlyMap<string, number> = new Map(harmless.requests.map((r) => [r.name, Number.parseInt(r.value, 16)]));
+
+/** Restricted variants: policy name → the syscall it restricts. */
+export const RESTRICTED_VARIANTS: ReadonlyMap<string, string> = new Map([['ioctl:harmless', 'ioctl']]);
+
+/** The syscall a policy name stands for: itself, or the call a restricted variant restricts. */
+export function baseSyscall(name: string): string {
+  return RESTRICTED_VARIANTS.get(name) ?? name;
+}
 
 /**
  * Blocks keyed by syscall name. The kernel reads socket's family, clone's
@@ -83,6 +100,14 @@ export const ARG_FILTERS: Readonly<Record<string, (ctx: ArgFilterContext) => Bpf
     const block: BpfInstruction[] = [load(argLow(1))];
     for (const request of IOCTL_DENIED) block.push(jump(BPF_JEQ, request, 0, 1), ret(ctx.deny));
     block.push(ret(SECCOMP_RET_ALLOW));
+    return block;
+  },
+  // ioctl(fd, request, arg) restricted to the listed requests; anything else
+  // (TIOCSTI and TIOCLINUX included) is refused.
+  'ioctl:harmless': (ctx) => {
+    const block: BpfInstruction[] = [load(argLow(1))];
+    for (const request of HARMLESS_IOCTLS.values()) block.push(jump(BPF_JEQ, request, 0, 1), ret(SECCOMP_RET_ALLOW));
+    block.push(ret(ctx.deny));
     return block;
   },
 };

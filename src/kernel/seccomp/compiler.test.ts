@@ -6,7 +6,7 @@ import {
   AUDIT_ARCH_I386, AUDIT_ARCH_X86_64, BPF_JA, BPF_JMP, decodeProgram, ENOSYS, EPERM, errnoAction,
   SECCOMP_RET_ALLOW, SECCOMP_RET_KILL_PROCESS,
 } from './bpf.ts';
-import { AF_INET, AF_INET6, AF_UNIX, CLONE_NAMESPACE_FLAGS, MFD_EXEC, MFD_NOEXEC_SEAL, TIOCLINUX, TIOCSTI } from './arg-filters.ts';
+import { AF_INET, AF_INET6, AF_UNIX, CLONE_NAMESPACE_FLAGS, HARMLESS_IOCTLS, MFD_EXEC, MFD_NOEXEC_SEAL, TIOCLINUX, TIOCSTI } from './arg-filters.ts';
 import { SYSCALLS_X86_64, X32_SYSCALL_BIT } from './syscall-table.ts';
 import { denyReason, permanentDenyList } from './deny-list.ts';
 import { isOctantError } from '../../lib/errors.ts';
@@ -108,6 +108,25 @@ test('memfd_create: only memfds sealed non-executable; MFD_EXEC or no seal refus
   assert.equal(call(program, 'memfd_create', [0n, MFD_CLOEXEC]), DENY, 'no flag means MFD_EXEC under vm.memfd_noexec=0');
   assert.equal(call(program, 'memfd_create', [0n, BigInt(MFD_EXEC)]), DENY);
   assert.equal(call(program, 'memfd_create', [0n, BigInt(MFD_EXEC | MFD_NOEXEC_SEAL)]), DENY);
+});
+
+test('ioctl:harmless allows exactly the listed requests; twin: the plain ioctl grant allows the rest', () => {
+  assert.deepEqual([...HARMLESS_IOCTLS].map(([name, value]) => `${name}=0x${value.toString(16)}`),
+    ['FIOCLEX=0x5451', 'FIONCLEX=0x5450', 'FIONBIO=0x5421', 'FIONREAD=0x541b', 'TCGETS=0x5401', 'TIOCGWINSZ=0x5413']);
+  const restricted = compileSeccompProgram({ syscalls: ['ioctl:harmless', 'read'], inet: false });
+  for (const [name, value] of HARMLESS_IOCTLS) assert.equal(call(restricted, 'ioctl', [3n, BigInt(value)]), ALLOW, name);
+  // Terminal setters, injection, and anything unlisted stay refused.
+  for (const [name, value] of [['TCSETS', 0x5402], ['TIOCSWINSZ', 0x5414], ['TIOCSPGRP', 0x5410], ['FIOASYNC', 0x5452], ['TIOCSTI', TIOCSTI], ['TIOCLINUX', TIOCLINUX], ['BLKGETSIZE64', 0x80081272]] as const) {
+    assert.equal(call(restricted, 'ioctl', [3n, BigInt(value)]), DENY, name);
+  }
+  assert.equal(call(restricted, 'read'), ALLOW);
+  // With the plain call granted too, its own filter wins (one entry per number).
+  const both = compileSeccompProgram({ syscalls: ['ioctl', 'ioctl:harmless'], inet: false });
+  assert.deepEqual([...syscallRules({ syscalls: ['ioctl', 'ioctl:harmless'], inet: false }).keys()], ['ioctl']);
+  assert.equal(call(both, 'ioctl', [3n, 0x5402n]), ALLOW, 'TCSETS with the full grant');
+  assert.equal(call(both, 'ioctl', [3n, BigInt(TIOCSTI)]), DENY);
+  // A variant of an unknown call is unknown.
+  assert.throws(() => syscallRules({ syscalls: ['ioctl:anything'], inet: false }), (error) => isOctantError(error, 'E_SECCOMP_UNKNOWN_SYSCALL'));
 });
 
 test('kill as the default action', () => {

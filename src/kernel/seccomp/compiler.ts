@@ -27,7 +27,7 @@ import {
   SECCOMP_RET_ALLOW, SECCOMP_RET_KILL_PROCESS, encodeProgram, errnoAction, jump, jumpAlways, load, ret,
 } from './bpf.ts';
 import type { BpfInstruction } from './bpf.ts';
-import { ARG_FILTERS } from './arg-filters.ts';
+import { ARG_FILTERS, baseSyscall } from './arg-filters.ts';
 import { denyReason } from './deny-list.ts';
 import { syscallNumber, X32_SYSCALL_BIT } from './syscall-table.ts';
 
@@ -50,21 +50,25 @@ interface Entry {
 
 /**
  * The calls the filter lets through, name → rule, after the permanent deny
- * list. Throws E_SECCOMP_UNKNOWN_SYSCALL for a name this architecture lacks
+ * list. A name may be a restricted variant ("ioctl:harmless", arg-filters.ts),
+ * dropped when the plain call is granted too. Throws E_SECCOMP_UNKNOWN_SYSCALL for a name this architecture lacks
  * (fail closed: a typo must not silently shrink or widen the policy).
  */
 export function syscallRules(policy: SeccompPolicy): Map<string, SyscallRule> {
   const rules = new Map<string, SyscallRule>();
   policy.syscalls.forEach((name, index) => {
-    if (syscallNumber(name) === undefined) {
+    if (syscallNumber(baseSyscall(name)) === undefined) {
       throw new OctantError('E_SECCOMP_UNKNOWN_SYSCALL', `policy.syscalls[${index}]: "${name}" is not an x86_64 system call`, {
         exit: EXIT.denied,
         hint: 'use the names of arch/x86/entry/syscalls/syscall_64.tbl',
       });
     }
-    if (denyReason(name) !== undefined) return;
+    if (denyReason(baseSyscall(name)) !== undefined) return;
     rules.set(name, name in ARG_FILTERS ? 'args' : 'allow');
   });
+  // A restricted variant adds nothing when the plain call is granted too
+  // (and two entries for one number would make an ambiguous filter).
+  for (const name of rules.keys()) if (baseSyscall(name) !== name && rules.has(baseSyscall(name))) rules.delete(name);
   if (rules.has('clone3') || rules.has('clone')) rules.set('clone3', 'enosys');
   return rules;
 }
@@ -75,7 +79,7 @@ export function compileSeccompProgram(policy: SeccompPolicy, options: SeccompOpt
   const entries: Entry[] = [];
   for (const [name, rule] of syscallRules(policy)) {
     const block = rule === 'enosys' ? [ret(errnoAction(ENOSYS))] : rule === 'args' ? ARG_FILTERS[name]({ inet: policy.inet, deny }) : [ret(SECCOMP_RET_ALLOW)];
-    entries.push({ nr: syscallNumber(name) as number, block });
+    entries.push({ nr: syscallNumber(baseSyscall(name)) as number, block });
   }
   entries.sort((a, b) => a.nr - b.nr);
   const program = [

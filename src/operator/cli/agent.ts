@@ -19,11 +19,13 @@ import { agentsDir, composeLifecycle } from '../../agent/lifecycle/compose.ts';
 import { agentDir, listRecords, readRecord, type AgentRecord } from '../../agent/lifecycle/records.ts';
 import { nextState } from '../../agent/lifecycle/state-machine.ts';
 import type { Command } from './command.ts';
+import { gvisorRolesPolicy, isolationFlag } from './isolation-flag.ts';
 
 const USAGE = `usage: octant agent <subcommand> [args]
 
-  start MANIFEST [--foreground] [--parent AID] [--json] -- COMMAND [ARG...]
+  start MANIFEST [--foreground] [--parent AID] [--isolation TIER] [--json] -- COMMAND [ARG...]
                     validate the signed manifest and run COMMAND in its sandbox
+                    (--isolation namespaces|gvisor: raise the tier, never lower it)
   list [--json]     every agent with its state
   inspect AID [--json]
                     an agent's record: state, manifest hash, lineage, times, exit
@@ -56,7 +58,9 @@ function printRecord(io: Io, r: AgentRecord): void {
 }
 
 /** Foreground: the lifecycle manager lives in this process until the agent ends. */
-async function startForeground(paths: Paths, io: Io, signed: unknown, command: string[], json: boolean): Promise<number> {
+async function startForeground(paths: Paths, io: Io, signed: unknown, command: string[], json: boolean, isolation: 'namespaces' | 'gvisor' | undefined): Promise<number> {
+  // The system policy of octant.yaml holds here too (services.agents.gvisorRoles).
+  const gvisorRoles = await gvisorRolesPolicy(paths);
   const ledger = await openLedger(paths);
   const vault = {
     async issueToken(agent: string, grants: readonly string[]): Promise<string> {
@@ -67,7 +71,7 @@ async function startForeground(paths: Paths, io: Io, signed: unknown, command: s
     },
     revokeAgent: async () => 0,
   };
-  const manager = composeLifecycle({ paths, ledger, vault });
+  const manager = composeLifecycle({ paths, ledger, vault, gvisorRoles });
   const stop = (): void => {
     for (const r of manager.list()) {
       if (r.state === 'running' || r.state === 'suspended') manager.terminate(r.aid, 'operator interrupt').catch(() => {});
@@ -76,7 +80,7 @@ async function startForeground(paths: Paths, io: Io, signed: unknown, command: s
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   try {
-    const record = await manager.start({ signed, command });
+    const record = await manager.start({ signed, command, isolation });
     if (json) writeJson(io.stdout, record);
     else writeLine(io.stderr, `agent ${record.aid} running (pid ${record.pid}); Ctrl-C stops it`);
     const final = await manager.waitForEnd(record.aid);
@@ -100,7 +104,8 @@ export const command: Command = {
     const dir = agentsDir(paths);
     switch (sub) {
       case 'start': {
-        const parsed = parseCommandArgs('agent start', rest, { foreground: { type: 'boolean' }, parent: { type: 'string' }, json: { type: 'boolean' } });
+        const parsed = parseCommandArgs('agent start', rest, { foreground: { type: 'boolean' }, parent: { type: 'string' }, json: { type: 'boolean' }, isolation: { type: 'string' } });
+        const isolation = isolationFlag(parsed, 'agent start');
         const file = resolve(io.cwd, requirePositional(parsed, 0, 'MANIFEST', 'agent start'));
         if (parsed.rest.length === 0) throw usageError('agent start: missing the command to run after --', 'octant agent start MANIFEST -- COMMAND [ARG...]');
         if (!existsSync(file)) throw new OctantError('E_MANIFEST_READ', `${file}: no such file`, { exit: EXIT.usage });
@@ -108,9 +113,9 @@ export const command: Command = {
         const json = boolFlag(parsed, 'json');
         if (boolFlag(parsed, 'foreground')) {
           if (stringFlag(parsed, 'parent') !== undefined) throw usageError('agent start: --parent needs the running system (children are spawned by a live agent)');
-          return startForeground(paths, io, loadSignedManifest({ text, origin: file }), parsed.rest, json);
+          return startForeground(paths, io, loadSignedManifest({ text, origin: file }), parsed.rest, json, isolation);
         }
-        const record = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: text, origin: file, command: parsed.rest, parent: stringFlag(parsed, 'parent') });
+        const record = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: text, origin: file, command: parsed.rest, parent: stringFlag(parsed, 'parent'), isolation });
         if (json) writeJson(io.stdout, record);
         else writeLine(io.stdout, record.aid);
         return EXIT.ok;

@@ -4,7 +4,7 @@
 // through the admin socket when the ledger service holds the writer lock.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
@@ -194,4 +194,55 @@ test('a rejection that cannot be recorded fails closed with E_MANIFEST_LEDGER (e
   } finally {
     await sys.stop();
   }
+});
+
+test('validate and sign refuse a dangerous grant with its own code, recorded; the state root counts; twin: a sibling path', async (t) => {
+  const root = tempRoot(t);
+  const researcher = readFileSync(join(examples, 'researcher.yaml'), 'utf8');
+  const cases: [string, string][] = [['/proc/sys', 'E_MANIFEST_GRANT_PROC'], ['/sys/fs/cgroup', 'E_MANIFEST_GRANT_SYS'], ['/dev/shm', 'E_MANIFEST_GRANT_DEV'], ['/', 'E_MANIFEST_GRANT_ROOT'], [join(root, 'lib'), 'E_MANIFEST_GRANT_STATE']];
+  for (const [path, code] of cases) {
+    writeFileSync(join(root, 'grant.yaml'), researcher.replace('read: [/data/papers]', `read: [${JSON.stringify(path)}]`).replace(/^ {2}role: researcher\n/m, ''));
+    const refused = await run(root, 'manifest', 'validate', 'grant.yaml');
+    assert.equal(refused.code, 4, `${path}: ${refused.err}`);
+    assert.match(refused.err, new RegExp(`${code}.*filesystem\\.read\\[0\\]: ${path.replace(/[/.]/g, '\\$&')}`));
+  }
+  assert.deepEqual((await entries(root)).map((e) => e.detail.code), cases.map(([, code]) => code), 'each refusal recorded');
+  assert.equal((await run(root, 'keys', 'generate', '--name', 'alice')).code, 0);
+  const key = join(root, 'etc/keys/private/alice.key');
+  const unsigned = await run(root, 'manifest', 'sign', 'grant.yaml', '--key', key, '--out', 'grant.json');
+  assert.equal(unsigned.code, 4, 'sign refuses it too');
+  assert.match(unsigned.err, /E_MANIFEST_GRANT_STATE/);
+  writeFileSync(join(root, 'grant.yaml'), researcher.replace('read: [/data/papers]', `read: [${join(root, 'papers')}]`).replace(/^ {2}role: researcher\n/m, ''));
+  assert.equal((await run(root, 'manifest', 'validate', 'grant.yaml')).code, 0);
+  assert.equal((await run(root, 'manifest', 'sign', 'grant.yaml', '--key', key, '--out', 'grant.json')).code, 0);
+});
+
+test("validate warns (exit 0) for each group octant's own programs would lack, naming it; twin: the examples need none", async (t) => {
+  const root = tempRoot(t);
+  writeFileSync(join(root, 'bare.yaml'), 'version: 1\nidentity: {name: bare, operator: o}\nsyscalls: ["@base", "@file-read"]\nprocesses: {exec: [/usr/bin/python3]}\nresources: { cpu: 1, memory: 1GiB, ioBandwidth: 20MiB/s, pids: 64, networkThroughput: 1MiB/s }\nlifetime: {ttl: 1h}\n');
+  const warned = await run(root, 'manifest', 'validate', 'bare.yaml');
+  assert.equal(warned.code, 0);
+  for (const group of ['@process-spawn', '@network-client', '@network-server']) assert.match(warned.err, new RegExp(`warning: syscalls: add "${group}"`));
+  const json = await run(root, 'manifest', 'validate', 'bare.yaml', '--json');
+  assert.deepEqual(JSON.parse(json.out).warnings.map((w: { group: string }) => w.group), ['process-spawn', 'network-client', 'network-server']);
+  for (const name of ['coder', 'researcher', 'web-agent']) {
+    const clean = await run(root, 'manifest', 'validate', join(examples, `${name}.yaml`));
+    assert.equal(clean.code, 0);
+    assert.equal(clean.err, '', `${name} warns: ${clean.err}`);
+  }
+  // Without programs or destinations no bridge listens: @network-server is not asked for.
+  writeFileSync(join(root, 'loop.yaml'), 'version: 1\nidentity: {name: loop, operator: o}\nsyscalls: ["@base", "@file-read", "@process-spawn", "@network-client"]\nresources: { cpu: 1, memory: 1GiB, ioBandwidth: 20MiB/s, pids: 64, networkThroughput: 1MiB/s }\nlifetime: {ttl: 1h}\n');
+  assert.equal((await run(root, 'manifest', 'validate', 'loop.yaml')).err, '');
+});
+
+test('explain says which tier the agent gets here: the system policy in octant.yaml raises it; twin: without a policy, namespaces', async (t) => {
+  const root = tempRoot(t);
+  const before = await run(root, 'manifest', 'explain', join(examples, 'researcher.yaml'));
+  assert.equal(before.code, 0, before.err);
+  assert.match(before.out, /^Isolation: the namespaces tier/m);
+  mkdirSync(join(root, 'etc'), { recursive: true });
+  writeFileSync(join(root, 'etc', 'octant.yaml'), 'services:\n  agents:\n    gvisorRoles: [researcher]\n');
+  const after = await run(root, 'manifest', 'explain', join(examples, 'researcher.yaml'));
+  assert.match(after.out, /^Isolation: the gVisor tier .*by the system policy/m);
+  assert.match((await run(root, 'manifest', 'explain', join(examples, 'coder.yaml'))).out, /^Isolation: the namespaces tier/m, 'another role is not affected');
 });

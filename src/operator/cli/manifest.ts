@@ -17,27 +17,41 @@ import {
   manifestDigest, signApproval, signManifest, verifyManifest, type Manifest,
 } from '../../agent/manifest/index.ts';
 import { checkDenyList, checkRole } from '../../agent/manifest/validate.ts';
+import { checkGrants, hostProtection } from '../../agent/manifest/dangerous-grants.ts';
+import { launcherWarnings } from '../../agent/manifest/launcher-needs.ts';
 import { scaffoldManifest } from '../../agent/manifest/scaffold.ts';
 import type { Command, CommandContext } from './command.ts';
+import { gvisorRolesPolicy } from './isolation-flag.ts';
 import { pickSubcommand } from './subcommand.ts';
 
 const USAGE = [
   'octant [--root DIR] manifest <subcommand> ...',
   '  new [--name N] [--operator O] [--role R] [--out FILE]   scaffold a deny-all manifest (YAML)',
-  '  validate FILE [--json]            schema, deny list and role; the signature too if FILE is signed',
+  '  validate FILE [--json]            schema, deny list, role and refused grants; the signature too if FILE is signed;',
+  '                                    warns (stderr, exit 0) when octant\'s own programs inside the sandbox would lack a syscall group',
   '  sign FILE --key KEY [--out FILE]  sign with an operator private key (writes the signed JSON)',
   '  verify FILE [--json]              check a signed manifest against the trusted key set',
   '  explain FILE                      what the agent can and cannot do, in plain language',
   '  diff A B [--json]                 what changed from A to B',
   '  intersect PARENT CHILD [--json] [--out FILE]   the effective manifest of CHILD spawned by PARENT',
   '  approve FILE --key KEY [--out FILE]   approve the unlimited lifetime of a signed manifest',
-  'Exit: 0 ok, 1 invalid, 2 usage, 4 refused (signature, deny list, role).',
+  'Exit: 0 ok, 1 invalid, 2 usage, 4 refused (signature, deny list, role, refused grant).',
 ].join('\n');
 
 type Sub = (args: string[], ctx: CommandContext) => Promise<number> | number;
 
 /** What counts as a manifest rejection (recorded); other failures (a missing file, a bad flag) are not. */
-const REJECTIONS: ReadonlySet<string> = new Set(['E_MANIFEST_SCHEMA', 'E_MANIFEST_SIGNATURE', 'E_MANIFEST_ROLE', 'E_MANIFEST_DENY_LIST']);
+const REJECTIONS: ReadonlySet<string> = new Set([
+  'E_MANIFEST_SCHEMA', 'E_MANIFEST_SIGNATURE', 'E_MANIFEST_ROLE', 'E_MANIFEST_DENY_LIST',
+  'E_MANIFEST_GRANT_ROOT', 'E_MANIFEST_GRANT_PROC', 'E_MANIFEST_GRANT_SYS', 'E_MANIFEST_GRANT_DEV', 'E_MANIFEST_GRANT_STATE', 'E_MANIFEST_GRANT_PROGRAM',
+]);
+
+/** The checks validate and sign run on this host: deny list (rule 7), role (rule 3), refused grants (rule 10). */
+function checkLocally(manifest: Manifest, paths: ReturnType<typeof resolvePaths>): void {
+  checkDenyList(manifest);
+  checkRole(manifest, loadRoles());
+  checkGrants(manifest, hostProtection(paths));
+}
 
 /**
  * Run `check`; if it rejects the manifest, append the rejection to the ledger
@@ -97,15 +111,19 @@ const SUBCOMMANDS: Readonly<Record<string, Sub>> = {
     const { io, rootFlag } = ctx;
     const p = args('validate', argv, { json: { type: 'boolean' } });
     const file = at(io, requirePositional(p, 0, 'FILE', 'manifest validate'));
+    const paths = resolvePaths({ rootFlag, env: io.env });
     const { manifest, signer } = await recordingRejection('validate', file, ctx, () => {
       const { manifest, signed } = loadEither({ path: file });
-      checkDenyList(manifest);
-      checkRole(manifest, loadRoles());
-      return { manifest, signer: signed === undefined ? undefined : verifyManifest(signed, loadTrustStore(resolvePaths({ rootFlag, env: io.env }))) };
+      checkLocally(manifest, paths);
+      return { manifest, signer: signed === undefined ? undefined : verifyManifest(signed, loadTrustStore(paths)) };
     });
-    const result = { valid: true, name: manifest.identity.name, digest: manifestDigest(manifest), signer: signer ?? null };
+    const warnings = launcherWarnings(manifest);
+    const result = { valid: true, name: manifest.identity.name, digest: manifestDigest(manifest), signer: signer ?? null, warnings };
     if (boolFlag(p, 'json')) writeJson(io.stdout, result);
-    else io.stdout.write(`valid: ${manifest.identity.name} (schema, deny list, role${signer ? `, signature by ${signer}` : '; unsigned'})\n`);
+    else {
+      io.stdout.write(`valid: ${manifest.identity.name} (schema, deny list, role, grants${signer ? `, signature by ${signer}` : '; unsigned'})\n`);
+      for (const w of warnings) io.stderr.write(`warning: ${w.message}\n`);
+    }
     return EXIT.ok;
   },
   async sign(argv, ctx) {
@@ -116,8 +134,7 @@ const SUBCOMMANDS: Readonly<Record<string, Sub>> = {
     if (key === undefined) throw usageError('manifest sign: --key KEY is required (an operator private key)', "make one with 'octant keys generate'");
     const manifest = await recordingRejection('sign', file, ctx, () => {
       const m = loadManifest({ path: file });
-      checkDenyList(m);
-      checkRole(m, loadRoles());
+      checkLocally(m, resolvePaths({ rootFlag: ctx.rootFlag, env: io.env }));
       return m;
     });
     emit(io, stringFlag(p, 'out'), `${JSON.stringify(signManifest(manifest, loadPrivateKey(at(io, key))), null, 2)}\n`);
@@ -137,9 +154,10 @@ const SUBCOMMANDS: Readonly<Record<string, Sub>> = {
     else io.stdout.write(`verified: ${signed.manifest.identity.name} signed by ${keyId}${name ? ` (${name})` : ''}\n`);
     return EXIT.ok;
   },
-  explain(argv, { io }) {
+  async explain(argv, { io, rootFlag }) {
     const p = args('explain', argv, {});
-    io.stdout.write(`${explain(loadManifest({ path: at(io, requirePositional(p, 0, 'FILE', 'manifest explain')) }))}\n`);
+    const manifest = loadManifest({ path: at(io, requirePositional(p, 0, 'FILE', 'manifest explain')) });
+    io.stdout.write(`${explain(manifest, { gvisorRoles: await gvisorRolesPolicy(resolvePaths({ rootFlag, env: io.env })) })}\n`);
     return EXIT.ok;
   },
   diff(argv, { io }) {

@@ -18,15 +18,18 @@ import { startSystem } from '../system.ts';
 import { notifyPendingApprovals } from '../approvals/pending-notifier.ts';
 import { ApprovalStore, approvalsDir } from '../../agent/approvals/store.ts';
 import type { Command } from './command.ts';
+import { isolationFlag } from './isolation-flag.ts';
 
-const USAGE = `octant run MANIFEST --task TEXT [--model NAME] [--max-steps N] [--detach] [--json] [--story]
+const USAGE = `octant run MANIFEST --task TEXT [--model NAME] [--max-steps N] [--isolation TIER] [--detach] [--json] [--story]
 octant run MANIFEST --script FILE [--task TEXT] ...      a fixed plan of tool calls instead of a model
 octant run MANIFEST [--detach] -- COMMAND [ARG...]      wrap an existing program (OpenAI/Anthropic SDKs work unchanged)
 
   MANIFEST is a signed manifest (octant manifest sign). The agent runs in its
   sandbox; every action it takes is checked, recorded in the ledger, and
   critical ones wait for 'octant approvals'. Without a running system, one is
-  booted for the run. Exit status: the agent's.`;
+  booted for the run. --isolation namespaces|gvisor asks for a tier: it can
+  raise the tier the manifest and the system policy give, never lower it
+  (refused with E_MANIFEST_ISOLATION). Exit status: the agent's.`;
 
 /** The running system, or one booted here for this run. */
 export async function ensureSystem(paths: Paths): Promise<{ stop(): Promise<void> } | undefined> {
@@ -93,8 +96,9 @@ export const command: Command = {
   async run(argv, { io, rootFlag }) {
     const parsed = parseCommandArgs('run', argv, {
       task: { type: 'string' }, script: { type: 'string' }, model: { type: 'string' }, 'max-steps': { type: 'string' },
-      detach: { type: 'boolean' }, json: { type: 'boolean' }, story: { type: 'boolean' },
+      detach: { type: 'boolean' }, json: { type: 'boolean' }, story: { type: 'boolean' }, isolation: { type: 'string' },
     });
+    const isolation = isolationFlag(parsed, 'run');
     const file = resolve(io.cwd, requirePositional(parsed, 0, 'MANIFEST', 'run'));
     if (!existsSync(file)) throw new OctantError('E_MANIFEST_READ', `run: ${file}: no such file`, { exit: EXIT.usage });
     const wrapped = parsed.rest.length > 0;
@@ -117,8 +121,8 @@ export const command: Command = {
       : notifyPendingApprovals({ store: new ApprovalStore(approvalsDir(paths)), since: Date.now(), agent: () => aid, rootFlag, write: (line) => writeLine(io.stderr, line) });
     try {
       const started = wrapped
-        ? await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: text, origin: file, command: parsed.rest, wrapped: true })
-        : await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/run', { manifest: text, origin: file, task });
+        ? await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: text, origin: file, command: parsed.rest, wrapped: true, isolation })
+        : await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/run', { manifest: text, origin: file, task, isolation });
       aid = started.aid;
       if (boolFlag(parsed, 'detach')) {
         writeLine(io.stdout, started.aid);
