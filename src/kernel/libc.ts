@@ -18,6 +18,10 @@ const PR_SET_DUMPABLE = 4;
 const RLIMIT_CORE = 4;                     // <sys/resource.h>
 const SYS_LANDLOCK_CREATE_RULESET = 444n;  // same number on every architecture (asm-generic)
 const LANDLOCK_CREATE_RULESET_VERSION = 1; // <linux/landlock.h>: ask for the ABI version
+const LOCK_EX = 2;                         // <sys/file.h>
+const LOCK_NB = 4;
+const EWOULDBLOCK = 11;                    // EAGAIN on Linux
+const EINTR = 4;
 
 const DEFINITIONS = {
   getpid: { return: 'int32', arguments: [] },
@@ -31,6 +35,8 @@ const DEFINITIONS = {
   setrlimit: { return: 'int32', arguments: ['int32', 'pointer'] },
   // long syscall(long number, ...): used for landlock_create_ruleset(attr, size, flags)
   syscall: { return: 'int64', arguments: ['int64', 'pointer', 'uint64', 'uint32'] },
+  // int flock(int fd, int operation)
+  flock: { return: 'int32', arguments: ['int32', 'int32'] },
   // int *__errno_location(void): glibc's per-thread errno
   __errno_location: { return: 'pointer', arguments: [] },
   // char *strerror(int errnum)
@@ -44,7 +50,7 @@ type Functions = ReturnType<typeof import('node:ffi').dlopen<Definitions>>['func
 /**
  * libc opened with no symbol bound; each function is looked up and wrapped
  * on its first call. Wrapping costs ~0.5 ms a function, and the vault's
- * start at boot needs two of the eight.
+ * start at boot needs two of them, the ledger's writer lock one (flock).
  */
 function openLibc(ffi: FfiModule) {
   const { lib } = ffi.dlopen('libc.so.6', {});
@@ -195,4 +201,19 @@ export function dumpable(): number {
 export function disableCoreDumps(): void {
   const limit = Buffer.alloc(16); // struct rlimit { rlim_t cur, max } on 64-bit
   if (libc().fn.setrlimit(RLIMIT_CORE, limit) !== 0) throw new LibcError('E_INIT_RLIMIT_CORE', 'setrlimit(RLIMIT_CORE, 0)', errno());
+}
+
+/**
+ * flock(fd, LOCK_EX | LOCK_NB) (flock(2)): true when this open file
+ * description now holds the exclusive lock, false when another one holds
+ * it. The kernel drops the lock when the last descriptor of the description
+ * closes, so a holder that dies (kill -9, a crash) never leaves it behind.
+ */
+export function tryLockExclusive(fd: number, errorCode: string, what: string): boolean {
+  for (;;) {
+    if (libc().fn.flock(fd, LOCK_EX | LOCK_NB) === 0) return true;
+    const err = errno();
+    if (err === EWOULDBLOCK) return false;
+    if (err !== EINTR) throw new LibcError(errorCode, `flock(${what}, LOCK_EX|LOCK_NB)`, err);
+  }
 }

@@ -8,13 +8,16 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LedgerStore } from '../../src/services/ledger/store.ts';
 import { PARALLEL_FROM_BYTES, SEGMENT_FILE } from '../../src/services/ledger/read.ts';
 import { SNAPSHOT_FILE } from '../../src/services/ledger/snapshot.ts';
+import { readLedger } from '../../src/services/ledger/read.ts';
+import { LOCK_FILE } from '../../src/services/ledger/writer-lock.ts';
+import { AS_PID1, RunningInit, pid1Skip } from '../support/running-init.ts';
 
 const built = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'octant');
 const skip = existsSync(built) ? undefined : `${built} is missing (run: node scripts/build.ts)`;
@@ -76,4 +79,33 @@ test('boot on a multi-megabyte ledger, without ledger.state (full replay) and wi
   }
   // And the ledger it left verifies (the boot appended its own entries).
   assertClean(octant(['ledger', 'verify']), 'verify after the boots');
+});
+
+test('as PID 1, a restart after kill -9 takes over the lock file naming pid 1 (its own pid), boots and records it', { skip: skip ?? pid1Skip() }, async () => {
+  const state = join(root, 'pid1');
+  const boot = async (): Promise<RunningInit> => {
+    const init = new RunningInit([...AS_PID1, built, '--root', state, 'init'], {}, 'stderr');
+    try {
+      await init.waitFor((l) => l.msg === 'booted', 'booted');
+    } catch (error) {
+      init.kill();
+      throw error;
+    }
+    return init;
+  };
+  const first = await boot();
+  process.kill(first.nsInitPid(), 'SIGKILL');
+  await first.exited;
+  const lockFile = join(state, 'lib', 'ledger', LOCK_FILE);
+  assert.equal((JSON.parse(readFileSync(lockFile, 'utf8')) as { pid: number }).pid, 1, 'the crashed run left its lock file');
+  const second = await boot();
+  try {
+    process.kill(second.nsInitPid(), 'SIGTERM');
+    assert.equal(await second.exited, 0);
+  } finally {
+    second.kill();
+  }
+  const takeovers = readLedger(join(state, 'lib', 'ledger'), { keepEntries: true }).replay.entries.filter((e) => e.action === 'ledger.lock-takeover');
+  assert.deepEqual(takeovers.map((e) => [e.detail.previousPid, e.detail.reason]), [[1, 'own pid']]);
+  assert.equal(existsSync(lockFile), false, 'a clean stop removes the lock file');
 });
