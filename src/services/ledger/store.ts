@@ -3,10 +3,11 @@
 // while a durable write is in flight go out together in the next one).
 // An append resolves only after its record is durable: log first, act second.
 
-import { mkdirSync, statSync, constants } from 'node:fs';
+import { statSync, constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXIT, OctantError } from '../../lib/errors.ts';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../../lib/private-files.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { silentLogger } from '../../runtime/log.ts';
 import type { LedgerApi, LedgerEntry, LedgerEvent, LedgerMark } from './types.ts';
@@ -118,7 +119,8 @@ export class LedgerStore implements LedgerApi {
    * names the position. The full check is `octant ledger verify`.
    */
   static async open(dir: string, options: StoreOptions = {}): Promise<LedgerStore> {
-    mkdirSync(dir, { recursive: true, mode: 0o755 });
+    // Owner-only: entries name agents, targets and decisions (lib/private-files.ts).
+    makePrivateDir(dir);
     const lock = takeWriterLock(dir);
     let file: FileHandle | undefined;
     try {
@@ -130,7 +132,8 @@ export class LedgerStore implements LedgerApi {
       // system call and one trip through libuv's thread pool instead of two
       // (a single append waits ~0.4 ms instead of ~0.5 on this disk;
       // docs/ledger.md, "Group commit").
-      file = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_DSYNC, 0o644);
+      file = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_DSYNC, PRIVATE_FILE_MODE);
+      await file.chmod(PRIVATE_FILE_MODE); // whatever the umask, and for a segment an older release made 0644
       // Everything past the last good record is a torn tail (corruption was refused above).
       const dropped = state.fileSize - scan.end;
       let end = scan.end;

@@ -15,7 +15,8 @@
 // writers from before this lock, which did not flock. If that pid is alive
 // (and not ours) it may be such a writer, and the lock is refused.
 
-import { closeSync, constants, fstatSync, ftruncateSync, openSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, fstatSync, ftruncateSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { openPrivate } from '../../lib/private-files.ts';
 import { join } from 'node:path';
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import { tryLockExclusive } from '../../kernel/libc.ts';
@@ -111,7 +112,7 @@ export function takeWriterLock(dir: string): WriterLock {
   const path = join(dir, LOCK_FILE);
   for (;;) {
     // No O_CREAT-with-O_EXCL: the file may stay behind a dead holder; the flock is the lock.
-    const fd = openSync(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW, 0o600);
+    const fd = openPrivate(path, constants.O_RDWR | constants.O_CREAT | constants.O_NOFOLLOW);
     try {
       if (!tryLockExclusive(fd, 'E_LEDGER_LOCK', path)) throw locked(path, parseHolder(readFileSync(fd, 'utf8')), '');
       // A holder unlinks the file before it lets go (release): if that
