@@ -5,6 +5,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { hashTree, WORKER_BUILTINS, WORKER_SOURCE } from './hash-workers.ts';
 
 /** Every builtin a source names, by getBuiltinModule, require or import. */
@@ -63,4 +66,17 @@ console.log(crypto());`;
   assert.equal(out.status, 0, out.stderr);
   // The twin: the node:crypto fallback does load it, so the check can see it.
   assert.deepEqual(out.stdout.trim().split('\n'), ['function false', 'true']);
+});
+
+test('no other source starts a worker thread: a new one must follow the same rule and be tested through dist/octant', () => {
+  const src = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+  const starters: string[] = [];
+  for (const entry of readdirSync(src, { recursive: true, withFileTypes: true })) {
+    if (!entry.isFile() || !entry.name.endsWith('.ts') || entry.name.endsWith('.test.ts')) continue;
+    const file = join(entry.parentPath, entry.name);
+    // Type-only imports start nothing.
+    const code = readFileSync(file, 'utf8').replace(/^import type .*$/gm, '');
+    if (/new Worker\(|node:worker_threads/.test(code)) starters.push(relative(src, file));
+  }
+  assert.deepEqual(starters, ['services/ledger/hash-workers.ts']);
 });
