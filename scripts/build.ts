@@ -30,7 +30,7 @@
 import { build } from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync, rmSync } from 'node:fs';
 import { basename, join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lazyModules } from './lazy-modules.ts';
@@ -138,10 +138,15 @@ export async function buildExecutable(options: BuildOptions = {}): Promise<strin
   // The SEA configuration names its files relative to its own directory
   // (the snapshot build runs there under a fixed path, see buildSnapshotSea).
   const config = join(dirname(output), `${basename(output)}.sea.json`);
+  // Written beside the output, then renamed over it: writing the executable
+  // in place fails with ETXTBSY while any copy of it runs, and a rename
+  // leaves a running one its own (old) file. Same name every build, so the
+  // bytes do not depend on it.
+  const staged = join(dirname(output), `.${basename(output)}.building`);
   writeFileSync(config, JSON.stringify({
     main: basename(bundle),
     mainFormat: snapshot ? 'commonjs' : 'module',
-    output: basename(output),
+    output: basename(staged),
     disableExperimentalSEAWarning: true,
     useCodeCache: false,
     useSnapshot: snapshot,
@@ -151,8 +156,10 @@ export async function buildExecutable(options: BuildOptions = {}): Promise<strin
   try {
     if (snapshot) buildSnapshotSea(config);
     else execFileSync(process.execPath, ['--build-sea', basename(config)], { cwd: dirname(config), stdio: ['ignore', 'ignore', 'inherit'] });
+    renameSync(staged, output);
   } finally {
     rmSync(config);
+    rmSync(staged, { force: true });
   }
   return output;
 }

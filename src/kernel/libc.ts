@@ -23,6 +23,10 @@ const SYS_OPENAT2 = 437n;                  // same number on every architecture 
 // thread's groups (glibc's setgroups() signals every thread to change theirs).
 const SYS_SETGROUPS = process.arch === 'arm64' ? 159n : 116n;
 const AT_FDCWD = -100;                     // <fcntl.h>
+const LOCK_EX = 2;                         // <sys/file.h>
+const LOCK_NB = 4;
+const EWOULDBLOCK = 11;                    // EAGAIN on Linux
+const EINTR = 4;
 
 const DEFINITIONS = {
   getpid: { return: 'int32', arguments: [] },
@@ -49,6 +53,8 @@ const DEFINITIONS = {
   unlinkat: { return: 'int32', arguments: ['int32', 'pointer', 'int32'] },
   // int faccessat(int dirfd, const char *path, int mode, int flags)
   faccessat: { return: 'int32', arguments: ['int32', 'pointer', 'int32', 'int32'] },
+  // int flock(int fd, int operation)
+  flock: { return: 'int32', arguments: ['int32', 'int32'] },
   // int *__errno_location(void): glibc's per-thread errno
   __errno_location: { return: 'pointer', arguments: [] },
   // char *strerror(int errnum)
@@ -62,7 +68,7 @@ type Functions = ReturnType<typeof import('node:ffi').dlopen<Definitions>>['func
 /**
  * libc opened with no symbol bound; each function is looked up and wrapped
  * on its first call. Wrapping costs ~0.5 ms a function, and the vault's
- * start at boot needs two of the eight.
+ * start at boot needs two of them, the ledger's writer lock one (flock).
  */
 function openLibc(ffi: FfiModule) {
   const { lib } = ffi.dlopen('libc.so.6', {});
@@ -292,5 +298,20 @@ export function accessAs(path: string, mode: number, uid: number, gid: number): 
     return fn.faccessat(AT_FDCWD, target, mode, AT_EACCESS) === 0 ? 0 : -errno();
   } finally {
     setThreadFsCredentials(euid, egid, groups);
+  }
+}
+
+/**
+ * flock(fd, LOCK_EX | LOCK_NB) (flock(2)): true when this open file
+ * description now holds the exclusive lock, false when another one holds
+ * it. The kernel drops the lock when the last descriptor of the description
+ * closes, so a holder that dies (kill -9, a crash) never leaves it behind.
+ */
+export function tryLockExclusive(fd: number, errorCode: string, what: string): boolean {
+  for (;;) {
+    if (libc().fn.flock(fd, LOCK_EX | LOCK_NB) === 0) return true;
+    const err = errno();
+    if (err === EWOULDBLOCK) return false;
+    if (err !== EINTR) throw new LibcError(errorCode, `flock(${what}, LOCK_EX|LOCK_NB)`, err);
   }
 }

@@ -3,6 +3,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { openPrivate } from './private-files.ts';
 import { dirname, join } from 'node:path';
 
 /** Write `data` to `file` so that a crash leaves the old or the new content (mode 0600). */
@@ -10,7 +11,7 @@ export function writeFileAtomic(file: string, data: string): void {
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const tmp = join(dir, `.${randomBytes(6).toString('hex')}.tmp`);
-  const fd = openSync(tmp, 'wx', 0o600);
+  const fd = openPrivate(tmp, 'wx');
   try {
     writeSync(fd, data);
     fsyncSync(fd); // the bytes are on disk before the name points at them

@@ -117,3 +117,33 @@ test('the machine identity is created with the state directories', () => withRoo
   assert.equal(again.fingerprint, system.fingerprint);
   await again.stop();
 }));
+
+test('while the system stops, a route of a service already stopped answers 503 (unavailable), not 404', () => withRoot(async (paths) => {
+  const stops: string[] = [];
+  let release!: () => void;
+  const gate = new Promise<void>((resolve) => { release = resolve; });
+  const slowLedger = simple('ledger', [], stops);
+  const system = await startSystem({
+    paths, log: silentLogger,
+    services: [simple('vault', ['ledger'], stops), {
+      ...slowLedger,
+      async start(ctx) {
+        const running = await slowLedger.start(ctx);
+        return { ...running, async stop() { await gate; await running.stop?.(); } };
+      },
+    }],
+  });
+  await system.ready;
+  assert.equal((await adminRequest(paths, 'GET', '/v1/vault/hello')).status, 200);
+  const stopping = system.stop('test');
+  try {
+    while (!stops.includes('vault')) await new Promise((resolve) => setTimeout(resolve, 10));
+    const reply = await adminRequest(paths, 'GET', '/v1/vault/hello');
+    assert.equal(reply.status, 503);
+    assert.equal((reply.body as { error: { code: string } }).error.code, 'E_ADMIN_UNAVAILABLE');
+    assert.equal((await adminCall<SystemStatus>(paths, 'GET', '/v1/status')).phase, 'stopping');
+  } finally {
+    release();
+    await stopping;
+  }
+}));

@@ -101,6 +101,8 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
         stop: (reason) => { stop(reason).catch((error: unknown) => log.error('stop failed', { error: messageOf(error) })); },
       }),
       serviceRoutes: () => supervisor.routes(),
+      // While booting or stopping, a service's routes come and go: 503, not 404.
+      unavailable: () => (phase === 'ready' ? undefined : phase),
       log,
     });
   } catch (error) {

@@ -2,7 +2,8 @@
 // Callers pass facts, never secret values (the vault's redactor is applied
 // by the sink when one is configured).
 
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { closeSync, writeSync } from 'node:fs';
+import { openPrivate } from '../lib/private-files.ts';
 
 /** Where log lines go: a stream (stderr, a test's capture) or an appending file. */
 export interface LogSink {
@@ -53,7 +54,7 @@ export interface FileSink extends LogSink {
  * (~4-6 ms of CPU at every boot, docs/benchmarks.md "Boot").
  */
 export function openFileSink(file: string): FileSink {
-  let fd: number | null = openSync(file, 'a', 0o600);
+  let fd: number | null = openPrivate(file, 'a');
   return {
     write(text: string): void {
       if (fd !== null) writeSync(fd, text);

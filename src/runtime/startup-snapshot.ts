@@ -15,6 +15,12 @@
 // - open handles (sockets, timers, workers, node:ffi libraries): Node refuses
 //   to build a snapshot that holds them, so the build fails instead.
 // - node:http, whose parser binding cannot be serialized: loaded on first use.
+// - nothing a worker thread needs: Node creates a worker of the executable
+//   from this snapshot's isolate data but with a bare context, so a builtin
+//   loaded here (node:crypto, node:net) aborts the process when a worker
+//   loads it again. Workers load only what their own module lists
+//   (services/ledger/hash-workers.ts WORKER_BUILTINS, tested through
+//   dist/octant by test/integration/ledger-executable.test.ts).
 // - a fixed string-hash seed: the build fixes V8's seed so that two builds are
 //   byte-identical, and Node refuses a snapshot V8 cannot rehash, so each
 //   start rehashes with a fresh random seed (hash-flooding protection stays).

@@ -5,9 +5,9 @@
 // keys (nothing random is frozen into the snapshot).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -50,6 +50,34 @@ test('two starts of one executable generate different machine keys', { skip: exi
     };
     assert.notEqual(fingerprint('one'), fingerprint('two'));
   } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+});
+
+test('a build over an executable that is running succeeds (no ETXTBSY); the running copy keeps working', { skip: buildSkip() ?? (existsSync(built) ? undefined : `${built} is missing (run: node scripts/build.ts)`), timeout: 180_000 }, async () => {
+  const work = mkdtempSync(join(tmpdir(), 'octant-rebuild-'));
+  const output = join(work, 'octant');
+  copyFileSync(built, output);
+  // `octant cat` runs until its stdin closes: the executable file stays busy meanwhile.
+  const running = spawn(output, ['cat'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  try {
+    running.stdin.write('before\n');
+    await new Promise((resolve) => running.stdout.once('data', resolve));
+    await buildExecutable({ output });
+    const version = spawnSync(output, ['--version'], { encoding: 'utf8' });
+    assert.equal(version.status, 0, version.stderr);
+    assert.equal(/sha256 (\S+)/.exec(version.stdout)?.[1], sha256(output));
+    // The old process still runs its own (replaced) file.
+    let echoed = '';
+    running.stdout.setEncoding('utf8').on('data', (d: string) => { echoed += d; });
+    const exited = new Promise<number | null>((resolve) => running.once('exit', resolve));
+    running.stdin.end('after\n');
+    assert.equal(await exited, 0);
+    assert.equal(echoed, 'after\n');
+    // Nothing staged is left beside it.
+    assert.deepEqual(readdirSync(work).sort(), ['octant', 'octant.js']);
+  } finally {
+    running.kill('SIGKILL');
     rmSync(work, { recursive: true, force: true });
   }
 });

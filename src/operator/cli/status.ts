@@ -8,7 +8,7 @@ import type { SystemStatus } from '../../runtime/admin/system-routes.ts';
 import { resolvePaths } from '../../runtime/paths.ts';
 import type { Command } from './command.ts';
 
-function formatStatus(status: SystemStatus): string[] {
+export function formatStatus(status: SystemStatus): string[] {
   const lines = [
     `OctantOS ${status.version}  pid ${status.pid}  ${status.phase}  up ${(status.uptimeMs / 1000).toFixed(1)} s  since ${status.startedAt}`,
   ];
@@ -19,6 +19,11 @@ function formatStatus(status: SystemStatus): string[] {
     const ready = s.readyMs === null ? '-' : `${s.readyMs.toFixed(1)} ms`;
     const health = s.health === null ? (s.reason ?? '-') : `${s.health.ok ? 'ok' : 'FAILING'}${s.health.detail ? ` ${s.health.detail}` : ''}`;
     lines.push(`${s.name.padEnd(width)}  ${s.state.padEnd(9)}  ${ready.padStart(9)}  ${String(s.restarts).padStart(8)}  ${health}`);
+  }
+  // What happened, for each service that ever failed: the table shows only how things are now.
+  for (const s of status.services) {
+    if (s.lastFailureAt === null) continue;
+    lines.push(`${s.name}: restarted ${s.restarts} time(s); last failure at ${s.lastFailureAt}: ${s.reason ?? 'unknown'}`);
   }
   return lines;
 }

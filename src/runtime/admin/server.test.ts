@@ -181,3 +181,72 @@ test('a connection that never finishes a request head is closed; a finished one 
     rmSync(root, { recursive: true, force: true });
   }
 });
+
+/** A raw connection to the server and everything it receives, until it closes. */
+function rawConnection(socketPath: string): { socket: ReturnType<typeof connect>; received: () => string; closed: Promise<void> } {
+  const socket = connect(socketPath);
+  let text = '';
+  socket.setEncoding('utf8').on('data', (d: string) => { text += d; });
+  socket.on('error', () => {});
+  // Bounded so that a server that never closes fails the test instead of hanging it.
+  const closed = new Promise<void>((resolve, reject) => {
+    const bound = setTimeout(() => reject(new Error(`the server kept the connection open; received:\n${text}`)), 10_000);
+    socket.on('close', () => { clearTimeout(bound); resolve(); });
+  });
+  return { socket, received: () => text, closed };
+}
+
+async function withTimeouts(run: (paths: Paths) => Promise<void>): Promise<void> {
+  const root = mkdtempSync(join(tmpdir(), 'octant-admin-'));
+  const paths = rootLayout(root);
+  const server = await startAdminServer({ socketPath: adminSocketPath(paths), routes: ROUTES, headTimeoutMs: 200, bodyTimeoutMs: 200 });
+  try {
+    await run(paths);
+  } finally {
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+test('a request body that does not arrive in time is answered 408 and its connection closed; one that does is served', () => withTimeouts(async (paths) => {
+  const slow = rawConnection(adminSocketPath(paths));
+  slow.socket.write('POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 20\r\n\r\n{"a":');
+  await slow.closed;
+  assert.match(slow.received(), /^HTTP\/1\.1 408 /);
+  assert.match(slow.received(), /E_ADMIN_BODY_TIMEOUT/);
+  // The twin: the same body sent whole is echoed.
+  assert.deepEqual(await adminRequest(paths, 'POST', '/v1/echo', { a: 1 }), { status: 201, body: { a: 1 } });
+}));
+
+test('on a keep-alive connection a second request head that does not finish in time closes it; a whole one is served', () => withTimeouts(async (paths) => {
+  const request = 'GET /v1/echo?q=one HTTP/1.1\r\nHost: x\r\n\r\n';
+  const conn = rawConnection(adminSocketPath(paths));
+  conn.socket.write(request);
+  while (!conn.received().includes('"one"')) await new Promise((resolve) => setTimeout(resolve, 10));
+  // The twin first: a second whole request on the same connection is answered.
+  conn.socket.write(request.replace('one', 'two'));
+  while (!conn.received().includes('"two"')) await new Promise((resolve) => setTimeout(resolve, 10));
+  // Then a head that never ends (no blank line): the server closes the connection.
+  conn.socket.write('GET /v1/echo?q=three HTTP/1.1\r\nHost: x\r\n');
+  await conn.closed;
+  assert.doesNotMatch(conn.received(), /three/);
+}));
+
+test('while the system is not up a missing route is 503 E_ADMIN_UNAVAILABLE, once it is up 404; present routes answer either way', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'octant-admin-'));
+  const paths = rootLayout(root);
+  let phase: string | undefined = 'stopping';
+  const server = await startAdminServer({ socketPath: adminSocketPath(paths), routes: ROUTES, unavailable: () => phase });
+  try {
+    const gone = await adminRequest(paths, 'GET', '/v1/ledger/tail');
+    assert.equal(gone.status, 503);
+    assert.equal((gone.body as { error: { code: string } }).error.code, 'E_ADMIN_UNAVAILABLE');
+    await assert.rejects(adminCall(paths, 'GET', '/v1/ledger/tail'), { code: 'E_ADMIN_UNAVAILABLE', exit: EXIT.unavailable });
+    assert.deepEqual(await adminCall(paths, 'GET', '/v1/echo?q=up'), { query: 'up', path: '/echo' });
+    phase = undefined;
+    assert.equal((await adminRequest(paths, 'GET', '/v1/ledger/tail')).status, 404);
+  } finally {
+    await server.close();
+    rmSync(root, { recursive: true, force: true });
+  }
+});

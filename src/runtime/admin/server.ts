@@ -24,19 +24,30 @@ export interface AdminServerOptions {
   /** Routes of running services, looked up at each request. */
   serviceRoutes?: () => ReadonlyMap<string, AdminRoutes>;
   log?: Logger;
-  /** Time a new connection has to send a whole request head (default 10 s). */
+  /** Time a connection has to send a whole request head, first or next on a keep-alive connection (default 10 s). */
   headTimeoutMs?: number;
+  /** Time a request has to send its whole body once its head is in (default 10 s). */
+  bodyTimeoutMs?: number;
+  /**
+   * Why routes may be missing right now ('booting', 'stopping'), or
+   * undefined when the system is up: a request for a route that is not
+   * there then gets 503 (try again later) instead of 404 (no such route).
+   */
+  unavailable?: () => string | undefined;
 }
 
 /**
  * node:http arms its own header and request timeouts only on listen(),
- * which this server never calls on it: a connection that never finishes a
- * request head is closed after this long instead. Later requests on a
- * keep-alive connection are covered by node:http's keep-alive timeout, and
- * a streamed reply may stay open and silent as long as it needs (a
- * `router serve` gateway lives as long as its connection).
+ * which this server never calls on it, and its keep-alive timeout stops
+ * counting at the first byte of the next request. So this server keeps its
+ * own: a connection that does not finish a request head within this long
+ * (from connecting, or from its previous reply on a keep-alive connection)
+ * is closed, and so is one whose request body does not arrive in time
+ * (answered 408 first). A streamed reply may stay open and silent as long
+ * as it needs (a `router serve` gateway lives as long as its connection).
  */
 const HEAD_TIMEOUT_MS = 10_000;
+const BODY_TIMEOUT_MS = 10_000;
 
 export interface AdminServer {
   socketPath: string;
@@ -46,6 +57,7 @@ export interface AdminServer {
 function statusOf(error: unknown): number {
   if (!isOctantError(error)) return 500;
   if (error.code === 'E_ADMIN_NOT_FOUND') return 404;
+  if (error.code === 'E_ADMIN_BODY_TIMEOUT') return 408;
   if (error.exit === EXIT.usage) return 400;
   if (error.exit === EXIT.denied) return 403;
   if (error.exit === EXIT.unavailable) return 503;
@@ -65,7 +77,20 @@ function findHandler(options: AdminServerOptions, method: string, pathname: stri
       if (handler !== undefined) return { handler, path: sub };
     }
   }
+  const why = options.unavailable?.();
+  if (why !== undefined) {
+    throw new OctantError('E_ADMIN_UNAVAILABLE', `admin API: the system is ${why}; ${method} ${pathname} is not available now`, { exit: EXIT.unavailable, hint: 'try again once it is up' });
+  }
   throw new OctantError('E_ADMIN_NOT_FOUND', `admin API: no route ${method} ${pathname}`);
+}
+
+/** `reading`, or E_ADMIN_BODY_TIMEOUT when the body takes longer than `ms`. */
+function withinBodyTime<T>(reading: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new OctantError('E_ADMIN_BODY_TIMEOUT', `admin API: the request body did not arrive within ${ms} ms`, { exit: EXIT.usage })), ms);
+  });
+  return Promise.race([reading, late]).finally(() => clearTimeout(timer));
 }
 
 async function readBody(req: IncomingMessage): Promise<unknown> {
@@ -102,6 +127,8 @@ async function send(res: ServerResponse, reply: AdminResponse, signal: AbortSign
 
 export async function startAdminServer(options: AdminServerOptions): Promise<AdminServer> {
   const log = options.log ?? silentLogger;
+  const headTimeout = options.headTimeoutMs ?? HEAD_TIMEOUT_MS;
+  const bodyTimeout = options.bodyTimeoutMs ?? BODY_TIMEOUT_MS;
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const abort = new AbortController();
     res.once('close', () => abort.abort());
@@ -109,7 +136,7 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
     const method = req.method ?? 'GET';
     try {
       const { handler, path } = findHandler(options, method, url.pathname);
-      const body = await readBody(req);
+      const body = await withinBodyTime(readBody(req), bodyTimeout);
       const reply = await handler({ method, path, query: url.searchParams, body, signal: abort.signal });
       await send(res, reply, abort.signal);
     } catch (error) {
@@ -117,7 +144,11 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
       if (status === 500) log.error('admin request failed', { method, path: url.pathname, error: messageOf(error) });
       const body = isOctantError(error) ? { ...error.toJSON(), exit: error.exit } : { code: 'E_ADMIN_INTERNAL', message: messageOf(error), exit: EXIT.failure };
       if (res.headersSent) res.destroy();
-      else await send(res, { status, body: { error: body } }, abort.signal);
+      else {
+        // The rest of a late body is never read: the connection ends with this reply.
+        if (status === 408) res.setHeader('connection', 'close');
+        await send(res, { status, body: { error: body } }, abort.signal);
+      }
     }
   };
   // The socket is a plain net server; node:http (~10 ms to load) is loaded
@@ -125,24 +156,35 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
   // connection is tracked so that close() can end idle keep-alive ones too.
   let http: ReturnType<typeof createHttpServer> | undefined;
   const connections = new Set<Socket>();
-  const headTimeout = options.headTimeoutMs ?? HEAD_TIMEOUT_MS;
+  /** Per connection: the head timer while it waits for a request head, and its requests not yet answered. */
+  const waiting = new WeakMap<Socket, { timer?: NodeJS.Timeout; open: number }>();
+  const awaitHead = (socket: Socket): void => {
+    const state = waiting.get(socket)!;
+    state.timer = setTimeout(() => socket.destroy(), headTimeout);
+    state.timer.unref();
+  };
   const server = createNetServer((socket) => {
     connections.add(socket);
-    const timer = setTimeout(() => socket.destroy(), headTimeout);
-    timer.unref();
+    waiting.set(socket, { open: 0 });
+    awaitHead(socket);
     socket.once('close', () => {
-      clearTimeout(timer);
+      clearTimeout(waiting.get(socket)?.timer);
       connections.delete(socket);
     });
     http ??= createHttpServer((req, res) => {
-      clearTimeout(heads.get(req.socket));
+      // A head is in: no head timer while it is being answered; the next
+      // head (keep-alive) gets its own once every answer is out.
+      const state = waiting.get(req.socket)!;
+      clearTimeout(state.timer);
+      state.open += 1;
+      res.once('close', () => {
+        state.open -= 1;
+        if (state.open === 0 && !req.socket.destroyed) awaitHead(req.socket);
+      });
       void handle(req, res);
     });
-    heads.set(socket, timer);
     http.emit('connection', socket);
   });
-  /** Each connection's head timer, until its first request head is in. */
-  const heads = new WeakMap<Socket, NodeJS.Timeout>();
   await listenOwnerOnly(server, options.socketPath);
   log.info('admin API listening', { socket: options.socketPath });
   return {

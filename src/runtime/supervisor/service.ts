@@ -27,6 +27,27 @@ export interface Health {
   detail?: string;
 }
 
+/**
+ * Why the supervisor stops an instance: the system shuts down; the service
+ * itself failed (it is restarted after a backoff); or a service it needs
+ * failed (it is stopped so it keeps no stale API, and started again once
+ * that one is healthy).
+ */
+export type StopReason = 'shutdown' | 'failed' | 'dependency-failed';
+
+/**
+ * What an instance hands to the next instance of the same service across a
+ * supervised restart (the vault's unsealed key across a ledger restart).
+ * The supervisor holds at most one value per service and calls its
+ * `discard` when no next instance will take it: the system stops, or a
+ * service it needs is given up.
+ */
+export interface Keepsake {
+  put(value: unknown, discard: () => void): void;
+  /** The value the previous instance put, once; undefined when there is none. */
+  take(): unknown;
+}
+
 export interface ServiceContext {
   paths: Paths;
   /** This service's section of the configuration file (already validated). */
@@ -36,12 +57,14 @@ export interface ServiceContext {
   deps: Readonly<Record<string, unknown>>;
   /** Aborted when the supervisor stops the service. */
   signal: AbortSignal;
+  /** Given by the supervisor; absent when a service is started on its own (tests, one-shot commands). */
+  keep?: Keepsake;
 }
 
 export interface RunningService<Api = unknown> {
   api: Api;
   health(): Promise<Health> | Health;
-  stop(): Promise<void>;
+  stop(reason?: StopReason): Promise<void>;
   /** Settles with an error if the service fails after start (for restarts). */
   failed?: Promise<Error>;
   /** Admin API routes ('GET /tail' -> handler), mounted under /v1/<service name>/. */

@@ -253,3 +253,60 @@ test('each service gets its own configuration section', async () => {
   assert.deepEqual(got, { a: { level: 3 }, b: {} });
   await sup.stop();
 });
+
+/** A dependent that records each stop's reason and, stopped for a dependency's failure, keeps a value for its next instance. */
+function keeper(log: string[]): ServiceDefinition {
+  let attempts = 0;
+  return {
+    name: 'vault',
+    needs: ['ledger'],
+    async start(ctx) {
+      attempts += 1;
+      const attempt = attempts;
+      log.push(`start ${attempt} took ${String(ctx.keep?.take())}`);
+      return {
+        api: {},
+        health: () => ({ ok: true }),
+        async stop(reason) {
+          log.push(`stop ${attempt}: ${reason}`);
+          if (reason === 'dependency-failed') ctx.keep?.put(`key of ${attempt}`, () => log.push(`discarded key of ${attempt}`));
+        },
+      };
+    },
+  };
+}
+
+test('stops say why; a value kept across a dependency restart is taken once by the next instance', async () => {
+  const log: string[] = [];
+  const rec = recorder();
+  let crash!: (e: Error) => void;
+  const ledger = service('ledger', [], [], { restart: fast, failed: (n) => (n === 1 ? new Promise<Error>((resolve) => { crash = resolve; }) : undefined) });
+  const sup = createSupervisor({ paths, onTransition: rec.onTransition, services: [ledger, keeper(log)] });
+  await sup.start();
+  crash(new Error('EMFILE'));
+  await rec.waitFor((t) => t.service === 'vault' && t.event === 'ready' && log.includes('start 2 took key of 1'));
+  await sup.stop();
+  assert.deepEqual(log, ['start 1 took undefined', 'stop 1: dependency-failed', 'start 2 took key of 1', 'stop 2: shutdown']);
+  const status = await sup.status();
+  assert.equal(status.find((s) => s.name === 'ledger')!.reason, 'EMFILE');
+  assert.match(status.find((s) => s.name === 'ledger')!.lastFailureAt!, /^\d{4}-/);
+  assert.equal(status.find((s) => s.name === 'vault')!.lastFailureAt, null);
+});
+
+test('a kept value no next instance will take is discarded: its dependency given up, or the system stopped', async () => {
+  for (const ending of ['give-up', 'stop'] as const) {
+    const log: string[] = [];
+    const rec = recorder();
+    let crash!: (e: Error) => void;
+    const restart: RestartPolicy = ending === 'give-up' ? { ...fast, mode: 'never' } : { ...fast, minDelayMs: 60_000, maxDelayMs: 60_000 };
+    const ledger = service('ledger', [], [], { restart, failed: (n) => (n === 1 ? new Promise<Error>((resolve) => { crash = resolve; }) : undefined) });
+    const sup = createSupervisor({ paths, onTransition: rec.onTransition, services: [ledger, keeper(log)] });
+    await sup.start();
+    crash(new Error('disk gone'));
+    await rec.waitFor((t) => t.service === 'ledger' && (t.event === 'give-up' || t.event === 'fail'));
+    while (!log.includes('stop 1: dependency-failed')) await tick();
+    if (ending === 'give-up') while (!log.includes('discarded key of 1')) await tick();
+    await sup.stop();
+    assert.deepEqual(log, ['start 1 took undefined', 'stop 1: dependency-failed', 'discarded key of 1'], ending);
+  }
+});

@@ -10,6 +10,10 @@
 //   dependents come back when it is healthy again, so nobody keeps a stale API.
 //   After maxRestarts consecutive failures it gives up: state 'failed', reason
 //   kept. The count resets when the service passes a periodic health check.
+//   Each stop says why (StopReason), and an instance stopped for a restart
+//   may leave a value for the next one (Keepsake), so a failure elsewhere
+//   does not undo what the operator did (the vault stays unsealed across a
+//   ledger restart unless configured otherwise).
 // - stop() stops each service only after everything that needs it stopped.
 // Every state change goes through the table in state-machine.ts.
 
@@ -19,7 +23,7 @@ import type { Paths } from '../paths.ts';
 import { monotonicMs } from '../clock.ts';
 import type { SupervisorSettings } from '../config.ts';
 import type { AdminRoutes } from '../admin/types.ts';
-import { DEFAULT_RESTART, type Health, type RunningService, type ServiceDefinition } from './service.ts';
+import { DEFAULT_RESTART, type Health, type Keepsake, type RunningService, type ServiceDefinition, type StopReason } from './service.ts';
 import { resolveGraph, transitiveDependents, type ServiceGraph } from './graph.ts';
 import { transition, isRunning, type ServiceEvent, type ServiceState } from './state-machine.ts';
 import { backoffDelay, shouldGiveUp } from './backoff.ts';
@@ -47,6 +51,8 @@ export interface ServiceStatus {
   failures: number;
   /** Why the service last failed, if it did. */
   reason: string | null;
+  /** When it last failed (ISO 8601), if it did. */
+  lastFailureAt: string | null;
   health: Health | null;
 }
 
@@ -84,8 +90,11 @@ interface Slot {
   failures: number;
   restarts: number;
   reason: string | null;
+  lastFailureAt: string | null;
   readyMs: number | null;
   timer: NodeJS.Timeout | null;
+  /** What the last instance left for the next (Keepsake). */
+  kept: { value: unknown; discard: () => void } | null;
   /** The running start attempt (start + readiness wait). */
   run: Promise<void> | null;
   /** Cleanup after a failure (dependents stopped, old instance stopped). */
@@ -125,7 +134,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   for (const def of options.services) {
     slots.set(def.name, {
       def, state: 'pending', instance: null, abort: null, generation: 0, failures: 0, restarts: 0,
-      reason: null, readyMs: null, timer: null, run: null, cleanup: null, stopping: null, checking: false,
+      reason: null, lastFailureAt: null, readyMs: null, timer: null, kept: null, run: null, cleanup: null, stopping: null, checking: false,
     });
   }
   let origin = monotonicMs();
@@ -140,6 +149,30 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const record: Transition = { service: slot.def.name, from, event, to: slot.state, atMs: since(), ...extra };
     log.info('service transition', { ...record });
     options.onTransition?.(record);
+  }
+
+  function keepsakeOf(slot: Slot): Keepsake {
+    return {
+      put(value, discard) {
+        discardKept(slot);
+        slot.kept = { value, discard };
+      },
+      take() {
+        const kept = slot.kept;
+        slot.kept = null;
+        return kept?.value;
+      },
+    };
+  }
+
+  function discardKept(slot: Slot): void {
+    const kept = slot.kept;
+    slot.kept = null;
+    try {
+      kept?.discard();
+    } catch (error) {
+      log.error('discarding a kept value failed', { service: slot.def.name, error: messageOf(error) });
+    }
   }
 
   function settleBoot(error?: Error): void {
@@ -171,7 +204,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       let instance: RunningService;
       try {
         instance = await slot.def.start({
-          paths: options.paths, config: options.config?.[slot.def.name] ?? {}, log: log.child(slot.def.name), deps, signal: abort.signal,
+          paths: options.paths, config: options.config?.[slot.def.name] ?? {}, log: log.child(slot.def.name), deps, signal: abort.signal, keep: keepsakeOf(slot),
         });
       } catch (error) {
         if (current()) fail(slot, error);
@@ -179,7 +212,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
       }
       // Even when a stop arrived meanwhile, keep the instance so stop() can stop it.
       if (slot.generation === generation) slot.instance = instance;
-      else await instance.stop().catch((error: unknown) => log.error('stop after a superseded start failed', { service: slot.def.name, error: messageOf(error) }));
+      else await instance.stop('failed').catch((error: unknown) => log.error('stop after a superseded start failed', { service: slot.def.name, error: messageOf(error) }));
       if (!current()) return;
       const watch = (error: unknown): void => { if (slot.instance === instance && slot.generation === generation) fail(slot, error); };
       instance.failed?.then(watch, watch);
@@ -212,6 +245,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     const policy = slot.def.restart ?? DEFAULT_RESTART;
     slot.failures += 1;
     slot.reason = reason;
+    slot.lastFailureAt = new Date().toISOString();
     slot.generation += 1;
     slot.abort?.abort();
     const instance = slot.instance;
@@ -222,9 +256,12 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     else move(slot, 'fail', { reason, delayMs });
     slot.cleanup = (async () => {
       // Dependents that never started stay pending; running ones stop (reverse order).
-      await stopSet(transitiveDependents(graph, slot.def.name).filter((name) => slots.get(name)!.state !== 'pending'));
-      if (instance !== null) await stopInstance(slot, instance);
+      const dependents = transitiveDependents(graph, slot.def.name);
+      await stopSet(dependents.filter((name) => slots.get(name)!.state !== 'pending'), 'dependency-failed');
+      if (instance !== null) await stopInstance(slot, instance, 'failed');
       if (giveUp) {
+        // Nothing waits for this service any more: what its dependents kept for their next start goes.
+        for (const name of [slot.def.name, ...dependents]) discardKept(slots.get(name)!);
         log.error('service gave up', { service: slot.def.name, failures: slot.failures, reason });
         settleBoot(new OctantError('E_SERVICE_FAILED', `service ${slot.def.name} failed ${slot.failures} time(s) and was given up: ${reason}`, {
           detail: { service: slot.def.name, reason },
@@ -241,9 +278,9 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     })();
   }
 
-  async function stopInstance(slot: Slot, instance: RunningService): Promise<void> {
+  async function stopInstance(slot: Slot, instance: RunningService, reason: StopReason): Promise<void> {
     try {
-      await instance.stop();
+      await instance.stop(reason);
     } catch (error) {
       // The service is going away either way; its stop error is kept as the reason.
       slot.reason = `stop failed: ${messageOf(error)}`;
@@ -251,7 +288,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
     }
   }
 
-  function stopOne(slot: Slot): Promise<void> {
+  function stopOne(slot: Slot, reason: StopReason): Promise<void> {
     switch (slot.state) {
       case 'pending':
       case 'backoff':
@@ -268,7 +305,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
           await slot.run;
           const instance = slot.instance;
           slot.instance = null;
-          if (instance !== null) await stopInstance(slot, instance);
+          if (instance !== null) await stopInstance(slot, instance, reason);
           move(slot, 'stopped');
         })();
         return slot.stopping;
@@ -281,14 +318,14 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
   }
 
   /** Stop `names`, each only after those of its dependents in the set have stopped. */
-  function stopSet(names: readonly string[]): Promise<void> {
+  function stopSet(names: readonly string[], reason: StopReason): Promise<void> {
     const set = new Set(names);
     const done = new Map<string, Promise<void>>();
     const stopAfterDependents = (name: string): Promise<void> => {
       let promise = done.get(name);
       if (promise === undefined) {
         const waitFor = graph.dependents.get(name)!.filter((d) => set.has(d)).map(stopAfterDependents);
-        promise = Promise.all(waitFor).then(() => stopOne(slots.get(name)!));
+        promise = Promise.all(waitFor).then(() => stopOne(slots.get(name)!, reason));
         done.set(name, promise);
       }
       return promise;
@@ -334,7 +371,8 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         if (healthTimer !== null) clearInterval(healthTimer);
         settleBoot(new OctantError('E_SERVICE_STOPPED', `the system was stopped before it was ready (${reason})`));
       }
-      await stopSet([...graph.order]);
+      await stopSet([...graph.order], 'shutdown');
+      for (const slot of slots.values()) discardKept(slot);
     },
     state(name) {
       const slot = slots.get(name);
@@ -347,7 +385,7 @@ export function createSupervisor(options: SupervisorOptions): Supervisor {
         const health = isRunning(slot.state) && slot.instance !== null ? await checkHealth(slot.instance) : null;
         return {
           name, state: slot.state, needs: graph.needs.get(name)!, readyMs: slot.readyMs,
-          restarts: slot.restarts, failures: slot.failures, reason: slot.reason, health,
+          restarts: slot.restarts, failures: slot.failures, reason: slot.reason, lastFailureAt: slot.lastFailureAt, health,
         };
       }));
     },

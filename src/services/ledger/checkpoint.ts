@@ -4,7 +4,8 @@
 // kept (checkpoints/<size>.note) so a later truncation below any of them is
 // caught, and so witnesses can ask for consistency from an old size.
 
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { makePrivateDir, openPrivate } from '../../lib/private-files.ts';
 import { join } from 'node:path';
 import { OctantError } from '../../lib/errors.ts';
 import { HASH_SIZE } from './merkle.ts';
@@ -57,10 +58,10 @@ function fileName(size: number): string {
 /** Write a checkpoint note durably (temp file, fsync, rename, fsync dir). */
 export function storeCheckpoint(ledgerDir: string, size: number, note: string): string {
   const dir = checkpointDir(ledgerDir);
-  mkdirSync(dir, { recursive: true, mode: 0o755 });
+  makePrivateDir(dir);
   const path = join(dir, fileName(size));
   const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openSync(tmp, 'w', 0o644);
+  const fd = openPrivate(tmp, 'w');
   try {
     writeSync(fd, note);
     fsyncSync(fd);

@@ -4,17 +4,34 @@
 // too, when asked). The calling thread meanwhile does the
 // rest of the replay (entry heads, seqs, chains), then waits here.
 //
-// The workers run the source text of createPrefixedHash and hashRange
-// (sha256.ts, both self-contained) with eval, so they work from the bundled
-// single executable too. Results land in SharedArrayBuffers; completion is
-// an Atomics flag per worker, so the whole thing stays synchronous for the
-// synchronous readers (open, verify). Chunks are claimed from a shared
-// counter by the workers and, after its own part, by this thread. A chunk
-// whose worker fails or does not report in time is hashed here instead:
-// the result never depends on the workers, only the speed does.
+// The workers run the source text of createOpenSslHash, hashRange and
+// firstBadCrc (sha256.ts, all self-contained) with eval, so they work from
+// the bundled single executable too. Results land in SharedArrayBuffers;
+// completion is an Atomics flag per worker, so the whole thing stays
+// synchronous for the synchronous readers (open, verify). Chunks are claimed
+// from a shared counter by the workers and, after its own part, by this
+// thread. A chunk whose worker fails or does not report in time is hashed
+// here instead: the result never depends on the workers, only the speed does.
+//
+// What a worker may load (WORKER_BUILTINS, checked by hash-workers.test.ts):
+// in dist/octant, Node creates a worker's isolate from the executable's
+// startup snapshot (node_worker.cc passes the main isolate's snapshot data),
+// so the per-isolate templates that builtins loaded while the snapshot was
+// built created are already set, but the worker's context is Node's bare
+// base context, where those builtins never ran. Loading such a builtin in a
+// worker runs its binding's setup a second time, which asserts the template
+// is still empty and aborts the whole process: node:crypto (in the snapshot,
+// src/runtime/startup-snapshot.ts) dies on its KeyObject template, node:net
+// and everything on it (http, tls, child_process) on the stream templates.
+// That was `octant ledger verify` aborting with SIGABRT on ledgers of 4 MiB
+// and more (the size from which workers start): the worker's fallback hasher
+// loaded node:crypto. Whether it aborted depended on whether the worker got
+// that far before this thread had hashed everything and terminated it.
+// The source runs from Node (`node --test`) without a snapshot, so only
+// tests that drive dist/octant see this (test/integration/ledger-executable.test.ts).
 
 import { Worker } from 'node:worker_threads';
-import { createPrefixedHash, firstBadCrc, hashRange, prefixedHash } from './sha256.ts';
+import { createOpenSslHash, firstBadCrc, hashRange, prefixedHash } from './sha256.ts';
 
 export interface HashPlan {
   /** Worker threads to use; 0 hashes everything on this thread. */
@@ -39,18 +56,25 @@ export interface HashedTree {
 /** How long to wait for a worker before hashing its range here. */
 const WORKER_PATIENCE_MS = 30_000;
 
-// A worker gets ready (boots, builds its hasher) before the segment is even
-// read, then waits for one job message; SharedArrayBuffers in it are shared,
-// not copied.
-const WORKER_SOURCE = `
+/** The only builtins the worker source loads: none is in the snapshot's set that breaks a worker (see top). */
+export const WORKER_BUILTINS = ['node:worker_threads', 'node:ffi', 'node:zlib'] as const;
+
+// A worker gets ready (boots, loads its builtins, builds its hasher) before
+// the segment is even read, then waits for one job message; SharedArrayBuffers
+// in it are shared, not copied. Without node:ffi there is no hasher to build
+// without node:crypto, so the worker claims nothing and exits: this thread
+// hashes every chunk.
+export const WORKER_SOURCE = `
 const { parentPort } = process.getBuiltinModule('node:worker_threads');
+process.getBuiltinModule('node:zlib');
 const hashRange = ${hashRange.toString()};
 const firstBadCrc = ${firstBadCrc.toString()};
 let hasher;
 try {
-  hasher = (${createPrefixedHash.toString()})();
+  hasher = (${createOpenSslHash.toString()})();
 } catch {}
-parentPort.once('message', (d) => {
+if (hasher === undefined) parentPort.close();
+else parentPort.once('message', (d) => {
   const done = new Int32Array(d.done);
   const bad = new Int32Array(d.bad);
   const next = new Int32Array(d.next);

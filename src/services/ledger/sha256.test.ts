@@ -72,7 +72,7 @@ test('hashRange over aligned chunks builds the same levels as MerkleTree appends
 
 const ffiReason = process.getBuiltinModule('node:ffi') === undefined ? 'node:ffi is not built into this Node' : false;
 
-test('with node:ffi the OpenSSL path is the one chosen (its self-test against node:crypto passed)', { skip: ffiReason }, () => {
+test('with node:ffi the OpenSSL path is the one chosen (it passed its FIPS 180-2 known-answer tests)', { skip: ffiReason }, () => {
   assert.equal(createPrefixedHash().name, 'viaOpenSsl');
   assert.equal(createPrefixedHash(true).name, 'viaNodeCrypto');
 });

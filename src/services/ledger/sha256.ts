@@ -10,13 +10,16 @@
 // OpenSSL that node:crypto uses is linked into the Node executable (and so
 // into dist/octant) and exports the plain SHA256_Init/SHA256_Transform
 // functions; calling those through node:ffi on a reused context costs a
-// fraction of that. When node:ffi or those symbols are missing, we fall back
-// to crypto.hash(), which gives identical bytes (checked at start).
+// fraction of that. When node:ffi or those symbols are missing, or the
+// result fails its known-answer test, we fall back to crypto.hash(), which
+// gives identical bytes.
 //
-// Both functions below are SELF-CONTAINED (no imports, no references to
-// anything outside their own bodies): hash-workers.ts ships their source
-// text to worker threads, which is what lets workers run from the bundled
-// single executable, where there is no worker file on disk to load.
+// createOpenSslHash, hashRange and firstBadCrc are SELF-CONTAINED (no
+// imports, no references to anything outside their own bodies):
+// hash-workers.ts ships their source text to worker threads, which is what
+// lets workers run from the bundled single executable, where there is no
+// worker file on disk to load. createOpenSslHash never loads node:crypto:
+// a worker thread of the executable must not (hash-workers.ts says why).
 
 /** Write SHA-256(prefix || src[start:end]) to out[at:at+32]. */
 export type PrefixedHash = (prefix: number, src: Uint8Array, start: number, end: number, out: Uint8Array, at: number) => void;
@@ -24,11 +27,34 @@ export type PrefixedHash = (prefix: number, src: Uint8Array, start: number, end:
 /**
  * The fastest hasher this thread can build: the executable's own OpenSSL
  * through node:ffi, else crypto.hash(). `forceNodeCrypto` picks the
- * fallback (tests cover both). Inputs are copied into a private off-heap
- * scratch buffer first, so no pointer to a caller's buffer crosses into C.
+ * fallback (tests cover both).
  */
 export function createPrefixedHash(forceNodeCrypto = false): PrefixedHash {
+  return (forceNodeCrypto ? undefined : createOpenSslHash()) ?? nodeCryptoHash();
+}
+
+/** SHA-256 by crypto.hash(), one call per hash (the fallback). */
+function nodeCryptoHash(): PrefixedHash {
   const { hash } = process.getBuiltinModule('node:crypto');
+  let scratch = Buffer.allocUnsafeSlow(8192);
+  return function viaNodeCrypto(prefix, src, start, end, out, at) {
+    const n = end - start + 1;
+    if (scratch.length < n) scratch = Buffer.allocUnsafeSlow(2 * n);
+    scratch[0] = prefix;
+    if (Buffer.isBuffer(src)) src.copy(scratch, 1, start, end);
+    else scratch.set(src.subarray(start, end), 1);
+    out.set(hash('sha256', scratch.subarray(0, n), 'buffer'), at);
+  };
+}
+
+/**
+ * SHA-256 by the executable's own OpenSSL through node:ffi, or undefined
+ * when node:ffi or the symbols are missing or the result fails the FIPS
+ * 180-2 known-answer tests. Inputs are copied into a private off-heap
+ * scratch buffer first, so no pointer to a caller's buffer crosses into C.
+ * Self-contained, and loads no builtin but node:ffi (see top).
+ */
+export function createOpenSslHash(): PrefixedHash | undefined {
   let scratch = Buffer.allocUnsafeSlow(8192);
   const fill = (prefix: number, src: Uint8Array, start: number, end: number): number => {
     const n = end - start + 1;
@@ -40,14 +66,9 @@ export function createPrefixedHash(forceNodeCrypto = false): PrefixedHash {
     else scratch.set(src.subarray(start, end), 1);
     return n;
   };
-  const viaNodeCrypto: PrefixedHash = (prefix, src, start, end, out, at) => {
-    const n = fill(prefix, src, start, end);
-    out.set(hash('sha256', scratch.subarray(0, n), 'buffer'), at);
-  };
-  if (forceNodeCrypto) return viaNodeCrypto;
   try {
     const ffi = process.getBuiltinModule('node:ffi') as typeof import('node:ffi') | undefined;
-    if (ffi === undefined) return viaNodeCrypto;
+    if (ffi === undefined) return undefined;
     // dlopen(NULL): the symbols of the running executable itself (openssl/sha.h).
     const fn = ffi.dlopen(null as unknown as string, {
       SHA256_Init: { return: 'int32', arguments: ['pointer'] },
@@ -60,7 +81,7 @@ export function createPrefixedHash(forceNodeCrypto = false): PrefixedHash {
     const ctx = Buffer.allocUnsafeSlow(256).fill(0);
     const state = new Uint32Array(ctx.buffer, ctx.byteOffset, 8);
     const ctxPtr = ffi.getRawPointer(ctx);
-    if (fn.SHA256_Init(ctxPtr) !== 1) return viaNodeCrypto;
+    if (fn.SHA256_Init(ctxPtr) !== 1) return undefined;
     const iv = state.slice();
     let scratchOf = scratch;
     // blocks[k]: the raw address of scratch block k (a BigInt made once, not per call).
@@ -99,15 +120,21 @@ export function createPrefixedHash(forceNodeCrypto = false): PrefixedHash {
         out[o + 3] = w & 0xff;
       }
     };
-    // Use it only if it hashes exactly like node:crypto (else fall back).
-    const probe = Buffer.from('octant ledger sha256 self-test: one prefix byte, then these bytes');
-    const a = Buffer.alloc(32);
-    const b = Buffer.alloc(32);
-    viaOpenSsl(0x01, probe, 3, probe.length, a, 0);
-    viaNodeCrypto(0x01, probe, 3, probe.length, b, 0);
-    return a.equals(b) ? viaOpenSsl : viaNodeCrypto;
+    // Use it only if it gives the FIPS 180-2 Appendix B digests: B.1 is one
+    // block, B.2 pads into a second one. The first byte is the prefix.
+    const known = [
+      ['abc', 'ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad'],
+      ['abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq', '248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1'],
+    ] as const;
+    const digest = Buffer.alloc(32);
+    for (const [text, expected] of known) {
+      const bytes = Buffer.from(text, 'latin1');
+      viaOpenSsl(bytes[0]!, bytes, 1, bytes.length, digest, 0);
+      if (digest.toString('hex') !== expected) return undefined;
+    }
+    return viaOpenSsl;
   } catch {
-    return viaNodeCrypto;
+    return undefined;
   }
 }
 

@@ -7,7 +7,8 @@
 // checks the whole segment, and a snapshot pointing past the end of the
 // segment refuses to open (truncation).
 
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { openPrivate } from '../../lib/private-files.ts';
 import { join } from 'node:path';
 import { OctantError } from '../../lib/errors.ts';
 import { Frontier } from './merkle.ts';
@@ -40,7 +41,7 @@ export function writeSnapshot(dir: string, s: Snapshot): void {
   };
   const path = join(dir, SNAPSHOT_FILE);
   const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w', 0o644);
+  const fd = openPrivate(tmp, 'w');
   try {
     writeSync(fd, JSON.stringify(json));
     fsyncSync(fd);

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { constants, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, truncateSync, writeFileSync, appendFileSync, unlinkSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync, truncateSync, writeFileSync, appendFileSync, unlinkSync } from 'node:fs';
 import { crc32 } from 'node:zlib';
 import { SNAPSHOT_FILE } from './snapshot.ts';
 import { tmpdir } from 'node:os';
@@ -142,10 +142,11 @@ test('checkpoints: proofs verify against them; truncation below one refuses to o
   await assert.rejects(LedgerStore.open(dir), (e: Error & { code?: string }) => e.code === 'E_LEDGER_TRUNCATED' && /covers 13 entries but only 12/.test(e.message));
 });
 
-/** What a kill -9 leaves: the descriptor closed by the kernel, no snapshot written, the lock file gone stale. */
+/** What a kill -9 leaves: the descriptors closed by the kernel (the flock with them), no snapshot written, the lock file naming the dead writer. */
 async function crash(store: LedgerStore): Promise<void> {
-  await (store as unknown as { file: { close(): Promise<void> } }).file.close();
-  unlinkSync(join(store.dir, 'ledger.lock'));
+  const internals = store as unknown as { file: { close(): Promise<void> }; lock: { fd: number } };
+  await internals.file.close();
+  closeSync(internals.lock.fd);
 }
 
 test('open replays only the tail after the snapshot, and refuses damage in that tail', async (t) => {
@@ -161,7 +162,11 @@ test('open replays only the tail after the snapshot, and refuses damage in that 
   // simulate the crash: the process dies, so its descriptor closes with no snapshot and the lock stays behind
   await crash(more);
   const reopened = await LedgerStore.open(dir);
-  assert.equal(reopened.size, 7);
+  // 7, and the entry saying the dead writer's lock file was taken over (it named this pid).
+  assert.equal(reopened.size, 8);
+  const takeover = readLedger(dir, { keepEntries: true }).replay.entries[7]!;
+  assert.equal(takeover.action, 'ledger.lock-takeover');
+  assert.deepEqual([takeover.detail.reason, takeover.detail.previousPid], ['own pid', process.pid]);
   assert.deepEqual(reopened.root(), readLedger(dir).replay.tree.root());
   const next = await reopened.append(event('a', 'step 7'));
   assert.equal(next.prev, leafHash(readLedger(dir).scan.records[5]!.payload).toString('hex'));
@@ -169,16 +174,16 @@ test('open replays only the tail after the snapshot, and refuses damage in that 
   // Damage after the snapshot point is refused at open.
   const snap = readLedger(dir);
   unlinkSync(join(dir, SNAPSHOT_FILE));
-  const second = await LedgerStore.open(dir); // full replay, then a snapshot at 8
+  const second = await LedgerStore.open(dir); // full replay, then a snapshot at 9
   await second.append(event('c', 'step 8'));
   await crash(second);
   const buf = readFileSync(file);
-  const last = readLedger(dir).scan.records[8]!;
+  const last = readLedger(dir).scan.records[9]!;
   buf[last.offset + 12]! ^= 1;
   buf.writeUInt32BE(crc32(buf.subarray(last.offset + 8, last.offset + 8 + last.payload.length)), last.offset + 4);
   writeFileSync(file, buf);
-  await assert.rejects(LedgerStore.open(dir), (e: Error & { code?: string }) => e.code === 'E_LEDGER_CORRUPT' && /seq 8/.test(e.message));
-  assert.equal(snap.scan.records.length, 8);
+  await assert.rejects(LedgerStore.open(dir), (e: Error & { code?: string }) => e.code === 'E_LEDGER_CORRUPT' && /seq 9/.test(e.message));
+  assert.equal(snap.scan.records.length, 9);
 });
 
 test('appends made a few awaits apart in the same turn share one group commit', async (t) => {

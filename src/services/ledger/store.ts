@@ -3,10 +3,11 @@
 // while a durable write is in flight go out together in the next one).
 // An append resolves only after its record is durable: log first, act second.
 
-import { closeSync, mkdirSync, openSync, readFileSync, statSync, unlinkSync, writeSync, constants } from 'node:fs';
+import { statSync, constants } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXIT, OctantError } from '../../lib/errors.ts';
+import { makePrivateDir, PRIVATE_FILE_MODE } from '../../lib/private-files.ts';
 import type { Logger } from '../../runtime/log.ts';
 import { silentLogger } from '../../runtime/log.ts';
 import type { LedgerApi, LedgerEntry, LedgerEvent, LedgerMark } from './types.ts';
@@ -18,6 +19,7 @@ import { checkCheckpoints, readFrom, readLedger, SEGMENT_FILE } from './read.ts'
 import { HEADER_BYTES, MAGIC, scanRecords, writeHeader, type ScanResult } from './records.ts';
 import { replayRecords, type Partition } from './replay.ts';
 import { readSnapshot, writeSnapshot } from './snapshot.ts';
+import { LOCK_FILE, releaseWriterLock, takeWriterLock, type Takeover, type WriterLock } from './writer-lock.ts';
 
 export interface StoreOptions {
   log?: Logger;
@@ -29,39 +31,6 @@ interface Waiter {
   leaf: Buffer;
   resolve(entry: LedgerEntry): void;
   reject(error: unknown): void;
-}
-
-/** Take the directory's writer lock (O_EXCL lock file holding our pid); a dead holder's lock is taken over. */
-function takeLock(dir: string): string {
-  const lock = join(dir, 'ledger.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(lock, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL, 0o644);
-      writeSync(fd, `${process.pid}\n`);
-      closeSync(fd);
-      return lock;
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-    }
-    const holder = Number.parseInt(readFileSync(lock, 'utf8'), 10);
-    if (Number.isInteger(holder) && holder > 0 && isAlive(holder)) {
-      throw new OctantError('E_LEDGER_LOCKED', `${lock}: the ledger is open for writing by pid ${holder}`, {
-        exit: EXIT.unavailable,
-        hint: 'only one writer at a time; read-only commands work meanwhile',
-      });
-    }
-    unlinkSync(lock); // holder died (crash): its lock is stale
-  }
-  throw new OctantError('E_LEDGER_LOCKED', `${lock}: could not take the writer lock`, { exit: EXIT.unavailable });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function corrupt(file: string, reason: string, seq: number, offset: number): OctantError {
@@ -114,7 +83,7 @@ export class LedgerStore implements LedgerApi {
   private readonly log: Logger;
   private readonly now: () => Date;
   private file: FileHandle;
-  private lock: string;
+  private readonly lock: WriterLock;
   private position: number;
   private nextSeq: number;
   private pending: Buffer[] = [];
@@ -128,7 +97,7 @@ export class LedgerStore implements LedgerApi {
   /** Byte offset just past the last queued record (durable or not). */
   private queuedEnd: number;
 
-  private constructor(dir: string, file: FileHandle, lock: string, state: { frontier: Frontier; partitions: Map<string, Partition>; end: number }, options: StoreOptions) {
+  private constructor(dir: string, file: FileHandle, lock: WriterLock, state: { frontier: Frontier; partitions: Map<string, Partition>; end: number }, options: StoreOptions) {
     this.dir = dir;
     this.file = file;
     this.lock = lock;
@@ -150,8 +119,9 @@ export class LedgerStore implements LedgerApi {
    * names the position. The full check is `octant ledger verify`.
    */
   static async open(dir: string, options: StoreOptions = {}): Promise<LedgerStore> {
-    mkdirSync(dir, { recursive: true, mode: 0o755 });
-    const lock = takeLock(dir);
+    // Owner-only: entries name agents, targets and decisions (lib/private-files.ts).
+    makePrivateDir(dir);
+    const lock = takeWriterLock(dir);
     let file: FileHandle | undefined;
     try {
       const path = join(dir, SEGMENT_FILE);
@@ -162,7 +132,8 @@ export class LedgerStore implements LedgerApi {
       // system call and one trip through libuv's thread pool instead of two
       // (a single append waits ~0.4 ms instead of ~0.5 on this disk;
       // docs/ledger.md, "Group commit").
-      file = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_DSYNC, 0o644);
+      file = await open(path, constants.O_RDWR | constants.O_CREAT | constants.O_DSYNC, PRIVATE_FILE_MODE);
+      await file.chmod(PRIVATE_FILE_MODE); // whatever the umask, and for a segment an older release made 0644
       // Everything past the last good record is a torn tail (corruption was refused above).
       const dropped = state.fileSize - scan.end;
       let end = scan.end;
@@ -175,13 +146,21 @@ export class LedgerStore implements LedgerApi {
       }
       await file.datasync();
       const store = new LedgerStore(dir, file, lock, { frontier: state.frontier, partitions: state.partitions, end }, options);
+      if (lock.takeover !== undefined) await store.recordTakeover(lock.takeover);
       if (dropped > 0) await store.recordRecovery(dropped, scan.end, scan.problem?.reason ?? 'torn tail');
       return store;
     } catch (error) {
       await file?.close();
-      unlinkSync(lock);
+      releaseWriterLock(lock);
       throw error;
     }
+  }
+
+  /** The lock file named a writer that died without letting go (writer-lock.ts): say whose it was and why it was taken. */
+  private async recordTakeover(takeover: Takeover): Promise<void> {
+    const detail = { previousPid: takeover.previous.pid, previousStart: takeover.previous.start ?? null, previousBoot: takeover.previous.boot ?? null, reason: takeover.reason };
+    this.log.warn('ledger writer lock taken over', detail);
+    await this.append({ agent: SYSTEM_AGENT, lineage: [], kind: 'system', action: 'ledger.lock-takeover', target: LOCK_FILE, decision: 'info', detail });
   }
 
   private async recordRecovery(dropped: number, offset: number, reason: string): Promise<void> {
@@ -321,6 +300,6 @@ export class LedgerStore implements LedgerApi {
     while (this.writing !== undefined) await this.writing;
     if (this.broken === undefined) this.snapshot();
     await this.file.close();
-    unlinkSync(this.lock);
+    releaseWriterLock(this.lock);
   }
 }

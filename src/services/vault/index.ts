@@ -1,5 +1,9 @@
 // The vault service: boots after the ledger, sealed unless a key file is
-// configured (services.vault.keyFile in octant.yaml). Other services get its
+// configured (services.vault.keyFile in octant.yaml). When the supervisor
+// restarts it because the ledger failed, an unsealed vault hands its master
+// key to its next instance (ctx.keep), which unseals with it once the ledger
+// is back, recording that first: a ledger failure does not leave the system
+// sealed, unless services.vault.sealOnLedgerRestart is true. Other services get its
 // VaultApi through ctx.deps.vault; the operator reaches it through the admin
 // routes in routes.ts. See docs/vault.md.
 
@@ -28,6 +32,8 @@ export const vaultService: ServiceDefinition<VaultApi> = {
     properties: {
       // A file of 64 hex digits (mode 0600) created by `octant vault init --key-file`.
       keyFile: { type: 'string' },
+      // true: a restart of the ledger seals the vault (the operator unseals again).
+      sealOnLedgerRestart: { type: 'boolean' },
     },
   },
   async start(ctx) {
@@ -36,17 +42,31 @@ export const vaultService: ServiceDefinition<VaultApi> = {
     const file = vaultFile(ctx.paths);
     const vault = new Vault({ file, ledger });
     const keyFile = ctx.config.keyFile;
-    if (typeof keyFile === 'string' && existsSync(file)) await vault.unseal({ keyFile });
+    const kept = ctx.keep?.take();
+    let resumed = false;
+    if (Buffer.isBuffer(kept)) {
+      await vault.resume(kept, { after: 'ledger restart' });
+      resumed = true;
+    } else if (typeof keyFile === 'string' && existsSync(file)) await vault.unseal({ keyFile });
     return {
       api: vault,
       routes: vaultRoutes(vault, file, ledger),
       health: () => {
         const s = vault.status();
-        return { ok: true, detail: !s.initialized ? 'not initialized' : s.sealed ? 'sealed' : `unsealed, ${s.secrets} secrets, ${s.tokens} tokens` };
+        const kept = resumed && !s.sealed ? ' (kept unsealed across a ledger restart)' : '';
+        return { ok: true, detail: !s.initialized ? 'not initialized' : s.sealed ? 'sealed' : `unsealed${kept}, ${s.secrets} secrets, ${s.tokens} tokens` };
       },
-      async stop() {
-        // Seal on the way down; the keys are wiped even if the ledger is gone.
+      async stop(reason) {
         try {
+          // Stopped only because the ledger failed: the next instance unseals
+          // with the same key (its entry says so). The supervisor wipes it if
+          // no next instance comes (shutdown, the ledger given up).
+          if (reason === 'dependency-failed' && ctx.config.sealOnLedgerRestart !== true && ctx.keep !== undefined) {
+            const master = vault.releaseMaster();
+            if (master !== undefined) ctx.keep.put(master, () => master.fill(0));
+            return;
+          }
+          // Otherwise seal on the way down; the keys are wiped even if the ledger is gone.
           if (!vault.sealed()) await vault.seal();
         } finally {
           vault.wipeKeys();

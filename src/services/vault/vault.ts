@@ -145,15 +145,55 @@ export class Vault implements VaultApi {
       await this.#record('system', 'vault.unseal', this.#file, 'deny', { method, code: (error as OctantError).code });
       throw error;
     }
+    await this.#open(data, master, { method });
+  }
+
+  /**
+   * Unseal with the master key a previous instance of the vault service
+   * handed over when a service it needs restarted (releaseMaster, index.ts).
+   * Same checks as unseal (check value, every secret's metadata MAC) and an
+   * unseal entry with method 'restart' before the vault is usable again.
+   * Takes the buffer: it is wiped here on failure, kept as the key otherwise.
+   */
+  async resume(master: Buffer, detail: Record<string, unknown>): Promise<void> {
+    const method = 'restart';
+    let data: VaultFile;
+    try {
+      data = readVaultFile(this.#file);
+      const check = open(master, data.check, aad.check());
+      if (check === null || !check.equals(checkPlaintext())) throw new OctantError('E_VAULT_TAMPERED', 'vault: the check value does not authenticate under the kept master key', { exit: EXIT.denied });
+    } catch (error) {
+      wipe(master);
+      await this.#record('system', 'vault.unseal', this.#file, 'deny', { method, ...detail, code: (error as OctantError).code });
+      throw error;
+    }
+    await this.#open(data, master, { method, ...detail });
+  }
+
+  /** Seal without a ledger entry and hand the master key out (to resume()); undefined when sealed. */
+  releaseMaster(): Buffer | undefined {
+    if (this.#master === null) return undefined;
+    const master = Buffer.from(this.#master);
+    this.wipeKeys();
+    return master;
+  }
+
+  /** Check every secret's metadata MAC under `master`, record the unseal, then hold the keys. */
+  async #open(data: VaultFile, master: Buffer, detail: Record<string, unknown>): Promise<void> {
     const macKey = subkey(master, 'metadata mac');
     for (const [name, record] of Object.entries(data.secrets)) {
       if (mac(macKey, macInput(name, record)) !== record.mac) {
         wipe(master, macKey);
-        await this.#record('system', 'vault.unseal', this.#file, 'deny', { method, code: 'E_VAULT_TAMPERED', secret: name });
+        await this.#record('system', 'vault.unseal', this.#file, 'deny', { ...detail, code: 'E_VAULT_TAMPERED', secret: name });
         throw new OctantError('E_VAULT_TAMPERED', `vault: the metadata of secret '${name}' (rule, grants, versions) was modified`, { exit: EXIT.denied, detail: { secret: name } });
       }
     }
-    await this.#record('system', 'vault.unseal', this.#file, 'allow', { method });
+    try {
+      await this.#record('system', 'vault.unseal', this.#file, 'allow', detail);
+    } catch (error) {
+      wipe(master, macKey); // not recorded, so not unsealed
+      throw error;
+    }
     wipe(this.#master, this.#macKey);
     this.#data = data;
     this.#master = master;
