@@ -123,7 +123,7 @@ test('the same handler serves an agent on a Unix socket', async () => {
 test('errors come back in the API shape with a status SDKs understand', async () => {
   const bad = await post('/v1/chat/completions', { model: 'auto' });
   assert.equal(bad.status, 400);
-  assert.match(((await bad.json()) as { error: { message: string } }).error.message, /messages: expects a non-empty array/);
+  assert.match(((await bad.json()) as { error: { message: string } }).error.message, /messages: is required/);
   const over = await post('/v1/chat/completions', { model: 'auto', messages: [{ role: 'user', content: 'x' }], max_tokens: 10_000 });
   assert.equal(over.status, 402);
   // Last test: this leaves the only chat deployment cooling for a minute.
