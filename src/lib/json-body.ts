@@ -4,12 +4,12 @@
 // seconds and JSON.stringify of the result overflows the stack; the scan
 // stops at the first bracket too many), and escaped lone surrogates
 // (I-JSON, RFC 7493 §2.1: they have no UTF-8 form, the ledger refuses them).
-// An oversize body is still read and thrown away (up to `limit` more bytes)
-// so that the 413 reply reaches the client: closing a socket with unread
+// An oversize body is still read and thrown away (up to DRAIN_FACTOR times
+// the limit) so that the 413 reply reaches the client: closing a socket with unread
 // input makes the kernel answer with a reset, which destroys the reply.
 
 import type { IncomingMessage } from 'node:http';
-import { OctantError } from './errors.ts';
+import { EXIT, OctantError } from './errors.ts';
 
 export interface JsonBodyOptions {
   /** Largest body in bytes. */
@@ -18,10 +18,13 @@ export interface JsonBodyOptions {
   maxDepth: number;
 }
 
-const tooLarge = (limit: number): OctantError =>
-  new OctantError('E_BODY_TOO_LARGE', `request body over ${limit} bytes`, { detail: { status: 413 } });
+/** How much of an oversize body is read and dropped, in limits, before the connection is cut. */
+const DRAIN_FACTOR = 4;
 
-const malformed = (why: string): OctantError => new OctantError('E_BODY_JSON', `request body: ${why}`, { detail: { status: 400 } });
+const tooLarge = (limit: number): OctantError =>
+  new OctantError('E_BODY_TOO_LARGE', `request body over ${limit} bytes`, { exit: EXIT.usage, detail: { status: 413 } });
+
+const malformed = (why: string): OctantError => new OctantError('E_BODY_JSON', `request body: ${why}`, { exit: EXIT.usage, detail: { status: 400 } });
 
 /** Read, check and parse one JSON body. Throws OctantError with detail.status 413 or 400. */
 export function readJsonBody(req: IncomingMessage, options: JsonBodyOptions): Promise<unknown> {
@@ -39,11 +42,11 @@ export function readJsonBody(req: IncomingMessage, options: JsonBodyOptions): Pr
       finish(tooLarge(options.limit));
       // Drain: keep reading (and dropping) so the reply is not lost to a
       // reset; a client that sends far more than the limit is cut off.
-      let extra = 0;
+      let drained = 0;
       req.removeAllListeners('data');
       req.on('data', (chunk: Buffer) => {
-        extra += chunk.length;
-        if (extra > options.limit) req.destroy();
+        drained += chunk.length;
+        if (drained > DRAIN_FACTOR * options.limit) req.destroy();
       });
       req.resume();
     };

@@ -6,7 +6,7 @@
 // reach the ledger (which would refuse the record) or pass a budget.
 // Refusals are 400s naming the field (E_ROUTER_REQUEST).
 
-import { OctantError } from '../../lib/errors.ts';
+import { EXIT, OctantError } from '../../lib/errors.ts';
 import type { ChatRequest, EmbedRequest } from './types.ts';
 
 /** Longest model name: it is recorded in the ledger with every decision. */
@@ -14,7 +14,7 @@ export const MAX_MODEL_CHARS = 256;
 const ROLES = new Set(['system', 'user', 'assistant', 'tool']);
 
 function refuse(param: string, message: string): never {
-  throw new OctantError('E_ROUTER_REQUEST', `${param}: ${message}`, { detail: { status: 400, param } });
+  throw new OctantError('E_ROUTER_REQUEST', `${param}: ${message}`, { exit: EXIT.usage, detail: { status: 400, param } });
 }
 
 function checkModel(model: unknown): void {

@@ -203,6 +203,7 @@ export function createRouter(options: RouterOptions): RouterEngine {
       const why = deployments.map((d) => [d.id, requestExclusion(d, request, decision.estimatedPromptTokens)] as const);
       if (why.length > 0 && why.every(([, w]) => w !== undefined)) {
         throw new OctantError('E_ROUTER_REQUEST', `model '${request.model}': no deployment can serve this request (route ${route.name}): ${why.map(([id, w]) => `${id}: ${w}`).join('; ')}`, {
+          exit: EXIT.usage,
           detail: { status: 400, param: why.some(([, w]) => w!.includes('max_tokens')) ? 'max_tokens' : 'messages', candidates: decision.candidates },
         });
       }

@@ -5,12 +5,12 @@
 // the API's error body; nothing the client sent reaches the router, the
 // ledger or a provider before every field it names was checked.
 
-import { OctantError } from '../../../lib/errors.ts';
+import { EXIT, OctantError } from '../../../lib/errors.ts';
 
 export type Obj = Record<string, unknown>;
 
 export function fieldError(param: string, message: string): OctantError {
-  return new OctantError('E_GATEWAY_REQUEST', `${param}: ${message}`, { detail: { status: 400, param } });
+  return new OctantError('E_GATEWAY_REQUEST', `${param}: ${message}`, { exit: EXIT.usage, detail: { status: 400, param } });
 }
 
 const typeName = (v: unknown): string => (v === null ? 'null' : Array.isArray(v) ? 'an array' : typeof v === 'object' ? 'an object' : `a ${typeof v}`);

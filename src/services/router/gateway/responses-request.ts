@@ -62,7 +62,11 @@ const anyString: Check = (v, p) => str(v, p);
 
 const RESPONSES: Record<string, Check> = {
   model,
-  input: (v, p) => (typeof v === 'string' ? str(v, p) : arr(v, p, 1).forEach((it, i) => item(it, `${p}[${i}]`))),
+  input: (v, p) => {
+    if (typeof v === 'string') return str(v, p);
+    if (!Array.isArray(v)) throw fieldError(p, `expects a string or an array of input items, got ${v === null ? 'null' : typeof v}`);
+    arr(v, p, 1).forEach((it, i) => item(it, `${p}[${i}]`));
+  },
   instructions: anyString,
   max_output_tokens: (v, p) => int(v, p, 1),
   temperature: (v, p) => num(v, p, 0, 2),
