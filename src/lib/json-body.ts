@@ -61,7 +61,8 @@ export function readJsonBody(req: IncomingMessage, options: JsonBodyOptions): Pr
     req.once('close', () => finish(Object.assign(new Error('request closed before its body ended'), { code: 'ERR_STREAM_PREMATURE_CLOSE' })));
     req.once('end', () => {
       try {
-        finish(undefined, parseStrictJson(Buffer.concat(chunks, size), options.maxDepth));
+        // One chunk is the common case for a small body: no copy.
+        finish(undefined, parseStrictJson(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size), options.maxDepth));
       } catch (error) {
         finish(error as Error);
       }
