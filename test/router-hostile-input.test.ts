@@ -166,6 +166,7 @@ const CHAT_CASES: [string, unknown, string | null, RegExp][] = [
   ['stream as a string', { model: 'main', messages: hi, stream: 'yes' }, 'stream', /stream: expects true or false/],
   ['five stop sequences', { model: 'main', messages: hi, stop: ['a', 'b', 'c', 'd', 'e'] }, 'stop', /at most 4 items/],
   ['tool_choice as an object of the wrong kind', { model: 'main', messages: hi, tools: [{ type: 'function', function: { name: 'f' } }], tool_choice: { type: 'function' } }, 'tool_choice.function', /expects an object/],
+  ['tool_choice naming no tool', { model: 'main', messages: hi, tools: [{ type: 'function', function: { name: 'f' } }], tool_choice: { type: 'function', function: { name: 'g' } } }, 'tool_choice.function.name', /names no tool in 'tools' \('g'\)/],
   ['max_tokens over every context window', { model: 'main', messages: hi, max_tokens: 1e9 }, 'max_tokens', /no deployment can serve this request.*max_tokens 1000000000 over context window 32000/],
 ];
 

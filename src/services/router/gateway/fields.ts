@@ -95,6 +95,16 @@ export const unsupported = (what = 'is not supported by this gateway') => (_v: u
   throw fieldError(param, what);
 };
 
+/** A function (tool) name as OpenAI accepts it. */
+export const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
+/** A tool_choice that names a tool must name one of the request's tools. */
+export function chosenTool(chosen: unknown, names: readonly string[], param: string): void {
+  if (typeof chosen === 'string' && !names.includes(chosen)) throw fieldError(param, `names no tool in 'tools' ('${chosen}')`);
+}
+
+export const anyString: Check = (v, param) => str(v, param);
+
 /** The model name: recorded in the ledger, so bounded. */
 export const model = (v: unknown, param: string): string => str(v, param, { max: 256 });
 

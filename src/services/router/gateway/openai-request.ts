@@ -8,10 +8,9 @@
 // messages back with members such as `refusal` and `annotations`.
 
 import type { OpenAIChatRequest } from '../providers/openai/wire.ts';
-import { arr, bool, fieldError, int, members, model, num, obj, oneOf, schema, str, stringMap, strings, unsupported, type Check } from './fields.ts';
+import { anyString, arr, bool, chosenTool, FUNCTION_NAME, fieldError, int, members, model, num, obj, oneOf, schema, str, stringMap, strings, unsupported, type Check } from './fields.ts';
 
 const unrecognized = (name: string): string => `Unrecognized request argument supplied: ${name}`;
-const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 const ROLES = ['system', 'developer', 'user', 'assistant', 'tool'] as const;
 
 function part(v: unknown, param: string, role: string): void {
@@ -87,7 +86,6 @@ function responseFormat(v: unknown, param: string): void {
 }
 
 const tokens: Check = (v, p) => int(v, p, 1);
-const anyString: Check = (v, p) => str(v, p);
 
 const CHAT: Record<string, Check> = {
   model,
@@ -139,7 +137,7 @@ export function validateChat(body: unknown): OpenAIChatRequest {
   if (b.model === undefined) throw fieldError('model', 'is required');
   if (b.messages === undefined) throw fieldError('messages', 'is required (a non-empty array)');
   if (b.stream_options !== undefined && b.stream !== true) throw fieldError('stream_options', "is only allowed when 'stream' is true");
-  if (b.tool_choice !== undefined && b.tool_choice !== 'none' && b.tools === undefined) throw fieldError('tool_choice', "is only allowed when 'tools' are given");
+  chosenTool((b.tool_choice as { function?: { name?: string } } | undefined)?.function?.name, ((b.tools ?? []) as { function: { name: string } }[]).map((t) => t.function.name), 'tool_choice.function.name');
   return b as unknown as OpenAIChatRequest;
 }
 

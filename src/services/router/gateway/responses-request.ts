@@ -5,10 +5,9 @@
 // ("Unknown parameter: 'x'.").
 
 import type { ResponsesRequest } from './responses-api.ts';
-import { arr, bool, fieldError, int, members, model, num, obj, oneOf, schema, str, stringMap, unsupported, type Check } from './fields.ts';
+import { anyString, arr, bool, chosenTool, FUNCTION_NAME, fieldError, int, members, model, num, obj, oneOf, schema, str, stringMap, unsupported, type Check } from './fields.ts';
 
 const unknownParameter = (name: string): string => `Unknown parameter: '${name}'.`;
-const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
 function itemContent(v: unknown, param: string): void {
   if (typeof v === 'string') {
@@ -58,7 +57,6 @@ function toolChoice(v: unknown, param: string): void {
   str(c.name, `${param}.name`, { pattern: FUNCTION_NAME });
 }
 
-const anyString: Check = (v, p) => str(v, p);
 
 const RESPONSES: Record<string, Check> = {
   model,
@@ -106,5 +104,6 @@ export function validateResponses(body: unknown): ResponsesRequest {
   members(b, '', RESPONSES, unknownParameter, true);
   if (b.model === undefined) throw fieldError('model', 'is required');
   if (b.input === undefined) throw fieldError('input', 'is required (a string or an array of items)');
+  chosenTool((b.tool_choice as { name?: string } | undefined)?.name, ((b.tools ?? []) as { name: string }[]).map((t) => t.name), 'tool_choice.name');
   return b as unknown as ResponsesRequest;
 }
