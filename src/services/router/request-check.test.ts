@@ -56,6 +56,14 @@ test('token limits a budget cannot count are refused before anything is recorded
   }
   await assert.rejects(r.chat({ ...ask(), model: 'x'.repeat(100_000) }, caller), (e) => isOctantError(e, 'E_ROUTER_REQUEST') && /model: expects at most 256/.test(e.message));
   await assert.rejects(r.embed({ model: 'main', input: [42 as unknown as string] }, caller), (e) => isOctantError(e, 'E_ROUTER_REQUEST') && /input/.test(e.message));
+  // Shapes the router reads (the admin API's explain passes its body through): refused, never a TypeError.
+  const odd = [
+    { ...ask(), tools: [{ name: 'f' }] },
+    { ...ask(), messages: [{ role: 'user', content: [{ type: 'text' }] }] },
+    { ...ask(), messages: [{ role: 'assistant', content: '', toolCalls: [{ id: 'c' }] }] },
+    { ...ask(), messages: [null] },
+  ] as unknown as ChatRequest[];
+  for (const request of odd) assert.throws(() => r.explain(request), (e) => isOctantError(e, 'E_ROUTER_REQUEST') && e.detail?.status === 400, JSON.stringify(request));
   // Working twin; and no refusal was ever counted: nothing reached the ledger that it would refuse.
   assert.equal((await r.chat(ask({ maxTokens: 10 }), caller)).content, 'echo: hi');
   assert.equal(r.ledgerRefusals().count, 0);

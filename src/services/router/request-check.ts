@@ -32,8 +32,22 @@ export function checkChatRequest(request: ChatRequest): void {
   request.messages.forEach((m, i) => {
     if (typeof m !== 'object' || m === null || !ROLES.has(m.role)) refuse(`messages[${i}].role`, `expects one of ${[...ROLES].join(', ')}`);
     if (typeof m.content !== 'string' && !Array.isArray(m.content)) refuse(`messages[${i}].content`, 'expects a string or an array of parts');
+    if (Array.isArray(m.content)) {
+      m.content.forEach((p, j) => {
+        const ok = typeof p === 'object' && p !== null && ((p.type === 'text' && typeof p.text === 'string') || (p.type === 'image' && typeof p.url === 'string'));
+        if (!ok) refuse(`messages[${i}].content[${j}]`, "expects {type: 'text', text} or {type: 'image', url}");
+      });
+    }
+    if (m.toolCalls !== undefined && !(Array.isArray(m.toolCalls) && m.toolCalls.every((c) => typeof c === 'object' && c !== null && typeof c.name === 'string' && typeof c.arguments === 'string'))) {
+      refuse(`messages[${i}].toolCalls`, 'expects an array of {id, name, arguments}');
+    }
   });
-  if (request.tools !== undefined && !Array.isArray(request.tools)) refuse('tools', 'expects an array');
+  if (request.tools !== undefined) {
+    if (!Array.isArray(request.tools)) refuse('tools', 'expects an array');
+    request.tools.forEach((t, i) => {
+      if (typeof t !== 'object' || t === null || typeof t.name !== 'string' || typeof t.parameters !== 'object' || t.parameters === null) refuse(`tools[${i}]`, 'expects {name, parameters}');
+    });
+  }
   // Budgets count only positive whole token limits: 0, -5, 2.5, NaN or 1e300 would each under- or mis-count.
   if (request.maxTokens !== undefined && !(Number.isSafeInteger(request.maxTokens) && request.maxTokens > 0)) refuse('max_tokens', `expects a positive integer, got ${String(request.maxTokens)}`);
   if (request.temperature !== undefined && !finite(request.temperature)) refuse('temperature', 'expects a finite number');
