@@ -5,7 +5,7 @@
 // not permitted"). Unlike OpenAI, the API accepts no null for an optional member.
 
 import type { AnthropicRequest } from '../providers/anthropic/wire.ts';
-import { arr, bool, chosenTool, fieldError, int, members, model, num, obj, oneOf, schema, str, unsupported, type Check } from './fields.ts';
+import { arr, bool, chosenTool, fieldError, int, members, model, num, obj, oneOf, required, schema, str, unsupported, type Check } from './fields.ts';
 
 const extra = (): string => 'Extra inputs are not permitted';
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,128}$/;
@@ -98,7 +98,7 @@ const MESSAGES: Record<string, Check> = {
 export function validateMessages(body: unknown): AnthropicRequest {
   const b = obj(body, 'body');
   members(b, '', MESSAGES, extra);
-  for (const required of ['model', 'messages', 'max_tokens']) if (b[required] === undefined) throw fieldError(required, 'Field required');
+  required(b, { model: 'Field required', messages: 'Field required', max_tokens: 'Field required' });
   chosenTool((b.tool_choice as { name?: string } | undefined)?.name, ((b.tools ?? []) as { name: string }[]).map((t) => t.name), 'tool_choice.name');
   return b as unknown as AnthropicRequest;
 }

@@ -98,6 +98,11 @@ export const unsupported = (what = 'is not supported by this gateway') => (_v: u
 /** A function (tool) name as OpenAI accepts it. */
 export const FUNCTION_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
+/** Members that must be present, each with the message its absence gets. */
+export function required(o: Obj, messages: Record<string, string>): void {
+  for (const [name, message] of Object.entries(messages)) if (o[name] === undefined) throw fieldError(name, message);
+}
+
 /** A tool_choice that names a tool must name one of the request's tools. */
 export function chosenTool(chosen: unknown, names: readonly string[], param: string): void {
   if (typeof chosen === 'string' && !names.includes(chosen)) throw fieldError(param, `names no tool in 'tools' ('${chosen}')`);

@@ -8,7 +8,7 @@
 // messages back with members such as `refusal` and `annotations`.
 
 import type { OpenAIChatRequest } from '../providers/openai/wire.ts';
-import { anyString, arr, bool, chosenTool, FUNCTION_NAME, fieldError, int, members, model, num, obj, oneOf, schema, str, stringMap, strings, unsupported, type Check } from './fields.ts';
+import { anyString, arr, bool, chosenTool, FUNCTION_NAME, fieldError, int, members, model, num, obj, oneOf, required, schema, str, stringMap, strings, unsupported, type Check } from './fields.ts';
 
 const unrecognized = (name: string): string => `Unrecognized request argument supplied: ${name}`;
 const ROLES = ['system', 'developer', 'user', 'assistant', 'tool'] as const;
@@ -134,8 +134,7 @@ const CHAT: Record<string, Check> = {
 export function validateChat(body: unknown): OpenAIChatRequest {
   const b = obj(body, 'body');
   members(b, '', CHAT, unrecognized, true);
-  if (b.model === undefined) throw fieldError('model', 'is required');
-  if (b.messages === undefined) throw fieldError('messages', 'is required (a non-empty array)');
+  required(b, { model: 'is required', messages: 'is required (a non-empty array)' });
   if (b.stream_options !== undefined && b.stream !== true) throw fieldError('stream_options', "is only allowed when 'stream' is true");
   chosenTool((b.tool_choice as { function?: { name?: string } } | undefined)?.function?.name, ((b.tools ?? []) as { function: { name: string } }[]).map((t) => t.function.name), 'tool_choice.function.name');
   return b as unknown as OpenAIChatRequest;
@@ -159,7 +158,6 @@ const EMBEDDINGS: Record<string, Check> = {
 export function validateEmbeddings(body: unknown): { model: string; input: string[] } {
   const b = obj(body, 'body');
   members(b, '', EMBEDDINGS, unrecognized, true);
-  if (b.model === undefined) throw fieldError('model', 'is required');
-  if (b.input === undefined) throw fieldError('input', 'is required (a string or an array of strings)');
+  required(b, { model: 'is required', input: 'is required (a string or an array of strings)' });
   return { model: b.model as string, input: typeof b.input === 'string' ? [b.input] : (b.input as string[]) };
 }

@@ -5,7 +5,7 @@
 // ("Unknown parameter: 'x'.").
 
 import type { ResponsesRequest } from './responses-api.ts';
-import { anyString, arr, bool, chosenTool, FUNCTION_NAME, fieldError, int, members, model, num, obj, oneOf, schema, str, stringMap, unsupported, type Check } from './fields.ts';
+import { anyString, arr, bool, chosenTool, FUNCTION_NAME, fieldError, int, members, model, num, obj, oneOf, required, schema, str, stringMap, unsupported, type Check } from './fields.ts';
 
 const unknownParameter = (name: string): string => `Unknown parameter: '${name}'.`;
 
@@ -102,8 +102,7 @@ const RESPONSES: Record<string, Check> = {
 export function validateResponses(body: unknown): ResponsesRequest {
   const b = obj(body, 'body');
   members(b, '', RESPONSES, unknownParameter, true);
-  if (b.model === undefined) throw fieldError('model', 'is required');
-  if (b.input === undefined) throw fieldError('input', 'is required (a string or an array of items)');
+  required(b, { model: 'is required', input: 'is required (a string or an array of items)' });
   chosenTool((b.tool_choice as { name?: string } | undefined)?.name, ((b.tools ?? []) as { name: string }[]).map((t) => t.name), 'tool_choice.name');
   return b as unknown as ResponsesRequest;
 }
