@@ -60,12 +60,22 @@ export async function responses(req: IncomingMessage, res: ServerResponse, route
   const body = validateResponses(await readBody(req));
   const request = fromResponsesRequest(body);
   if (body.stream === true) {
+    // The first event is awaited before the stream's 200 is written, so a
+    // refusal (bad request, budget, no deployment) keeps its own status, as
+    // on /v1/chat/completions.
+    const events = router.stream(request, caller)[Symbol.asyncIterator]();
+    const first = await events.next();
     startSse(res);
-    await responsesStream(res, router.stream(request, caller), body.model);
+    await responsesStream(res, resumed(first, events), body.model);
     res.end();
     return;
   }
   sendJson(res, 200, toResponse(await router.chat(request, caller), body.model));
+}
+
+/** The events of a stream whose first result was already taken. */
+async function* resumed<T>(first: IteratorResult<T>, rest: AsyncIterator<T>): AsyncIterable<T> {
+  for (let next = first; !next.done; next = await rest.next()) yield next.value;
 }
 
 export function models(res: ServerResponse, router: RouterApi): void {
