@@ -243,17 +243,19 @@ export function createRouter(options: RouterOptions): RouterEngine {
   // is queued in order (it takes its seq now, so it precedes every later
   // decision in the log and is durable before any later call runs), but the
   // reply does not wait for its disk flush: that would add a second flush to
-  // every request's latency and protect no action. If the ledger refuses it,
-  // the router fails closed for that agent: its later requests are refused.
+  // every request's latency and protect no action. The caller that returns
+  // an answer waits one event-loop turn for the ledger to accept the record
+  // (settled): if it is refused, that request fails (E_ROUTER_LEDGER), and
+  // only that one.
   function finish(p: Prepared, caller: Caller, dep: Deployment | undefined, response: ChatResponse | undefined, outcome: Outcome): Promise<LedgerEntry> {
     let usage = sanitizeUsage(response?.usage);
-    let code = outcome.code;
-    if (response !== undefined && usage === undefined) {
+    const untrusted = response !== undefined && usage === undefined;
+    if (untrusted) {
       // Unusable counts from the provider: charge the reservation, say so.
       usage = { cachedTokens: 0, completionTokens: 0, promptTokens: p.reservation.tokens };
-      code ??= 'E_ROUTER_USAGE';
     }
-    const usd = dep !== undefined && usage !== undefined ? (code === 'E_ROUTER_USAGE' ? p.reservation.usd : costOf(dep, usage.promptTokens, usage.completionTokens)) : 0;
+    const code = outcome.code ?? (untrusted ? 'E_ROUTER_USAGE' : undefined);
+    const usd = untrusted ? p.reservation.usd : dep !== undefined && usage !== undefined ? costOf(dep, usage.promptTokens, usage.completionTokens) : 0;
     const tokens = usage === undefined ? 0 : usage.promptTokens + usage.completionTokens;
     budgets.settle(p.reservation, usd, tokens, now());
     // A provider's error text is bounded here, so that the record stays well
