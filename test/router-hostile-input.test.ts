@@ -246,6 +246,33 @@ for (const surface of SURFACES) {
   });
 }
 
+test('router serve: while a client trickles an oversize body and others flood malformed ones, well-formed requests are served', async () => {
+  const port = Number(new URL(serveAddress).port);
+  // A slow upload: 1 MiB every 20 ms, past the 16 MiB limit.
+  const slow = new Promise<number>((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path: '/v1/chat/completions', method: 'POST', headers: { authorization: `Bearer ${SERVE_TOKEN}`, 'content-type': 'application/json', 'transfer-encoding': 'chunked' } }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode ?? 0));
+    });
+    req.on('error', reject);
+    let sent = 0;
+    const chunk = Buffer.alloc(1 << 20, 0x20);
+    const tick = setInterval(() => {
+      if (sent++ >= 20) {
+        clearInterval(tick);
+        req.end();
+      } else req.write(chunk);
+    }, 20);
+  });
+  const flood = Array.from({ length: 20 }, (_, i) => post('serve', '/v1/chat/completions', { model: 'main', messages: [{ role: 'user', content: i }] }));
+  const good = Array.from({ length: 5 }, (_, i) => post('serve', '/v1/chat/completions', { model: 'main', messages: [{ role: 'user', content: `good ${i}` }] }));
+  for (const reply of await Promise.all(flood)) assert.equal(reply.status, 400, reply.text);
+  const served = await Promise.all(good);
+  served.forEach((reply, i) => assert.equal(reply.body.choices[0].message.content, `echo: good ${i}`));
+  assert.equal(await slow, 413);
+  await stillServes('serve');
+});
+
 test('router serve: the official openai SDK gets a 400 for bad input and does not retry it', async () => {
   const { default: OpenAI } = await import('openai');
   let calls = 0;
