@@ -83,6 +83,7 @@ const RESPONSES: Record<string, Check> = {
   user: anyString,
   safety_identifier: anyString,
   prompt_cache_key: anyString,
+  prompt_cache_retention: (v, p) => oneOf(v, p, ['in-memory', '24h']),
   parallel_tool_calls: bool,
   truncation: (v, p) => oneOf(v, p, ['auto', 'disabled']),
   service_tier: (v, p) => oneOf(v, p, ['auto', 'default', 'flex', 'scale', 'priority']),
