@@ -224,7 +224,7 @@ for (const surface of SURFACES) {
     openAIError(await post(surface, '/v1/responses', { model: 'main', input: [{ role: 'user', content: [{ type: 'input_text', text: null }] }] }), 400, 'input[0].content[0].text', /expects a string, got null/);
     openAIError(await post(surface, '/v1/responses', { model: 'main', input: 'x', previous_response_id: 'resp_1' }), 400, 'previous_response_id', /not supported/);
     openAIError(await post(surface, '/v1/responses', { model: 'main', input: 'x', bogus: 1 }), 400, 'bogus', /Unknown parameter: 'bogus'/);
-    openAIError(await post(surface, '/v1/responses', { model: 'main', input: 'x', stream: true, max_output_tokens: 1e9 }), 400, 'max_tokens', /no deployment can serve this request/);
+    openAIError(await post(surface, '/v1/responses', { model: 'main', input: 'x', stream: true, max_output_tokens: 1e9 }), 400, 'max_output_tokens', /no deployment can serve this request/);
     openAIError(await post(surface, '/v1/embeddings', { model: 'main', input: [1, 2] }), 400, 'input[0]', /token arrays are not supported/);
     const ok = await post(surface, '/v1/responses', { model: 'main', input: 'respond' });
     assert.equal(ok.status, 200, ok.text);

@@ -3,6 +3,7 @@
 // code written against the official SDKs works unchanged.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { OctantError } from '../../../lib/errors.ts';
 import { randomUUID } from 'node:crypto';
 import { finishOf, fromOpenAIRequest, toOpenAIResponse, toOpenAIUsage } from '../providers/openai/convert.ts';
 import type { OpenAIChunk } from '../providers/openai/wire.ts';
@@ -10,7 +11,7 @@ import type { Caller, ChatRequest, RouterApi } from '../types.ts';
 import { messageOfError, paramOf, readBody, sendJson, startSse, statusOf, writeSse } from './http-util.ts';
 import { validateChat, validateEmbeddings } from './openai-request.ts';
 import { validateResponses } from './responses-request.ts';
-import { responsesStream, toResponse, fromResponsesRequest } from './responses-api.ts';
+import { responsesStream, toResponse, fromResponsesRequest, type ResponsesRequest } from './responses-api.ts';
 
 export function openAIError(res: ServerResponse, error: unknown): void {
   const status = statusOf(error);
@@ -56,8 +57,21 @@ export async function chatCompletions(req: IncomingMessage, res: ServerResponse,
   res.end();
 }
 
+/** The router names the fields of its own request; the Responses API calls two of them otherwise. */
+const RESPONSES_PARAMS: Record<string, string> = { max_tokens: 'max_output_tokens', messages: 'input' };
+
 export async function responses(req: IncomingMessage, res: ServerResponse, router: RouterApi, caller: Caller): Promise<void> {
   const body = validateResponses(await readBody(req));
+  try {
+    await respond(res, body, router, caller);
+  } catch (error) {
+    const param = paramOf(error);
+    if (param !== null && param in RESPONSES_PARAMS) (error as OctantError).detail!.param = RESPONSES_PARAMS[param];
+    throw error;
+  }
+}
+
+async function respond(res: ServerResponse, body: ResponsesRequest, router: RouterApi, caller: Caller): Promise<void> {
   const request = fromResponsesRequest(body);
   if (body.stream === true) {
     // The first event is awaited before the stream's 200 is written, so a
