@@ -94,6 +94,21 @@ test('usage counts from a hostile upstream never reach a budget or the ledger: t
   assert.equal(r.ledgerRefusals().count, 0);
 });
 
+test('a provider error text is recorded well-formed (a cut surrogate pair or a lone one has no UTF-8 form)', async (t) => {
+  const { store, r } = await open(t);
+  const entries: { action: string; detail: Record<string, unknown> }[] = [];
+  const append = store.append.bind(store);
+  store.append = (event) => {
+    entries.push(event);
+    return append(event);
+  };
+  fake.script({ kind: 'error', status: 400, message: `lone \ud800 here, and a pair cut at the limit: ${'x'.repeat(1_990)}😀😀` });
+  await assert.rejects(r.chat(ask({ maxTokens: 50 }), caller), /lone/);
+  const error = String(entries.find((e) => e.action === 'complete')!.detail.error);
+  assert.ok(error.isWellFormed(), 'the recorded error is well-formed');
+  assert.match(error, /lone \ufffd here/);
+});
+
 test('a route\'s cap holds when its deployment is named by id or by model, and spend recovery charges the route too', async (t) => {
   const { dir, store, r } = await open(t);
   for (const model of ['main', 'local', 'm-local', 'unknown-name']) {

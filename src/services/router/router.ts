@@ -259,8 +259,9 @@ export function createRouter(options: RouterOptions): RouterEngine {
     const tokens = usage === undefined ? 0 : usage.promptTokens + usage.completionTokens;
     budgets.settle(p.reservation, usd, tokens, now());
     // A provider's error text is bounded here, so that the record stays well
-    // inside the ledger's entry limit and is never refused for its size.
-    const error = outcome.error === undefined || outcome.error.length <= MAX_ERROR_CHARS ? outcome.error : `${outcome.error.slice(0, MAX_ERROR_CHARS)}…`;
+    // inside the ledger's entry limit and is never refused for its size, and
+    // made well-formed (a lone surrogate has no UTF-8 form: I-JSON).
+    const error = (outcome.error === undefined || outcome.error.length <= MAX_ERROR_CHARS ? outcome.error : `${outcome.error.slice(0, MAX_ERROR_CHARS)}…`)?.toWellFormed();
     const recorded = record({
       agent: caller.agent,
       lineage: caller.lineage,
