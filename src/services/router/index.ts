@@ -93,7 +93,11 @@ export const routerService: ServiceDefinition<RouterServiceApi> = {
       routes: routerRoutes({ router, config: () => router.currentConfig(), reload, vault, gatewayHandler, gateways }),
       health: () => {
         const now = router.currentConfig();
-        return { ok: true, detail: `${now.deployments.length} deployment(s), ${now.routes.length} route(s)` };
+        // A refused record failed only its own request: the router stays
+        // healthy, but the operator sees how many and the last reason.
+        const refused = router.ledgerRefusals();
+        const ledgerNote = refused.last === undefined ? '' : `; ledger refused ${refused.count} record(s), last at ${refused.last.at}: ${refused.last.error}`;
+        return { ok: true, detail: `${now.deployments.length} deployment(s), ${now.routes.length} route(s)${ledgerNote}` };
       },
       async stop() {
         await Promise.all([...gateways].map((g) => g.close()));

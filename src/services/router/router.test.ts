@@ -198,22 +198,29 @@ test('the call waits for its decision record to be durable, the reply does not w
   assert.deepEqual(ledger.entries.map((e) => e.action), ['route', 'complete']);
 });
 
-test('once the ledger refuses an outcome record, the router refuses that agent\'s later requests; other agents are served', async () => {
+test('a refused ledger record fails only its own request (counted for octant status); the same agent is served next', async () => {
   const { r, ledger } = router();
   const append = ledger.append;
+  let refuse: 'route' | 'complete' | undefined;
   ledger.append = async (event) => {
-    if (event.action === 'complete' && event.agent === caller.agent) throw new Error('ledger write failed');
+    if (event.action === refuse) throw new Error('ledger write failed');
     return append(event);
   };
-  await r.chat(hello, caller);
-  await new Promise((resolve) => setImmediate(resolve));
+  const refusedLedger = (error: Error & { code?: string }) => error.code === 'E_ROUTER_LEDGER' && /ledger write failed/.test(error.message);
+  refuse = 'complete';
+  await assert.rejects(r.chat(hello, caller), refusedLedger, 'no answer whose outcome the ledger refused');
+  await assert.rejects(collect(r.stream(hello, caller)), refusedLedger, 'the stream ends in an error instead of its last event');
+  assert.equal(r.ledgerRefusals().count, 2);
+  refuse = 'route';
   const count = a.requests.length;
-  await assert.rejects(r.chat(hello, caller), (error: Error & { code?: string }) => error.code === 'E_ROUTER_LEDGER' && /ledger write failed/.test(error.message));
-  await assert.rejects(collect(r.stream(hello, caller)), /refused the outcome record/);
-  await assert.rejects(r.embed({ model: 'x', input: ['a'] }, caller), /refused the outcome record/);
-  assert.equal(a.requests.length, count, 'no call for that agent after the refusal');
-  const other = { agent: 'agent-2', lineage: ['root-1'] };
-  assert.match((await r.chat(hello, other)).content, /hello/);
+  await assert.rejects(r.chat(hello, caller), refusedLedger);
+  assert.equal(a.requests.length, count, 'no call without its decision record');
+  assert.equal(r.ledgerRefusals().count, 3);
+  assert.match(r.ledgerRefusals().last!.error, /ledger write failed/);
+  // Working twin: the same agent, the ledger taking records again.
+  refuse = undefined;
+  assert.match((await r.chat(hello, caller)).content, /hello/);
+  assert.match((await collect(r.stream(hello, caller))).content, /hello/);
 });
 
 test('a long provider error is bounded in the outcome record', async () => {

@@ -13,10 +13,12 @@ import { Budgets, type Reservation } from './routing/budget.ts';
 import { Cooldown, DEFAULT_COOLDOWN, type CooldownOptions } from './routing/cooldown.ts';
 import { Ewma } from './routing/ewma.ts';
 import { DEFAULT_RETRY, withFailover, type AttemptRecord, type FailoverHooks, type RetryOptions } from './routing/failover.ts';
-import { completionCap, costOf, decide } from './routing/policy.ts';
+import { completionCap, costOf, decide, requestExclusion } from './routing/policy.ts';
 import { RateLimits } from './routing/ratelimit.ts';
+import { checkChatRequest, checkEmbedRequest } from './request-check.ts';
+import { sanitizeUsage } from './usage.ts';
 import { truncated } from './transport/stream-lines.ts';
-import type { Caller, ChatRequest, ChatResponse, CredentialInjector, Decision, Deployment, EmbedRequest, EmbedResponse, ModelInfo, ProviderCall, RouterApi, RouterConfig, StreamEvent } from './types.ts';
+import type { BudgetLimits, Caller, ChatRequest, ChatResponse, CredentialInjector, Decision, Deployment, EmbedRequest, EmbedResponse, ModelInfo, ProviderCall, Route, RouterApi, RouterConfig, StreamEvent } from './types.ts';
 
 export interface RouterOptions {
   config: RouterConfig;
@@ -43,6 +45,13 @@ export interface RouterEngine extends RouterApi {
   reconfigure(next: RouterConfig): void;
   /** Abort calls in flight (service stop). */
   close(): void;
+  /** Records the ledger refused since start (each failed its own request): for `octant status`. */
+  ledgerRefusals(): LedgerRefusals;
+}
+
+export interface LedgerRefusals {
+  count: number;
+  last?: { at: string; error: string };
 }
 
 /** What an outcome record says besides usage and cost. */
@@ -59,7 +68,7 @@ interface Outcome {
  * JSON.stringify instead of the general canonicaliser (entry.ts,
  * isCanonicalOrder; router.test.ts checks every detail the router records).
  */
-function decisionDetail(d: Decision, requested: string, matched: string, extra: { reason?: string; reservedTokens?: number; reservedUsd?: number } = {}): Record<string, unknown> {
+function decisionDetail(d: Decision, requested: string, matched: string, extra: { reason?: string; reservedTokens?: number; reservedUsd?: number; routeBudgets?: string[] } = {}): Record<string, unknown> {
   return {
     candidates: d.candidates,
     complexity: d.complexity,
@@ -72,6 +81,7 @@ function decisionDetail(d: Decision, requested: string, matched: string, extra: 
     reservedTokens: extra.reservedTokens,
     reservedUsd: extra.reservedUsd,
     route: d.route,
+    routeBudgets: extra.routeBudgets,
     winner: d.winner,
   };
 }
@@ -88,6 +98,28 @@ interface Prepared {
   order: Deployment[];
   reservation: Reservation;
   promptTokens: number;
+  /** Configured routes whose budgets this call is charged to besides its own (see budgetScopes). */
+  routeBudgets?: string[];
+}
+
+/** How long the reply waits for the ledger to accept (not flush) an outcome record: one turn of the event loop. */
+const accepted = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/**
+ * The budget accounts a call is charged to: the caller's, the route it
+ * named, and, when it named no configured route (a deployment id, a
+ * provider model name, or the zero-configuration default), every configured
+ * route that holds one of the deployments it may reach: naming a
+ * deployment directly must not sidestep its route's spend cap.
+ */
+function budgetScopes(config: RouterConfig, caller: Caller, route: Route, reach: readonly Deployment[]): { scopes: { key: string; limits: BudgetLimits | undefined }[]; routeBudgets?: string[] } {
+  const scopes = [{ key: `agent ${caller.agent}`, limits: caller.budget }, { key: `route ${route.name}`, limits: route.budget }];
+  if (config.routes.includes(route)) return { scopes };
+  const ids = new Set(reach.map((d) => d.id));
+  const holders = config.routes.filter((r) => r.deployments.some((id) => ids.has(id)));
+  if (holders.length === 0) return { scopes };
+  for (const r of holders) scopes.push({ key: `route ${r.name}`, limits: r.budget });
+  return { scopes, routeBudgets: holders.map((r) => r.name) };
 }
 
 export function createRouter(options: RouterOptions): RouterEngine {
@@ -101,14 +133,32 @@ export function createRouter(options: RouterOptions): RouterEngine {
   const stopAll = new AbortController();
   let byId = new Map(config.deployments.map((d) => [d.id, d]));
   const ledger = options.ledger;
+  const refusals: LedgerRefusals = { count: 0 };
+
   /**
-   * Agents whose outcome record the ledger refused, with why: their later
-   * requests are refused (until a restart). Scoped to the agent: one
-   * agent's refusal (its partition sealed as it was being stopped) must not
-   * stop everyone's routing; a ledger that cannot write at all refuses
-   * every decision anyway, so every caller is then refused by that.
+   * A ledger append whose refusal fails only the request it belongs to: it
+   * is counted (octant status shows the count and the last error) and
+   * turned into E_ROUTER_LEDGER; later requests of the same caller are
+   * routed as usual. Values the ledger cannot store never reach it (the
+   * request is checked first, request-check.ts; usage is sanitized, usage.ts),
+   * so a refusal means the ledger itself is failing or the agent's
+   * partition was sealed.
    */
-  const lostOutcomes = new Map<string, Error>();
+  function record(event: Parameters<LedgerApi['append']>[0]): Promise<LedgerEntry> {
+    return ledger.append(event).catch((error: unknown) => {
+      refusals.count++;
+      refusals.last = { at: new Date(now()).toISOString(), error: (error as Error).message };
+      throw new OctantError('E_ROUTER_LEDGER', `the ledger refused the ${event.action === 'complete' ? 'outcome' : 'decision'} record of this request (${(error as Error).message}); nothing more is done for it`, { exit: EXIT.unavailable, cause: error });
+    });
+  }
+
+  /** The outcome record accepted by the ledger within a turn of the event loop, or this request fails (its flush is not awaited). */
+  async function settled(outcome: Promise<LedgerEntry>): Promise<void> {
+    let refused: unknown;
+    outcome.catch((error: unknown) => (refused = error));
+    await accepted();
+    if (refused !== undefined) throw refused;
+  }
 
   const hooks: FailoverHooks = {
     now,
@@ -125,15 +175,9 @@ export function createRouter(options: RouterOptions): RouterEngine {
   };
 
   function explain(request: ChatRequest): Decision {
+    checkChatRequest(request);
     const { route, deployments } = resolveRoute(config, request);
     return decide(route, deployments, request, { cooldown, ewma, limits, now: now() });
-  }
-
-  /** Refuse an agent's requests once one of its outcome records was lost (see finish). */
-  function failClosedAfterLostRecord(caller: Caller): void {
-    const lost = lostOutcomes.get(caller.agent);
-    if (lost === undefined) return;
-    throw new OctantError('E_ROUTER_LEDGER', `the ledger refused the outcome record of an earlier call of agent ${caller.agent} (${lost.message}); the router routes nothing more for it until it restarts`, { exit: EXIT.unavailable });
   }
 
   /**
@@ -148,12 +192,21 @@ export function createRouter(options: RouterOptions): RouterEngine {
   }
 
   async function prepare(request: ChatRequest, caller: Caller): Promise<Prepared> {
-    failClosedAfterLostRecord(caller);
+    checkChatRequest(request);
     const { route, deployments, matched } = resolveRoute(config, request);
     const decision = decide(route, deployments, request, { cooldown, ewma, limits, now: now() });
     const event = { agent: caller.agent, lineage: caller.lineage, kind: 'router', action: 'route', target: route.name };
     if (decision.winner === undefined) {
-      await ledger.append({ ...event, decision: 'deny', detail: decisionDetail(decision, request.model, matched) });
+      await record({ ...event, decision: 'deny', detail: decisionDetail(decision, request.model, matched) });
+      // No deployment could ever serve it (too long, needs tools...): the
+      // request is at fault, a 400 an SDK does not retry; else a 503.
+      const why = deployments.map((d) => [d.id, requestExclusion(d, request, decision.estimatedPromptTokens)] as const);
+      if (why.length > 0 && why.every(([, w]) => w !== undefined)) {
+        throw new OctantError('E_ROUTER_REQUEST', `model '${request.model}': no deployment can serve this request (route ${route.name}): ${why.map(([id, w]) => `${id}: ${w}`).join('; ')}`, {
+          exit: EXIT.usage,
+          detail: { status: 400, param: why.some(([, w]) => w!.includes('max_tokens')) ? 'max_tokens' : 'messages', candidates: decision.candidates },
+        });
+      }
       throw new OctantError('E_ROUTER_UNAVAILABLE', `model '${request.model}': ${decision.reason} (route ${route.name})`, {
         exit: EXIT.unavailable,
         hint: deployments.length === 0 ? "add a deployment with 'octant router add'" : "see 'octant router explain'",
@@ -165,18 +218,19 @@ export function createRouter(options: RouterOptions): RouterEngine {
     // The worst case over every deployment the failover may reach.
     const usd = Math.max(...order.map((d) => costOf(d, promptTokens, completionCap(d, request, promptTokens))));
     const tokens = promptTokens + Math.max(...order.map((d) => completionCap(d, request, promptTokens)));
+    const { scopes, routeBudgets } = budgetScopes(config, caller, route, order);
     let reservation: Reservation;
     try {
-      reservation = budgets.reserve([{ key: `agent ${caller.agent}`, limits: caller.budget }, { key: `route ${route.name}`, limits: route.budget }], usd, tokens, now());
+      reservation = budgets.reserve(scopes, usd, tokens, now());
     } catch (error) {
-      await ledger.append({ ...event, decision: 'deny', detail: decisionDetail(decision, request.model, matched, { reason: (error as Error).message }) });
+      await record({ ...event, decision: 'deny', detail: decisionDetail(decision, request.model, matched, { reason: (error as Error).message, routeBudgets }) });
       throw error;
     }
     // Queued now (it takes its seq in call order); the call waits for it to
     // be durable just before sending (providerRequest), after the vault has
     // queued its own entry for the credential, so both share one flush.
-    const recorded = ledger.append({ ...event, decision: 'allow', detail: decisionDetail(decision, request.model, matched, { reservedTokens: tokens, reservedUsd: usd }) });
-    return prepared({ decision, recorded, order, reservation, promptTokens });
+    const recorded = record({ ...event, decision: 'allow', detail: decisionDetail(decision, request.model, matched, { reservedTokens: tokens, reservedUsd: usd, routeBudgets }) });
+    return prepared({ decision, recorded, order, reservation, promptTokens, routeBudgets });
   }
 
   function callFor(dep: Deployment, p: Prepared, caller: Caller, signal: AbortSignal): ProviderCall {
@@ -189,17 +243,26 @@ export function createRouter(options: RouterOptions): RouterEngine {
   // is queued in order (it takes its seq now, so it precedes every later
   // decision in the log and is durable before any later call runs), but the
   // reply does not wait for its disk flush: that would add a second flush to
-  // every request's latency and protect no action. If the ledger refuses it,
-  // the router fails closed for that agent: its later requests are refused.
-  function finish(p: Prepared, caller: Caller, dep: Deployment | undefined, response: ChatResponse | undefined, outcome: Outcome): void {
-    const usd = dep !== undefined && response !== undefined ? costOf(dep, response.usage.promptTokens, response.usage.completionTokens) : 0;
-    const tokens = response === undefined ? 0 : response.usage.promptTokens + response.usage.completionTokens;
+  // every request's latency and protect no action. The caller that returns
+  // an answer waits one event-loop turn for the ledger to accept the record
+  // (settled): if it is refused, that request fails (E_ROUTER_LEDGER), and
+  // only that one.
+  function finish(p: Prepared, caller: Caller, dep: Deployment | undefined, response: ChatResponse | undefined, outcome: Outcome): Promise<LedgerEntry> {
+    let usage = sanitizeUsage(response?.usage);
+    const untrusted = response !== undefined && usage === undefined;
+    if (untrusted) {
+      // Unusable counts from the provider: charge the reservation, say so.
+      usage = { cachedTokens: 0, completionTokens: 0, promptTokens: p.reservation.tokens };
+    }
+    const code = outcome.code ?? (untrusted ? 'E_ROUTER_USAGE' : undefined);
+    const usd = untrusted ? p.reservation.usd : dep !== undefined && usage !== undefined ? costOf(dep, usage.promptTokens, usage.completionTokens) : 0;
+    const tokens = usage === undefined ? 0 : usage.promptTokens + usage.completionTokens;
     budgets.settle(p.reservation, usd, tokens, now());
     // A provider's error text is bounded here, so that the record stays well
-    // inside the ledger's entry limit and is never refused for its size.
-    const error = outcome.error === undefined || outcome.error.length <= MAX_ERROR_CHARS ? outcome.error : `${outcome.error.slice(0, MAX_ERROR_CHARS)}…`;
-    const usage = response?.usage;
-    const recorded = ledger.append({
+    // inside the ledger's entry limit and is never refused for its size, and
+    // made well-formed (a lone surrogate has no UTF-8 form: I-JSON).
+    const error = (outcome.error === undefined || outcome.error.length <= MAX_ERROR_CHARS ? outcome.error : `${outcome.error.slice(0, MAX_ERROR_CHARS)}…`)?.toWellFormed();
+    const recorded = record({
       agent: caller.agent,
       lineage: caller.lineage,
       kind: 'router',
@@ -209,38 +272,43 @@ export function createRouter(options: RouterOptions): RouterEngine {
       // Members in UTF-16 order (see decisionDetail).
       detail: {
         attempts: outcome.attempts,
-        code: outcome.code,
+        code,
         decisionSeq: p.decisionSeq,
         error,
         // The reservation this settles: spend-recovery.ts replays both.
         reservedTokens: p.reservation.tokens,
         reservedUsd: p.reservation.usd,
         route: p.decision.route,
+        routeBudgets: p.routeBudgets,
         streamed: outcome.streamed,
-        usage: usage === undefined ? undefined : { cachedTokens: usage.cachedTokens, completionTokens: usage.completionTokens, promptTokens: usage.promptTokens },
+        usage,
         usd,
       },
     });
-    recorded.catch((error: unknown) => {
-      if (!lostOutcomes.has(caller.agent)) lostOutcomes.set(caller.agent, error as Error);
-    });
+    // Counted by record(); a path that does not wait for it must not leave it unhandled.
+    recorded.catch(() => {});
+    return recorded;
   }
 
   async function chat(request: ChatRequest, caller: Caller): Promise<ChatResponse> {
     const p = await prepare(request, caller);
+    let outcome: Promise<LedgerEntry>;
+    let result: Awaited<ReturnType<typeof withFailover<ChatResponse>>>;
     try {
-      const result = await withFailover(p.order, async (dep) => {
+      result = await withFailover(p.order, async (dep) => {
         limits.record(dep.id, p.promptTokens, now());
         const { response, rateLimit } = await resolveProvider(dep.provider).provider.chat(request, callFor(dep, p, caller, stopAll.signal));
         limits.observe(dep.id, rateLimit, now());
         return response;
       }, hooks, options.retry ?? DEFAULT_RETRY);
-      finish(p, caller, result.deployment, result.value, { attempts: result.attempts });
-      return result.value;
+      outcome = finish(p, caller, result.deployment, result.value, { attempts: result.attempts });
     } catch (error) {
       finish(p, caller, undefined, undefined, { error: (error as Error).message, code: (error as OctantError).code });
       throw error;
     }
+    // Fail closed: no answer the ledger did not take the outcome of.
+    await settled(outcome);
+    return result.value;
   }
 
   async function* stream(request: ChatRequest, caller: Caller): AsyncIterable<StreamEvent> {
@@ -253,6 +321,7 @@ export function createRouter(options: RouterOptions): RouterEngine {
     let received = 0;
     let failure: unknown;
     let attempts: AttemptRecord[] | undefined;
+    let finished = false;
     try {
       // Failover covers everything up to and including the first event: an
       // error before the first token tries the next deployment.
@@ -273,7 +342,13 @@ export function createRouter(options: RouterOptions): RouterEngine {
         const event = next.value;
         if (event.type === 'text') received += event.delta.length;
         if (event.type === 'tool_call') received += event.argumentsDelta.length;
-        if (event.type === 'done') final = event.response;
+        if (event.type === 'done') {
+          final = event.response;
+          // The outcome is taken by the ledger before the caller sees the
+          // end of the answer; a refusal ends the stream with an error.
+          finished = true;
+          await settled(finish(p, caller, dep, final, { attempts, streamed: true }));
+        }
         yield event;
         next = await started.value.iterator.next();
       }
@@ -283,7 +358,9 @@ export function createRouter(options: RouterOptions): RouterEngine {
     } finally {
       stopAll.signal.removeEventListener('abort', onStop);
       abort.abort();
-      if (final === undefined && dep !== undefined) {
+      if (finished) {
+        // recorded above
+      } else if (final === undefined && dep !== undefined) {
         // A stream cut after it started was billed for what it sent: settle
         // conservatively at the prompt plus what arrived.
         final = { id: '', model: dep.model, content: '', toolCalls: [], stopReason: 'error', usage: { promptTokens: p.promptTokens, completionTokens: Math.ceil(received / 4), cachedTokens: 0 } };
@@ -295,25 +372,29 @@ export function createRouter(options: RouterOptions): RouterEngine {
   }
 
   async function embed(request: EmbedRequest, caller: Caller): Promise<EmbedResponse> {
-    failClosedAfterLostRecord(caller);
+    checkEmbedRequest(request);
     const { route, deployments } = resolveRoute(config, request, 'embedding');
     const usable = deployments.filter((d) => resolveProvider(d.provider).provider.embed !== undefined);
     if (usable.length === 0) throw new OctantError('E_ROUTER_UNAVAILABLE', `model '${request.model}': no embedding deployment (route ${route.name})`, { exit: EXIT.unavailable, hint: "add one with 'octant router add ... --kind embedding'" });
     const promptTokens = Math.ceil(request.input.reduce((a, s) => a + s.length, 0) / 4);
     const usd = Math.max(...usable.map((d) => costOf(d, promptTokens, 0)));
-    const reservation = budgets.reserve([{ key: `agent ${caller.agent}`, limits: caller.budget }, { key: `route ${route.name}`, limits: route.budget }], usd, promptTokens, now());
+    const { scopes, routeBudgets } = budgetScopes(config, caller, route, usable);
+    const reservation = budgets.reserve(scopes, usd, promptTokens, now());
     const decision: Decision = { route: route.name, policy: 'ordered', complexity: 'simple', estimatedPromptTokens: promptTokens, candidates: [], order: usable.map((d) => d.id), winner: usable[0].id, reason: 'embedding' };
-    const recorded = ledger.append({ agent: caller.agent, lineage: caller.lineage, kind: 'router', action: 'embed', target: route.name, decision: 'allow', detail: { inputs: request.input.length, order: decision.order, reservedTokens: promptTokens, reservedUsd: usd } });
-    const p = prepared({ decision, recorded, order: usable, reservation, promptTokens });
+    const recorded = record({ agent: caller.agent, lineage: caller.lineage, kind: 'router', action: 'embed', target: route.name, decision: 'allow', detail: { inputs: request.input.length, order: decision.order, reservedTokens: promptTokens, reservedUsd: usd, routeBudgets } });
+    const p = prepared({ decision, recorded, order: usable, reservation, promptTokens, routeBudgets });
+    let outcome: Promise<LedgerEntry>;
+    let result: Awaited<ReturnType<typeof withFailover<EmbedResponse>>>;
     try {
-      const result = await withFailover(usable, (dep) => resolveProvider(dep.provider).provider.embed!(request, callFor(dep, p, caller, stopAll.signal)), hooks, options.retry ?? DEFAULT_RETRY);
+      result = await withFailover(usable, (dep) => resolveProvider(dep.provider).provider.embed!(request, callFor(dep, p, caller, stopAll.signal)), hooks, options.retry ?? DEFAULT_RETRY);
       const usage = result.value.usage;
-      finish(p, caller, result.deployment, { id: '', model: result.value.model, content: '', toolCalls: [], stopReason: 'stop', usage }, { attempts: result.attempts });
-      return result.value;
+      outcome = finish(p, caller, result.deployment, { id: '', model: result.value.model, content: '', toolCalls: [], stopReason: 'stop', usage }, { attempts: result.attempts });
     } catch (error) {
       finish(p, caller, undefined, undefined, { error: (error as Error).message });
       throw error;
     }
+    await settled(outcome);
+    return result.value;
   }
 
   function models(): ModelInfo[] {
@@ -327,5 +408,5 @@ export function createRouter(options: RouterOptions): RouterEngine {
     byId = new Map(next.deployments.map((d) => [d.id, d]));
   }
 
-  return { chat, stream, embed, explain, models, budgets, ewma, cooldown, currentConfig: () => config, reconfigure, close: () => stopAll.abort() };
+  return { chat, stream, embed, explain, models, budgets, ewma, cooldown, currentConfig: () => config, reconfigure, close: () => stopAll.abort(), ledgerRefusals: () => ({ ...refusals }) };
 }

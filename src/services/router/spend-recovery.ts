@@ -43,6 +43,8 @@ export function replaySpend(budgets: Budgets, e: LedgerEntry): number {
   const route = typeof d.route === 'string' ? d.route : e.target;
   budgets.record(`agent ${e.agent}`, usd, tokens, at);
   budgets.record(`route ${route}`, usd, tokens, at);
+  // A call that named a deployment, not a route, was charged to the routes holding it too (router.ts, budgetScopes).
+  if (Array.isArray(d.routeBudgets)) for (const r of d.routeBudgets) if (typeof r === 'string' && r !== route) budgets.record(`route ${r}`, usd, tokens, at);
   return 1;
 }
 

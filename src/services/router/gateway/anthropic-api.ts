@@ -4,13 +4,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import { fromAnthropicRequest, toAnthropicResponse, toAnthropicStop, toAnthropicUsage } from '../providers/anthropic/convert.ts';
-import type { AnthropicRequest } from '../providers/anthropic/wire.ts';
 import type { Caller, RouterApi } from '../types.ts';
-import { messageOfError, readBody, requireField, sendJson, startSse, statusOf, writeSse } from './http-util.ts';
+import { validateMessages } from './anthropic-request.ts';
+import { messageOfError, readBody, sendJson, startSse, statusOf, writeSse } from './http-util.ts';
 
 export function anthropicError(res: ServerResponse, error: unknown): void {
   const status = statusOf(error);
-  const type = status === 401 ? 'authentication_error' : status === 402 ? 'billing_error' : status === 429 ? 'rate_limit_error' : status === 503 ? 'overloaded_error' : status < 500 ? 'invalid_request_error' : 'api_error';
+  const type = status === 401 ? 'authentication_error' : status === 402 ? 'billing_error' : status === 413 ? 'request_too_large' : status === 429 ? 'rate_limit_error' : status === 503 ? 'overloaded_error' : status < 500 ? 'invalid_request_error' : 'api_error';
   const body = { type: 'error', error: { type, message: messageOfError(error) } };
   if (res.headersSent) {
     writeSse(res, body, 'error');
@@ -21,10 +21,7 @@ export function anthropicError(res: ServerResponse, error: unknown): void {
 }
 
 export async function messages(req: IncomingMessage, res: ServerResponse, router: RouterApi, caller: Caller): Promise<void> {
-  const body = (await readBody(req)) as AnthropicRequest;
-  requireField(typeof body === 'object' && body !== null && typeof body.model === 'string', 'model', 'a string');
-  requireField(Array.isArray(body.messages) && body.messages.length > 0, 'messages', 'a non-empty array');
-  requireField(typeof body.max_tokens === 'number' && body.max_tokens > 0, 'max_tokens', 'a positive number');
+  const body = validateMessages(await readBody(req));
   const request = fromAnthropicRequest(body);
   if (body.stream !== true) {
     sendJson(res, 200, toAnthropicResponse(await router.chat(request, caller)));

@@ -120,10 +120,52 @@ test('the same handler serves an agent on a Unix socket', async () => {
   assert.equal((JSON.parse(text) as { choices: { message: { content: string } }[] }).choices[0].message.content, 'echo: over the socket');
 });
 
+test('well-formed requests with every member the APIs define (nulls included, SDK echoes of assistant turns) are served', async () => {
+  const chat = await post('/v1/chat/completions', {
+    model: 'auto',
+    messages: [
+      { role: 'developer', content: [{ type: 'text', text: 'be brief' }] },
+      { role: 'user', content: [{ type: 'text', text: 'look' }, { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA', detail: 'low' } }], name: 'u1' },
+      { role: 'assistant', content: null, refusal: null, annotations: [], tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'f', arguments: '{}' } }] },
+      { role: 'tool', tool_call_id: 'call_1', content: 'result' },
+      { role: 'user', content: 'and now?' },
+    ],
+    tools: [{ type: 'function', function: { name: 'f', description: 'd', parameters: { type: 'object', properties: {} }, strict: false } }],
+    tool_choice: { type: 'function', function: { name: 'f' } },
+    max_tokens: null, max_completion_tokens: 50, temperature: 0.2, top_p: 1, stop: 'END',
+    response_format: { type: 'json_schema', json_schema: { name: 'out', schema: { type: 'object' }, strict: true } },
+    stream: false, seed: 7, user: 'u', metadata: { k: 'v' }, store: false, parallel_tool_calls: true, frequency_penalty: 0, presence_penalty: null,
+    logprobs: false, n: 1, service_tier: 'auto', reasoning_effort: 'low', logit_bias: { '50256': -100 },
+  });
+  assert.equal(chat.status, 200, await chat.clone().text());
+  assert.equal(((await chat.json()) as { choices: { message: { content: string } }[] }).choices[0].message.content, 'echo: and now?');
+  const sent = fake.requests.at(-1)!.body;
+  assert.equal(sent.max_tokens, 50);
+  assert.equal(sent.seed, undefined, 'hints the router has no use for are not forwarded');
+  const streamed = await post('/v1/chat/completions', { model: 'auto', messages: [{ role: 'user', content: 'x' }], stream: true, stream_options: { include_usage: true } });
+  assert.match(await streamed.text(), /"usage"/);
+  const messages = await post('/v1/messages', {
+    model: 'auto', max_tokens: 20, system: [{ type: 'text', text: 's', cache_control: { type: 'ephemeral' } }], metadata: { user_id: 'u' }, top_k: 5, stop_sequences: ['Z'],
+    messages: [
+      { role: 'user', content: 'q' },
+      { role: 'assistant', content: [{ type: 'text', text: 'calling' }, { type: 'tool_use', id: 'tu_1', name: 'g', input: { a: 1 } }] },
+      { role: 'user', content: [{ type: 'tool_result', tool_use_id: 'tu_1' }, { type: 'text', text: 'go on' }] },
+    ],
+    tools: [{ name: 'g', input_schema: { type: 'object' } }], tool_choice: { type: 'auto', disable_parallel_tool_use: true }, thinking: { type: 'disabled' },
+  }, { 'x-api-key': AGENT_TOKEN });
+  assert.equal(messages.status, 200, await messages.clone().text());
+  const responses = await post('/v1/responses', {
+    model: 'auto', instructions: 'i', store: false, truncation: 'auto', include: [], text: { format: { type: 'text' } }, metadata: {},
+    input: [{ role: 'user', content: [{ type: 'input_text', text: 'r' }] }, { type: 'function_call', call_id: 'c1', name: 'f', arguments: '{}' }, { type: 'function_call_output', call_id: 'c1', output: 'ok' }],
+  });
+  assert.equal(responses.status, 200, await responses.clone().text());
+});
+
+
 test('errors come back in the API shape with a status SDKs understand', async () => {
   const bad = await post('/v1/chat/completions', { model: 'auto' });
   assert.equal(bad.status, 400);
-  assert.match(((await bad.json()) as { error: { message: string } }).error.message, /messages: expects a non-empty array/);
+  assert.match(((await bad.json()) as { error: { message: string } }).error.message, /messages: is required/);
   const over = await post('/v1/chat/completions', { model: 'auto', messages: [{ role: 'user', content: 'x' }], max_tokens: 10_000 });
   assert.equal(over.status, 402);
   // Last test: this leaves the only chat deployment cooling for a minute.

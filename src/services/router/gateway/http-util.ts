@@ -4,17 +4,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { OctantError, isOctantError } from '../../../lib/errors.ts';
 import { isProviderError } from '../provider-error.ts';
-import { readAll } from '../transport/read-all.ts';
+import { readJsonBody } from '../../../lib/json-body.ts';
 
 export const BODY_LIMIT = 16 << 20;
 
-export async function readBody(req: IncomingMessage): Promise<unknown> {
-  const body = await readAll(req, BODY_LIMIT, () => new OctantError('E_GATEWAY_BODY', `request body over ${BODY_LIMIT} bytes`, { detail: { status: 413 } }));
-  try {
-    return JSON.parse(body.toString('utf8'));
-  } catch {
-    throw new OctantError('E_GATEWAY_BODY', 'request body is not valid JSON', { detail: { status: 400 } });
-  }
+/** Deepest nesting a request body may have (tool schemas included). */
+export const DEPTH_LIMIT = 64;
+
+/** The request's JSON body: 413 over BODY_LIMIT (the reply still reaches the client), 400 if malformed. */
+export function readBody(req: IncomingMessage): Promise<unknown> {
+  return readJsonBody(req, { limit: BODY_LIMIT, maxDepth: DEPTH_LIMIT });
 }
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
@@ -49,11 +48,13 @@ export function statusOf(error: unknown): number {
   return 500;
 }
 
+/** The request field an error names (the `param` of OpenAI's error body), or null. */
+export function paramOf(error: unknown): string | null {
+  const param = isOctantError(error) ? error.detail?.param : undefined;
+  return typeof param === 'string' ? param : null;
+}
+
 export function messageOfError(error: unknown): string {
   return isOctantError(error) ? `${error.code}: ${error.message}` : 'internal error';
 }
 
-/** Throw a 400 naming the field when a required request field is missing or mistyped. */
-export function requireField(ok: boolean, field: string, expected: string): void {
-  if (!ok) throw new OctantError('E_GATEWAY_REQUEST', `${field}: expects ${expected}`, { detail: { status: 400 } });
-}

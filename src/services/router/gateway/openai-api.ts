@@ -3,36 +3,33 @@
 // code written against the official SDKs works unchanged.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { OctantError } from '../../../lib/errors.ts';
 import { randomUUID } from 'node:crypto';
 import { finishOf, fromOpenAIRequest, toOpenAIResponse, toOpenAIUsage } from '../providers/openai/convert.ts';
-import type { OpenAIChatRequest, OpenAIChunk } from '../providers/openai/wire.ts';
+import type { OpenAIChunk } from '../providers/openai/wire.ts';
 import type { Caller, ChatRequest, RouterApi } from '../types.ts';
-import { readBody, requireField, sendJson, startSse, statusOf, messageOfError, writeSse } from './http-util.ts';
+import { messageOfError, paramOf, readBody, sendJson, startSse, statusOf, writeSse } from './http-util.ts';
+import { validateChat, validateEmbeddings } from './openai-request.ts';
+import { validateResponses } from './responses-request.ts';
 import { responsesStream, toResponse, fromResponsesRequest, type ResponsesRequest } from './responses-api.ts';
 
 export function openAIError(res: ServerResponse, error: unknown): void {
   const status = statusOf(error);
   const type = status === 401 ? 'authentication_error' : status === 402 ? 'insufficient_quota' : status === 429 ? 'rate_limit_exceeded' : status < 500 ? 'invalid_request_error' : 'api_error';
   const code = (error as { code?: string }).code ?? null;
+  const param = paramOf(error);
   if (res.headersSent) {
     // Mid-stream: the only way left to tell the client is an error chunk.
-    writeSse(res, { error: { message: messageOfError(error), type, param: null, code } });
+    writeSse(res, { error: { message: messageOfError(error), type, param, code } });
     res.end();
     return;
   }
-  sendJson(res, status, { error: { message: messageOfError(error), type, param: null, code } });
+  sendJson(res, status, { error: { message: messageOfError(error), type, param, code } });
 }
 
-function validChat(body: unknown): OpenAIChatRequest {
-  const b = body as OpenAIChatRequest;
-  requireField(typeof b === 'object' && b !== null, 'body', 'a JSON object');
-  requireField(typeof b.model === 'string', 'model', 'a string');
-  requireField(Array.isArray(b.messages) && b.messages.length > 0, 'messages', 'a non-empty array');
-  return b;
-}
 
 export async function chatCompletions(req: IncomingMessage, res: ServerResponse, router: RouterApi, caller: Caller): Promise<void> {
-  const body = validChat(await readBody(req));
+  const body = validateChat(await readBody(req));
   const request: ChatRequest = fromOpenAIRequest(body);
   const created = Math.floor(Date.now() / 1000);
   if (body.stream !== true) {
@@ -60,18 +57,39 @@ export async function chatCompletions(req: IncomingMessage, res: ServerResponse,
   res.end();
 }
 
+/** The router names the fields of its own request; the Responses API calls two of them otherwise. */
+const RESPONSES_PARAMS: Record<string, string> = { max_tokens: 'max_output_tokens', messages: 'input' };
+
 export async function responses(req: IncomingMessage, res: ServerResponse, router: RouterApi, caller: Caller): Promise<void> {
-  const body = (await readBody(req)) as ResponsesRequest;
-  requireField(typeof body === 'object' && body !== null && typeof body.model === 'string', 'model', 'a string');
-  requireField(typeof body.input === 'string' || Array.isArray(body.input), 'input', 'a string or an array of items');
+  const body = validateResponses(await readBody(req));
+  try {
+    await respond(res, body, router, caller);
+  } catch (error) {
+    const param = paramOf(error);
+    if (param !== null && param in RESPONSES_PARAMS) (error as OctantError).detail!.param = RESPONSES_PARAMS[param];
+    throw error;
+  }
+}
+
+async function respond(res: ServerResponse, body: ResponsesRequest, router: RouterApi, caller: Caller): Promise<void> {
   const request = fromResponsesRequest(body);
   if (body.stream === true) {
+    // The first event is awaited before the stream's 200 is written, so a
+    // refusal (bad request, budget, no deployment) keeps its own status, as
+    // on /v1/chat/completions.
+    const events = router.stream(request, caller)[Symbol.asyncIterator]();
+    const first = await events.next();
     startSse(res);
-    await responsesStream(res, router.stream(request, caller), body.model);
+    await responsesStream(res, resumed(first, events), body.model);
     res.end();
     return;
   }
   sendJson(res, 200, toResponse(await router.chat(request, caller), body.model));
+}
+
+/** The events of a stream whose first result was already taken. */
+async function* resumed<T>(first: IteratorResult<T>, rest: AsyncIterator<T>): AsyncIterable<T> {
+  for (let next = first; !next.done; next = await rest.next()) yield next.value;
 }
 
 export function models(res: ServerResponse, router: RouterApi): void {
@@ -79,11 +97,7 @@ export function models(res: ServerResponse, router: RouterApi): void {
 }
 
 export async function embeddings(req: IncomingMessage, res: ServerResponse, router: RouterApi, caller: Caller): Promise<void> {
-  const body = (await readBody(req)) as { model?: unknown; input?: unknown };
-  requireField(typeof body?.model === 'string', 'model', 'a string');
-  const input = typeof body.input === 'string' ? [body.input] : body.input;
-  requireField(Array.isArray(input) && input.length > 0 && input.every((s) => typeof s === 'string'), 'input', 'a string or an array of strings');
-  const out = await router.embed({ model: body.model as string, input: input as string[] }, caller);
+  const out = await router.embed(validateEmbeddings(await readBody(req)), caller);
   sendJson(res, 200, {
     object: 'list',
     data: out.vectors.map((embedding, index) => ({ object: 'embedding', index, embedding })),

@@ -18,6 +18,7 @@ export interface ResponsesRequest {
   temperature?: number;
   tools?: { type: 'function'; name: string; description?: string; parameters?: Record<string, unknown> }[];
   stream?: boolean;
+  text?: { format?: { type: 'text' | 'json_object' | 'json_schema' } };
 }
 
 function text(content: InputContent): string {
@@ -38,6 +39,7 @@ export function fromResponsesRequest(body: ResponsesRequest): ChatRequest {
   const out: ChatRequest = { model: body.model, messages };
   if (body.max_output_tokens !== undefined) out.maxTokens = body.max_output_tokens;
   if (body.temperature !== undefined) out.temperature = body.temperature;
+  if (body.text?.format !== undefined && body.text.format.type !== 'text') out.responseFormat = 'json';
   const tools = body.tools?.filter((t) => t.type === 'function');
   if (tools !== undefined && tools.length > 0) out.tools = tools.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters ?? { type: 'object' } }));
   return out;

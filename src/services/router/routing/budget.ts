@@ -49,6 +49,11 @@ export class Budgets {
 
   /** Reserve the worst case against every applicable account, or refuse naming the limit. */
   reserve(scopes: { key: string; limits: BudgetLimits | undefined }[], usd: number, tokens: number, now: number): Reservation {
+    // Fail closed: a count that is not a finite, non-negative amount (NaN
+    // from a malformed request) would pass every comparison below.
+    if (!(Number.isFinite(usd) && usd >= 0 && Number.isSafeInteger(tokens) && tokens >= 0)) {
+      throw new OctantError('E_ROUTER_REQUEST', `budget: this request's cost (${usd} USD, ${tokens} tokens) is not a countable amount`, { exit: EXIT.usage, detail: { status: 400 } });
+    }
     const applicable = scopes.filter((s): s is { key: string; limits: BudgetLimits } => s.limits !== undefined);
     for (const { key, limits } of applicable) {
       const a = this.account(key, now);

@@ -40,12 +40,24 @@ export function completionCap(dep: Deployment, request: ChatRequest, promptToken
   return Math.max(0, Math.min(request.maxTokens ?? DEFAULT_COMPLETION, dep.contextWindow - promptTokens));
 }
 
-function exclusion(dep: Deployment, request: ChatRequest, promptTokens: number, state: PolicyState): string | undefined {
+/**
+ * Why this deployment can never serve this request (whatever its state), or
+ * undefined. When every deployment of the route says so, the request itself
+ * is at fault: the router answers 400, not a retryable 503.
+ */
+export function requestExclusion(dep: Deployment, request: ChatRequest, promptTokens: number): string | undefined {
   const need = needsOf(request);
   if (need.tools && !dep.capabilities.tools) return 'no tool calling';
   if (need.vision && !dep.capabilities.vision) return 'no vision';
   if (need.json && !dep.capabilities.json) return 'no JSON mode';
-  if (promptTokens + Math.min(request.maxTokens ?? 1, dep.contextWindow) > dep.contextWindow) return `prompt ~${promptTokens} tokens over context window ${dep.contextWindow}`;
+  if (promptTokens >= dep.contextWindow) return `prompt ~${promptTokens} tokens over context window ${dep.contextWindow}`;
+  if (promptTokens + (request.maxTokens ?? 1) > dep.contextWindow) return `prompt ~${promptTokens} tokens + max_tokens ${request.maxTokens} over context window ${dep.contextWindow}`;
+  return undefined;
+}
+
+function exclusion(dep: Deployment, request: ChatRequest, promptTokens: number, state: PolicyState): string | undefined {
+  const why = requestExclusion(dep, request, promptTokens);
+  if (why !== undefined) return why;
   const cooling = state.cooldown.remaining(dep.id, state.now);
   if (cooling > 0) return `cooling down for ${cooling} ms`;
   return state.limits.blocked(dep, promptTokens + completionCap(dep, request, promptTokens), state.now);

@@ -1,56 +1,13 @@
-// The outbound client's hand-wired pieces: the body reader (cap, chunks,
-// early close) and the abort signal (refuses, aborts in flight, leaves no
+// The outbound client's hand-wired pieces: the abort signal (refuses, aborts in flight, leaves no
 // listener behind on the router's shared signal).
 
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { isProviderError } from '../provider-error.ts';
 import { readText, send } from './http-client.ts';
-import { readAll } from './read-all.ts';
-
-const tooLarge = (): Error => new Error('too large');
-
-test('readAll joins chunks and accepts a body of exactly the limit', async () => {
-  const s = new PassThrough();
-  const body = readAll(s, 6, tooLarge);
-  s.write('abc');
-  s.write('def');
-  s.end();
-  assert.equal((await body).toString(), 'abcdef');
-  const one = new PassThrough();
-  const single = readAll(one, 6, tooLarge);
-  one.end('x');
-  assert.equal((await single).toString(), 'x');
-  const none = new PassThrough();
-  const empty = readAll(none, 6, tooLarge);
-  none.end();
-  assert.equal((await empty).length, 0);
-});
-
-test('readAll refuses a body over the limit and stops reading it', async () => {
-  const s = new PassThrough();
-  const body = readAll(s, 5, tooLarge);
-  s.write('abc');
-  s.write('def');
-  await assert.rejects(body, /too large/);
-  assert.ok(s.destroyed);
-});
-
-test('readAll rejects a stream that closes before its end, and one that fails', async () => {
-  const s = new PassThrough();
-  const body = readAll(s, 100, tooLarge);
-  s.write('abc');
-  s.destroy();
-  await assert.rejects(body, /premature close/);
-  const f = new PassThrough();
-  const failed = readAll(f, 100, tooLarge);
-  f.destroy(new Error('boom'));
-  await assert.rejects(failed, /boom/);
-});
 
 async function server(handler: http.RequestListener): Promise<{ url: string; close(): Promise<void> }> {
   const s = http.createServer(handler);

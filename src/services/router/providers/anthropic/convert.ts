@@ -97,7 +97,7 @@ export function fromAnthropicRequest(req: AnthropicRequest): ChatRequest {
   if (req.system !== undefined) messages.push({ role: 'system', content: typeof req.system === 'string' ? req.system : req.system.map((b) => b.text).join('\n\n') });
   for (const m of req.messages) {
     const list = typeof m.content === 'string' ? [] : m.content;
-    for (const r of list) if (r.type === 'tool_result') messages.push({ role: 'tool', toolCallId: r.tool_use_id, content: typeof r.content === 'string' ? r.content : r.content.map((t) => t.text).join('') });
+    for (const r of list) if (r.type === 'tool_result') messages.push({ role: 'tool', toolCallId: r.tool_use_id, content: typeof r.content === 'string' ? r.content : (r.content ?? []).map((t) => t.text).join('') });
     const parts = fromBlocks(typeof m.content === 'string' ? m.content : m.content.filter((b) => b.type !== 'tool_result'));
     const calls = list.filter((b) => b.type === 'tool_use').map((b) => ({ id: b.id, name: b.name, arguments: JSON.stringify(b.input ?? {}) }));
     if (parts.length === 0 && calls.length === 0) continue;

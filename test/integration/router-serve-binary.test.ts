@@ -1,0 +1,104 @@
+// The built executable's `octant router serve` against hostile input: a
+// system booted by dist/octant (real ledger, vault, router), the gateway
+// opened by a second dist/octant process, a fake OpenAI-compatible upstream
+// on 127.0.0.1 in this process. Malformed and oversize requests get 400/413
+// naming the field, the next well-formed request is served, and
+// `octant status` reports the router healthy with no ledger refusal.
+// (test/router-hostile-input.test.ts covers the same surfaces case by case
+// from sources.)
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { rootLayout } from '../../src/runtime/paths.ts';
+import { saveConfig } from '../../src/services/router/index.ts';
+import { startFakeOpenAI } from '../../src/services/router/testing/fake-openai.ts';
+import type { FakeProvider } from '../../src/services/router/testing/fake-server.ts';
+
+const exe = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'octant');
+const skip = existsSync(exe) ? undefined : `${exe} is missing (run: node scripts/build.ts)`;
+if (skip !== undefined) process.stdout.write(`# skipping router serve (built executable) tests: ${skip}\n`);
+
+const TOKEN = 'binary-serve-token-0123456789';
+let root = '';
+let fake: FakeProvider;
+let system: ChildProcess | undefined;
+let gateway: ChildProcess | undefined;
+let address = '';
+
+/** The first stdout line of a child matching `pattern` (fails if it exits first). */
+function lineOf(child: ChildProcess, pattern: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const seen: string[] = [];
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      seen.push(line);
+      if (pattern.test(line)) resolve(line);
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code} before ${pattern}; output:\n${seen.join('\n')}`)));
+  });
+}
+
+before(async () => {
+  if (skip !== undefined) return;
+  root = mkdtempSync(join(tmpdir(), 'octant-serve-bin-'));
+  fake = await startFakeOpenAI();
+  await saveConfig(rootLayout(root), {
+    deployments: [{ id: 'local', provider: 'vllm', model: 'm-local', baseUrl: `${fake.origin}/v1`, price: { input: 1, output: 1 }, contextWindow: 32_000, capabilities: { tools: true, vision: false, json: true }, tier: 2 }],
+    routes: [],
+  });
+  const env = { PATH: '/usr/bin:/bin', HOME: root };
+  system = spawn(exe, ['--root', root, 'boot', '--json'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  await lineOf(system, /"event":"system-ready"/);
+  const tokenFile = join(root, 'serve.token');
+  writeFileSync(tokenFile, TOKEN, { mode: 0o600 });
+  gateway = spawn(exe, ['--root', root, 'router', 'serve', '--port', '0', '--token-file', tokenFile], { env, stdio: ['ignore', 'pipe', 'inherit'] });
+  address = /router gateway on (http:\/\/[^ ]+)\/v1/.exec(await lineOf(gateway, /router gateway on/))![1];
+});
+
+after(async () => {
+  for (const child of [gateway, system]) {
+    if (child === undefined || child.exitCode !== null) continue;
+    const exited = new Promise((resolve) => child.once('exit', resolve));
+    child.kill('SIGTERM');
+    await exited;
+  }
+  await fake?.close();
+  if (root !== '') rmSync(root, { recursive: true, force: true });
+});
+
+const post = (path: string, body: string | Buffer) =>
+  fetch(`${address}${path}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body });
+
+test('dist/octant router serve: 400 naming the field, 413 delivered, the next request served, status healthy', { skip }, async () => {
+  const cases: [string, unknown, string][] = [
+    ['/v1/chat/completions', { model: 'local', messages: [{ role: 'user', content: 'x' }], max_tokens: 'ten' }, 'max_tokens'],
+    ['/v1/chat/completions', { model: 'local', messages: [null] }, 'messages[0]'],
+    ['/v1/chat/completions', { model: 'local', messages: [{ role: 'user', content: 42 }] }, 'messages[0].content'],
+    ['/v1/chat/completions', { model: 'local', messages: [{ role: 'user', content: 'x' }], tools: 'none' }, 'tools'],
+    ['/v1/chat/completions', { model: 'local', messages: [{ role: 'user', content: 'x' }], max_tokens: 1e9 }, 'max_tokens'],
+  ];
+  for (const [path, body, param] of cases) {
+    const res = await post(path, JSON.stringify(body));
+    const reply = (await res.json()) as { error: { param: string; message: string } };
+    assert.equal(res.status, 400, JSON.stringify(reply));
+    assert.equal(reply.error.param, param);
+    assert.match(reply.error.message, new RegExp(param.replace(/[[\]]/g, '\\$&')));
+  }
+  const anthropic = await post('/v1/messages', JSON.stringify({ model: 'local', max_tokens: 10, system: 42, messages: [{ role: 'user', content: 'x' }] }));
+  assert.equal(anthropic.status, 400);
+  assert.match(((await anthropic.json()) as { error: { message: string } }).error.message, /system: expects a string or an array of text blocks/);
+  const oversize = await post('/v1/chat/completions', Buffer.alloc(17 << 20, 0x20));
+  assert.equal(oversize.status, 413);
+  const ok = await post('/v1/chat/completions', JSON.stringify({ model: 'local', messages: [{ role: 'user', content: 'after all that' }] }));
+  assert.equal(ok.status, 200);
+  assert.equal(((await ok.json()) as { choices: { message: { content: string } }[] }).choices[0].message.content, 'echo: after all that');
+  const status = spawnSync(exe, ['--root', root, 'status', '--json'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: root } });
+  assert.equal(status.status, 0, status.stderr);
+  const router = (JSON.parse(status.stdout) as { services: { name: string; state: string; health: { ok: boolean; detail: string } }[] }).services.find((s) => s.name === 'router')!;
+  assert.equal(router.state, 'healthy');
+  assert.doesNotMatch(router.health.detail, /ledger refused/);
+});
