@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { parseCommandArgs, stringFlag, boolFlag, requirePositional, type Options, type Parsed } from '../../lib/args.ts';
 import { EXIT, OctantError, usageError } from '../../lib/errors.ts';
 import { writeJson, writeLine, type Io } from '../../lib/io.ts';
+import { safeField } from '../../lib/safe-text.ts';
 import { resolvePaths, type Paths } from '../../runtime/paths.ts';
 import { latestCheckpoint, openCheckpoint, publishCheckpoint, storeCheckpoint, type StoredCheckpoint } from '../../services/ledger/checkpoint.ts';
 import { exportLines } from '../../services/ledger/export.ts';
@@ -67,7 +68,8 @@ function filterOf(parsed: Parsed): (e: LedgerEntry) => boolean {
 function printEntries(io: Io, entries: readonly LedgerEntry[], json: boolean): void {
   for (const e of entries) {
     if (json) writeLine(io.stdout, JSON.stringify(e));
-    else writeLine(io.stdout, [e.seq, e.time, e.agent, e.kind, e.action, e.target || '-', e.decision, JSON.stringify(e.detail)].join('  '));
+    // Every field may hold an agent's text: each is escaped and marked (lib/safe-text.ts).
+    else writeLine(io.stdout, [String(e.seq), e.time, e.agent, e.kind, e.action, e.target || '-', e.decision, JSON.stringify(e.detail)].map(safeField).join('  '));
   }
 }
 

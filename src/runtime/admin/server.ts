@@ -10,6 +10,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { EXIT, OctantError, isOctantError, messageOf } from '../../lib/errors.ts';
+import { parseJsonBody } from '../../lib/json-body.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { AdminHandler, AdminResponse, AdminRoutes } from './types.ts';
 import { listenOwnerOnly } from './socket.ts';
@@ -46,6 +47,7 @@ export interface AdminServer {
 function statusOf(error: unknown): number {
   if (!isOctantError(error)) return 500;
   if (error.code === 'E_ADMIN_NOT_FOUND') return 404;
+  if (error.code === 'E_ADMIN_BODY_TOO_LARGE') return 413;
   if (error.exit === EXIT.usage) return 400;
   if (error.exit === EXIT.denied) return 403;
   if (error.exit === EXIT.unavailable) return 503;
@@ -68,20 +70,23 @@ function findHandler(options: AdminServerOptions, method: string, pathname: stri
   throw new OctantError('E_ADMIN_NOT_FOUND', `admin API: no route ${method} ${pathname}`);
 }
 
+/** An oversize body: 413, so a client knows to send less rather than to fix a field. */
+function tooLarge(size: string): OctantError {
+  return new OctantError('E_ADMIN_BODY_TOO_LARGE', `admin API: request body of ${size} exceeds the limit of ${MAX_BODY} bytes`, { exit: EXIT.usage });
+}
+
 async function readBody(req: IncomingMessage): Promise<unknown> {
+  // A declared length over the limit is refused before reading a byte.
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) throw tooLarge(`${req.headers['content-length']} bytes`);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new OctantError('E_ADMIN_BODY', `admin API: request body exceeds ${MAX_BODY} bytes`, { exit: EXIT.usage });
+    if (size > MAX_BODY) throw tooLarge(`more than ${MAX_BODY} bytes`);
     chunks.push(chunk as Buffer);
   }
-  if (size === 0) return undefined;
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch (error) {
-    throw new OctantError('E_ADMIN_BODY', `admin API: request body is not JSON: ${messageOf(error)}`, { exit: EXIT.usage });
-  }
+  // Strict I-JSON: nesting depth, non-finite numbers, lone surrogates, UTF-8 (lib/json-body.ts).
+  return parseJsonBody(Buffer.concat(chunks), { code: 'E_ADMIN_BODY', label: 'admin API: request body' });
 }
 
 async function send(res: ServerResponse, reply: AdminResponse, signal: AbortSignal): Promise<void> {

@@ -1,0 +1,53 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseJsonBody } from './json-body.ts';
+
+const bytes = (text: string): Buffer => Buffer.from(text, 'utf8');
+
+function refused(input: Uint8Array | string, pattern: RegExp, maxDepth?: number): void {
+  assert.throws(() => parseJsonBody(typeof input === 'string' ? bytes(input) : input, { maxDepth, label: 'body' }), (e: { code: string; exit: number; message: string }) => {
+    assert.equal(e.code, 'E_JSON_BODY');
+    assert.equal(e.exit, 2);
+    assert.match(e.message, pattern);
+    return true;
+  });
+}
+
+test('nesting deeper than the limit is refused, naming the limit and the byte', () => {
+  refused('['.repeat(5000) + ']'.repeat(5000), /^body: nested more than 64 levels deep \(at byte 64\)$/);
+  refused(`{"a":${'{"a":'.repeat(10)}1${'}'.repeat(11)}`, /nested more than 8 levels/, 8);
+  // Brackets inside strings (escaped quotes included) do not count.
+  assert.deepEqual(parseJsonBody(bytes(JSON.stringify({ s: '[[[[[[[[[[\\"[[[[[' })), { maxDepth: 2 }), { s: '[[[[[[[[[[\\"[[[[[' });
+  // Working twin: exactly the limit is fine.
+  assert.equal((parseJsonBody(bytes('['.repeat(64) + ']'.repeat(64))) as unknown[]).length, 1);
+});
+
+test('numbers beyond the double range are refused, naming where they are', () => {
+  refused('1e999', /number at the top level is out of range/);
+  refused('{"max_tokens": -1e400}', /number of member "max_tokens" is out of range \(not finite/);
+  refused('{"a":[1,2,1e309]}', /number of element \[2\] is out of range/);
+  refused('{"a": Infinity}', /is not JSON/);
+  refused('{"a": NaN}', /is not JSON/);
+  assert.deepEqual(parseJsonBody(bytes('{"a":1.7976931348623157e308,"b":-0,"c":5e-324}')), { a: 1.7976931348623157e308, b: -0, c: 5e-324 });
+});
+
+test('lone surrogates are refused in values and member names; pairs are fine', () => {
+  refused('{"target":"\\ud800"}', /string of member "target" holds a lone surrogate/);
+  refused('["ok","\\udc00x"]', /string of element \[1\] holds a lone surrogate/);
+  refused('{"a\\udbff":1}', /member name "a\\udbff" holds a lone surrogate/);
+  refused('"\\ud800\\ud800"', /string at the top level holds a lone surrogate/);
+  assert.deepEqual(parseJsonBody(bytes('{"e":"\\ud83d\\ude00","f":"😀"}')), { e: '😀', f: '😀' });
+});
+
+test('bytes that are not UTF-8 are refused rather than replaced', () => {
+  refused(Buffer.from([0x22, 0xff, 0x22]), /not valid UTF-8/);
+  refused(Buffer.from([0x22, 0xed, 0xa0, 0x80, 0x22]), /not valid UTF-8/); // CESU-8 surrogate
+});
+
+test('malformed JSON is refused with the parser message; empty input is no body', () => {
+  refused('{"a":', /^body: is not JSON: /);
+  refused('{"a":1} x', /is not JSON/);
+  assert.equal(parseJsonBody(new Uint8Array(0)), undefined);
+  assert.deepEqual(parseJsonBody(bytes('{"a":[1,{"b":null}],"c":"x"}'), { code: 'E_X' }), { a: [1, { b: null }], c: 'x' });
+  assert.throws(() => parseJsonBody(bytes('['), { code: 'E_X' }), { code: 'E_X' });
+});
