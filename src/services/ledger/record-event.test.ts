@@ -14,7 +14,7 @@ import { adminSocketPath, rootLayout, type Paths } from '../../runtime/paths.ts'
 import { ledgerService, openLedger, recordEvent, type LedgerEvent } from './index.ts';
 import { readLedgerEvent } from './append-route.ts';
 
-const EVENT: LedgerEvent = { agent: 'system', lineage: [], kind: 'manifest', action: 'validate', target: 'x.yaml', decision: 'deny', detail: { code: 'E_MANIFEST_SCHEMA' } };
+const EVENT: LedgerEvent = { agent: 'operator', lineage: [], kind: 'manifest', action: 'validate', target: 'x.yaml', decision: 'deny', detail: { code: 'E_MANIFEST_SCHEMA' } };
 
 function tempPaths(t: { after(fn: () => void): void }): Paths {
   const dir = mkdtempSync(join(tmpdir(), 'octant-record-'));
@@ -105,4 +105,49 @@ test('malformed events are refused with E_LEDGER_EVENT (exit 2) naming the field
 
 test('readLedgerEvent keeps exactly the event fields', () => {
   assert.deepEqual(readLedgerEvent(JSON.parse(JSON.stringify(EVENT))), EVENT);
+});
+
+test('the API refuses (403) to write the system partition or to seal any partition; nothing is appended', async (t) => {
+  const paths = tempPaths(t);
+  const sys = await system(paths);
+  try {
+    const seal = { kind: 'lifecycle', action: 'partition.seal', decision: 'allow', detail: {} };
+    const refused: Array<[unknown, string, RegExp]> = [
+      [{ ...EVENT, agent: 'system', ...seal }, 'agent', /'system' partition is written only by the services/],
+      [{ ...EVENT, agent: 'system' }, 'agent', /'system' partition/],
+      [{ ...EVENT, agent: 'system', kind: 'vault', action: 'vault.init' }, 'agent', /'system' partition/],
+      [{ ...EVENT, ...seal }, 'action', /partition\.seal: partitions are sealed by the agent lifecycle/],
+      [{ ...EVENT, agent: 'aid-victim', lineage: [], ...seal }, 'action', /partition\.seal/],
+    ];
+    for (const [body, field, pattern] of refused) {
+      const reply = await adminRequest(paths, 'POST', '/v1/ledger/append', body);
+      assert.equal(reply.status, 403, JSON.stringify(reply.body));
+      const error = (reply.body as { error: { code: string; message: string; detail: { field: string } } }).error;
+      assert.equal(error.code, 'E_LEDGER_APPEND_DENIED');
+      assert.equal(error.detail.field, field);
+      assert.match(error.message, pattern);
+    }
+    assert.equal(sys.ledger.api.size(), 0);
+    // Working twin: the services still write the system partition (what vault init does), and a command appends as the operator.
+    assert.equal((await sys.ledger.api.append({ ...EVENT, agent: 'system', kind: 'vault', action: 'vault.init' })).agent, 'system');
+    assert.equal((await adminCall<{ agent: string }>(paths, 'POST', '/v1/ledger/append', EVENT)).agent, 'operator');
+    // An agent's partition is still sealed by the lifecycle (the service API), and then refuses appends.
+    await sys.ledger.api.append({ ...EVENT, agent: 'aid-1', lineage: [] });
+    await sys.ledger.api.seal('aid-1');
+    assert.equal(sys.ledger.api.size(), 4);
+  } finally {
+    await sys.stop();
+  }
+});
+
+test('the system partition cannot be sealed by any path: the store refuses the event itself', async (t) => {
+  const paths = tempPaths(t);
+  const ledger = await openLedger(paths);
+  try {
+    await assert.rejects(ledger.append({ ...EVENT, agent: 'system', kind: 'lifecycle', action: 'partition.seal' }), { code: 'E_LEDGER_EVENT', message: /system partition cannot be sealed/ });
+    // The partition takes later entries as before (vault init would).
+    assert.equal((await ledger.append({ ...EVENT, agent: 'system', kind: 'vault', action: 'vault.init' })).seq, 0);
+  } finally {
+    await ledger.close();
+  }
 });
