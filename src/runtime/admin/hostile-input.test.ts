@@ -38,7 +38,7 @@ function raw(socket: string, bytes: string | Buffer): Promise<string> {
     const got: Buffer[] = [];
     const done = (): void => resolve(Buffer.concat(got).toString('latin1'));
     c.setTimeout(5_000, () => { c.destroy(); });
-    c.on('data', (d) => got.push(d));
+    c.on('data', (d: Buffer) => got.push(d));
     c.on('close', done);
     c.on('error', () => {});
     c.write(bytes);
