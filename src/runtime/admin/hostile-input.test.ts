@@ -100,6 +100,13 @@ test('oversize bodies are 413 (declared or streamed), the reply arrives, and the
   assert.equal(streamed.status, 413);
   assert.match(streamed.message ?? '', /more than 1048576 bytes/);
   await stillServes(paths);
+  // The same on a raw connection that keeps sending: the 413 and its message arrive, then the connection closes.
+  const size = 3 * 1024 * 1024;
+  const reply = await raw(socket, Buffer.concat([Buffer.from(`POST /v1/echo HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n${size.toString(16)}\r\n`), Buffer.alloc(size, 0x20), Buffer.from('\r\n0\r\n\r\n')]));
+  assert.match(reply, /^HTTP\/1\.1 413 /);
+  assert.match(reply, /\r\nconnection: close\r\n/i);
+  assert.match(reply, /"code":"E_ADMIN_BODY_TOO_LARGE"/);
+  await stillServes(paths);
   // While an oversize upload is refused, other clients are answered.
   const [refused] = await Promise.all([post(socket, Buffer.alloc(8 * 1024 * 1024, 0x20)), stillServes(paths)]);
   assert.equal(refused.status, 413);

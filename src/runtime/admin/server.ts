@@ -75,18 +75,37 @@ function tooLarge(size: string): OctantError {
   return new OctantError('E_ADMIN_BODY_TOO_LARGE', `admin API: request body of ${size} exceeds the limit of ${MAX_BODY} bytes`, { exit: EXIT.usage });
 }
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
+/**
+ * The whole body, parsed strictly. An oversize body is refused without
+ * destroying the request: that would destroy the socket before the 413 is
+ * written. The rest of the body is left to node:http, which discards it
+ * while the reply goes out, and the connection closes after the reply.
+ */
+function readBody(req: IncomingMessage): Promise<unknown> {
   // A declared length over the limit is refused before reading a byte.
-  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) throw tooLarge(`${req.headers['content-length']} bytes`);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw tooLarge(`more than ${MAX_BODY} bytes`);
-    chunks.push(chunk as Buffer);
-  }
-  // Strict I-JSON: nesting depth, non-finite numbers, lone surrogates, UTF-8 (lib/json-body.ts).
-  return parseJsonBody(Buffer.concat(chunks), { code: 'E_ADMIN_BODY', label: 'admin API: request body' });
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) return Promise.reject(tooLarge(`${req.headers['content-length']} bytes`));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= MAX_BODY) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData).off('end', onEnd);
+      reject(tooLarge(`more than ${MAX_BODY} bytes`));
+    };
+    const onEnd = (): void => {
+      try {
+        // Strict I-JSON: nesting depth, non-finite numbers, lone surrogates, UTF-8 (lib/json-body.ts).
+        resolve(parseJsonBody(Buffer.concat(chunks), { code: 'E_ADMIN_BODY', label: 'admin API: request body' }));
+      } catch (error) {
+        reject(error);
+      }
+    };
+    req.on('data', onData).on('end', onEnd).once('error', reject);
+  });
 }
 
 async function send(res: ServerResponse, reply: AdminResponse, signal: AbortSignal): Promise<void> {
@@ -122,7 +141,11 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
       if (status === 500) log.error('admin request failed', { method, path: url.pathname, error: messageOf(error) });
       const body = isOctantError(error) ? { ...error.toJSON(), exit: error.exit } : { code: 'E_ADMIN_INTERNAL', message: messageOf(error), exit: EXIT.failure };
       if (res.headersSent) res.destroy();
-      else await send(res, { status, body: { error: body } }, abort.signal);
+      else {
+        // A body left unread (refused early) is not worth reading: close after the reply.
+        if (!req.complete) res.setHeader('connection', 'close');
+        await send(res, { status, body: { error: body } }, abort.signal);
+      }
     }
   };
   // The socket is a plain net server; node:http (~10 ms to load) is loaded
