@@ -106,7 +106,8 @@ function printReport(io: Io, report: VerifyReport, json: boolean, acceptUnpinned
   if (json) writeJson(io.stdout, { ...report, ...(report.keyPinned === undefined ? {} : { authenticated: report.keyPinned }) });
   else if (report.ok) {
     const scope = report.agent !== undefined ? `partition ${report.agent}: ${report.agentEntries} entries${report.sealed ? ' (sealed)' : ''}, ` : '';
-    const exported = report.scope !== undefined ? ` (export of ${report.scope})` : '';
+    // An export's scope and problems can quote an agent name from the file: escaped.
+    const exported = report.scope !== undefined ? ` (export of ${safeField(report.scope)})` : '';
     writeLine(io.stdout, `${unauthenticated ? 'intact, NOT authenticated' : 'ok'}: ${report.source}${exported}: ${scope}${report.entries} entries, ${report.partitions} partitions, ${report.checkpoints} checkpoint(s)${report.rootHash ? `, root ${report.rootHash}` : ''}`);
     if (unauthenticated) {
       writeLine(io.stderr, `${acceptUnpinned ? 'warning' : 'error'}: authenticity NOT checked: the log key was taken from the file itself, so anyone could have written it;`);
@@ -115,7 +116,7 @@ function printReport(io: Io, report: VerifyReport, json: boolean, acceptUnpinned
   } else {
     const p = report.problem!;
     const where = p.line !== undefined ? `line ${p.line}` : `byte offset ${p.offset}`;
-    writeLine(io.stdout, `FAILED: ${report.source}: first bad position: seq ${p.seq}, ${where}: ${p.reason}`);
+    writeLine(io.stdout, `FAILED: ${report.source}: first bad position: seq ${p.seq}, ${where}: ${safeField(p.reason)}`);
   }
   if (!report.ok) return EXIT.failure;
   return unauthenticated && !acceptUnpinned ? EXIT.denied : EXIT.ok;

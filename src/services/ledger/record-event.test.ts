@@ -2,6 +2,7 @@
 // socket's POST /v1/ledger/append when the ledger service holds the lock;
 // malformed events are refused naming the field and never reach the log.
 import { test } from 'node:test';
+import { request } from 'node:http';
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -149,5 +150,45 @@ test('the system partition cannot be sealed by any path: the store refuses the e
     assert.equal((await ledger.append({ ...EVENT, agent: 'system', kind: 'vault', action: 'vault.init' })).seq, 0);
   } finally {
     await ledger.close();
+  }
+});
+
+/** POST raw bytes to the ledger route; status and error of the reply. */
+function postRaw(paths: Paths, body: string): Promise<{ status: number; error?: { code: string; message: string } }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ socketPath: adminSocketPath(paths), method: 'POST', path: '/v1/ledger/append', agent: false, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
+      let text = '';
+      res.on('data', (d: Buffer) => (text += d.toString()));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, error: (JSON.parse(text) as { error?: { code: string; message: string } }).error }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('hostile bodies on the ledger route are 400 naming the problem, never a 500 or an entry; the next event is appended', async (t) => {
+  const paths = tempPaths(t);
+  const sys = await system(paths);
+  try {
+    const event = (detail: string, target = '"x.yaml"'): string => `{"agent":"operator","lineage":[],"kind":"manifest","action":"validate","target":${target},"decision":"deny","detail":${detail}}`;
+    const cases: Array<[string, RegExp]> = [
+      [event(`${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`), /nested more than 64 levels deep/],
+      [event('{"tokens":1e999}'), /number of member "tokens" is out of range/],
+      [event('{"tokens":Infinity}'), /is not JSON/],
+      [event('{}', '"x\\udc00"'), /string of member "target" holds a lone surrogate/],
+    ];
+    for (const [body, pattern] of cases) {
+      const reply = await postRaw(paths, body);
+      assert.equal(reply.status, 400, body.slice(0, 80));
+      assert.equal(reply.error?.code, 'E_ADMIN_BODY');
+      assert.match(reply.error?.message ?? '', pattern);
+    }
+    assert.equal(sys.ledger.api.size(), 0);
+    // Working twin: the same event, well formed, is appended.
+    const ok = await postRaw(paths, event('{"tokens":1e300}'));
+    assert.equal(ok.status, 201);
+    assert.equal(sys.ledger.api.size(), 1);
+  } finally {
+    await sys.stop();
   }
 });
