@@ -14,7 +14,7 @@ function refused(input: Uint8Array | string, pattern: RegExp, maxDepth?: number)
 }
 
 test('nesting deeper than the limit is refused, naming the limit and the byte', () => {
-  refused('['.repeat(5000) + ']'.repeat(5000), /^body: nested more than 64 levels deep \(at byte 64\)$/);
+  refused('['.repeat(5000) + ']'.repeat(5000), /^body: nested more than 64 levels deep \(at character 64\)$/);
   refused(`{"a":${'{"a":'.repeat(10)}1${'}'.repeat(11)}`, /nested more than 8 levels/, 8);
   // Brackets inside strings (escaped quotes included) do not count.
   assert.deepEqual(parseJsonBody(bytes(JSON.stringify({ s: '[[[[[[[[[[\\"[[[[[' })), { maxDepth: 2 }), { s: '[[[[[[[[[[\\"[[[[[' });
@@ -50,4 +50,12 @@ test('malformed JSON is refused with the parser message; empty input is no body'
   assert.equal(parseJsonBody(new Uint8Array(0)), undefined);
   assert.deepEqual(parseJsonBody(bytes('{"a":[1,{"b":null}],"c":"x"}'), { code: 'E_X' }), { a: [1, { b: null }], c: 'x' });
   assert.throws(() => parseJsonBody(bytes('['), { code: 'E_X' }), { code: 'E_X' });
+});
+
+test('a member name twice in one object is refused, however it is spelled; the same name in two objects is fine', () => {
+  refused('{"agent":"operator","agent":"system"}', /member name "agent" appears twice in one object \(RFC 7493 §2\.3\)/);
+  refused('{"a":1, "\\u0061" :2}', /member name "a" appears twice/);
+  refused('{"x":{"k":1,"k":2}}', /member name "k" appears twice/);
+  refused('[{"k":[1,{"k":0}],"k":2}]', /member name "k" appears twice/);
+  assert.deepEqual(parseJsonBody(bytes('{"k":1,"o":{"k":2},"l":[{"k":3},{"k":4}],"s":"k:","t":"\\"k\\":"}')), { k: 1, o: { k: 2 }, l: [{ k: 3 }, { k: 4 }], s: 'k:', t: '"k":' });
 });

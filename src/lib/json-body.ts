@@ -8,10 +8,12 @@
 //     must be Unicode, i.e. well-formed);
 //   - bytes that are not UTF-8 (RFC 7493 §2.1; the decoder would silently
 //     turn them into U+FFFD).
-// Every check is one linear pass: the nesting pre-scan over the bytes, the
-// fatal UTF-8 decoder, then JSON.parse with a reviver that sees each value
-// once. The depth is checked first, so the reviver (which recurses) never
-// runs on deep input.
+//   - a member name twice in one object (RFC 7493 §2.3; JSON.parse keeps
+//     the last one silently).
+// Every check is one linear pass: the fatal UTF-8 decoder, a pre-scan for
+// nesting and duplicate names, then JSON.parse with a reviver that sees
+// each value once. The depth is checked before JSON.parse, so the reviver
+// (which recurses) never runs on deep input.
 
 import { EXIT, OctantError } from './errors.ts';
 
@@ -26,28 +28,54 @@ export interface JsonBodyOptions {
   label?: string;
 }
 
-const OPEN_OBJECT = 0x7b;
-const OPEN_ARRAY = 0x5b;
-const CLOSE_OBJECT = 0x7d;
-const CLOSE_ARRAY = 0x5d;
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
+/**
+ * One pass over the text for what JSON.parse does not report: nesting
+ * deeper than `max`, and a member name used twice in one object (RFC 7493
+ * §2.3; JSON.parse silently keeps the last, so two readers of the same
+ * body could disagree). Brackets and colons inside strings do not count.
+ * Names are compared decoded ("a" and "\u0061" are the same name). On
+ * malformed input it may miss things; JSON.parse then reports the syntax.
+ */
+/** JSON whitespace (RFC 8259 §2): space, tab, line feed, carriage return. */
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;
+}
 
-/** Byte offset where nesting first exceeds `max`, or -1. Brackets inside strings do not count. */
-function tooDeepAt(bytes: Uint8Array, max: number): number {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < bytes.length; i++) {
-    const b = bytes[i]!;
-    if (inString) {
-      if (b === BACKSLASH) i++;
-      else if (b === QUOTE) inString = false;
-    } else if (b === QUOTE) inString = true;
-    else if (b === OPEN_OBJECT || b === OPEN_ARRAY) {
-      if (++depth > max) return i;
-    } else if (b === CLOSE_OBJECT || b === CLOSE_ARRAY) depth--;
+function structureProblem(text: string, max: number): string | undefined {
+  // One entry per open container: the names seen so far for an object, null for an array.
+  const open: Array<Set<string> | null> = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 0x7b || c === 0x5b) {
+      open.push(c === 0x7b ? new Set() : null);
+      if (open.length > max) return `nested more than ${max} levels deep (at character ${i})`;
+    } else if (c === 0x7d || c === 0x5d) open.pop();
+    else if (c === 0x22) {
+      const start = i;
+      let escaped = false;
+      // To the closing quote; a backslash skips the character after it.
+      for (i++; i < text.length && text.charCodeAt(i) !== 0x22; i++) {
+        if (text.charCodeAt(i) === 0x5c) {
+          escaped = true;
+          i++;
+        }
+      }
+      const names = open.at(-1);
+      if (names == null) continue;
+      let j = i + 1;
+      while (isSpace(text.charCodeAt(j))) j++;
+      if (text.charCodeAt(j) !== 0x3a) continue; // not followed by ':': a value, not a name
+      let name: string;
+      try {
+        name = escaped ? (JSON.parse(text.slice(start, i + 1)) as string) : text.slice(start + 1, i);
+      } catch {
+        return undefined;
+      }
+      if (names.has(name)) return `member name ${JSON.stringify(name)} appears twice in one object (RFC 7493 §2.3)`;
+      names.add(name);
+    }
   }
-  return -1;
+  return undefined;
 }
 
 /** Where a value sits, for messages: member 'name', element [3], or the top level. */
@@ -63,14 +91,14 @@ export function parseJsonBody(bytes: Uint8Array, options: JsonBodyOptions = {}):
   const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   const refuse = (message: string): OctantError => new OctantError(code, `${label}: ${message}`, { exit: EXIT.usage });
   if (bytes.length === 0) return undefined;
-  const deep = tooDeepAt(bytes, maxDepth);
-  if (deep !== -1) throw refuse(`nested more than ${maxDepth} levels deep (at byte ${deep})`);
   let text: string;
   try {
     text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
   } catch {
     throw refuse('is not valid UTF-8 (RFC 7493 §2.1)');
   }
+  const problem = structureProblem(text, maxDepth);
+  if (problem !== undefined) throw refuse(problem);
   try {
     // A function, not an arrow: the reviver's `this` is the object or array holding the value.
     return JSON.parse(text, function (this: unknown, key: string, value: unknown) {

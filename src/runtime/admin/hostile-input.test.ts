@@ -75,6 +75,7 @@ test('malformed bodies are 400 with a message naming the problem; the next reque
     ['Infinity', Buffer.from('{"n":Infinity}'), /is not JSON/],
     ['lone surrogate', Buffer.from('{"target":"x\\ud800"}'), /string of member "target" holds a lone surrogate/],
     ['not UTF-8', Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]), /not valid UTF-8/],
+    ['duplicate name', Buffer.from('{"agent":"operator","agent":"system"}'), /member name "agent" appears twice/],
     ['truncated', Buffer.from('{"a":[1,2'), /is not JSON/],
     ['garbage', Buffer.from('\x00\x01\x02'), /is not JSON/],
   ];
