@@ -173,9 +173,9 @@ test('hostile bodies on the ledger route are 400 naming the problem, never a 500
     const event = (detail: string, target = '"x.yaml"'): string => `{"agent":"operator","lineage":[],"kind":"manifest","action":"validate","target":${target},"decision":"deny","detail":${detail}}`;
     const cases: Array<[string, RegExp]> = [
       [event(`${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`), /nested more than 64 levels deep/],
-      [event('{"tokens":1e999}'), /number of member "tokens" is out of range/],
+      [event('{"tokens":1e999}'), /number 1e999 in member "tokens" .* is out of range/],
       [event('{"tokens":Infinity}'), /is not JSON/],
-      [event('{}', '"x\\udc00"'), /string of member "target" holds a lone surrogate/],
+      [event('{}', '"x\\udc00"'), /string in member "target" .* holds a lone surrogate \\udc00/],
     ];
     for (const [body, pattern] of cases) {
       const reply = await postRaw(paths, body);
