@@ -19,11 +19,17 @@ export const ESCAPED_MARK = '[escaped]';
 
 const SHORT: Readonly<Record<string, string>> = { '\n': '\\n', '\r': '\\r', '\t': '\\t', '\\': '\\\\', '"': '\\"' };
 
+/** Escapes made so far, by character (an agent repeats the same few); bounded by the ~2,200 unsafe characters. */
+const made = new Map<string, string>();
+
 function escapeChar(c: string): string {
-  const short = SHORT[c];
-  if (short !== undefined) return short;
-  const code = c.charCodeAt(0);
-  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+  let out = SHORT[c] ?? made.get(c);
+  if (out === undefined) {
+    const code = c.charCodeAt(0);
+    out = code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+    made.set(c, out);
+  }
+  return out;
 }
 
 /** Does `text` hold anything that must not reach a terminal as is? */
