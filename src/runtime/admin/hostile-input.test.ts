@@ -129,6 +129,14 @@ test('malformed request heads get a 4xx and do not disturb the server', () => wi
     assert.match(reply, /^HTTP\/1\.1 4[0-9][0-9] /, JSON.stringify(head.slice(0, 60)));
     await stillServes(paths);
   }
+  // A client that sends half a body and goes away: nothing hangs, the next request is served.
+  for (let i = 0; i < 20; i++) {
+    const c = connect(socket);
+    c.on('error', () => {});
+    c.end('POST /v1/echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{"a":');
+    await new Promise((resolve) => c.on('close', resolve));
+  }
+  await stillServes(paths);
   // Unknown routes and methods: 404 naming the route.
   const missing = await raw(socket, 'DELETE /v1/ping HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n');
   assert.match(missing, /^HTTP\/1\.1 404 /);

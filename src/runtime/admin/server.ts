@@ -104,7 +104,9 @@ function readBody(req: IncomingMessage): Promise<unknown> {
         reject(error);
       }
     };
-    req.on('data', onData).on('end', onEnd).once('error', reject);
+    // A client that goes away mid-body ends the wait (after 'end' this rejects nothing).
+    const gone = (): void => reject(new OctantError('E_ADMIN_BODY', 'admin API: the client went away before the whole body arrived', { exit: EXIT.usage }));
+    req.on('data', onData).on('end', onEnd).once('error', reject).once('close', gone);
   });
 }
 
