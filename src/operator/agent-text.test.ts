@@ -80,6 +80,10 @@ test('agent inspect, list and logs escape what the agent wrote; logs --raw gives
   const logs = await octant(root, 'agent', 'logs', evil);
   assert.equal(logs.out, 'line one\n\\x1b]0;owned\\x07line two\\u2028\ttabbed\n');
   assert.match(logs.err, /3 control character\(s\) escaped .* --raw prints the bytes/);
+  // Error messages quote arguments and replies: escaped too (newlines kept).
+  const bad = await octant(root, 'agent', 'inspect', 'agt_\x1b]0;owned\x07');
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /^error\[E_AID_INVALID\]: 'agt_\\x1b\]0;owned\\x07' is not an agent id/);
   const raw = await octant(root, 'agent', 'logs', evil, '--raw');
   assert.equal(raw.out, log);
   assert.equal(raw.err, '');
