@@ -17,6 +17,11 @@ test('every unsafe character is escaped and the field is marked; none survives',
   assert.equal(safeField('x\\x1b"\n'), `${ESCAPED_MARK}"x\\\\x1b\\"\\n"`);
 });
 
+test('the mark cannot be forged: a field that starts with it is quoted too', () => {
+  assert.equal(safeField('[escaped]"fine"'), '[escaped]"[escaped]\\"fine\\""');
+  assert.equal(safeField('not [escaped] at the start'), 'not [escaped] at the start');
+});
+
 test('working twin: printable text, including non-ASCII and surrogate pairs, is unchanged', () => {
   for (const s of ['', '/work/a b.txt', 'naïve — ünïcode', 'emoji 😀 pair', 'back\\slash "quoted"', '{"a":1}', 'שלום']) {
     assert.equal(safeField(s), s);

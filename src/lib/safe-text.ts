@@ -43,9 +43,11 @@ export function hasUnsafeText(text: string): boolean {
  * else comes back as `[escaped]"..."` with the unsafe characters written
  * as \n, \xNN or \uNNNN (and \ and " escaped too, so the quoted form reads
  * back unambiguously). The output never holds a line break or a control.
+ * A field that starts with the mark itself is quoted the same way.
  */
 export function safeField(text: string): string {
-  if (!hasUnsafeText(text)) return text;
+  // Text that itself starts with the mark is quoted too, so the mark cannot be forged.
+  if (!hasUnsafeText(text) && !text.startsWith(ESCAPED_MARK)) return text;
   return `${ESCAPED_MARK}"${text.replace(/[\\"]/g, escapeChar).replace(UNSAFE, escapeChar)}"`;
 }
 
