@@ -6,6 +6,7 @@ import { basename } from 'node:path';
 import { closest } from './lib/closest.ts';
 import { EXIT, OctantError, isOctantError, messageOf } from './lib/errors.ts';
 import { processIo, type Io } from './lib/io.ts';
+import { safeLines } from './lib/safe-text.ts';
 import { COMMANDS, findCommand } from './operator/cli/commands.ts';
 import { UTILITIES, findUtility } from './utils/index.ts';
 import { buildingSnapshot, prepareSnapshot } from './runtime/startup-snapshot.ts';
@@ -77,10 +78,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     return await runCommandLine(argv.slice(2), io);
   } catch (error) {
     if (isOctantError(error)) {
-      io.stderr.write(`error[${error.code}]: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+      // Messages quote names, paths and replies that may be an agent's text: control characters escaped.
+      io.stderr.write(`error[${error.code}]: ${safeLines(error.message).text}\n${error.hint ? `hint: ${safeLines(error.hint).text}\n` : ''}`);
       return error.exit;
     }
-    io.stderr.write(`error: ${messageOf(error)}\n`);
+    io.stderr.write(`error: ${safeLines(messageOf(error)).text}\n`);
     if (io.env.OCTANT_DEBUG) io.stderr.write(`${(error as Error).stack}\n`);
     return EXIT.failure;
   }

@@ -28,6 +28,7 @@ import { routerService, saveConfig, type RouterServiceApi } from '../src/service
 import { startFakeOpenAI } from '../src/services/router/testing/fake-openai.ts';
 import type { FakeProvider } from '../src/services/router/testing/fake-server.ts';
 import { Vault } from '../src/services/vault/vault.ts';
+import { TEST_AGENT } from './support/agent-user.ts';
 
 const SERVE_TOKEN = 'serve-token-0123456789abcdef';
 const AGENT_TOKEN = 'agent-token-0123456789abcdef';
@@ -60,7 +61,7 @@ before(async () => {
     async start(ctx) {
       const router = ctx.deps.router as RouterServiceApi;
       const llm = router.gatewayHandler(async (token) => (token === AGENT_TOKEN ? { agent: 'agt_hostile', lineage: [] } : undefined));
-      const session = { aid: 'agt_hostile', lineage: [], manifest: {} as never, workspace: [], contacted: new Set<string>(), token: AGENT_TOKEN };
+      const session = { aid: 'agt_hostile', lineage: [], manifest: {} as never, workspace: [], contacted: new Set<string>(), token: AGENT_TOKEN, user: TEST_AGENT };
       const mediator = createMediator({ tools: [], ledger: (e) => ledger.append(e), approve: async () => ({ approved: false, id: 'apr_none', reason: 'none' }), redact: (t) => t });
       agentGateway = await startGateway({ socketPath: join(root, 'run', 'agent.sock'), session, token: AGENT_TOKEN, mediator, llm });
       return { api: {}, health: () => ({ ok: true }), stop: () => agentGateway.close() };
@@ -186,10 +187,10 @@ for (const surface of SURFACES) {
 
   test(`${surface}: bodies that are not one well-formed JSON object get a 400; the next request is served`, async () => {
     const cases: [string, string | Buffer, RegExp][] = [
-      ['not JSON', '{"model": "main", ', /not valid JSON/],
+      ['not JSON', '{"model": "main", ', /is not JSON/],
       ['an array', '[]', /body: expects an object, got an array/],
       ['empty', '', /empty/],
-      ['nested 10,000 deep', `{"model":"main","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function","function":{"name":"f","parameters":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}}]}`, /nested deeper than 64 levels/],
+      ['nested 10,000 deep', `{"model":"main","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function","function":{"name":"f","parameters":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}}]}`, /nested more than 64 levels deep/],
       ['a lone surrogate', '{"model":"main","messages":[{"role":"user","content":"\\ud800"}]}', /lone surrogate/],
       ['invalid UTF-8', Buffer.concat([Buffer.from('{"model":"main","messages":[{"role":"user","content":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}]}')]), /not valid UTF-8/],
       ['an infinite number', '{"model":"main","messages":[{"role":"user","content":"x"}],"max_tokens":1e999}', /max_tokens: expects an integer/],

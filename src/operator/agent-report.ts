@@ -4,6 +4,7 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { safeField } from '../lib/safe-text.ts';
 import type { Paths } from '../runtime/paths.ts';
 import { agentsDir } from '../agent/lifecycle/compose.ts';
 import { agentDir, type AgentRecord } from '../agent/lifecycle/records.ts';
@@ -31,9 +32,10 @@ export function agentReport(paths: Paths, record: AgentRecord): AgentReport {
 /** One line per ledger entry of the agent, in order: the whole story. */
 export function storyLines(report: AgentReport): string[] {
   return report.entries.map((e) => {
-    const what = e.kind === 'lifecycle' && typeof e.detail.to === 'string' ? `→ ${e.detail.to}` : `${e.action} ${e.target}`.trim();
-    const why = typeof e.detail.reason === 'string' ? `  (${e.detail.reason.slice(0, 120)})` : '';
-    return `  #${String(e.seq).padStart(4)}  ${e.kind.padEnd(10)} ${e.decision.padEnd(7)} ${what}${why}`;
+    // Targets, reasons and states may be an agent's text: each is escaped and marked.
+    const what = e.kind === 'lifecycle' && typeof e.detail.to === 'string' ? `→ ${safeField(e.detail.to)}` : `${safeField(e.action)} ${safeField(e.target)}`.trim();
+    const why = typeof e.detail.reason === 'string' ? `  (${safeField(e.detail.reason.slice(0, 120))})` : '';
+    return `  #${String(e.seq).padStart(4)}  ${safeField(e.kind).padEnd(10)} ${safeField(e.decision).padEnd(7)} ${what}${why}`;
   });
 }
 
@@ -42,9 +44,11 @@ export function summaryLines(report: AgentReport): string[] {
   const counts = { allow: 0, deny: 0 };
   for (const e of report.entries) if (e.decision === 'allow' || e.decision === 'deny') counts[e.decision]++;
   const lines = [
-    `agent ${r.aid} (${r.name}): ${r.state}${r.reason ? ` — ${r.reason}` : ''}`,
+    `agent ${r.aid} (${safeField(r.name)}): ${r.state}${r.reason ? ` — ${safeField(r.reason)}` : ''}`,
     `  exit ${r.exit ? (r.exit.signal ?? r.exit.code) : '-'}; ledger: ${report.entries.length} entries, ${counts.allow} allowed, ${counts.deny} refused`,
   ];
-  if (report.result) lines.push(`  loop: ${String(report.result.reason)} after ${String(report.result.steps)} step(s), ${String(report.result.calls)} call(s), ${String(report.result.refused)} refused${report.result.answer ? `; answer: ${String(report.result.answer).slice(0, 200)}` : ''}`);
+  // The loop's result line is the agent's own output (its answer comes from a model): escaped.
+  const result = report.result;
+  if (result) lines.push(`  loop: ${safeField(String(result.reason))} after ${safeField(String(result.steps))} step(s), ${safeField(String(result.calls))} call(s), ${safeField(String(result.refused))} refused${result.answer ? `; answer: ${safeField(String(result.answer).slice(0, 200))}` : ''}`);
   return lines;
 }

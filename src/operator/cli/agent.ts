@@ -11,6 +11,7 @@ import { join, resolve } from 'node:path';
 import { parseCommandArgs, boolFlag, requirePositional, stringFlag } from '../../lib/args.ts';
 import { OctantError, EXIT, usageError } from '../../lib/errors.ts';
 import { writeJson, writeLine, type Io } from '../../lib/io.ts';
+import { safeField, safeLines } from '../../lib/safe-text.ts';
 import { resolvePaths, type Paths } from '../../runtime/paths.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
 import { openLedger } from '../../services/ledger/index.ts';
@@ -33,26 +34,29 @@ const USAGE = `usage: octant agent <subcommand> [args]
   resume AID        thaw a suspended agent
   stop AID [--reason TEXT]
                     run the termination sequence and archive the agent
-  logs AID [--stderr | --transcript]
+  logs AID [--stderr | --transcript] [--raw]
                     print what the agent wrote to stdout (or stderr), or the
-                    built-in loop's transcript (task, model turns, tool calls and results)`;
+                    built-in loop's transcript (task, model turns, tool calls and results);
+                    control characters are escaped unless --raw`;
 
 function printRecord(io: Io, r: AgentRecord): void {
+  // Names, commands, reasons and paths can carry an agent's (or a child's) text: each field is escaped.
+  const f = safeField;
   const lines = [
-    `aid       ${r.aid}`,
-    `name      ${r.name || '-'}`,
+    `aid       ${f(r.aid)}`,
+    `name      ${f(r.name || '-')}`,
     `state     ${r.state}`,
-    `manifest  ${r.manifestHash || '-'}`,
-    `operator  ${r.operator || '-'}`,
-    `parent    ${r.parent ?? '-'}`,
-    `lineage   ${r.lineage.length > 0 ? r.lineage.join(' > ') : '-'}`,
-    `command   ${r.command.join(' ')}`,
+    `manifest  ${f(r.manifestHash || '-')}`,
+    `operator  ${f(r.operator || '-')}`,
+    `parent    ${f(r.parent ?? '-')}`,
+    `lineage   ${r.lineage.length > 0 ? r.lineage.map(f).join(' > ') : '-'}`,
+    `command   ${r.command.map(f).join(' ')}`,
     `created   ${r.createdAt}`,
     `updated   ${r.updatedAt}`,
     `deadline  ${r.deadline ?? '-'}`,
     `exit      ${r.exit ? (r.exit.signal ?? `code ${r.exit.code}`) : '-'}`,
-    `reason    ${r.reason ?? '-'}`,
-    `retained  ${r.retained.length > 0 ? r.retained.join(', ') : '-'}`,
+    `reason    ${f(r.reason ?? '-')}`,
+    `retained  ${r.retained.length > 0 ? r.retained.map(f).join(', ') : '-'}`,
   ];
   writeLine(io.stdout, lines.join('\n'));
 }
@@ -124,7 +128,7 @@ export const command: Command = {
         const parsed = parseCommandArgs('agent list', rest, { json: { type: 'boolean' } }, false);
         const records = listRecords(dir);
         if (boolFlag(parsed, 'json')) writeJson(io.stdout, records);
-        else for (const r of records) writeLine(io.stdout, `${r.aid}  ${r.state.padEnd(11)}  ${r.name || '-'}  ${r.createdAt}`);
+        else for (const r of records) writeLine(io.stdout, `${safeField(r.aid)}  ${r.state.padEnd(11)}  ${safeField(r.name || '-')}  ${r.createdAt}`);
         return EXIT.ok;
       }
       case 'inspect': {
@@ -146,13 +150,21 @@ export const command: Command = {
         return EXIT.ok;
       }
       case 'logs': {
-        const parsed = parseCommandArgs('agent logs', rest, { stderr: { type: 'boolean' }, transcript: { type: 'boolean' } });
+        const parsed = parseCommandArgs('agent logs', rest, { stderr: { type: 'boolean' }, transcript: { type: 'boolean' }, raw: { type: 'boolean' } });
         const aid = requirePositional(parsed, 0, 'AID', 'agent logs');
         readRecord(dir, aid);
         if (boolFlag(parsed, 'stderr') && boolFlag(parsed, 'transcript')) throw usageError('agent logs: --stderr and --transcript exclude each other');
         // The transcript: the built-in loop's conversation and tool results, as the gateway recorded them (redacted).
         const file = join(agentDir(dir, aid), boolFlag(parsed, 'transcript') ? 'transcript.jsonl' : boolFlag(parsed, 'stderr') ? 'stderr.log' : 'stdout.log');
-        if (existsSync(file)) io.stdout.write(readFileSync(file));
+        if (!existsSync(file)) return EXIT.ok;
+        // The agent wrote these bytes: on a terminal they could move the cursor,
+        // retitle the window or fake lines. Escaped unless --raw asks for the bytes.
+        if (boolFlag(parsed, 'raw')) io.stdout.write(readFileSync(file));
+        else {
+          const safe = safeLines(readFileSync(file, 'utf8'));
+          io.stdout.write(safe.text);
+          if (safe.escaped > 0) writeLine(io.stderr, `agent logs: ${safe.escaped} control character(s) escaped as \\xNN or \\uNNNN; --raw prints the bytes as written`);
+        }
         return EXIT.ok;
       }
       case undefined:

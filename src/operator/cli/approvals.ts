@@ -5,6 +5,7 @@
 import { parseCommandArgs, boolFlag, requirePositional, stringFlag } from '../../lib/args.ts';
 import { usageError } from '../../lib/errors.ts';
 import { writeJson, writeLine } from '../../lib/io.ts';
+import { safeField } from '../../lib/safe-text.ts';
 import { resolvePaths } from '../../runtime/paths.ts';
 import type { Approval } from '../../agent/approvals/approval.ts';
 import { decideApproval } from '../../agent/approvals/decide.ts';
@@ -19,8 +20,9 @@ octant approvals approve ID --key KEYFILE [--note TEXT]
 octant approvals deny ID --key KEYFILE [--note TEXT]
   A passed deadline counts as a denial.`;
 
+// The agent, action, target, reason and evidence come from the agent: escaped (lib/safe-text.ts).
 function line(a: Approval): string {
-  return `${a.id}  ${a.state.padEnd(8)}  ${a.agent}  ${a.action} ${a.target}  (deadline ${a.deadline})`;
+  return `${a.id}  ${a.state.padEnd(8)}  ${safeField(a.agent)}  ${safeField(a.action)} ${safeField(a.target)}  (deadline ${a.deadline})`;
 }
 
 export const command: Command = {
@@ -50,9 +52,9 @@ export const command: Command = {
         if (boolFlag(parsed, 'json')) writeJson(io.stdout, approval);
         else {
           writeLine(io.stdout, line(approval));
-          writeLine(io.stdout, `reason:   ${approval.reason}`);
-          writeLine(io.stdout, `lineage:  ${approval.lineage.join(' > ') || '(root agent)'}`);
-          writeLine(io.stdout, `evidence: ${JSON.stringify(approval.evidence)}`);
+          writeLine(io.stdout, `reason:   ${safeField(approval.reason)}`);
+          writeLine(io.stdout, `lineage:  ${approval.lineage.map(safeField).join(' > ') || '(root agent)'}`);
+          writeLine(io.stdout, `evidence: ${safeField(JSON.stringify(approval.evidence))}`);
           if (approval.decision) writeLine(io.stdout, `decision: ${approval.decision.body.decision} by key ${approval.decision.signature.keyId} at ${approval.decision.body.decidedAt}`);
         }
         return 0;

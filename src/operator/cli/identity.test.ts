@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { command } from './identity.ts';
 import { memoryIo } from '../../lib/memory-io.ts';
 import { isOctantError } from '../../lib/errors.ts';
+import { parseVerifierKey } from '../../services/ledger/note.ts';
 
 async function identity(root: string, argv: string[] = ['--json']): Promise<Record<string, string>> {
   const mem = memoryIo();
@@ -53,4 +54,20 @@ test('a key file readable by group or others is refused; the owner-only twin is 
 test('identity takes no positional argument and no unknown flag', async () => {
   await assert.rejects(identity('/nonexistent-never-created', ['extra']), (e) => isOctantError(e, 'E_USAGE') && e.exit === 2);
   await assert.rejects(identity('/nonexistent-never-created', ['--bogus']), (e) => isOctantError(e, 'E_USAGE') && e.exit === 2);
+});
+
+test('--verifier-key prints one line: the ledger key as verify --key parses it, matching the public key', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'octant-identity-'));
+  try {
+    const facts = await identity(root);
+    const { text } = await identity(root, ['--verifier-key']);
+    assert.match(text, /^octant\/[0-9a-f]{16}\/ledger\+[0-9a-f]{8}\+\S+\n$/);
+    const key = parseVerifierKey(text.trim());
+    assert.equal(key.publicKeyRaw.toString('base64'), facts.publicKey);
+    assert.equal(key.name, `octant/${facts.fingerprint.slice(0, 16)}/ledger`);
+    assert.equal(facts.ledgerVerifierKey, text.trim());
+    assert.match((await identity(root, [])).text, new RegExp(`^ledger key   ${text.trim().replace(/[+/]/g, '\\$&')}$`, 'm'));
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
 });

@@ -1,9 +1,12 @@
 // octant identity: the machine's Ed25519 identity (created on first use).
-// The fingerprint names this machine in ledger checkpoints and signatures.
+// The fingerprint names this machine in ledger checkpoints and signatures;
+// --verifier-key prints the ledger's verifier key alone, in the exact form
+// `octant ledger verify --key` takes, to hand to whoever checks an export.
 import { parseCommandArgs, boolFlag } from '../../lib/args.ts';
 import { writeJson } from '../../lib/io.ts';
 import { identityDir, loadOrCreateIdentity } from '../../runtime/identity.ts';
 import { resolvePaths } from '../../runtime/paths.ts';
+import { ledgerVerifierKey } from '../../services/ledger/log-key.ts';
 import type { Command } from './command.ts';
 
 export const command: Command = {
@@ -11,13 +14,20 @@ export const command: Command = {
   summary: "show the machine's key fingerprint, machine-id, hostname and creation time",
   usage: [
     'octant [--root DIR] identity [--json]',
+    'octant [--root DIR] identity --verifier-key',
     'Prints the machine identity, creating the key (mode 0600) on first use.',
+    "--verifier-key prints only the ledger's verifier key, as 'octant ledger verify --key' takes it.",
     'A key file readable by group or others is refused (E_IDENTITY_KEY_MODE).',
   ].join('\n'),
   async run(argv, { io, rootFlag }) {
-    const parsed = parseCommandArgs('identity', argv, { json: { type: 'boolean' } }, false);
+    const parsed = parseCommandArgs('identity', argv, { json: { type: 'boolean' }, 'verifier-key': { type: 'boolean' } }, false);
     const paths = resolvePaths({ rootFlag, env: io.env });
     const identity = loadOrCreateIdentity(paths);
+    const verifierKey = ledgerVerifierKey(identity);
+    if (boolFlag(parsed, 'verifier-key')) {
+      io.stdout.write(`${verifierKey}\n`);
+      return 0;
+    }
     const facts = {
       fingerprint: identity.fingerprint,
       publicKey: identity.publicKeyRaw.toString('base64'),
@@ -25,6 +35,7 @@ export const command: Command = {
       hostname: identity.hostname,
       createdAt: identity.createdAt,
       directory: identityDir(paths),
+      ledgerVerifierKey: verifierKey,
     };
     if (boolFlag(parsed, 'json')) writeJson(io.stdout, facts);
     else {
@@ -35,6 +46,7 @@ export const command: Command = {
         `hostname     ${facts.hostname}`,
         `created      ${facts.createdAt}`,
         `directory    ${facts.directory}`,
+        `ledger key   ${facts.ledgerVerifierKey}`,
       ].join('\n') + '\n');
     }
     return 0;

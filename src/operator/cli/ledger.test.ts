@@ -167,9 +167,10 @@ test('export verifies offline; a tampered export or a wrong key is refused', asy
   const ok = await octant(root, 'ledger', 'verify', '--file', out, '--key', key);
   assert.equal(ok.code, 0, ok.out);
   assert.match(ok.out, /ok: .*12 entries/);
-  const unpinned = await octant(root, 'ledger', 'verify', '--file', out);
-  assert.equal(unpinned.code, 0);
-  assert.match(unpinned.err, /pin it with --key/);
+  // The key `verify --key` takes is what `identity --verifier-key` prints.
+  const printed = await octant(root, 'identity', '--verifier-key');
+  assert.equal(printed.code, 0, printed.err);
+  assert.equal(printed.out, `${key}\n`);
   // One agent's partition alone also verifies, chain included.
   const partial = join(root, 'a.jsonl');
   assert.equal((await octant(root, 'ledger', 'export', '--agent', 'aid-a', '--out', partial)).code, 0);
@@ -180,9 +181,9 @@ test('export verifies offline; a tampered export or a wrong key is refused', asy
   const bad = await octant(root, 'ledger', 'verify', '--file', out, '--key', key);
   assert.equal(bad.code, 1);
   assert.match(bad.out, /seq 4, line 6: entry is not in the checkpointed log/);
-  // A dropped entry in a complete export breaks the chain.
+  // A dropped entry in a complete export of the whole log is a gap.
   writeFileSync(out, lines.filter((_, i) => i !== 2).join('\n'));
-  assert.match((await octant(root, 'ledger', 'verify', '--file', out, '--key', key)).out, /prev does not match/);
+  assert.match((await octant(root, 'ledger', 'verify', '--file', out, '--key', key)).out, /seq 1 is missing from an export of the whole log/);
   // Another key.
   const other = await populated(t, 1);
   await octant(other, 'ledger', 'checkpoint');
@@ -237,4 +238,127 @@ test('witness countersigns consistent growth and refuses rollback and forks', as
   const grown = await witness();
   assert.equal(grown.code, 4);
   assert.match(grown.err, /E_WITNESS_INCONSISTENT/);
+});
+
+/** An export as lines (header parsed) and a way to write it back. */
+function readExport(file: string): { header: Record<string, unknown>; lines: string[] } {
+  const lines = readFileSync(file, 'utf8').split('\n').filter((l) => l !== '');
+  return { header: JSON.parse(lines[0]!) as Record<string, unknown>, lines };
+}
+
+test('a truncated export is refused, seal included, whole log or one partition; the untouched export verifies', async (t) => {
+  const root = await populated(t);
+  const ledger = await openLedger(rootLayout(root));
+  await ledger.seal('aid-a', { reason: 'ended' });
+  await ledger.close();
+  const key = (await octant(root, 'identity', '--verifier-key')).out.trim();
+  const verify = (file: string): Promise<Run> => octant(root, 'ledger', 'verify', '--file', file, '--key', key);
+  for (const [name, args, count] of [['all', [], 13], ['aid-a', ['--agent', 'aid-a'], 5], ['filtered', ['--kind', 'action'], 6]] as const) {
+    const file = join(root, `${name}.jsonl`);
+    assert.equal((await octant(root, 'ledger', 'export', ...args, '--out', file)).code, 0);
+    const { lines } = readExport(file);
+    assert.equal(lines.length, count + 1, name);
+    // Working twin: the export as written verifies, authenticity included.
+    const ok = await verify(file);
+    assert.equal(ok.code, 0, `${name}: ${ok.out}${ok.err}`);
+    assert.match(ok.out, new RegExp(`^ok: .*: ${count} entries`));
+    // The last entry (for the whole log and for aid-a: the seal) cut off.
+    writeFileSync(file, `${lines.slice(0, -1).join('\n')}\n`);
+    const cut = await verify(file);
+    assert.equal(cut.code, 1, name);
+    assert.match(cut.out, new RegExp(`truncated or padded: the signed claim lists ${count} entries, the file holds ${count - 1}`), name);
+    // The last two cut off, header only, and a line removed from the middle: all refused.
+    for (const kept of [lines.slice(0, -2), lines.slice(0, 1), [...lines.slice(0, 2), ...lines.slice(3)]]) {
+      writeFileSync(file, `${kept.join('\n')}\n`);
+      assert.equal((await verify(file)).code, 1, `${name}: ${kept.length} lines`);
+    }
+  }
+  // The seal really was the last line of aid-a's export.
+  assert.match(readExport(join(root, 'aid-a.jsonl')).lines.at(-1)!, /partition\.seal/);
+});
+
+test('a flipped complete flag or an edited claim is refused', async (t) => {
+  const root = await populated(t);
+  const key = (await octant(root, 'identity', '--verifier-key')).out.trim();
+  const file = join(root, 'x.jsonl');
+  const check = async (args: string[], edit: (header: Record<string, unknown>) => void, pattern: RegExp): Promise<void> => {
+    assert.equal((await octant(root, 'ledger', 'export', ...args, '--out', file)).code, 0);
+    const { header, lines } = readExport(file);
+    edit(header);
+    writeFileSync(file, [JSON.stringify(header), ...lines.slice(1)].join('\n'));
+    const r = await octant(root, 'ledger', 'verify', '--file', file, '--key', key);
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.out, pattern);
+  };
+  // A filtered export claiming completeness, and a complete one that says it is not (to skip the chain checks).
+  await check(['--kind', 'action'], (h) => (h.complete = true), /"complete": true contradicts the signed claim \(a filtered selection\)/);
+  await check([], (h) => (h.complete = false), /"complete": false contradicts the signed claim \(the whole log\)/);
+  await check([], (h) => delete h.complete, /contradicts the signed claim/);
+  // The claim itself edited (fewer entries), or dropped: the signature or its absence says so.
+  await check([], (h) => (h.claim = String(h.claim).replace('entries 12', 'entries 10')), /signature by .* does not verify/);
+  await check([], (h) => delete h.claim, /no signed export claim/);
+  // A claim taken from another export of the same log (a partition's) does not fit this file.
+  assert.equal((await octant(root, 'ledger', 'export', '--agent', 'aid-b', '--out', file)).code, 0);
+  const partClaim = readExport(file).header.claim;
+  await check([], (h) => (h.claim = partClaim), /entry of aid-a in an export of partition aid-b/);
+});
+
+test('a forgery re-signed with another key passes no check that matters: refused with --key, exit 4 without, accepted only with --no-key', async (t) => {
+  const root = await populated(t);
+  const key = (await octant(root, 'identity', '--verifier-key')).out.trim();
+  // The forger: a ledger of their own (another machine key) with an entry that differs, exported and signed by them.
+  const forger = mkdtempSync(join(tmpdir(), 'octant-ledger-forger-'));
+  t.after(() => rmSync(forger, { recursive: true, force: true }));
+  const forged = await openLedger(rootLayout(forger));
+  for (let i = 0; i < 12; i++) await forged.append(ev(['aid-a', 'aid-b', 'system'][i % 3]!, i % 2 === 0 ? 'action' : 'vault', i === 4 ? 'harmless' : `op${i}`, { i }));
+  await forged.close();
+  const file = join(root, 'forged.jsonl');
+  assert.equal((await octant(forger, 'ledger', 'export', '--out', file)).code, 0);
+  // Pinned to the real key: refused.
+  const pinned = await octant(root, 'ledger', 'verify', '--file', file, '--key', key);
+  assert.equal(pinned.code, 1);
+  assert.match(pinned.out, /FAILED: .*no signature by key/);
+  // Without a key: intact, but NOT authenticated, and not a success.
+  const unpinned = await octant(root, 'ledger', 'verify', '--file', file);
+  assert.equal(unpinned.code, 4, unpinned.out + unpinned.err);
+  assert.match(unpinned.out, /^intact, NOT authenticated: /);
+  assert.match(unpinned.err, /authenticity NOT checked/);
+  assert.match(unpinned.err, /octant identity --verifier-key/);
+  const json = await octant(root, 'ledger', 'verify', '--file', file, '--json');
+  assert.equal(json.code, 4);
+  assert.equal((JSON.parse(json.out) as { authenticated: boolean }).authenticated, false);
+  // --no-key: the operator accepts an integrity-only check; still warned.
+  const accepted = await octant(root, 'ledger', 'verify', '--file', file, '--no-key');
+  assert.equal(accepted.code, 0);
+  assert.match(accepted.err, /warning: authenticity NOT checked/);
+  assert.equal((await octant(root, 'ledger', 'verify', '--file', file, '--no-key', '--key', key)).code, 2);
+  assert.equal((await octant(root, 'ledger', 'verify', '--no-key')).code, 2);
+  // Working twin: the real export verifies with the real key.
+  const real = join(root, 'real.jsonl');
+  await octant(root, 'ledger', 'export', '--out', real);
+  const good = await octant(root, 'ledger', 'verify', '--file', real, '--key', key, '--json');
+  assert.equal(good.code, 0, good.out);
+  assert.equal((JSON.parse(good.out) as { authenticated: boolean }).authenticated, true);
+});
+
+test('show, tail, grep and the story escape control characters an agent put in its entries', async (t) => {
+  const root = await populated(t, 3);
+  const ledger = await openLedger(rootLayout(root));
+  const forged = '/tmp/x\n99  2026-01-01T00:00:00.000Z  system  vault  vault.init  /vault  allow  {}\x1b[2J\u202e';
+  await ledger.append({ agent: 'aid-evil', lineage: [], kind: 'action', action: 'fs.read', target: forged, decision: 'allow', detail: { note: 'a\u2028b\x9b31m' } });
+  await ledger.close();
+  for (const args of [['show'], ['tail', '-n', '1'], ['grep', 'aid-evil']]) {
+    const r = await octant(root, 'ledger', ...args);
+    assert.equal(r.code, 0, r.err);
+    const line = r.out.split('\n').find((l) => l.includes('aid-evil'))!;
+    assert.equal(r.out.split('\n').filter((l) => l.includes('vault.init')).length, 1, 'the forged line stays inside the real one');
+    assert.doesNotMatch(r.out, /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202e]/, args.join(' '));
+    assert.match(line, /\[escaped\]"\/tmp\/x\\n99 .*\\x1b\[2J\\u202e"/);
+    assert.match(line, /\[escaped\]"\{\\"note\\":\\"a\\u2028b\\x9b31m\\"\}"/);
+  }
+  // Working twin: --json keeps the stored text exactly (JSON escapes it its own way).
+  const json = await octant(root, 'ledger', 'tail', '-n', '1', '--json');
+  assert.equal((JSON.parse(json.out) as { target: string }).target, forged);
+  // Ordinary entries print as before.
+  assert.match((await octant(root, 'ledger', 'show')).out, /^0  \S+  aid-a  action  op0  \/work\/op0  allow  \{"i":0\}$/m);
 });

@@ -8,9 +8,11 @@ import { join } from 'node:path';
 import { parseCommandArgs, stringFlag, boolFlag, requirePositional, type Options, type Parsed } from '../../lib/args.ts';
 import { EXIT, OctantError, usageError } from '../../lib/errors.ts';
 import { writeJson, writeLine, type Io } from '../../lib/io.ts';
+import { safeField } from '../../lib/safe-text.ts';
 import { resolvePaths, type Paths } from '../../runtime/paths.ts';
 import { latestCheckpoint, openCheckpoint, publishCheckpoint, storeCheckpoint, type StoredCheckpoint } from '../../services/ledger/checkpoint.ts';
 import { exportLines } from '../../services/ledger/export.ts';
+import type { ExportScope } from '../../services/ledger/export-claim.ts';
 import { machineSigner, machineVerifier } from '../../services/ledger/log-key.ts';
 import { verifyInclusion } from '../../services/ledger/merkle.ts';
 import { parseVerifierKey, type NoteVerifier } from '../../services/ledger/note.ts';
@@ -26,7 +28,9 @@ const USAGE = `usage: octant ledger <subcommand> [options]
   tail     [-n N] [filters] [--json]      the last N (default 10) matching entries
   grep     PATTERN [filters] [--json]     entries whose JSON matches the regular expression
   verify   [--agent AID] [--json]         check frames, seqs, chains, seals and checkpoints
-  verify   --file EXPORT [--key VKEY]     check an export offline (pin the log key with --key)
+  verify   --file EXPORT --key VKEY       check an export offline against the log's key
+                                          (octant identity --verifier-key prints it); without
+                                          --key: exit 4 unless --no-key (integrity only)
   proof    SEQ [--json]                   inclusion proof of entry SEQ against the latest checkpoint
   checkpoint [--json]                     publish and print a signed checkpoint of the log
   export   [filters] [--out FILE]         JSON lines: checkpoint, then entries with proofs
@@ -67,7 +71,8 @@ function filterOf(parsed: Parsed): (e: LedgerEntry) => boolean {
 function printEntries(io: Io, entries: readonly LedgerEntry[], json: boolean): void {
   for (const e of entries) {
     if (json) writeLine(io.stdout, JSON.stringify(e));
-    else writeLine(io.stdout, [e.seq, e.time, e.agent, e.kind, e.action, e.target || '-', e.decision, JSON.stringify(e.detail)].join('  '));
+    // Every field may hold an agent's text: each is escaped and marked (lib/safe-text.ts).
+    else writeLine(io.stdout, [String(e.seq), e.time, e.agent, e.kind, e.action, e.target || '-', e.decision, JSON.stringify(e.detail)].map(safeField).join('  '));
   }
 }
 
@@ -90,18 +95,31 @@ function currentCheckpoint(paths: Paths, snap: LedgerSnapshot): StoredCheckpoint
   return publishCheckpoint(snap.dir, snap.replay.tree.size, snap.replay.tree.root(), machineSigner(paths));
 }
 
-function printReport(io: Io, report: VerifyReport, json: boolean): number {
-  if (json) writeJson(io.stdout, report);
+/**
+ * Exit codes of verify: 0 verified; 1 a check failed; 4 (denied) an export
+ * that is intact but whose key came from the file itself, so nothing shows
+ * who wrote it: a forger re-signs with a key of their own and passes every
+ * other check. `--no-key` accepts that (exit 0, with the warning).
+ */
+function printReport(io: Io, report: VerifyReport, json: boolean, acceptUnpinned = false): number {
+  const unauthenticated = report.ok && report.keyPinned === false;
+  if (json) writeJson(io.stdout, { ...report, ...(report.keyPinned === undefined ? {} : { authenticated: report.keyPinned }) });
   else if (report.ok) {
     const scope = report.agent !== undefined ? `partition ${report.agent}: ${report.agentEntries} entries${report.sealed ? ' (sealed)' : ''}, ` : '';
-    writeLine(io.stdout, `ok: ${report.source}: ${scope}${report.entries} entries, ${report.partitions} partitions, ${report.checkpoints} checkpoint(s)${report.rootHash ? `, root ${report.rootHash}` : ''}`);
-    if (report.keyPinned === false) writeLine(io.stderr, 'warning: the log key was taken from the file itself; pin it with --key');
+    // An export's scope and problems can quote an agent name from the file: escaped.
+    const exported = report.scope !== undefined ? ` (export of ${safeField(report.scope)})` : '';
+    writeLine(io.stdout, `${unauthenticated ? 'intact, NOT authenticated' : 'ok'}: ${report.source}${exported}: ${scope}${report.entries} entries, ${report.partitions} partitions, ${report.checkpoints} checkpoint(s)${report.rootHash ? `, root ${report.rootHash}` : ''}`);
+    if (unauthenticated) {
+      writeLine(io.stderr, `${acceptUnpinned ? 'warning' : 'error'}: authenticity NOT checked: the log key was taken from the file itself, so anyone could have written it;`);
+      writeLine(io.stderr, "  pin the key with --key (print it with 'octant identity --verifier-key' on the machine that wrote the log)" + (acceptUnpinned ? '' : ', or pass --no-key to accept an integrity-only check'));
+    }
   } else {
     const p = report.problem!;
     const where = p.line !== undefined ? `line ${p.line}` : `byte offset ${p.offset}`;
-    writeLine(io.stdout, `FAILED: ${report.source}: first bad position: seq ${p.seq}, ${where}: ${p.reason}`);
+    writeLine(io.stdout, `FAILED: ${report.source}: first bad position: seq ${p.seq}, ${where}: ${safeField(p.reason)}`);
   }
-  return report.ok ? EXIT.ok : EXIT.failure;
+  if (!report.ok) return EXIT.failure;
+  return unauthenticated && !acceptUnpinned ? EXIT.denied : EXIT.ok;
 }
 
 const SUBCOMMANDS: Record<string, (argv: string[], io: Io, paths: () => Paths) => Promise<number> | number> = {
@@ -133,9 +151,11 @@ const SUBCOMMANDS: Record<string, (argv: string[], io: Io, paths: () => Paths) =
     return hits.length > 0 ? EXIT.ok : EXIT.failure;
   },
   verify(argv, io, paths) {
-    const parsed = parseCommandArgs('ledger verify', argv, { agent: { type: 'string' }, file: { type: 'string' }, key: { type: 'string' }, json: { type: 'boolean' } }, false);
+    const parsed = parseCommandArgs('ledger verify', argv, { agent: { type: 'string' }, file: { type: 'string' }, key: { type: 'string' }, 'no-key': { type: 'boolean' }, json: { type: 'boolean' } }, false);
     const file = stringFlag(parsed, 'file');
     const key = stringFlag(parsed, 'key');
+    const noKey = boolFlag(parsed, 'no-key');
+    if (noKey && (key !== undefined || file === undefined)) throw usageError('ledger verify: --no-key goes with --file and without --key');
     if (file !== undefined) {
       let text: string;
       try {
@@ -143,7 +163,7 @@ const SUBCOMMANDS: Record<string, (argv: string[], io: Io, paths: () => Paths) =
       } catch (error) {
         throw new OctantError('E_LEDGER_EXPORT', `--file ${file}: ${(error as Error).message}`, { exit: EXIT.unavailable });
       }
-      return printReport(io, verifyExport(text, file, key), boolFlag(parsed, 'json'));
+      return printReport(io, verifyExport(text, file, key), boolFlag(parsed, 'json'), noKey);
     }
     const verifier = (): NoteVerifier => (key !== undefined ? parseVerifierKey(key) : machineVerifier(paths()));
     return printReport(io, verifyLedgerDir(ledgerDir(paths()), { verifier, agent: stringFlag(parsed, 'agent') }), boolFlag(parsed, 'json'));
@@ -180,8 +200,10 @@ const SUBCOMMANDS: Record<string, (argv: string[], io: Io, paths: () => Paths) =
     const parsed = parseCommandArgs('ledger export', argv, { ...FILTERS, out: { type: 'string' } }, false);
     const snap = intactLedger(paths(), true);
     const c = currentCheckpoint(paths(), snap);
-    const complete = ['kind', 'since', 'until'].every((f) => stringFlag(parsed, f) === undefined);
-    const lines = [...exportLines({ note: c.note, size: c.size, key: machineVerifier(paths()), tree: snap.replay.tree, entries: snap.replay.entries.filter(filterOf(parsed)), complete })];
+    const agent = stringFlag(parsed, 'agent');
+    const filtered = ['kind', 'since', 'until'].some((f) => stringFlag(parsed, f) !== undefined);
+    const scope: ExportScope = filtered ? { kind: 'filtered' } : agent !== undefined ? { kind: 'agent', agent } : { kind: 'all' };
+    const lines = [...exportLines({ note: c.note, size: c.size, signer: machineSigner(paths()), tree: snap.replay.tree, entries: snap.replay.entries.filter(filterOf(parsed)), scope })];
     const text = `${lines.join('\n')}\n`;
     const out = stringFlag(parsed, 'out');
     if (out === undefined) io.stdout.write(text);

@@ -135,7 +135,7 @@ test('no system running: a rejection is recorded directly; an accepted manifest 
   assert.equal(schema.code, 1);
   const got = await entries(root);
   assert.equal(got.length, 2);
-  assert.deepEqual([got[0]!.kind, got[0]!.action, got[0]!.decision, got[0]!.agent, got[0]!.target], ['manifest', 'validate', 'deny', 'system', file]);
+  assert.deepEqual([got[0]!.kind, got[0]!.action, got[0]!.decision, got[0]!.agent, got[0]!.target], ['manifest', 'validate', 'deny', 'operator', file]);
   assert.equal(got[0]!.detail.code, 'E_MANIFEST_DENY_LIST');
   assert.equal(got[0]!.detail.rule, 7);
   assert.equal(got[1]!.detail.code, 'E_MANIFEST_SCHEMA');

@@ -11,7 +11,7 @@ import { boolFlag, parseCommandArgs, requirePositional, stringFlag, type Options
 import { EXIT, OctantError, isOctantError, messageOf, usageError } from '../../lib/errors.ts';
 import { writeJson, type Io } from '../../lib/io.ts';
 import { resolvePaths } from '../../runtime/paths.ts';
-import { recordEvent } from '../../services/ledger/index.ts';
+import { OPERATOR_AGENT, recordEvent } from '../../services/ledger/index.ts';
 import {
   diffManifests, explain, formatChanges, intersect, loadEither, loadManifest, loadPrivateKey, loadRoles, loadSignedManifest, loadTrustStore,
   manifestDigest, signApproval, signManifest, verifyManifest, type Manifest,
@@ -65,7 +65,7 @@ async function recordingRejection<T>(action: string, file: string, { io, rootFla
     if (!isOctantError(error) || !REJECTIONS.has(error.code)) throw error;
     try {
       await recordEvent(resolvePaths({ rootFlag, env: io.env }), {
-        agent: 'system', lineage: [], kind: 'manifest', action, target: file, decision: 'deny',
+        agent: OPERATOR_AGENT, lineage: [], kind: 'manifest', action, target: file, decision: 'deny',
         detail: { code: error.code, message: error.message, ...error.detail },
       });
     } catch (ledgerError) {

@@ -10,6 +10,7 @@
 import { createServer as createHttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createNetServer, type Socket } from 'node:net';
 import { EXIT, OctantError, isOctantError, messageOf } from '../../lib/errors.ts';
+import { parseJsonBody } from '../../lib/json-body.ts';
 import { silentLogger, type Logger } from '../log.ts';
 import type { AdminHandler, AdminResponse, AdminRoutes } from './types.ts';
 import { listenOwnerOnly } from './socket.ts';
@@ -58,6 +59,7 @@ function statusOf(error: unknown): number {
   if (!isOctantError(error)) return 500;
   if (error.code === 'E_ADMIN_NOT_FOUND') return 404;
   if (error.code === 'E_ADMIN_BODY_TIMEOUT') return 408;
+  if (error.code === 'E_ADMIN_BODY_TOO_LARGE') return 413;
   if (error.exit === EXIT.usage) return 400;
   if (error.exit === EXIT.denied) return 403;
   if (error.exit === EXIT.unavailable) return 503;
@@ -93,20 +95,44 @@ function withinBodyTime<T>(reading: Promise<T>, ms: number): Promise<T> {
   return Promise.race([reading, late]).finally(() => clearTimeout(timer));
 }
 
-async function readBody(req: IncomingMessage): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) throw new OctantError('E_ADMIN_BODY', `admin API: request body exceeds ${MAX_BODY} bytes`, { exit: EXIT.usage });
-    chunks.push(chunk as Buffer);
-  }
-  if (size === 0) return undefined;
-  try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch (error) {
-    throw new OctantError('E_ADMIN_BODY', `admin API: request body is not JSON: ${messageOf(error)}`, { exit: EXIT.usage });
-  }
+/** An oversize body: 413, so a client knows to send less rather than to fix a field. */
+function tooLarge(size: string): OctantError {
+  return new OctantError('E_ADMIN_BODY_TOO_LARGE', `admin API: request body of ${size} exceeds the limit of ${MAX_BODY} bytes`, { exit: EXIT.usage });
+}
+
+/**
+ * The whole body, parsed strictly. An oversize body is refused without
+ * destroying the request: that would destroy the socket before the 413 is
+ * written. The rest of the body is left to node:http, which discards it
+ * while the reply goes out, and the connection closes after the reply.
+ */
+function readBody(req: IncomingMessage): Promise<unknown> {
+  // A declared length over the limit is refused before reading a byte.
+  if (Number(req.headers['content-length'] ?? 0) > MAX_BODY) return Promise.reject(tooLarge(`${req.headers['content-length']} bytes`));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer): void => {
+      size += chunk.length;
+      if (size <= MAX_BODY) {
+        chunks.push(chunk);
+        return;
+      }
+      req.off('data', onData).off('end', onEnd);
+      reject(tooLarge(`more than ${MAX_BODY} bytes`));
+    };
+    const onEnd = (): void => {
+      try {
+        // Strict I-JSON: nesting depth, non-finite numbers, lone surrogates, UTF-8 (lib/json-body.ts).
+        resolve(parseJsonBody(Buffer.concat(chunks), { code: 'E_ADMIN_BODY', label: 'admin API: request body' }));
+      } catch (error) {
+        reject(error);
+      }
+    };
+    // A client that goes away mid-body ends the wait (after 'end' this rejects nothing).
+    const gone = (): void => reject(new OctantError('E_ADMIN_BODY', 'admin API: the client went away before the whole body arrived', { exit: EXIT.usage }));
+    req.on('data', onData).on('end', onEnd).once('error', reject).once('close', gone);
+  });
 }
 
 async function send(res: ServerResponse, reply: AdminResponse, signal: AbortSignal): Promise<void> {
@@ -145,8 +171,8 @@ export async function startAdminServer(options: AdminServerOptions): Promise<Adm
       const body = isOctantError(error) ? { ...error.toJSON(), exit: error.exit } : { code: 'E_ADMIN_INTERNAL', message: messageOf(error), exit: EXIT.failure };
       if (res.headersSent) res.destroy();
       else {
-        // The rest of a late body is never read: the connection ends with this reply.
-        if (status === 408) res.setHeader('connection', 'close');
+        // A late body (408) or one refused before it was read: the connection ends with this reply.
+        if (status === 408 || !req.complete) res.setHeader('connection', 'close');
         await send(res, { status, body: { error: body } }, abort.signal);
       }
     }

@@ -3,9 +3,17 @@
 // holds the writer lock. The body is one LedgerEvent, checked field by field
 // here (the socket is root-only, but a malformed event must still never
 // reach the log); the reply is the durable LedgerEntry.
+//
+// What a command may write is narrower than what the service may: the
+// system partition belongs to the services running in the daemon (the
+// vault's init and unseal entries, recovery), and sealing a partition is
+// the lifecycle's decision. A client of this route that could write either
+// could forge the vault's history or seal the system partition (after
+// which `vault init` fails for good), so both are refused with 403.
 
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import type { AdminRoutes } from '../../runtime/admin/types.ts';
+import { SEAL_ACTION, SYSTEM_AGENT, isSeal } from './entry.ts';
 import type { LedgerAppend, LedgerEvent } from './types.ts';
 
 const FIELDS = ['agent', 'lineage', 'kind', 'action', 'target', 'decision', 'detail'] as const;
@@ -44,9 +52,20 @@ export function readLedgerEvent(value: unknown): LedgerEvent {
   };
 }
 
+function denied(field: string, message: string): OctantError {
+  return new OctantError('E_LEDGER_APPEND_DENIED', `${field}: ${message}`, { exit: EXIT.denied, detail: { field } });
+}
+
+/** What the admin API may not append, however well formed: E_LEDGER_APPEND_DENIED (403). */
+export function checkApiAppend(event: LedgerEvent): LedgerEvent {
+  if (event.agent === SYSTEM_AGENT) throw denied('agent', `the '${SYSTEM_AGENT}' partition is written only by the services in the daemon, not through the admin API`);
+  if (isSeal(event)) throw denied('action', `${SEAL_ACTION}: partitions are sealed by the agent lifecycle, not through the admin API`);
+  return event;
+}
+
 /** The ledger service's admin routes, mounted under /v1/ledger/. */
 export function ledgerRoutes(append: LedgerAppend): AdminRoutes {
   return {
-    'POST /append': async (req) => ({ status: 201, body: await append(readLedgerEvent(req.body)) }),
+    'POST /append': async (req) => ({ status: 201, body: await append(checkApiAppend(readLedgerEvent(req.body))) }),
   };
 }

@@ -12,6 +12,9 @@ export const MAX_ENTRY_BYTES = 64 * 1024;
 /** The agent name of events that belong to no agent. */
 export const SYSTEM_AGENT = 'system';
 
+/** The partition of what an operator's commands record (CLI, admin API): never an agent's, never the system's. */
+export const OPERATOR_AGENT = 'operator';
+
 /** The final entry of a partition (written by seal); nothing may follow it. */
 export const SEAL_KIND = 'lifecycle';
 export const SEAL_ACTION = 'partition.seal';
@@ -40,6 +43,9 @@ export function validateEvent(event: LedgerEvent): void {
   if (typeof event.detail !== 'object' || event.detail === null || Array.isArray(event.detail)) {
     throw badEvent('detail', 'must be an object');
   }
+  // The system partition outlives every agent: a seal would refuse every
+  // later system entry (vault init among them) for the life of the log.
+  if (event.agent === SYSTEM_AGENT && isSeal(event)) throw badEvent('action', `${SEAL_ACTION}: the ${SYSTEM_AGENT} partition cannot be sealed`);
 }
 
 /**

@@ -16,6 +16,7 @@ import type { LedgerServiceApi, OpenLedger } from './types.ts';
 export type { LedgerApi, LedgerAppend, LedgerEntry, LedgerEvent, LedgerMark, LedgerServiceApi, LedgerCheckpointInfo, OpenLedger } from './types.ts';
 export { FIRST_MARK, forEachEntryFrom } from './read.ts';
 export { ledgerDir } from './read.ts';
+export { OPERATOR_AGENT } from './entry.ts';
 export { recordEvent } from './record-event.ts';
 
 export const DEFAULT_CHECKPOINT_INTERVAL_MS = 60_000;

@@ -7,10 +7,15 @@ import { join } from 'node:path';
 import { OctantError } from '../../lib/errors.ts';
 import { identityDir, loadOrCreateIdentity } from '../../runtime/identity.ts';
 import type { Paths } from '../../runtime/paths.ts';
-import type { NoteSigner, NoteVerifier } from './note.ts';
+import { formatVerifierKey, type NoteSigner, type NoteVerifier } from './note.ts';
 
 export function ledgerOrigin(fingerprint: string): string {
   return `octant/${fingerprint.slice(0, 16)}/ledger`;
+}
+
+/** The log's verifier key as `ledger verify --key` takes it (<origin>+<hex key hash>+<base64 key>). */
+export function ledgerVerifierKey(identity: { fingerprint: string; publicKeyRaw: Buffer }): string {
+  return formatVerifierKey({ name: ledgerOrigin(identity.fingerprint), publicKeyRaw: identity.publicKeyRaw });
 }
 
 export function machineSigner(paths: Paths): NoteSigner {

@@ -7,6 +7,7 @@ import { isSeal, parseEntry } from './entry.ts';
 import { leafHash, verifyInclusion } from './merkle.ts';
 import { parseVerifierKey, type NoteVerifier } from './note.ts';
 import { checkCheckpoints, readLedger } from './read.ts';
+import { entryDigest, openClaim, type ExportClaim, type ExportScope } from './export-claim.ts';
 import type { StoredRecord } from './records.ts';
 import type { LedgerEntry } from './types.ts';
 
@@ -29,7 +30,10 @@ export interface VerifyReport {
   agent?: string;
   agentEntries?: number;
   sealed?: boolean;
+  /** Export only: was the key given by the caller (authenticity checked), or taken from the file (integrity only)? */
   keyPinned?: boolean;
+  /** Export only: what the signed claim says was exported. */
+  scope?: string;
   problem?: VerifyProblem;
 }
 
@@ -104,11 +108,22 @@ interface ExportLine {
   note?: unknown;
   key?: unknown;
   complete?: unknown;
+  claim?: unknown;
   entry?: LedgerEntry;
   proof?: unknown;
 }
 
-/** Verify an export (JSON lines: checkpoint header, then entries with inclusion proofs). */
+function describeScope(scope: ExportScope): string {
+  return scope.kind === 'agent' ? `partition ${scope.agent}` : scope.kind === 'all' ? 'the whole log' : 'a filtered selection';
+}
+
+/**
+ * Verify an export (JSON lines: header with checkpoint and signed claim,
+ * then entries with inclusion proofs). Without `pinnedKey` the key in the
+ * file is used: that proves integrity (the file agrees with itself), not
+ * authenticity (anyone can re-sign a forgery with their own key), and the
+ * report says so (keyPinned: false).
+ */
 export function verifyExport(text: string, source: string, pinnedKey?: string): VerifyReport {
   const lines = text.split('\n').filter((l) => l !== '');
   const report: VerifyReport = { ok: true, source, entries: 0, partitions: 0, checkpoints: 1, keyPinned: pinnedKey !== undefined };
@@ -120,17 +135,29 @@ export function verifyExport(text: string, source: string, pinnedKey?: string): 
     return fail(1, 0, 'first line is not JSON');
   }
   if (header.type !== 'checkpoint' || typeof header.note !== 'string' || typeof header.key !== 'string') return fail(1, 0, 'first line is not a checkpoint header');
+  if (typeof header.claim !== 'string') return fail(1, 0, 'the header has no signed export claim (an export from before claims were signed cannot show it is whole)');
   let size: number;
   let root: Buffer;
+  let claim: ExportClaim;
   try {
-    const c = openCheckpoint(header.note, parseVerifierKey(pinnedKey ?? header.key));
+    const verifier = parseVerifierKey(pinnedKey ?? header.key);
+    const c = openCheckpoint(header.note, verifier);
     size = c.size;
     root = c.root;
+    claim = openClaim(header.claim, verifier);
   } catch (error) {
     return fail(1, 0, (error as Error).message);
   }
   report.rootHash = root.toString('base64');
+  report.scope = describeScope(claim.scope);
+  if (claim.size !== size || !claim.root.equals(root)) return fail(1, 0, `the export claim is for checkpoint size ${claim.size}, not the checkpoint in the file (size ${size})`);
+  // The unsigned flag must agree with the signed scope: a flipped flag is an altered file.
+  const complete = claim.scope.kind !== 'filtered';
+  if (header.complete !== complete) return fail(1, 0, `"complete": ${JSON.stringify(header.complete)} contradicts the signed claim (${describeScope(claim.scope)})`);
   const chains = new Map<string, string>();
+  const partitions = new Set<string>();
+  const digest = entryDigest();
+  let lastSeq = -1;
   for (let i = 1; i < lines.length; i++) {
     let line: ExportLine;
     try {
@@ -142,6 +169,8 @@ export function verifyExport(text: string, source: string, pinnedKey?: string): 
     if (line.type !== 'entry' || typeof entry !== 'object' || entry === null || !Array.isArray(line.proof)) return fail(i + 1, -1, 'not an entry line');
     const seq = entry.seq;
     if (!Number.isSafeInteger(seq) || seq < 0 || seq >= size) return fail(i + 1, Number(seq), `seq ${seq} is outside the checkpoint (size ${size})`);
+    if (seq <= lastSeq) return fail(i + 1, seq, `seq ${seq} does not follow seq ${lastSeq} (entries are exported in order, each once)`);
+    lastSeq = seq;
     let leaf: Buffer;
     try {
       leaf = leafHash(canonicalBytes(entry));
@@ -149,14 +178,23 @@ export function verifyExport(text: string, source: string, pinnedKey?: string): 
     } catch (error) {
       return fail(i + 1, seq, `entry is not in the checkpointed log: ${(error as Error).message}`);
     }
+    if (claim.scope.kind === 'agent' && entry.agent !== claim.scope.agent) return fail(i + 1, seq, `entry of ${entry.agent} in an export of partition ${claim.scope.agent}`);
+    if (claim.scope.kind === 'all' && seq !== report.entries) return fail(i + 1, seq, `seq ${report.entries} is missing from an export of the whole log`);
     // A complete export holds every entry of each partition it names, so
     // the chains must link up exactly.
-    if (header.complete === true) {
+    if (complete) {
       if (entry.prev !== (chains.get(entry.agent) ?? '')) return fail(i + 1, seq, `prev does not match the previous exported entry of partition ${entry.agent}`);
       chains.set(entry.agent, leaf.toString('hex'));
     }
+    digest.update(leaf);
+    partitions.add(entry.agent);
     report.entries++;
   }
-  report.partitions = new Set(lines.slice(1).map((l) => (JSON.parse(l) as ExportLine).entry?.agent)).size;
+  report.partitions = partitions.size;
+  const end = lines.length + 1;
+  // Truncation: the claim counts what was exported; a whole-log export must hold every entry the checkpoint covers.
+  if (report.entries !== claim.entries) return fail(end, lastSeq + 1, `truncated or padded: the signed claim lists ${claim.entries} entries, the file holds ${report.entries}`);
+  if (claim.scope.kind === 'all' && report.entries !== size) return fail(end, report.entries, `truncated: the checkpoint covers ${size} entries, this export of the whole log holds ${report.entries}`);
+  if (!digest.digest().equals(claim.digest)) return fail(end, -1, 'the exported entries are not the ones the claim signed (digest differs)');
   return report;
 }
