@@ -7,7 +7,7 @@ import { appendFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LedgerAppend } from '../../services/ledger/types.ts';
-import type { OutboundRequest } from '../../services/vault/types.ts';
+import type { OutboundRequest, Redaction } from '../../services/vault/types.ts';
 import type { KeyLookup } from '../manifest/sign.ts';
 import type { EffectiveManifest } from '../manifest/schema.ts';
 import { requestApproval } from '../approvals/gate.ts';
@@ -28,8 +28,7 @@ export interface LlmCaller {
 
 export interface AgentGatewayOptions {
   ledger: LedgerAppend;
-  vault: {
-    redact(text: string): string;
+  vault: Redaction & {
     injectPlaceholders(token: string, request: OutboundRequest): Promise<OutboundRequest>;
   };
   /** The router's OpenAI/Anthropic-compatible handler factory, if a router runs. */
@@ -90,13 +89,18 @@ export function agentGatewayPort(options: AgentGatewayOptions): GatewayPort {
     async open(agent, socketPath) {
       const session = sessionFor(agent);
       const tools: AnyTool[] = [fsRead, fsWrite, fsList];
-      if (agent.egressSocket !== undefined) tools.push(httpFetchTool({ injectPlaceholders: (token, request) => options.vault.injectPlaceholders(token, request), newDestinationIsCritical: options.newDestinationIsCritical }));
+      if (agent.egressSocket !== undefined) tools.push(httpFetchTool({
+        injectPlaceholders: (token, request) => options.vault.injectPlaceholders(token, request),
+        redactStream: () => options.vault.redactStream(),
+        newDestinationIsCritical: options.newDestinationIsCritical,
+      }));
       tools.push(...(options.extraTools?.(agent, session) ?? []));
       const mediator = createMediator({
         tools,
         ledger: options.ledger,
         approve: (request, signal) => requestApproval(request, { ...options.approvals, ledger: options.ledger }, signal),
         redact: (text) => options.vault.redact(text),
+        redactAsync: (text) => options.vault.redactAsync(text),
       });
       // The router authenticates the agent by the same token the gateway checked.
       const llm = options.llm?.(async (token) => (token === agent.token ? { agent: agent.aid, lineage: agent.lineage, vaultToken: agent.token } : undefined));

@@ -2,7 +2,8 @@
 // record the decision in the ledger (durable before the call: log first, act
 // second; see ProviderCall.recorded), call through the failover loop with the
 // credential injected per call, then settle the budget and record the
-// outcome (see finish).
+// outcome (see finish). What comes back is redacted by the injector's
+// redaction (response-redaction.ts) before the caller or the ledger sees it.
 
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import type { LedgerApi, LedgerEntry } from '../ledger/types.ts';
@@ -15,6 +16,7 @@ import { Ewma } from './routing/ewma.ts';
 import { DEFAULT_RETRY, withFailover, type AttemptRecord, type FailoverHooks, type RetryOptions } from './routing/failover.ts';
 import { completionCap, costOf, decide } from './routing/policy.ts';
 import { RateLimits } from './routing/ratelimit.ts';
+import { EventRedactor, redactError, redactResponse } from './response-redaction.ts';
 import { truncated } from './transport/stream-lines.ts';
 import type { Caller, ChatRequest, ChatResponse, CredentialInjector, Decision, Deployment, EmbedRequest, EmbedResponse, ModelInfo, ProviderCall, RouterApi, RouterConfig, StreamEvent } from './types.ts';
 
@@ -101,6 +103,7 @@ export function createRouter(options: RouterOptions): RouterEngine {
   const stopAll = new AbortController();
   let byId = new Map(config.deployments.map((d) => [d.id, d]));
   const ledger = options.ledger;
+  const redaction = options.injector.redaction;
   /**
    * Agents whose outcome record the ledger refused, with why: their later
    * requests are refused (until a restart). Scoped to the agent: one
@@ -195,9 +198,11 @@ export function createRouter(options: RouterOptions): RouterEngine {
     const usd = dep !== undefined && response !== undefined ? costOf(dep, response.usage.promptTokens, response.usage.completionTokens) : 0;
     const tokens = response === undefined ? 0 : response.usage.promptTokens + response.usage.completionTokens;
     budgets.settle(p.reservation, usd, tokens, now());
-    // A provider's error text is bounded here, so that the record stays well
-    // inside the ledger's entry limit and is never refused for its size.
-    const error = outcome.error === undefined || outcome.error.length <= MAX_ERROR_CHARS ? outcome.error : `${outcome.error.slice(0, MAX_ERROR_CHARS)}…`;
+    // A provider's error text is redacted (an upstream may quote the key it
+    // got), then bounded, so that the record stays well inside the ledger's
+    // entry limit and is never refused for its size.
+    const text = outcome.error === undefined ? undefined : redaction.redact(outcome.error);
+    const error = text === undefined || text.length <= MAX_ERROR_CHARS ? text : `${text.slice(0, MAX_ERROR_CHARS)}…`;
     const usage = response?.usage;
     const recorded = ledger.append({
       agent: caller.agent,
@@ -236,8 +241,9 @@ export function createRouter(options: RouterOptions): RouterEngine {
         return response;
       }, hooks, options.retry ?? DEFAULT_RETRY);
       finish(p, caller, result.deployment, result.value, { attempts: result.attempts });
-      return result.value;
+      return await redactResponse(result.value, redaction);
     } catch (error) {
+      redactError(error, redaction);
       finish(p, caller, undefined, undefined, { error: (error as Error).message, code: (error as OctantError).code });
       throw error;
     }
@@ -269,16 +275,18 @@ export function createRouter(options: RouterOptions): RouterEngine {
       attempts = started.attempts;
       // After the first token the error is the caller's to see.
       let next: IteratorResult<StreamEvent> = { done: false, value: started.value.first };
+      const redactor = new EventRedactor(redaction);
       while (!next.done) {
         const event = next.value;
         if (event.type === 'text') received += event.delta.length;
         if (event.type === 'tool_call') received += event.argumentsDelta.length;
         if (event.type === 'done') final = event.response;
-        yield event;
+        yield* redactor.push(event);
         next = await started.value.iterator.next();
       }
+      yield* redactor.end();
     } catch (error) {
-      failure = error;
+      failure = redactError(error, redaction);
       throw error;
     } finally {
       stopAll.signal.removeEventListener('abort', onStop);
@@ -309,8 +317,9 @@ export function createRouter(options: RouterOptions): RouterEngine {
       const result = await withFailover(usable, (dep) => resolveProvider(dep.provider).provider.embed!(request, callFor(dep, p, caller, stopAll.signal)), hooks, options.retry ?? DEFAULT_RETRY);
       const usage = result.value.usage;
       finish(p, caller, result.deployment, { id: '', model: result.value.model, content: '', toolCalls: [], stopReason: 'stop', usage }, { attempts: result.attempts });
-      return result.value;
+      return { ...result.value, model: redaction.redact(result.value.model) };
     } catch (error) {
+      redactError(error, redaction);
       finish(p, caller, undefined, undefined, { error: (error as Error).message });
       throw error;
     }
