@@ -48,14 +48,17 @@ export const TRANSCRIPT_LIMIT = 16 * 1024 * 1024;
 /**
  * The transcript is what the agent says about itself: kept for operators
  * (`octant agent logs --transcript`), redacted like everything else, and
- * capped (one closing line says where it stopped).
+ * capped (one closing line says where it stopped). A line can be as large as
+ * the gateway's body limit: it is redacted a slice per event-loop turn, and
+ * lines are written in the order they came.
  */
-export function transcriptWriter(file: string, redact: (text: string) => string, limit: number): (line: Record<string, unknown>) => void {
+export function transcriptWriter(file: string, redact: (text: string) => Promise<string>, limit: number): (line: Record<string, unknown>) => Promise<void> {
   let written = 0;
   let full = false;
-  return (line) => {
+  let queue: Promise<void> = Promise.resolve();
+  const write = async (line: Record<string, unknown>): Promise<void> => {
     if (full) return;
-    const text = `${redact(JSON.stringify(line))}\n`;
+    const text = `${await redact(JSON.stringify(line))}\n`;
     if (written + Buffer.byteLength(text) > limit) {
       full = true;
       appendFileSync(file, `${JSON.stringify({ time: new Date().toISOString(), type: 'truncated', limitBytes: limit })}\n`, { mode: 0o600 });
@@ -64,6 +67,7 @@ export function transcriptWriter(file: string, redact: (text: string) => string,
     written += Buffer.byteLength(text);
     appendFileSync(file, text, { mode: 0o600 });
   };
+  return (line) => (queue = queue.then(() => write(line)));
 }
 
 /** Where the scratch directory appears inside the sandbox. */
@@ -104,7 +108,7 @@ export function agentGatewayPort(options: AgentGatewayOptions): GatewayPort {
       });
       // The router authenticates the agent by the same token the gateway checked.
       const llm = options.llm?.(async (token) => (token === agent.token ? { agent: agent.aid, lineage: agent.lineage, vaultToken: agent.token } : undefined));
-      const transcript = transcriptWriter(join(dirname(agent.scratch), 'transcript.jsonl'), (text) => options.vault.redact(text), options.transcriptLimitBytes ?? TRANSCRIPT_LIMIT);
+      const transcript = transcriptWriter(join(dirname(agent.scratch), 'transcript.jsonl'), (text) => options.vault.redactAsync(text), options.transcriptLimitBytes ?? TRANSCRIPT_LIMIT);
       return startGateway({
         socketPath,
         session,

@@ -26,7 +26,7 @@ export interface GatewayOptions {
   /** The LLM gateway for /v1/* (router); absent means 404 there. */
   llm?: HttpHandler;
   /** Transcript sink for the loop's own record of the conversation. */
-  transcript?: (line: Record<string, unknown>) => void;
+  transcript?: (line: Record<string, unknown>) => void | Promise<void>;
   maxBodyBytes?: number;
 }
 
@@ -96,7 +96,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }
       if (req.method === 'POST' && url.pathname === '/octant/v1/log') {
         const body = await readJson(req, limit);
-        options.transcript?.(body as Record<string, unknown>);
+        await options.transcript?.(body as Record<string, unknown>);
         send(res, 204, {});
         return;
       }

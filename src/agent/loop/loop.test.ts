@@ -43,7 +43,7 @@ async function setup(llm?: (req: IncomingMessage, res: ServerResponse) => void) 
     redactAsync: async (t) => t,
   });
   const session = { aid: 'agt_loop', lineage: [], manifest: manifest(root), workspace: [join(root, 'ws')], contacted: new Set<string>(), token: 'tok-123' };
-  const gateway = await startGateway({ socketPath: join(root, 'run', 'gateway.sock'), session, token: 'tok-123', mediator, llm, transcript: (l) => transcript.push(l) });
+  const gateway = await startGateway({ socketPath: join(root, 'run', 'gateway.sock'), session, token: 'tok-123', mediator, llm, transcript: (l) => void transcript.push(l) });
   return { root, events, transcript, gateway, cleanup: async () => { await gateway.close(); rmSync(root, { recursive: true, force: true }); } };
 }
 

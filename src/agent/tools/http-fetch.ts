@@ -12,6 +12,7 @@ import { request as httpsRequest } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
 import { compileRules, decide, parseAuthority, parseHttpUrl, screenName, type Target } from '../../kernel/net/match.ts';
 import { StringDecoder } from 'node:string_decoder';
+import { pushSliced } from '../../services/vault/index.ts';
 import type { OutboundRequest, RedactionStream } from '../../services/vault/types.ts';
 import type { Tool } from './tool.ts';
 import { argsError, deniedError, readArgs, stringArg } from './tool-errors.ts';
@@ -80,7 +81,7 @@ function viaProxy(proxySocket: string, req: OutboundRequest & { method: string; 
 }
 
 /**
- * The body, redacted piece by piece as it arrives (bounded work per chunk),
+ * The body, redacted piece by piece as it arrives (bounded work per turn),
  * up to MAX_BODY bytes; the stream's end withholds a secret the cap cut.
  */
 async function readBody(res: IncomingMessage, redaction: RedactionStream): Promise<{ text: string; truncated: boolean }> {
@@ -95,7 +96,7 @@ async function readBody(res: IncomingMessage, redaction: RedactionStream): Promi
       truncated = true;
     }
     size += bytes.length;
-    out.push(redaction.push(decoder.write(bytes)));
+    out.push(await pushSliced(redaction, decoder.write(bytes)));
     if (truncated) { res.destroy(); break; }
   }
   out.push(redaction.push(decoder.end()), redaction.end());

@@ -58,4 +58,4 @@ export const vaultService: ServiceDefinition<VaultApi> = {
 
 // Redaction is plain computation other layers may run themselves (a test's
 // fake vault, a router without a vault).
-export { Redactor, REDACTED } from './redact.ts';
+export { pushSliced, Redactor, REDACTED } from './redact.ts';

@@ -137,6 +137,8 @@ export class FormatThreads {
   #pendingEnd = -1;
   /** Start whose block a footer closed during this step. */
   #closed = -1;
+  /** The unit after the one being consumed, -1 if not known (see spawn). */
+  #nextUnit = -1;
   /** The last match reported (a thread in several states reports the same one). */
   #lastStart = -1;
   #lastEnd = -1;
@@ -171,14 +173,20 @@ export class FormatThreads {
     return min;
   }
 
-  /** The start literal ended at `end` (its first unit at `start`, already checked for \b). */
-  spawn(start: number, end: number, report: Report): void {
+  /**
+   * The start literal ended at `end` (its first unit at `start`, already
+   * checked for \b). `next` is the unit that follows, or -1 if not known yet:
+   * a thread that cannot take it is not kept (it would die on the next step).
+   */
+  spawn(start: number, end: number, next: number, report: Report): void {
+    this.#nextUnit = next;
     this.#enter(0, 0, start, end, report);
     this.#commit();
   }
 
-  /** Advance every thread over `unit`, which ends at `end`. */
-  step(unit: number, end: number, report: Report): void {
+  /** Advance every thread over `unit`, which ends at `end` (`next` as for spawn). */
+  step(unit: number, end: number, next: number, report: Report): void {
+    this.#nextUnit = next;
     if (this.#pendingStart >= 0) {
       if (!isWordUnit(unit)) report(this.#pendingStart, this.#pendingEnd);
       this.#pendingStart = -1;
@@ -251,6 +259,13 @@ export class FormatThreads {
   }
 
   #add(id: number, start: number): void {
+    const next = this.#nextUnit;
+    if (next >= 0) {
+      const part = this.#parts[this.#partOf[id]];
+      const k = this.#countOf[id];
+      const takes = part.literal !== undefined ? part.literal.charCodeAt(k) === next : next < 128 && part.table![next] === 1 && k < part.max;
+      if (!takes) return;
+    }
     const known = this.#nextStarts[id];
     if (known < 0) {
       this.#nextLive[this.#nextCount++] = id;

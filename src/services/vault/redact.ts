@@ -78,7 +78,8 @@ class Scan implements RedactionStream {
     for (let j = 0; j < text.length; j++) {
       const unit = text.charCodeAt(j);
       const end = base + j + 1;
-      if (this.#busy) this.#step(unit, end);
+      const following = j + 1 < text.length ? text.charCodeAt(j + 1) : -1;
+      if (this.#busy) this.#step(unit, end, following);
       state = next[state * width + column[unit]];
       const longest = longestSecret[state];
       if (longest !== 0) report(end - longest, end);
@@ -87,7 +88,7 @@ class Scan implements RedactionStream {
         for (const { format, length } of begun) {
           const start = end - length;
           if (COMPILED_FORMATS[format].format.wordStart && isWordUnit(this.#unitAt(start - 1, text, base))) continue;
-          (this.#threads[format] ??= new FormatThreads(COMPILED_FORMATS[format])).spawn(start, end, report);
+          (this.#threads[format] ??= new FormatThreads(COMPILED_FORMATS[format])).spawn(start, end, following, report);
           this.#busy = true;
         }
       }
@@ -115,11 +116,11 @@ class Scan implements RedactionStream {
     return this.#emit(Infinity);
   }
 
-  #step(unit: number, end: number): void {
+  #step(unit: number, end: number, next: number): void {
     let busy = false;
     for (const t of this.#threads) {
       if (t === undefined || !t.busy) continue;
-      t.step(unit, end, this.#report);
+      t.step(unit, end, next, this.#report);
       busy ||= t.busy;
     }
     this.#busy = busy;
@@ -208,12 +209,17 @@ export class Redactor {
   async redactAsync(text: string): Promise<string> {
     if (text.length <= SLICE_UNITS) return this.redact(text);
     const scan = this.redactStream();
-    const out: string[] = [];
-    for (let at = 0; at < text.length; at += SLICE_UNITS) {
-      out.push(scan.push(text.slice(at, at + SLICE_UNITS)));
-      await new Promise((resolve) => setImmediate(resolve));
-    }
-    out.push(scan.end());
-    return out.join('');
+    return (await pushSliced(scan, text)) + scan.end();
   }
+}
+
+/** stream.push(text), a slice per event-loop turn when the text is long (bounded work per turn). */
+export async function pushSliced(stream: RedactionStream, text: string): Promise<string> {
+  if (text.length <= SLICE_UNITS) return stream.push(text);
+  const out: string[] = [];
+  for (let at = 0; at < text.length; at += SLICE_UNITS) {
+    out.push(stream.push(text.slice(at, at + SLICE_UNITS)));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return out.join('');
 }
