@@ -89,31 +89,92 @@ interface CompiledPart {
 /** Called for each match: [start, end) in absolute offsets of the text. */
 export type Report = (start: number, end: number) => void;
 
-/** A format's parts as lookup tables and state numbering; built once. */
+/** Where a thread lands after a move: the states it is then in (epsilon moves followed), and whether that is a match. */
+interface Landing {
+  states: Int32Array;
+  accepts: boolean;
+  /** A footer was completed: the block is closed (other threads of the same start stop). */
+  closes: boolean;
+}
+
+/**
+ * A format compiled once: one state per (part, count), what unit each state
+ * takes, and for each state the landing after it takes one (epsilon closures
+ * computed here, so matching does no recursion).
+ */
 export class CompiledFormat {
   readonly format: KeyFormat;
-  readonly parts: CompiledPart[];
-  readonly partOf: Int32Array;
-  readonly countOf: Int32Array;
+  /** Per state: the literal unit it takes, or -1 for a class state. */
+  readonly literalUnit: Int32Array;
+  /** Per state: its class table (class states). */
+  readonly table: (Uint8Array | undefined)[];
+  /** Per state: whether a class state may take one more unit (count below max). */
+  readonly grows: Uint8Array;
+  /** Per state: the landing after taking a unit. */
+  readonly after: Landing[];
+  /** The landing of a new thread (its start literal just matched). */
+  readonly spawn: Landing;
 
   constructor(format: KeyFormat) {
     this.format = format;
     let base = 0;
-    this.parts = format.parts.map((p) => {
+    const parts = format.parts.map((p) => {
       const compiled: CompiledPart = 'literal' in p
         ? { literal: p.literal, min: p.literal.length, max: p.literal.length, cap: p.literal.length - 1, base }
         : { table: classTable(p.chars), min: p.min, max: p.max, cap: Number.isFinite(p.max) ? p.max : p.min, base };
       base += compiled.cap + 1;
       return compiled;
     });
-    this.partOf = new Int32Array(base);
-    this.countOf = new Int32Array(base);
-    this.parts.forEach((p, i) => {
+    this.literalUnit = new Int32Array(base).fill(-1);
+    this.table = new Array(base).fill(undefined);
+    this.grows = new Uint8Array(base);
+    const acceptFrom = format.acceptFrom ?? Infinity;
+    // The states entering part i with count k leads to.
+    const land = (i0: number, k0: number): Landing => {
+      const states = new Set<number>();
+      let accepts = false;
+      let closes = false;
+      const enter = (i: number, k: number): void => {
+        if (i >= acceptFrom) accepts = true;
+        if (i === parts.length) {
+          accepts = true;
+          closes ||= format.closes === true;
+          return;
+        }
+        const part = parts[i];
+        if (part.literal !== undefined) {
+          if (k === part.literal.length) enter(i + 1, 0);
+          else states.add(part.base + k);
+          return;
+        }
+        if (k < part.max) states.add(part.base + k);
+        if (k >= part.min) enter(i + 1, 0);
+      };
+      enter(i0, k0);
+      return { states: Int32Array.from(states), accepts, closes };
+    };
+    this.after = new Array(base);
+    parts.forEach((p, i) => {
       for (let k = 0; k <= p.cap; k++) {
-        this.partOf[p.base + k] = i;
-        this.countOf[p.base + k] = k;
+        const id = p.base + k;
+        if (p.literal !== undefined) {
+          this.literalUnit[id] = p.literal.charCodeAt(k);
+          this.after[id] = land(i, k + 1);
+        } else {
+          this.table[id] = p.table;
+          this.grows[id] = k < p.max ? 1 : 0;
+          this.after[id] = land(i, Math.min(k + 1, p.cap));
+        }
       }
     });
+    this.spawn = land(0, 0);
+  }
+
+  /** Does the thread in state `id` take `unit`? */
+  takes(id: number, unit: number): boolean {
+    const literal = this.literalUnit[id];
+    if (literal >= 0) return unit === literal;
+    return unit < 128 && this.grows[id] === 1 && this.table[id]![unit] === 1;
   }
 }
 
@@ -122,9 +183,7 @@ export const COMPILED_FORMATS: readonly CompiledFormat[] = KEY_FORMATS.map((f) =
 /** The live threads of one format over one text (or stream). */
 export class FormatThreads {
   readonly format: KeyFormat;
-  readonly #parts: CompiledPart[];
-  readonly #partOf: Int32Array;
-  readonly #countOf: Int32Array;
+  readonly #compiled: CompiledFormat;
   /** Start of the thread in each state, -1 if none; the live states listed in #live[0..#liveCount). */
   #starts: Float64Array;
   #nextStarts: Float64Array;
@@ -137,24 +196,14 @@ export class FormatThreads {
   #pendingEnd = -1;
   /** Start whose block a footer closed during this step. */
   #closed = -1;
-  /** The unit after the one being consumed, -1 if not known (see spawn). */
-  #nextUnit = -1;
   /** The last match reported (a thread in several states reports the same one). */
   #lastStart = -1;
   #lastEnd = -1;
-  readonly #acceptFrom: number;
-  readonly #closes: boolean;
-  readonly #wordEnd: boolean;
 
   constructor(compiled: CompiledFormat) {
     this.format = compiled.format;
-    this.#parts = compiled.parts;
-    this.#partOf = compiled.partOf;
-    this.#countOf = compiled.countOf;
-    this.#acceptFrom = compiled.format.acceptFrom ?? Infinity;
-    this.#closes = compiled.format.closes === true;
-    this.#wordEnd = compiled.format.wordEnd;
-    const states = compiled.partOf.length;
+    this.#compiled = compiled;
+    const states = compiled.after.length;
     this.#starts = new Float64Array(states).fill(-1);
     this.#nextStarts = new Float64Array(states).fill(-1);
     this.#live = new Int32Array(states);
@@ -179,18 +228,17 @@ export class FormatThreads {
    * a thread that cannot take it is not kept (it would die on the next step).
    */
   spawn(start: number, end: number, next: number, report: Report): void {
-    this.#nextUnit = next;
-    this.#enter(0, 0, start, end, report);
+    this.#land(this.#compiled.spawn, start, end, next, report);
     this.#commit();
   }
 
   /** Advance every thread over `unit`, which ends at `end` (`next` as for spawn). */
   step(unit: number, end: number, next: number, report: Report): void {
-    this.#nextUnit = next;
     if (this.#pendingStart >= 0) {
       if (!isWordUnit(unit)) report(this.#pendingStart, this.#pendingEnd);
       this.#pendingStart = -1;
     }
+    const compiled = this.#compiled;
     const live = this.#live;
     const count = this.#liveCount;
     this.#liveCount = 0;
@@ -198,14 +246,7 @@ export class FormatThreads {
       const id = live[n];
       const start = this.#starts[id];
       this.#starts[id] = -1;
-      const i = this.#partOf[id];
-      const k = this.#countOf[id];
-      const part = this.#parts[i];
-      if (part.literal !== undefined) {
-        if (unit === part.literal.charCodeAt(k)) this.#enter(i, k + 1, start, end, report);
-      } else if (unit < 128 && part.table![unit] === 1 && k < part.max) {
-        this.#enter(i, k + 1 > part.cap ? part.cap : k + 1, start, end, report);
-      }
+      if (compiled.takes(id, unit)) this.#land(compiled.after[id], start, end, next, report);
     }
     this.#commit();
   }
@@ -220,7 +261,25 @@ export class FormatThreads {
     return earliest;
   }
 
-  /** Move the threads entered during this step into the live set (closed blocks dropped). */
+  #land(landing: Landing, start: number, end: number, next: number, report: Report): void {
+    const compiled = this.#compiled;
+    const states = landing.states;
+    for (let n = 0; n < states.length; n++) {
+      const id = states[n];
+      if (next >= 0 && !compiled.takes(id, next)) continue;
+      const known = this.#nextStarts[id];
+      if (known < 0) {
+        this.#nextLive[this.#nextCount++] = id;
+        this.#nextStarts[id] = start;
+      } else if (start < known) {
+        this.#nextStarts[id] = start;
+      }
+    }
+    if (landing.accepts) this.#accept(start, end, report);
+    if (landing.closes) this.#closed = start;
+  }
+
+  /** Move the threads landed during this step into the live set (closed blocks dropped). */
   #commit(): void {
     for (let n = 0; n < this.#nextCount; n++) {
       const id = this.#nextLive[n];
@@ -239,44 +298,8 @@ export class FormatThreads {
     this.#closed = -1;
   }
 
-  /** A thread in part i with count k (epsilon moves followed), having consumed up to `end`. */
-  #enter(i: number, k: number, start: number, end: number, report: Report): void {
-    const parts = this.#parts;
-    if (i >= this.#acceptFrom) this.#accept(start, end, report);
-    if (i === parts.length) {
-      this.#accept(start, end, report);
-      if (this.#closes) this.#closed = start;
-      return;
-    }
-    const part = parts[i];
-    if (part.literal !== undefined) {
-      if (k === part.literal.length) this.#enter(i + 1, 0, start, end, report);
-      else this.#add(part.base + k, start);
-      return;
-    }
-    if (k < part.max) this.#add(part.base + k, start);
-    if (k >= part.min) this.#enter(i + 1, 0, start, end, report);
-  }
-
-  #add(id: number, start: number): void {
-    const next = this.#nextUnit;
-    if (next >= 0) {
-      const part = this.#parts[this.#partOf[id]];
-      const k = this.#countOf[id];
-      const takes = part.literal !== undefined ? part.literal.charCodeAt(k) === next : next < 128 && part.table![next] === 1 && k < part.max;
-      if (!takes) return;
-    }
-    const known = this.#nextStarts[id];
-    if (known < 0) {
-      this.#nextLive[this.#nextCount++] = id;
-      this.#nextStarts[id] = start;
-    } else if (start < known) {
-      this.#nextStarts[id] = start;
-    }
-  }
-
   #accept(start: number, end: number, report: Report): void {
-    if (this.#wordEnd) {
+    if (this.format.wordEnd) {
       // Confirmed by the next unit (step) or the end of the text (finish).
       if (this.#pendingStart < 0 || start < this.#pendingStart) this.#pendingStart = start;
       this.#pendingEnd = end;
