@@ -104,12 +104,8 @@ interface Landing {
  */
 export class CompiledFormat {
   readonly format: KeyFormat;
-  /** Per state: the literal unit it takes, or -1 for a class state. */
-  readonly literalUnit: Int32Array;
-  /** Per state: its class table (class states). */
-  readonly table: (Uint8Array | undefined)[];
-  /** Per state: whether a class state may take one more unit (count below max). */
-  readonly grows: Uint8Array;
+  /** state * 128 + unit -> 1 if the state takes that ASCII unit (every literal and class is ASCII). */
+  readonly takesTable: Uint8Array;
   /** Per state: the landing after taking a unit. */
   readonly after: Landing[];
   /** The landing of a new thread (its start literal just matched). */
@@ -125,9 +121,7 @@ export class CompiledFormat {
       base += compiled.cap + 1;
       return compiled;
     });
-    this.literalUnit = new Int32Array(base).fill(-1);
-    this.table = new Array(base).fill(undefined);
-    this.grows = new Uint8Array(base);
+    this.takesTable = new Uint8Array(base * 128);
     const acceptFrom = format.acceptFrom ?? Infinity;
     // The states entering part i with count k leads to.
     const land = (i0: number, k0: number): Landing => {
@@ -158,11 +152,10 @@ export class CompiledFormat {
       for (let k = 0; k <= p.cap; k++) {
         const id = p.base + k;
         if (p.literal !== undefined) {
-          this.literalUnit[id] = p.literal.charCodeAt(k);
+          this.takesTable[id * 128 + p.literal.charCodeAt(k)] = 1;
           this.after[id] = land(i, k + 1);
         } else {
-          this.table[id] = p.table;
-          this.grows[id] = k < p.max ? 1 : 0;
+          if (k < p.max) this.takesTable.set(p.table!, id * 128);
           this.after[id] = land(i, Math.min(k + 1, p.cap));
         }
       }
@@ -172,9 +165,7 @@ export class CompiledFormat {
 
   /** Does the thread in state `id` take `unit`? */
   takes(id: number, unit: number): boolean {
-    const literal = this.literalUnit[id];
-    if (literal >= 0) return unit === literal;
-    return unit < 128 && this.grows[id] === 1 && this.table[id]![unit] === 1;
+    return unit < 128 && this.takesTable[id * 128 + unit] === 1;
   }
 }
 
