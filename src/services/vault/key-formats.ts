@@ -169,7 +169,12 @@ export class CompiledFormat {
   }
 }
 
-export const COMPILED_FORMATS: readonly CompiledFormat[] = KEY_FORMATS.map((f) => new CompiledFormat(f));
+let compiled: readonly CompiledFormat[] | undefined;
+
+/** KEY_FORMATS compiled, on first use (nothing runs at import time). */
+export function compiledFormats(): readonly CompiledFormat[] {
+  return (compiled ??= KEY_FORMATS.map((f) => new CompiledFormat(f)));
+}
 
 /** The live threads of one format over one text (or stream). */
 export class FormatThreads {

@@ -11,7 +11,7 @@
 // cut, a truncation or the real end) a trailing start of a secret form or of a
 // key format is withheld too, so a cut never shows the head of a secret.
 
-import { COMPILED_FORMATS, FormatThreads, isWordUnit, type Report } from './key-formats.ts';
+import { compiledFormats, FormatThreads, isWordUnit, type CompiledFormat, type Report } from './key-formats.ts';
 import { PatternAutomaton } from './pattern-automaton.ts';
 import { MIN_VALUE_LENGTH, secretForms } from './secret-forms.ts';
 import type { RedactionStream } from './types.ts';
@@ -26,10 +26,10 @@ export const PARTIAL_MIN = 3;
 /** Text longer than this is redacted in slices of this size, one per event-loop turn (redactAsync). */
 export const SLICE_UNITS = 16 * 1024;
 
-const FORMAT_STARTS = COMPILED_FORMATS.flatMap((f, format) => f.format.starts.map((literal) => ({ format, literal })));
 
 class Scan implements RedactionStream {
   readonly #ac: PatternAutomaton;
+  readonly #formats = compiledFormats();
   readonly #threads: (FormatThreads | undefined)[] = [];
   #busy = false;
   #state = 0;
@@ -87,8 +87,9 @@ class Scan implements RedactionStream {
       if (begun !== undefined) {
         for (const { format, length } of begun) {
           const start = end - length;
-          if (COMPILED_FORMATS[format].format.wordStart && isWordUnit(this.#unitAt(start - 1, text, base))) continue;
-          (this.#threads[format] ??= new FormatThreads(COMPILED_FORMATS[format])).spawn(start, end, following, report);
+          const compiled: CompiledFormat = this.#formats[format];
+          if (compiled.format.wordStart && isWordUnit(this.#unitAt(start - 1, text, base))) continue;
+          (this.#threads[format] ??= new FormatThreads(compiled)).spawn(start, end, following, report);
           this.#busy = true;
         }
       }
@@ -195,7 +196,10 @@ export class Redactor {
 
   /** A stream over the values in play now (values added later are not seen by it). */
   redactStream(): RedactionStream {
-    this.#automaton ??= new PatternAutomaton([...this.#values].flatMap(secretForms), FORMAT_STARTS);
+    if (this.#automaton === null) {
+      const starts = compiledFormats().flatMap((f, format) => f.format.starts.map((literal) => ({ format, literal })));
+      this.#automaton = new PatternAutomaton([...this.#values].flatMap(secretForms), starts);
+    }
     return new Scan(this.#automaton);
   }
 
