@@ -36,8 +36,8 @@ test('a large transcript line posted by an agent is redacted without stopping th
   const gateway = await startGateway({ socketPath: join(dir, 'gw.sock'), session, token: 'tok', mediator, transcript: transcriptWriter(file, (t) => redactor.redactAsync(t), 64 << 20) });
   const client = gatewayClient(gateway.socketPath, 'tok');
   try {
-    // ~7 MiB of PEM headers without a footer (what froze the daemon before), then the secret.
-    const text = `${'-----BEGIN RSA PRIVATE KEY-----'.repeat(230_000)} ${secret}`;
+    // ~3 MiB of PEM headers without a footer (what froze the daemon before), then the secret.
+    const text = `${'-----BEGIN RSA PRIVATE KEY-----'.repeat(100_000)} ${secret}`;
     let logged = false;
     const log = client.log({ type: 'note', text }).then(() => { logged = true; });
     let servedMeanwhile = 0;
