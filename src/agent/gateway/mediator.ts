@@ -109,8 +109,10 @@ export function createMediator(deps: MediatorDeps): Mediator {
         return { ok: true, result };
       } catch (error) {
         const failed = errorOf(error);
-        await deps.ledger({ ...base, action: `${name}.done`, target: check.target, decision: 'error', detail: { code: failed.code, reason: deps.redact(failed.message) } });
-        return { ok: false, error: { ...failed, message: deps.redact(failed.message) } };
+        // A tool's error may quote what it read or ran (any size): redacted like a result.
+        const message = await deps.redactAsync(failed.message);
+        await deps.ledger({ ...base, action: `${name}.done`, target: check.target, decision: 'error', detail: { code: failed.code, reason: message } });
+        return { ok: false, error: { ...failed, message } };
       }
     },
   };
