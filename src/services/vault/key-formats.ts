@@ -244,7 +244,24 @@ export class FormatThreads {
       this.#starts[id] = -1;
       if (compiled.takes(id, unit)) this.#land(compiled.after[id], start, end, next, report);
     }
-    this.#commit();
+    // Every live thread moved: the landed set simply becomes the live one.
+    if (this.#closed >= 0) this.#dropClosed();
+    [this.#starts, this.#nextStarts] = [this.#nextStarts, this.#starts];
+    [this.#live, this.#nextLive] = [this.#nextLive, this.#live];
+    this.#liveCount = this.#nextCount;
+    this.#nextCount = 0;
+  }
+
+  /** Drop the landed threads of the block a footer closed. */
+  #dropClosed(): void {
+    let kept = 0;
+    for (let n = 0; n < this.#nextCount; n++) {
+      const id = this.#nextLive[n];
+      if (this.#nextStarts[id] === this.#closed) this.#nextStarts[id] = -1;
+      else this.#nextLive[kept++] = id;
+    }
+    this.#nextCount = kept;
+    this.#closed = -1;
   }
 
   /** End of text: a pending match is confirmed (the end is a word boundary). Returns the earliest unfinished start. */
@@ -275,7 +292,7 @@ export class FormatThreads {
     if (landing.closes) this.#closed = start;
   }
 
-  /** Move the threads landed during this step into the live set (closed blocks dropped). */
+  /** Merge the threads a spawn landed into the live set (closed blocks dropped). */
   #commit(): void {
     for (let n = 0; n < this.#nextCount; n++) {
       const id = this.#nextLive[n];

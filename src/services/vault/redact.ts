@@ -31,7 +31,8 @@ class Scan implements RedactionStream {
   readonly #ac: PatternAutomaton;
   readonly #formats = compiledFormats();
   readonly #threads: (FormatThreads | undefined)[] = [];
-  #busy = false;
+  /** The formats with live threads or a pending match: the only ones stepped. */
+  #active: FormatThreads[] = [];
   #state = 0;
   /** Code units consumed so far. */
   #pos = 0;
@@ -79,7 +80,7 @@ class Scan implements RedactionStream {
       const unit = text.charCodeAt(j);
       const end = base + j + 1;
       const following = j + 1 < text.length ? text.charCodeAt(j + 1) : -1;
-      if (this.#busy) this.#step(unit, end, following);
+      if (this.#active.length > 0) this.#step(unit, end, following);
       state = next[state * width + column[unit]];
       const longest = longestSecret[state];
       if (longest !== 0) report(end - longest, end);
@@ -89,8 +90,9 @@ class Scan implements RedactionStream {
           const start = end - length;
           const compiled: CompiledFormat = this.#formats[format];
           if (compiled.format.wordStart && isWordUnit(this.#unitAt(start - 1, text, base))) continue;
-          (this.#threads[format] ??= new FormatThreads(compiled)).spawn(start, end, following, report);
-          this.#busy = true;
+          const threads = (this.#threads[format] ??= new FormatThreads(compiled));
+          if (!this.#active.includes(threads)) this.#active.push(threads);
+          threads.spawn(start, end, following, report);
         }
       }
     }
@@ -99,7 +101,7 @@ class Scan implements RedactionStream {
     this.#tail = (this.#tail + text).slice(-16);
     // Nothing before `safe` can join a later match.
     let safe = this.#pos - ac.depth[state];
-    for (const t of this.#threads) if (t?.busy) safe = Math.min(safe, t.earliest());
+    for (const t of this.#active) safe = Math.min(safe, t.earliest());
     // Never end a piece between the halves of a surrogate pair.
     if (safe > this.#base && safe <= this.#pos && isHighSurrogate(this.#held.charCodeAt(safe - 1 - this.#base))) safe -= 1;
     return this.#emit(safe);
@@ -118,13 +120,13 @@ class Scan implements RedactionStream {
   }
 
   #step(unit: number, end: number, next: number): void {
-    let busy = false;
-    for (const t of this.#threads) {
-      if (t === undefined || !t.busy) continue;
-      t.step(unit, end, next, this.#report);
-      busy ||= t.busy;
+    const active = this.#active;
+    let idle = false;
+    for (let n = 0; n < active.length; n++) {
+      active[n].step(unit, end, next, this.#report);
+      idle ||= !active[n].busy;
     }
-    this.#busy = busy;
+    if (idle) this.#active = active.filter((t) => t.busy);
   }
 
   #unitAt(at: number, text: string, base: number): number {
