@@ -44,9 +44,9 @@ async function redactValue(value: unknown, redact: (text: string) => Promise<str
     return out;
   }
   if (value !== null && typeof value === 'object') {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[await redact(k)] = await redactValue(v, redact);
-    return out;
+    const out: [string, unknown][] = [];
+    for (const [k, v] of Object.entries(value)) out.push([await redact(k), await redactValue(v, redact)]);
+    return Object.fromEntries(out); // defines own properties: a "__proto__" key stays a key
   }
   return value;
 }

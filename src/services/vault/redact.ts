@@ -39,7 +39,7 @@ class Scan implements RedactionStream {
   /** Text from #base to #pos not yet emitted (parts inside a hidden run are dropped early). */
   #held = '';
   #base = 0;
-  /** Hidden runs [start, end), sorted and disjoint, from #head on. */
+  /** Hidden runs [start, end), sorted and disjoint. */
   #runStart: number[] = [];
   #runEnd: number[] = [];
   /** The last units consumed before the current piece (a \b check looks one unit before a key start). */
