@@ -4,14 +4,15 @@
 // an error, and the ledger never records it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { REDACTED } from '../vault/index.ts';
+import { REDACTED, Redactor } from '../vault/index.ts';
 import { createGatewayHandler, serveGateway, type RunningGateway } from './gateway/server.ts';
+import { EventRedactor } from './response-redaction.ts';
 import { createRouter } from './router.ts';
 import { startFakeOpenAI } from './testing/fake-openai.ts';
 import type { FakeProvider } from './testing/fake-server.ts';
 import { memoryLedger, type MemoryLedger } from './testing/memory-ledger.ts';
 import { testInjector } from './testing/test-injector.ts';
-import type { Caller } from './types.ts';
+import type { Caller, StreamEvent } from './types.ts';
 
 const KEY = 'up-7f3a9c1e5b2d4f6a8c0e11'; // no known key format: only the value can catch it
 const TOKEN = 'gw-token-redaction';
@@ -113,4 +114,24 @@ test('a stream cut mid-key by the upstream withholds the part already received',
   assert.equal(got.content, 'key: ');
   assert.equal(got.errors.length, 1, 'the client is told the stream failed');
   assert.ok(!JSON.stringify(ledger.entries).includes(KEY.slice(0, 3)));
+});
+
+test('events: text held back is released before the tool calls, so the order stays text, then calls', async () => {
+  const redaction = new Redactor();
+  redaction.add(KEY);
+  const redactor = new EventRedactor(redaction);
+  const input: StreamEvent[] = [
+    { type: 'text', delta: `see ${KEY.slice(0, 9)}` }, { type: 'text', delta: `${KEY.slice(9)} ok` },
+    { type: 'tool_call', index: 0, id: 'call_1', name: 'save', argumentsDelta: `{"k":"${KEY.slice(0, 5)}` }, { type: 'tool_call', index: 0, argumentsDelta: `${KEY.slice(5)}"}` },
+    { type: 'done', response: { id: 'r', model: 'm', content: `see ${KEY} ok`, toolCalls: [{ id: 'call_1', name: 'save', arguments: `{"k":"${KEY}"}` }], stopReason: 'tool_calls', usage: { promptTokens: 1, completionTokens: 1, cachedTokens: 0 } } },
+  ];
+  const out: StreamEvent[] = [];
+  for (const event of input) for await (const e of redactor.push(event)) out.push(e);
+  const kinds = out.map((e) => e.type);
+  assert.ok(kinds.lastIndexOf('text') < kinds.indexOf('tool_call'), kinds.join(','));
+  assert.equal(out.flatMap((e) => (e.type === 'text' ? [e.delta] : [])).join(''), `see ${REDACTED} ok`);
+  assert.equal(out.flatMap((e) => (e.type === 'tool_call' ? [e.argumentsDelta] : [])).join(''), `{"k":"${REDACTED}"}`);
+  const done = out.at(-1) as Extract<StreamEvent, { type: 'done' }>;
+  assert.deepEqual([done.response.content, done.response.toolCalls[0].arguments], [`see ${REDACTED} ok`, `{"k":"${REDACTED}"}`]);
+  assert.ok(!JSON.stringify(out).includes(KEY.slice(0, 3)));
 });

@@ -49,6 +49,8 @@ export class EventRedactor {
       return;
     }
     if (event.type === 'tool_call') {
+      // Text comes before tool calls: what it held back ends here, so the order stays text, then calls.
+      yield* this.#endText();
       let stream = this.#args.get(event.index);
       if (stream === undefined) this.#args.set(event.index, (stream = this.#redaction.redactStream()));
       const argumentsDelta = stream.push(event.argumentsDelta);
@@ -63,13 +65,17 @@ export class EventRedactor {
 
   /** The rest of every stream (the upstream finished, with or without a final event). */
   *end(): Generator<StreamEvent> {
-    const rest = this.#text?.end() ?? '';
-    this.#text = undefined;
-    if (rest !== '') yield { type: 'text', delta: rest };
+    yield* this.#endText();
     for (const [index, stream] of this.#args) {
       const argumentsDelta = stream.end();
       if (argumentsDelta !== '') yield { type: 'tool_call', index, argumentsDelta };
     }
     this.#args.clear();
+  }
+
+  *#endText(): Generator<StreamEvent> {
+    const rest = this.#text?.end() ?? '';
+    this.#text = undefined;
+    if (rest !== '') yield { type: 'text', delta: rest };
   }
 }
