@@ -62,7 +62,7 @@ before(async () => {
       const router = ctx.deps.router as RouterServiceApi;
       const llm = router.gatewayHandler(async (token) => (token === AGENT_TOKEN ? { agent: 'agt_hostile', lineage: [] } : undefined));
       const session = { aid: 'agt_hostile', lineage: [], manifest: {} as never, workspace: [], contacted: new Set<string>(), token: AGENT_TOKEN, user: TEST_AGENT };
-      const mediator = createMediator({ tools: [], ledger: (e) => ledger.append(e), approve: async () => ({ approved: false, id: 'apr_none', reason: 'none' }), redact: (t) => t });
+      const mediator = createMediator({ tools: [], ledger: (e) => ledger.append(e), approve: async () => ({ approved: false, id: 'apr_none', reason: 'none' }), redact: (t) => t, redactAsync: async (t) => t });
       agentGateway = await startGateway({ socketPath: join(root, 'run', 'agent.sock'), session, token: AGENT_TOKEN, mediator, llm });
       return { api: {}, health: () => ({ ok: true }), stop: () => agentGateway.close() };
     },

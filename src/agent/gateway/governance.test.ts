@@ -17,6 +17,7 @@ import { httpFetchTool } from '../tools/http-fetch.ts';
 import { PREVIEW_CHARS } from '../tools/evidence.ts';
 import type { AgentSession } from '../tools/tool.ts';
 import { createMediator } from './mediator.ts';
+import { Redactor } from '../../services/vault/index.ts';
 import { TEST_AGENT, writableForAgent } from '../../../test/support/agent-user.ts';
 
 function manifest(root: string, critical: string[]): Manifest {
@@ -44,12 +45,14 @@ function setup(critical: string[]) {
   const approvals: ApprovalRequest[] = [];
   const injected: string[] = [];
   const session: AgentSession = { aid: 'agt_test', lineage: [], manifest: manifest(root, critical) as never, workspace: [join(root, 'ws')], contacted: new Set(), token: 'tok', egressSocket: join(root, 'no-proxy.sock'), user: TEST_AGENT };
-  const fetchTool = httpFetchTool({ injectPlaceholders: async (_t, request) => { injected.push(request.url); return request; }, newDestinationIsCritical: false });
+  const redactor = new Redactor();
+  const fetchTool = httpFetchTool({ injectPlaceholders: async (_t, request) => { injected.push(request.url); return request; }, redactStream: () => redactor.redactStream(), newDestinationIsCritical: false });
   const mediator = createMediator({
     tools: [fsWrite, fetchTool],
     ledger: async (event) => { events.push(event); return { ...event, seq: events.length - 1, time: '', prev: '' } as LedgerEntry; },
     approve: async (request) => { approvals.push(request); return { approved: false, id: 'apr_x', reason: 'denied by key k' }; },
     redact: (text) => text,
+    redactAsync: async (text) => text,
   });
   return { root, events, approvals, injected, session, mediator, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }

@@ -46,6 +46,7 @@ function setup(options: { critical?: string[]; approve?: boolean } = {}) {
     ledger: async (event) => { events.push(event); return { ...event, seq: events.length - 1, time: '', prev: '' } as LedgerEntry; },
     approve: async (request) => { approvals.push(request); return { approved: options.approve ?? false, id: 'apr_x', reason: options.approve ? 'approved by key k' : 'denied by key k' }; },
     redact: (text) => text.replaceAll(CANARY, '[REDACTED]'),
+    redactAsync: async (text) => text.replaceAll(CANARY, '[REDACTED]'),
   });
   return { root, events, approvals, session, mediator, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }

@@ -22,6 +22,8 @@ export interface MediatorDeps {
   approve(request: ApprovalRequest, signal?: AbortSignal): Promise<GateOutcome>;
   /** The vault's redactor: values of secrets in play and common key formats. */
   redact(text: string): string;
+  /** The same, a slice per event-loop turn: tool results can be large (a fetched body, a file). */
+  redactAsync(text: string): Promise<string>;
 }
 
 export interface Mediator {
@@ -29,11 +31,23 @@ export interface Mediator {
   mediate(session: AgentSession, name: string, rawArgs: unknown, signal?: AbortSignal): Promise<ToolReply>;
 }
 
-/** Redact every string inside a JSON-shaped value. */
-function redactValue(value: unknown, redact: (text: string) => string): unknown {
+/**
+ * Redact every string inside a JSON-shaped value, keys included. Each string
+ * is redacted whole, its end treated as a cut: a tool that truncated its
+ * output (fs.read) never shows the head of a secret it cut.
+ */
+async function redactValue(value: unknown, redact: (text: string) => Promise<string>): Promise<unknown> {
   if (typeof value === 'string') return redact(value);
-  if (Array.isArray(value)) return value.map((v) => redactValue(v, redact));
-  if (value !== null && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactValue(v, redact)]));
+  if (Array.isArray(value)) {
+    const out: unknown[] = [];
+    for (const v of value) out.push(await redactValue(v, redact));
+    return out;
+  }
+  if (value !== null && typeof value === 'object') {
+    const out: [string, unknown][] = [];
+    for (const [k, v] of Object.entries(value)) out.push([await redact(k), await redactValue(v, redact)]);
+    return Object.fromEntries(out); // defines own properties: a "__proto__" key stays a key
+  }
   return value;
 }
 
@@ -93,13 +107,15 @@ export function createMediator(deps: MediatorDeps): Mediator {
       await deps.ledger({ ...base, target: check.target, decision: 'allow', detail: { ...(check.evidence ?? {}), approval: why !== undefined } });
       // 4. Perform, 5. redact, 6. record the outcome.
       try {
-        const result = redactValue(await tool.perform(session, args, check.target, signal), deps.redact);
+        const result = await redactValue(await tool.perform(session, args, check.target, signal), (text) => deps.redactAsync(text));
         await deps.ledger({ ...base, action: `${name}.done`, target: check.target, decision: 'ok', detail: { bytes: JSON.stringify(result ?? null).length } });
         return { ok: true, result };
       } catch (error) {
         const failed = errorOf(error);
-        await deps.ledger({ ...base, action: `${name}.done`, target: check.target, decision: 'error', detail: { code: failed.code, reason: deps.redact(failed.message) } });
-        return { ok: false, error: { ...failed, message: deps.redact(failed.message) } };
+        // A tool's error may quote what it read or ran (any size): redacted like a result.
+        const message = await deps.redactAsync(failed.message);
+        await deps.ledger({ ...base, action: `${name}.done`, target: check.target, decision: 'error', detail: { code: failed.code, reason: message } });
+        return { ok: false, error: { ...failed, message } };
       }
     },
   };

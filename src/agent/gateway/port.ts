@@ -7,7 +7,7 @@ import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { LedgerAppend } from '../../services/ledger/types.ts';
-import type { OutboundRequest } from '../../services/vault/types.ts';
+import type { OutboundRequest, Redaction } from '../../services/vault/types.ts';
 import type { KeyLookup } from '../manifest/sign.ts';
 import type { EffectiveManifest } from '../manifest/schema.ts';
 import { requestApproval } from '../approvals/gate.ts';
@@ -29,8 +29,7 @@ export interface LlmCaller {
 
 export interface AgentGatewayOptions {
   ledger: LedgerAppend;
-  vault: {
-    redact(text: string): string;
+  vault: Redaction & {
     injectPlaceholders(token: string, request: OutboundRequest): Promise<OutboundRequest>;
   };
   /** The router's OpenAI/Anthropic-compatible handler factory, if a router runs. */
@@ -52,14 +51,17 @@ export const TRANSCRIPT_LIMIT = 16 * 1024 * 1024;
 /**
  * The transcript is what the agent says about itself: kept for operators
  * (`octant agent logs --transcript`), redacted like everything else, and
- * capped (one closing line says where it stopped).
+ * capped (one closing line says where it stopped). A line can be as large as
+ * the gateway's body limit: it is redacted a slice per event-loop turn, and
+ * lines are written in the order they came.
  */
-export function transcriptWriter(file: string, redact: (text: string) => string, limit: number): (line: Record<string, unknown>) => void {
+export function transcriptWriter(file: string, redact: (text: string) => Promise<string>, limit: number): (line: Record<string, unknown>) => Promise<void> {
   let written = 0;
   let full = false;
-  return (line) => {
+  let queue: Promise<void> = Promise.resolve();
+  const write = async (line: Record<string, unknown>): Promise<void> => {
     if (full) return;
-    const text = `${redact(JSON.stringify(line))}\n`;
+    const text = `${await redact(JSON.stringify(line))}\n`;
     if (written + Buffer.byteLength(text) > limit) {
       full = true;
       appendFileSync(file, `${JSON.stringify({ time: new Date().toISOString(), type: 'truncated', limitBytes: limit })}\n`, { mode: 0o600 });
@@ -68,6 +70,7 @@ export function transcriptWriter(file: string, redact: (text: string) => string,
     written += Buffer.byteLength(text);
     appendFileSync(file, text, { mode: 0o600 });
   };
+  return (line) => (queue = queue.then(() => write(line)));
 }
 
 /** Where the scratch directory appears inside the sandbox. */
@@ -96,17 +99,22 @@ export function agentGatewayPort(options: AgentGatewayOptions): GatewayPort {
     async open(agent, socketPath) {
       const session = sessionFor(agent);
       const tools: AnyTool[] = [...fsTools];
-      if (agent.egressSocket !== undefined) tools.push(httpFetchTool({ injectPlaceholders: (token, request) => options.vault.injectPlaceholders(token, request), newDestinationIsCritical: options.newDestinationIsCritical }));
+      if (agent.egressSocket !== undefined) tools.push(httpFetchTool({
+        injectPlaceholders: (token, request) => options.vault.injectPlaceholders(token, request),
+        redactStream: () => options.vault.redactStream(),
+        newDestinationIsCritical: options.newDestinationIsCritical,
+      }));
       tools.push(...(options.extraTools?.(agent, session) ?? []));
       const mediator = createMediator({
         tools,
         ledger: options.ledger,
         approve: (request, signal) => requestApproval(request, { ...options.approvals, ledger: options.ledger }, signal),
         redact: (text) => options.vault.redact(text),
+        redactAsync: (text) => options.vault.redactAsync(text),
       });
       // The router authenticates the agent by the same token the gateway checked.
       const llm = options.llm?.(async (token) => (token === agent.token ? { agent: agent.aid, lineage: agent.lineage, vaultToken: agent.token } : undefined));
-      const transcript = transcriptWriter(join(agent.dir, 'transcript.jsonl'), (text) => options.vault.redact(text), options.transcriptLimitBytes ?? TRANSCRIPT_LIMIT);
+      const transcript = transcriptWriter(join(agent.dir, 'transcript.jsonl'), (text) => options.vault.redactAsync(text), options.transcriptLimitBytes ?? TRANSCRIPT_LIMIT);
       // A limit hit fails that request or connection only; the ledger hears of it (throttled).
       const onLimit = limitRecorder((kind, detail) => options.ledger({
         agent: agent.aid, lineage: agent.lineage, kind: 'limit', action: `gateway.${kind}`, target: agent.aid, decision: 'deny', detail,

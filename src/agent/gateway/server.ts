@@ -27,7 +27,7 @@ export interface GatewayOptions {
   /** The LLM gateway for /v1/* (router); absent means 404 there. */
   llm?: HttpHandler;
   /** Transcript sink for the loop's own record of the conversation. */
-  transcript?: (line: Record<string, unknown>) => void;
+  transcript?: (line: Record<string, unknown>) => void | Promise<void>;
   /** Per-agent limits (limits.ts); default DEFAULT_GATEWAY_LIMITS. */
   limits?: Partial<GatewayLimits>;
   /** The descriptors all gateways share (one per daemon); default: a budget of this gateway's own. */
@@ -137,7 +137,7 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
       }
       if (req.method === 'POST' && url.pathname === '/octant/v1/log') {
         const body = await readJson(req, limit);
-        options.transcript?.(body as Record<string, unknown>);
+        await options.transcript?.(body as Record<string, unknown>);
         send(res, 204, {});
         return;
       }

@@ -42,9 +42,10 @@ async function setup(llm?: (req: IncomingMessage, res: ServerResponse) => void) 
     ledger: async (e) => { events.push(e); return { ...e, seq: events.length, time: '', prev: '' } as LedgerEntry; },
     approve: async () => ({ approved: false, id: 'apr_none', reason: 'no operator' }),
     redact: (t) => t,
+    redactAsync: async (t) => t,
   });
   const session = { aid: 'agt_loop', lineage: [], manifest: manifest(root), workspace: [join(root, 'ws')], contacted: new Set<string>(), token: 'tok-123', user: TEST_AGENT };
-  const gateway = await startGateway({ socketPath: join(root, 'run', 'gateway.sock'), session, token: 'tok-123', mediator, llm, transcript: (l) => transcript.push(l) });
+  const gateway = await startGateway({ socketPath: join(root, 'run', 'gateway.sock'), session, token: 'tok-123', mediator, llm, transcript: (l) => void transcript.push(l) });
   return { root, events, transcript, gateway, cleanup: async () => { await gateway.close(); rmSync(root, { recursive: true, force: true }); } };
 }
 

@@ -3,13 +3,17 @@
 // pinning, shaping and ledger record apply exactly as to traffic from inside
 // the sandbox). Headers may carry vault placeholders (`octant-secret:NAME`);
 // the vault swaps in the value only toward a host the secret's rule allows.
-// The response goes back through the gateway's redactor like any result.
+// The response body is redacted as it arrives, before the size cap cuts it
+// (a secret straddling the cut is withheld, not half shown), and then goes
+// through the gateway's redactor like any result.
 
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { connect as tlsConnect } from 'node:tls';
 import { compileRules, decide, parseAuthority, parseHttpUrl, screenName, type Target } from '../../kernel/net/match.ts';
-import type { OutboundRequest } from '../../services/vault/types.ts';
+import { StringDecoder } from 'node:string_decoder';
+import { pushSliced } from '../../services/vault/index.ts';
+import type { OutboundRequest, RedactionStream } from '../../services/vault/types.ts';
 import type { Tool } from './tool.ts';
 import { argsError, deniedError, readArgs, stringArg } from './tool-errors.ts';
 import { contentDigest, contentReview } from './evidence.ts';
@@ -28,6 +32,8 @@ export interface FetchArgs {
 export interface HttpFetchDeps {
   /** VaultApi.injectPlaceholders: replaces placeholders, host-bound, recorded by the vault. */
   injectPlaceholders(token: string, request: OutboundRequest): Promise<OutboundRequest>;
+  /** VaultApi.redactStream: created after injection, so it knows the values just put in. */
+  redactStream(): RedactionStream;
   /** The "new destination" system policy: the first request to a host is critical. */
   newDestinationIsCritical?: boolean;
 }
@@ -75,15 +81,27 @@ function viaProxy(proxySocket: string, req: OutboundRequest & { method: string; 
   });
 }
 
-async function readBody(res: IncomingMessage): Promise<{ text: string; truncated: boolean }> {
-  const chunks: Buffer[] = [];
+/**
+ * The body, redacted piece by piece as it arrives (bounded work per turn),
+ * up to MAX_BODY bytes; the stream's end withholds a secret the cap cut.
+ */
+async function readBody(res: IncomingMessage, redaction: RedactionStream): Promise<{ text: string; truncated: boolean }> {
+  const decoder = new StringDecoder('utf8');
+  const out: string[] = [];
   let size = 0;
+  let truncated = false;
   for await (const chunk of res) {
-    chunks.push(chunk as Buffer);
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY) { res.destroy(); return { text: Buffer.concat(chunks).subarray(0, MAX_BODY).toString('utf8'), truncated: true }; }
+    let bytes = chunk as Buffer;
+    if (size + bytes.length > MAX_BODY) {
+      bytes = bytes.subarray(0, MAX_BODY - size);
+      truncated = true;
+    }
+    size += bytes.length;
+    out.push(await pushSliced(redaction, decoder.write(bytes)));
+    if (truncated) { res.destroy(); break; }
   }
-  return { text: Buffer.concat(chunks).toString('utf8'), truncated: false };
+  out.push(redaction.push(decoder.end()), redaction.end());
+  return { text: out.join(''), truncated };
 }
 
 export function httpFetchTool(deps: HttpFetchDeps): Tool<FetchArgs> {
@@ -133,7 +151,7 @@ export function httpFetchTool(deps: HttpFetchDeps): Tool<FetchArgs> {
       if (Object.values(args.headers).some((v) => v.includes('octant-secret:'))) outbound = await deps.injectPlaceholders(session.token, outbound);
       const res = await viaProxy(session.egressSocket!, { ...outbound, method: args.method, body: args.body }, signal);
       session.contacted.add(`${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`);
-      const body = await readBody(res);
+      const body = await readBody(res, deps.redactStream());
       return { status: res.statusCode, headers: { 'content-type': res.headers['content-type'] }, body: body.text, truncated: body.truncated };
     },
   };

@@ -14,6 +14,7 @@ import { resolvePaths, type Paths } from '../../runtime/paths.ts';
 import { FIRST_MARK, forEachEntryFrom, ledgerDir, type LedgerEntry } from '../../services/ledger/index.ts';
 import { configPath, createRouter, loadConfig } from '../../services/router/index.ts';
 import type { ChatRequest, Decision } from '../../services/router/types.ts';
+import { Redactor } from '../../services/vault/index.ts';
 import type { Command } from './command.ts';
 
 type Io = Parameters<Command['run']>[1]['io'];
@@ -62,7 +63,7 @@ async function decide(paths: Paths, request: ChatRequest): Promise<{ decision: D
   const refuse = async (): Promise<never> => {
     throw new Error('explain records nothing');
   };
-  const router = createRouter({ config: await loadConfig(paths), injector: { inject: async (_g, r) => r }, ledger: { append: refuse, seal: refuse } });
+  const router = createRouter({ config: await loadConfig(paths), injector: { inject: async (_g, r) => r, redaction: new Redactor() }, ledger: { append: refuse, seal: refuse } });
   return { decision: router.explain(request), source: 'configuration' };
 }
 

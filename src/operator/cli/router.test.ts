@@ -19,6 +19,7 @@ import { createRouter, routerService, saveConfig } from '../../services/router/i
 import { startFakeOpenAI } from '../../services/router/testing/fake-openai.ts';
 import type { FakeProvider } from '../../services/router/testing/fake-server.ts';
 import { memoryLedger, type MemoryLedger } from '../../services/router/testing/memory-ledger.ts';
+import { Redactor } from '../../services/vault/index.ts';
 import { Vault } from '../../services/vault/vault.ts';
 import { startSystem, type RunningSystem } from '../system.ts';
 import { command, serveThroughSystem } from './router.ts';
@@ -199,7 +200,7 @@ test('router explain --last / --seq: a recorded decision and the outcome that na
     const recordedPaths = rootLayout(dir);
     const opened = await openLedger(recordedPaths);
     await opened.append({ agent: 'system', lineage: [], kind: 'system', action: 'boot', target: '', decision: 'ok', detail: {} });
-    const engine = createRouter({ config: { deployments: [dep('free', 'vllm')], routes: [] }, injector: { inject: async (_g, r) => r }, ledger: opened });
+    const engine = createRouter({ config: { deployments: [dep('free', 'vllm')], routes: [] }, injector: { inject: async (_g, r) => r, redaction: new Redactor() }, ledger: opened });
     await engine.chat({ model: 'free', messages: [{ role: 'user', content: 'explain me' }], maxTokens: 20 }, { agent: 'a1', lineage: [] });
     await opened.close();
     const at = async (...argv: string[]) => {

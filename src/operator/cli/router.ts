@@ -14,6 +14,7 @@ import { adminSocketPath, resolvePaths, type Paths } from '../../runtime/paths.t
 import { recordEvent } from '../../services/ledger/index.ts';
 import { configPath, loadConfig, OPERATOR_AGENT, POLICIES, resolveProvider, saveConfig, validateDeployment } from '../../services/router/index.ts';
 import type { ChatRequest, PolicyName, RouterConfig } from '../../services/router/types.ts';
+import { Redactor } from '../../services/vault/index.ts';
 import type { Command } from './command.ts';
 import { explain } from './router-explain.ts';
 import { pickSubcommand } from './subcommand.ts';
@@ -166,7 +167,7 @@ async function probe(argv: string[], rootFlag: string | undefined, io: Parameter
     baseUrl: dep.baseUrl ?? defaultBaseUrl,
     model: dep.model,
     caller: { agent: OPERATOR_AGENT, lineage: [] },
-    injector: { inject: async () => { throw new OctantError('E_ROUTER_VAULT', 'no vault in the CLI'); } },
+    injector: { inject: async () => { throw new OctantError('E_ROUTER_VAULT', 'no vault in the CLI'); }, redaction: new Redactor() },
     recorded: Promise.resolve(), // durable: awaited above
     signal: AbortSignal.timeout(dep.timeoutMs ?? 30_000),
     timeoutMs: dep.timeoutMs ?? 30_000,

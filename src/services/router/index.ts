@@ -32,6 +32,7 @@ export function vaultInjector(vault: VaultApi): CredentialInjector {
       }
       return vault.inject(caller.vaultToken, grant, request);
     },
+    redaction: vault,
   };
 }
 

@@ -19,6 +19,7 @@ import { recoverSpend } from './spend-recovery.ts';
 import { startFakeOpenAI } from './testing/fake-openai.ts';
 import type { FakeProvider } from './testing/fake-server.ts';
 import type { Caller, ChatRequest, RouterConfig } from './types.ts';
+import { Redactor } from '../vault/index.ts';
 
 let fake: FakeProvider;
 before(async () => (fake = await startFakeOpenAI()));
@@ -30,7 +31,7 @@ const config = (): RouterConfig => ({
 });
 const caller: Caller = { agent: 'a1', lineage: [], budget: { tokensPerRequest: 1_000 } };
 const ask = (extra: Partial<ChatRequest> = {}): ChatRequest => ({ model: 'main', messages: [{ role: 'user', content: 'hi' }], ...extra });
-const noVault = { inject: async () => { throw new Error('no credential expected'); } };
+const noVault = { inject: async () => { throw new Error('no credential expected'); }, redaction: new Redactor() };
 
 async function open(t: { after(fn: () => Promise<void>): void }) {
   const dir = mkdtempSync(join(tmpdir(), 'octant-router-check-'));

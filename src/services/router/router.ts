@@ -2,7 +2,8 @@
 // record the decision in the ledger (durable before the call: log first, act
 // second; see ProviderCall.recorded), call through the failover loop with the
 // credential injected per call, then settle the budget and record the
-// outcome (see finish).
+// outcome (see finish). What comes back is redacted by the injector's
+// redaction (response-redaction.ts) before the caller or the ledger sees it.
 
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import type { LedgerApi, LedgerEntry } from '../ledger/types.ts';
@@ -17,6 +18,7 @@ import { completionCap, costOf, decide, requestExclusion } from './routing/polic
 import { RateLimits } from './routing/ratelimit.ts';
 import { checkChatRequest, checkEmbedRequest } from './request-check.ts';
 import { sanitizeUsage } from './usage.ts';
+import { EventRedactor, redactError, redactResponse } from './response-redaction.ts';
 import { truncated } from './transport/stream-lines.ts';
 import type { BudgetLimits, Caller, ChatRequest, ChatResponse, CredentialInjector, Decision, Deployment, EmbedRequest, EmbedResponse, ModelInfo, ProviderCall, Route, RouterApi, RouterConfig, StreamEvent } from './types.ts';
 
@@ -135,6 +137,7 @@ export function createRouter(options: RouterOptions): RouterEngine {
   const ledger = options.ledger;
   const refusals: LedgerRefusals = { count: 0 };
 
+  const redaction = options.injector.redaction;
   /**
    * A ledger append whose refusal fails only the request it belongs to: it
    * is counted (octant status shows the count and the last error) and
@@ -258,10 +261,12 @@ export function createRouter(options: RouterOptions): RouterEngine {
     const usd = untrusted ? p.reservation.usd : dep !== undefined && usage !== undefined ? costOf(dep, usage.promptTokens, usage.completionTokens) : 0;
     const tokens = usage === undefined ? 0 : usage.promptTokens + usage.completionTokens;
     budgets.settle(p.reservation, usd, tokens, now());
-    // A provider's error text is bounded here, so that the record stays well
-    // inside the ledger's entry limit and is never refused for its size, and
-    // made well-formed (a lone surrogate has no UTF-8 form: I-JSON).
-    const error = (outcome.error === undefined || outcome.error.length <= MAX_ERROR_CHARS ? outcome.error : `${outcome.error.slice(0, MAX_ERROR_CHARS)}…`)?.toWellFormed();
+    // A provider's error text is redacted (an upstream may quote the key it
+    // got), then bounded, so that the record stays well inside the ledger's
+    // entry limit and is never refused for its size, and made well-formed
+    // (a lone surrogate has no UTF-8 form: I-JSON).
+    const text = outcome.error === undefined ? undefined : redaction.redact(outcome.error);
+    const error = (text === undefined || text.length <= MAX_ERROR_CHARS ? text : `${text.slice(0, MAX_ERROR_CHARS)}…`)?.toWellFormed();
     const recorded = record({
       agent: caller.agent,
       lineage: caller.lineage,
@@ -303,12 +308,13 @@ export function createRouter(options: RouterOptions): RouterEngine {
       }, hooks, options.retry ?? DEFAULT_RETRY);
       outcome = finish(p, caller, result.deployment, result.value, { attempts: result.attempts });
     } catch (error) {
+      redactError(error, redaction);
       finish(p, caller, undefined, undefined, { error: (error as Error).message, code: (error as OctantError).code });
       throw error;
     }
     // Fail closed: no answer the ledger did not take the outcome of.
     await settled(outcome);
-    return result.value;
+    return await redactResponse(result.value, redaction);
   }
 
   async function* stream(request: ChatRequest, caller: Caller): AsyncIterable<StreamEvent> {
@@ -338,6 +344,7 @@ export function createRouter(options: RouterOptions): RouterEngine {
       attempts = started.attempts;
       // After the first token the error is the caller's to see.
       let next: IteratorResult<StreamEvent> = { done: false, value: started.value.first };
+      const redactor = new EventRedactor(redaction);
       while (!next.done) {
         const event = next.value;
         if (event.type === 'text') received += event.delta.length;
@@ -349,11 +356,12 @@ export function createRouter(options: RouterOptions): RouterEngine {
           finished = true;
           await settled(finish(p, caller, dep, final, { attempts, streamed: true }));
         }
-        yield event;
+        yield* redactor.push(event);
         next = await started.value.iterator.next();
       }
+      yield* redactor.end();
     } catch (error) {
-      failure = error;
+      failure = redactError(error, redaction);
       throw error;
     } finally {
       stopAll.signal.removeEventListener('abort', onStop);
@@ -390,11 +398,12 @@ export function createRouter(options: RouterOptions): RouterEngine {
       const usage = result.value.usage;
       outcome = finish(p, caller, result.deployment, { id: '', model: result.value.model, content: '', toolCalls: [], stopReason: 'stop', usage }, { attempts: result.attempts });
     } catch (error) {
+      redactError(error, redaction);
       finish(p, caller, undefined, undefined, { error: (error as Error).message });
       throw error;
     }
     await settled(outcome);
-    return result.value;
+    return { ...result.value, model: redaction.redact(result.value.model) };
   }
 
   function models(): ModelInfo[] {

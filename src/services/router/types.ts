@@ -2,7 +2,7 @@
 // converts to and from, the provider interface, the error kinds, the routing
 // configuration and the RouterApi other layers call. Types only.
 
-import type { OutboundRequest } from '../vault/types.ts';
+import type { OutboundRequest, Redaction } from '../vault/types.ts';
 
 // ---- messages, tools, usage -------------------------------------------------
 
@@ -125,9 +125,14 @@ export interface AuthHint {
   prefix: string;
 }
 
-/** Puts a credential into an outbound request. Production: the vault. */
+/**
+ * Puts a credential into an outbound request, and takes it out of what comes
+ * back (an upstream that echoes the key: JSON, stream chunks, error text).
+ * Production: the vault, whose redaction knows every value in play.
+ */
 export interface CredentialInjector {
   inject(grant: string, request: OutboundRequest, hint: AuthHint, caller: Caller): Promise<OutboundRequest>;
+  redaction: Redaction;
 }
 
 /** One call to one provider, fully resolved. */

@@ -75,3 +75,7 @@ export const vaultService: ServiceDefinition<VaultApi> = {
     };
   },
 };
+
+// Redaction is plain computation other layers may run themselves (a test's
+// fake vault, a router without a vault).
+export { pushSliced, Redactor, REDACTED } from './redact.ts';

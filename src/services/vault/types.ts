@@ -50,7 +50,28 @@ export interface TokenOptions {
   manifest?: string;
 }
 
-export interface VaultApi {
+/**
+ * Redaction of text that arrives in pieces (a response body, a stream of
+ * model deltas): push returns what is safe to pass on now, holding back what
+ * could still become part of a secret; end returns the rest, withholding a
+ * trailing start of a secret (the text may have been cut there).
+ */
+export interface RedactionStream {
+  push(text: string): string;
+  end(): string;
+}
+
+/** What the vault offers to anyone passing text back to an agent, a client or the ledger. */
+export interface Redaction {
+  /** Replace the values of secrets in play (every encoded form) and common key formats in a whole text. */
+  redact(text: string): string;
+  /** The same for a long text, one slice per event-loop turn. */
+  redactAsync(text: string): Promise<string>;
+  /** The same for a text that arrives in pieces. */
+  redactStream(): RedactionStream;
+}
+
+export interface VaultApi extends Redaction {
   sealed(): boolean;
   status(): VaultStatus;
   /** Unseal with a passphrase, shares or key file (E_VAULT_PASSPHRASE / E_VAULT_SHARE / E_VAULT_KEYFILE). */
@@ -69,8 +90,6 @@ export interface VaultApi {
   inject(token: string, grant: string, request: OutboundRequest): Promise<OutboundRequest>;
   /** Replace every `octant-secret:NAME` placeholder in the request's headers (same checks as inject, per name). */
   injectPlaceholders(token: string, request: OutboundRequest): Promise<OutboundRequest>;
-  /** Replace the values of secrets in play (and common key formats) in text. */
-  redact(text: string): string;
   // Operator operations (admin API, CLI). Metadata only in results; never values.
   list(): SecretInfo[];
   put(name: string, value: Buffer, rule: InjectionRule): Promise<SecretInfo>;

@@ -251,6 +251,28 @@ test('injection refuses a host the rule does not allow, and placeholders resolve
   }
 });
 
+test('the header values an injection builds are in play too: every encoding of a whole Basic or Bearer value is caught', async () => {
+  const { vault, cleanup } = await setup();
+  try {
+    await vault.unseal({ passphrase: pass() });
+    await vault.put('b', Buffer.from('basic-pw-7f3a9c'), { kind: 'basic', username: 'svc', hosts: ['api.example.com'] });
+    await vault.put('k', Buffer.from('bearer-tok-5b2d4f'), RULE);
+    await vault.grant('b', 'agent:a1');
+    await vault.grant('k', 'agent:a1');
+    const token = await vault.issueToken('a1', ['b', 'k'], { ttlSeconds: 60 });
+    const basic = (await vault.inject(token, 'b', { url: 'https://api.example.com/', headers: {} })).headers.Authorization;
+    const bearer = (await vault.inject(token, 'k', { url: 'https://api.example.com/', headers: {} })).headers.Authorization;
+    const b64 = (s: string): string => Buffer.from(s).toString('base64');
+    for (const echoed of [basic, basic.slice('Basic '.length), b64(basic), b64(bearer), encodeURIComponent(b64(bearer)), Buffer.from(bearer).toString('hex')]) {
+      assert.equal(vault.redact(`echo ${echoed} end`), 'echo [REDACTED] end', echoed);
+    }
+    // The twin: a header value never injected is left alone.
+    assert.equal(vault.redact(`echo ${b64('Bearer something-else')} end`), `echo ${b64('Bearer something-else')} end`);
+  } finally {
+    cleanup();
+  }
+});
+
 test('log first: when the ledger cannot append, nothing is injected or written', async () => {
   const { vault, ledger, file, cleanup } = await setup();
   try {

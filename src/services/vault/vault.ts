@@ -15,7 +15,7 @@ import { Redactor } from './redact.ts';
 import { split, encodeShare } from './shamir.ts';
 import { TokenTable, tokenError, type TokenRecord } from './tokens.ts';
 import { checkPlaintext, createKeyFile, masterFromInput } from './unlock.ts';
-import type { InjectionRule, OutboundRequest, SecretInfo, TokenOptions, UnsealInput, VaultApi, VaultStatus } from './types.ts';
+import type { InjectionRule, OutboundRequest, RedactionStream, SecretInfo, TokenOptions, UnsealInput, VaultApi, VaultStatus } from './types.ts';
 
 export interface VaultOptions {
   /** The vault file (store.ts vaultFile(paths)). */
@@ -313,7 +313,7 @@ export class Vault implements VaultApi {
   async inject(token: string, grant: string, request: OutboundRequest): Promise<OutboundRequest> {
     const { secret } = await this.#authorize(token, [grant], request.url);
     const value = this.#take(grant, secret[0]);
-    return applyRule(secret[0].rule, value, request);
+    return this.#remember(request, applyRule(secret[0].rule, value, request));
   }
 
   async injectPlaceholders(token: string, request: OutboundRequest): Promise<OutboundRequest> {
@@ -321,11 +321,19 @@ export class Vault implements VaultApi {
     if (names.length === 0) return { url: request.url, headers: { ...request.headers } };
     const { secret } = await this.#authorize(token, names, request.url);
     const values = new Map(names.map((n, i) => [n, this.#take(n, secret[i])]));
-    return replacePlaceholders(request, values);
+    return this.#remember(request, replacePlaceholders(request, values));
   }
 
   redact(text: string): string {
     return this.#redactor.redact(text);
+  }
+
+  redactAsync(text: string): Promise<string> {
+    return this.#redactor.redactAsync(text);
+  }
+
+  redactStream(): RedactionStream {
+    return this.#redactor.redactStream();
   }
 
   // --- internals ---
@@ -369,6 +377,21 @@ export class Vault implements VaultApi {
     wipe(buffer);
     this.#redactor.add(value);
     return value;
+  }
+
+  /**
+   * The header values an injection built (`Bearer <s>`, `Basic base64(u:s)`)
+   * join the redactor's set too, so every encoding of the whole value is
+   * caught, not only the secret's own (docs/vault.md "Redaction").
+   */
+  #remember(before: OutboundRequest, after: OutboundRequest): OutboundRequest {
+    for (const [name, value] of Object.entries(after.headers)) {
+      if (before.headers[name] === value) continue;
+      this.#redactor.add(value);
+      const credentials = /^(?:Basic|Bearer) (\S+)$/i.exec(value)?.[1];
+      if (credentials !== undefined) this.#redactor.add(credentials);
+    }
+    return after;
   }
 
   #forgetKeys(name: string): void {

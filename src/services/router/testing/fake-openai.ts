@@ -39,7 +39,7 @@ export const openAIWire: WireFormat = {
       out.push(sse({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: 0, id: tc.id ?? 'call_1', type: 'function', function: { name: tc.name, arguments: tc.arguments.slice(0, half) } }] }, finish_reason: null }] }));
       out.push(sse({ ...base, choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: tc.arguments.slice(half) } }] }, finish_reason: null }] }));
     } else {
-      for (const d of deltas(reply.text)) out.push(sse({ ...base, choices: [{ index: 0, delta: { content: d }, finish_reason: null }] }));
+      for (const d of reply.deltas ?? deltas(reply.text)) out.push(sse({ ...base, choices: [{ index: 0, delta: { content: d }, finish_reason: null }] }));
     }
     out.push(sse({ ...base, choices: [{ index: 0, delta: {}, finish_reason: tc === undefined ? 'stop' : 'tool_calls' }] }));
     if (req.body?.stream_options?.include_usage) out.push(sse({ ...base, choices: [], usage: usage(reply) }));

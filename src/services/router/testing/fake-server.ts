@@ -12,9 +12,11 @@ export interface ToolCallStep {
   arguments: string;
 }
 
+// In a step's text, message and tool-call arguments, `$KEY` stands for the
+// credential the request carried: a careless upstream echoing the key back.
 export type Step =
-  /** A good answer. Text defaults to "echo: <last user text>". */
-  | { kind: 'ok'; text?: string; toolCall?: ToolCallStep; headers?: Record<string, string>; promptTokens?: number; completionTokens?: number; cachedTokens?: number }
+  /** A good answer. Text defaults to "echo: <last user text>"; `cuts` are offsets in the text (after `$KEY` is put in) where stream deltas split it (default: after each space). */
+  | { kind: 'ok'; text?: string; cuts?: number[]; toolCall?: ToolCallStep; headers?: Record<string, string>; promptTokens?: number; completionTokens?: number; cachedTokens?: number }
   /** The provider's error body for this status. */
   | { kind: 'error'; status: number; message?: string; retryAfter?: string; code?: string }
   /** Accept the request and never answer. */
@@ -22,7 +24,7 @@ export type Step =
   /** A 200 whose body (or first stream event) is not JSON. */
   | { kind: 'malformed' }
   /** Stream: send the first token, then drop the connection. */
-  | { kind: 'truncate'; text?: string };
+  | { kind: 'truncate'; text?: string; cuts?: number[] };
 
 export interface RecordedRequest {
   method: string;
@@ -34,6 +36,8 @@ export interface RecordedRequest {
 export interface Reply {
   step: Extract<Step, { kind: 'ok' } | { kind: 'truncate' }>;
   text: string;
+  /** The text as stream deltas, where the step's cuts split it (else deltas(text)). */
+  deltas?: string[];
   model: string;
 }
 
@@ -102,20 +106,32 @@ export async function startFake(format: WireFormat): Promise<FakeProvider> {
   };
 }
 
-function respond(format: WireFormat, step: Step, req: RecordedRequest, res: http.ServerResponse): void {
-  if (step.kind === 'hang') return;
-  if (step.kind === 'error') {
+/** The credential a request carried (Bearer, x-api-key or x-goog-api-key), for `$KEY`. */
+function credentialOf(req: RecordedRequest): string {
+  const auth = req.headers.authorization;
+  if (typeof auth === 'string' && / /.test(auth)) return auth.slice(auth.indexOf(' ') + 1);
+  const key = req.headers['x-api-key'] ?? req.headers['x-goog-api-key'];
+  return typeof key === 'string' ? key : '';
+}
+
+function respond(format: WireFormat, scripted: Step, req: RecordedRequest, res: http.ServerResponse): void {
+  if (scripted.kind === 'hang') return;
+  const echo = (s: string): string => s.replaceAll('$KEY', credentialOf(req));
+  if (scripted.kind === 'error') {
     const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (step.retryAfter !== undefined) headers['retry-after'] = step.retryAfter;
-    res.writeHead(step.status, headers).end(JSON.stringify(format.errorBody(step.status, step.message ?? `scripted ${step.status}`, step.code)));
+    if (scripted.retryAfter !== undefined) headers['retry-after'] = scripted.retryAfter;
+    res.writeHead(scripted.status, headers).end(JSON.stringify(format.errorBody(scripted.status, echo(scripted.message ?? `scripted ${scripted.status}`), scripted.code)));
     return;
   }
+  const step: Step = scripted.kind === 'ok' && scripted.toolCall !== undefined ? { ...scripted, toolCall: { ...scripted.toolCall, arguments: echo(scripted.toolCall.arguments) } } : scripted;
   const stream = format.isStream(req);
   if (step.kind === 'malformed') {
     res.writeHead(200, { 'content-type': stream ? format.streamContentType : 'application/json' }).end(stream ? format.malformedFrame : '{"id": "x", "choices": [');
     return;
   }
-  const reply: Reply = { step, text: step.text ?? `echo: ${format.lastUserText(req)}`, model: format.model(req) };
+  const text = echo(step.text ?? `echo: ${format.lastUserText(req)}`);
+  const cuts = step.cuts === undefined ? undefined : [0, ...step.cuts, text.length];
+  const reply: Reply = { step, text, deltas: cuts?.slice(1).map((c, i) => text.slice(cuts[i], c)), model: format.model(req) };
   const headers = { ...(step.kind === 'ok' ? step.headers : {}) };
   if (!stream) {
     res.writeHead(200, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(format.answer(reply, req)));

@@ -1,10 +1,15 @@
 // A CredentialInjector for tests: a fixed key per grant, put where the
 // provider's auth hint says (the vault does the same from its rules).
 
+import { Redactor } from '../../vault/index.ts';
 import type { Caller, CredentialInjector, ProviderCall } from '../types.ts';
 
 export function testInjector(keys: Record<string, string>): CredentialInjector {
+  // The vault's redactor, knowing the keys as the vault knows the values it injects.
+  const redaction = new Redactor();
+  for (const key of Object.values(keys)) redaction.add(key);
   return {
+    redaction,
     async inject(grant, request, hint) {
       const key = keys[grant];
       if (key === undefined) throw new Error(`no test key for grant '${grant}'`);
