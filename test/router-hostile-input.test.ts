@@ -193,7 +193,7 @@ for (const surface of SURFACES) {
       ['nested 10,000 deep', `{"model":"main","messages":[{"role":"user","content":"x"}],"tools":[{"type":"function","function":{"name":"f","parameters":${'{"a":'.repeat(10_000)}1${'}'.repeat(10_000)}}}]}`, /nested more than 64 levels deep/],
       ['a lone surrogate', '{"model":"main","messages":[{"role":"user","content":"\\ud800"}]}', /lone surrogate/],
       ['invalid UTF-8', Buffer.concat([Buffer.from('{"model":"main","messages":[{"role":"user","content":"'), Buffer.from([0xff, 0xfe]), Buffer.from('"}]}')]), /not valid UTF-8/],
-      ['an infinite number', '{"model":"main","messages":[{"role":"user","content":"x"}],"max_tokens":1e999}', /max_tokens: expects an integer/],
+      ['an infinite number', '{"model":"main","messages":[{"role":"user","content":"x"}],"max_tokens":1e999}', /number 1e999 in member "max_tokens".*not finite/],
     ];
     for (const [name, body, message] of cases) {
       const reply = await send(surface, '/v1/chat/completions', body);

@@ -22,6 +22,8 @@ let root = '';
 before(() => {
   if (skip !== undefined) return;
   dir = mkdtempSync(join(tmpdir(), 'octant-sea-manifest-'));
+  // The executable is bound into agents' sandboxes: their uid must pass through.
+  chmodSync(dir, 0o755);
   mkdirSync(join(dir, 'bin'));
   exe = join(dir, 'bin', 'octant');
   copyFileSync(built, exe);

@@ -34,13 +34,13 @@ function groups(...names: string[]): string[] {
  * files, as the lifecycle gives an agent (a 'pipe' from Node's spawn is a
  * socketpair, which libuv inside would probe with @network-client calls).
  */
-async function start(tier: SandboxPolicy['isolation'], syscalls: string[], command: string[]): Promise<{ code: number | null; out: string; err: string }> {
+async function start(tier: SandboxPolicy['isolation'], syscalls: string[], command: string[], also: string[] = []): Promise<{ code: number | null; out: string; err: string }> {
   const dir = mkdtempSync(join(tmpdir(), 'octant-groups-'));
   const stdout = openSync(join(dir, 'out'), 'a', 0o600);
   const stderr = openSync(join(dir, 'err'), 'a', 0o600);
   try {
     const handle = launchSandbox({
-      id: `groups-${randomBytes(5).toString('hex')}`, binds: [], executables: [command[0]], syscalls, inet: false,
+      id: `groups-${randomBytes(5).toString('hex')}`, binds: [], executables: [command[0], ...also], syscalls, inet: false,
       // gVisor's Sentry and gofer share the cgroup with the program: roomier limits.
       limits: { memoryBytes: 1 << 30, pids: 512, cpu: 1 }, network: [], credentials: [], ttlSeconds: null, tmpBytes: 1 << 20, isolation: tier, user: TEST_AGENT,
     }, command, { env: { PATH: '/usr/bin:/bin' }, cwd: '/tmp', stdio: ['ignore', stdout, stderr] });
@@ -57,6 +57,8 @@ const PY_START = 'import os, sys; os.set_inheritable(1, True); os.set_inheritabl
 const PY_THREADS = 'import subprocess, threading; t = threading.Thread(target=print, args=("thread",)); t.start(); t.join(); print(subprocess.run(["/bin/echo", "child"], capture_output=True).stdout.decode().strip())';
 const NODE_START = 'console.log(require("child_process").execFileSync("/bin/echo", ["child"]).toString().trim()); setTimeout(() => console.log("timer"), 5)';
 const SH = 'echo one | cat; /bin/true && echo two';
+// What the probes run besides the interpreter: only granted programs execute (Landlock).
+const CHILDREN = ['/usr/bin/echo', '/usr/bin/cat', '/usr/bin/true'];
 
 for (const tier of ['namespaces', 'gvisor'] as const) {
   const skipped = tier === 'gvisor' ? gvisorSkip : skip;
@@ -65,7 +67,7 @@ for (const tier of ['namespaces', 'gvisor'] as const) {
     const started = await start(tier, groups('base', 'file-read'), [PYTHON, '-c', PY_START]);
     assert.equal(started.code, 0, started.err);
     assert.equal(started.out.trim(), 'py False');
-    const threads = await start(tier, groups('base', 'file-read', 'process-spawn'), [PYTHON, '-c', PY_THREADS]);
+    const threads = await start(tier, groups('base', 'file-read', 'process-spawn'), [PYTHON, '-c', PY_THREADS], CHILDREN);
     assert.equal(threads.code, 0, threads.err);
     assert.equal(threads.out.trim(), 'thread\nchild');
     const without = await start(tier, groups('base', 'file-read'), [PYTHON, '-c', PY_THREADS]);
@@ -74,7 +76,7 @@ for (const tier of ['namespaces', 'gvisor'] as const) {
   });
 
   test(`${tier}: node starts (and runs a child) with @base @file-read @process-spawn; twin: without @process-spawn it cannot start`, { skip: skipped }, async () => {
-    const started = await start(tier, groups('base', 'file-read', 'process-spawn'), [NODE, '-e', NODE_START]);
+    const started = await start(tier, groups('base', 'file-read', 'process-spawn'), [NODE, '-e', NODE_START], CHILDREN);
     assert.equal(started.code, 0, started.err);
     assert.equal(started.out.trim(), 'child\ntimer');
     const without = await start(tier, groups('base', 'file-read'), [NODE, '-e', 'console.log("x")']);
@@ -83,10 +85,10 @@ for (const tier of ['namespaces', 'gvisor'] as const) {
   });
 
   test(`${tier}: sh runs a pipeline and a command with @base @file-read @process-spawn; twin: without it, only builtins`, { skip: skipped }, async () => {
-    const started = await start(tier, groups('base', 'file-read', 'process-spawn'), ['/bin/sh', '-c', SH]);
+    const started = await start(tier, groups('base', 'file-read', 'process-spawn'), ['/bin/sh', '-c', SH], CHILDREN);
     assert.equal(started.code, 0, started.err);
     assert.equal(started.out, 'one\ntwo\n');
-    const without = await start(tier, groups('base', 'file-read'), ['/bin/sh', '-c', `echo builtin; ${SH}`]);
+    const without = await start(tier, groups('base', 'file-read'), ['/bin/sh', '-c', `echo builtin; ${SH}`], CHILDREN);
     assert.notEqual(without.code, 0);
     assert.equal(without.out, 'builtin\n');
   });

@@ -22,8 +22,9 @@ export interface GatewayLimits {
 export const DEFAULT_GATEWAY_LIMITS: GatewayLimits = {
   maxConnections: 32,
   maxInFlight: 16,
-  maxBodyBytes: 8 * 1024 * 1024,
-  bytesPerSecond: 32 * 1024 * 1024,
+  // As large as the router's own limit, so a model request is judged by the router in its API's shape.
+  maxBodyBytes: 16 * 1024 * 1024,
+  bytesPerSecond: 64 * 1024 * 1024,
 };
 
 export type LimitKind = 'connections' | 'in-flight' | 'body-bytes' | 'bytes-per-second' | 'daemon-descriptors';

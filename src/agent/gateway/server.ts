@@ -109,12 +109,16 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     // Size and throughput, from what the request declares; readJson enforces
     // the size again on what actually arrives (chunked bodies declare nothing).
     const declared = Number(req.headers['content-length'] ?? 0);
-    if (Number.isFinite(declared) && declared > limit) {
+    // Model requests (/v1/*) are sized by the router itself, with the same
+    // cap, so the client gets the 413 in its API's own shape.
+    const modelRequest = (req.url ?? '').startsWith('/v1/') && options.llm !== undefined;
+    if (!modelRequest && Number.isFinite(declared) && declared > limit) {
       onLimit('body-bytes', { limit, declared });
       refuseLimit(res, 413, 'E_GATEWAY_LIMIT_BODY', `request body of ${declared} bytes is over this agent's ${limit}`);
       return;
     }
-    if (!rate.take(Number.isFinite(declared) ? declared : 0)) {
+    // A body over the cap is refused without being taken in: it counts as the cap.
+    if (!rate.take(Number.isFinite(declared) ? Math.min(declared, limit) : 0)) {
       onLimit('bytes-per-second', { limit: limits.bytesPerSecond });
       refuseLimit(res, 429, 'E_GATEWAY_LIMIT_RATE', `this agent sent over ${limits.bytesPerSecond} bytes in the last second`, rate.retryAfterMs());
       req.resume();
