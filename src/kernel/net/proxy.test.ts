@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer, request, type IncomingHttpHeaders } from 'node:http';
-import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
+import { connect, createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -272,4 +272,25 @@ test('an approval hook that throws refuses the connection (fail closed)', async 
     assert.equal(res.status, 403);
     assert.equal(up.connections(), 0);
   }, { approve: async () => { throw new Error('gate down'); } });
+});
+
+test('one agent cannot hold more proxy connections than its cap: the extra ones are closed, the others keep working', async () => {
+  await withProxy([loop('tcp')], async ({ socketPath, up }) => {
+    const sockets: Socket[] = [];
+    const closed: boolean[] = [];
+    for (let i = 0; i < 6; i++) {
+      const s = connect(socketPath);
+      s.on('error', () => {});
+      const index = closed.push(false) - 1;
+      s.on('close', () => { closed[index] = true; });
+      sockets.push(s);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(closed.filter(Boolean).length, 2, `closed: ${closed}`);
+    for (const s of sockets) s.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    // Freed: a tunnel works again.
+    const res = await get(socketPath, `http://127.0.0.1:${up.httpPort}/again`);
+    assert.notEqual(res.status, 0);
+  }, { maxConnections: 4 });
 });

@@ -44,7 +44,16 @@ export interface EgressProxyOptions {
    * critical). false, or a throw, refuses the connection.
    */
   approve?: (connection: { mode: ProxyMode; target: string; address: string }) => Promise<boolean>;
+  /**
+   * Connections from the agent open at once (default 64). Each costs the
+   * daemon two descriptors (the agent's and the upstream's), so one agent
+   * must not be able to open them without bound; past the cap, new
+   * connections are closed at once.
+   */
+  maxConnections?: number;
 }
+
+export const DEFAULT_PROXY_CONNECTIONS = 64;
 
 export interface EgressStats {
   allowed: number;
@@ -200,6 +209,7 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
   }
 
   const server = createServer();
+  server.maxConnections = options.maxConnections ?? DEFAULT_PROXY_CONNECTIONS;
   server.on('request', (req, res) => {
     onRequest(req, res).catch((error: unknown) => res.destroy(error as Error));
   });
