@@ -65,6 +65,16 @@ export interface BuildOptions {
 // path of the checkout (the script's name, process.execPath, argv) ends up
 // in the heap and two checkouts at different paths build the same bytes.
 const SEALED_DIR = '/mnt/octant-build';
+
+/**
+ * V8 flags the executable runs with, given to the snapshot build too (V8
+ * refuses a snapshot made under other flags). --no-turbo-fast-api-calls:
+ * TurboFan's lowering of fast API calls (node:ffi's foreign functions are
+ * such calls) fails a V8 check now and then in optimised code (SIGTRAP,
+ * "FastApiCallNode::ArityForArgc"), seen about once in 70-140 boots after a
+ * crash (bench/crash-restart.ts); calls then take V8's regular API path.
+ */
+const RUNTIME_V8_FLAGS = ['--no-turbo-fast-api-calls'];
 const SEALED_NODE = '/mnt/octant-node';
 
 /**
@@ -73,7 +83,7 @@ const SEALED_NODE = '/mnt/octant-node';
  * names files relative to its own directory.
  */
 function buildSnapshotSea(config: string): void {
-  const v8Flags = ['--hash-seed=1', '--random-seed=1'];
+  const v8Flags = ['--hash-seed=1', '--random-seed=1', ...RUNTIME_V8_FLAGS];
   const script = [
     'set -e',
     `mount -t tmpfs -o size=1m,mode=0755 octant-build /mnt`,
@@ -151,7 +161,7 @@ export async function buildExecutable(options: BuildOptions = {}): Promise<strin
     useCodeCache: false,
     useSnapshot: snapshot,
     // node:ffi is experimental; its warning is noise for operators.
-    execArgv: ['--disable-warning=ExperimentalWarning'],
+    execArgv: ['--disable-warning=ExperimentalWarning', ...RUNTIME_V8_FLAGS],
   }));
   try {
     if (snapshot) buildSnapshotSea(config);
