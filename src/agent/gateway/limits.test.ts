@@ -150,3 +150,30 @@ test('the open-file limit is read from /proc/self/limits', () => {
   assert.ok(openFileLimit() > 0);
   rmSync(dir, { recursive: true, force: true });
 });
+
+test('the gateway\'s own endpoints refuse malformed bodies with 400 naming the problem, and the next request is served', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'octant-limits-'));
+  const seen: unknown[] = [];
+  const g = await gateway(dir, 'strict', { tools: [], mediate: async (_s, _n, args) => { seen.push(args); return { ok: true, result: 1 }; } });
+  try {
+    for (const [body, why] of [
+      ['{"path":', /is not JSON/],
+      [`${'['.repeat(5000)}${']'.repeat(5000)}`, /nested more than 64/],
+      ['{"n": 1e999}', /not finite/],
+      ['{"path": "\\ud800"}', /lone surrogate/],
+      ['{"path": "a", "path": "b"}', /twice|duplicate/i],
+    ] as const) {
+      const r = await call(g.socketPath, '/octant/v1/tools/fs.read', body);
+      assert.equal(r.status, 400, `${body.slice(0, 30)}: ${r.body}`);
+      assert.match(r.body, /E_GATEWAY_BODY/);
+      assert.match(r.body, why);
+    }
+    assert.deepEqual(seen, [], 'nothing malformed reached the mediator');
+    const ok = await call(g.socketPath, '/octant/v1/tools/fs.read', '{"path":"/scratch/a"}');
+    assert.equal(ok.status, 200);
+    assert.deepEqual(seen, [{ path: '/scratch/a' }]);
+  } finally {
+    await g.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

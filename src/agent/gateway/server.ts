@@ -15,6 +15,7 @@ import { dirname } from 'node:path';
 import type { AgentSession } from '../tools/tool.ts';
 import type { Mediator } from './mediator.ts';
 import { toolSpecs } from './tool-specs.ts';
+import { parseJsonBody } from '../../lib/json-body.ts';
 import { ByteRate, DEFAULT_GATEWAY_LIMITS, DescriptorBudget, type GatewayLimits, type LimitKind } from './limits.ts';
 
 export type HttpHandler = (req: IncomingMessage, res: ServerResponse) => void | Promise<void>;
@@ -66,10 +67,13 @@ async function readJson(req: IncomingMessage, limit: number): Promise<unknown> {
     chunks.push(chunk as Buffer);
   }
   if (size === 0) return {};
+  // Strict I-JSON (lib/json-body.ts): what an agent sends is parsed in linear
+  // time and never reaches a tool or the ledger with nesting thousands deep,
+  // a non-finite number, a lone surrogate or a member named twice.
   try {
-    return JSON.parse(Buffer.concat(chunks).toString('utf8'));
-  } catch {
-    throw Object.assign(new Error('request body is not JSON'), { status: 400 });
+    return parseJsonBody(Buffer.concat(chunks), { code: 'E_GATEWAY_BODY', label: 'request body' });
+  } catch (error) {
+    throw Object.assign(new Error((error as Error).message), { status: 400, code: 'E_GATEWAY_BODY' });
   }
 }
 
@@ -160,8 +164,8 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
         return;
       }
       send(res, 404, { error: { code: 'E_GATEWAY_ROUTE', message: `no route ${req.method} ${url.pathname}` } });
-    })().catch((error: Error & { status?: number }) => {
-      if (!res.headersSent) send(res, error.status ?? 500, { error: { code: 'E_GATEWAY', message: error.message } });
+    })().catch((error: Error & { status?: number; code?: string }) => {
+      if (!res.headersSent) send(res, error.status ?? 500, { error: { code: error.status === undefined ? 'E_GATEWAY' : error.code ?? 'E_GATEWAY', message: error.message } });
       else res.destroy(error);
     });
   });
