@@ -55,9 +55,10 @@ export const agentsService: ServiceDefinition<AgentsServiceApi> = {
     let loaded: AgentsRuntime | undefined;
     let loading: Promise<AgentsRuntime> | undefined;
     const runtime = (): Promise<AgentsRuntime> => (loading ??= import('./agents-runtime.ts').then((m) => (loaded = m.createAgentsRuntime(ctx))));
-    // Reconciliation: records a crashed run left live are ended before any
-    // request is served (the runtime loads only if there are some). Boot does
-    // not wait for it; agent requests do.
+    // Reconciliation: records a crashed run left live are ended before the
+    // service is ready, so "ready" means no record claims a dead agent runs
+    // (`agent list` reads the records on disk). Only a start after a crash
+    // pays for it: the runtime loads only if there are such records.
     let reconciled = 0;
     let reconcileError: string | undefined;
     const reconciling = (async () => {
@@ -69,8 +70,8 @@ export const agentsService: ServiceDefinition<AgentsServiceApi> = {
       reconcileError = messageOf(error);
       ctx.log.error('reconciling agents after a crash failed', { error: reconcileError });
     });
+    await reconciling;
     const routes: AdminRoutes = Object.fromEntries(ROUTES.map((key) => [key, async (request: Parameters<AdminRoutes[string]>[0]) => {
-      await reconciling;
       const route = (await runtime()).routes[key];
       return route(request);
     }]));
@@ -83,7 +84,6 @@ export const agentsService: ServiceDefinition<AgentsServiceApi> = {
         return { ok: true, detail: `${loaded ? `${loaded.manager.liveManifests().length} live agents` : 'idle (the agent runtime loads with the first request)'}${after}` };
       },
       stop: async () => {
-        await reconciling;
         if (loading !== undefined) await (await loading).manager.close('system stop');
       },
     };
