@@ -43,9 +43,14 @@ function admin(path: string, body: unknown): Promise<{ status: number; body: Rec
   });
 }
 
-function sample(pid: number): { rssMiB: number; fds: number } {
+interface Sample { rssMiB: number; heapMiB: number; externalMiB: number; fds: number }
+
+/** RSS and descriptors from /proc; the JS heap and external memory from the daemon's own status. */
+async function sample(pid: number): Promise<Sample> {
   const rss = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1];
-  return { rssMiB: Number(rss) / 1024, fds: readdirSync(`/proc/${pid}/fd`).length };
+  const status = JSON.parse(octant('status', '--json').stdout) as { resources: { heapUsed: number; external: number } };
+  const mib = (n: number) => n / 1048576;
+  return { rssMiB: Number(rss) / 1024, heapMiB: mib(status.resources.heapUsed), externalMiB: mib(status.resources.external), fds: readdirSync(`/proc/${pid}/fd`).length };
 }
 
 if (octant('keys', 'generate', '--name', 'ops').status !== 0) throw new Error('keys generate failed');
@@ -83,20 +88,21 @@ const half = Math.floor(total / 2);
 const t0 = performance.now();
 const run = async (count: number) => Promise.all(Array.from({ length: concurrency }, (_, i) => lane(i, Math.ceil(count / concurrency))));
 await run(warm);
-const start = { ...sample(daemon.pid!), agents: done };
+const start = { ...await sample(daemon.pid!), agents: done };
 await run(half - warm);
-const middle = { ...sample(daemon.pid!), agents: done };
+const middle = { ...await sample(daemon.pid!), agents: done };
 await run(total - half);
-const end = { ...sample(daemon.pid!), agents: done };
+const end = { ...await sample(daemon.pid!), agents: done };
 const seconds = (performance.now() - t0) / 1000;
 daemon.kill('SIGTERM');
 await new Promise((r) => daemon.once('exit', r));
 
-const row = (name: string, s: { rssMiB: number; fds: number; agents: number }) => console.log(`${name.padEnd(10)} after ${String(s.agents).padStart(4)} agents: RSS ${s.rssMiB.toFixed(1)} MiB, ${s.fds} open descriptors`);
+const row = (name: string, s: Sample & { agents: number }) => console.log(`${name.padEnd(10)} after ${String(s.agents).padStart(4)} agents: RSS ${s.rssMiB.toFixed(1)} MiB, JS heap ${s.heapMiB.toFixed(1)} MiB, external ${s.externalMiB.toFixed(1)} MiB, ${s.fds} open descriptors`);
 console.log(`${done} agents through their lifecycle in ${seconds.toFixed(1)} s (${(done / seconds).toFixed(1)}/s, ${concurrency} at a time), ${failed} failed`);
 row('start', start);
 row('half-way', middle);
 row('end', end);
 const perAgent = (end.rssMiB - middle.rssMiB) * 1024 / (end.agents - middle.agents);
-console.log(`RSS growth, half-way to end: ${(end.rssMiB - middle.rssMiB).toFixed(1)} MiB (${perAgent.toFixed(1)} KiB per agent); descriptors ${middle.fds} -> ${end.fds}`);
+const heapPerAgent = (end.heapMiB - middle.heapMiB) * 1024 / (end.agents - middle.agents);
+console.log(`RSS growth, half-way to end: ${(end.rssMiB - middle.rssMiB).toFixed(1)} MiB (${perAgent.toFixed(1)} KiB per agent); JS heap ${(end.heapMiB - middle.heapMiB).toFixed(1)} MiB (${heapPerAgent.toFixed(1)} KiB per agent); descriptors ${middle.fds} -> ${end.fds}`);
 rmSync(root, { recursive: true, force: true });

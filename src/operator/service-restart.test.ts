@@ -80,6 +80,9 @@ test('a ledger restart keeps an unsealed vault unsealed, recorded first; status 
   const text = formatStatus(status).join('\n');
   assert.match(text, /ledger: restarted 1 time\(s\); last failure at \S+: checkpoint failed: EMFILE/);
   assert.doesNotMatch(text, /^vault: restarted/m, 'the vault itself never failed');
+  // The daemon's own footprint is reported (soak benches and operators read it).
+  assert.ok(status.resources.rss > 0 && status.resources.heapUsed > 0 && status.resources.openFiles > 0);
+  assert.match(text, /^memory: rss \d+\.\d MiB, JS heap .* \d+ open descriptors$/m);
   // The restarted vault recorded its unseal (method restart) before it served anything; nothing sealed it.
   assert.deepEqual(entries.filter((e) => e.action === 'vault.unseal').map((e) => e.detail), [{ method: 'passphrase' }, { method: 'restart', after: 'ledger restart' }]);
   assert.equal(entries.filter((e) => e.action === 'vault.seal').length, 0);

@@ -8,10 +8,15 @@ import type { SystemStatus } from '../../runtime/admin/system-routes.ts';
 import { resolvePaths } from '../../runtime/paths.ts';
 import type { Command } from './command.ts';
 
+const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MiB`;
+
 export function formatStatus(status: SystemStatus): string[] {
   const lines = [
     `OctantOS ${status.version}  pid ${status.pid}  ${status.phase}  up ${(status.uptimeMs / 1000).toFixed(1)} s  since ${status.startedAt}`,
   ];
+  const r = status.resources;
+  // Older systems do not report it.
+  if (r !== undefined) lines.push(`memory: rss ${mib(r.rss)}, JS heap ${mib(r.heapUsed)} of ${mib(r.heapTotal)}, external ${mib(r.external)}; ${r.openFiles} open descriptors`);
   if (status.services.length === 0) return [...lines, 'no services registered'];
   const width = Math.max(7, ...status.services.map((s) => s.name.length));
   lines.push(`${'SERVICE'.padEnd(width)}  ${'STATE'.padEnd(9)}  ${'READY'.padStart(9)}  RESTARTS  HEALTH`);

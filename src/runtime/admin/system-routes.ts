@@ -1,5 +1,6 @@
 // The system's own admin routes: GET /v1/status and POST /v1/stop.
 
+import { readdirSync } from 'node:fs';
 import type { Supervisor, ServiceStatus } from '../supervisor/supervisor.ts';
 import type { AdminRoutes } from './types.ts';
 
@@ -12,7 +13,18 @@ export interface SystemStatus {
   /** Wall clock of boot start (ISO 8601). */
   startedAt: string;
   uptimeMs: number;
+  /** The daemon's own footprint, for soak tests and operators: bytes, and descriptors open. */
+  resources: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number; openFiles: number };
   services: ServiceStatus[];
+}
+
+/** Descriptors open in this process (/proc/self/fd), or -1 where that cannot be read. */
+function openFiles(): number {
+  try {
+    return readdirSync('/proc/self/fd').length;
+  } catch {
+    return -1;
+  }
 }
 
 export interface SystemRoutesOptions {
@@ -33,6 +45,7 @@ export function systemRoutes(options: SystemRoutesOptions): AdminRoutes {
         phase: options.phase(),
         startedAt: options.startedAt.toISOString(),
         uptimeMs: Date.now() - options.startedAt.getTime(),
+        resources: { ...process.memoryUsage(), openFiles: openFiles() },
         services: await options.supervisor.status(),
       };
       return { body };
