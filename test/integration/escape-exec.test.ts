@@ -248,3 +248,12 @@ emit({'tmp': run([executable_copy('/usr/bin/id', '/tmp/id')]), 'rw': run([execut
   assert.equal(out.rw, 'EACCES');
   assert.equal(out.python, 7);
 });
+
+test('gVisor tier: a program of the system tree that processes.exec does not list does not run; twin: the granted one does', { skip: gvisorSkip }, async () => {
+  const { out, stderr } = await sandboxProbe(policy({ isolation: 'gvisor', limits: { pids: 256, memoryBytes: 512 << 20 } }), `
+emit({'id': run(['/usr/bin/id']), 'sh': run(['/bin/sh', '-c', 'exit 3']),
+      'python': run([sys.executable, '-S', '-c', 'import sys; sys.exit(7)'])})`);
+  assert.equal(out.id, 'EACCES', stderr);
+  assert.equal(out.sh, 'EACCES');
+  assert.equal(out.python, 7);
+});

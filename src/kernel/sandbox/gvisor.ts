@@ -10,7 +10,7 @@
 // the launcher already joined, so the Sentry, the gofer and the agent share
 // one ceiling and the same freezer / kill code as the bubblewrap tier.
 
-import { mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, realpathSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { BindMount, SandboxPolicy } from '../sandbox-policy.ts';
@@ -88,10 +88,32 @@ export function ociSeccomp(policy: Pick<SandboxPolicy, 'syscalls' | 'inet'>, opt
 
 // Exec control in this tier (docs/isolation.md, "Exec control and
 // Landlock"): the Sentry implements no Landlock, so the exec-guard cannot run
-// here. What it can enforce is enforced: every writable mount (rw binds,
+// here. What mounts can enforce is enforced: every writable mount (rw binds,
 // /tmp, /dev) is noexec, so a file the agent writes is neither executed nor
-// mapped executable, and the root is read-only. Programs of the read-only
-// system tree that processes.exec does not list are not refused here.
+// mapped executable, and the root is read-only. The system tree's program
+// directories (PROGRAM_DIRS) are mounted again noexec on top of it, and each
+// granted program found in them is bound back, executable, over its own
+// file: /usr/bin/id does not run unless processes.exec lists it. Library
+// directories stay executable (shared libraries are mapped executable), so a
+// program kept among libraries (/usr/lib/*/...) is not refused here.
+/** Directories of the system tree that hold programs, not libraries. */
+export const PROGRAM_DIRS = ['/usr/bin', '/usr/sbin', '/usr/local/bin', '/usr/local/sbin', '/usr/libexec', '/usr/games'];
+
+/**
+ * Mounts, applied after the system tree, that leave only granted programs
+ * executable in its program directories: each directory again, noexec; then
+ * each granted program (its real path) that lies in one, bound over itself.
+ */
+export function programDirMounts(executables: readonly string[]): Record<string, unknown>[] {
+  const dirs = PROGRAM_DIRS.filter((dir) => existsSync(dir) && !lstatSync(dir).isSymbolicLink());
+  const granted = [...new Set(executables.filter((path) => existsSync(path)).map((path) => realpathSync(path)))];
+  const inside = granted.filter((path) => dirs.some((dir) => path === dir || path.startsWith(`${dir}/`)));
+  return [
+    ...dirs.map((dir) => ({ destination: dir, type: 'bind', source: dir, options: ['rbind', 'ro', 'noexec', 'nosuid', 'nodev'] })),
+    ...inside.map((path) => ({ destination: path, type: 'bind', source: path, options: ['rbind', 'ro', 'nosuid', 'nodev'] })),
+  ];
+}
+
 function bindMount(bind: BindMount): Record<string, unknown> {
   const writable = bind.mode === 'rw' ? ['rw', 'noexec'] : ['ro'];
   return { destination: bind.target, type: 'bind', source: bind.source, options: ['rbind', ...writable, 'nosuid', 'nodev'] };
@@ -139,7 +161,11 @@ export function prepareGvisorBundle(policy: SandboxPolicy, command: readonly str
         { destination: '/proc', type: 'proc', source: 'proc' },
         { destination: '/dev', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'noexec', 'mode=755', 'size=65536k'] },
         { destination: '/tmp', type: 'tmpfs', source: 'tmpfs', options: ['nosuid', 'nodev', 'noexec', `size=${policy.tmpBytes}`] },
-        ...binds.map(bindMount),
+        // System tree first (the first binds), then its program directories
+        // closed, then the policy's and the runtime's own binds on top.
+        ...binds.slice(0, options.system.roBinds.length).map(bindMount),
+        ...programDirMounts(policy.executables),
+        ...binds.slice(options.system.roBinds.length).map(bindMount),
       ],
       linux: {
         namespaces: ['pid', 'network', 'ipc', 'uts', 'mount'].map((type) => ({ type })),
