@@ -63,3 +63,30 @@ test('the utility table is sorted, names are unique, every entry has usage', () 
   assert.equal(new Set(names).size, names.length);
   for (const u of UTILITIES) assert.ok(u.usage.startsWith(u.name), u.name);
 });
+
+test('--help and -h on every command and every subcommand its usage names print that usage and exit 0', async () => {
+  const { COMMANDS } = await import('./operator/cli/commands.ts');
+  let checked = 0;
+  for (const entry of COMMANDS) {
+    const usage = (await entry.load()).usage;
+    // Subcommands as the usage writes them: "octant <command> <sub> ...".
+    const subs = new Set([...usage.matchAll(new RegExp(`octant(?: \\[--root DIR\\])? ${entry.name} ([a-z][a-z-]*)`, 'g'))].map((m) => m[1]));
+    for (const args of [[], ...[...subs].map((s) => [s])]) {
+      for (const flag of ['--help', '-h']) {
+        const r = await run(['/x/octant', '/x/octant', entry.name, ...args, flag]);
+        assert.equal(r.status, 0, `${entry.name} ${args.join(' ')} ${flag}: ${r.stderr}`);
+        assert.equal(r.stdout, `${usage}\n`);
+        assert.equal(r.stderr, '');
+        checked += 1;
+      }
+    }
+  }
+  assert.ok(checked > 60, `checked ${checked} command lines`);
+});
+
+test('--help after -- belongs to the wrapped program, not to octant', async () => {
+  const { asksForHelp } = await import('./main.ts');
+  assert.equal(asksForHelp(['m.json', '--', 'python3', '--help']), false);
+  assert.equal(asksForHelp(['m.json', '-h', '--', 'python3']), true);
+  assert.equal(asksForHelp(['list']), false);
+});

@@ -56,10 +56,25 @@ async function runCommandLine(args: string[], io: Io): Promise<number> {
   }
   if (name === '--version' || name === '-V') return (await findCommand('version')!.load()).run(rest, { io, rootFlag });
   const entry = findCommand(name);
-  if (entry !== undefined) return (await entry.load()).run(rest, { io, rootFlag });
+  if (entry !== undefined) {
+    const command = await entry.load();
+    // `--help` / `-h` anywhere before `--`, on a command or any subcommand,
+    // prints the command's usage (its subcommands included) and succeeds.
+    if (asksForHelp(rest)) {
+      io.stdout.write(`${command.usage}\n`);
+      return EXIT.ok;
+    }
+    return command.run(rest, { io, rootFlag });
+  }
   const utility = findUtility(name);
   if (utility !== undefined) return utility.run(rest, io);
   throw unknownName(name);
+}
+
+/** `--help` or `-h` among the arguments before a `--` (after it they belong to a wrapped program). */
+export function asksForHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
 }
 
 function unknownName(name: string): OctantError {

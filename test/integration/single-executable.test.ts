@@ -51,6 +51,15 @@ test('the executable runs utilities as subcommands', { skip }, () => {
   assert.equal(run(exe, ['ls', 'nope']).status, 2);
 });
 
+test('--help and -h on a command or subcommand print its usage and exit 0', { skip }, () => {
+  for (const args of [['ledger', '--help'], ['ledger', 'verify', '-h'], ['approvals', 'approve', '--help'], ['run', '-h']]) {
+    const out = run(exe, args);
+    assert.equal(out.status, 0, `${args.join(' ')}: ${out.stderr}`);
+    assert.match(out.stdout, new RegExp(`octant(?: \\[--root DIR\\])? ${args[0]}`));
+    assert.equal(out.stderr, '');
+  }
+});
+
 test('an unknown command exits 2 and lists the closest matches', { skip }, () => {
   const out = run(exe, ['ehco']);
   assert.equal(out.status, 2);
