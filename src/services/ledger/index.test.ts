@@ -53,3 +53,11 @@ test('openLedger is refused while the service holds the writer lock', async (t) 
   await assert.rejects(openLedger(paths), { code: 'E_LEDGER_LOCKED' });
   await running.stop();
 });
+
+test('the ledger declares its configuration: checkpointIntervalMs is accepted (as docs/foundation.md shows it), a misspelt key is refused naming it', async () => {
+  const { configFromValue } = await import('../../runtime/config.ts');
+  const ok = configFromValue({ services: { ledger: { checkpointIntervalMs: 60000 } } }, 'octant.yaml', [ledgerService], true);
+  assert.equal((ok.services.ledger as { checkpointIntervalMs: number }).checkpointIntervalMs, 60000);
+  assert.throws(() => configFromValue({ services: { ledger: { checkpointIntervalM: 1 } } }, 'octant.yaml', [ledgerService], true), /services\.ledger\.checkpointIntervalM: unknown key \(known: checkpointIntervalMs\)/);
+  assert.throws(() => configFromValue({ services: { ledger: { checkpointIntervalMs: -5 } } }, 'octant.yaml', [ledgerService], true), /checkpointIntervalMs/);
+});

@@ -53,6 +53,13 @@ function intervalOf(config: Record<string, unknown>): number {
 export const ledgerService: ServiceDefinition<LedgerServiceApi> = {
   name: 'ledger',
   needs: [],
+  configSchema: {
+    type: 'object',
+    properties: {
+      // How often a signed checkpoint is published when the log has grown (0: on demand only).
+      checkpointIntervalMs: { type: 'integer', min: 0, max: 24 * 3600 * 1000, default: DEFAULT_CHECKPOINT_INTERVAL_MS },
+    },
+  },
   async start(ctx) {
     const interval = intervalOf(ctx.config);
     const store = await LedgerStore.open(ledgerDir(ctx.paths), { log: ctx.log });
