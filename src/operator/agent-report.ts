@@ -50,5 +50,7 @@ export function summaryLines(report: AgentReport): string[] {
   // The loop's result line is the agent's own output (its answer comes from a model): escaped.
   const result = report.result;
   if (result) lines.push(`  loop: ${safeField(String(result.reason))} after ${safeField(String(result.steps))} step(s), ${safeField(String(result.calls))} call(s), ${safeField(String(result.refused))} refused${result.answer ? `; answer: ${safeField(String(result.answer).slice(0, 200))}` : ''}`);
+  // Why the loop stopped on an error (E_ROUTER_UNAVAILABLE, E_VAULT_DENIED...), not only in `agent logs`.
+  if (result?.error !== undefined) lines.push(`  cause: ${safeField(String(result.error).slice(0, 500))}`);
   return lines;
 }

@@ -4,7 +4,7 @@
 // booted in this process for the run and stopped afterwards.
 
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { parseCommandArgs, boolFlag, requirePositional, stringFlag } from '../../lib/args.ts';
 import { EXIT, OctantError, usageError, isOctantError } from '../../lib/errors.ts';
@@ -16,6 +16,9 @@ import { parseLoopTask, type LoopTask } from '../../agent/loop/task.ts';
 import { agentReport, storyLines, summaryLines } from '../agent-report.ts';
 import { startSystem } from '../system.ts';
 import { notifyPendingApprovals } from '../approvals/pending-notifier.ts';
+import { followLog } from '../log-follower.ts';
+import { agentsDir } from '../../agent/lifecycle/compose.ts';
+import { agentDir } from '../../agent/lifecycle/records.ts';
 import { ApprovalStore, approvalsDir } from '../../agent/approvals/store.ts';
 import type { Command } from './command.ts';
 import { isolationFlag } from './isolation-flag.ts';
@@ -129,7 +132,18 @@ export const command: Command = {
         return EXIT.ok;
       }
       if (!boolFlag(parsed, 'json')) writeLine(io.stderr, `agent ${started.aid} running; waiting for it (octant agent logs ${started.aid}; Ctrl-C stops it)`);
-      const waited = await waitInterruptibly(paths, started.aid, owned !== undefined, io.stderr);
+      // A wrapped program's own output is shown as it comes (escaped), as
+      // if it ran here; with --json only the report goes to stdout.
+      const dir = agentDir(agentsDir(paths), started.aid);
+      const followers = wrapped && !boolFlag(parsed, 'json')
+        ? [followLog(join(dir, 'stdout.log'), (t) => io.stdout.write(t)), followLog(join(dir, 'stderr.log'), (t) => io.stderr.write(t))]
+        : [];
+      let waited: Awaited<ReturnType<typeof waitInterruptibly>>;
+      try {
+        waited = await waitInterruptibly(paths, started.aid, owned !== undefined, io.stderr);
+      } finally {
+        for (const f of followers) f.stop();
+      }
       if (waited === 'detached') return EXIT.interrupted;
       const ended = waited.record;
       const report = agentReport(paths, ended);
