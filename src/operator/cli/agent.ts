@@ -18,7 +18,7 @@ import { openLedger } from '../../services/ledger/index.ts';
 import { loadSignedManifest } from '../../agent/manifest/index.ts';
 import { agentsDir, composeLifecycle } from '../../agent/lifecycle/compose.ts';
 import { agentDir, listRecords, readRecord, type AgentRecord } from '../../agent/lifecycle/records.ts';
-import { nextState } from '../../agent/lifecycle/state-machine.ts';
+import { STATES, nextState } from '../../agent/lifecycle/state-machine.ts';
 import type { Command } from './command.ts';
 import { gvisorRolesPolicy, isolationFlag } from './isolation-flag.ts';
 
@@ -27,7 +27,8 @@ const USAGE = `usage: octant agent <subcommand> [args]
   start MANIFEST [--foreground] [--parent AID] [--isolation TIER] [--json] -- COMMAND [ARG...]
                     validate the signed manifest and run COMMAND in its sandbox
                     (--isolation namespaces|gvisor: raise the tier, never lower it)
-  list [--json]     every agent with its state
+  list [--state STATE] [--json]
+                    every agent with its state (--state: only those in it)
   inspect AID [--json]
                     an agent's record: state, manifest hash, lineage, times, exit
   suspend AID       freeze a running agent
@@ -37,7 +38,23 @@ const USAGE = `usage: octant agent <subcommand> [args]
   logs AID [--stderr | --transcript] [--raw]
                     print what the agent wrote to stdout (or stderr), or the
                     built-in loop's transcript (task, model turns, tool calls and results);
-                    control characters are escaped unless --raw`;
+                    control characters are escaped unless --raw
+  AID may be any unique start of an agent id (as docker takes ids).`;
+
+/**
+ * An agent id as given: a whole AID, or a unique prefix of one (at least
+ * "agt_" and one more character). Ambiguous or unknown prefixes are refused,
+ * naming the candidates.
+ */
+export function resolveAid(dir: string, given: string): string {
+  if (!/^agt_[0-9A-HJKMNP-TV-Z]{1,26}$/.test(given)) throw new OctantError('E_AID_INVALID', `'${given}' is not an agent id or the start of one (agt_...)`, { exit: EXIT.usage, hint: "'octant agent list' shows the agents" });
+  const ids = listRecords(dir).map((r) => r.aid);
+  if (ids.includes(given)) return given;
+  const matches = ids.filter((aid) => aid.startsWith(given));
+  if (matches.length === 1) return matches[0];
+  if (matches.length === 0) throw new OctantError('E_AGENT_UNKNOWN', `${given}: no such agent`, { exit: EXIT.failure, hint: "'octant agent list' shows the agents" });
+  throw new OctantError('E_AGENT_AMBIGUOUS', `${given}: matches ${matches.length} agents (${matches.slice(0, 5).join(', ')}${matches.length > 5 ? ', ...' : ''})`, { exit: EXIT.usage, hint: 'give more of the id' });
+}
 
 function printRecord(io: Io, r: AgentRecord): void {
   // Names, commands, reasons and paths can carry an agent's (or a child's) text: each field is escaped.
@@ -125,15 +142,20 @@ export const command: Command = {
         return EXIT.ok;
       }
       case 'list': {
-        const parsed = parseCommandArgs('agent list', rest, { json: { type: 'boolean' } }, false);
-        const records = listRecords(dir);
+        const parsed = parseCommandArgs('agent list', rest, { json: { type: 'boolean' }, state: { type: 'string' } }, false);
+        const state = stringFlag(parsed, 'state');
+        if (state !== undefined && !(STATES as readonly string[]).includes(state)) throw usageError(`agent list: --state expects one of ${STATES.join(', ')}, got '${state}'`);
+        const records = listRecords(dir).filter((r) => state === undefined || r.state === state);
         if (boolFlag(parsed, 'json')) writeJson(io.stdout, records);
-        else for (const r of records) writeLine(io.stdout, `${safeField(r.aid)}  ${r.state.padEnd(11)}  ${safeField(r.name || '-')}  ${r.createdAt}`);
+        else {
+          writeLine(io.stdout, `${'AID'.padEnd(30)}  ${'STATE'.padEnd(11)}  ${'NAME'.padEnd(20)}  CREATED`);
+          for (const r of records) writeLine(io.stdout, `${safeField(r.aid).padEnd(30)}  ${r.state.padEnd(11)}  ${safeField(r.name || '-').padEnd(20)}  ${r.createdAt}`);
+        }
         return EXIT.ok;
       }
       case 'inspect': {
         const parsed = parseCommandArgs('agent inspect', rest, { json: { type: 'boolean' } });
-        const record = readRecord(dir, requirePositional(parsed, 0, 'AID', 'agent inspect'));
+        const record = readRecord(dir, resolveAid(dir, requirePositional(parsed, 0, 'AID', 'agent inspect')));
         if (boolFlag(parsed, 'json')) writeJson(io.stdout, record);
         else printRecord(io, record);
         return EXIT.ok;
@@ -142,7 +164,7 @@ export const command: Command = {
       case 'resume':
       case 'stop': {
         const parsed = parseCommandArgs(`agent ${sub}`, rest, sub === 'stop' ? { reason: { type: 'string' } } : {});
-        const aid = requirePositional(parsed, 0, 'AID', `agent ${sub}`);
+        const aid = resolveAid(dir, requirePositional(parsed, 0, 'AID', `agent ${sub}`));
         // Unknown agents and impossible transitions fail here, before asking the system.
         nextState(readRecord(dir, aid).state, sub === 'stop' ? 'terminate' : sub, aid);
         const record = await adminCall<AgentRecord>(paths, 'POST', `/v1/agents/${sub}`, { aid, reason: stringFlag(parsed, 'reason') });
@@ -151,7 +173,7 @@ export const command: Command = {
       }
       case 'logs': {
         const parsed = parseCommandArgs('agent logs', rest, { stderr: { type: 'boolean' }, transcript: { type: 'boolean' }, raw: { type: 'boolean' } });
-        const aid = requirePositional(parsed, 0, 'AID', 'agent logs');
+        const aid = resolveAid(dir, requirePositional(parsed, 0, 'AID', 'agent logs'));
         readRecord(dir, aid);
         if (boolFlag(parsed, 'stderr') && boolFlag(parsed, 'transcript')) throw usageError('agent logs: --stderr and --transcript exclude each other');
         // The transcript: the built-in loop's conversation and tool results, as the gateway recorded them (redacted).
