@@ -60,6 +60,23 @@ test('--help and -h on a command or subcommand print its usage and exit 0', { sk
   }
 });
 
+test('install puts the executable on PATH under a prefix, again over itself (upgrade), with a systemd unit on request', { skip }, () => {
+  const prefix = mkdtempSync(join(tmpdir(), 'octant-install-'));
+  try {
+    const first = run(exe, ['install', '--prefix', prefix, '--service', '--unit-dir', join(prefix, 'units')]);
+    assert.equal(first.status, 0, first.stderr);
+    const installed = join(prefix, 'bin', 'octant');
+    assert.match(run(installed, ['--version']).stdout, /^octant \d+\.\d+\.\d+/);
+    assert.match(readFileSync(join(prefix, 'units', 'octant.service'), 'utf8'), new RegExp(`ExecStart=${installed} boot`));
+    // Installing again (an upgrade) replaces the file by rename: the installed copy can do it to itself.
+    const again = run(installed, ['install', '--prefix', prefix]);
+    assert.equal(again.status, 0, again.stderr);
+    assert.equal(run(installed, ['--version']).status, 0);
+  } finally {
+    rmSync(prefix, { recursive: true, force: true });
+  }
+});
+
 test('an unknown command exits 2 and lists the closest matches', { skip }, () => {
   const out = run(exe, ['ehco']);
   assert.equal(out.status, 2);

@@ -12,6 +12,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'egress-bridge', summary: '(inside a sandbox) offer the egress proxy socket as an HTTP proxy on loopback', load: async () => (await import('./egress-bridge.ts')).command },
   { name: 'identity', summary: "show the machine's key fingerprint, machine-id, hostname and creation time", load: async () => (await import('./identity.ts')).command },
   { name: 'init', summary: 'run as PID 1: mount, reap orphans, boot the services, stop them on SIGTERM', load: async () => (await import('./init.ts')).command },
+  { name: 'install', summary: 'copy this executable onto PATH (PREFIX/bin/octant); optionally a systemd unit', load: async () => (await import('./install.ts')).command },
   { name: 'install-links', summary: 'create a link per built-in utility in a directory', load: async () => (await import('./install-links.ts')).command },
   { name: 'keys', summary: 'generate, add, list and revoke trusted operator signing keys', load: async () => (await import('./keys.ts')).command },
   { name: 'ledger', summary: 'query, verify, prove, checkpoint, export and witness the action ledger', load: async () => (await import('./ledger.ts')).command },
