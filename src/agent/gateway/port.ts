@@ -43,6 +43,8 @@ export interface AgentGatewayOptions {
   extraTools?: (agent: GatewayAgent, session: AgentSession) => AnyTool[];
   /** Per-agent gateway limits (gateway/limits.ts). */
   limits?: Partial<GatewayLimits>;
+  /** The daemon's one descriptor budget, shared with the egress proxies; default: one of its own. */
+  descriptors?: DescriptorBudget;
 }
 
 /** Per-agent cap on the transcript file: the agent writes it, so it must not fill the disk. */
@@ -94,7 +96,7 @@ export function sessionFor(agent: GatewayAgent): AgentSession {
 
 export function agentGatewayPort(options: AgentGatewayOptions): GatewayPort {
   // One descriptor budget for every agent's gateway in this daemon.
-  const descriptors = new DescriptorBudget();
+  const descriptors = options.descriptors ?? new DescriptorBudget();
   return {
     async open(agent, socketPath) {
       const session = sessionFor(agent);

@@ -14,6 +14,7 @@ import { loadSignedManifest, loadTrustStore } from '../manifest/index.ts';
 import { ApprovalStore, approvalsDir } from '../approvals/store.ts';
 import { requestApproval } from '../approvals/gate.ts';
 import { agentGatewayPort } from '../gateway/port.ts';
+import { DescriptorBudget } from '../gateway/limits.ts';
 import { parseLoopTask } from '../loop/task.ts';
 import { agentTools } from '../tools/agent-tools.ts';
 import type { Mailboxes } from '../tools/message.ts';
@@ -81,15 +82,20 @@ export function createAgentsRuntime(ctx: ServiceContext): AgentsRuntime {
   if (!isAbsolute(sandboxDir)) throw new OctantError('E_CONFIG', `services.agents.sandboxDir: must be an absolute path, got ${JSON.stringify(sandboxDir)}`, { exit: EXIT.usage });
   // One gate for the gateway's tools and for what wrapped programs do directly.
   const approvals = { store: new ApprovalStore(approvalsDir(ctx.paths)), trust: () => loadTrustStore(ctx.paths), timeoutMs: approvalTimeoutMs };
+  // One descriptor budget for every agent connection the daemon holds:
+  // gateways and egress proxies alike; the services keep their reserve.
+  const descriptors = new DescriptorBudget();
   const manager = composeLifecycle({
     paths: ctx.paths,
     ledger,
     vault,
     log: ctx.log,
+    isolation: { descriptors },
     identities: { uids, sandboxDir },
     approve: (request) => requestApproval(request, { ...approvals, ledger: ledger.append }),
     gvisorRoles: Array.isArray(ctx.config.gvisorRoles) ? ctx.config.gvisorRoles.map(String) : [],
     gateway: (self) => agentGatewayPort({
+      descriptors,
       ledger: ledger.append,
       vault,
       llm: (authenticate) => router.gatewayHandler(authenticate),

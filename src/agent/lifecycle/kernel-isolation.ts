@@ -46,6 +46,8 @@ export interface KernelIsolationOptions {
   /** Launcher options passed through (tests: tool paths, cgroup layout). */
   launchOptions?: Omit<LaunchOptions, 'extraBinds' | 'env' | 'cwd' | 'stdio'>;
   launch?: typeof launchSandbox;
+  /** The descriptors agents' connections share (gateway/limits.ts DescriptorBudget); each proxy connection takes two. */
+  descriptors?: { take(): boolean; release(): void };
 }
 
 /** A cgroup handle that becomes real once the launcher has created the group. */
@@ -99,7 +101,7 @@ export function kernelIsolation(options: KernelIsolationOptions): IsolationPort 
       };
     },
     startProxy(policy, lineage, socketPath, approve) {
-      return startEgressProxy({ policy, lineage, socketPath, audit: options.audit, resolve: options.resolve, approve });
+      return startEgressProxy({ policy, lineage, socketPath, audit: options.audit, resolve: options.resolve, approve, descriptors: options.descriptors });
     },
     async launch(policy: SandboxPolicy, spec: LaunchSpec): Promise<RunningSandbox> {
       const group = cgroups.get(policy.id);

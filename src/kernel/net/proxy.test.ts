@@ -294,3 +294,25 @@ test('one agent cannot hold more proxy connections than its cap: the extra ones 
     assert.notEqual(res.status, 0);
   }, { maxConnections: 4 });
 });
+
+test('with a shared descriptor budget, each proxy connection takes two (its own and the upstream\'s); when it is spent new ones are closed; closing gives them back', async () => {
+  let used = 0;
+  const budget = { take: () => (used < 4 ? (used += 1, true) : false), release: () => { used -= 1; } };
+  await withProxy([loop('tcp')], async ({ socketPath }) => {
+    const sockets: Socket[] = [];
+    const closed: boolean[] = [];
+    for (let i = 0; i < 3; i++) {
+      const s = connect(socketPath);
+      s.on('error', () => {});
+      const index = closed.push(false) - 1;
+      s.on('close', () => { closed[index] = true; });
+      sockets.push(s);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.deepEqual(closed, [false, false, true], 'two connections fit in four descriptors; the third is closed');
+    assert.equal(used, 4);
+    for (const s of sockets) s.destroy();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    assert.equal(used, 0, 'all given back');
+  }, { descriptors: budget });
+});

@@ -51,6 +51,12 @@ export interface EgressProxyOptions {
    * connections are closed at once.
    */
   maxConnections?: number;
+  /**
+   * The descriptors every agent's connections share in this daemon (the
+   * services keep a reserve beyond them). Each agent connection takes two,
+   * its own and the upstream's; when none are left it is closed at once.
+   */
+  descriptors?: { take(): boolean; release(): void };
 }
 
 export const DEFAULT_PROXY_CONNECTIONS = 64;
@@ -217,6 +223,22 @@ export async function startEgressProxy(options: EgressProxyOptions): Promise<Egr
     onConnect(req, socket, head).catch(() => socket.destroy());
   });
   server.on('connection', (socket: Socket) => {
+    const shared = options.descriptors;
+    if (shared !== undefined) {
+      if (!shared.take()) {
+        socket.destroy();
+        return;
+      }
+      if (!shared.take()) {
+        shared.release();
+        socket.destroy();
+        return;
+      }
+      socket.once('close', () => {
+        shared.release();
+        shared.release();
+      });
+    }
     open.add(socket);
     socket.on('close', () => open.delete(socket));
   });
