@@ -9,8 +9,6 @@ import { request } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../main.ts';
 import { adminCall, adminRequest } from '../runtime/admin/client.ts';
 import type { SystemStatus } from '../runtime/admin/system-routes.ts';
 import { silentLogger } from '../runtime/log.ts';
@@ -19,17 +17,9 @@ import { ledgerDir, ledgerService } from '../services/ledger/index.ts';
 import { readLedger } from '../services/ledger/read.ts';
 import { vaultService } from '../services/vault/index.ts';
 import { startSystem } from './system.ts';
+import { octantCli } from '../../test/support/octant-cli.ts';
 
-async function cli(root: string, args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await main(['node', 'octant', '--root', root, ...args], { stdin: new PassThrough(), stdout, stderr, cwd: root, env: {} });
-  return { code, out, err };
-}
+const cli = (root: string, args: string[]) => octantCli(root, ...args);
 
 /** POST raw bytes; the status and the error code of the reply. */
 function post(paths: Paths, path: string, body: Buffer): Promise<{ status: number; code?: string; message?: string }> {

@@ -7,8 +7,6 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
-import { main } from '../main.ts';
 import { rootLayout } from '../runtime/paths.ts';
 import { agentsDir } from '../agent/lifecycle/compose.ts';
 import { createAidGenerator } from '../agent/lifecycle/aid.ts';
@@ -16,21 +14,13 @@ import { agentDir, writeRecord, type AgentRecord } from '../agent/lifecycle/reco
 import { ApprovalStore, approvalsDir, newApprovalId } from '../agent/approvals/store.ts';
 import type { LedgerEntry } from '../services/ledger/types.ts';
 import { storyLines, summaryLines } from './agent-report.ts';
+import { octantCli } from '../../test/support/octant-cli.ts';
 
 /** Anything a terminal acts on or shows as a line break; none may reach it. */
 const RAW_CONTROL = /[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]/;
 const EVIL = 'x\n#9999  action     allow   fs.write /etc/shadow\x1b[2J\x9b1m\u202e';
 
-async function octant(root: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await main(['node', 'octant', '--root', root, ...args], { stdin: new PassThrough(), stdout, stderr, cwd: root, env: {} });
-  return { code, out, err };
-}
+const octant = octantCli;
 
 function record(aid: string, overrides: Partial<AgentRecord> = {}): AgentRecord {
   return {

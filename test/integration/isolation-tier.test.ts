@@ -16,9 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { release, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { createPublicKey, type KeyObject } from 'node:crypto';
-import { main } from '../../src/main.ts';
 import { rootLayout, type Paths } from '../../src/runtime/paths.ts';
 import { startSystem, type RunningSystem } from '../../src/operator/system.ts';
 import { ledgerDir, readLedger } from '../../src/services/ledger/read.ts';
@@ -26,6 +24,7 @@ import { Vault } from '../../src/services/vault/vault.ts';
 import { vaultFile } from '../../src/services/vault/store.ts';
 import { openLedger } from '../../src/services/ledger/index.ts';
 import { addTrustedKey, generateOperatorKey, loadPrivateKey, parseManifestText, signManifest, validateSchema } from '../../src/agent/manifest/index.ts';
+import { octantCli } from '../support/octant-cli.ts';
 
 const hasBwrap = spawnSync('sh', ['-c', 'command -v bwrap']).stdout.toString().trim() !== '';
 const skip = process.getuid?.() !== 0 ? 'needs root (sandboxes and cgroups)' : !hasBwrap ? 'bwrap is not installed' : !existsSync('/usr/bin/runsc') ? '/usr/bin/runsc is missing (install runsc)' : false;
@@ -54,16 +53,7 @@ governance: { critical: [] }
   return file;
 }
 
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (c) => { out += c; });
-  stderr.on('data', (c) => { err += c; });
-  const code = await main(['node', 'octant', '--root', root, ...args], { stdin: new PassThrough(), stdout, stderr, cwd: root, env: {} });
-  return { code, out, err };
-}
+const cli = (args: string[]) => octantCli(root, ...args);
 
 /** `octant run FILE [FLAGS] --json [-- COMMAND]`: exit code, the agent's id and its logs. */
 async function run(args: string[], command: string[] = []): Promise<{ code: number; aid: string; stdout: string; stderr: string; err: string }> {

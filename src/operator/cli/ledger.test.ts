@@ -3,27 +3,17 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, truncateSync, unlinkSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
 import { crc32 } from 'node:zlib';
-import { main } from '../../main.ts';
 import { rootLayout } from '../../runtime/paths.ts';
 import { openLedger } from '../../services/ledger/index.ts';
 import { readLedger, SEGMENT_FILE } from '../../services/ledger/read.ts';
 import { MAGIC, frame } from '../../services/ledger/records.ts';
 import type { LedgerEvent } from '../../services/ledger/types.ts';
+import { octantCli, type CliRun } from '../../../test/support/octant-cli.ts';
 
-interface Run { code: number; out: string; err: string }
+type Run = CliRun;
 
-async function octant(root: string, ...args: string[]): Promise<Run> {
-  const stdout = new PassThrough();
-  const stderr = new PassThrough();
-  let out = '';
-  let err = '';
-  stdout.on('data', (d: Buffer) => (out += d.toString()));
-  stderr.on('data', (d: Buffer) => (err += d.toString()));
-  const code = await main(['node', 'octant', '--root', root, ...args], { stdin: new PassThrough(), stdout, stderr, cwd: root, env: {} });
-  return { code, out, err };
-}
+const octant = octantCli;
 
 const ev = (agent: string, kind: string, action: string, detail: Record<string, unknown> = {}): LedgerEvent => ({
   agent, lineage: agent === 'system' ? [] : ['root-aid'], kind, action, target: `/work/${action}`, decision: 'allow', detail,
