@@ -12,6 +12,7 @@ import type { AgentSession } from '../tools/tool.ts';
 import { ByteRate, DescriptorBudget, limitRecorder, openFileLimit, type LimitKind } from './limits.ts';
 import type { Mediator } from './mediator.ts';
 import { startGateway, type Gateway } from './server.ts';
+import { openConnections } from '../../../test/support/connections.ts';
 
 const TOKEN = 'tok-hostile';
 
@@ -62,14 +63,8 @@ test('a hostile agent at every limit is refused and recorded, while another agen
     assert.ok(Number(fifth.headers['retry-after']) >= 1);
     await new Promise((resolve) => setTimeout(resolve, 50)); // its connection closes
     // Connections: 4 are open for the held requests; 4 more fill the cap, the rest are dropped.
-    const closed: boolean[] = [];
-    for (let i = 0; i < 10; i++) {
-      const s = connect(hostile.socketPath);
-      s.on('error', () => {});
-      const index = closed.push(false) - 1;
-      s.on('close', () => { closed[index] = true; });
-      sockets.push(s);
-    }
+    const { sockets: opened, closed } = openConnections(hostile.socketPath, 10);
+    sockets.push(...opened);
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(closed.filter(Boolean).length, 6, `dropped: ${closed}`);
     // The other agent is served all along.

@@ -1,12 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer, request, type IncomingHttpHeaders } from 'node:http';
-import { connect, createServer as createTcpServer, type Server, type Socket } from 'node:net';
+import { createServer as createTcpServer, type Server, type Socket } from 'node:net';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEgressProxy, type NetAuditEvent, type EgressProxyOptions } from './proxy.ts';
 import type { NetDestination } from '../sandbox-policy.ts';
+import { openConnections } from '../../../test/support/connections.ts';
 
 interface Upstreams {
   httpPort: number;
@@ -276,18 +277,10 @@ test('an approval hook that throws refuses the connection (fail closed)', async 
 
 test('one agent cannot hold more proxy connections than its cap: the extra ones are closed, the others keep working', async () => {
   await withProxy([loop('tcp')], async ({ socketPath, up }) => {
-    const sockets: Socket[] = [];
-    const closed: boolean[] = [];
-    for (let i = 0; i < 6; i++) {
-      const s = connect(socketPath);
-      s.on('error', () => {});
-      const index = closed.push(false) - 1;
-      s.on('close', () => { closed[index] = true; });
-      sockets.push(s);
-    }
+    const { closed, destroyAll } = openConnections(socketPath, 6);
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(closed.filter(Boolean).length, 2, `closed: ${closed}`);
-    for (const s of sockets) s.destroy();
+    destroyAll();
     await new Promise((resolve) => setTimeout(resolve, 50));
     // Freed: a tunnel works again.
     const res = await get(socketPath, `http://127.0.0.1:${up.httpPort}/again`);
@@ -299,19 +292,11 @@ test('with a shared descriptor budget, each proxy connection takes two (its own 
   let used = 0;
   const budget = { take: () => (used < 4 ? (used += 1, true) : false), release: () => { used -= 1; } };
   await withProxy([loop('tcp')], async ({ socketPath }) => {
-    const sockets: Socket[] = [];
-    const closed: boolean[] = [];
-    for (let i = 0; i < 3; i++) {
-      const s = connect(socketPath);
-      s.on('error', () => {});
-      const index = closed.push(false) - 1;
-      s.on('close', () => { closed[index] = true; });
-      sockets.push(s);
-    }
+    const { closed, destroyAll } = openConnections(socketPath, 3);
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.deepEqual(closed, [false, false, true], 'two connections fit in four descriptors; the third is closed');
     assert.equal(used, 4);
-    for (const s of sockets) s.destroy();
+    destroyAll();
     await new Promise((resolve) => setTimeout(resolve, 100));
     assert.equal(used, 0, 'all given back');
   }, { descriptors: budget });
