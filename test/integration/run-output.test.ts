@@ -6,12 +6,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { OCTANT, agentSkip } from '../support/dist-octant.ts';
 
-const OCTANT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'octant');
-const hasBwrap = spawnSync('sh', ['-c', 'command -v bwrap']).stdout.toString().trim() !== '';
-const skip = process.getuid?.() !== 0 ? 'needs root (sandboxes and cgroups)' : !hasBwrap ? 'bwrap is not installed' : !existsSync(OCTANT) ? 'dist/octant is not built (npm test builds it)' : false;
+const skip = agentSkip;
 if (skip) console.log(`# skipping octant run output: ${skip}`);
 
 test('octant run shows a wrapped program\'s output as it runs, escaped; a loop stopped by an error prints its cause', { skip, timeout: 120_000 }, () => {
