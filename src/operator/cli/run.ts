@@ -5,7 +5,6 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { Writable } from 'node:stream';
 import { parseCommandArgs, boolFlag, requirePositional, stringFlag } from '../../lib/args.ts';
 import { EXIT, OctantError, usageError, isOctantError } from '../../lib/errors.ts';
 import { writeJson, writeLine } from '../../lib/io.ts';
@@ -17,6 +16,7 @@ import { agentReport, storyLines, summaryLines } from '../agent-report.ts';
 import { startSystem } from '../system.ts';
 import { notifyPendingApprovals } from '../approvals/pending-notifier.ts';
 import { followLog } from '../log-follower.ts';
+import { RunInterrupts } from '../run-interrupt.ts';
 import { agentsDir } from '../../agent/lifecycle/compose.ts';
 import { agentDir } from '../../agent/lifecycle/records.ts';
 import { ApprovalStore, approvalsDir } from '../../agent/approvals/store.ts';
@@ -45,40 +45,6 @@ export async function ensureSystem(paths: Paths): Promise<{ stop(): Promise<void
   const system = await startSystem({ paths });
   await system.ready;
   return { stop: () => system.stop('run finished') };
-}
-
-/**
- * Waits for the agent to be archived. Ctrl-C (SIGINT or SIGTERM) stops and
- * archives it (the termination sequence runs in the system, recorded), so no
- * agent is orphaned by an interrupted run. A second Ctrl-C detaches from a
- * system that runs on its own; a system booted by this run stops with it, so
- * there the run keeps waiting for the agent's termination.
- */
-async function waitInterruptibly(paths: Paths, aid: string, ownsSystem: boolean, stderr: Writable): Promise<{ record: AgentRecord; interrupted: boolean } | 'detached'> {
-  let interrupts = 0;
-  let detach!: () => void;
-  const detached = new Promise<'detached'>((resolve) => { detach = () => resolve('detached'); });
-  const onSignal = (): void => {
-    interrupts += 1;
-    if (interrupts === 1) {
-      writeLine(stderr, `interrupted: stopping agent ${aid}${ownsSystem ? '' : ' (Ctrl-C again to detach and leave it running)'}`);
-      adminCall(paths, 'POST', '/v1/agents/stop', { aid, reason: 'operator interrupt (Ctrl-C on octant run)' }).catch((error: unknown) => {
-        writeLine(stderr, `could not stop agent ${aid}: ${error instanceof Error ? error.message : String(error)}`);
-      });
-    } else if (!ownsSystem) {
-      writeLine(stderr, `detached: agent ${aid} keeps running (octant agent stop ${aid})`);
-      detach();
-    } else writeLine(stderr, `still stopping agent ${aid}`);
-  };
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
-  try {
-    const waited = await Promise.race([adminCall<AgentRecord>(paths, 'POST', '/v1/agents/wait', { aid }), detached]);
-    return waited === 'detached' ? waited : { record: waited, interrupted: interrupts > 0 };
-  } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
-  }
 }
 
 function buildTask(parsed: ReturnType<typeof parseCommandArgs>, cwd: string): LoopTask {
@@ -122,11 +88,14 @@ export const command: Command = {
     const stopNotifier = boolFlag(parsed, 'detach')
       ? () => {}
       : notifyPendingApprovals({ store: new ApprovalStore(approvalsDir(paths)), since: Date.now(), agent: () => aid, rootFlag, write: (line) => writeLine(io.stderr, line) });
+    // Ctrl-C is taken from here on, so one that comes during the start is not lost.
+    const interrupts = boolFlag(parsed, 'detach') ? undefined : new RunInterrupts(paths, owned !== undefined, io.stderr);
     try {
       const started = wrapped
         ? await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: text, origin: file, command: parsed.rest, wrapped: true, isolation })
         : await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/run', { manifest: text, origin: file, task, isolation });
       aid = started.aid;
+      interrupts?.started(started.aid);
       if (boolFlag(parsed, 'detach')) {
         writeLine(io.stdout, started.aid);
         return EXIT.ok;
@@ -138,22 +107,22 @@ export const command: Command = {
       const followers = wrapped && !boolFlag(parsed, 'json')
         ? [followLog(join(dir, 'stdout.log'), (t) => io.stdout.write(t)), followLog(join(dir, 'stderr.log'), (t) => io.stderr.write(t))]
         : [];
-      let waited: Awaited<ReturnType<typeof waitInterruptibly>>;
+      let ended: AgentRecord | 'detached';
       try {
-        waited = await waitInterruptibly(paths, started.aid, owned !== undefined, io.stderr);
+        ended = await interrupts!.wait();
       } finally {
         for (const f of followers) f.stop();
       }
-      if (waited === 'detached') return EXIT.interrupted;
-      const ended = waited.record;
+      if (ended === 'detached') return EXIT.interrupted;
       const report = agentReport(paths, ended);
       if (boolFlag(parsed, 'json')) writeJson(io.stdout, report);
       else {
         for (const line of summaryLines(report)) writeLine(io.stdout, line);
         if (boolFlag(parsed, 'story')) for (const line of storyLines(report)) writeLine(io.stdout, line);
       }
-      return waited.interrupted ? EXIT.interrupted : ended.exit?.code ?? EXIT.failure;
+      return interrupts!.interrupted ? EXIT.interrupted : ended.exit?.code ?? EXIT.failure;
     } finally {
+      interrupts?.dispose();
       stopNotifier();
       await owned?.stop();
     }
