@@ -29,12 +29,12 @@
 
 import { build } from 'esbuild';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync, rmSync } from 'node:fs';
+import { appendFileSync, copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync, rmSync } from 'node:fs';
 import { basename, join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lazyModules } from './lazy-modules.ts';
 import { compileExecGuard } from '../src/kernel/landlock/exec-guard-binary.ts';
+import { STAMP_LENGTH, readStamp, sha256Hex, stampFor } from '../src/lib/self-stamp.ts';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(repo, 'dist');
@@ -82,7 +82,7 @@ const SEALED_NODE = '/mnt/octant-node';
  * (the builder is pid 1, paths are fixed) with fixed V8 seeds. `config`
  * names files relative to its own directory.
  */
-function buildSnapshotSea(config: string): void {
+function buildSnapshotSea(config: string, node: string): void {
   const v8Flags = ['--hash-seed=1', '--random-seed=1', ...RUNTIME_V8_FLAGS];
   const script = [
     'set -e',
@@ -91,16 +91,51 @@ function buildSnapshotSea(config: string): void {
     `mount --bind "$1" ${SEALED_DIR}`,
     `mount --bind "$2" ${SEALED_NODE}`,
     `cd ${SEALED_DIR}`,
-    `exec ${SEALED_NODE}/${basename(process.execPath)} ${v8Flags.join(' ')} --build-sea "$3"`,
+    `exec ${SEALED_NODE}/${basename(node)} ${v8Flags.join(' ')} --build-sea "$3"`,
   ].join('\n');
   // Root can make the namespaces directly; others need a user namespace too.
   const ns = process.getuid?.() === 0 ? ['--pid', '--fork', '--mount'] : ['--user', '--map-root-user', '--pid', '--fork', '--mount'];
-  const args = [...ns, 'sh', '-c', script, 'sh', dirname(config), dirname(process.execPath), basename(config)];
+  const args = [...ns, 'sh', '-c', script, 'sh', dirname(config), dirname(node), basename(config)];
   const isolated = spawnSync('unshare', args, { stdio: ['ignore', 'ignore', 'pipe'], encoding: 'utf8' });
   if (isolated.status === 0) return;
   if (isolated.error === undefined && !/^(unshare|mount|mkdir|sh):/m.test(isolated.stderr)) throw new Error(`build: node --build-sea failed:\n${isolated.stderr}`);
   process.stderr.write(`build: no private pid and mount namespace (${isolated.error?.message ?? isolated.stderr.trim()}); building anyway, but this executable is not byte-reproducible\n`);
-  execFileSync(process.execPath, [...v8Flags, '--build-sea', basename(config)], { cwd: dirname(config), stdio: ['ignore', 'ignore', 'inherit'] });
+  execFileSync(node, [...v8Flags, '--build-sea', basename(config)], { cwd: dirname(config), stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+/**
+ * A copy of this Node without its symbol tables (`strip --strip-all`,
+ * binutils): the executable is Node plus the blob, and Node's static symbols
+ * are ~35 MB nobody needs at run time (.dynsym, which dynamic linking uses,
+ * stays). The stripped copy both builds the snapshot and becomes the
+ * executable, so the snapshot is made by the very binary that runs it. It is
+ * run once here to prove stripping left it working. Without `strip` the
+ * build goes on with the full binary and says so.
+ */
+function strippedNode(dir: string): { node: string; stripped: boolean } {
+  const node = join(dir, 'node');
+  mkdirSync(dir, { recursive: true });
+  copyFileSync(process.execPath, node);
+  const strip = spawnSync('strip', ['--strip-all', node], { encoding: 'utf8' });
+  if (strip.error !== undefined || strip.status !== 0) {
+    process.stderr.write(`build: cannot strip the Node binary (${strip.error?.message ?? strip.stderr.trim()}); the executable carries the full one\n`);
+    copyFileSync(process.execPath, node);
+    return { node, stripped: false };
+  }
+  const probe = spawnSync(node, ['-e', 'process.stdout.write(process.version)'], { encoding: 'utf8' });
+  if (probe.status !== 0 || probe.stdout !== process.version) throw new Error(`build: the stripped Node does not run: ${probe.stderr || probe.stdout}`);
+  return { node, stripped: true };
+}
+
+/**
+ * Stamp the executable with the SHA-256 of its bytes (src/lib/self-stamp.ts):
+ * `octant --version` reads the stamp instead of hashing 100+ MB at every
+ * call, and `octant verify-self` (or `head -c -80 | sha256sum`) checks it.
+ */
+function stampExecutable(file: string): string {
+  const hash = sha256Hex(readFileSync(file));
+  appendFileSync(file, stampFor(hash));
+  return hash;
 }
 
 /**
@@ -163,13 +198,17 @@ export async function buildExecutable(options: BuildOptions = {}): Promise<strin
     // node:ffi is experimental; its warning is noise for operators.
     execArgv: ['--disable-warning=ExperimentalWarning', ...RUNTIME_V8_FLAGS],
   }));
+  const nodeDir = join(dirname(output), `.${basename(output)}.node`);
   try {
-    if (snapshot) buildSnapshotSea(config);
-    else execFileSync(process.execPath, ['--build-sea', basename(config)], { cwd: dirname(config), stdio: ['ignore', 'ignore', 'inherit'] });
+    const { node } = strippedNode(nodeDir);
+    if (snapshot) buildSnapshotSea(config, node);
+    else execFileSync(node, ['--build-sea', basename(config)], { cwd: dirname(config), stdio: ['ignore', 'ignore', 'inherit'] });
+    stampExecutable(staged);
     renameSync(staged, output);
   } finally {
     rmSync(config);
     rmSync(staged, { force: true });
+    rmSync(nodeDir, { recursive: true, force: true });
   }
   return output;
 }
@@ -180,6 +219,6 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const unknown = args.filter((a) => a !== '--no-snapshot');
   if (unknown.length > 0) throw new Error(`build: unknown argument ${unknown[0]} (only --no-snapshot)`);
   const output = await buildExecutable({ snapshot: !args.includes('--no-snapshot') });
-  const hash = createHash('sha256').update(readFileSync(output)).digest('hex');
-  process.stdout.write(`built ${output} in ${Math.round(performance.now() - started)} ms\nsha256 ${hash}\n`);
+  const hash = readStamp(output);
+  process.stdout.write(`built ${output} in ${Math.round(performance.now() - started)} ms\nsha256 ${hash} (of the executable before its ${STAMP_LENGTH}-byte stamp)\n`);
 }

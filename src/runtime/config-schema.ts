@@ -5,14 +5,20 @@
 
 import { OctantError } from '../lib/errors.ts';
 
-export type ConfigSchema =
+/** What every key may say about itself: `doc` is one line for the generated
+ *  configuration reference (docs/config.md, scripts/gen-docs.ts). */
+interface Documented {
+  doc?: string;
+}
+
+export type ConfigSchema = Documented & (
   | { type: 'string'; enum?: readonly string[]; default?: string }
   | { type: 'integer' | 'number'; min?: number; max?: number; default?: number }
   | { type: 'boolean'; default?: boolean }
   | { type: 'array'; items: ConfigSchema; default?: readonly unknown[] }
   | { type: 'object'; properties: Readonly<Record<string, ConfigSchema>>; required?: readonly string[] }
   /** An object whose keys are free (names chosen by the operator) and whose values share one schema. */
-  | { type: 'map'; values: ConfigSchema };
+  | { type: 'map'; values: ConfigSchema });
 
 export type ObjectSchema = Extract<ConfigSchema, { type: 'object' }>;
 

@@ -37,9 +37,10 @@ export interface ConfigurableService {
 
 export const SUPERVISOR_SCHEMA: ObjectSchema = {
   type: 'object',
+  doc: 'the service supervisor',
   properties: {
-    healthIntervalMs: { type: 'integer', min: 10, max: 3_600_000, default: 5_000 },
-    readyTimeoutMs: { type: 'integer', min: 10, max: 600_000, default: 10_000 },
+    healthIntervalMs: { type: 'integer', min: 10, max: 3_600_000, default: 5_000, doc: 'period of the health check of running services (ms)' },
+    readyTimeoutMs: { type: 'integer', min: 10, max: 600_000, default: 10_000, doc: 'how long a started service may take to report healthy (ms)' },
   },
 };
 
@@ -58,7 +59,7 @@ export function fileSchema(services: readonly ConfigurableService[]): ObjectSche
     type: 'object',
     properties: {
       supervisor: SUPERVISOR_SCHEMA,
-      services: { type: 'object', properties: sections },
+      services: { type: 'object', properties: sections, doc: 'one section per service, checked against the schema the service declares' },
     },
   };
 }

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildExecutable } from '../../scripts/build.ts';
+import { readStamp } from '../../src/lib/self-stamp.ts';
 
 const built = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'octant');
 
@@ -66,7 +67,8 @@ test('a build over an executable that is running succeeds (no ETXTBSY); the runn
     await buildExecutable({ output });
     const version = spawnSync(output, ['--version'], { encoding: 'utf8' });
     assert.equal(version.status, 0, version.stderr);
-    assert.equal(/sha256 (\S+)/.exec(version.stdout)?.[1], sha256(output));
+    assert.equal(/sha256 (\S+)/.exec(version.stdout)?.[1], readStamp(output));
+    assert.equal(spawnSync(output, ['verify-self']).status, 0);
     // The old process still runs its own (replaced) file.
     let echoed = '';
     running.stdout.setEncoding('utf8').on('data', (d: string) => { echoed += d; });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AS_PID1, RunningInit, pid1Skip } from '../support/running-init.ts';
+import { STAMP_LENGTH } from '../../src/lib/self-stamp.ts';
 
 const built = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'octant');
 const skip = existsSync(built) ? undefined : `${built} is missing (run: node scripts/build.ts)`;
@@ -33,15 +34,47 @@ function run(program: string, args: string[] = [], input = '') {
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-test('alone in an empty directory, --version prints the real SHA-256 of the executable', { skip }, () => {
+test('alone in an empty directory, --version prints the SHA-256 the build stamped, which is the hash of the bytes before the stamp', { skip }, () => {
   assert.deepEqual(readdirSync(dir), ['octant']);
   const out = run(exe, ['--version']);
   assert.equal(out.status, 0, out.stderr);
-  const expected = createHash('sha256').update(readFileSync(exe)).digest('hex');
+  const bytes = readFileSync(exe);
+  const expected = createHash('sha256').update(bytes.subarray(0, bytes.length - STAMP_LENGTH)).digest('hex');
   assert.match(out.stdout, /^octant \d+\.\d+\.\d+\ncommit \S+\nsha256 [0-9a-f]{64}\n$/);
   assert.equal(/sha256 (\S+)/.exec(out.stdout)![1], expected);
+  assert.equal(bytes.subarray(bytes.length - STAMP_LENGTH).toString('latin1'), `\nOCTANT-SHA256 ${expected}\n`);
   const json = JSON.parse(run(exe, ['version', '--json']).stdout) as { sha256: string };
   assert.equal(json.sha256, expected);
+});
+
+test('verify-self accepts the executable as built and refuses it after one byte changed or with its stamp cut off', { skip }, () => {
+  const good = run(exe, ['verify-self', '--json']);
+  assert.equal(good.status, 0, good.stderr);
+  assert.equal((JSON.parse(good.stdout) as { ok: boolean }).ok, true);
+  const bytes = readFileSync(exe);
+  const tampered = join(dir, 'tampered');
+  const flipped = Buffer.from(bytes);
+  flipped[4096] ^= 1;
+  writeFileSync(tampered, flipped, { mode: 0o755 });
+  const bad = run(tampered, ['verify-self']);
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /^error\[E_SELF_MISMATCH\]/);
+  const unstamped = join(dir, 'unstamped');
+  writeFileSync(unstamped, bytes.subarray(0, bytes.length - STAMP_LENGTH), { mode: 0o755 });
+  const none = run(unstamped, ['verify-self']);
+  assert.equal(none.status, 1);
+  assert.match(none.stderr, /^error\[E_SELF_UNSTAMPED\]/);
+  assert.match(run(unstamped, ['--version']).stdout, /sha256 none \(the executable carries no stamp\)/);
+  rmSync(tampered);
+  rmSync(unstamped);
+});
+
+test('the executable is built from a stripped Node: no static symbol table', { skip }, () => {
+  const sections = spawnSync('readelf', ['-S', '-W', exe], { encoding: 'utf8' });
+  if (sections.error !== undefined) return void process.stdout.write('# readelf missing; not checking the symbol table\n');
+  assert.equal(sections.status, 0, sections.stderr);
+  assert.doesNotMatch(sections.stdout, /\s\.symtab\s/);
+  assert.match(sections.stdout, /\s\.dynsym\s/);
 });
 
 test('the executable runs utilities as subcommands', { skip }, () => {

@@ -29,26 +29,25 @@ export const agentsService: ServiceDefinition<AgentsServiceApi> = {
   configSchema: {
     type: 'object',
     properties: {
-      // How long an operator has to decide a critical action; then it is denied.
-      approvalTimeoutSeconds: { type: 'integer', min: 1, max: 7 * 24 * 3600, default: 300 },
-      // System policy: an agent's first request to each host waits for approval.
-      newDestinationApproval: { type: 'boolean', default: false },
+      approvalTimeoutSeconds: { type: 'integer', min: 1, max: 7 * 24 * 3600, default: 300, doc: 'how long an operator has to decide a critical action; then it is denied' },
+      newDestinationApproval: { type: 'boolean', default: false, doc: "system policy: an agent's first request to each host waits for approval" },
       // Run as root, each agent runs as its own uid from this range and the
       // shared agents group gid (docs/isolation.md "The agent's uid").
       uids: {
         type: 'object',
+        doc: 'run as root, each agent runs as its own uid from this range (docs/isolation.md "The agent\'s uid")',
         properties: {
-          start: { type: 'integer', min: 1000, max: 4_000_000_000, default: 200_000 },
-          count: { type: 'integer', min: 1, max: 1 << 24, default: 65_536 },
-          gid: { type: 'integer', min: 1000, max: 4_294_967_293, default: 200_000 },
+          start: { type: 'integer', min: 1000, max: 4_000_000_000, default: 200_000, doc: 'first uid of the range' },
+          count: { type: 'integer', min: 1, max: 1 << 24, default: 65_536, doc: 'number of uids in the range' },
+          gid: { type: 'integer', min: 1000, max: 4_294_967_293, default: 200_000, doc: 'the group every agent shares' },
         },
       },
       // Where agents' scratch and run directories live: every agent uid must be able to traverse it.
-      sandboxDir: { type: 'string', default: '/var/lib/octant-sandboxes' },
+      sandboxDir: { type: 'string', default: '/var/lib/octant-sandboxes', doc: "where agents' scratch and run directories live; every agent uid must be able to traverse it" },
       // System policy: agents of these roles run under gVisor whatever their
       // manifest says ("*": every agent). Raises the tier, never lowers it.
       // Only known roles: a misspelt one would silently protect nobody.
-      gvisorRoles: { type: 'array', items: { type: 'string', enum: ['*', ...roles.roles.map((r) => r.name)] }, default: [] },
+      gvisorRoles: { type: 'array', items: { type: 'string', enum: ['*', ...roles.roles.map((r) => r.name)] }, default: [], doc: 'system policy: agents of these roles run under gVisor whatever their manifest says ("*": every agent); raises the tier, never lowers it' },
     },
   },
   async start(ctx) {

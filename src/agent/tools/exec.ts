@@ -6,7 +6,7 @@
 import type { BindMount, SandboxPolicy } from '../../kernel/sandbox-policy.ts';
 import { launchSandbox, type SandboxHandle } from '../../kernel/sandbox/launch.ts';
 import { pathProblem, pathWithin } from '../manifest/path-set.ts';
-import type { Tool } from './tool.ts';
+import type { Tool, ToolDescription } from './tool.ts';
 import { argsError, deniedError, readArgs, stringArg } from './tool-errors.ts';
 
 const MAX_OUTPUT = 64 * 1024;
@@ -38,26 +38,39 @@ function collect(stream: NodeJS.ReadableStream | null, sink: { text: string; tru
   });
 }
 
+const MAX_ARGS = 256;
+const MAX_ARG = 8192;
+const DEFAULT_TIMEOUT_MS = 30_000;
+
+export const execDescription: ToolDescription = {
+  name: 'exec',
+  action: 'exec',
+  description: `Run an allowed program with arguments inside the sandbox (working directory /scratch). Output is limited to ${MAX_OUTPUT} bytes per stream.`,
+  parameters: {
+    type: 'object',
+    properties: {
+      program: { type: 'string', description: 'absolute path', maxLength: 4096 },
+      args: { type: 'array', items: { type: 'string', maxLength: MAX_ARG }, maxItems: MAX_ARGS },
+      timeoutMs: { type: 'integer', minimum: 1, maximum: MAX_TIMEOUT_MS, default: DEFAULT_TIMEOUT_MS },
+    },
+    required: ['program'],
+    additionalProperties: false,
+  },
+  limits: [`keeps at most ${MAX_OUTPUT} bytes of stdout and of stderr each; more is cut and marked truncated`, 'killed when timeoutMs passes'],
+};
+
 export function execTool(deps: ExecDeps): Tool<ExecArgs> {
   let runs = 0;
   return {
-    name: 'exec',
-    action: 'exec',
-    description: `Run an allowed program with arguments inside the sandbox (working directory /scratch). Output is limited to ${MAX_OUTPUT} bytes per stream.`,
-    parameters: {
-      type: 'object',
-      properties: { program: { type: 'string', description: 'absolute path' }, args: { type: 'array', items: { type: 'string' } }, timeoutMs: { type: 'integer' } },
-      required: ['program'],
-      additionalProperties: false,
-    },
+    ...execDescription,
     parse(raw) {
       const args = readArgs('exec', raw, ['program', 'args', 'timeoutMs']);
-      const program = stringArg('exec', args, 'program')!;
+      const program = stringArg('exec', args, 'program', { max: 4096 })!;
       const problem = pathProblem(program);
       if (problem !== undefined) throw argsError('exec', 'program', `${JSON.stringify(program)} ${problem}`);
       const list = args.args ?? [];
-      if (!Array.isArray(list) || list.length > 256 || !list.every((a) => typeof a === 'string' && a.length <= 8192 && !a.includes('\0'))) throw argsError('exec', 'args', 'must be a list of at most 256 strings');
-      const timeoutMs = args.timeoutMs ?? 30_000;
+      if (!Array.isArray(list) || list.length > MAX_ARGS || !list.every((a) => typeof a === 'string' && a.length <= MAX_ARG && !a.includes('\0'))) throw argsError('exec', 'args', `must be a list of at most ${MAX_ARGS} strings of at most ${MAX_ARG} characters`);
+      const timeoutMs = args.timeoutMs ?? DEFAULT_TIMEOUT_MS;
       if (typeof timeoutMs !== 'number' || !Number.isInteger(timeoutMs) || timeoutMs < 1 || timeoutMs > MAX_TIMEOUT_MS) throw argsError('exec', 'timeoutMs', `must be an integer from 1 to ${MAX_TIMEOUT_MS}`);
       return { program, args: list as string[], timeoutMs };
     },

@@ -17,10 +17,12 @@ const MAX_READ = 256 * 1024;
 const MAX_WRITE = 4 * 1024 * 1024;
 const MAX_LIST = 1000;
 
-const PATH_ONLY = { type: 'object', properties: { path: { type: 'string', description: 'absolute path' } }, required: ['path'], additionalProperties: false };
+const MAX_PATH = 4096;
+const PATH = { type: 'string', description: 'absolute path', maxLength: MAX_PATH };
+const PATH_ONLY = { type: 'object', properties: { path: PATH }, required: ['path'], additionalProperties: false };
 
 function pathArg(tool: string, raw: unknown): { path: string } {
-  return { path: stringArg(tool, readArgs(tool, raw, ['path']), 'path')! };
+  return { path: stringArg(tool, readArgs(tool, raw, ['path']), 'path', { max: MAX_PATH })! };
 }
 
 const readableAt = (tool: string) => (session: AgentSession, path: string): Located => locate(tool, path, readable(session), 'read', session);
@@ -38,6 +40,7 @@ export const fsRead: Tool<{ path: string }> = {
   action: 'fs.read',
   description: `Read a text file (at most ${MAX_READ} bytes) from a path this agent may read. Symbolic links are never followed.`,
   parameters: PATH_ONLY,
+  limits: [`reads at most ${MAX_READ} bytes; a longer file is cut and marked truncated`],
   parse: (raw) => pathArg('fs.read', raw),
   check: (session, args) => ({ target: readAt(session, args.path).path }),
   perform: async (session, args) => {
@@ -53,7 +56,7 @@ export const fsWrite: Tool<{ path: string; content: string; append: boolean }> =
   description: 'Write a text file at a path this agent may write (creates parent directories). Symbolic links are never followed.',
   parameters: {
     type: 'object',
-    properties: { path: { type: 'string' }, content: { type: 'string' }, append: { type: 'boolean' } },
+    properties: { path: PATH, content: { type: 'string', maxLength: MAX_WRITE }, append: { type: 'boolean', default: false } },
     required: ['path', 'content'],
     additionalProperties: false,
   },
@@ -61,7 +64,7 @@ export const fsWrite: Tool<{ path: string; content: string; append: boolean }> =
     const args = readArgs('fs.write', raw, ['path', 'content', 'append']);
     const content = stringArg('fs.write', args, 'content', { max: MAX_WRITE })!;
     if (args.append !== undefined && typeof args.append !== 'boolean') throw argsError('fs.write', 'append', 'must be a boolean');
-    return { path: stringArg('fs.write', args, 'path')!, content, append: args.append === true };
+    return { path: stringArg('fs.write', args, 'path', { max: MAX_PATH })!, content, append: args.append === true };
   },
   // The approver sees the content and its digest; the ledger keeps the digest.
   check: (session, args) => changeCheck(session, writeAt(session, args.path), { ...contentDigest(args.content), append: args.append }, contentReview(args.content)),
@@ -78,6 +81,7 @@ export const fsList: Tool<{ path: string }> = {
   action: 'fs.read',
   description: 'List a directory this agent may read: names with their type and size.',
   parameters: PATH_ONLY,
+  limits: [`lists at most ${MAX_LIST} entries; more are cut and marked truncated`],
   parse: (raw) => pathArg('fs.list', raw),
   check: (session, args) => ({ target: listAt(session, args.path).path }),
   perform: async (session, args) => {

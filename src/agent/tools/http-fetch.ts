@@ -14,7 +14,7 @@ import { compileRules, decide, parseAuthority, parseHttpUrl, screenName, type Ta
 import { StringDecoder } from 'node:string_decoder';
 import { pushSliced } from '../../services/vault/index.ts';
 import type { OutboundRequest, RedactionStream } from '../../services/vault/types.ts';
-import type { Tool } from './tool.ts';
+import type { Tool, ToolDescription } from './tool.ts';
 import { argsError, deniedError, readArgs, stringArg } from './tool-errors.ts';
 import { contentDigest, contentReview } from './evidence.ts';
 
@@ -40,7 +40,7 @@ export interface HttpFetchDeps {
 
 function parseFetchArgs(raw: unknown): FetchArgs {
   const args = readArgs('http.fetch', raw, ['url', 'method', 'headers', 'body']);
-  const url = stringArg('http.fetch', args, 'url', { max: 8192 })!;
+  const url = stringArg('http.fetch', args, 'url', { max: MAX_URL })!;
   const method = (stringArg('http.fetch', args, 'method', { optional: true }) ?? 'GET').toUpperCase();
   if (!METHODS.includes(method)) throw argsError('http.fetch', 'method', `must be one of ${METHODS.join(', ')}`);
   const headers: Record<string, string> = {};
@@ -104,17 +104,24 @@ async function readBody(res: IncomingMessage, redaction: RedactionStream): Promi
   return { text: out.join(''), truncated };
 }
 
+const MAX_URL = 8192;
+
+export const httpFetchDescription: ToolDescription = {
+  name: 'http.fetch',
+  action: 'net.request',
+  description: 'Make an HTTP(S) request to a destination this agent may reach. Header values may name a vault grant as octant-secret:NAME.',
+  parameters: {
+    type: 'object',
+    properties: { url: { type: 'string', maxLength: MAX_URL }, method: { type: 'string', enum: METHODS, default: 'GET' }, headers: { type: 'object', additionalProperties: { type: 'string' } }, body: { type: 'string', maxLength: MAX_BODY } },
+    required: ['url'],
+    additionalProperties: false,
+  },
+  limits: [`keeps at most ${MAX_BODY} bytes of the response body (redacted); more is cut and marked truncated`, `gives up when the connection is idle for ${TIMEOUT_MS} ms`],
+};
+
 export function httpFetchTool(deps: HttpFetchDeps): Tool<FetchArgs> {
   return {
-    name: 'http.fetch',
-    action: 'net.request',
-    description: 'Make an HTTP(S) request to a destination this agent may reach. Header values may name a vault grant as octant-secret:NAME.',
-    parameters: {
-      type: 'object',
-      properties: { url: { type: 'string' }, method: { type: 'string', enum: METHODS }, headers: { type: 'object', additionalProperties: { type: 'string' } }, body: { type: 'string' } },
-      required: ['url'],
-      additionalProperties: false,
-    },
+    ...httpFetchDescription,
     parse: parseFetchArgs,
     check(session, args) {
       const mode = /^https:/i.test(args.url) ? 'connect' : 'http';

@@ -3,7 +3,7 @@
 // message passes the gateway, so it is checked and recorded like any action;
 // agents share no files, sockets or memory to talk to each other.
 
-import type { Tool } from './tool.ts';
+import type { Tool, ToolDescription } from './tool.ts';
 import { deniedError, readArgs, stringArg } from './tool-errors.ts';
 
 export interface Message {
@@ -23,15 +23,29 @@ export interface MessageDeps {
   related(from: string, to: string): boolean;
 }
 
+const MAX_TEXT = 64 * 1024;
+
+export const messageDescription: ToolDescription = {
+  name: 'agent.message',
+  action: 'message.send',
+  description: 'Send a text message to your parent or one of your children (by AID).',
+  parameters: { type: 'object', properties: { to: { type: 'string', maxLength: 64 }, text: { type: 'string', maxLength: MAX_TEXT } }, required: ['to', 'text'], additionalProperties: false },
+  limits: [`an inbox holds at most ${MAX_QUEUE} messages; sending to a full one is refused`],
+};
+
+export const inboxDescription: ToolDescription = {
+  name: 'agent.inbox',
+  action: 'message.send',
+  description: 'Read and empty your inbox of messages from your parent and children.',
+  parameters: { type: 'object', properties: {}, additionalProperties: false },
+};
+
 export function messageTools(deps: MessageDeps): [Tool<{ to: string; text: string }>, Tool<Record<string, never>>] {
   const send: Tool<{ to: string; text: string }> = {
-    name: 'agent.message',
-    action: 'message.send',
-    description: 'Send a text message to your parent or one of your children (by AID).',
-    parameters: { type: 'object', properties: { to: { type: 'string' }, text: { type: 'string' } }, required: ['to', 'text'], additionalProperties: false },
+    ...messageDescription,
     parse(raw) {
       const args = readArgs('agent.message', raw, ['to', 'text']);
-      return { to: stringArg('agent.message', args, 'to', { max: 64 })!, text: stringArg('agent.message', args, 'text', { max: 64 * 1024 })! };
+      return { to: stringArg('agent.message', args, 'to', { max: 64 })!, text: stringArg('agent.message', args, 'text', { max: MAX_TEXT })! };
     },
     check(session, args) {
       if (!deps.related(session.aid, args.to)) throw deniedError('agent.message', `${args.to} is not your parent or child`);
@@ -47,10 +61,7 @@ export function messageTools(deps: MessageDeps): [Tool<{ to: string; text: strin
     },
   };
   const inbox: Tool<Record<string, never>> = {
-    name: 'agent.inbox',
-    action: 'message.send',
-    description: 'Read and empty your inbox of messages from your parent and children.',
-    parameters: { type: 'object', properties: {}, additionalProperties: false },
+    ...inboxDescription,
     parse: (raw) => (readArgs('agent.inbox', raw ?? {}, []), {}),
     check: (session) => ({ target: session.aid }),
     async perform(session) {

@@ -5,7 +5,7 @@
 // critical by system policy (an operator approves each child).
 
 import type { AgentRecord } from '../lifecycle/records.ts';
-import type { Tool } from './tool.ts';
+import type { Tool, ToolDescription } from './tool.ts';
 import { readArgs, stringArg } from './tool-errors.ts';
 import { locate, readable } from './fs-paths.ts';
 import { readFile } from './fs-ops.ts';
@@ -19,15 +19,22 @@ export interface SpawnDeps {
   start(manifest: { text: string; origin: string }, task: string): Promise<AgentRecord>;
 }
 
+const MAX_TASK = 100_000;
+
+export const spawnDescription: ToolDescription = {
+  name: 'agent.spawn',
+  action: 'spawn',
+  description: 'Start a child agent from a signed manifest file you can read, with a task. It gets at most your own permissions.',
+  parameters: { type: 'object', properties: { manifest: { type: 'string', description: 'path of a signed manifest', maxLength: 4096 }, task: { type: 'string', maxLength: MAX_TASK } }, required: ['manifest', 'task'], additionalProperties: false },
+  limits: [`the manifest file is at most ${MAX_MANIFEST} bytes`, 'critical by system policy: each spawn waits for an operator\'s approval'],
+};
+
 export function spawnTool(deps: SpawnDeps): Tool<{ manifest: string; task: string }> {
   return {
-    name: 'agent.spawn',
-    action: 'spawn',
-    description: 'Start a child agent from a signed manifest file you can read, with a task. It gets at most your own permissions.',
-    parameters: { type: 'object', properties: { manifest: { type: 'string', description: 'path of a signed manifest' }, task: { type: 'string' } }, required: ['manifest', 'task'], additionalProperties: false },
+    ...spawnDescription,
     parse(raw) {
       const args = readArgs('agent.spawn', raw, ['manifest', 'task']);
-      return { manifest: stringArg('agent.spawn', args, 'manifest')!, task: stringArg('agent.spawn', args, 'task', { max: 100_000 })! };
+      return { manifest: stringArg('agent.spawn', args, 'manifest')!, task: stringArg('agent.spawn', args, 'task', { max: MAX_TASK })! };
     },
     check(session, args) {
       if (!session.manifest.spawning.allowed) throw deniedError('agent.spawn', 'this agent\'s manifest does not allow spawning');

@@ -55,8 +55,10 @@ export interface Tool<Args = unknown> {
   /** The governance action this tool counts as (manifest governance.critical). */
   action: string;
   description: string;
-  /** JSON Schema of the arguments, as given to the model. */
+  /** JSON Schema of the arguments, as given to the model (with the limits `parse` enforces). */
   parameters: Record<string, unknown>;
+  /** Limits that are not on an argument (bytes read, output kept), for the tool reference (docs/tools.md). */
+  limits?: readonly string[];
   /** Validate raw arguments; throw OctantError E_TOOL_ARGS naming the field. */
   parse(raw: unknown): Args;
   /** Throw OctantError E_TOOL_DENIED when the manifest does not grant the call. */
@@ -66,3 +68,7 @@ export interface Tool<Args = unknown> {
 }
 
 export type AnyTool = Tool<any>;
+
+/** What a tool says about itself, without its behaviour: what tool factories
+ *  export so the reference can be generated without building a tool. */
+export type ToolDescription = Pick<Tool, 'name' | 'action' | 'description' | 'parameters' | 'limits'>;

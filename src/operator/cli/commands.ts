@@ -23,6 +23,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'stop', summary: 'stop the running system gracefully and wait until it is down', load: async () => (await import('./stop.ts')).command },
   { name: 'up', summary: 'boot the system, run the example agent, and show how to use it (npm start)', load: async () => (await import('./up.ts')).command },
   { name: 'vault', summary: 'encrypted secrets: init, unseal, seal, put, rotate, grant to agents, list', load: async () => (await import('./vault.ts')).command },
+  { name: 'verify-self', summary: "recompute this executable's SHA-256 and check it against the hash stamped at build time", load: async () => (await import('./verify-self.ts')).command },
   { name: 'version', summary: 'print the version, git commit and build hash', load: async () => (await import('./version.ts')).command },
 ];
 

@@ -1,27 +1,21 @@
-// octant version: version, git commit and the SHA-256 of this executable.
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+// octant version: version, git commit and the build's SHA-256, read from the
+// stamp the build appended to the executable (src/lib/self-stamp.ts): one
+// read of its last bytes, not a hash of the whole file. `octant verify-self`
+// recomputes and checks it.
 import { buildInfo } from '../../lib/build-info.ts';
 import { parseCommandArgs, boolFlag } from '../../lib/args.ts';
 import { writeJson } from '../../lib/io.ts';
+import { readStamp } from '../../lib/self-stamp.ts';
 import type { Command } from './command.ts';
-
-async function sha256File(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
-  return hash.digest('hex');
-}
 
 export const command: Command = {
   name: 'version',
   summary: 'print the version, git commit and build hash',
-  usage: 'octant version [--json]   (also: octant --version)',
+  usage: 'octant version [--json]   (also: octant --version)\n\nsha256 is the hash of the executable before its stamp, computed at build time; `octant verify-self` checks it.',
   async run(argv, { io }) {
     const parsed = parseCommandArgs('version', argv, { json: { type: 'boolean' } }, false);
     const info = buildInfo();
-    // The build's hash is the hash of the executable itself, read at run time
-    // (a file cannot contain its own hash).
-    const sha256 = info.sea ? await sha256File(process.execPath) : 'none (running from source)';
+    const sha256 = !info.sea ? 'none (running from source)' : readStamp(process.execPath) ?? 'none (the executable carries no stamp)';
     if (boolFlag(parsed, 'json')) writeJson(io.stdout, { version: info.version, commit: info.commit, sha256 });
     else io.stdout.write(`octant ${info.version}\ncommit ${info.commit}\nsha256 ${sha256}\n`);
     return 0;

@@ -56,8 +56,7 @@ export const ledgerService: ServiceDefinition<LedgerServiceApi> = {
   configSchema: {
     type: 'object',
     properties: {
-      // How often a signed checkpoint is published when the log has grown (0: on demand only).
-      checkpointIntervalMs: { type: 'integer', min: 0, max: 24 * 3600 * 1000, default: DEFAULT_CHECKPOINT_INTERVAL_MS },
+      checkpointIntervalMs: { type: 'integer', min: 0, max: 24 * 3600 * 1000, default: DEFAULT_CHECKPOINT_INTERVAL_MS, doc: 'how often a signed checkpoint is published when the log has grown (ms; 0: on demand only)' },
     },
   },
   async start(ctx) {

@@ -30,10 +30,8 @@ export const vaultService: ServiceDefinition<VaultApi> = {
   configSchema: {
     type: 'object',
     properties: {
-      // A file of 64 hex digits (mode 0600) created by `octant vault init --key-file`.
-      keyFile: { type: 'string' },
-      // true: a restart of the ledger seals the vault (the operator unseals again).
-      sealOnLedgerRestart: { type: 'boolean' },
+      keyFile: { type: 'string', doc: 'unseal at start with this key file: 64 hex digits, mode 0600, made by `octant vault init --key-file`' },
+      sealOnLedgerRestart: { type: 'boolean', doc: 'true: a restart of the ledger seals the vault (the operator unseals again); otherwise it stays unsealed across it' },
     },
   },
   async start(ctx) {
