@@ -39,6 +39,16 @@ function isolationField(body: unknown): 'namespaces' | 'gvisor' | undefined {
   return value;
 }
 
+/** The optional `approvals`: a list of signed approvals (objects; the manifest port reads each). */
+function approvalsField(body: unknown): unknown[] | undefined {
+  const value = field(body, 'approvals');
+  if (value === undefined) return undefined;
+  if (!Array.isArray(value) || value.length > 16 || !value.every((a) => typeof a === 'object' && a !== null && !Array.isArray(a))) {
+    throw new OctantError('E_USAGE', "request body: 'approvals' must be a list of at most 16 signed approvals (objects)", { exit: EXIT.usage });
+  }
+  return value;
+}
+
 export function agentRoutes(manager: LifecycleManager): AdminRoutes {
   return {
     'GET /list': () => ({ body: manager.list() }),
@@ -50,13 +60,13 @@ export function agentRoutes(manager: LifecycleManager): AdminRoutes {
         throw new OctantError('E_USAGE', "request body: 'command' must be a non-empty list of strings", { exit: EXIT.usage });
       }
       const parent = field(req.body, 'parent');
-      return { body: await manager.start({ signed, command, parent: typeof parent === 'string' ? parent : undefined, wrapped: field(req.body, 'wrapped') === true, isolation: isolationField(req.body) }) };
+      return { body: await manager.start({ signed, command, parent: typeof parent === 'string' ? parent : undefined, wrapped: field(req.body, 'wrapped') === true, isolation: isolationField(req.body), approvals: approvalsField(req.body) }) };
     },
     // The built-in loop: the command is the system's own `agent-loop`, the task a file in /run/octant.
     'POST /run': async (req) => {
       const signed = loadSignedManifest({ text: stringField(req.body, 'manifest'), origin: String(field(req.body, 'origin') ?? 'request') });
       const task = parseLoopTask(field(req.body, 'task'));
-      return { body: await manager.start({ signed, command: ['agent-loop'], self: true, files: { 'task.json': JSON.stringify(task) }, isolation: isolationField(req.body) }) };
+      return { body: await manager.start({ signed, command: ['agent-loop'], self: true, files: { 'task.json': JSON.stringify(task) }, isolation: isolationField(req.body), approvals: approvalsField(req.body) }) };
     },
     // Long request: answers once the agent is archived (octant run waits on it).
     'POST /wait': async (req) => ({ body: await manager.waitForEnd(stringField(req.body, 'aid')) }),

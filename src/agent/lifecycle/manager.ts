@@ -66,6 +66,8 @@ export interface StartRequest {
   wrapped?: boolean;
   /** The isolation tier the operator asked for (`octant run --isolation`): raises the manifest's, never lowers it. */
   isolation?: SandboxPolicy['isolation'];
+  /** Signed operator approvals given with the start (`octant run --approval FILE`). */
+  approvals?: readonly unknown[];
 }
 
 /** One agent the manager holds resources for. */
@@ -134,7 +136,7 @@ export class LifecycleManager {
 
     let manifest: ValidatedManifest;
     try {
-      manifest = await this.deps.manifests.validate(request.signed, parent?.manifest, { isolation: request.isolation });
+      manifest = await this.deps.manifests.validate(request.signed, parent?.manifest, { isolation: request.isolation, approvals: request.approvals });
       checkRetainPaths(manifest.retain);
       if (parent) checkSpawn(this.spawnNode(parent), this.spawnNodes());
     } catch (error) {

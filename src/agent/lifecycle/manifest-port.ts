@@ -7,7 +7,7 @@
 // parent's (docs/manifests.md "Intersection").
 
 import { availableParallelism, totalmem } from 'node:os';
-import { compileToPolicy, diffManifests, loadRoles, manifestDigest, validateManifest, type EffectiveManifest, type KeyLookup, type Roles, type SignedManifest, type SpawnState } from '../manifest/index.ts';
+import { compileToPolicy, diffManifests, loadRoles, manifestDigest, readApproval, validateManifest, type EffectiveManifest, type KeyLookup, type Roles, type SignedManifest, type SpawnState } from '../manifest/index.ts';
 import { childrenOf, isolationOf, retainOf, type Resources } from '../manifest/schema.ts';
 import type { HostProtection } from '../manifest/dangerous-grants.ts';
 import type { LedgerAppend } from '../../services/ledger/types.ts';
@@ -46,6 +46,8 @@ export function manifestPort(options: ManifestPortOptions): ManifestPort {
     async validate(signed, parent, start) {
       const live = options.live();
       const effective = await validateManifest(signed, {
+        // Approvals come as the operator gave them: each is read field by field here (E_MANIFEST_SCHEMA naming it), then verified by rule 9.
+        approvals: (start?.approvals ?? []).map((a, i) => readApproval(a, `approvals[${i}]`)),
         trust: options.trust, roles, capacity, reservations: live.reservations, liveIdentities: live.names,
         host: options.host, isolation: { gvisorRoles: options.gvisorRoles, asked: start?.isolation },
         parent: parent?.effective as EffectiveManifest | undefined, onReject: options.onReject,

@@ -41,6 +41,8 @@ export interface ValidatedManifest {
 export interface StartOptions {
   /** `octant run --isolation`: may raise the tier, never lower it. */
   isolation?: SandboxPolicy['isolation'];
+  /** `octant run --approval FILE`: signed operator approvals (e.g. of an unlimited lifetime), as given; the manifest port reads and verifies them. */
+  approvals?: readonly unknown[];
 }
 
 export interface ManifestPort {

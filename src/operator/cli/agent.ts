@@ -19,7 +19,12 @@ import { loadSignedManifest } from '../../agent/manifest/index.ts';
 import { agentsDir, composeLifecycle } from '../../agent/lifecycle/compose.ts';
 import { agentDir, listRecords, readRecord, type AgentRecord } from '../../agent/lifecycle/records.ts';
 import { STATES, nextState } from '../../agent/lifecycle/state-machine.ts';
+import { recordEvent } from '../../services/ledger/record-event.ts';
+import { pruneAgents, removable, removeAgent } from '../agent-removal.ts';
+import { followAgentLog } from '../follow.ts';
+import { agentFiles } from '../agent-files.ts';
 import type { Command } from './command.ts';
+import { resolveAid } from '../resolve-aid.ts';
 import { gvisorRolesPolicy, isolationFlag } from './isolation-flag.ts';
 
 const USAGE = `usage: octant agent <subcommand> [args]
@@ -35,26 +40,18 @@ const USAGE = `usage: octant agent <subcommand> [args]
   resume AID        thaw a suspended agent
   stop AID [--reason TEXT]
                     run the termination sequence and archive the agent
-  logs AID [--stderr | --transcript] [--raw]
+  logs AID [--stderr | --transcript] [--raw] [-f]
                     print what the agent wrote to stdout (or stderr), or the
                     built-in loop's transcript (task, model turns, tool calls and results);
-                    control characters are escaped unless --raw
+                    control characters are escaped unless --raw; -f follows until the agent ends
+  files AID [PATH] [--out DIR] [--json]
+                    list an archived agent's retained files, print one (escaped), or copy
+                    PATH (a file or directory) into DIR; links the agent left are never followed
+  rm AID            remove an archived or rejected agent's record and retained files (recorded in the ledger)
+  prune             rm every archived or rejected agent
   AID may be any unique start of an agent id (as docker takes ids).`;
 
-/**
- * An agent id as given: a whole AID, or a unique prefix of one (at least
- * "agt_" and one more character). Ambiguous or unknown prefixes are refused,
- * naming the candidates.
- */
-export function resolveAid(dir: string, given: string): string {
-  if (!/^agt_[0-9A-HJKMNP-TV-Z]{1,26}$/.test(given)) throw new OctantError('E_AID_INVALID', `'${given}' is not an agent id or the start of one (agt_...)`, { exit: EXIT.usage, hint: "'octant agent list' shows the agents" });
-  const ids = listRecords(dir).map((r) => r.aid);
-  if (ids.includes(given)) return given;
-  const matches = ids.filter((aid) => aid.startsWith(given));
-  if (matches.length === 1) return matches[0];
-  if (matches.length === 0) throw new OctantError('E_AGENT_UNKNOWN', `${given}: no such agent`, { exit: EXIT.failure, hint: "'octant agent list' shows the agents" });
-  throw new OctantError('E_AGENT_AMBIGUOUS', `${given}: matches ${matches.length} agents (${matches.slice(0, 5).join(', ')}${matches.length > 5 ? ', ...' : ''})`, { exit: EXIT.usage, hint: 'give more of the id' });
-}
+export { resolveAid } from '../resolve-aid.ts';
 
 function printRecord(io: Io, r: AgentRecord): void {
   // Names, commands, reasons and paths can carry an agent's (or a child's) text: each field is escaped.
@@ -171,13 +168,34 @@ export const command: Command = {
         writeLine(io.stdout, `${record.aid} ${record.state}`);
         return EXIT.ok;
       }
+      case 'files':
+        return agentFiles(dir, rest, io);
+      case 'rm': {
+        const parsed = parseCommandArgs('agent rm', rest, {});
+        const removed = await removeAgent(dir, resolveAid(dir, requirePositional(parsed, 0, 'AID', 'agent rm')), (event) => recordEvent(paths, event));
+        writeLine(io.stdout, `removed ${removed.aid}`);
+        return EXIT.ok;
+      }
+      case 'prune': {
+        parseCommandArgs('agent prune', rest, {}, false);
+        const removed = await pruneAgents(dir, (event) => recordEvent(paths, event));
+        for (const r of removed) writeLine(io.stdout, `removed ${r.aid}`);
+        writeLine(io.stderr, `${removed.length} agent(s) removed`);
+        return EXIT.ok;
+      }
       case 'logs': {
-        const parsed = parseCommandArgs('agent logs', rest, { stderr: { type: 'boolean' }, transcript: { type: 'boolean' }, raw: { type: 'boolean' } });
+        const parsed = parseCommandArgs('agent logs', rest, { stderr: { type: 'boolean' }, transcript: { type: 'boolean' }, raw: { type: 'boolean' }, follow: { type: 'boolean', short: 'f' } });
         const aid = resolveAid(dir, requirePositional(parsed, 0, 'AID', 'agent logs'));
         readRecord(dir, aid);
         if (boolFlag(parsed, 'stderr') && boolFlag(parsed, 'transcript')) throw usageError('agent logs: --stderr and --transcript exclude each other');
         // The transcript: the built-in loop's conversation and tool results, as the gateway recorded them (redacted).
         const file = join(agentDir(dir, aid), boolFlag(parsed, 'transcript') ? 'transcript.jsonl' : boolFlag(parsed, 'stderr') ? 'stderr.log' : 'stdout.log');
+        if (boolFlag(parsed, 'follow')) {
+          if (boolFlag(parsed, 'raw')) throw usageError('agent logs: -f prints escaped text; --raw goes without it');
+          // Until the agent has ended (its record says so) or Ctrl-C; what it wrote last is printed first.
+          await followAgentLog(file, (text) => io.stdout.write(text), () => removable(readRecord(dir, aid)));
+          return EXIT.ok;
+        }
         if (!existsSync(file)) return EXIT.ok;
         // The agent wrote these bytes: on a terminal they could move the cursor,
         // retitle the window or fake lines. Escaped unless --raw asks for the bytes.
@@ -192,7 +210,7 @@ export const command: Command = {
       case undefined:
         throw usageError('agent: missing subcommand', USAGE);
       default:
-        throw usageError(`agent: unknown subcommand '${sub}'`, 'subcommands: start, list, inspect, suspend, resume, stop, logs');
+        throw usageError(`agent: unknown subcommand '${sub}'`, 'subcommands: start, list, inspect, suspend, resume, stop, logs, files, rm, prune');
     }
   },
 };

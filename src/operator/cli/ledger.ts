@@ -21,11 +21,12 @@ import { verifyLedgerDir, verifyExport, type VerifyReport } from '../../services
 import { loadWitness, witnessCheckpoint } from '../../services/ledger/witness.ts';
 import type { LedgerEntry } from '../../services/ledger/types.ts';
 import type { Command } from './command.ts';
+import { followLedger } from '../follow.ts';
 import { pickSubcommand } from './subcommand.ts';
 
 const USAGE = `usage: octant ledger <subcommand> [options]
   show     [filters] [--json]             every matching entry
-  tail     [-n N] [filters] [--json]      the last N (default 10) matching entries
+  tail     [-n N] [-f] [filters] [--json] the last N (default 10) matching entries; -f: then new ones as they come (Ctrl-C ends)
   grep     PATTERN [filters] [--json]     entries whose JSON matches the regular expression
   verify   [--agent AID] [--json]         check frames, seqs, chains, seals and checkpoints
   verify   --file EXPORT --key VKEY       check an export offline against the log's key
@@ -128,12 +129,17 @@ const SUBCOMMANDS: Record<string, (argv: string[], io: Io, paths: () => Paths) =
     printEntries(io, readLedger(ledgerDir(paths()), { keepEntries: true }).replay.entries.filter(filterOf(parsed)), boolFlag(parsed, 'json'));
     return EXIT.ok;
   },
-  tail(argv, io, paths) {
-    const parsed = parseCommandArgs('ledger tail', argv, { ...FILTERS, lines: { type: 'string', short: 'n' } }, false);
+  async tail(argv, io, paths) {
+    const parsed = parseCommandArgs('ledger tail', argv, { ...FILTERS, lines: { type: 'string', short: 'n' }, follow: { type: 'boolean', short: 'f' } }, false);
     const n = Number(stringFlag(parsed, 'lines') ?? '10');
     if (!Number.isInteger(n) || n < 0) throw usageError(`ledger tail: -n '${stringFlag(parsed, 'lines')}' is not a count`);
-    const matching = readLedger(ledgerDir(paths()), { keepEntries: true }).replay.entries.filter(filterOf(parsed));
+    const dir = ledgerDir(paths());
+    const snapshot = readLedger(dir, { keepEntries: true });
+    const keep = filterOf(parsed);
+    const matching = snapshot.replay.entries.filter(keep);
     printEntries(io, n === 0 ? [] : matching.slice(-n), boolFlag(parsed, 'json'));
+    // -f: then each entry as it is appended, until Ctrl-C (read from where the snapshot ended).
+    if (boolFlag(parsed, 'follow')) await followLedger(dir, snapshot.scan.end, keep, (entries) => printEntries(io, entries, boolFlag(parsed, 'json')));
     return EXIT.ok;
   },
   grep(argv, io, paths) {

@@ -22,8 +22,9 @@ import { agentDir } from '../../agent/lifecycle/records.ts';
 import { ApprovalStore, approvalsDir } from '../../agent/approvals/store.ts';
 import type { Command } from './command.ts';
 import { isolationFlag } from './isolation-flag.ts';
+import { readApprovalFile } from '../approval-file.ts';
 
-const USAGE = `octant run MANIFEST --task TEXT [--model NAME] [--max-steps N] [--isolation TIER] [--detach] [--json] [--story]
+const USAGE = `octant run MANIFEST --task TEXT [--model NAME] [--max-steps N] [--isolation TIER] [--approval FILE] [--detach] [--json] [--story]
 octant run MANIFEST --script FILE [--task TEXT] ...      a fixed plan of tool calls instead of a model
 octant run MANIFEST [--detach] -- COMMAND [ARG...]      wrap an existing program (OpenAI/Anthropic SDKs work unchanged)
 
@@ -32,7 +33,9 @@ octant run MANIFEST [--detach] -- COMMAND [ARG...]      wrap an existing program
   critical ones wait for 'octant approvals'. Without a running system, one is
   booted for the run. --isolation namespaces|gvisor asks for a tier: it can
   raise the tier the manifest and the system policy give, never lower it
-  (refused with E_MANIFEST_ISOLATION). Exit status: the agent's.`;
+  (refused with E_MANIFEST_ISOLATION). --approval FILE passes a signed approval
+  (octant manifest approve), which a manifest with lifetime.ttl: unlimited needs.
+  Exit status: the agent's.`;
 
 /** The running system, or one booted here for this run. */
 export async function ensureSystem(paths: Paths): Promise<{ stop(): Promise<void> } | undefined> {
@@ -65,7 +68,7 @@ export const command: Command = {
   async run(argv, { io, rootFlag }) {
     const parsed = parseCommandArgs('run', argv, {
       task: { type: 'string' }, script: { type: 'string' }, model: { type: 'string' }, 'max-steps': { type: 'string' },
-      detach: { type: 'boolean' }, json: { type: 'boolean' }, story: { type: 'boolean' }, isolation: { type: 'string' },
+      detach: { type: 'boolean' }, json: { type: 'boolean' }, story: { type: 'boolean' }, isolation: { type: 'string' }, approval: { type: 'string' },
     });
     const isolation = isolationFlag(parsed, 'run');
     const file = resolve(io.cwd, requirePositional(parsed, 0, 'MANIFEST', 'run'));
@@ -76,6 +79,8 @@ export const command: Command = {
     const task = wrapped ? undefined : buildTask(parsed, io.cwd);
     const paths = resolvePaths({ rootFlag, env: io.env });
     const text = readFileSync(file, 'utf8');
+    const approvalFile = stringFlag(parsed, 'approval');
+    const approvals = approvalFile === undefined ? undefined : [readApprovalFile(resolve(io.cwd, approvalFile))];
 
     const owned = await ensureSystem(paths);
     if (owned && boolFlag(parsed, 'detach')) {
@@ -92,8 +97,8 @@ export const command: Command = {
     const interrupts = boolFlag(parsed, 'detach') ? undefined : new RunInterrupts(paths, owned !== undefined, io.stderr);
     try {
       const started = wrapped
-        ? await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: text, origin: file, command: parsed.rest, wrapped: true, isolation })
-        : await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/run', { manifest: text, origin: file, task, isolation });
+        ? await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: text, origin: file, command: parsed.rest, wrapped: true, isolation, approvals })
+        : await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/run', { manifest: text, origin: file, task, isolation, approvals });
       aid = started.aid;
       interrupts?.started(started.aid);
       if (boolFlag(parsed, 'detach')) {
