@@ -32,7 +32,7 @@ const UNLOCK: OptionSpecs = {
   'key-file': { type: 'string', value: 'PATH', help: 'unseal with the key in this file' },
 };
 const PRINCIPAL: OptionSpecs = {
-  agent: { type: 'string', value: 'AID', help: 'the agent (or agent:operator for the CLI\'s own calls)' },
+  agent: { type: 'string', value: 'AID', help: "the agent (operator: the CLI's own router test and serve)" },
   manifest: { type: 'string', value: 'NAME', help: 'every agent started from the manifest named NAME' },
 };
 
