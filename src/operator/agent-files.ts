@@ -6,7 +6,7 @@
 
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseCommandArgs, boolFlag, requirePositional, stringFlag } from '../lib/args.ts';
+import { boolFlag, requirePositional, stringFlag, type Parsed } from '../lib/args.ts';
 import { EXIT, OctantError } from '../lib/errors.ts';
 import { writeJson, writeLine, type Io } from '../lib/io.ts';
 import { safeField, safeLines } from '../lib/safe-text.ts';
@@ -14,8 +14,7 @@ import { agentDir, readRecord } from '../agent/lifecycle/records.ts';
 import { resolveAid } from './resolve-aid.ts';
 import { checkRelative, copyRetained, listRetained, readRetained, retainedType } from './retained-files.ts';
 
-export async function agentFiles(dir: string, argv: string[], io: Io): Promise<number> {
-  const parsed = parseCommandArgs('agent files', argv, { out: { type: 'string' }, json: { type: 'boolean' } });
+export async function agentFiles(parsed: Parsed, dir: string, io: Io): Promise<number> {
   const aid = resolveAid(dir, requirePositional(parsed, 0, 'AID', 'agent files'));
   const record = readRecord(dir, aid);
   if (record.state !== 'archived') {

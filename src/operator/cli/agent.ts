@@ -8,48 +8,24 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseCommandArgs, boolFlag, requirePositional, stringFlag } from '../../lib/args.ts';
+import { boolFlag, requirePositional, stringFlag, type Parsed } from '../../lib/args.ts';
 import { OctantError, EXIT, usageError } from '../../lib/errors.ts';
 import { writeJson, writeLine, type Io } from '../../lib/io.ts';
 import { safeField, safeLines } from '../../lib/safe-text.ts';
-import { resolvePaths, type Paths } from '../../runtime/paths.ts';
+import type { Paths } from '../../runtime/paths.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
 import { openLedger } from '../../services/ledger/index.ts';
 import { loadSignedManifest } from '../../agent/manifest/index.ts';
 import { agentsDir, composeLifecycle } from '../../agent/lifecycle/compose.ts';
 import { agentDir, listRecords, readRecord, type AgentRecord } from '../../agent/lifecycle/records.ts';
 import { STATES, nextState } from '../../agent/lifecycle/state-machine.ts';
+import type { Action, Command, CommandContext } from './command.ts';
+import { gvisorRolesPolicy, isolationFlag } from './isolation-flag.ts';
+import { resolveAid } from '../resolve-aid.ts';
 import { recordEvent } from '../../services/ledger/record-event.ts';
 import { pruneAgents, removable, removeAgent } from '../agent-removal.ts';
 import { followAgentLog } from '../follow.ts';
 import { agentFiles } from '../agent-files.ts';
-import type { Command } from './command.ts';
-import { resolveAid } from '../resolve-aid.ts';
-import { gvisorRolesPolicy, isolationFlag } from './isolation-flag.ts';
-
-const USAGE = `usage: octant agent <subcommand> [args]
-
-  start MANIFEST [--foreground] [--parent AID] [--isolation TIER] [--json] -- COMMAND [ARG...]
-                    validate the signed manifest and run COMMAND in its sandbox
-                    (--isolation namespaces|gvisor: raise the tier, never lower it)
-  list [--state STATE] [--json]
-                    every agent with its state (--state: only those in it)
-  inspect AID [--json]
-                    an agent's record: state, manifest hash, lineage, times, exit
-  suspend AID       freeze a running agent
-  resume AID        thaw a suspended agent
-  stop AID [--reason TEXT]
-                    run the termination sequence and archive the agent
-  logs AID [--stderr | --transcript] [--raw] [-f]
-                    print what the agent wrote to stdout (or stderr), or the
-                    built-in loop's transcript (task, model turns, tool calls and results);
-                    control characters are escaped unless --raw; -f follows until the agent ends
-  files AID [PATH] [--out DIR] [--json]
-                    list an archived agent's retained files, print one (escaped), or copy
-                    PATH (a file or directory) into DIR; links the agent left are never followed
-  rm AID            remove an archived or rejected agent's record and retained files (recorded in the ledger)
-  prune             rm every archived or rejected agent
-  AID may be any unique start of an agent id (as docker takes ids).`;
 
 export { resolveAid } from '../resolve-aid.ts';
 
@@ -112,105 +88,172 @@ async function startForeground(paths: Paths, io: Io, signed: unknown, command: s
   }
 }
 
+/** Agents are recorded here (list, inspect and logs read the records with or without a running system). */
+function dirOf(ctx: CommandContext): string {
+  return agentsDir(ctx.paths());
+}
+
+/** suspend, resume and stop: a transition of the running system, checked here first. */
+function transition(name: 'suspend' | 'resume' | 'stop', summary: string): Action {
+  return {
+    name,
+    summary,
+    synopsis: [name === 'stop' ? 'AID [--reason TEXT]' : 'AID'],
+    options: name === 'stop' ? { reason: { type: 'string', value: 'TEXT', help: 'why (recorded in the ledger)' } } : {},
+    async run(parsed: Parsed, ctx) {
+      const dir = dirOf(ctx);
+      const aid = resolveAid(dir, requirePositional(parsed, 0, 'AID', `agent ${name}`));
+      // Unknown agents and impossible transitions fail here, before asking the system.
+      nextState(readRecord(dir, aid).state, name === 'stop' ? 'terminate' : name, aid);
+      const record = await adminCall<AgentRecord>(ctx.paths(), 'POST', `/v1/agents/${name}`, { aid, reason: stringFlag(parsed, 'reason') });
+      writeLine(ctx.io.stdout, `${record.aid} ${record.state}`);
+      return EXIT.ok;
+    },
+  };
+}
+
+const SUBCOMMANDS: readonly Action[] = [
+  {
+    name: 'start',
+    summary: 'validate the signed manifest and run COMMAND in its sandbox',
+    synopsis: ['MANIFEST [--foreground] [--parent AID] [--isolation TIER] [--json] -- COMMAND [ARG...]'],
+    options: {
+      foreground: { type: 'boolean', help: 'run the lifecycle manager in this process until the agent ends (no system needed; no vault)' },
+      parent: { type: 'string', value: 'AID', help: 'start it as a child of this running agent' },
+      isolation: { type: 'string', value: 'TIER', help: 'namespaces or gvisor: raise the tier, never lower it' },
+      json: { type: 'boolean', help: "print the agent's record as JSON" },
+    },
+    async run(parsed, ctx) {
+      const { io } = ctx;
+      const paths = ctx.paths();
+      const isolation = isolationFlag(parsed, 'agent start');
+      const file = resolve(io.cwd, requirePositional(parsed, 0, 'MANIFEST', 'agent start'));
+      if (parsed.rest.length === 0) throw usageError('agent start: missing the command to run after --', 'octant agent start MANIFEST -- COMMAND [ARG...]');
+      if (!existsSync(file)) throw new OctantError('E_MANIFEST_READ', `${file}: no such file`, { exit: EXIT.usage });
+      const text = readFileSync(file, 'utf8');
+      const json = boolFlag(parsed, 'json');
+      if (boolFlag(parsed, 'foreground')) {
+        if (stringFlag(parsed, 'parent') !== undefined) throw usageError('agent start: --parent needs the running system (children are spawned by a live agent)');
+        return startForeground(paths, io, loadSignedManifest({ text, origin: file }), parsed.rest, json, isolation);
+      }
+      const record = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: text, origin: file, command: parsed.rest, parent: stringFlag(parsed, 'parent'), isolation });
+      if (json) writeJson(io.stdout, record);
+      else writeLine(io.stdout, record.aid);
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'list',
+    summary: 'every agent with its state',
+    options: {
+      state: { type: 'string', value: 'STATE', help: `only agents in this state (${STATES.join(', ')})` },
+      json: { type: 'boolean', help: 'print the records as JSON' },
+    },
+    positionals: false,
+    async run(parsed, ctx) {
+      const { io } = ctx;
+      const state = stringFlag(parsed, 'state');
+      if (state !== undefined && !(STATES as readonly string[]).includes(state)) throw usageError(`agent list: --state expects one of ${STATES.join(', ')}, got '${state}'`);
+      const records = listRecords(dirOf(ctx)).filter((r) => state === undefined || r.state === state);
+      if (boolFlag(parsed, 'json')) writeJson(io.stdout, records);
+      else {
+        writeLine(io.stdout, `${'AID'.padEnd(30)}  ${'STATE'.padEnd(11)}  ${'NAME'.padEnd(20)}  CREATED`);
+        for (const r of records) writeLine(io.stdout, `${safeField(r.aid).padEnd(30)}  ${r.state.padEnd(11)}  ${safeField(r.name || '-').padEnd(20)}  ${r.createdAt}`);
+      }
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'inspect',
+    summary: "an agent's record: state, manifest hash, lineage, times, exit",
+    synopsis: ['AID [--json]'],
+    options: { json: { type: 'boolean', help: 'print the record as JSON' } },
+    async run(parsed, ctx) {
+      const dir = dirOf(ctx);
+      const record = readRecord(dir, resolveAid(dir, requirePositional(parsed, 0, 'AID', 'agent inspect')));
+      if (boolFlag(parsed, 'json')) writeJson(ctx.io.stdout, record);
+      else printRecord(ctx.io, record);
+      return EXIT.ok;
+    },
+  },
+  transition('suspend', 'freeze a running agent'),
+  transition('resume', 'thaw a suspended agent'),
+  transition('stop', 'run the termination sequence and archive the agent'),
+  {
+    name: 'logs',
+    summary: "print what the agent wrote to stdout (or stderr), or the built-in loop's transcript",
+    synopsis: ['AID [--stderr | --transcript] [--raw | -f]'],
+    options: {
+      stderr: { type: 'boolean', help: 'what it wrote to stderr' },
+      transcript: { type: 'boolean', help: "the built-in loop's transcript: task, model turns, tool calls and results" },
+      raw: { type: 'boolean', help: 'the bytes as written (control characters are escaped otherwise)' },
+      follow: { type: 'boolean', short: 'f', help: 'then follow what it writes until it ends (or Ctrl-C)' },
+    },
+    async run(parsed, ctx) {
+      const { io } = ctx;
+      const dir = dirOf(ctx);
+      const aid = resolveAid(dir, requirePositional(parsed, 0, 'AID', 'agent logs'));
+      readRecord(dir, aid);
+      if (boolFlag(parsed, 'stderr') && boolFlag(parsed, 'transcript')) throw usageError('agent logs: --stderr and --transcript exclude each other');
+      // The transcript: the built-in loop's conversation and tool results, as the gateway recorded them (redacted).
+      const file = join(agentDir(dir, aid), boolFlag(parsed, 'transcript') ? 'transcript.jsonl' : boolFlag(parsed, 'stderr') ? 'stderr.log' : 'stdout.log');
+      if (boolFlag(parsed, 'follow')) {
+        if (boolFlag(parsed, 'raw')) throw usageError('agent logs: -f prints escaped text; --raw goes without it');
+        // Until the agent has ended (its record says so) or Ctrl-C; what it wrote so far is printed first.
+        await followAgentLog(file, (text) => io.stdout.write(text), () => removable(readRecord(dir, aid)));
+        return EXIT.ok;
+      }
+      if (!existsSync(file)) return EXIT.ok;
+      // The agent wrote these bytes: on a terminal they could move the cursor,
+      // retitle the window or fake lines. Escaped unless --raw asks for the bytes.
+      if (boolFlag(parsed, 'raw')) io.stdout.write(readFileSync(file));
+      else {
+        const safe = safeLines(readFileSync(file, 'utf8'));
+        io.stdout.write(safe.text);
+        if (safe.escaped > 0) writeLine(io.stderr, `agent logs: ${safe.escaped} control character(s) escaped as \\xNN or \\uNNNN; --raw prints the bytes as written`);
+      }
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'files',
+    summary: "list an archived agent's retained files, print one (escaped) or copy them; links it left are never followed",
+    synopsis: ['AID [PATH] [--out DIR] [--json]'],
+    options: {
+      out: { type: 'string', value: 'DIR', help: 'copy PATH (a file or a directory) into DIR as written; new files only' },
+      json: { type: 'boolean', help: 'list as JSON' },
+    },
+    run: (parsed, ctx) => agentFiles(parsed, dirOf(ctx), ctx.io),
+  },
+  {
+    name: 'rm',
+    summary: "remove an archived or rejected agent's record and retained files (recorded in the ledger first)",
+    synopsis: ['AID'],
+    options: {},
+    async run(parsed, ctx) {
+      const dir = dirOf(ctx);
+      const removed = await removeAgent(dir, resolveAid(dir, requirePositional(parsed, 0, 'AID', 'agent rm')), (event) => recordEvent(ctx.paths(), event));
+      writeLine(ctx.io.stdout, `removed ${removed.aid}`);
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'prune',
+    summary: 'remove every archived or rejected agent (as agent rm does)',
+    options: {},
+    positionals: false,
+    async run(_parsed, ctx) {
+      const removed = await pruneAgents(dirOf(ctx), (event) => recordEvent(ctx.paths(), event));
+      for (const r of removed) writeLine(ctx.io.stdout, `removed ${r.aid}`);
+      writeLine(ctx.io.stderr, `${removed.length} agent(s) removed`);
+      return EXIT.ok;
+    },
+  },
+];
+
 export const command: Command = {
   name: 'agent',
-  summary: 'start, list, inspect, suspend, resume, stop agents; read their logs',
-  usage: USAGE,
-  async run(argv, { io, rootFlag }) {
-    const [sub, ...rest] = argv;
-    const paths = resolvePaths({ rootFlag, env: io.env });
-    const dir = agentsDir(paths);
-    switch (sub) {
-      case 'start': {
-        const parsed = parseCommandArgs('agent start', rest, { foreground: { type: 'boolean' }, parent: { type: 'string' }, json: { type: 'boolean' }, isolation: { type: 'string' } });
-        const isolation = isolationFlag(parsed, 'agent start');
-        const file = resolve(io.cwd, requirePositional(parsed, 0, 'MANIFEST', 'agent start'));
-        if (parsed.rest.length === 0) throw usageError('agent start: missing the command to run after --', 'octant agent start MANIFEST -- COMMAND [ARG...]');
-        if (!existsSync(file)) throw new OctantError('E_MANIFEST_READ', `${file}: no such file`, { exit: EXIT.usage });
-        const text = readFileSync(file, 'utf8');
-        const json = boolFlag(parsed, 'json');
-        if (boolFlag(parsed, 'foreground')) {
-          if (stringFlag(parsed, 'parent') !== undefined) throw usageError('agent start: --parent needs the running system (children are spawned by a live agent)');
-          return startForeground(paths, io, loadSignedManifest({ text, origin: file }), parsed.rest, json, isolation);
-        }
-        const record = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: text, origin: file, command: parsed.rest, parent: stringFlag(parsed, 'parent'), isolation });
-        if (json) writeJson(io.stdout, record);
-        else writeLine(io.stdout, record.aid);
-        return EXIT.ok;
-      }
-      case 'list': {
-        const parsed = parseCommandArgs('agent list', rest, { json: { type: 'boolean' }, state: { type: 'string' } }, false);
-        const state = stringFlag(parsed, 'state');
-        if (state !== undefined && !(STATES as readonly string[]).includes(state)) throw usageError(`agent list: --state expects one of ${STATES.join(', ')}, got '${state}'`);
-        const records = listRecords(dir).filter((r) => state === undefined || r.state === state);
-        if (boolFlag(parsed, 'json')) writeJson(io.stdout, records);
-        else {
-          writeLine(io.stdout, `${'AID'.padEnd(30)}  ${'STATE'.padEnd(11)}  ${'NAME'.padEnd(20)}  CREATED`);
-          for (const r of records) writeLine(io.stdout, `${safeField(r.aid).padEnd(30)}  ${r.state.padEnd(11)}  ${safeField(r.name || '-').padEnd(20)}  ${r.createdAt}`);
-        }
-        return EXIT.ok;
-      }
-      case 'inspect': {
-        const parsed = parseCommandArgs('agent inspect', rest, { json: { type: 'boolean' } });
-        const record = readRecord(dir, resolveAid(dir, requirePositional(parsed, 0, 'AID', 'agent inspect')));
-        if (boolFlag(parsed, 'json')) writeJson(io.stdout, record);
-        else printRecord(io, record);
-        return EXIT.ok;
-      }
-      case 'suspend':
-      case 'resume':
-      case 'stop': {
-        const parsed = parseCommandArgs(`agent ${sub}`, rest, sub === 'stop' ? { reason: { type: 'string' } } : {});
-        const aid = resolveAid(dir, requirePositional(parsed, 0, 'AID', `agent ${sub}`));
-        // Unknown agents and impossible transitions fail here, before asking the system.
-        nextState(readRecord(dir, aid).state, sub === 'stop' ? 'terminate' : sub, aid);
-        const record = await adminCall<AgentRecord>(paths, 'POST', `/v1/agents/${sub}`, { aid, reason: stringFlag(parsed, 'reason') });
-        writeLine(io.stdout, `${record.aid} ${record.state}`);
-        return EXIT.ok;
-      }
-      case 'files':
-        return agentFiles(dir, rest, io);
-      case 'rm': {
-        const parsed = parseCommandArgs('agent rm', rest, {});
-        const removed = await removeAgent(dir, resolveAid(dir, requirePositional(parsed, 0, 'AID', 'agent rm')), (event) => recordEvent(paths, event));
-        writeLine(io.stdout, `removed ${removed.aid}`);
-        return EXIT.ok;
-      }
-      case 'prune': {
-        parseCommandArgs('agent prune', rest, {}, false);
-        const removed = await pruneAgents(dir, (event) => recordEvent(paths, event));
-        for (const r of removed) writeLine(io.stdout, `removed ${r.aid}`);
-        writeLine(io.stderr, `${removed.length} agent(s) removed`);
-        return EXIT.ok;
-      }
-      case 'logs': {
-        const parsed = parseCommandArgs('agent logs', rest, { stderr: { type: 'boolean' }, transcript: { type: 'boolean' }, raw: { type: 'boolean' }, follow: { type: 'boolean', short: 'f' } });
-        const aid = resolveAid(dir, requirePositional(parsed, 0, 'AID', 'agent logs'));
-        readRecord(dir, aid);
-        if (boolFlag(parsed, 'stderr') && boolFlag(parsed, 'transcript')) throw usageError('agent logs: --stderr and --transcript exclude each other');
-        // The transcript: the built-in loop's conversation and tool results, as the gateway recorded them (redacted).
-        const file = join(agentDir(dir, aid), boolFlag(parsed, 'transcript') ? 'transcript.jsonl' : boolFlag(parsed, 'stderr') ? 'stderr.log' : 'stdout.log');
-        if (boolFlag(parsed, 'follow')) {
-          if (boolFlag(parsed, 'raw')) throw usageError('agent logs: -f prints escaped text; --raw goes without it');
-          // Until the agent has ended (its record says so) or Ctrl-C; what it wrote last is printed first.
-          await followAgentLog(file, (text) => io.stdout.write(text), () => removable(readRecord(dir, aid)));
-          return EXIT.ok;
-        }
-        if (!existsSync(file)) return EXIT.ok;
-        // The agent wrote these bytes: on a terminal they could move the cursor,
-        // retitle the window or fake lines. Escaped unless --raw asks for the bytes.
-        if (boolFlag(parsed, 'raw')) io.stdout.write(readFileSync(file));
-        else {
-          const safe = safeLines(readFileSync(file, 'utf8'));
-          io.stdout.write(safe.text);
-          if (safe.escaped > 0) writeLine(io.stderr, `agent logs: ${safe.escaped} control character(s) escaped as \\xNN or \\uNNNN; --raw prints the bytes as written`);
-        }
-        return EXIT.ok;
-      }
-      case undefined:
-        throw usageError('agent: missing subcommand', USAGE);
-      default:
-        throw usageError(`agent: unknown subcommand '${sub}'`, 'subcommands: start, list, inspect, suspend, resume, stop, logs, files, rm, prune');
-    }
-  },
+  summary: 'start, list, inspect, suspend, resume, stop, remove agents; read their logs and retained files',
+  subcommands: SUBCOMMANDS,
+  notes: 'AID may be any unique start of an agent id (as docker takes ids).',
 };

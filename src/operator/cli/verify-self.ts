@@ -2,7 +2,7 @@
 // before its stamp) and check it against the stamp the build wrote
 // (src/lib/self-stamp.ts). Exit 0 when they match, 1 when they differ or
 // the executable carries no stamp.
-import { parseCommandArgs, boolFlag } from '../../lib/args.ts';
+import { boolFlag } from '../../lib/args.ts';
 import { buildInfo } from '../../lib/build-info.ts';
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import { writeJson } from '../../lib/io.ts';
@@ -12,9 +12,10 @@ import type { Command } from './command.ts';
 export const command: Command = {
   name: 'verify-self',
   summary: "recompute this executable's SHA-256 and check it against the hash stamped at build time",
-  usage: `octant verify-self [--json]\n\nHashes the executable without its last ${STAMP_LENGTH} bytes (the stamp) and compares with the stamp;\nthe same check by hand: head -c -${STAMP_LENGTH} octant | sha256sum; tail -c ${STAMP_LENGTH} octant`,
-  async run(argv, { io }) {
-    const parsed = parseCommandArgs('verify-self', argv, { json: { type: 'boolean' } }, false);
+  options: { json: { type: 'boolean', help: 'print {file, stamped, actual, ok} as JSON' } },
+  positionals: false,
+  notes: `Hashes the executable without its last ${STAMP_LENGTH} bytes (the stamp) and compares with the stamp.\nThe same check by hand: head -c -${STAMP_LENGTH} octant | sha256sum; tail -c ${STAMP_LENGTH} octant`,
+  async run(parsed, { io }) {
     if (!buildInfo().sea) throw new OctantError('E_SELF_SOURCE', 'verify-self: running from source, there is no executable to check', { exit: EXIT.unavailable, hint: 'build it: node scripts/build.ts, then dist/octant verify-self' });
     const file = process.execPath;
     const check = await checkStamp(file);
