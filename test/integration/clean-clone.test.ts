@@ -10,7 +10,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { agentSkip } from '../support/dist-octant.ts';
@@ -39,6 +39,8 @@ function usingIt(readme: string) {
 
 test('a clean clone builds, runs the example agent, typechecks, passes a test file, and the README\'s "Using it" lines work', { skip, timeout: 900_000 }, async () => {
   const work = mkdtempSync(join(tmpdir(), 'octant-clone-'));
+  // A checkout anywhere a user keeps one: agents (their own uids) can reach the executable in it.
+  chmodSync(work, 0o755);
   const clone = join(work, 'octant');
   let up: ReturnType<typeof spawn> | undefined;
   let home = '';
