@@ -19,7 +19,7 @@ function options(answers: (voter: Voter, round: number, messages: ChatTurn[]) =>
     seen,
     ask: async (voter, messages) => {
       seen.push(messages);
-      return answers(voter, messages[0].content.includes('The panel was split') ? 1 : 0, messages);
+      return { text: await answers(voter, messages[0].content.includes('The panel was split') ? 1 : 0, messages), model: `${voter.model}-answered` };
     },
     voterTimeoutMs: 1000,
     deadline: Date.now() + 10_000,
@@ -32,6 +32,7 @@ test('a unanimous panel approves in one round', async () => {
   assert.equal(d.tally.outcome, 'approved');
   assert.equal(d.rounds, 1);
   assert.equal(d.ballots.length, 3);
+  assert.equal(d.ballots[0].model, 'm-a-answered', 'the ballot names the model that answered');
 });
 
 test('an injection in the evidence is quoted data, and the count is the same as without it', async () => {

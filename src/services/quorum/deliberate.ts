@@ -12,8 +12,8 @@ import { tally } from './tally.ts';
 import type { Ballot, Proposal, Rule, Tally, Voter } from './types.ts';
 
 export interface DeliberateOptions {
-  /** One call to a voter's model; resolves with the answer's text. */
-  ask(voter: Voter, messages: ChatTurn[], signal: AbortSignal): Promise<string>;
+  /** One call to a voter's model; resolves with the answer's text and the model that actually answered. */
+  ask(voter: Voter, messages: ChatTurn[], signal: AbortSignal): Promise<Answer>;
   /** How long one voter has to answer one round. */
   voterTimeoutMs: number;
   /** Epoch ms after which the vote is void and the action denied. */
@@ -21,6 +21,11 @@ export interface DeliberateOptions {
   now?: () => number;
   /** Aborted when the agent's request is cancelled (or the system stops). */
   signal?: AbortSignal;
+}
+
+export interface Answer {
+  text: string;
+  model: string;
 }
 
 export interface Deliberation {
@@ -43,7 +48,7 @@ async function cast(voter: Voter, round: number, messages: ChatTurn[], limitMs: 
     }, Math.max(0, limitMs));
   });
   const answered = options.ask(voter, messages, controller.signal).then(
-    (text) => ballotOf(voter, round, text),
+    (answer) => ({ ...ballotOf(voter, round, answer.text), model: answer.model }),
     (error: unknown) => faultBallot(voter, round, `unreachable: ${messageOf(error).slice(0, 200)}`),
   );
   try {

@@ -89,3 +89,15 @@ export function readPolicy(value: unknown, path = 'services.quorum.rules'): Syst
   for (const [key, rule] of entries) if (key !== 'default') actions[key] = { ...base, ...readRule(rule, `${path}.${key}`) };
   return { default: base, actions };
 }
+
+/** The configuration schema of one rule (services.quorum.rules.<class>); readPolicy checks the rest. */
+export const RULE_CONFIG_SCHEMA = {
+  type: 'object',
+  properties: {
+    threshold: { type: 'string', enum: THRESHOLDS },
+    quorum: { type: 'integer', min: 1, max: 64 },
+    veto: { type: 'number', min: 0, max: 1 },
+    escalateRisk: { type: 'number', min: 0, max: 1 },
+    debate: { type: 'integer', min: 0, max: MAX_DEBATE_ROUNDS },
+  },
+} as const;
