@@ -18,7 +18,9 @@ import type { Voter } from './types.ts';
 
 export type { QuorumApi, HumanVerdict } from './quorum.ts';
 export type { Decision, ProposalInput, Rule, Voter, Ballot, RecentEntry } from './types.ts';
-export { readRule, stricter } from './rules.ts';
+export { readPolicy, readRule, stricter } from './rules.ts';
+export { createQuorum } from './quorum.ts';
+export { DecisionStore } from './decisions.ts';
 
 /** The router's caller for voting calls: budgets and ledger entries name it. */
 export const QUORUM_AGENT = 'quorum';

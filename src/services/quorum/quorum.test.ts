@@ -13,7 +13,7 @@ import { testInjector } from '../router/testing/test-injector.ts';
 import { DecisionStore } from './decisions.ts';
 import { createQuorum, type QuorumDeps } from './quorum.ts';
 import { readPolicy } from './rules.ts';
-import { ballotStep, startScriptedPanel } from './testing/scripted-panel.ts';
+import { ballotStep, startScriptedPanel } from '../../../test/support/scripted-panel.ts';
 import type { ProposalInput, Voter } from './types.ts';
 
 const panel = await startScriptedPanel();

@@ -18,7 +18,7 @@ export interface ProposalInput {
   agent: string;
   lineage: string[];
   /** The agent's manifest name and role. */
-  manifest: { name: string; role?: string };
+  manifest: { name: string; hash?: string };
   /** The mediated action ("fs.write") and its exact target. */
   action: string;
   target: string;

@@ -4,12 +4,12 @@
 // helpers to make each voter answer as told: a ballot, garbage, an error, or
 // nothing at all.
 
-import { startFakeAnthropic } from '../../router/testing/fake-anthropic.ts';
-import { startFakeGemini } from '../../router/testing/fake-gemini.ts';
-import { startFakeOpenAI } from '../../router/testing/fake-openai.ts';
-import type { FakeProvider, Step } from '../../router/testing/fake-server.ts';
-import type { Deployment, RouterConfig } from '../../router/types.ts';
-import type { Voter } from '../types.ts';
+import { startFakeAnthropic } from '../../src/services/router/testing/fake-anthropic.ts';
+import { startFakeGemini } from '../../src/services/router/testing/fake-gemini.ts';
+import { startFakeOpenAI } from '../../src/services/router/testing/fake-openai.ts';
+import type { FakeProvider, Step } from '../../src/services/router/testing/fake-server.ts';
+import type { Deployment, RouterConfig } from '../../src/services/router/types.ts';
+import type { Voter } from '../../src/services/quorum/types.ts';
 
 export interface ScriptedPanel {
   fakes: Record<'alpha' | 'beta' | 'gamma', FakeProvider>;
