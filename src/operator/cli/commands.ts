@@ -17,6 +17,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'keys', summary: 'generate, add, list and revoke trusted operator signing keys', load: async () => (await import('./keys.ts')).command },
   { name: 'ledger', summary: 'query, verify, prove, checkpoint, export and witness the action ledger', load: async () => (await import('./ledger.ts')).command },
   { name: 'manifest', summary: 'scaffold, validate, sign, verify, explain, diff and intersect capability manifests', load: async () => (await import('./manifest.ts')).command },
+  { name: 'quorum', summary: 'how the panel of models decided critical actions; manage the panel', load: async () => (await import('./quorum.ts')).command },
   { name: 'router', summary: 'manage LLM deployments and routes; explain routing decisions; serve a gateway', load: async () => (await import('./router.ts')).command },
   { name: 'run', summary: 'run an agent on a task (or wrap a program) in its sandbox and wait for it', load: async () => (await import('./run.ts')).command },
   { name: 'status', summary: 'show the running system: services, states, health, ready times', load: async () => (await import('./status.ts')).command },

@@ -20,7 +20,9 @@ export type { QuorumApi, HumanVerdict } from './quorum.ts';
 export type { Decision, ProposalInput, Rule, Voter, Ballot, RecentEntry } from './types.ts';
 export { readPolicy, readRule, stricter } from './rules.ts';
 export { createQuorum } from './quorum.ts';
-export { DecisionStore } from './decisions.ts';
+export { DecisionStore, decisionsDir } from './decisions.ts';
+export { explainDecision, summaryLine } from './explain.ts';
+export { loadPanel, panelPath } from './panel.ts';
 
 /** The router's caller for voting calls: budgets and ledger entries name it. */
 export const QUORUM_AGENT = 'quorum';
