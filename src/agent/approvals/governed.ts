@@ -61,9 +61,8 @@ export async function governedApproval(request: ApprovalRequest, options: Govern
         reason: `${request.reason}; the quorum escalated to a human: ${decision.tally.why}`,
         evidence: { ...request.evidence, quorum: ballotsForHuman(decision) },
       }, signal);
-      try {
-        quorum.settle(decision.id, { approved: outcome.approved, reason: outcome.reason, approval: outcome.id });
-      } catch { /* the note on the decision file is an index; the gate's own ledger entries are the record */ }
+      // The note on the decision file is an index; the gate's own ledger entries are the record.
+      await quorum.settle(decision.id, { approved: outcome.approved, reason: outcome.reason, approval: outcome.id }).catch(() => undefined);
       return outcome;
     }
   }

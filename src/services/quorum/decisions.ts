@@ -2,9 +2,10 @@
 // `octant quorum list|show|explain`. The ledger is the record (every step is
 // appended there first); these files are the readable index of it.
 
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../../lib/atomic-file.ts';
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import type { Paths } from '../../runtime/paths.ts';
 import type { Decision } from './types.ts';
@@ -27,8 +28,16 @@ export class DecisionStore {
     return join(this.dir, `${id}.json`);
   }
 
-  save(decision: Decision): void {
-    writeFileAtomic(this.file(decision.id), `${JSON.stringify(decision, null, 2)}\n`);
+  /**
+   * Write-and-rename, off the event loop and without fsync: the ledger is
+   * the durable record (appended before this), so a crash can lose at most
+   * this readable copy, never a half-written one.
+   */
+  async save(decision: Decision): Promise<void> {
+    const file = this.file(decision.id);
+    const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
+    await writeFile(tmp, `${JSON.stringify(decision, null, 2)}\n`, { mode: 0o600 });
+    await rename(tmp, file);
   }
 
   get(id: string): Decision {
@@ -40,7 +49,7 @@ export class DecisionStore {
   /** Newest first. */
   list(limit = 50): Decision[] {
     return readdirSync(this.dir)
-      .filter((name) => ID.test(name.slice(0, -5)) && name.endsWith('.json'))
+      .filter((name) => name.endsWith('.json') && ID.test(name.slice(0, -5)))
       .map((name) => this.get(name.slice(0, -5)))
       .sort((a, b) => (a.proposal.createdAt < b.proposal.createdAt ? 1 : a.proposal.createdAt > b.proposal.createdAt ? -1 : 0))
       .slice(0, limit);

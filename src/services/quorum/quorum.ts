@@ -43,7 +43,7 @@ export interface HumanVerdict {
 export interface QuorumApi {
   decide(input: ProposalInput, signal?: AbortSignal): Promise<Decision>;
   /** Note on an escalated decision what the human decided (the approval gate records the decision itself). */
-  settle(id: string, human: HumanVerdict): Decision;
+  settle(id: string, human: HumanVerdict): Promise<Decision>;
   get(id: string): Decision;
   list(limit?: number): Decision[];
 }
@@ -62,11 +62,11 @@ export function createQuorum(deps: QuorumDeps): QuorumApi {
       const panel = [...deps.panel()];
       const deadline = started + deps.deadlineMs;
       const base = { agent: input.agent, lineage: input.lineage, kind: 'governance', target: proposal.target };
-      const finish = (decision: Decision): Decision => {
-        deps.decisions.save(decision);
+      const finish = async (decision: Decision): Promise<Decision> => {
+        await deps.decisions.save(decision);
         return decision;
       };
-      const denied = (why: string, rounds = 0, ballots: Decision['ballots'] = []): Decision => finish({
+      const denied = (why: string, rounds = 0, ballots: Decision['ballots'] = []): Promise<Decision> => finish({
         id: proposal.id, proposal, rule, ballots, rounds, outcome: 'denied', decidedAt: new Date(now()).toISOString(),
         tally: { ...tally(ballots.filter((b) => b.round === rounds - 1), rule), why },
       });
@@ -116,9 +116,9 @@ export function createQuorum(deps: QuorumDeps): QuorumApi {
         return denied(`denied: the ledger refused to record the vote (${messageOf(error)})`, result.rounds, result.ballots);
       }
     },
-    settle(id, human) {
+    async settle(id, human) {
       const decision = { ...deps.decisions.get(id), human };
-      deps.decisions.save(decision);
+      await deps.decisions.save(decision);
       return decision;
     },
     get: (id) => deps.decisions.get(id),
