@@ -101,16 +101,20 @@ export function createQuorum(deps: QuorumDeps): QuorumApi {
         tally: { ...result.tally, why }, decidedAt: new Date(now()).toISOString(),
       };
       try {
-        // Every ballot, then the outcome: all durable before the gate acts on it.
-        await Promise.all(result.ballots.map((b) => deps.ledger({
+        // Every ballot, then the outcome, appended in this order in one go (one
+        // group commit); all are durable before the gate acts on the outcome.
+        // If any of them is refused the decision is a denial, whatever the
+        // outcome entry says: the action does not run (fail closed).
+        const ballots = result.ballots.map((b) => deps.ledger({
           ...base, action: 'quorum.ballot', decision: b.vote,
           detail: { id: proposal.id, voter: b.voter, model: b.model, family: b.family, weight: b.weight, round: b.round, vote: b.vote, risk: b.risk, rationale: b.rationale, fault: b.fault ?? null },
-        })));
+        }));
         const { tally: t } = decision;
-        const entry = await deps.ledger({
+        const outcomeEntry = deps.ledger({
           ...base, action: 'quorum.outcome', decision: LEDGER_DECISION[outcome],
           detail: { id: proposal.id, outcome, why, rounds: result.rounds, approveWeight: t.approveWeight, rejectWeight: t.rejectWeight, abstainWeight: t.abstainWeight, counted: t.counted, maxRisk: t.maxRisk, decidedBy: t.decidedBy },
         });
+        const [entry] = await Promise.all([outcomeEntry, ...ballots]);
         return finish({ ...decision, seq: entry.seq });
       } catch (error) {
         return denied(`denied: the ledger refused to record the vote (${messageOf(error)})`, result.rounds, result.ballots);
