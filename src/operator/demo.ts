@@ -24,9 +24,14 @@ import { agentReport, storyLines, summaryLines, type AgentReport } from './agent
 
 const SECRET_NAME = 'demo-service-key';
 
-/** Why the example cannot run here (agents need root for cgroups, bubblewrap and Landlock), or undefined. */
+/**
+ * Why the example cannot run here (bubblewrap, onboarding/bubblewrap.ts
+ * offers to install it first; Landlock), or undefined. Root is not needed:
+ * an ordinary user's agents run rootless (docs/isolation.md "Running
+ * without root"), and where their limits cannot be enforced the start is
+ * refused with the reason unless the operator accepted that.
+ */
 export function demoUnavailable(): string | undefined {
-  if (process.getuid?.() !== 0) return 'agent sandboxes need root (cgroups); run as root to see it (octant doctor checks the rest)';
   // The launcher runs /usr/bin/bwrap (Debian's bubblewrap).
   if (!existsSync('/usr/bin/bwrap')) return 'bubblewrap is not installed (apt-get install bubblewrap)';
   try {
@@ -119,7 +124,7 @@ function demoWorkspace(): string {
   return dir;
 }
 
-export async function runDemo(paths: Paths, io: Io): Promise<DemoResult> {
+export async function runDemo(paths: Paths, io: Io, acceptUnenforcedLimits = false): Promise<DemoResult> {
   const dir = demoWorkspace();
 
   // A local service that wants a credential, like any API would.
@@ -158,6 +163,7 @@ export async function runDemo(paths: Paths, io: Io): Promise<DemoResult> {
     writeLine(io.stdout, 'demo: running an example agent (a fixed script; no LLM provider needed)...');
     const started = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/run', {
       manifest: JSON.stringify(signed), origin: 'demo-agent', task: { task: 'Summarise the quarterly report and the forecast.', script },
+      ...(acceptUnenforcedLimits ? { acceptUnenforcedLimits } : {}),
     });
     const ended = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/wait', { aid: started.aid });
     const report = agentReport(paths, ended);

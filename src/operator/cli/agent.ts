@@ -24,9 +24,10 @@ import { gvisorRolesPolicy, isolationFlag } from './isolation-flag.ts';
 
 const USAGE = `usage: octant agent <subcommand> [args]
 
-  start MANIFEST [--foreground] [--parent AID] [--isolation TIER] [--json] -- COMMAND [ARG...]
+  start MANIFEST [--foreground] [--parent AID] [--isolation TIER] [--accept-unenforced-limits] [--json] -- COMMAND [ARG...]
                     validate the signed manifest and run COMMAND in its sandbox
-                    (--isolation namespaces|gvisor: raise the tier, never lower it)
+                    (--isolation namespaces|gvisor: raise the tier, never lower it;
+                    --accept-unenforced-limits: run even where no cgroup can hold its limits)
   list [--state STATE] [--json]
                     every agent with its state (--state: only those in it)
   inspect AID [--json]
@@ -74,12 +75,13 @@ function printRecord(io: Io, r: AgentRecord): void {
     `exit      ${r.exit ? (r.exit.signal ?? `code ${r.exit.code}`) : '-'}`,
     `reason    ${f(r.reason ?? '-')}`,
     `retained  ${r.retained.length > 0 ? r.retained.map(f).join(', ') : '-'}`,
+    `limits    ${r.limits === undefined ? '-' : r.limits.enforced ? `enforced (${r.limits.detail})` : `NOT enforced (${r.limits.reason}); accepted by ${r.limits.acceptedBy}`}`,
   ];
   writeLine(io.stdout, lines.join('\n'));
 }
 
 /** Foreground: the lifecycle manager lives in this process until the agent ends. */
-async function startForeground(paths: Paths, io: Io, signed: unknown, command: string[], json: boolean, isolation: 'namespaces' | 'gvisor' | undefined): Promise<number> {
+async function startForeground(paths: Paths, io: Io, signed: unknown, command: string[], json: boolean, isolation: 'namespaces' | 'gvisor' | undefined, acceptUnenforcedLimits: boolean): Promise<number> {
   // The system policy of octant.yaml holds here too (services.agents.gvisorRoles).
   const gvisorRoles = await gvisorRolesPolicy(paths);
   const ledger = await openLedger(paths);
@@ -101,7 +103,7 @@ async function startForeground(paths: Paths, io: Io, signed: unknown, command: s
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   try {
-    const record = await manager.start({ signed, command, isolation });
+    const record = await manager.start({ signed, command, isolation, acceptUnenforcedLimits });
     if (json) writeJson(io.stdout, record);
     else writeLine(io.stderr, `agent ${record.aid} running (pid ${record.pid}); Ctrl-C stops it`);
     const final = await manager.waitForEnd(record.aid);
@@ -125,7 +127,8 @@ export const command: Command = {
     const dir = agentsDir(paths);
     switch (sub) {
       case 'start': {
-        const parsed = parseCommandArgs('agent start', rest, { foreground: { type: 'boolean' }, parent: { type: 'string' }, json: { type: 'boolean' }, isolation: { type: 'string' } });
+        const parsed = parseCommandArgs('agent start', rest, { foreground: { type: 'boolean' }, parent: { type: 'string' }, json: { type: 'boolean' }, isolation: { type: 'string' }, 'accept-unenforced-limits': { type: 'boolean' } });
+        const acceptUnenforcedLimits = boolFlag(parsed, 'accept-unenforced-limits');
         const isolation = isolationFlag(parsed, 'agent start');
         const file = resolve(io.cwd, requirePositional(parsed, 0, 'MANIFEST', 'agent start'));
         if (parsed.rest.length === 0) throw usageError('agent start: missing the command to run after --', 'octant agent start MANIFEST -- COMMAND [ARG...]');
@@ -134,9 +137,9 @@ export const command: Command = {
         const json = boolFlag(parsed, 'json');
         if (boolFlag(parsed, 'foreground')) {
           if (stringFlag(parsed, 'parent') !== undefined) throw usageError('agent start: --parent needs the running system (children are spawned by a live agent)');
-          return startForeground(paths, io, loadSignedManifest({ text, origin: file }), parsed.rest, json, isolation);
+          return startForeground(paths, io, loadSignedManifest({ text, origin: file }), parsed.rest, json, isolation, acceptUnenforcedLimits);
         }
-        const record = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: text, origin: file, command: parsed.rest, parent: stringFlag(parsed, 'parent'), isolation });
+        const record = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: text, origin: file, command: parsed.rest, parent: stringFlag(parsed, 'parent'), isolation, acceptUnenforcedLimits: acceptUnenforcedLimits || undefined });
         if (json) writeJson(io.stdout, record);
         else writeLine(io.stdout, record.aid);
         return EXIT.ok;

@@ -26,6 +26,9 @@ import { isolationFlag } from './isolation-flag.ts';
 const USAGE = `octant run MANIFEST --task TEXT [--model NAME] [--max-steps N] [--isolation TIER] [--detach] [--json] [--story]
 octant run MANIFEST --script FILE [--task TEXT] ...      a fixed plan of tool calls instead of a model
 octant run MANIFEST [--detach] -- COMMAND [ARG...]      wrap an existing program (OpenAI/Anthropic SDKs work unchanged)
+  --accept-unenforced-limits   run even where the agent's memory, pids and cpu limits cannot be
+                               enforced (no cgroup for this user: cgroup v1, or v2 not delegated);
+                               recorded in the ledger and shown by 'octant agent inspect'
 
   MANIFEST is a signed manifest (octant manifest sign). The agent runs in its
   sandbox; every action it takes is checked, recorded in the ledger, and
@@ -66,7 +69,9 @@ export const command: Command = {
     const parsed = parseCommandArgs('run', argv, {
       task: { type: 'string' }, script: { type: 'string' }, model: { type: 'string' }, 'max-steps': { type: 'string' },
       detach: { type: 'boolean' }, json: { type: 'boolean' }, story: { type: 'boolean' }, isolation: { type: 'string' },
+      'accept-unenforced-limits': { type: 'boolean' },
     });
+    const acceptUnenforcedLimits = boolFlag(parsed, 'accept-unenforced-limits') || undefined;
     const isolation = isolationFlag(parsed, 'run');
     const file = resolve(io.cwd, requirePositional(parsed, 0, 'MANIFEST', 'run'));
     if (!existsSync(file)) throw new OctantError('E_MANIFEST_READ', `run: ${file}: no such file`, { exit: EXIT.usage });
@@ -92,8 +97,8 @@ export const command: Command = {
     const interrupts = boolFlag(parsed, 'detach') ? undefined : new RunInterrupts(paths, owned !== undefined, io.stderr);
     try {
       const started = wrapped
-        ? await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: text, origin: file, command: parsed.rest, wrapped: true, isolation })
-        : await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/run', { manifest: text, origin: file, task, isolation });
+        ? await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: text, origin: file, command: parsed.rest, wrapped: true, isolation, acceptUnenforcedLimits })
+        : await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/run', { manifest: text, origin: file, task, isolation, acceptUnenforcedLimits });
       aid = started.aid;
       interrupts?.started(started.aid);
       if (boolFlag(parsed, 'detach')) {
