@@ -9,7 +9,7 @@
 // programs execute (Landlock through the exec-guard).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +42,7 @@ lifetime: { ttl: 10m }
 // Runs inside: who it is, its capabilities and filters, and a program it was not granted.
 const PROBE = 'id -u; while read k v rest; do case $k in CapEff:|CapBnd:|Seccomp:|NoNewPrivs:) echo "$k $v";; esac; done < /proc/self/status; /usr/bin/env true || echo "env refused"';
 
-function world(): { root: string; octant: (args: string[], input?: string) => ReturnType<typeof spawnSync<string>>; done(): void } {
+function world(): { root: string; octant: (args: string[]) => SpawnSyncReturns<string>; done(): void } {
   const root = mkdtempSync(join(tmpdir(), 'octant-rootless-'));
   chownSync(root, USER.uid, USER.gid);
   return {

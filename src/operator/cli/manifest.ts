@@ -20,6 +20,8 @@ import { checkDenyList, checkRole } from '../../agent/manifest/validate.ts';
 import { checkGrants, hostProtection } from '../../agent/manifest/dangerous-grants.ts';
 import { launcherWarnings } from '../../agent/manifest/launcher-needs.ts';
 import { scaffoldManifest } from '../../agent/manifest/scaffold.ts';
+import { isTemplateKind, manifestTemplate, TEMPLATE_KINDS } from '../../agent/manifest/templates.ts';
+import { cannotStart, startupProblems } from '../../agent/manifest/startup-checks.ts';
 import type { Command, CommandContext } from './command.ts';
 import { gvisorRolesPolicy } from './isolation-flag.ts';
 import { pickSubcommand } from './subcommand.ts';
@@ -27,8 +29,14 @@ import { pickSubcommand } from './subcommand.ts';
 const USAGE = [
   'octant [--root DIR] manifest <subcommand> ...',
   '  new [--name N] [--operator O] [--role R] [--out FILE]   scaffold a deny-all manifest (YAML)',
-  '  validate FILE [--json]            schema, deny list, role and refused grants; the signature too if FILE is signed;',
-  '                                    warns (stderr, exit 0) when octant\'s own programs inside the sandbox would lack a syscall group',
+  '  new --for loop|python|node|shell [--name N] [--credential GRANT] [--program PATH] [--out FILE]',
+  '                                    a manifest that runs as written: the built-in loop, or a wrapped program',
+  '                                    (its interpreter and PATH granted); the run command is in its first lines',
+  '  validate FILE [--json] [--for loop | -- COMMAND [ARG...]]',
+  '                                    schema, deny list, role and refused grants; the signature too if FILE is signed;',
+  '                                    warns (stderr, exit 0) when octant\'s own programs inside the sandbox would lack a',
+  '                                    syscall group or a granted program is missing; with --for loop or -- COMMAND',
+  '                                    refuses (E_MANIFEST_CANNOT_START, exit 1) what would keep that agent from starting',
   '  sign FILE --key KEY [--out FILE]  sign with an operator private key (writes the signed JSON)',
   '  verify FILE [--json]              check a signed manifest against the trusted key set',
   '  explain FILE                      what the agent can and cannot do, in plain language',
@@ -101,16 +109,27 @@ function args(name: string, argv: string[], options: Options) {
 
 const SUBCOMMANDS: Readonly<Record<string, Sub>> = {
   new(argv, { io }) {
-    const p = args('new', argv, { name: { type: 'string' }, operator: { type: 'string' }, role: { type: 'string' }, out: { type: 'string' } });
-    const text = scaffoldManifest({ name: stringFlag(p, 'name') ?? 'my-agent', operator: stringFlag(p, 'operator') ?? io.env.USER ?? 'operator', role: stringFlag(p, 'role') });
-    loadManifest({ text, origin: '--name/--operator/--role' }); // refuse flags that would make an invalid manifest
+    const p = args('new', argv, {
+      name: { type: 'string' }, operator: { type: 'string' }, role: { type: 'string' }, out: { type: 'string' },
+      for: { type: 'string' }, credential: { type: 'string' }, program: { type: 'string' },
+    });
+    const options = { name: stringFlag(p, 'name') ?? 'my-agent', operator: stringFlag(p, 'operator') ?? io.env.USER ?? 'operator', role: stringFlag(p, 'role') };
+    const kind = stringFlag(p, 'for');
+    if (kind === undefined && (stringFlag(p, 'credential') ?? stringFlag(p, 'program')) !== undefined) throw usageError('manifest new: --credential and --program go with --for loop|python|node|shell');
+    if (kind !== undefined && !isTemplateKind(kind)) throw usageError(`manifest new: --for expects one of ${TEMPLATE_KINDS.join(', ')} (got ${JSON.stringify(kind)})`);
+    if (kind === 'loop' && stringFlag(p, 'program') !== undefined) throw usageError('manifest new: --program is for a wrapped program (--for python|node|shell); the loop runs none');
+    const text = kind === undefined ? scaffoldManifest(options) : manifestTemplate(kind, { ...options, credential: stringFlag(p, 'credential'), program: stringFlag(p, 'program') });
+    loadManifest({ text, origin: '--name/--operator/--role/--credential/--program' }); // refuse flags that would make an invalid manifest
     emit(io, stringFlag(p, 'out'), text);
     return EXIT.ok;
   },
   async validate(argv, ctx) {
     const { io, rootFlag } = ctx;
-    const p = args('validate', argv, { json: { type: 'boolean' } });
+    const p = args('validate', argv, { json: { type: 'boolean' }, for: { type: 'string' } });
     const file = at(io, requirePositional(p, 0, 'FILE', 'manifest validate'));
+    const forLoop = stringFlag(p, 'for');
+    if (forLoop !== undefined && forLoop !== 'loop') throw usageError(`manifest validate: --for takes only "loop"; for a wrapped program give its command after --: manifest validate FILE -- python3 /path/agent.py`);
+    if (forLoop !== undefined && p.rest.length > 0) throw usageError('manifest validate: give either --for loop or -- COMMAND, not both');
     const paths = resolvePaths({ rootFlag, env: io.env });
     const { manifest, signer } = await recordingRejection('validate', file, ctx, () => {
       const { manifest, signed } = loadEither({ path: file });
@@ -118,11 +137,15 @@ const SUBCOMMANDS: Readonly<Record<string, Sub>> = {
       return { manifest, signer: signed === undefined ? undefined : verifyManifest(signed, loadTrustStore(paths)) };
     });
     const warnings = launcherWarnings(manifest);
-    const result = { valid: true, name: manifest.identity.name, digest: manifestDigest(manifest), signer: signer ?? null, warnings };
+    // For a named program (or the loop), what would keep it from starting is a refusal.
+    const strict = forLoop !== undefined || p.rest.length > 0;
+    const problems = startupProblems(manifest, p.rest.length > 0 ? p.rest : undefined);
+    if (strict && problems.length > 0) throw cannotStart(manifest.identity.name, problems);
+    const result = { valid: true, name: manifest.identity.name, digest: manifestDigest(manifest), signer: signer ?? null, warnings, problems };
     if (boolFlag(p, 'json')) writeJson(io.stdout, result);
     else {
-      io.stdout.write(`valid: ${manifest.identity.name} (schema, deny list, role, grants${signer ? `, signature by ${signer}` : '; unsigned'})\n`);
-      for (const w of warnings) io.stderr.write(`warning: ${w.message}\n`);
+      io.stdout.write(`valid: ${manifest.identity.name} (schema, deny list, role, grants${signer ? `, signature by ${signer}` : '; unsigned'}${strict ? `; ${p.rest.length > 0 ? 'the command' : 'the built-in loop'} can start` : ''})\n`);
+      for (const w of problems) io.stderr.write(`warning: ${w.message}\n`);
     }
     return EXIT.ok;
   },

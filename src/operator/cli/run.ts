@@ -22,6 +22,8 @@ import { agentDir } from '../../agent/lifecycle/records.ts';
 import { ApprovalStore, approvalsDir } from '../../agent/approvals/store.ts';
 import type { Command } from './command.ts';
 import { isolationFlag } from './isolation-flag.ts';
+import { checkCanStart } from '../../agent/manifest/startup-checks.ts';
+import { loadSignedManifest } from '../../agent/manifest/index.ts';
 
 const USAGE = `octant run MANIFEST --task TEXT [--model NAME] [--max-steps N] [--isolation TIER] [--detach] [--json] [--story]
 octant run MANIFEST --script FILE [--task TEXT] ...      a fixed plan of tool calls instead of a model
@@ -81,6 +83,8 @@ export const command: Command = {
     const task = wrapped ? undefined : buildTask(parsed, io.cwd);
     const paths = resolvePaths({ rootFlag, env: io.env });
     const text = readFileSync(file, 'utf8');
+    // A manifest that could not start this agent is refused here, naming the group or grant to add.
+    checkCanStart(loadSignedManifest({ text, origin: file }).manifest, wrapped ? parsed.rest : undefined);
 
     const owned = await ensureSystem(paths);
     if (owned && boolFlag(parsed, 'detach')) {
