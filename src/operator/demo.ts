@@ -183,11 +183,11 @@ export function printDemo(io: Io, result: DemoResult, root: string): void {
   for (const line of storyLines(report)) writeLine(io.stdout, line);
   writeLine(io.stdout, `  the service ${result.serviceSawCredential ? 'received the vault-injected credential; the agent only ever held a placeholder' : 'did not receive a credential'}`);
   writeLine(io.stdout, '');
-  writeLine(io.stdout, 'To run agents with a language model, add a provider:');
-  writeLine(io.stdout, `  octant${root} vault put openai-key --host api.openai.com --header Authorization --format 'Bearer {secret}'   (the key on stdin)`);
-  writeLine(io.stdout, `  octant${root} vault grant openai-key --manifest MANIFEST-NAME`);
-  writeLine(io.stdout, `  octant${root} router add mini --provider openai --model gpt-4o-mini --credential openai-key`);
-  writeLine(io.stdout, `  octant${root} run MANIFEST --task "..."      (sign one with: octant manifest new / sign)`);
+  writeLine(io.stdout, 'To run your own agent with a language model (docs/first-hour.md), in one flow: the key into the vault,');
+  writeLine(io.stdout, 'granted to the manifest, a router deployment, and a signed manifest that lists the key:');
+  writeLine(io.stdout, `  octant${root} setup --provider openai --model gpt-4o-mini --name helper   (the API key at the prompt or on stdin)`);
+  writeLine(io.stdout, `  octant${root} run helper.signed.json --task "..."`);
+  writeLine(io.stdout, `  (by hand: octant vault put / vault grant KEY --manifest helper / router add --credential KEY; credentials: [KEY] in the manifest)`);
 }
 
 /** `octant ledger verify` over the whole log, printed; true when it holds. */

@@ -16,7 +16,7 @@ import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import { OctantError, EXIT } from '../../lib/errors.ts';
 import type { Manifest } from './schema.ts';
-import { launcherWarnings } from './launcher-needs.ts';
+import { launcherWarnings, type AgentKind } from './launcher-needs.ts';
 
 export interface StartupProblem {
   /** The manifest field to change. */
@@ -57,10 +57,11 @@ function within(path: string, roots: readonly string[]): boolean {
 
 /**
  * Everything that would keep the agent from starting. `command` is the
- * wrapped program (`octant run M -- COMMAND`); absent for the built-in loop.
+ * wrapped program (`octant run M -- COMMAND`); `kind` 'loop' for the
+ * built-in loop, undefined when not known (then guessed from the manifest).
  */
-export function startupProblems(m: Manifest, command?: readonly string[]): StartupProblem[] {
-  const problems: StartupProblem[] = launcherWarnings(m).map((w) => ({ field: 'syscalls', group: `@${w.group}`, message: w.message }));
+export function startupProblems(m: Manifest, command?: readonly string[], kind: AgentKind = command === undefined ? undefined : 'wrapped'): StartupProblem[] {
+  const problems: StartupProblem[] = launcherWarnings(m, kind).map((w) => ({ field: 'syscalls', group: `@${w.group}`, message: w.message }));
   for (const [i, program] of m.processes.exec.entries()) {
     if (!executable(program)) problems.push({ field: `processes.exec[${i}]`, message: `processes.exec[${i}]: ${program} is not an executable on this host` });
   }
@@ -96,6 +97,6 @@ export function cannotStart(name: string, problems: readonly StartupProblem[]): 
  * never execute it), unless it is the command itself.
  */
 export function checkCanStart(m: Manifest, command?: readonly string[]): void {
-  const problems = startupProblems(m, command).filter((p) => !p.field.startsWith('processes.exec['));
+  const problems = startupProblems(m, command, command === undefined ? 'loop' : 'wrapped').filter((p) => !p.field.startsWith('processes.exec['));
   if (problems.length > 0) throw cannotStart(m.identity.name, problems);
 }

@@ -19,6 +19,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'manifest', summary: 'scaffold, validate, sign, verify, explain, diff and intersect capability manifests', load: async () => (await import('./manifest.ts')).command },
   { name: 'router', summary: 'manage LLM deployments and routes; explain routing decisions; serve a gateway', load: async () => (await import('./router.ts')).command },
   { name: 'run', summary: 'run an agent on a task (or wrap a program) in its sandbox and wait for it', load: async () => (await import('./run.ts')).command },
+  { name: 'setup', summary: 'first run: operator key, vault, an LLM provider and a first manifest that runs, in one flow', load: async () => (await import('./setup.ts')).command },
   { name: 'status', summary: 'show the running system: services, states, health, ready times', load: async () => (await import('./status.ts')).command },
   { name: 'stop', summary: 'stop the running system gracefully and wait until it is down', load: async () => (await import('./stop.ts')).command },
   { name: 'up', summary: 'boot the system, run the example agent, and show how to use it (npm start)', load: async () => (await import('./up.ts')).command },

@@ -137,7 +137,7 @@ const SUBCOMMANDS: Readonly<Record<string, Sub>> = {
     const warnings = launcherWarnings(manifest);
     // For a named program (or the loop), what would keep it from starting is a refusal.
     const strict = forLoop !== undefined || p.rest.length > 0;
-    const problems = startupProblems(manifest, p.rest.length > 0 ? p.rest : undefined);
+    const problems = startupProblems(manifest, p.rest.length > 0 ? p.rest : undefined, p.rest.length > 0 ? 'wrapped' : forLoop === 'loop' ? 'loop' : undefined);
     if (strict && problems.length > 0) throw cannotStart(manifest.identity.name, problems);
     const result = { valid: true, name: manifest.identity.name, digest: manifestDigest(manifest), signer: signer ?? null, warnings, problems };
     if (boolFlag(p, 'json')) writeJson(io.stdout, result);
