@@ -12,11 +12,12 @@
 //   filesystem.read or filesystem.write, or /usr (always bound read-only);
 // - every program processes.exec grants should exist on this host.
 
-import { accessSync, constants, existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { basename, isAbsolute, join } from 'node:path';
 import { OctantError, EXIT } from '../../lib/errors.ts';
 import type { Manifest } from './schema.ts';
 import { launcherWarnings, type AgentKind } from './launcher-needs.ts';
+import { isExecutable } from '../../lib/executable.ts';
 
 export interface StartupProblem {
   /** The manifest field to change. */
@@ -35,20 +36,12 @@ function real(path: string): string {
   return existsSync(path) ? realpathSync(path) : path;
 }
 
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** COMMAND[0] as the bridge inside finds it: absolute as given, else the first hit on the sandbox's PATH. */
 export function resolveProgram(name: string): string | undefined {
   if (isAbsolute(name)) return name;
   if (name.includes('/')) return undefined;
-  return SANDBOX_PATH.map((dir) => join(dir, name)).find(executable);
+  return SANDBOX_PATH.map((dir) => join(dir, name)).find(isExecutable);
 }
 
 function within(path: string, roots: readonly string[]): boolean {
@@ -63,7 +56,7 @@ function within(path: string, roots: readonly string[]): boolean {
 export function startupProblems(m: Manifest, command?: readonly string[], kind: AgentKind = command === undefined ? undefined : 'wrapped'): StartupProblem[] {
   const problems: StartupProblem[] = launcherWarnings(m, kind).map((w) => ({ field: 'syscalls', group: `@${w.group}`, message: w.message }));
   for (const [i, program] of m.processes.exec.entries()) {
-    if (!executable(program)) problems.push({ field: `processes.exec[${i}]`, message: `processes.exec[${i}]: ${program} is not an executable on this host` });
+    if (!isExecutable(program)) problems.push({ field: `processes.exec[${i}]`, message: `processes.exec[${i}]: ${program} is not an executable on this host` });
   }
   if (command === undefined || command.length === 0) return problems;
   const program = resolveProgram(command[0]);

@@ -6,8 +6,9 @@
 // the exact command; octant never runs sudo on an operator's behalf.
 
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { writeLine, type Io } from '../../lib/io.ts';
+import { isExecutable } from '../../lib/executable.ts';
 
 /** The path the launcher runs (kernel/sandbox/launch.ts; Debian's bubblewrap package). */
 export const BWRAP = '/usr/bin/bwrap';
@@ -31,20 +32,12 @@ export type BubblewrapOutcome = 'present' | 'installed' | 'missing';
 
 const runShown: RunCommand = (argv) => spawnSync(argv[0], argv.slice(1), { stdio: ['ignore', 'inherit', 'inherit'], env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } }).status ?? 1;
 
-function executable(path: string): boolean {
-  try {
-    accessSync(path, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** bubblewrap is there afterwards ('present' or 'installed'), or the operator was told how to get it ('missing'). */
 export async function ensureBubblewrap(options: BubblewrapOptions): Promise<BubblewrapOutcome> {
   const { io } = options;
   const bwrap = options.bwrap ?? BWRAP;
-  if (executable(bwrap)) return 'present';
+  if (isExecutable(bwrap)) return 'present';
   const root = options.root ?? process.geteuid?.() === 0;
   const aptGet = options.aptGet ?? ['/usr/bin/apt-get', '/bin/apt-get'].some((p) => existsSync(p));
   const command = INSTALL.join(' ');
@@ -73,7 +66,7 @@ export async function ensureBubblewrap(options: BubblewrapOptions): Promise<Bubb
       status = run(INSTALL);
     }
   }
-  if (status !== 0 || !executable(bwrap)) {
+  if (status !== 0 || !isExecutable(bwrap)) {
     writeLine(io.stdout, `installing bubblewrap failed (exit ${status}); install it by hand: ${command}`);
     return 'missing';
   }
