@@ -33,7 +33,7 @@ function limitsLine(accepted: boolean): string {
 
 export const agentsService: ServiceDefinition<AgentsServiceApi> = {
   name: 'agents',
-  needs: ['ledger', 'vault', 'router'],
+  needs: ['ledger', 'vault', 'router', 'quorum'],
   configSchema: {
     type: 'object',
     properties: {
