@@ -92,7 +92,7 @@ export const command: Command = {
   async run(parsed, { io, rootFlag, paths: layout }) {
     const isolation = isolationFlag(parsed, 'run');
     const file = resolve(io.cwd, requirePositional(parsed, 0, 'MANIFEST', 'run'));
-    if (!existsSync(file)) throw new OctantError('E_MANIFEST_READ', `run: ${file}: no such file`, { exit: EXIT.usage });
+    if (!existsSync(file)) throw new OctantError('E_MANIFEST_READ', `run: ${file}: no such file`, { exit: EXIT.unavailable });
     const wrapped = parsed.rest.length > 0;
     if (wrapped && (stringFlag(parsed, 'task') ?? stringFlag(parsed, 'script')) !== undefined) throw usageError('run: give either --task/--script or a COMMAND after --, not both');
     if (!wrapped && stringFlag(parsed, 'task') === undefined && stringFlag(parsed, 'script') === undefined) throw usageError('run: --task TEXT (or --script FILE, or -- COMMAND) is required', "see 'octant run --help'");
