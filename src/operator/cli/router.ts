@@ -11,9 +11,9 @@ import { EXIT, OctantError, isOctantError, usageError, type ExitCode } from '../
 import { writeJson, type Io } from '../../lib/io.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
 import { adminSocketPath, type Paths } from '../../runtime/paths.ts';
-import { recordEvent } from '../../services/ledger/index.ts';
-import { configPath, loadConfig, OPERATOR_AGENT, POLICIES, resolveProvider, saveConfig, validateDeployment } from '../../services/router/index.ts';
-import type { ChatRequest, PolicyName, RouterConfig } from '../../services/router/types.ts';
+import { openLedger } from '../../services/ledger/index.ts';
+import { configPath, createRouter, loadConfig, OPERATOR_AGENT, POLICIES, saveConfig, validateDeployment } from '../../services/router/index.ts';
+import type { PolicyName, RouterConfig } from '../../services/router/types.ts';
 import { Redactor } from '../../services/vault/index.ts';
 import type { Command, CommandContext } from './command.ts';
 import { explainAction } from './router-explain.ts';
@@ -126,25 +126,22 @@ async function probe(parsed: Parsed, { io, paths: layout }: CommandContext): Pro
     // The CLI holds no secrets; a keyed deployment is probed by the running router.
     throw new OctantError('E_ROUTER_VAULT', `router test: deployment '${id}' uses credential '${dep.credential}', which only the running vault can inject`, { exit: EXIT.unavailable, hint: "start the system ('octant up'): router test then runs through it" });
   }
-  const { provider, defaultBaseUrl } = resolveProvider(dep.provider);
-  const request: ChatRequest = { model: dep.model, messages: [{ role: 'user', content: stringFlag(parsed, 'prompt') ?? 'Reply with the single word: ok' }], maxTokens: 32 };
-  const start = performance.now();
-  // Log first, act second, with no system running too: the probe is in the
-  // ledger (opened directly) before the provider hears of it.
-  await recordEvent(paths, { agent: OPERATOR_AGENT, lineage: [], kind: 'router', action: 'test', target: id, decision: 'allow', detail: { model: dep.model, provider: dep.provider, offline: true } });
-  const { response } = await provider.chat(request, {
-    baseUrl: dep.baseUrl ?? defaultBaseUrl,
-    model: dep.model,
-    caller: { agent: OPERATOR_AGENT, lineage: [] },
-    injector: { inject: async () => { throw new OctantError('E_ROUTER_VAULT', 'no vault in the CLI'); }, redaction: new Redactor() },
-    recorded: Promise.resolve(), // durable: awaited above
-    signal: AbortSignal.timeout(dep.timeoutMs ?? 30_000),
-    timeoutMs: dep.timeoutMs ?? 30_000,
-  });
-  io.stdout.write(`${id}: ${JSON.stringify(response.content)} (${response.usage.promptTokens}+${response.usage.completionTokens} tokens, ${Math.round(performance.now() - start)} ms)\n`);
+  if ((dep.kind ?? 'chat') !== 'chat') throw usageError(`router test: deployment '${id}' serves embeddings; only chat deployments can be tested`);
+  // No system: the same router code as the running one, in this process, on
+  // the ledger opened directly: the decision and the outcome are recorded
+  // first, budgets hold, and no vault means no credential to inject.
+  const ledger = await openLedger(paths);
+  const router = createRouter({ config, ledger, injector: { inject: async () => { throw new OctantError('E_ROUTER_VAULT', 'no vault in the CLI'); }, redaction: new Redactor() } });
+  try {
+    const start = performance.now();
+    const response = await router.chat({ model: id, messages: [{ role: 'user', content: stringFlag(parsed, 'prompt') ?? 'Reply with the single word: ok' }], maxTokens: 32 }, { agent: OPERATOR_AGENT, lineage: [] });
+    io.stdout.write(`${id}: ${JSON.stringify(response.content)} (${response.usage.promptTokens}+${response.usage.completionTokens} tokens, ${Math.round(performance.now() - start)} ms)\n`);
+  } finally {
+    router.close();
+    await ledger.close();
+  }
   return EXIT.ok;
 }
-
 
 /** Read the gateway token from a file only the owner can read; the token never appears in argv or env. */
 export async function readTokenFile(file: string): Promise<string> {
