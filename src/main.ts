@@ -9,6 +9,7 @@ import { findCommand, loadCommands, unknownCommand } from './operator/cli/comman
 import { runCommand } from './operator/cli/dispatch.ts';
 import { asOctantError, formatError, wantsJson } from './operator/cli/error-report.ts';
 import { findUtility } from './utils/index.ts';
+import type { Utility } from './utils/utility.ts';
 import { buildingSnapshot, prepareSnapshot } from './runtime/startup-snapshot.ts';
 
 /** The name this process was invoked as: argv[1] under the single executable
@@ -35,15 +36,24 @@ async function runCommandLine(args: string[], io: Io): Promise<number> {
     return first === undefined ? EXIT.usage : code;
   }
   const utility = findUtility(name);
-  if (utility !== undefined) return utility.run(rest, io);
+  if (utility !== undefined) return runUtility(utility, rest, io);
   throw unknownCommand(name);
+}
+
+/** A utility; `--help` as its only argument prints its usage (exit 0), as GNU's do. */
+function runUtility(utility: Utility, args: string[], io: Io): Promise<number> | number {
+  if (args.length === 1 && args[0] === '--help') {
+    io.stdout.write(`${utility.usage}\n`);
+    return EXIT.ok;
+  }
+  return utility.run(args, io);
 }
 
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   try {
     const invoked = invokedName(argv);
     const utility = invoked === 'octant' || invoked === 'main' ? undefined : findUtility(invoked);
-    if (utility !== undefined) return await utility.run(argv.slice(2), io);
+    if (utility !== undefined) return await runUtility(utility, argv.slice(2), io);
     return await runCommandLine(argv.slice(2), io);
   } catch (thrown) {
     const error = asOctantError(thrown);

@@ -51,15 +51,6 @@ test('the executable runs utilities as subcommands', { skip }, () => {
   assert.equal(run(exe, ['ls', 'nope']).status, 2);
 });
 
-test('--help and -h on a command or subcommand print its usage and exit 0', { skip }, () => {
-  for (const args of [['ledger', '--help'], ['ledger', 'verify', '-h'], ['approvals', 'approve', '--help'], ['run', '-h']]) {
-    const out = run(exe, args);
-    assert.equal(out.status, 0, `${args.join(' ')}: ${out.stderr}`);
-    assert.match(out.stdout, new RegExp(`octant(?: \\[--root DIR\\])? ${args[0]}`));
-    assert.equal(out.stderr, '');
-  }
-});
-
 test('install puts the executable on PATH under a prefix, again over itself (upgrade), with a systemd unit on request', { skip }, () => {
   const prefix = mkdtempSync(join(tmpdir(), 'octant-install-'));
   try {
