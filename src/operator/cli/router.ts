@@ -8,6 +8,7 @@ import type { IncomingMessage } from 'node:http';
 import { createInterface } from 'node:readline';
 import { parseCommandArgs, boolFlag, numberFlag as numberOf, requirePositional, stringFlag, type Parsed } from '../../lib/args.ts';
 import { EXIT, OctantError, isOctantError, usageError, type ExitCode } from '../../lib/errors.ts';
+import { createHttpClient } from '../../lib/outbound/http-client.ts';
 import { writeJson } from '../../lib/io.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
 import { adminSocketPath, resolvePaths, type Paths } from '../../runtime/paths.ts';
@@ -163,6 +164,8 @@ async function probe(argv: string[], rootFlag: string | undefined, io: Parameter
   // Log first, act second, with no system running too: the probe is in the
   // ledger (opened directly) before the provider hears of it.
   await recordEvent(paths, { agent: OPERATOR_AGENT, lineage: [], kind: 'router', action: 'test', target: id, decision: 'allow', detail: { model: dep.model, provider: dep.provider, offline: true } });
+  // The probe's own outbound client, closed when it is done.
+  const http = createHttpClient();
   const { response } = await provider.chat(request, {
     baseUrl: dep.baseUrl ?? defaultBaseUrl,
     model: dep.model,
@@ -171,7 +174,8 @@ async function probe(argv: string[], rootFlag: string | undefined, io: Parameter
     recorded: Promise.resolve(), // durable: awaited above
     signal: AbortSignal.timeout(dep.timeoutMs ?? 30_000),
     timeoutMs: dep.timeoutMs ?? 30_000,
-  });
+    http,
+  }).finally(() => http.close());
   io.stdout.write(`${id}: ${JSON.stringify(response.content)} (${response.usage.promptTokens}+${response.usage.completionTokens} tokens, ${Math.round(performance.now() - start)} ms)\n`);
   return EXIT.ok;
 }
