@@ -4,7 +4,7 @@ import { threadId } from 'node:worker_threads';
 import { createWorkerPool, workerSource, type WorkerPool } from './worker-pool.ts';
 
 const fixture = (threads = 1, queueLimit = 4): WorkerPool =>
-  createWorkerPool({ name: 'fixture', source: { url: new URL('./worker-pool-test-worker.ts', import.meta.url) }, threads, queueLimit });
+  createWorkerPool({ name: 'fixture', source: { url: new URL('../../test/support/worker-pool-fixture.ts', import.meta.url) }, threads, queueLimit });
 
 const code = (e: unknown): string | undefined => (e as { code?: string }).code;
 
@@ -74,7 +74,7 @@ test('close fails what waits and refuses later tasks (E_WORKERS_CLOSED)', async 
 });
 
 test('workerSource: the build\'s embedded code when there is some, else the entry file', () => {
-  const entry = new URL('./worker-pool-test-worker.ts', import.meta.url);
+  const entry = new URL('../../test/support/worker-pool-fixture.ts', import.meta.url);
   assert.deepEqual(workerSource('fixture', () => entry), { url: entry });
   globalThis.__OCTANT_WORKERS__ = { fixture: 'void 0' };
   try {

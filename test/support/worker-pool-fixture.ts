@@ -1,7 +1,7 @@
-// A worker entry for lib/worker-pool.test.ts: tasks that answer, throw,
+// A worker entry for src/lib/worker-pool.test.ts: tasks that answer, throw,
 // block until released, and kill their worker.
 
-import { serveTasks } from './worker-tasks.ts';
+import { serveTasks } from '../../src/lib/worker-tasks.ts';
 
 serveTasks({
   echo: (input: unknown) => input,
