@@ -2,4 +2,5 @@
 import { serveTasks } from '../src/lib/worker-tasks.ts';
 import { indexChunk } from './index-job.ts';
 
-serveTasks({ index: (text: string) => indexChunk(text) });
+// Background work: the thread runs at nice 19 (lib/worker-tasks.ts), as an indexer's would.
+serveTasks({ index: (text: string) => indexChunk(text) }, { niceness: 19 });

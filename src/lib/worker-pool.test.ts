@@ -1,5 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readlinkSync } from 'node:fs';
+import { getPriority } from 'node:os';
 import { threadId } from 'node:worker_threads';
 import { createWorkerPool, workerSource, type WorkerPool } from './worker-pool.ts';
 
@@ -81,5 +83,24 @@ test('workerSource: the build\'s embedded code when there is some, else the entr
     assert.deepEqual(workerSource('fixture', () => { throw new Error('not asked for'); }), { code: 'void 0' });
   } finally {
     globalThis.__OCTANT_WORKERS__ = undefined;
+  }
+});
+
+test('a background worker runs at the nice value it asks for; the serving thread keeps its own', async () => {
+  const before = process.env.FIXTURE_NICENESS;
+  const background = fixture(1);
+  const foreground = fixture(1);
+  try {
+    // A worker starts on its pool's first task, with the environment of then.
+    process.env.FIXTURE_NICENESS = '15';
+    const started = background.run('niceness', null);
+    delete process.env.FIXTURE_NICENESS;
+    assert.equal(await started, 15);
+    const own = getPriority(Number(readlinkSync('/proc/thread-self').split('/').pop()));
+    assert.equal(await foreground.run('niceness', null), own, 'the twin: a worker that asks nothing keeps the default');
+    assert.notEqual(own, 15);
+  } finally {
+    if (before !== undefined) process.env.FIXTURE_NICENESS = before;
+    await Promise.all([background.close(), foreground.close()]);
   }
 });

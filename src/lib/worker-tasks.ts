@@ -12,9 +12,29 @@ import type { ReplyMessage, TaskMessage } from './worker-pool.ts';
 
 export type TaskTable = Readonly<Record<string, (input: never) => unknown>>;
 
-export function serveTasks(tasks: TaskTable): void {
+export interface ServeOptions {
+  /**
+   * Background work (indexing, embedding a corpus): run this thread at this
+   * nice value (Linux setpriority(2) on the thread's own id, 1..19), so the
+   * threads serving agents win the CPU whenever both want it. Work someone
+   * waits for (redaction of an answer) leaves it unset. This loads node:fs
+   * and node:os in the worker: a background entry must be tested through
+   * dist/octant before it ships (see worker-pool.ts on what a worker of the
+   * executable may load).
+   */
+  niceness?: number;
+}
+
+/** Lower this thread's priority (not the process's): /proc/thread-self names the thread's id. */
+function renice(niceness: number): void {
+  const tid = Number(process.getBuiltinModule('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+  process.getBuiltinModule('node:os').setPriority(tid, niceness);
+}
+
+export function serveTasks(tasks: TaskTable, options: ServeOptions = {}): void {
   const { parentPort } = process.getBuiltinModule('node:worker_threads');
   if (parentPort === null) throw new Error('serveTasks: not in a worker thread');
+  if (options.niceness !== undefined) renice(options.niceness);
   parentPort.on('message', (message: TaskMessage) => {
     let reply: ReplyMessage;
     try {
