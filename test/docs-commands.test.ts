@@ -12,7 +12,8 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { OCTANT } from './support/dist-octant.ts';
-import { docCommands, docHome, runDocCommand, splitComment } from './support/doc-commands.ts';
+import type { ChildProcess } from 'node:child_process';
+import { docCommands, docHome, runDocCommand, splitComment, startBackground, stopBackground } from './support/doc-commands.ts';
 
 const REPO = join(import.meta.dirname, '..');
 const DOCS = ['README.md', ...readdirSync(join(REPO, 'docs')).filter((f) => f.endsWith('.md')).sort().map((f) => `docs/${f}`)];
@@ -34,6 +35,7 @@ test('the extractor takes shell-block command lines, joins continuations, reads 
     '  --json                    # (not run by the docs test: needs a model)',
     'systemctl daemon-reload',
     '$ npm test',
+    'octant up   # (the docs test runs it in the background)',
     '```',
     '```',
     'octant agent list [--state S]',
@@ -43,6 +45,7 @@ test('the extractor takes shell-block command lines, joins continuations, reads 
     { file: 'x.md', line: 3, command: 'octant keys list' },
     { file: 'x.md', line: 4, command: 'octant run m.json --task "a # b"  --json', notRun: 'needs a model' },
     { file: 'x.md', line: 7, command: 'npm test' },
+    { file: 'x.md', line: 8, command: 'octant up', background: true },
   ]);
   assert.deepEqual(splitComment("echo '#x' # c"), { command: "echo '#x'", comment: 'c' });
 });
@@ -56,14 +59,21 @@ for (const file of DOCS) {
   if (commands.length === 0) continue;
   test(`every command line in ${file} runs`, { skip, timeout: 300_000 }, async (t) => {
     const { home, env } = docHome(OCTANT);
+    let background: ChildProcess | undefined;
     try {
       for (const c of commands) {
-        await t.test(`${file}:${c.line}: ${c.command}`, { skip: c.notRun === undefined ? undefined : `not run: ${c.notRun}` }, () => {
+        await t.test(`${file}:${c.line}: ${c.command}`, { skip: c.notRun === undefined ? undefined : `not run: ${c.notRun}` }, async () => {
+          if (c.background) {
+            assert.equal(background, undefined, `${file}:${c.line}: one background line per document`);
+            background = await startBackground(c.command, home, env);
+            return;
+          }
           const result = runDocCommand(c.command, home, env);
           assert.equal(result.status, 0, `${file}:${c.line}: \`${c.command}\` exited ${result.status ?? result.signal}\n${result.stderr}${result.stdout.slice(0, 2000)}`);
         });
       }
     } finally {
+      if (background !== undefined) await stopBackground(background, home, env);
       rmSync(home, { recursive: true, force: true });
     }
   });

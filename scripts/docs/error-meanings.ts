@@ -15,6 +15,7 @@ export const ERROR_MEANINGS: Readonly<Record<string, string>> = {
   E_INIT_MOUNT_RUN: 'as PID 1: mounting the tmpfs on /run failed',
   E_INIT_MOUNT_SYS: 'as PID 1: mounting sysfs on /sys failed',
   E_INTERNAL: 'a command failed with an error that is not an OctantError (a bug); the message is the error\'s own',
+  E_WORKER_TASK_UNKNOWN: 'a worker thread was asked for a task its pool does not offer (a bug); the request names the task',
   E_JSON_BODY: 'a request body is not strict I-JSON (duplicate key, lone surrogate, number out of range, too deep); the message names the problem',
   E_LEDGER_LOCK: 'another process holds the ledger\'s writer lock (a second daemon on the same root); the message names the holder',
   E_LEDGER_PROOF_INVALID: 'a Merkle inclusion or consistency proof does not verify (RFC 6962 §2.1); the message says which check failed',

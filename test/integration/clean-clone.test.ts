@@ -5,16 +5,17 @@
 // two commands' equivalents: build and `octant up` running the example
 // agent (`--once`), the typecheck and one test file (the suite is not run
 // inside itself; the Merkle test is the one that once read ../shared), and
-// then the README's "Using it" lines in order, `octant up` in the
-// background so the lines after it talk to a running system.
+// then the README's "Using it" lines in order, as the docs test runs them
+// (`octant up` in the background, so the lines after it talk to a running
+// system), with the clone's own executable.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { agentSkip } from '../support/dist-octant.ts';
-import { docCommands, docHome, runDocCommand } from '../support/doc-commands.ts';
+import { docCommands, docHome, runDocCommand, startBackground, stopBackground } from '../support/doc-commands.ts';
 
 const REPO = join(import.meta.dirname, '..', '..');
 
@@ -42,8 +43,9 @@ test('a clean clone builds, runs the example agent, typechecks, passes a test fi
   // A checkout anywhere a user keeps one: agents (their own uids) can reach the executable in it.
   chmodSync(work, 0o755);
   const clone = join(work, 'octant');
-  let up: ReturnType<typeof spawn> | undefined;
+  let up: ChildProcess | undefined;
   let home = '';
+  let env: Record<string, string> = {};
   try {
     const head = spawnSync('git', ['rev-parse', 'HEAD'], { cwd: REPO, encoding: 'utf8' }).stdout.trim();
     const git = (...args: string[]) => spawnSync('git', args, { encoding: 'utf8' });
@@ -77,30 +79,22 @@ test('a clean clone builds, runs the example agent, typechecks, passes a test fi
 
     // "Using it", in order, with the clone's executable as `octant`.
     const lines = usingIt(readFileSync(join(clone, 'README.md'), 'utf8'));
-    assert.ok(lines.some((l) => l.command === 'octant up'), '"Using it" boots the system with octant up');
+    assert.ok(lines.some((l) => l.command === 'octant up' && l.background), '"Using it" boots the system with octant up');
     const made = docHome(octant);
     home = made.home;
-    const env = made.env;
-    const running = () => runDocCommand('octant status', home, env).status === 0;
+    env = made.env;
     for (const line of lines) {
-      if (line.command === 'octant up') {
-        up = spawn(octant, ['up'], { cwd: home, env, stdio: 'ignore' });
-        const deadline = Date.now() + 120_000;
-        while (!running()) {
-          assert.ok(Date.now() < deadline, 'octant up answers octant status within 2 minutes');
-          await new Promise((r) => setTimeout(r, 250));
-        }
+      // Lines that need what a clone does not have (a provider, your program) say so in the README.
+      if (line.notRun !== undefined) continue;
+      if (line.background) {
+        up = await startBackground(line.command, home, env);
         continue;
       }
-      // Lines that need what a clone does not have (a provider, your program) say so; a running system it has now.
-      if (line.notRun !== undefined && line.notRun !== 'needs the running system') continue;
       const result = runDocCommand(line.command, home, env);
       assert.equal(result.status, 0, `README.md:${line.line}: \`${line.command}\` exited ${result.status}\n${result.stderr}`);
     }
-    const stop = runDocCommand('octant stop', home, env);
-    assert.equal(stop.status, 0, stop.stderr);
   } finally {
-    up?.kill('SIGTERM');
+    if (up !== undefined) await stopBackground(up, home, env);
     rmSync(work, { recursive: true, force: true });
     if (home !== '') rmSync(home, { recursive: true, force: true });
   }

@@ -6,7 +6,7 @@
 // is returned with that reason and not run: the annotation is in the
 // document itself, where a reader sees it (README.md "Documented commands").
 
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess, type SpawnSyncReturns } from 'node:child_process';
 import { mkdirSync, mkdtempSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,11 +17,14 @@ export interface DocCommand {
   command: string;
   /** Why the docs test does not run it (from the line's own annotation). */
   notRun?: string;
+  /** Marked "(the docs test runs it in the background)": a command that stays up (octant up). */
+  background?: true;
 }
 
 const SHELL = /^```(sh|bash|shell|console)\s*$/;
 const RUNNABLE = /^(octant|dist\/octant|npm)(\s|$)/;
 export const NOT_RUN = /\(not run by the docs test: ([^)]+)\)/;
+export const BACKGROUND = '(the docs test runs it in the background)';
 
 /** Split a shell line at its comment: the first `#` outside quotes that starts a word. */
 export function splitComment(text: string): { command: string; comment: string } {
@@ -62,7 +65,7 @@ export function docCommands(file: string, markdown: string): DocCommand[] {
     const { command, comment } = splitComment(text);
     if (!RUNNABLE.test(command)) continue;
     const notRun = NOT_RUN.exec(comment)?.[1]?.trim();
-    out.push({ file, line: start + 1, command, ...(notRun === undefined ? {} : { notRun }) });
+    out.push({ file, line: start + 1, command, ...(notRun === undefined ? {} : { notRun }), ...(comment.includes(BACKGROUND) ? { background: true as const } : {}) });
   }
   return out;
 }
@@ -89,4 +92,33 @@ export function docHome(octant: string): { home: string; env: Record<string, str
 export function runDocCommand(command: string, home: string, env: Record<string, string>, timeout = 120_000): SpawnSyncReturns<string> {
   const binds = CONTAINED.map((dir) => `mount --bind '${join(home, 'host', dir)}' '${dir}'`).join(' && ');
   return spawnSync('unshare', ['--mount', 'sh', '-c', `${binds} && exec sh -c "$0"`, command], { cwd: home, env, encoding: 'utf8', timeout });
+}
+
+/**
+ * Start a line that stays up (octant up) and wait until `octant status`
+ * answers; the caller stops it with stopBackground after the document's
+ * last line.
+ */
+export async function startBackground(command: string, home: string, env: Record<string, string>, waitMs = 120_000): Promise<ChildProcess> {
+  const child = spawn('sh', ['-c', command], { cwd: home, env, stdio: 'ignore' });
+  const deadline = Date.now() + waitMs;
+  while (runDocCommand('octant status', home, env).status !== 0) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGKILL');
+      throw new Error(`\`${command}\` did not bring up a system that answers octant status${child.exitCode !== null ? ` (exited ${child.exitCode})` : ''}`);
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return child;
+}
+
+/** `octant stop`, then make sure the background line has ended. */
+export async function stopBackground(child: ChildProcess, home: string, env: Record<string, string>): Promise<void> {
+  if (child.exitCode === null) runDocCommand('octant stop', home, env);
+  if (child.exitCode === null) {
+    const ended = new Promise((r) => child.once('exit', r));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+    await ended;
+    clearTimeout(timer);
+  }
 }
