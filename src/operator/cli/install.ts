@@ -3,10 +3,11 @@
 // beside its destination and renamed over it, so a running copy keeps its
 // own file (an upgrade is the same command). --service also writes a
 // systemd unit that boots the system (docs/runtime.md "Installing").
-import { chmodSync, copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseCommandArgs, boolFlag, stringFlag } from '../../lib/args.ts';
+import { copyFileAtomic, writeFileAtomic } from '../../lib/atomic-file.ts';
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import { writeLine } from '../../lib/io.ts';
 import { buildInfo } from '../../lib/build-info.ts';
@@ -52,13 +53,9 @@ export const command: Command = {
     const bin = join(prefix, 'bin');
     const target = join(bin, 'octant');
     mkdirSync(bin, { recursive: true });
-    const staged = join(bin, '.octant.installing');
     try {
-      copyFileSync(process.execPath, staged);
-      chmodSync(staged, 0o755);
-      renameSync(staged, target);
+      copyFileAtomic(process.execPath, target, { mode: 0o755 });
     } catch (error) {
-      rmSync(staged, { force: true });
       throw new OctantError('E_INSTALL', `install: cannot write ${target}: ${(error as Error).message}`, { exit: EXIT.failure, cause: error });
     }
     writeLine(io.stdout, `installed ${target} (${buildInfo().version})`);
@@ -67,7 +64,7 @@ export const command: Command = {
       const unitDir = resolve(io.cwd, stringFlag(parsed, 'unit-dir') ?? '/etc/systemd/system');
       mkdirSync(unitDir, { recursive: true });
       const unit = join(unitDir, 'octant.service');
-      writeFileSync(unit, serviceUnit(target), { mode: 0o644 });
+      writeFileAtomic(unit, serviceUnit(target), { mode: 0o644 });
       writeLine(io.stdout, `wrote ${unit}; start it with: systemctl daemon-reload && systemctl enable --now octant`);
     }
     return EXIT.ok;

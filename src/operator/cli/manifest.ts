@@ -4,10 +4,10 @@
 // report it (log first, act second): through the running system's admin
 // socket when one runs, else directly (recordEvent).
 
-import { renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
 import { boolFlag, parseCommandArgs, requirePositional, stringFlag, type Options } from '../../lib/args.ts';
+import { writeFileAtomic } from '../../lib/atomic-file.ts';
 import { EXIT, OctantError, isOctantError, messageOf, usageError } from '../../lib/errors.ts';
 import { writeJson, type Io } from '../../lib/io.ts';
 import { resolvePaths } from '../../runtime/paths.ts';
@@ -85,9 +85,7 @@ function at(io: Io, file: string): string {
 function emit(io: Io, out: string | undefined, text: string, mode = 0o644): void {
   if (out === undefined) { io.stdout.write(text); return; }
   const path = at(io, out);
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode });
-  renameSync(tmp, path);
+  writeFileAtomic(path, text, { mode });
   io.stderr.write(`wrote ${path}\n`);
 }
 
