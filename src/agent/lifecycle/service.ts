@@ -15,6 +15,7 @@ import type { ServiceContext, ServiceDefinition } from '../../runtime/supervisor
 import type { LedgerApi } from '../../services/ledger/types.ts';
 import type { RouterServiceApi } from '../../services/router/index.ts';
 import type { VaultApi } from '../../services/vault/types.ts';
+import type { QuorumApi } from '../../services/quorum/index.ts';
 import type { AgentsRuntime } from './agents-runtime.ts';
 import { listRecords } from './records.ts';
 import roles from '../manifest/data/roles.json' with { type: 'json' };
@@ -66,13 +67,15 @@ export type AgentsDeps = {
   vault: VaultApi;
   /** The LLM gateway mounted on each agent's gateway socket. */
   router: Pick<RouterServiceApi, 'gatewayHandler'>;
+  /** The panel that votes on critical actions before a human sees them (agent/approvals/governed.ts). */
+  quorum: QuorumApi;
 };
 
 export type AgentsContext = ServiceContext<AgentsDeps, AgentsSettings>;
 
 export const agentsService: ServiceDefinition<AgentsServiceApi, AgentsDeps, typeof AGENTS_CONFIG> = {
   name: 'agents',
-  needs: ['ledger', 'vault', 'router'],
+  needs: ['ledger', 'vault', 'router', 'quorum'],
   configSchema: AGENTS_CONFIG,
   async start(ctx) {
     let loaded: AgentsRuntime | undefined;
