@@ -8,6 +8,8 @@
 // routes in routes.ts. See docs/vault.md.
 
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { createWorkerPool, workerSource, type WorkerPool } from '../../lib/worker-pool.ts';
 import { disableCoreDumps, setNotDumpable } from '../../kernel/libc.ts';
 import type { ObjectSchema } from '../../runtime/config-schema.ts';
 import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
@@ -23,6 +25,23 @@ export type { VaultApi } from './types.ts';
 export function protectProcessMemory(): void {
   disableCoreDumps();
   setNotDumpable();
+}
+
+/**
+ * The redaction workers: long texts (redact.ts WORKER_MIN_UNITS) are scanned
+ * there, off the event loop that serves agents. One thread per core but one
+ * (at least one, at most four); 64 texts may wait, one more is refused
+ * (E_WORKERS_BUSY) rather than queued without limit. The secret values in
+ * play go to the workers with each text: threads of this process, under the
+ * same memory protections (no core dump, not dumpable).
+ */
+function redactionWorkers(): WorkerPool {
+  return createWorkerPool({
+    name: 'redaction',
+    source: workerSource('vault-redact', () => new URL('./redact-worker.ts', import.meta.url)),
+    threads: Math.max(1, Math.min(4, availableParallelism() - 1)),
+    queueLimit: 64,
+  });
 }
 
 /** Schema of services.vault in octant.yaml. */
@@ -47,7 +66,8 @@ export const vaultService: ServiceDefinition<VaultApi, VaultDeps, typeof VAULT_C
     protectProcessMemory();
     const { ledger } = ctx.deps;
     const file = vaultFile(ctx.paths);
-    const vault = new Vault({ file, ledger });
+    const workers = redactionWorkers();
+    const vault = new Vault({ file, ledger, workers });
     const keyFile = ctx.config.keyFile;
     const kept = ctx.keep?.take();
     let resumed = false;
@@ -61,7 +81,9 @@ export const vaultService: ServiceDefinition<VaultApi, VaultDeps, typeof VAULT_C
       health: () => {
         const s = vault.status();
         const kept = resumed && !s.sealed ? ' (kept unsealed across a ledger restart)' : '';
-        return { ok: true, detail: !s.initialized ? 'not initialized' : s.sealed ? 'sealed' : `unsealed${kept}, ${s.secrets} secrets, ${s.tokens} tokens` };
+        const w = workers.stats();
+        const redaction = `; redaction workers: ${w.done} done, ${w.busy} busy, ${w.queued} waiting, ${w.restarts} restarted`;
+        return { ok: true, detail: (!s.initialized ? 'not initialized' : s.sealed ? 'sealed' : `unsealed${kept}, ${s.secrets} secrets, ${s.tokens} tokens`) + redaction };
       },
       async stop(reason) {
         try {
@@ -77,6 +99,7 @@ export const vaultService: ServiceDefinition<VaultApi, VaultDeps, typeof VAULT_C
           if (!vault.sealed()) await vault.seal();
         } finally {
           vault.wipeKeys();
+          await workers.close();
         }
       },
     };
