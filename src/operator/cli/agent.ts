@@ -137,7 +137,7 @@ const SUBCOMMANDS: readonly Action[] = [
       const isolation = isolationFlag(parsed, 'agent start');
       const file = resolve(io.cwd, requirePositional(parsed, 0, 'MANIFEST', 'agent start'));
       if (parsed.rest.length === 0) throw usageError('agent start: missing the command to run after --', 'octant agent start MANIFEST -- COMMAND [ARG...]');
-      if (!existsSync(file)) throw new OctantError('E_MANIFEST_READ', `${file}: no such file`, { exit: EXIT.usage });
+      if (!existsSync(file)) throw new OctantError('E_MANIFEST_READ', `${file}: no such file`, { exit: EXIT.unavailable });
       const text = readFileSync(file, 'utf8');
       const json = boolFlag(parsed, 'json');
       if (boolFlag(parsed, 'foreground')) {

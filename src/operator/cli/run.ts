@@ -6,9 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { boolFlag, requirePositional, stringFlag, type Parsed } from '../../lib/args.ts';
-import { EXIT, OctantError, usageError, isOctantError, messageOf } from '../../lib/errors.ts';
+import { EXIT, OctantError, usageError, messageOf } from '../../lib/errors.ts';
 import { writeJson, writeLine } from '../../lib/io.ts';
-import { adminCall, adminRequest } from '../../runtime/admin/client.ts';
+import { adminCall } from '../../runtime/admin/client.ts';
 import type { Paths } from '../../runtime/paths.ts';
 import type { AgentRecord } from '../../agent/lifecycle/records.ts';
 import { parseLoopTask, type LoopTask } from '../../agent/loop/task.ts';
@@ -22,6 +22,7 @@ import { agentDir } from '../../agent/lifecycle/records.ts';
 import { ApprovalStore, approvalsDir } from '../../agent/approvals/store.ts';
 import type { Command } from './command.ts';
 import { isolationFlag } from './isolation-flag.ts';
+import { systemAnswers } from './running-system.ts';
 
 const NOTES = `MANIFEST is a signed manifest (octant manifest sign). The agent runs in its
 sandbox; every action it takes is checked, recorded in the ledger, and
@@ -48,12 +49,7 @@ function readScript(file: string): unknown {
 
 /** The running system, or one booted here for this run. */
 export async function ensureSystem(paths: Paths): Promise<{ stop(): Promise<void> } | undefined> {
-  try {
-    await adminRequest(paths, 'GET', '/v1/status');
-    return undefined;
-  } catch (error) {
-    if (!isOctantError(error, 'E_NOT_RUNNING')) throw error;
-  }
+  if (await systemAnswers(paths)) return undefined;
   const system = await startSystem({ paths });
   await system.ready;
   return { stop: () => system.stop('run finished') };
@@ -92,7 +88,7 @@ export const command: Command = {
   async run(parsed, { io, rootFlag, paths: layout }) {
     const isolation = isolationFlag(parsed, 'run');
     const file = resolve(io.cwd, requirePositional(parsed, 0, 'MANIFEST', 'run'));
-    if (!existsSync(file)) throw new OctantError('E_MANIFEST_READ', `run: ${file}: no such file`, { exit: EXIT.usage });
+    if (!existsSync(file)) throw new OctantError('E_MANIFEST_READ', `run: ${file}: no such file`, { exit: EXIT.unavailable });
     const wrapped = parsed.rest.length > 0;
     if (wrapped && (stringFlag(parsed, 'task') ?? stringFlag(parsed, 'script')) !== undefined) throw usageError('run: give either --task/--script or a COMMAND after --, not both');
     if (!wrapped && stringFlag(parsed, 'task') === undefined && stringFlag(parsed, 'script') === undefined) throw usageError('run: --task TEXT (or --script FILE, or -- COMMAND) is required', "see 'octant run --help'");
