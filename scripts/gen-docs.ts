@@ -8,8 +8,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SERVICES } from '../src/services/index.ts';
-import { agentsService } from '../src/agent/lifecycle/service.ts';
+import { SERVICES } from '../src/operator/service-table.ts';
 import { fsTools } from '../src/agent/tools/fs-tools.ts';
 import { execDescription } from '../src/agent/tools/exec.ts';
 import { httpFetchDescription } from '../src/agent/tools/http-fetch.ts';
@@ -26,7 +25,7 @@ export const REPO = join(dirname(fileURLToPath(import.meta.url)), '..');
 export function generateDocs(repo = REPO): Record<string, string> {
   const codes = scanErrorCodes(repo, productSources(join(repo, 'src')));
   return {
-    'docs/config.md': configReference([...SERVICES, agentsService]),
+    'docs/config.md': configReference(SERVICES),
     'docs/errors.md': errorCatalogue(codes),
     'docs/tools.md': toolReference(repo, [
       { file: 'src/agent/tools/fs-tools.ts', tools: fsTools },
