@@ -6,7 +6,7 @@
 // and recover from; they never throw to the caller.
 
 import { isOctantError, messageOf } from '../../lib/errors.ts';
-import type { LedgerAppend } from '../../services/ledger/types.ts';
+import type { LedgerAppend } from '../../services/ledger/api.ts';
 import type { ApprovalRequest } from '../approvals/approval.ts';
 import type { GateOutcome } from '../approvals/gate.ts';
 import type { AgentSession, AnyTool } from '../tools/tool.ts';

@@ -6,8 +6,8 @@
 import { join } from 'node:path';
 import type { Paths } from '../../runtime/paths.ts';
 import type { Logger } from '../../runtime/log.ts';
-import type { LedgerApi } from '../../services/ledger/types.ts';
-import type { VaultApi } from '../../services/vault/types.ts';
+import type { LedgerApi } from '../../services/ledger/api.ts';
+import type { VaultApi } from '../../services/vault/api.ts';
 import { loadTrustStore } from '../manifest/index.ts';
 import { hostProtection } from '../manifest/dangerous-grants.ts';
 import type { EffectiveManifest } from '../manifest/index.ts';

@@ -14,7 +14,7 @@ import { writeJson, writeLine, type Io } from '../../lib/io.ts';
 import { safeField, safeLines } from '../../lib/safe-text.ts';
 import { resolvePaths, type Paths } from '../../runtime/paths.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
-import { openLedger } from '../../services/ledger/index.ts';
+import { openLedger } from '../../services/ledger/api.ts';
 import { loadSignedManifest } from '../../agent/manifest/index.ts';
 import { agentsDir, composeLifecycle } from '../../agent/lifecycle/compose.ts';
 import { agentDir, listRecords, readRecord, type AgentRecord } from '../../agent/lifecycle/records.ts';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { command } from './identity.ts';
 import { memoryIo } from '../../lib/memory-io.ts';
 import { isOctantError } from '../../lib/errors.ts';
-import { parseVerifierKey } from '../../services/ledger/note.ts';
+import { parseVerifierKey } from '../../services/ledger/api.ts';
 
 async function identity(root: string, argv: string[] = ['--json']): Promise<Record<string, string>> {
   const mem = memoryIo();

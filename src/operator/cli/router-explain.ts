@@ -11,10 +11,10 @@ import { EXIT, OctantError, isOctantError, usageError } from '../../lib/errors.t
 import { writeJson } from '../../lib/io.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
 import { resolvePaths, type Paths } from '../../runtime/paths.ts';
-import { FIRST_MARK, forEachEntryFrom, ledgerDir, type LedgerEntry } from '../../services/ledger/index.ts';
-import { configPath, createRouter, loadConfig } from '../../services/router/index.ts';
-import type { ChatRequest, Decision } from '../../services/router/types.ts';
-import { Redactor } from '../../services/vault/index.ts';
+import { FIRST_MARK, forEachEntryFrom, ledgerDir, type LedgerEntry } from '../../services/ledger/api.ts';
+import { configPath, createRouter, loadConfig } from '../../services/router/api.ts';
+import type { ChatRequest, Decision } from '../../services/router/api.ts';
+import { Redactor } from '../../services/vault/api.ts';
 import type { Command } from './command.ts';
 
 type Io = Parameters<Command['run']>[1]['io'];

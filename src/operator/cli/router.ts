@@ -11,10 +11,10 @@ import { EXIT, OctantError, isOctantError, usageError, type ExitCode } from '../
 import { writeJson } from '../../lib/io.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
 import { adminSocketPath, resolvePaths, type Paths } from '../../runtime/paths.ts';
-import { recordEvent } from '../../services/ledger/index.ts';
-import { configPath, loadConfig, OPERATOR_AGENT, POLICIES, resolveProvider, saveConfig, validateDeployment } from '../../services/router/index.ts';
-import type { ChatRequest, PolicyName, RouterConfig } from '../../services/router/types.ts';
-import { Redactor } from '../../services/vault/index.ts';
+import { recordEvent } from '../../services/ledger/api.ts';
+import { configPath, loadConfig, OPERATOR_AGENT, POLICIES, resolveProvider, saveConfig, validateDeployment } from '../../services/router/api.ts';
+import type { ChatRequest, PolicyName, RouterConfig } from '../../services/router/api.ts';
+import { Redactor } from '../../services/vault/api.ts';
 import type { Command } from './command.ts';
 import { explain } from './router-explain.ts';
 import { pickSubcommand } from './subcommand.ts';

@@ -9,12 +9,9 @@ import { OctantError, EXIT, isOctantError, usageError } from '../../lib/errors.t
 import { writeJson, writeLine, type Io } from '../../lib/io.ts';
 import { resolvePaths, type Paths } from '../../runtime/paths.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
-import { openLedger } from '../../services/ledger/index.ts';
-import { protectProcessMemory } from '../../services/vault/index.ts';
-import { validateRule } from '../../services/vault/inject.ts';
-import { vaultFile } from '../../services/vault/store.ts';
-import { Vault } from '../../services/vault/vault.ts';
-import type { InjectionRule, SecretInfo, UnsealInput, VaultStatus } from '../../services/vault/types.ts';
+import { openLedger } from '../../services/ledger/api.ts';
+import { initVault, openVault, protectProcessMemory, validateRule, vaultFile } from '../../services/vault/api.ts';
+import type { InjectionRule, SecretInfo, UnsealInput, Vault, VaultStatus } from '../../services/vault/api.ts';
 import { readPassphrase, readShares, readValue } from './vault-input.ts';
 import type { Command } from './command.ts';
 
@@ -102,7 +99,7 @@ async function offline<T>(paths: Paths, io: Io, parsed: Parsed, work: (vault: Va
   protectProcessMemory();
   const ledger = await openLedger(paths);
   try {
-    const vault = new Vault({ file: vaultFile(paths), ledger });
+    const vault = openVault(paths, ledger);
     const input = given ?? await unlockInput(io, parsed);
     try {
       await vault.unseal(input);
@@ -168,7 +165,7 @@ export const command: Command = {
             protectProcessMemory();
             const ledger = await openLedger(paths);
             try {
-              ({ shares } = await Vault.init({ file: vaultFile(paths), ledger }, options));
+              ({ shares } = await initVault(paths, ledger, options));
             } finally {
               await ledger.close();
             }
@@ -185,7 +182,7 @@ export const command: Command = {
       }
       case 'status': {
         const running = await isRunning(paths);
-        const status = running ? await api('GET', '/status') as VaultStatus : new Vault({ file: vaultFile(paths), ledger: NO_LEDGER }).status();
+        const status = running ? await api('GET', '/status') as VaultStatus : openVault(paths, NO_LEDGER).status();
         printStatus(io, status, running, json);
         return EXIT.ok;
       }
@@ -214,7 +211,7 @@ export const command: Command = {
         return EXIT.ok;
       }
       case 'list': {
-        const list = (await isRunning(paths)) ? await api('GET', '/secrets') as SecretInfo[] : new Vault({ file: vaultFile(paths), ledger: NO_LEDGER }).list();
+        const list = (await isRunning(paths)) ? await api('GET', '/secrets') as SecretInfo[] : openVault(paths, NO_LEDGER).list();
         printSecrets(io, list, json);
         return EXIT.ok;
       }

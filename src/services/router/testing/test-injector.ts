@@ -1,7 +1,7 @@
 // A CredentialInjector for tests: a fixed key per grant, put where the
 // provider's auth hint says (the vault does the same from its rules).
 
-import { Redactor } from '../../vault/index.ts';
+import { Redactor } from '../../vault/api.ts';
 import type { Caller, CredentialInjector, ProviderCall } from '../types.ts';
 
 export function testInjector(keys: Record<string, string>): CredentialInjector {
