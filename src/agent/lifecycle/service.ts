@@ -40,7 +40,8 @@ export const AGENTS_CONFIG = {
     // System policy: an agent's first request to each host waits for approval.
     newDestinationApproval: { type: 'boolean', default: false },
     // Run as root, each agent runs as its own uid from this range and the
-    // shared agents group gid (docs/isolation.md "The agent's uid").
+    // shared agents group gid (docs/isolation.md "The agent's uid"): above
+    // the usual human and system ids, next to where subuid ranges are handed out.
     uids: {
       type: 'object',
       properties: {
@@ -49,7 +50,8 @@ export const AGENTS_CONFIG = {
         gid: { type: 'integer', min: 1000, max: 4_294_967_293, default: 200_000 },
       },
     },
-    // Where agents' scratch and run directories live: every agent uid must be able to traverse it.
+    // Where agents' scratch and run directories live when run as root: outside
+    // the private state root, where every agent uid may traverse (sandbox-area.ts).
     sandboxDir: { type: 'string', default: '/var/lib/octant-sandboxes' },
     // System policy: agents of these roles run under gVisor whatever their
     // manifest says ("*": every agent). Raises the tier, never lowers it.
