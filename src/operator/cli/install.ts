@@ -6,19 +6,16 @@
 import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseCommandArgs, boolFlag, stringFlag } from '../../lib/args.ts';
+import { boolFlag, stringFlag } from '../../lib/args.ts';
 import { copyFileAtomic, writeFileAtomic } from '../../lib/atomic-file.ts';
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import { writeLine } from '../../lib/io.ts';
 import { buildInfo } from '../../lib/build-info.ts';
 import type { Command } from './command.ts';
 
-const USAGE = `octant install [--prefix DIR] [--service] [--unit-dir DIR]
-  Copies this executable to PREFIX/bin/octant (default PREFIX: /usr/local as
-  root, ~/.local otherwise); run it again to upgrade. --service also writes
-  octant.service (systemd, default --unit-dir /etc/systemd/system) running
-  'octant boot'; enable it with: systemctl daemon-reload && systemctl enable --now octant
-  Uninstall: rm PREFIX/bin/octant (and the unit; the state stays in /var/lib/octant).`;
+const NOTES = `Run it again to upgrade. The unit runs 'octant boot'; enable it with:
+  systemctl daemon-reload && systemctl enable --now octant
+Uninstall: rm PREFIX/bin/octant (and the unit; the state stays in /var/lib/octant).`;
 
 /** The systemd unit: the system in the foreground, restarted if it dies. */
 export function serviceUnit(executable: string): string {
@@ -42,9 +39,14 @@ WantedBy=multi-user.target
 export const command: Command = {
   name: 'install',
   summary: 'copy this executable onto PATH (PREFIX/bin/octant); optionally a systemd unit',
-  usage: USAGE,
-  async run(argv, { io }) {
-    const parsed = parseCommandArgs('install', argv, { prefix: { type: 'string' }, service: { type: 'boolean' }, 'unit-dir': { type: 'string' } }, false);
+  options: {
+    prefix: { type: 'string', value: 'DIR', help: 'install as DIR/bin/octant (default /usr/local as root, ~/.local otherwise)' },
+    service: { type: 'boolean', help: 'also write the systemd unit octant.service' },
+    'unit-dir': { type: 'string', value: 'DIR', help: 'where the unit goes (default /etc/systemd/system)' },
+  },
+  positionals: false,
+  notes: NOTES,
+  async run(parsed, { io }) {
     if (!buildInfo().sea) {
       throw new OctantError('E_INSTALL_SOURCE', 'install: this is octant running from its sources; install the built executable', { exit: EXIT.usage, hint: 'node scripts/build.ts, then dist/octant install' });
     }
