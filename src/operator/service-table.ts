@@ -11,6 +11,7 @@ import { OctantError } from '../lib/errors.ts';
 import type { AnyService, RunningService, ServiceContext } from '../runtime/supervisor/service.ts';
 import { agentsService } from '../agent/lifecycle/service.ts';
 import { ledgerService } from '../services/ledger/api.ts';
+import { quorumService } from '../services/quorum/api.ts';
 import { routerService } from '../services/router/api.ts';
 import { vaultService } from '../services/vault/api.ts';
 
@@ -50,6 +51,7 @@ export function serviceTable<const T extends Record<string, AnyService>>(
 export const SERVICES = serviceTable({
   agents: agentsService,
   ledger: ledgerService,
+  quorum: quorumService,
   router: routerService,
   vault: vaultService,
 });

@@ -6,6 +6,9 @@
 import { isAbsolute } from 'node:path';
 import { OctantError, EXIT } from '../../lib/errors.ts';
 import type { AdminHandler } from '../../runtime/admin/types.ts';
+import type { ApprovalRequest } from '../approvals/approval.ts';
+import { governedApproval } from '../approvals/governed.ts';
+import { recentLedger } from '../approvals/recent-entries.ts';
 import type { AgentRoute, AgentsContext } from './service.ts';
 import { loadSignedManifest, loadTrustStore } from '../manifest/index.ts';
 import { ApprovalStore, approvalsDir } from '../approvals/store.ts';
@@ -74,8 +77,16 @@ export function createAgentsRuntime(ctx: AgentsContext): AgentsRuntime {
   const mailboxes: Mailboxes = new Map();
   const { uids, sandboxDir } = ctx.config;
   if (!isAbsolute(sandboxDir)) throw new OctantError('E_CONFIG', `services.agents.sandboxDir: must be an absolute path, got ${JSON.stringify(sandboxDir)}`, { exit: EXIT.usage });
-  // One gate for the gateway's tools and for what wrapped programs do directly.
+  // One gate for the gateway's tools and for what wrapped programs do directly:
+  // the quorum's panel votes first, a human decides what it escalates.
+  const { quorum } = ctx.deps;
+  const recent = recentLedger(ledger.append);
   const approvals = { store: new ApprovalStore(approvalsDir(ctx.paths)), trust: () => loadTrustStore(ctx.paths), timeoutMs: approvalTimeoutMs };
+  const approve = (request: ApprovalRequest, signal?: AbortSignal) => governedApproval(request, {
+    quorum,
+    human: (r, s) => requestApproval(r, { ...approvals, ledger: ledger.append }, s),
+    recent: (agent) => recent.recent(agent),
+  }, signal);
   // One descriptor budget for every agent connection the daemon holds:
   // gateways and egress proxies alike; the services keep their reserve.
   const descriptors = new DescriptorBudget();
@@ -86,14 +97,14 @@ export function createAgentsRuntime(ctx: AgentsContext): AgentsRuntime {
     log: ctx.log,
     isolation: { descriptors },
     identities: { uids, sandboxDir },
-    approve: (request) => requestApproval(request, { ...approvals, ledger: ledger.append }),
+    approve: (request) => approve(request),
     gvisorRoles: ctx.config.gvisorRoles,
     gateway: (self) => agentGatewayPort({
       descriptors,
-      ledger: ledger.append,
+      ledger: recent.append,
       vault,
       llm: (authenticate) => router.gatewayHandler(authenticate),
-      approvals,
+      approve,
       newDestinationIsCritical: ctx.config.newDestinationApproval,
       extraTools: (agent, session) => agentTools(self, mailboxes, agent, session),
     }),

@@ -15,6 +15,7 @@ import type { ServiceContext, ServiceDefinition } from '../../runtime/supervisor
 import type { LedgerApi } from '../../services/ledger/api.ts';
 import type { RouterServiceApi } from '../../services/router/api.ts';
 import type { VaultApi } from '../../services/vault/api.ts';
+import type { QuorumApi } from '../../services/quorum/api.ts';
 import type { AgentsRuntime } from './agents-runtime.ts';
 import { listRecords } from './records.ts';
 import roles from '../manifest/data/roles.json' with { type: 'json' };
@@ -40,8 +41,7 @@ export const AGENTS_CONFIG = {
     // System policy: an agent's first request to each host waits for approval.
     newDestinationApproval: { type: 'boolean', default: false },
     // Run as root, each agent runs as its own uid from this range and the
-    // shared agents group gid (docs/isolation.md "The agent's uid"): above
-    // the usual human and system ids, next to where subuid ranges are handed out.
+    // shared agents group gid (docs/isolation.md "The agent's uid").
     uids: {
       type: 'object',
       properties: {
@@ -50,8 +50,7 @@ export const AGENTS_CONFIG = {
         gid: { type: 'integer', min: 1000, max: 4_294_967_293, default: 200_000 },
       },
     },
-    // Where agents' scratch and run directories live when run as root: outside
-    // the private state root, where every agent uid may traverse (sandbox-area.ts).
+    // Where agents' scratch and run directories live: every agent uid must be able to traverse it.
     sandboxDir: { type: 'string', default: '/var/lib/octant-sandboxes' },
     // System policy: agents of these roles run under gVisor whatever their
     // manifest says ("*": every agent). Raises the tier, never lowers it.
@@ -68,13 +67,15 @@ export type AgentsDeps = {
   vault: VaultApi;
   /** The LLM gateway mounted on each agent's gateway socket. */
   router: Pick<RouterServiceApi, 'gatewayHandler'>;
+  /** The panel that votes on critical actions before a human sees them (agent/approvals/governed.ts). */
+  quorum: QuorumApi;
 };
 
 export type AgentsContext = ServiceContext<AgentsDeps, AgentsSettings>;
 
 export const agentsService: ServiceDefinition<AgentsServiceApi, AgentsDeps, typeof AGENTS_CONFIG> = {
   name: 'agents',
-  needs: ['ledger', 'vault', 'router'],
+  needs: ['ledger', 'vault', 'router', 'quorum'],
   configSchema: AGENTS_CONFIG,
   async start(ctx) {
     let loaded: AgentsRuntime | undefined;
