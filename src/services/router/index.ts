@@ -4,6 +4,7 @@
 
 import { join } from 'node:path';
 import { EXIT, OctantError } from '../../lib/errors.ts';
+import { createHttpClient } from '../../lib/outbound/http-client.ts';
 import type { NoSettings, ServiceDefinition } from '../../runtime/supervisor/service.ts';
 import { ledgerDir, type LedgerApi, type LedgerServiceApi } from '../ledger/api.ts';
 import type { Redaction, VaultApi } from '../vault/api.ts';
@@ -49,7 +50,10 @@ export const routerService: ServiceDefinition<RouterServiceApi, RouterDeps, NoSe
   async start(ctx) {
     const { ledger, vault } = ctx.deps;
     const config = await loadConfig(ctx.paths);
-    const router = createRouter({ config, injector: vaultInjector(vault), ledger });
+    // The outbound client (and its connection pool) is the service's own:
+    // made here, closed in stop(), so no provider socket outlives the service.
+    const http = createHttpClient();
+    const router = createRouter({ config, injector: vaultInjector(vault), ledger, http });
     // Spend survives restarts and crashes (spend-recovery.ts); observed
     // performance survives restarts.
     const statePath = join(ctx.paths.state, 'router', 'state.json');
@@ -107,6 +111,7 @@ export const routerService: ServiceDefinition<RouterServiceApi, RouterDeps, NoSe
         await Promise.all([...gateways].map((g) => g.close()));
         clearInterval(saver);
         router.close();
+        http.close();
         save();
       },
     };

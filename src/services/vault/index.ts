@@ -8,12 +8,14 @@
 // routes in routes.ts; other layers import it through api.ts. See docs/vault.md.
 
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { createWorkerPool, workerSource, type WorkerPool } from '../../lib/worker-pool.ts';
 import { disableCoreDumps, setNotDumpable } from '../../kernel/libc.ts';
 import type { ObjectSchema } from '../../runtime/config-schema.ts';
 import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
 import type { LedgerApi } from '../ledger/api.ts';
 import { vaultFile } from './store.ts';
-import { Vault, type InitOptions } from './vault.ts';
+import { Vault, type InitOptions, type VaultOptions } from './vault.ts';
 import type { Paths } from '../../runtime/paths.ts';
 import { vaultRoutes } from './routes.ts';
 import type { VaultApi } from './types.ts';
@@ -24,8 +26,8 @@ import type { VaultApi } from './types.ts';
  * service (`octant vault ...` with no system up): the same Vault the
  * service runs, recording into the ledger it is given.
  */
-export function openVault(paths: Paths, ledger: LedgerApi): Vault {
-  return new Vault({ file: vaultFile(paths), ledger });
+export function openVault(paths: Paths, ledger: LedgerApi, options: Pick<VaultOptions, 'workers'> = {}): Vault {
+  return new Vault({ file: vaultFile(paths), ledger, ...options });
 }
 
 /** Create the vault file of a state root (E_VAULT_EXISTS if there is one); the shares when Shamir was asked for. */
@@ -37,6 +39,23 @@ export function initVault(paths: Paths, ledger: LedgerApi, init: InitOptions): P
 export function protectProcessMemory(): void {
   disableCoreDumps();
   setNotDumpable();
+}
+
+/**
+ * The redaction workers: long texts (redact.ts WORKER_MIN_UNITS) are scanned
+ * there, off the event loop that serves agents. One thread per core but one
+ * (at least one, at most four); 64 texts may wait, one more is refused
+ * (E_WORKERS_BUSY) rather than queued without limit. The secret values in
+ * play go to the workers with each text: threads of this process, under the
+ * same memory protections (no core dump, not dumpable).
+ */
+function redactionWorkers(): WorkerPool {
+  return createWorkerPool({
+    name: 'redaction',
+    source: workerSource('vault-redact', () => new URL('./redact-worker.ts', import.meta.url)),
+    threads: Math.max(1, Math.min(4, availableParallelism() - 1)),
+    queueLimit: 64,
+  });
 }
 
 /** Schema of services.vault in octant.yaml. */
@@ -61,7 +80,8 @@ export const vaultService: ServiceDefinition<VaultApi, VaultDeps, typeof VAULT_C
     protectProcessMemory();
     const { ledger } = ctx.deps;
     const file = vaultFile(ctx.paths);
-    const vault = openVault(ctx.paths, ledger);
+    const workers = redactionWorkers();
+    const vault = openVault(ctx.paths, ledger, { workers });
     const keyFile = ctx.config.keyFile;
     const kept = ctx.keep?.take();
     let resumed = false;
@@ -75,7 +95,9 @@ export const vaultService: ServiceDefinition<VaultApi, VaultDeps, typeof VAULT_C
       health: () => {
         const s = vault.status();
         const kept = resumed && !s.sealed ? ' (kept unsealed across a ledger restart)' : '';
-        return { ok: true, detail: !s.initialized ? 'not initialized' : s.sealed ? 'sealed' : `unsealed${kept}, ${s.secrets} secrets, ${s.tokens} tokens` };
+        const w = workers.stats();
+        const redaction = `; redaction workers: ${w.done} done, ${w.busy} busy, ${w.queued} waiting, ${w.restarts} restarted`;
+        return { ok: true, detail: (!s.initialized ? 'not initialized' : s.sealed ? 'sealed' : `unsealed${kept}, ${s.secrets} secrets, ${s.tokens} tokens`) + redaction };
       },
       async stop(reason) {
         try {
@@ -91,6 +113,7 @@ export const vaultService: ServiceDefinition<VaultApi, VaultDeps, typeof VAULT_C
           if (!vault.sealed()) await vault.seal();
         } finally {
           vault.wipeKeys();
+          await workers.close();
         }
       },
     };
