@@ -9,7 +9,7 @@ export { vaultService, openVault, initVault, protectProcessMemory, VAULT_CONFIG 
 export type { Vault, InitOptions } from './vault.ts';
 export { vaultFile } from './store.ts';
 export { validateRule } from './inject.ts';
-export { pushSliced, Redactor, REDACTED } from './redact.ts';
+export { pushSliced, Redactor, REDACTED, WORKER_MIN_UNITS } from './redact.ts';
 export type {
   InjectionRule, OutboundRequest, Redaction, RedactionStream, SecretInfo, TokenOptions, UnsealInput, VaultApi, VaultStatus,
 } from './types.ts';
