@@ -43,6 +43,13 @@ function isolationField(body: unknown): 'namespaces' | 'gvisor' | undefined {
   return value;
 }
 
+/** The optional `acceptUnenforcedLimits` (octant run --accept-unenforced-limits): true or absent. */
+function acceptField(body: unknown): boolean {
+  const value = field(body, 'acceptUnenforcedLimits');
+  if (value !== undefined && typeof value !== 'boolean') throw new OctantError('E_USAGE', "request body: 'acceptUnenforcedLimits' must be true or false", { exit: EXIT.usage });
+  return value === true;
+}
+
 export function agentRoutes(manager: LifecycleManager): AdminRoutes {
   return {
     'GET /list': () => ({ body: manager.list() }),
@@ -54,13 +61,13 @@ export function agentRoutes(manager: LifecycleManager): AdminRoutes {
         throw new OctantError('E_USAGE', "request body: 'command' must be a non-empty list of strings", { exit: EXIT.usage });
       }
       const parent = field(req.body, 'parent');
-      return { body: await manager.start({ signed, command, parent: typeof parent === 'string' ? parent : undefined, wrapped: field(req.body, 'wrapped') === true, isolation: isolationField(req.body) }) };
+      return { body: await manager.start({ signed, command, parent: typeof parent === 'string' ? parent : undefined, wrapped: field(req.body, 'wrapped') === true, isolation: isolationField(req.body), acceptUnenforcedLimits: acceptField(req.body) }) };
     },
     // The built-in loop: the command is the system's own `agent-loop`, the task a file in /run/octant.
     'POST /run': async (req) => {
       const signed = loadSignedManifest({ text: stringField(req.body, 'manifest'), origin: String(field(req.body, 'origin') ?? 'request') });
       const task = parseLoopTask(field(req.body, 'task'));
-      return { body: await manager.start({ signed, command: ['agent-loop'], self: true, files: { 'task.json': JSON.stringify(task) }, isolation: isolationField(req.body) }) };
+      return { body: await manager.start({ signed, command: ['agent-loop'], self: true, files: { 'task.json': JSON.stringify(task) }, isolation: isolationField(req.body), acceptUnenforcedLimits: acceptField(req.body) }) };
     },
     // Long request: answers once the agent is archived (octant run waits on it).
     'POST /wait': async (req) => ({ body: await manager.waitForEnd(stringField(req.body, 'aid')) }),
@@ -106,6 +113,7 @@ export function createAgentsRuntime(ctx: ServiceContext): AgentsRuntime {
     identities: { uids, sandboxDir },
     approve: (request) => approve(request),
     gvisorRoles: Array.isArray(ctx.config.gvisorRoles) ? ctx.config.gvisorRoles.map(String) : [],
+    acceptUnenforcedLimits: ctx.config.acceptUnenforcedLimits === true,
     gateway: (self) => agentGatewayPort({
       descriptors,
       ledger: recent.append,

@@ -22,6 +22,8 @@ import { agentDir } from '../../agent/lifecycle/records.ts';
 import { ApprovalStore, approvalsDir } from '../../agent/approvals/store.ts';
 import type { Command } from './command.ts';
 import { isolationFlag } from './isolation-flag.ts';
+import { checkCanStart } from '../../agent/manifest/startup-checks.ts';
+import { loadSignedManifest } from '../../agent/manifest/index.ts';
 import { systemAnswers } from './running-system.ts';
 
 const NOTES = `MANIFEST is a signed manifest (octant manifest sign). The agent runs in its
@@ -83,6 +85,7 @@ export const command: Command = {
     detach: { type: 'boolean', help: 'print the agent id and return (needs a running system)' },
     json: { type: 'boolean', help: 'print the report as JSON' },
     story: { type: 'boolean', help: 'also print what the agent did, step by step' },
+    'accept-unenforced-limits': { type: 'boolean', help: 'run even where the agent\'s memory, pids and cpu limits cannot be enforced (no cgroup for this user); recorded in the ledger' },
   },
   notes: NOTES,
   async run(parsed, { io, rootFlag, paths: layout }) {
@@ -95,6 +98,9 @@ export const command: Command = {
     const task = wrapped ? undefined : buildTask(parsed, io.cwd);
     const paths = layout();
     const text = readFileSync(file, 'utf8');
+    // A manifest that could not start this agent is refused here, naming the group or grant to add.
+    checkCanStart(loadSignedManifest({ text, origin: file }).manifest, wrapped ? parsed.rest : undefined);
+    const acceptUnenforcedLimits = boolFlag(parsed, 'accept-unenforced-limits') || undefined;
 
     const owned = await ensureSystem(paths);
     if (owned && boolFlag(parsed, 'detach')) {
@@ -111,8 +117,8 @@ export const command: Command = {
     const interrupts = boolFlag(parsed, 'detach') ? undefined : new RunInterrupts(paths, owned !== undefined, io.stderr);
     try {
       const started = wrapped
-        ? await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: text, origin: file, command: parsed.rest, wrapped: true, isolation })
-        : await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/run', { manifest: text, origin: file, task, isolation });
+        ? await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: text, origin: file, command: parsed.rest, wrapped: true, isolation, acceptUnenforcedLimits })
+        : await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/run', { manifest: text, origin: file, task, isolation, acceptUnenforcedLimits });
       aid = started.aid;
       interrupts?.started(started.aid);
       if (boolFlag(parsed, 'detach')) {
