@@ -11,6 +11,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'doctor', summary: 'check the kernel features OctantOS needs: namespaces, seccomp, cgroups, bubblewrap', load: async () => (await import('./doctor.ts')).command },
   { name: 'egress-bridge', summary: '(inside a sandbox) offer the egress proxy socket as an HTTP proxy on loopback', load: async () => (await import('./egress-bridge.ts')).command },
   { name: 'identity', summary: "show the machine's key fingerprint, machine-id, hostname and creation time", load: async () => (await import('./identity.ts')).command },
+  { name: 'image', summary: 'build the bootable OS image: verified squashfs root, initramfs, kernel, data disk', load: async () => (await import('./image.ts')).command },
   { name: 'init', summary: 'run as PID 1: mount, reap orphans, boot the services, stop them on SIGTERM', load: async () => (await import('./init.ts')).command },
   { name: 'install', summary: 'copy this executable onto PATH (PREFIX/bin/octant); optionally a systemd unit', load: async () => (await import('./install.ts')).command },
   { name: 'install-links', summary: 'create a link per built-in utility in a directory', load: async () => (await import('./install-links.ts')).command },
