@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseCommandArgs, stringFlag } from '../../lib/args.ts';
+import { boolFlag, parseCommandArgs, stringFlag } from '../../lib/args.ts';
 import { OctantError, usageError } from '../../lib/errors.ts';
 import { writeLine } from '../../lib/io.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
@@ -32,14 +32,21 @@ function alive(pid: number): boolean {
 export const command: Command = {
   name: 'stop',
   summary: 'stop the running system gracefully and wait until it is down',
-  usage: 'octant [--root DIR] stop [--timeout SECONDS]\n  --timeout  how long to wait for the system to go away (default 60)',
+  usage: [
+    'octant [--root DIR] stop [--timeout SECONDS] [--poweroff | --reboot]',
+    '  --timeout   how long to wait for the system to go away (default 60)',
+    '  --poweroff  (octant init as PID 1) power the machine off once everything has stopped',
+    '  --reboot    (octant init as PID 1) restart the machine once everything has stopped',
+  ].join('\n'),
   async run(argv, { io, rootFlag }) {
-    const parsed = parseCommandArgs('stop', argv, { timeout: { type: 'string' } }, false);
+    const parsed = parseCommandArgs('stop', argv, { timeout: { type: 'string' }, poweroff: { type: 'boolean' }, reboot: { type: 'boolean' } }, false);
+    if (boolFlag(parsed, 'poweroff') && boolFlag(parsed, 'reboot')) throw usageError('stop: --poweroff and --reboot exclude each other');
+    const then = boolFlag(parsed, 'poweroff') ? 'poweroff' : boolFlag(parsed, 'reboot') ? 'reboot' : undefined;
     const timeoutText = stringFlag(parsed, 'timeout') ?? '60';
     const timeout = Number(timeoutText);
     if (!Number.isFinite(timeout) || timeout <= 0) throw usageError(`stop: --timeout: expected a positive number of seconds, got '${timeoutText}'`);
     const paths = resolvePaths({ rootFlag, env: io.env });
-    const reply = await adminCall<{ pid: number }>(paths, 'POST', '/v1/stop');
+    const reply = await adminCall<{ pid: number }>(paths, 'POST', '/v1/stop', then === undefined ? undefined : { then });
     const socket = adminSocketPath(paths);
     const deadline = Date.now() + timeout * 1000;
     // Gone means: the socket no longer answers and the process has exited (as

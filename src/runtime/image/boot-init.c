@@ -16,8 +16,8 @@
  *      in the root image fails that read (EIO) and the boot is refused,
  *      instead of failing later when the damaged block happens to be read
  *   6. mounts it (squashfs, read-only) on /newroot, the data disk (ext4) on
- *      /newroot/data, creates the state directories there on first boot and
- *      binds them on /etc/octant, /var/lib/octant, /var/log/octant and
+ *      /newroot/data, creates the state directories there on first boot (and
+ *      the system-layout marker, /etc/octant/system) and binds them on /etc/octant, /var/lib/octant, /var/log/octant and
  *      /opt/octant; a tmpfs on /tmp
  *   7. moves /dev, /proc and /sys into the new root, makes it `/`
  *      (switch_root: MS_MOVE + chroot) and execve()s `/octant init`.
@@ -65,6 +65,8 @@ typedef long i64;
 #define AT_FDCWD (-100)
 #define O_RDONLY 0
 #define O_RDWR 2
+#define O_WRONLY 1
+#define O_CREAT 0100
 #define O_CLOEXEC 02000000
 #define EEXIST 17
 #define S_IFBLK 0060000
@@ -389,6 +391,11 @@ void boot_main(void) {
   /* First boot: the state directories do not exist yet. */
   make_dir("/newroot/data/etc", 0700), make_dir("/newroot/data/lib", 0700);
   make_dir("/newroot/data/log", 0700), make_dir("/newroot/data/opt", 0755);
+  /* The marker of a system-wide install (runtime/paths.ts SYSTEM_MARKER):
+   * every octant command on this machine uses /etc/octant, /var/lib/octant... */
+  i64 marker = sys5(SYS_openat, AT_FDCWD, (i64)"/newroot/data/etc/system", O_WRONLY | O_CREAT | O_CLOEXEC, 0644, 0);
+  if (marker < 0) refuse("create", "/etc/octant/system", marker);
+  sys(SYS_close, marker, 0, 0);
   must_mount("/newroot/data/etc", "/newroot/etc/octant", 0, MS_BIND, 0);
   must_mount("/newroot/data/lib", "/newroot/var/lib/octant", 0, MS_BIND, 0);
   must_mount("/newroot/data/log", "/newroot/var/log/octant", 0, MS_BIND, 0);

@@ -48,8 +48,10 @@ export interface ImageManifest {
 }
 
 function run(tool: string, args: string[], code: string): string {
+  // The epoch travels as flags; mksquashfs refuses SOURCE_DATE_EPOCH beside them.
+  const { SOURCE_DATE_EPOCH: _, ...env } = process.env;
   try {
-    return execFileSync(tool, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    return execFileSync(tool, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], env });
   } catch (error) {
     const stderr = (error as { stderr?: string }).stderr?.trim();
     const missing = (error as NodeJS.ErrnoException).code === 'ENOENT';
