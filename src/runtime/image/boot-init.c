@@ -391,6 +391,7 @@ void boot_main(void) {
   /* First boot: the state directories do not exist yet. */
   make_dir("/newroot/data/etc", 0700), make_dir("/newroot/data/lib", 0700);
   make_dir("/newroot/data/log", 0700), make_dir("/newroot/data/opt", 0755);
+  make_dir("/newroot/data/sandboxes", 0755); /* agents' scratch: every agent uid traverses it */
   /* The marker of a system-wide install (runtime/paths.ts SYSTEM_MARKER):
    * every octant command on this machine uses /etc/octant, /var/lib/octant... */
   i64 marker = sys5(SYS_openat, AT_FDCWD, (i64)"/newroot/data/etc/system", O_WRONLY | O_CREAT | O_CLOEXEC, 0644, 0);
@@ -400,6 +401,7 @@ void boot_main(void) {
   must_mount("/newroot/data/lib", "/newroot/var/lib/octant", 0, MS_BIND, 0);
   must_mount("/newroot/data/log", "/newroot/var/log/octant", 0, MS_BIND, 0);
   must_mount("/newroot/data/opt", "/newroot/opt/octant", 0, MS_BIND, 0);
+  must_mount("/newroot/data/sandboxes", "/newroot/var/lib/octant-sandboxes", 0, MS_BIND, 0);
   must_mount("tmpfs", "/newroot/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777");
   must_mount("/dev", "/newroot/dev", 0, MS_MOVE, 0);
   must_mount("/proc", "/newroot/proc", 0, MS_MOVE, 0);

@@ -22,6 +22,7 @@ export interface RootInputs {
 /** Mount points: the kernel's file systems, the data disk and the state binds on it (boot-init.c). */
 export const MOUNT_POINTS = [
   'dev', 'proc', 'sys', 'run', 'tmp', 'data', 'etc/octant', 'var/lib/octant', 'var/log/octant', 'opt/octant',
+  'var/lib/octant-sandboxes',
 ] as const;
 
 /** The absolute paths of the shared objects `program` loads, the ELF interpreter included (ldd(1)). */
