@@ -4,10 +4,8 @@
 // log and every service transition go to standard error (the console, the only
 // place an operator sees a PID 1), the system's log to <log>/octant.log.
 
-import { parseCommandArgs } from '../../lib/args.ts';
 import { OctantError, isOctantError, messageOf } from '../../lib/errors.ts';
 import { createLogger } from '../../runtime/log.ts';
-import { resolvePaths } from '../../runtime/paths.ts';
 import { runInit, type Booted } from '../../runtime/init/run-init.ts';
 import { getpid, powerOff } from '../../kernel/libc.ts';
 import type { AfterStop } from '../../runtime/admin/system-routes.ts';
@@ -17,8 +15,9 @@ import { kernelUptimeMs, runBootCommands } from '../boot-commands.ts';
 export const command: Command = {
   name: 'init',
   summary: 'run as PID 1: mount, reap orphans, boot the services, stop them on SIGTERM',
-  usage: [
-    'octant [--root DIR] init',
+  options: {},
+  positionals: false,
+  notes: [
     'As PID 1: mounts /proc, /sys, /dev and /run when missing, reaps every orphan,',
     'boots the service graph, and on SIGTERM or SIGINT stops it in reverse',
     'dependency order and exits 0 (a second signal exits at once).',
@@ -27,10 +26,9 @@ export const command: Command = {
     'Once the system is ready, runs the octant commands listed in init.run (octant.yaml).',
     'As PID 1, powers the machine off when the system has stopped (octant stop --reboot: reboots).',
   ].join('\n'),
-  async run(argv, { io, rootFlag }) {
-    parseCommandArgs('init', argv, {}, false);
+  async run(_parsed, { io, paths: layout }) {
     const log = createLogger(io.stderr, 'init');
-    const paths = resolvePaths({ rootFlag, env: io.env });
+    const paths = layout();
     let afterStop = (): AfterStop | undefined => undefined;
     const boot = async (): Promise<Booted> => {
       // Loaded here: `octant help` must not pay for the whole system.
@@ -47,7 +45,7 @@ export const command: Command = {
       afterStop = system.afterStop;
       system.stopped.then(() => { down = true; }, () => { down = true; });
       system.ready.then(() => {
-        // The console line a machine's boot is judged by (test/integration/guest-boot.test.ts).
+        // The console line a machine's boot is judged by (test/integration/guest/guest-boot.test.ts).
         log.info('system ready', { kernelUptimeMs: kernelUptimeMs(), octantMs: Math.round(performance.now()) });
         return runBootCommands(system.config.init.run, log, () => down);
       }).catch((error: unknown) => {

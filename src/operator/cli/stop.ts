@@ -3,12 +3,12 @@
 
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { boolFlag, parseCommandArgs, stringFlag } from '../../lib/args.ts';
+import { boolFlag, stringFlag } from '../../lib/args.ts';
 import { OctantError, usageError } from '../../lib/errors.ts';
 import { writeLine } from '../../lib/io.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
 import { answers } from '../../runtime/admin/socket.ts';
-import { adminSocketPath, resolvePaths } from '../../runtime/paths.ts';
+import { adminSocketPath } from '../../runtime/paths.ts';
 import type { Command } from './command.ts';
 
 const POLL_MS = 25;
@@ -32,20 +32,19 @@ function alive(pid: number): boolean {
 export const command: Command = {
   name: 'stop',
   summary: 'stop the running system gracefully and wait until it is down',
-  usage: [
-    'octant [--root DIR] stop [--timeout SECONDS] [--poweroff | --reboot]',
-    '  --timeout   how long to wait for the system to go away (default 60)',
-    '  --poweroff  (octant init as PID 1) power the machine off once everything has stopped',
-    '  --reboot    (octant init as PID 1) restart the machine once everything has stopped',
-  ].join('\n'),
-  async run(argv, { io, rootFlag }) {
-    const parsed = parseCommandArgs('stop', argv, { timeout: { type: 'string' }, poweroff: { type: 'boolean' }, reboot: { type: 'boolean' } }, false);
-    if (boolFlag(parsed, 'poweroff') && boolFlag(parsed, 'reboot')) throw usageError('stop: --poweroff and --reboot exclude each other');
-    const then = boolFlag(parsed, 'poweroff') ? 'poweroff' : boolFlag(parsed, 'reboot') ? 'reboot' : undefined;
+  options: {
+    timeout: { type: 'string', value: 'SECONDS', help: 'how long to wait for the system to go away (default 60)' },
+    poweroff: { type: 'boolean', help: '(octant init as PID 1) power the machine off once everything has stopped' },
+    reboot: { type: 'boolean', help: '(octant init as PID 1) restart the machine once everything has stopped' },
+  },
+  positionals: false,
+  async run(parsed, { io, paths: layout }) {
     const timeoutText = stringFlag(parsed, 'timeout') ?? '60';
     const timeout = Number(timeoutText);
     if (!Number.isFinite(timeout) || timeout <= 0) throw usageError(`stop: --timeout: expected a positive number of seconds, got '${timeoutText}'`);
-    const paths = resolvePaths({ rootFlag, env: io.env });
+    if (boolFlag(parsed, 'poweroff') && boolFlag(parsed, 'reboot')) throw usageError('stop: --poweroff and --reboot exclude each other');
+    const then = boolFlag(parsed, 'poweroff') ? 'poweroff' : boolFlag(parsed, 'reboot') ? 'reboot' : undefined;
+    const paths = layout();
     const reply = await adminCall<{ pid: number }>(paths, 'POST', '/v1/stop', then === undefined ? undefined : { then });
     const socket = adminSocketPath(paths);
     const deadline = Date.now() + timeout * 1000;
