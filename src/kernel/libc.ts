@@ -6,6 +6,7 @@
 // commands never pay for it, and a machine without node:ffi only fails the
 // commands that really need it (with E_LIBC_UNAVAILABLE).
 
+import { statSync } from 'node:fs';
 import { OctantError, EXIT, messageOf } from '../lib/errors.ts';
 
 // Numbers from the Linux UAPI headers (x86_64 and aarch64 agree on these).
@@ -213,6 +214,19 @@ export function powerOff(how: keyof typeof LINUX_REBOOT_CMD): OctantError {
   fn.syscall(SYS_SYNC, 0n, 0n, 0n, 0n);
   fn.syscall(SYS_REBOOT, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD[how], 0n);
   return new LibcError('E_INIT_POWEROFF', `reboot(${how})`, errno());
+}
+
+/** The initial pid namespace's inode number (PROC_PID_INIT_INO, include/linux/proc_ns.h). */
+const PROC_PID_INIT_INO = 0xeffffffc;
+
+/** True when this process is the machine's init: PID 1 of the initial pid
+ *  namespace, not of a container's (whose exit just ends the container). */
+export function isMachineInit(): boolean {
+  try {
+    return getpid() === 1 && statSync('/proc/self/ns/pid').ino === PROC_PID_INIT_INO;
+  } catch {
+    return false;
+  }
 }
 
 /** Mount flags used by init (<sys/mount.h>). */

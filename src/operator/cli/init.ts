@@ -7,7 +7,7 @@
 import { OctantError, isOctantError, messageOf } from '../../lib/errors.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { runInit, type Booted } from '../../runtime/init/run-init.ts';
-import { getpid, powerOff } from '../../kernel/libc.ts';
+import { isMachineInit, powerOff } from '../../kernel/libc.ts';
 import type { AfterStop } from '../../runtime/admin/system-routes.ts';
 import type { Command } from './command.ts';
 import { kernelUptimeMs, runBootCommands } from '../boot-commands.ts';
@@ -61,10 +61,11 @@ export const command: Command = {
       };
     };
     const code = await runInit({ boot, log });
-    if (getpid() === 1) {
-      // A PID 1 has nothing to return to: its exit would panic the kernel.
-      // Everything has stopped and the logs are closed; power off (or reboot
-      // when asked: `octant stop --reboot`).
+    if (isMachineInit()) {
+      // The machine's PID 1 has nothing to return to: its exit would panic
+      // the kernel. Everything has stopped and the logs are closed; power off
+      // (or reboot when asked: `octant stop --reboot`). A container's PID 1
+      // (another pid namespace) exits instead: that ends the container.
       const how = afterStop() ?? 'poweroff';
       log.info(how === 'reboot' ? 'rebooting' : 'powering off', { code });
       const error = powerOff(how);

@@ -214,12 +214,14 @@ static char *param(const char *key) {
   return 0;
 }
 
-static void read_cmdline(void) {
-  i64 fd = sys(SYS_openat, AT_FDCWD, "/proc/cmdline", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) refuse("open", "/proc/cmdline", fd);
-  i64 n = sys(SYS_read, fd, cmdline, sizeof cmdline - 1);
-  if (n < 0) refuse("read", "/proc/cmdline", n);
-  cmdline[n] = 0;
+/* A small text file into `buf`, NUL-terminated (one read: /proc files and
+ * the initramfs's own files are read whole). */
+static void read_text(const char *path, char *buf, unsigned long size) {
+  i64 fd = sys(SYS_openat, AT_FDCWD, path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0) refuse("open", path, fd);
+  i64 n = sys(SYS_read, fd, buf, size - 1);
+  if (n < 0) refuse("read", path, n);
+  buf[n] = 0;
   sys(SYS_close, fd, 0, 0);
 }
 
@@ -227,12 +229,7 @@ static void read_cmdline(void) {
 static char modules[8192];
 
 static void load_modules(void) {
-  i64 fd = sys(SYS_openat, AT_FDCWD, "/etc/modules", O_RDONLY | O_CLOEXEC);
-  if (fd < 0) refuse("open", "/etc/modules", fd);
-  i64 n = sys(SYS_read, fd, modules, sizeof modules - 1);
-  if (n < 0) refuse("read", "/etc/modules", n);
-  modules[n] = 0;
-  sys(SYS_close, fd, 0, 0);
+  read_text("/etc/modules", modules, sizeof modules);
   char *p = modules;
   while (*p) {
     char *name = p;
@@ -368,7 +365,7 @@ void boot_main(void) {
   must_mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0);
   must_mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0);
   must_mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755");
-  read_cmdline();
+  read_text("/proc/cmdline", cmdline, sizeof cmdline);
   char *root = param("octant.root");
   char *verity = param("octant.verity");
   char *data = param("octant.data");
