@@ -8,10 +8,10 @@ import { rootLayout, type Paths } from '../runtime/paths.ts';
 import { adminCall, adminRequest } from '../runtime/admin/client.ts';
 import type { SystemStatus } from '../runtime/admin/system-routes.ts';
 import { configFile } from '../runtime/config.ts';
-import type { ServiceDefinition } from '../runtime/supervisor/service.ts';
+import type { AnyService, ServiceDefinition } from '../runtime/supervisor/service.ts';
 import { startSystem } from './system.ts';
 
-function simple(name: string, needs: string[], stops: string[], extra: Partial<ServiceDefinition> = {}): ServiceDefinition {
+function simple(name: string, needs: string[], stops: string[], extra: Partial<AnyService> = {}): AnyService {
   return {
     name,
     needs,

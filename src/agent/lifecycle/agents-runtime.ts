@@ -5,15 +5,11 @@
 
 import { isAbsolute } from 'node:path';
 import { OctantError, EXIT } from '../../lib/errors.ts';
-import type { AdminRoutes } from '../../runtime/admin/types.ts';
-import type { ServiceContext } from '../../runtime/supervisor/service.ts';
-import type { LedgerApi } from '../../services/ledger/types.ts';
-import type { VaultApi } from '../../services/vault/types.ts';
-import type { RouterServiceApi } from '../../services/router/index.ts';
-import type { QuorumApi } from '../../services/quorum/index.ts';
+import type { AdminHandler } from '../../runtime/admin/types.ts';
 import type { ApprovalRequest } from '../approvals/approval.ts';
 import { governedApproval } from '../approvals/governed.ts';
 import { recentLedger } from '../approvals/recent-entries.ts';
+import type { AgentRoute, AgentsContext } from './service.ts';
 import { loadSignedManifest, loadTrustStore } from '../manifest/index.ts';
 import { ApprovalStore, approvalsDir } from '../approvals/store.ts';
 import { requestApproval } from '../approvals/gate.ts';
@@ -43,7 +39,14 @@ function isolationField(body: unknown): 'namespaces' | 'gvisor' | undefined {
   return value;
 }
 
-export function agentRoutes(manager: LifecycleManager): AdminRoutes {
+/** The optional `acceptUnenforcedLimits` (octant run --accept-unenforced-limits): true or absent. */
+function acceptField(body: unknown): boolean {
+  const value = field(body, 'acceptUnenforcedLimits');
+  if (value !== undefined && typeof value !== 'boolean') throw new OctantError('E_USAGE', "request body: 'acceptUnenforcedLimits' must be true or false", { exit: EXIT.usage });
+  return value === true;
+}
+
+export function agentRoutes(manager: LifecycleManager): Record<AgentRoute, AdminHandler> {
   return {
     'GET /list': () => ({ body: manager.list() }),
     'GET /inspect': (req) => ({ body: manager.get(req.query.get('aid') ?? '') }),
@@ -54,13 +57,13 @@ export function agentRoutes(manager: LifecycleManager): AdminRoutes {
         throw new OctantError('E_USAGE', "request body: 'command' must be a non-empty list of strings", { exit: EXIT.usage });
       }
       const parent = field(req.body, 'parent');
-      return { body: await manager.start({ signed, command, parent: typeof parent === 'string' ? parent : undefined, wrapped: field(req.body, 'wrapped') === true, isolation: isolationField(req.body) }) };
+      return { body: await manager.start({ signed, command, parent: typeof parent === 'string' ? parent : undefined, wrapped: field(req.body, 'wrapped') === true, isolation: isolationField(req.body), acceptUnenforcedLimits: acceptField(req.body) }) };
     },
     // The built-in loop: the command is the system's own `agent-loop`, the task a file in /run/octant.
     'POST /run': async (req) => {
       const signed = loadSignedManifest({ text: stringField(req.body, 'manifest'), origin: String(field(req.body, 'origin') ?? 'request') });
       const task = parseLoopTask(field(req.body, 'task'));
-      return { body: await manager.start({ signed, command: ['agent-loop'], self: true, files: { 'task.json': JSON.stringify(task) }, isolation: isolationField(req.body) }) };
+      return { body: await manager.start({ signed, command: ['agent-loop'], self: true, files: { 'task.json': JSON.stringify(task) }, isolation: isolationField(req.body), acceptUnenforcedLimits: acceptField(req.body) }) };
     },
     // Long request: answers once the agent is archived (octant run waits on it).
     'POST /wait': async (req) => ({ body: await manager.waitForEnd(stringField(req.body, 'aid')) }),
@@ -72,21 +75,18 @@ export function agentRoutes(manager: LifecycleManager): AdminRoutes {
 
 export interface AgentsRuntime {
   manager: LifecycleManager;
-  routes: AdminRoutes;
+  routes: Record<AgentRoute, AdminHandler>;
 }
 
-export function createAgentsRuntime(ctx: ServiceContext): AgentsRuntime {
-  const approvalTimeoutMs = Number(ctx.config.approvalTimeoutSeconds ?? 300) * 1000;
-  const ledger = ctx.deps.ledger as LedgerApi;
-  const vault = ctx.deps.vault as VaultApi;
-  const router = ctx.deps.router as RouterServiceApi;
+export function createAgentsRuntime(ctx: AgentsContext): AgentsRuntime {
+  const approvalTimeoutMs = ctx.config.approvalTimeoutSeconds * 1000;
+  const { ledger, vault, router } = ctx.deps;
   const mailboxes: Mailboxes = new Map();
-  const uids = ctx.config.uids as { start: number; count: number; gid: number };
-  const sandboxDir = String(ctx.config.sandboxDir);
+  const { uids, sandboxDir } = ctx.config;
   if (!isAbsolute(sandboxDir)) throw new OctantError('E_CONFIG', `services.agents.sandboxDir: must be an absolute path, got ${JSON.stringify(sandboxDir)}`, { exit: EXIT.usage });
   // One gate for the gateway's tools and for what wrapped programs do directly:
   // the quorum's panel votes first, a human decides what it escalates.
-  const quorum = ctx.deps.quorum as QuorumApi | undefined;
+  const { quorum } = ctx.deps;
   const recent = recentLedger(ledger.append);
   const approvals = { store: new ApprovalStore(approvalsDir(ctx.paths)), trust: () => loadTrustStore(ctx.paths), timeoutMs: approvalTimeoutMs };
   const approve = (request: ApprovalRequest, signal?: AbortSignal) => governedApproval(request, {
@@ -105,14 +105,15 @@ export function createAgentsRuntime(ctx: ServiceContext): AgentsRuntime {
     isolation: { descriptors },
     identities: { uids, sandboxDir },
     approve: (request) => approve(request),
-    gvisorRoles: Array.isArray(ctx.config.gvisorRoles) ? ctx.config.gvisorRoles.map(String) : [],
+    gvisorRoles: ctx.config.gvisorRoles,
+    acceptUnenforcedLimits: ctx.config.acceptUnenforcedLimits,
     gateway: (self) => agentGatewayPort({
       descriptors,
       ledger: recent.append,
       vault,
       llm: (authenticate) => router.gatewayHandler(authenticate),
       approve,
-      newDestinationIsCritical: ctx.config.newDestinationApproval === true,
+      newDestinationIsCritical: ctx.config.newDestinationApproval,
       extraTools: (agent, session) => agentTools(self, mailboxes, agent, session),
     }),
   });

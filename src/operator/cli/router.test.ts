@@ -12,7 +12,6 @@ import { isOctantError } from '../../lib/errors.ts';
 import { memoryIo } from '../../lib/memory-io.ts';
 import { silentLogger } from '../../runtime/log.ts';
 import { rootLayout, type Paths } from '../../runtime/paths.ts';
-import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
 import { ledgerDir, openLedger } from '../../services/ledger/index.ts';
 import { readLedger } from '../../services/ledger/read.ts';
 import { createRouter, routerService, saveConfig } from '../../services/router/index.ts';
@@ -21,7 +20,9 @@ import type { FakeProvider } from '../../services/router/testing/fake-server.ts'
 import { memoryLedger, type MemoryLedger } from '../../services/router/testing/memory-ledger.ts';
 import { Redactor } from '../../services/vault/index.ts';
 import { Vault } from '../../services/vault/vault.ts';
+import { serviceTable } from '../service-table.ts';
 import { startSystem, type RunningSystem } from '../system.ts';
+import { fixedService } from '../../../test/support/fixed-service.ts';
 import { command, serveThroughSystem } from './router.ts';
 import { runCommand } from './dispatch.ts';
 
@@ -49,8 +50,8 @@ before(async () => {
   await vault.unseal({ passphrase: Buffer.from('correct horse battery') });
   const port = new URL(fake.origin).port;
   await vault.put('oa-key', Buffer.from(SECRET), { kind: 'header', name: 'authorization', format: 'Bearer {secret}', hosts: [`127.0.0.1:${port}`] });
-  const fixed = (name: string, needs: string[], api: unknown): ServiceDefinition => ({ name, needs, start: async () => ({ api, health: () => ({ ok: true }), stop: async () => {} }) });
-  system = await startSystem({ paths, log: silentLogger, services: [fixed('ledger', [], ledger), fixed('vault', ['ledger'], vault), routerService as ServiceDefinition] });
+  const services = serviceTable({ ledger: fixedService('ledger', [], ledger), vault: fixedService('vault', ['ledger'], vault), router: routerService });
+  system = await startSystem({ paths, log: silentLogger, services });
   await system.ready;
 });
 
@@ -132,7 +133,7 @@ test('router serve: token from a 0600 file; a real client with the token is serv
   assert.ok(refused instanceof Error, 'the gateway port is closed after serve stops');
 });
 
-test('router test with no system running: a keyless deployment is probed directly, recorded in the ledger first', async () => {
+test('router test with no system running: a keyless deployment is probed by the same router code, its decision and outcome recorded in the ledger', async () => {
   const offline = mkdtempSync(join(tmpdir(), 'octant-router-offline-'));
   try {
     const offlinePaths = rootLayout(offline);
@@ -141,7 +142,9 @@ test('router test with no system running: a keyless deployment is probed directl
     assert.equal(await runCommand(command, ['test', 'free'], { io: mem.io, rootFlag: offline }), 0);
     assert.match(mem.stdout(), /^free: "echo: Reply with the single word: ok"/);
     const entries = readLedger(ledgerDir(offlinePaths), { keepEntries: true }).replay.entries;
-    assert.deepEqual(entries.map((e) => [e.agent, e.kind, e.action, e.target]), [['operator', 'router', 'test', 'free']]);
+    // As through the running system: the route decision (recorded before the provider hears of it), then the outcome naming it.
+    assert.deepEqual(entries.map((e) => [e.agent, e.kind, e.action]), [['operator', 'router', 'route'], ['operator', 'router', 'complete']]);
+    assert.equal(entries[1].detail.decisionSeq, entries[0].seq);
   } finally {
     rmSync(offline, { recursive: true, force: true });
   }

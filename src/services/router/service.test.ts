@@ -9,7 +9,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../runtime/log.ts';
-import { rootLayout } from '../../runtime/paths.ts';
+import { rootLayout, type Paths } from '../../runtime/paths.ts';
 import { openLedger } from '../ledger/index.ts';
 import { LedgerStore } from '../ledger/store.ts';
 import { saveConfig, routerService } from './index.ts';
@@ -18,6 +18,8 @@ import { Budgets } from './routing/budget.ts';
 import { recoverSpend } from './spend-recovery.ts';
 import { startFakeOpenAI } from './testing/fake-openai.ts';
 import { Redactor } from '../vault/index.ts';
+import { Vault } from '../vault/vault.ts';
+import type { LedgerApi } from '../ledger/types.ts';
 import type { FakeProvider } from './testing/fake-server.ts';
 import type { Caller, ChatRequest, RouterConfig } from './types.ts';
 
@@ -32,6 +34,9 @@ const config = (): RouterConfig => ({
 });
 const ask: ChatRequest = { model: 'main', messages: [{ role: 'user', content: 'count me' }], maxTokens: 50 };
 const caller: Caller = { agent: 'a1', lineage: [], budget: { usdPerDay: 1000 } };
+/** A vault never initialized: keyless deployments need none of its keys, and a call for one would fail closed. */
+const keylessVault = (paths: Paths, ledger: LedgerApi): Vault => new Vault({ file: join(paths.state, 'vault', 'vault.json'), ledger });
+
 const noVault = { inject: async () => { throw new Error('no credential expected'); }, redaction: new Redactor() };
 
 function spent(budgets: Budgets, key: string): { usd: number; tokens: number } {
@@ -86,7 +91,7 @@ test('the router service: state saved with a mark at stop; started on a state ol
   const statePath = join(paths.state, 'router', 'state.json');
   const run = async (calls: number): Promise<{ usd: number; tokens: number }> => {
     const ledger = await openLedger(paths);
-    const service = await routerService.start({ paths, config: {}, log: silentLogger, deps: { ledger, vault: new Redactor() }, signal: new AbortController().signal });
+    const service = await routerService.start({ paths, config: {}, log: silentLogger, deps: { ledger, vault: keylessVault(paths, ledger) }, signal: new AbortController().signal });
     for (let i = 0; i < calls; i++) await service.api.chat(ask, caller);
     const used = spent((service.api as unknown as RouterEngine).budgets, 'agent a1');
     await service.stop();
@@ -108,6 +113,35 @@ test('the router service: state saved with a mark at stop; started on a state ol
   assert.deepEqual(await run(0), second);
 });
 
+test('the router service owns its outbound connections: stop closes every pooled socket, idle or busy', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'octant-pool-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const paths = rootLayout(root);
+  await saveConfig(paths, config());
+  const ledger = await openLedger(paths);
+  const service = await routerService.start({ paths, config: {}, log: silentLogger, deps: { ledger, vault: keylessVault(paths, ledger) }, signal: new AbortController().signal });
+  const until = async (n: number): Promise<void> => {
+    while ((await fake.connections()) !== n) await new Promise((r) => setTimeout(r, 5));
+  };
+  let hanging: Promise<unknown> | undefined;
+  try {
+    // Three calls at once: three keep-alive connections, idle in the pool afterwards.
+    await Promise.all([1, 2, 3].map(() => service.api.chat(ask, caller)));
+    await until(3);
+    // A fourth call the provider never answers keeps a connection busy.
+    fake.script({ kind: 'hang' });
+    hanging = service.api.chat(ask, caller).catch((e: unknown) => e);
+    while (fake.requests.length < 4) await new Promise((r) => setTimeout(r, 5));
+  } finally {
+    await service.stop();
+  }
+  // The call in flight failed, and every socket is closed by the stop (the
+  // pool's own test in lib/outbound proves close() ends idle ones too).
+  assert.ok((await hanging) instanceof Error);
+  await until(0);
+  await ledger.close();
+});
+
 test('the router service: a configuration reload the ledger refuses is not put in force; explain refuses a malformed request', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'octant-reload-'));
   t.after(() => rmSync(root, { recursive: true, force: true }));
@@ -116,7 +150,7 @@ test('the router service: a configuration reload the ledger refuses is not put i
   const opened = await openLedger(paths);
   // The ledger refuses the reload's record (log first: then no act).
   const ledger = { ...opened, append: (event: Parameters<typeof opened.append>[0]) => (event.action === 'config.reload' ? Promise.reject(new Error('ledger refused')) : opened.append(event)) };
-  const service = await routerService.start({ paths, config: {}, log: silentLogger, deps: { ledger, vault: new Redactor() }, signal: new AbortController().signal });
+  const service = await routerService.start({ paths, config: {}, log: silentLogger, deps: { ledger, vault: keylessVault(paths, ledger) }, signal: new AbortController().signal });
   try {
     const call = (route: string, body: unknown) => service.routes![route]!({ method: 'POST', path: route.split(' ')[1]!, query: new URLSearchParams(), body, signal: new AbortController().signal });
     await saveConfig(paths, { deployments: [], routes: [] });
