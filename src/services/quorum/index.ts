@@ -19,7 +19,7 @@ import type { Voter } from './types.ts';
 
 export type { QuorumApi, HumanVerdict } from './quorum.ts';
 export type { Decision, ProposalInput, Rule, Voter, Ballot, RecentEntry } from './types.ts';
-export { readPolicy, readRule, stricter } from './rules.ts';
+export { manifestRuleFor, readPolicy, readRule, stricter, stricterPartial } from './rules.ts';
 export { createQuorum } from './quorum.ts';
 export { DecisionStore, decisionsDir } from './decisions.ts';
 export { explainDecision, summaryLine } from './explain.ts';
