@@ -20,7 +20,7 @@ import { agentsDir, composeLifecycle } from '../../agent/lifecycle/compose.ts';
 import { agentDir, listRecords, readRecord, type AgentRecord } from '../../agent/lifecycle/records.ts';
 import { STATES, nextState } from '../../agent/lifecycle/state-machine.ts';
 import type { Action, Command, CommandContext } from './command.ts';
-import { gvisorRolesPolicy, isolationFlag } from './isolation-flag.ts';
+import { acceptUnenforcedLimitsPolicy, gvisorRolesPolicy, isolationFlag } from './isolation-flag.ts';
 
 /**
  * An agent id as given: a whole AID, or a unique prefix of one (at least
@@ -74,7 +74,8 @@ async function startForeground(paths: Paths, io: Io, signed: unknown, command: s
     },
     revokeAgent: async () => 0,
   };
-  const manager = composeLifecycle({ paths, ledger, vault, gvisorRoles });
+  // And services.agents.acceptUnenforcedLimits, as in the booted system.
+  const manager = composeLifecycle({ paths, ledger, vault, gvisorRoles, acceptUnenforcedLimits: await acceptUnenforcedLimitsPolicy(paths) });
   const stop = (): void => {
     for (const r of manager.list()) {
       if (r.state === 'running' || r.state === 'suspended') manager.terminate(r.aid, 'operator interrupt').catch(() => {});

@@ -20,3 +20,9 @@ export async function gvisorRolesPolicy(paths: Paths): Promise<string[]> {
   const roles = (await loadConfig(paths, SERVICES)).services.agents?.gvisorRoles;
   return Array.isArray(roles) ? roles.map(String) : [];
 }
+
+/** octant.yaml services.agents.acceptUnenforcedLimits, for agents started without a booted system (agent start --foreground). */
+export async function acceptUnenforcedLimitsPolicy(paths: Paths): Promise<boolean> {
+  const [{ loadConfig }, { SERVICES }] = await Promise.all([import('../../runtime/config.ts'), import('../service-table.ts')]);
+  return (await loadConfig(paths, SERVICES)).services.agents?.acceptUnenforcedLimits === true;
+}
