@@ -74,7 +74,7 @@ async function startForeground(paths: Paths, io: Io, signed: unknown, command: s
     },
     revokeAgent: async () => 0,
   };
-  const manager = composeLifecycle({ paths, ledger, vault, gvisorRoles: settings.gvisorRoles, identities: settings });
+  const manager = composeLifecycle({ paths, ledger, vault, gvisorRoles: settings.gvisorRoles, acceptUnenforcedLimits: settings.acceptUnenforcedLimits, identities: settings });
   const stop = (): void => {
     for (const r of manager.list()) {
       if (r.state === 'running' || r.state === 'suspended') manager.terminate(r.aid, 'operator interrupt').catch(() => {});
