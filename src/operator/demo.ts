@@ -17,7 +17,7 @@ import { messageOf } from '../lib/errors.ts';
 import { requireLandlock } from '../kernel/landlock/require-landlock.ts';
 import { adminCall } from '../runtime/admin/client.ts';
 import type { Paths } from '../runtime/paths.ts';
-import type { VaultStatus } from '../services/vault/types.ts';
+import type { VaultStatus } from '../services/vault/api.ts';
 import type { AgentRecord } from '../agent/lifecycle/records.ts';
 import { addTrustedKey, generateOperatorKey, keysDir, loadPrivateKey, loadTrustStore, parseManifestText, signManifest, validateSchema, keyIdOf } from '../agent/manifest/index.ts';
 import { agentReport, storyLines, summaryLines, type AgentReport } from './agent-report.ts';

@@ -75,8 +75,16 @@ function join(path: string, key: string | number): string {
 }
 
 /** Validate `value` against `schema`, filling defaults. `path` is the key path
- *  used in error messages (e.g. `services.ledger.fsync`), `file` the config file. */
+ *  used in error messages (e.g. `services.ledger.checkpointIntervalMs`), `file`
+ *  the config file. For a schema declared `as const`, the result is typed
+ *  (ConfigValue mirrors what each case below returns). */
+export function validateConfig<S extends ObjectSchema>(schema: S, value: unknown, path: string, file: string): ConfigOf<S>;
+export function validateConfig(schema: ConfigSchema, value: unknown, path: string, file: string): unknown;
 export function validateConfig(schema: ConfigSchema, value: unknown, path: string, file: string): unknown {
+  return check(schema, value, path, file);
+}
+
+function check(schema: ConfigSchema, value: unknown, path: string, file: string): unknown {
   switch (schema.type) {
     case 'string':
       if (typeof value !== 'string') fail(file, path, `expected a string, got ${typeName(value)}`);
@@ -94,11 +102,11 @@ export function validateConfig(schema: ConfigSchema, value: unknown, path: strin
       return value;
     case 'array':
       if (!Array.isArray(value)) fail(file, path, `expected a list, got ${typeName(value)}`);
-      return value.map((item, i) => validateConfig(schema.items, item, join(path, i), file));
+      return value.map((item, i) => check(schema.items, item, join(path, i), file));
     case 'map': {
       if (!isPlainObject(value)) fail(file, path, `expected a mapping, got ${typeName(value)}`);
       const out: Record<string, unknown> = {};
-      for (const [key, item] of Object.entries(value)) out[key] = validateConfig(schema.values, item, join(path, key), file);
+      for (const [key, item] of Object.entries(value)) out[key] = check(schema.values, item, join(path, key), file);
       return out;
     }
     case 'object': {
@@ -114,7 +122,7 @@ export function validateConfig(schema: ConfigSchema, value: unknown, path: strin
       }
       const out: Record<string, unknown> = {};
       for (const [key, sub] of Object.entries(schema.properties)) {
-        if (Object.hasOwn(value, key)) out[key] = validateConfig(sub, value[key], join(path, key), file);
+        if (Object.hasOwn(value, key)) out[key] = check(sub, value[key], join(path, key), file);
         else {
           const fallback = defaultOf(sub);
           if (fallback !== undefined) out[key] = fallback;

@@ -12,10 +12,10 @@ import { messageOf } from '../../lib/errors.ts';
 import type { AdminRoutes } from '../../runtime/admin/types.ts';
 import type { ConfigOf, ObjectSchema } from '../../runtime/config-schema.ts';
 import type { ServiceContext, ServiceDefinition } from '../../runtime/supervisor/service.ts';
-import type { LedgerApi } from '../../services/ledger/types.ts';
-import type { RouterServiceApi } from '../../services/router/index.ts';
-import type { VaultApi } from '../../services/vault/types.ts';
-import type { QuorumApi } from '../../services/quorum/index.ts';
+import type { LedgerApi } from '../../services/ledger/api.ts';
+import type { RouterServiceApi } from '../../services/router/api.ts';
+import type { VaultApi } from '../../services/vault/api.ts';
+import type { QuorumApi } from '../../services/quorum/api.ts';
 import type { AgentsRuntime } from './agents-runtime.ts';
 import { hostCgroupPlacement } from '../../kernel/cgroups/placement.ts';
 import { listRecords } from './records.ts';
@@ -35,7 +35,13 @@ export interface AgentsServiceApi {
 
 /** What `octant status` says about resource limits (kernel/cgroups/placement.ts). */
 function limitsLine(accepted: boolean): string {
-  const placement = hostCgroupPlacement();
+  let placement: ReturnType<typeof hostCgroupPlacement>;
+  try {
+    placement = hostCgroupPlacement();
+  } catch (error) {
+    // No usable hierarchy even for root: agents fail at their start, naming it; the service itself is fine.
+    return `resource limits: ${messageOf(error)}`;
+  }
   if (placement.enforced) return `resource limits enforced (${placement.detail})`;
   return `resource limits NOT enforced (${placement.reason}): ${accepted ? 'accepted by services.agents.acceptUnenforcedLimits' : 'agents are refused unless run with --accept-unenforced-limits'}`;
 }

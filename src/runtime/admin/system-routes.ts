@@ -3,8 +3,28 @@
 import { readdirSync } from 'node:fs';
 import type { Supervisor, ServiceStatus } from '../supervisor/supervisor.ts';
 import type { AdminRoutes } from './types.ts';
+import { EXIT, OctantError } from '../../lib/errors.ts';
 
 export type SystemPhase = 'booting' | 'ready' | 'failed' | 'stopping';
+/** What a PID 1 does once the system has stopped (`octant stop --poweroff` / `--reboot`). */
+export type AfterStop = 'poweroff' | 'reboot';
+
+/** The optional body of POST /v1/stop: `{ "then": "poweroff" | "reboot" }`. */
+function afterStop(body: unknown): AfterStop | undefined {
+  if (body === undefined || body === null) return undefined;
+  const then = typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>).then : undefined;
+  const keys = typeof body === 'object' ? Object.keys(body) : [];
+  if ((then !== 'poweroff' && then !== 'reboot') || keys.some((k) => k !== 'then')) {
+    throw new OctantError('E_STOP_BODY', 'stop: the body must be {"then": "poweroff"} or {"then": "reboot"}', { exit: EXIT.usage });
+  }
+  // Only a PID 1 can power the machine off; anywhere else the request would be silently ignored.
+  if (process.pid !== 1) {
+    throw new OctantError('E_STOP_NOT_INIT', `stop: --${then} needs the system to run as PID 1 (octant init); this one is pid ${process.pid}`, {
+      exit: EXIT.usage, hint: "use 'octant stop' without it",
+    });
+  }
+  return then;
+}
 
 export interface SystemStatus {
   pid: number;
@@ -32,8 +52,9 @@ export interface SystemRoutesOptions {
   version: string;
   startedAt: Date;
   phase(): SystemPhase;
-  /** Begin a graceful stop; called after the reply to POST /v1/stop was sent. */
-  stop(reason: string): void;
+  /** Begin a graceful stop; called after the reply to POST /v1/stop was sent.
+   *  `then`: what PID 1 does once everything has stopped. */
+  stop(reason: string, then?: AfterStop): void;
 }
 
 export function systemRoutes(options: SystemRoutesOptions): AdminRoutes {
@@ -50,10 +71,13 @@ export function systemRoutes(options: SystemRoutesOptions): AdminRoutes {
       };
       return { body };
     },
-    'POST /stop': () => ({
-      status: 202,
-      body: { stopping: true, pid: process.pid },
-      after: () => options.stop('stop requested through the admin API'),
-    }),
+    'POST /stop': (request) => {
+      const then = afterStop(request.body);
+      return {
+        status: 202,
+        body: { stopping: true, pid: process.pid, ...(then === undefined ? {} : { then }) },
+        after: () => options.stop(then === undefined ? 'stop requested through the admin API' : `${then} requested through the admin API`, then),
+      };
+    },
   };
 }

@@ -6,8 +6,8 @@
 // refuses, a passed deadline or a cancelled request is a denial; a panel
 // that cannot be reached escalates to a human, never approves.
 
-import type { LedgerAppend } from '../ledger/types.ts';
-import type { Caller, ChatRequest, ChatResponse } from '../router/types.ts';
+import type { LedgerAppend } from '../ledger/api.ts';
+import type { Caller, ChatRequest, ChatResponse } from '../router/api.ts';
 import { messageOf } from '../../lib/errors.ts';
 import { deliberate } from './deliberate.ts';
 import type { DecisionStore } from './decisions.ts';
@@ -57,7 +57,13 @@ export function createQuorum(deps: QuorumDeps): QuorumApi {
       const started = now();
       const raw = buildProposal(input, new Date(started));
       // What goes to the voters and the record: redacted of every secret in play.
-      const proposal = { ...raw, target: deps.redact(raw.target), excerpt: deps.redact(raw.excerpt), statedReason: raw.statedReason === undefined ? undefined : deps.redact(raw.statedReason) };
+      const proposal = {
+        ...raw,
+        target: deps.redact(raw.target),
+        excerpt: deps.redact(raw.excerpt),
+        statedReason: raw.statedReason === undefined ? undefined : deps.redact(raw.statedReason),
+        recent: raw.recent.map((e) => ({ ...e, target: deps.redact(e.target) })),
+      };
       const rule = ruleFor(deps.policy, proposal.actionClass, input.manifestRule);
       const panel = [...deps.panel()];
       const deadline = started + deps.deadlineMs;

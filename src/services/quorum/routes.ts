@@ -8,7 +8,7 @@
 
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import type { AdminRoutes } from '../../runtime/admin/types.ts';
-import type { LedgerAppend } from '../ledger/types.ts';
+import type { LedgerAppend } from '../ledger/api.ts';
 import { readVoter, withoutVoter, withVoter } from './panel.ts';
 import type { QuorumApi } from './quorum.ts';
 import type { Voter } from './types.ts';

@@ -15,7 +15,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import type { AdminRequest, AdminRoutes } from '../../runtime/admin/types.ts';
-import type { VaultApi } from '../vault/types.ts';
+import type { VaultApi } from '../vault/api.ts';
 import { serveGateway, type GatewayHandler } from './gateway/server.ts';
 import type { Authenticate, Caller, ChatRequest, ChatResponse, RouterApi, RouterConfig } from './types.ts';
 

@@ -7,7 +7,7 @@
 import { OctantError, EXIT } from '../../lib/errors.ts';
 import type { AdminRequest, AdminRoutes } from '../../runtime/admin/types.ts';
 import { Vault, type InitOptions } from './vault.ts';
-import type { LedgerApi } from '../ledger/types.ts';
+import type { LedgerApi } from '../ledger/api.ts';
 import type { InjectionRule, UnsealInput } from './types.ts';
 
 function field(request: AdminRequest, name: string): unknown {
