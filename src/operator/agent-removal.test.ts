@@ -12,9 +12,8 @@ import { main } from '../main.ts';
 import { memoryIo } from '../lib/memory-io.ts';
 import { isOctantError } from '../lib/errors.ts';
 import { resolvePaths } from '../runtime/paths.ts';
-import { readLedger, ledgerDir } from '../services/ledger/read.ts';
+import { readLedger, ledgerDir, recordEvent } from '../services/ledger/api.ts';
 import { pruneAgents, removeAgent } from './agent-removal.ts';
-import { recordEvent } from '../services/ledger/record-event.ts';
 
 function record(aid: string, state: AgentRecord['state']): AgentRecord {
   return {

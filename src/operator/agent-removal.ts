@@ -10,8 +10,7 @@
 import { rmSync } from 'node:fs';
 import { EXIT, OctantError } from '../lib/errors.ts';
 import { agentDir, listRecords, readRecord, type AgentRecord } from '../agent/lifecycle/records.ts';
-import type { LedgerEvent } from '../services/ledger/types.ts';
-import { OPERATOR_AGENT } from '../services/ledger/api.ts';
+import { OPERATOR_AGENT, type LedgerEvent } from '../services/ledger/api.ts';
 
 /** States an agent never leaves: nothing runs for it any more. */
 const ENDED: readonly AgentRecord['state'][] = ['archived', 'rejected'];

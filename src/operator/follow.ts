@@ -2,11 +2,7 @@
 // stop (Ctrl-C, or the agent ended), like `tail -f`. Polling, not inotify:
 // the files may not exist yet, and a poll every 200 ms is cheap.
 
-import { join } from 'node:path';
-import { scanRecords } from '../services/ledger/records.ts';
-import { parseEntry } from '../services/ledger/entry.ts';
-import { SEGMENT_FILE, readFrom } from '../services/ledger/read.ts';
-import type { LedgerEntry } from '../services/ledger/types.ts';
+import { entriesAfter, type LedgerEntry } from '../services/ledger/api.ts';
 import { followLog } from './log-follower.ts';
 
 const POLL_MS = 200;
@@ -34,23 +30,6 @@ export async function followAgentLog(file: string, write: (text: string) => void
   } finally {
     follower.stop();
   }
-}
-
-/**
- * Entries appended after byte `from` of the ledger segment, read from there
- * on (not the whole log again), and the offset to continue from. A record
- * still being written (torn) is left for the next poll.
- */
-export function entriesAfter(dir: string, from: number): { entries: LedgerEntry[]; next: number } {
-  const buf = readFrom(join(dir, SEGMENT_FILE), false, from);
-  if (buf.length === 0) return { entries: [], next: from };
-  const scan = scanRecords(buf, from, true);
-  const entries: LedgerEntry[] = [];
-  for (const r of scan.records) {
-    const entry = parseEntry(r.payload);
-    if (entry !== undefined) entries.push(entry);
-  }
-  return { entries, next: scan.end };
 }
 
 /** Print new ledger entries (those `keep` accepts) as they are appended, until Ctrl-C. */

@@ -22,7 +22,7 @@ import { STATES, nextState } from '../../agent/lifecycle/state-machine.ts';
 import type { Action, Command, CommandContext } from './command.ts';
 import { agentsSettings, isolationFlag } from './isolation-flag.ts';
 import { resolveAid } from '../resolve-aid.ts';
-import { recordEvent } from '../../services/ledger/record-event.ts';
+import { recordEvent } from '../../services/ledger/api.ts';
 import { pruneAgents, removable, removeAgent } from '../agent-removal.ts';
 import { followAgentLog } from '../follow.ts';
 import { agentFiles } from '../agent-files.ts';

@@ -15,6 +15,7 @@ export { OPERATOR_AGENT } from './entry.ts';
 export { isCanonicalOrder } from './entry.ts';
 
 // Reading the log on disk.
+export { entriesAfter } from './entries-after.ts';
 export { ledgerDir, readLedger, checkCheckpoints, forEachEntryFrom, FIRST_MARK, type LedgerSnapshot } from './read.ts';
 
 // Verifying: the whole log, an export, one entry's inclusion.
