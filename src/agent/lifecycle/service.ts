@@ -9,14 +9,13 @@
 
 import { join } from 'node:path';
 import { messageOf } from '../../lib/errors.ts';
-import type { AdminRoutes } from '../../runtime/admin/types.ts';
+import type { AdminRequest, AdminRoutes } from '../../runtime/admin/types.ts';
+import { AGENTS_API } from './agents-api.ts';
 import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
 import type { AgentsRuntime } from './agents-runtime.ts';
 import { listRecords } from './records.ts';
 import roles from '../manifest/data/roles.json' with { type: 'json' };
 
-/** The routes agents-runtime.ts serves; mounted at start, loaded on first use. */
-const ROUTES = ['GET /list', 'GET /inspect', 'POST /start', 'POST /run', 'POST /wait', 'POST /suspend', 'POST /resume', 'POST /stop'] as const;
 
 export interface AgentsServiceApi {
   /** The runtime, loading it if no request has yet. */
@@ -71,10 +70,17 @@ export const agentsService: ServiceDefinition<AgentsServiceApi> = {
       ctx.log.error('reconciling agents after a crash failed', { error: reconcileError });
     });
     await reconciling;
-    const routes: AdminRoutes = Object.fromEntries(ROUTES.map((key) => [key, async (request: Parameters<AdminRoutes[string]>[0]) => {
-      const route = (await runtime()).routes[key];
-      return route(request);
-    }]));
+    // The endpoints are mounted at start (declared in agents-api.ts); each
+    // hands its request to the runtime's route for the same endpoint, loading
+    // the runtime with the first request.
+    const routes: AdminRoutes = Object.values(AGENTS_API).map((declared) => ({
+      ...declared,
+      handler: async (request: AdminRequest) => {
+        const served = (await runtime()).routes.find((r) => r.method === declared.method && r.path === declared.path);
+        if (served === undefined) throw new Error(`agents runtime serves no ${declared.method} ${declared.path}`);
+        return served.handler(request);
+      },
+    }));
     return {
       api: { runtime },
       routes,

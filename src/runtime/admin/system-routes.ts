@@ -1,22 +1,12 @@
-// The system's own admin routes: GET /v1/status and POST /v1/stop.
+// The system's own admin routes: GET /v1/status and POST /v1/stop (system-api.ts).
 
 import { readdirSync } from 'node:fs';
-import type { Supervisor, ServiceStatus } from '../supervisor/supervisor.ts';
+import { json, route } from '../../lib/http/route.ts';
+import type { Supervisor } from '../supervisor/supervisor.ts';
+import { SYSTEM_API, type SystemPhase } from './system-api.ts';
 import type { AdminRoutes } from './types.ts';
 
-export type SystemPhase = 'booting' | 'ready' | 'failed' | 'stopping';
-
-export interface SystemStatus {
-  pid: number;
-  version: string;
-  phase: SystemPhase;
-  /** Wall clock of boot start (ISO 8601). */
-  startedAt: string;
-  uptimeMs: number;
-  /** The daemon's own footprint, for soak tests and operators: bytes, and descriptors open. */
-  resources: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number; openFiles: number };
-  services: ServiceStatus[];
-}
+export type { SystemPhase, SystemStatus } from './system-api.ts';
 
 /** Descriptors open in this process (/proc/self/fd), or -1 where that cannot be read. */
 function openFiles(): number {
@@ -37,23 +27,19 @@ export interface SystemRoutesOptions {
 }
 
 export function systemRoutes(options: SystemRoutesOptions): AdminRoutes {
-  return {
-    'GET /status': async () => {
-      const body: SystemStatus = {
-        pid: process.pid,
-        version: options.version,
-        phase: options.phase(),
-        startedAt: options.startedAt.toISOString(),
-        uptimeMs: Date.now() - options.startedAt.getTime(),
-        resources: { ...process.memoryUsage(), openFiles: openFiles() },
-        services: await options.supervisor.status(),
-      };
-      return { body };
-    },
-    'POST /stop': () => ({
+  return [
+    route(SYSTEM_API.status, async () => ({
+      pid: process.pid,
+      version: options.version,
+      phase: options.phase(),
+      startedAt: options.startedAt.toISOString(),
+      uptimeMs: Date.now() - options.startedAt.getTime(),
+      resources: { ...process.memoryUsage(), openFiles: openFiles() },
+      services: await options.supervisor.status(),
+    })),
+    route(SYSTEM_API.stop, () => json({ stopping: true as const, pid: process.pid }, {
       status: 202,
-      body: { stopping: true, pid: process.pid },
       after: () => options.stop('stop requested through the admin API'),
-    }),
-  };
+    })),
+  ];
 }
