@@ -1,18 +1,18 @@
 // Adapters: where an app's connections come from. Each creates a plain net
-// (or tls) server whose connections go to one HttpHost (serve.ts):
+// server whose connections go to one HttpHost (serve.ts):
 //   - serveUnix: a Unix socket created 0600 from the first moment (an
 //     agent's gateway socket; the admin socket adds its own checks in
 //     runtime/admin/socket.ts and uses serveOn directly);
 //   - serveTcp: a TCP listener, with TLS when given a key and certificate
-//     (the console and the Matrix API; `router serve`).
+//     (the console and the Matrix API; `router serve`): each connection is
+//     wrapped in a server-side TLSSocket before the host sees it.
 
 import { chmodSync, mkdirSync, rmSync } from 'node:fs';
-import { createServer as createNetServer, type Server } from 'node:net';
-import { Server as TlsServer, createServer as createTlsServer } from 'node:tls';
+import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import { TLSSocket, createSecureContext } from 'node:tls';
 import { dirname } from 'node:path';
 import { EXIT, OctantError, messageOf } from '../errors.ts';
 import { createHttpHost, type HttpApp, type HttpHost } from './serve.ts';
-import { DEFAULT_LIMITS } from './body.ts';
 
 export interface Served {
   /** http(s)://host:port, or the socket path. */
@@ -22,10 +22,15 @@ export interface Served {
   close(): Promise<void>;
 }
 
-/** Hand every connection of `server` to a new host for `app`. TLS servers hand over after the handshake. */
-export function serveOn<C>(app: HttpApp<C>, server: Server | TlsServer): { host: HttpHost; close(): Promise<void> } {
+/**
+ * Hand every connection of `server` to a new host for `app`, through `wrap`
+ * when given (TLS): the host's head timer then covers the handshake too, so
+ * a client that connects and never starts one is closed like a silent
+ * plain one (node:tls's own handshakeTimeout does not count until it starts).
+ */
+export function serveOn<C>(app: HttpApp<C>, server: Server, wrap?: (raw: Socket) => Socket): { host: HttpHost; close(): Promise<void> } {
   const host = createHttpHost(app);
-  server.on(server instanceof TlsServer ? 'secureConnection' : 'connection', (socket) => host.accept(socket));
+  server.on('connection', (socket: Socket) => host.accept(wrap === undefined ? socket : wrap(socket)));
   return {
     host,
     close: () => new Promise<void>((resolve) => {
@@ -81,12 +86,10 @@ export interface TcpOptions {
 
 /** Serve on a TCP port, over TLS when `tls` is given. */
 export async function serveTcp<C>(app: HttpApp<C>, options: TcpOptions): Promise<Served> {
-  const headTimeout = app.limits?.headTimeoutMs ?? DEFAULT_LIMITS.headTimeoutMs;
-  const server = options.tls === undefined
-    ? createNetServer()
-    // The handshake counts against the head time: a client that opens and stays silent is closed as on plain TCP.
-    : createTlsServer({ key: options.tls.key, cert: options.tls.cert, minVersion: 'TLSv1.2', ALPNProtocols: ['http/1.1'], handshakeTimeout: headTimeout });
-  const served = serveOn(app, server);
+  const server = createNetServer();
+  const tls = options.tls;
+  const secureContext = tls === undefined ? undefined : createSecureContext({ key: tls.key, cert: tls.cert, minVersion: 'TLSv1.2' });
+  const served = serveOn(app, server, secureContext === undefined ? undefined : (raw) => new TLSSocket(raw, { isServer: true, secureContext, ALPNProtocols: ['http/1.1'] }));
   const host = options.host ?? '127.0.0.1';
   await listening(server, `${host}:${options.port}`, () => server.listen(options.port, host));
   const bound = server.address();

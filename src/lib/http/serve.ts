@@ -150,7 +150,12 @@ export function createHttpHost<C>(app: HttpApp<C>): HttpHost {
           if (reply.kind === 'sse' && streamShape !== undefined) {
             // Mid-stream: the only way left to tell the client is an error event.
             res.end(sseFrame({ event: streamShape.sseEvent, data: errorResponse(error, surface, streamShape).body }));
-          } else res.destroy();
+          } else {
+            // What was sent reaches the client, then the connection ends without
+            // the stream's last chunk: the client sees the reply cut short. (After
+            // node:http's own uncork on the next tick, or the corked writes are lost.)
+            setImmediate(() => res.socket?.end());
+          }
         });
       }
     } catch (error) {
