@@ -4,10 +4,11 @@
 
 import { basename } from 'node:path';
 import { closest } from './lib/closest.ts';
-import { EXIT, OctantError, isOctantError, messageOf } from './lib/errors.ts';
+import { EXIT, OctantError } from './lib/errors.ts';
 import { processIo, type Io } from './lib/io.ts';
-import { safeLines } from './lib/safe-text.ts';
 import { COMMANDS, findCommand } from './operator/cli/commands.ts';
+import { runCommand } from './operator/cli/dispatch.ts';
+import { asOctantError, formatError, wantsJson } from './operator/cli/error-report.ts';
 import { UTILITIES, findUtility } from './utils/index.ts';
 import { buildingSnapshot, prepareSnapshot } from './runtime/startup-snapshot.ts';
 
@@ -15,22 +16,6 @@ import { buildingSnapshot, prepareSnapshot } from './runtime/startup-snapshot.ts
  *  (Node puts the original argv[0] there), the script name from source. */
 export function invokedName(argv: readonly string[]): string {
   return basename(argv[1] ?? 'octant').replace(/\.(ts|js|mjs)$/, '');
-}
-
-function helpText(): string {
-  const width = Math.max(...COMMANDS.map((c) => c.name.length), 10);
-  const lines = COMMANDS.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`);
-  return [
-    'usage: octant [--root DIR] <command> [args...]',
-    '       octant <utility> [args...]   (or a link named after the utility)',
-    '',
-    'commands:',
-    ...lines,
-    '',
-    `utilities: ${UTILITIES.map((u) => u.name).join(' ')}`,
-    '',
-    "'octant help <command>' shows a command's usage.",
-  ].join('\n');
 }
 
 async function runCommandLine(args: string[], io: Io): Promise<number> {
@@ -41,40 +26,18 @@ async function runCommandLine(args: string[], io: Io): Promise<number> {
     rootFlag = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args.shift();
     if (rootFlag === undefined || rootFlag === '') throw new OctantError('E_USAGE', '--root: expects a directory', { exit: EXIT.usage });
   }
-  const [name, ...rest] = args;
-  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-    if (name === 'help' && rest[0] !== undefined) {
-      const entry = findCommand(rest[0]);
-      const utility = findUtility(rest[0]);
-      if (entry !== undefined) io.stdout.write(`${(await entry.load()).usage}\n`);
-      else if (utility !== undefined) io.stdout.write(`${utility.usage}\n`);
-      else throw unknownName(rest[0]);
-      return EXIT.ok;
-    }
-    io.stdout.write(`${helpText()}\n`);
-    return name === undefined ? EXIT.usage : EXIT.ok;
-  }
-  if (name === '--version' || name === '-V') return (await findCommand('version')!.load()).run(rest, { io, rootFlag });
+  const [first, ...rest] = args;
+  // Bare `octant` prints the list and fails (it did nothing); `--help` succeeds.
+  const name = first === undefined || first === '--help' || first === '-h' ? 'help'
+    : first === '--version' || first === '-V' ? 'version' : first;
   const entry = findCommand(name);
   if (entry !== undefined) {
-    const command = await entry.load();
-    // `--help` / `-h` anywhere before `--`, on a command or any subcommand,
-    // prints the command's usage (its subcommands included) and succeeds.
-    if (asksForHelp(rest)) {
-      io.stdout.write(`${command.usage}\n`);
-      return EXIT.ok;
-    }
-    return command.run(rest, { io, rootFlag });
+    const code = await runCommand(await entry.load(), rest, { io, rootFlag });
+    return first === undefined ? EXIT.usage : code;
   }
   const utility = findUtility(name);
   if (utility !== undefined) return utility.run(rest, io);
   throw unknownName(name);
-}
-
-/** `--help` or `-h` among the arguments before a `--` (after it they belong to a wrapped program). */
-export function asksForHelp(args: readonly string[]): boolean {
-  const end = args.indexOf('--');
-  return (end === -1 ? args : args.slice(0, end)).some((a) => a === '--help' || a === '-h');
 }
 
 function unknownName(name: string): OctantError {
@@ -91,15 +54,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     const utility = invoked === 'octant' || invoked === 'main' ? undefined : findUtility(invoked);
     if (utility !== undefined) return await utility.run(argv.slice(2), io);
     return await runCommandLine(argv.slice(2), io);
-  } catch (error) {
-    if (isOctantError(error)) {
-      // Messages quote names, paths and replies that may be an agent's text: control characters escaped.
-      io.stderr.write(`error[${error.code}]: ${safeLines(error.message).text}\n${error.hint ? `hint: ${safeLines(error.hint).text}\n` : ''}`);
-      return error.exit;
-    }
-    io.stderr.write(`error: ${safeLines(messageOf(error)).text}\n`);
-    if (io.env.OCTANT_DEBUG) io.stderr.write(`${(error as Error).stack}\n`);
-    return EXIT.failure;
+  } catch (thrown) {
+    const error = asOctantError(thrown);
+    io.stderr.write(formatError(error, wantsJson(argv.slice(2))));
+    if (io.env.OCTANT_DEBUG && !(thrown instanceof OctantError)) io.stderr.write(`${(thrown as Error).stack ?? ''}\n`);
+    return error.exit;
   }
 }
 

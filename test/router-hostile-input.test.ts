@@ -18,6 +18,7 @@ import { createMediator } from '../src/agent/gateway/mediator.ts';
 import { startGateway, type Gateway } from '../src/agent/gateway/server.ts';
 import { memoryIo } from '../src/lib/memory-io.ts';
 import { command as statusCommand } from '../src/operator/cli/status.ts';
+import { runCommand } from '../src/operator/cli/dispatch.ts';
 import { serveThroughSystem } from '../src/operator/cli/router.ts';
 import { startSystem, type RunningSystem } from '../src/operator/system.ts';
 import { silentLogger } from '../src/runtime/log.ts';
@@ -309,7 +310,7 @@ test('budgets: naming the deployment instead of its route does not sidestep the 
 
 async function routerHealth(): Promise<string> {
   const mem = memoryIo();
-  await statusCommand.run(['--json'], { io: mem.io, rootFlag: root });
+  await runCommand(statusCommand, ['--json'], { io: mem.io, rootFlag: root });
   const status = JSON.parse(mem.stdout()) as { services: { name: string; health: { ok: boolean; detail?: string } | null }[] };
   return status.services.find((s) => s.name === 'router')!.health!.detail ?? '';
 }

@@ -1,8 +1,10 @@
 // Command-line parsing for every command: node:util parseArgs in strict mode,
-// with its errors turned into usage errors (exit 2) that name the argument.
+// with its errors turned into usage errors (exit 2) in our own words, naming
+// the argument and, for a mistyped option, the nearest known ones.
 
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { usageError } from './errors.ts';
+import { closest } from './closest.ts';
+import { usageError, type OctantError } from './errors.ts';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -21,13 +23,40 @@ export function parseCommandArgs(command: string, argv: readonly string[], optio
     const { values, positionals } = parseArgs({ args: head, options, allowPositionals, strict: true });
     return { values: values as Parsed['values'], positionals, rest };
   } catch (error) {
-    throw usageError(`${command}: ${(error as Error).message}`, `see 'octant help ${command.split(' ')[0]}'`);
+    throw parseError(command, options, error as Error & { code?: string });
+  }
+}
+
+/** parseArgs' message (with its quoting and advice about '--') said our way. */
+function parseError(command: string, options: Options, error: Error & { code?: string }): OctantError {
+  const help = `see 'octant ${command} --help'`;
+  const quoted = /'([^']*)'/.exec(error.message)?.[1] ?? '';
+  switch (error.code) {
+    case 'ERR_PARSE_ARGS_UNKNOWN_OPTION': {
+      const names = Object.entries(options).flatMap(([name, o]) => [`--${name}`, ...(o.short ? [`-${o.short}`] : [])]);
+      const near = closest(quoted, names);
+      return usageError(`${command}: unknown option '${quoted}'`, near.length > 0 ? `did you mean ${near.join(' or ')}? ${help}` : help);
+    }
+    case 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE': {
+      const option = quoted.replace(/ <value>$/, '');
+      return usageError(/does not take/.test(error.message) ? `${command}: option '${option}' takes no value` : `${command}: option '${option}' needs a value`, help);
+    }
+    case 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL':
+      return usageError(`${command}: unexpected argument '${quoted}' (this command takes no positional arguments)`, help);
+    default:
+      return usageError(`${command}: ${error.message}`, help);
   }
 }
 
 export function stringFlag(parsed: Parsed, name: string): string | undefined {
   const v = parsed.values[name];
   return typeof v === 'string' ? v : undefined;
+}
+
+/** Every value of a repeatable string option (`--host a --host b`). */
+export function stringsFlag(parsed: Parsed, name: string): string[] {
+  const v = parsed.values[name];
+  return Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : typeof v === 'string' ? [v] : [];
 }
 
 /** A flag's value as a finite number, or a usage error naming the flag; undefined when absent. */
@@ -46,6 +75,6 @@ export function boolFlag(parsed: Parsed, name: string): boolean {
 /** Positional number `index`, or a usage error naming what was expected. */
 export function requirePositional(parsed: Parsed, index: number, what: string, command: string): string {
   const value = parsed.positionals[index];
-  if (value === undefined) throw usageError(`${command}: missing ${what}`);
+  if (value === undefined) throw usageError(`${command}: missing ${what}`, `see 'octant ${command} --help'`);
   return value;
 }

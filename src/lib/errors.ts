@@ -2,19 +2,29 @@
 // `code` is stable and machine-readable; `message` names the offending
 // field, path or argument; `exit` is what the CLI returns for it.
 
+// The exit codes of every command: ONE table, printed by `octant help
+// exit-codes` and copied into docs/cli.md (a test keeps the two equal).
+// Utilities mimicking GNU tools keep GNU's codes (0, 1, 2).
 export const EXIT = {
   ok: 0,
   failure: 1,
   usage: 2,
-  // A required dependency (kernel feature, service, file) is missing.
   unavailable: 3,
-  // Refused by policy: signature, capability, deny list.
   denied: 4,
-  // Stopped by the operator's Ctrl-C (128 + SIGINT, as shells report it).
   interrupted: 130,
 } as const;
 
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
+
+/** What each exit code means, one line each (every code of EXIT, checked by the compiler). */
+export const EXIT_MEANING: Readonly<Record<ExitCode, string>> = {
+  0: 'success',
+  1: 'the operation failed (a check failed, an agent failed, a file is invalid)',
+  2: 'bad command line: unknown command, subcommand or option, missing or malformed argument',
+  3: 'a required dependency is missing: no running system, a kernel feature, a file, a service',
+  4: 'refused by policy: signature, trust, capability, deny list, file mode',
+  130: "stopped by the operator's Ctrl-C (128 + SIGINT, as shells report it)",
+};
 
 export interface OctantErrorOptions {
   hint?: string;

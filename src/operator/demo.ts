@@ -186,10 +186,10 @@ export function printDemo(io: Io, result: DemoResult, root: string): void {
 
 /** `octant ledger verify` over the whole log, printed; true when it holds. */
 export async function verifyLedger(paths: Paths, io: Io): Promise<boolean> {
-  const { command } = await import('./cli/ledger.ts');
+  const [{ command }, { runCommand }] = await Promise.all([import('./cli/ledger.ts'), import('./cli/dispatch.ts')]);
   const rootFlag = paths.layout === 'root' ? paths.root : undefined;
   writeLine(io.stdout, '');
   writeLine(io.stdout, '$ octant ledger verify');
-  const code = await command.run(['verify'], { io, rootFlag });
+  const code = await runCommand(command, ['verify'], { io, rootFlag });
   return code === 0;
 }

@@ -3,9 +3,10 @@
 // The key signs ledger checkpoints; its fingerprint names the machine.
 
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, type KeyObject } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync, renameSync, chmodSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { hostname } from 'node:os';
+import { writeFileAtomic } from '../lib/atomic-file.ts';
 import { rawPublicKey } from '../lib/raw-public-key.ts';
 import { OctantError } from '../lib/errors.ts';
 import type { Paths } from './paths.ts';
@@ -45,13 +46,6 @@ function readMachineId(): string {
   return 'unknown';
 }
 
-function writePrivate(path: string, data: string): void {
-  const tmp = `${path}.tmp`;
-  writeFileSync(tmp, data, { mode: 0o600 });
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, path);
-}
-
 /** Load the machine identity, creating it on first use. */
 export function loadOrCreateIdentity(paths: Paths): MachineIdentity {
   const dir = identityDir(paths);
@@ -68,8 +62,9 @@ export function loadOrCreateIdentity(paths: Paths): MachineIdentity {
       hostname: hostname(),
       createdAt: new Date().toISOString(),
     };
-    writePrivate(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }) as string);
-    writeFileSync(recordFile, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o644 });
+    // The record first: the key's existence is what marks the identity as created.
+    writeFileAtomic(recordFile, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o644 });
+    writeFileAtomic(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }) as string);
   }
   const mode = statSync(keyFile).mode & 0o777;
   if ((mode & 0o077) !== 0) {

@@ -1,10 +1,11 @@
 // Approvals on disk: one JSON file per approval under <state>/approvals/,
-// written atomically (temp file + rename) in a 0700 directory, so an
+// written atomically (lib/atomic-file.ts) in a 0700 directory, so an
 // operator's CLI and the running system can share them without a server.
 
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../lib/atomic-file.ts';
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import type { Paths } from '../../runtime/paths.ts';
 import type { Approval } from './approval.ts';
@@ -35,9 +36,7 @@ export class ApprovalStore {
 
   save(approval: Approval): void {
     const file = this.file(approval.id);
-    const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    writeFileSync(tmp, `${JSON.stringify(approval, null, 2)}\n`, { mode: 0o600 });
-    renameSync(tmp, file);
+    writeFileAtomic(file, `${JSON.stringify(approval, null, 2)}\n`);
   }
 
   get(id: string): Approval {

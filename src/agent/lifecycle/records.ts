@@ -3,8 +3,9 @@
 // or a crash never sees half a record. The agent's logs and scratch
 // directory live beside it.
 
-import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../lib/atomic-file.ts';
 import { OctantError, EXIT } from '../../lib/errors.ts';
 import { isAid } from './aid.ts';
 import type { AgentState } from './state-machine.ts';
@@ -49,8 +50,7 @@ export function writeRecord(agentsDir: string, record: AgentRecord): void {
   const dir = agentDir(agentsDir, record.aid);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, 'record.json');
-  writeFileSync(`${file}.tmp`, `${JSON.stringify(record, null, 2)}\n`, { mode: 0o600 });
-  renameSync(`${file}.tmp`, file);
+  writeFileAtomic(file, `${JSON.stringify(record, null, 2)}\n`);
 }
 
 export function readRecord(agentsDir: string, aid: string): AgentRecord {

@@ -10,9 +10,10 @@
 // "add" of the same key cannot silently revive them.
 
 import { generateKeyPairSync, verify, type KeyObject } from 'node:crypto';
-import { chmodSync, existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { canonicalBytes } from '../../lib/canonical-json.ts';
+import { writeFileAtomic } from '../../lib/atomic-file.ts';
 import { EXIT, OctantError, messageOf } from '../../lib/errors.ts';
 import { loadOrCreateIdentity, type MachineIdentity } from '../../runtime/identity.ts';
 import type { Paths } from '../../runtime/paths.ts';
@@ -104,10 +105,7 @@ function save(paths: Paths, keys: TrustedKey[], generation: number, identity: Ma
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const body: KeySetBody = { version: 1, generation, keys };
   const out: KeySetFile = { ...body, seal: { machine: identity.fingerprint, signature: identity.sign(sealBytes(body)).toString('base64') } };
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, `${JSON.stringify(out, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(tmp, 0o600);
-  renameSync(tmp, file);
+  writeFileAtomic(file, `${JSON.stringify(out, null, 2)}\n`);
 }
 
 function keyError(code: string, message: string, hint?: string): OctantError {
@@ -155,7 +153,12 @@ export function generateOperatorKey(paths: Paths, name: string, out?: string): G
   if (existsSync(privatePath)) throw keyError('E_KEYS_EXISTS', `${privatePath} already exists; refusing to overwrite a private key`);
   mkdirSync(dirname(privatePath), { recursive: true, mode: 0o700 });
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-  writeFileSync(privatePath, privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, { mode: 0o600, flag: 'wx' });
-  chmodSync(privatePath, 0o600);
+  try {
+    writeFileAtomic(privatePath, privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, { exclusive: true });
+  } catch (error) {
+    // Another writer won the race since the check above.
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw keyError('E_KEYS_EXISTS', `${privatePath} already exists; refusing to overwrite a private key`);
+    throw error;
+  }
   return { keyId: keyIdOf(publicKey), privatePath, publicPem: publicKey.export({ format: 'pem', type: 'spki' }) as string };
 }

@@ -15,10 +15,11 @@
 
 import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { writeFileAtomic } from '../../lib/atomic-file.ts';
 import { OctantError, EXIT, messageOf } from '../../lib/errors.ts';
 
 declare global {
@@ -90,13 +91,9 @@ function intact(path: string, bytes: Buffer): boolean {
 
 /** Writes bytes to `path` atomically (temp file, then rename), mode 0555. */
 function writeReadOnly(path: string, bytes: Buffer): void {
-  const temp = `${path}.${randomBytes(6).toString('hex')}.tmp`;
   try {
-    writeFileSync(temp, bytes, { mode: 0o555, flag: 'wx' });
-    chmodSync(temp, 0o555); // the umask may have taken bits away
-    renameSync(temp, path);
+    writeFileAtomic(path, bytes, { mode: 0o555 });
   } catch (error) {
-    rmSync(temp, { force: true });
     throw guardError(`cannot write ${path}: ${messageOf(error)}`, error);
   }
 }

@@ -21,8 +21,9 @@ function need(env: Record<string, string | undefined>, name: string): string {
 export const command: Command = {
   name: 'agent-loop',
   summary: '(inside a sandbox) the built-in agent loop the system runs for `octant run`',
-  usage: 'octant agent-loop\n  Run by the system inside an agent sandbox. Reads $OCTANT_TOKEN_FILE, $OCTANT_GATEWAY and task.json beside the token.',
-  async run(_argv, { io }) {
+  options: {},
+  notes: 'Run by the system inside an agent sandbox. Reads $OCTANT_TOKEN_FILE, $OCTANT_GATEWAY and task.json beside the token.',
+  async run(_parsed, { io }) {
     const tokenFile = need(io.env, 'OCTANT_TOKEN_FILE');
     const gateway = need(io.env, 'OCTANT_GATEWAY');
     const token = readFileSync(tokenFile, 'utf8').trim();

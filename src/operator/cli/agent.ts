@@ -8,38 +8,19 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseCommandArgs, boolFlag, requirePositional, stringFlag } from '../../lib/args.ts';
+import { boolFlag, requirePositional, stringFlag, type Parsed } from '../../lib/args.ts';
 import { OctantError, EXIT, usageError } from '../../lib/errors.ts';
 import { writeJson, writeLine, type Io } from '../../lib/io.ts';
 import { safeField, safeLines } from '../../lib/safe-text.ts';
-import { resolvePaths, type Paths } from '../../runtime/paths.ts';
+import type { Paths } from '../../runtime/paths.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
 import { openLedger } from '../../services/ledger/index.ts';
 import { loadSignedManifest } from '../../agent/manifest/index.ts';
 import { agentsDir, composeLifecycle } from '../../agent/lifecycle/compose.ts';
 import { agentDir, listRecords, readRecord, type AgentRecord } from '../../agent/lifecycle/records.ts';
 import { STATES, nextState } from '../../agent/lifecycle/state-machine.ts';
-import type { Command } from './command.ts';
+import type { Action, Command, CommandContext } from './command.ts';
 import { gvisorRolesPolicy, isolationFlag } from './isolation-flag.ts';
-
-const USAGE = `usage: octant agent <subcommand> [args]
-
-  start MANIFEST [--foreground] [--parent AID] [--isolation TIER] [--json] -- COMMAND [ARG...]
-                    validate the signed manifest and run COMMAND in its sandbox
-                    (--isolation namespaces|gvisor: raise the tier, never lower it)
-  list [--state STATE] [--json]
-                    every agent with its state (--state: only those in it)
-  inspect AID [--json]
-                    an agent's record: state, manifest hash, lineage, times, exit
-  suspend AID       freeze a running agent
-  resume AID        thaw a suspended agent
-  stop AID [--reason TEXT]
-                    run the termination sequence and archive the agent
-  logs AID [--stderr | --transcript] [--raw]
-                    print what the agent wrote to stdout (or stderr), or the
-                    built-in loop's transcript (task, model turns, tool calls and results);
-                    control characters are escaped unless --raw
-  AID may be any unique start of an agent id (as docker takes ids).`;
 
 /**
  * An agent id as given: a whole AID, or a unique prefix of one (at least
@@ -115,84 +96,131 @@ async function startForeground(paths: Paths, io: Io, signed: unknown, command: s
   }
 }
 
+/** Agents are recorded here (list, inspect and logs read the records with or without a running system). */
+function dirOf(ctx: CommandContext): string {
+  return agentsDir(ctx.paths());
+}
+
+/** suspend, resume and stop: a transition of the running system, checked here first. */
+function transition(name: 'suspend' | 'resume' | 'stop', summary: string): Action {
+  return {
+    name,
+    summary,
+    synopsis: [name === 'stop' ? 'AID [--reason TEXT]' : 'AID'],
+    options: name === 'stop' ? { reason: { type: 'string', value: 'TEXT', help: 'why (recorded in the ledger)' } } : {},
+    async run(parsed: Parsed, ctx) {
+      const dir = dirOf(ctx);
+      const aid = resolveAid(dir, requirePositional(parsed, 0, 'AID', `agent ${name}`));
+      // Unknown agents and impossible transitions fail here, before asking the system.
+      nextState(readRecord(dir, aid).state, name === 'stop' ? 'terminate' : name, aid);
+      const record = await adminCall<AgentRecord>(ctx.paths(), 'POST', `/v1/agents/${name}`, { aid, reason: stringFlag(parsed, 'reason') });
+      writeLine(ctx.io.stdout, `${record.aid} ${record.state}`);
+      return EXIT.ok;
+    },
+  };
+}
+
+const SUBCOMMANDS: readonly Action[] = [
+  {
+    name: 'start',
+    summary: 'validate the signed manifest and run COMMAND in its sandbox',
+    synopsis: ['MANIFEST [--foreground] [--parent AID] [--isolation TIER] [--json] -- COMMAND [ARG...]'],
+    options: {
+      foreground: { type: 'boolean', help: 'run the lifecycle manager in this process until the agent ends (no system needed; no vault)' },
+      parent: { type: 'string', value: 'AID', help: 'start it as a child of this running agent' },
+      isolation: { type: 'string', value: 'TIER', help: 'namespaces or gvisor: raise the tier, never lower it' },
+      json: { type: 'boolean', help: "print the agent's record as JSON" },
+    },
+    async run(parsed, ctx) {
+      const { io } = ctx;
+      const paths = ctx.paths();
+      const isolation = isolationFlag(parsed, 'agent start');
+      const file = resolve(io.cwd, requirePositional(parsed, 0, 'MANIFEST', 'agent start'));
+      if (parsed.rest.length === 0) throw usageError('agent start: missing the command to run after --', 'octant agent start MANIFEST -- COMMAND [ARG...]');
+      if (!existsSync(file)) throw new OctantError('E_MANIFEST_READ', `${file}: no such file`, { exit: EXIT.usage });
+      const text = readFileSync(file, 'utf8');
+      const json = boolFlag(parsed, 'json');
+      if (boolFlag(parsed, 'foreground')) {
+        if (stringFlag(parsed, 'parent') !== undefined) throw usageError('agent start: --parent needs the running system (children are spawned by a live agent)');
+        return startForeground(paths, io, loadSignedManifest({ text, origin: file }), parsed.rest, json, isolation);
+      }
+      const record = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: text, origin: file, command: parsed.rest, parent: stringFlag(parsed, 'parent'), isolation });
+      if (json) writeJson(io.stdout, record);
+      else writeLine(io.stdout, record.aid);
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'list',
+    summary: 'every agent with its state',
+    options: {
+      state: { type: 'string', value: 'STATE', help: `only agents in this state (${STATES.join(', ')})` },
+      json: { type: 'boolean', help: 'print the records as JSON' },
+    },
+    positionals: false,
+    async run(parsed, ctx) {
+      const { io } = ctx;
+      const state = stringFlag(parsed, 'state');
+      if (state !== undefined && !(STATES as readonly string[]).includes(state)) throw usageError(`agent list: --state expects one of ${STATES.join(', ')}, got '${state}'`);
+      const records = listRecords(dirOf(ctx)).filter((r) => state === undefined || r.state === state);
+      if (boolFlag(parsed, 'json')) writeJson(io.stdout, records);
+      else {
+        writeLine(io.stdout, `${'AID'.padEnd(30)}  ${'STATE'.padEnd(11)}  ${'NAME'.padEnd(20)}  CREATED`);
+        for (const r of records) writeLine(io.stdout, `${safeField(r.aid).padEnd(30)}  ${r.state.padEnd(11)}  ${safeField(r.name || '-').padEnd(20)}  ${r.createdAt}`);
+      }
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'inspect',
+    summary: "an agent's record: state, manifest hash, lineage, times, exit",
+    synopsis: ['AID [--json]'],
+    options: { json: { type: 'boolean', help: 'print the record as JSON' } },
+    async run(parsed, ctx) {
+      const dir = dirOf(ctx);
+      const record = readRecord(dir, resolveAid(dir, requirePositional(parsed, 0, 'AID', 'agent inspect')));
+      if (boolFlag(parsed, 'json')) writeJson(ctx.io.stdout, record);
+      else printRecord(ctx.io, record);
+      return EXIT.ok;
+    },
+  },
+  transition('suspend', 'freeze a running agent'),
+  transition('resume', 'thaw a suspended agent'),
+  transition('stop', 'run the termination sequence and archive the agent'),
+  {
+    name: 'logs',
+    summary: "print what the agent wrote to stdout (or stderr), or the built-in loop's transcript",
+    synopsis: ['AID [--stderr | --transcript] [--raw]'],
+    options: {
+      stderr: { type: 'boolean', help: 'what it wrote to stderr' },
+      transcript: { type: 'boolean', help: "the built-in loop's transcript: task, model turns, tool calls and results" },
+      raw: { type: 'boolean', help: 'the bytes as written (control characters are escaped otherwise)' },
+    },
+    async run(parsed, ctx) {
+      const { io } = ctx;
+      const dir = dirOf(ctx);
+      const aid = resolveAid(dir, requirePositional(parsed, 0, 'AID', 'agent logs'));
+      readRecord(dir, aid);
+      if (boolFlag(parsed, 'stderr') && boolFlag(parsed, 'transcript')) throw usageError('agent logs: --stderr and --transcript exclude each other');
+      // The transcript: the built-in loop's conversation and tool results, as the gateway recorded them (redacted).
+      const file = join(agentDir(dir, aid), boolFlag(parsed, 'transcript') ? 'transcript.jsonl' : boolFlag(parsed, 'stderr') ? 'stderr.log' : 'stdout.log');
+      if (!existsSync(file)) return EXIT.ok;
+      // The agent wrote these bytes: on a terminal they could move the cursor,
+      // retitle the window or fake lines. Escaped unless --raw asks for the bytes.
+      if (boolFlag(parsed, 'raw')) io.stdout.write(readFileSync(file));
+      else {
+        const safe = safeLines(readFileSync(file, 'utf8'));
+        io.stdout.write(safe.text);
+        if (safe.escaped > 0) writeLine(io.stderr, `agent logs: ${safe.escaped} control character(s) escaped as \\xNN or \\uNNNN; --raw prints the bytes as written`);
+      }
+      return EXIT.ok;
+    },
+  },
+];
+
 export const command: Command = {
   name: 'agent',
   summary: 'start, list, inspect, suspend, resume, stop agents; read their logs',
-  usage: USAGE,
-  async run(argv, { io, rootFlag }) {
-    const [sub, ...rest] = argv;
-    const paths = resolvePaths({ rootFlag, env: io.env });
-    const dir = agentsDir(paths);
-    switch (sub) {
-      case 'start': {
-        const parsed = parseCommandArgs('agent start', rest, { foreground: { type: 'boolean' }, parent: { type: 'string' }, json: { type: 'boolean' }, isolation: { type: 'string' } });
-        const isolation = isolationFlag(parsed, 'agent start');
-        const file = resolve(io.cwd, requirePositional(parsed, 0, 'MANIFEST', 'agent start'));
-        if (parsed.rest.length === 0) throw usageError('agent start: missing the command to run after --', 'octant agent start MANIFEST -- COMMAND [ARG...]');
-        if (!existsSync(file)) throw new OctantError('E_MANIFEST_READ', `${file}: no such file`, { exit: EXIT.usage });
-        const text = readFileSync(file, 'utf8');
-        const json = boolFlag(parsed, 'json');
-        if (boolFlag(parsed, 'foreground')) {
-          if (stringFlag(parsed, 'parent') !== undefined) throw usageError('agent start: --parent needs the running system (children are spawned by a live agent)');
-          return startForeground(paths, io, loadSignedManifest({ text, origin: file }), parsed.rest, json, isolation);
-        }
-        const record = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: text, origin: file, command: parsed.rest, parent: stringFlag(parsed, 'parent'), isolation });
-        if (json) writeJson(io.stdout, record);
-        else writeLine(io.stdout, record.aid);
-        return EXIT.ok;
-      }
-      case 'list': {
-        const parsed = parseCommandArgs('agent list', rest, { json: { type: 'boolean' }, state: { type: 'string' } }, false);
-        const state = stringFlag(parsed, 'state');
-        if (state !== undefined && !(STATES as readonly string[]).includes(state)) throw usageError(`agent list: --state expects one of ${STATES.join(', ')}, got '${state}'`);
-        const records = listRecords(dir).filter((r) => state === undefined || r.state === state);
-        if (boolFlag(parsed, 'json')) writeJson(io.stdout, records);
-        else {
-          writeLine(io.stdout, `${'AID'.padEnd(30)}  ${'STATE'.padEnd(11)}  ${'NAME'.padEnd(20)}  CREATED`);
-          for (const r of records) writeLine(io.stdout, `${safeField(r.aid).padEnd(30)}  ${r.state.padEnd(11)}  ${safeField(r.name || '-').padEnd(20)}  ${r.createdAt}`);
-        }
-        return EXIT.ok;
-      }
-      case 'inspect': {
-        const parsed = parseCommandArgs('agent inspect', rest, { json: { type: 'boolean' } });
-        const record = readRecord(dir, resolveAid(dir, requirePositional(parsed, 0, 'AID', 'agent inspect')));
-        if (boolFlag(parsed, 'json')) writeJson(io.stdout, record);
-        else printRecord(io, record);
-        return EXIT.ok;
-      }
-      case 'suspend':
-      case 'resume':
-      case 'stop': {
-        const parsed = parseCommandArgs(`agent ${sub}`, rest, sub === 'stop' ? { reason: { type: 'string' } } : {});
-        const aid = resolveAid(dir, requirePositional(parsed, 0, 'AID', `agent ${sub}`));
-        // Unknown agents and impossible transitions fail here, before asking the system.
-        nextState(readRecord(dir, aid).state, sub === 'stop' ? 'terminate' : sub, aid);
-        const record = await adminCall<AgentRecord>(paths, 'POST', `/v1/agents/${sub}`, { aid, reason: stringFlag(parsed, 'reason') });
-        writeLine(io.stdout, `${record.aid} ${record.state}`);
-        return EXIT.ok;
-      }
-      case 'logs': {
-        const parsed = parseCommandArgs('agent logs', rest, { stderr: { type: 'boolean' }, transcript: { type: 'boolean' }, raw: { type: 'boolean' } });
-        const aid = resolveAid(dir, requirePositional(parsed, 0, 'AID', 'agent logs'));
-        readRecord(dir, aid);
-        if (boolFlag(parsed, 'stderr') && boolFlag(parsed, 'transcript')) throw usageError('agent logs: --stderr and --transcript exclude each other');
-        // The transcript: the built-in loop's conversation and tool results, as the gateway recorded them (redacted).
-        const file = join(agentDir(dir, aid), boolFlag(parsed, 'transcript') ? 'transcript.jsonl' : boolFlag(parsed, 'stderr') ? 'stderr.log' : 'stdout.log');
-        if (!existsSync(file)) return EXIT.ok;
-        // The agent wrote these bytes: on a terminal they could move the cursor,
-        // retitle the window or fake lines. Escaped unless --raw asks for the bytes.
-        if (boolFlag(parsed, 'raw')) io.stdout.write(readFileSync(file));
-        else {
-          const safe = safeLines(readFileSync(file, 'utf8'));
-          io.stdout.write(safe.text);
-          if (safe.escaped > 0) writeLine(io.stderr, `agent logs: ${safe.escaped} control character(s) escaped as \\xNN or \\uNNNN; --raw prints the bytes as written`);
-        }
-        return EXIT.ok;
-      }
-      case undefined:
-        throw usageError('agent: missing subcommand', USAGE);
-      default:
-        throw usageError(`agent: unknown subcommand '${sub}'`, 'subcommands: start, list, inspect, suspend, resume, stop, logs');
-    }
-  },
+  subcommands: SUBCOMMANDS,
+  notes: 'AID may be any unique start of an agent id (as docker takes ids).',
 };

@@ -3,10 +3,10 @@
 // (reverse dependency order) and the command exits 0 once all is down. A
 // second signal while stopping exits at once (status 130).
 
-import { parseCommandArgs, boolFlag } from '../../lib/args.ts';
+import { boolFlag } from '../../lib/args.ts';
 import { isOctantError, messageOf } from '../../lib/errors.ts';
 import { writeLine, type Io } from '../../lib/io.ts';
-import { resolvePaths, type Paths } from '../../runtime/paths.ts';
+import type { Paths } from '../../runtime/paths.ts';
 import { sinceProcessStartMs } from '../../runtime/clock.ts';
 import type { RunningSystem } from '../system.ts';
 import type { Command, CommandContext } from './command.ts';
@@ -32,7 +32,7 @@ function emit(io: Io, json: boolean, event: Record<string, unknown>, text: strin
 /** Boot, report readiness, wait for a signal (or not), stop. Shared by boot and up. */
 export async function runForeground(ctx: CommandContext, options: ForegroundOptions): Promise<number> {
   const { io } = ctx;
-  const paths = resolvePaths({ rootFlag: ctx.rootFlag, env: io.env });
+  const paths = ctx.paths();
   // Loaded here, not at the top: `octant help` must not pay for the whole system.
   const { startSystem } = await import('../system.ts');
   const system = await startSystem({
@@ -92,14 +92,13 @@ export async function runForeground(ctx: CommandContext, options: ForegroundOpti
 export const command: Command = {
   name: 'boot',
   summary: 'start the system in the foreground (services, admin socket)',
-  usage: [
-    'octant [--root DIR] boot [--exit-when-ready] [--json]',
-    '  --exit-when-ready  stop as soon as every service is ready (boot timing, smoke tests)',
-    '  --json             one JSON object per line: ready events, system-ready, stopped',
-    'SIGTERM or SIGINT stops the services in reverse dependency order; exit 0 on a clean stop.',
-  ].join('\n'),
-  async run(argv, ctx) {
-    const parsed = parseCommandArgs('boot', argv, { 'exit-when-ready': { type: 'boolean' }, json: { type: 'boolean' } }, false);
+  options: {
+    'exit-when-ready': { type: 'boolean', help: 'stop as soon as every service is ready (boot timing, smoke tests)' },
+    json: { type: 'boolean', help: 'one JSON object per line: ready events, system-ready, stopped' },
+  },
+  positionals: false,
+  notes: 'SIGTERM or SIGINT stops the services in reverse dependency order; exit 0 on a clean stop.',
+  async run(parsed, ctx) {
     return runForeground(ctx, { exitWhenReady: boolFlag(parsed, 'exit-when-ready'), json: boolFlag(parsed, 'json') });
   },
 };

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { runDoctor, command } from './doctor.ts';
+import { runCommand } from './dispatch.ts';
 import { memoryIo } from '../../lib/memory-io.ts';
 import { isOctantError } from '../../lib/errors.ts';
 import type { DoctorProbes } from '../../runtime/doctor/checks.ts';
@@ -43,5 +44,5 @@ test('doctor: exit 3 and the missing feature named with its hint when bubblewrap
 
 test('doctor refuses arguments it does not know', async () => {
   const mem = memoryIo();
-  await assert.rejects(command.run(['--fix'], { io: mem.io, rootFlag: undefined }), (e) => isOctantError(e, 'E_USAGE') && e.exit === 2);
+  await assert.rejects(runCommand(command, ['--fix'], { io: mem.io, rootFlag: undefined }), (e) => isOctantError(e, 'E_USAGE') && e.exit === 2);
 });

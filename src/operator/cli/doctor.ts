@@ -1,6 +1,6 @@
 // octant doctor: are the kernel features OctantOS relies on present?
 // Exit 0 when every required feature is there, 3 (unavailable) otherwise.
-import { parseCommandArgs, boolFlag } from '../../lib/args.ts';
+import { boolFlag } from '../../lib/args.ts';
 import { EXIT } from '../../lib/errors.ts';
 import { writeJson, type Io } from '../../lib/io.ts';
 import { runChecks, type DoctorProbes } from '../../runtime/doctor/checks.ts';
@@ -26,14 +26,14 @@ export function runDoctor(io: Io, json: boolean, probes: DoctorProbes): number {
 export const command: Command = {
   name: 'doctor',
   summary: 'check the kernel features OctantOS needs: namespaces, seccomp, cgroups, bubblewrap',
-  usage: [
-    'octant doctor [--json]',
+  options: { json: { type: 'boolean', help: 'print the report as JSON' } },
+  positionals: false,
+  notes: [
     'Checks user/mount/pid/net/ipc/uts/cgroup namespaces (by creating each), seccomp,',
     'cgroup v1/v2 controllers, bubblewrap, runsc (optional), Landlock (optional) and node:ffi.',
     'Each is ok, missing or optional-missing with a hint. Exit 3 if a required one is missing.',
   ].join('\n'),
-  async run(argv, { io }) {
-    const parsed = parseCommandArgs('doctor', argv, { json: { type: 'boolean' } }, false);
+  async run(parsed, { io }) {
     return runDoctor(io, boolFlag(parsed, 'json'), systemProbes);
   },
 };

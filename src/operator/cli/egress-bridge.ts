@@ -3,7 +3,7 @@
 // proxy on loopback, and runs until it is signalled.
 
 import { spawn } from 'node:child_process';
-import { parseCommandArgs, stringFlag } from '../../lib/args.ts';
+import { stringFlag } from '../../lib/args.ts';
 import { usageError } from '../../lib/errors.ts';
 import { parseListen, startBridge } from '../../kernel/net/bridge.ts';
 import { startRelay } from '../../agent/gateway/relay.ts';
@@ -12,10 +12,16 @@ import type { Command } from './command.ts';
 export const command: Command = {
   name: 'egress-bridge',
   summary: '(inside a sandbox) offer the egress proxy socket as an HTTP proxy on loopback',
-  usage: [
-    'octant egress-bridge [--socket PATH [--listen 127.0.0.1:3128]]',
-    '                     [--gateway-socket PATH --token-file FILE [--gateway-listen 127.0.0.1:8088]] [-- COMMAND [ARG...]]',
-    '',
+  synopsis: ['[--socket PATH [--listen 127.0.0.1:3128]] [--gateway-socket PATH --token-file FILE [--gateway-listen 127.0.0.1:8088]] [-- COMMAND [ARG...]]'],
+  options: {
+    socket: { type: 'string', value: 'PATH', help: 'the host egress proxy socket bound into the sandbox' },
+    listen: { type: 'string', value: 'HOST:PORT', help: 'where the HTTP proxy listens (default 127.0.0.1:3128)' },
+    'gateway-socket': { type: 'string', value: 'PATH', help: "the agent gateway's socket" },
+    'token-file': { type: 'string', value: 'FILE', help: "the agent's token, put in place of any key a program sends" },
+    'gateway-listen': { type: 'string', value: 'HOST:PORT', help: 'where the gateway is offered (default 127.0.0.1:8088)' },
+  },
+  positionals: false,
+  notes: [
     'Relays connections on the loopback address to the host egress proxy at PATH.',
     'Programs in the sandbox use it through HTTP_PROXY / HTTPS_PROXY.',
     'With --gateway-socket, also offers the agent gateway over HTTP on loopback,',
@@ -24,11 +30,7 @@ export const command: Command = {
     'With a COMMAND, runs it beside the bridge and exits with its status',
     '(this is how an agent is started); without, runs until signalled.',
   ].join('\n'),
-  async run(argv, { io }) {
-    const parsed = parseCommandArgs('egress-bridge', argv, {
-      socket: { type: 'string' }, listen: { type: 'string' },
-      'gateway-socket': { type: 'string' }, 'gateway-listen': { type: 'string' }, 'token-file': { type: 'string' },
-    }, false);
+  async run(parsed, { io }) {
     const socketPath = stringFlag(parsed, 'socket');
     const gatewaySocket = stringFlag(parsed, 'gateway-socket');
     if (socketPath === undefined && gatewaySocket === undefined) throw usageError('egress-bridge: --socket PATH or --gateway-socket PATH is required');

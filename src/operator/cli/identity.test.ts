@@ -4,13 +4,14 @@ import { chmodSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { command } from './identity.ts';
+import { runCommand } from './dispatch.ts';
 import { memoryIo } from '../../lib/memory-io.ts';
 import { isOctantError } from '../../lib/errors.ts';
 import { parseVerifierKey } from '../../services/ledger/note.ts';
 
 async function identity(root: string, argv: string[] = ['--json']): Promise<Record<string, string>> {
   const mem = memoryIo();
-  assert.equal(await command.run(argv, { io: mem.io, rootFlag: root }), 0);
+  assert.equal(await runCommand(command, argv, { io: mem.io, rootFlag: root }), 0);
   return argv.includes('--json') ? JSON.parse(mem.stdout()) as Record<string, string> : { text: mem.stdout() };
 }
 

@@ -2,26 +2,27 @@
 // The fingerprint names this machine in ledger checkpoints and signatures;
 // --verifier-key prints the ledger's verifier key alone, in the exact form
 // `octant ledger verify --key` takes, to hand to whoever checks an export.
-import { parseCommandArgs, boolFlag } from '../../lib/args.ts';
+import { boolFlag } from '../../lib/args.ts';
 import { writeJson } from '../../lib/io.ts';
 import { identityDir, loadOrCreateIdentity } from '../../runtime/identity.ts';
-import { resolvePaths } from '../../runtime/paths.ts';
 import { ledgerVerifierKey } from '../../services/ledger/log-key.ts';
 import type { Command } from './command.ts';
 
 export const command: Command = {
   name: 'identity',
   summary: "show the machine's key fingerprint, machine-id, hostname and creation time",
-  usage: [
-    'octant [--root DIR] identity [--json]',
-    'octant [--root DIR] identity --verifier-key',
+  synopsis: ['[--json]', '--verifier-key'],
+  options: {
+    json: { type: 'boolean', help: 'print a JSON object' },
+    'verifier-key': { type: 'boolean', help: "print only the ledger's verifier key, as 'octant ledger verify --key' takes it" },
+  },
+  positionals: false,
+  notes: [
     'Prints the machine identity, creating the key (mode 0600) on first use.',
-    "--verifier-key prints only the ledger's verifier key, as 'octant ledger verify --key' takes it.",
     'A key file readable by group or others is refused (E_IDENTITY_KEY_MODE).',
   ].join('\n'),
-  async run(argv, { io, rootFlag }) {
-    const parsed = parseCommandArgs('identity', argv, { json: { type: 'boolean' }, 'verifier-key': { type: 'boolean' } }, false);
-    const paths = resolvePaths({ rootFlag, env: io.env });
+  async run(parsed, { io, paths: layout }) {
+    const paths = layout();
     const identity = loadOrCreateIdentity(paths);
     const verifierKey = ledgerVerifierKey(identity);
     if (boolFlag(parsed, 'verifier-key')) {

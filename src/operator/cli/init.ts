@@ -4,28 +4,26 @@
 // log and every service transition go to standard error (the console, the only
 // place an operator sees a PID 1), the system's log to <log>/octant.log.
 
-import { parseCommandArgs } from '../../lib/args.ts';
 import { OctantError, isOctantError, messageOf } from '../../lib/errors.ts';
 import { createLogger } from '../../runtime/log.ts';
-import { resolvePaths } from '../../runtime/paths.ts';
 import { runInit, type Booted } from '../../runtime/init/run-init.ts';
 import type { Command } from './command.ts';
 
 export const command: Command = {
   name: 'init',
   summary: 'run as PID 1: mount, reap orphans, boot the services, stop them on SIGTERM',
-  usage: [
-    'octant [--root DIR] init',
+  options: {},
+  positionals: false,
+  notes: [
     'As PID 1: mounts /proc, /sys, /dev and /run when missing, reaps every orphan,',
     'boots the service graph, and on SIGTERM or SIGINT stops it in reverse',
     'dependency order and exits 0 (a second signal exits at once).',
     'Not PID 1: the same, as a child subreaper (prctl PR_SET_CHILD_SUBREAPER).',
     'Logs JSON lines to standard error; the services log to <log>/octant.log.',
   ].join('\n'),
-  async run(argv, { io, rootFlag }) {
-    parseCommandArgs('init', argv, {}, false);
+  async run(_parsed, { io, paths: layout }) {
     const log = createLogger(io.stderr, 'init');
-    const paths = resolvePaths({ rootFlag, env: io.env });
+    const paths = layout();
     const boot = async (): Promise<Booted> => {
       // Loaded here: `octant help` must not pay for the whole system.
       const { startSystem } = await import('../system.ts');

@@ -2,7 +2,7 @@
 // this executable, so that `DIR/ls` runs the built-in ls.
 import { mkdirSync, readlinkSync, symlinkSync, lstatSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseCommandArgs, boolFlag, requirePositional } from '../../lib/args.ts';
+import { boolFlag, requirePositional, stringFlag } from '../../lib/args.ts';
 import { OctantError } from '../../lib/errors.ts';
 import { UTILITIES } from '../../utils/index.ts';
 import type { Command } from './command.ts';
@@ -10,11 +10,14 @@ import type { Command } from './command.ts';
 export const command: Command = {
   name: 'install-links',
   summary: 'create a link per built-in utility in a directory',
-  usage: 'octant install-links DIR [--force] [--target PATH]\n  --target  what the links point at (default: this executable)',
-  async run(argv, { io }) {
-    const parsed = parseCommandArgs('install-links', argv, { force: { type: 'boolean' }, target: { type: 'string' } });
+  synopsis: ['DIR [--force] [--target PATH]'],
+  options: {
+    force: { type: 'boolean', help: 'replace a file or link already there' },
+    target: { type: 'string', value: 'PATH', help: 'what the links point at (default: this executable)' },
+  },
+  async run(parsed, { io }) {
     const dir = resolve(io.cwd, requirePositional(parsed, 0, 'DIR (where to create the links)', 'install-links'));
-    const target = resolve(io.cwd, (parsed.values.target as string | undefined) ?? process.execPath);
+    const target = resolve(io.cwd, stringFlag(parsed, 'target') ?? process.execPath);
     mkdirSync(dir, { recursive: true });
     let created = 0;
     for (const utility of UTILITIES) {

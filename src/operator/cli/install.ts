@@ -3,21 +3,19 @@
 // beside its destination and renamed over it, so a running copy keeps its
 // own file (an upgrade is the same command). --service also writes a
 // systemd unit that boots the system (docs/runtime.md "Installing").
-import { chmodSync, copyFileSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseCommandArgs, boolFlag, stringFlag } from '../../lib/args.ts';
+import { boolFlag, stringFlag } from '../../lib/args.ts';
+import { copyFileAtomic, writeFileAtomic } from '../../lib/atomic-file.ts';
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import { writeLine } from '../../lib/io.ts';
 import { buildInfo } from '../../lib/build-info.ts';
 import type { Command } from './command.ts';
 
-const USAGE = `octant install [--prefix DIR] [--service] [--unit-dir DIR]
-  Copies this executable to PREFIX/bin/octant (default PREFIX: /usr/local as
-  root, ~/.local otherwise); run it again to upgrade. --service also writes
-  octant.service (systemd, default --unit-dir /etc/systemd/system) running
-  'octant boot'; enable it with: systemctl daemon-reload && systemctl enable --now octant
-  Uninstall: rm PREFIX/bin/octant (and the unit; the state stays in /var/lib/octant).`;
+const NOTES = `Run it again to upgrade. The unit runs 'octant boot'; enable it with:
+  systemctl daemon-reload && systemctl enable --now octant
+Uninstall: rm PREFIX/bin/octant (and the unit; the state stays in /var/lib/octant).`;
 
 /** The systemd unit: the system in the foreground, restarted if it dies. */
 export function serviceUnit(executable: string): string {
@@ -41,9 +39,14 @@ WantedBy=multi-user.target
 export const command: Command = {
   name: 'install',
   summary: 'copy this executable onto PATH (PREFIX/bin/octant); optionally a systemd unit',
-  usage: USAGE,
-  async run(argv, { io }) {
-    const parsed = parseCommandArgs('install', argv, { prefix: { type: 'string' }, service: { type: 'boolean' }, 'unit-dir': { type: 'string' } }, false);
+  options: {
+    prefix: { type: 'string', value: 'DIR', help: 'install as DIR/bin/octant (default /usr/local as root, ~/.local otherwise)' },
+    service: { type: 'boolean', help: 'also write the systemd unit octant.service' },
+    'unit-dir': { type: 'string', value: 'DIR', help: 'where the unit goes (default /etc/systemd/system)' },
+  },
+  positionals: false,
+  notes: NOTES,
+  async run(parsed, { io }) {
     if (!buildInfo().sea) {
       throw new OctantError('E_INSTALL_SOURCE', 'install: this is octant running from its sources; install the built executable', { exit: EXIT.usage, hint: 'node scripts/build.ts, then dist/octant install' });
     }
@@ -52,13 +55,9 @@ export const command: Command = {
     const bin = join(prefix, 'bin');
     const target = join(bin, 'octant');
     mkdirSync(bin, { recursive: true });
-    const staged = join(bin, '.octant.installing');
     try {
-      copyFileSync(process.execPath, staged);
-      chmodSync(staged, 0o755);
-      renameSync(staged, target);
+      copyFileAtomic(process.execPath, target, { mode: 0o755 });
     } catch (error) {
-      rmSync(staged, { force: true });
       throw new OctantError('E_INSTALL', `install: cannot write ${target}: ${(error as Error).message}`, { exit: EXIT.failure, cause: error });
     }
     writeLine(io.stdout, `installed ${target} (${buildInfo().version})`);
@@ -67,7 +66,7 @@ export const command: Command = {
       const unitDir = resolve(io.cwd, stringFlag(parsed, 'unit-dir') ?? '/etc/systemd/system');
       mkdirSync(unitDir, { recursive: true });
       const unit = join(unitDir, 'octant.service');
-      writeFileSync(unit, serviceUnit(target), { mode: 0o644 });
+      writeFileAtomic(unit, serviceUnit(target), { mode: 0o644 });
       writeLine(io.stdout, `wrote ${unit}; start it with: systemctl daemon-reload && systemctl enable --now octant`);
     }
     return EXIT.ok;

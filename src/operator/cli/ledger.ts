@@ -5,11 +5,11 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseCommandArgs, stringFlag, boolFlag, requirePositional, type Options, type Parsed } from '../../lib/args.ts';
+import { stringFlag, boolFlag, requirePositional, type Parsed } from '../../lib/args.ts';
 import { EXIT, OctantError, usageError } from '../../lib/errors.ts';
 import { writeJson, writeLine, type Io } from '../../lib/io.ts';
 import { safeField } from '../../lib/safe-text.ts';
-import { resolvePaths, type Paths } from '../../runtime/paths.ts';
+import type { Paths } from '../../runtime/paths.ts';
 import { latestCheckpoint, openCheckpoint, publishCheckpoint, storeCheckpoint, type StoredCheckpoint } from '../../services/ledger/checkpoint.ts';
 import { exportLines } from '../../services/ledger/export.ts';
 import type { ExportScope } from '../../services/ledger/export-claim.ts';
@@ -20,30 +20,16 @@ import { checkCheckpoints, ledgerDir, readLedger, type LedgerSnapshot } from '..
 import { verifyLedgerDir, verifyExport, type VerifyReport } from '../../services/ledger/verify.ts';
 import { loadWitness, witnessCheckpoint } from '../../services/ledger/witness.ts';
 import type { LedgerEntry } from '../../services/ledger/types.ts';
-import type { Command } from './command.ts';
-import { pickSubcommand } from './subcommand.ts';
+import type { Action, Command, OptionSpecs } from './command.ts';
 
-const USAGE = `usage: octant ledger <subcommand> [options]
-  show     [filters] [--json]             every matching entry
-  tail     [-n N] [filters] [--json]      the last N (default 10) matching entries
-  grep     PATTERN [filters] [--json]     entries whose JSON matches the regular expression
-  verify   [--agent AID] [--json]         check frames, seqs, chains, seals and checkpoints
-  verify   --file EXPORT --key VKEY       check an export offline against the log's key
-                                          (octant identity --verifier-key prints it); without
-                                          --key: exit 4 unless --no-key (integrity only)
-  proof    SEQ [--json]                   inclusion proof of entry SEQ against the latest checkpoint
-  checkpoint [--json]                     publish and print a signed checkpoint of the log
-  export   [filters] [--out FILE]         JSON lines: checkpoint, then entries with proofs
-  witness  [--witness-dir DIR] [--name NAME]  countersign the latest checkpoint if it extends the last one witnessed
-filters: --agent AID  --kind KIND  --since TIME  --until TIME   (TIME: ISO 8601, or 30s/15m/2h/7d ago)`;
-
-const FILTERS: Options = {
-  agent: { type: 'string' },
-  kind: { type: 'string' },
-  since: { type: 'string' },
-  until: { type: 'string' },
-  json: { type: 'boolean' },
+const FILTERS: OptionSpecs = {
+  agent: { type: 'string', value: 'AID', help: "only this agent's entries" },
+  kind: { type: 'string', value: 'KIND', help: 'only entries of this kind' },
+  since: { type: 'string', value: 'TIME', help: 'only entries at or after TIME (ISO 8601, or 30s/15m/2h/7d ago)' },
+  until: { type: 'string', value: 'TIME', help: 'only entries at or before TIME' },
+  json: { type: 'boolean', help: 'one JSON object per line' },
 };
+const JSON_OUTPUT = { json: { type: 'boolean', help: 'print the result as JSON' } } as const;
 
 function parseTime(flag: string, value: string | undefined, now: number): number | undefined {
   if (value === undefined) return undefined;
@@ -122,119 +108,171 @@ function printReport(io: Io, report: VerifyReport, json: boolean, acceptUnpinned
   return unauthenticated && !acceptUnpinned ? EXIT.denied : EXIT.ok;
 }
 
-const SUBCOMMANDS: Record<string, (argv: string[], io: Io, paths: () => Paths) => Promise<number> | number> = {
-  show(argv, io, paths) {
-    const parsed = parseCommandArgs('ledger show', argv, FILTERS, false);
-    printEntries(io, readLedger(ledgerDir(paths()), { keepEntries: true }).replay.entries.filter(filterOf(parsed)), boolFlag(parsed, 'json'));
-    return EXIT.ok;
+const SUBCOMMANDS: readonly Action[] = [
+  {
+    name: 'show',
+    summary: 'every matching entry',
+    synopsis: ['[filters] [--json]'],
+    options: FILTERS,
+    positionals: false,
+    async run(parsed, { io, paths }) {
+      printEntries(io, readLedger(ledgerDir(paths()), { keepEntries: true }).replay.entries.filter(filterOf(parsed)), boolFlag(parsed, 'json'));
+      return EXIT.ok;
+    },
   },
-  tail(argv, io, paths) {
-    const parsed = parseCommandArgs('ledger tail', argv, { ...FILTERS, lines: { type: 'string', short: 'n' } }, false);
-    const n = Number(stringFlag(parsed, 'lines') ?? '10');
-    if (!Number.isInteger(n) || n < 0) throw usageError(`ledger tail: -n '${stringFlag(parsed, 'lines')}' is not a count`);
-    const matching = readLedger(ledgerDir(paths()), { keepEntries: true }).replay.entries.filter(filterOf(parsed));
-    printEntries(io, n === 0 ? [] : matching.slice(-n), boolFlag(parsed, 'json'));
-    return EXIT.ok;
+  {
+    name: 'tail',
+    summary: 'the last N (default 10) matching entries',
+    synopsis: ['[-n N] [filters] [--json]'],
+    options: { lines: { type: 'string', short: 'n', value: 'N', help: 'how many (default 10)' }, ...FILTERS },
+    positionals: false,
+    async run(parsed, { io, paths }) {
+      const n = Number(stringFlag(parsed, 'lines') ?? '10');
+      if (!Number.isInteger(n) || n < 0) throw usageError(`ledger tail: -n '${stringFlag(parsed, 'lines')}' is not a count`);
+      const matching = readLedger(ledgerDir(paths()), { keepEntries: true }).replay.entries.filter(filterOf(parsed));
+      printEntries(io, n === 0 ? [] : matching.slice(-n), boolFlag(parsed, 'json'));
+      return EXIT.ok;
+    },
   },
-  grep(argv, io, paths) {
-    const parsed = parseCommandArgs('ledger grep', argv, FILTERS);
-    const source = requirePositional(parsed, 0, 'PATTERN', 'ledger grep');
-    let pattern: RegExp;
-    try {
-      pattern = new RegExp(source);
-    } catch (error) {
-      throw usageError(`ledger grep: PATTERN: ${(error as Error).message}`);
-    }
-    const keep = filterOf(parsed);
-    const hits = readLedger(ledgerDir(paths()), { keepEntries: true }).replay.entries.filter((e) => keep(e) && pattern.test(JSON.stringify(e)));
-    printEntries(io, hits, boolFlag(parsed, 'json'));
-    return hits.length > 0 ? EXIT.ok : EXIT.failure;
-  },
-  verify(argv, io, paths) {
-    const parsed = parseCommandArgs('ledger verify', argv, { agent: { type: 'string' }, file: { type: 'string' }, key: { type: 'string' }, 'no-key': { type: 'boolean' }, json: { type: 'boolean' } }, false);
-    const file = stringFlag(parsed, 'file');
-    const key = stringFlag(parsed, 'key');
-    const noKey = boolFlag(parsed, 'no-key');
-    if (noKey && (key !== undefined || file === undefined)) throw usageError('ledger verify: --no-key goes with --file and without --key');
-    if (file !== undefined) {
-      let text: string;
+  {
+    name: 'grep',
+    summary: 'entries whose JSON matches the regular expression (exit 1 when none does)',
+    synopsis: ['PATTERN [filters] [--json]'],
+    options: FILTERS,
+    async run(parsed, { io, paths }) {
+      const source = requirePositional(parsed, 0, 'PATTERN', 'ledger grep');
+      let pattern: RegExp;
       try {
-        text = readFileSync(file, 'utf8');
+        pattern = new RegExp(source);
       } catch (error) {
-        throw new OctantError('E_LEDGER_EXPORT', `--file ${file}: ${(error as Error).message}`, { exit: EXIT.unavailable });
+        throw usageError(`ledger grep: PATTERN: ${(error as Error).message}`);
       }
-      return printReport(io, verifyExport(text, file, key), boolFlag(parsed, 'json'), noKey);
-    }
-    const verifier = (): NoteVerifier => (key !== undefined ? parseVerifierKey(key) : machineVerifier(paths()));
-    return printReport(io, verifyLedgerDir(ledgerDir(paths()), { verifier, agent: stringFlag(parsed, 'agent') }), boolFlag(parsed, 'json'));
+      const keep = filterOf(parsed);
+      const hits = readLedger(ledgerDir(paths()), { keepEntries: true }).replay.entries.filter((e) => keep(e) && pattern.test(JSON.stringify(e)));
+      printEntries(io, hits, boolFlag(parsed, 'json'));
+      return hits.length > 0 ? EXIT.ok : EXIT.failure;
+    },
   },
-  proof(argv, io, paths) {
-    const parsed = parseCommandArgs('ledger proof', argv, { json: { type: 'boolean' } });
-    const text = requirePositional(parsed, 0, 'SEQ', 'ledger proof');
-    const seq = Number(text);
-    if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(seq)) throw usageError(`ledger proof: SEQ '${text}' is not an entry number`);
-    const snap = intactLedger(paths());
-    const latest = snap.checkpoints.at(-1);
-    if (latest === undefined || seq >= latest.size) {
-      throw new OctantError('E_LEDGER_NOT_CHECKPOINTED', `ledger proof: seq ${seq} is not covered by a checkpoint (latest covers ${latest?.size ?? 0} entries)`, {
-        hint: "run 'octant ledger checkpoint' first",
-      });
-    }
-    const c = openCheckpoint(latest.note, machineVerifier(paths()));
-    const leaf = snap.replay.tree.leaf(seq);
-    const proof = snap.replay.tree.inclusionProof(seq, c.size);
-    verifyInclusion(seq, c.size, leaf, proof, c.root);
-    const out = { seq, treeSize: c.size, leafHash: leaf.toString('base64'), rootHash: c.root.toString('base64'), proof: proof.map((p) => p.toString('base64')), checkpoint: latest.note };
-    if (boolFlag(parsed, 'json')) writeJson(io.stdout, out);
-    else io.stdout.write(`seq ${seq} in tree of size ${c.size}\nleaf ${out.leafHash}\nroot ${out.rootHash}\n${out.proof.map((p, i) => `proof[${i}] ${p}`).join('\n')}\n\n${latest.note}`);
-    return EXIT.ok;
+  {
+    name: 'verify',
+    summary: 'check frames, seqs, chains, seals and checkpoints; or an export against the log\'s key',
+    synopsis: ['[--agent AID] [--key VKEY] [--json]', '--file EXPORT (--key VKEY | --no-key) [--json]'],
+    options: {
+      agent: { type: 'string', value: 'AID', help: "check this agent's partition and seal" },
+      file: { type: 'string', value: 'EXPORT', help: "check an export (octant ledger export) offline" },
+      key: { type: 'string', value: 'VKEY', help: "the log's verifier key (octant identity --verifier-key prints it)" },
+      'no-key': { type: 'boolean', help: 'accept an integrity-only check of an export (its key is not pinned)' },
+      ...JSON_OUTPUT,
+    },
+    notes: 'Exit 0 verified, 1 a check failed, 4 an intact export whose key was not pinned with --key (unless --no-key).',
+    positionals: false,
+    async run(parsed, { io, paths }) {
+      const file = stringFlag(parsed, 'file');
+      const key = stringFlag(parsed, 'key');
+      const noKey = boolFlag(parsed, 'no-key');
+      if (noKey && (key !== undefined || file === undefined)) throw usageError('ledger verify: --no-key goes with --file and without --key');
+      if (file !== undefined) {
+        let text: string;
+        try {
+          text = readFileSync(file, 'utf8');
+        } catch (error) {
+          throw new OctantError('E_LEDGER_EXPORT', `--file ${file}: ${(error as Error).message}`, { exit: EXIT.unavailable });
+        }
+        return printReport(io, verifyExport(text, file, key), boolFlag(parsed, 'json'), noKey);
+      }
+      const verifier = (): NoteVerifier => (key !== undefined ? parseVerifierKey(key) : machineVerifier(paths()));
+      return printReport(io, verifyLedgerDir(ledgerDir(paths()), { verifier, agent: stringFlag(parsed, 'agent') }), boolFlag(parsed, 'json'));
+    },
   },
-  checkpoint(argv, io, paths) {
-    const parsed = parseCommandArgs('ledger checkpoint', argv, { json: { type: 'boolean' } }, false);
-    const c = currentCheckpoint(paths(), intactLedger(paths(), true));
-    if (boolFlag(parsed, 'json')) writeJson(io.stdout, { size: c.size, rootHash: c.root.toString('base64'), note: c.note, path: c.path });
-    else io.stdout.write(c.note);
-    return EXIT.ok;
+  {
+    name: 'proof',
+    summary: 'inclusion proof of entry SEQ against the latest checkpoint',
+    synopsis: ['SEQ [--json]'],
+    options: JSON_OUTPUT,
+    async run(parsed, { io, paths }) {
+      const text = requirePositional(parsed, 0, 'SEQ', 'ledger proof');
+      const seq = Number(text);
+      if (!/^[0-9]+$/.test(text) || !Number.isSafeInteger(seq)) throw usageError(`ledger proof: SEQ '${text}' is not an entry number`);
+      const snap = intactLedger(paths());
+      const latest = snap.checkpoints.at(-1);
+      if (latest === undefined || seq >= latest.size) {
+        throw new OctantError('E_LEDGER_NOT_CHECKPOINTED', `ledger proof: seq ${seq} is not covered by a checkpoint (latest covers ${latest?.size ?? 0} entries)`, {
+          hint: "run 'octant ledger checkpoint' first",
+        });
+      }
+      const c = openCheckpoint(latest.note, machineVerifier(paths()));
+      const leaf = snap.replay.tree.leaf(seq);
+      const proof = snap.replay.tree.inclusionProof(seq, c.size);
+      verifyInclusion(seq, c.size, leaf, proof, c.root);
+      const out = { seq, treeSize: c.size, leafHash: leaf.toString('base64'), rootHash: c.root.toString('base64'), proof: proof.map((p) => p.toString('base64')), checkpoint: latest.note };
+      if (boolFlag(parsed, 'json')) writeJson(io.stdout, out);
+      else io.stdout.write(`seq ${seq} in tree of size ${c.size}\nleaf ${out.leafHash}\nroot ${out.rootHash}\n${out.proof.map((p, i) => `proof[${i}] ${p}`).join('\n')}\n\n${latest.note}`);
+      return EXIT.ok;
+    },
   },
-  export(argv, io, paths) {
-    const parsed = parseCommandArgs('ledger export', argv, { ...FILTERS, out: { type: 'string' } }, false);
-    const snap = intactLedger(paths(), true);
-    const c = currentCheckpoint(paths(), snap);
-    const agent = stringFlag(parsed, 'agent');
-    const filtered = ['kind', 'since', 'until'].some((f) => stringFlag(parsed, f) !== undefined);
-    const scope: ExportScope = filtered ? { kind: 'filtered' } : agent !== undefined ? { kind: 'agent', agent } : { kind: 'all' };
-    const lines = [...exportLines({ note: c.note, size: c.size, signer: machineSigner(paths()), tree: snap.replay.tree, entries: snap.replay.entries.filter(filterOf(parsed)), scope })];
-    const text = `${lines.join('\n')}\n`;
-    const out = stringFlag(parsed, 'out');
-    if (out === undefined) io.stdout.write(text);
-    else writeFileSync(out, text, { mode: 0o644 });
-    return EXIT.ok;
+  {
+    name: 'checkpoint',
+    summary: 'publish and print a signed checkpoint of the log',
+    options: JSON_OUTPUT,
+    positionals: false,
+    async run(parsed, { io, paths }) {
+      const c = currentCheckpoint(paths(), intactLedger(paths(), true));
+      if (boolFlag(parsed, 'json')) writeJson(io.stdout, { size: c.size, rootHash: c.root.toString('base64'), note: c.note, path: c.path });
+      else io.stdout.write(c.note);
+      return EXIT.ok;
+    },
   },
-  witness(argv, io, paths) {
-    const parsed = parseCommandArgs('ledger witness', argv, { 'witness-dir': { type: 'string' }, name: { type: 'string' }, json: { type: 'boolean' } }, false);
-    const p = paths();
-    const witness = loadWitness(stringFlag(parsed, 'witness-dir') ?? join(p.state, 'witness'), stringFlag(parsed, 'name') ?? 'octant-witness');
-    const snap = readLedger(ledgerDir(p));
-    const latest = latestCheckpoint(snap.dir);
-    if (latest === undefined) throw new OctantError('E_LEDGER_NOT_CHECKPOINTED', 'ledger witness: no checkpoint published yet', { hint: "run 'octant ledger checkpoint'" });
-    const last = witness.state?.size ?? 0;
-    const tree = snap.replay.tree;
-    const canProve = last > 0 && last < latest.size && latest.size <= tree.size;
-    const proof = canProve ? tree.consistencyProof(last, latest.size) : [];
-    const cosigned = witnessCheckpoint(witness, latest.note, machineVerifier(p), proof);
-    storeCheckpoint(snap.dir, latest.size, cosigned);
-    if (boolFlag(parsed, 'json')) writeJson(io.stdout, { size: latest.size, from: last, note: cosigned });
-    else io.stdout.write(cosigned);
-    return EXIT.ok;
+  {
+    name: 'export',
+    summary: 'JSON lines: a checkpoint, then the entries with their proofs',
+    synopsis: ['[filters] [--out FILE]'],
+    options: { ...FILTERS, out: { type: 'string', value: 'FILE', help: 'write to FILE instead of stdout' } },
+    positionals: false,
+    async run(parsed, { io, paths }) {
+      const snap = intactLedger(paths(), true);
+      const c = currentCheckpoint(paths(), snap);
+      const agent = stringFlag(parsed, 'agent');
+      const filtered = ['kind', 'since', 'until'].some((f) => stringFlag(parsed, f) !== undefined);
+      const scope: ExportScope = filtered ? { kind: 'filtered' } : agent !== undefined ? { kind: 'agent', agent } : { kind: 'all' };
+      const lines = [...exportLines({ note: c.note, size: c.size, signer: machineSigner(paths()), tree: snap.replay.tree, entries: snap.replay.entries.filter(filterOf(parsed)), scope })];
+      const text = `${lines.join('\n')}\n`;
+      const out = stringFlag(parsed, 'out');
+      if (out === undefined) io.stdout.write(text);
+      else writeFileSync(out, text, { mode: 0o644 });
+      return EXIT.ok;
+    },
   },
-};
+  {
+    name: 'witness',
+    summary: 'countersign the latest checkpoint if it extends the last one witnessed',
+    options: {
+      'witness-dir': { type: 'string', value: 'DIR', help: "the witness's key and state (default STATE/witness)" },
+      name: { type: 'string', value: 'NAME', help: "the witness's name (default octant-witness)" },
+      ...JSON_OUTPUT,
+    },
+    positionals: false,
+    async run(parsed, { io, paths }) {
+      const p = paths();
+      const witness = loadWitness(stringFlag(parsed, 'witness-dir') ?? join(p.state, 'witness'), stringFlag(parsed, 'name') ?? 'octant-witness');
+      const snap = readLedger(ledgerDir(p));
+      const latest = latestCheckpoint(snap.dir);
+      if (latest === undefined) throw new OctantError('E_LEDGER_NOT_CHECKPOINTED', 'ledger witness: no checkpoint published yet', { hint: "run 'octant ledger checkpoint'" });
+      const last = witness.state?.size ?? 0;
+      const tree = snap.replay.tree;
+      const canProve = last > 0 && last < latest.size && latest.size <= tree.size;
+      const proof = canProve ? tree.consistencyProof(last, latest.size) : [];
+      const cosigned = witnessCheckpoint(witness, latest.note, machineVerifier(p), proof);
+      storeCheckpoint(snap.dir, latest.size, cosigned);
+      if (boolFlag(parsed, 'json')) writeJson(io.stdout, { size: latest.size, from: last, note: cosigned });
+      else io.stdout.write(cosigned);
+      return EXIT.ok;
+    },
+  },
+];
 
 export const command: Command = {
   name: 'ledger',
   summary: 'query, verify, prove, checkpoint, export and witness the action ledger',
-  usage: USAGE,
-  async run(argv, { io, rootFlag }) {
-    const [sub, ...rest] = argv;
-    return pickSubcommand('ledger', sub, SUBCOMMANDS)(rest, io, () => resolvePaths({ rootFlag, env: io.env }));
-  },
+  subcommands: SUBCOMMANDS,
+  notes: 'filters: --agent AID  --kind KIND  --since TIME  --until TIME   (TIME: ISO 8601, or 30s/15m/2h/7d ago)',
 };

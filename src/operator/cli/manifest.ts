@@ -4,13 +4,13 @@
 // report it (log first, act second): through the running system's admin
 // socket when one runs, else directly (recordEvent).
 
-import { renameSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { stringify } from 'yaml';
-import { boolFlag, parseCommandArgs, requirePositional, stringFlag, type Options } from '../../lib/args.ts';
+import { boolFlag, requirePositional, stringFlag } from '../../lib/args.ts';
+import { writeFileAtomic } from '../../lib/atomic-file.ts';
 import { EXIT, OctantError, isOctantError, messageOf, usageError } from '../../lib/errors.ts';
 import { writeJson, type Io } from '../../lib/io.ts';
-import { resolvePaths } from '../../runtime/paths.ts';
+import type { Paths } from '../../runtime/paths.ts';
 import { OPERATOR_AGENT, recordEvent } from '../../services/ledger/index.ts';
 import {
   diffManifests, explain, formatChanges, intersect, loadEither, loadManifest, loadPrivateKey, loadRoles, loadSignedManifest, loadTrustStore,
@@ -20,25 +20,8 @@ import { checkDenyList, checkRole } from '../../agent/manifest/validate.ts';
 import { checkGrants, hostProtection } from '../../agent/manifest/dangerous-grants.ts';
 import { launcherWarnings } from '../../agent/manifest/launcher-needs.ts';
 import { scaffoldManifest } from '../../agent/manifest/scaffold.ts';
-import type { Command, CommandContext } from './command.ts';
+import type { Action, Command, CommandContext } from './command.ts';
 import { gvisorRolesPolicy } from './isolation-flag.ts';
-import { pickSubcommand } from './subcommand.ts';
-
-const USAGE = [
-  'octant [--root DIR] manifest <subcommand> ...',
-  '  new [--name N] [--operator O] [--role R] [--out FILE]   scaffold a deny-all manifest (YAML)',
-  '  validate FILE [--json]            schema, deny list, role and refused grants; the signature too if FILE is signed;',
-  '                                    warns (stderr, exit 0) when octant\'s own programs inside the sandbox would lack a syscall group',
-  '  sign FILE --key KEY [--out FILE]  sign with an operator private key (writes the signed JSON)',
-  '  verify FILE [--json]              check a signed manifest against the trusted key set',
-  '  explain FILE                      what the agent can and cannot do, in plain language',
-  '  diff A B [--json]                 what changed from A to B',
-  '  intersect PARENT CHILD [--json] [--out FILE]   the effective manifest of CHILD spawned by PARENT',
-  '  approve FILE --key KEY [--out FILE]   approve the unlimited lifetime of a signed manifest',
-  'Exit: 0 ok, 1 invalid, 2 usage, 4 refused (signature, deny list, role, refused grant).',
-].join('\n');
-
-type Sub = (args: string[], ctx: CommandContext) => Promise<number> | number;
 
 /** What counts as a manifest rejection (recorded); other failures (a missing file, a bad flag) are not. */
 const REJECTIONS: ReadonlySet<string> = new Set([
@@ -47,7 +30,7 @@ const REJECTIONS: ReadonlySet<string> = new Set([
 ]);
 
 /** The checks validate and sign run on this host: deny list (rule 7), role (rule 3), refused grants (rule 10). */
-function checkLocally(manifest: Manifest, paths: ReturnType<typeof resolvePaths>): void {
+function checkLocally(manifest: Manifest, paths: Paths): void {
   checkDenyList(manifest);
   checkRole(manifest, loadRoles());
   checkGrants(manifest, hostProtection(paths));
@@ -58,13 +41,13 @@ function checkLocally(manifest: Manifest, paths: ReturnType<typeof resolvePaths>
  * and only then rethrow it. A rejection that cannot be recorded fails with
  * E_MANIFEST_LEDGER (exit 3), naming both, as validateManifest does.
  */
-async function recordingRejection<T>(action: string, file: string, { io, rootFlag }: CommandContext, check: () => T): Promise<T> {
+async function recordingRejection<T>(action: string, file: string, { paths }: CommandContext, check: () => T): Promise<T> {
   try {
     return check();
   } catch (error) {
     if (!isOctantError(error) || !REJECTIONS.has(error.code)) throw error;
     try {
-      await recordEvent(resolvePaths({ rootFlag, env: io.env }), {
+      await recordEvent(paths(), {
         agent: OPERATOR_AGENT, lineage: [], kind: 'manifest', action, target: file, decision: 'deny',
         detail: { code: error.code, message: error.message, ...error.detail },
       });
@@ -85,9 +68,7 @@ function at(io: Io, file: string): string {
 function emit(io: Io, out: string | undefined, text: string, mode = 0o644): void {
   if (out === undefined) { io.stdout.write(text); return; }
   const path = at(io, out);
-  const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode });
-  renameSync(tmp, path);
+  writeFileAtomic(path, text, { mode });
   io.stderr.write(`wrote ${path}\n`);
 }
 
@@ -95,106 +76,148 @@ function toYaml(m: Manifest): string {
   return stringify(m, { lineWidth: 0 });
 }
 
-function args(name: string, argv: string[], options: Options) {
-  return parseCommandArgs(`manifest ${name}`, argv, options);
-}
+const json = { type: 'boolean', help: 'print the result as JSON' } as const;
+const out = { type: 'string', value: 'FILE', help: 'write to FILE (atomically) instead of stdout' } as const;
+const signingKey = { type: 'string', value: 'KEY', help: 'an operator private key (required; octant keys generate)' } as const;
 
-const SUBCOMMANDS: Readonly<Record<string, Sub>> = {
-  new(argv, { io }) {
-    const p = args('new', argv, { name: { type: 'string' }, operator: { type: 'string' }, role: { type: 'string' }, out: { type: 'string' } });
-    const text = scaffoldManifest({ name: stringFlag(p, 'name') ?? 'my-agent', operator: stringFlag(p, 'operator') ?? io.env.USER ?? 'operator', role: stringFlag(p, 'role') });
-    loadManifest({ text, origin: '--name/--operator/--role' }); // refuse flags that would make an invalid manifest
-    emit(io, stringFlag(p, 'out'), text);
-    return EXIT.ok;
+const SUBCOMMANDS: readonly Action[] = [
+  {
+    name: 'new',
+    summary: 'scaffold a deny-all manifest (YAML)',
+    options: {
+      name: { type: 'string', value: 'N', help: 'the agent\'s name (default my-agent)' },
+      operator: { type: 'string', value: 'O', help: 'the operator it runs for (default $USER)' },
+      role: { type: 'string', value: 'R', help: 'its role (sets the ceiling of what it may be granted)' },
+      out,
+    },
+    async run(p, { io }) {
+      const text = scaffoldManifest({ name: stringFlag(p, 'name') ?? 'my-agent', operator: stringFlag(p, 'operator') ?? io.env.USER ?? 'operator', role: stringFlag(p, 'role') });
+      loadManifest({ text, origin: '--name/--operator/--role' }); // refuse flags that would make an invalid manifest
+      emit(io, stringFlag(p, 'out'), text);
+      return EXIT.ok;
+    },
   },
-  async validate(argv, ctx) {
-    const { io, rootFlag } = ctx;
-    const p = args('validate', argv, { json: { type: 'boolean' } });
-    const file = at(io, requirePositional(p, 0, 'FILE', 'manifest validate'));
-    const paths = resolvePaths({ rootFlag, env: io.env });
-    const { manifest, signer } = await recordingRejection('validate', file, ctx, () => {
-      const { manifest, signed } = loadEither({ path: file });
-      checkLocally(manifest, paths);
-      return { manifest, signer: signed === undefined ? undefined : verifyManifest(signed, loadTrustStore(paths)) };
-    });
-    const warnings = launcherWarnings(manifest);
-    const result = { valid: true, name: manifest.identity.name, digest: manifestDigest(manifest), signer: signer ?? null, warnings };
-    if (boolFlag(p, 'json')) writeJson(io.stdout, result);
-    else {
-      io.stdout.write(`valid: ${manifest.identity.name} (schema, deny list, role, grants${signer ? `, signature by ${signer}` : '; unsigned'})\n`);
-      for (const w of warnings) io.stderr.write(`warning: ${w.message}\n`);
-    }
-    return EXIT.ok;
+  {
+    name: 'validate',
+    summary: 'check schema, deny list, role and refused grants; the signature too if FILE is signed',
+    synopsis: ['FILE [--json]'],
+    options: { json },
+    notes: "Warns (stderr, exit 0) when octant's own programs inside the sandbox would lack a syscall group.",
+    async run(p, ctx) {
+      const { io } = ctx;
+      const file = at(io, requirePositional(p, 0, 'FILE', 'manifest validate'));
+      const paths = ctx.paths();
+      const { manifest, signer } = await recordingRejection('validate', file, ctx, () => {
+        const { manifest, signed } = loadEither({ path: file });
+        checkLocally(manifest, paths);
+        return { manifest, signer: signed === undefined ? undefined : verifyManifest(signed, loadTrustStore(paths)) };
+      });
+      const warnings = launcherWarnings(manifest);
+      const result = { valid: true, name: manifest.identity.name, digest: manifestDigest(manifest), signer: signer ?? null, warnings };
+      if (boolFlag(p, 'json')) writeJson(io.stdout, result);
+      else {
+        io.stdout.write(`valid: ${manifest.identity.name} (schema, deny list, role, grants${signer ? `, signature by ${signer}` : '; unsigned'})\n`);
+        for (const w of warnings) io.stderr.write(`warning: ${w.message}\n`);
+      }
+      return EXIT.ok;
+    },
   },
-  async sign(argv, ctx) {
-    const { io } = ctx;
-    const p = args('sign', argv, { key: { type: 'string' }, out: { type: 'string' } });
-    const file = at(io, requirePositional(p, 0, 'FILE', 'manifest sign'));
-    const key = stringFlag(p, 'key');
-    if (key === undefined) throw usageError('manifest sign: --key KEY is required (an operator private key)', "make one with 'octant keys generate'");
-    const manifest = await recordingRejection('sign', file, ctx, () => {
-      const m = loadManifest({ path: file });
-      checkLocally(m, resolvePaths({ rootFlag: ctx.rootFlag, env: io.env }));
-      return m;
-    });
-    emit(io, stringFlag(p, 'out'), `${JSON.stringify(signManifest(manifest, loadPrivateKey(at(io, key))), null, 2)}\n`);
-    return EXIT.ok;
+  {
+    name: 'sign',
+    summary: 'sign with an operator private key (writes the signed JSON)',
+    synopsis: ['FILE --key KEY [--out FILE]'],
+    options: { key: signingKey, out },
+    async run(p, ctx) {
+      const { io } = ctx;
+      const file = at(io, requirePositional(p, 0, 'FILE', 'manifest sign'));
+      const key = stringFlag(p, 'key');
+      if (key === undefined) throw usageError('manifest sign: --key KEY is required (an operator private key)', "make one with 'octant keys generate'");
+      const manifest = await recordingRejection('sign', file, ctx, () => {
+        const m = loadManifest({ path: file });
+        checkLocally(m, ctx.paths());
+        return m;
+      });
+      emit(io, stringFlag(p, 'out'), `${JSON.stringify(signManifest(manifest, loadPrivateKey(at(io, key))), null, 2)}\n`);
+      return EXIT.ok;
+    },
   },
-  async verify(argv, ctx) {
-    const { io, rootFlag } = ctx;
-    const p = args('verify', argv, { json: { type: 'boolean' } });
-    const file = at(io, requirePositional(p, 0, 'FILE', 'manifest verify'));
-    const trust = loadTrustStore(resolvePaths({ rootFlag, env: io.env }));
-    const { signed, keyId } = await recordingRejection('verify', file, ctx, () => {
-      const signed = loadSignedManifest({ path: file });
-      return { signed, keyId: verifyManifest(signed, trust) };
-    });
-    const name = trust.keys.find((k) => k.keyId === keyId)?.name;
-    if (boolFlag(p, 'json')) writeJson(io.stdout, { verified: true, name: signed.manifest.identity.name, keyId, signer: name, digest: manifestDigest(signed.manifest) });
-    else io.stdout.write(`verified: ${signed.manifest.identity.name} signed by ${keyId}${name ? ` (${name})` : ''}\n`);
-    return EXIT.ok;
+  {
+    name: 'verify',
+    summary: 'check a signed manifest against the trusted key set',
+    synopsis: ['FILE [--json]'],
+    options: { json },
+    async run(p, ctx) {
+      const { io } = ctx;
+      const file = at(io, requirePositional(p, 0, 'FILE', 'manifest verify'));
+      const trust = loadTrustStore(ctx.paths());
+      const { signed, keyId } = await recordingRejection('verify', file, ctx, () => {
+        const signed = loadSignedManifest({ path: file });
+        return { signed, keyId: verifyManifest(signed, trust) };
+      });
+      const name = trust.keys.find((k) => k.keyId === keyId)?.name;
+      if (boolFlag(p, 'json')) writeJson(io.stdout, { verified: true, name: signed.manifest.identity.name, keyId, signer: name, digest: manifestDigest(signed.manifest) });
+      else io.stdout.write(`verified: ${signed.manifest.identity.name} signed by ${keyId}${name ? ` (${name})` : ''}\n`);
+      return EXIT.ok;
+    },
   },
-  async explain(argv, { io, rootFlag }) {
-    const p = args('explain', argv, {});
-    const manifest = loadManifest({ path: at(io, requirePositional(p, 0, 'FILE', 'manifest explain')) });
-    io.stdout.write(`${explain(manifest, { gvisorRoles: await gvisorRolesPolicy(resolvePaths({ rootFlag, env: io.env })) })}\n`);
-    return EXIT.ok;
+  {
+    name: 'explain',
+    summary: 'what the agent can and cannot do, in plain language',
+    synopsis: ['FILE'],
+    options: {},
+    async run(p, { io, paths }) {
+      const manifest = loadManifest({ path: at(io, requirePositional(p, 0, 'FILE', 'manifest explain')) });
+      io.stdout.write(`${explain(manifest, { gvisorRoles: await gvisorRolesPolicy(paths()) })}\n`);
+      return EXIT.ok;
+    },
   },
-  diff(argv, { io }) {
-    const p = args('diff', argv, { json: { type: 'boolean' } });
-    const a = loadManifest({ path: at(io, requirePositional(p, 0, 'A', 'manifest diff')) });
-    const b = loadManifest({ path: at(io, requirePositional(p, 1, 'B', 'manifest diff')) });
-    const changes = diffManifests(a, b);
-    if (boolFlag(p, 'json')) writeJson(io.stdout, changes);
-    else io.stdout.write(changes.length === 0 ? 'no differences\n' : `${formatChanges(changes)}\n`);
-    // Like diff(1): 1 when they differ.
-    return changes.length === 0 ? EXIT.ok : EXIT.failure;
+  {
+    name: 'diff',
+    summary: 'what changed from A to B (exit 1 when they differ, as diff(1))',
+    synopsis: ['A B [--json]'],
+    options: { json },
+    async run(p, { io }) {
+      const a = loadManifest({ path: at(io, requirePositional(p, 0, 'A', 'manifest diff')) });
+      const b = loadManifest({ path: at(io, requirePositional(p, 1, 'B', 'manifest diff')) });
+      const changes = diffManifests(a, b);
+      if (boolFlag(p, 'json')) writeJson(io.stdout, changes);
+      else io.stdout.write(changes.length === 0 ? 'no differences\n' : `${formatChanges(changes)}\n`);
+      // Like diff(1): 1 when they differ.
+      return changes.length === 0 ? EXIT.ok : EXIT.failure;
+    },
   },
-  intersect(argv, { io }) {
-    const p = args('intersect', argv, { json: { type: 'boolean' }, out: { type: 'string' } });
-    const parent = loadManifest({ path: at(io, requirePositional(p, 0, 'PARENT', 'manifest intersect')) });
-    const child = loadManifest({ path: at(io, requirePositional(p, 1, 'CHILD', 'manifest intersect')) });
-    const effective = intersect(parent, child);
-    emit(io, stringFlag(p, 'out'), boolFlag(p, 'json') ? `${JSON.stringify(effective, null, 2)}\n` : toYaml(effective));
-    return EXIT.ok;
+  {
+    name: 'intersect',
+    summary: 'the effective manifest of CHILD spawned by PARENT',
+    synopsis: ['PARENT CHILD [--json] [--out FILE]'],
+    options: { json: { type: 'boolean', help: 'write JSON instead of YAML' }, out },
+    async run(p, { io }) {
+      const parent = loadManifest({ path: at(io, requirePositional(p, 0, 'PARENT', 'manifest intersect')) });
+      const child = loadManifest({ path: at(io, requirePositional(p, 1, 'CHILD', 'manifest intersect')) });
+      const effective = intersect(parent, child);
+      emit(io, stringFlag(p, 'out'), boolFlag(p, 'json') ? `${JSON.stringify(effective, null, 2)}\n` : toYaml(effective));
+      return EXIT.ok;
+    },
   },
-  approve(argv, { io }) {
-    const p = args('approve', argv, { key: { type: 'string' }, out: { type: 'string' } });
-    const signed = loadSignedManifest({ path: at(io, requirePositional(p, 0, 'FILE', 'manifest approve')) });
-    const key = stringFlag(p, 'key');
-    if (key === undefined) throw usageError('manifest approve: --key KEY is required (an operator private key)');
-    if (signed.manifest.lifetime.ttl !== 'unlimited') throw new OctantError('E_MANIFEST_APPROVE', `${signed.manifest.identity.name}: lifetime.ttl is not unlimited; nothing to approve`);
-    emit(io, stringFlag(p, 'out'), `${JSON.stringify(signApproval(signed.manifest, 'unlimited-lifetime', loadPrivateKey(at(io, key))), null, 2)}\n`);
-    return EXIT.ok;
+  {
+    name: 'approve',
+    summary: 'approve the unlimited lifetime of a signed manifest',
+    synopsis: ['FILE --key KEY [--out FILE]'],
+    options: { key: signingKey, out },
+    async run(p, { io }) {
+      const signed = loadSignedManifest({ path: at(io, requirePositional(p, 0, 'FILE', 'manifest approve')) });
+      const key = stringFlag(p, 'key');
+      if (key === undefined) throw usageError('manifest approve: --key KEY is required (an operator private key)');
+      if (signed.manifest.lifetime.ttl !== 'unlimited') throw new OctantError('E_MANIFEST_APPROVE', `${signed.manifest.identity.name}: lifetime.ttl is not unlimited; nothing to approve`);
+      emit(io, stringFlag(p, 'out'), `${JSON.stringify(signApproval(signed.manifest, 'unlimited-lifetime', loadPrivateKey(at(io, key))), null, 2)}\n`);
+      return EXIT.ok;
+    },
   },
-};
+];
 
 export const command: Command = {
   name: 'manifest',
   summary: 'scaffold, validate, sign, verify, explain, diff and intersect capability manifests',
-  usage: USAGE,
-  async run(argv, ctx) {
-    const [sub, ...rest] = argv;
-    return pickSubcommand('manifest', sub, SUBCOMMANDS)(rest, ctx);
-  },
+  subcommands: SUBCOMMANDS,
+  notes: 'Exit: 0 ok, 1 invalid, 2 usage, 4 refused (signature, deny list, role, refused grant).',
 };

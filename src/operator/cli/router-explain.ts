@@ -6,25 +6,40 @@
 //   the running router (its live latency, cooldowns and rate limits) or,
 //   with no system running, from etc/router.yaml alone.
 
-import { boolFlag, numberFlag, parseCommandArgs, stringFlag } from '../../lib/args.ts';
+import { boolFlag, numberFlag, stringFlag, type Parsed } from '../../lib/args.ts';
 import { EXIT, OctantError, isOctantError, usageError } from '../../lib/errors.ts';
-import { writeJson } from '../../lib/io.ts';
+import { writeJson, type Io } from '../../lib/io.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
-import { resolvePaths, type Paths } from '../../runtime/paths.ts';
+import type { Paths } from '../../runtime/paths.ts';
 import { FIRST_MARK, forEachEntryFrom, ledgerDir, type LedgerEntry } from '../../services/ledger/index.ts';
 import { configPath, createRouter, loadConfig } from '../../services/router/index.ts';
 import type { ChatRequest, Decision } from '../../services/router/types.ts';
 import { Redactor } from '../../services/vault/index.ts';
-import type { Command } from './command.ts';
+import type { Action, CommandContext } from './command.ts';
 
-type Io = Parameters<Command['run']>[1]['io'];
+export const explainAction: Action = {
+  name: 'explain',
+  summary: 'the candidates, scores, winner and reason for a request now, or for a decision recorded in the ledger',
+  synopsis: ['[--prompt TEXT] [--model NAME] [--tools] [--image] [--json-mode] [--max-tokens N] [--json]', '--seq N | --last [--agent AID] [--json]'],
+  options: {
+    prompt: { type: 'string', value: 'TEXT', help: "the request's text (default hello)" },
+    model: { type: 'string', value: 'NAME', help: 'the model or route asked for' },
+    tools: { type: 'boolean', help: 'the request carries tools' },
+    image: { type: 'boolean', help: 'the request carries an image' },
+    'json-mode': { type: 'boolean', help: 'the request asks for JSON output' },
+    'max-tokens': { type: 'string', value: 'N', help: 'the request asks for at most N tokens' },
+    seq: { type: 'string', value: 'N', help: 'the decision recorded at ledger entry N' },
+    last: { type: 'boolean', help: 'the last decision recorded' },
+    agent: { type: 'string', value: 'AID', help: "with --last: this agent's last decision" },
+    json: { type: 'boolean', help: 'print the decision as JSON' },
+  },
+  positionals: false,
+  notes: 'A request is decided by the running router (its live latency, cooldowns and rate limits) or, with none running, from etc/router.yaml.',
+  run: explain,
+};
 
-export async function explain(argv: string[], rootFlag: string | undefined, io: Io): Promise<number> {
-  const parsed = parseCommandArgs('router explain', argv, {
-    prompt: { type: 'string' }, model: { type: 'string' }, tools: { type: 'boolean' }, image: { type: 'boolean' }, 'json-mode': { type: 'boolean' }, 'max-tokens': { type: 'string' },
-    seq: { type: 'string' }, last: { type: 'boolean' }, agent: { type: 'string' }, json: { type: 'boolean' },
-  }, false);
-  const paths = resolvePaths({ rootFlag });
+async function explain(parsed: Parsed, { io, paths: layout }: CommandContext): Promise<number> {
+  const paths = layout();
   const seq = numberFlag(parsed, 'seq', 'router explain');
   if (seq !== undefined || boolFlag(parsed, 'last')) {
     if (seq !== undefined && (!Number.isInteger(seq) || seq < 0)) throw usageError(`router explain: --seq expects an entry number, got '${stringFlag(parsed, 'seq')}'`);

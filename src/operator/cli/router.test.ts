@@ -23,6 +23,7 @@ import { Redactor } from '../../services/vault/index.ts';
 import { Vault } from '../../services/vault/vault.ts';
 import { startSystem, type RunningSystem } from '../system.ts';
 import { command, serveThroughSystem } from './router.ts';
+import { runCommand } from './dispatch.ts';
 
 const SECRET = 'sk-upstream-secret-1';
 const GATEWAY_TOKEN = 'gw-operator-token-0123456789';
@@ -61,7 +62,7 @@ after(async () => {
 
 async function run(argv: string[]): Promise<{ code: number; out: string }> {
   const mem = memoryIo();
-  const code = await command.run(argv, { io: mem.io, rootFlag: root });
+  const code = await runCommand(command, argv, { io: mem.io, rootFlag: root });
   return { code, out: mem.stdout() };
 }
 
@@ -137,7 +138,7 @@ test('router test with no system running: a keyless deployment is probed directl
     const offlinePaths = rootLayout(offline);
     await saveConfig(offlinePaths, { deployments: [dep('free', 'vllm')], routes: [] });
     const mem = memoryIo();
-    assert.equal(await command.run(['test', 'free'], { io: mem.io, rootFlag: offline }), 0);
+    assert.equal(await runCommand(command, ['test', 'free'], { io: mem.io, rootFlag: offline }), 0);
     assert.match(mem.stdout(), /^free: "echo: Reply with the single word: ok"/);
     const entries = readLedger(ledgerDir(offlinePaths), { keepEntries: true }).replay.entries;
     assert.deepEqual(entries.map((e) => [e.agent, e.kind, e.action, e.target]), [['operator', 'router', 'test', 'free']]);
@@ -169,7 +170,7 @@ test('router add with no system running: saved, in force from the next boot', as
   const offline = mkdtempSync(join(tmpdir(), 'octant-router-offline-add-'));
   try {
     const mem = memoryIo();
-    assert.equal(await command.run(['add', 'solo', '--provider', 'vllm', '--model', 'm', '--base-url', 'http://127.0.0.1:9/v1'], { io: mem.io, rootFlag: offline }), 0);
+    assert.equal(await runCommand(command, ['add', 'solo', '--provider', 'vllm', '--model', 'm', '--base-url', 'http://127.0.0.1:9/v1'], { io: mem.io, rootFlag: offline }), 0);
     assert.match(mem.stdout(), /no running router: in force from the next boot\n$/);
   } finally {
     rmSync(offline, { recursive: true, force: true });
@@ -185,10 +186,10 @@ test('router explain: by the running router when one runs, from the configuratio
   try {
     await saveConfig(rootLayout(offline), { deployments: [dep('free', 'vllm')], routes: [] });
     const mem = memoryIo();
-    assert.equal(await command.run(['explain', '--model', 'free'], { io: mem.io, rootFlag: offline }), 0);
+    assert.equal(await runCommand(command, ['explain', '--model', 'free'], { io: mem.io, rootFlag: offline }), 0);
     assert.match(mem.stdout(), /^decided from .*router\.yaml \(no running router/);
-    await assert.rejects(command.run(['explain', '--agent', 'a1'], { io: mem.io, rootFlag: offline }), (e) => isOctantError(e, 'E_USAGE') && /--agent goes with --last/.test(e.message));
-    await assert.rejects(command.run(['explain', '--seq', 'x'], { io: mem.io, rootFlag: offline }), (e) => isOctantError(e, 'E_USAGE') && /--seq/.test(e.message));
+    await assert.rejects(runCommand(command, ['explain', '--agent', 'a1'], { io: mem.io, rootFlag: offline }), (e) => isOctantError(e, 'E_USAGE') && /--agent goes with --last/.test(e.message));
+    await assert.rejects(runCommand(command, ['explain', '--seq', 'x'], { io: mem.io, rootFlag: offline }), (e) => isOctantError(e, 'E_USAGE') && /--seq/.test(e.message));
   } finally {
     rmSync(offline, { recursive: true, force: true });
   }
@@ -205,7 +206,7 @@ test('router explain --last / --seq: a recorded decision and the outcome that na
     await opened.close();
     const at = async (...argv: string[]) => {
       const mem = memoryIo();
-      const code = await command.run(['explain', ...argv], { io: mem.io, rootFlag: dir });
+      const code = await runCommand(command, ['explain', ...argv], { io: mem.io, rootFlag: dir });
       return { code, out: mem.stdout() };
     };
     const last = await at('--last', '--agent', 'a1');

@@ -6,57 +6,29 @@ import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { createInterface } from 'node:readline';
-import { parseCommandArgs, boolFlag, numberFlag as numberOf, requirePositional, stringFlag, type Parsed } from '../../lib/args.ts';
+import { boolFlag, numberFlag as numberOf, requirePositional, stringFlag, type Parsed } from '../../lib/args.ts';
 import { EXIT, OctantError, isOctantError, usageError, type ExitCode } from '../../lib/errors.ts';
-import { writeJson } from '../../lib/io.ts';
+import { writeJson, type Io } from '../../lib/io.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
-import { adminSocketPath, resolvePaths, type Paths } from '../../runtime/paths.ts';
+import { adminSocketPath, type Paths } from '../../runtime/paths.ts';
 import { recordEvent } from '../../services/ledger/index.ts';
 import { configPath, loadConfig, OPERATOR_AGENT, POLICIES, resolveProvider, saveConfig, validateDeployment } from '../../services/router/index.ts';
 import type { ChatRequest, PolicyName, RouterConfig } from '../../services/router/types.ts';
 import { Redactor } from '../../services/vault/index.ts';
-import type { Command } from './command.ts';
-import { explain } from './router-explain.ts';
-import { pickSubcommand } from './subcommand.ts';
+import type { Command, CommandContext } from './command.ts';
+import { explainAction } from './router-explain.ts';
 
-const USAGE = `usage: octant router <subcommand> [options]
-
-  add <id> --provider P --model M [--base-url URL] [--credential GRANT]
-           [--price-in USD_PER_M] [--price-out USD_PER_M] [--context TOKENS]
-           [--tier 1|2|3] [--caps tools,vision,json] [--kind chat|embedding]
-           [--rpm N] [--tpm N] [--timeout-ms N] [--route NAME [--policy auto|cheapest|fastest|ordered]]
-      add (or replace) a deployment; --route also appends it to that route
-  rm <id>                       remove a deployment (and from every route; a route
-                                left empty goes too)
-  list [--json]                 deployments and routes
-  test <id> [--prompt TEXT]     send one request to a deployment and show the answer
-                                (through the running system, which injects the key)
-  serve --port N [--host 127.0.0.1] --token-file F
-      an OpenAI/Anthropic-compatible gateway on a TCP port, for clients that
-      present the token in file F (mode 0600); runs until interrupted
-  explain [--prompt TEXT] [--model NAME] [--tools] [--image] [--json-mode] [--max-tokens N] [--json]
-      the candidates, scores, winner and reason for such a request now (by the
-      running router, or from etc/router.yaml when none runs)
-  explain --seq N | --last [--agent AID] [--json]
-      a decision recorded in the ledger, and the outcome that names it
-
-add and rm save etc/router.yaml and, on a running system, put it in force at
+const NOTES = `add and rm save etc/router.yaml and, on a running system, put it in force at
 once (the change is recorded in the ledger first); otherwise at the next boot.
 Credentials are vault grant names (--credential openai-key), never key values.
 test and serve call providers as agent 'operator': grant it the keys they may
-use with 'octant vault grant <secret> agent:operator'.`;
+use with 'octant vault grant <secret> --agent operator'.`;
 
 const numberFlag = (parsed: Parsed, name: string): number | undefined => numberOf(parsed, name, 'router');
 
-async function add(argv: string[], rootFlag: string | undefined, io: Parameters<Command['run']>[1]['io']): Promise<number> {
-  const parsed = parseCommandArgs('router add', argv, {
-    provider: { type: 'string' }, model: { type: 'string' }, 'base-url': { type: 'string' }, credential: { type: 'string' },
-    'price-in': { type: 'string' }, 'price-out': { type: 'string' }, context: { type: 'string' }, tier: { type: 'string' },
-    caps: { type: 'string' }, kind: { type: 'string' }, rpm: { type: 'string' }, tpm: { type: 'string' }, 'timeout-ms': { type: 'string' },
-    route: { type: 'string' }, policy: { type: 'string' },
-  });
+async function add(parsed: Parsed, { io, paths: layout }: CommandContext): Promise<number> {
   const id = requirePositional(parsed, 0, 'deployment id', 'router add');
-  const paths = resolvePaths({ rootFlag });
+  const paths = layout();
   const config = await loadConfig(paths);
   const caps = stringFlag(parsed, 'caps');
   const capList = caps === undefined ? undefined : caps.split(',').map((c) => c.trim()).filter((c) => c !== '');
@@ -93,10 +65,9 @@ async function add(argv: string[], rootFlag: string | undefined, io: Parameters<
   return putInForce(paths, io);
 }
 
-async function remove(argv: string[], rootFlag: string | undefined, io: Parameters<Command['run']>[1]['io']): Promise<number> {
-  const parsed = parseCommandArgs('router rm', argv, {});
+async function remove(parsed: Parsed, { io, paths: layout }: CommandContext): Promise<number> {
   const id = requirePositional(parsed, 0, 'deployment id', 'router rm');
-  const paths = resolvePaths({ rootFlag });
+  const paths = layout();
   const config = await loadConfig(paths);
   if (!config.deployments.some((d) => d.id === id)) {
     throw new OctantError('E_ROUTER_DEPLOYMENT', `router rm: no deployment '${id}' in ${configPath(paths)}`, { exit: EXIT.usage, hint: "see 'octant router list'" });
@@ -109,7 +80,7 @@ async function remove(argv: string[], rootFlag: string | undefined, io: Paramete
 }
 
 /** After a saved change: the running router reads the file again (POST /v1/router/reload); no system, next boot. */
-async function putInForce(paths: Paths, io: Parameters<Command['run']>[1]['io']): Promise<number> {
+async function putInForce(paths: Paths, io: Io): Promise<number> {
   try {
     const r = await adminCall<{ deployments: string[]; routes: string[] }>(paths, 'POST', '/v1/router/reload', {});
     io.stdout.write(`in force in the running router: ${r.deployments.length} deployment(s), ${r.routes.length} route(s)\n`);
@@ -121,9 +92,8 @@ async function putInForce(paths: Paths, io: Parameters<Command['run']>[1]['io'])
   return EXIT.ok;
 }
 
-async function list(argv: string[], rootFlag: string | undefined, io: Parameters<Command['run']>[1]['io']): Promise<number> {
-  const parsed = parseCommandArgs('router list', argv, { json: { type: 'boolean' } }, false);
-  const config = await loadConfig(resolvePaths({ rootFlag }));
+async function list(parsed: Parsed, { io, paths }: CommandContext): Promise<number> {
+  const config = await loadConfig(paths());
   if (boolFlag(parsed, 'json')) {
     writeJson(io.stdout, config);
     return EXIT.ok;
@@ -138,10 +108,9 @@ async function list(argv: string[], rootFlag: string | undefined, io: Parameters
   return EXIT.ok;
 }
 
-async function probe(argv: string[], rootFlag: string | undefined, io: Parameters<Command['run']>[1]['io']): Promise<number> {
-  const parsed = parseCommandArgs('router test', argv, { prompt: { type: 'string' } });
+async function probe(parsed: Parsed, { io, paths: layout }: CommandContext): Promise<number> {
   const id = requirePositional(parsed, 0, 'deployment id', 'router test');
-  const paths = resolvePaths({ rootFlag });
+  const paths = layout();
   try {
     // The running system probes through its router: ledger, budget and the vault's key.
     const r = await adminCall<{ content: string; usage: { promptTokens: number; completionTokens: number }; ms: number }>(paths, 'POST', '/v1/router/test', { deployment: id, prompt: stringFlag(parsed, 'prompt') });
@@ -235,8 +204,7 @@ export async function serveThroughSystem(paths: Paths, options: ServeOptions, si
   }
 }
 
-async function serve(argv: string[], rootFlag: string | undefined, io: Parameters<Command['run']>[1]['io']): Promise<number> {
-  const parsed = parseCommandArgs('router serve', argv, { port: { type: 'string' }, host: { type: 'string' }, 'token-file': { type: 'string' } }, false);
+async function serve(parsed: Parsed, { io, paths }: CommandContext): Promise<number> {
   const port = numberFlag(parsed, 'port');
   if (port === undefined || !Number.isInteger(port) || port < 0 || port > 65535) throw usageError('router serve: --port expects an integer 0-65535');
   const tokenFile = stringFlag(parsed, 'token-file');
@@ -247,7 +215,7 @@ async function serve(argv: string[], rootFlag: string | undefined, io: Parameter
   process.once('SIGINT', stop);
   process.once('SIGTERM', stop);
   try {
-    const why = await serveThroughSystem(resolvePaths({ rootFlag }), { port, host, tokenFile }, abort.signal, (address) => {
+    const why = await serveThroughSystem(paths(), { port, host, tokenFile }, abort.signal, (address) => {
       io.stdout.write(`router gateway on ${address}/v1 (token from ${tokenFile}); interrupt to stop\n`);
     });
     io.stdout.write(why === 'stopped' ? 'router gateway stopped\n' : 'router gateway closed by the system\n');
@@ -258,14 +226,69 @@ async function serve(argv: string[], rootFlag: string | undefined, io: Parameter
   }
 }
 
-const SUBCOMMANDS: Record<string, (argv: string[], rootFlag: string | undefined, io: Parameters<Command['run']>[1]['io']) => Promise<number>> = { add, explain, list, rm: remove, serve, test: probe };
+const num = (value: string, help: string) => ({ type: 'string', value, help }) as const;
 
 export const command: Command = {
   name: 'router',
   summary: 'manage LLM deployments and routes; explain routing decisions; serve a gateway',
-  usage: USAGE,
-  async run(argv, { io, rootFlag }) {
-    const [sub, ...rest] = argv;
-    return pickSubcommand('router', sub, SUBCOMMANDS)(rest, rootFlag, io);
-  },
+  notes: NOTES,
+  subcommands: [
+    {
+      name: 'add',
+      summary: 'add (or replace) a deployment; --route also appends it to that route',
+      synopsis: ['ID --provider P --model M [--base-url URL] [--credential GRANT] [options]'],
+      options: {
+        provider: { type: 'string', value: 'P', help: 'openai, anthropic, openai-responses, vllm, ollama, ... (required)' },
+        model: { type: 'string', value: 'M', help: "the provider's model name (required)" },
+        'base-url': { type: 'string', value: 'URL', help: "the provider's API base (default: the provider's own)" },
+        credential: { type: 'string', value: 'GRANT', help: 'the vault secret injected into its requests (a name, never a key)' },
+        'price-in': num('USD_PER_M', 'price of a million prompt tokens'),
+        'price-out': num('USD_PER_M', 'price of a million completion tokens'),
+        context: num('TOKENS', 'context window'),
+        tier: num('1|2|3', 'quality tier'),
+        caps: { type: 'string', value: 'LIST', help: 'capabilities: tools,vision,json' },
+        kind: { type: 'string', value: 'chat|embedding', help: 'what it serves (default chat)' },
+        rpm: num('N', 'requests per minute it allows'),
+        tpm: num('N', 'tokens per minute it allows'),
+        'timeout-ms': num('N', 'give up on a request after N ms'),
+        route: { type: 'string', value: 'NAME', help: 'also append it to this route' },
+        policy: { type: 'string', value: 'POLICY', help: `the route's policy: ${POLICIES.join(', ')}` },
+      },
+      run: add,
+    },
+    {
+      name: 'rm',
+      summary: 'remove a deployment (and from every route; a route left empty goes too)',
+      synopsis: ['ID'],
+      options: {},
+      run: remove,
+    },
+    {
+      name: 'list',
+      summary: 'deployments and routes',
+      options: { json: { type: 'boolean', help: 'print the configuration as JSON' } },
+      positionals: false,
+      run: list,
+    },
+    {
+      name: 'test',
+      summary: 'send one request to a deployment and show the answer (through the running system, which injects the key)',
+      synopsis: ['ID [--prompt TEXT]'],
+      options: { prompt: { type: 'string', value: 'TEXT', help: 'what to send (default: ask for the single word ok)' } },
+      run: probe,
+    },
+    {
+      name: 'serve',
+      summary: 'an OpenAI/Anthropic-compatible gateway on a TCP port; runs until interrupted',
+      synopsis: ['--port N [--host 127.0.0.1] --token-file F'],
+      options: {
+        port: num('N', 'the TCP port (0: any free one)'),
+        host: { type: 'string', value: 'HOST', help: 'the address to listen on (default 127.0.0.1)' },
+        'token-file': { type: 'string', value: 'F', help: 'the token clients present, in a file only the owner can read (required)' },
+      },
+      positionals: false,
+      run: serve,
+    },
+    explainAction,
+  ],
 };

@@ -5,11 +5,11 @@
 
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { parseCommandArgs, boolFlag, requirePositional, stringFlag } from '../../lib/args.ts';
-import { EXIT, OctantError, usageError, isOctantError } from '../../lib/errors.ts';
+import { boolFlag, requirePositional, stringFlag, type Parsed } from '../../lib/args.ts';
+import { EXIT, OctantError, usageError, isOctantError, messageOf } from '../../lib/errors.ts';
 import { writeJson, writeLine } from '../../lib/io.ts';
 import { adminCall, adminRequest } from '../../runtime/admin/client.ts';
-import { resolvePaths, type Paths } from '../../runtime/paths.ts';
+import type { Paths } from '../../runtime/paths.ts';
 import type { AgentRecord } from '../../agent/lifecycle/records.ts';
 import { parseLoopTask, type LoopTask } from '../../agent/loop/task.ts';
 import { agentReport, storyLines, summaryLines } from '../agent-report.ts';
@@ -23,16 +23,28 @@ import { ApprovalStore, approvalsDir } from '../../agent/approvals/store.ts';
 import type { Command } from './command.ts';
 import { isolationFlag } from './isolation-flag.ts';
 
-const USAGE = `octant run MANIFEST --task TEXT [--model NAME] [--max-steps N] [--isolation TIER] [--detach] [--json] [--story]
-octant run MANIFEST --script FILE [--task TEXT] ...      a fixed plan of tool calls instead of a model
-octant run MANIFEST [--detach] -- COMMAND [ARG...]      wrap an existing program (OpenAI/Anthropic SDKs work unchanged)
+const NOTES = `MANIFEST is a signed manifest (octant manifest sign). The agent runs in its
+sandbox; every action it takes is checked, recorded in the ledger, and
+critical ones wait for 'octant approvals'. Without a running system, one is
+booted for the run. --isolation can raise the tier the manifest and the
+system policy give, never lower it (refused with E_MANIFEST_ISOLATION).
+A wrapped program's output is shown as it comes (OpenAI/Anthropic SDKs work
+unchanged). Exit status: the agent's.`;
 
-  MANIFEST is a signed manifest (octant manifest sign). The agent runs in its
-  sandbox; every action it takes is checked, recorded in the ledger, and
-  critical ones wait for 'octant approvals'. Without a running system, one is
-  booted for the run. --isolation namespaces|gvisor asks for a tier: it can
-  raise the tier the manifest and the system policy give, never lower it
-  (refused with E_MANIFEST_ISOLATION). Exit status: the agent's.`;
+/** The --script file: a fixed plan of tool calls, read and parsed here so a bad one names the file. */
+function readScript(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new OctantError('E_RUN_SCRIPT', `run: --script ${file}: ${messageOf(error)}`, { exit: EXIT.usage });
+  }
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new OctantError('E_RUN_SCRIPT', `run: --script ${file}: not valid JSON (${messageOf(error)})`, { exit: EXIT.usage, hint: 'the script is a JSON array of tool calls (docs/agents.md)' });
+  }
+}
 
 /** The running system, or one booted here for this run. */
 export async function ensureSystem(paths: Paths): Promise<{ stop(): Promise<void> } | undefined> {
@@ -47,34 +59,45 @@ export async function ensureSystem(paths: Paths): Promise<{ stop(): Promise<void
   return { stop: () => system.stop('run finished') };
 }
 
-function buildTask(parsed: ReturnType<typeof parseCommandArgs>, cwd: string): LoopTask {
+function buildTask(parsed: Parsed, cwd: string): LoopTask {
   const script = stringFlag(parsed, 'script');
   const steps = parsed.values['max-steps'];
   return parseLoopTask({
     task: stringFlag(parsed, 'task') ?? (script ? `run the script ${script}` : undefined),
     model: stringFlag(parsed, 'model'),
     maxSteps: steps === undefined ? undefined : Number(steps),
-    script: script === undefined ? undefined : JSON.parse(readFileSync(resolve(cwd, script), 'utf8')),
+    script: script === undefined ? undefined : readScript(resolve(cwd, script)),
   });
 }
 
 export const command: Command = {
   name: 'run',
   summary: 'run an agent on a task (or wrap a program) in its sandbox and wait for it',
-  usage: USAGE,
-  async run(argv, { io, rootFlag }) {
-    const parsed = parseCommandArgs('run', argv, {
-      task: { type: 'string' }, script: { type: 'string' }, model: { type: 'string' }, 'max-steps': { type: 'string' },
-      detach: { type: 'boolean' }, json: { type: 'boolean' }, story: { type: 'boolean' }, isolation: { type: 'string' },
-    });
+  synopsis: [
+    'MANIFEST --task TEXT [--model NAME] [--max-steps N] [--isolation TIER] [--detach] [--json] [--story]',
+    'MANIFEST --script FILE [--task TEXT] [options]',
+    'MANIFEST [--detach] [--isolation TIER] -- COMMAND [ARG...]',
+  ],
+  options: {
+    task: { type: 'string', value: 'TEXT', help: 'the task for the built-in agent loop' },
+    script: { type: 'string', value: 'FILE', help: 'a fixed plan of tool calls (JSON) instead of a model' },
+    model: { type: 'string', value: 'NAME', help: 'the router model or route the loop asks for' },
+    'max-steps': { type: 'string', value: 'N', help: 'stop the loop after N steps' },
+    isolation: { type: 'string', value: 'TIER', help: 'namespaces or gvisor: raise the isolation tier, never lower it' },
+    detach: { type: 'boolean', help: 'print the agent id and return (needs a running system)' },
+    json: { type: 'boolean', help: 'print the report as JSON' },
+    story: { type: 'boolean', help: 'also print what the agent did, step by step' },
+  },
+  notes: NOTES,
+  async run(parsed, { io, rootFlag, paths: layout }) {
     const isolation = isolationFlag(parsed, 'run');
     const file = resolve(io.cwd, requirePositional(parsed, 0, 'MANIFEST', 'run'));
     if (!existsSync(file)) throw new OctantError('E_MANIFEST_READ', `run: ${file}: no such file`, { exit: EXIT.usage });
     const wrapped = parsed.rest.length > 0;
     if (wrapped && (stringFlag(parsed, 'task') ?? stringFlag(parsed, 'script')) !== undefined) throw usageError('run: give either --task/--script or a COMMAND after --, not both');
-    if (!wrapped && stringFlag(parsed, 'task') === undefined && stringFlag(parsed, 'script') === undefined) throw usageError('run: --task TEXT (or --script FILE, or -- COMMAND) is required', USAGE);
+    if (!wrapped && stringFlag(parsed, 'task') === undefined && stringFlag(parsed, 'script') === undefined) throw usageError('run: --task TEXT (or --script FILE, or -- COMMAND) is required', "see 'octant run --help'");
     const task = wrapped ? undefined : buildTask(parsed, io.cwd);
-    const paths = resolvePaths({ rootFlag, env: io.env });
+    const paths = layout();
     const text = readFileSync(file, 'utf8');
 
     const owned = await ensureSystem(paths);

@@ -1,11 +1,10 @@
 // octant status: ask the running system (admin socket) what runs and how it is.
 // Exit 0 when every service is healthy, 1 otherwise, 3 when no system answers.
 
-import { parseCommandArgs, boolFlag } from '../../lib/args.ts';
+import { boolFlag } from '../../lib/args.ts';
 import { writeJson, writeLine } from '../../lib/io.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
 import type { SystemStatus } from '../../runtime/admin/system-routes.ts';
-import { resolvePaths } from '../../runtime/paths.ts';
 import type { Command } from './command.ts';
 
 const mib = (bytes: number): string => `${(bytes / 1048576).toFixed(1)} MiB`;
@@ -36,11 +35,11 @@ export function formatStatus(status: SystemStatus): string[] {
 export const command: Command = {
   name: 'status',
   summary: 'show the running system: services, states, health, ready times',
-  usage: 'octant [--root DIR] status [--json]\n  exit 0 all services healthy, 1 otherwise, 3 no system running',
-  async run(argv, { io, rootFlag }) {
-    const parsed = parseCommandArgs('status', argv, { json: { type: 'boolean' } }, false);
-    const paths = resolvePaths({ rootFlag, env: io.env });
-    const status = await adminCall<SystemStatus>(paths, 'GET', '/v1/status');
+  options: { json: { type: 'boolean', help: 'print the status as JSON' } },
+  positionals: false,
+  notes: 'Exit 0 when every service is healthy, 1 otherwise, 3 when no system runs.',
+  async run(parsed, { io, paths }) {
+    const status = await adminCall<SystemStatus>(paths(), 'GET', '/v1/status');
     if (boolFlag(parsed, 'json')) writeJson(io.stdout, status);
     else for (const line of formatStatus(status)) writeLine(io.stdout, line);
     return status.phase === 'ready' && status.services.every((s) => s.state === 'healthy') ? 0 : 1;

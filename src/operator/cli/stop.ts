@@ -3,12 +3,12 @@
 
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { parseCommandArgs, stringFlag } from '../../lib/args.ts';
+import { stringFlag } from '../../lib/args.ts';
 import { OctantError, usageError } from '../../lib/errors.ts';
 import { writeLine } from '../../lib/io.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
 import { answers } from '../../runtime/admin/socket.ts';
-import { adminSocketPath, resolvePaths } from '../../runtime/paths.ts';
+import { adminSocketPath } from '../../runtime/paths.ts';
 import type { Command } from './command.ts';
 
 const POLL_MS = 25;
@@ -32,13 +32,13 @@ function alive(pid: number): boolean {
 export const command: Command = {
   name: 'stop',
   summary: 'stop the running system gracefully and wait until it is down',
-  usage: 'octant [--root DIR] stop [--timeout SECONDS]\n  --timeout  how long to wait for the system to go away (default 60)',
-  async run(argv, { io, rootFlag }) {
-    const parsed = parseCommandArgs('stop', argv, { timeout: { type: 'string' } }, false);
+  options: { timeout: { type: 'string', value: 'SECONDS', help: 'how long to wait for the system to go away (default 60)' } },
+  positionals: false,
+  async run(parsed, { io, paths: layout }) {
     const timeoutText = stringFlag(parsed, 'timeout') ?? '60';
     const timeout = Number(timeoutText);
     if (!Number.isFinite(timeout) || timeout <= 0) throw usageError(`stop: --timeout: expected a positive number of seconds, got '${timeoutText}'`);
-    const paths = resolvePaths({ rootFlag, env: io.env });
+    const paths = layout();
     const reply = await adminCall<{ pid: number }>(paths, 'POST', '/v1/stop');
     const socket = adminSocketPath(paths);
     const deadline = Date.now() + timeout * 1000;

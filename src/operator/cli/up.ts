@@ -2,7 +2,7 @@
 // configuration exists (the embedded defaults on a fresh machine) and say
 // what is running and how to use it.
 
-import { boolFlag, parseCommandArgs } from '../../lib/args.ts';
+import { boolFlag } from '../../lib/args.ts';
 import { writeLine, type Io } from '../../lib/io.ts';
 import type { RunningSystem } from '../system.ts';
 import { runForeground } from './boot.ts';
@@ -25,17 +25,18 @@ function banner(system: RunningSystem, io: Io, rootFlag: string | undefined): vo
 export const command: Command = {
   name: 'up',
   summary: 'boot the system, run the example agent, and show how to use it (npm start)',
-  usage: [
-    'octant [--root DIR] up [--no-demo] [--once]',
-    '  boots in the foreground, runs the example agent (a fixed script in a real',
-    '  sandbox: granted reads, a refused read, a vault-injected credential to a',
-    '  local service), prints its story and the ledger check, then stays up;',
-    '  Ctrl-C or `octant stop` stops it.',
-    '  --no-demo  skip the example agent',
-    '  --once     stop after the example agent (exit 1 if it failed)',
+  options: {
+    'no-demo': { type: 'boolean', help: 'skip the example agent' },
+    once: { type: 'boolean', help: 'stop after the example agent (exit 1 if it failed)' },
+  },
+  positionals: false,
+  notes: [
+    'Boots in the foreground, runs the example agent (a fixed script in a real',
+    'sandbox: granted reads, a refused read, a vault-injected credential to a',
+    'local service), prints its story and the ledger check, then stays up;',
+    'Ctrl-C or `octant stop` stops it.',
   ].join('\n'),
-  async run(argv, ctx) {
-    const parsed = parseCommandArgs('up', argv, { 'no-demo': { type: 'boolean' }, once: { type: 'boolean' } }, false);
+  async run(parsed, ctx) {
     const root = ctx.rootFlag === undefined ? '' : ` --root ${ctx.rootFlag}`;
     return runForeground(ctx, {
       exitWhenReady: boolFlag(parsed, 'once'),

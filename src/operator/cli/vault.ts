@@ -4,10 +4,10 @@
 // the vault file directly, unsealing for the one operation and sealing again.
 // Passphrases, shares and values never come from argv or the environment.
 
-import { parseCommandArgs, boolFlag, requirePositional, stringFlag, type Parsed } from '../../lib/args.ts';
+import { boolFlag, requirePositional, stringFlag, stringsFlag, type Parsed } from '../../lib/args.ts';
 import { OctantError, EXIT, isOctantError, usageError } from '../../lib/errors.ts';
 import { writeJson, writeLine, type Io } from '../../lib/io.ts';
-import { resolvePaths, type Paths } from '../../runtime/paths.ts';
+import type { Paths } from '../../runtime/paths.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
 import { openLedger } from '../../services/ledger/index.ts';
 import { protectProcessMemory } from '../../services/vault/index.ts';
@@ -16,30 +16,25 @@ import { vaultFile } from '../../services/vault/store.ts';
 import { Vault } from '../../services/vault/vault.ts';
 import type { InjectionRule, SecretInfo, UnsealInput, VaultStatus } from '../../services/vault/types.ts';
 import { readPassphrase, readShares, readValue } from './vault-input.ts';
-import type { Command } from './command.ts';
+import type { Action, Command, CommandContext, OptionSpecs } from './command.ts';
 
-const USAGE = `octant vault init [--passphrase-fd N] [--key-file PATH] [--shares N --threshold K]
-octant vault status [--json]
-octant vault unseal [--passphrase-fd N | --share-fd N... | --key-file PATH]
-octant vault seal
-octant vault put NAME --host HOST[:PORT]... [--header NAME [--format 'Bearer {secret}'] | --query NAME | --basic USER | --rule JSON]
-octant vault rotate NAME
-octant vault list [--json]
-octant vault rm NAME [--version N]
-octant vault grant NAME (--agent AID | --manifest NAME)
-octant vault revoke NAME (--agent AID | --manifest NAME)
-octant vault get NAME [--passphrase-fd N]
-  Values are read from stdin (or the terminal, echo off). Passphrases come from
-  the terminal or --passphrase-fd; never from arguments or the environment.
-  When no system runs, put/rotate/rm/grant/revoke/get unseal for the one
-  operation (--passphrase-fd, --share-fd or --key-file, else a prompt).`;
+const NOTES = `Values are read from stdin (or the terminal, echo off). Passphrases come from
+the terminal or --passphrase-fd; never from arguments or the environment.
+When no system runs, put/rotate/rm/grant/revoke/get unseal for the one
+operation (--passphrase-fd, --share-fd or --key-file, else a prompt).`;
 
-const OPTIONS = {
-  json: { type: 'boolean' }, 'passphrase-fd': { type: 'string' }, 'share-fd': { type: 'string', multiple: true },
-  'key-file': { type: 'string' }, shares: { type: 'string' }, threshold: { type: 'string' },
-  host: { type: 'string', multiple: true }, header: { type: 'string' }, format: { type: 'string' }, query: { type: 'string' },
-  basic: { type: 'string' }, rule: { type: 'string' }, version: { type: 'string' }, agent: { type: 'string' }, manifest: { type: 'string' },
-} as const;
+const JSON_OUTPUT: OptionSpecs = { json: { type: 'boolean', help: 'print the result as JSON' } };
+const PASSPHRASE_FD: OptionSpecs = { 'passphrase-fd': { type: 'string', value: 'N', help: 'read the passphrase from file descriptor N' } };
+/** How to unseal for one operation when no system runs. */
+const UNLOCK: OptionSpecs = {
+  ...PASSPHRASE_FD,
+  'share-fd': { type: 'string', multiple: true, value: 'N', help: 'read an unseal share from file descriptor N' },
+  'key-file': { type: 'string', value: 'PATH', help: 'unseal with the key in this file' },
+};
+const PRINCIPAL: OptionSpecs = {
+  agent: { type: 'string', value: 'AID', help: "the agent (operator: the CLI's own router test and serve)" },
+  manifest: { type: 'string', value: 'NAME', help: 'every agent started from the manifest named NAME' },
+};
 
 function int(parsed: Parsed, flag: string): number | undefined {
   const v = stringFlag(parsed, flag);
@@ -58,7 +53,7 @@ function ruleFrom(parsed: Parsed): InjectionRule {
       throw usageError('--rule: not valid JSON');
     }
   }
-  const hosts = (parsed.values.host as string[] | undefined) ?? [];
+  const hosts = stringsFlag(parsed, 'host');
   if (hosts.length === 0) throw usageError('vault put: --host is required (where the secret may be sent)');
   const query = stringFlag(parsed, 'query');
   const basic = stringFlag(parsed, 'basic');
@@ -87,7 +82,7 @@ async function isRunning(paths: Paths): Promise<boolean> {
 
 async function unlockInput(io: Io, parsed: Parsed): Promise<UnsealInput> {
   const keyFile = stringFlag(parsed, 'key-file');
-  const shareFds = (parsed.values['share-fd'] as string[] | undefined) ?? [];
+  const shareFds = stringsFlag(parsed, 'share-fd');
   if (keyFile !== undefined) return { keyFile };
   if (shareFds.length > 0) return { shares: readShares(shareFds) };
   return { passphrase: await readPassphrase(io, stringFlag(parsed, 'passphrase-fd')) };
@@ -141,138 +136,222 @@ function printSecrets(io: Io, list: SecretInfo[], json: boolean): void {
   }
 }
 
+/** The running vault's admin API (/v1/vault/...). */
+function api(ctx: CommandContext, method: string, path: string, body?: unknown): Promise<unknown> {
+  return adminCall(ctx.paths(), method, `/v1/vault${path}`, body);
+}
+
+const secretName = (parsed: Parsed, sub: string): string => requirePositional(parsed, 0, 'NAME', `vault ${sub}`);
+
+/** put and rotate: a new value from stdin; put also sets where it may be sent. */
+function store(name: 'put' | 'rotate'): Action {
+  return {
+    name,
+    summary: name === 'put' ? 'store a secret (value from stdin) and where it may be injected' : 'a new version of a secret (value from stdin)',
+    synopsis: [name === 'put' ? "NAME --host HOST[:PORT]... [--header NAME [--format 'Bearer {secret}'] | --query NAME | --basic USER | --rule JSON]" : 'NAME'],
+    options: name === 'put'
+      ? {
+        host: { type: 'string', multiple: true, value: 'HOST[:PORT]', help: 'where the secret may be sent (required)' },
+        header: { type: 'string', value: 'NAME', help: 'inject as this header (default Authorization)' },
+        format: { type: 'string', value: 'TEMPLATE', help: "the header's value (default 'Bearer {secret}')" },
+        query: { type: 'string', value: 'NAME', help: 'inject as this query parameter' },
+        basic: { type: 'string', value: 'USER', help: 'inject as HTTP basic auth with this user' },
+        rule: { type: 'string', value: 'JSON', help: 'the injection rule as JSON' },
+        ...UNLOCK, ...JSON_OUTPUT,
+      }
+      : { ...UNLOCK, ...JSON_OUTPUT },
+    async run(parsed, ctx) {
+      const secret = secretName(parsed, name);
+      const rule = name === 'put' ? ruleFrom(parsed) : undefined;
+      const value = await readValue(ctx.io);
+      try {
+        const info = (await isRunning(ctx.paths()))
+          ? await api(ctx, 'POST', name === 'put' ? '/secrets' : '/rotate', { name: secret, value: value.toString('base64'), rule }) as SecretInfo
+          : await offline(ctx.paths(), ctx.io, parsed, (v) => (rule !== undefined ? v.put(secret, value, rule) : v.rotate(secret, value)));
+        printSecrets(ctx.io, [info], boolFlag(parsed, 'json'));
+      } finally {
+        value.fill(0);
+      }
+      return EXIT.ok;
+    },
+  };
+}
+
+/** grant and revoke: who may have a secret injected. */
+function access(name: 'grant' | 'revoke'): Action {
+  return {
+    name,
+    summary: name === 'grant' ? 'let an agent (or a manifest\'s agents) use a secret' : 'take that back',
+    synopsis: ['NAME (--agent AID | --manifest NAME)'],
+    options: { ...PRINCIPAL, ...UNLOCK, ...JSON_OUTPUT },
+    async run(parsed, ctx) {
+      const secret = secretName(parsed, name);
+      const principal = principalFrom(parsed, name);
+      const info = (await isRunning(ctx.paths()))
+        ? await api(ctx, 'POST', `/${name}`, { name: secret, principal }) as SecretInfo
+        : await offline(ctx.paths(), ctx.io, parsed, (v) => (name === 'grant' ? v.grant(secret, principal) : v.revoke(secret, principal)));
+      printSecrets(ctx.io, [info], boolFlag(parsed, 'json'));
+      return EXIT.ok;
+    },
+  };
+}
+
+const SUBCOMMANDS: readonly Action[] = [
+  {
+    name: 'init',
+    summary: 'create the vault (sealed), with a passphrase and optionally a key file or Shamir shares',
+    synopsis: ['[--passphrase-fd N] [--key-file PATH] [--shares N --threshold K]'],
+    options: {
+      ...PASSPHRASE_FD,
+      'key-file': { type: 'string', value: 'PATH', help: 'also allow unsealing with a key in this file' },
+      shares: { type: 'string', value: 'N', help: 'split an unseal key into N shares (printed once)' },
+      threshold: { type: 'string', value: 'K', help: 'any K of the shares unseal' },
+    },
+    positionals: false,
+    async run(parsed, ctx) {
+      const { io } = ctx;
+      const paths = ctx.paths();
+      const n = int(parsed, 'shares');
+      const k = int(parsed, 'threshold');
+      if ((n === undefined) !== (k === undefined)) throw usageError('vault init: --shares and --threshold go together');
+      const keyFile = stringFlag(parsed, 'key-file');
+      const passphrase = await readPassphrase(io, stringFlag(parsed, 'passphrase-fd'), true);
+      const options = { passphrase, ...(keyFile !== undefined ? { keyFile } : {}), ...(n !== undefined ? { shamir: { shares: n, threshold: k! } } : {}) };
+      let shares: string[];
+      try {
+        if (await isRunning(paths)) {
+          ({ shares } = await api(ctx, 'POST', '/init', { ...options, passphrase: passphrase.toString('base64') }) as { shares: string[] });
+        } else {
+          protectProcessMemory();
+          const ledger = await openLedger(paths);
+          try {
+            ({ shares } = await Vault.init({ file: vaultFile(paths), ledger }, options));
+          } finally {
+            await ledger.close();
+          }
+        }
+      } finally {
+        passphrase.fill(0);
+      }
+      writeLine(io.stderr, `vault: initialized ${vaultFile(paths)} (sealed)`);
+      if (shares.length > 0) {
+        writeLine(io.stderr, `vault: ${shares.length} unseal shares, any ${k} of which unseal; give one to each holder and keep none here:`);
+        for (const s of shares) writeLine(io.stdout, s);
+      }
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'status',
+    summary: 'initialized, sealed, how many secrets and tokens, how it unseals',
+    options: JSON_OUTPUT,
+    positionals: false,
+    async run(parsed, ctx) {
+      const running = await isRunning(ctx.paths());
+      const status = running ? await api(ctx, 'GET', '/status') as VaultStatus : new Vault({ file: vaultFile(ctx.paths()), ledger: NO_LEDGER }).status();
+      printStatus(ctx.io, status, running, boolFlag(parsed, 'json'));
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'unseal',
+    summary: 'unseal the running vault (without one: check the unseal input)',
+    synopsis: ['[--passphrase-fd N | --share-fd N... | --key-file PATH]'],
+    options: { ...UNLOCK, ...JSON_OUTPUT },
+    positionals: false,
+    async run(parsed, ctx) {
+      const { io } = ctx;
+      if (!(await isRunning(ctx.paths()))) {
+        // Nothing to keep unsealed: check the input and say so.
+        await offline(ctx.paths(), io, parsed, async () => undefined);
+        writeLine(io.stdout, 'vault: the unseal input is correct, but no system runs; the vault stays sealed at rest');
+        return EXIT.ok;
+      }
+      const input = await unlockInput(io, parsed);
+      try {
+        const body = 'passphrase' in input ? { passphrase: input.passphrase.toString('base64') } : input;
+        printStatus(io, await api(ctx, 'POST', '/unseal', body) as VaultStatus, true, boolFlag(parsed, 'json'));
+      } finally {
+        wipeInput(input);
+      }
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'seal',
+    summary: 'seal the running vault (its keys leave memory)',
+    options: JSON_OUTPUT,
+    positionals: false,
+    async run(parsed, ctx) {
+      if (!(await isRunning(ctx.paths()))) {
+        writeLine(ctx.io.stdout, 'vault: no system runs; the vault is sealed at rest');
+        return EXIT.ok;
+      }
+      printStatus(ctx.io, await api(ctx, 'POST', '/seal') as VaultStatus, true, boolFlag(parsed, 'json'));
+      return EXIT.ok;
+    },
+  },
+  store('put'),
+  store('rotate'),
+  {
+    name: 'list',
+    summary: 'the secrets: versions, injection rules, grants (never values)',
+    options: JSON_OUTPUT,
+    positionals: false,
+    async run(parsed, ctx) {
+      const list = (await isRunning(ctx.paths())) ? await api(ctx, 'GET', '/secrets') as SecretInfo[] : new Vault({ file: vaultFile(ctx.paths()), ledger: NO_LEDGER }).list();
+      printSecrets(ctx.io, list, boolFlag(parsed, 'json'));
+      return EXIT.ok;
+    },
+  },
+  {
+    name: 'rm',
+    summary: 'remove a secret, or destroy one version of it',
+    synopsis: ['NAME [--version N]'],
+    options: { version: { type: 'string', value: 'N', help: 'destroy only this version' }, ...UNLOCK },
+    async run(parsed, ctx) {
+      const secret = secretName(parsed, 'rm');
+      const version = int(parsed, 'version');
+      if (await isRunning(ctx.paths())) await api(ctx, 'POST', '/remove', { name: secret, version });
+      else await offline(ctx.paths(), ctx.io, parsed, (v) => v.remove(secret, version));
+      writeLine(ctx.io.stdout, version === undefined ? `vault: removed ${secret}` : `vault: destroyed version ${version} of ${secret}`);
+      return EXIT.ok;
+    },
+  },
+  access('grant'),
+  access('revoke'),
+  {
+    name: 'get',
+    summary: "print a secret's value (asks for the passphrase again)",
+    synopsis: ['NAME [--passphrase-fd N]'],
+    options: PASSPHRASE_FD,
+    async run(parsed, ctx) {
+      const { io } = ctx;
+      const secret = secretName(parsed, 'get');
+      const running = await isRunning(ctx.paths());
+      const passphrase = await readPassphrase(io, stringFlag(parsed, 'passphrase-fd'));
+      let value: Buffer;
+      try {
+        value = running
+          ? Buffer.from((await api(ctx, 'POST', '/reveal', { name: secret, passphrase: passphrase.toString('base64') }) as { value: string }).value, 'base64')
+          : await offline(ctx.paths(), io, parsed, (v) => v.reveal(secret, passphrase), { passphrase: Buffer.from(passphrase) });
+      } finally {
+        passphrase.fill(0);
+      }
+      // The stream may hold the chunk after write() returns: give it a copy, wipe ours.
+      io.stdout.write(Buffer.from(value));
+      if (io.stdout === process.stdout && process.stdout.isTTY) io.stdout.write('\n');
+      value.fill(0);
+      return EXIT.ok;
+    },
+  },
+];
+
 export const command: Command = {
   name: 'vault',
   summary: 'encrypted secrets: init, unseal, seal, put, rotate, grant to agents, list',
-  usage: USAGE,
-  async run(argv, { io, rootFlag }) {
-    const [sub, ...rest] = argv;
-    const parsed = parseCommandArgs(`vault ${sub ?? ''}`.trim(), rest, OPTIONS);
-    const paths = resolvePaths({ rootFlag, env: io.env });
-    const json = boolFlag(parsed, 'json');
-    const name = (): string => requirePositional(parsed, 0, 'NAME', `vault ${sub}`);
-    const api = (method: string, path: string, body?: unknown): Promise<unknown> => adminCall(paths, method, `/v1/vault${path}`, body);
-    switch (sub) {
-      case 'init': {
-        const n = int(parsed, 'shares');
-        const k = int(parsed, 'threshold');
-        if ((n === undefined) !== (k === undefined)) throw usageError('vault init: --shares and --threshold go together');
-        const keyFile = stringFlag(parsed, 'key-file');
-        const passphrase = await readPassphrase(io, stringFlag(parsed, 'passphrase-fd'), true);
-        const options = { passphrase, ...(keyFile !== undefined ? { keyFile } : {}), ...(n !== undefined ? { shamir: { shares: n, threshold: k! } } : {}) };
-        let shares: string[];
-        try {
-          if (await isRunning(paths)) {
-            ({ shares } = await api('POST', '/init', { ...options, passphrase: passphrase.toString('base64') }) as { shares: string[] });
-          } else {
-            protectProcessMemory();
-            const ledger = await openLedger(paths);
-            try {
-              ({ shares } = await Vault.init({ file: vaultFile(paths), ledger }, options));
-            } finally {
-              await ledger.close();
-            }
-          }
-        } finally {
-          passphrase.fill(0);
-        }
-        writeLine(io.stderr, `vault: initialized ${vaultFile(paths)} (sealed)`);
-        if (shares.length > 0) {
-          writeLine(io.stderr, `vault: ${shares.length} unseal shares, any ${k} of which unseal; give one to each holder and keep none here:`);
-          for (const s of shares) writeLine(io.stdout, s);
-        }
-        return EXIT.ok;
-      }
-      case 'status': {
-        const running = await isRunning(paths);
-        const status = running ? await api('GET', '/status') as VaultStatus : new Vault({ file: vaultFile(paths), ledger: NO_LEDGER }).status();
-        printStatus(io, status, running, json);
-        return EXIT.ok;
-      }
-      case 'unseal': {
-        if (!(await isRunning(paths))) {
-          // Nothing to keep unsealed: check the input and say so.
-          await offline(paths, io, parsed, async () => undefined);
-          writeLine(io.stdout, 'vault: the unseal input is correct, but no system runs; the vault stays sealed at rest');
-          return EXIT.ok;
-        }
-        const input = await unlockInput(io, parsed);
-        try {
-          const body = 'passphrase' in input ? { passphrase: input.passphrase.toString('base64') } : input;
-          printStatus(io, await api('POST', '/unseal', body) as VaultStatus, true, json);
-        } finally {
-          wipeInput(input);
-        }
-        return EXIT.ok;
-      }
-      case 'seal': {
-        if (!(await isRunning(paths))) {
-          writeLine(io.stdout, 'vault: no system runs; the vault is sealed at rest');
-          return EXIT.ok;
-        }
-        printStatus(io, await api('POST', '/seal') as VaultStatus, true, json);
-        return EXIT.ok;
-      }
-      case 'list': {
-        const list = (await isRunning(paths)) ? await api('GET', '/secrets') as SecretInfo[] : new Vault({ file: vaultFile(paths), ledger: NO_LEDGER }).list();
-        printSecrets(io, list, json);
-        return EXIT.ok;
-      }
-      case 'put':
-      case 'rotate': {
-        const secret = name();
-        const rule = sub === 'put' ? ruleFrom(parsed) : undefined;
-        const value = await readValue(io);
-        try {
-          const info = (await isRunning(paths))
-            ? await api('POST', sub === 'put' ? '/secrets' : '/rotate', { name: secret, value: value.toString('base64'), rule }) as SecretInfo
-            : await offline(paths, io, parsed, (v) => (rule !== undefined ? v.put(secret, value, rule) : v.rotate(secret, value)));
-          printSecrets(io, [info], json);
-        } finally {
-          value.fill(0);
-        }
-        return EXIT.ok;
-      }
-      case 'rm': {
-        const secret = name();
-        const version = int(parsed, 'version');
-        if (await isRunning(paths)) await api('POST', '/remove', { name: secret, version });
-        else await offline(paths, io, parsed, (v) => v.remove(secret, version));
-        writeLine(io.stdout, version === undefined ? `vault: removed ${secret}` : `vault: destroyed version ${version} of ${secret}`);
-        return EXIT.ok;
-      }
-      case 'grant':
-      case 'revoke': {
-        const secret = name();
-        const principal = principalFrom(parsed, sub);
-        const info = (await isRunning(paths))
-          ? await api('POST', `/${sub}`, { name: secret, principal }) as SecretInfo
-          : await offline(paths, io, parsed, (v) => (sub === 'grant' ? v.grant(secret, principal) : v.revoke(secret, principal)));
-        printSecrets(io, [info], json);
-        return EXIT.ok;
-      }
-      case 'get': {
-        const secret = name();
-        const running = await isRunning(paths);
-        const passphrase = await readPassphrase(io, stringFlag(parsed, 'passphrase-fd'));
-        let value: Buffer;
-        try {
-          value = running
-            ? Buffer.from((await api('POST', '/reveal', { name: secret, passphrase: passphrase.toString('base64') }) as { value: string }).value, 'base64')
-            : await offline(paths, io, parsed, (v) => v.reveal(secret, passphrase), { passphrase: Buffer.from(passphrase) });
-        } finally {
-          passphrase.fill(0);
-        }
-        // The stream may hold the chunk after write() returns: give it a copy, wipe ours.
-        io.stdout.write(Buffer.from(value));
-        if (io.stdout === process.stdout && process.stdout.isTTY) io.stdout.write('\n');
-        value.fill(0);
-        return EXIT.ok;
-      }
-      default:
-        throw usageError(sub === undefined ? 'vault: missing subcommand' : `vault: unknown subcommand '${sub}'`, USAGE);
-    }
-  },
+  subcommands: SUBCOMMANDS,
+  notes: NOTES,
 };
 
 /** Status and list of a sealed vault read metadata only and append nothing. */

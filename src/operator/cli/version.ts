@@ -2,7 +2,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { buildInfo } from '../../lib/build-info.ts';
-import { parseCommandArgs, boolFlag } from '../../lib/args.ts';
+import { boolFlag } from '../../lib/args.ts';
 import { writeJson } from '../../lib/io.ts';
 import type { Command } from './command.ts';
 
@@ -15,9 +15,10 @@ async function sha256File(path: string): Promise<string> {
 export const command: Command = {
   name: 'version',
   summary: 'print the version, git commit and build hash',
-  usage: 'octant version [--json]   (also: octant --version)',
-  async run(argv, { io }) {
-    const parsed = parseCommandArgs('version', argv, { json: { type: 'boolean' } }, false);
+  options: { json: { type: 'boolean', help: 'print a JSON object' } },
+  positionals: false,
+  notes: "'octant --version' and 'octant -V' print the same.",
+  async run(parsed, { io }) {
     const info = buildInfo();
     // The build's hash is the hash of the executable itself, read at run time
     // (a file cannot contain its own hash).

@@ -4,9 +4,10 @@
 // kept (checkpoints/<size>.note) so a later truncation below any of them is
 // caught, and so witnesses can ask for consistency from an old size.
 
-import { closeSync, fsyncSync, openSync, readdirSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { makePrivateDir, openPrivate } from '../../lib/private-files.ts';
+import { readdirSync, readFileSync } from 'node:fs';
+import { makePrivateDir } from '../../lib/private-files.ts';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../lib/atomic-file.ts';
 import { OctantError } from '../../lib/errors.ts';
 import { HASH_SIZE } from './merkle.ts';
 import { parseNote, signNote, verifyNote, type NoteSigner, type NoteVerifier } from './note.ts';
@@ -60,21 +61,7 @@ export function storeCheckpoint(ledgerDir: string, size: number, note: string): 
   const dir = checkpointDir(ledgerDir);
   makePrivateDir(dir);
   const path = join(dir, fileName(size));
-  const tmp = `${path}.${process.pid}.tmp`;
-  const fd = openPrivate(tmp, 'w');
-  try {
-    writeSync(fd, note);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-  const dfd = openSync(dir, 'r');
-  try {
-    fsyncSync(dfd);
-  } finally {
-    closeSync(dfd);
-  }
+  writeFileAtomic(path, note);
   return path;
 }
 

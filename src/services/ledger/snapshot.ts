@@ -7,9 +7,9 @@
 // checks the whole segment, and a snapshot pointing past the end of the
 // segment refuses to open (truncation).
 
-import { closeSync, fsyncSync, readFileSync, renameSync, writeSync } from 'node:fs';
-import { openPrivate } from '../../lib/private-files.ts';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../lib/atomic-file.ts';
 import { OctantError } from '../../lib/errors.ts';
 import { Frontier } from './merkle.ts';
 import type { Partition } from './replay.ts';
@@ -40,15 +40,7 @@ export function writeSnapshot(dir: string, s: Snapshot): void {
     partitions: [...s.partitions].map(([agent, p]) => [agent, p.last, p.count, p.sealed]),
   };
   const path = join(dir, SNAPSHOT_FILE);
-  const tmp = `${path}.tmp`;
-  const fd = openPrivate(tmp, 'w');
-  try {
-    writeSync(fd, JSON.stringify(json));
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
+  writeFileAtomic(path, JSON.stringify(json));
 }
 
 /** The snapshot, or undefined when there is none (first open). */

@@ -6,8 +6,9 @@
 // timestamp; witness-cosignature.ts) appended to the checkpoint note.
 
 import { createPrivateKey, generateKeyPairSync, sign, createPublicKey } from 'node:crypto';
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { writeFileAtomic } from '../../lib/atomic-file.ts';
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import { rawPublicKey } from '../../lib/raw-public-key.ts';
 import { openCheckpoint } from './checkpoint.ts';
@@ -28,25 +29,13 @@ export interface Witness {
   state: WitnessState | undefined;
 }
 
-function writeDurable(path: string, data: string, mode: number): void {
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w', mode);
-  try {
-    writeSync(fd, data);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-}
-
 /** Load (or create on first use) the witness key and state in `dir`. */
 export function loadWitness(dir: string, name: string): Witness {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const keyFile = join(dir, 'witness.key');
   if (!existsSync(keyFile)) {
     const { privateKey } = generateKeyPairSync('ed25519');
-    writeDurable(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }) as string, 0o600);
+    writeFileAtomic(keyFile, privateKey.export({ format: 'pem', type: 'pkcs8' }) as string);
   }
   if ((statSync(keyFile).mode & 0o077) !== 0) {
     throw new OctantError('E_WITNESS_KEY_MODE', `${keyFile}: readable by others`, { hint: `chmod 600 ${keyFile}` });
@@ -98,7 +87,7 @@ export function witnessCheckpoint(witness: Witness, note: string, log: NoteVerif
   }
   const cosigned = cosignNote(note, witness.signer, (options.now ?? (() => Math.floor(Date.now() / 1000)))());
   const state: WitnessState = { origin: c.origin, size: c.size, root: c.root.toString('base64') };
-  writeDurable(join(witness.dir, 'witness.json'), `${JSON.stringify(state, null, 2)}\n`, 0o644);
+  writeFileAtomic(join(witness.dir, 'witness.json'), `${JSON.stringify(state, null, 2)}\n`, { mode: 0o644 });
   witness.state = state;
   return cosigned;
 }

@@ -4,9 +4,10 @@
 // no routes) every chat deployment forms the 'default' route under the
 // 'auto' policy: zero configuration.
 
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import YAML from 'yaml';
+import { writeFileAtomic } from '../../lib/atomic-file.ts';
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import type { Paths } from '../../runtime/paths.ts';
 import { PROVIDER_NAMES } from './providers/index.ts';
@@ -149,9 +150,7 @@ export async function loadConfig(paths: Paths): Promise<RouterConfig> {
 export async function saveConfig(paths: Paths, config: RouterConfig): Promise<void> {
   validateConfig(JSON.parse(JSON.stringify(config)));
   await mkdir(paths.etc, { recursive: true });
-  const tmp = `${configPath(paths)}.${process.pid}.tmp`;
-  await writeFile(tmp, `# OctantOS router: deployments and routes (credentials are vault grant names)\n${YAML.stringify(config)}`, { mode: 0o644 });
-  await rename(tmp, configPath(paths));
+  writeFileAtomic(configPath(paths), `# OctantOS router: deployments and routes (credentials are vault grant names)\n${YAML.stringify(config)}`, { mode: 0o644 });
 }
 
 export interface ResolvedRoute {
