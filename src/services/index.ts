@@ -5,11 +5,13 @@
 
 import type { ServiceDefinition } from '../runtime/supervisor/service.ts';
 import { ledgerService } from './ledger/index.ts';
+import { quorumService } from './quorum/index.ts';
 import { routerService } from './router/index.ts';
 import { vaultService } from './vault/index.ts';
 
 export const SERVICES: readonly ServiceDefinition[] = [
   ledgerService,
+  quorumService,
   routerService,
   vaultService,
 ];

@@ -16,6 +16,8 @@ export interface ApprovalRequest {
   reason: string;
   /** What the operator needs to decide: arguments, sizes, the model's stated purpose. */
   evidence: Record<string, unknown>;
+  /** The agent's manifest (name, signer hash) for the quorum's proposal. */
+  manifest?: { name: string; hash?: string };
 }
 
 /** What an operator signs: the decision bound to the exact request. */

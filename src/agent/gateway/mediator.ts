@@ -98,7 +98,7 @@ export function createMediator(deps: MediatorDeps): Mediator {
       const why = listed !== undefined ? `governance.critical lists ${listed}` : check.critical;
       if (why !== undefined) {
         const evidence = { ...(check.evidence ?? {}), ...(check.review ?? {}) };
-        const outcome = await deps.approve({ agent: session.aid, lineage: session.lineage, action: name, target: check.target, reason: why, evidence }, signal);
+        const outcome = await deps.approve({ agent: session.aid, lineage: session.lineage, action: name, target: check.target, reason: why, evidence, manifest: { name: session.manifest.identity?.name ?? session.aid } }, signal);
         if (!outcome.approved) {
           return { ok: false, error: { code: 'E_APPROVAL_DENIED', message: `${name} ${check.target}: not approved (${outcome.reason})`, hint: 'the operator did not approve this action; choose another way or stop' } };
         }

@@ -10,8 +10,8 @@ import type { LedgerAppend } from '../../services/ledger/types.ts';
 import type { OutboundRequest, Redaction } from '../../services/vault/types.ts';
 import type { KeyLookup } from '../manifest/sign.ts';
 import type { EffectiveManifest } from '../manifest/schema.ts';
-import { requestApproval } from '../approvals/gate.ts';
-import type { ApprovalStore } from '../approvals/store.ts';
+import type { ApprovalRequest } from '../approvals/approval.ts';
+import type { GateOutcome } from '../approvals/gate.ts';
 import type { GatewayAgent, GatewayPort } from '../lifecycle/ports.ts';
 import { fsTools } from '../tools/fs-tools.ts';
 import { httpFetchTool } from '../tools/http-fetch.ts';
@@ -34,7 +34,8 @@ export interface AgentGatewayOptions {
   };
   /** The router's OpenAI/Anthropic-compatible handler factory, if a router runs. */
   llm?: (authenticate: (token: string) => Promise<LlmCaller | undefined>) => (req: IncomingMessage, res: ServerResponse) => void;
-  approvals: { store: ApprovalStore; trust: () => KeyLookup; timeoutMs: number; pollMs?: number };
+  /** The approval gate for critical actions (the quorum, then a human: approvals/governed.ts). */
+  approve(request: ApprovalRequest, signal?: AbortSignal): Promise<GateOutcome>;
   /** System policy: the first request to each host needs approval. */
   newDestinationIsCritical?: boolean;
   /** Transcript cap in bytes (default TRANSCRIPT_LIMIT). */
@@ -110,7 +111,7 @@ export function agentGatewayPort(options: AgentGatewayOptions): GatewayPort {
       const mediator = createMediator({
         tools,
         ledger: options.ledger,
-        approve: (request, signal) => requestApproval(request, { ...options.approvals, ledger: options.ledger }, signal),
+        approve: (request, signal) => options.approve(request, signal),
         redact: (text) => options.vault.redact(text),
         redactAsync: (text) => options.vault.redactAsync(text),
       });

@@ -12,6 +12,10 @@ import type { ServiceContext } from '../../runtime/supervisor/service.ts';
 import type { LedgerApi } from '../../services/ledger/types.ts';
 import type { VaultApi } from '../../services/vault/types.ts';
 import type { RouterServiceApi } from '../../services/router/index.ts';
+import type { QuorumApi } from '../../services/quorum/index.ts';
+import type { ApprovalRequest } from '../approvals/approval.ts';
+import { governedApproval } from '../approvals/governed.ts';
+import { recentLedger } from '../approvals/recent-entries.ts';
 import { loadSignedManifest, loadTrustStore } from '../manifest/index.ts';
 import { ApprovalStore, approvalsDir } from '../approvals/store.ts';
 import { requestApproval } from '../approvals/gate.ts';
@@ -60,8 +64,16 @@ export function createAgentsRuntime(ctx: ServiceContext): AgentsRuntime {
   const uids = ctx.config.uids as { start: number; count: number; gid: number };
   const sandboxDir = String(ctx.config.sandboxDir);
   if (!isAbsolute(sandboxDir)) throw new OctantError('E_CONFIG', `services.agents.sandboxDir: must be an absolute path, got ${JSON.stringify(sandboxDir)}`, { exit: EXIT.usage });
-  // One gate for the gateway's tools and for what wrapped programs do directly.
+  // One gate for the gateway's tools and for what wrapped programs do directly:
+  // the quorum's panel votes first, a human decides what it escalates.
+  const quorum = ctx.deps.quorum as QuorumApi | undefined;
+  const recent = recentLedger(ledger.append);
   const approvals = { store: new ApprovalStore(approvalsDir(ctx.paths)), trust: () => loadTrustStore(ctx.paths), timeoutMs: approvalTimeoutMs };
+  const approve = (request: ApprovalRequest, signal?: AbortSignal) => governedApproval(request, {
+    quorum,
+    human: (r, s) => requestApproval(r, { ...approvals, ledger: ledger.append }, s),
+    recent: (agent) => recent.recent(agent),
+  }, signal);
   // One descriptor budget for every agent connection the daemon holds:
   // gateways and egress proxies alike; the services keep their reserve.
   const descriptors = new DescriptorBudget();
@@ -72,14 +84,14 @@ export function createAgentsRuntime(ctx: ServiceContext): AgentsRuntime {
     log: ctx.log,
     isolation: { descriptors },
     identities: { uids, sandboxDir },
-    approve: (request) => requestApproval(request, { ...approvals, ledger: ledger.append }),
+    approve: (request) => approve(request),
     gvisorRoles: Array.isArray(ctx.config.gvisorRoles) ? ctx.config.gvisorRoles.map(String) : [],
     gateway: (self) => agentGatewayPort({
       descriptors,
-      ledger: ledger.append,
+      ledger: recent.append,
       vault,
       llm: (authenticate) => router.gatewayHandler(authenticate),
-      approvals,
+      approve,
       newDestinationIsCritical: ctx.config.newDestinationApproval === true,
       extraTools: (agent, session) => agentTools(self, mailboxes, agent, session),
     }),

@@ -68,6 +68,11 @@ export interface StartRequest {
   isolation?: SandboxPolicy['isolation'];
 }
 
+/** The manifest an approval request names (the quorum's proposal shows it to the voters). */
+function manifestOf(agent: LiveAgent): { name: string; hash?: string } {
+  return agent.manifest === undefined ? { name: agent.record.name } : { name: agent.manifest.name, hash: agent.manifest.hash };
+}
+
 /** One agent the manager holds resources for. */
 export interface LiveAgent {
   record: AgentRecord;
@@ -315,7 +320,7 @@ export class LifecycleManager {
   private connectionGate(agent: LiveAgent): (c: { mode: string; target: string; address: string }) => Promise<boolean> {
     const approve = this.approvalGate(agent, 'net.request');
     return async (connection) => {
-      const outcome = await approve({ agent: agent.record.aid, lineage: agent.record.lineage, action: 'net.request', target: connection.target, reason: 'governance.critical lists net.request', evidence: { ...connection } });
+      const outcome = await approve({ agent: agent.record.aid, lineage: agent.record.lineage, action: 'net.request', target: connection.target, reason: 'governance.critical lists net.request', evidence: { ...connection }, manifest: manifestOf(agent) });
       return outcome.approved;
     };
   }
@@ -324,7 +329,7 @@ export class LifecycleManager {
   private async approveLaunch(agent: LiveAgent): Promise<void> {
     const approve = this.approvalGate(agent, 'exec');
     const { command } = agent.record;
-    const outcome = await approve({ agent: agent.record.aid, lineage: agent.record.lineage, action: 'exec', target: command.join(' ').slice(0, 1024), reason: 'governance.critical lists exec', evidence: { command, executables: agent.policy!.executables } });
+    const outcome = await approve({ agent: agent.record.aid, lineage: agent.record.lineage, action: 'exec', target: command.join(' ').slice(0, 1024), reason: 'governance.critical lists exec', evidence: { command, executables: agent.policy!.executables }, manifest: manifestOf(agent) });
     if (!outcome.approved) throw new OctantError('E_APPROVAL_DENIED', `exec ${command[0]}: not approved (${outcome.reason})`, { exit: EXIT.denied });
   }
 

@@ -24,7 +24,7 @@ export interface AgentsServiceApi {
 
 export const agentsService: ServiceDefinition<AgentsServiceApi> = {
   name: 'agents',
-  needs: ['ledger', 'vault', 'router'],
+  needs: ['ledger', 'vault', 'router', 'quorum'],
   configSchema: {
     type: 'object',
     properties: {
