@@ -90,7 +90,7 @@ export function createAgentsRuntime(ctx: ServiceContext): AgentsRuntime {
       descriptors,
       ledger: recent.append,
       vault,
-      llm: (authenticate) => router.gatewayHandler(authenticate),
+      llm: (authenticate) => router.gatewayRoutes(authenticate),
       approve,
       newDestinationIsCritical: ctx.config.newDestinationApproval === true,
       extraTools: (agent, session) => agentTools(self, mailboxes, agent, session),

@@ -155,3 +155,8 @@ export interface RouteGroup<C = unknown> {
 export function on<R>(method: Method, path: string, handler: (request: RouteRequest) => Result<R>): Route<unknown, R, unknown> {
   return { method, path, handler };
 }
+
+/** route() for the routes of a group whose `context` yields C (e.g. the authenticated caller). */
+export function routeWith<C>(): <B, R>(declared: Endpoint<B, R>, handler: (request: RouteRequest<B, C>) => Result<R>) => Route<B, R, C> {
+  return (declared, handler) => ({ ...declared, handler });
+}

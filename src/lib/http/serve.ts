@@ -64,6 +64,11 @@ function headArray(base: string[], extra: Readonly<Record<string, string>>): str
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown, headers: Readonly<Record<string, string>>): void {
+  // RFC 9110 §15.3.5: a 204 has no content.
+  if (status === 204) {
+    res.writeHead(status, headArray([], headers)).end();
+    return;
+  }
   const text = `${JSON.stringify(body ?? null)}\n`;
   // Flat [name, value, ...] headers: written as given, without building a header map.
   res.writeHead(status, headArray(['content-type', 'application/json', 'content-length', String(Buffer.byteLength(text))], headers)).end(text);

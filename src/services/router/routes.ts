@@ -18,7 +18,7 @@ import { ndjson, route } from '../../lib/http/route.ts';
 import type { AdminRoutes } from '../../runtime/admin/types.ts';
 import { ROUTER_API } from './endpoints.ts';
 import type { VaultApi } from '../vault/types.ts';
-import { serveGateway, type GatewayHandler } from './gateway/server.ts';
+import { serveGateway, type GatewayRoutes } from './gateway/server.ts';
 import type { Authenticate, Caller, ChatResponse, RouterApi, RouterConfig } from './types.ts';
 
 export const OPERATOR_AGENT = 'operator';
@@ -61,7 +61,7 @@ export interface RouterRouteDeps {
   /** Read the configuration file again, record it in the ledger, put it in force. */
   reload(): Promise<RouterConfig>;
   vault: VaultApi;
-  gatewayHandler(authenticate: Authenticate): GatewayHandler;
+  gatewayRoutes(authenticate: Authenticate): GatewayRoutes;
   /** Gateways opened by /serve, closed when the service stops. */
   gateways: Set<{ close(): Promise<void> }>;
 }
@@ -91,7 +91,7 @@ export function routerRoutes(deps: RouterRouteDeps): AdminRoutes {
       // Only the token's hash crosses the admin socket and stays in memory.
       const expected = Buffer.from(body.tokenSha256, 'hex');
       const authenticate: Authenticate = async (presented) => (timingSafeEqual(sha256(presented), expected) ? operator() : undefined);
-      const gateway = await serveGateway(deps.gatewayHandler(authenticate), { port: body.port, host: body.host ?? '127.0.0.1' });
+      const gateway = await serveGateway(deps.gatewayRoutes(authenticate), { port: body.port, host: body.host ?? '127.0.0.1' });
       deps.gateways.add(gateway);
       const closed = (): Promise<void> => {
         deps.gateways.delete(gateway);
