@@ -8,7 +8,8 @@ import { boolFlag, numberFlag, requirePositional, stringFlag, type Parsed } from
 import { usageError } from '../../lib/errors.ts';
 import { writeJson, writeLine, type Io } from '../../lib/io.ts';
 import { safeField } from '../../lib/safe-text.ts';
-import { adminCall } from '../../runtime/admin/client.ts';
+import { admin } from '../../runtime/admin/client.ts';
+import { QUORUM_API } from '../../services/quorum/endpoints.ts';
 import type { Paths } from '../../runtime/paths.ts';
 import { DecisionStore, decisionsDir, explainDecision, loadPanel, summaryLine, type Voter } from '../../services/quorum/index.ts';
 import type { Command, CommandContext } from './command.ts';
@@ -40,11 +41,11 @@ const PANEL: Readonly<Record<string, PanelRun>> = {
     if (model === undefined) throw usageError('quorum panel add: --model M is required (a router route or deployment id)');
     const weight = numberFlag(parsed, 'weight', 'quorum panel add');
     const family = stringFlag(parsed, 'family');
-    printPanel(io, await adminCall<Voter[]>(paths, 'POST', '/v1/quorum/panel/add', { name, model, ...(weight === undefined ? {} : { weight }), ...(family === undefined ? {} : { family }) }), false);
+    printPanel(io, await admin(paths, 'quorum').call(QUORUM_API.add, { name, model, ...(weight === undefined ? {} : { weight }), ...(family === undefined ? {} : { family }) }), false);
     return 0;
   },
   rm: async (parsed, paths, io) => {
-    printPanel(io, await adminCall<Voter[]>(paths, 'POST', '/v1/quorum/panel/rm', { name: requirePositional(parsed, 1, 'NAME', 'quorum panel rm') }), false);
+    printPanel(io, await admin(paths, 'quorum').call(QUORUM_API.remove, { name: requirePositional(parsed, 1, 'NAME', 'quorum panel rm') }), false);
     return 0;
   },
 };

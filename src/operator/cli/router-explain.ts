@@ -9,7 +9,8 @@
 import { boolFlag, numberFlag, stringFlag, type Parsed } from '../../lib/args.ts';
 import { EXIT, OctantError, isOctantError, usageError } from '../../lib/errors.ts';
 import { writeJson, type Io } from '../../lib/io.ts';
-import { adminCall } from '../../runtime/admin/client.ts';
+import { admin } from '../../runtime/admin/client.ts';
+import { ROUTER_API } from '../../services/router/endpoints.ts';
 import type { Paths } from '../../runtime/paths.ts';
 import { FIRST_MARK, forEachEntryFrom, ledgerDir, type LedgerEntry } from '../../services/ledger/index.ts';
 import { configPath, createRouter, loadConfig } from '../../services/router/index.ts';
@@ -70,7 +71,7 @@ async function explain(parsed: Parsed, { io, paths: layout }: CommandContext): P
 /** The running router's decision, or one from the configuration file when none runs. */
 async function decide(paths: Paths, request: ChatRequest): Promise<{ decision: Decision; source: 'running router' | 'configuration' }> {
   try {
-    return { decision: await adminCall<Decision>(paths, 'POST', '/v1/router/explain', request), source: 'running router' };
+    return { decision: await admin(paths, 'router').call(ROUTER_API.explain, request), source: 'running router' };
   } catch (error) {
     if (!isOctantError(error, 'E_NOT_RUNNING') && !isOctantError(error, 'E_ADMIN_NOT_FOUND')) throw error;
   }

@@ -9,7 +9,8 @@ import { createInterface } from 'node:readline';
 import { boolFlag, numberFlag as numberOf, requirePositional, stringFlag, type Parsed } from '../../lib/args.ts';
 import { EXIT, OctantError, isOctantError, usageError, type ExitCode } from '../../lib/errors.ts';
 import { writeJson, type Io } from '../../lib/io.ts';
-import { adminCall } from '../../runtime/admin/client.ts';
+import { admin } from '../../runtime/admin/client.ts';
+import { ROUTER_API } from '../../services/router/endpoints.ts';
 import { adminSocketPath, type Paths } from '../../runtime/paths.ts';
 import { recordEvent } from '../../services/ledger/index.ts';
 import { configPath, loadConfig, OPERATOR_AGENT, POLICIES, resolveProvider, saveConfig, validateDeployment } from '../../services/router/index.ts';
@@ -82,7 +83,7 @@ async function remove(parsed: Parsed, { io, paths: layout }: CommandContext): Pr
 /** After a saved change: the running router reads the file again (POST /v1/router/reload); no system, next boot. */
 async function putInForce(paths: Paths, io: Io): Promise<number> {
   try {
-    const r = await adminCall<{ deployments: string[]; routes: string[] }>(paths, 'POST', '/v1/router/reload', {});
+    const r = await admin(paths, 'router').call(ROUTER_API.reload);
     io.stdout.write(`in force in the running router: ${r.deployments.length} deployment(s), ${r.routes.length} route(s)\n`);
   } catch (error) {
     // No system, or one without a router: the file is read at the next boot.
@@ -113,7 +114,7 @@ async function probe(parsed: Parsed, { io, paths: layout }: CommandContext): Pro
   const paths = layout();
   try {
     // The running system probes through its router: ledger, budget and the vault's key.
-    const r = await adminCall<{ content: string; usage: { promptTokens: number; completionTokens: number }; ms: number }>(paths, 'POST', '/v1/router/test', { deployment: id, prompt: stringFlag(parsed, 'prompt') });
+    const r = await admin(paths, 'router').call(ROUTER_API.test, { deployment: id, prompt: stringFlag(parsed, 'prompt') });
     io.stdout.write(`${id}: ${JSON.stringify(r.content)} (${r.usage.promptTokens}+${r.usage.completionTokens} tokens, ${r.ms} ms, through the running system)\n`);
     return EXIT.ok;
   } catch (error) {

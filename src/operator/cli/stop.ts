@@ -6,7 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { stringFlag } from '../../lib/args.ts';
 import { OctantError, usageError } from '../../lib/errors.ts';
 import { writeLine } from '../../lib/io.ts';
-import { adminCall } from '../../runtime/admin/client.ts';
+import { admin } from '../../runtime/admin/client.ts';
+import { SYSTEM_API } from '../../runtime/admin/system-api.ts';
 import { answers } from '../../runtime/admin/socket.ts';
 import { adminSocketPath } from '../../runtime/paths.ts';
 import type { Command } from './command.ts';
@@ -39,7 +40,7 @@ export const command: Command = {
     const timeout = Number(timeoutText);
     if (!Number.isFinite(timeout) || timeout <= 0) throw usageError(`stop: --timeout: expected a positive number of seconds, got '${timeoutText}'`);
     const paths = layout();
-    const reply = await adminCall<{ pid: number }>(paths, 'POST', '/v1/stop');
+    const reply = await admin(paths).call(SYSTEM_API.stop);
     const socket = adminSocketPath(paths);
     const deadline = Date.now() + timeout * 1000;
     // Gone means: the socket no longer answers and the process has exited (as
