@@ -113,6 +113,27 @@ function embeddedExecGuard(): Record<string, string> {
   return { 'globalThis.__OCTANT_EXEC_GUARD__': JSON.stringify(compileExecGuard().toString('base64')) };
 }
 
+/**
+ * Worker entries (the names lib/worker-pool.ts workerSource() looks up),
+ * each bundled into a script and carried in the bundle: a worker of the
+ * executable cannot load a file beside it, it runs this code with eval.
+ */
+const WORKER_ENTRIES: Readonly<Record<string, string>> = {
+  'vault-redact': 'src/services/vault/redact-worker.ts',
+};
+
+async function embeddedWorkers(): Promise<Record<string, string>> {
+  const code: Record<string, string> = {};
+  for (const [name, entry] of Object.entries(WORKER_ENTRIES)) {
+    const out = await build({
+      entryPoints: [join(repo, entry)], bundle: true, write: false, platform: 'node', format: 'iife', target: 'node26',
+      legalComments: 'none', logLevel: 'warning', absWorkingDir: repo,
+    });
+    code[name] = out.outputFiles[0]!.text;
+  }
+  return { 'globalThis.__OCTANT_WORKERS__': JSON.stringify(code) };
+}
+
 export async function buildExecutable(options: BuildOptions = {}): Promise<string> {
   const snapshot = options.snapshot !== false;
   const entry = options.entry ?? join(repo, 'src', 'main.ts');
@@ -143,6 +164,7 @@ export async function buildExecutable(options: BuildOptions = {}): Promise<strin
     define: {
       ...(options.stamp === false ? {} : { 'globalThis.__OCTANT_BUILD__': JSON.stringify({ version: pkg.version, commit: gitCommit() }) }),
       ...embeddedExecGuard(),
+      ...(await embeddedWorkers()),
     },
   });
   // The SEA configuration names its files relative to its own directory

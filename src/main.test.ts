@@ -57,6 +57,14 @@ test('an unknown name exits 2 and suggests the closest commands and utilities', 
   assert.equal((await run(['/x/octant', '/x/octant'])).status, 2);
 });
 
+test('a utility given only --help prints its usage and exits 0, as a command or through a link; twin: with more arguments it is data', async () => {
+  for (const u of UTILITIES) {
+    assert.deepEqual(await run(['/x/octant', '/x/octant', u.name, '--help']), { status: 0, stdout: `${u.usage}\n`, stderr: '' });
+    assert.deepEqual(await run(['/x/octant', `/links/${u.name}`, '--help']), { status: 0, stdout: `${u.usage}\n`, stderr: '' });
+  }
+  assert.equal((await run(['/x/octant', '/links/echo', '--help', 'x'])).stdout, '--help x\n');
+});
+
 test('the utility table is sorted, names are unique, every entry has usage', () => {
   const names = UTILITIES.map((u) => u.name);
   assert.deepEqual(names, [...names].sort());

@@ -3,13 +3,13 @@
 // utility; otherwise the first argument names a command or a utility.
 
 import { basename } from 'node:path';
-import { closest } from './lib/closest.ts';
 import { EXIT, OctantError } from './lib/errors.ts';
 import { processIo, type Io } from './lib/io.ts';
-import { COMMANDS, findCommand } from './operator/cli/commands.ts';
+import { findCommand, loadCommands, unknownCommand } from './operator/cli/commands.ts';
 import { runCommand } from './operator/cli/dispatch.ts';
 import { asOctantError, formatError, wantsJson } from './operator/cli/error-report.ts';
-import { UTILITIES, findUtility } from './utils/index.ts';
+import { findUtility } from './utils/index.ts';
+import type { Utility } from './utils/utility.ts';
 import { buildingSnapshot, prepareSnapshot } from './runtime/startup-snapshot.ts';
 
 /** The name this process was invoked as: argv[1] under the single executable
@@ -36,23 +36,24 @@ async function runCommandLine(args: string[], io: Io): Promise<number> {
     return first === undefined ? EXIT.usage : code;
   }
   const utility = findUtility(name);
-  if (utility !== undefined) return utility.run(rest, io);
-  throw unknownName(name);
+  if (utility !== undefined) return runUtility(utility, rest, io);
+  throw unknownCommand(name);
 }
 
-function unknownName(name: string): OctantError {
-  const near = closest(name, [...COMMANDS.map((c) => c.name), ...UTILITIES.map((u) => u.name)]);
-  return new OctantError('E_UNKNOWN_COMMAND', `octant: '${name}' is not a command or utility`, {
-    exit: EXIT.usage,
-    hint: near.length > 0 ? `did you mean: ${near.join(', ')}?` : "run 'octant help' for the list",
-  });
+/** A utility; `--help` as its only argument prints its usage (exit 0), as GNU's do. */
+function runUtility(utility: Utility, args: string[], io: Io): Promise<number> | number {
+  if (args.length === 1 && args[0] === '--help') {
+    io.stdout.write(`${utility.usage}\n`);
+    return EXIT.ok;
+  }
+  return utility.run(args, io);
 }
 
 export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
   try {
     const invoked = invokedName(argv);
     const utility = invoked === 'octant' || invoked === 'main' ? undefined : findUtility(invoked);
-    if (utility !== undefined) return await utility.run(argv.slice(2), io);
+    if (utility !== undefined) return await runUtility(utility, argv.slice(2), io);
     return await runCommandLine(argv.slice(2), io);
   } catch (thrown) {
     const error = asOctantError(thrown);
@@ -67,7 +68,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
 const entry = process.argv[1] ?? '';
 if (buildingSnapshot()) {
   // Evaluate every command's modules into the snapshot; starts run `run`.
-  prepareSnapshot(() => Promise.all(COMMANDS.map((c) => c.load())), run);
+  prepareSnapshot(loadCommands, run);
 } else if (globalThis.__OCTANT_BUILD__ !== undefined || /main\.(ts|js|mjs)$/.test(entry)) {
   run();
 }

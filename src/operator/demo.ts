@@ -24,9 +24,14 @@ import { agentReport, storyLines, summaryLines, type AgentReport } from './agent
 
 const SECRET_NAME = 'demo-service-key';
 
-/** Why the example cannot run here (agents need root for cgroups, bubblewrap and Landlock), or undefined. */
+/**
+ * Why the example cannot run here (bubblewrap, onboarding/bubblewrap.ts
+ * offers to install it first; Landlock), or undefined. Root is not needed:
+ * an ordinary user's agents run rootless (docs/isolation.md "Running
+ * without root"), and where their limits cannot be enforced the start is
+ * refused with the reason unless the operator accepted that.
+ */
 export function demoUnavailable(): string | undefined {
-  if (process.getuid?.() !== 0) return 'agent sandboxes need root (cgroups); run as root to see it (octant doctor checks the rest)';
   // The launcher runs /usr/bin/bwrap (Debian's bubblewrap).
   if (!existsSync('/usr/bin/bwrap')) return 'bubblewrap is not installed (apt-get install bubblewrap)';
   try {
@@ -120,7 +125,7 @@ function demoWorkspace(): string {
   return dir;
 }
 
-export async function runDemo(paths: Paths, io: Io): Promise<DemoResult> {
+export async function runDemo(paths: Paths, io: Io, acceptUnenforcedLimits = false): Promise<DemoResult> {
   const dir = demoWorkspace();
 
   // A local service that wants a credential, like any API would.
@@ -160,6 +165,7 @@ export async function runDemo(paths: Paths, io: Io): Promise<DemoResult> {
     writeLine(io.stdout, 'demo: running an example agent (a fixed script; no LLM provider needed)...');
     const started = await admin(paths, 'agents').call(AGENTS_API.run, {
       manifest: JSON.stringify(signed), origin: 'demo-agent', task: { task: 'Summarise the quarterly report and the forecast.', script },
+      ...(acceptUnenforcedLimits ? { acceptUnenforcedLimits } : {}),
     });
     const ended = await admin(paths, 'agents').call(AGENTS_API.wait, { aid: started.aid });
     const report = agentReport(paths, ended);
@@ -179,11 +185,11 @@ export function printDemo(io: Io, result: DemoResult, root: string): void {
   for (const line of storyLines(report)) writeLine(io.stdout, line);
   writeLine(io.stdout, `  the service ${result.serviceSawCredential ? 'received the vault-injected credential; the agent only ever held a placeholder' : 'did not receive a credential'}`);
   writeLine(io.stdout, '');
-  writeLine(io.stdout, 'To run agents with a language model, add a provider:');
-  writeLine(io.stdout, `  octant${root} vault put openai-key --host api.openai.com --header Authorization --format 'Bearer {secret}'   (the key on stdin)`);
-  writeLine(io.stdout, `  octant${root} vault grant openai-key --manifest MANIFEST-NAME`);
-  writeLine(io.stdout, `  octant${root} router add mini --provider openai --model gpt-4o-mini --credential openai-key`);
-  writeLine(io.stdout, `  octant${root} run MANIFEST --task "..."      (sign one with: octant manifest new / sign)`);
+  writeLine(io.stdout, 'To run your own agent with a language model (docs/first-hour.md), in one flow: the key into the vault,');
+  writeLine(io.stdout, 'granted to the manifest, a router deployment, and a signed manifest that lists the key:');
+  writeLine(io.stdout, `  octant${root} setup --provider openai --model gpt-4o-mini --name helper   (the API key at the prompt or on stdin)`);
+  writeLine(io.stdout, `  octant${root} run helper.signed.json --task "..."`);
+  writeLine(io.stdout, `  (by hand: octant vault put / vault grant KEY --manifest helper / router add --credential KEY; credentials: [KEY] in the manifest)`);
 }
 
 /** `octant ledger verify` over the whole log, printed; true when it holds. */

@@ -8,72 +8,23 @@
 // from sources.)
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { existsSync } from 'node:fs';
+import { OCTANT } from '../support/dist-octant.ts';
 import { rootLayout } from '../../src/runtime/paths.ts';
 import { admin, adminRequest } from '../../src/runtime/admin/client.ts';
 import { SYSTEM_API } from '../../src/runtime/admin/system-api.ts';
-import { saveConfig } from '../../src/services/router/index.ts';
-import { startFakeOpenAI } from '../../src/services/router/testing/fake-openai.ts';
-import type { FakeProvider } from '../../src/services/router/testing/fake-server.ts';
+import { startServedRouter, type ServedRouter } from '../support/served-router.ts';
 
-const exe = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'dist', 'octant');
-const skip = existsSync(exe) ? undefined : `${exe} is missing (run: node scripts/build.ts)`;
+const skip = existsSync(OCTANT) ? undefined : `${OCTANT} is missing (run: node scripts/build.ts)`;
 if (skip !== undefined) process.stdout.write(`# skipping router serve (built executable) tests: ${skip}\n`);
 
-const TOKEN = 'binary-serve-token-0123456789';
-let root = '';
-let fake: FakeProvider;
-let system: ChildProcess | undefined;
-let gateway: ChildProcess | undefined;
-let address = '';
-
-/** The first stdout line of a child matching `pattern` (fails if it exits first). */
-function lineOf(child: ChildProcess, pattern: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const seen: string[] = [];
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      seen.push(line);
-      if (pattern.test(line)) resolve(line);
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code} before ${pattern}; output:\n${seen.join('\n')}`)));
-  });
-}
-
+let served: ServedRouter | undefined;
 before(async () => {
-  if (skip !== undefined) return;
-  root = mkdtempSync(join(tmpdir(), 'octant-serve-bin-'));
-  fake = await startFakeOpenAI();
-  await saveConfig(rootLayout(root), {
-    deployments: [{ id: 'local', provider: 'vllm', model: 'm-local', baseUrl: `${fake.origin}/v1`, price: { input: 1, output: 1 }, contextWindow: 32_000, capabilities: { tools: true, vision: false, json: true }, tier: 2 }],
-    routes: [],
-  });
-  const env = { PATH: '/usr/bin:/bin', HOME: root };
-  system = spawn(exe, ['--root', root, 'boot', '--json'], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  await lineOf(system, /"event":"system-ready"/);
-  const tokenFile = join(root, 'serve.token');
-  writeFileSync(tokenFile, TOKEN, { mode: 0o600 });
-  gateway = spawn(exe, ['--root', root, 'router', 'serve', '--port', '0', '--token-file', tokenFile], { env, stdio: ['ignore', 'pipe', 'inherit'] });
-  address = /router gateway on (http:\/\/[^ ]+)\/v1/.exec(await lineOf(gateway, /router gateway on/))![1];
+  if (skip === undefined) served = await startServedRouter('octant-serve-bin-', 'binary-serve-token-0123456789');
 });
+after(() => served?.stop());
 
-after(async () => {
-  for (const child of [gateway, system]) {
-    if (child === undefined || child.exitCode !== null) continue;
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-  }
-  await fake?.close();
-  if (root !== '') rmSync(root, { recursive: true, force: true });
-});
-
-const post = (path: string, body: string | Buffer) =>
-  fetch(`${address}${path}`, { method: 'POST', headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body });
+const post = (path: string, body: string | Buffer) => served!.post(path, body);
 
 test('dist/octant router serve: 400 naming the field, 413 delivered, the next request served, status healthy', { skip }, async () => {
   const cases: [string, unknown, string][] = [
@@ -98,9 +49,7 @@ test('dist/octant router serve: 400 naming the field, 413 delivered, the next re
   const ok = await post('/v1/chat/completions', JSON.stringify({ model: 'local', messages: [{ role: 'user', content: 'after all that' }] }));
   assert.equal(ok.status, 200);
   assert.equal(((await ok.json()) as { choices: { message: { content: string } }[] }).choices[0].message.content, 'echo: after all that');
-  const status = spawnSync(exe, ['--root', root, 'status', '--json'], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: root } });
-  assert.equal(status.status, 0, status.stderr);
-  const router = (JSON.parse(status.stdout) as { services: { name: string; state: string; health: { ok: boolean; detail: string } }[] }).services.find((s) => s.name === 'router')!;
+  const router = served!.status().services.find((s) => s.name === 'router')!;
   assert.equal(router.state, 'healthy');
   assert.doesNotMatch(router.health.detail, /ledger refused/);
 });
@@ -117,7 +66,7 @@ test('dist/octant on the HTTP core: a streamed answer as SSE through router serv
   assert.equal(refused.status, 400);
   assert.equal(((await refused.json()) as { error: { param: string } }).error.param, 'max_tokens');
   // The admin socket of the same system: the vault's grant route checks its body by its declaration.
-  const paths = rootLayout(root);
+  const paths = rootLayout(served!.root);
   const grant = await adminRequest(paths, 'POST', '/v1/vault/grant', { name: 'x' });
   assert.equal(grant.status, 400);
   assert.deepEqual((grant.body as { error: { code: string; message: string; detail: { field: string } } }).error, {

@@ -25,7 +25,7 @@ test('octant up --once runs the example agent end to end and verifies the ledger
     assert.match(out, /vault +allow +secret\.inject demo-service-key/);
     assert.match(out, /received the vault-injected credential/);
     assert.match(out, /^ok: .*ledger\.log/m);
-    assert.match(out, /router add/, 'it says how to add a provider');
+    assert.match(out, /octant --root \S+ setup --provider openai --model \S+ --name helper/, 'it says how to add a provider and a first manifest');
     // The credential value never reached the disk in the clear.
     const secret = /demo-[0-9a-f]{32}/;
     const scan = (dir: string): void => {

@@ -17,13 +17,13 @@ export const AGENTS_API = {
   /** A wrapped or plain program under a signed manifest. */
   start: endpoint<AgentRecord>()({
     method: 'POST', path: '/start',
-    body: { type: 'object', properties: { manifest: text, origin: { type: 'string' }, command: { type: 'array', items: { type: 'string' }, minItems: 1 }, parent: text, wrapped: { type: 'boolean' }, isolation }, required: ['manifest', 'command'] },
+    body: { type: 'object', properties: { manifest: text, origin: { type: 'string' }, command: { type: 'array', items: { type: 'string' }, minItems: 1 }, parent: text, wrapped: { type: 'boolean' }, isolation, acceptUnenforcedLimits: { type: 'boolean' } }, required: ['manifest', 'command'] },
   }),
   /** The built-in loop: the command is the system's own `agent-loop`, the task a file in /run/octant. */
   run: endpoint<AgentRecord>()({
     method: 'POST', path: '/run',
     // The task is checked by the loop's own parser (agent/loop/task.ts).
-    body: { type: 'object', properties: { manifest: text, origin: { type: 'string' }, task: { type: 'any' }, isolation }, required: ['manifest', 'task'] },
+    body: { type: 'object', properties: { manifest: text, origin: { type: 'string' }, task: { type: 'any' }, isolation, acceptUnenforcedLimits: { type: 'boolean' } }, required: ['manifest', 'task'] },
   }),
   /** Long request: answers once the agent is archived (octant run waits on it). */
   wait: endpoint<AgentRecord>()({ method: 'POST', path: '/wait', body: oneAgent }),

@@ -35,12 +35,12 @@ export function agentRoutes(manager: LifecycleManager): AdminRoutes {
     route(AGENTS_API.inspect, (req) => manager.get(req.query.get('aid') ?? '')),
     route(AGENTS_API.start, async ({ body }) => {
       const signed = loadSignedManifest({ text: body.manifest, origin: origin(body.origin) });
-      return manager.start({ signed, command: body.command, parent: body.parent, wrapped: body.wrapped === true, isolation: body.isolation });
+      return manager.start({ signed, command: body.command, parent: body.parent, wrapped: body.wrapped === true, isolation: body.isolation, acceptUnenforcedLimits: body.acceptUnenforcedLimits === true });
     }),
     route(AGENTS_API.run, async ({ body }) => {
       const signed = loadSignedManifest({ text: body.manifest, origin: origin(body.origin) });
       const task = parseLoopTask(body.task);
-      return manager.start({ signed, command: ['agent-loop'], self: true, files: { 'task.json': JSON.stringify(task) }, isolation: body.isolation });
+      return manager.start({ signed, command: ['agent-loop'], self: true, files: { 'task.json': JSON.stringify(task) }, isolation: body.isolation, acceptUnenforcedLimits: body.acceptUnenforcedLimits === true });
     }),
     route(AGENTS_API.wait, ({ body }) => manager.waitForEnd(body.aid)),
     route(AGENTS_API.suspend, ({ body }) => manager.suspend(body.aid)),
@@ -86,6 +86,7 @@ export function createAgentsRuntime(ctx: ServiceContext): AgentsRuntime {
     identities: { uids, sandboxDir },
     approve: (request) => approve(request),
     gvisorRoles: Array.isArray(ctx.config.gvisorRoles) ? ctx.config.gvisorRoles.map(String) : [],
+    acceptUnenforcedLimits: ctx.config.acceptUnenforcedLimits === true,
     gateway: (self) => agentGatewayPort({
       descriptors,
       ledger: recent.append,

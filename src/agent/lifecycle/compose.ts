@@ -32,6 +32,8 @@ export interface ComposeOptions {
   approve?: LifecycleDeps['approve'];
   /** System policy: roles whose agents must run under gvisor (octant.yaml services.agents.gvisorRoles). */
   gvisorRoles?: readonly string[];
+  /** octant.yaml services.agents.acceptUnenforcedLimits. */
+  acceptUnenforcedLimits?: boolean;
 }
 
 export interface AgentIdentities {
@@ -83,6 +85,7 @@ export function composeLifecycle(options: ComposeOptions): LifecycleManager {
     gateway: options.gateway ? { open: (agent, socketPath) => gateway!.open(agent, socketPath) } : undefined,
     log: options.log,
     approve: options.approve,
+    acceptUnenforcedLimits: options.acceptUnenforcedLimits,
   });
   const gateway = options.gateway?.(manager);
   return manager;

@@ -14,6 +14,7 @@ import { OctantError } from '../../lib/errors.ts';
 import type { BindMount, SandboxPolicy } from '../../kernel/sandbox-policy.ts';
 import { launchSandbox, type LaunchOptions, type SandboxHandle } from '../../kernel/sandbox/launch.ts';
 import { openCgroup } from '../../kernel/cgroups/index.ts';
+import { hostCgroupPlacement } from '../../kernel/cgroups/placement.ts';
 import { startEgressProxy, type NetAudit, type Resolver } from '../../kernel/net/proxy.ts';
 import type { CgroupPort, IsolationPort, LaunchSpec, RunningSandbox } from './ports.ts';
 
@@ -100,6 +101,11 @@ export function kernelIsolation(options: KernelIsolationOptions): IsolationPort 
         remove: async () => group.remove(),
       };
     },
+    limits() {
+      if (options.launchOptions?.cgroupLayout !== undefined) return { enforced: true, detail: `cgroup v${options.launchOptions.cgroupLayout.version} (given)` };
+      const placement = hostCgroupPlacement();
+      return placement.enforced ? { enforced: true, detail: placement.detail } : { enforced: false, reason: placement.reason, hint: placement.hint };
+    },
     startProxy(policy, lineage, socketPath, approve) {
       return startEgressProxy({ policy, lineage, socketPath, audit: options.audit, resolve: options.resolve, approve, descriptors: options.descriptors });
     },
@@ -129,6 +135,7 @@ export function kernelIsolation(options: KernelIsolationOptions): IsolationPort 
         env: { PATH: '/usr/local/bin:/usr/bin:/bin', ...spec.env },
         cwd: spec.cwd,
         stdio: ['ignore', spec.stdout, spec.stderr],
+        acceptUnenforcedLimits: spec.acceptUnenforcedLimits === true,
       });
       group.handle = handle;
       cgroups.delete(policy.id);

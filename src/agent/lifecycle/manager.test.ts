@@ -8,7 +8,7 @@ import type { LedgerEntry, LedgerEvent } from '../../services/ledger/types.ts';
 import type { SandboxPolicy } from '../../kernel/sandbox-policy.ts';
 import { LifecycleManager } from './manager.ts';
 import { readRecord } from './records.ts';
-import type { ChildrenPolicy, ExitStatus, LaunchSpec, LifecycleDeps, Scheduler, ValidatedManifest } from './ports.ts';
+import type { ChildrenPolicy, ExitStatus, LaunchSpec, LifecycleDeps, LimitsEnforcement, Scheduler, ValidatedManifest } from './ports.ts';
 import type { ApprovalRequest } from '../approvals/approval.ts';
 
 /** What a test manifest says; the fake manifest port "validates" it. */
@@ -39,6 +39,7 @@ class FakeWorld {
   timers: { at: number; fn: () => void; cancelled: boolean }[] = [];
   clock = 1_700_000_000_000;
   failCgroup = false;
+  limits: LimitsEnforcement = { enforced: true, detail: 'cgroup v2 (fake)' };
   root = mkdtempSync(join(tmpdir(), 'octant-lifecycle-'));
   /** Chown to one's own ids works for anyone: these tests do not need root. */
   agentUser = { uid: process.geteuid?.() ?? 0, gid: process.getegid?.() ?? 0 };
@@ -107,6 +108,7 @@ class FakeWorld {
         leftoverCgroup: (aid) => (this.leftovers.has(aid)
           ? { pids: () => [], freeze: async () => {}, thaw: async () => {}, kill: async () => { this.calls.push(`leftover.kill ${aid}`); }, remove: async () => { this.calls.push(`leftover.remove ${aid}`); } }
           : undefined),
+        limits: () => this.limits,
         startProxy: async (policy, lineage, socketPath) => {
           this.calls.push(`proxy.start ${policy.id} lineage=${lineage.join('/')} ${existsSync(join(socketPath, '..')) ? 'dir-ok' : 'no-dir'}`);
           writeFileSync(socketPath, ''); // where the real proxy listens; the manager hands it to the agent's uid
@@ -497,5 +499,50 @@ test('reconcile after a crash: every record left live is terminated, its leftove
     assert.deepEqual(await restarted.reconcile(), []);
     assert.equal(restarted.list().every((r) => r.state === 'archived'), true);
     await assert.rejects(async () => restarted.terminate(running.aid, 'again'), (e) => isOctantError(e, 'E_LIFECYCLE_TRANSITION'));
+  });
+});
+
+// Where no cgroup can be made (an ordinary user on cgroup v1), an agent is
+// refused before anything is built, unless the operator accepted it; then the
+// acceptance is in the ledger and the record, and the launch is told.
+const unenforced: LimitsEnforcement = { enforced: false, reason: 'this machine uses cgroup v1', hint: 'run as root' };
+
+test('limits that cannot be enforced: the agent is refused, naming why, with nothing built', async () => {
+  await withWorld(async (w, m) => {
+    w.limits = unenforced;
+    await assert.rejects(m.start({ signed: basic, command: ['agent'] }), (e) => isOctantError(e, 'E_SANDBOX_LIMITS_UNENFORCED') && /cgroup v1/.test(e.message) && /--accept-unenforced-limits/.test(e.hint ?? ''));
+    assert.equal(w.calls.some((c) => c.startsWith('cgroup.create') || c.startsWith('launch')), false);
+    const rejected = w.events.find((e) => e.detail.event === 'reject');
+    assert.equal(rejected?.detail.code, 'E_SANDBOX_LIMITS_UNENFORCED');
+  });
+});
+
+test('limits that cannot be enforced: accepted by the run or by the config, recorded in the ledger and the record', async () => {
+  await withWorld(async (w, m) => {
+    w.limits = unenforced;
+    const r = await m.start({ signed: basic, command: ['agent'], acceptUnenforcedLimits: true });
+    assert.deepEqual(r.limits, { enforced: false, reason: 'this machine uses cgroup v1', acceptedBy: 'octant run --accept-unenforced-limits' });
+    assert.equal(w.launched.get(r.aid)?.acceptUnenforcedLimits, true);
+    const validated = w.events.find((e) => e.agent === r.aid && e.detail.event === 'validate');
+    assert.deepEqual(validated?.detail.limits, r.limits);
+    assert.equal(w.events.find((e) => e.agent === r.aid && e.detail.event === 'start')?.detail.limits, 'unenforced');
+    assert.equal(readRecord(join(w.root, 'agents'), r.aid).limits?.enforced, false);
+  });
+  const w = new FakeWorld();
+  try {
+    w.limits = unenforced;
+    const m = new LifecycleManager({ ...w.deps(), acceptUnenforcedLimits: true });
+    const r = await m.start({ signed: basic, command: ['agent'] });
+    assert.equal(r.limits?.enforced === false && r.limits.acceptedBy, 'services.agents.acceptUnenforcedLimits');
+  } finally {
+    w.cleanup();
+  }
+});
+
+test('limits enforced: recorded as such, and the launch is not told to accept anything', async () => {
+  await withWorld(async (w, m) => {
+    const r = await m.start({ signed: basic, command: ['agent'], acceptUnenforcedLimits: true });
+    assert.deepEqual(r.limits, { enforced: true, detail: 'cgroup v2 (fake)' });
+    assert.equal(w.launched.get(r.aid)?.acceptUnenforcedLimits, false);
   });
 });

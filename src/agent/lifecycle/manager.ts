@@ -14,7 +14,8 @@ import { silentLogger } from '../../runtime/log.ts';
 import type { AgentUser, SandboxPolicy } from '../../kernel/sandbox-policy.ts';
 import { createAidGenerator } from './aid.ts';
 import { nextState, type AgentEvent, type AgentState } from './state-machine.ts';
-import { agentDir, readRecord, listRecords, writeRecord, type AgentRecord } from './records.ts';
+import { agentDir, readRecord, listRecords, writeRecord, type AgentLimits, type AgentRecord } from './records.ts';
+import { limitsUnenforced } from '../../kernel/sandbox/launch.ts';
 import { checkSpawn, type SpawnNode } from './spawn-rules.ts';
 import { checkRetainPaths } from './retention.ts';
 import { realScheduler, type CgroupPort, type ExitStatus, type LifecycleDeps, type OpenGateway, type ProxyPort, type RunningSandbox, type ValidatedManifest } from './ports.ts';
@@ -66,6 +67,8 @@ export interface StartRequest {
   wrapped?: boolean;
   /** The isolation tier the operator asked for (`octant run --isolation`): raises the manifest's, never lowers it. */
   isolation?: SandboxPolicy['isolation'];
+  /** The operator accepted running this agent where its resource limits cannot be enforced (`octant run --accept-unenforced-limits`). */
+  acceptUnenforcedLimits?: boolean;
 }
 
 /** The manifest an approval request names (the quorum's proposal shows it to the voters). */
@@ -140,6 +143,7 @@ export class LifecycleManager {
     let manifest: ValidatedManifest;
     try {
       manifest = await this.deps.manifests.validate(request.signed, parent?.manifest, { isolation: request.isolation });
+      record.limits = this.limitsFor(request, parent);
       checkRetainPaths(manifest.retain);
       if (parent) checkSpawn(this.spawnNode(parent), this.spawnNodes());
     } catch (error) {
@@ -154,7 +158,7 @@ export class LifecycleManager {
       name: manifest.name, manifestHash: manifest.hash, operator: parent ? record.operator : manifest.signer,
       childrenPolicy: manifest.children.policy, graceSeconds: manifest.children.graceSeconds, retain: manifest.retain, ttlSeconds: manifest.ttlSeconds,
     });
-    await this.transition(agent, 'validate', undefined, { manifest: manifest.hash, signer: manifest.signer, isolation: manifest.isolation, ...(manifest.narrowed?.length ? { narrowed: manifest.narrowed } : {}) });
+    await this.transition(agent, 'validate', undefined, { manifest: manifest.hash, signer: manifest.signer, isolation: manifest.isolation, limits: record.limits, ...(manifest.narrowed?.length ? { narrowed: manifest.narrowed } : {}) });
     try {
       await this.isolate(agent);
       await this.run(agent);
@@ -165,6 +169,22 @@ export class LifecycleManager {
       throw error;
     }
     return { ...record };
+  }
+
+  /**
+   * Resource limits are enforced, or the operator accepted that they are
+   * not (this run's flag, the system's config, or a parent that was accepted
+   * so); otherwise the agent is refused here, before anything is built.
+   */
+  private limitsFor(request: StartRequest, parent: LiveAgent | undefined): AgentLimits {
+    const limits = this.deps.isolation.limits();
+    if (limits.enforced) return { enforced: true, detail: limits.detail };
+    const acceptedBy = request.acceptUnenforcedLimits === true ? 'octant run --accept-unenforced-limits'
+      : this.deps.acceptUnenforcedLimits === true ? 'services.agents.acceptUnenforcedLimits'
+      : parent?.record.limits?.enforced === false ? 'its parent'
+      : undefined;
+    if (acceptedBy === undefined) throw limitsUnenforced(limits.reason, limits.hint);
+    return { enforced: false, reason: limits.reason, acceptedBy };
   }
 
   /** Freeze the agent's processes (cgroup freezer). */
@@ -337,7 +357,7 @@ export class LifecycleManager {
     const { aid } = agent.record;
     if (agent.governance?.gateLaunch) await this.approveLaunch(agent);
     // Recorded with the host identity it runs as (audit: whose files it can touch).
-    await this.append(agent, 'start', 'running', { uid: agent.user!.uid, gid: agent.user!.gid });
+    await this.append(agent, 'start', 'running', { uid: agent.user!.uid, gid: agent.user!.gid, limits: agent.record.limits?.enforced === false ? 'unenforced' : 'enforced' });
     const dir = agentDir(this.deps.agentsDir, aid);
     const stdout = openSync(join(dir, 'stdout.log'), 'a', 0o600);
     const stderr = openSync(join(dir, 'stderr.log'), 'a', 0o600);
@@ -366,6 +386,7 @@ export class LifecycleManager {
         cwd: SANDBOX_SCRATCH,
         stdout,
         stderr,
+        acceptUnenforcedLimits: agent.record.limits?.enforced === false,
       });
     } finally {
       closeSync(stdout);

@@ -88,7 +88,12 @@ export interface LaunchSpec {
   /** Open file descriptors for the agent's stdout and stderr logs. */
   stdout: number;
   stderr: number;
+  /** The operator accepted that this agent's resource limits are not enforced (no cgroup can be made here). */
+  acceptUnenforcedLimits?: boolean;
 }
+
+/** Whether this system can enforce agents' resource limits (cgroups), and if not, why and what to do. */
+export type LimitsEnforcement = { enforced: true; detail: string } | { enforced: false; reason: string; hint: string };
 
 export interface RunningSandbox {
   pid: number;
@@ -104,6 +109,8 @@ export interface IsolationPort {
   launch(policy: SandboxPolicy, spec: LaunchSpec): Promise<RunningSandbox>;
   /** The cgroup a crashed runtime left for `aid` (reconciliation), or undefined when there is none. */
   leftoverCgroup(aid: string): CgroupPort | undefined;
+  /** Can agents' cgroups be created here (kernel/cgroups/placement.ts)? */
+  limits(): LimitsEnforcement;
 }
 
 /** What the agent's gateway is opened with: everything the gateway knows about the agent comes from here, never from the agent. */
@@ -179,6 +186,8 @@ export interface LifecycleDeps {
    * such an agent is refused (fail closed).
    */
   approve?: (request: ApprovalRequest) => Promise<GateOutcome>;
+  /** octant.yaml services.agents.acceptUnenforcedLimits: run agents even where their limits cannot be enforced. */
+  acceptUnenforcedLimits?: boolean;
   scheduler?: Scheduler;
   newAid?: () => string;
   log?: Logger;

@@ -39,7 +39,16 @@ export interface AgentRecord {
   /** Retained artifacts, relative to retained/ (after archiving). */
   retained: string[];
   history: { state: AgentState; time: string; reason?: string }[];
+  /**
+   * Whether its resource limits are enforced (absent in records written
+   * before this was recorded): unenforced only when the operator accepted it.
+   */
+  limits?: AgentLimits;
 }
+
+export type AgentLimits =
+  | { enforced: true; detail: string }
+  | { enforced: false; reason: string; acceptedBy: 'octant run --accept-unenforced-limits' | 'services.agents.acceptUnenforcedLimits' | 'its parent' };
 
 export function agentDir(agentsDir: string, aid: string): string {
   if (!isAid(aid)) throw new OctantError('E_AID_INVALID', `'${aid}' is not an agent id (agt_ + 26 Crockford base32 characters)`, { exit: EXIT.usage });

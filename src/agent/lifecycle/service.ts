@@ -13,6 +13,7 @@ import type { AdminRequest, AdminRoutes } from '../../runtime/admin/types.ts';
 import { AGENTS_API } from './agents-api.ts';
 import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
 import type { AgentsRuntime } from './agents-runtime.ts';
+import { hostCgroupPlacement } from '../../kernel/cgroups/placement.ts';
 import { listRecords } from './records.ts';
 import roles from '../manifest/data/roles.json' with { type: 'json' };
 
@@ -20,6 +21,13 @@ import roles from '../manifest/data/roles.json' with { type: 'json' };
 export interface AgentsServiceApi {
   /** The runtime, loading it if no request has yet. */
   runtime(): Promise<AgentsRuntime>;
+}
+
+/** What `octant status` says about resource limits (kernel/cgroups/placement.ts). */
+function limitsLine(accepted: boolean): string {
+  const placement = hostCgroupPlacement();
+  if (placement.enforced) return `resource limits enforced (${placement.detail})`;
+  return `resource limits NOT enforced (${placement.reason}): ${accepted ? 'accepted by services.agents.acceptUnenforcedLimits' : 'agents are refused unless run with --accept-unenforced-limits'}`;
 }
 
 export const agentsService: ServiceDefinition<AgentsServiceApi> = {
@@ -48,6 +56,12 @@ export const agentsService: ServiceDefinition<AgentsServiceApi> = {
       // manifest says ("*": every agent). Raises the tier, never lowers it.
       // Only known roles: a misspelt one would silently protect nobody.
       gvisorRoles: { type: 'array', items: { type: 'string', enum: ['*', ...roles.roles.map((r) => r.name)] }, default: [] },
+      // Where agents' cgroups cannot be created (an ordinary user on cgroup
+      // v1, or v2 without a delegated subtree), their memory, pids and cpu
+      // limits cannot be enforced: such agents are refused unless this is
+      // true (or the run says --accept-unenforced-limits). Each agent's
+      // record and ledger entries say which applied.
+      acceptUnenforcedLimits: { type: 'boolean', default: false },
     },
   },
   async start(ctx) {
@@ -87,7 +101,7 @@ export const agentsService: ServiceDefinition<AgentsServiceApi> = {
       health: () => {
         const after = reconciled > 0 ? `; ${reconciled} agent(s) a crashed run left were terminated and archived at start` : '';
         if (reconcileError !== undefined) return { ok: false, detail: `reconciling agents left by a crashed run failed: ${reconcileError}` };
-        return { ok: true, detail: `${loaded ? `${loaded.manager.liveManifests().length} live agents` : 'idle (the agent runtime loads with the first request)'}${after}` };
+        return { ok: true, detail: `${loaded ? `${loaded.manager.liveManifests().length} live agents` : 'idle (the agent runtime loads with the first request)'}${after}; ${limitsLine(ctx.config.acceptUnenforcedLimits === true)}` };
       },
       stop: async () => {
         if (loading !== undefined) await (await loading).manager.close('system stop');

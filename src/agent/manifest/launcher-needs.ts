@@ -18,16 +18,19 @@ export interface LauncherWarning {
   message: string;
 }
 
+/** What runs in the sandbox: the built-in loop, a wrapped program, or not known (validate without a command: guessed). */
+export type AgentKind = 'loop' | 'wrapped' | undefined;
+
 interface Need {
   group: string;
   /** The calls that must be there (a sample of the group the programs are seen to fail without). */
   calls: readonly string[];
-  applies(m: Manifest): boolean;
+  applies(m: Manifest, kind: AgentKind): boolean;
   why: string;
 }
 
-/** A manifest that lists programs is one a wrapped program can run under. */
-const wrapped = (m: Manifest): boolean => m.processes.exec.length > 0;
+/** A wrapped program always has the bridge; not knowing, a manifest that lists programs is taken for one. */
+const wrapped = (m: Manifest, kind: AgentKind): boolean => kind === 'wrapped' || (kind === undefined && m.processes.exec.length > 0);
 
 const NEEDS: readonly Need[] = [
   {
@@ -39,16 +42,16 @@ const NEEDS: readonly Need[] = [
     why: "the built-in loop and the bridge reach the agent's gateway over a Unix socket",
   },
   {
-    group: 'network-server', calls: ['bind', 'listen', 'accept4'], applies: (m) => wrapped(m) || m.network.destinations.length > 0,
+    group: 'network-server', calls: ['bind', 'listen', 'accept4'], applies: (m, kind) => wrapped(m, kind) || m.network.destinations.length > 0,
     why: "the bridge listens on loopback inside the sandbox: the gateway relay a wrapped program's SDK talks to, and the egress proxy for network.destinations",
   },
 ];
 
-export function launcherWarnings(m: Manifest): LauncherWarning[] {
+export function launcherWarnings(m: Manifest, kind?: AgentKind): LauncherWarning[] {
   const have = new Set(m.syscalls);
   const out: LauncherWarning[] = [];
   for (const need of NEEDS) {
-    if (!need.applies(m)) continue;
+    if (!need.applies(m, kind)) continue;
     const missing = need.calls.filter((c) => !have.has(c));
     if (missing.length > 0) out.push({ group: need.group, missing, message: `syscalls: add "@${need.group}" (${missing.join(', ')} missing): ${need.why}` });
   }

@@ -2,6 +2,7 @@
 // commented and failing with its own error code (ARCHITECTURE.md).
 //
 //   1. find the isolation tool        E_SANDBOX_BWRAP_MISSING / E_SANDBOX_RUNSC_MISSING
+//      (gVisor needs root)            E_SANDBOX_RUNSC_ROOT
 //   2. the command must be granted    E_SANDBOX_EXEC
 //   3. every bind must be sound       E_SANDBOX_BIND (the working directory: E_SANDBOX_ARGS)
 //      and no kernel interface        E_SANDBOX_KERNEL_FS
@@ -10,6 +11,7 @@
 //   4. the seccomp filter (cached)    E_SANDBOX_SECCOMP
 //   4b. Landlock and the exec-guard   E_SANDBOX_LANDLOCK / E_SANDBOX_EXEC_GUARD (bwrap tier)
 //   5. create the agent's cgroup      E_SANDBOX_CGROUP (first launch: favordynmods, see step 5)
+//      or refuse where none can be   E_SANDBOX_LIMITS_UNENFORCED (unless the operator accepted it)
 //   6. spawn the isolation tool       E_SANDBOX_SPAWN (E_SANDBOX_ARGS: an option bwrap would misread)
 //      as the agent's uid/gid (bwrap tier; runsc gets it as the OCI process.user)
 //   7. join the cgroup, then release  E_SANDBOX_CGROUP
@@ -45,6 +47,8 @@ import { cachedSeccomp } from '../seccomp/filter-cache.ts';
 import type { SeccompOptions } from '../seccomp/compiler.ts';
 import { createCgroup, favorDynmodsOnce } from '../cgroups/index.ts';
 import type { AgentCgroup, CgroupLayout } from '../cgroups/index.ts';
+import { hostCgroupPlacement, type CgroupPlacement } from '../cgroups/placement.ts';
+import { unenforcedCgroup, type UnenforcedCgroup } from '../cgroups/unenforced.ts';
 import { ARGS_FD, bwrapOptions, encodeArgs, SECCOMP_FD } from './bwrap-args.ts';
 import { hostSystemLayout } from './system-layout.ts';
 import { prepareGvisorBundle } from './gvisor.ts';
@@ -65,8 +69,16 @@ export interface LaunchOptions {
   seccomp?: SeccompOptions;
   bwrapPath?: string;
   runscPath?: string;
-  /** Override cgroup detection (tests); default detectCgroups(). */
+  /** Override cgroup detection (tests); default placement.ts hostCgroupPlacement(). */
   cgroupLayout?: CgroupLayout;
+  /**
+   * The operator accepted running agents whose resource limits cannot be
+   * enforced here (no cgroup this process may create: an ordinary user on
+   * cgroup v1 or without a delegated v2 subtree). Without it such a launch is
+   * refused (E_SANDBOX_LIMITS_UNENFORCED). Namespaces, Landlock, seccomp and
+   * the exec-guard apply either way.
+   */
+  acceptUnenforcedLimits?: boolean;
   /** Where the exec-guard helper is written (default: landlock/exec-guard-binary.ts defaultExecGuardDirs()). */
   execGuardDir?: string;
 }
@@ -107,6 +119,14 @@ function checkBind(bind: BindMount, field: string): void {
   checkKernelInterfaces(bind, field);
 }
 
+/** The refusal of an agent whose resource limits cannot be enforced here. */
+export function limitsUnenforced(reason: string, hint: string): OctantError {
+  return new OctantError('E_SANDBOX_LIMITS_UNENFORCED', `resource limits cannot be enforced: ${reason}`, {
+    exit: EXIT.denied,
+    hint: `${hint}; or accept running agents without memory, pids and cpu limits: octant run --accept-unenforced-limits (octant up --accept-unenforced-limits, or services.agents.acceptUnenforcedLimits: true in octant.yaml)`,
+  });
+}
+
 export function launchSandbox(policy: SandboxPolicy, command: string[], options: LaunchOptions = {}): SandboxHandle {
   const gvisor = policy.isolation === 'gvisor';
 
@@ -119,6 +139,11 @@ export function launchSandbox(policy: SandboxPolicy, command: string[], options:
       exit: EXIT.unavailable,
       hint: gvisor ? 'install the Debian package runsc' : 'install the Debian package bubblewrap',
     });
+  }
+
+  //    The gVisor tier runs runsc as root (gvisor.ts); without root it is refused, not weakened.
+  if (gvisor && !switchesUser()) {
+    throw new OctantError('E_SANDBOX_RUNSC_ROOT', 'the gVisor tier needs root: runsc and its cgroup are set up as root', { exit: EXIT.unavailable, hint: 'run octant as root for isolation: gvisor, or use the default tier' });
   }
 
   // 2. Only granted programs start, whatever path spelling the caller used.
@@ -163,8 +188,21 @@ export function launchSandbox(policy: SandboxPolicy, command: string[], options:
   //    Once per process, cgroup joins are made cheap (favordynmods: no RCU
   //    grace period per join; cgroups/favor-dynmods.ts). Where that cannot be
   //    set, joins are slower, never weaker.
-  favorDynmodsOnce();
-  const cgroup = createCgroup(policy.id, policy.limits, options.cgroupLayout);
+  //    Not root: only a subtree systemd delegated to this user can hold it
+  //    (cgroups/placement.ts); without one the limits cannot be enforced and
+  //    the agent is refused unless the operator accepted exactly that.
+  const placement: CgroupPlacement = options.cgroupLayout !== undefined ? { enforced: true, layout: options.cgroupLayout, detail: 'given' } : hostCgroupPlacement();
+  let unenforced: UnenforcedCgroup | undefined;
+  let cgroup: AgentCgroup;
+  if (placement.enforced) {
+    if (switchesUser()) favorDynmodsOnce();
+    cgroup = createCgroup(policy.id, policy.limits, placement.layout);
+  } else if (options.acceptUnenforcedLimits === true) {
+    unenforced = unenforcedCgroup(policy.id, placement.reason);
+    cgroup = unenforced;
+  } else {
+    throw limitsUnenforced(placement.reason, placement.hint);
+  }
 
   // 6. Spawn the isolation tool with the agent's environment only. bwrap
   //    gets its options later on fd 4 and the filter on fd 3.
@@ -235,6 +273,7 @@ export function launchSandbox(policy: SandboxPolicy, command: string[], options:
   // cannot outlive its agent), remove the group and the tier's files.
   const exited = new Promise<SandboxExit>((resolve, reject) => {
     child.on('exit', (code, signal) => {
+      unenforced?.reaped();
       cgroup.kill()
         .then(() => cgroup.remove())
         .then(() => cleanupTier())

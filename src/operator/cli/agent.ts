@@ -13,8 +13,7 @@ import { OctantError, EXIT, usageError } from '../../lib/errors.ts';
 import { writeJson, writeLine, type Io } from '../../lib/io.ts';
 import { safeField, safeLines } from '../../lib/safe-text.ts';
 import type { Paths } from '../../runtime/paths.ts';
-import { admin } from '../../runtime/admin/client.ts';
-import { AGENTS_API } from '../../agent/lifecycle/agents-api.ts';
+import { adminCall } from '../../runtime/admin/client.ts';
 import { openLedger } from '../../services/ledger/index.ts';
 import { loadSignedManifest } from '../../agent/manifest/index.ts';
 import { agentsDir, composeLifecycle } from '../../agent/lifecycle/compose.ts';
@@ -56,12 +55,13 @@ function printRecord(io: Io, r: AgentRecord): void {
     `exit      ${r.exit ? (r.exit.signal ?? `code ${r.exit.code}`) : '-'}`,
     `reason    ${f(r.reason ?? '-')}`,
     `retained  ${r.retained.length > 0 ? r.retained.map(f).join(', ') : '-'}`,
+    `limits    ${r.limits === undefined ? '-' : r.limits.enforced ? `enforced (${r.limits.detail})` : `NOT enforced (${r.limits.reason}); accepted by ${r.limits.acceptedBy}`}`,
   ];
   writeLine(io.stdout, lines.join('\n'));
 }
 
 /** Foreground: the lifecycle manager lives in this process until the agent ends. */
-async function startForeground(paths: Paths, io: Io, signed: unknown, command: string[], json: boolean, isolation: 'namespaces' | 'gvisor' | undefined): Promise<number> {
+async function startForeground(paths: Paths, io: Io, signed: unknown, command: string[], json: boolean, isolation: 'namespaces' | 'gvisor' | undefined, acceptUnenforcedLimits: boolean): Promise<number> {
   // The system policy of octant.yaml holds here too (services.agents.gvisorRoles).
   const gvisorRoles = await gvisorRolesPolicy(paths);
   const ledger = await openLedger(paths);
@@ -83,7 +83,7 @@ async function startForeground(paths: Paths, io: Io, signed: unknown, command: s
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
   try {
-    const record = await manager.start({ signed, command, isolation });
+    const record = await manager.start({ signed, command, isolation, acceptUnenforcedLimits });
     if (json) writeJson(io.stdout, record);
     else writeLine(io.stderr, `agent ${record.aid} running (pid ${record.pid}); Ctrl-C stops it`);
     const final = await manager.waitForEnd(record.aid);
@@ -114,7 +114,7 @@ function transition(name: 'suspend' | 'resume' | 'stop', summary: string): Actio
       const aid = resolveAid(dir, requirePositional(parsed, 0, 'AID', `agent ${name}`));
       // Unknown agents and impossible transitions fail here, before asking the system.
       nextState(readRecord(dir, aid).state, name === 'stop' ? 'terminate' : name, aid);
-      const record = await (name === 'stop' ? admin(ctx.paths(), 'agents').call(AGENTS_API.stop, { aid, reason: stringFlag(parsed, 'reason') }) : admin(ctx.paths(), 'agents').call(AGENTS_API[name], { aid }));
+      const record = await adminCall<AgentRecord>(ctx.paths(), 'POST', `/v1/agents/${name}`, { aid, reason: stringFlag(parsed, 'reason') });
       writeLine(ctx.io.stdout, `${record.aid} ${record.state}`);
       return EXIT.ok;
     },
@@ -125,11 +125,12 @@ const SUBCOMMANDS: readonly Action[] = [
   {
     name: 'start',
     summary: 'validate the signed manifest and run COMMAND in its sandbox',
-    synopsis: ['MANIFEST [--foreground] [--parent AID] [--isolation TIER] [--json] -- COMMAND [ARG...]'],
+    synopsis: ['MANIFEST [--foreground] [--parent AID] [--isolation TIER] [--accept-unenforced-limits] [--json] -- COMMAND [ARG...]'],
     options: {
       foreground: { type: 'boolean', help: 'run the lifecycle manager in this process until the agent ends (no system needed; no vault)' },
       parent: { type: 'string', value: 'AID', help: 'start it as a child of this running agent' },
       isolation: { type: 'string', value: 'TIER', help: 'namespaces or gvisor: raise the tier, never lower it' },
+      'accept-unenforced-limits': { type: 'boolean', help: 'run even where no cgroup can hold its memory, pids and cpu limits (recorded in the ledger)' },
       json: { type: 'boolean', help: "print the agent's record as JSON" },
     },
     async run(parsed, ctx) {
@@ -138,14 +139,14 @@ const SUBCOMMANDS: readonly Action[] = [
       const isolation = isolationFlag(parsed, 'agent start');
       const file = resolve(io.cwd, requirePositional(parsed, 0, 'MANIFEST', 'agent start'));
       if (parsed.rest.length === 0) throw usageError('agent start: missing the command to run after --', 'octant agent start MANIFEST -- COMMAND [ARG...]');
-      if (!existsSync(file)) throw new OctantError('E_MANIFEST_READ', `${file}: no such file`, { exit: EXIT.usage });
+      if (!existsSync(file)) throw new OctantError('E_MANIFEST_READ', `${file}: no such file`, { exit: EXIT.unavailable });
       const text = readFileSync(file, 'utf8');
       const json = boolFlag(parsed, 'json');
       if (boolFlag(parsed, 'foreground')) {
         if (stringFlag(parsed, 'parent') !== undefined) throw usageError('agent start: --parent needs the running system (children are spawned by a live agent)');
-        return startForeground(paths, io, loadSignedManifest({ text, origin: file }), parsed.rest, json, isolation);
+        return startForeground(paths, io, loadSignedManifest({ text, origin: file }), parsed.rest, json, isolation, boolFlag(parsed, 'accept-unenforced-limits'));
       }
-      const record = await admin(paths, 'agents').call(AGENTS_API.start, { manifest: text, origin: file, command: parsed.rest, parent: stringFlag(parsed, 'parent'), isolation });
+      const record = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: text, origin: file, command: parsed.rest, parent: stringFlag(parsed, 'parent'), isolation, acceptUnenforcedLimits: boolFlag(parsed, 'accept-unenforced-limits') || undefined });
       if (json) writeJson(io.stdout, record);
       else writeLine(io.stdout, record.aid);
       return EXIT.ok;

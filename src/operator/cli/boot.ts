@@ -4,12 +4,13 @@
 // second signal while stopping exits at once (status 130).
 
 import { boolFlag } from '../../lib/args.ts';
-import { isOctantError, messageOf } from '../../lib/errors.ts';
+import { EXIT, isOctantError, messageOf } from '../../lib/errors.ts';
 import { writeLine, type Io } from '../../lib/io.ts';
 import type { Paths } from '../../runtime/paths.ts';
 import { sinceProcessStartMs } from '../../runtime/clock.ts';
 import type { RunningSystem } from '../system.ts';
 import type { Command, CommandContext } from './command.ts';
+import { asOctantError, formatError } from './error-report.ts';
 
 export interface ForegroundOptions {
   exitWhenReady: boolean;
@@ -74,8 +75,8 @@ export async function runForeground(ctx: CommandContext, options: ForegroundOpti
     let status = 0;
     if (options.afterReady) {
       status = await options.afterReady(system, paths).catch((error: unknown) => {
-        writeLine(io.stderr, `octant: ${isOctantError(error) ? `error[${error.code}]: ` : ''}${messageOf(error)}`);
-        return 1;
+        io.stderr.write(formatError(asOctantError(error), options.json));
+        return EXIT.failure;
       });
       if (status !== 0) await system.stop('after-ready work failed');
     }

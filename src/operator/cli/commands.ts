@@ -2,6 +2,9 @@
 // module on demand; everything else about a command (summary, subcommands,
 // options, usage) is declared in its module (see command.ts).
 
+import { closest } from '../../lib/closest.ts';
+import { EXIT, OctantError } from '../../lib/errors.ts';
+import { UTILITIES } from '../../utils/index.ts';
 import type { Command, CommandEntry } from './command.ts';
 
 export const COMMANDS: readonly CommandEntry[] = [
@@ -23,6 +26,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'quorum', load: async () => (await import('./quorum.ts')).command },
   { name: 'router', load: async () => (await import('./router.ts')).command },
   { name: 'run', load: async () => (await import('./run.ts')).command },
+  { name: 'setup', load: async () => (await import('./setup.ts')).command },
   { name: 'status', load: async () => (await import('./status.ts')).command },
   { name: 'stop', load: async () => (await import('./stop.ts')).command },
   { name: 'up', load: async () => (await import('./up.ts')).command },
@@ -37,4 +41,13 @@ export function findCommand(name: string): CommandEntry | undefined {
 /** Every command's declaration (for the top-level list, completions and man pages). */
 export function loadCommands(): Promise<Command[]> {
   return Promise.all(COMMANDS.map((c) => c.load()));
+}
+
+/** `name` is neither a command nor a utility: the error, with the nearest names. */
+export function unknownCommand(name: string): OctantError {
+  const near = closest(name, [...COMMANDS.map((c) => c.name), ...UTILITIES.map((u) => u.name)]);
+  return new OctantError('E_UNKNOWN_COMMAND', `octant: '${name}' is not a command or utility`, {
+    exit: EXIT.usage,
+    hint: near.length > 0 ? `did you mean: ${near.join(', ')}?` : "run 'octant help' for the list",
+  });
 }

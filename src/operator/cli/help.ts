@@ -4,10 +4,10 @@
 // written twice.
 
 import { writeLine } from '../../lib/io.ts';
-import { usageError } from '../../lib/errors.ts';
 import { UTILITIES, findUtility } from '../../utils/index.ts';
 import { isGroup, type Action, type Command } from './command.ts';
-import { findCommand, loadCommands } from './commands.ts';
+import { findCommand, loadCommands, unknownCommand } from './commands.ts';
+import { pickSubcommand } from './subcommand.ts';
 import { commandPage, overviewPage } from './man-page.ts';
 import { exitCodeRows, twoColumns, usageFor } from './usage.ts';
 
@@ -32,7 +32,7 @@ export async function topLevelHelp(): Promise<string> {
 
 async function load(name: string): Promise<Command> {
   const entry = findCommand(name);
-  if (entry === undefined) throw usageError(`help: '${name}' is not a command`, "run 'octant help' for the list");
+  if (entry === undefined) throw unknownCommand(name);
   return entry.load();
 }
 
@@ -52,9 +52,7 @@ export const command: Action = {
     else if (findCommand(name) === undefined && findUtility(name) !== undefined) writeLine(io.stdout, findUtility(name)!.usage);
     else {
       const command = await load(name);
-      if (sub !== undefined && isGroup(command) && !command.subcommands.some((s) => s.name === sub)) {
-        throw usageError(`help: '${name}' has no subcommand '${sub}'`, `subcommands: ${command.subcommands.map((s) => s.name).join(', ')}`);
-      }
+      if (sub !== undefined && isGroup(command)) pickSubcommand(command, sub);
       writeLine(io.stdout, usageFor(command, sub));
     }
     return 0;

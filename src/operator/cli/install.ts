@@ -11,11 +11,19 @@ import { copyFileAtomic, writeFileAtomic } from '../../lib/atomic-file.ts';
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import { writeLine } from '../../lib/io.ts';
 import { buildInfo } from '../../lib/build-info.ts';
+import { UTILITIES } from '../../utils/index.ts';
 import type { Command } from './command.ts';
+import { loadCommands } from './commands.ts';
+import { bashScript } from './completion-scripts.ts';
+import { commandPage, overviewPage } from './man-page.ts';
 
 const NOTES = `Run it again to upgrade. The unit runs 'octant boot'; enable it with:
   systemctl daemon-reload && systemctl enable --now octant
-Uninstall: rm PREFIX/bin/octant (and the unit; the state stays in /var/lib/octant).`;
+Man pages go to PREFIX/share/man/man1, the bash completion to
+PREFIX/share/bash-completion/completions/octant.
+Uninstall: rm PREFIX/bin/octant PREFIX/share/man/man1/octant*.1
+PREFIX/share/bash-completion/completions/octant (and the unit; the state
+stays in /var/lib/octant).`;
 
 /** The systemd unit: the system in the foreground, restarted if it dies. */
 export function serviceUnit(executable: string): string {
@@ -34,6 +42,24 @@ User=root
 [Install]
 WantedBy=multi-user.target
 `;
+}
+
+/**
+ * Man pages (PREFIX/share/man/man1) and the bash completion
+ * (PREFIX/share/bash-completion/completions, where bash-completion looks),
+ * generated from the command declarations of this very executable.
+ */
+async function installDocs(prefix: string): Promise<{ manDir: string; pages: number; completion: string }> {
+  const commands = await loadCommands();
+  const manDir = join(prefix, 'share', 'man', 'man1');
+  const completionDir = join(prefix, 'share', 'bash-completion', 'completions');
+  mkdirSync(manDir, { recursive: true });
+  mkdirSync(completionDir, { recursive: true });
+  writeFileAtomic(join(manDir, 'octant.1'), overviewPage(commands), { mode: 0o644 });
+  for (const c of commands) writeFileAtomic(join(manDir, `octant-${c.name}.1`), commandPage(c), { mode: 0o644 });
+  const completion = join(completionDir, 'octant');
+  writeFileAtomic(completion, bashScript(commands, UTILITIES.map((u) => u.name)), { mode: 0o644 });
+  return { manDir, pages: commands.length + 1, completion };
 }
 
 export const command: Command = {
@@ -62,6 +88,8 @@ export const command: Command = {
     }
     writeLine(io.stdout, `installed ${target} (${buildInfo().version})`);
     if (!(io.env.PATH ?? '').split(':').includes(bin)) writeLine(io.stdout, `note: ${bin} is not on your PATH; add it (export PATH="${bin}:$PATH")`);
+    const docs = await installDocs(prefix);
+    writeLine(io.stdout, `wrote ${docs.pages} man pages in ${docs.manDir} (man octant-ledger) and bash completion ${docs.completion}`);
     if (boolFlag(parsed, 'service')) {
       const unitDir = resolve(io.cwd, stringFlag(parsed, 'unit-dir') ?? '/etc/systemd/system');
       mkdirSync(unitDir, { recursive: true });

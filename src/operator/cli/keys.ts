@@ -19,7 +19,7 @@ function readPublicKey(path: string): KeyObject {
   try {
     return text.startsWith('-----BEGIN') ? createPublicKey(text) : publicKeyFromRaw(Buffer.from(text, 'base64'));
   } catch (error) {
-    throw new OctantError('E_KEYS_FORMAT', `${path}: not an Ed25519 public key (${messageOf(error)})`, { exit: EXIT.usage });
+    throw new OctantError('E_KEYS_FORMAT', `${path}: not an Ed25519 public key (${messageOf(error)})`, { exit: EXIT.failure });
   }
 }
 

@@ -20,6 +20,8 @@ import { checkDenyList, checkRole } from '../../agent/manifest/validate.ts';
 import { checkGrants, hostProtection } from '../../agent/manifest/dangerous-grants.ts';
 import { launcherWarnings } from '../../agent/manifest/launcher-needs.ts';
 import { scaffoldManifest } from '../../agent/manifest/scaffold.ts';
+import { isTemplateKind, manifestTemplate, TEMPLATE_KINDS } from '../../agent/manifest/templates.ts';
+import { cannotStart, startupProblems } from '../../agent/manifest/startup-checks.ts';
 import type { Action, Command, CommandContext } from './command.ts';
 import { gvisorRolesPolicy } from './isolation-flag.ts';
 
@@ -83,16 +85,25 @@ const signingKey = { type: 'string', value: 'KEY', help: 'an operator private ke
 const SUBCOMMANDS: readonly Action[] = [
   {
     name: 'new',
-    summary: 'scaffold a deny-all manifest (YAML)',
+    summary: 'scaffold a deny-all manifest (YAML), or with --for one that runs as written',
     options: {
       name: { type: 'string', value: 'N', help: 'the agent\'s name (default my-agent)' },
       operator: { type: 'string', value: 'O', help: 'the operator it runs for (default $USER)' },
       role: { type: 'string', value: 'R', help: 'its role (sets the ceiling of what it may be granted)' },
+      for: { type: 'string', value: 'KIND', help: 'loop, python, node or shell: a manifest that runs the built-in loop or that wrapped program as written' },
+      credential: { type: 'string', value: 'GRANT', help: 'with --for: a vault grant the agent may use (the provider\'s key)' },
+      program: { type: 'string', value: 'PATH', help: 'with --for python|node|shell: the program file it runs (granted read-only)' },
       out,
     },
+    notes: 'With --for, the first lines say how to sign and run it (docs/manifests.md "Templates that run as written").',
     async run(p, { io }) {
-      const text = scaffoldManifest({ name: stringFlag(p, 'name') ?? 'my-agent', operator: stringFlag(p, 'operator') ?? io.env.USER ?? 'operator', role: stringFlag(p, 'role') });
-      loadManifest({ text, origin: '--name/--operator/--role' }); // refuse flags that would make an invalid manifest
+      const options = { name: stringFlag(p, 'name') ?? 'my-agent', operator: stringFlag(p, 'operator') ?? io.env.USER ?? 'operator', role: stringFlag(p, 'role') };
+      const kind = stringFlag(p, 'for');
+      if (kind === undefined && (stringFlag(p, 'credential') ?? stringFlag(p, 'program')) !== undefined) throw usageError('manifest new: --credential and --program go with --for loop|python|node|shell');
+      if (kind !== undefined && !isTemplateKind(kind)) throw usageError(`manifest new: --for expects one of ${TEMPLATE_KINDS.join(', ')} (got ${JSON.stringify(kind)})`);
+      if (kind === 'loop' && stringFlag(p, 'program') !== undefined) throw usageError('manifest new: --program is for a wrapped program (--for python|node|shell); the loop runs none');
+      const text = kind === undefined ? scaffoldManifest(options) : manifestTemplate(kind, { ...options, credential: stringFlag(p, 'credential'), program: stringFlag(p, 'program') });
+      loadManifest({ text, origin: '--name/--operator/--role/--credential/--program' }); // refuse flags that would make an invalid manifest
       emit(io, stringFlag(p, 'out'), text);
       return EXIT.ok;
     },
@@ -100,12 +111,20 @@ const SUBCOMMANDS: readonly Action[] = [
   {
     name: 'validate',
     summary: 'check schema, deny list, role and refused grants; the signature too if FILE is signed',
-    synopsis: ['FILE [--json]'],
-    options: { json },
-    notes: "Warns (stderr, exit 0) when octant's own programs inside the sandbox would lack a syscall group.",
+    synopsis: ['FILE [--json]', 'FILE --for loop [--json]', 'FILE [--json] -- COMMAND [ARG...]'],
+    options: { json, for: { type: 'string', value: 'loop', help: 'check that the built-in loop can start under it (refused otherwise)' } },
+    notes: [
+      "Warns (stderr, exit 0) when octant's own programs inside the sandbox would lack a syscall group,",
+      'or a program processes.exec grants is missing here. With --for loop, or a wrapped COMMAND after --,',
+      'what would keep that agent from starting is refused instead (E_MANIFEST_CANNOT_START, exit 1),',
+      'naming the group or grant to add: the program must be granted, an interpreter\'s program file readable.',
+    ].join('\n'),
     async run(p, ctx) {
       const { io } = ctx;
       const file = at(io, requirePositional(p, 0, 'FILE', 'manifest validate'));
+      const forLoop = stringFlag(p, 'for');
+      if (forLoop !== undefined && forLoop !== 'loop') throw usageError('manifest validate: --for takes only "loop"; for a wrapped program give its command after --: manifest validate FILE -- python3 /path/agent.py');
+      if (forLoop !== undefined && p.rest.length > 0) throw usageError('manifest validate: give either --for loop or -- COMMAND, not both');
       const paths = ctx.paths();
       const { manifest, signer } = await recordingRejection('validate', file, ctx, () => {
         const { manifest, signed } = loadEither({ path: file });
@@ -113,11 +132,15 @@ const SUBCOMMANDS: readonly Action[] = [
         return { manifest, signer: signed === undefined ? undefined : verifyManifest(signed, loadTrustStore(paths)) };
       });
       const warnings = launcherWarnings(manifest);
-      const result = { valid: true, name: manifest.identity.name, digest: manifestDigest(manifest), signer: signer ?? null, warnings };
+      // For a named program (or the loop), what would keep it from starting is a refusal.
+      const strict = forLoop !== undefined || p.rest.length > 0;
+      const problems = startupProblems(manifest, p.rest.length > 0 ? p.rest : undefined, p.rest.length > 0 ? 'wrapped' : forLoop === 'loop' ? 'loop' : undefined);
+      if (strict && problems.length > 0) throw cannotStart(manifest.identity.name, problems);
+      const result = { valid: true, name: manifest.identity.name, digest: manifestDigest(manifest), signer: signer ?? null, warnings, problems };
       if (boolFlag(p, 'json')) writeJson(io.stdout, result);
       else {
-        io.stdout.write(`valid: ${manifest.identity.name} (schema, deny list, role, grants${signer ? `, signature by ${signer}` : '; unsigned'})\n`);
-        for (const w of warnings) io.stderr.write(`warning: ${w.message}\n`);
+        io.stdout.write(`valid: ${manifest.identity.name} (schema, deny list, role, grants${signer ? `, signature by ${signer}` : '; unsigned'}${strict ? `; ${p.rest.length > 0 ? 'the command' : 'the built-in loop'} can start` : ''})\n`);
+        for (const w of problems) io.stderr.write(`warning: ${w.message}\n`);
       }
       return EXIT.ok;
     },

@@ -7,16 +7,16 @@
 //   with no system running, from etc/router.yaml alone.
 
 import { boolFlag, numberFlag, stringFlag, type Parsed } from '../../lib/args.ts';
-import { EXIT, OctantError, isOctantError, usageError } from '../../lib/errors.ts';
+import { EXIT, OctantError, usageError } from '../../lib/errors.ts';
 import { writeJson, type Io } from '../../lib/io.ts';
-import { admin } from '../../runtime/admin/client.ts';
-import { ROUTER_API } from '../../services/router/endpoints.ts';
+import { adminCall } from '../../runtime/admin/client.ts';
 import type { Paths } from '../../runtime/paths.ts';
 import { FIRST_MARK, forEachEntryFrom, ledgerDir, type LedgerEntry } from '../../services/ledger/index.ts';
 import { configPath, createRouter, loadConfig } from '../../services/router/index.ts';
 import type { ChatRequest, Decision } from '../../services/router/types.ts';
 import { Redactor } from '../../services/vault/index.ts';
 import type { Action, CommandContext } from './command.ts';
+import { runningOrOffline } from './running-system.ts';
 
 export const explainAction: Action = {
   name: 'explain',
@@ -69,18 +69,17 @@ async function explain(parsed: Parsed, { io, paths: layout }: CommandContext): P
 }
 
 /** The running router's decision, or one from the configuration file when none runs. */
-async function decide(paths: Paths, request: ChatRequest): Promise<{ decision: Decision; source: 'running router' | 'configuration' }> {
-  try {
-    return { decision: await admin(paths, 'router').call(ROUTER_API.explain, request), source: 'running router' };
-  } catch (error) {
-    if (!isOctantError(error, 'E_NOT_RUNNING') && !isOctantError(error, 'E_ADMIN_NOT_FOUND')) throw error;
-  }
-  // A router that never calls: explain decides, it appends and sends nothing.
-  const refuse = async (): Promise<never> => {
-    throw new Error('explain records nothing');
-  };
-  const router = createRouter({ config: await loadConfig(paths), injector: { inject: async (_g, r) => r, redaction: new Redactor() }, ledger: { append: refuse, seal: refuse } });
-  return { decision: router.explain(request), source: 'configuration' };
+interface Decided { decision: Decision; source: 'running router' | 'configuration' }
+
+async function decide(paths: Paths, request: ChatRequest): Promise<Decided> {
+  return runningOrOffline<Decided>(async () => ({ decision: await adminCall<Decision>(paths, 'POST', '/v1/router/explain', request), source: 'running router' }), async () => {
+    // A router that never calls: explain decides, it appends and sends nothing.
+    const refuse = async (): Promise<never> => {
+      throw new Error('explain records nothing');
+    };
+    const router = createRouter({ config: await loadConfig(paths), injector: { inject: async (_g, r) => r, redaction: new Redactor() }, ledger: { append: refuse, seal: refuse } });
+    return { decision: router.explain(request), source: 'configuration' };
+  }, ['E_ADMIN_NOT_FOUND']);
 }
 
 function printDecision(io: Io, d: Decision): void {

@@ -132,7 +132,7 @@ test('router serve: token from a 0600 file; a real client with the token is serv
   assert.ok(refused instanceof Error, 'the gateway port is closed after serve stops');
 });
 
-test('router test with no system running: a keyless deployment is probed directly, recorded in the ledger first', async () => {
+test('router test with no system running: a keyless deployment is probed by the same router code, its decision and outcome recorded in the ledger', async () => {
   const offline = mkdtempSync(join(tmpdir(), 'octant-router-offline-'));
   try {
     const offlinePaths = rootLayout(offline);
@@ -141,7 +141,9 @@ test('router test with no system running: a keyless deployment is probed directl
     assert.equal(await runCommand(command, ['test', 'free'], { io: mem.io, rootFlag: offline }), 0);
     assert.match(mem.stdout(), /^free: "echo: Reply with the single word: ok"/);
     const entries = readLedger(ledgerDir(offlinePaths), { keepEntries: true }).replay.entries;
-    assert.deepEqual(entries.map((e) => [e.agent, e.kind, e.action, e.target]), [['operator', 'router', 'test', 'free']]);
+    // As through the running system: the route decision (recorded before the provider hears of it), then the outcome naming it.
+    assert.deepEqual(entries.map((e) => [e.agent, e.kind, e.action]), [['operator', 'router', 'route'], ['operator', 'router', 'complete']]);
+    assert.equal(entries[1].detail.decisionSeq, entries[0].seq);
   } finally {
     rmSync(offline, { recursive: true, force: true });
   }

@@ -7,17 +7,17 @@ import { readFile, stat } from 'node:fs/promises';
 import type { IncomingMessage } from 'node:http';
 import { createInterface } from 'node:readline';
 import { boolFlag, numberFlag as numberOf, requirePositional, stringFlag, type Parsed } from '../../lib/args.ts';
-import { EXIT, OctantError, isOctantError, usageError, type ExitCode } from '../../lib/errors.ts';
+import { EXIT, OctantError, usageError, type ExitCode } from '../../lib/errors.ts';
 import { writeJson, type Io } from '../../lib/io.ts';
-import { admin } from '../../runtime/admin/client.ts';
-import { ROUTER_API } from '../../services/router/endpoints.ts';
+import { adminCall } from '../../runtime/admin/client.ts';
 import { adminSocketPath, type Paths } from '../../runtime/paths.ts';
-import { recordEvent } from '../../services/ledger/index.ts';
-import { configPath, loadConfig, OPERATOR_AGENT, POLICIES, resolveProvider, saveConfig, validateDeployment } from '../../services/router/index.ts';
-import type { ChatRequest, PolicyName, RouterConfig } from '../../services/router/types.ts';
+import { openLedger } from '../../services/ledger/index.ts';
+import { configPath, createRouter, loadConfig, OPERATOR_AGENT, POLICIES, saveConfig, validateDeployment } from '../../services/router/index.ts';
+import type { PolicyName, RouterConfig } from '../../services/router/types.ts';
 import { Redactor } from '../../services/vault/index.ts';
 import type { Command, CommandContext } from './command.ts';
 import { explainAction } from './router-explain.ts';
+import { runningOrOffline } from './running-system.ts';
 
 const NOTES = `add and rm save etc/router.yaml and, on a running system, put it in force at
 once (the change is recorded in the ledger first); otherwise at the next boot.
@@ -82,14 +82,11 @@ async function remove(parsed: Parsed, { io, paths: layout }: CommandContext): Pr
 
 /** After a saved change: the running router reads the file again (POST /v1/router/reload); no system, next boot. */
 async function putInForce(paths: Paths, io: Io): Promise<number> {
-  try {
-    const r = await admin(paths, 'router').call(ROUTER_API.reload);
-    io.stdout.write(`in force in the running router: ${r.deployments.length} deployment(s), ${r.routes.length} route(s)\n`);
-  } catch (error) {
-    // No system, or one without a router: the file is read at the next boot.
-    if (!isOctantError(error, 'E_NOT_RUNNING') && !isOctantError(error, 'E_ADMIN_NOT_FOUND')) throw error;
-    io.stdout.write('no running router: in force from the next boot\n');
-  }
+  // No system, or one without a router: the file is read at the next boot.
+  io.stdout.write(await runningOrOffline(async () => {
+    const r = await adminCall<{ deployments: string[]; routes: string[] }>(paths, 'POST', '/v1/router/reload', {});
+    return `in force in the running router: ${r.deployments.length} deployment(s), ${r.routes.length} route(s)\n`;
+  }, async () => 'no running router: in force from the next boot\n', ['E_ADMIN_NOT_FOUND']));
   return EXIT.ok;
 }
 
@@ -112,14 +109,22 @@ async function list(parsed: Parsed, { io, paths }: CommandContext): Promise<numb
 async function probe(parsed: Parsed, { io, paths: layout }: CommandContext): Promise<number> {
   const id = requirePositional(parsed, 0, 'deployment id', 'router test');
   const paths = layout();
-  try {
+  const prompt = stringFlag(parsed, 'prompt');
+  const line = await runningOrOffline(async () => {
     // The running system probes through its router: ledger, budget and the vault's key.
-    const r = await admin(paths, 'router').call(ROUTER_API.test, { deployment: id, prompt: stringFlag(parsed, 'prompt') });
-    io.stdout.write(`${id}: ${JSON.stringify(r.content)} (${r.usage.promptTokens}+${r.usage.completionTokens} tokens, ${r.ms} ms, through the running system)\n`);
-    return EXIT.ok;
-  } catch (error) {
-    if (!isOctantError(error, 'E_NOT_RUNNING')) throw error;
-  }
+    const r = await adminCall<{ content: string; usage: { promptTokens: number; completionTokens: number }; ms: number }>(paths, 'POST', '/v1/router/test', { deployment: id, prompt });
+    return `${id}: ${JSON.stringify(r.content)} (${r.usage.promptTokens}+${r.usage.completionTokens} tokens, ${r.ms} ms, through the running system)`;
+  }, () => probeHere(paths, id, prompt));
+  io.stdout.write(`${line}\n`);
+  return EXIT.ok;
+}
+
+/**
+ * No system: the same router code as the running one, in this process, on
+ * the ledger opened directly: the decision and the outcome are recorded
+ * first, budgets hold, and no vault means no credential to inject.
+ */
+async function probeHere(paths: Paths, id: string, prompt: string | undefined): Promise<string> {
   const config = await loadConfig(paths);
   const dep = config.deployments.find((d) => d.id === id);
   if (dep === undefined) throw new OctantError('E_ROUTER_DEPLOYMENT', `router test: no deployment '${id}'`, { exit: EXIT.usage, hint: "see 'octant router list'" });
@@ -127,25 +132,18 @@ async function probe(parsed: Parsed, { io, paths: layout }: CommandContext): Pro
     // The CLI holds no secrets; a keyed deployment is probed by the running router.
     throw new OctantError('E_ROUTER_VAULT', `router test: deployment '${id}' uses credential '${dep.credential}', which only the running vault can inject`, { exit: EXIT.unavailable, hint: "start the system ('octant up'): router test then runs through it" });
   }
-  const { provider, defaultBaseUrl } = resolveProvider(dep.provider);
-  const request: ChatRequest = { model: dep.model, messages: [{ role: 'user', content: stringFlag(parsed, 'prompt') ?? 'Reply with the single word: ok' }], maxTokens: 32 };
-  const start = performance.now();
-  // Log first, act second, with no system running too: the probe is in the
-  // ledger (opened directly) before the provider hears of it.
-  await recordEvent(paths, { agent: OPERATOR_AGENT, lineage: [], kind: 'router', action: 'test', target: id, decision: 'allow', detail: { model: dep.model, provider: dep.provider, offline: true } });
-  const { response } = await provider.chat(request, {
-    baseUrl: dep.baseUrl ?? defaultBaseUrl,
-    model: dep.model,
-    caller: { agent: OPERATOR_AGENT, lineage: [] },
-    injector: { inject: async () => { throw new OctantError('E_ROUTER_VAULT', 'no vault in the CLI'); }, redaction: new Redactor() },
-    recorded: Promise.resolve(), // durable: awaited above
-    signal: AbortSignal.timeout(dep.timeoutMs ?? 30_000),
-    timeoutMs: dep.timeoutMs ?? 30_000,
-  });
-  io.stdout.write(`${id}: ${JSON.stringify(response.content)} (${response.usage.promptTokens}+${response.usage.completionTokens} tokens, ${Math.round(performance.now() - start)} ms)\n`);
-  return EXIT.ok;
+  if ((dep.kind ?? 'chat') !== 'chat') throw usageError(`router test: deployment '${id}' serves embeddings; only chat deployments can be tested`);
+  const ledger = await openLedger(paths);
+  const router = createRouter({ config, ledger, injector: { inject: async () => { throw new OctantError('E_ROUTER_VAULT', 'no vault in the CLI'); }, redaction: new Redactor() } });
+  try {
+    const start = performance.now();
+    const response = await router.chat({ model: id, messages: [{ role: 'user', content: prompt ?? 'Reply with the single word: ok' }], maxTokens: 32 }, { agent: OPERATOR_AGENT, lineage: [] });
+    return `${id}: ${JSON.stringify(response.content)} (${response.usage.promptTokens}+${response.usage.completionTokens} tokens, ${Math.round(performance.now() - start)} ms)`;
+  } finally {
+    router.close();
+    await ledger.close();
+  }
 }
-
 
 /** Read the gateway token from a file only the owner can read; the token never appears in argv or env. */
 export async function readTokenFile(file: string): Promise<string> {

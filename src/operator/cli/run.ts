@@ -6,10 +6,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { boolFlag, requirePositional, stringFlag, type Parsed } from '../../lib/args.ts';
-import { EXIT, OctantError, usageError, isOctantError, messageOf } from '../../lib/errors.ts';
+import { EXIT, OctantError, usageError, messageOf } from '../../lib/errors.ts';
 import { writeJson, writeLine } from '../../lib/io.ts';
-import { admin, adminRequest } from '../../runtime/admin/client.ts';
-import { AGENTS_API } from '../../agent/lifecycle/agents-api.ts';
+import { adminCall } from '../../runtime/admin/client.ts';
 import type { Paths } from '../../runtime/paths.ts';
 import type { AgentRecord } from '../../agent/lifecycle/records.ts';
 import { parseLoopTask, type LoopTask } from '../../agent/loop/task.ts';
@@ -23,6 +22,9 @@ import { agentDir } from '../../agent/lifecycle/records.ts';
 import { ApprovalStore, approvalsDir } from '../../agent/approvals/store.ts';
 import type { Command } from './command.ts';
 import { isolationFlag } from './isolation-flag.ts';
+import { checkCanStart } from '../../agent/manifest/startup-checks.ts';
+import { loadSignedManifest } from '../../agent/manifest/index.ts';
+import { systemAnswers } from './running-system.ts';
 
 const NOTES = `MANIFEST is a signed manifest (octant manifest sign). The agent runs in its
 sandbox; every action it takes is checked, recorded in the ledger, and
@@ -49,12 +51,7 @@ function readScript(file: string): unknown {
 
 /** The running system, or one booted here for this run. */
 export async function ensureSystem(paths: Paths): Promise<{ stop(): Promise<void> } | undefined> {
-  try {
-    await adminRequest(paths, 'GET', '/v1/status');
-    return undefined;
-  } catch (error) {
-    if (!isOctantError(error, 'E_NOT_RUNNING')) throw error;
-  }
+  if (await systemAnswers(paths)) return undefined;
   const system = await startSystem({ paths });
   await system.ready;
   return { stop: () => system.stop('run finished') };
@@ -88,18 +85,22 @@ export const command: Command = {
     detach: { type: 'boolean', help: 'print the agent id and return (needs a running system)' },
     json: { type: 'boolean', help: 'print the report as JSON' },
     story: { type: 'boolean', help: 'also print what the agent did, step by step' },
+    'accept-unenforced-limits': { type: 'boolean', help: 'run even where the agent\'s memory, pids and cpu limits cannot be enforced (no cgroup for this user); recorded in the ledger' },
   },
   notes: NOTES,
   async run(parsed, { io, rootFlag, paths: layout }) {
     const isolation = isolationFlag(parsed, 'run');
     const file = resolve(io.cwd, requirePositional(parsed, 0, 'MANIFEST', 'run'));
-    if (!existsSync(file)) throw new OctantError('E_MANIFEST_READ', `run: ${file}: no such file`, { exit: EXIT.usage });
+    if (!existsSync(file)) throw new OctantError('E_MANIFEST_READ', `run: ${file}: no such file`, { exit: EXIT.unavailable });
     const wrapped = parsed.rest.length > 0;
     if (wrapped && (stringFlag(parsed, 'task') ?? stringFlag(parsed, 'script')) !== undefined) throw usageError('run: give either --task/--script or a COMMAND after --, not both');
     if (!wrapped && stringFlag(parsed, 'task') === undefined && stringFlag(parsed, 'script') === undefined) throw usageError('run: --task TEXT (or --script FILE, or -- COMMAND) is required', "see 'octant run --help'");
     const task = wrapped ? undefined : buildTask(parsed, io.cwd);
     const paths = layout();
     const text = readFileSync(file, 'utf8');
+    // A manifest that could not start this agent is refused here, naming the group or grant to add.
+    checkCanStart(loadSignedManifest({ text, origin: file }).manifest, wrapped ? parsed.rest : undefined);
+    const acceptUnenforcedLimits = boolFlag(parsed, 'accept-unenforced-limits') || undefined;
 
     const owned = await ensureSystem(paths);
     if (owned && boolFlag(parsed, 'detach')) {
@@ -116,8 +117,8 @@ export const command: Command = {
     const interrupts = boolFlag(parsed, 'detach') ? undefined : new RunInterrupts(paths, owned !== undefined, io.stderr);
     try {
       const started = wrapped
-        ? await admin(paths, 'agents').call(AGENTS_API.start, { manifest: text, origin: file, command: parsed.rest, wrapped: true, isolation })
-        : await admin(paths, 'agents').call(AGENTS_API.run, { manifest: text, origin: file, task, isolation });
+        ? await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: text, origin: file, command: parsed.rest, wrapped: true, isolation, acceptUnenforcedLimits })
+        : await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/run', { manifest: text, origin: file, task, isolation, acceptUnenforcedLimits });
       aid = started.aid;
       interrupts?.started(started.aid);
       if (boolFlag(parsed, 'detach')) {

@@ -4,6 +4,7 @@
 
 import { boolFlag } from '../../lib/args.ts';
 import { writeLine, type Io } from '../../lib/io.ts';
+import { OctantError } from '../../lib/errors.ts';
 import type { RunningSystem } from '../system.ts';
 import { runForeground } from './boot.ts';
 import type { Command } from './command.ts';
@@ -28,6 +29,7 @@ export const command: Command = {
   options: {
     'no-demo': { type: 'boolean', help: 'skip the example agent' },
     once: { type: 'boolean', help: 'stop after the example agent (exit 1 if it failed)' },
+    'accept-unenforced-limits': { type: 'boolean', help: 'run the example even where its memory, pids and cpu limits cannot be enforced (an ordinary user on cgroup v1)' },
   },
   positionals: false,
   notes: [
@@ -35,6 +37,8 @@ export const command: Command = {
     'sandbox: granted reads, a refused read, a vault-injected credential to a',
     'local service), prints its story and the ledger check, then stays up;',
     'Ctrl-C or `octant stop` stops it.',
+    'Without /usr/bin/bwrap, root installs it with apt-get (printing the command;',
+    'asking first on a terminal); anyone else is shown the command to run.',
   ].join('\n'),
   async run(parsed, ctx) {
     const root = ctx.rootFlag === undefined ? '' : ` --root ${ctx.rootFlag}`;
@@ -44,13 +48,26 @@ export const command: Command = {
       banner: (system, io) => banner(system, io, ctx.rootFlag),
       afterReady: boolFlag(parsed, 'no-demo') ? undefined : async (_system, paths) => {
         const { runDemo, printDemo, verifyLedger, demoUnavailable } = await import('../demo.ts');
+        const { ensureBubblewrap } = await import('../onboarding/bubblewrap.ts');
+        const { askYes, interactive } = await import('../onboarding/prompt.ts');
+        await ensureBubblewrap({ io: ctx.io, ask: interactive(ctx.io) ? (q) => askYes(ctx.io, q) : undefined });
         const why = demoUnavailable();
         if (why !== undefined) {
           // Say so and stay up: the rest of the system works without it.
           writeLine(ctx.io.stdout, `example agent skipped: ${why}`);
           return 0;
         }
-        const result = await runDemo(paths, ctx.io);
+        let result: Awaited<ReturnType<typeof runDemo>>;
+        try {
+          result = await runDemo(paths, ctx.io, boolFlag(parsed, 'accept-unenforced-limits'));
+        } catch (error) {
+          // A refusal (E_SANDBOX_LIMITS_UNENFORCED...) is said with its code
+          // and hint; the system stays up.
+          if (!(error instanceof OctantError)) throw error;
+          writeLine(ctx.io.stdout, `example agent refused: error[${error.code}]: ${error.message}`);
+          if (error.hint !== undefined) writeLine(ctx.io.stdout, `hint: ${error.hint}`);
+          return boolFlag(parsed, 'once') ? error.exit : 0;
+        }
         printDemo(ctx.io, result, root);
         const verified = await verifyLedger(paths, ctx.io);
         writeLine(ctx.io.stdout, boolFlag(parsed, 'once') ? '' : '\nOctantOS stays up; Ctrl-C or `octant stop` stops it.');

@@ -16,6 +16,7 @@ import { vaultFile } from '../../services/vault/store.ts';
 import { Vault } from '../../services/vault/vault.ts';
 import type { InjectionRule, SecretInfo, UnsealInput, VaultStatus } from '../../services/vault/types.ts';
 import { readPassphrase, readShares, readValue } from './vault-input.ts';
+import { systemAnswers } from './running-system.ts';
 import type { Action, Command, CommandContext, OptionSpecs } from './command.ts';
 
 const NOTES = `Values are read from stdin (or the terminal, echo off). Passphrases come from
@@ -69,15 +70,9 @@ function principalFrom(parsed: Parsed, sub: string): string {
   return agent !== undefined ? `agent:${agent}` : `manifest:${manifest}`;
 }
 
-/** Is a system running with a vault? false when nothing answers on the admin socket. */
-async function isRunning(paths: Paths): Promise<boolean> {
-  try {
-    await adminCall(paths, 'GET', '/v1/vault/status');
-    return true;
-  } catch (error) {
-    if (isOctantError(error, 'E_NOT_RUNNING')) return false;
-    throw error;
-  }
+/** Is a system running (its vault then takes every change)? false when nothing answers on the admin socket. */
+function isRunning(paths: Paths): Promise<boolean> {
+  return systemAnswers(paths, '/v1/vault/status');
 }
 
 async function unlockInput(io: Io, parsed: Parsed): Promise<UnsealInput> {

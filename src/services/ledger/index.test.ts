@@ -25,7 +25,7 @@ test('the service needs nothing, appends durably and publishes checkpoints on it
   assert.equal(entry.seq, 0);
   assert.equal(running.api.size(), 1);
   // Wait for the interval (no timing assertion: poll until it has published).
-  for (let i = 0; i < 200 && listCheckpoints(ledgerDir(paths)).length === 0; i++) await sleep(10);
+  for (let i = 0; i < 2000 && listCheckpoints(ledgerDir(paths)).length === 0; i++) await sleep(10);
   const stored = listCheckpoints(ledgerDir(paths));
   assert.equal(stored.length, 1);
   assert.equal(openCheckpoint(stored[0]!.note, machineVerifier(paths)).size, 1);

@@ -4,6 +4,7 @@
 
 import { join } from 'node:path';
 import { EXIT, OctantError } from '../../lib/errors.ts';
+import { createHttpClient } from '../../lib/outbound/http-client.ts';
 import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
 import { ledgerDir, type LedgerServiceApi } from '../ledger/index.ts';
 import type { VaultApi } from '../vault/types.ts';
@@ -46,7 +47,10 @@ export const routerService: ServiceDefinition<RouterServiceApi> = {
     const ledger = ctx.deps.ledger as LedgerServiceApi;
     const vault = ctx.deps.vault as VaultApi;
     const config = await loadConfig(ctx.paths);
-    const router = createRouter({ config, injector: vaultInjector(vault), ledger });
+    // The outbound client (and its connection pool) is the service's own:
+    // made here, closed in stop(), so no provider socket outlives the service.
+    const http = createHttpClient();
+    const router = createRouter({ config, injector: vaultInjector(vault), ledger, http });
     // Spend survives restarts and crashes (spend-recovery.ts); observed
     // performance survives restarts.
     const statePath = join(ctx.paths.state, 'router', 'state.json');
@@ -104,6 +108,7 @@ export const routerService: ServiceDefinition<RouterServiceApi> = {
         await Promise.all([...gateways].map((g) => g.close()));
         clearInterval(saver);
         router.close();
+        http.close();
         save();
       },
     };

@@ -19,7 +19,8 @@ import { RateLimits } from './routing/ratelimit.ts';
 import { checkChatRequest, checkEmbedRequest } from './request-check.ts';
 import { sanitizeUsage } from './usage.ts';
 import { EventRedactor, redactError, redactResponse } from './response-redaction.ts';
-import { truncated } from './transport/stream-lines.ts';
+import { truncated } from './outbound.ts';
+import { createHttpClient, type HttpClient } from '../../lib/outbound/http-client.ts';
 import type { BudgetLimits, Caller, ChatRequest, ChatResponse, CredentialInjector, Decision, Deployment, EmbedRequest, EmbedResponse, ModelInfo, ProviderCall, Route, RouterApi, RouterConfig, StreamEvent } from './types.ts';
 
 export interface RouterOptions {
@@ -30,6 +31,12 @@ export interface RouterOptions {
   cooldown?: CooldownOptions;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /**
+   * The outbound client provider calls go through. Its owner closes it (the
+   * router service, on stop); without one the engine makes its own and
+   * closes it in close().
+   */
+  http?: HttpClient;
 }
 
 export interface RouterEngine extends RouterApi {
@@ -45,7 +52,7 @@ export interface RouterEngine extends RouterApi {
    * over by deployment id and route name.
    */
   reconfigure(next: RouterConfig): void;
-  /** Abort calls in flight (service stop). */
+  /** Abort calls in flight (service stop); close the outbound client if the engine made it. */
   close(): void;
   /** Records the ledger refused since start (each failed its own request): for `octant status`. */
   ledgerRefusals(): LedgerRefusals;
@@ -133,6 +140,7 @@ export function createRouter(options: RouterOptions): RouterEngine {
   const cooldown = new Cooldown(options.cooldown ?? DEFAULT_COOLDOWN);
   const limits = new RateLimits();
   const stopAll = new AbortController();
+  const http = options.http ?? createHttpClient();
   let byId = new Map(config.deployments.map((d) => [d.id, d]));
   const ledger = options.ledger;
   const refusals: LedgerRefusals = { count: 0 };
@@ -238,7 +246,7 @@ export function createRouter(options: RouterOptions): RouterEngine {
 
   function callFor(dep: Deployment, p: Prepared, caller: Caller, signal: AbortSignal): ProviderCall {
     const { defaultBaseUrl } = resolveProvider(dep.provider);
-    return { baseUrl: dep.baseUrl ?? defaultBaseUrl, model: dep.model, credential: dep.credential, caller, injector: options.injector, recorded: p.recorded, signal, timeoutMs: dep.timeoutMs };
+    return { baseUrl: dep.baseUrl ?? defaultBaseUrl, model: dep.model, credential: dep.credential, caller, injector: options.injector, recorded: p.recorded, signal, timeoutMs: dep.timeoutMs, http };
   }
 
   // The outcome record. The decision that allowed the call was durable
@@ -417,5 +425,8 @@ export function createRouter(options: RouterOptions): RouterEngine {
     byId = new Map(next.deployments.map((d) => [d.id, d]));
   }
 
-  return { chat, stream, embed, explain, models, budgets, ewma, cooldown, currentConfig: () => config, reconfigure, close: () => stopAll.abort(), ledgerRefusals: () => ({ ...refusals }) };
+  return { chat, stream, embed, explain, models, budgets, ewma, cooldown, currentConfig: () => config, reconfigure, close: () => {
+    stopAll.abort();
+    if (options.http === undefined) http.close();
+  }, ledgerRefusals: () => ({ ...refusals }) };
 }

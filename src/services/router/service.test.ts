@@ -111,6 +111,35 @@ test('the router service: state saved with a mark at stop; started on a state ol
   assert.deepEqual(await run(0), second);
 });
 
+test('the router service owns its outbound connections: stop closes every pooled socket, idle or busy', async (t) => {
+  const root = mkdtempSync(join(tmpdir(), 'octant-pool-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const paths = rootLayout(root);
+  await saveConfig(paths, config());
+  const ledger = await openLedger(paths);
+  const service = await routerService.start({ paths, config: {}, log: silentLogger, deps: { ledger, vault: new Redactor() }, signal: new AbortController().signal });
+  const until = async (n: number): Promise<void> => {
+    while ((await fake.connections()) !== n) await new Promise((r) => setTimeout(r, 5));
+  };
+  let hanging: Promise<unknown> | undefined;
+  try {
+    // Three calls at once: three keep-alive connections, idle in the pool afterwards.
+    await Promise.all([1, 2, 3].map(() => service.api.chat(ask, caller)));
+    await until(3);
+    // A fourth call the provider never answers keeps a connection busy.
+    fake.script({ kind: 'hang' });
+    hanging = service.api.chat(ask, caller).catch((e: unknown) => e);
+    while (fake.requests.length < 4) await new Promise((r) => setTimeout(r, 5));
+  } finally {
+    await service.stop();
+  }
+  // The call in flight failed, and every socket is closed by the stop (the
+  // pool's own test in lib/outbound proves close() ends idle ones too).
+  assert.ok((await hanging) instanceof Error);
+  await until(0);
+  await ledger.close();
+});
+
 test('the router service: a configuration reload the ledger refuses is not put in force; explain refuses a malformed request', async (t) => {
   const root = mkdtempSync(join(tmpdir(), 'octant-reload-'));
   t.after(() => rmSync(root, { recursive: true, force: true }));

@@ -3,6 +3,7 @@
 // configuration and the RouterApi other layers call. Types only.
 
 import type { OutboundRequest, Redaction } from '../vault/types.ts';
+import type { HttpClient } from '../../lib/outbound/http-client.ts';
 
 // ---- messages, tools, usage -------------------------------------------------
 
@@ -156,6 +157,8 @@ export interface ProviderCall {
   timeoutMs?: number;
   /** Extra fixed headers a preset needs (OpenRouter's HTTP-Referer...). */
   headers?: Record<string, string>;
+  /** The outbound client the call goes through (owned by the router service). */
+  http: HttpClient;
 }
 
 export interface ChatResult {

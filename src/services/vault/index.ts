@@ -8,6 +8,8 @@
 // routes in routes.ts. See docs/vault.md.
 
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { createWorkerPool, workerSource, type WorkerPool } from '../../lib/worker-pool.ts';
 import { disableCoreDumps, setNotDumpable } from '../../kernel/libc.ts';
 import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
 import type { LedgerApi } from '../ledger/types.ts';
@@ -22,6 +24,23 @@ export type { VaultApi } from './types.ts';
 export function protectProcessMemory(): void {
   disableCoreDumps();
   setNotDumpable();
+}
+
+/**
+ * The redaction workers: long texts (redact.ts WORKER_MIN_UNITS) are scanned
+ * there, off the event loop that serves agents. One thread per core but one
+ * (at least one, at most four); 64 texts may wait, one more is refused
+ * (E_WORKERS_BUSY) rather than queued without limit. The secret values in
+ * play go to the workers with each text: threads of this process, under the
+ * same memory protections (no core dump, not dumpable).
+ */
+function redactionWorkers(): WorkerPool {
+  return createWorkerPool({
+    name: 'redaction',
+    source: workerSource('vault-redact', () => new URL('./redact-worker.ts', import.meta.url)),
+    threads: Math.max(1, Math.min(4, availableParallelism() - 1)),
+    queueLimit: 64,
+  });
 }
 
 export const vaultService: ServiceDefinition<VaultApi> = {
@@ -40,7 +59,8 @@ export const vaultService: ServiceDefinition<VaultApi> = {
     protectProcessMemory();
     const ledger = ctx.deps.ledger as LedgerApi;
     const file = vaultFile(ctx.paths);
-    const vault = new Vault({ file, ledger });
+    const workers = redactionWorkers();
+    const vault = new Vault({ file, ledger, workers });
     const keyFile = ctx.config.keyFile;
     const kept = ctx.keep?.take();
     let resumed = false;
@@ -54,7 +74,9 @@ export const vaultService: ServiceDefinition<VaultApi> = {
       health: () => {
         const s = vault.status();
         const kept = resumed && !s.sealed ? ' (kept unsealed across a ledger restart)' : '';
-        return { ok: true, detail: !s.initialized ? 'not initialized' : s.sealed ? 'sealed' : `unsealed${kept}, ${s.secrets} secrets, ${s.tokens} tokens` };
+        const w = workers.stats();
+        const redaction = `; redaction workers: ${w.done} done, ${w.busy} busy, ${w.queued} waiting, ${w.restarts} restarted`;
+        return { ok: true, detail: (!s.initialized ? 'not initialized' : s.sealed ? 'sealed' : `unsealed${kept}, ${s.secrets} secrets, ${s.tokens} tokens`) + redaction };
       },
       async stop(reason) {
         try {
@@ -70,6 +92,7 @@ export const vaultService: ServiceDefinition<VaultApi> = {
           if (!vault.sealed()) await vault.seal();
         } finally {
           vault.wipeKeys();
+          await workers.close();
         }
       },
     };

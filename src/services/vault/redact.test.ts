@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { PARTIAL_MIN, Redactor, REDACTED } from './redact.ts';
+import { createWorkerPool } from '../../lib/worker-pool.ts';
+import { PARTIAL_MIN, Redactor, REDACTED, SLICE_UNITS, WORKER_MIN_UNITS } from './redact.ts';
 
 const SECRET = 'sq0csp-Xq7_Lm2PzR9vT4wK1nB8hY3jD6fG0aS'; // 38 characters, no known key format
 
@@ -166,4 +167,31 @@ test('a long text is redacted a slice per turn: timers keep firing meanwhile', a
   clearInterval(timer);
   assert.ok(!out.includes(SECRET));
   assert.ok(ticks > 0, 'the event loop served timers while the body was redacted');
+});
+
+test('with workers, a long text is redacted in a worker with the same result; a short one stays on this thread', async () => {
+  const pool = createWorkerPool({ name: 'redaction', source: { url: new URL('./redact-worker.ts', import.meta.url) }, threads: 1, queueLimit: 4 });
+  try {
+    const r = withSecret();
+    r.useWorkers(pool);
+    const keys = 'sk-proj-AbCdEfGhIjKlMnOpQrStUvWx AKIAIOSFODNN7EXAMPLE ';
+    // Secrets at the start, the end, across where slices would cut, and a trailing start of one (withheld).
+    const body = `${SECRET} ${'lorem ipsum '.repeat(WORKER_MIN_UNITS / 12)}${keys}${Buffer.from(SECRET).toString('base64')} ${'x'.repeat(SLICE_UNITS - 3)}${SECRET} end ${SECRET.slice(0, 5)}`;
+    assert.ok(body.length >= WORKER_MIN_UNITS);
+    const inline = withSecret().redact(body);
+    assert.equal(await r.redactAsync(body), inline);
+    assert.equal(pool.stats().done, 1, 'the long text went to the worker');
+    // A value added after the pool started is known to the next task (the values go with each task).
+    r.add('another-secret-value-42');
+    const second = `${body} another-secret-value-42`;
+    const out = await r.redactAsync(second);
+    assert.ok(!out.includes('another-secret-value-42'));
+    assert.equal(out, (() => { const w = withSecret(); w.add('another-secret-value-42'); return w.redact(second); })());
+    assert.equal(pool.stats().done, 2);
+    // The twin: a short text is redacted here, the worker is not asked.
+    assert.equal(await r.redactAsync(`short ${SECRET}`), `short ${REDACTED}`);
+    assert.equal(pool.stats().done, 2);
+  } finally {
+    await pool.close();
+  }
 });

@@ -14,6 +14,7 @@
 import { compiledFormats, FormatThreads, isWordUnit, type CompiledFormat, type Report } from './key-formats.ts';
 import { PatternAutomaton } from './pattern-automaton.ts';
 import { MIN_VALUE_LENGTH, secretForms } from './secret-forms.ts';
+import type { WorkerPool } from '../../lib/worker-pool.ts';
 import type { RedactionStream } from './types.ts';
 
 export { MIN_VALUE_LENGTH } from './secret-forms.ts';
@@ -25,6 +26,22 @@ export const PARTIAL_MIN = 3;
 
 /** Text longer than this is redacted in slices of this size, one per event-loop turn (redactAsync). */
 export const SLICE_UNITS = 16 * 1024;
+
+/**
+ * Text this long or longer goes to the redaction workers when there are any
+ * (docs/architecture.md "Heavy work"): 256 Ki code units (256 KiB or more as
+ * UTF-8) is about 1 ms of scanning, well above the cost of the hop (copying
+ * the text both ways and a message each way, tens of microseconds). Shorter
+ * texts are redacted here: for them the hop costs more than the work.
+ */
+export const WORKER_MIN_UNITS = 256 * 1024;
+
+/** The task a redaction worker runs (redact-worker.ts). */
+export interface RedactTask {
+  /** The secret values in play when the task was made. */
+  values: string[];
+  text: string;
+}
 
 
 class Scan implements RedactionStream {
@@ -178,6 +195,12 @@ function isHighSurrogate(unit: number): boolean {
 export class Redactor {
   readonly #values = new Set<string>();
   #automaton: PatternAutomaton | null = null;
+  #workers: WorkerPool | undefined;
+
+  /** Redact long texts (WORKER_MIN_UNITS and more) in these workers from now on; the pool's owner closes it. */
+  useWorkers(pool: WorkerPool | undefined): void {
+    this.#workers = pool;
+  }
 
   /** Add a secret value now in play (decrypted for an injection or an operator read, or a header value built from one). */
   add(value: string): void {
@@ -211,8 +234,17 @@ export class Redactor {
     return scan.push(text) + scan.end();
   }
 
-  /** Like redact, but a long text is scanned one slice per event-loop turn, so other work keeps being served. */
+  /**
+   * Like redact, but off the event loop's critical path: a long text goes to
+   * the workers (the same scan, the same result), or without workers is
+   * scanned one slice per event-loop turn, so other work keeps being served.
+   * A full worker queue refuses the text (E_WORKERS_BUSY) rather than
+   * scanning it here.
+   */
   async redactAsync(text: string): Promise<string> {
+    if (this.#workers !== undefined && text.length >= WORKER_MIN_UNITS) {
+      return this.#workers.run<string>('redact', { values: [...this.#values], text } satisfies RedactTask);
+    }
     if (text.length <= SLICE_UNITS) return this.redact(text);
     const scan = this.redactStream();
     return (await pushSliced(scan, text)) + scan.end();

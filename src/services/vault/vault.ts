@@ -4,6 +4,7 @@
 // Log first, act second: every access is appended to the ledger (who, which
 // secret name, what was decided; never a value) before the vault acts on it.
 
+import type { WorkerPool } from '../../lib/worker-pool.ts';
 import { existsSync } from 'node:fs';
 import { OctantError, EXIT } from '../../lib/errors.ts';
 import { canonicalJson } from '../../lib/canonical-json.ts';
@@ -23,6 +24,8 @@ export interface VaultOptions {
   ledger: LedgerApi;
   /** Clock for token TTLs (ms since the epoch). */
   now?: () => number;
+  /** Workers for redacting long texts (redact.ts WORKER_MIN_UNITS); their owner closes them. */
+  workers?: WorkerPool;
 }
 
 export interface InitOptions {
@@ -89,6 +92,7 @@ export class Vault implements VaultApi {
     this.#file = options.file;
     this.#ledger = options.ledger;
     this.#tokens = new TokenTable(options.now);
+    this.#redactor.useWorkers(options.workers);
   }
 
   /** Create a new vault file. Returns the Shamir shares (text form) when asked for. */

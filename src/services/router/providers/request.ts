@@ -7,7 +7,7 @@ import { OctantError, EXIT } from '../../../lib/errors.ts';
 import type { OutboundRequest } from '../../vault/types.ts';
 import type { AuthHint, ProviderCall, RateLimitInfo } from '../types.ts';
 import type { ProviderError } from '../provider-error.ts';
-import { readText, send, type HttpResponse } from '../transport/http-client.ts';
+import { readText, send, type HttpResponse } from '../outbound.ts';
 
 export interface AdapterIdentity {
   /** Name used in errors and logs. */
@@ -45,7 +45,7 @@ export async function providerRequest(
   // The decision that allowed this call is on disk before a byte goes out.
   // A ledger failure is not a provider error: it fails the whole request.
   await call.recorded;
-  const res = await send({ url, method: body === undefined ? 'GET' : 'POST', headers: outbound.headers, body: payload }, adapter.name, call.signal, call.timeoutMs ?? DEFAULT_TIMEOUT_MS);
+  const res = await send(call.http, { url, method: body === undefined ? 'GET' : 'POST', headers: outbound.headers, body: payload }, adapter.name, call.signal, call.timeoutMs ?? DEFAULT_TIMEOUT_MS);
   const rateLimit = adapter.rateLimit(res.headers);
   if (res.status >= 400) throw adapter.mapError(res.status, await readText(res, adapter.name, 1 << 20), res.headers);
   return { res, rateLimit };

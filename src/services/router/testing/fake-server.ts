@@ -67,6 +67,8 @@ export interface FakeProvider {
   requests: RecordedRequest[];
   /** Queue steps for the next requests; when empty, answers `ok`. */
   script(...steps: Step[]): void;
+  /** Connections open to the fake right now (a client's pool, seen from the server). */
+  connections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -98,6 +100,7 @@ export async function startFake(format: WireFormat): Promise<FakeProvider> {
     origin: `http://127.0.0.1:${port}`,
     requests,
     script: (...steps) => void queue.push(...steps),
+    connections: () => new Promise<number>((resolve, reject) => server.getConnections((error, n) => (error ? reject(error) : resolve(n)))),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

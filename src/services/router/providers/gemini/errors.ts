@@ -4,7 +4,7 @@
 
 import { ProviderError, kindOfStatus, parseRetryAfter } from '../../provider-error.ts';
 import type { ProviderErrorKind, RateLimitInfo } from '../../types.ts';
-import { header, type HttpResponse } from '../../transport/http-client.ts';
+import { header, type HttpResponse } from '../../outbound.ts';
 import { jsonBody } from '../request.ts';
 import type { GeminiErrorBody } from './wire.ts';
 

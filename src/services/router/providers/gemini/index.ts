@@ -5,8 +5,8 @@
 
 import { StreamAccumulator } from '../../accumulate.ts';
 import { ProviderError } from '../../provider-error.ts';
-import { readJson, type HttpResponse } from '../../transport/http-client.ts';
-import { parseChunk, sseEvents, truncated } from '../../transport/stream-lines.ts';
+import { readJson, type HttpResponse } from '../../outbound.ts';
+import { parseChunk, sseEvents, truncated } from '../../outbound.ts';
 import type { Provider, StreamEvent } from '../../types.ts';
 import { providerRequest, type AdapterIdentity } from '../request.ts';
 import { fromGeminiResponse, partsOf, stopOf, toGeminiRequest, usageOf } from './convert.ts';

@@ -4,8 +4,8 @@
 
 import { StreamAccumulator } from '../../accumulate.ts';
 import { ProviderError } from '../../provider-error.ts';
-import { readJson, type HttpResponse } from '../../transport/http-client.ts';
-import { lines, parseChunk, truncated } from '../../transport/stream-lines.ts';
+import { readJson, type HttpResponse } from '../../outbound.ts';
+import { lines, parseChunk, truncated } from '../../outbound.ts';
 import type { Provider, StreamEvent } from '../../types.ts';
 import { providerRequest, type AdapterIdentity } from '../request.ts';
 import { callsOf, fromOllamaResponse, toOllamaRequest } from './convert.ts';

@@ -3,7 +3,7 @@
 
 import { ProviderError, kindOfStatus, parseRetryAfter } from '../../provider-error.ts';
 import type { RateLimitInfo } from '../../types.ts';
-import { header, type HttpResponse } from '../../transport/http-client.ts';
+import { header, type HttpResponse } from '../../outbound.ts';
 import { jsonBody } from '../request.ts';
 
 export function mapOpenAIError(provider: string) {

@@ -3,15 +3,15 @@
 
 import { StreamAccumulator } from '../../accumulate.ts';
 import { ProviderError } from '../../provider-error.ts';
-import { readJson } from '../../transport/http-client.ts';
-import { parseChunk, sseEvents, truncated } from '../../transport/stream-lines.ts';
+import { readJson } from '../../outbound.ts';
+import { parseChunk, sseEvents, truncated } from '../../outbound.ts';
 import type { ChatRequest, EmbedRequest, EmbedResponse, Provider, ProviderCall, StreamEvent } from '../../types.ts';
 import { providerRequest, type AdapterIdentity } from '../request.ts';
 import { fromOpenAIResponse, stopOf, toOpenAIRequest, usageOf } from './convert.ts';
 import { mapOpenAIError, openAIRateLimit } from './errors.ts';
 import { OPENAI_PRESETS, type OpenAIPreset } from './presets.ts';
 import type { OpenAIChatResponse, OpenAIChunk, OpenAIEmbeddingResponse, OpenAIErrorBody } from './wire.ts';
-import type { HttpResponse } from '../../transport/http-client.ts';
+import type { HttpResponse } from '../../outbound.ts';
 
 export function createOpenAIProvider(presetName = 'openai'): Provider {
   const preset: OpenAIPreset | undefined = OPENAI_PRESETS[presetName];

@@ -1,12 +1,11 @@
-// Stream framings used by providers: Server-Sent Events (WHATWG HTML
+// Stream framings of response bodies: Server-Sent Events (WHATWG HTML
 // §9.2.6 "Interpreting an event stream") and newline-delimited JSON (Ollama).
 
 import { StringDecoder } from 'node:string_decoder';
-import { ProviderError } from '../provider-error.ts';
-import { asProviderError } from './http-client.ts';
+import { asOutboundError } from './outbound-error.ts';
 
 /** Lines of a byte stream, without their terminators. */
-export async function* lines(body: AsyncIterable<Buffer>, provider: string): AsyncIterable<string> {
+export async function* lines(body: AsyncIterable<Buffer>, label: string): AsyncIterable<string> {
   let buffer = '';
   // A multi-byte character may be split across two chunks.
   const utf8 = new StringDecoder('utf8');
@@ -21,7 +20,7 @@ export async function* lines(body: AsyncIterable<Buffer>, provider: string): Asy
       }
     }
   } catch (error) {
-    throw asProviderError(error, provider);
+    throw asOutboundError(error, label);
   }
   buffer += utf8.end();
   if (buffer !== '') yield buffer;
@@ -33,10 +32,10 @@ export interface SseEvent {
 }
 
 /** SSE events; `event` is 'message' when the stream names none. */
-export async function* sseEvents(body: AsyncIterable<Buffer>, provider: string): AsyncIterable<SseEvent> {
+export async function* sseEvents(body: AsyncIterable<Buffer>, label: string): AsyncIterable<SseEvent> {
   let event = '';
   let data: string[] = [];
-  for await (const line of lines(body, provider)) {
+  for await (const line of lines(body, label)) {
     if (line === '') {
       if (data.length > 0) yield { event: event || 'message', data: data.join('\n') };
       event = '';
@@ -53,18 +52,4 @@ export async function* sseEvents(body: AsyncIterable<Buffer>, provider: string):
     }
   }
   if (data.length > 0) yield { event: event || 'message', data: data.join('\n') };
-}
-
-/** Parse one JSON payload of a stream, as a protocol error if malformed. */
-export function parseChunk<T>(text: string, provider: string): T {
-  try {
-    return JSON.parse(text) as T;
-  } catch (error) {
-    throw new ProviderError('protocol', `malformed JSON in the stream (${text.slice(0, 80)})`, { provider, cause: error });
-  }
-}
-
-/** The error for a stream that ended before its terminator. */
-export function truncated(provider: string): ProviderError {
-  return new ProviderError('protocol', 'the stream ended before its final event', { provider });
 }

@@ -1,4 +1,4 @@
-// Keep-alive connections to one provider origin: plain TCP for http:, TLS
+// Keep-alive connections to one origin: plain TCP for http:, TLS
 // for https: (SNI set, the default CA store verifies the certificate; this
 // file never turns verification off). At most `maxSockets` connections per
 // origin; requests beyond that wait for one to come free. A connection goes
@@ -7,7 +7,9 @@
 // it, when it sends anything unasked, and after `idleMs` (shorter than
 // common servers' keep-alive timeouts, Node's 5 s among them, so we do not
 // write a request into a connection the server is closing). Idle sockets
-// are unref'd: they never keep the process alive.
+// are unref'd: they never keep the process alive. close() ends every
+// connection, busy or idle, and fails what still waits: the owner of the
+// client (a service) calls it on stop, so no socket outlives the service.
 
 import net from 'node:net';
 import tls from 'node:tls';
@@ -111,12 +113,19 @@ export class Connection {
   }
 }
 
+function closedError(): Error {
+  return Object.assign(new Error('the outbound client is closed'), { code: 'ECLOSED' });
+}
+
 export class Pool {
   readonly #origin: Origin;
   readonly #options: PoolOptions;
   /** Idle connections, oldest first (reuse takes the newest: warmest, least likely timed out). */
   readonly #idle: Connection[] = [];
   readonly #waiting: Exchange[] = [];
+  /** Every connection, busy or idle: close() ends them all. */
+  readonly #all = new Set<Connection>();
+  #closed = false;
   #open = 0;
   #sweep: NodeJS.Timeout | undefined;
   /** The last TLS session ticket: a new connection resumes instead of a full handshake. */
@@ -136,6 +145,7 @@ export class Pool {
   }
 
   run(exchange: Exchange): void {
+    if (this.#closed) return exchange.broken(closedError(), false);
     const now = Date.now();
     let conn: Connection | undefined;
     while ((conn = this.#idle.pop()) !== undefined) {
@@ -166,16 +176,22 @@ export class Pool {
 
   remove(conn: Connection): void {
     this.#open--;
+    this.#all.delete(conn);
+    if (this.#closed) return;
     const i = this.#idle.lastIndexOf(conn);
     if (i !== -1) this.#idle.splice(i, 1);
     const next = this.#waiting.shift();
     if (next !== undefined) this.#connect().start(next);
   }
 
-  /** Close every connection (tests, shutdown). */
+  /** Close every connection, idle or busy, and fail the requests still waiting (the owner's stop). */
   close(): void {
+    this.#closed = true;
     clearTimeout(this.#sweep);
-    for (const conn of this.#idle.splice(0)) conn.socket.destroy();
+    for (const exchange of this.#waiting.splice(0)) exchange.broken(closedError(), false);
+    this.#idle.length = 0;
+    // A busy connection's exchange fails through its 'close' event (ECONNRESET).
+    for (const conn of this.#all) conn.socket.destroy();
   }
 
   #connect(): Connection {
@@ -190,7 +206,9 @@ export class Pool {
       socket = net.connect({ host, port });
     }
     this.#open++;
-    return new Connection(this, socket);
+    const conn = new Connection(this, socket);
+    this.#all.add(conn);
+    return conn;
   }
 
   #sweepIdle(): void {

@@ -1,13 +1,17 @@
 // The outbound client's hand-wired pieces: the abort signal (refuses, aborts in flight, leaves no
-// listener behind on the router's shared signal).
+// listener behind on a service's shared signal).
 
 import assert from 'node:assert/strict';
 import { getEventListeners } from 'node:events';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { test } from 'node:test';
-import { isProviderError } from '../provider-error.ts';
-import { readText, send } from './http-client.ts';
+import { after, test } from 'node:test';
+import { isOutboundError } from './outbound-error.ts';
+import { createHttpClient, readText } from './http-client.ts';
+
+const client = createHttpClient();
+after(() => client.close());
+const send = client.send;
 
 async function server(handler: http.RequestListener): Promise<{ url: string; close(): Promise<void> }> {
   const s = http.createServer(handler);
@@ -35,7 +39,7 @@ test('send: one listener per signal whatever the number of requests; aborting it
     while (waiting.length < 20) await new Promise((resolve) => setTimeout(resolve, 5));
     assert.equal(getEventListeners(stop.signal, 'abort').length, 1);
     stop.abort();
-    for (const error of await Promise.all(hanging)) assert.ok(isProviderError(error) && /aborted/.test(error.message), String(error));
+    for (const error of await Promise.all(hanging)) assert.ok(isOutboundError(error) && /aborted/.test(error.message), String(error));
     assert.equal(await readText(done, 'p'), '{"ok":true}', 'a response already complete is not failed by a later abort');
     assert.equal(getEventListeners(stop.signal, 'abort').length, 0);
   } finally {
@@ -51,7 +55,7 @@ test('send: an aborted signal refuses before connecting, and aborts a request in
     const early = new AbortController();
     early.abort();
     const refused = await send({ url: srv.url, method: 'GET', headers: {} }, 'p', early.signal, 5_000).catch((e: unknown) => e);
-    assert.ok(isProviderError(refused) && /aborted/.test(refused.message), String(refused));
+    assert.ok(isOutboundError(refused) && /aborted/.test(refused.message), String(refused));
     assert.equal(seen, 0);
 
     const stop = new AbortController();
@@ -59,7 +63,7 @@ test('send: an aborted signal refuses before connecting, and aborts a request in
     while (seen === 0) await new Promise((resolve) => setTimeout(resolve, 5));
     stop.abort();
     const error = await pending;
-    assert.ok(isProviderError(error) && /aborted/.test(error.message), String(error));
+    assert.ok(isOutboundError(error) && /aborted/.test(error.message), String(error));
     assert.equal(getEventListeners(stop.signal, 'abort').length, 0);
   } finally {
     await srv.close();
@@ -77,7 +81,7 @@ test('send: aborting after the head stops the body', async () => {
     const body = readText(res, 'p');
     stop.abort();
     const error = await body.catch((e: unknown) => e);
-    assert.ok(isProviderError(error), String(error));
+    assert.ok(isOutboundError(error), String(error));
   } finally {
     await srv.close();
   }

@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import tls from 'node:tls';
-import { isProviderError, type ProviderError } from '../provider-error.ts';
+import { isOutboundError, type OutboundError } from './outbound-error.ts';
 import { createHttpClient, readText, type HttpClient } from './http-client.ts';
 import { sseEvents } from './stream-lines.ts';
 
@@ -26,18 +26,29 @@ interface Served {
   url: string;
   /** TCP connections the server accepted. */
   connections(): number;
+  /** TCP connections open now. */
+  open(): number;
+  /** Close the server's idle keep-alive connections. */
+  dropIdle(): void;
   close(): Promise<void>;
 }
 
 async function listen(server: net.Server, scheme = 'http'): Promise<Served> {
   let count = 0;
-  server.on(scheme === 'https' ? 'secureConnection' : 'connection', () => void count++);
+  let open = 0;
+  server.on(scheme === 'https' ? 'secureConnection' : 'connection', (socket: net.Socket) => {
+    count++;
+    open++;
+    socket.on('close', () => void open--);
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `${scheme}://${scheme === 'https' ? 'localhost' : '127.0.0.1'}:${(server.address() as AddressInfo).port}`;
   return {
     origin,
     url: `${origin}/v1/x`,
     connections: () => count,
+    open: () => open,
+    dropIdle: () => (server as http.Server).closeIdleConnections?.(),
     close: () =>
       new Promise((resolve) => {
         (server as http.Server).closeAllConnections?.();
@@ -78,9 +89,9 @@ async function until(cond: () => boolean): Promise<void> {
   while (!cond()) await new Promise((resolve) => setTimeout(resolve, 5));
 }
 
-async function fails(promise: Promise<unknown>): Promise<ProviderError> {
+async function fails(promise: Promise<unknown>): Promise<OutboundError> {
   const error = await promise.then(() => undefined, (e: unknown) => e);
-  assert.ok(isProviderError(error), `expected a ProviderError, got ${String(error)}`);
+  assert.ok(isOutboundError(error), `expected an OutboundError, got ${String(error)}`);
   return error;
 }
 
@@ -181,6 +192,37 @@ test('a request waiting for a connection can be aborted, and leaves no listener 
       await srv.close();
     }
   }, { maxSockets: 1, idleMs: 4_000 }));
+
+test('close() ends every connection, idle or busy, fails what waits and what comes later (the owner\'s stop)', async () => {
+  // Idle connections would live a minute here: only close() can end them.
+  const client = createHttpClient({ maxSockets: 3, idleMs: 60_000 });
+  const srv = await httpServer((req, res) => {
+    if (req.url === '/hang') return; // a busy connection
+    ok(req, res);
+  });
+  try {
+    // Two idle connections (two requests at once), then one busy, then one queued (maxSockets 3).
+    const pair = await Promise.all([1, 2].map(() => client.send({ url: srv.url, method: 'GET', headers: {} }, 'p', never, 5_000)));
+    for (const res of pair) await readText(res, 'p');
+    assert.deepEqual(client.sockets(srv.origin), { open: 2, idle: 2 });
+    const busy = fails(client.send({ url: `${srv.origin}/hang`, method: 'GET', headers: {} }, 'p', never, 5_000));
+    const busy2 = fails(client.send({ url: `${srv.origin}/hang`, method: 'GET', headers: {} }, 'p', never, 5_000));
+    const busy3 = fails(client.send({ url: `${srv.origin}/hang`, method: 'GET', headers: {} }, 'p', never, 5_000));
+    const queued = fails(client.send({ url: `${srv.origin}/hang`, method: 'GET', headers: {} }, 'p', never, 5_000));
+    await until(() => srv.connections() === 3);
+    client.close();
+    for (const error of await Promise.all([busy, busy2, busy3, queued])) assert.equal(error.kind, 'network');
+    assert.match((await queued).message, /closed/);
+    const later = await fails(client.send({ url: srv.url, method: 'GET', headers: {} }, 'p', never, 5_000));
+    assert.equal(later.kind, 'network');
+    assert.match(later.message, /client is closed/);
+    // Seen from the server: no connection left open.
+    await until(() => srv.open() === 0);
+  } finally {
+    client.close();
+    await srv.close();
+  }
+});
 
 test('chunked streams arrive chunk by chunk (SSE over chunked), then the connection is reused', () =>
   withClient(async (client) => {
@@ -388,8 +430,8 @@ test('https: an untrusted certificate is refused; once its CA is trusted, TLS wi
       assert.equal(sni, 'localhost');
       assert.equal(client.sockets(srv.origin).open, 1);
       assert.equal(resumed, false);
-      // A new connection resumes the TLS session (no full handshake).
-      client.close();
+      // A new connection resumes the TLS session (no full handshake): the server drops the idle one.
+      srv.dropIdle();
       await until(() => client.sockets(srv.origin).open === 0);
       await readText(await client.send({ url: srv.url, method: 'GET', headers: {} }, 'p', never, 5_000), 'p');
       assert.equal(srv.connections(), 2);

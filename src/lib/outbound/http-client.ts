@@ -1,14 +1,19 @@
-// Outbound HTTP/1.1 for provider adapters: our own small client over
-// net.Socket (http:) and tls.connect (https:) with a keep-alive pool per
-// origin, in place of node:http's ClientRequest/Agent, whose framing and
-// parsing were most of the router's per-request CPU (docs/benchmarks.md,
-// "LLM router overhead"). Each request is one write (head and body); the
-// response is parsed strictly (response-parser.ts), its body handed over as
-// a ResponseBody. Network failures, framing errors and timeouts become
-// ProviderErrors so the failover loop can act on them.
+// Outbound HTTP/1.1 for every service that calls out (the router's
+// providers today; search engines, inference and comms next): our own small
+// client over net.Socket (http:) and tls.connect (https:) with a keep-alive
+// pool per origin, in place of node:http's ClientRequest/Agent, whose
+// framing and parsing were most of the router's per-request CPU
+// (docs/benchmarks.md, "LLM router overhead"). Each request is one write
+// (head and body); the response is parsed strictly (response-parser.ts), its
+// body handed over as a ResponseBody. Network failures, framing errors and
+// timeouts become OutboundErrors (outbound-error.ts) a caller maps to its own.
+//
+// No client exists at import time: whoever starts one owns it and closes it
+// on stop (the router service in start() and stop()), which ends every
+// pooled socket.
 
-import { HTTP_TOKEN } from '../../../lib/http-token.ts';
-import { ProviderError } from '../provider-error.ts';
+import { HTTP_TOKEN } from '../http-token.ts';
+import { asOutboundError, OutboundError } from './outbound-error.ts';
 import { Pool, type Origin, type PoolOptions } from './connection-pool.ts';
 import { Exchange, aborted, type HttpResponse } from './exchange.ts';
 
@@ -28,11 +33,11 @@ interface Target extends Origin {
 }
 
 export interface HttpClient {
-  /** Send a request; resolves with the response head, the body still arriving. */
-  send(request: HttpRequest, provider: string, signal: AbortSignal, timeoutMs: number): Promise<HttpResponse>;
+  /** Send a request; resolves with the response head, the body still arriving. `label` names the peer in errors. */
+  send(request: HttpRequest, label: string, signal: AbortSignal, timeoutMs: number): Promise<HttpResponse>;
   /** Open and idle connections to one origin (`http://host:port`). */
   sockets(origin: string): { open: number; idle: number };
-  /** Drop every idle connection. */
+  /** Close every connection, idle or busy; later sends fail ('network'). */
   close(): void;
 }
 
@@ -50,6 +55,7 @@ export function createHttpClient(options: PoolOptions = { maxSockets: 256, idleM
   // Parsed request URLs: a router calls the same few endpoints over and
   // over, and URL parsing showed in the per-request profile.
   const targets = new Map<string, Target>();
+  let closed = false;
 
   function targetOf(href: string): Target {
     let t = targets.get(href);
@@ -72,25 +78,26 @@ export function createHttpClient(options: PoolOptions = { maxSockets: 256, idleM
     return pool;
   }
 
-  function send(request: HttpRequest, provider: string, signal: AbortSignal, timeoutMs: number): Promise<HttpResponse> {
+  function send(request: HttpRequest, label: string, signal: AbortSignal, timeoutMs: number): Promise<HttpResponse> {
     let t: Target;
     try {
       t = targetOf(request.url);
     } catch (error) {
-      return Promise.reject(new ProviderError('bad_request', `invalid base URL '${request.url}'`, { provider, cause: error }));
+      return Promise.reject(new OutboundError('bad_request', `invalid base URL '${request.url}'`, label, { cause: error }));
     }
-    if (signal.aborted) return Promise.reject(aborted(provider));
+    if (closed) return Promise.reject(new OutboundError('network', 'the outbound client is closed', label));
+    if (signal.aborted) return Promise.reject(aborted(label));
     let head = request.method + t.lead;
     for (const name in request.headers) {
       const value = request.headers[name];
       // The value is never quoted back: it may be a key.
-      if (!HTTP_TOKEN.test(name)) return Promise.reject(new ProviderError('bad_request', `outbound header name '${name.slice(0, 40)}' is not a token`, { provider }));
-      if (!VALUE.test(value)) return Promise.reject(new ProviderError('bad_request', `outbound header '${name}' has a control or non-ASCII character in its value`, { provider }));
-      if (FRAMING.test(name)) return Promise.reject(new ProviderError('bad_request', `outbound header '${name}' is set by the client itself`, { provider }));
+      if (!HTTP_TOKEN.test(name)) return Promise.reject(new OutboundError('bad_request', `outbound header name '${name.slice(0, 40)}' is not a token`, label));
+      if (!VALUE.test(value)) return Promise.reject(new OutboundError('bad_request', `outbound header '${name}' has a control or non-ASCII character in its value`, label));
+      if (FRAMING.test(name)) return Promise.reject(new OutboundError('bad_request', `outbound header '${name}' is set by the client itself`, label));
       head += `${name}: ${value}\r\n`;
     }
     const bytes = request.body === undefined ? `${head}\r\n` : `${head}content-length: ${Buffer.byteLength(request.body)}\r\n\r\n${request.body}`;
-    return new Promise((resolve, reject) => new Exchange(bytes, provider, signal, timeoutMs, resolve, reject).run(poolOf(t)));
+    return new Promise((resolve, reject) => new Exchange(bytes, label, signal, timeoutMs, resolve, reject).run(poolOf(t)));
   }
 
   return {
@@ -100,39 +107,29 @@ export function createHttpClient(options: PoolOptions = { maxSockets: 256, idleM
       return { open: pool?.open ?? 0, idle: pool?.idle ?? 0 };
     },
     close() {
+      closed = true;
       for (const pool of pools.values()) pool.close();
+      pools.clear();
     },
   };
 }
 
-const shared = createHttpClient();
-
-/** Send on the process-wide client (256 connections per origin, 4 s idle). */
-export const send = shared.send;
-
-export function asProviderError(error: unknown, provider: string): ProviderError {
-  if (error instanceof ProviderError) return error;
-  const e = error as NodeJS.ErrnoException;
-  if (e?.name === 'AbortError') return new ProviderError('timeout', 'request aborted', { provider, cause: error });
-  return new ProviderError('network', `${e?.code ?? 'connection failed'}: ${e?.message ?? String(error)}`, { provider, cause: error });
-}
-
 /** Read a whole body as text, refusing more than `limit` bytes. */
-export async function readText(res: HttpResponse, provider: string, limit = 32 << 20): Promise<string> {
+export async function readText(res: HttpResponse, label: string, limit = 32 << 20): Promise<string> {
   try {
-    const body = await res.body.collect(limit, () => new ProviderError('protocol', `response body over ${limit} bytes`, { provider }));
+    const body = await res.body.collect(limit, () => new OutboundError('protocol', `response body over ${limit} bytes`, label));
     return body.toString('utf8');
   } catch (error) {
-    throw asProviderError(error, provider);
+    throw asOutboundError(error, label);
   }
 }
 
-export async function readJson<T>(res: HttpResponse, provider: string): Promise<T> {
-  const text = await readText(res, provider);
+export async function readJson<T>(res: HttpResponse, label: string): Promise<T> {
+  const text = await readText(res, label);
   try {
     return JSON.parse(text) as T;
   } catch (error) {
-    throw new ProviderError('protocol', `malformed JSON in the response (${text.slice(0, 80)})`, { provider, status: res.status, cause: error });
+    throw new OutboundError('protocol', `malformed JSON in the response (${text.slice(0, 80)})`, label, { status: res.status, cause: error });
   }
 }
 

@@ -1,7 +1,7 @@
 // One outbound request and its response: the part of the client that owns
 // the deadlines and the abort signal. It resolves with the response head as
 // soon as that arrives (the body keeps coming into a ResponseBody), and turns
-// every way a request can fail into a ProviderError:
+// every way a request can fail into an OutboundError:
 // - the signal aborts: before connecting, while waiting, or mid-body;
 // - no response head within `timeoutMs` of the send;
 // - a body that sends nothing for a whole `timeoutMs` period (checked once
@@ -11,7 +11,7 @@
 //   framed wrong ('protocol').
 
 import type { IncomingHttpHeaders } from 'node:http';
-import { ProviderError } from '../provider-error.ts';
+import { OutboundError } from './outbound-error.ts';
 import type { Connection, Exchange as PoolExchange, Pool } from './connection-pool.ts';
 import { ResponseBody, type BodySource } from './response-body.ts';
 import type { ResponseHead } from './response-parser.ts';
@@ -23,8 +23,8 @@ export interface HttpResponse {
   body: ResponseBody;
 }
 
-export function aborted(provider: string): ProviderError {
-  return new ProviderError('timeout', 'request aborted', { provider });
+export function aborted(label: string): OutboundError {
+  return new OutboundError('timeout', 'request aborted', label);
 }
 
 // The requests in flight per abort signal, behind one listener per signal.
@@ -53,7 +53,7 @@ export class Exchange implements PoolExchange, BodySource {
   conn: Connection | undefined;
   done = false;
   keepAlive = false;
-  readonly #provider: string;
+  readonly #label: string;
   readonly #timeoutMs: number;
   readonly #signal: AbortSignal;
   readonly #resolve: (res: HttpResponse) => void;
@@ -65,9 +65,9 @@ export class Exchange implements PoolExchange, BodySource {
   #activity = 0;
   #seen = -1;
 
-  constructor(bytes: string, provider: string, signal: AbortSignal, timeoutMs: number, resolve: (res: HttpResponse) => void, reject: (error: Error) => void) {
+  constructor(bytes: string, label: string, signal: AbortSignal, timeoutMs: number, resolve: (res: HttpResponse) => void, reject: (error: Error) => void) {
     this.bytes = bytes;
-    this.#provider = provider;
+    this.#label = label;
     this.#timeoutMs = timeoutMs;
     this.#signal = signal;
     this.#resolve = resolve;
@@ -78,7 +78,7 @@ export class Exchange implements PoolExchange, BodySource {
 
   /** The signal fired. */
   abort(): void {
-    this.#fail(aborted(this.#provider));
+    this.#fail(aborted(this.#label));
   }
 
   /** Send it on a connection from `pool` (now, or when one comes free). */
@@ -111,7 +111,7 @@ export class Exchange implements PoolExchange, BodySource {
     this.conn = undefined;
     const code = (error as NodeJS.ErrnoException).code;
     const message = framing ? `malformed response: ${error.message}` : `${code ?? 'connection failed'}: ${error.message}`;
-    this.#fail(new ProviderError(framing ? 'protocol' : 'network', message, { provider: this.#provider, cause: error }));
+    this.#fail(new OutboundError(framing ? 'protocol' : 'network', message, this.#label, { cause: error }));
   }
 
   // The body's controls.
@@ -130,13 +130,13 @@ export class Exchange implements PoolExchange, BodySource {
 
   #onTimer(): void {
     if (this.done) return;
-    if (this.#body === undefined) return this.#fail(new ProviderError('timeout', `no response within ${this.#timeoutMs} ms`, { provider: this.#provider }));
+    if (this.#body === undefined) return this.#fail(new OutboundError('timeout', `no response within ${this.#timeoutMs} ms`, this.#label));
     if (this.#activity !== this.#seen) {
       this.#seen = this.#activity;
       this.#timer.refresh();
       return;
     }
-    this.#fail(new ProviderError('timeout', `response body stalled for ${this.#timeoutMs} ms`, { provider: this.#provider }));
+    this.#fail(new OutboundError('timeout', `response body stalled for ${this.#timeoutMs} ms`, this.#label));
   }
 
   #settle(): void {

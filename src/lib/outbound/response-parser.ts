@@ -15,11 +15,11 @@
 //   chunk's data is required, trailers are skipped (at most 64 KiB);
 // - 1xx interim responses are skipped (101 is refused: we never upgrade);
 // - with neither length nor chunking the body runs to the connection's close.
-// Throws FramingError; the caller turns it into a ProviderError 'protocol'
+// Throws FramingError; the caller turns it into an OutboundError 'protocol'
 // and closes the connection.
 
 import type { IncomingHttpHeaders } from 'node:http';
-import { HTTP_TOKEN } from '../../../lib/http-token.ts';
+import { HTTP_TOKEN } from '../http-token.ts';
 
 export const HEAD_LIMIT = 64 << 10;
 const CHUNK_LINE_LIMIT = 4096;
