@@ -56,6 +56,11 @@ function sseFrame(e: SseEvent): string {
   return `${e.event === undefined ? '' : `event: ${e.event}\n`}data: ${typeof e.data === 'string' ? e.data : JSON.stringify(e.data)}\n\n`;
 }
 
+/** What sse() streams (route.ts types it; anything else is sent as the data of an unnamed event). */
+function isSseEvent(value: unknown): value is SseEvent {
+  return typeof value === 'object' && value !== null && 'data' in value && (!('event' in value) || typeof value.event === 'string');
+}
+
 const ndjsonFrame = (value: unknown): string => `${JSON.stringify(value)}\n`;
 
 function headArray(base: string[], extra: Readonly<Record<string, string>>): string[] {
@@ -84,7 +89,7 @@ async function sendStream(res: ServerResponse, reply: Reply, signal: AbortSignal
   const items = reply.stream![Symbol.asyncIterator]();
   const first = await items.next();
   const sse = reply.kind === 'sse';
-  const frame = sse ? (v: unknown): string => sseFrame(v as SseEvent) : ndjsonFrame;
+  const frame = sse ? (v: unknown): string => sseFrame(isSseEvent(v) ? v : { data: v }) : ndjsonFrame;
   res.writeHead(reply.status, headArray(sse ? ['content-type', 'text/event-stream', 'cache-control', 'no-cache'] : ['content-type', 'application/x-ndjson'], reply.headers));
   try {
     for (let next = first; !next.done; next = await items.next()) {
