@@ -20,16 +20,18 @@ import { memoryIo } from '../src/lib/memory-io.ts';
 import { command as statusCommand } from '../src/operator/cli/status.ts';
 import { runCommand } from '../src/operator/cli/dispatch.ts';
 import { serveThroughSystem } from '../src/operator/cli/router.ts';
+import { serviceTable } from '../src/operator/service-table.ts';
 import { startSystem, type RunningSystem } from '../src/operator/system.ts';
 import { silentLogger } from '../src/runtime/log.ts';
 import { rootLayout, type Paths } from '../src/runtime/paths.ts';
-import type { ServiceDefinition } from '../src/runtime/supervisor/service.ts';
+import type { NoSettings, ServiceDefinition } from '../src/runtime/supervisor/service.ts';
 import { openLedger, type OpenLedger } from '../src/services/ledger/index.ts';
 import { routerService, saveConfig, type RouterServiceApi } from '../src/services/router/index.ts';
 import { startFakeOpenAI } from '../src/services/router/testing/fake-openai.ts';
 import type { FakeProvider } from '../src/services/router/testing/fake-server.ts';
 import { Vault } from '../src/services/vault/vault.ts';
 import { TEST_AGENT } from './support/agent-user.ts';
+import { fixedService } from './support/fixed-service.ts';
 
 const SERVE_TOKEN = 'serve-token-0123456789abcdef';
 const AGENT_TOKEN = 'agent-token-0123456789abcdef';
@@ -54,13 +56,12 @@ before(async () => {
   });
   ledger = await openLedger(paths);
   const { vault } = await Vault.init({ file: join(root, 'vault.json'), ledger }, { passphrase: Buffer.from('correct horse battery'), kdf: { passes: 1, memoryKiB: 1024, parallelism: 1 } });
-  const fixed = (name: string, needs: string[], api: unknown): ServiceDefinition => ({ name, needs, start: async () => ({ api, health: () => ({ ok: true }), stop: async () => {} }) });
   // The agent side: a gateway socket whose /v1/* is the router's handler, as the agent runtime mounts it.
-  const agentHost: ServiceDefinition = {
+  const agentHost: ServiceDefinition<{}, { router: Pick<RouterServiceApi, 'gatewayRoutes'> }, NoSettings> = {
     name: 'agent-host',
     needs: ['router'],
     async start(ctx) {
-      const router = ctx.deps.router as RouterServiceApi;
+      const { router } = ctx.deps;
       const llm = router.gatewayRoutes(async (token) => (token === AGENT_TOKEN ? { agent: 'agt_hostile', lineage: [] } : undefined));
       const session = { aid: 'agt_hostile', lineage: [], manifest: {} as never, workspace: [], contacted: new Set<string>(), token: AGENT_TOKEN, user: TEST_AGENT };
       const mediator = createMediator({ tools: [], ledger: (e) => ledger.append(e), approve: async () => ({ approved: false, id: 'apr_none', reason: 'none' }), redact: (t) => t, redactAsync: async (t) => t });
@@ -68,7 +69,8 @@ before(async () => {
       return { api: {}, health: () => ({ ok: true }), stop: () => agentGateway.close() };
     },
   };
-  system = await startSystem({ paths, log: silentLogger, services: [fixed('ledger', [], ledger), fixed('vault', ['ledger'], vault), routerService as ServiceDefinition, agentHost] });
+  const services = serviceTable({ 'ledger': fixedService('ledger', [], ledger), 'vault': fixedService('vault', ['ledger'], vault), 'router': routerService, 'agent-host': agentHost });
+  system = await startSystem({ paths, log: silentLogger, services });
   await system.ready;
   const tokenFile = join(root, 'serve.token');
   writeFileSync(tokenFile, SERVE_TOKEN, { mode: 0o600 });

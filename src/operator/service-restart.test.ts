@@ -21,9 +21,9 @@ import { formatStatus } from './cli/status.ts';
 import { startSystem } from './system.ts';
 
 /** The real ledger service, plus a way to make its running instance fail (as a failed checkpoint does). */
-function failableLedger(): { service: ServiceDefinition; fail(reason: string): void } {
+function failableLedger(): { service: typeof ledgerService; fail(reason: string): void } {
   let trigger: ((error: Error) => void) | undefined;
-  const service: ServiceDefinition = {
+  const service: typeof ledgerService = {
     ...ledgerService,
     async start(ctx) {
       const running = await ledgerService.start(ctx);

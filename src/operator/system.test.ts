@@ -9,10 +9,10 @@ import { adminCall, adminRequest } from '../runtime/admin/client.ts';
 import type { SystemStatus } from '../runtime/admin/system-routes.ts';
 import { on } from '../lib/http/route.ts';
 import { configFile } from '../runtime/config.ts';
-import type { ServiceDefinition } from '../runtime/supervisor/service.ts';
+import type { AnyService, ServiceDefinition } from '../runtime/supervisor/service.ts';
 import { startSystem } from './system.ts';
 
-function simple(name: string, needs: string[], stops: string[], extra: Partial<ServiceDefinition> = {}): ServiceDefinition {
+function simple(name: string, needs: string[], stops: string[], extra: Partial<AnyService> = {}): AnyService {
   return {
     name,
     needs,

@@ -20,9 +20,8 @@ import { adminSocketPath, type Paths } from '../runtime/paths.ts';
 import { startAdminServer } from '../runtime/admin/server.ts';
 import { systemRoutes, type SystemPhase } from '../runtime/admin/system-routes.ts';
 import { createSupervisor, type Supervisor, type Transition } from '../runtime/supervisor/supervisor.ts';
-import type { ServiceDefinition } from '../runtime/supervisor/service.ts';
-import { SERVICES } from '../services/index.ts';
-import { agentsService } from '../agent/lifecycle/service.ts';
+import type { AnyService } from '../runtime/supervisor/service.ts';
+import { SERVICES } from './service-table.ts';
 
 export interface StartSystemOptions {
   paths: Paths;
@@ -31,7 +30,7 @@ export interface StartSystemOptions {
   /** Called as each service first becomes healthy, with ms since boot start. */
   onReady?: (name: string, ms: number) => void;
   /** The service table; default SERVICES (tests pass their own). */
-  services?: readonly ServiceDefinition[];
+  services?: readonly AnyService[];
   onTransition?: (t: Transition) => void;
 }
 
@@ -56,8 +55,7 @@ function defaultLog(paths: Paths): { log: Logger; sink: FileSink } {
 
 export async function startSystem(options: StartSystemOptions): Promise<RunningSystem> {
   const { paths } = options;
-  // The agents service lives in the agent layer, above the services table.
-  const services = options.services ?? [...SERVICES, agentsService as ServiceDefinition];
+  const services = options.services ?? SERVICES;
   const startedAt = new Date();
   const config = await loadConfig(paths, services);
   for (const dir of [paths.etc, paths.state, paths.log]) mkdirSync(dir, { recursive: true, mode: 0o700 });

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AS_PID1, RunningInit, pid1Skip } from '../support/running-init.ts';
-import { SERVICES } from '../../src/services/index.ts';
+import { SERVICES } from '../../src/operator/service-table.ts';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const fixture = join(here, 'fixtures', 'init-fixture.ts');

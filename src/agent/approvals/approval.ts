@@ -3,6 +3,7 @@
 // means deny (fail closed).
 
 import type { Signature } from '../manifest/sign.ts';
+import type { Rule } from '../../services/quorum/index.ts';
 
 export type ApprovalState = 'pending' | 'approved' | 'denied' | 'expired';
 
@@ -16,8 +17,8 @@ export interface ApprovalRequest {
   reason: string;
   /** What the operator needs to decide: arguments, sizes, the model's stated purpose. */
   evidence: Record<string, unknown>;
-  /** The agent's manifest (name, signer hash) for the quorum's proposal. */
-  manifest?: { name: string; hash?: string };
+  /** The agent's manifest (name, hash) for the quorum's proposal, and its own rule of the vote for this action (governance.quorum). */
+  manifest?: { name: string; hash?: string; rule?: Partial<Rule> };
 }
 
 /** What an operator signs: the decision bound to the exact request. */

@@ -110,3 +110,15 @@ test('a quorum that throws is a denial, and no human is asked', async () => {
   assert.match(outcome.reason, /the quorum failed \(state directory gone\); denied/);
   assert.equal(asked, false);
 });
+
+test('the manifest\'s own rule (governance.quorum) makes the vote stricter: two of three no longer pass unanimous', async () => {
+  const t = setup(100);
+  alpha.script(ballotStep('approve'));
+  beta.script(ballotStep('approve'));
+  gamma.script(ballotStep('reject', 0.3, 'not sure'));
+  const outcome = await t.gate({ ...request, manifest: { name: 'cleaner', rule: { threshold: 'unanimous' } } });
+  assert.equal(outcome.approved, false, 'escalated, and nobody decided in time');
+  const decision = t.quorum.list()[0];
+  assert.equal(decision.rule.threshold, 'unanimous');
+  assert.equal(decision.tally.decidedBy, 'split');
+});

@@ -47,6 +47,7 @@ export async function governedApproval(request: ApprovalRequest, options: Govern
       statedReason: typeof request.evidence.purpose === 'string' ? request.evidence.purpose : undefined,
       evidence: request.evidence,
       recent: options.recent(request.agent),
+      manifestRule: request.manifest?.rule,
     }, signal);
   } catch (error) {
     return { approved: false, id: '', reason: `the quorum failed (${messageOf(error)}); denied` };

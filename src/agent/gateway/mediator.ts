@@ -7,6 +7,7 @@
 
 import { isOctantError, messageOf } from '../../lib/errors.ts';
 import type { LedgerAppend } from '../../services/ledger/types.ts';
+import { manifestRuleFor } from '../../services/quorum/index.ts';
 import type { ApprovalRequest } from '../approvals/approval.ts';
 import type { GateOutcome } from '../approvals/gate.ts';
 import type { AgentSession, AnyTool } from '../tools/tool.ts';
@@ -98,7 +99,10 @@ export function createMediator(deps: MediatorDeps): Mediator {
       const why = listed !== undefined ? `governance.critical lists ${listed}` : check.critical;
       if (why !== undefined) {
         const evidence = { ...(check.evidence ?? {}), ...(check.review ?? {}) };
-        const outcome = await deps.approve({ agent: session.aid, lineage: session.lineage, action: name, target: check.target, reason: why, evidence, manifest: { name: session.manifest.identity?.name ?? session.aid } }, signal);
+        const outcome = await deps.approve({ agent: session.aid, lineage: session.lineage, action: name, target: check.target, reason: why, evidence, manifest: {
+          name: session.manifest.identity?.name ?? session.aid,
+          rule: manifestRuleFor(session.manifest.governance.quorum, listed ?? tool.action),
+        } }, signal);
         if (!outcome.approved) {
           return { ok: false, error: { code: 'E_APPROVAL_DENIED', message: `${name} ${check.target}: not approved (${outcome.reason})`, hint: 'the operator did not approve this action; choose another way or stop' } };
         }

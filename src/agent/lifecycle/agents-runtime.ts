@@ -8,14 +8,10 @@ import { OctantError, EXIT } from '../../lib/errors.ts';
 import { route } from '../../lib/http/route.ts';
 import type { AdminRoutes } from '../../runtime/admin/types.ts';
 import { AGENTS_API } from './agents-api.ts';
-import type { ServiceContext } from '../../runtime/supervisor/service.ts';
-import type { LedgerApi } from '../../services/ledger/types.ts';
-import type { VaultApi } from '../../services/vault/types.ts';
-import type { RouterServiceApi } from '../../services/router/index.ts';
-import type { QuorumApi } from '../../services/quorum/index.ts';
 import type { ApprovalRequest } from '../approvals/approval.ts';
 import { governedApproval } from '../approvals/governed.ts';
 import { recentLedger } from '../approvals/recent-entries.ts';
+import type { AgentsContext } from './service.ts';
 import { loadSignedManifest, loadTrustStore } from '../manifest/index.ts';
 import { ApprovalStore, approvalsDir } from '../approvals/store.ts';
 import { requestApproval } from '../approvals/gate.ts';
@@ -55,18 +51,15 @@ export interface AgentsRuntime {
   routes: AdminRoutes;
 }
 
-export function createAgentsRuntime(ctx: ServiceContext): AgentsRuntime {
-  const approvalTimeoutMs = Number(ctx.config.approvalTimeoutSeconds ?? 300) * 1000;
-  const ledger = ctx.deps.ledger as LedgerApi;
-  const vault = ctx.deps.vault as VaultApi;
-  const router = ctx.deps.router as RouterServiceApi;
+export function createAgentsRuntime(ctx: AgentsContext): AgentsRuntime {
+  const approvalTimeoutMs = ctx.config.approvalTimeoutSeconds * 1000;
+  const { ledger, vault, router } = ctx.deps;
   const mailboxes: Mailboxes = new Map();
-  const uids = ctx.config.uids as { start: number; count: number; gid: number };
-  const sandboxDir = String(ctx.config.sandboxDir);
+  const { uids, sandboxDir } = ctx.config;
   if (!isAbsolute(sandboxDir)) throw new OctantError('E_CONFIG', `services.agents.sandboxDir: must be an absolute path, got ${JSON.stringify(sandboxDir)}`, { exit: EXIT.usage });
   // One gate for the gateway's tools and for what wrapped programs do directly:
   // the quorum's panel votes first, a human decides what it escalates.
-  const quorum = ctx.deps.quorum as QuorumApi | undefined;
+  const { quorum } = ctx.deps;
   const recent = recentLedger(ledger.append);
   const approvals = { store: new ApprovalStore(approvalsDir(ctx.paths)), trust: () => loadTrustStore(ctx.paths), timeoutMs: approvalTimeoutMs };
   const approve = (request: ApprovalRequest, signal?: AbortSignal) => governedApproval(request, {
@@ -85,15 +78,15 @@ export function createAgentsRuntime(ctx: ServiceContext): AgentsRuntime {
     isolation: { descriptors },
     identities: { uids, sandboxDir },
     approve: (request) => approve(request),
-    gvisorRoles: Array.isArray(ctx.config.gvisorRoles) ? ctx.config.gvisorRoles.map(String) : [],
-    acceptUnenforcedLimits: ctx.config.acceptUnenforcedLimits === true,
+    gvisorRoles: ctx.config.gvisorRoles,
+    acceptUnenforcedLimits: ctx.config.acceptUnenforcedLimits,
     gateway: (self) => agentGatewayPort({
       descriptors,
       ledger: recent.append,
       vault,
       llm: (authenticate) => router.gatewayRoutes(authenticate),
       approve,
-      newDestinationIsCritical: ctx.config.newDestinationApproval === true,
+      newDestinationIsCritical: ctx.config.newDestinationApproval,
       extraTools: (agent, session) => agentTools(self, mailboxes, agent, session),
     }),
   });

@@ -22,6 +22,8 @@ import { realScheduler, type CgroupPort, type ExitStatus, type LifecycleDeps, ty
 import { terminationSequence, type TerminationHooks } from './termination.ts';
 import { createSandboxArea, giveToAgent, sandboxArea, writeAgentFile } from './sandbox-area.ts';
 import { governWrapped, type WrappedGovernance } from './wrapped-governance.ts';
+import type { ApprovalRequest } from '../approvals/approval.ts';
+import { manifestRuleFor } from '../../services/quorum/index.ts';
 
 /** Where the agent's own pieces appear inside its sandbox. */
 export const SANDBOX_SCRATCH = '/scratch';
@@ -72,8 +74,9 @@ export interface StartRequest {
 }
 
 /** The manifest an approval request names (the quorum's proposal shows it to the voters). */
-function manifestOf(agent: LiveAgent): { name: string; hash?: string } {
-  return agent.manifest === undefined ? { name: agent.record.name } : { name: agent.manifest.name, hash: agent.manifest.hash };
+function manifestOf(agent: LiveAgent, action: string): NonNullable<ApprovalRequest['manifest']> {
+  if (agent.manifest === undefined) return { name: agent.record.name };
+  return { name: agent.manifest.name, hash: agent.manifest.hash, rule: manifestRuleFor(agent.manifest.quorum, action) };
 }
 
 /** One agent the manager holds resources for. */
@@ -340,7 +343,7 @@ export class LifecycleManager {
   private connectionGate(agent: LiveAgent): (c: { mode: string; target: string; address: string }) => Promise<boolean> {
     const approve = this.approvalGate(agent, 'net.request');
     return async (connection) => {
-      const outcome = await approve({ agent: agent.record.aid, lineage: agent.record.lineage, action: 'net.request', target: connection.target, reason: 'governance.critical lists net.request', evidence: { ...connection }, manifest: manifestOf(agent) });
+      const outcome = await approve({ agent: agent.record.aid, lineage: agent.record.lineage, action: 'net.request', target: connection.target, reason: 'governance.critical lists net.request', evidence: { ...connection }, manifest: manifestOf(agent, 'net.request') });
       return outcome.approved;
     };
   }
@@ -349,7 +352,7 @@ export class LifecycleManager {
   private async approveLaunch(agent: LiveAgent): Promise<void> {
     const approve = this.approvalGate(agent, 'exec');
     const { command } = agent.record;
-    const outcome = await approve({ agent: agent.record.aid, lineage: agent.record.lineage, action: 'exec', target: command.join(' ').slice(0, 1024), reason: 'governance.critical lists exec', evidence: { command, executables: agent.policy!.executables }, manifest: manifestOf(agent) });
+    const outcome = await approve({ agent: agent.record.aid, lineage: agent.record.lineage, action: 'exec', target: command.join(' ').slice(0, 1024), reason: 'governance.critical lists exec', evidence: { command, executables: agent.policy!.executables }, manifest: manifestOf(agent, 'exec') });
     if (!outcome.approved) throw new OctantError('E_APPROVAL_DENIED', `exec ${command[0]}: not approved (${outcome.reason})`, { exit: EXIT.denied });
   }
 

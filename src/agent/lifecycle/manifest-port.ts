@@ -62,6 +62,7 @@ export function manifestPort(options: ManifestPortOptions): ManifestPort {
         children: { policy: children.policy, graceSeconds: children.policy === 'wind-down' ? children.graceSeconds : 0 },
         retain: [...retainOf(effective)],
         critical: [...effective.governance.critical],
+        ...(effective.governance.quorum === undefined ? {} : { quorum: effective.governance.quorum }),
         // What intersection with the parent took away, for the ledger.
         narrowed: parent === undefined ? [] : diffManifests(s.manifest, effective).map((c) => c.field),
         isolation: isolationOf(effective),

@@ -3,6 +3,7 @@
 // manifest module, the kernel's cgroups / launcher / egress proxy, and the
 // ledger and vault APIs; unit tests pass small in-memory implementations.
 
+import type { Rule } from '../../services/quorum/index.ts';
 import type { AgentUser, BindMount, ResourceLimits, SandboxPolicy } from '../../kernel/sandbox-policy.ts';
 import type { AgentUsersPort } from './agent-users.ts';
 import type { LedgerApi } from '../../services/ledger/types.ts';
@@ -31,6 +32,8 @@ export interface ValidatedManifest {
   retain: string[];
   /** governance.critical of the effective manifest: actions that wait for an operator's approval. */
   critical: string[];
+  /** governance.quorum of the effective manifest: its own rules of the vote per action class (stricter only). */
+  quorum?: Record<string, Partial<Rule>>;
   /** Fields a spawned child asked for beyond its parent, narrowed away by intersection. */
   narrowed?: string[];
   /** The isolation tier it runs in (manifest, parent, system policy and operator request settled). */

@@ -1,7 +1,7 @@
 // The agents service: the lifecycle manager inside the booted system, with
 // its admin routes under /v1/agents/ (what `octant agent ...` and
-// `octant run` call). It lives in the agent layer, so the operator layer's
-// composition root (src/operator/system.ts) adds it to the services it runs.
+// `octant run` call). It lives in the agent layer; the one service table
+// (operator/service-table.ts) lists it with the others.
 //
 // Boot stays lean: the agent runtime (manifests, sandboxes, gateway, tools)
 // is loaded by the first request, not at start. Until then the service is
@@ -11,7 +11,12 @@ import { join } from 'node:path';
 import { messageOf } from '../../lib/errors.ts';
 import type { AdminRequest, AdminRoutes } from '../../runtime/admin/types.ts';
 import { AGENTS_API } from './agents-api.ts';
-import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
+import type { ConfigOf, ObjectSchema } from '../../runtime/config-schema.ts';
+import type { ServiceContext, ServiceDefinition } from '../../runtime/supervisor/service.ts';
+import type { LedgerApi } from '../../services/ledger/types.ts';
+import type { RouterServiceApi } from '../../services/router/index.ts';
+import type { VaultApi } from '../../services/vault/types.ts';
+import type { QuorumApi } from '../../services/quorum/index.ts';
 import type { AgentsRuntime } from './agents-runtime.ts';
 import { hostCgroupPlacement } from '../../kernel/cgroups/placement.ts';
 import { listRecords } from './records.ts';
@@ -30,40 +35,57 @@ function limitsLine(accepted: boolean): string {
   return `resource limits NOT enforced (${placement.reason}): ${accepted ? 'accepted by services.agents.acceptUnenforcedLimits' : 'agents are refused unless run with --accept-unenforced-limits'}`;
 }
 
-export const agentsService: ServiceDefinition<AgentsServiceApi> = {
+/** Schema of services.agents in octant.yaml: the only place its defaults are written. */
+export const AGENTS_CONFIG = {
+  type: 'object',
+  properties: {
+    // How long an operator has to decide a critical action; then it is denied.
+    approvalTimeoutSeconds: { type: 'integer', min: 1, max: 7 * 24 * 3600, default: 300 },
+    // System policy: an agent's first request to each host waits for approval.
+    newDestinationApproval: { type: 'boolean', default: false },
+    // Run as root, each agent runs as its own uid from this range and the
+    // shared agents group gid (docs/isolation.md "The agent's uid").
+    uids: {
+      type: 'object',
+      properties: {
+        start: { type: 'integer', min: 1000, max: 4_000_000_000, default: 200_000 },
+        count: { type: 'integer', min: 1, max: 1 << 24, default: 65_536 },
+        gid: { type: 'integer', min: 1000, max: 4_294_967_293, default: 200_000 },
+      },
+    },
+    // Where agents' scratch and run directories live: every agent uid must be able to traverse it.
+    sandboxDir: { type: 'string', default: '/var/lib/octant-sandboxes' },
+    // System policy: agents of these roles run under gVisor whatever their
+    // manifest says ("*": every agent). Raises the tier, never lowers it.
+    // Only known roles: a misspelt one would silently protect nobody.
+    gvisorRoles: { type: 'array', items: { type: 'string', enum: ['*', ...roles.roles.map((r) => r.name)] }, default: [] },
+    // Where agents' cgroups cannot be created (an ordinary user on cgroup
+    // v1, or v2 without a delegated subtree), their memory, pids and cpu
+    // limits cannot be enforced: such agents are refused unless this is
+    // true (or the run says --accept-unenforced-limits). Each agent's
+    // record and ledger entries say which applied.
+    acceptUnenforcedLimits: { type: 'boolean', default: false },
+  },
+} as const satisfies ObjectSchema;
+
+export type AgentsSettings = ConfigOf<typeof AGENTS_CONFIG>;
+
+/** What agents use of the services below them (each from that service's public API). */
+export type AgentsDeps = {
+  ledger: LedgerApi;
+  vault: VaultApi;
+  /** The LLM gateway mounted on each agent's gateway socket. */
+  router: Pick<RouterServiceApi, 'gatewayRoutes'>;
+  /** The panel that votes on critical actions before a human sees them (agent/approvals/governed.ts). */
+  quorum: QuorumApi;
+};
+
+export type AgentsContext = ServiceContext<AgentsDeps, AgentsSettings>;
+
+export const agentsService: ServiceDefinition<AgentsServiceApi, AgentsDeps, typeof AGENTS_CONFIG> = {
   name: 'agents',
   needs: ['ledger', 'vault', 'router', 'quorum'],
-  configSchema: {
-    type: 'object',
-    properties: {
-      // How long an operator has to decide a critical action; then it is denied.
-      approvalTimeoutSeconds: { type: 'integer', min: 1, max: 7 * 24 * 3600, default: 300 },
-      // System policy: an agent's first request to each host waits for approval.
-      newDestinationApproval: { type: 'boolean', default: false },
-      // Run as root, each agent runs as its own uid from this range and the
-      // shared agents group gid (docs/isolation.md "The agent's uid").
-      uids: {
-        type: 'object',
-        properties: {
-          start: { type: 'integer', min: 1000, max: 4_000_000_000, default: 200_000 },
-          count: { type: 'integer', min: 1, max: 1 << 24, default: 65_536 },
-          gid: { type: 'integer', min: 1000, max: 4_294_967_293, default: 200_000 },
-        },
-      },
-      // Where agents' scratch and run directories live: every agent uid must be able to traverse it.
-      sandboxDir: { type: 'string', default: '/var/lib/octant-sandboxes' },
-      // System policy: agents of these roles run under gVisor whatever their
-      // manifest says ("*": every agent). Raises the tier, never lowers it.
-      // Only known roles: a misspelt one would silently protect nobody.
-      gvisorRoles: { type: 'array', items: { type: 'string', enum: ['*', ...roles.roles.map((r) => r.name)] }, default: [] },
-      // Where agents' cgroups cannot be created (an ordinary user on cgroup
-      // v1, or v2 without a delegated subtree), their memory, pids and cpu
-      // limits cannot be enforced: such agents are refused unless this is
-      // true (or the run says --accept-unenforced-limits). Each agent's
-      // record and ledger entries say which applied.
-      acceptUnenforcedLimits: { type: 'boolean', default: false },
-    },
-  },
+  configSchema: AGENTS_CONFIG,
   async start(ctx) {
     let loaded: AgentsRuntime | undefined;
     let loading: Promise<AgentsRuntime> | undefined;
@@ -101,7 +123,7 @@ export const agentsService: ServiceDefinition<AgentsServiceApi> = {
       health: () => {
         const after = reconciled > 0 ? `; ${reconciled} agent(s) a crashed run left were terminated and archived at start` : '';
         if (reconcileError !== undefined) return { ok: false, detail: `reconciling agents left by a crashed run failed: ${reconcileError}` };
-        return { ok: true, detail: `${loaded ? `${loaded.manager.liveManifests().length} live agents` : 'idle (the agent runtime loads with the first request)'}${after}; ${limitsLine(ctx.config.acceptUnenforcedLimits === true)}` };
+        return { ok: true, detail: `${loaded ? `${loaded.manager.liveManifests().length} live agents` : 'idle (the agent runtime loads with the first request)'}${after}; ${limitsLine(ctx.config.acceptUnenforcedLimits)}` };
       },
       stop: async () => {
         if (loading !== undefined) await (await loading).manager.close('system stop');

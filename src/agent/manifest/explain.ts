@@ -25,6 +25,21 @@ function list(label: string, items: readonly string[]): string {
   return `${label}: ${items.join(', ')}`;
 }
 
+/** The manifest's own rules of the vote (governance.quorum), stricter than the system policy only. */
+function quorumRules(quorum: Manifest['governance']['quorum']): string[] {
+  if (quorum === undefined) return [];
+  return ['Rules of the vote it asks for (the system policy can only be made stricter by them):', ...Object.entries(quorum).map(([action, rule]) => {
+    const parts = [
+      rule.threshold === undefined ? '' : `${rule.threshold} threshold`,
+      rule.quorum === undefined ? '' : `at least ${rule.quorum} counted ballots`,
+      rule.veto === undefined ? '' : `a reject at risk ${rule.veto} or more vetoes`,
+      rule.escalateRisk === undefined ? '' : `an operator decides from risk ${rule.escalateRisk}`,
+      rule.debate === undefined ? '' : `up to ${rule.debate} debate round(s)`,
+    ].filter(Boolean);
+    return `  - ${action === '*' ? 'every action' : action}: ${parts.join(', ')}`;
+  })];
+}
+
 /** What a wrapped program (octant run M -- COMMAND) loses or waits for, by agent/lifecycle/wrapped-governance.ts. */
 function wrappedGating(critical: readonly string[]): string[] {
   const is = (action: string): boolean => critical.includes('*') || critical.includes(action);
@@ -103,8 +118,9 @@ export function explain(m: Manifest, options: ExplainOptions = {}): string {
     `  - ${life}`,
     ...(s.allowed || children.policy !== 'terminate' ? [`  - ${fate}`] : []),
     '',
-    `Operator approval is needed before: ${approval}.`,
+    `A vote of the quorum's panel, then an operator for what it escalates, is needed before: ${approval}.`,
     ...wrappedGating(critical).map((line) => `  - ${line}`),
+    ...quorumRules(m.governance.quorum),
   ].join('\n');
 }
 

@@ -133,3 +133,12 @@ test('retain: by containment; nothing in common leaves the field out', () => {
   const { retain: _r, ...none } = base;
   assert.equal(intersect(none, { ...base, retain: ['out'] }).retain, undefined);
 });
+
+test('governance.quorum: a child gets the stricter of its own and its parent\'s rules, per action class', () => {
+  const rand = prng(9);
+  const parent: Manifest = { ...randomManifest(rand), governance: { critical: ['*'], quorum: { 'fs.write': { threshold: 'two-thirds', veto: 0.6 }, '*': { quorum: 2 } } } };
+  const child: Manifest = { ...randomManifest(rand), governance: { critical: ['*'], quorum: { 'fs.write': { threshold: 'majority', veto: 0.9, escalateRisk: 0.5 } } } };
+  assert.deepEqual(intersect(parent, child).governance.quorum, { '*': { quorum: 2 }, 'fs.write': { threshold: 'two-thirds', veto: 0.6, escalateRisk: 0.5 } });
+  assert.deepEqual(intersect(parent, { ...child, governance: { critical: ['*'] } }).governance.quorum, parent.governance.quorum);
+  assert.deepEqual(intersect({ ...parent, governance: { critical: [] } }, { ...child, governance: { ...child.governance, critical: [] } }).governance.quorum, child.governance.quorum);
+});

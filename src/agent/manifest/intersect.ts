@@ -6,7 +6,8 @@
 //   numbers         by minimum (resources, spawn limits)
 //   booleans        by AND (spawning.allowed)
 //   TTL             minimum of both, and of the parent's remaining life
-//   governance      critical actions by union (more approval, never less)
+//   governance      critical actions by union (more approval, never less);
+//                   quorum rules per action class, the stricter of each field
 //   children        the stricter policy: terminate < wind-down < adopt, and
 //                   between two wind-downs the shorter grace (how long a
 //                   child's children may outlive it is bounded by how long
@@ -17,6 +18,7 @@
 // idempotent, commutative and associative (intersect.test.ts checks it on
 // random manifests); the result never exceeds either input.
 
+import { stricterPartial } from '../../services/quorum/index.ts';
 import { intersectDestinations } from './destination.ts';
 import { sortedSet } from './field-reader.ts';
 import { intersectPaths } from './path-set.ts';
@@ -46,6 +48,17 @@ function outlives(c: Children): number {
 /** The meet of two children policies (a total order, so min is a lattice meet). */
 export function intersectChildren(a: Children, b: Children): Children {
   return outlives(a) <= outlives(b) ? a : b;
+}
+
+/** The stricter of two manifests' quorum rules, per action class (rules.ts stricterPartial). */
+function intersectQuorum(a: Manifest['governance']['quorum'], b: Manifest['governance']['quorum']): Manifest['governance']['quorum'] {
+  if (a === undefined) return b;
+  if (b === undefined) return a;
+  const out: NonNullable<Manifest['governance']['quorum']> = {};
+  for (const key of [...new Set([...Object.keys(a), ...Object.keys(b)])].sort()) {
+    out[key] = stricterPartial(Object.hasOwn(a, key) ? a[key] : {}, Object.hasOwn(b, key) ? b[key] : {});
+  }
+  return out;
 }
 
 export function intersect(parent: Manifest, child: Manifest, options: IntersectOptions = {}): Manifest {
@@ -86,6 +99,8 @@ export function intersect(parent: Manifest, child: Manifest, options: IntersectO
     },
     governance: { critical: critical.includes('*') ? ['*'] : critical },
   };
+  const quorum = intersectQuorum(parent.governance.quorum, child.governance.quorum);
+  if (quorum !== undefined) effective.governance.quorum = quorum;
   // Defaults stay out of the normal form (schema.ts).
   if (children.policy !== 'terminate') effective.lifetime.children = { ...children };
   if (retain.length > 0) effective.retain = retain;

@@ -114,3 +114,16 @@ test('the scaffold and the sample manifests are valid', () => {
     assert.ok(readFileSync(path, 'utf8').length > 0);
   }
 });
+
+test('governance.quorum: rules per action class, each field checked; empty rules leave the normal form unchanged', () => {
+  const m = validateSchema({ ...structuredClone(BASE), governance: { critical: ['fs.delete'], quorum: { 'fs.delete': { threshold: 'unanimous', veto: 0.5 }, '*': { quorum: 3 }, exec: {} } } });
+  assert.deepEqual(m.governance, { critical: ['fs.delete'], quorum: { '*': { quorum: 3 }, 'fs.delete': { threshold: 'unanimous', veto: 0.5 } } });
+  assert.deepEqual(validateSchema(JSON.parse(JSON.stringify(m))), m);
+  // Nothing of its own: absent, so manifests signed before it existed keep their digest.
+  assert.equal('quorum' in validateSchema({ ...structuredClone(BASE), governance: { critical: [], quorum: { exec: {} } } }).governance, false);
+  refused({ governance: { quorum: { 'launch.missiles': { quorum: 2 } } } }, 'governance.quorum.launch.missiles');
+  refused({ governance: { quorum: { 'fs.write': { threshold: 'most' } } } }, 'governance.quorum.fs.write');
+  refused({ governance: { quorum: { 'fs.write': { veto: 1.5 } } } }, 'governance.quorum.fs.write');
+  refused({ governance: { quorum: { 'fs.write': { approveAlone: true } } } }, 'governance.quorum.fs.write');
+  refused({ governance: { quorum: [] } }, 'governance.quorum');
+});

@@ -8,11 +8,14 @@
 // free of duplicates and of entries inside other entries. The normal form is
 // what gets signed, and validating it again gives it back unchanged.
 //
-// Three fields are left out of the normal form when they hold their default,
-// lifetime.children (terminate), retain ([]) and isolation (namespaces), so
+// Four fields are left out of the normal form when they hold their default,
+// lifetime.children (terminate), retain ([]), isolation (namespaces) and
+// governance.quorum (no rule of its own), so
 // manifests signed before they existed keep their digest and their signature.
 
 import governance from './data/governance-actions.json' with { type: 'json' };
+import { readRule, type Rule } from '../../services/quorum/index.ts';
+import { isOctantError } from '../../lib/errors.ts';
 import { type Destination, normalizeDestinations, readDestination } from './destination.ts';
 import { has, join, readBoolean, readEnum, readInteger, readList, readName, readObject, readString, schemaError, sortedSet } from './field-reader.ts';
 import { normalizePaths, readPath, readRelativePath } from './path-set.ts';
@@ -93,8 +96,13 @@ export interface Manifest {
   skills: string[];
   spawning: Spawning;
   lifetime: Lifetime;
-  /** Actions that wait for operator approval; "*" = all. */
-  governance: { critical: string[] };
+  /**
+   * critical: actions that wait for the quorum and an operator; "*" = all.
+   * quorum: rules of the vote per action class ("*": every class), which can
+   * only make the system policy stricter (docs/governance.md); absent in the
+   * normal form when empty.
+   */
+  governance: { critical: string[]; quorum?: Record<string, Partial<Rule>> };
   /** Paths relative to the agent's scratch directory kept after it ends; absent in the normal form when empty. */
   retain?: string[];
   /** The least isolation tier the agent runs in; absent in the normal form when it is namespaces. */
@@ -221,11 +229,31 @@ function readLifetime(value: unknown, path: string): Lifetime {
   return lifetime;
 }
 
+/** governance.quorum: a rule per action class, each field checked; empty rules and an empty map are left out. */
+function readQuorumRules(value: unknown, path: string): Record<string, Partial<Rule>> | undefined {
+  const r = readObject(value, path, ACTIONS);
+  const out: Record<string, Partial<Rule>> = {};
+  for (const key of Object.keys(r).sort()) {
+    let rule: Partial<Rule>;
+    try {
+      rule = readRule(r[key], join(path, key));
+    } catch (error) {
+      // The quorum's own check, reported as the manifest's schema error naming the field.
+      if (isOctantError(error, 'E_QUORUM_RULE')) throw schemaError(join(path, key), error.message.slice(error.message.indexOf(': ') + 2));
+      throw error;
+    }
+    if (Object.keys(rule).length > 0) out[key] = rule;
+  }
+  return Object.keys(out).length === 0 ? undefined : out;
+}
+
 function readGovernance(value: unknown, path: string): Manifest['governance'] {
-  const r = readObject(value, path, ['critical']);
-  if (!has(r, 'critical')) return { critical: ['*'] };
+  const r = readObject(value, path, ['critical', 'quorum']);
+  const quorum = has(r, 'quorum') ? readQuorumRules(r.quorum, join(path, 'quorum')) : undefined;
+  const withQuorum = (g: { critical: string[] }): Manifest['governance'] => (quorum === undefined ? g : { ...g, quorum });
+  if (!has(r, 'critical')) return withQuorum({ critical: ['*'] });
   const critical = sortedSet(readList(r.critical, join(path, 'critical'), (v, p) => readEnum(v, p, ACTIONS)));
-  return { critical: critical.includes('*') ? ['*'] : critical };
+  return withQuorum({ critical: critical.includes('*') ? ['*'] : critical });
 }
 
 /** Rule 1: a parsed object → the normal-form manifest, or E_MANIFEST_SCHEMA naming the field. */

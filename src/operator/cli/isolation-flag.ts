@@ -7,7 +7,6 @@
 import { stringFlag, type parseCommandArgs } from '../../lib/args.ts';
 import { usageError } from '../../lib/errors.ts';
 import type { Paths } from '../../runtime/paths.ts';
-import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
 
 export function isolationFlag(parsed: ReturnType<typeof parseCommandArgs>, command: string): 'namespaces' | 'gvisor' | undefined {
   const value = stringFlag(parsed, 'isolation');
@@ -17,9 +16,7 @@ export function isolationFlag(parsed: ReturnType<typeof parseCommandArgs>, comma
 
 /** octant.yaml services.agents.gvisorRoles. The service table is loaded only when asked (list, inspect, logs do not need it). */
 export async function gvisorRolesPolicy(paths: Paths): Promise<string[]> {
-  const [{ loadConfig }, { SERVICES }, { agentsService }] = await Promise.all([
-    import('../../runtime/config.ts'), import('../../services/index.ts'), import('../../agent/lifecycle/service.ts'),
-  ]);
-  const roles = (await loadConfig(paths, [...SERVICES, agentsService as ServiceDefinition])).services.agents?.gvisorRoles;
+  const [{ loadConfig }, { SERVICES }] = await Promise.all([import('../../runtime/config.ts'), import('../service-table.ts')]);
+  const roles = (await loadConfig(paths, SERVICES)).services.agents?.gvisorRoles;
   return Array.isArray(roles) ? roles.map(String) : [];
 }

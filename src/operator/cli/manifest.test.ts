@@ -65,7 +65,7 @@ test('new, explain, diff, intersect; bad input is a clear error', async () => {
     assert.equal((await run(root, 'manifest', 'new', '--name', 'helper', '--out', 'helper.yaml')).code, 0);
     const explained = await run(root, 'manifest', 'explain', 'helper.yaml');
     assert.match(explained.out, /use the network at all/);
-    assert.match(explained.out, /Operator approval is needed before: every action/);
+    assert.match(explained.out, /A vote of the quorum's panel, then an operator for what it escalates, is needed before: every action/);
     const diff = await run(root, 'manifest', 'diff', join(examples, 'coder.yaml'), join(examples, 'web-agent.yaml'));
     assert.equal(diff.code, 1);
     assert.match(diff.out, /\+ network\.destinations: https:\/\/api\.weather\.example:443/);

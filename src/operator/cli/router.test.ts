@@ -12,7 +12,6 @@ import { isOctantError } from '../../lib/errors.ts';
 import { memoryIo } from '../../lib/memory-io.ts';
 import { silentLogger } from '../../runtime/log.ts';
 import { rootLayout, type Paths } from '../../runtime/paths.ts';
-import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
 import { ledgerDir, openLedger } from '../../services/ledger/index.ts';
 import { readLedger } from '../../services/ledger/read.ts';
 import { createRouter, routerService, saveConfig } from '../../services/router/index.ts';
@@ -21,7 +20,9 @@ import type { FakeProvider } from '../../services/router/testing/fake-server.ts'
 import { memoryLedger, type MemoryLedger } from '../../services/router/testing/memory-ledger.ts';
 import { Redactor } from '../../services/vault/index.ts';
 import { Vault } from '../../services/vault/vault.ts';
+import { serviceTable } from '../service-table.ts';
 import { startSystem, type RunningSystem } from '../system.ts';
+import { fixedService } from '../../../test/support/fixed-service.ts';
 import { command, serveThroughSystem } from './router.ts';
 import { runCommand } from './dispatch.ts';
 
@@ -49,8 +50,8 @@ before(async () => {
   await vault.unseal({ passphrase: Buffer.from('correct horse battery') });
   const port = new URL(fake.origin).port;
   await vault.put('oa-key', Buffer.from(SECRET), { kind: 'header', name: 'authorization', format: 'Bearer {secret}', hosts: [`127.0.0.1:${port}`] });
-  const fixed = (name: string, needs: string[], api: unknown): ServiceDefinition => ({ name, needs, start: async () => ({ api, health: () => ({ ok: true }), stop: async () => {} }) });
-  system = await startSystem({ paths, log: silentLogger, services: [fixed('ledger', [], ledger), fixed('vault', ['ledger'], vault), routerService as ServiceDefinition] });
+  const services = serviceTable({ ledger: fixedService('ledger', [], ledger), vault: fixedService('vault', ['ledger'], vault), router: routerService });
+  system = await startSystem({ paths, log: silentLogger, services });
   await system.ready;
 });
 

@@ -2,10 +2,17 @@
 // A service module (`services/<name>/index.ts`) exports one ServiceDefinition.
 // Nothing runs at import time: all work happens in start(), which receives
 // everything the service needs, including the APIs of its dependencies.
+//
+// The contract is typed end to end (docs/architecture.md "Services"): a
+// definition names the API it offers, the APIs it needs by service name
+// (`Deps`) and the schema of its settings; `needs` must list exactly the keys
+// of `Deps`, `ctx.deps` and `ctx.config` arrive typed, and the one service
+// table (operator/service-table.ts) refuses to compile when a needed service
+// is missing or offers another API than the one declared.
 
 import type { Paths } from '../paths.ts';
 import type { Logger } from '../log.ts';
-import type { ObjectSchema } from '../config-schema.ts';
+import type { ConfigOf, ObjectSchema } from '../config-schema.ts';
 import type { AdminRoutes } from '../admin/types.ts';
 
 export interface RestartPolicy {
@@ -48,13 +55,26 @@ export interface Keepsake {
   take(): unknown;
 }
 
-export interface ServiceContext {
+/** The dependencies of a definition written without types (tests): any API by any name. */
+export type UntypedDeps = Readonly<Record<string, unknown>>;
+
+/**
+ * Every order of the names in `K`, as tuples: `needs` lists each dependency
+ * exactly once, so one declared in `Deps` but forgotten in `needs` (it would
+ * arrive undefined) is a compile error, not a crash at start.
+ */
+type EveryOrder<K, All = K> = [K] extends [never] ? [] : K extends unknown ? [K, ...EveryOrder<Exclude<All, K>>] : never;
+
+/** What `needs` may be for a given `Deps`: any names when untyped, else exactly its keys. */
+export type NeedsOf<Deps> = string extends keyof Deps ? readonly string[] : Readonly<EveryOrder<keyof Deps & string>>;
+
+export interface ServiceContext<Deps extends object = UntypedDeps, Config extends object = Record<string, unknown>> {
   paths: Paths;
-  /** This service's section of the configuration file (already validated). */
-  config: Record<string, unknown>;
+  /** This service's section of the configuration file, validated against its schema, defaults filled in. */
+  config: Config;
   log: Logger;
   /** APIs of the services named in `needs`, by name. */
-  deps: Readonly<Record<string, unknown>>;
+  deps: Readonly<Deps>;
   /** Aborted when the supervisor stops the service. */
   signal: AbortSignal;
   /** Given by the supervisor; absent when a service is started on its own (tests, one-shot commands). */
@@ -71,11 +91,36 @@ export interface RunningService<Api = unknown> {
   routes?: AdminRoutes;
 }
 
-export interface ServiceDefinition<Api = unknown> {
+/** A schema for a service that takes no settings. */
+export type NoSettings = { type: 'object'; properties: {} };
+
+/**
+ * One service. `Api` is what it gives the services that need it; `Deps` the
+ * APIs it needs, keyed by the name of the service providing each (declare
+ * the narrowest shape it uses, from that service's api.ts); `Schema` the
+ * schema of its settings (declared `as const`), from which `ctx.config` is
+ * typed. Without type arguments a definition is untyped (tests).
+ */
+export interface ServiceDefinition<Api = unknown, Deps extends object = UntypedDeps, Schema extends ObjectSchema = ObjectSchema> {
+  name: string;
+  needs: NeedsOf<Deps>;
+  restart?: RestartPolicy;
+  /** Schema of `services.<name>` in octant.yaml; without one the section must be empty. */
+  configSchema?: Schema;
+  start(ctx: ServiceContext<Deps, ConfigOf<Schema>>): Promise<RunningService<Api>>;
+}
+
+/**
+ * A definition with its types erased: what the table and the supervisor
+ * hold. Every typed definition is one (its `start` takes a context whose
+ * deps and config are narrower objects); the supervisor builds the context
+ * from the graph, and the table (service-table.ts) has checked at compile
+ * time that what it builds is what each service declared.
+ */
+export interface AnyService {
   name: string;
   needs: readonly string[];
   restart?: RestartPolicy;
-  /** Schema of `services.<name>` in octant.yaml; without one the section must be empty. */
   configSchema?: ObjectSchema;
-  start(ctx: ServiceContext): Promise<RunningService<Api>>;
+  start(ctx: ServiceContext<object, object>): Promise<RunningService>;
 }

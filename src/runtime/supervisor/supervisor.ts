@@ -23,7 +23,7 @@ import type { Paths } from '../paths.ts';
 import { monotonicMs } from '../clock.ts';
 import type { SupervisorSettings } from '../config.ts';
 import type { AdminRoutes } from '../admin/types.ts';
-import { DEFAULT_RESTART, type Health, type Keepsake, type RunningService, type ServiceDefinition, type StopReason } from './service.ts';
+import { DEFAULT_RESTART, type AnyService, type Health, type Keepsake, type RunningService, type StopReason } from './service.ts';
 import { resolveGraph, transitiveDependents, type ServiceGraph } from './graph.ts';
 import { transition, isRunning, type ServiceEvent, type ServiceState } from './state-machine.ts';
 import { backoffDelay, shouldGiveUp } from './backoff.ts';
@@ -57,7 +57,7 @@ export interface ServiceStatus {
 }
 
 export interface SupervisorOptions {
-  services: readonly ServiceDefinition[];
+  services: readonly AnyService[];
   paths: Paths;
   log?: Logger;
   /** Validated section per service (config.ts); {} when absent. */
@@ -81,7 +81,7 @@ export interface Supervisor {
 }
 
 interface Slot {
-  def: ServiceDefinition;
+  def: AnyService;
   state: ServiceState;
   instance: RunningService | null;
   abort: AbortController | null;

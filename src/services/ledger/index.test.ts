@@ -39,12 +39,14 @@ test('the service needs nothing, appends durably and publishes checkpoints on it
   await ledger.close();
 });
 
-test('a bad interval is refused naming the config field', async (t) => {
-  const paths = rootLayout(root(t));
-  await assert.rejects(
-    ledgerService.start({ paths, config: { checkpointIntervalMs: -1 }, log: silentLogger, deps: {}, signal: new AbortController().signal }),
-    /checkpointIntervalMs/,
+test('a bad interval is refused naming the config field, before the service starts', async () => {
+  const { configFromValue } = await import('../../runtime/config.ts');
+  assert.throws(
+    () => configFromValue({ services: { ledger: { checkpointIntervalMs: -1 } } }, 'octant.yaml', [ledgerService], true),
+    (e: Error & { code?: string }) => e.code === 'E_CONFIG' && /services\.ledger\.checkpointIntervalMs/.test(e.message),
   );
+  // The twin: 0 (checkpoints on demand only) is a valid interval.
+  assert.equal(configFromValue({ services: { ledger: { checkpointIntervalMs: 0 } } }, 'octant.yaml', [ledgerService], true).services.ledger!.checkpointIntervalMs, 0);
 });
 
 test('openLedger is refused while the service holds the writer lock', async (t) => {

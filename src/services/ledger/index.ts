@@ -3,7 +3,7 @@
 // publishes a signed checkpoint every `checkpointIntervalMs` (config,
 // default 60 s, 0 = only on demand) when the log has grown.
 
-import { OctantError } from '../../lib/errors.ts';
+import type { ObjectSchema } from '../../runtime/config-schema.ts';
 import type { Logger } from '../../runtime/log.ts';
 import type { Paths } from '../../runtime/paths.ts';
 import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
@@ -42,26 +42,21 @@ function apiOf(store: LedgerStore, paths: Paths): LedgerServiceApi {
   };
 }
 
-function intervalOf(config: Record<string, unknown>): number {
-  const value = config.checkpointIntervalMs ?? DEFAULT_CHECKPOINT_INTERVAL_MS;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0) {
-    throw new OctantError('E_CONFIG', `ledger.checkpointIntervalMs: expected a whole number of milliseconds >= 0, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
+/** Schema of services.ledger in octant.yaml: the only place its defaults are written. */
+export const LEDGER_CONFIG = {
+  type: 'object',
+  properties: {
+    // How often a signed checkpoint is published when the log has grown (0: on demand only).
+    checkpointIntervalMs: { type: 'integer', min: 0, max: 24 * 3600 * 1000, default: DEFAULT_CHECKPOINT_INTERVAL_MS },
+  },
+} as const satisfies ObjectSchema;
 
-export const ledgerService: ServiceDefinition<LedgerServiceApi> = {
+export const ledgerService: ServiceDefinition<LedgerServiceApi, {}, typeof LEDGER_CONFIG> = {
   name: 'ledger',
   needs: [],
-  configSchema: {
-    type: 'object',
-    properties: {
-      // How often a signed checkpoint is published when the log has grown (0: on demand only).
-      checkpointIntervalMs: { type: 'integer', min: 0, max: 24 * 3600 * 1000, default: DEFAULT_CHECKPOINT_INTERVAL_MS },
-    },
-  },
+  configSchema: LEDGER_CONFIG,
   async start(ctx) {
-    const interval = intervalOf(ctx.config);
+    const interval = ctx.config.checkpointIntervalMs;
     const store = await LedgerStore.open(ledgerDir(ctx.paths), { log: ctx.log });
     const api = apiOf(store, ctx.paths);
     let published = -1;

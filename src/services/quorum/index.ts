@@ -5,7 +5,8 @@
 // leading to it are in the ledger before the gate acts (docs/governance.md).
 
 import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
-import type { LedgerServiceApi } from '../ledger/types.ts';
+import type { ObjectSchema } from '../../runtime/config-schema.ts';
+import type { LedgerApi } from '../ledger/types.ts';
 import type { RouterApi } from '../router/types.ts';
 import type { Caller } from '../router/types.ts';
 import type { VaultApi } from '../vault/types.ts';
@@ -18,7 +19,7 @@ import type { Voter } from './types.ts';
 
 export type { QuorumApi, HumanVerdict } from './quorum.ts';
 export type { Decision, ProposalInput, Rule, Voter, Ballot, RecentEntry } from './types.ts';
-export { readPolicy, readRule, stricter } from './rules.ts';
+export { manifestRuleFor, readPolicy, readRule, stricter, stricterPartial } from './rules.ts';
 export { createQuorum } from './quorum.ts';
 export { DecisionStore, decisionsDir } from './decisions.ts';
 export { explainDecision, summaryLine } from './explain.ts';
@@ -28,38 +29,45 @@ export { loadPanel, panelPath } from './panel.ts';
 export const QUORUM_AGENT = 'quorum';
 const TOKEN_TTL_S = 3600;
 
-export const quorumService: ServiceDefinition<QuorumApi> = {
+/** Schema of services.quorum in octant.yaml: the only place its defaults are written. */
+export const QUORUM_CONFIG = {
+  type: 'object',
+  properties: {
+    // How long one voter has to answer one round; a late ballot abstains.
+    voterTimeoutSeconds: { type: 'integer', min: 1, max: 600, default: 30 },
+    // How long a whole vote may take (debate included); then the action is denied.
+    deadlineSeconds: { type: 'integer', min: 1, max: 3600, default: 120 },
+    // Vault grants the voting calls may use (grant them to agent:quorum).
+    credentials: { type: 'array', items: { type: 'string' }, default: [] },
+    // Budget of the voting calls, as a router caller budget.
+    budget: {
+      type: 'object',
+      properties: {
+        usdPerRequest: { type: 'number', min: 0 }, usdPerDay: { type: 'number', min: 0 }, usdTotal: { type: 'number', min: 0 },
+        tokensPerRequest: { type: 'integer', min: 0 }, tokensPerDay: { type: 'integer', min: 0 }, tokensTotal: { type: 'integer', min: 0 },
+      },
+    },
+    // The system policy: a rule per action class, and "default".
+    rules: { type: 'map', values: RULE_CONFIG_SCHEMA },
+  },
+} as const satisfies ObjectSchema;
+
+/** The quorum records each step (append), asks the panel through the router, and redacts what voters see. */
+type QuorumDeps = {
+  ledger: LedgerApi;
+  router: Pick<RouterApi, 'chat' | 'models'>;
+  vault: Pick<VaultApi, 'issueToken' | 'redact'>;
+};
+
+export const quorumService: ServiceDefinition<QuorumApi, QuorumDeps, typeof QUORUM_CONFIG> = {
   name: 'quorum',
   needs: ['ledger', 'router', 'vault'],
-  configSchema: {
-    type: 'object',
-    properties: {
-      // How long one voter has to answer one round; a late ballot abstains.
-      voterTimeoutSeconds: { type: 'integer', min: 1, max: 600, default: 30 },
-      // How long a whole vote may take (debate included); then the action is denied.
-      deadlineSeconds: { type: 'integer', min: 1, max: 3600, default: 120 },
-      // Vault grants the voting calls may use (grant them to agent:quorum).
-      credentials: { type: 'array', items: { type: 'string' }, default: [] },
-      // Budget of the voting calls, as a router caller budget.
-      budget: {
-        type: 'object',
-        properties: {
-          usdPerRequest: { type: 'number', min: 0 }, usdPerDay: { type: 'number', min: 0 }, usdTotal: { type: 'number', min: 0 },
-          tokensPerRequest: { type: 'integer', min: 0 }, tokensPerDay: { type: 'integer', min: 0 }, tokensTotal: { type: 'integer', min: 0 },
-        },
-      },
-      // The system policy: a rule per action class, and "default".
-      rules: { type: 'map', values: RULE_CONFIG_SCHEMA },
-    },
-  },
+  configSchema: QUORUM_CONFIG,
   async start(ctx) {
-    const ledger = ctx.deps.ledger as LedgerServiceApi;
-    const router = ctx.deps.router as RouterApi;
-    const vault = ctx.deps.vault as VaultApi;
+    const { ledger, router, vault } = ctx.deps;
     const policy = readPolicy(ctx.config.rules);
     let panel: Voter[] = loadPanel(ctx.paths);
-    const credentials = (ctx.config.credentials as string[] | undefined) ?? [];
-    const budget = ctx.config.budget as Caller['budget'];
+    const { credentials, budget } = ctx.config;
     let token: { value: string; expires: number } | undefined;
     const caller = async (): Promise<Caller> => {
       if (credentials.length === 0) return { agent: QUORUM_AGENT, lineage: [], budget };
@@ -76,8 +84,8 @@ export const quorumService: ServiceDefinition<QuorumApi> = {
       panel: () => panel,
       policy,
       decisions: new DecisionStore(decisionsDir(ctx.paths)),
-      voterTimeoutMs: Number(ctx.config.voterTimeoutSeconds ?? 30) * 1000,
-      deadlineMs: Number(ctx.config.deadlineSeconds ?? 120) * 1000,
+      voterTimeoutMs: ctx.config.voterTimeoutSeconds * 1000,
+      deadlineMs: ctx.config.deadlineSeconds * 1000,
     });
     ctx.log.info('quorum started', { voters: panel.length });
     return {

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { prng } from '../../lib/seeded-random.ts';
-import { DEFAULT_RULE, MAX_DEBATE_ROUNDS, readPolicy, readRule, ruleFor, stricter } from './rules.ts';
+import { DEFAULT_RULE, manifestRuleFor, MAX_DEBATE_ROUNDS, readPolicy, readRule, ruleFor, stricter, stricterPartial } from './rules.ts';
 import { THRESHOLDS, type Rule } from './types.ts';
 
 test('a manifest can make a rule stricter, never looser', () => {
@@ -33,4 +33,30 @@ test('bad rules are refused naming the field; no configuration means the default
   assert.throws(() => readRule({ debate: 4 }, 'r'), /r\.debate: must be an integer from 0 to 3/);
   assert.throws(() => readRule({ approveAlways: true }, 'r'), (e: any) => e.code === 'E_QUORUM_RULE' && /r\.approveAlways: unknown field/.test(e.message));
   assert.throws(() => readPolicy([], 'services.quorum.rules'), /services\.quorum\.rules: must be an object/);
+});
+
+test('property: stricterPartial is commutative, associative, idempotent, and never looser than either side', () => {
+  const rand = prng(11);
+  const maybe = <T>(v: T): T | undefined => (rand() < 0.4 ? undefined : v);
+  const random = (): Partial<Rule> => Object.fromEntries(Object.entries({
+    threshold: maybe(THRESHOLDS[Math.floor(rand() * 3)]), quorum: maybe(1 + Math.floor(rand() * 5)), veto: maybe(rand()), escalateRisk: maybe(rand()), debate: maybe(Math.floor(rand() * 4)),
+  }).filter(([, v]) => v !== undefined));
+  for (let i = 0; i < 2000; i++) {
+    const [a, b, c] = [random(), random(), random()];
+    assert.deepEqual(stricterPartial(a, b), stricterPartial(b, a));
+    assert.deepEqual(stricterPartial(stricterPartial(a, b), c), stricterPartial(a, stricterPartial(b, c)));
+    assert.deepEqual(stricterPartial(a, a), a);
+    const m = stricterPartial(a, b);
+    for (const side of [a, b]) {
+      if (side.quorum !== undefined) assert.ok(m.quorum! >= side.quorum);
+      if (side.veto !== undefined) assert.ok(m.veto! <= side.veto);
+      if (side.escalateRisk !== undefined) assert.ok(m.escalateRisk! <= side.escalateRisk);
+    }
+  }
+});
+
+test('a manifest rule for a class: its "*" rule and the class rule, the stricter of each', () => {
+  assert.deepEqual(manifestRuleFor(undefined, 'fs.write'), {});
+  assert.deepEqual(manifestRuleFor({ '*': { veto: 0.5, quorum: 2 }, 'fs.write': { veto: 0.7, quorum: 3 } }, 'fs.write'), { veto: 0.5, quorum: 3 });
+  assert.deepEqual(manifestRuleFor({ 'fs.write': { threshold: 'unanimous' } }, 'net.request'), {});
 });

@@ -23,19 +23,43 @@ function stricterThreshold(a: Threshold, b: Threshold): Threshold {
   return RANK[a] >= RANK[b] ? a : b;
 }
 
+type Pick<T> = (a: T, b: T) => T;
+
+function either<T>(a: T | undefined, b: T | undefined, pick: Pick<T>): T | undefined {
+  return a === undefined ? b : b === undefined ? a : pick(a, b);
+}
+
 /**
- * The stricter of two rules, field by field: the higher threshold and quorum,
- * the lower veto and escalation risk. Commutative, associative and idempotent,
- * so any order of combining policy, parent and child manifests gives one rule.
+ * The stricter of two partial rules, field by field: the higher threshold
+ * and quorum, the lower veto and escalation risk, the more debate (bounded).
+ * A field only one side sets is kept. Commutative, associative and
+ * idempotent, so any order of combining policy, parent and child manifests
+ * gives one rule (the manifest intersection uses it).
  */
+export function stricterPartial(a: Partial<Rule>, b: Partial<Rule>): Partial<Rule> {
+  const out: Partial<Rule> = {};
+  const threshold = either(a.threshold, b.threshold, stricterThreshold);
+  if (threshold !== undefined) out.threshold = threshold;
+  const quorum = either(a.quorum, b.quorum, Math.max);
+  if (quorum !== undefined) out.quorum = quorum;
+  const veto = either(a.veto, b.veto, Math.min);
+  if (veto !== undefined) out.veto = veto;
+  const escalateRisk = either(a.escalateRisk, b.escalateRisk, Math.min);
+  if (escalateRisk !== undefined) out.escalateRisk = escalateRisk;
+  const debate = either(a.debate, b.debate, Math.max);
+  if (debate !== undefined) out.debate = Math.min(MAX_DEBATE_ROUNDS, debate);
+  return out;
+}
+
+/** A whole rule made stricter by a partial one (the system policy's rule by a manifest's). */
 export function stricter(a: Rule, b: Partial<Rule>): Rule {
-  return {
-    threshold: b.threshold === undefined ? a.threshold : stricterThreshold(a.threshold, b.threshold),
-    quorum: Math.max(a.quorum, b.quorum ?? 0),
-    veto: Math.min(a.veto, b.veto ?? 1),
-    escalateRisk: Math.min(a.escalateRisk, b.escalateRisk ?? 1),
-    debate: Math.min(MAX_DEBATE_ROUNDS, Math.max(a.debate, b.debate ?? 0)),
-  };
+  return { ...a, ...stricterPartial(a, b) };
+}
+
+/** A manifest's rule for one action class: its "*" rule and the class's own, the stricter of each field. */
+export function manifestRuleFor(quorum: Readonly<Record<string, Partial<Rule>>> | undefined, actionClass: string): Partial<Rule> {
+  if (quorum === undefined) return {};
+  return stricterPartial(Object.hasOwn(quorum, '*') ? quorum['*'] : {}, Object.hasOwn(quorum, actionClass) ? quorum[actionClass] : {});
 }
 
 export function ruleFor(policy: SystemPolicy, actionClass: string, manifestRule?: Partial<Rule>): Rule {

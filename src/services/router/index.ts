@@ -5,9 +5,9 @@
 import { join } from 'node:path';
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import { createHttpClient } from '../../lib/outbound/http-client.ts';
-import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
-import { ledgerDir, type LedgerServiceApi } from '../ledger/index.ts';
-import type { VaultApi } from '../vault/types.ts';
+import type { NoSettings, ServiceDefinition } from '../../runtime/supervisor/service.ts';
+import { ledgerDir, type LedgerApi, type LedgerServiceApi } from '../ledger/index.ts';
+import type { Redaction, VaultApi } from '../vault/types.ts';
 import { configPath, loadConfig } from './config.ts';
 import { createGatewayRoutes, type GatewayRoutes } from './gateway/server.ts';
 import { createRouter } from './router.ts';
@@ -25,7 +25,7 @@ export interface RouterServiceApi extends RouterApi {
 }
 
 /** The production injector: the vault puts the secret in per its rule, for the caller's token. */
-export function vaultInjector(vault: VaultApi): CredentialInjector {
+export function vaultInjector(vault: RouterVault): CredentialInjector {
   return {
     async inject(grant, request, _hint, caller) {
       if (caller.vaultToken === undefined) {
@@ -40,12 +40,17 @@ export function vaultInjector(vault: VaultApi): CredentialInjector {
 /** How often the router saves its state while it runs (a crash replays at most this much of the ledger). */
 const STATE_SAVE_INTERVAL_MS = 60_000;
 
-export const routerService: ServiceDefinition<RouterServiceApi> = {
+/** What the router uses of the vault: injection for its calls, tokens for the operator's, redaction of what it passes back. */
+export type RouterVault = Pick<VaultApi, 'inject' | 'issueToken'> & Redaction;
+
+/** The router records every decision in the ledger and saves its state with a ledger mark. */
+type RouterDeps = { ledger: LedgerApi & Pick<LedgerServiceApi, 'mark'>; vault: RouterVault };
+
+export const routerService: ServiceDefinition<RouterServiceApi, RouterDeps, NoSettings> = {
   name: 'router',
   needs: ['ledger', 'vault'],
   async start(ctx) {
-    const ledger = ctx.deps.ledger as LedgerServiceApi;
-    const vault = ctx.deps.vault as VaultApi;
+    const { ledger, vault } = ctx.deps;
     const config = await loadConfig(ctx.paths);
     // The outbound client (and its connection pool) is the service's own:
     // made here, closed in stop(), so no provider socket outlives the service.

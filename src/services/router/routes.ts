@@ -33,7 +33,7 @@ function grantsOf(config: RouterConfig): string[] {
  * The operator's vault token over every credential the configuration in
  * force names, re-issued before it expires and when that set changes.
  */
-function operatorTokens(vault: VaultApi, config: () => RouterConfig, now: () => number = Date.now): () => Promise<string | undefined> {
+function operatorTokens(vault: Pick<VaultApi, 'issueToken'>, config: () => RouterConfig, now: () => number = Date.now): () => Promise<string | undefined> {
   let current: { token: string; expires: number; grants: string } | undefined;
   let pending: Promise<string> | undefined;
   return async () => {
@@ -60,7 +60,7 @@ export interface RouterRouteDeps {
   config(): RouterConfig;
   /** Read the configuration file again, record it in the ledger, put it in force. */
   reload(): Promise<RouterConfig>;
-  vault: VaultApi;
+  vault: Pick<VaultApi, 'issueToken'>;
   gatewayRoutes(authenticate: Authenticate): GatewayRoutes;
   /** Gateways opened by /serve, closed when the service stops. */
   gateways: Set<{ close(): Promise<void> }>;

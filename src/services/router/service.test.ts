@@ -9,7 +9,7 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../runtime/log.ts';
-import { adminSocketPath, rootLayout } from '../../runtime/paths.ts';
+import { adminSocketPath, rootLayout, type Paths } from '../../runtime/paths.ts';
 import { EXIT } from '../../lib/errors.ts';
 import { startAdminServer } from '../../runtime/admin/server.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
@@ -21,6 +21,8 @@ import { Budgets } from './routing/budget.ts';
 import { recoverSpend } from './spend-recovery.ts';
 import { startFakeOpenAI } from './testing/fake-openai.ts';
 import { Redactor } from '../vault/index.ts';
+import { Vault } from '../vault/vault.ts';
+import type { LedgerApi } from '../ledger/types.ts';
 import type { FakeProvider } from './testing/fake-server.ts';
 import type { Caller, ChatRequest, RouterConfig } from './types.ts';
 
@@ -35,6 +37,9 @@ const config = (): RouterConfig => ({
 });
 const ask: ChatRequest = { model: 'main', messages: [{ role: 'user', content: 'count me' }], maxTokens: 50 };
 const caller: Caller = { agent: 'a1', lineage: [], budget: { usdPerDay: 1000 } };
+/** A vault never initialized: keyless deployments need none of its keys, and a call for one would fail closed. */
+const keylessVault = (paths: Paths, ledger: LedgerApi): Vault => new Vault({ file: join(paths.state, 'vault', 'vault.json'), ledger });
+
 const noVault = { inject: async () => { throw new Error('no credential expected'); }, redaction: new Redactor() };
 
 function spent(budgets: Budgets, key: string): { usd: number; tokens: number } {
@@ -89,7 +94,7 @@ test('the router service: state saved with a mark at stop; started on a state ol
   const statePath = join(paths.state, 'router', 'state.json');
   const run = async (calls: number): Promise<{ usd: number; tokens: number }> => {
     const ledger = await openLedger(paths);
-    const service = await routerService.start({ paths, config: {}, log: silentLogger, deps: { ledger, vault: new Redactor() }, signal: new AbortController().signal });
+    const service = await routerService.start({ paths, config: {}, log: silentLogger, deps: { ledger, vault: keylessVault(paths, ledger) }, signal: new AbortController().signal });
     for (let i = 0; i < calls; i++) await service.api.chat(ask, caller);
     const used = spent((service.api as unknown as RouterEngine).budgets, 'agent a1');
     await service.stop();
@@ -117,7 +122,7 @@ test('the router service owns its outbound connections: stop closes every pooled
   const paths = rootLayout(root);
   await saveConfig(paths, config());
   const ledger = await openLedger(paths);
-  const service = await routerService.start({ paths, config: {}, log: silentLogger, deps: { ledger, vault: new Redactor() }, signal: new AbortController().signal });
+  const service = await routerService.start({ paths, config: {}, log: silentLogger, deps: { ledger, vault: keylessVault(paths, ledger) }, signal: new AbortController().signal });
   const until = async (n: number): Promise<void> => {
     while ((await fake.connections()) !== n) await new Promise((r) => setTimeout(r, 5));
   };
@@ -148,7 +153,7 @@ test('the router service: a configuration reload the ledger refuses is not put i
   const opened = await openLedger(paths);
   // The ledger refuses the reload's record (log first: then no act).
   const ledger = { ...opened, append: (event: Parameters<typeof opened.append>[0]) => (event.action === 'config.reload' ? Promise.reject(new Error('ledger refused')) : opened.append(event)) };
-  const service = await routerService.start({ paths, config: {}, log: silentLogger, deps: { ledger, vault: new Redactor() }, signal: new AbortController().signal });
+  const service = await routerService.start({ paths, config: {}, log: silentLogger, deps: { ledger, vault: keylessVault(paths, ledger) }, signal: new AbortController().signal });
   try {
     // Through the admin API, as the CLI calls them: the bodies are checked by the routes' declarations.
     const admin = await startAdminServer({ socketPath: adminSocketPath(paths), routes: [], serviceRoutes: () => new Map([['router', service.routes ?? []]]) });

@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { createWorkerPool, workerSource, type WorkerPool } from '../../lib/worker-pool.ts';
 import { disableCoreDumps, setNotDumpable } from '../../kernel/libc.ts';
+import type { ObjectSchema } from '../../runtime/config-schema.ts';
 import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
 import type { LedgerApi } from '../ledger/types.ts';
 import { vaultFile } from './store.ts';
@@ -43,21 +44,27 @@ function redactionWorkers(): WorkerPool {
   });
 }
 
-export const vaultService: ServiceDefinition<VaultApi> = {
+/** Schema of services.vault in octant.yaml. */
+export const VAULT_CONFIG = {
+  type: 'object',
+  properties: {
+    // A file of 64 hex digits (mode 0600) created by `octant vault init --key-file`.
+    keyFile: { type: 'string' },
+    // true: a restart of the ledger seals the vault (the operator unseals again).
+    sealOnLedgerRestart: { type: 'boolean' },
+  },
+} as const satisfies ObjectSchema;
+
+/** The vault records every unseal, seal, grant and token in the ledger (append and seal only). */
+type VaultDeps = { ledger: LedgerApi };
+
+export const vaultService: ServiceDefinition<VaultApi, VaultDeps, typeof VAULT_CONFIG> = {
   name: 'vault',
   needs: ['ledger'],
-  configSchema: {
-    type: 'object',
-    properties: {
-      // A file of 64 hex digits (mode 0600) created by `octant vault init --key-file`.
-      keyFile: { type: 'string' },
-      // true: a restart of the ledger seals the vault (the operator unseals again).
-      sealOnLedgerRestart: { type: 'boolean' },
-    },
-  },
+  configSchema: VAULT_CONFIG,
   async start(ctx) {
     protectProcessMemory();
-    const ledger = ctx.deps.ledger as LedgerApi;
+    const { ledger } = ctx.deps;
     const file = vaultFile(ctx.paths);
     const workers = redactionWorkers();
     const vault = new Vault({ file, ledger, workers });
@@ -67,7 +74,7 @@ export const vaultService: ServiceDefinition<VaultApi> = {
     if (Buffer.isBuffer(kept)) {
       await vault.resume(kept, { after: 'ledger restart' });
       resumed = true;
-    } else if (typeof keyFile === 'string' && existsSync(file)) await vault.unseal({ keyFile });
+    } else if (keyFile !== undefined && existsSync(file)) await vault.unseal({ keyFile });
     return {
       api: vault,
       routes: vaultRoutes(vault, file, ledger),
@@ -83,7 +90,7 @@ export const vaultService: ServiceDefinition<VaultApi> = {
           // Stopped only because the ledger failed: the next instance unseals
           // with the same key (its entry says so). The supervisor wipes it if
           // no next instance comes (shutdown, the ledger given up).
-          if (reason === 'dependency-failed' && ctx.config.sealOnLedgerRestart !== true && ctx.keep !== undefined) {
+          if (reason === 'dependency-failed' && !ctx.config.sealOnLedgerRestart && ctx.keep !== undefined) {
             const master = vault.releaseMaster();
             if (master !== undefined) ctx.keep.put(master, () => master.fill(0));
             return;
