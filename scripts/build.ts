@@ -35,6 +35,7 @@ import { basename, join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lazyModules } from './lazy-modules.ts';
 import { compileExecGuard } from '../src/kernel/landlock/exec-guard-binary.ts';
+import { compileBootInit } from '../src/runtime/image/boot-init-binary.ts';
 
 const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(repo, 'dist');
@@ -110,7 +111,11 @@ function buildSnapshotSea(config: string): void {
  * only on the source and the compiler (flags in exec-guard-binary.ts).
  */
 function embeddedExecGuard(): Record<string, string> {
-  return { 'globalThis.__OCTANT_EXEC_GUARD__': JSON.stringify(compileExecGuard().toString('base64')) };
+  return {
+    'globalThis.__OCTANT_EXEC_GUARD__': JSON.stringify(compileExecGuard().toString('base64')),
+    // The initramfs's /init for `octant image build` (src/runtime/image/boot-init.c).
+    'globalThis.__OCTANT_BOOT_INIT__': JSON.stringify(compileBootInit().toString('base64')),
+  };
 }
 
 /**

@@ -74,24 +74,22 @@ test('the utility table is sorted, names are unique, every entry has usage', () 
 
 test('--help and -h on every command and every declared subcommand print its generated usage and exit 0', async () => {
   const { COMMANDS } = await import('./operator/cli/commands.ts');
-  const { isGroup } = await import('./operator/cli/command.ts');
-  const { usageFor } = await import('./operator/cli/usage.ts');
+  const { walk } = await import('./operator/cli/command.ts');
+  const { usageAt } = await import('./operator/cli/usage.ts');
   let checked = 0;
   for (const entry of COMMANDS) {
-    const command = await entry.load();
-    const subs = isGroup(command) ? command.subcommands.map((s) => s.name) : [];
-    for (const sub of [undefined, ...subs]) {
-      const usage = usageFor(command, sub);
-      assert.match(usage, new RegExp(`^usage: octant ${entry.name}${sub ? ` ${sub}` : ''}`));
+    for (const { path, command } of walk(await entry.load())) {
+      const usage = usageAt(path.join(' '), command);
+      assert.match(usage, new RegExp(`^usage: octant ${path.join(' ')}`));
       for (const flag of ['--help', '-h']) {
-        const r = await run(['/x/octant', '/x/octant', entry.name, ...(sub ? [sub] : []), flag]);
-        assert.equal(r.status, 0, `${entry.name} ${sub ?? ''} ${flag}: ${r.stderr}`);
+        const r = await run(['/x/octant', '/x/octant', ...path, flag]);
+        assert.equal(r.status, 0, `${path.join(' ')} ${flag}: ${r.stderr}`);
         assert.equal(r.stdout, `${usage}\n`);
         assert.equal(r.stderr, '');
         checked += 1;
       }
-      // `octant help CMD [SUB]` prints the same text.
-      assert.equal((await run(['/x/octant', '/x/octant', 'help', entry.name, ...(sub ? [sub] : [])])).stdout, `${usage}\n`);
+      // `octant help CMD [SUB...]` prints the same text.
+      assert.equal((await run(['/x/octant', '/x/octant', 'help', ...path])).stdout, `${usage}\n`);
     }
   }
   assert.ok(checked > 100, `checked ${checked} command lines`);

@@ -6,6 +6,7 @@
 // commands never pay for it, and a machine without node:ffi only fails the
 // commands that really need it (with E_LIBC_UNAVAILABLE).
 
+import { statSync } from 'node:fs';
 import { OctantError, EXIT, messageOf } from '../lib/errors.ts';
 
 // Numbers from the Linux UAPI headers (x86_64 and aarch64 agree on these).
@@ -19,6 +20,11 @@ const RLIMIT_CORE = 4;                     // <sys/resource.h>
 const SYS_LANDLOCK_CREATE_RULESET = 444n;  // same number on every architecture (asm-generic)
 const LANDLOCK_CREATE_RULESET_VERSION = 1; // <linux/landlock.h>: ask for the ABI version
 const SYS_OPENAT2 = 437n;                  // same number on every architecture (asm-generic)
+const SYS_SYNC = process.arch === 'arm64' ? 81n : 162n;
+const SYS_REBOOT = process.arch === 'arm64' ? 142n : 169n;
+const LINUX_REBOOT_MAGIC1 = 0xfee1deadn;   // <linux/reboot.h>
+const LINUX_REBOOT_MAGIC2 = 672274793n;
+const LINUX_REBOOT_CMD = { poweroff: 0x4321fedcn, reboot: 0x01234567n } as const;
 // setgroups has no generic number; the raw syscall changes only the calling
 // thread's groups (glibc's setgroups() signals every thread to change theirs).
 const SYS_SETGROUPS = process.arch === 'arm64' ? 159n : 116n;
@@ -196,6 +202,31 @@ export function seccompMode(): number {
 export function landlockAbiVersion(): number {
   const result = Number(libc().fn.syscall(SYS_LANDLOCK_CREATE_RULESET, null, 0n, BigInt(LANDLOCK_CREATE_RULESET_VERSION), 0n));
   return result < 0 ? -errno() : result;
+}
+
+/**
+ * sync(2), then reboot(2) with LINUX_REBOOT_CMD_POWER_OFF or _RESTART: the
+ * last thing a PID 1 does (it has nothing to return to; its exit would panic
+ * the kernel). Returns only on failure, with the error.
+ */
+export function powerOff(how: keyof typeof LINUX_REBOOT_CMD): OctantError {
+  const { fn } = libc();
+  fn.syscall(SYS_SYNC, 0n, 0n, 0n, 0n);
+  fn.syscall(SYS_REBOOT, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD[how], 0n);
+  return new LibcError('E_INIT_POWEROFF', `reboot(${how})`, errno());
+}
+
+/** The initial pid namespace's inode number (PROC_PID_INIT_INO, include/linux/proc_ns.h). */
+const PROC_PID_INIT_INO = 0xeffffffc;
+
+/** True when this process is the machine's init: PID 1 of the initial pid
+ *  namespace, not of a container's (whose exit just ends the container). */
+export function isMachineInit(): boolean {
+  try {
+    return getpid() === 1 && statSync('/proc/self/ns/pid').ino === PROC_PID_INIT_INO;
+  } catch {
+    return false;
+  }
 }
 
 /** Mount flags used by init (<sys/mount.h>). */

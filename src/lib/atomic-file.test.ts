@@ -5,7 +5,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
-import { copyFileAtomic, writeFileAtomic } from './atomic-file.ts';
+import { copyFileAtomic, writeFileAtomic, writeFileAtomicAsync } from './atomic-file.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'octant-atomic-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -17,19 +17,20 @@ const OLD = 'a'.repeat(4 << 20);
 const NEW = 'b'.repeat(3 << 20);
 
 // A child process writes OLD and NEW alternately under umask 0 until it is killed with SIGKILL.
-const LOOP = `
-import { writeFileAtomic } from ${JSON.stringify(new URL('./atomic-file.ts', import.meta.url).pathname)};
+const loop = (writer: 'writeFileAtomic' | 'writeFileAtomicAsync'): string => `
+import { ${writer} as write } from ${JSON.stringify(new URL('./atomic-file.ts', import.meta.url).pathname)};
 process.umask(0);
 const [file, a, b] = [process.argv[1], 'a'.repeat(4 << 20), 'b'.repeat(3 << 20)];
 for (let i = 0; ; i++) {
-  writeFileAtomic(file, i % 2 === 0 ? a : b);
+  await write(file, i % 2 === 0 ? a : b);
   if (i === 0) process.stdout.write('ready\\n');
 }
 `;
 
-test('kill -9 during a write loop leaves the old or the new file, never a partial one; leftovers are 0600 from creation', async () => {
+for (const writer of ['writeFileAtomic', 'writeFileAtomicAsync'] as const) test(`${writer}: kill -9 during a write loop leaves the old or the new file, never a partial one; leftovers are 0600 from creation`, async () => {
+  const LOOP = loop(writer);
   for (let round = 0; round < 6; round++) {
-    const dir = join(root, `kill-${round}`);
+    const dir = join(root, `${writer}-kill-${round}`);
     const file = join(dir, 'state.json');
     const child = spawn(process.execPath, ['--input-type=module', '-e', LOOP, file], { stdio: ['ignore', 'pipe', 'inherit'] });
     const [first] = await once(child.stdout, 'data');
@@ -91,4 +92,18 @@ test('copyFileAtomic copies every byte with the asked mode', () => {
   copyFileAtomic(source, join(root, 'bin', 'octant'), { mode: 0o755 });
   assert.deepEqual(readFileSync(join(root, 'bin', 'octant')), bytes);
   assert.equal(modeOf(join(root, 'bin', 'octant')), 0o755);
+});
+
+test('writeFileAtomicAsync: the exact mode whatever the umask, and exclusive refuses an existing file', async () => {
+  const before = process.umask(0o077);
+  try {
+    await writeFileAtomicAsync(join(root, 'async.yaml'), 'x: 1\n', { mode: 0o644 });
+  } finally {
+    process.umask(before);
+  }
+  assert.equal(modeOf(join(root, 'async.yaml')), 0o644);
+  await writeFileAtomicAsync(join(root, 'async.key'), 'first', { exclusive: true });
+  await assert.rejects(writeFileAtomicAsync(join(root, 'async.key'), 'second', { exclusive: true }), (e: NodeJS.ErrnoException) => e.code === 'EEXIST');
+  assert.equal(readFileSync(join(root, 'async.key'), 'utf8'), 'first');
+  assert.equal(modeOf(join(root, 'async.key')), 0o600);
 });

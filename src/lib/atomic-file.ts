@@ -2,7 +2,9 @@
 // or the new content, never a mix, an empty file or a file with a wider mode:
 // the one writer for every file the system replaces (vault, machine key, trust
 // store, agent records, approvals, router config and state, ledger checkpoints,
-// snapshot and witness, the exec guard helper, the installed executable).
+// snapshot and witness, quorum decisions, the exec guard helper, the
+// installed executable). writeFileAtomicAsync takes the same steps off the
+// event loop.
 //
 // The steps, each one needed (see ext4's data=ordered caveats and
 // "Files are hard", Pillai et al., OSDI 2014):
@@ -17,6 +19,7 @@
 
 import { randomBytes } from 'node:crypto';
 import { closeSync, fchmodSync, fstatSync, fsyncSync, linkSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { link, mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 
 export interface AtomicWriteOptions {
@@ -53,12 +56,50 @@ export function copyFileAtomic(source: string, file: string, options: AtomicWrit
   }
 }
 
+/**
+ * writeFileAtomic off the event loop (the same steps through fs/promises):
+ * for a service writing while it serves, where the fsyncs must not stall
+ * other requests.
+ */
+export async function writeFileAtomicAsync(file: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
+  const mode = options.mode ?? 0o600;
+  const dir = dirname(file);
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const tmp = tempName(dir);
+  const handle = await open(tmp, 'wx', mode);
+  try {
+    if (((await handle.stat()).mode & 0o7777) !== mode) await handle.chmod(mode);
+    await handle.writeFile(data);
+    await handle.sync();
+  } catch (error) {
+    await handle.close();
+    await rm(tmp, { force: true });
+    throw error;
+  }
+  await handle.close();
+  try {
+    await (options.exclusive === true ? link(tmp, file) : rename(tmp, file));
+  } finally {
+    await rm(tmp, { force: true });
+  }
+  const dirHandle = await open(dir, 'r');
+  try {
+    await dirHandle.sync();
+  } finally {
+    await dirHandle.close();
+  }
+}
+
+/** Hidden and random: never mistaken for a record by a directory listing, never shared by two writers. */
+function tempName(dir: string): string {
+  return join(dir, `.${randomBytes(6).toString('hex')}.tmp`);
+}
+
 function replaceAtomic(file: string, options: AtomicWriteOptions, fill: (fd: number) => void): void {
   const mode = options.mode ?? 0o600;
   const dir = dirname(file);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
-  // Hidden and random: never mistaken for a record by a directory listing, never shared by two writers.
-  const tmp = join(dir, `.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = tempName(dir);
   const fd = openSync(tmp, 'wx', mode);
   try {
     // The umask may have taken bits away; set the exact mode while the file is still empty.

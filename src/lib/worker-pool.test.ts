@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { readlinkSync } from 'node:fs';
 import { getPriority } from 'node:os';
 import { threadId } from 'node:worker_threads';
+import type { OctantError } from './errors.ts';
 import { createWorkerPool, workerSource, type WorkerPool } from './worker-pool.ts';
 
 const fixture = (threads = 1, queueLimit = 4): WorkerPool =>
@@ -27,7 +28,7 @@ test('bounded: with every thread busy and the queue full, one more task is refus
   try {
     const running = pool.run('block', flag);
     const waiting = [pool.run('echo', 1), pool.run('echo', 2)];
-    await assert.rejects(pool.run('echo', 3), (e) => code(e) === 'E_WORKERS_BUSY' && /1 running and 2 waiting/.test((e as Error).message));
+    await assert.rejects(pool.run('echo', 3), (e) => code(e) === 'E_WORKERS_BUSY' && /1 running and 2 waiting/.test((e as Error).message) && (e as OctantError).detail?.status === 503);
     assert.deepEqual(pool.stats(), { threads: 1, busy: 1, queued: 2, restarts: 0, done: 0 });
     Atomics.store(new Int32Array(flag), 0, 1);
     Atomics.notify(new Int32Array(flag), 0);

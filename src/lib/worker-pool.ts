@@ -185,6 +185,8 @@ export function createWorkerPool(options: WorkerPoolOptions): WorkerPool {
         return Promise.reject(new OctantError('E_WORKERS_BUSY', `${name} workers: ${options.threads} running and ${queue.length} waiting; try again later`, {
           exit: EXIT.unavailable,
           hint: 'the work is refused rather than queued without limit',
+          // Over HTTP: 503, try again later (RFC 9110 §15.6.4).
+          detail: { status: 503 },
         }));
       }
       return new Promise<T>((resolve, reject) => {

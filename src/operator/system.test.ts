@@ -56,6 +56,17 @@ test('status and stop through the admin socket; stop goes in reverse order', () 
   // A service's own routes are mounted under its name.
   assert.deepEqual(await adminCall(paths, 'GET', '/v1/vault/hello?who=op'), { from: 'vault', who: 'op' });
 
+  // Power off is PID 1's to do: asked of this process (not PID 1) it is
+  // refused, not silently ignored; a malformed request too. Nothing stops.
+  const poweroff = await adminRequest(paths, 'POST', '/v1/stop', { then: 'poweroff' });
+  assert.equal(poweroff.status, 400);
+  assert.match(JSON.stringify(poweroff.body), /E_STOP_NOT_INIT/);
+  const malformed = await adminRequest(paths, 'POST', '/v1/stop', { then: 'halt' });
+  assert.equal(malformed.status, 400);
+  assert.match(JSON.stringify(malformed.body), /E_STOP_BODY/);
+  assert.equal(system.afterStop(), undefined);
+  assert.equal((await adminCall<SystemStatus>(paths, 'GET', '/v1/status')).phase, 'ready');
+  // Twin: the plain stop.
   const reply = await adminRequest(paths, 'POST', '/v1/stop');
   assert.equal(reply.status, 202);
   await system.stopped;

@@ -18,7 +18,7 @@ import { loadOrCreateIdentity } from '../runtime/identity.ts';
 import { createLogger, openFileSink, type FileSink, type Logger } from '../runtime/log.ts';
 import { adminSocketPath, type Paths } from '../runtime/paths.ts';
 import { startAdminServer } from '../runtime/admin/server.ts';
-import { systemRoutes, type SystemPhase } from '../runtime/admin/system-routes.ts';
+import { systemRoutes, type AfterStop, type SystemPhase } from '../runtime/admin/system-routes.ts';
 import { createSupervisor, type Supervisor, type Transition } from '../runtime/supervisor/supervisor.ts';
 import type { AnyService } from '../runtime/supervisor/service.ts';
 import { SERVICES } from './service-table.ts';
@@ -39,7 +39,9 @@ export interface RunningSystem {
   /** Resolves when every service is healthy; rejects (and the system stops itself) if one gives up. */
   ready: Promise<void>;
   /** Graceful stop in reverse dependency order; idempotent. */
-  stop(reason?: string): Promise<void>;
+  stop(reason?: string, then?: AfterStop): Promise<void>;
+  /** What the operator asked a PID 1 to do after the stop, if anything. */
+  afterStop(): AfterStop | undefined;
   /** Settles when the system is fully stopped (services, admin socket, log). */
   stopped: Promise<void>;
   config: OctantConfig;
@@ -72,7 +74,9 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
   const stopped = new Promise<void>((resolve) => { markStopped = resolve; });
   const socketPath = adminSocketPath(paths);
 
-  const stop = (reason = 'stop requested'): Promise<void> => {
+  let then: AfterStop | undefined;
+  const stop = (reason = 'stop requested', after?: AfterStop): Promise<void> => {
+    then ??= after;
     stopping ??= (async () => {
       phase = 'stopping';
       try {
@@ -96,7 +100,7 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
         version: buildInfo().version,
         startedAt,
         phase: () => phase,
-        stop: (reason) => { stop(reason).catch((error: unknown) => log.error('stop failed', { error: messageOf(error) })); },
+        stop: (reason, after) => { stop(reason, after).catch((error: unknown) => log.error('stop failed', { error: messageOf(error) })); },
       }),
       serviceRoutes: () => supervisor.routes(),
       // While booting or stopping, a service's routes come and go: 503, not 404.
@@ -134,5 +138,5 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
   );
   // Callers await `ready`; this keeps an unobserved failure from crashing the process.
   ready.catch(() => undefined);
-  return { supervisor, ready, stop, stopped, config, socketPath, fingerprint: identity.fingerprint };
+  return { supervisor, ready, stop, stopped, afterStop: () => then, config, socketPath, fingerprint: identity.fingerprint };
 }

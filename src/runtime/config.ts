@@ -27,7 +27,20 @@ export interface OctantConfig {
   supervisor: SupervisorSettings;
   /** Validated section per registered service (defaults filled in). */
   services: Record<string, Record<string, unknown>>;
+  init: InitSettings;
 }
+
+export interface InitSettings {
+  /** octant commands `octant init` runs, one after the other, once the system is ready (an appliance's agents). */
+  run: string[][];
+}
+
+export const INIT_SCHEMA: ObjectSchema = {
+  type: 'object',
+  properties: {
+    run: { type: 'array', items: { type: 'array', items: { type: 'string' } }, default: [] },
+  },
+};
 
 /** What config needs to know of a service: its name and optional schema. */
 export interface ConfigurableService {
@@ -59,6 +72,7 @@ export function fileSchema(services: readonly ConfigurableService[]): ObjectSche
     properties: {
       supervisor: SUPERVISOR_SCHEMA,
       services: { type: 'object', properties: sections },
+      init: INIT_SCHEMA,
     },
   };
 }
@@ -87,8 +101,9 @@ export function configFromValue(value: unknown, file: string, services: readonly
   const checked = validateConfig(fileSchema(services), value, '', file) as {
     supervisor: SupervisorSettings;
     services: Record<string, Record<string, unknown>>;
+    init: InitSettings;
   };
-  return { file, fromFile, supervisor: checked.supervisor, services: checked.services };
+  return { file, fromFile, supervisor: checked.supervisor, services: checked.services, init: checked.init };
 }
 
 /** Load <etc>/octant.yaml, or the embedded defaults when it does not exist. */

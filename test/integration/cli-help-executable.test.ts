@@ -11,8 +11,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OCTANT } from '../support/dist-octant.ts';
 import { COMMANDS } from '../../src/operator/cli/commands.ts';
-import { isGroup } from '../../src/operator/cli/command.ts';
-import { usageFor } from '../../src/operator/cli/usage.ts';
+import { walk } from '../../src/operator/cli/command.ts';
+import { usageAt } from '../../src/operator/cli/usage.ts';
 
 const skip = existsSync(OCTANT) ? false : `${OCTANT} is missing (run: node scripts/build.ts)`;
 if (skip) process.stdout.write(`# skipping the executable's CLI tests: ${skip}\n`);
@@ -34,12 +34,10 @@ function octant(args: string[], cwd?: string): Promise<Result> {
 test('every declared command and subcommand answers --help and -h with its usage, exit 0', { skip }, async () => {
   const lines: { args: string[]; usage: string }[] = [];
   for (const entry of COMMANDS) {
-    const command = await entry.load();
-    for (const sub of [undefined, ...(isGroup(command) ? command.subcommands.map((s) => s.name) : [])]) {
-      const usage = `${usageFor(command, sub)}\n`;
-      const path = [entry.name, ...(sub === undefined ? [] : [sub])];
+    for (const { path, command } of walk(await entry.load())) {
+      const usage = `${usageAt(path.join(' '), command)}\n`;
       // --help on every one; -h and `help` on each command (in-process, src/main.test.ts checks them all).
-      lines.push({ args: [...path, '--help'], usage }, ...(sub === undefined ? [{ args: [...path, '-h'], usage }, { args: ['help', ...path], usage }] : []));
+      lines.push({ args: [...path, '--help'], usage }, ...(path.length === 1 ? [{ args: [...path, '-h'], usage }, { args: ['help', ...path], usage }] : []));
     }
   }
   // Two at a time: the machine is shared.
@@ -90,4 +88,9 @@ test('the bash completion the executable prints completes groups and subcommands
   assert.deepEqual(complete(['octant', '--root', '/x', 'vault', 'gr']), ['grant']);
   assert.ok(complete(['octant', 'ledger', 'verify', '--']).includes('--no-key'));
   assert.deepEqual(complete(['octant', 'completion', 'z']), ['zsh']);
+  // A group inside a group, and an action's options below it.
+  assert.deepEqual(complete(['octant', 'quorum', 'panel', 'a']), ['add']);
+  assert.ok(complete(['octant', 'quorum', 'panel', 'add', 'judge', '--']).includes('--family'));
+  // Twin: past an action, words are its arguments (files), not subcommands.
+  assert.ok(!complete(['octant', 'ledger', 'grep', 'x', '']).includes('verify'));
 });

@@ -91,13 +91,13 @@ test('as PID 1, a second signal during a stuck shutdown forces the exit', { skip
   }
 });
 
-test('as PID 1, missing /proc, /sys, /dev and /run are mounted (here under a scratch root)', { skip }, async () => {
+test('as PID 1, missing /proc, /sys, /dev, /run and the cgroup2 hierarchy are mounted (here under a scratch root)', { skip }, async () => {
   const root = mkdtempSync(join(tmpdir(), 'octant-init-mounts-'));
   const init = startAsPid1({ FIXTURE_MOUNT_ROOT: root });
   try {
     await init.waitFor((l) => l.msg === 'booted', 'booted');
     const mounted = init.lines.filter((l) => l.msg === 'mounted').map((l) => [l.target, l.fstype]);
-    assert.deepEqual(mounted, [[`${root}/proc`, 'proc'], [`${root}/sys`, 'sysfs'], [`${root}/dev`, 'devtmpfs'], [`${root}/run`, 'tmpfs']]);
+    assert.deepEqual(mounted, [[`${root}/proc`, 'proc'], [`${root}/sys`, 'sysfs'], [`${root}/dev`, 'devtmpfs'], [`${root}/run`, 'tmpfs'], [`${root}/sys/fs/cgroup`, 'cgroup2']]);
     // The new proc shows this namespace: its pid 1 is the init.
     assert.match(init.inside(`cat ${root}/proc/1/stat`), /^1 \(/);
     const info = init.inside('cat /proc/self/mountinfo');

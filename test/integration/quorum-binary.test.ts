@@ -124,6 +124,9 @@ test('a critical write approved by the panel runs, after the proposal, ballots a
   assert.deepEqual(story, ['quorum.proposal:pending', 'quorum.ballot:approve', 'quorum.ballot:approve', 'quorum.ballot:approve', 'quorum.outcome:allow', 'fs.write:allow', 'fs.write.done:ok']);
   const list = octant('quorum', 'list');
   assert.match(list.out, /quo_[0-9a-z]{16}  approved/);
+  // The voters saw what the agent did before: its lifecycle entries.
+  const shown = JSON.parse(octant('quorum', 'show', /(quo_[0-9a-z]{16})  approved/.exec(list.out)![1], '--json').out) as { proposal: { recent: { action: string }[] } };
+  assert.ok(shown.proposal.recent.some((e) => e.action === 'transition'), JSON.stringify(shown.proposal.recent));
 });
 
 test('a veto rejects: the write never runs and no human is asked', { skip }, async () => {

@@ -9,7 +9,7 @@
 // programs execute (Landlock through the exec-guard).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
+import { spawn, spawnSync, type SpawnSyncReturns } from 'node:child_process';
 import { chownSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -98,7 +98,7 @@ test('an ordinary user: refused where limits cannot be enforced; accepted, the a
   }
 });
 
-test('an ordinary user: services.agents.acceptUnenforcedLimits accepts for the whole system, and the record says so', { skip: skip || (!unenforcedHere && 'limits are enforced here'), timeout: 240_000 }, () => {
+test('an ordinary user: services.agents.acceptUnenforcedLimits accepts for the whole system; the record and octant status say so', { skip: skip || (!unenforcedHere && 'limits are enforced here'), timeout: 240_000 }, async () => {
   const w = world();
   try {
     const signed = signedManifest(w);
@@ -109,6 +109,21 @@ test('an ordinary user: services.agents.acceptUnenforcedLimits accepts for the w
     assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
     const report = JSON.parse(run.stdout) as { record: { limits: { enforced: boolean; acceptedBy: string } } };
     assert.deepEqual([report.record.limits.enforced, report.record.limits.acceptedBy], [false, 'services.agents.acceptUnenforcedLimits']);
+
+    // The running system says so in `octant status`.
+    const daemon = spawn('setpriv', [`--reuid=${USER.uid}`, `--regid=${USER.gid}`, '--clear-groups', OCTANT, '--root', w.root, 'boot'], { stdio: 'ignore', env: { PATH: '/usr/bin:/bin', HOME: w.root } });
+    try {
+      let status = w.octant(['status']);
+      for (let i = 0; i < 100 && status.status !== 0; i++) {
+        spawnSync('sleep', ['0.1']);
+        status = w.octant(['status']);
+      }
+      assert.equal(status.status, 0, status.stderr);
+      assert.match(status.stdout, /agents .*resource limits NOT enforced \(this machine uses cgroup v1.*\): accepted by services\.agents\.acceptUnenforcedLimits/);
+    } finally {
+      assert.equal(w.octant(['stop']).status, 0);
+      if (daemon.exitCode === null) await new Promise((r) => daemon.once('exit', r));
+    }
   } finally {
     w.done();
   }

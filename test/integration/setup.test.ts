@@ -6,7 +6,7 @@
 // disk in the clear. Running setup again keeps what exists.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -99,6 +99,44 @@ test('octant setup refuses what it cannot do, naming it: --provider without --mo
     assert.notEqual(unknown.status, 0);
     assert.match(unknown.stderr, /E_ROUTER_PROVIDER.*unknown provider 'nope'/);
   } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+const hasScript = spawnSync('sh', ['-c', 'command -v script']).stdout.toString().trim() !== '';
+
+test('octant setup on a terminal asks what no flag says: the provider, the model, the template, then the key without echo', { skip: skip || (!hasScript && 'script (util-linux) is not installed'), timeout: 240_000 }, async () => {
+  const root = mkdtempSync(join(tmpdir(), 'octant-setup-tty-'));
+  chmodSync(root, 0o755);
+  const fake = await startFakeOpenAI();
+  try {
+    // script(1) runs it on a pseudo-terminal; each answer is typed once its question shows.
+    const answers: [string, string][] = [['provider now?', 'y'], ['provider (', 'openai'], ['model [', 'fake-model'], ['first manifest:', 'loop'], ['API key: ', API_KEY]];
+    const command = `${OCTANT} --root ${root} setup --base-url ${fake.origin}/v1 --name asked`;
+    const result = await new Promise<{ status: number | null; out: string }>((resolve) => {
+      const child = spawn('script', ['-qec', command, '/dev/null'], { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] });
+      let out = '';
+      const onData = (d: Buffer): void => {
+        out += d.toString();
+        const next = answers[0];
+        if (next !== undefined && out.includes(next[0])) {
+          answers.shift();
+          child.stdin.write(`${next[1]}\n`);
+        }
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+      child.on('close', (status) => resolve({ status, out }));
+    });
+    assert.equal(result.status, 0, result.out);
+    assert.match(result.out, /Add an LLM provider now\? \[Y\/n\]/);
+    assert.match(result.out, /openai API key: /);
+    assert.ok(!result.out.includes(API_KEY), 'the key is not echoed');
+    assert.match(result.out, /vault: stored openai-key/);
+    assert.match(result.out, /manifest: wrote .*asked\.yaml \(--for loop\)/);
+    assert.match(readFileSync(join(root, 'etc', 'router.yaml'), 'utf8'), /model: fake-model/);
+  } finally {
+    await fake.close();
     rmSync(root, { recursive: true, force: true });
   }
 });

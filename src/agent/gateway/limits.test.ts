@@ -13,16 +13,19 @@ import { ByteRate, DescriptorBudget, limitRecorder, openFileLimit, type LimitKin
 import type { Mediator } from './mediator.ts';
 import { startGateway, type Gateway } from './server.ts';
 import { openConnections } from '../../../test/support/connections.ts';
+import { until } from '../../../test/support/until.ts';
 
 const TOKEN = 'tok-hostile';
 
 /** A mediator whose one tool waits until released: requests stay in flight. */
-function slowMediator(): { mediator: Mediator; release(): void } {
+function slowMediator(): { mediator: Mediator; release(): void; waiting(): number } {
   let release!: () => void;
+  let waiting = 0;
   const gate = new Promise<void>((resolve) => { release = resolve; });
   return {
     release: () => release(),
-    mediator: { tools: [], mediate: async () => { await gate; return { ok: true, result: 'done' }; } },
+    waiting: () => waiting,
+    mediator: { tools: [], mediate: async () => { waiting += 1; await gate; waiting -= 1; return { ok: true, result: 'done' }; } },
   };
 }
 
@@ -56,7 +59,7 @@ test('a hostile agent at every limit is refused and recorded, while another agen
   try {
     // In flight: 4 held, the 5th gets 429 at once.
     const held = Array.from({ length: 4 }, () => call(hostile.socketPath, '/octant/v1/tools/fs.read'));
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until('4 requests held in the mediator', () => slow.waiting() === 4);
     const fifth = await call(hostile.socketPath, '/octant/v1/tools/fs.read');
     assert.equal(fifth.status, 429);
     assert.match(fifth.body, /E_GATEWAY_LIMIT_IN_FLIGHT/);
@@ -65,7 +68,8 @@ test('a hostile agent at every limit is refused and recorded, while another agen
     // Connections: 4 are open for the held requests; 4 more fill the cap, the rest are dropped.
     const { sockets: opened, closed } = openConnections(hostile.socketPath, 10);
     sockets.push(...opened);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await until('6 of 10 connections dropped', () => closed.filter(Boolean).length >= 6);
+    await new Promise((resolve) => setTimeout(resolve, 100)); // and no more than 6
     assert.equal(closed.filter(Boolean).length, 6, `dropped: ${closed}`);
     // The other agent is served all along.
     assert.equal((await call(other.socketPath, '/octant/v1/tools/fs.read')).status, 200);
@@ -101,12 +105,11 @@ test('the daemon-wide descriptor budget is shared: when agents have used it, new
   const sockets: Socket[] = [];
   try {
     for (let i = 0; i < 3; i++) sockets.push(connect(a.socketPath));
-    await new Promise((resolve) => setTimeout(resolve, 50));
-    assert.equal(budget.inUse, 3);
+    await until('the gateway to count 3 connections', () => budget.inUse === 3);
     await assert.rejects(call(a.socketPath, '/octant/v1/tools/x'));
     assert.deepEqual(hits, ['daemon-descriptors']);
     for (const s of sockets) s.destroy();
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    await until('the gateway to release the closed connections', () => budget.inUse === 0);
     assert.equal((await call(a.socketPath, '/octant/v1/tools/x')).status, 200);
   } finally {
     for (const s of sockets) s.destroy();

@@ -64,7 +64,7 @@ export function createAgentsRuntime(ctx: AgentsContext): AgentsRuntime {
   const approvals = { store: new ApprovalStore(approvalsDir(ctx.paths)), trust: () => loadTrustStore(ctx.paths), timeoutMs: approvalTimeoutMs };
   const approve = (request: ApprovalRequest, signal?: AbortSignal) => governedApproval(request, {
     quorum,
-    human: (r, s) => requestApproval(r, { ...approvals, ledger: ledger.append }, s),
+    human: (r, s) => requestApproval(r, { ...approvals, ledger: recent.append }, s),
     recent: (agent) => recent.recent(agent),
   }, signal);
   // One descriptor budget for every agent connection the daemon holds:
@@ -72,7 +72,9 @@ export function createAgentsRuntime(ctx: AgentsContext): AgentsRuntime {
   const descriptors = new DescriptorBudget();
   const manager = composeLifecycle({
     paths: ctx.paths,
-    ledger,
+    // Lifecycle and egress entries feed the recent entries a proposal shows;
+    // an agent's are forgotten when its partition is sealed.
+    ledger: { append: recent.append, seal: (agent, detail) => { recent.forget(agent); return ledger.seal(agent, detail); } },
     vault,
     log: ctx.log,
     isolation: { descriptors },

@@ -30,7 +30,13 @@ export interface AgentsServiceApi {
 
 /** What `octant status` says about resource limits (kernel/cgroups/placement.ts). */
 function limitsLine(accepted: boolean): string {
-  const placement = hostCgroupPlacement();
+  let placement: ReturnType<typeof hostCgroupPlacement>;
+  try {
+    placement = hostCgroupPlacement();
+  } catch (error) {
+    // No usable hierarchy even for root: agents fail at their start, naming it; the service itself is fine.
+    return `resource limits: ${messageOf(error)}`;
+  }
   if (placement.enforced) return `resource limits enforced (${placement.detail})`;
   return `resource limits NOT enforced (${placement.reason}): ${accepted ? 'accepted by services.agents.acceptUnenforcedLimits' : 'agents are refused unless run with --accept-unenforced-limits'}`;
 }

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EXIT, OctantError } from '../../lib/errors.ts';
-import { isGroup, type Action } from './command.ts';
+import { isGroup, walk, type Action } from './command.ts';
 import { COMMANDS, loadCommands } from './commands.ts';
 import { fishScript, zshScript } from './completion-scripts.ts';
 import { asOctantError, formatError, wantsJson } from './error-report.ts';
@@ -33,10 +33,13 @@ test('the command table is sorted and every declaration is complete: names, summ
   };
   commands.forEach((c, i) => {
     assert.equal(c.name, names[i], 'the table names the module it loads');
-    if (!isGroup(c)) return check(c.name, c);
-    const subs = c.subcommands.map((s) => s.name);
-    assert.equal(new Set(subs).size, subs.length, `${c.name}: subcommand names are unique`);
-    for (const s of c.subcommands) check(`${c.name} ${s.name}`, s);
+    for (const { path, command } of walk(c)) {
+      if (!isGroup(command)) { check(path.join(' '), command); continue; }
+      assert.ok(command.summary.length > 0, `${path.join(' ')}: summary`);
+      const subs = command.subcommands.map((s) => s.name);
+      assert.ok(subs.length > 0, `${path.join(' ')}: has subcommands`);
+      assert.equal(new Set(subs).size, subs.length, `${path.join(' ')}: subcommand names are unique`);
+    }
   });
 });
 
@@ -69,9 +72,10 @@ test('zsh and fish completions name every command, subcommand and option', async
   for (const c of commands) {
     assert.match(zsh, new RegExp(`'${c.name}:`));
     assert.match(fish, new RegExp(`-a ${c.name} -d`));
-    for (const s of isGroup(c) ? c.subcommands : []) {
-      assert.match(zsh, new RegExp(`'${s.name}:`), `${c.name} ${s.name}`);
-      assert.match(fish, new RegExp(`__fish_seen_subcommand_from ${c.name}; and __fish_seen_subcommand_from ${s.name}"|-a ${s.name} -d`), `${c.name} ${s.name}`);
+    for (const { path } of walk(c).slice(1)) {
+      const name = path.at(-1)!;
+      assert.match(zsh, new RegExp(`'${name}:`), path.join(' '));
+      assert.match(fish, new RegExp(`and not __fish_seen_subcommand_from [^"]*\\b${name}\\b[^"]*" -f -a ${name} -d`), path.join(' '));
     }
   }
   assert.match(zsh, /'--no-key:accept an integrity-only check/);

@@ -58,10 +58,11 @@ export interface Action {
   run: Handler;
 }
 
+/** A group of subcommands: actions, or groups of their own (`octant quorum panel add`). */
 export interface Group {
   name: string;
   summary: string;
-  subcommands: readonly Action[];
+  subcommands: readonly Command[];
   /** Paragraphs printed after the subcommand list. */
   notes?: string;
 }
@@ -70,6 +71,22 @@ export type Command = Action | Group;
 
 export function isGroup(command: Command): command is Group {
   return 'subcommands' in command;
+}
+
+export interface Node {
+  /** The words after `octant`: ['quorum', 'panel', 'add']. */
+  path: string[];
+  command: Command;
+}
+
+/** `command` and everything under it, each with its path, depth first (for help, tests, completions, man pages). */
+export function walk(command: Command, path: readonly string[] = [command.name]): Node[] {
+  return [{ path: [...path], command }, ...(isGroup(command) ? command.subcommands.flatMap((s) => walk(s, [...path, s.name])) : [])];
+}
+
+/** The runnable ones among them. */
+export function actionsOf(command: Command): { path: string[]; action: Action }[] {
+  return walk(command).flatMap(({ path, command: c }) => (isGroup(c) ? [] : [{ path, action: c }]));
 }
 
 export interface CommandEntry {

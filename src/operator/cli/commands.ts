@@ -17,6 +17,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'egress-bridge', load: async () => (await import('./egress-bridge.ts')).command },
   { name: 'help', load: async () => (await import('./help.ts')).command },
   { name: 'identity', load: async () => (await import('./identity.ts')).command },
+  { name: 'image', load: async () => (await import('./image.ts')).command },
   { name: 'init', load: async () => (await import('./init.ts')).command },
   { name: 'install', load: async () => (await import('./install.ts')).command },
   { name: 'install-links', load: async () => (await import('./install-links.ts')).command },

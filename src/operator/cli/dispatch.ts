@@ -42,16 +42,20 @@ export function runAction(path: string, action: Action, argv: readonly string[],
 
 /**
  * `octant <command> ...argv`: `--help`/`-h` (before `--`) prints the usage of
- * the subcommand named first, else of the command, and succeeds.
+ * the deepest subcommand the leading words name, else of the command, and succeeds.
  */
 export async function runCommand(command: Command, argv: readonly string[], base: BaseContext): Promise<number> {
   if (asksForHelp(argv)) {
-    base.io.stdout.write(`${usageFor(command, argv[0])}\n`);
+    base.io.stdout.write(`${usageFor(command, argv)}\n`);
     return 0;
   }
-  const ctx = commandContext(base);
-  if (!isGroup(command)) return runAction(command.name, command, argv, ctx);
-  const [sub, ...rest] = argv;
-  const action = pickSubcommand(command, sub);
-  return runAction(`${command.name} ${action.name}`, action, rest, ctx);
+  let node = command;
+  let path = command.name;
+  let rest = argv;
+  while (isGroup(node)) {
+    node = pickSubcommand(node, rest[0], path);
+    path = `${path} ${node.name}`;
+    rest = rest.slice(1);
+  }
+  return runAction(path, node, rest, commandContext(base));
 }

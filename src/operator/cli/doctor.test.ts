@@ -11,6 +11,7 @@ function probes(bwrap: boolean): DoctorProbes {
     namespace: (kind) => ({ ok: true, detail: kind }),
     seccomp: () => ({ ok: true, detail: 'mode 0' }),
     cgroups: () => ({ v1: ['memory', 'pids', 'cpu'], v2: [], v2Mount: undefined }),
+    limits: () => ({ ok: true, detail: 'cgroup v1' }),
     tool: (name) => (name === 'bwrap' && !bwrap ? { ok: false, detail: 'bwrap: not found on PATH' } : { ok: name !== 'runsc', detail: name }),
     landlockAbi: () => 3,
     ffi: () => ({ ok: true, detail: 'ok' }),
@@ -22,7 +23,7 @@ test('doctor --json: exit 0 and ok:true when everything required is there', () =
   assert.equal(runDoctor(mem.io, true, probes(true)), 0);
   const report = JSON.parse(mem.stdout()) as { ok: boolean; checks: Array<{ name: string; status: string; required: boolean; detail: string; hint?: string }> };
   assert.equal(report.ok, true);
-  assert.equal(report.checks.length, 13);
+  assert.equal(report.checks.length, 14);
   assert.deepEqual(Object.keys(report.checks[0]).sort(), ['detail', 'name', 'required', 'status']);
   const runsc = report.checks.find((c) => c.name === 'runsc')!;
   assert.deepEqual(runsc, { name: 'runsc', status: 'optional-missing', required: false, detail: 'runsc', hint: runsc.hint });

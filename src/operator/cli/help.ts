@@ -4,12 +4,13 @@
 // written twice.
 
 import { writeLine } from '../../lib/io.ts';
+import { usageError } from '../../lib/errors.ts';
 import { UTILITIES, findUtility } from '../../utils/index.ts';
 import { isGroup, type Action, type Command } from './command.ts';
 import { findCommand, loadCommands, unknownCommand } from './commands.ts';
 import { pickSubcommand } from './subcommand.ts';
 import { commandPage, overviewPage } from './man-page.ts';
-import { exitCodeRows, twoColumns, usageFor } from './usage.ts';
+import { exitCodeRows, twoColumns, usageAt } from './usage.ts';
 
 export async function topLevelHelp(): Promise<string> {
   const commands = await loadCommands();
@@ -39,10 +40,10 @@ async function load(name: string): Promise<Command> {
 export const command: Action = {
   name: 'help',
   summary: "the list of commands, a command's usage or man page, the exit codes",
-  synopsis: ['[COMMAND [SUBCOMMAND]]', '--man [COMMAND]', 'exit-codes'],
+  synopsis: ['[COMMAND [SUBCOMMAND...]]', '--man [COMMAND]', 'exit-codes'],
   options: { man: { type: 'boolean', help: 'print a man page (roff; read it with: man -l -)' } },
   async run(parsed, { io }) {
-    const [name, sub] = parsed.positionals;
+    const [name, ...subs] = parsed.positionals;
     if (parsed.values.man === true) {
       io.stdout.write(name === undefined ? overviewPage(await loadCommands()) : commandPage(await load(name)));
       return 0;
@@ -51,9 +52,15 @@ export const command: Action = {
     else if (name === 'exit-codes') writeLine(io.stdout, ['exit codes of every octant command:', ...twoColumns(exitCodeRows())].join('\n'));
     else if (findCommand(name) === undefined && findUtility(name) !== undefined) writeLine(io.stdout, findUtility(name)!.usage);
     else {
-      const command = await load(name);
-      if (sub !== undefined && isGroup(command)) pickSubcommand(command, sub);
-      writeLine(io.stdout, usageFor(command, sub));
+      // Each word must name a subcommand of the one before (the same errors as running it).
+      let node = await load(name);
+      let path = name;
+      for (const word of subs) {
+        if (!isGroup(node)) throw usageError(`help: '${path}' has no subcommands`, `see 'octant help ${path}'`);
+        node = pickSubcommand(node, word, path);
+        path = `${path} ${word}`;
+      }
+      writeLine(io.stdout, usageAt(path, node));
     }
     return 0;
   },

@@ -7,7 +7,10 @@
 import { OctantError, isOctantError, messageOf } from '../../lib/errors.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { runInit, type Booted } from '../../runtime/init/run-init.ts';
+import { isMachineInit, powerOff } from '../../kernel/libc.ts';
+import type { AfterStop } from '../../runtime/admin/system-routes.ts';
 import type { Command } from './command.ts';
+import { kernelUptimeMs, runBootCommands } from '../boot-commands.ts';
 
 export const command: Command = {
   name: 'init',
@@ -20,10 +23,13 @@ export const command: Command = {
     'dependency order and exits 0 (a second signal exits at once).',
     'Not PID 1: the same, as a child subreaper (prctl PR_SET_CHILD_SUBREAPER).',
     'Logs JSON lines to standard error; the services log to <log>/octant.log.',
+    'Once the system is ready, runs the octant commands listed in init.run (octant.yaml).',
+    'As PID 1, powers the machine off when the system has stopped (octant stop --reboot: reboots).',
   ].join('\n'),
   async run(_parsed, { io, paths: layout }) {
     const log = createLogger(io.stderr, 'init');
     const paths = layout();
+    let afterStop = (): AfterStop | undefined => undefined;
     const boot = async (): Promise<Booted> => {
       // Loaded here: `octant help` must not pay for the whole system.
       const { startSystem } = await import('../system.ts');
@@ -35,7 +41,14 @@ export const command: Command = {
       // A graph that cannot come up stops itself; init then exits non-zero
       // instead of reporting a clean stop.
       let bootFailure: unknown;
-      system.ready.catch((error: unknown) => {
+      let down = false;
+      afterStop = system.afterStop;
+      system.stopped.then(() => { down = true; }, () => { down = true; });
+      system.ready.then(() => {
+        // The console line a machine's boot is judged by (test/integration/guest/guest-boot.test.ts).
+        log.info('system ready', { kernelUptimeMs: kernelUptimeMs(), octantMs: Math.round(performance.now()) });
+        return runBootCommands(system.config.init.run, log, () => down);
+      }).catch((error: unknown) => {
         if (isOctantError(error, 'E_SERVICE_STOPPED')) return; // stopped by a signal while booting
         bootFailure = error;
         log.error('boot failed', { error: messageOf(error) });
@@ -48,6 +61,16 @@ export const command: Command = {
       };
     };
     const code = await runInit({ boot, log });
+    if (isMachineInit()) {
+      // The machine's PID 1 has nothing to return to: its exit would panic
+      // the kernel. Everything has stopped and the logs are closed; power off
+      // (or reboot when asked: `octant stop --reboot`). A container's PID 1
+      // (another pid namespace) exits instead: that ends the container.
+      const how = afterStop() ?? 'poweroff';
+      log.info(how === 'reboot' ? 'rebooting' : 'powering off', { code });
+      const error = powerOff(how);
+      log.error('cannot power off', { error: error.message });
+    }
     // Everything is stopped; if a stray handle still holds the event loop,
     // leave anyway (an unref'd timer fires only in that case).
     setTimeout(() => process.exit(code), 2_000).unref();

@@ -4,7 +4,7 @@
 // OPTIONS (or COMMANDS), EXIT STATUS, SEE ALSO.
 
 import { buildInfo } from '../../lib/build-info.ts';
-import { isGroup, type Action, type Command } from './command.ts';
+import { actionsOf, isGroup, type Action, type Command } from './command.ts';
 import { exitCodeRows, optionRows, synopsisOf } from './usage.ts';
 
 /** Text as roff reads it: backslashes and hyphens escaped, no line starting with a control character. */
@@ -37,17 +37,18 @@ function exitStatus(): string[] {
   return ['.SH "EXIT STATUS"', ...exitCodeRows().flatMap(([code, meaning]) => ['.TP', `.B ${code}`, roff(meaning)])];
 }
 
-/** octant-COMMAND(1): a command, with every subcommand's synopsis and options. */
+/** octant-COMMAND(1): a command, with every subcommand's synopsis and options (nested groups flattened). */
 export function commandPage(command: Command): string {
   const lines = [...header(`octant-${command.name}`), '.SH NAME', `octant\\-${roff(command.name)} \\- ${roff(command.summary)}`, '.SH SYNOPSIS'];
   if (isGroup(command)) {
-    lines.push('.nf', ...command.subcommands.map((s) => `\\fBoctant ${roff(command.name)} ${roff(s.name)}\\fR ${roff(synopsisOf(s)[0])}`.trimEnd()), '.fi');
+    const actions = actionsOf(command);
+    lines.push('.nf', ...actions.map(({ path, action }) => `\\fBoctant ${roff(path.join(' '))}\\fR ${roff(synopsisOf(action)[0])}`.trimEnd()), '.fi');
     lines.push('.SH DESCRIPTION', roff(command.summary));
     if (command.notes !== undefined) lines.push(...paragraph(command.notes));
     lines.push('.SH COMMANDS');
-    for (const s of command.subcommands) {
-      lines.push(`.SS "${roff(`${command.name} ${s.name}`)}"`, ...synopsis(`${command.name} ${s.name}`, s), '.PP', roff(s.summary), ...options(s));
-      if (s.notes !== undefined) lines.push(...paragraph(s.notes));
+    for (const { path, action } of actions) {
+      lines.push(`.SS "${roff(path.join(' '))}"`, ...synopsis(path.join(' '), action), '.PP', roff(action.summary), ...options(action));
+      if (action.notes !== undefined) lines.push(...paragraph(action.notes));
     }
   } else {
     lines.push(...synopsis(command.name, command), '.SH DESCRIPTION', roff(command.summary));

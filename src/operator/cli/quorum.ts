@@ -4,15 +4,13 @@
 // the panel is changed through the running system, which records each change
 // in the ledger before it is in force.
 
-import { boolFlag, numberFlag, requirePositional, stringFlag, type Parsed } from '../../lib/args.ts';
+import { boolFlag, numberFlag, requirePositional, stringFlag } from '../../lib/args.ts';
 import { usageError } from '../../lib/errors.ts';
 import { writeJson, writeLine, type Io } from '../../lib/io.ts';
 import { safeField } from '../../lib/safe-text.ts';
-import { admin } from '../../runtime/admin/client.ts';
-import { QUORUM_API } from '../../services/quorum/endpoints.ts';
-import type { Paths } from '../../runtime/paths.ts';
+import { adminCall } from '../../runtime/admin/client.ts';
 import { DecisionStore, decisionsDir, explainDecision, loadPanel, summaryLine, type Voter } from '../../services/quorum/index.ts';
-import type { Command, CommandContext } from './command.ts';
+import type { Command, CommandContext, Group } from './command.ts';
 
 function storeOf(ctx: CommandContext): DecisionStore {
   return new DecisionStore(decisionsDir(ctx.paths()));
@@ -28,26 +26,50 @@ function printPanel(io: Io, panel: readonly Voter[], json: boolean): void {
   else for (const v of panel) writeLine(io.stdout, voterLine(v));
 }
 
-type PanelRun = (parsed: Parsed, paths: Paths, io: Io) => Promise<number>;
-
-const PANEL: Readonly<Record<string, PanelRun>> = {
-  list: async (parsed, paths, io) => {
-    printPanel(io, loadPanel(paths), boolFlag(parsed, 'json'));
-    return 0;
-  },
-  add: async (parsed, paths, io) => {
-    const name = requirePositional(parsed, 1, 'NAME', 'quorum panel add');
-    const model = stringFlag(parsed, 'model');
-    if (model === undefined) throw usageError('quorum panel add: --model M is required (a router route or deployment id)');
-    const weight = numberFlag(parsed, 'weight', 'quorum panel add');
-    const family = stringFlag(parsed, 'family');
-    printPanel(io, await admin(paths, 'quorum').call(QUORUM_API.add, { name, model, ...(weight === undefined ? {} : { weight }), ...(family === undefined ? {} : { family }) }), false);
-    return 0;
-  },
-  rm: async (parsed, paths, io) => {
-    printPanel(io, await admin(paths, 'quorum').call(QUORUM_API.remove, { name: requirePositional(parsed, 1, 'NAME', 'quorum panel rm') }), false);
-    return 0;
-  },
+const PANEL: Group = {
+  name: 'panel',
+  summary: 'list, add (or replace) and remove the voters',
+  subcommands: [
+    {
+      name: 'list',
+      summary: 'the voters: name, model, weight, family',
+      options: { json: { type: 'boolean', help: 'print the panel as JSON' } },
+      positionals: false,
+      async run(parsed, ctx) {
+        printPanel(ctx.io, loadPanel(ctx.paths()), boolFlag(parsed, 'json'));
+        return 0;
+      },
+    },
+    {
+      name: 'add',
+      summary: 'add (or replace) a voter, through the running system',
+      synopsis: ['NAME --model M [--weight W] [--family F]'],
+      options: {
+        model: { type: 'string', value: 'M', help: 'a router route or deployment id (required)' },
+        weight: { type: 'string', value: 'W', help: 'the voting weight, above 0 and at most 1000 (default 1)' },
+        family: { type: 'string', value: 'F', help: 'its provider or model family (default M); approvals need two families' },
+      },
+      async run(parsed, ctx) {
+        const name = requirePositional(parsed, 0, 'NAME', 'quorum panel add');
+        const model = stringFlag(parsed, 'model');
+        if (model === undefined) throw usageError('quorum panel add: --model M is required (a router route or deployment id)');
+        const weight = numberFlag(parsed, 'weight', 'quorum panel add');
+        const family = stringFlag(parsed, 'family');
+        printPanel(ctx.io, await adminCall<Voter[]>(ctx.paths(), 'POST', '/v1/quorum/panel/add', { name, model, ...(weight === undefined ? {} : { weight }), ...(family === undefined ? {} : { family }) }), false);
+        return 0;
+      },
+    },
+    {
+      name: 'rm',
+      summary: 'remove a voter, through the running system',
+      synopsis: ['NAME'],
+      options: {},
+      async run(parsed, ctx) {
+        printPanel(ctx.io, await adminCall<Voter[]>(ctx.paths(), 'POST', '/v1/quorum/panel/rm', { name: requirePositional(parsed, 0, 'NAME', 'quorum panel rm') }), false);
+        return 0;
+      },
+    },
+  ],
 };
 
 export const command: Command = {
@@ -97,22 +119,6 @@ With no voters every critical action goes to a human ('octant approvals').`,
         return 0;
       },
     },
-    {
-      name: 'panel',
-      summary: 'list, add (or replace) and remove the voters',
-      synopsis: ['list [--json]', 'add NAME --model M [--weight W] [--family F]', 'rm NAME'],
-      choices: ['list', 'add', 'rm'],
-      options: {
-        model: { type: 'string', value: 'M', help: 'add: a router route or deployment id' },
-        weight: { type: 'string', value: 'W', help: 'add: the voting weight, above 0 and at most 1000 (default 1)' },
-        family: { type: 'string', value: 'F', help: 'add: its provider or model family (default M); approvals need two families' },
-        json: { type: 'boolean', help: 'list: print the panel as JSON' },
-      },
-      async run(parsed, ctx) {
-        const sub = parsed.positionals[0];
-        if (sub === undefined || !Object.hasOwn(PANEL, sub)) throw usageError(sub === undefined ? 'quorum panel: missing list, add or rm' : `quorum panel: unknown ${JSON.stringify(sub)} (list, add, rm)`);
-        return PANEL[sub](parsed, ctx.paths(), ctx.io);
-      },
-    },
+    PANEL,
   ],
 };

@@ -3,7 +3,7 @@
 
 import { readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { stringFlag } from '../../lib/args.ts';
+import { boolFlag, stringFlag } from '../../lib/args.ts';
 import { OctantError, usageError } from '../../lib/errors.ts';
 import { writeLine } from '../../lib/io.ts';
 import { admin } from '../../runtime/admin/client.ts';
@@ -33,14 +33,20 @@ function alive(pid: number): boolean {
 export const command: Command = {
   name: 'stop',
   summary: 'stop the running system gracefully and wait until it is down',
-  options: { timeout: { type: 'string', value: 'SECONDS', help: 'how long to wait for the system to go away (default 60)' } },
+  options: {
+    timeout: { type: 'string', value: 'SECONDS', help: 'how long to wait for the system to go away (default 60)' },
+    poweroff: { type: 'boolean', help: '(octant init as PID 1) power the machine off once everything has stopped' },
+    reboot: { type: 'boolean', help: '(octant init as PID 1) restart the machine once everything has stopped' },
+  },
   positionals: false,
   async run(parsed, { io, paths: layout }) {
     const timeoutText = stringFlag(parsed, 'timeout') ?? '60';
     const timeout = Number(timeoutText);
     if (!Number.isFinite(timeout) || timeout <= 0) throw usageError(`stop: --timeout: expected a positive number of seconds, got '${timeoutText}'`);
+    if (boolFlag(parsed, 'poweroff') && boolFlag(parsed, 'reboot')) throw usageError('stop: --poweroff and --reboot exclude each other');
+    const then = boolFlag(parsed, 'poweroff') ? 'poweroff' : boolFlag(parsed, 'reboot') ? 'reboot' : undefined;
     const paths = layout();
-    const reply = await admin(paths).call(SYSTEM_API.stop);
+    const reply = await admin(paths).call(SYSTEM_API.stop, then === undefined ? undefined : { then });
     const socket = adminSocketPath(paths);
     const deadline = Date.now() + timeout * 1000;
     // Gone means: the socket no longer answers and the process has exited (as

@@ -4,17 +4,18 @@
 
 import { closest } from '../../lib/closest.ts';
 import { EXIT, OctantError, usageError } from '../../lib/errors.ts';
-import type { Action, Group } from './command.ts';
+import type { Command, Group } from './command.ts';
 
-export function pickSubcommand(group: Group, sub: string | undefined): Action {
+/** `path` is the group's words as typed (`quorum panel`), for the messages. */
+export function pickSubcommand(group: Group, sub: string | undefined, path = group.name): Command {
   const names = group.subcommands.map((s) => s.name);
   if (sub === undefined) {
-    throw usageError(`${group.name}: missing subcommand`, `subcommands: ${names.join(', ')}; see 'octant ${group.name} --help'`);
+    throw usageError(`${path}: missing subcommand`, `subcommands: ${names.join(', ')}; see 'octant ${path} --help'`);
   }
-  const action = group.subcommands.find((s) => s.name === sub);
-  if (action !== undefined) return action;
+  const found = group.subcommands.find((s) => s.name === sub);
+  if (found !== undefined) return found;
   const near = closest(sub, names);
-  throw new OctantError('E_UNKNOWN_COMMAND', `${group.name}: unknown subcommand '${sub}'`, {
+  throw new OctantError('E_UNKNOWN_COMMAND', `${path}: unknown subcommand '${sub}'`, {
     exit: EXIT.usage,
     hint: near.length > 0 ? `did you mean: ${near.join(', ')}?` : `subcommands: ${names.join(', ')}`,
   });

@@ -52,27 +52,32 @@ export function actionUsage(path: string, action: Action): string {
   return lines.join('\n');
 }
 
-export function groupUsage(group: Group): string {
+export function groupUsage(path: string, group: Group): string {
   const lines = [
-    ...usageLines(group.name, ['<subcommand> [options] [args]']), '', group.summary, '',
+    ...usageLines(path, ['<subcommand> [options] [args]']), '', group.summary, '',
     'subcommands:', ...twoColumns(group.subcommands.map((s) => [s.name, s.summary])),
   ];
   if (group.notes !== undefined) lines.push('', group.notes);
-  lines.push('', `'octant ${group.name} <subcommand> --help' shows a subcommand's usage and options.`);
+  lines.push('', `'octant ${path} <subcommand> --help' shows a subcommand's usage and options.`);
   return lines.join('\n');
 }
 
-export function commandUsage(command: Command): string {
-  return isGroup(command) ? groupUsage(command) : actionUsage(command.name, command);
+/** The usage of the command at `path` (`ledger verify`). */
+export function usageAt(path: string, command: Command): string {
+  return isGroup(command) ? groupUsage(path, command) : actionUsage(path, command);
 }
 
-/** The usage of `octant <command> [sub]`: the subcommand's when it names one, else the command's. */
-export function usageFor(command: Command, sub: string | undefined): string {
-  if (isGroup(command)) {
-    const action = command.subcommands.find((s) => s.name === sub);
-    if (action !== undefined) return actionUsage(`${command.name} ${action.name}`, action);
+/** The usage of `octant <command> ...words`: of the deepest subcommand the leading words name. */
+export function usageFor(command: Command, words: readonly string[]): string {
+  let node = command;
+  let path = command.name;
+  for (const word of words) {
+    const next = isGroup(node) ? node.subcommands.find((s) => s.name === word) : undefined;
+    if (next === undefined) break;
+    node = next;
+    path = `${path} ${word}`;
   }
-  return commandUsage(command);
+  return usageAt(path, node);
 }
 
 /** The exit-code table (lib/errors.ts EXIT), one row per code: `octant help exit-codes`, man pages, docs/cli.md. */

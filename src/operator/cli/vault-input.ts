@@ -49,8 +49,9 @@ export function promptHidden(io: Io, label: string): Promise<Buffer> {
   }
   const buffer = Buffer.alloc(4096);
   let length = 0;
-  io.stderr.write(label);
+  // Echo off before the prompt shows, so nothing typed right after it is echoed.
   stdin.setRawMode(true);
+  io.stderr.write(label);
   stdin.resume();
   return new Promise<Buffer>((resolve, reject) => {
     const done = (error?: Error): void => {

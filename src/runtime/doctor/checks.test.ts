@@ -9,6 +9,7 @@ function healthy(overrides: Partial<DoctorProbes> = {}): DoctorProbes {
     namespace: (kind) => ({ ok: true, detail: `made a ${kind} namespace` }),
     seccomp: () => ({ ok: true, detail: 'Seccomp field 0' }),
     cgroups: () => ({ v1: ['memory', 'pids', 'cpu', 'freezer'], v2: ['hugetlb'], v2Mount: '/sys/fs/cgroup/unified' }),
+    limits: () => ({ ok: true, detail: "this user's agents get cgroups: cgroup v1" }),
     tool: (name) => ({ ok: true, detail: `${name} 1.0` }),
     landlockAbi: () => 4,
     ffi: () => ({ ok: true, detail: 'libc reachable' }),
@@ -21,7 +22,7 @@ const byName = (report: ReturnType<typeof runChecks>, name: string) => report.ch
 test('a machine with everything passes, and every check has a name, status and detail', () => {
   const report = runChecks(healthy());
   assert.equal(report.ok, true);
-  assert.deepEqual(report.checks.map((c) => c.name), [...NAMESPACES.map((k) => `namespace.${k}`), 'seccomp', 'cgroups', 'bubblewrap', 'runsc', 'landlock', 'node-ffi']);
+  assert.deepEqual(report.checks.map((c) => c.name), [...NAMESPACES.map((k) => `namespace.${k}`), 'seccomp', 'cgroups', 'limits', 'bubblewrap', 'runsc', 'landlock', 'node-ffi']);
   for (const c of report.checks) {
     assert.equal(c.status, 'ok');
     assert.equal(c.hint, undefined);
@@ -86,4 +87,13 @@ test('the real probes on this machine give a well-formed report', () => {
   // This machine has these, whatever else it lacks.
   assert.equal(byName(report, 'node-ffi').status, 'ok');
   assert.equal(byName(report, 'seccomp').status, 'ok');
+});
+
+test('limits that cannot be enforced for this user are reported, not required: the machine stays usable with acceptance', () => {
+  const report = runChecks(healthy({ limits: () => ({ ok: false, detail: 'cannot be enforced for this user: this machine uses cgroup v1' }) }));
+  assert.equal(report.ok, true);
+  const limits = byName(report, 'limits');
+  assert.equal(limits.status, 'optional-missing');
+  assert.match(limits.hint ?? '', /--accept-unenforced-limits/);
+  assert.match(limits.hint ?? '', /Delegate=yes/);
 });

@@ -23,6 +23,8 @@ export interface DoctorProbes {
   namespace(kind: NamespaceKind): Finding;
   seccomp(): Finding;
   cgroups(): CgroupFacts;
+  /** Whether this user's agents get a cgroup for their limits (kernel/cgroups/placement.ts). */
+  limits(): Finding;
   tool(name: 'bwrap' | 'runsc'): Finding;
   /** Landlock ABI version, or -errno. */
   landlockAbi(): number;
@@ -89,6 +91,8 @@ function landlockCheck(abi: number): CheckResult {
   return check('landlock', { ok: abi > 0, detail }, true, LANDLOCK_HINT);
 }
 
+const LIMITS_HINT = 'agents are refused (E_SANDBOX_LIMITS_UNENFORCED) unless accepted with --accept-unenforced-limits or services.agents.acceptUnenforcedLimits; to enforce them run as root, or on cgroup v2 inside a delegated unit (systemd-run --user --scope -p Delegate=yes octant up); docs/troubleshooting.md';
+
 /** Run every probe and judge the results. A probe that throws counts as missing. */
 export function runChecks(probes: DoctorProbes): DoctorReport {
   const guard = (name: string, run: () => CheckResult, required: boolean, hint: string): CheckResult => {
@@ -102,6 +106,8 @@ export function runChecks(probes: DoctorProbes): DoctorReport {
     ...NAMESPACES.map((kind) => guard(`namespace.${kind}`, () => check(`namespace.${kind}`, probes.namespace(kind), true, NAMESPACE_HINTS[kind]), true, NAMESPACE_HINTS[kind])),
     guard('seccomp', () => check('seccomp', probes.seccomp(), true, 'enable CONFIG_SECCOMP_FILTER; every agent runs under a seccomp-BPF filter'), true, 'enable CONFIG_SECCOMP_FILTER'),
     guard('cgroups', () => cgroupCheck(probes.cgroups()), true, 'mount the cgroup controllers'),
+    // Not required: without it agents run only when the operator accepts unenforced limits.
+    guard('limits', () => check('limits', probes.limits(), false, LIMITS_HINT), false, LIMITS_HINT),
     guard('bubblewrap', () => check('bubblewrap', probes.tool('bwrap'), true, 'install bubblewrap (Debian: apt-get install bubblewrap); it builds every agent sandbox'), true, 'install bubblewrap'),
     guard('runsc', () => check('runsc', probes.tool('runsc'), false, 'optional: install gVisor runsc for the stronger isolation tier'), false, 'optional: install gVisor runsc'),
     guard('landlock', () => landlockCheck(probes.landlockAbi()), true, LANDLOCK_HINT),

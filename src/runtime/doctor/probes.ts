@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { release } from 'node:os';
 import { gunzipSync } from 'node:zlib';
 import { landlockAbiVersion, libcAvailable, seccompMode } from '../../kernel/libc.ts';
+import { cgroupPlacement } from '../../kernel/cgroups/placement.ts';
 import type { CgroupFacts, DoctorProbes, Finding, NamespaceKind } from './checks.ts';
 
 const CGROUP_V1_CONTROLLERS = new Set([
@@ -101,4 +102,10 @@ function ffi(): Finding {
   return result.ok ? { ok: true, detail: 'libc.so.6 reachable through node:ffi' } : { ok: false, detail: result.reason };
 }
 
-export const systemProbes: DoctorProbes = { namespace, seccomp, cgroups, tool, landlockAbi: landlockAbiVersion, ffi };
+/** Where this user's agents' cgroups would go, or why there is none. */
+function limits(): Finding {
+  const placement = cgroupPlacement();
+  return placement.enforced ? { ok: true, detail: `this user's agents get cgroups: ${placement.detail}` } : { ok: false, detail: `cannot be enforced for this user: ${placement.reason}` };
+}
+
+export const systemProbes: DoctorProbes = { namespace, seccomp, cgroups, limits, tool, landlockAbi: landlockAbiVersion, ffi };

@@ -24,6 +24,10 @@ export const EARLY_MOUNTS: readonly MountSpec[] = [
   { target: '/sys', fstype: 'sysfs', source: 'sysfs', flags: MS.NOSUID | MS.NODEV | MS.NOEXEC, code: 'E_INIT_MOUNT_SYS' },
   { target: '/dev', fstype: 'devtmpfs', source: 'devtmpfs', flags: MS.NOSUID, data: 'mode=0755', code: 'E_INIT_MOUNT_DEV' },
   { target: '/run', fstype: 'tmpfs', source: 'tmpfs', flags: MS.NOSUID | MS.NODEV, data: 'mode=0755', code: 'E_INIT_MOUNT_RUN' },
+  // The unified hierarchy the agents' groups live in (cgroup-v2.rst "Mounting";
+  // nsdelegate: a cgroup namespace is a delegation boundary). Only when nothing
+  // is mounted there: a host or container runtime that mounted v1 keeps it.
+  { target: '/sys/fs/cgroup', fstype: 'cgroup2', source: 'cgroup2', flags: MS.NOSUID | MS.NODEV | MS.NOEXEC, data: 'nsdelegate', code: 'E_INIT_MOUNT_CGROUP' },
 ];
 
 /** Mount points listed in a mountinfo text (proc(5): field 5 is the mount point, octal-escaped). */

@@ -2,10 +2,9 @@
 // `octant quorum list|show|explain`. The ledger is the record (every step is
 // appended there first); these files are the readable index of it.
 
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { writeFileAtomicAsync } from '../../lib/atomic-file.ts';
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import type { Paths } from '../../runtime/paths.ts';
 import type { Decision } from './types.ts';
@@ -29,15 +28,11 @@ export class DecisionStore {
   }
 
   /**
-   * Write-and-rename, off the event loop and without fsync: the ledger is
-   * the durable record (appended before this), so a crash can lose at most
-   * this readable copy, never a half-written one.
+   * lib/atomic-file.ts, off the event loop: the ledger is the durable record
+   * (appended before this); this readable copy is never half-written either.
    */
   async save(decision: Decision): Promise<void> {
-    const file = this.file(decision.id);
-    const tmp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(tmp, `${JSON.stringify(decision, null, 2)}\n`, { mode: 0o600 });
-    await rename(tmp, file);
+    await writeFileAtomicAsync(this.file(decision.id), `${JSON.stringify(decision, null, 2)}\n`);
   }
 
   get(id: string): Decision {

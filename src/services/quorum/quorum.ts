@@ -57,7 +57,13 @@ export function createQuorum(deps: QuorumDeps): QuorumApi {
       const started = now();
       const raw = buildProposal(input, new Date(started));
       // What goes to the voters and the record: redacted of every secret in play.
-      const proposal = { ...raw, target: deps.redact(raw.target), excerpt: deps.redact(raw.excerpt), statedReason: raw.statedReason === undefined ? undefined : deps.redact(raw.statedReason) };
+      const proposal = {
+        ...raw,
+        target: deps.redact(raw.target),
+        excerpt: deps.redact(raw.excerpt),
+        statedReason: raw.statedReason === undefined ? undefined : deps.redact(raw.statedReason),
+        recent: raw.recent.map((e) => ({ ...e, target: deps.redact(e.target) })),
+      };
       const rule = ruleFor(deps.policy, proposal.actionClass, input.manifestRule);
       const panel = [...deps.panel()];
       const deadline = started + deps.deadlineMs;

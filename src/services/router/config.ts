@@ -7,7 +7,7 @@
 import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import YAML from 'yaml';
-import { writeFileAtomic } from '../../lib/atomic-file.ts';
+import { writeFileAtomicAsync } from '../../lib/atomic-file.ts';
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import type { Paths } from '../../runtime/paths.ts';
 import { PROVIDER_NAMES } from './providers/index.ts';
@@ -150,7 +150,7 @@ export async function loadConfig(paths: Paths): Promise<RouterConfig> {
 export async function saveConfig(paths: Paths, config: RouterConfig): Promise<void> {
   validateConfig(JSON.parse(JSON.stringify(config)));
   await mkdir(paths.etc, { recursive: true });
-  writeFileAtomic(configPath(paths), `# OctantOS router: deployments and routes (credentials are vault grant names)\n${YAML.stringify(config)}`, { mode: 0o644 });
+  await writeFileAtomicAsync(configPath(paths), `# OctantOS router: deployments and routes (credentials are vault grant names)\n${YAML.stringify(config)}`, { mode: 0o644 });
 }
 
 export interface ResolvedRoute {
