@@ -22,7 +22,7 @@ import { parseArgs } from 'node:util';
 import { rootLayout } from '../src/runtime/paths.ts';
 import { openLedger } from '../src/services/ledger/index.ts';
 import type { LedgerAppend, LedgerEntry } from '../src/services/ledger/types.ts';
-import { createQuorum, DecisionStore, readPolicy, type ProposalInput, type Voter } from '../src/services/quorum/index.ts';
+import { createQuorum, DecisionStore, readPolicy, type ProposalInput, type Voter } from '../src/services/quorum/api.ts';
 import type { ChatRequest, ChatResponse } from '../src/services/router/types.ts';
 
 const { values } = parseArgs({ options: { runs: { type: 'string', default: '400' } } });

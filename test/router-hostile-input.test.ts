@@ -25,11 +25,11 @@ import { startSystem, type RunningSystem } from '../src/operator/system.ts';
 import { silentLogger } from '../src/runtime/log.ts';
 import { rootLayout, type Paths } from '../src/runtime/paths.ts';
 import type { NoSettings, ServiceDefinition } from '../src/runtime/supervisor/service.ts';
-import { openLedger, type OpenLedger } from '../src/services/ledger/index.ts';
-import { routerService, saveConfig, type RouterServiceApi } from '../src/services/router/index.ts';
+import { openLedger, type OpenLedger } from '../src/services/ledger/api.ts';
+import { routerService, saveConfig, type RouterServiceApi } from '../src/services/router/api.ts';
 import { startFakeOpenAI } from '../src/services/router/testing/fake-openai.ts';
 import type { FakeProvider } from '../src/services/router/testing/fake-server.ts';
-import { Vault } from '../src/services/vault/vault.ts';
+import { initVault } from '../src/services/vault/api.ts';
 import { TEST_AGENT } from './support/agent-user.ts';
 import { fixedService } from './support/fixed-service.ts';
 
@@ -55,7 +55,7 @@ before(async () => {
     routes: [{ name: 'main', deployments: ['local'], policy: 'ordered', budget: { tokensPerRequest: 20_000 } }],
   });
   ledger = await openLedger(paths);
-  const { vault } = await Vault.init({ file: join(root, 'vault.json'), ledger }, { passphrase: Buffer.from('correct horse battery'), kdf: { passes: 1, memoryKiB: 1024, parallelism: 1 } });
+  const { vault } = await initVault(paths, ledger, { passphrase: Buffer.from('correct horse battery'), kdf: { passes: 1, memoryKiB: 1024, parallelism: 1 } });
   // The agent side: a gateway socket whose /v1/* is the router's handler, as the agent runtime mounts it.
   const agentHost: ServiceDefinition<{}, { router: Pick<RouterServiceApi, 'gatewayRoutes'> }, NoSettings> = {
     name: 'agent-host',

@@ -13,9 +13,8 @@ import { adminCall, adminRequest } from '../runtime/admin/client.ts';
 import type { SystemStatus } from '../runtime/admin/system-routes.ts';
 import { silentLogger } from '../runtime/log.ts';
 import { adminSocketPath, rootLayout, type Paths } from '../runtime/paths.ts';
-import { ledgerDir, ledgerService } from '../services/ledger/index.ts';
-import { readLedger } from '../services/ledger/read.ts';
-import { vaultService } from '../services/vault/index.ts';
+import { ledgerDir, ledgerService, readLedger } from '../services/ledger/api.ts';
+import { vaultService } from '../services/vault/api.ts';
 import { startSystem } from './system.ts';
 import { octantCli } from '../../test/support/octant-cli.ts';
 

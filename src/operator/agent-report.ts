@@ -8,8 +8,8 @@ import { safeField } from '../lib/safe-text.ts';
 import type { Paths } from '../runtime/paths.ts';
 import { agentsDir } from '../agent/lifecycle/compose.ts';
 import { agentDir, type AgentRecord } from '../agent/lifecycle/records.ts';
-import { ledgerDir, readLedger } from '../services/ledger/read.ts';
-import type { LedgerEntry } from '../services/ledger/types.ts';
+import { ledgerDir, readLedger } from '../services/ledger/api.ts';
+import type { LedgerEntry } from '../services/ledger/api.ts';
 
 export interface AgentReport {
   record: AgentRecord;

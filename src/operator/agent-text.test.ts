@@ -12,7 +12,7 @@ import { agentsDir } from '../agent/lifecycle/compose.ts';
 import { createAidGenerator } from '../agent/lifecycle/aid.ts';
 import { agentDir, writeRecord, type AgentRecord } from '../agent/lifecycle/records.ts';
 import { ApprovalStore, approvalsDir, newApprovalId } from '../agent/approvals/store.ts';
-import type { LedgerEntry } from '../services/ledger/types.ts';
+import type { LedgerEntry } from '../services/ledger/api.ts';
 import { storyLines, summaryLines } from './agent-report.ts';
 import { octantCli } from '../../test/support/octant-cli.ts';
 

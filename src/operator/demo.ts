@@ -16,7 +16,7 @@ import { writeLine, type Io } from '../lib/io.ts';
 import { messageOf } from '../lib/errors.ts';
 import { requireLandlock } from '../kernel/landlock/require-landlock.ts';
 import { admin } from '../runtime/admin/client.ts';
-import { VAULT_API } from '../services/vault/endpoints.ts';
+import { VAULT_API } from '../services/vault/api.ts';
 import { AGENTS_API } from '../agent/lifecycle/agents-api.ts';
 import type { Paths } from '../runtime/paths.ts';
 import { addTrustedKey, generateOperatorKey, keysDir, loadPrivateKey, loadTrustStore, parseManifestText, signManifest, validateSchema, keyIdOf } from '../agent/manifest/index.ts';

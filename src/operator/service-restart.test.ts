@@ -14,9 +14,8 @@ import { adminCall } from '../runtime/admin/client.ts';
 import type { SystemStatus } from '../runtime/admin/system-routes.ts';
 import { configFile } from '../runtime/config.ts';
 import type { ServiceDefinition } from '../runtime/supervisor/service.ts';
-import { ledgerService, ledgerDir } from '../services/ledger/index.ts';
-import { readLedger } from '../services/ledger/read.ts';
-import { vaultService } from '../services/vault/index.ts';
+import { ledgerDir, ledgerService, readLedger } from '../services/ledger/api.ts';
+import { vaultService } from '../services/vault/api.ts';
 import { formatStatus } from './cli/status.ts';
 import { startSystem } from './system.ts';
 

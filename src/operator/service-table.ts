@@ -10,10 +10,10 @@
 import { OctantError } from '../lib/errors.ts';
 import type { AnyService, RunningService, ServiceContext } from '../runtime/supervisor/service.ts';
 import { agentsService } from '../agent/lifecycle/service.ts';
-import { ledgerService } from '../services/ledger/index.ts';
-import { quorumService } from '../services/quorum/index.ts';
-import { routerService } from '../services/router/index.ts';
-import { vaultService } from '../services/vault/index.ts';
+import { ledgerService } from '../services/ledger/api.ts';
+import { quorumService } from '../services/quorum/api.ts';
+import { routerService } from '../services/router/api.ts';
+import { vaultService } from '../services/vault/api.ts';
 
 /** The API a definition offers (unknown, which fits no typed need, if it cannot be read). */
 type ApiOf<S> = S extends { start(ctx: never): Promise<RunningService<infer Api>> } ? Api : unknown;

@@ -5,10 +5,10 @@
 
 import type { NoSettings, ServiceDefinition } from '../runtime/supervisor/service.ts';
 import type { ObjectSchema } from '../runtime/config-schema.ts';
-import { ledgerService } from '../services/ledger/index.ts';
-import { quorumService } from '../services/quorum/index.ts';
-import { routerService } from '../services/router/index.ts';
-import { vaultService } from '../services/vault/index.ts';
+import { ledgerService } from '../services/ledger/api.ts';
+import { quorumService } from '../services/quorum/api.ts';
+import { routerService } from '../services/router/api.ts';
+import { vaultService } from '../services/vault/api.ts';
 import { agentsService } from '../agent/lifecycle/service.ts';
 import { serviceTable } from './service-table.ts';
 

@@ -39,9 +39,10 @@ export type ConfigValue<S> =
 /** The validated settings an object schema yields (Record<string, unknown> for an unknown schema). */
 export type ConfigOf<S extends ObjectSchema> = ConfigValue<S> & object;
 
-
 /** Validate `value` against `schema`, filling defaults. `path` is the key path
  *  used in error messages (e.g. `services.ledger.fsync`), `file` the config file. */
+export function validateConfig<S extends ObjectSchema>(schema: S, value: unknown, path: string, file: string): ConfigOf<S>;
+export function validateConfig(schema: ConfigSchema, value: unknown, path: string, file: string): unknown;
 export function validateConfig(schema: ConfigSchema, value: unknown, path: string, file: string): unknown {
   return validate(schema, value, path, (at, message) => {
     throw new OctantError('E_CONFIG', `${file}: ${at === '' ? '(top level)' : at}: ${message}`, {

@@ -25,11 +25,9 @@ import { main } from '../../src/main.ts';
 import { rootLayout, type Paths } from '../../src/runtime/paths.ts';
 import { adminCall } from '../../src/runtime/admin/client.ts';
 import { startSystem, type RunningSystem } from '../../src/operator/system.ts';
-import { openLedger } from '../../src/services/ledger/index.ts';
-import { ledgerDir, readLedger } from '../../src/services/ledger/read.ts';
-import type { LedgerEntry } from '../../src/services/ledger/types.ts';
-import { Vault } from '../../src/services/vault/vault.ts';
-import { vaultFile } from '../../src/services/vault/store.ts';
+import { ledgerDir, openLedger, readLedger } from '../../src/services/ledger/api.ts';
+import type { LedgerEntry } from '../../src/services/ledger/api.ts';
+import { initVault } from '../../src/services/vault/api.ts';
 import { startFakeOpenAI } from '../../src/services/router/testing/fake-openai.ts';
 import type { FakeProvider } from '../../src/services/router/testing/fake-server.ts';
 import { addTrustedKey, generateOperatorKey, loadPrivateKey, parseManifestText, signManifest, validateSchema } from '../../src/agent/manifest/index.ts';
@@ -144,7 +142,7 @@ before(async () => {
 
   // The vault, created with a key file so the booted system unseals it; two secrets.
   const ledger = await openLedger(paths);
-  const { vault } = await Vault.init({ file: vaultFile(paths), ledger }, { passphrase: Buffer.from('correct horse battery staple'), keyFile: join(paths.etc, 'vault.key'), kdf: { passes: 1, memoryKiB: 8192, parallelism: 1 } });
+  const { vault } = await initVault(paths, ledger, { passphrase: Buffer.from('correct horse battery staple'), keyFile: join(paths.etc, 'vault.key'), kdf: { passes: 1, memoryKiB: 8192, parallelism: 1 } });
   await vault.unseal({ keyFile: join(paths.etc, 'vault.key') });
   const port = new URL(fake.origin).port;
   await vault.put('llm-key', Buffer.from(LLM_KEY), { kind: 'header', name: 'Authorization', format: 'Bearer {secret}', hosts: [`127.0.0.1:${port}`] });

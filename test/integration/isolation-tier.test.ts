@@ -19,10 +19,8 @@ import { join } from 'node:path';
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { rootLayout, type Paths } from '../../src/runtime/paths.ts';
 import { startSystem, type RunningSystem } from '../../src/operator/system.ts';
-import { ledgerDir, readLedger } from '../../src/services/ledger/read.ts';
-import { Vault } from '../../src/services/vault/vault.ts';
-import { vaultFile } from '../../src/services/vault/store.ts';
-import { openLedger } from '../../src/services/ledger/index.ts';
+import { ledgerDir, openLedger, readLedger } from '../../src/services/ledger/api.ts';
+import { initVault } from '../../src/services/vault/api.ts';
 import { addTrustedKey, generateOperatorKey, loadPrivateKey, parseManifestText, signManifest, validateSchema } from '../../src/agent/manifest/index.ts';
 import { octantCli } from '../support/octant-cli.ts';
 
@@ -79,7 +77,7 @@ before(async () => {
   operator = loadPrivateKey(key.privatePath);
   addTrustedKey(paths, createPublicKey(operator), 'ops');
   const ledger = await openLedger(paths);
-  const { vault } = await Vault.init({ file: vaultFile(paths), ledger }, { passphrase: Buffer.from('tier tests'), keyFile: join(paths.etc, 'vault.key'), kdf: { passes: 1, memoryKiB: 8192, parallelism: 1 } });
+  const { vault } = await initVault(paths, ledger, { passphrase: Buffer.from('tier tests'), keyFile: join(paths.etc, 'vault.key'), kdf: { passes: 1, memoryKiB: 8192, parallelism: 1 } });
   await vault.seal();
   await ledger.close();
   writeFileSync(join(paths.etc, 'octant.yaml'), `services:\n  vault:\n    keyFile: ${join(paths.etc, 'vault.key')}\n  agents:\n    gvisorRoles: [web]\n`);

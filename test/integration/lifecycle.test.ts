@@ -10,7 +10,7 @@ import { createServer } from 'node:http';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LedgerEvent } from '../../src/services/ledger/types.ts';
+import { memoryLedger } from '../../src/services/ledger/testing/memory-ledger.ts';
 import type { SandboxPolicy } from '../../src/kernel/sandbox-policy.ts';
 import { SYSCALLS_X86_64 } from '../../src/kernel/seccomp/syscall-table.ts';
 import { detectCgroups } from '../../src/kernel/cgroups/index.ts';
@@ -41,11 +41,8 @@ test('a real sandboxed agent: egress through the bridge, suspend, resume, stop l
   const server = createServer((req, res) => res.end(`allowed ${req.url}`));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
   const port = (server.address() as { port: number }).port;
-  const events: LedgerEvent[] = [];
-  const ledger = {
-    append: async (e: LedgerEvent) => { events.push(e); return { ...e, seq: events.length - 1, time: new Date().toISOString(), prev: '' }; },
-    seal: async (agent: string, detail: Record<string, unknown> = {}) => ledger.append({ agent, lineage: [], kind: 'lifecycle', action: 'seal', target: agent, decision: 'ok', detail }),
-  };
+  const ledger = memoryLedger();
+  const events = ledger.entries;
   const manifest: ValidatedManifest = {
     effective: null, name: 'fetcher', hash: 'h', signer: 'op', spawn: { allowed: false, maxDepth: 0, maxDescendants: 0 },
     ttlSeconds: 600, children: { policy: 'terminate', graceSeconds: 0 }, retain: ['out.txt'], critical: [],

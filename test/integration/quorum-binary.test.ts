@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { OCTANT, agentSkip } from '../support/dist-octant.ts';
 import { ballotStep, startScriptedPanel, type ScriptedPanel } from '../support/scripted-panel.ts';
-import { readLedger } from '../../src/services/ledger/read.ts';
+import { readLedger } from '../../src/services/ledger/api.ts';
 
 const skip = agentSkip;
 if (skip) console.log(`# skipping quorum through dist/octant: ${skip}`);

@@ -9,7 +9,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
-import { Redactor, REDACTED, WORKER_MIN_UNITS } from '../../src/services/vault/redact.ts';
+import { Redactor, REDACTED, WORKER_MIN_UNITS } from '../../src/services/vault/api.ts';
 import { OCTANT } from '../support/dist-octant.ts';
 import { startServedRouter, type ServedRouter } from '../support/served-router.ts';
 

@@ -109,6 +109,9 @@ test('an ordinary user: services.agents.acceptUnenforcedLimits accepts for the w
     assert.equal(run.status, 0, `${run.stdout}\n${run.stderr}`);
     const report = JSON.parse(run.stdout) as { record: { limits: { enforced: boolean; acceptedBy: string } } };
     assert.deepEqual([report.record.limits.enforced, report.record.limits.acceptedBy], [false, 'services.agents.acceptUnenforcedLimits']);
+    // Without a booted system too (agent start --foreground reads the same setting).
+    const foreground = w.octant(['agent', 'start', signed, '--foreground', '--', '/usr/bin/id', '-u']);
+    assert.equal(foreground.status, 0, foreground.stderr);
 
     // The running system says so in `octant status`.
     const daemon = spawn('setpriv', [`--reuid=${USER.uid}`, `--regid=${USER.gid}`, '--clear-groups', OCTANT, '--root', w.root, 'boot'], { stdio: 'ignore', env: { PATH: '/usr/bin:/bin', HOME: w.root } });

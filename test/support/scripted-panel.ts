@@ -8,8 +8,8 @@ import { startFakeAnthropic } from '../../src/services/router/testing/fake-anthr
 import { startFakeGemini } from '../../src/services/router/testing/fake-gemini.ts';
 import { startFakeOpenAI } from '../../src/services/router/testing/fake-openai.ts';
 import type { FakeProvider, Step } from '../../src/services/router/testing/fake-server.ts';
-import type { Deployment, RouterConfig } from '../../src/services/router/types.ts';
-import type { Voter } from '../../src/services/quorum/types.ts';
+import type { Deployment, RouterConfig } from '../../src/services/router/api.ts';
+import type { Voter } from '../../src/services/quorum/api.ts';
 
 export interface ScriptedPanel {
   fakes: Record<'alpha' | 'beta' | 'gamma', FakeProvider>;

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { rootLayout } from '../../src/runtime/paths.ts';
-import { saveConfig } from '../../src/services/router/index.ts';
+import { saveConfig } from '../../src/services/router/api.ts';
 import { startFakeOpenAI } from '../../src/services/router/testing/fake-openai.ts';
 import type { FakeProvider } from '../../src/services/router/testing/fake-server.ts';
 import { OCTANT } from './dist-octant.ts';

@@ -3,7 +3,7 @@
 // means deny (fail closed).
 
 import type { Signature } from '../manifest/sign.ts';
-import type { Rule } from '../../services/quorum/index.ts';
+import type { Rule } from '../../services/quorum/api.ts';
 
 export type ApprovalState = 'pending' | 'approved' | 'denied' | 'expired';
 

@@ -4,7 +4,7 @@ import { generateKeyPairSync, createPublicKey } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LedgerEntry, LedgerEvent } from '../../services/ledger/types.ts';
+import { memoryLedger } from '../../services/ledger/testing/memory-ledger.ts';
 import { trustFromKeys } from '../manifest/trust.ts';
 import type { ApprovalRequest } from './approval.ts';
 import { decideApproval } from './decide.ts';
@@ -18,11 +18,12 @@ const request: ApprovalRequest = { agent: 'agt_test', lineage: [], action: 'fs.w
 function setup(timeoutMs = 2_000) {
   const dir = mkdtempSync(join(tmpdir(), 'octant-approvals-'));
   const store = new ApprovalStore(join(dir, 'approvals'));
-  const events: LedgerEvent[] = [];
+  const ledger = memoryLedger();
+  const events = ledger.entries;
   const options: ApprovalGateOptions = {
     store,
     trust: () => trustFromKeys([{ publicKey: createPublicKey(operator.privateKey) }]),
-    ledger: async (event) => { events.push(event); return { ...event, seq: events.length - 1, time: '', prev: '' } as LedgerEntry; },
+    ledger: ledger.append,
     timeoutMs,
     pollMs: 10,
   };

@@ -4,7 +4,7 @@
 // timely "approved" is a denial: a missing, forged, moved or late decision
 // denies (fail closed).
 
-import type { LedgerAppend } from '../../services/ledger/types.ts';
+import type { LedgerAppend } from '../../services/ledger/api.ts';
 import { messageOf } from '../../lib/errors.ts';
 import { verifyDocument, type KeyLookup } from '../manifest/sign.ts';
 import { DECISION_CONTEXT, type Approval, type ApprovalRequest } from './approval.ts';

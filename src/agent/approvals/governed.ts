@@ -11,7 +11,7 @@
 // that throws is a denial: nothing here turns an error into an approval.
 
 import { messageOf } from '../../lib/errors.ts';
-import type { Decision, QuorumApi, RecentEntry } from '../../services/quorum/index.ts';
+import type { Decision, QuorumApi, RecentEntry } from '../../services/quorum/api.ts';
 import type { ApprovalRequest } from './approval.ts';
 import type { GateOutcome } from './gate.ts';
 

@@ -3,8 +3,8 @@
 // did just before (docs/governance.md "What a voter sees"). Wraps the one
 // append function the agent runtime uses; the ledger itself is unchanged.
 
-import type { LedgerAppend } from '../../services/ledger/types.ts';
-import type { RecentEntry } from '../../services/quorum/index.ts';
+import type { LedgerAppend } from '../../services/ledger/api.ts';
+import type { RecentEntry } from '../../services/quorum/api.ts';
 
 export interface RecentLedger {
   append: LedgerAppend;

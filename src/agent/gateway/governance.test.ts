@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LedgerEntry, LedgerEvent } from '../../services/ledger/types.ts';
+import { memoryLedger } from '../../services/ledger/testing/memory-ledger.ts';
 import type { ApprovalRequest } from '../approvals/approval.ts';
 import type { Manifest } from '../manifest/schema.ts';
 import { fsWrite } from '../tools/fs-tools.ts';
@@ -17,7 +17,7 @@ import { httpFetchTool } from '../tools/http-fetch.ts';
 import { PREVIEW_CHARS } from '../tools/evidence.ts';
 import type { AgentSession } from '../tools/tool.ts';
 import { createMediator } from './mediator.ts';
-import { Redactor } from '../../services/vault/index.ts';
+import { Redactor } from '../../services/vault/api.ts';
 import { TEST_AGENT, writableForAgent } from '../../../test/support/agent-user.ts';
 
 function manifest(root: string, critical: string[]): Manifest {
@@ -41,7 +41,8 @@ function setup(critical: string[]) {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'octant-gov-')));
   mkdirSync(join(root, 'ws'));
   writableForAgent(join(root, 'ws'));
-  const events: LedgerEvent[] = [];
+  const ledger = memoryLedger();
+  const events = ledger.entries;
   const approvals: ApprovalRequest[] = [];
   const injected: string[] = [];
   const session: AgentSession = { aid: 'agt_test', lineage: [], manifest: manifest(root, critical) as never, workspace: [join(root, 'ws')], contacted: new Set(), token: 'tok', egressSocket: join(root, 'no-proxy.sock'), user: TEST_AGENT };
@@ -49,7 +50,7 @@ function setup(critical: string[]) {
   const fetchTool = httpFetchTool({ injectPlaceholders: async (_t, request) => { injected.push(request.url); return request; }, redactStream: () => redactor.redactStream(), newDestinationIsCritical: false });
   const mediator = createMediator({
     tools: [fsWrite, fetchTool],
-    ledger: async (event) => { events.push(event); return { ...event, seq: events.length - 1, time: '', prev: '' } as LedgerEntry; },
+    ledger: ledger.append,
     approve: async (request) => { approvals.push(request); return { approved: false, id: 'apr_x', reason: 'denied by key k' }; },
     redact: (text) => text,
     redactAsync: async (text) => text,

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, realpathSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { LedgerEntry, LedgerEvent } from '../../services/ledger/types.ts';
+import type { LedgerEntry } from '../../services/ledger/api.ts';
+import { memoryLedger } from '../../services/ledger/testing/memory-ledger.ts';
 import type { ApprovalRequest } from '../approvals/approval.ts';
 import type { Manifest } from '../manifest/schema.ts';
 import { fsTools } from '../tools/fs-tools.ts';
@@ -37,13 +38,14 @@ function setup(options: { critical?: string[]; approve?: boolean } = {}) {
   writeFileSync(join(root, 'data', 'notes.txt'), `hello; key=${CANARY}\n`);
   writeFileSync(join(root, 'secret', 'private.txt'), 'top secret\n');
   symlinkSync(join(root, 'secret'), join(root, 'data', 'escape'));
-  const events: LedgerEvent[] = [];
+  const ledger = memoryLedger();
+  const events = ledger.entries;
   const approvals: ApprovalRequest[] = [];
   for (const d of ['data', 'ws', 'out']) writableForAgent(join(root, d));
   const session: AgentSession = { aid: 'agt_test', lineage: ['agt_parent'], manifest: manifest(root, options.critical), workspace: [join(root, 'ws')], contacted: new Set(), token: 'tok-123', user: TEST_AGENT };
   const mediator = createMediator({
     tools: fsTools,
-    ledger: async (event) => { events.push(event); return { ...event, seq: events.length - 1, time: '', prev: '' } as LedgerEntry; },
+    ledger: ledger.append,
     approve: async (request) => { approvals.push(request); return { approved: options.approve ?? false, id: 'apr_x', reason: options.approve ? 'approved by key k' : 'denied by key k' }; },
     redact: (text) => text.replaceAll(CANARY, '[REDACTED]'),
     redactAsync: async (text) => text.replaceAll(CANARY, '[REDACTED]'),
@@ -99,7 +101,7 @@ test('a write inside the workspace needs no approval and the ledger entry preced
   const seenBefore: boolean[] = [];
   const ledger = t.events;
   const originalPush = ledger.push.bind(ledger);
-  ledger.push = (...items: LedgerEvent[]) => { seenBefore.push(existsSync(target)); return originalPush(...items); };
+  ledger.push = (...items: LedgerEntry[]) => { seenBefore.push(existsSync(target)); return originalPush(...items); };
   const reply = await t.mediator.mediate(t.session, 'fs.write', { path: target, content: 'done' });
   assert.equal(reply.ok, true);
   assert.equal(readFileSync(target, 'utf8'), 'done');

@@ -6,8 +6,8 @@
 // and recover from; they never throw to the caller.
 
 import { isOctantError, messageOf } from '../../lib/errors.ts';
-import type { LedgerAppend } from '../../services/ledger/types.ts';
-import { manifestRuleFor } from '../../services/quorum/index.ts';
+import type { LedgerAppend } from '../../services/ledger/api.ts';
+import { manifestRuleFor } from '../../services/quorum/api.ts';
 import type { ApprovalRequest } from '../approvals/approval.ts';
 import type { GateOutcome } from '../approvals/gate.ts';
 import type { AgentSession, AnyTool } from '../tools/tool.ts';

@@ -6,8 +6,8 @@
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { RouteGroup } from '../../lib/http/route.ts';
-import type { LedgerAppend } from '../../services/ledger/types.ts';
-import type { OutboundRequest, Redaction } from '../../services/vault/types.ts';
+import type { LedgerAppend } from '../../services/ledger/api.ts';
+import type { OutboundRequest, Redaction } from '../../services/vault/api.ts';
 import type { KeyLookup } from '../manifest/sign.ts';
 import type { EffectiveManifest } from '../manifest/schema.ts';
 import type { ApprovalRequest } from '../approvals/approval.ts';

@@ -28,9 +28,6 @@ export interface UidRange {
   gid: number;
 }
 
-/** Above the usual human and system ids, next to where subuid ranges are handed out. */
-export const DEFAULT_UID_RANGE: UidRange = { start: 200_000, count: 65_536, gid: 200_000 };
-
 export interface AgentUsersPort {
   /** The identity `aid` runs as, held until release(aid). */
   acquire(aid: string): AgentUser;

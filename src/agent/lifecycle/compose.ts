@@ -6,15 +6,15 @@
 import { join } from 'node:path';
 import type { Paths } from '../../runtime/paths.ts';
 import type { Logger } from '../../runtime/log.ts';
-import type { LedgerApi } from '../../services/ledger/types.ts';
-import type { VaultApi } from '../../services/vault/types.ts';
+import type { LedgerApi } from '../../services/ledger/api.ts';
+import type { VaultApi } from '../../services/vault/api.ts';
 import { loadTrustStore } from '../manifest/index.ts';
 import { hostProtection } from '../manifest/dangerous-grants.ts';
 import type { EffectiveManifest } from '../manifest/index.ts';
 import { LifecycleManager } from './manager.ts';
 import { manifestPort } from './manifest-port.ts';
 import { kernelIsolation, type KernelIsolationOptions } from './kernel-isolation.ts';
-import { DEFAULT_UID_RANGE, invokingUser, uidRangeUsers, type UidRange } from './agent-users.ts';
+import { invokingUser, uidRangeUsers, type UidRange } from './agent-users.ts';
 import { prepareSandboxDir } from './sandbox-area.ts';
 import type { GatewayPort, LifecycleDeps } from './ports.ts';
 
@@ -26,8 +26,8 @@ export interface ComposeOptions {
   isolation?: Omit<KernelIsolationOptions, 'audit'>;
   /** Builds the agents' gateway once the manager exists (tools like agent.spawn need it). */
   gateway?: (manager: LifecycleManager) => GatewayPort;
-  /** octant.yaml services.agents: the agents' uid range, group and sandbox directory (defaults below). */
-  identities?: Partial<AgentIdentities>;
+  /** octant.yaml services.agents: the agents' uid range, group and sandbox directory (its schema holds the defaults). */
+  identities: AgentIdentities;
   /** The approval gate for what wrapped programs do directly (LifecycleDeps.approve). */
   approve?: LifecycleDeps['approve'];
   /** System policy: roles whose agents must run under gvisor (octant.yaml services.agents.gvisorRoles). */
@@ -41,9 +41,6 @@ export interface AgentIdentities {
   /** Where agents' scratch and run directories live when octant runs as root. */
   sandboxDir: string;
 }
-
-/** Outside the private state root, under a directory every uid may traverse (sandbox-area.ts). */
-export const DEFAULT_SANDBOX_DIR = '/var/lib/octant-sandboxes';
 
 export function agentsDir(paths: Paths): string {
   return join(paths.state, 'agents');
@@ -70,9 +67,9 @@ export function composeLifecycle(options: ComposeOptions): LifecycleManager {
   // Run by root, each agent gets its own uid of the range; otherwise every
   // agent runs as the invoking user, whose own directories it can reach.
   const root = process.geteuid?.() === 0;
-  const sandboxDir = root ? options.identities?.sandboxDir ?? DEFAULT_SANDBOX_DIR : join(paths.run, 'agents');
+  const sandboxDir = root ? options.identities.sandboxDir : join(paths.run, 'agents');
   if (root) prepareSandboxDir(sandboxDir);
-  const users = root ? uidRangeUsers(options.identities?.uids ?? DEFAULT_UID_RANGE, join(sandboxDir, 'uids')) : invokingUser();
+  const users = root ? uidRangeUsers(options.identities.uids, join(sandboxDir, 'uids')) : invokingUser();
   manager = new LifecycleManager({
     agentsDir: agentsDir(paths),
     sandboxDir,

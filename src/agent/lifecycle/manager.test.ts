@@ -4,7 +4,8 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, sym
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OctantError, isOctantError } from '../../lib/errors.ts';
-import type { LedgerEntry, LedgerEvent } from '../../services/ledger/types.ts';
+import type { LedgerEntry } from '../../services/ledger/api.ts';
+import { memoryLedger } from '../../services/ledger/testing/memory-ledger.ts';
 import type { SandboxPolicy } from '../../kernel/sandbox-policy.ts';
 import { LifecycleManager } from './manager.ts';
 import { readRecord } from './records.ts';
@@ -32,8 +33,16 @@ class FakeWorld {
   /** The approval gate's answers, in order (undefined: no gate at all). */
   approvals: boolean[] | undefined;
   asked: string[] = [];
-  events: LedgerEvent[] = [];
-  sealed = new Map<string, Record<string, unknown>>();
+  /** The one in-memory ledger: the lifecycle's entries and its partition seals. */
+  ledger = memoryLedger();
+  /** Every entry but the seals. */
+  get events(): LedgerEntry[] {
+    return this.ledger.entries.filter((e) => e.action !== 'partition.seal');
+  }
+  /** Each sealed partition's seal detail. */
+  get sealed(): Map<string, Record<string, unknown>> {
+    return new Map(this.ledger.entries.filter((e) => e.action === 'partition.seal').map((e) => [e.agent, e.detail]));
+  }
   policies = new Map<string, SandboxPolicy>();
   processes = new Map<string, { exit(status: ExitStatus): void }>();
   timers: { at: number; fn: () => void; cancelled: boolean }[] = [];
@@ -129,15 +138,12 @@ class FakeWorld {
       },
       ledger: {
         append: async (event) => {
-          if (this.sealed.has(event.agent)) throw new OctantError('E_LEDGER_SEALED', `${event.agent}: partition sealed`);
-          this.events.push(event);
           if (event.kind === 'lifecycle' && event.action === 'transition' && event.detail.event === 'terminate') this.calls.push(`ledger.terminate ${event.agent}`);
-          return { ...event, seq: this.events.length - 1, time: '', prev: '' } satisfies LedgerEntry;
+          return this.ledger.append(event);
         },
         seal: async (agent, detail = {}) => {
           this.calls.push(`ledger.seal ${agent}`);
-          this.sealed.set(agent, detail);
-          return { agent, lineage: [], kind: 'lifecycle', action: 'seal', target: agent, decision: 'ok', detail, seq: 0, time: '', prev: '' };
+          return this.ledger.seal(agent, detail);
         },
       },
       vault: {

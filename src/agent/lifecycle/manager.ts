@@ -23,7 +23,7 @@ import { terminationSequence, type TerminationHooks } from './termination.ts';
 import { createSandboxArea, giveToAgent, sandboxArea, writeAgentFile } from './sandbox-area.ts';
 import { governWrapped, type WrappedGovernance } from './wrapped-governance.ts';
 import type { ApprovalRequest } from '../approvals/approval.ts';
-import { manifestRuleFor } from '../../services/quorum/index.ts';
+import { manifestRuleFor } from '../../services/quorum/api.ts';
 
 /** Where the agent's own pieces appear inside its sandbox. */
 export const SANDBOX_SCRATCH = '/scratch';

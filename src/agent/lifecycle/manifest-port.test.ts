@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { loadManifest, signManifest, trustFromKeys, type Manifest } from '../manifest/index.ts';
-import type { LedgerEntry, LedgerEvent } from '../../services/ledger/types.ts';
+import { memoryLedger, type MemoryLedger } from '../../services/ledger/testing/memory-ledger.ts';
 import { manifestPort } from './manifest-port.ts';
 import { hostProtection } from '../manifest/dangerous-grants.ts';
 import { rootLayout } from '../../runtime/paths.ts';
@@ -15,14 +15,14 @@ const operator = generateKeyPairSync('ed25519');
 const coder = loadManifest({ path: new URL('../../../examples/manifests/coder.yaml', import.meta.url).pathname });
 const BIG = { cpu: 64, memory: 2 ** 40, ioBandwidth: 2 ** 40, pids: 1e6, networkThroughput: 2 ** 40 };
 
-function port(events: LedgerEvent[] = [], gvisorRoles: string[] = []) {
+function port(ledger: MemoryLedger = memoryLedger(), gvisorRoles: string[] = []) {
   return manifestPort({
     gvisorRoles,
     trust: trustFromKeys([{ publicKey: operator.publicKey }]),
     capacity: BIG,
     live: () => ({ names: [], reservations: [] }),
     host: hostProtection(rootLayout('/srv/octant-test-root'), []),
-    onReject: async (e) => { events.push(e); return { ...e, seq: events.length - 1, time: '', prev: '' } satisfies LedgerEntry; },
+    onReject: ledger.append,
   });
 }
 
@@ -59,8 +59,9 @@ test("a child gets the stricter children policy and only the retain paths inside
 });
 
 test('rule 5 still refuses a child whose spawn depth does not fit below the parent, and records it', async () => {
-  const events: LedgerEvent[] = [];
-  const p = port(events);
+  const ledger = memoryLedger();
+  const events = ledger.entries;
+  const p = port(ledger);
   const parent = await p.validate(signed('parent', { spawning: { allowed: true, maxDepth: 1, maxDescendants: 4 } }));
   await assert.rejects(p.validate(signed('deep', { spawning: { allowed: true, maxDepth: 1, maxDescendants: 1 } }), parent), { code: 'E_MANIFEST_SPAWN_BUDGET' });
   assert.equal(events.length, 1);
@@ -75,13 +76,14 @@ test('the tier reaches the lifecycle and the policy: raised by the operator or t
   const asked = await port().validate(signed('p', spawner), undefined, { isolation: 'gvisor' });
   assert.equal(port().compile(asked, 'aid', TEST_AGENT).isolation, 'gvisor');
   const roled = { ...structuredClone(coder), identity: { name: 'r', role: 'coder', operator: 'op' } };
-  const byPolicy = await port([], ['coder']).validate(JSON.parse(JSON.stringify(signManifest(roled, operator.privateKey))));
+  const byPolicy = await port(memoryLedger(), ['coder']).validate(JSON.parse(JSON.stringify(signManifest(roled, operator.privateKey))));
   assert.equal(byPolicy.isolation, 'gvisor');
   const leaf = { spawning: { allowed: false, maxDepth: 0, maxDescendants: 0 } };
   const child = await port().validate(signed('c', leaf), asked);
   assert.equal(child.isolation, 'gvisor', 'a child of a gvisor parent runs under gvisor');
   assert.equal(port().compile(child, 'aid', TEST_AGENT).isolation, 'gvisor');
-  const events: LedgerEvent[] = [];
-  await assert.rejects(port(events).validate(signed('c2', leaf), asked, { isolation: 'namespaces' }), /parent runs under gvisor/);
+  const ledger = memoryLedger();
+  const events = ledger.entries;
+  await assert.rejects(port(ledger).validate(signed('c2', leaf), asked, { isolation: 'namespaces' }), /parent runs under gvisor/);
   assert.equal(events[0]?.detail.code, 'E_MANIFEST_ISOLATION');
 });

@@ -10,7 +10,7 @@ import { availableParallelism, totalmem } from 'node:os';
 import { compileToPolicy, diffManifests, loadRoles, manifestDigest, validateManifest, type EffectiveManifest, type KeyLookup, type Roles, type SignedManifest, type SpawnState } from '../manifest/index.ts';
 import { childrenOf, isolationOf, retainOf, type Resources } from '../manifest/schema.ts';
 import type { HostProtection } from '../manifest/dangerous-grants.ts';
-import type { LedgerAppend } from '../../services/ledger/types.ts';
+import type { LedgerAppend } from '../../services/ledger/api.ts';
 import type { ManifestPort, ValidatedManifest } from './ports.ts';
 
 export interface ManifestPortOptions {

@@ -3,11 +3,11 @@
 // manifest module, the kernel's cgroups / launcher / egress proxy, and the
 // ledger and vault APIs; unit tests pass small in-memory implementations.
 
-import type { Rule } from '../../services/quorum/index.ts';
+import type { Rule } from '../../services/quorum/api.ts';
 import type { AgentUser, BindMount, ResourceLimits, SandboxPolicy } from '../../kernel/sandbox-policy.ts';
 import type { AgentUsersPort } from './agent-users.ts';
-import type { LedgerApi } from '../../services/ledger/types.ts';
-import type { VaultApi } from '../../services/vault/types.ts';
+import type { LedgerApi } from '../../services/ledger/api.ts';
+import type { VaultApi } from '../../services/vault/api.ts';
 import type { Logger } from '../../runtime/log.ts';
 import type { ApprovalRequest } from '../approvals/approval.ts';
 import type { GateOutcome } from '../approvals/gate.ts';

@@ -18,7 +18,7 @@
 // idempotent, commutative and associative (intersect.test.ts checks it on
 // random manifests); the result never exceeds either input.
 
-import { stricterPartial } from '../../services/quorum/index.ts';
+import { stricterPartial } from '../../services/quorum/api.ts';
 import { intersectDestinations } from './destination.ts';
 import { sortedSet } from './field-reader.ts';
 import { intersectPaths } from './path-set.ts';

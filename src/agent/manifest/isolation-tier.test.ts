@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { isOctantError } from '../../lib/errors.ts';
 import { rootLayout } from '../../runtime/paths.ts';
-import type { LedgerEvent } from '../../services/ledger/types.ts';
+import { memoryLedger } from '../../services/ledger/testing/memory-ledger.ts';
 import { ceilingOf, firstExcess } from './ceiling.ts';
 import { compileToPolicy } from './compile.ts';
 import { hostProtection } from './dangerous-grants.ts';
@@ -62,11 +62,12 @@ test('rule 11: policy and operator raise the tier; asking for namespaces where g
 
 test('validateManifest: the refusal is recorded as rule 11 first; the effective manifest carries the settled tier', async () => {
   const operator = generateKeyPairSync('ed25519');
-  const events: LedgerEvent[] = [];
+  const ledger = memoryLedger();
+  const events = ledger.entries;
   const ctx = {
     trust: trustFromKeys([{ publicKey: operator.publicKey }]), roles: loadRoles(), reservations: [], liveIdentities: [],
     capacity: { cpu: 64, memory: 2 ** 40, ioBandwidth: 2 ** 40, pids: 1e6, networkThroughput: 2 ** 40 },
-    host: hostProtection(rootLayout('/var/tmp/octant-tier-test')), onReject: (e: LedgerEvent) => { events.push(e); },
+    host: hostProtection(rootLayout('/var/tmp/octant-tier-test')), onReject: ledger.append,
   };
   const signed = signManifest(coder, operator.privateKey);
   await assert.rejects(validateManifest(signed, { ...ctx, isolation: { gvisorRoles: ['coder'], asked: 'namespaces' } }), (e) => isOctantError(e, 'E_MANIFEST_ISOLATION'));

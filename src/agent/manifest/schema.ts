@@ -14,7 +14,7 @@
 // manifests signed before they existed keep their digest and their signature.
 
 import governance from './data/governance-actions.json' with { type: 'json' };
-import { readRule, type Rule } from '../../services/quorum/index.ts';
+import { readRule, type Rule } from '../../services/quorum/api.ts';
 import { isOctantError } from '../../lib/errors.ts';
 import { type Destination, normalizeDestinations, readDestination } from './destination.ts';
 import { has, join, readBoolean, readEnum, readInteger, readList, readName, readObject, readString, schemaError, sortedSet } from './field-reader.ts';

@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
-import type { LedgerEvent } from '../../services/ledger/types.ts';
+import type { LedgerEntry } from '../../services/ledger/api.ts';
+import { memoryLedger } from '../../services/ledger/testing/memory-ledger.ts';
 import { signApproval } from './approval.ts';
 import { loadManifest } from './load.ts';
 import { loadRoles } from './roles.ts';
@@ -28,9 +29,9 @@ function variant(patch: Partial<Manifest>, base: Manifest = coder): Manifest {
   return { ...structuredClone(base), ...patch };
 }
 
-function context(extra: Partial<ValidationContext> = {}): ValidationContext & { events: LedgerEvent[] } {
-  const events: LedgerEvent[] = [];
-  return { trust, roles, capacity: BIG, reservations: [], liveIdentities: [], host, onReject: async (e: LedgerEvent) => { events.push(e); }, events, ...extra };
+function context(extra: Partial<ValidationContext> = {}): ValidationContext & { events: LedgerEntry[] } {
+  const ledger = memoryLedger();
+  return { trust, roles, capacity: BIG, reservations: [], liveIdentities: [], host, onReject: ledger.append, events: ledger.entries, ...extra };
 }
 
 async function rejects(input: unknown, ctx: ReturnType<typeof context>, code: string, rule: number): Promise<void> {

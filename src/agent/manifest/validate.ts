@@ -7,7 +7,7 @@
 
 import { denyReason } from '../../kernel/seccomp/deny-list.ts';
 import { EXIT, OctantError, isOctantError, messageOf } from '../../lib/errors.ts';
-import type { LedgerEvent } from '../../services/ledger/types.ts';
+import type { LedgerEvent } from '../../services/ledger/api.ts';
 import { type Approval, hasApproval } from './approval.ts';
 import { ceilingOf, firstExcess, type Excess } from './ceiling.ts';
 import { checkGrants, type HostProtection } from './dangerous-grants.ts';

@@ -14,13 +14,13 @@ import { writeJson, writeLine, type Io } from '../../lib/io.ts';
 import { safeField, safeLines } from '../../lib/safe-text.ts';
 import type { Paths } from '../../runtime/paths.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
-import { openLedger } from '../../services/ledger/index.ts';
+import { openLedger } from '../../services/ledger/api.ts';
 import { loadSignedManifest } from '../../agent/manifest/index.ts';
 import { agentsDir, composeLifecycle } from '../../agent/lifecycle/compose.ts';
 import { agentDir, listRecords, readRecord, type AgentRecord } from '../../agent/lifecycle/records.ts';
 import { STATES, nextState } from '../../agent/lifecycle/state-machine.ts';
 import type { Action, Command, CommandContext } from './command.ts';
-import { gvisorRolesPolicy, isolationFlag } from './isolation-flag.ts';
+import { agentsSettings, isolationFlag } from './isolation-flag.ts';
 
 /**
  * An agent id as given: a whole AID, or a unique prefix of one (at least
@@ -62,8 +62,8 @@ function printRecord(io: Io, r: AgentRecord): void {
 
 /** Foreground: the lifecycle manager lives in this process until the agent ends. */
 async function startForeground(paths: Paths, io: Io, signed: unknown, command: string[], json: boolean, isolation: 'namespaces' | 'gvisor' | undefined, acceptUnenforcedLimits: boolean): Promise<number> {
-  // The system policy of octant.yaml holds here too (services.agents.gvisorRoles).
-  const gvisorRoles = await gvisorRolesPolicy(paths);
+  // The system policy and the agents' identities of octant.yaml hold here too (services.agents).
+  const settings = await agentsSettings(paths);
   const ledger = await openLedger(paths);
   const vault = {
     async issueToken(agent: string, grants: readonly string[]): Promise<string> {
@@ -74,7 +74,7 @@ async function startForeground(paths: Paths, io: Io, signed: unknown, command: s
     },
     revokeAgent: async () => 0,
   };
-  const manager = composeLifecycle({ paths, ledger, vault, gvisorRoles });
+  const manager = composeLifecycle({ paths, ledger, vault, gvisorRoles: settings.gvisorRoles, acceptUnenforcedLimits: settings.acceptUnenforcedLimits, identities: settings });
   const stop = (): void => {
     for (const r of manager.list()) {
       if (r.state === 'running' || r.state === 'suspended') manager.terminate(r.aid, 'operator interrupt').catch(() => {});

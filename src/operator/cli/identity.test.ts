@@ -7,7 +7,7 @@ import { command } from './identity.ts';
 import { runCommand } from './dispatch.ts';
 import { memoryIo } from '../../lib/memory-io.ts';
 import { isOctantError } from '../../lib/errors.ts';
-import { parseVerifierKey } from '../../services/ledger/note.ts';
+import { parseVerifierKey } from '../../services/ledger/api.ts';
 
 async function identity(root: string, argv: string[] = ['--json']): Promise<Record<string, string>> {
   const mem = memoryIo();

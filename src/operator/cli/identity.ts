@@ -5,7 +5,7 @@
 import { boolFlag } from '../../lib/args.ts';
 import { writeJson } from '../../lib/io.ts';
 import { identityDir, loadOrCreateIdentity } from '../../runtime/identity.ts';
-import { ledgerVerifierKey } from '../../services/ledger/log-key.ts';
+import { ledgerVerifierKey } from '../../services/ledger/api.ts';
 import type { Command } from './command.ts';
 
 export const command: Command = {

@@ -5,10 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { rootLayout } from '../../runtime/paths.ts';
-import { openLedger } from '../../services/ledger/index.ts';
-import { readLedger, SEGMENT_FILE } from '../../services/ledger/read.ts';
-import { MAGIC, frame } from '../../services/ledger/records.ts';
-import type { LedgerEvent } from '../../services/ledger/types.ts';
+import { openLedger, readLedger } from '../../services/ledger/api.ts';
+import { rewriteSegment, segmentPath, segmentPayloads } from '../../services/ledger/testing/tamper.ts';
+import type { LedgerEvent } from '../../services/ledger/api.ts';
 import { octantCli, type CliRun } from '../../../test/support/octant-cli.ts';
 
 type Run = CliRun;
@@ -28,15 +27,15 @@ async function populated(t: { after(fn: () => void): void }, n = 12): Promise<st
   return root;
 }
 
-const segment = (root: string): string => join(rootLayout(root).state, 'ledger', SEGMENT_FILE);
+const segment = (root: string): string => segmentPath(rootLayout(root));
 
 /** Rewrite the segment from a list of payloads (valid frames, so only the chain can tell). */
 function rewrite(root: string, payloads: Buffer[]): void {
-  writeFileSync(segment(root), Buffer.concat([MAGIC, ...payloads.map((p) => frame(p))]));
+  rewriteSegment(rootLayout(root), payloads);
 }
 
 function payloads(root: string): Buffer[] {
-  return readLedger(join(rootLayout(root).state, 'ledger')).scan.records.map((r) => Buffer.from(r.payload));
+  return segmentPayloads(rootLayout(root));
 }
 
 test('show, tail and grep filter by agent, kind and time', async (t) => {

@@ -10,16 +10,8 @@ import { EXIT, OctantError, usageError } from '../../lib/errors.ts';
 import { writeJson, writeLine, type Io } from '../../lib/io.ts';
 import { safeField } from '../../lib/safe-text.ts';
 import type { Paths } from '../../runtime/paths.ts';
-import { latestCheckpoint, openCheckpoint, publishCheckpoint, storeCheckpoint, type StoredCheckpoint } from '../../services/ledger/checkpoint.ts';
-import { exportLines } from '../../services/ledger/export.ts';
-import type { ExportScope } from '../../services/ledger/export-claim.ts';
-import { machineSigner, machineVerifier } from '../../services/ledger/log-key.ts';
-import { verifyInclusion } from '../../services/ledger/merkle.ts';
-import { parseVerifierKey, type NoteVerifier } from '../../services/ledger/note.ts';
-import { checkCheckpoints, ledgerDir, readLedger, type LedgerSnapshot } from '../../services/ledger/read.ts';
-import { verifyLedgerDir, verifyExport, type VerifyReport } from '../../services/ledger/verify.ts';
-import { loadWitness, witnessCheckpoint } from '../../services/ledger/witness.ts';
-import type { LedgerEntry } from '../../services/ledger/types.ts';
+import { checkCheckpoints, exportLines, latestCheckpoint, ledgerDir, loadWitness, machineSigner, machineVerifier, openCheckpoint, parseVerifierKey, publishCheckpoint, readLedger, storeCheckpoint, verifyExport, verifyInclusion, verifyLedgerDir, witnessCheckpoint, type LedgerSnapshot, type NoteVerifier, type StoredCheckpoint, type VerifyReport } from '../../services/ledger/api.ts';
+import type { ExportScope, LedgerEntry } from '../../services/ledger/api.ts';
 import type { Action, Command, OptionSpecs } from './command.ts';
 
 const FILTERS: OptionSpecs = {

@@ -13,7 +13,7 @@ import { startAdminServer } from '../../runtime/admin/server.ts';
 import type { AdminRoutes } from '../../runtime/admin/types.ts';
 import { silentLogger } from '../../runtime/log.ts';
 import { adminSocketPath, rootLayout, type Paths } from '../../runtime/paths.ts';
-import { ledgerService, openLedger, type LedgerEntry } from '../../services/ledger/index.ts';
+import { ledgerService, openLedger, type LedgerEntry } from '../../services/ledger/api.ts';
 
 const examples = new URL('../../../examples/manifests/', import.meta.url).pathname;
 

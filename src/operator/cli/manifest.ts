@@ -11,7 +11,7 @@ import { writeFileAtomic } from '../../lib/atomic-file.ts';
 import { EXIT, OctantError, isOctantError, messageOf, usageError } from '../../lib/errors.ts';
 import { writeJson, type Io } from '../../lib/io.ts';
 import type { Paths } from '../../runtime/paths.ts';
-import { OPERATOR_AGENT, recordEvent } from '../../services/ledger/index.ts';
+import { OPERATOR_AGENT, recordEvent } from '../../services/ledger/api.ts';
 import {
   diffManifests, explain, formatChanges, intersect, loadEither, loadManifest, loadPrivateKey, loadRoles, loadSignedManifest, loadTrustStore,
   manifestDigest, signApproval, signManifest, verifyManifest, type Manifest,

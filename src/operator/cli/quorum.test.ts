@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { octantCli } from '../../../test/support/octant-cli.ts';
 import { rootLayout } from '../../runtime/paths.ts';
-import { createQuorum, DecisionStore, decisionsDir, readPolicy } from '../../services/quorum/index.ts';
-import type { ProposalInput } from '../../services/quorum/index.ts';
+import { createQuorum, DecisionStore, decisionsDir, readPolicy } from '../../services/quorum/api.ts';
+import type { ProposalInput } from '../../services/quorum/api.ts';
 
 /** Decisions made by the real engine with voters that answer from a table (no model needed for the CLI). */
 async function decide(root: string, input: ProposalInput, answers: Record<string, string>) {

@@ -9,7 +9,7 @@ import { usageError } from '../../lib/errors.ts';
 import { writeJson, writeLine, type Io } from '../../lib/io.ts';
 import { safeField } from '../../lib/safe-text.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
-import { DecisionStore, decisionsDir, explainDecision, loadPanel, summaryLine, type Voter } from '../../services/quorum/index.ts';
+import { DecisionStore, decisionsDir, explainDecision, loadPanel, summaryLine, type Voter } from '../../services/quorum/api.ts';
 import type { Command, CommandContext, Group } from './command.ts';
 
 function storeOf(ctx: CommandContext): DecisionStore {

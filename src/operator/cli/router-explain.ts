@@ -11,10 +11,10 @@ import { EXIT, OctantError, usageError } from '../../lib/errors.ts';
 import { writeJson, type Io } from '../../lib/io.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
 import type { Paths } from '../../runtime/paths.ts';
-import { FIRST_MARK, forEachEntryFrom, ledgerDir, type LedgerEntry } from '../../services/ledger/index.ts';
-import { configPath, createRouter, loadConfig } from '../../services/router/index.ts';
-import type { ChatRequest, Decision } from '../../services/router/types.ts';
-import { Redactor } from '../../services/vault/index.ts';
+import { FIRST_MARK, forEachEntryFrom, ledgerDir, type LedgerEntry } from '../../services/ledger/api.ts';
+import { configPath, createRouter, loadConfig } from '../../services/router/api.ts';
+import type { ChatRequest, Decision } from '../../services/router/api.ts';
+import { Redactor } from '../../services/vault/api.ts';
 import type { Action, CommandContext } from './command.ts';
 import { runningOrOffline } from './running-system.ts';
 

@@ -11,10 +11,10 @@ import { EXIT, OctantError, usageError, type ExitCode } from '../../lib/errors.t
 import { writeJson, type Io } from '../../lib/io.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
 import { adminSocketPath, type Paths } from '../../runtime/paths.ts';
-import { openLedger } from '../../services/ledger/index.ts';
-import { configPath, createRouter, loadConfig, OPERATOR_AGENT, POLICIES, saveConfig, validateDeployment } from '../../services/router/index.ts';
-import type { PolicyName, RouterConfig } from '../../services/router/types.ts';
-import { Redactor } from '../../services/vault/index.ts';
+import { openLedger } from '../../services/ledger/api.ts';
+import { configPath, createRouter, loadConfig, OPERATOR_AGENT, POLICIES, saveConfig, validateDeployment } from '../../services/router/api.ts';
+import type { PolicyName, RouterConfig } from '../../services/router/api.ts';
+import { Redactor } from '../../services/vault/api.ts';
 import type { Command, CommandContext } from './command.ts';
 import { explainAction } from './router-explain.ts';
 import { runningOrOffline } from './running-system.ts';

@@ -13,8 +13,8 @@ import { main } from '../../main.ts';
 import { silentLogger } from '../../runtime/log.ts';
 import { rootLayout } from '../../runtime/paths.ts';
 import { startSystem } from '../system.ts';
-import { ledgerService } from '../../services/ledger/index.ts';
-import { vaultService } from '../../services/vault/index.ts';
+import { ledgerService } from '../../services/ledger/api.ts';
+import { vaultService } from '../../services/vault/api.ts';
 
 async function cli(root: string, args: string[], stdin = ''): Promise<{ code: number; out: string; err: string }> {
   const out: Buffer[] = [];

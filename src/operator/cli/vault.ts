@@ -9,12 +9,9 @@ import { OctantError, EXIT, isOctantError, usageError } from '../../lib/errors.t
 import { writeJson, writeLine, type Io } from '../../lib/io.ts';
 import type { Paths } from '../../runtime/paths.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
-import { openLedger } from '../../services/ledger/index.ts';
-import { protectProcessMemory } from '../../services/vault/index.ts';
-import { validateRule } from '../../services/vault/inject.ts';
-import { vaultFile } from '../../services/vault/store.ts';
-import { Vault } from '../../services/vault/vault.ts';
-import type { InjectionRule, SecretInfo, UnsealInput, VaultStatus } from '../../services/vault/types.ts';
+import { openLedger } from '../../services/ledger/api.ts';
+import { initVault, openVault, protectProcessMemory, validateRule, vaultFile } from '../../services/vault/api.ts';
+import type { InjectionRule, SecretInfo, UnsealInput, Vault, VaultStatus } from '../../services/vault/api.ts';
 import { readPassphrase, readShares, readValue } from './vault-input.ts';
 import { systemAnswers } from './running-system.ts';
 import type { Action, Command, CommandContext, OptionSpecs } from './command.ts';
@@ -92,7 +89,7 @@ async function offline<T>(paths: Paths, io: Io, parsed: Parsed, work: (vault: Va
   protectProcessMemory();
   const ledger = await openLedger(paths);
   try {
-    const vault = new Vault({ file: vaultFile(paths), ledger });
+    const vault = openVault(paths, ledger);
     const input = given ?? await unlockInput(io, parsed);
     try {
       await vault.unseal(input);
@@ -220,7 +217,7 @@ const SUBCOMMANDS: readonly Action[] = [
           protectProcessMemory();
           const ledger = await openLedger(paths);
           try {
-            ({ shares } = await Vault.init({ file: vaultFile(paths), ledger }, options));
+            ({ shares } = await initVault(paths, ledger, options));
           } finally {
             await ledger.close();
           }
@@ -243,7 +240,7 @@ const SUBCOMMANDS: readonly Action[] = [
     positionals: false,
     async run(parsed, ctx) {
       const running = await isRunning(ctx.paths());
-      const status = running ? await api(ctx, 'GET', '/status') as VaultStatus : new Vault({ file: vaultFile(ctx.paths()), ledger: NO_LEDGER }).status();
+      const status = running ? await api(ctx, 'GET', '/status') as VaultStatus : openVault(ctx.paths(), NO_LEDGER).status();
       printStatus(ctx.io, status, running, boolFlag(parsed, 'json'));
       return EXIT.ok;
     },
@@ -294,7 +291,7 @@ const SUBCOMMANDS: readonly Action[] = [
     options: JSON_OUTPUT,
     positionals: false,
     async run(parsed, ctx) {
-      const list = (await isRunning(ctx.paths())) ? await api(ctx, 'GET', '/secrets') as SecretInfo[] : new Vault({ file: vaultFile(ctx.paths()), ledger: NO_LEDGER }).list();
+      const list = (await isRunning(ctx.paths())) ? await api(ctx, 'GET', '/secrets') as SecretInfo[] : openVault(ctx.paths(), NO_LEDGER).list();
       printSecrets(ctx.io, list, boolFlag(parsed, 'json'));
       return EXIT.ok;
     },

@@ -12,8 +12,8 @@ import type { Io } from '../../lib/io.ts';
 import { writeLine } from '../../lib/io.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
 import type { Paths } from '../../runtime/paths.ts';
-import { configPath, loadConfig, resolveProvider, saveConfig, validateDeployment } from '../../services/router/index.ts';
-import type { RouterConfig } from '../../services/router/types.ts';
+import { configPath, loadConfig, resolveProvider, saveConfig, validateDeployment } from '../../services/router/api.ts';
+import type { RouterConfig } from '../../services/router/api.ts';
 
 export interface ProviderChoice {
   provider: string;

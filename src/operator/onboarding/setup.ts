@@ -23,7 +23,7 @@ import { writeLine, type Io } from '../../lib/io.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
 import { configFile } from '../../runtime/config.ts';
 import type { Paths } from '../../runtime/paths.ts';
-import type { VaultStatus } from '../../services/vault/types.ts';
+import type { VaultStatus } from '../../services/vault/api.ts';
 import { addTrustedKey, generateOperatorKey, keyIdOf, keysDir, loadManifest, loadPrivateKey, loadTrustStore, signManifest } from '../../agent/manifest/index.ts';
 import { isTemplateKind, manifestTemplate, templateRunArgs, TEMPLATE_KINDS, type TemplateKind } from '../../agent/manifest/templates.ts';
 import { addProvider, type ProviderChoice } from './provider.ts';

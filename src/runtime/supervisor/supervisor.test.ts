@@ -16,6 +16,12 @@ interface Behaviour {
   failed?: (attempt: number) => Promise<Error> | undefined;
 }
 
+/** The attempt number in the API of a test service (each hands out { name, attempt }). */
+function attemptOf(api: unknown): number {
+  assert.ok(typeof api === 'object' && api !== null && 'attempt' in api && typeof api.attempt === 'number', 'a test service API');
+  return api.attempt;
+}
+
 /** A test service that records what happens to it in `trace`. */
 function service(name: string, needs: string[], trace: string[], behaviour: Behaviour = {}): ServiceDefinition<{ name: string; attempt: number }> {
   let attempts = 0;
@@ -151,7 +157,7 @@ test('a service failing after start is restarted and its dependents restart agai
     onTransition: rec.onTransition,
     services: [
       service('ledger', [], trace, { restart: fast, failed: (n) => (n === 1 ? new Promise<Error>((resolve) => { crash = resolve; }) : undefined) }),
-      service('vault', ['ledger'], trace, { start: (_n, ctx) => { apis.push((ctx.deps.ledger as { attempt: number }).attempt); } }),
+      service('vault', ['ledger'], trace, { start: (_n, ctx) => { apis.push(attemptOf(ctx.deps.ledger)); } }),
     ],
   });
   await sup.start();

@@ -8,7 +8,7 @@ import { rootLayout } from '../../runtime/paths.ts';
 import { silentLogger } from '../../runtime/log.ts';
 import { machineVerifier } from './log-key.ts';
 import { listCheckpoints, openCheckpoint } from './checkpoint.ts';
-import { ledgerDir, ledgerService, openLedger } from './index.ts';
+import { ledgerDir, ledgerService, openLedger } from './api.ts';
 
 function root(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'octant-ledger-svc-'));

@@ -1,7 +1,8 @@
 // The ledger service: first in the boot graph (needs nothing). It owns the
 // segment file under <state>/ledger/, appends with group commit, and
 // publishes a signed checkpoint every `checkpointIntervalMs` (config,
-// default 60 s, 0 = only on demand) when the log has grown.
+// default 60 s, 0 = only on demand) when the log has grown. Other layers
+// import it through api.ts.
 
 import type { ObjectSchema } from '../../runtime/config-schema.ts';
 import type { Logger } from '../../runtime/log.ts';
@@ -12,12 +13,6 @@ import { machineSigner } from './log-key.ts';
 import { ledgerDir } from './read.ts';
 import { LedgerStore } from './store.ts';
 import type { LedgerServiceApi, OpenLedger } from './types.ts';
-
-export type { LedgerApi, LedgerAppend, LedgerEntry, LedgerEvent, LedgerMark, LedgerServiceApi, LedgerCheckpointInfo, OpenLedger } from './types.ts';
-export { FIRST_MARK, forEachEntryFrom } from './read.ts';
-export { ledgerDir } from './read.ts';
-export { OPERATOR_AGENT } from './entry.ts';
-export { recordEvent } from './record-event.ts';
 
 export const DEFAULT_CHECKPOINT_INTERVAL_MS = 60_000;
 

@@ -12,7 +12,7 @@ import { startAdminServer } from '../../runtime/admin/server.ts';
 import type { AdminRoutes } from '../../runtime/admin/types.ts';
 import { silentLogger } from '../../runtime/log.ts';
 import { adminSocketPath, rootLayout, type Paths } from '../../runtime/paths.ts';
-import { ledgerService, openLedger, recordEvent, type LedgerEvent } from './index.ts';
+import { ledgerService, openLedger, recordEvent, type LedgerEvent } from './api.ts';
 import { readLedgerEvent } from './append-route.ts';
 
 const EVENT: LedgerEvent = { agent: 'operator', lineage: [], kind: 'manifest', action: 'validate', target: 'x.yaml', decision: 'deny', detail: { code: 'E_MANIFEST_SCHEMA' } };

@@ -3,13 +3,13 @@
 // models reached through the router votes; the rules count the ballots; the
 // result (approved, rejected, escalate to a human, denied) and every step
 // leading to it are in the ledger before the gate acts (docs/governance.md).
+// Other layers import it through api.ts.
 
 import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
 import type { ObjectSchema } from '../../runtime/config-schema.ts';
-import type { LedgerApi } from '../ledger/types.ts';
-import type { RouterApi } from '../router/types.ts';
-import type { Caller } from '../router/types.ts';
-import type { VaultApi } from '../vault/types.ts';
+import type { LedgerApi } from '../ledger/api.ts';
+import type { Caller, RouterApi } from '../router/api.ts';
+import type { VaultApi } from '../vault/api.ts';
 import { decisionsDir, DecisionStore } from './decisions.ts';
 import { loadPanel, savePanel } from './panel.ts';
 import { createQuorum, type QuorumApi } from './quorum.ts';
@@ -17,13 +17,6 @@ import { quorumRoutes } from './routes.ts';
 import { readPolicy, RULE_CONFIG_SCHEMA } from './rules.ts';
 import type { Voter } from './types.ts';
 
-export type { QuorumApi, HumanVerdict } from './quorum.ts';
-export type { Decision, ProposalInput, Rule, Voter, Ballot, RecentEntry } from './types.ts';
-export { manifestRuleFor, readPolicy, readRule, stricter, stricterPartial } from './rules.ts';
-export { createQuorum } from './quorum.ts';
-export { DecisionStore, decisionsDir } from './decisions.ts';
-export { explainDecision, summaryLine } from './explain.ts';
-export { loadPanel, panelPath } from './panel.ts';
 
 /** The router's caller for voting calls: budgets and ledger entries name it. */
 export const QUORUM_AGENT = 'quorum';

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createRouter } from '../router/index.ts';
-import { memoryLedger } from '../router/testing/memory-ledger.ts';
+import { createRouter } from '../router/api.ts';
+import { memoryLedger } from '../ledger/testing/memory-ledger.ts';
 import { testInjector } from '../router/testing/test-injector.ts';
 import { DecisionStore } from './decisions.ts';
 import { createQuorum, type QuorumDeps } from './quorum.ts';
@@ -119,7 +119,7 @@ test('no voters configured: escalate to a human', async () => {
 test('a ledger that refuses the proposal: denied, and no voter is asked', async () => {
   const t = setup();
   const before = alpha.requests.length;
-  t.ledger.failNext = true;
+  t.ledger.failNext();
   const d = await t.quorum.decide(input);
   assert.equal(d.outcome, 'denied');
   assert.match(d.tally.why, /ledger refused the proposal/);

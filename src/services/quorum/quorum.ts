@@ -6,8 +6,8 @@
 // refuses, a passed deadline or a cancelled request is a denial; a panel
 // that cannot be reached escalates to a human, never approves.
 
-import type { LedgerAppend } from '../ledger/types.ts';
-import type { Caller, ChatRequest, ChatResponse } from '../router/types.ts';
+import type { LedgerAppend } from '../ledger/api.ts';
+import type { Caller, ChatRequest, ChatResponse } from '../router/api.ts';
 import { messageOf } from '../../lib/errors.ts';
 import { deliberate } from './deliberate.ts';
 import type { DecisionStore } from './decisions.ts';

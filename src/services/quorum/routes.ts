@@ -10,7 +10,7 @@ import { EXIT, OctantError } from '../../lib/errors.ts';
 import { route } from '../../lib/http/route.ts';
 import type { AdminRoutes } from '../../runtime/admin/types.ts';
 import { QUORUM_API } from './endpoints.ts';
-import type { LedgerAppend } from '../ledger/types.ts';
+import type { LedgerAppend } from '../ledger/api.ts';
 import { withoutVoter, withVoter } from './panel.ts';
 import type { QuorumApi } from './quorum.ts';
 import type { Voter } from './types.ts';

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import { createHttpClient } from '../../lib/outbound/http-client.ts';
 import type { NoSettings, ServiceDefinition } from '../../runtime/supervisor/service.ts';
-import { ledgerDir, type LedgerApi, type LedgerServiceApi } from '../ledger/index.ts';
-import type { Redaction, VaultApi } from '../vault/types.ts';
+import { ledgerDir, type LedgerApi, type LedgerServiceApi } from '../ledger/api.ts';
+import type { Redaction, VaultApi } from '../vault/api.ts';
 import { configPath, loadConfig } from './config.ts';
 import { createGatewayRoutes, type GatewayRoutes } from './gateway/server.ts';
 import { createRouter } from './router.ts';
@@ -16,8 +16,6 @@ import { recoverSpend } from './spend-recovery.ts';
 import { loadRouterState, saveRouterState } from './state-file.ts';
 import type { Authenticate, CredentialInjector, RouterApi, RouterConfig } from './types.ts';
 
-export type { RouterApi } from './types.ts';
-export { createGatewayRoutes, serveGateway } from './gateway/server.ts';
 
 export interface RouterServiceApi extends RouterApi {
   /** The HTTP handler the agent runtime mounts on an agent's gateway socket. */
@@ -119,9 +117,3 @@ export const routerService: ServiceDefinition<RouterServiceApi, RouterDeps, NoSe
     };
   },
 };
-
-// For the operator CLI (`octant router ...`).
-export { configPath, loadConfig, saveConfig, validateConfig, validateDeployment, POLICIES } from './config.ts';
-export { createRouter } from './router.ts';
-export { OPERATOR_AGENT } from './routes.ts';
-export { PROVIDER_NAMES, resolveProvider } from './providers/index.ts';

@@ -12,14 +12,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isOctantError } from '../../lib/errors.ts';
-import { LedgerStore } from '../ledger/store.ts';
+import { rootLayout } from '../../runtime/paths.ts';
+import { ledgerDir, openLedger } from '../ledger/api.ts';
 import { createRouter } from './router.ts';
 import { Budgets } from './routing/budget.ts';
 import { recoverSpend } from './spend-recovery.ts';
 import { startFakeOpenAI } from './testing/fake-openai.ts';
 import type { FakeProvider } from './testing/fake-server.ts';
 import type { Caller, ChatRequest, RouterConfig } from './types.ts';
-import { Redactor } from '../vault/index.ts';
+import { Redactor } from '../vault/api.ts';
 
 let fake: FakeProvider;
 before(async () => (fake = await startFakeOpenAI()));
@@ -34,11 +35,12 @@ const ask = (extra: Partial<ChatRequest> = {}): ChatRequest => ({ model: 'main',
 const noVault = { inject: async () => { throw new Error('no credential expected'); }, redaction: new Redactor() };
 
 async function open(t: { after(fn: () => Promise<void>): void }) {
-  const dir = mkdtempSync(join(tmpdir(), 'octant-router-check-'));
-  const store = await LedgerStore.open(dir);
+  const root = mkdtempSync(join(tmpdir(), 'octant-router-check-'));
+  const store = await openLedger(rootLayout(root));
+  const dir = ledgerDir(rootLayout(root));
   t.after(async () => {
     await store.close().catch(() => {}); // some tests close it themselves
-    rmSync(dir, { recursive: true, force: true });
+    rmSync(root, { recursive: true, force: true });
   });
   const r = createRouter({ config: config(), injector: noVault, ledger: store });
   return { dir, store, r };

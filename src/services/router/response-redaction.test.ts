@@ -4,13 +4,13 @@
 // an error, and the ledger never records it.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { REDACTED, Redactor } from '../vault/index.ts';
+import { REDACTED, Redactor } from '../vault/api.ts';
 import { createGatewayRoutes, serveGateway, type RunningGateway } from './gateway/server.ts';
 import { EventRedactor } from './response-redaction.ts';
 import { createRouter } from './router.ts';
 import { startFakeOpenAI } from './testing/fake-openai.ts';
 import type { FakeProvider } from './testing/fake-server.ts';
-import { memoryLedger, type MemoryLedger } from './testing/memory-ledger.ts';
+import { memoryLedger, type MemoryLedger } from '../ledger/testing/memory-ledger.ts';
 import { testInjector } from './testing/test-injector.ts';
 import type { Caller, StreamEvent } from './types.ts';
 

@@ -4,7 +4,7 @@
 // Streams are redacted across chunk boundaries: a key split over two deltas
 // is held back until it can be told apart, and never shown in part.
 
-import type { Redaction, RedactionStream } from '../vault/types.ts';
+import type { Redaction, RedactionStream } from '../vault/api.ts';
 import type { ChatResponse, StreamEvent } from './types.ts';
 
 export async function redactResponse(response: ChatResponse, redaction: Redaction): Promise<ChatResponse> {

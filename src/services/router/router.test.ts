@@ -3,16 +3,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isCanonicalOrder } from '../ledger/entry.ts';
-import { LedgerStore } from '../ledger/store.ts';
-import { Vault } from '../vault/vault.ts';
+import { rootLayout } from '../../runtime/paths.ts';
+import { isCanonicalOrder, openLedger } from '../ledger/api.ts';
+import { memoryLedger } from '../ledger/testing/memory-ledger.ts';
+import { initVault } from '../vault/api.ts';
 import { vaultInjector } from './index.ts';
 import { collect } from './accumulate.ts';
 import { createRouter, type RouterOptions } from './router.ts';
 import { startFakeAnthropic } from './testing/fake-anthropic.ts';
 import { startFakeOpenAI } from './testing/fake-openai.ts';
 import type { FakeProvider } from './testing/fake-server.ts';
-import { memoryLedger } from './testing/memory-ledger.ts';
 import { testInjector } from './testing/test-injector.ts';
 import type { Caller, ChatRequest, Deployment, RouterConfig, StreamEvent } from './types.ts';
 
@@ -171,7 +171,7 @@ test('route budgets apply to every agent', async () => {
 test('no action when the ledger cannot record the decision', async () => {
   const { r, ledger } = router();
   const count = a.requests.length;
-  ledger.failNext = true;
+  ledger.failNext();
   await assert.rejects(r.chat(hello, caller), /ledger unavailable/);
   assert.equal(a.requests.length, count);
 });
@@ -271,17 +271,19 @@ test('model names resolve to routes, deployment ids and provider models', async 
 test('with the real ledger and vault, the decision and the vault access go to disk in one group commit before the call', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'octant-router-commit-'));
   try {
-    const store = await LedgerStore.open(join(dir, 'ledger'));
+    const paths = rootLayout(dir);
+    const store = await openLedger(paths);
     const passphrase = (): Buffer => Buffer.from('router commit test');
-    const { vault } = await Vault.init({ file: join(dir, 'vault.json'), ledger: store }, { passphrase: passphrase(), kdf: { passes: 1, memoryKiB: 1024, parallelism: 1 } });
+    const { vault } = await initVault(paths, store, { passphrase: passphrase(), kdf: { passes: 1, memoryKiB: 1024, parallelism: 1 } });
     await vault.unseal({ passphrase: passphrase() });
     await vault.put('oa-key', Buffer.from('sk-oa-real'), { kind: 'header', name: 'authorization', format: 'Bearer {secret}', hosts: [new URL(a.origin).host] });
     await vault.grant('oa-key', 'agent:agent-1');
     const vaultToken = await vault.issueToken('agent-1', ['oa-key'], { ttlSeconds: 60 });
-    // Which group commit made each entry durable, in resolution order.
+    // How many entries were durable when each resolved: entries made durable
+    // by one group commit resolve together, all seeing the same count.
     const durableIn = new Map<string, number>();
-    const append = store.append.bind(store);
-    store.append = (event) => append(event).then((entry) => (durableIn.set(event.action, store.commits), entry));
+    const append = store.append;
+    store.append = (event) => append(event).then((entry) => (durableIn.set(event.action, store.size()), entry));
     const r = createRouter({ config: { deployments: deployments(), routes: [{ name: 'main', deployments: ['oa-1'], policy: 'ordered' }] }, injector: vaultInjector(vault), ledger: store });
     const calls = a.requests.length;
     await r.chat(hello, { ...caller, vaultToken });

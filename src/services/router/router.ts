@@ -6,7 +6,7 @@
 // redaction (response-redaction.ts) before the caller or the ledger sees it.
 
 import { EXIT, OctantError } from '../../lib/errors.ts';
-import type { LedgerApi, LedgerEntry } from '../ledger/types.ts';
+import type { LedgerApi, LedgerEntry } from '../ledger/api.ts';
 import { resolveRoute } from './config.ts';
 import type { ProviderError } from './provider-error.ts';
 import { resolveProvider } from './providers/index.ts';

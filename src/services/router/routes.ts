@@ -17,7 +17,7 @@ import { EXIT, OctantError } from '../../lib/errors.ts';
 import { ndjson, route } from '../../lib/http/route.ts';
 import type { AdminRoutes } from '../../runtime/admin/types.ts';
 import { ROUTER_API } from './endpoints.ts';
-import type { VaultApi } from '../vault/types.ts';
+import type { VaultApi } from '../vault/api.ts';
 import { serveGateway, type GatewayRoutes } from './gateway/server.ts';
 import type { Authenticate, Caller, ChatResponse, RouterApi, RouterConfig } from './types.ts';
 

@@ -13,16 +13,15 @@ import { adminSocketPath, rootLayout, type Paths } from '../../runtime/paths.ts'
 import { EXIT } from '../../lib/errors.ts';
 import { startAdminServer } from '../../runtime/admin/server.ts';
 import { adminCall } from '../../runtime/admin/client.ts';
-import { openLedger } from '../ledger/index.ts';
-import { LedgerStore } from '../ledger/store.ts';
-import { saveConfig, routerService } from './index.ts';
+import { ledgerDir, openLedger } from '../ledger/api.ts';
+import { routerService } from './index.ts';
+import { saveConfig } from './config.ts';
 import { createRouter, type RouterEngine } from './router.ts';
 import { Budgets } from './routing/budget.ts';
 import { recoverSpend } from './spend-recovery.ts';
 import { startFakeOpenAI } from './testing/fake-openai.ts';
-import { Redactor } from '../vault/index.ts';
-import { Vault } from '../vault/vault.ts';
-import type { LedgerApi } from '../ledger/types.ts';
+import { openVault, Redactor, type Vault } from '../vault/api.ts';
+import type { LedgerApi } from '../ledger/api.ts';
 import type { FakeProvider } from './testing/fake-server.ts';
 import type { Caller, ChatRequest, RouterConfig } from './types.ts';
 
@@ -38,7 +37,7 @@ const config = (): RouterConfig => ({
 const ask: ChatRequest = { model: 'main', messages: [{ role: 'user', content: 'count me' }], maxTokens: 50 };
 const caller: Caller = { agent: 'a1', lineage: [], budget: { usdPerDay: 1000 } };
 /** A vault never initialized: keyless deployments need none of its keys, and a call for one would fail closed. */
-const keylessVault = (paths: Paths, ledger: LedgerApi): Vault => new Vault({ file: join(paths.state, 'vault', 'vault.json'), ledger });
+const keylessVault = (paths: Paths, ledger: LedgerApi): Vault => openVault(paths, ledger);
 
 const noVault = { inject: async () => { throw new Error('no credential expected'); }, redaction: new Redactor() };
 
@@ -48,9 +47,10 @@ function spent(budgets: Budgets, key: string): { usd: number; tokens: number } {
 }
 
 test('after a crash the spend since the last save is counted again from the ledger; without a save, from the first entry', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'octant-spend-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const store = await LedgerStore.open(dir);
+  const root = mkdtempSync(join(tmpdir(), 'octant-spend-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const store = await openLedger(rootLayout(root));
+  const dir = ledgerDir(rootLayout(root));
   const r = createRouter({ config: config(), injector: noVault, ledger: store });
   await r.chat(ask, caller);
   const saved = { budgets: r.budgets.snapshot(), mark: store.mark() };
@@ -75,9 +75,10 @@ test('after a crash the spend since the last save is counted again from the ledg
 });
 
 test('a call whose outcome record was lost keeps its worst-case reservation (never an undercount)', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'octant-spend-'));
-  t.after(() => rmSync(dir, { recursive: true, force: true }));
-  const store = await LedgerStore.open(dir);
+  const root = mkdtempSync(join(tmpdir(), 'octant-spend-'));
+  t.after(() => rmSync(root, { recursive: true, force: true }));
+  const store = await openLedger(rootLayout(root));
+  const dir = ledgerDir(rootLayout(root));
   // A decision as the router records it, its call made, and then the crash.
   await store.append({ agent: 'a1', lineage: [], kind: 'router', action: 'route', target: 'default', decision: 'allow', detail: { reservedTokens: 150, reservedUsd: 0.25, route: 'default' } });
   await store.close();

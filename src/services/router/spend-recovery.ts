@@ -9,7 +9,7 @@
 // silent overspend after a restart.
 
 import { OctantError } from '../../lib/errors.ts';
-import { FIRST_MARK, forEachEntryFrom, type LedgerEntry, type LedgerMark } from '../ledger/index.ts';
+import { FIRST_MARK, forEachEntryFrom, type LedgerEntry, type LedgerMark } from '../ledger/api.ts';
 import { Budgets, type BudgetSnapshot } from './routing/budget.ts';
 
 export interface SavedRouterState {

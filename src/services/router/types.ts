@@ -2,7 +2,7 @@
 // converts to and from, the provider interface, the error kinds, the routing
 // configuration and the RouterApi other layers call. Types only.
 
-import type { OutboundRequest, Redaction } from '../vault/types.ts';
+import type { OutboundRequest, Redaction } from '../vault/api.ts';
 import type { HttpClient } from '../../lib/outbound/http-client.ts';
 
 // ---- messages, tools, usage -------------------------------------------------

@@ -16,7 +16,7 @@ import { main } from '../../main.ts';
 import { createLogger } from '../../runtime/log.ts';
 import { rootLayout } from '../../runtime/paths.ts';
 import { dumpable } from '../../kernel/libc.ts';
-import { openLedger } from '../ledger/index.ts';
+import { openLedger } from '../ledger/api.ts';
 import { vaultService } from './index.ts';
 
 function capture(): { stream: PassThrough; text: () => string } {

@@ -5,7 +5,7 @@
 // is back, recording that first: a ledger failure does not leave the system
 // sealed, unless services.vault.sealOnLedgerRestart is true. Other services get its
 // VaultApi through ctx.deps.vault; the operator reaches it through the admin
-// routes in routes.ts. See docs/vault.md.
+// routes in routes.ts; other layers import it through api.ts. See docs/vault.md.
 
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -13,13 +13,27 @@ import { createWorkerPool, workerSource, type WorkerPool } from '../../lib/worke
 import { disableCoreDumps, setNotDumpable } from '../../kernel/libc.ts';
 import type { ObjectSchema } from '../../runtime/config-schema.ts';
 import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
-import type { LedgerApi } from '../ledger/types.ts';
+import type { LedgerApi } from '../ledger/api.ts';
 import { vaultFile } from './store.ts';
-import { Vault } from './vault.ts';
+import { Vault, type InitOptions, type VaultOptions } from './vault.ts';
+import type { Paths } from '../../runtime/paths.ts';
 import { vaultRoutes } from './routes.ts';
 import type { VaultApi } from './types.ts';
 
-export type { VaultApi } from './types.ts';
+
+/**
+ * The vault of a state root, sealed, for a command that runs without the
+ * service (`octant vault ...` with no system up): the same Vault the
+ * service runs, recording into the ledger it is given.
+ */
+export function openVault(paths: Paths, ledger: LedgerApi, options: Pick<VaultOptions, 'workers'> = {}): Vault {
+  return new Vault({ file: vaultFile(paths), ledger, ...options });
+}
+
+/** Create the vault file of a state root (E_VAULT_EXISTS if there is one); the shares when Shamir was asked for. */
+export function initVault(paths: Paths, ledger: LedgerApi, init: InitOptions): Promise<{ vault: Vault; shares: string[] }> {
+  return Vault.init({ file: vaultFile(paths), ledger }, init);
+}
 
 /** No core dump of a process that holds vault keys; fail closed if that cannot be ensured. */
 export function protectProcessMemory(): void {
@@ -67,7 +81,7 @@ export const vaultService: ServiceDefinition<VaultApi, VaultDeps, typeof VAULT_C
     const { ledger } = ctx.deps;
     const file = vaultFile(ctx.paths);
     const workers = redactionWorkers();
-    const vault = new Vault({ file, ledger, workers });
+    const vault = openVault(ctx.paths, ledger, { workers });
     const keyFile = ctx.config.keyFile;
     const kept = ctx.keep?.take();
     let resumed = false;
@@ -105,7 +119,3 @@ export const vaultService: ServiceDefinition<VaultApi, VaultDeps, typeof VAULT_C
     };
   },
 };
-
-// Redaction is plain computation other layers may run themselves (a test's
-// fake vault, a router without a vault).
-export { pushSliced, Redactor, REDACTED } from './redact.ts';

@@ -8,7 +8,7 @@ import { OctantError, EXIT } from '../../lib/errors.ts';
 import { route } from '../../lib/http/route.ts';
 import type { AdminRoutes } from '../../runtime/admin/types.ts';
 import { Vault } from './vault.ts';
-import type { LedgerApi } from '../ledger/types.ts';
+import type { LedgerApi } from '../ledger/api.ts';
 import type { UnsealInput } from './types.ts';
 import { validateRule } from './inject.ts';
 import { VAULT_API } from './endpoints.ts';

@@ -4,7 +4,7 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isOctantError } from '../../lib/errors.ts';
-import { RecordingLedger } from './recording-ledger.ts';
+import { memoryLedger } from '../ledger/testing/memory-ledger.ts';
 import { Vault, type InitOptions } from './vault.ts';
 import type { InjectionRule } from './types.ts';
 
@@ -14,7 +14,7 @@ const pass = (): Buffer => Buffer.from('correct horse battery staple');
 
 async function setup(extra: Partial<InitOptions> = {}, now?: () => number) {
   const dir = mkdtempSync(join(tmpdir(), 'octant-vault-'));
-  const ledger = new RecordingLedger();
+  const ledger = memoryLedger();
   const file = join(dir, 'vault', 'vault.json');
   const { vault, shares } = await Vault.init({ file, ledger, now }, { passphrase: pass(), kdf: FAST_KDF, ...extra });
   return { dir, file, ledger, vault, shares, cleanup: () => rmSync(dir, { recursive: true, force: true }) };

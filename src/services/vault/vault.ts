@@ -8,7 +8,7 @@ import type { WorkerPool } from '../../lib/worker-pool.ts';
 import { existsSync } from 'node:fs';
 import { OctantError, EXIT } from '../../lib/errors.ts';
 import { canonicalJson } from '../../lib/canonical-json.ts';
-import type { LedgerApi } from '../ledger/types.ts';
+import type { LedgerApi } from '../ledger/api.ts';
 import { aad, mac, newKdfParams, open, randomKey, seal, subkey, wipe, deriveKek, KDF_DEFAULTS, type KdfParams } from './crypto.ts';
 import { readVaultFile, writeVaultFile, type SecretRecord, type VaultFile, type VersionRecord } from './store.ts';
 import { applyRule, hostAllowed, NAME_RE, placeholderNames, replacePlaceholders, validateRule } from './inject.ts';

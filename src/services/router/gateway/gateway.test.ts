@@ -10,7 +10,7 @@ import { createOpenAIProvider } from '../providers/openai/index.ts';
 import { createRouter } from '../router.ts';
 import { startFakeOpenAI } from '../testing/fake-openai.ts';
 import type { FakeProvider } from '../testing/fake-server.ts';
-import { memoryLedger } from '../testing/memory-ledger.ts';
+import { memoryLedger } from '../../ledger/testing/memory-ledger.ts';
 import { testCall, testInjector } from '../testing/test-injector.ts';
 import type { Caller } from '../types.ts';
 import { createGatewayRoutes, serveGateway, type RunningGateway } from './server.ts';

@@ -8,7 +8,7 @@ import { createRequire } from 'node:module';
 import { createRouter } from '../router.ts';
 import { startFakeOpenAI } from '../testing/fake-openai.ts';
 import type { FakeProvider } from '../testing/fake-server.ts';
-import { memoryLedger } from '../testing/memory-ledger.ts';
+import { memoryLedger } from '../../ledger/testing/memory-ledger.ts';
 import { testInjector } from '../testing/test-injector.ts';
 import { createGatewayRoutes, serveGateway, type RunningGateway } from './server.ts';
 

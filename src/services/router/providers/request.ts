@@ -4,7 +4,7 @@
 // and turn an error status into the adapter's typed error.
 
 import { OctantError, EXIT } from '../../../lib/errors.ts';
-import type { OutboundRequest } from '../../vault/types.ts';
+import type { OutboundRequest } from '../../vault/api.ts';
 import type { AuthHint, ProviderCall, RateLimitInfo } from '../types.ts';
 import type { ProviderError } from '../provider-error.ts';
 import { readText, send, type HttpResponse } from '../outbound.ts';

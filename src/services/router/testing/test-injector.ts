@@ -2,7 +2,7 @@
 // provider's auth hint says (the vault does the same from its rules).
 
 import { createHttpClient, type HttpClient } from '../../../lib/outbound/http-client.ts';
-import { Redactor } from '../../vault/index.ts';
+import { Redactor } from '../../vault/api.ts';
 import type { Caller, CredentialInjector, ProviderCall } from '../types.ts';
 
 export function testInjector(keys: Record<string, string>): CredentialInjector {
