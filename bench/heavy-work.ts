@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Worker, isMainThread, parentPort, workerData } from 'node:worker_threads';
 import { createWorkerPool } from '../src/lib/worker-pool.ts';
-import { createGatewayHandler, serveGateway } from '../src/services/router/gateway/server.ts';
+import { createGatewayRoutes, serveGateway } from '../src/services/router/gateway/server.ts';
 import { createRouter } from '../src/services/router/router.ts';
 import { indexChunk } from './index-job.ts';
 import { realParts } from './router-parts.ts';
@@ -114,7 +114,7 @@ async function main(): Promise<void> {
     injector: parts.injector,
     ledger: parts.ledger,
   });
-  const gw = await serveGateway(createGatewayHandler({ router, authenticate: async (t) => (t === 'tok' ? parts.caller : undefined) }), { path: join(dir, 'gateway.sock') });
+  const gw = await serveGateway(createGatewayRoutes({ router, authenticate: async (t) => (t === 'tok' ? parts.caller : undefined) }), { path: join(dir, 'gateway.sock') });
   const pool = createWorkerPool({ name: 'index', source: { url: new URL('./index-job-worker.ts', import.meta.url) }, threads: 1, queueLimit: 2 });
   const chunks = corpus();
 

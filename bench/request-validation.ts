@@ -5,7 +5,7 @@
 // a typical chat request (a system prompt, 8 turns, 2 tools) and a 16 MiB
 // prompt (the largest body the gateway accepts).
 // Each figure is the best of 5 batches. Usage: node bench/request-validation.ts [rounds]   (default 5000)
-import { parseRequestJson } from '../src/lib/json-body.ts';
+import { parseJsonBody } from '../src/lib/json-body.ts';
 import { validateChat } from '../src/services/router/gateway/openai-request.ts';
 
 const rounds = Number(process.argv[2] ?? '5000');
@@ -28,7 +28,7 @@ function time(n: number, fn: () => unknown): number {
 
 for (const [name, body, n] of [['typical chat request', typical, rounds], ['16 MiB prompt', huge, 3]] as const) {
   const plain = time(n, () => JSON.parse(body.toString('utf8')));
-  const strict = time(n, () => parseRequestJson(body, 64));
-  const checked = time(n, () => validateChat(parseRequestJson(body, 64)));
+  const strict = time(n, () => parseJsonBody(body, { maxDepth: 64 }));
+  const checked = time(n, () => validateChat(parseJsonBody(body, { maxDepth: 64 })));
   console.log(`${name.padEnd(22)} ${String(body.length).padStart(9)} B  JSON.parse ${plain.toFixed(1)} µs  strict parse ${strict.toFixed(1)} µs (x${(strict / plain).toFixed(2)})  + validation ${checked.toFixed(1)} µs (x${(checked / plain).toFixed(2)})`);
 }

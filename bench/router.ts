@@ -42,7 +42,7 @@ import { Worker, isMainThread, parentPort, workerData } from 'node:worker_thread
 import { parseArgs } from 'node:util';
 import { PerformanceObserver, constants as perfConstants, monitorEventLoopDelay } from 'node:perf_hooks';
 import { createRouter } from '../src/services/router/router.ts';
-import { createGatewayHandler, serveGateway } from '../src/services/router/gateway/server.ts';
+import { createGatewayRoutes, serveGateway } from '../src/services/router/gateway/server.ts';
 import { rawClient, rawFakeOpenAI } from './router-wire.ts';
 import { forwardingProxy, realParts, standInParts } from './router-parts.ts';
 import { stealMeter } from './host-steal.ts';
@@ -285,7 +285,7 @@ async function benchMain(): Promise<void> {
     ledger: parts.ledger,
   });
   // Agents reach the gateway on a Unix socket (the default here); --listen tcp is the operator's `router serve`.
-  const handler = createGatewayHandler({ router, authenticate: async (t) => (t === 'tok' ? parts.caller : undefined) });
+  const handler = createGatewayRoutes({ router, authenticate: async (t) => (t === 'tok' ? parts.caller : undefined) });
   const socket = join(dir, 'gateway.sock');
   const gw = values.via === 'proxy' ? await forwardingProxy(socket, origin) : await serveGateway(handler, values.listen === 'unix' ? { path: socket } : { port: 0 });
   const measured = values.via === 'proxy' ? 'a forwarding proxy with no logic (the floor)' : `the router with ${parts.describe}`;

@@ -57,12 +57,12 @@ before(async () => {
   ledger = await openLedger(paths);
   const { vault } = await initVault(paths, ledger, { passphrase: Buffer.from('correct horse battery'), kdf: { passes: 1, memoryKiB: 1024, parallelism: 1 } });
   // The agent side: a gateway socket whose /v1/* is the router's handler, as the agent runtime mounts it.
-  const agentHost: ServiceDefinition<{}, { router: Pick<RouterServiceApi, 'gatewayHandler'> }, NoSettings> = {
+  const agentHost: ServiceDefinition<{}, { router: Pick<RouterServiceApi, 'gatewayRoutes'> }, NoSettings> = {
     name: 'agent-host',
     needs: ['router'],
     async start(ctx) {
       const { router } = ctx.deps;
-      const llm = router.gatewayHandler(async (token) => (token === AGENT_TOKEN ? { agent: 'agt_hostile', lineage: [] } : undefined));
+      const llm = router.gatewayRoutes(async (token) => (token === AGENT_TOKEN ? { agent: 'agt_hostile', lineage: [] } : undefined));
       const session = { aid: 'agt_hostile', lineage: [], manifest: {} as never, workspace: [], contacted: new Set<string>(), token: AGENT_TOKEN, user: TEST_AGENT };
       const mediator = createMediator({ tools: [], ledger: (e) => ledger.append(e), approve: async () => ({ approved: false, id: 'apr_none', reason: 'none' }), redact: (t) => t, redactAsync: async (t) => t });
       agentGateway = await startGateway({ socketPath: join(root, 'run', 'agent.sock'), session, token: AGENT_TOKEN, mediator, llm });
@@ -240,9 +240,9 @@ for (const surface of SURFACES) {
     openAIError(huge, 400, 'messages', /no deployment can serve this request.*over context window 32000/);
     const oversize = Buffer.alloc(17 << 20, 0x20);
     const tooLarge = await send(surface, '/v1/chat/completions', oversize);
-    openAIError(tooLarge, 413, null, /request body over 16777216 bytes/);
+    openAIError(tooLarge, 413, null, /request body of (more than )?\d+ bytes exceeds the limit of 16777216 bytes/);
     const tooLargeAnthropic = await send(surface, '/v1/messages', oversize);
-    anthropicError(tooLargeAnthropic, 413, /request body over/);
+    anthropicError(tooLargeAnthropic, 413, /exceeds the limit of 16777216 bytes/);
     // A declared length over the limit is answered before the body is read.
     const declared = await send(surface, '/v1/chat/completions', oversize, { 'content-length': String(oversize.length) });
     assert.equal(declared.status, 413);

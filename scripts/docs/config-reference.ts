@@ -28,7 +28,7 @@ function allowed(schema: ConfigSchema): string {
 }
 
 function defaultText(schema: ConfigSchema): string {
-  if (schema.type === 'object' || schema.type === 'map') return '';
+  if (schema.type === 'object' || schema.type === 'map' || schema.type === 'any') return '';
   return schema.default === undefined ? '(none)' : `\`${JSON.stringify(schema.default)}\``;
 }
 

@@ -4,7 +4,8 @@
 // nor an entry here, and an entry for a code no longer in src/.
 
 export const ERROR_MEANINGS: Readonly<Record<string, string>> = {
-  E_ADMIN_INTERNAL: 'the admin API failed with an error that is not an OctantError (a bug); the message is the error\'s own',
+  E_ADMIN: 'the prefix of the admin API\'s own refusals (E_ADMIN_BODY, E_ADMIN_NOT_FOUND, ...): a request the admin socket itself refused',
+  E_ADMIN_NOT_FOUND: 'the running system has no such route or object (an older system, or the name is wrong); the message names it',
   E_ADMIN_STATUS: 'the admin API answered an error status without an error body (the CLI otherwise shows the server\'s own code)',
   E_FS_CREDENTIALS: 'a file tool could not switch to the agent\'s uid and gid for the operation, so it did nothing (fail closed)',
   E_GATEWAY: 'the agent gateway failed a request without a more precise code (HTTP 500 to the agent)',
@@ -13,6 +14,7 @@ export const ERROR_MEANINGS: Readonly<Record<string, string>> = {
   E_IMAGE_DATA_DISK: 'octant image build: mkfs.ext4 failed making the data disk; the message has its output',
   E_IMAGE_SQUASHFS: 'octant image build: mksquashfs failed making the root filesystem; the message has its output',
   E_INIT_MOUNT_CGROUP: 'as PID 1: mounting cgroup2 on /sys/fs/cgroup failed',
+  E_HTTP_STATUS: 'an HTTP API answered an error status without an error body (the client otherwise shows the server\'s own code)',
   E_INIT_MOUNT_DEV: 'as PID 1: mounting devtmpfs on /dev failed',
   E_INIT_MOUNT_PROC: 'as PID 1: mounting proc on /proc failed',
   E_INIT_MOUNT_RUN: 'as PID 1: mounting the tmpfs on /run failed',

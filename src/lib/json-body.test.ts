@@ -63,3 +63,16 @@ test('a member name twice in one object is refused, however it is spelled; the s
   refused('[{"k":[1,{"k":0}],"k":2}]', /member name "k" appears twice/);
   assert.deepEqual(parseJsonBody(bytes('{"k":1,"o":{"k":2},"l":[{"k":3},{"k":4}],"s":"k:","t":"\\"k\\":"}')), { k: 1, o: { k: 2 }, l: [{ k: 3 }, { k: 4 }], s: 'k:', t: '"k":' });
 });
+
+test('brackets and escapes inside strings do not count toward nesting; a 10-million-bracket body is refused before parsing', () => {
+  assert.deepEqual(parseJsonBody(bytes('[[[[1]]]]'), { maxDepth: 4 }), [[[[1]]]]);
+  refused('[[[[[1]]]]]', /nested more than 4 levels deep/, 4);
+  refused('['.repeat(10_000_000), /nested more than/);
+  assert.deepEqual(parseJsonBody(bytes('{"a":"[[[[[[\\"{{{{{"}'), { maxDepth: 4 }), { a: '[[[[[["{{{{{' });
+});
+
+test('escaped lone surrogates are refused wherever they stand; pairs and escaped backslashes pass', () => {
+  refused('{"a":"x\\uDC00y"}', /lone surrogate \\uDC00/i);
+  refused('{"a":"\\ud800\\u0041"}', /lone surrogate/);
+  assert.deepEqual(parseJsonBody(bytes('{"a":"\\ud83d\\ude00 \\u00e9 \\\\ud800"}')), { a: '😀 é \\ud800' });
+});

@@ -10,11 +10,11 @@
 //     the last one silently, so two readers of one body could disagree);
 //   - bytes that are not UTF-8 (RFC 7493 §2.1; a lenient decoder turns
 //     them into U+FFFD).
+// Reading a body off a request (limits, 413, 408) is lib/http/body.ts's job.
 // Linear time: the fatal UTF-8 decoder, one scan of the text for the four
 // other problems, then plain JSON.parse for the syntax. (A JSON.parse
 // reviver would do the value checks too, but costs ~10x the parse itself.)
 
-import type { IncomingMessage } from 'node:http';
 import { EXIT, OctantError } from './errors.ts';
 
 export const DEFAULT_MAX_DEPTH = 64;
@@ -148,78 +148,4 @@ export function parseJsonBody(bytes: Uint8Array, options: JsonBodyOptions = {}):
   } catch (error) {
     throw refuse(`is not JSON: ${(error as Error).message}`);
   }
-}
-
-// ---- Reading one body from an HTTP request (router gateway, router serve) ----
-// An oversize body is still read and thrown away (up to DRAIN_FACTOR times
-// the limit) so that the 413 reply reaches the client: closing a socket with
-// unread input makes the kernel answer with a reset, which destroys the reply.
-
-export interface ReadJsonOptions {
-  /** Largest body in bytes. */
-  limit: number;
-  /** Deepest nesting of arrays and objects. */
-  maxDepth: number;
-}
-
-/** A request body must be one JSON value; refusals carry detail.status 400. */
-export function parseRequestJson(bytes: Uint8Array, maxDepth: number): unknown {
-  if (bytes.length === 0) throw new OctantError('E_BODY_JSON', 'request body: empty; expects a JSON object', { exit: EXIT.usage, detail: { status: 400 } });
-  try {
-    return parseJsonBody(bytes, { maxDepth, code: 'E_BODY_JSON', label: 'request body' });
-  } catch (error) {
-    const refused = error as OctantError;
-    throw new OctantError(refused.code, refused.message, { exit: EXIT.usage, detail: { status: 400 } });
-  }
-}
-
-/** How much of an oversize body is read and dropped, in limits, before the connection is cut. */
-const DRAIN_FACTOR = 4;
-
-const tooLarge = (limit: number): OctantError =>
-  new OctantError('E_BODY_TOO_LARGE', `request body over ${limit} bytes`, { exit: EXIT.usage, detail: { status: 413 } });
-
-
-/** Read, check and parse one JSON body. Throws OctantError with detail.status 413 or 400. */
-export function readJsonBody(req: IncomingMessage, options: ReadJsonOptions): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let done = false;
-    const finish = (error: Error | undefined, value?: unknown): void => {
-      if (done) return;
-      done = true;
-      if (error !== undefined) reject(error);
-      else resolve(value);
-    };
-    const overflow = (): void => {
-      finish(tooLarge(options.limit));
-      // Drain: keep reading (and dropping) so the reply is not lost to a
-      // reset; a client that sends far more than the limit is cut off.
-      let drained = 0;
-      req.removeAllListeners('data');
-      req.on('data', (chunk: Buffer) => {
-        drained += chunk.length;
-        if (drained > DRAIN_FACTOR * options.limit) req.destroy();
-      });
-      req.resume();
-    };
-    const declared = Number(req.headers['content-length']);
-    if (declared > options.limit) return overflow();
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > options.limit) return overflow();
-      chunks.push(chunk);
-    });
-    req.once('error', (error) => finish(error));
-    req.once('close', () => finish(Object.assign(new Error('request closed before its body ended'), { code: 'ERR_STREAM_PREMATURE_CLOSE' })));
-    req.once('end', () => {
-      try {
-        // One chunk is the common case for a small body: no copy.
-        finish(undefined, parseRequestJson(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size), options.maxDepth));
-      } catch (error) {
-        finish(error as Error);
-      }
-    });
-  });
 }

@@ -15,10 +15,10 @@ import { dirname, join } from 'node:path';
 import { writeLine, type Io } from '../lib/io.ts';
 import { messageOf } from '../lib/errors.ts';
 import { requireLandlock } from '../kernel/landlock/require-landlock.ts';
-import { adminCall } from '../runtime/admin/client.ts';
+import { admin } from '../runtime/admin/client.ts';
+import { VAULT_API } from '../services/vault/api.ts';
+import { AGENTS_API } from '../agent/lifecycle/agents-api.ts';
 import type { Paths } from '../runtime/paths.ts';
-import type { VaultStatus } from '../services/vault/api.ts';
-import type { AgentRecord } from '../agent/lifecycle/records.ts';
 import { addTrustedKey, generateOperatorKey, keysDir, loadPrivateKey, loadTrustStore, parseManifestText, signManifest, validateSchema, keyIdOf } from '../agent/manifest/index.ts';
 import { agentReport, storyLines, summaryLines, type AgentReport } from './agent-report.ts';
 
@@ -62,15 +62,16 @@ function operatorKey(paths: Paths): string {
 /** Make sure the vault can serve the demo: initialise it with a key file on first run, unseal it with that file. */
 async function readyVault(paths: Paths): Promise<boolean> {
   const keyFile = join(paths.etc, 'vault.key');
-  let status = await adminCall<VaultStatus>(paths, 'GET', '/v1/vault/status');
+  const vault = admin(paths, 'vault');
+  let status = await vault.call(VAULT_API.status);
   if (!status.initialized) {
     // A throwaway passphrase: this vault unseals with its key file (0600);
     // production vaults use a passphrase or Shamir shares (docs/vault.md).
     const passphrase = randomBytes(32).toString('base64');
-    await adminCall(paths, 'POST', '/v1/vault/init', { passphrase: Buffer.from(passphrase).toString('base64'), keyFile });
-    status = await adminCall<VaultStatus>(paths, 'GET', '/v1/vault/status');
+    await vault.call(VAULT_API.init, { passphrase: Buffer.from(passphrase).toString('base64'), keyFile });
+    status = await vault.call(VAULT_API.status);
   }
-  if (status.sealed && existsSync(keyFile)) status = await adminCall<VaultStatus>(paths, 'POST', '/v1/vault/unseal', { keyFile });
+  if (status.sealed && existsSync(keyFile)) status = await vault.call(VAULT_API.unseal, { keyFile });
   return !status.sealed;
 }
 
@@ -140,13 +141,14 @@ export async function runDemo(paths: Paths, io: Io, acceptUnenforcedLimits = fal
   try {
     const credential = await readyVault(paths);
     if (credential) {
-      const existing = (await adminCall<{ name: string }[]>(paths, 'GET', '/v1/vault/secrets')).some((s) => s.name === SECRET_NAME);
-      if (existing) await adminCall(paths, 'POST', '/v1/vault/remove', { name: SECRET_NAME });
-      await adminCall(paths, 'POST', '/v1/vault/secrets', {
+      const vault = admin(paths, 'vault');
+      const existing = (await vault.call(VAULT_API.list)).some((s) => s.name === SECRET_NAME);
+      if (existing) await vault.call(VAULT_API.remove, { name: SECRET_NAME });
+      await vault.call(VAULT_API.put, {
         name: SECRET_NAME, value: Buffer.from(value).toString('base64'),
         rule: { kind: 'header', name: 'Authorization', format: 'Bearer {secret}', hosts: [`127.0.0.1:${port}`] },
       });
-      await adminCall(paths, 'POST', '/v1/vault/grant', { name: SECRET_NAME, principal: 'manifest:demo-agent' });
+      await vault.call(VAULT_API.grant, { name: SECRET_NAME, principal: 'manifest:demo-agent' });
     } else {
       writeLine(io.stdout, 'demo: the vault is sealed, so the credential step runs without a secret (octant vault unseal).');
     }
@@ -161,11 +163,11 @@ export async function runDemo(paths: Paths, io: Io, acceptUnenforcedLimits = fal
       { tool: 'fs.write', args: { path: '/scratch/summary.txt', content: 'revenue 42, costs 17; forecast sunny' } },
     ];
     writeLine(io.stdout, 'demo: running an example agent (a fixed script; no LLM provider needed)...');
-    const started = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/run', {
+    const started = await admin(paths, 'agents').call(AGENTS_API.run, {
       manifest: JSON.stringify(signed), origin: 'demo-agent', task: { task: 'Summarise the quarterly report and the forecast.', script },
       ...(acceptUnenforcedLimits ? { acceptUnenforcedLimits } : {}),
     });
-    const ended = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/wait', { aid: started.aid });
+    const ended = await admin(paths, 'agents').call(AGENTS_API.wait, { aid: started.aid });
     const report = agentReport(paths, ended);
     return { report, credential, serviceSawCredential: sawCredential };
   } finally {

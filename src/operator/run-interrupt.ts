@@ -9,7 +9,8 @@
 
 import type { Writable } from 'node:stream';
 import { writeLine } from '../lib/io.ts';
-import { adminCall } from '../runtime/admin/client.ts';
+import { admin } from '../runtime/admin/client.ts';
+import { AGENTS_API } from '../agent/lifecycle/agents-api.ts';
 import type { Paths } from '../runtime/paths.ts';
 import type { AgentRecord } from '../agent/lifecycle/records.ts';
 
@@ -43,7 +44,7 @@ export class RunInterrupts {
 
   /** Waits for the agent's archived record, or for a detach. */
   async wait(): Promise<AgentRecord | 'detached'> {
-    return Promise.race([adminCall<AgentRecord>(this.paths, 'POST', '/v1/agents/wait', { aid: this.aid }), this.detached]);
+    return Promise.race([admin(this.paths, 'agents').call(AGENTS_API.wait, { aid: this.aid }), this.detached]);
   }
 
   dispose(): void {
@@ -65,7 +66,7 @@ export class RunInterrupts {
   private stop(): void {
     const aid = this.aid!;
     writeLine(this.stderr, `interrupted: stopping agent ${aid}${this.ownsSystem ? '' : ' (Ctrl-C again to detach and leave it running)'}`);
-    adminCall(this.paths, 'POST', '/v1/agents/stop', { aid, reason: 'operator interrupt (Ctrl-C on octant run)' }).catch((error: unknown) => {
+    admin(this.paths, 'agents').call(AGENTS_API.stop, { aid, reason: 'operator interrupt (Ctrl-C on octant run)' }).catch((error: unknown) => {
       writeLine(this.stderr, `could not stop agent ${aid}: ${error instanceof Error ? error.message : String(error)}`);
     });
   }

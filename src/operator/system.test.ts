@@ -7,6 +7,7 @@ import { silentLogger } from '../runtime/log.ts';
 import { rootLayout, type Paths } from '../runtime/paths.ts';
 import { adminCall, adminRequest } from '../runtime/admin/client.ts';
 import type { SystemStatus } from '../runtime/admin/system-routes.ts';
+import { on } from '../lib/http/route.ts';
 import { configFile } from '../runtime/config.ts';
 import type { AnyService, ServiceDefinition } from '../runtime/supervisor/service.ts';
 import { startSystem } from './system.ts';
@@ -21,7 +22,7 @@ function simple(name: string, needs: string[], stops: string[], extra: Partial<A
         api: { config: ctx.config },
         health: () => ({ ok: true, detail: `${name} fine` }),
         async stop() { stops.push(name); },
-        routes: { 'GET /hello': (req) => ({ body: { from: name, who: req.query.get('who') } }) },
+        routes: [on('GET', '/hello', (req) => ({ from: name, who: req.query.get('who') }))],
       };
     },
   };

@@ -80,7 +80,7 @@ test('a hostile agent at every limit is refused and recorded, while another agen
     // Size: 413 with a reply, not a reset.
     const big = await call(hostile.socketPath, '/octant/v1/tools/fs.read', JSON.stringify({ pad: 'x'.repeat(2000) }));
     assert.equal(big.status, 413);
-    assert.match(big.body, /E_GATEWAY_LIMIT_BODY/);
+    assert.match(big.body, /E_GATEWAY_BODY_TOO_LARGE/);
     // Throughput: 4 KiB a second; the fifth 1000-byte request in the same second is refused.
     const statuses: number[] = [];
     for (let i = 0; i < 6; i++) statuses.push((await call(hostile.socketPath, '/octant/v1/tools/fs.read', JSON.stringify({ pad: 'y'.repeat(980) }))).status);

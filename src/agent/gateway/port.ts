@@ -5,7 +5,7 @@
 
 import { appendFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { RouteGroup } from '../../lib/http/route.ts';
 import type { LedgerAppend } from '../../services/ledger/api.ts';
 import type { OutboundRequest, Redaction } from '../../services/vault/api.ts';
 import type { KeyLookup } from '../manifest/sign.ts';
@@ -32,8 +32,8 @@ export interface AgentGatewayOptions {
   vault: Redaction & {
     injectPlaceholders(token: string, request: OutboundRequest): Promise<OutboundRequest>;
   };
-  /** The router's OpenAI/Anthropic-compatible handler factory, if a router runs. */
-  llm?: (authenticate: (token: string) => Promise<LlmCaller | undefined>) => (req: IncomingMessage, res: ServerResponse) => void;
+  /** The router's OpenAI/Anthropic-compatible routes for an authenticator, if a router runs. */
+  llm?: (authenticate: (token: string) => Promise<LlmCaller | undefined>) => readonly RouteGroup<LlmCaller>[];
   /** The approval gate for critical actions (the quorum, then a human: approvals/governed.ts). */
   approve(request: ApprovalRequest, signal?: AbortSignal): Promise<GateOutcome>;
   /** System policy: the first request to each host needs approval. */

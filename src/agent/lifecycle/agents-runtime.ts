@@ -5,11 +5,13 @@
 
 import { isAbsolute } from 'node:path';
 import { OctantError, EXIT } from '../../lib/errors.ts';
-import type { AdminHandler } from '../../runtime/admin/types.ts';
+import { route } from '../../lib/http/route.ts';
+import type { AdminRoutes } from '../../runtime/admin/types.ts';
+import { AGENTS_API } from './agents-api.ts';
 import type { ApprovalRequest } from '../approvals/approval.ts';
 import { governedApproval } from '../approvals/governed.ts';
 import { recentLedger } from '../approvals/recent-entries.ts';
-import type { AgentRoute, AgentsContext } from './service.ts';
+import type { AgentsContext } from './service.ts';
 import { loadSignedManifest, loadTrustStore } from '../manifest/index.ts';
 import { ApprovalStore, approvalsDir } from '../approvals/store.ts';
 import { requestApproval } from '../approvals/gate.ts';
@@ -21,71 +23,32 @@ import type { Mailboxes } from '../tools/message.ts';
 import { composeLifecycle } from './compose.ts';
 import type { LifecycleManager } from './manager.ts';
 
-function field(body: unknown, name: string): unknown {
-  return typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
-}
-
-function stringField(body: unknown, name: string): string {
-  const value = field(body, name);
-  if (typeof value !== 'string' || value === '') throw new OctantError('E_USAGE', `request body: '${name}' must be a non-empty string`, { exit: EXIT.usage });
-  return value;
-}
-
-/** The optional `isolation` the operator asked for: 'namespaces' or 'gvisor'. */
-function isolationField(body: unknown): 'namespaces' | 'gvisor' | undefined {
-  const value = field(body, 'isolation');
-  if (value === undefined) return undefined;
-  if (value !== 'namespaces' && value !== 'gvisor') throw new OctantError('E_USAGE', "request body: 'isolation' must be \"namespaces\" or \"gvisor\"", { exit: EXIT.usage });
-  return value;
-}
-
-/** The optional `acceptUnenforcedLimits` (octant run --accept-unenforced-limits): true or absent. */
-function acceptField(body: unknown): boolean {
-  const value = field(body, 'acceptUnenforcedLimits');
-  if (value !== undefined && typeof value !== 'boolean') throw new OctantError('E_USAGE', "request body: 'acceptUnenforcedLimits' must be true or false", { exit: EXIT.usage });
-  return value === true;
-}
-
-/** The optional `approvals`: a list of signed approvals (objects; the manifest port reads each). */
-function approvalsField(body: unknown): unknown[] | undefined {
-  const value = field(body, 'approvals');
-  if (value === undefined) return undefined;
-  if (!Array.isArray(value) || value.length > 16 || !value.every((a) => typeof a === 'object' && a !== null && !Array.isArray(a))) {
-    throw new OctantError('E_USAGE', "request body: 'approvals' must be a list of at most 16 signed approvals (objects)", { exit: EXIT.usage });
-  }
-  return value;
-}
-
-export function agentRoutes(manager: LifecycleManager): Record<AgentRoute, AdminHandler> {
-  return {
-    'GET /list': () => ({ body: manager.list() }),
-    'GET /inspect': (req) => ({ body: manager.get(req.query.get('aid') ?? '') }),
-    'POST /start': async (req) => {
-      const signed = loadSignedManifest({ text: stringField(req.body, 'manifest'), origin: String(field(req.body, 'origin') ?? 'request') });
-      const command = field(req.body, 'command');
-      if (!Array.isArray(command) || command.length === 0 || !command.every((c) => typeof c === 'string')) {
-        throw new OctantError('E_USAGE', "request body: 'command' must be a non-empty list of strings", { exit: EXIT.usage });
-      }
-      const parent = field(req.body, 'parent');
-      return { body: await manager.start({ signed, command, parent: typeof parent === 'string' ? parent : undefined, wrapped: field(req.body, 'wrapped') === true, isolation: isolationField(req.body), acceptUnenforcedLimits: acceptField(req.body), approvals: approvalsField(req.body) }) };
-    },
-    // The built-in loop: the command is the system's own `agent-loop`, the task a file in /run/octant.
-    'POST /run': async (req) => {
-      const signed = loadSignedManifest({ text: stringField(req.body, 'manifest'), origin: String(field(req.body, 'origin') ?? 'request') });
-      const task = parseLoopTask(field(req.body, 'task'));
-      return { body: await manager.start({ signed, command: ['agent-loop'], self: true, files: { 'task.json': JSON.stringify(task) }, isolation: isolationField(req.body), acceptUnenforcedLimits: acceptField(req.body), approvals: approvalsField(req.body) }) };
-    },
-    // Long request: answers once the agent is archived (octant run waits on it).
-    'POST /wait': async (req) => ({ body: await manager.waitForEnd(stringField(req.body, 'aid')) }),
-    'POST /suspend': async (req) => ({ body: await manager.suspend(stringField(req.body, 'aid')) }),
-    'POST /resume': async (req) => ({ body: await manager.resume(stringField(req.body, 'aid')) }),
-    'POST /stop': async (req) => ({ body: await manager.terminate(stringField(req.body, 'aid'), String(field(req.body, 'reason') ?? 'operator stop')) }),
-  };
+/** The handlers of AGENTS_API (agents-api.ts), in its order. */
+export function agentRoutes(manager: LifecycleManager): AdminRoutes {
+  const origin = (value: string | undefined): string => value ?? 'request';
+  return [
+    route(AGENTS_API.list, () => manager.list()),
+    route(AGENTS_API.inspect, (req) => manager.get(req.query.get('aid') ?? '')),
+    route(AGENTS_API.start, async ({ body }) => {
+      const signed = loadSignedManifest({ text: body.manifest, origin: origin(body.origin) });
+      return manager.start({ signed, command: body.command, parent: body.parent, wrapped: body.wrapped === true, isolation: body.isolation, acceptUnenforcedLimits: body.acceptUnenforcedLimits === true, approvals: body.approvals });
+    }),
+    route(AGENTS_API.run, async ({ body }) => {
+      const signed = loadSignedManifest({ text: body.manifest, origin: origin(body.origin) });
+      const task = parseLoopTask(body.task);
+      return manager.start({ signed, command: ['agent-loop'], self: true, files: { 'task.json': JSON.stringify(task) }, isolation: body.isolation, acceptUnenforcedLimits: body.acceptUnenforcedLimits === true, approvals: body.approvals });
+    }),
+    route(AGENTS_API.wait, ({ body }) => manager.waitForEnd(body.aid)),
+    route(AGENTS_API.suspend, ({ body }) => manager.suspend(body.aid)),
+    route(AGENTS_API.resume, ({ body }) => manager.resume(body.aid)),
+    route(AGENTS_API.stop, ({ body }) => manager.terminate(body.aid, body.reason ?? 'operator stop')),
+    route(AGENTS_API.get, ({ params }) => manager.get(params.aid)),
+  ];
 }
 
 export interface AgentsRuntime {
   manager: LifecycleManager;
-  routes: Record<AgentRoute, AdminHandler>;
+  routes: AdminRoutes;
 }
 
 export function createAgentsRuntime(ctx: AgentsContext): AgentsRuntime {
@@ -123,7 +86,7 @@ export function createAgentsRuntime(ctx: AgentsContext): AgentsRuntime {
       descriptors,
       ledger: recent.append,
       vault,
-      llm: (authenticate) => router.gatewayHandler(authenticate),
+      llm: (authenticate) => router.gatewayRoutes(authenticate),
       approve,
       newDestinationIsCritical: ctx.config.newDestinationApproval,
       extraTools: (agent, session) => agentTools(self, mailboxes, agent, session),

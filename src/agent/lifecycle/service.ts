@@ -9,7 +9,8 @@
 
 import { join } from 'node:path';
 import { messageOf } from '../../lib/errors.ts';
-import type { AdminRoutes } from '../../runtime/admin/types.ts';
+import type { AdminRequest, AdminRoutes } from '../../runtime/admin/types.ts';
+import { AGENTS_API } from './agents-api.ts';
 import type { ConfigOf, ObjectSchema } from '../../runtime/config-schema.ts';
 import type { ServiceContext, ServiceDefinition } from '../../runtime/supervisor/service.ts';
 import type { LedgerApi } from '../../services/ledger/api.ts';
@@ -21,12 +22,6 @@ import { hostCgroupPlacement } from '../../kernel/cgroups/placement.ts';
 import { listRecords } from './records.ts';
 import roles from '../manifest/data/roles.json' with { type: 'json' };
 
-/**
- * The routes agents-runtime.ts serves, listed once: mounted at start, their
- * handlers loaded on first use; agentRoutes() must define exactly these.
- */
-export const AGENT_ROUTES = ['GET /list', 'GET /inspect', 'POST /start', 'POST /run', 'POST /wait', 'POST /suspend', 'POST /resume', 'POST /stop'] as const;
-export type AgentRoute = (typeof AGENT_ROUTES)[number];
 
 export interface AgentsServiceApi {
   /** The runtime, loading it if no request has yet. */
@@ -74,7 +69,7 @@ export type AgentsDeps = {
   ledger: LedgerApi;
   vault: VaultApi;
   /** The LLM gateway mounted on each agent's gateway socket. */
-  router: Pick<RouterServiceApi, 'gatewayHandler'>;
+  router: Pick<RouterServiceApi, 'gatewayRoutes'>;
   /** The panel that votes on critical actions before a human sees them (agent/approvals/governed.ts). */
   quorum: QuorumApi;
 };
@@ -105,10 +100,17 @@ export const agentsService: ServiceDefinition<AgentsServiceApi, AgentsDeps, type
       ctx.log.error('reconciling agents after a crash failed', { error: reconcileError });
     });
     await reconciling;
-    const routes: AdminRoutes = Object.fromEntries(AGENT_ROUTES.map((key) => [key, async (request: Parameters<AdminRoutes[string]>[0]) => {
-      const route = (await runtime()).routes[key];
-      return route(request);
-    }]));
+    // The endpoints are mounted at start (declared in agents-api.ts); each
+    // hands its request to the runtime's route for the same endpoint, loading
+    // the runtime with the first request.
+    const routes: AdminRoutes = Object.values(AGENTS_API).map((declared) => ({
+      ...declared,
+      handler: async (request: AdminRequest) => {
+        const served = (await runtime()).routes.find((r) => r.method === declared.method && r.path === declared.path);
+        if (served === undefined) throw new Error(`agents runtime serves no ${declared.method} ${declared.path}`);
+        return served.handler(request);
+      },
+    }));
     return {
       api: { runtime },
       routes,

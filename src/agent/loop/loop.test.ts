@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import { on, type RouteGroup } from '../../lib/http/route.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryLedger } from '../../services/ledger/testing/memory-ledger.ts';
@@ -29,7 +29,7 @@ function manifest(root: string): Manifest {
   };
 }
 
-async function setup(llm?: (req: IncomingMessage, res: ServerResponse) => void) {
+async function setup(llm?: readonly RouteGroup[]) {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'octant-loop-')));
   for (const d of ['data', 'ws', 'secret']) mkdirSync(join(root, d));
   for (const d of ['data', 'ws']) writableForAgent(join(root, d)); // the file tools act as the agent's uid
@@ -81,11 +81,8 @@ test('an LLM agent obeys a prompt injection, is refused by the gateway, and comp
   // A fake model speaking the Chat Completions wire format: it reads the page,
   // then follows the injected instruction, then writes its answer.
   let turn = 0;
-  const fake = (req: IncomingMessage, res: ServerResponse) => {
-    let body = '';
-    req.on('data', (c) => { body += c; });
-    req.on('end', () => {
-      const request = JSON.parse(body) as { messages: { role: string; content: string }[]; tools: unknown[] };
+  const fake: RouteGroup[] = [{ prefix: '/v1', routes: [on('POST', '/chat/completions', ({ body }) => {
+      const request = body as { messages: { role: string; content: string }[]; tools: unknown[] };
       assert.ok(request.tools.length === 3);
       const page = request.messages.find((m) => m.role === 'tool')?.content ?? '';
       const injected = /read (\/\S+key\.txt)/.exec(page)?.[1];
@@ -95,11 +92,8 @@ test('an LLM agent obeys a prompt injection, is refused by the gateway, and comp
         [{ id: 'c3', type: 'function', function: { name: 'fs_write', arguments: JSON.stringify({ path: request.messages[1].content.replace(/data\/page\.html$/, 'ws/answer.txt'), content: 'sunny' }) } }],
       ][turn++];
       const message = calls ? { role: 'assistant', content: null, tool_calls: calls } : { role: 'assistant', content: 'The weather is sunny.' };
-      const reply = JSON.stringify({ id: `chatcmpl-${turn}`, object: 'chat.completion', created: 0, model: 'fake', choices: [{ index: 0, message, finish_reason: calls ? 'tool_calls' : 'stop' }], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } });
-      res.writeHead(200, { 'content-type': 'application/json' });
-      res.end(reply);
-    });
-  };
+      return { id: `chatcmpl-${turn}`, object: 'chat.completion', created: 0, model: 'fake', choices: [{ index: 0, message, finish_reason: calls ? 'tool_calls' : 'stop' }], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } };
+  })] }];
   const t = await setup(fake);
   const client = gatewayClient(t.gateway.socketPath, 'tok-123');
   const result = await runLoop({ task: join(t.root, 'data', 'page.html'), client, planner: llmPlanner(client, 'fake'), maxSteps: 8, deadline: Date.now() + 60_000 });

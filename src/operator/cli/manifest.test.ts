@@ -117,7 +117,7 @@ async function entries(root: string): Promise<LedgerEntry[]> {
 async function system(paths: Paths, withRoutes = true) {
   const ledger = await ledgerService.start({ paths, config: { checkpointIntervalMs: 0 }, log: silentLogger, deps: {}, signal: new AbortController().signal });
   const services = new Map<string, AdminRoutes>(withRoutes && ledger.routes ? [['ledger', ledger.routes]] : []);
-  const admin = await startAdminServer({ socketPath: adminSocketPath(paths), routes: {}, serviceRoutes: () => services });
+  const admin = await startAdminServer({ socketPath: adminSocketPath(paths), routes: [], serviceRoutes: () => services });
   return { ledger, async stop() { await admin.close(); await ledger.stop(); } };
 }
 

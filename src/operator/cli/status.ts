@@ -3,7 +3,8 @@
 
 import { boolFlag } from '../../lib/args.ts';
 import { writeJson, writeLine } from '../../lib/io.ts';
-import { adminCall } from '../../runtime/admin/client.ts';
+import { admin } from '../../runtime/admin/client.ts';
+import { SYSTEM_API } from '../../runtime/admin/system-api.ts';
 import type { SystemStatus } from '../../runtime/admin/system-routes.ts';
 import type { Command } from './command.ts';
 
@@ -39,7 +40,7 @@ export const command: Command = {
   positionals: false,
   notes: 'Exit 0 when every service is healthy, 1 otherwise, 3 when no system runs.',
   async run(parsed, { io, paths }) {
-    const status = await adminCall<SystemStatus>(paths(), 'GET', '/v1/status');
+    const status = await admin(paths()).call(SYSTEM_API.status);
     if (boolFlag(parsed, 'json')) writeJson(io.stdout, status);
     else for (const line of formatStatus(status)) writeLine(io.stdout, line);
     return status.phase === 'ready' && status.services.every((s) => s.state === 'healthy') ? 0 : 1;

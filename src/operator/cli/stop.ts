@@ -6,7 +6,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { boolFlag, stringFlag } from '../../lib/args.ts';
 import { OctantError, usageError } from '../../lib/errors.ts';
 import { writeLine } from '../../lib/io.ts';
-import { adminCall } from '../../runtime/admin/client.ts';
+import { admin } from '../../runtime/admin/client.ts';
+import { SYSTEM_API } from '../../runtime/admin/system-api.ts';
 import { answers } from '../../runtime/admin/socket.ts';
 import { adminSocketPath } from '../../runtime/paths.ts';
 import type { Command } from './command.ts';
@@ -45,7 +46,7 @@ export const command: Command = {
     if (boolFlag(parsed, 'poweroff') && boolFlag(parsed, 'reboot')) throw usageError('stop: --poweroff and --reboot exclude each other');
     const then = boolFlag(parsed, 'poweroff') ? 'poweroff' : boolFlag(parsed, 'reboot') ? 'reboot' : undefined;
     const paths = layout();
-    const reply = await adminCall<{ pid: number }>(paths, 'POST', '/v1/stop', then === undefined ? undefined : { then });
+    const reply = await admin(paths).call(SYSTEM_API.stop, then === undefined ? undefined : { then });
     const socket = adminSocketPath(paths);
     const deadline = Date.now() + timeout * 1000;
     // Gone means: the socket no longer answers and the process has exited (as

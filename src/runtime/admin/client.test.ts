@@ -12,14 +12,15 @@ import { adminSocketPath, rootLayout, type Paths } from '../paths.ts';
 import { startAdminServer } from './server.ts';
 import { adminCall, adminRequest, adminStream } from './client.ts';
 import type { AdminRoutes } from './types.ts';
+import { on } from '../../lib/http/route.ts';
 
-const ROUTES: AdminRoutes = {
-  'GET /sealed': () => { throw new OctantError('E_VAULT_SEALED', 'the vault is sealed', { exit: EXIT.unavailable, hint: "run 'octant vault unseal'" }); },
-  'GET /usage': () => { throw new OctantError('E_LEDGER_EVENT', 'kind: expected a string', { exit: EXIT.usage, detail: { field: 'kind' } }); },
-  'GET /plain-failure': () => { throw new OctantError('E_SOMETHING', 'it failed'); },
-  'GET /crash': () => { throw new TypeError('boom'); },
-  'GET /stream-sealed': () => { throw new OctantError('E_VAULT_SEALED', 'sealed', { exit: EXIT.unavailable }); },
-};
+const ROUTES: AdminRoutes = [
+  on('GET', '/sealed', () => { throw new OctantError('E_VAULT_SEALED', 'the vault is sealed', { exit: EXIT.unavailable, hint: "run 'octant vault unseal'" }); }),
+  on('GET', '/usage', () => { throw new OctantError('E_LEDGER_EVENT', 'kind: expected a string', { exit: EXIT.usage, detail: { field: 'kind' } }); }),
+  on('GET', '/plain-failure', () => { throw new OctantError('E_SOMETHING', 'it failed'); }),
+  on('GET', '/crash', () => { throw new TypeError('boom'); }),
+  on('GET', '/stream-sealed', () => { throw new OctantError('E_VAULT_SEALED', 'sealed', { exit: EXIT.unavailable }); }),
+];
 
 async function withServer(run: (paths: Paths) => Promise<void>): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'octant-admin-client-'));

@@ -1,103 +1,63 @@
-// Talking to a running system through its admin socket (server.ts).
-// When nothing answers the error is E_NOT_RUNNING, so a CLI command can tell
-// "the system is down" apart from "the system said no".
+// Talking to a running system through its admin socket (server.ts), with
+// the HTTP core's client (lib/http/client.ts). When nothing answers the
+// error is E_NOT_RUNNING, so a CLI command can tell "the system is down"
+// apart from "the system said no".
+//
+//   admin(paths).call(SYSTEM_API.status)           typed, from the declarations
+//   admin(paths, 'vault').call(VAULT_API.status)   a service's routes (/v1/vault/...)
+//   adminCall(paths, 'GET', '/v1/status')          by method and path
 
-import { request, type IncomingMessage } from 'node:http';
-import { createInterface } from 'node:readline';
-import { EXIT, OctantError, messageOf, type ExitCode } from '../../lib/errors.ts';
+import { EXIT, OctantError, messageOf } from '../../lib/errors.ts';
+import { createClient, replyError as rebuild, requestJson, streamLines, type Client, type ClientOptions, type RawReply, type Transport } from '../../lib/http/client.ts';
 import { adminSocketPath, type Paths } from '../paths.ts';
+import { API_PREFIX } from './types.ts';
 
-export interface AdminReply {
-  status: number;
-  body: unknown;
-}
+export type AdminReply = RawReply;
 
-function notRunning(socketPath: string, cause: unknown): OctantError {
-  return new OctantError('E_NOT_RUNNING', `no OctantOS system answers on ${socketPath}`, {
-    exit: EXIT.unavailable,
-    hint: "start it with 'octant boot' (or 'octant up')",
-    cause,
-  });
-}
-
-function open(paths: Paths, method: string, path: string, body: unknown): Promise<IncomingMessage> {
-  const socketPath = adminSocketPath(paths);
-  const payload = body === undefined ? undefined : JSON.stringify(body);
-  return new Promise((resolve, reject) => {
-    const req = request({
-      // A fresh connection per request: a pooled one may belong to a system that has since stopped.
-      agent: false,
-      socketPath,
-      method,
-      path,
-      headers: payload === undefined ? {} : { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
-    }, resolve);
-    req.once('error', (error: NodeJS.ErrnoException) => {
+function options(socketPath: string): ClientOptions {
+  return {
+    statusCode: 'E_ADMIN_STATUS',
+    connectError: (error) => {
       const down = error.code === 'ENOENT' || error.code === 'ECONNREFUSED' || error.code === 'ECONNRESET';
-      reject(down ? notRunning(socketPath, error) : new OctantError('E_ADMIN_CLIENT', `${socketPath}: ${messageOf(error)}`, { cause: error }));
-    });
-    req.end(payload);
-  });
+      if (!down) return new OctantError('E_ADMIN_CLIENT', `${socketPath}: ${messageOf(error)}`, { cause: error });
+      return new OctantError('E_NOT_RUNNING', `no OctantOS system answers on ${socketPath}`, {
+        exit: EXIT.unavailable,
+        hint: "start it with 'octant boot' (or 'octant up')",
+        cause: error,
+      });
+    },
+  };
+}
+
+function transport(paths: Paths): Transport {
+  return { socketPath: adminSocketPath(paths) };
+}
+
+/** The typed client of the system's routes (/v1/...), or of one service's (/v1/<service>/...). */
+export function admin(paths: Paths, service?: string): Client {
+  const socketPath = adminSocketPath(paths);
+  return createClient({ socketPath }, service === undefined ? API_PREFIX : `${API_PREFIX}/${service}`, options(socketPath));
 }
 
 /** One request; the reply body parsed as JSON (or the raw text if it is not JSON). */
-export async function adminRequest(paths: Paths, method: string, path: string, body?: unknown): Promise<AdminReply> {
-  const res = await open(paths, method, path, body);
-  const chunks: Buffer[] = [];
-  for await (const chunk of res) chunks.push(chunk as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  let parsed: unknown = text;
-  try {
-    parsed = text === '' ? null : JSON.parse(text);
-  } catch { /* not JSON: hand back the text */ }
-  return { status: res.statusCode ?? 0, body: parsed };
-}
-
-const EXIT_CODES: readonly number[] = Object.values(EXIT);
-
-/** The exit code a bare HTTP status stands for (a reply without one of ours in its body). */
-function exitOfStatus(status: number): ExitCode {
-  if (status === 400) return EXIT.usage;
-  if (status === 403) return EXIT.denied;
-  if (status === 503) return EXIT.unavailable;
-  return EXIT.failure;
+export function adminRequest(paths: Paths, method: string, path: string, body?: unknown): Promise<AdminReply> {
+  return requestJson(transport(paths), method, path, body, options(adminSocketPath(paths)));
 }
 
 /** Rebuild the OctantError an error reply carries: the server's code, message, hint and exit code. */
 export function replyError(method: string, path: string, reply: AdminReply): OctantError {
-  const error = (reply.body as { error?: { code?: unknown; message?: unknown; hint?: unknown; exit?: unknown; detail?: unknown } } | null)?.error;
-  const text = (v: unknown): string | undefined => (typeof v === 'string' && v !== '' ? v : undefined);
-  const exit = typeof error?.exit === 'number' && EXIT_CODES.includes(error.exit) && error.exit !== EXIT.ok ? (error.exit as ExitCode) : exitOfStatus(reply.status);
-  const detail = error?.detail !== null && typeof error?.detail === 'object' && !Array.isArray(error.detail) ? (error.detail as Record<string, unknown>) : undefined;
-  return new OctantError(text(error?.code) ?? 'E_ADMIN_STATUS', text(error?.message) ?? `admin API: ${method} ${path} answered ${reply.status}`, {
-    hint: text(error?.hint),
-    exit,
-    detail,
-  });
+  return rebuild(method, path, reply, 'E_ADMIN_STATUS');
 }
 
 /** adminRequest that throws the system's error for a non-2xx reply and returns the body. */
 export async function adminCall<T = unknown>(paths: Paths, method: string, path: string, body?: unknown): Promise<T> {
   const reply = await adminRequest(paths, method, path, body);
   if (reply.status < 200 || reply.status > 299) throw replyError(method, path, reply);
+  // The caller names the type of the route it called; admin(paths).call infers it from the declaration.
   return reply.body as T;
 }
 
 /** A streamed (newline-delimited JSON) reply, one value at a time. */
-export async function* adminStream(paths: Paths, method: string, path: string, body?: unknown): AsyncGenerator<unknown> {
-  const res = await open(paths, method, path, body);
-  if ((res.statusCode ?? 0) > 299) {
-    const chunks: Buffer[] = [];
-    for await (const chunk of res) chunks.push(chunk as Buffer);
-    let parsed: unknown = null;
-    try { parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')); } catch { /* keep null */ }
-    throw replyError(method, path, { status: res.statusCode ?? 0, body: parsed });
-  }
-  try {
-    for await (const line of createInterface({ input: res, crlfDelay: Infinity })) {
-      if (line !== '') yield JSON.parse(line);
-    }
-  } finally {
-    res.destroy();
-  }
+export function adminStream(paths: Paths, method: string, path: string, body?: unknown): AsyncGenerator<unknown> {
+  return streamLines(transport(paths), method, path, body, options(adminSocketPath(paths)));
 }

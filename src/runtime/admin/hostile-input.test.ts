@@ -13,11 +13,12 @@ import { adminSocketPath, rootLayout, type Paths } from '../paths.ts';
 import { adminCall } from './client.ts';
 import { startAdminServer } from './server.ts';
 import type { AdminRoutes } from './types.ts';
+import { on } from '../../lib/http/route.ts';
 
-const ROUTES: AdminRoutes = {
-  'POST /echo': (req) => ({ body: { echo: req.body } }),
-  'GET /ping': () => ({ body: { pong: true } }),
-};
+const ROUTES: AdminRoutes = [
+  on('POST', '/echo', (req) => ({ echo: req.body })),
+  on('GET', '/ping', () => ({ pong: true })),
+];
 
 async function withServer(run: (paths: Paths, socket: string) => Promise<void>): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'octant-hostile-'));

@@ -11,12 +11,13 @@ import { adminSocketPath, rootLayout, type Paths } from '../paths.ts';
 import { startAdminServer, type AdminServer } from './server.ts';
 import { adminCall, adminRequest, adminStream } from './client.ts';
 import type { AdminRoutes } from './types.ts';
+import { json, ndjson, on } from '../../lib/http/route.ts';
 
-const ROUTES: AdminRoutes = {
-  'GET /echo': (req) => ({ body: { query: req.query.get('q'), path: req.path } }),
-  'POST /echo': (req) => ({ status: 201, body: req.body }),
-  'GET /denied': () => { throw new OctantError('E_TEST_DENIED', 'not for you', { exit: EXIT.denied }); },
-};
+const ROUTES: AdminRoutes = [
+  on('GET', '/echo', (req) => ({ query: req.query.get('q'), path: req.path })),
+  on('POST', '/echo', (req) => json(req.body, { status: 201 })),
+  on('GET', '/denied', () => { throw new OctantError('E_TEST_DENIED', 'not for you', { exit: EXIT.denied }); }),
+];
 
 async function withServer(run: (paths: Paths, server: AdminServer) => Promise<void>, routes: AdminRoutes = ROUTES, serviceRoutes?: () => Map<string, AdminRoutes>): Promise<void> {
   const root = mkdtempSync(join(tmpdir(), 'octant-admin-'));
@@ -77,7 +78,7 @@ test('system routes and service routes answer JSON; unknown routes are 404', () 
   assert.equal((missing.body as { error: { code: string } }).error.code, 'E_ADMIN_NOT_FOUND');
   assert.equal((await adminRequest(paths, 'DELETE', '/v1/echo')).status, 404);
   assert.equal((await adminRequest(paths, 'GET', '/echo')).status, 404);
-}, ROUTES, () => new Map([['ledger', { 'GET /tail': (req) => ({ body: { service: 'ledger', path: req.path, n: req.query.get('n') } }) }]])));
+}, ROUTES, () => new Map([['ledger', [on('GET', '/tail', (req) => ({ service: 'ledger', path: req.path, n: req.query.get('n') }))]]])));
 
 test('errors carry their code to the client; adminCall rethrows them', () => withServer(async (paths) => {
   const reply = await adminRequest(paths, 'GET', '/v1/denied');
@@ -98,9 +99,9 @@ test('a streamed reply arrives value by value', () => withServer(async (paths) =
   const got: unknown[] = [];
   for await (const value of adminStream(paths, 'GET', '/v1/count')) got.push(value);
   assert.deepEqual(got, [{ n: 1 }, { n: 2 }, { n: 3 }]);
-}, {
-  'GET /count': () => ({ stream: (async function* () { for (let n = 1; n <= 3; n++) yield { n }; })() }),
-}));
+}, [
+  on('GET', '/count', () => ndjson((async function* () { for (let n = 1; n <= 3; n++) yield { n }; })())),
+]));
 
 test('with nothing listening the client says E_NOT_RUNNING (exit 3)', async () => {
   const root = mkdtempSync(join(tmpdir(), 'octant-admin-'));
@@ -160,7 +161,7 @@ test('close removes the socket', async () => {
 test('a connection that never finishes a request head is closed; a finished one is served and not cut', async () => {
   const root = mkdtempSync(join(tmpdir(), 'octant-admin-'));
   const paths = rootLayout(root);
-  const slowRoutes: AdminRoutes = { ...ROUTES, 'GET /slow': async () => { await new Promise((resolve) => setTimeout(resolve, 500)); return { body: { ok: true } }; } };
+  const slowRoutes: AdminRoutes = [...ROUTES, on('GET', '/slow', async () => { await new Promise((resolve) => setTimeout(resolve, 500)); return { ok: true }; })];
   const server = await startAdminServer({ socketPath: adminSocketPath(paths), routes: slowRoutes, headTimeoutMs: 200 });
   try {
     const slow = connect(adminSocketPath(paths));

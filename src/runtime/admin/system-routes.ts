@@ -1,42 +1,12 @@
-// The system's own admin routes: GET /v1/status and POST /v1/stop.
+// The system's own admin routes: GET /v1/status and POST /v1/stop (system-api.ts).
 
 import { readdirSync } from 'node:fs';
-import type { Supervisor, ServiceStatus } from '../supervisor/supervisor.ts';
+import { json, route } from '../../lib/http/route.ts';
+import type { Supervisor } from '../supervisor/supervisor.ts';
+import { SYSTEM_API, type AfterStop, type SystemPhase } from './system-api.ts';
 import type { AdminRoutes } from './types.ts';
-import { EXIT, OctantError } from '../../lib/errors.ts';
 
-export type SystemPhase = 'booting' | 'ready' | 'failed' | 'stopping';
-/** What a PID 1 does once the system has stopped (`octant stop --poweroff` / `--reboot`). */
-export type AfterStop = 'poweroff' | 'reboot';
-
-/** The optional body of POST /v1/stop: `{ "then": "poweroff" | "reboot" }`. */
-function afterStop(body: unknown): AfterStop | undefined {
-  if (body === undefined || body === null) return undefined;
-  const then = typeof body === 'object' && !Array.isArray(body) ? (body as Record<string, unknown>).then : undefined;
-  const keys = typeof body === 'object' ? Object.keys(body) : [];
-  if ((then !== 'poweroff' && then !== 'reboot') || keys.some((k) => k !== 'then')) {
-    throw new OctantError('E_STOP_BODY', 'stop: the body must be {"then": "poweroff"} or {"then": "reboot"}', { exit: EXIT.usage });
-  }
-  // Only a PID 1 can power the machine off; anywhere else the request would be silently ignored.
-  if (process.pid !== 1) {
-    throw new OctantError('E_STOP_NOT_INIT', `stop: --${then} needs the system to run as PID 1 (octant init); this one is pid ${process.pid}`, {
-      exit: EXIT.usage, hint: "use 'octant stop' without it",
-    });
-  }
-  return then;
-}
-
-export interface SystemStatus {
-  pid: number;
-  version: string;
-  phase: SystemPhase;
-  /** Wall clock of boot start (ISO 8601). */
-  startedAt: string;
-  uptimeMs: number;
-  /** The daemon's own footprint, for soak tests and operators: bytes, and descriptors open. */
-  resources: { rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number; openFiles: number };
-  services: ServiceStatus[];
-}
+export type { AfterStop, SystemPhase, SystemStatus } from './system-api.ts';
 
 /** Descriptors open in this process (/proc/self/fd), or -1 where that cannot be read. */
 function openFiles(): number {
@@ -58,26 +28,22 @@ export interface SystemRoutesOptions {
 }
 
 export function systemRoutes(options: SystemRoutesOptions): AdminRoutes {
-  return {
-    'GET /status': async () => {
-      const body: SystemStatus = {
-        pid: process.pid,
-        version: options.version,
-        phase: options.phase(),
-        startedAt: options.startedAt.toISOString(),
-        uptimeMs: Date.now() - options.startedAt.getTime(),
-        resources: { ...process.memoryUsage(), openFiles: openFiles() },
-        services: await options.supervisor.status(),
-      };
-      return { body };
-    },
-    'POST /stop': (request) => {
-      const then = afterStop(request.body);
-      return {
+  return [
+    route(SYSTEM_API.status, async () => ({
+      pid: process.pid,
+      version: options.version,
+      phase: options.phase(),
+      startedAt: options.startedAt.toISOString(),
+      uptimeMs: Date.now() - options.startedAt.getTime(),
+      resources: { ...process.memoryUsage(), openFiles: openFiles() },
+      services: await options.supervisor.status(),
+    })),
+    route(SYSTEM_API.stop, ({ body }) => {
+      const then = body?.then;
+      return json({ stopping: true as const, pid: process.pid, ...(then === undefined ? {} : { then }) }, {
         status: 202,
-        body: { stopping: true, pid: process.pid, ...(then === undefined ? {} : { then }) },
         after: () => options.stop(then === undefined ? 'stop requested through the admin API' : `${then} requested through the admin API`, then),
-      };
-    },
-  };
+      });
+    }),
+  ];
 }

@@ -1,30 +1,18 @@
-// The admin API's extension point: a service contributes routes that are
-// mounted under /v1/<service>/..., so CLI commands such as `octant ledger
-// tail` can ask the running system through the admin socket.
+// The admin API's extension point: a service contributes routes (declared
+// with lib/http/route.ts) that are mounted under /v1/<service>/, so CLI
+// commands such as `octant ledger tail` can ask the running system through
+// the admin socket, with the typed client (client.ts) built from the same
+// declarations.
 
-export interface AdminRequest {
-  method: string;
-  /** Path below the mount point, starting with '/' (e.g. '/tail'). */
-  path: string;
-  query: URLSearchParams;
-  /** Parsed JSON body, or undefined when the request had none. */
-  body: unknown;
-  /** Aborted when the client goes away (for long-running or streamed replies). */
-  signal: AbortSignal;
-}
+import type { Route, RouteRequest } from '../../lib/http/route.ts';
 
-export interface AdminResponse {
-  /** HTTP status; 200 when omitted. */
-  status?: number;
-  /** Sent as JSON. */
-  body?: unknown;
-  /** Sent as newline-delimited JSON, one value per line, until it ends. */
-  stream?: AsyncIterable<unknown>;
-  /** Run once the reply has been fully sent (e.g. stop the system after answering). */
-  after?: () => void;
-}
+/** Where the admin API's routes are mounted: /v1/<path>, /v1/<service>/<path>. */
+export const API_PREFIX = '/v1';
 
-export type AdminHandler = (request: AdminRequest) => Promise<AdminResponse> | AdminResponse;
+/** One admin route; its body and result types were checked where it was declared. */
+export type AdminRoute = Route<unknown, unknown, unknown>;
 
-/** Routes keyed by 'METHOD /path', e.g. { 'GET /tail': handler }. */
-export type AdminRoutes = Readonly<Record<string, AdminHandler>>;
+/** A service's routes, in match order. */
+export type AdminRoutes = readonly AdminRoute[];
+
+export type AdminRequest<B = unknown> = RouteRequest<B, unknown>;

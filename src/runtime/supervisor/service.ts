@@ -87,7 +87,7 @@ export interface RunningService<Api = unknown> {
   stop(reason?: StopReason): Promise<void>;
   /** Settles with an error if the service fails after start (for restarts). */
   failed?: Promise<Error>;
-  /** Admin API routes ('GET /tail' -> handler), mounted under /v1/<service name>/. */
+  /** Admin API routes, declared as data (lib/http/route.ts), mounted under /v1/<service name>/. */
   routes?: AdminRoutes;
 }
 

@@ -12,9 +12,10 @@
 // which `vault init` fails for good), so both are refused with 403.
 
 import { EXIT, OctantError } from '../../lib/errors.ts';
+import { endpoint, json, route } from '../../lib/http/route.ts';
 import type { AdminRoutes } from '../../runtime/admin/types.ts';
 import { SEAL_ACTION, SYSTEM_AGENT, isSeal } from './entry.ts';
-import type { LedgerAppend, LedgerEvent } from './types.ts';
+import type { LedgerAppend, LedgerEntry, LedgerEvent } from './types.ts';
 
 const FIELDS = ['agent', 'lineage', 'kind', 'action', 'target', 'decision', 'detail'] as const;
 const MAX_TEXT = 4096;
@@ -63,9 +64,14 @@ export function checkApiAppend(event: LedgerEvent): LedgerEvent {
   return event;
 }
 
+/** The ledger's admin endpoints, under /v1/ledger/: the body is checked by readLedgerEvent (400 naming the field). */
+export const LEDGER_API = {
+  append: endpoint<LedgerEntry>()({ method: 'POST', path: '/append', body: readLedgerEvent }),
+};
+
 /** The ledger service's admin routes, mounted under /v1/ledger/. */
 export function ledgerRoutes(append: LedgerAppend): AdminRoutes {
-  return {
-    'POST /append': async (req) => ({ status: 201, body: await append(checkApiAppend(readLedgerEvent(req.body))) }),
-  };
+  return [
+    route(LEDGER_API.append, async ({ body }) => json(await append(checkApiAppend(body)), { status: 201 })),
+  ];
 }

@@ -27,7 +27,7 @@ function tempPaths(t: { after(fn: () => void): void }): Paths {
 async function system(paths: Paths, withLedgerRoutes = true) {
   const ledger = await ledgerService.start({ paths, config: { checkpointIntervalMs: 0 }, log: silentLogger, deps: {}, signal: new AbortController().signal });
   const services = new Map<string, AdminRoutes>(withLedgerRoutes && ledger.routes ? [['ledger', ledger.routes]] : []);
-  const admin = await startAdminServer({ socketPath: adminSocketPath(paths), routes: {}, serviceRoutes: () => services });
+  const admin = await startAdminServer({ socketPath: adminSocketPath(paths), routes: [], serviceRoutes: () => services });
   return { ledger, async stop() { await admin.close(); await ledger.stop(); } };
 }
 

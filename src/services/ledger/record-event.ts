@@ -8,14 +8,15 @@
 // production), so only that user's commands can append this way.
 
 import { isOctantError } from '../../lib/errors.ts';
-import { adminCall } from '../../runtime/admin/client.ts';
+import { admin } from '../../runtime/admin/client.ts';
+import { LEDGER_API } from './append-route.ts';
 import type { Logger } from '../../runtime/log.ts';
 import type { Paths } from '../../runtime/paths.ts';
 import { openLedger } from './index.ts';
 import type { LedgerEntry, LedgerEvent } from './types.ts';
 
 function viaSystem(paths: Paths, event: LedgerEvent): Promise<LedgerEntry> {
-  return adminCall<LedgerEntry>(paths, 'POST', '/v1/ledger/append', event);
+  return admin(paths, 'ledger').call(LEDGER_API.append, event);
 }
 
 async function direct(paths: Paths, event: LedgerEvent, log?: Logger): Promise<LedgerEntry> {

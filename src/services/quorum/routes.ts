@@ -7,9 +7,11 @@
 // A panel change is recorded in the ledger before it is in force.
 
 import { EXIT, OctantError } from '../../lib/errors.ts';
+import { route } from '../../lib/http/route.ts';
 import type { AdminRoutes } from '../../runtime/admin/types.ts';
+import { QUORUM_API } from './endpoints.ts';
 import type { LedgerAppend } from '../ledger/api.ts';
-import { readVoter, withoutVoter, withVoter } from './panel.ts';
+import { withoutVoter, withVoter } from './panel.ts';
 import type { QuorumApi } from './quorum.ts';
 import type { Voter } from './types.ts';
 
@@ -23,37 +25,27 @@ export interface QuorumRouteDeps {
   models(): string[];
 }
 
-function body(request: { body: unknown }): Record<string, unknown> {
-  if (request.body === null || typeof request.body !== 'object' || Array.isArray(request.body)) throw new OctantError('E_USAGE', 'request body: expected a JSON object', { exit: EXIT.usage });
-  return request.body as Record<string, unknown>;
-}
-
 export function quorumRoutes(deps: QuorumRouteDeps): AdminRoutes {
   const change = async (action: string, target: string, next: Voter[]): Promise<Voter[]> => {
     await deps.ledger({ agent: 'system', lineage: [], kind: 'governance', action, target, decision: 'allow', detail: { panel: next.map((v) => ({ ...v })) } });
     deps.setPanel(next);
     return next;
   };
-  return {
-    'GET /list': (req) => {
+  return [
+    route(QUORUM_API.list, (req) => {
       const limit = Number(req.query.get('limit') ?? 50);
       if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new OctantError('E_USAGE', 'limit: must be an integer from 1 to 10000', { exit: EXIT.usage });
-      return { body: deps.quorum.list(limit) };
-    },
-    'GET /show': (req) => ({ body: deps.quorum.get(req.query.get('id') ?? '') }),
-    'GET /panel': () => ({ body: deps.panel() }),
-    'POST /panel/add': async (req) => {
-      const voter = readVoter(body(req), 'request body');
+      return deps.quorum.list(limit);
+    }),
+    route(QUORUM_API.show, (req) => deps.quorum.get(req.query.get('id') ?? '')),
+    route(QUORUM_API.panel, () => deps.panel()),
+    route(QUORUM_API.add, async ({ body: voter }) => {
       const models = deps.models();
       if (!models.includes(voter.model)) {
         throw new OctantError('E_QUORUM_PANEL', `model: the router serves no route or deployment ${JSON.stringify(voter.model)}`, { exit: EXIT.usage, hint: models.length === 0 ? "add one with 'octant router add'" : `known: ${models.join(', ')}` });
       }
-      return { body: await change('quorum.panel.add', voter.name, withVoter(deps.panel(), voter)) };
-    },
-    'POST /panel/rm': async (req) => {
-      const name = body(req).name;
-      if (typeof name !== 'string') throw new OctantError('E_USAGE', "request body: 'name' must be a string", { exit: EXIT.usage });
-      return { body: await change('quorum.panel.rm', name, withoutVoter(deps.panel(), name)) };
-    },
-  };
+      return change('quorum.panel.add', voter.name, withVoter(deps.panel(), voter));
+    }),
+    route(QUORUM_API.remove, async ({ body }) => change('quorum.panel.rm', body.name, withoutVoter(deps.panel(), body.name))),
+  ];
 }

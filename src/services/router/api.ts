@@ -8,6 +8,6 @@ export { routerService, vaultInjector, type RouterServiceApi, type RouterVault }
 export type { Caller, ChatRequest, ChatResponse, CredentialInjector, Decision, Deployment, PolicyName, RouterApi, RouterConfig } from './types.ts';
 export { configPath, loadConfig, saveConfig, validateConfig, validateDeployment, POLICIES } from './config.ts';
 export { createRouter } from './router.ts';
-export { createGatewayHandler, serveGateway } from './gateway/server.ts';
+export { createGatewayRoutes, serveGateway } from './gateway/server.ts';
 export { OPERATOR_AGENT } from './routes.ts';
 export { PROVIDER_NAMES, resolveProvider } from './providers/index.ts';

@@ -9,7 +9,7 @@ import type { NoSettings, ServiceDefinition } from '../../runtime/supervisor/ser
 import { ledgerDir, type LedgerApi, type LedgerServiceApi } from '../ledger/api.ts';
 import type { Redaction, VaultApi } from '../vault/api.ts';
 import { configPath, loadConfig } from './config.ts';
-import { createGatewayHandler, type GatewayHandler } from './gateway/server.ts';
+import { createGatewayRoutes, type GatewayRoutes } from './gateway/server.ts';
 import { createRouter } from './router.ts';
 import { routerRoutes } from './routes.ts';
 import { recoverSpend } from './spend-recovery.ts';
@@ -19,7 +19,7 @@ import type { Authenticate, CredentialInjector, RouterApi, RouterConfig } from '
 
 export interface RouterServiceApi extends RouterApi {
   /** The HTTP handler the agent runtime mounts on an agent's gateway socket. */
-  gatewayHandler(authenticate: Authenticate): GatewayHandler;
+  gatewayRoutes(authenticate: Authenticate): GatewayRoutes;
 }
 
 /** The production injector: the vault puts the secret in per its rule, for the caller's token. */
@@ -80,7 +80,7 @@ export const routerService: ServiceDefinition<RouterServiceApi, RouterDeps, NoSe
     }, STATE_SAVE_INTERVAL_MS);
     saver.unref();
     ctx.log.info('router started', { deployments: config.deployments.length, routes: config.routes.length });
-    const gatewayHandler = (authenticate: Authenticate): GatewayHandler => createGatewayHandler({ router, authenticate });
+    const gatewayRoutes = (authenticate: Authenticate): GatewayRoutes => createGatewayRoutes({ router, authenticate });
     // `octant router add|rm` on a running system: the file is read and
     // validated again (a bad file changes nothing), the change is in the
     // ledger before it is in force (log first, act second), then in force.
@@ -97,8 +97,8 @@ export const routerService: ServiceDefinition<RouterServiceApi, RouterDeps, NoSe
     // Operator gateways (`octant router serve`) opened through the admin API.
     const gateways = new Set<{ close(): Promise<void> }>();
     return {
-      api: { ...router, gatewayHandler },
-      routes: routerRoutes({ router, config: () => router.currentConfig(), reload, vault, gatewayHandler, gateways }),
+      api: { ...router, gatewayRoutes },
+      routes: routerRoutes({ router, config: () => router.currentConfig(), reload, vault, gatewayRoutes, gateways }),
       health: () => {
         const now = router.currentConfig();
         // A refused record failed only its own request: the router stays

@@ -25,33 +25,44 @@ function checkModel(model: unknown): void {
 
 const finite = (v: unknown): boolean => typeof v === 'number' && Number.isFinite(v);
 
-export function checkChatRequest(request: ChatRequest): void {
-  if (typeof request !== 'object' || request === null) refuse('request', 'expects an object');
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+function checkPart(p: unknown, at: string): void {
+  const ok = isRecord(p) && ((p.type === 'text' && typeof p.text === 'string') || (p.type === 'image' && typeof p.url === 'string'));
+  if (!ok) refuse(at, "expects {type: 'text', text} or {type: 'image', url}");
+}
+
+function checkMessage(m: unknown, i: number): void {
+  if (!isRecord(m) || typeof m.role !== 'string' || !ROLES.has(m.role)) refuse(`messages[${i}].role`, `expects one of ${[...ROLES].join(', ')}`);
+  if (typeof m.content !== 'string' && !Array.isArray(m.content)) refuse(`messages[${i}].content`, 'expects a string or an array of parts');
+  if (Array.isArray(m.content)) m.content.forEach((p, j) => checkPart(p, `messages[${i}].content[${j}]`));
+  if (m.toolCalls !== undefined && !(Array.isArray(m.toolCalls) && m.toolCalls.every((c) => isRecord(c) && typeof c.name === 'string' && typeof c.arguments === 'string'))) {
+    refuse(`messages[${i}].toolCalls`, 'expects an array of {id, name, arguments}');
+  }
+}
+
+/** Checks a chat request, whether typed by its caller or straight from JSON (the admin API's explain). */
+export function checkChatRequest(request: unknown): asserts request is ChatRequest {
+  if (!isRecord(request)) refuse('request', 'expects an object');
   checkModel(request.model);
   if (!Array.isArray(request.messages) || request.messages.length === 0) refuse('messages', 'expects a non-empty array');
-  request.messages.forEach((m, i) => {
-    if (typeof m !== 'object' || m === null || !ROLES.has(m.role)) refuse(`messages[${i}].role`, `expects one of ${[...ROLES].join(', ')}`);
-    if (typeof m.content !== 'string' && !Array.isArray(m.content)) refuse(`messages[${i}].content`, 'expects a string or an array of parts');
-    if (Array.isArray(m.content)) {
-      m.content.forEach((p, j) => {
-        const ok = typeof p === 'object' && p !== null && ((p.type === 'text' && typeof p.text === 'string') || (p.type === 'image' && typeof p.url === 'string'));
-        if (!ok) refuse(`messages[${i}].content[${j}]`, "expects {type: 'text', text} or {type: 'image', url}");
-      });
-    }
-    if (m.toolCalls !== undefined && !(Array.isArray(m.toolCalls) && m.toolCalls.every((c) => typeof c === 'object' && c !== null && typeof c.name === 'string' && typeof c.arguments === 'string'))) {
-      refuse(`messages[${i}].toolCalls`, 'expects an array of {id, name, arguments}');
-    }
-  });
+  request.messages.forEach(checkMessage);
   if (request.tools !== undefined) {
     if (!Array.isArray(request.tools)) refuse('tools', 'expects an array');
     request.tools.forEach((t, i) => {
-      if (typeof t !== 'object' || t === null || typeof t.name !== 'string' || typeof t.parameters !== 'object' || t.parameters === null) refuse(`tools[${i}]`, 'expects {name, parameters}');
+      if (!isRecord(t) || typeof t.name !== 'string' || typeof t.parameters !== 'object' || t.parameters === null) refuse(`tools[${i}]`, 'expects {name, parameters}');
     });
   }
   // Budgets count only positive whole token limits: 0, -5, 2.5, NaN or 1e300 would each under- or mis-count.
-  if (request.maxTokens !== undefined && !(Number.isSafeInteger(request.maxTokens) && request.maxTokens > 0)) refuse('max_tokens', `expects a positive integer, got ${String(request.maxTokens)}`);
+  if (request.maxTokens !== undefined && !(Number.isSafeInteger(request.maxTokens) && Number(request.maxTokens) > 0)) refuse('max_tokens', `expects a positive integer, got ${String(request.maxTokens)}`);
   if (request.temperature !== undefined && !finite(request.temperature)) refuse('temperature', 'expects a finite number');
   if (request.topP !== undefined && !finite(request.topP)) refuse('top_p', 'expects a finite number');
+}
+
+/** A chat request from a JSON body: checked, then typed (a route's body check). */
+export function chatRequestOf(value: unknown): ChatRequest {
+  checkChatRequest(value);
+  return value;
 }
 
 export function checkEmbedRequest(request: EmbedRequest): void {

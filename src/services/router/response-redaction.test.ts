@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { REDACTED, Redactor } from '../vault/api.ts';
-import { createGatewayHandler, serveGateway, type RunningGateway } from './gateway/server.ts';
+import { createGatewayRoutes, serveGateway, type RunningGateway } from './gateway/server.ts';
 import { EventRedactor } from './response-redaction.ts';
 import { createRouter } from './router.ts';
 import { startFakeOpenAI } from './testing/fake-openai.ts';
@@ -33,7 +33,7 @@ before(async () => {
     retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1, maxWaitMs: 1 },
   });
   const authenticate = async (token: string): Promise<Caller | undefined> => (token === TOKEN ? { agent: 'agent-r', lineage: [] } : undefined);
-  gw = await serveGateway(createGatewayHandler({ router, authenticate }), { port: 0 });
+  gw = await serveGateway(createGatewayRoutes({ router, authenticate }), { port: 0 });
 });
 after(async () => {
   await gw.close();

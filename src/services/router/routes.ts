@@ -14,22 +14,15 @@
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { EXIT, OctantError } from '../../lib/errors.ts';
-import type { AdminRequest, AdminRoutes } from '../../runtime/admin/types.ts';
+import { ndjson, route } from '../../lib/http/route.ts';
+import type { AdminRoutes } from '../../runtime/admin/types.ts';
+import { ROUTER_API } from './endpoints.ts';
 import type { VaultApi } from '../vault/api.ts';
-import { serveGateway, type GatewayHandler } from './gateway/server.ts';
-import type { Authenticate, Caller, ChatRequest, ChatResponse, RouterApi, RouterConfig } from './types.ts';
+import { serveGateway, type GatewayRoutes } from './gateway/server.ts';
+import type { Authenticate, Caller, ChatResponse, RouterApi, RouterConfig } from './types.ts';
 
 export const OPERATOR_AGENT = 'operator';
 const TOKEN_TTL_S = 3600;
-
-function bad(path: string, message: string): OctantError {
-  return new OctantError('E_USAGE', `router ${path}: ${message}`, { exit: EXIT.usage });
-}
-
-function objectBody(request: AdminRequest): Record<string, unknown> {
-  if (typeof request.body !== 'object' || request.body === null) throw bad(request.path, 'expected a JSON object body');
-  return request.body as Record<string, unknown>;
-}
 
 /** Sorted vault grant names the deployments of `config` use. */
 function grantsOf(config: RouterConfig): string[] {
@@ -68,7 +61,7 @@ export interface RouterRouteDeps {
   /** Read the configuration file again, record it in the ledger, put it in force. */
   reload(): Promise<RouterConfig>;
   vault: Pick<VaultApi, 'issueToken'>;
-  gatewayHandler(authenticate: Authenticate): GatewayHandler;
+  gatewayRoutes(authenticate: Authenticate): GatewayRoutes;
   /** Gateways opened by /serve, closed when the service stops. */
   gateways: Set<{ close(): Promise<void> }>;
 }
@@ -76,57 +69,44 @@ export interface RouterRouteDeps {
 export function routerRoutes(deps: RouterRouteDeps): AdminRoutes {
   const token = operatorTokens(deps.vault, deps.config);
   const operator = async (): Promise<Caller> => ({ agent: OPERATOR_AGENT, lineage: [], vaultToken: await token() });
-  return {
-    'POST /test': async (request) => {
-      const body = objectBody(request);
+  return [
+    route(ROUTER_API.test, async ({ body }) => {
       const id = body.deployment;
-      if (typeof id !== 'string' || id === '') throw bad(request.path, "'deployment' must be a deployment id");
-      if (body.prompt !== undefined && typeof body.prompt !== 'string') throw bad(request.path, "'prompt' must be a string");
       const dep = deps.config().deployments.find((d) => d.id === id);
       if (dep === undefined) throw new OctantError('E_ROUTER_DEPLOYMENT', `router test: the running router has no deployment '${id}'`, { exit: EXIT.usage, hint: "see 'octant router list'; 'octant router add' puts a deployment in force at once" });
-      if ((dep.kind ?? 'chat') !== 'chat') throw bad(request.path, `deployment '${id}' serves embeddings; only chat deployments can be tested`);
+      if ((dep.kind ?? 'chat') !== 'chat') throw new OctantError('E_USAGE', `router /test: deployment '${id}' serves embeddings; only chat deployments can be tested`, { exit: EXIT.usage });
       const start = performance.now();
       // Through the whole router path: ledger first, budget, failover on this one deployment, vault injection.
       // A keyless deployment is tested without asking the vault (which may be sealed).
       const caller: Caller = dep.credential === undefined ? { agent: OPERATOR_AGENT, lineage: [] } : await operator();
-      const response: ChatResponse = await deps.router.chat({ model: id, messages: [{ role: 'user', content: (body.prompt as string | undefined) ?? 'Reply with the single word: ok' }], maxTokens: 32 }, caller);
-      return { body: { deployment: id, model: response.model, content: response.content, usage: response.usage, ms: Math.round(performance.now() - start) } };
-    },
-    'POST /explain': (request) => {
-      const body = objectBody(request);
-      if (typeof body.model !== 'string') throw bad(request.path, "'model' must be a string ('' for the default route)");
-      if (!Array.isArray(body.messages)) throw bad(request.path, "'messages' must be a list");
-      return { body: deps.router.explain(body as unknown as ChatRequest) };
-    },
-    'POST /reload': async () => {
+      const response: ChatResponse = await deps.router.chat({ model: id, messages: [{ role: 'user', content: body.prompt ?? 'Reply with the single word: ok' }], maxTokens: 32 }, caller);
+      return { deployment: id, model: response.model, content: response.content, usage: response.usage, ms: Math.round(performance.now() - start) };
+    }),
+    route(ROUTER_API.explain, ({ body }) => deps.router.explain(body)),
+    route(ROUTER_API.reload, async () => {
       const config = await deps.reload();
-      return { body: { deployments: config.deployments.map((d) => d.id), routes: config.routes.map((r) => r.name) } };
-    },
-    'POST /serve': async (request) => {
-      const body = objectBody(request);
-      const { port, host, tokenSha256 } = body;
-      if (typeof port !== 'number' || !Number.isInteger(port) || port < 0 || port > 65535) throw bad(request.path, "'port' must be an integer 0-65535");
-      if (host !== undefined && (typeof host !== 'string' || host === '')) throw bad(request.path, "'host' must be an address");
-      if (typeof tokenSha256 !== 'string' || !/^[0-9a-f]{64}$/.test(tokenSha256)) throw bad(request.path, "'tokenSha256' must be 64 hex digits");
+      return { deployments: config.deployments.map((d) => d.id), routes: config.routes.map((r) => r.name) };
+    }),
+    route(ROUTER_API.serve, async ({ body, signal }) => {
       // Only the token's hash crosses the admin socket and stays in memory.
-      const expected = Buffer.from(tokenSha256, 'hex');
+      const expected = Buffer.from(body.tokenSha256, 'hex');
       const authenticate: Authenticate = async (presented) => (timingSafeEqual(sha256(presented), expected) ? operator() : undefined);
-      const gateway = await serveGateway(deps.gatewayHandler(authenticate), { port, host: (host as string | undefined) ?? '127.0.0.1' });
+      const gateway = await serveGateway(deps.gatewayRoutes(authenticate), { port: body.port, host: body.host ?? '127.0.0.1' });
       deps.gateways.add(gateway);
       const closed = (): Promise<void> => {
         deps.gateways.delete(gateway);
         return gateway.close();
       };
-      async function* lifetime(): AsyncIterable<unknown> {
+      async function* lifetime(): AsyncIterable<{ address: string }> {
         try {
           yield { address: gateway.address };
           // The gateway lives as long as the operator's connection.
-          if (!request.signal.aborted) await new Promise((resolve) => request.signal.addEventListener('abort', resolve, { once: true }));
+          if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }));
         } finally {
           await closed();
         }
       }
-      return { stream: lifetime() };
-    },
-  };
+      return ndjson(lifetime());
+    }),
+  ];
 }

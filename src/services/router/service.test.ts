@@ -9,7 +9,10 @@ import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../../runtime/log.ts';
-import { rootLayout, type Paths } from '../../runtime/paths.ts';
+import { adminSocketPath, rootLayout, type Paths } from '../../runtime/paths.ts';
+import { EXIT } from '../../lib/errors.ts';
+import { startAdminServer } from '../../runtime/admin/server.ts';
+import { adminCall } from '../../runtime/admin/client.ts';
 import { ledgerDir, openLedger } from '../ledger/api.ts';
 import { routerService } from './index.ts';
 import { saveConfig } from './config.ts';
@@ -153,14 +156,17 @@ test('the router service: a configuration reload the ledger refuses is not put i
   const ledger = { ...opened, append: (event: Parameters<typeof opened.append>[0]) => (event.action === 'config.reload' ? Promise.reject(new Error('ledger refused')) : opened.append(event)) };
   const service = await routerService.start({ paths, config: {}, log: silentLogger, deps: { ledger, vault: keylessVault(paths, ledger) }, signal: new AbortController().signal });
   try {
-    const call = (route: string, body: unknown) => service.routes![route]!({ method: 'POST', path: route.split(' ')[1]!, query: new URLSearchParams(), body, signal: new AbortController().signal });
+    // Through the admin API, as the CLI calls them: the bodies are checked by the routes' declarations.
+    const admin = await startAdminServer({ socketPath: adminSocketPath(paths), routes: [], serviceRoutes: () => new Map([['router', service.routes ?? []]]) });
+    t.after(() => admin.close());
+    const call = (path: string, body: unknown) => adminCall(paths, 'POST', `/v1/router${path}`, body);
     await saveConfig(paths, { deployments: [], routes: [] });
-    await assert.rejects(Promise.resolve(call('POST /reload', {})), /ledger refused/);
+    await assert.rejects(call('/reload', {}), /ledger refused/);
     assert.deepEqual((service.api as unknown as RouterEngine).currentConfig().deployments.map((d) => d.id), ['local'], 'still the old configuration');
-    await assert.rejects(Promise.resolve().then(() => call('POST /explain', { messages: [] })), (e: Error & { code?: string }) => e.code === 'E_USAGE' && /'model'/.test(e.message));
-    await assert.rejects(Promise.resolve().then(() => call('POST /explain', { model: 'main', messages: 'hi' })), (e: Error & { code?: string }) => e.code === 'E_USAGE' && /'messages'/.test(e.message));
-    const decided = (await call('POST /explain', { model: 'main', messages: [{ role: 'user', content: 'hi' }] })) as { body: { winner?: string } };
-    assert.equal(decided.body.winner, 'local');
+    await assert.rejects(call('/explain', { messages: [] }), (e: Error & { code?: string; exit?: number }) => e.code === 'E_ROUTER_REQUEST' && e.exit === EXIT.usage && /^model: /.test(e.message));
+    await assert.rejects(call('/explain', { model: 'main', messages: 'hi' }), (e: Error & { code?: string }) => e.code === 'E_ROUTER_REQUEST' && /^messages: /.test(e.message));
+    const decided = await call('/explain', { model: 'main', messages: [{ role: 'user', content: 'hi' }] }) as { winner?: string };
+    assert.equal(decided.winner, 'local');
   } finally {
     await service.stop();
     await opened.close();

@@ -13,3 +13,4 @@ export { pushSliced, Redactor, REDACTED, WORKER_MIN_UNITS } from './redact.ts';
 export type {
   InjectionRule, OutboundRequest, Redaction, RedactionStream, SecretInfo, TokenOptions, UnsealInput, VaultApi, VaultStatus,
 } from './types.ts';
+export { VAULT_API } from './endpoints.ts';

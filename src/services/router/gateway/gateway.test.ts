@@ -13,7 +13,7 @@ import type { FakeProvider } from '../testing/fake-server.ts';
 import { memoryLedger } from '../../ledger/testing/memory-ledger.ts';
 import { testCall, testInjector } from '../testing/test-injector.ts';
 import type { Caller } from '../types.ts';
-import { createGatewayHandler, serveGateway, type RunningGateway } from './server.ts';
+import { createGatewayRoutes, serveGateway, type RunningGateway } from './server.ts';
 
 const AGENT_TOKEN = 'gw-token-agent-1';
 let fake: FakeProvider;
@@ -35,7 +35,7 @@ before(async () => {
     ledger: memoryLedger(),
   });
   const authenticate = async (token: string): Promise<Caller | undefined> => (token === AGENT_TOKEN ? { agent: 'agent-1', lineage: [], budget: { tokensPerRequest: 5_000 } } : undefined);
-  const handler = createGatewayHandler({ router, authenticate });
+  const handler = createGatewayRoutes({ router, authenticate });
   gw = await serveGateway(handler, { port: 0 });
   dir = await mkdtemp(join(tmpdir(), 'octant-gw-'));
   sock = await serveGateway(handler, { path: join(dir, 'gateway.sock') });

@@ -10,7 +10,7 @@ import { startFakeOpenAI } from '../testing/fake-openai.ts';
 import type { FakeProvider } from '../testing/fake-server.ts';
 import { memoryLedger } from '../../ledger/testing/memory-ledger.ts';
 import { testInjector } from '../testing/test-injector.ts';
-import { createGatewayHandler, serveGateway, type RunningGateway } from './server.ts';
+import { createGatewayRoutes, serveGateway, type RunningGateway } from './server.ts';
 
 function sdkMissing(): string | undefined {
   try {
@@ -33,7 +33,7 @@ before(async () => {
     injector: testInjector({ k: 'sk-upstream' }),
     ledger: memoryLedger(),
   });
-  gw = await serveGateway(createGatewayHandler({ router, authenticate: async (t) => (t === 'agent-token' ? { agent: 'a1', lineage: [] } : undefined) }), { port: 0 });
+  gw = await serveGateway(createGatewayRoutes({ router, authenticate: async (t) => (t === 'agent-token' ? { agent: 'a1', lineage: [] } : undefined) }), { port: 0 });
 });
 after(async () => {
   if (skip !== undefined) return;

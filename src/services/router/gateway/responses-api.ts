@@ -3,10 +3,9 @@
 // items, and the semantic stream events (response.created ...
 // response.output_text.delta ... response.completed).
 
-import type { ServerResponse } from 'node:http';
 import { randomUUID } from 'node:crypto';
 import type { ChatMessage, ChatRequest, ChatResponse, StreamEvent } from '../types.ts';
-import { writeSse } from './http-util.ts';
+import type { SseEvent } from '../../../lib/http/route.ts';
 
 type InputContent = string | { type: 'input_text' | 'output_text'; text: string }[];
 
@@ -60,29 +59,34 @@ export function toResponse(res: ChatResponse, model: string, id = `resp_${random
   };
 }
 
-export async function responsesStream(res: ServerResponse, events: AsyncIterable<StreamEvent>, model: string): Promise<void> {
+/** The semantic stream events of one answer (response.created ... response.completed). */
+export async function* responsesEvents(events: AsyncIterable<StreamEvent>, model: string): AsyncIterable<SseEvent> {
   const id = `resp_${randomUUID().replaceAll('-', '')}`;
   let seq = 0;
-  const emit = (type: string, data: Record<string, unknown>): void => writeSse(res, { type, sequence_number: seq++, ...data }, type);
+  const emit = (type: string, data: Record<string, unknown>): SseEvent => ({ event: type, data: { type, sequence_number: seq++, ...data } });
   const shell = { id, object: 'response', created_at: Math.floor(Date.now() / 1000), status: 'in_progress', model, output: [] };
-  emit('response.created', { response: shell });
+  // The first event is awaited before anything is sent: a refusal keeps its own status.
+  const iterator = events[Symbol.asyncIterator]();
+  let next = await iterator.next();
+  yield emit('response.created', { response: shell });
   const itemId = `msg_${id.slice(5)}`;
   let opened = false;
-  for await (const event of events) {
+  for (; !next.done; next = await iterator.next()) {
+    const event = next.value;
     if (event.type === 'text') {
       if (!opened) {
-        emit('response.output_item.added', { output_index: 0, item: { type: 'message', id: itemId, status: 'in_progress', role: 'assistant', content: [] } });
-        emit('response.content_part.added', { item_id: itemId, output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
+        yield emit('response.output_item.added', { output_index: 0, item: { type: 'message', id: itemId, status: 'in_progress', role: 'assistant', content: [] } });
+        yield emit('response.content_part.added', { item_id: itemId, output_index: 0, content_index: 0, part: { type: 'output_text', text: '', annotations: [] } });
         opened = true;
       }
-      emit('response.output_text.delta', { item_id: itemId, output_index: 0, content_index: 0, delta: event.delta });
+      yield emit('response.output_text.delta', { item_id: itemId, output_index: 0, content_index: 0, delta: event.delta });
     } else if (event.type === 'done') {
       const final = toResponse(event.response, model, id);
       if (opened) {
-        emit('response.output_text.done', { item_id: itemId, output_index: 0, content_index: 0, text: event.response.content });
-        emit('response.output_item.done', { output_index: 0, item: final.output[0] });
+        yield emit('response.output_text.done', { item_id: itemId, output_index: 0, content_index: 0, text: event.response.content });
+        yield emit('response.output_item.done', { output_index: 0, item: final.output[0] });
       }
-      emit('response.completed', { response: final });
+      yield emit('response.completed', { response: final });
     }
   }
 }
