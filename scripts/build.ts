@@ -16,7 +16,10 @@
 // would not be by itself: V8 serializes hash tables in an order set by the
 // per-process random hash seed and keeps its random generator's state, and
 // Node keeps the builder's pid and file paths in the heap. So the snapshot
-// is built with a fixed --hash-seed and --random-seed, as pid 1 of a fresh
+// is built with a fixed --hash-seed and --random-seed, and --single-threaded
+// (V8's background compiler and concurrent GC otherwise finish at times the
+// machine's load decides, and what they left in the heap differed in a few
+// bytes between two builds of one commit), as pid 1 of a fresh
 // pid namespace, in a private mount namespace where its files sit at fixed
 // paths (buildSnapshotSea). Neither seed reaches a start: Node refuses to
 // build a snapshot V8 could not rehash, and V8 rehashes it at every start
@@ -85,7 +88,7 @@ const SEALED_NODE = '/mnt/octant-node';
  * names files relative to its own directory.
  */
 function buildSnapshotSea(config: string, node: string): void {
-  const v8Flags = ['--hash-seed=1', '--random-seed=1', ...RUNTIME_V8_FLAGS];
+  const v8Flags = ['--hash-seed=1', '--random-seed=1', '--single-threaded', ...RUNTIME_V8_FLAGS];
   const script = [
     'set -e',
     `mount -t tmpfs -o size=1m,mode=0755 octant-build /mnt`,
