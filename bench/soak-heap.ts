@@ -9,7 +9,8 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { startSystem } from '../src/operator/system.ts';
-import { adminCall } from '../src/runtime/admin/client.ts';
+import { admin } from '../src/runtime/admin/client.ts';
+import { AGENTS_API } from '../src/agent/lifecycle/agents-api.ts';
 import { rootLayout } from '../src/runtime/paths.ts';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -31,8 +32,8 @@ const system = await startSystem({ paths });
 await system.ready;
 async function run(n: number): Promise<void> {
   for (let i = 0; i < n; i++) {
-    const started = await adminCall<{ aid: string }>(paths, 'POST', '/v1/agents/start', { manifest, origin: 'soak', command: ['/usr/bin/true'] });
-    await adminCall(paths, 'POST', '/v1/agents/wait', { aid: started.aid });
+    const started = await admin(paths, 'agents').call(AGENTS_API.start, { manifest, origin: 'soak', command: ['/usr/bin/true'] });
+    await admin(paths, 'agents').call(AGENTS_API.wait, { aid: started.aid });
   }
 }
 const live = (): number => { gc(); gc(); return process.memoryUsage().heapUsed / 1024; };

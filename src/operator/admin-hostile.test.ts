@@ -9,7 +9,8 @@ import { request } from 'node:http';
 import { mkdtempSync, rmSync, writeFileSync, openSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adminCall, adminRequest } from '../runtime/admin/client.ts';
+import { adminRequest } from '../runtime/admin/client.ts';
+import { callServed } from '../../test/support/served-routes.ts';
 import type { SystemStatus } from '../runtime/admin/system-routes.ts';
 import { silentLogger } from '../runtime/log.ts';
 import { adminSocketPath, rootLayout, type Paths } from '../runtime/paths.ts';
@@ -64,7 +65,7 @@ test('a booted system refuses hostile bodies on every route, cannot have its sys
       }
     }
     // POST /v1/stop with a hostile body was refused before its handler: the system still runs.
-    assert.equal((await adminCall<SystemStatus>(paths, 'GET', '/v1/status')).phase, 'ready');
+    assert.equal((await callServed<SystemStatus>(paths, 'GET', '/v1/status')).phase, 'ready');
 
     // The attack of the issue: seal the system partition through the API, then vault init fails forever.
     const seal = { agent: 'system', lineage: [], kind: 'lifecycle', action: 'partition.seal', target: '', decision: 'allow', detail: {} };
@@ -80,11 +81,11 @@ test('a booted system refuses hostile bodies on every route, cannot have its sys
     } finally {
       closeSync(fd);
     }
-    const status = await adminCall<SystemStatus>(paths, 'GET', '/v1/status');
+    const status = await callServed<SystemStatus>(paths, 'GET', '/v1/status');
     assert.equal(status.phase, 'ready');
     assert.ok(status.services.every((s) => s.state === 'healthy'), JSON.stringify(status.services));
     // Working twin: an operator event is appended; nothing else reached the log but vault init.
-    assert.equal((await adminCall<{ agent: string }>(paths, 'POST', '/v1/ledger/append', { ...seal, agent: 'operator', kind: 'manifest', action: 'validate' })).agent, 'operator');
+    assert.equal((await callServed<{ agent: string }>(paths, 'POST', '/v1/ledger/append', { ...seal, agent: 'operator', kind: 'manifest', action: 'validate' })).agent, 'operator');
   } finally {
     await system.stop();
   }

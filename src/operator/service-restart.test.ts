@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../runtime/log.ts';
 import { rootLayout, type Paths } from '../runtime/paths.ts';
-import { adminCall } from '../runtime/admin/client.ts';
+import { callServed } from '../../test/support/served-routes.ts';
 import type { SystemStatus } from '../runtime/admin/system-routes.ts';
 import { configFile } from '../runtime/config.ts';
 import type { ServiceDefinition } from '../runtime/supervisor/service.ts';
@@ -35,7 +35,7 @@ function failableLedger(): { service: typeof ledgerService; fail(reason: string)
 
 async function untilRestarted(paths: Paths): Promise<SystemStatus> {
   for (;;) {
-    const status = await adminCall<SystemStatus>(paths, 'GET', '/v1/status');
+    const status = await callServed<SystemStatus>(paths, 'GET', '/v1/status');
     const ledger = status.services.find((s) => s.name === 'ledger')!;
     if (ledger.restarts === 1 && status.services.every((s) => s.state === 'healthy')) return status;
     await new Promise((resolve) => setTimeout(resolve, 20));
@@ -56,11 +56,11 @@ async function ledgerRestartWithUnsealedVault(sealOnLedgerRestart?: boolean) {
   const system = await startSystem({ paths, log: silentLogger, services: [ledger.service, vaultService] });
   try {
     await system.ready;
-    await adminCall(paths, 'POST', '/v1/vault/init', { passphrase: b64('operator passphrase') });
-    await adminCall(paths, 'POST', '/v1/vault/unseal', { passphrase: b64('operator passphrase') });
+    await callServed(paths, 'POST', '/v1/vault/init', { passphrase: b64('operator passphrase') });
+    await callServed(paths, 'POST', '/v1/vault/unseal', { passphrase: b64('operator passphrase') });
     ledger.fail('checkpoint failed: EMFILE');
     const status = await untilRestarted(paths);
-    const vault = await adminCall<{ sealed: boolean }>(paths, 'GET', '/v1/vault/status');
+    const vault = await callServed<{ sealed: boolean }>(paths, 'GET', '/v1/vault/status');
     return { status, sealed: vault.sealed, entries: readLedger(ledgerDir(paths), { keepEntries: true }).replay.entries };
   } finally {
     await system.stop();

@@ -5,8 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '../runtime/log.ts';
 import { rootLayout, type Paths } from '../runtime/paths.ts';
-import { adminCall, adminRequest } from '../runtime/admin/client.ts';
-import type { SystemStatus } from '../runtime/admin/system-routes.ts';
+import { admin, adminRequest } from '../runtime/admin/client.ts';
+import { callServed } from '../../test/support/served-routes.ts';
+import { SYSTEM_API } from '../runtime/admin/system-api.ts';
 import { on } from '../lib/http/route.ts';
 import { configFile } from '../runtime/config.ts';
 import type { AnyService, ServiceDefinition } from '../runtime/supervisor/service.ts';
@@ -46,7 +47,7 @@ test('status and stop through the admin socket; stop goes in reverse order', () 
   });
   await system.ready;
   assert.deepEqual(ready, ['ledger', 'vault']);
-  const status = await adminCall<SystemStatus>(paths, 'GET', '/v1/status');
+  const status = await admin(paths).call(SYSTEM_API.status);
   assert.equal(status.phase, 'ready');
   assert.equal(status.pid, process.pid);
   assert.equal(typeof status.version, 'string');
@@ -54,7 +55,7 @@ test('status and stop through the admin socket; stop goes in reverse order', () 
   assert.deepEqual(status.services.map((s) => [s.name, s.state, s.health?.detail]), [['ledger', 'healthy', 'ledger fine'], ['vault', 'healthy', 'vault fine']]);
   assert.ok(status.services.every((s) => typeof s.readyMs === 'number'));
   // A service's own routes are mounted under its name.
-  assert.deepEqual(await adminCall(paths, 'GET', '/v1/vault/hello?who=op'), { from: 'vault', who: 'op' });
+  assert.deepEqual(await callServed(paths, 'GET', '/v1/vault/hello?who=op'), { from: 'vault', who: 'op' });
 
   // Power off is PID 1's to do: asked of this process (not PID 1) it is
   // refused, not silently ignored; a malformed request too. Nothing stops.
@@ -65,7 +66,7 @@ test('status and stop through the admin socket; stop goes in reverse order', () 
   assert.equal(malformed.status, 400);
   assert.match(JSON.stringify(malformed.body), /E_STOP_BODY/);
   assert.equal(system.afterStop(), undefined);
-  assert.equal((await adminCall<SystemStatus>(paths, 'GET', '/v1/status')).phase, 'ready');
+  assert.equal((await admin(paths).call(SYSTEM_API.status)).phase, 'ready');
   // Twin: the plain stop.
   const reply = await adminRequest(paths, 'POST', '/v1/stop');
   assert.equal(reply.status, 202);
@@ -153,7 +154,7 @@ test('while the system stops, a route of a service already stopped answers 503 (
     const reply = await adminRequest(paths, 'GET', '/v1/vault/hello');
     assert.equal(reply.status, 503);
     assert.equal((reply.body as { error: { code: string } }).error.code, 'E_ADMIN_UNAVAILABLE');
-    assert.equal((await adminCall<SystemStatus>(paths, 'GET', '/v1/status')).phase, 'stopping');
+    assert.equal((await admin(paths).call(SYSTEM_API.status)).phase, 'stopping');
   } finally {
     release();
     await stopping;

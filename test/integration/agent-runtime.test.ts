@@ -23,7 +23,8 @@ import { fileURLToPath } from 'node:url';
 import { PassThrough } from 'node:stream';
 import { main } from '../../src/main.ts';
 import { rootLayout, type Paths } from '../../src/runtime/paths.ts';
-import { adminCall } from '../../src/runtime/admin/client.ts';
+import { admin } from '../../src/runtime/admin/client.ts';
+import { AGENTS_API } from '../../src/agent/lifecycle/agents-api.ts';
 import { startSystem, type RunningSystem } from '../../src/operator/system.ts';
 import { ledgerDir, openLedger, readLedger } from '../../src/services/ledger/api.ts';
 import type { LedgerEntry } from '../../src/services/ledger/api.ts';
@@ -69,8 +70,8 @@ ${extra}`;
 }
 
 async function runTask(signed: string, task: Record<string, unknown>): Promise<AgentRecord> {
-  const started = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/run', { manifest: signed, origin: 'test', task });
-  return adminCall<AgentRecord>(paths, 'POST', '/v1/agents/wait', { aid: started.aid });
+  const started = await admin(paths, 'agents').call(AGENTS_API.run, { manifest: signed, origin: 'test', task });
+  return admin(paths, 'agents').call(AGENTS_API.wait, { aid: started.aid });
 }
 
 function entriesOf(aid: string): LedgerEntry[] {
@@ -327,8 +328,8 @@ spawning: { allowed: false }
 governance: { critical: [] }
 ${common()}`);
   const before = fake.requests.length;
-  const started = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: wrapper, origin: 'test', command: [node, script], wrapped: true });
-  const ended = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/wait', { aid: started.aid });
+  const started = await admin(paths, 'agents').call(AGENTS_API.start, { manifest: wrapper, origin: 'test', command: [node, script], wrapped: true });
+  const ended = await admin(paths, 'agents').call(AGENTS_API.wait, { aid: started.aid });
   const dir = join(paths.state, 'agents', ended.aid);
   assert.equal(ended.exit?.code, 0, readFileSync(join(dir, 'stderr.log'), 'utf8'));
   const out = JSON.parse(readFileSync(join(dir, 'stdout.log'), 'utf8').trim().split('\n').at(-1)!) as { content: string; env: Record<string, string> };
@@ -366,8 +367,8 @@ ${common()}`);
   const stop = approver(['approve', 'deny']);
   let ended: AgentRecord;
   try {
-    const started = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: gated, origin: 'test', command: [node, script], wrapped: true });
-    ended = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/wait', { aid: started.aid });
+    const started = await admin(paths, 'agents').call(AGENTS_API.start, { manifest: gated, origin: 'test', command: [node, script], wrapped: true });
+    ended = await admin(paths, 'agents').call(AGENTS_API.wait, { aid: started.aid });
   } finally {
     stop();
   }

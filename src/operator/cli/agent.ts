@@ -13,7 +13,8 @@ import { OctantError, EXIT, usageError } from '../../lib/errors.ts';
 import { writeJson, writeLine, type Io } from '../../lib/io.ts';
 import { safeField, safeLines } from '../../lib/safe-text.ts';
 import type { Paths } from '../../runtime/paths.ts';
-import { adminCall } from '../../runtime/admin/client.ts';
+import { admin } from '../../runtime/admin/client.ts';
+import { AGENTS_API } from '../../agent/lifecycle/agents-api.ts';
 import { openLedger } from '../../services/ledger/api.ts';
 import { loadSignedManifest } from '../../agent/manifest/index.ts';
 import { agentsDir, composeLifecycle } from '../../agent/lifecycle/compose.ts';
@@ -106,7 +107,8 @@ function transition(name: 'suspend' | 'resume' | 'stop', summary: string): Actio
       const aid = resolveAid(dir, requirePositional(parsed, 0, 'AID', `agent ${name}`));
       // Unknown agents and impossible transitions fail here, before asking the system.
       nextState(readRecord(dir, aid).state, name === 'stop' ? 'terminate' : name, aid);
-      const record = await adminCall<AgentRecord>(ctx.paths(), 'POST', `/v1/agents/${name}`, { aid, reason: stringFlag(parsed, 'reason') });
+      const agents = admin(ctx.paths(), 'agents');
+      const record = name === 'stop' ? await agents.call(AGENTS_API.stop, { aid, reason: stringFlag(parsed, 'reason') }) : await agents.call(AGENTS_API[name], { aid });
       writeLine(ctx.io.stdout, `${record.aid} ${record.state}`);
       return EXIT.ok;
     },
@@ -138,7 +140,7 @@ const SUBCOMMANDS: readonly Action[] = [
         if (stringFlag(parsed, 'parent') !== undefined) throw usageError('agent start: --parent needs the running system (children are spawned by a live agent)');
         return startForeground(paths, io, loadSignedManifest({ text, origin: file }), parsed.rest, json, isolation, boolFlag(parsed, 'accept-unenforced-limits'));
       }
-      const record = await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: text, origin: file, command: parsed.rest, parent: stringFlag(parsed, 'parent'), isolation, acceptUnenforcedLimits: boolFlag(parsed, 'accept-unenforced-limits') || undefined });
+      const record = await admin(paths, 'agents').call(AGENTS_API.start, { manifest: text, origin: file, command: parsed.rest, parent: stringFlag(parsed, 'parent'), isolation, acceptUnenforcedLimits: boolFlag(parsed, 'accept-unenforced-limits') || undefined });
       if (json) writeJson(io.stdout, record);
       else writeLine(io.stdout, record.aid);
       return EXIT.ok;

@@ -8,8 +8,8 @@ import { boolFlag, numberFlag, requirePositional, stringFlag } from '../../lib/a
 import { usageError } from '../../lib/errors.ts';
 import { writeJson, writeLine, type Io } from '../../lib/io.ts';
 import { safeField } from '../../lib/safe-text.ts';
-import { adminCall } from '../../runtime/admin/client.ts';
-import { DecisionStore, decisionsDir, explainDecision, loadPanel, summaryLine, type Voter } from '../../services/quorum/api.ts';
+import { admin } from '../../runtime/admin/client.ts';
+import { DecisionStore, QUORUM_API, decisionsDir, explainDecision, loadPanel, summaryLine, type Voter } from '../../services/quorum/api.ts';
 import type { Command, CommandContext, Group } from './command.ts';
 
 function storeOf(ctx: CommandContext): DecisionStore {
@@ -55,7 +55,7 @@ const PANEL: Group = {
         if (model === undefined) throw usageError('quorum panel add: --model M is required (a router route or deployment id)');
         const weight = numberFlag(parsed, 'weight', 'quorum panel add');
         const family = stringFlag(parsed, 'family');
-        printPanel(ctx.io, await adminCall<Voter[]>(ctx.paths(), 'POST', '/v1/quorum/panel/add', { name, model, ...(weight === undefined ? {} : { weight }), ...(family === undefined ? {} : { family }) }), false);
+        printPanel(ctx.io, await admin(ctx.paths(), 'quorum').call(QUORUM_API.add, { name, model, ...(weight === undefined ? {} : { weight }), ...(family === undefined ? {} : { family }) }), false);
         return 0;
       },
     },
@@ -65,7 +65,7 @@ const PANEL: Group = {
       synopsis: ['NAME'],
       options: {},
       async run(parsed, ctx) {
-        printPanel(ctx.io, await adminCall<Voter[]>(ctx.paths(), 'POST', '/v1/quorum/panel/rm', { name: requirePositional(parsed, 0, 'NAME', 'quorum panel rm') }), false);
+        printPanel(ctx.io, await admin(ctx.paths(), 'quorum').call(QUORUM_API.remove, { name: requirePositional(parsed, 0, 'NAME', 'quorum panel rm') }), false);
         return 0;
       },
     },

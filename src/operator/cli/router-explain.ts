@@ -9,10 +9,10 @@
 import { boolFlag, numberFlag, stringFlag, type Parsed } from '../../lib/args.ts';
 import { EXIT, OctantError, usageError } from '../../lib/errors.ts';
 import { writeJson, type Io } from '../../lib/io.ts';
-import { adminCall } from '../../runtime/admin/client.ts';
+import { admin } from '../../runtime/admin/client.ts';
 import type { Paths } from '../../runtime/paths.ts';
 import { FIRST_MARK, forEachEntryFrom, ledgerDir, type LedgerEntry } from '../../services/ledger/api.ts';
-import { configPath, createRouter, loadConfig } from '../../services/router/api.ts';
+import { configPath, createRouter, loadConfig, ROUTER_API } from '../../services/router/api.ts';
 import type { ChatRequest, Decision } from '../../services/router/api.ts';
 import { Redactor } from '../../services/vault/api.ts';
 import type { Action, CommandContext } from './command.ts';
@@ -72,7 +72,7 @@ async function explain(parsed: Parsed, { io, paths: layout }: CommandContext): P
 interface Decided { decision: Decision; source: 'running router' | 'configuration' }
 
 async function decide(paths: Paths, request: ChatRequest): Promise<Decided> {
-  return runningOrOffline<Decided>(async () => ({ decision: await adminCall<Decision>(paths, 'POST', '/v1/router/explain', request), source: 'running router' }), async () => {
+  return runningOrOffline<Decided>(async () => ({ decision: await admin(paths, 'router').call(ROUTER_API.explain, request), source: 'running router' }), async () => {
     // A router that never calls: explain decides, it appends and sends nothing.
     const refuse = async (): Promise<never> => {
       throw new Error('explain records nothing');

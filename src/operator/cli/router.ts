@@ -9,10 +9,10 @@ import { createInterface } from 'node:readline';
 import { boolFlag, numberFlag as numberOf, requirePositional, stringFlag, type Parsed } from '../../lib/args.ts';
 import { EXIT, OctantError, usageError, type ExitCode } from '../../lib/errors.ts';
 import { writeJson, type Io } from '../../lib/io.ts';
-import { adminCall } from '../../runtime/admin/client.ts';
+import { admin } from '../../runtime/admin/client.ts';
 import { adminSocketPath, type Paths } from '../../runtime/paths.ts';
 import { openLedger } from '../../services/ledger/api.ts';
-import { configPath, createRouter, loadConfig, OPERATOR_AGENT, POLICIES, saveConfig, validateDeployment } from '../../services/router/api.ts';
+import { configPath, createRouter, loadConfig, OPERATOR_AGENT, POLICIES, ROUTER_API, saveConfig, validateDeployment } from '../../services/router/api.ts';
 import type { PolicyName, RouterConfig } from '../../services/router/api.ts';
 import { Redactor } from '../../services/vault/api.ts';
 import type { Command, CommandContext } from './command.ts';
@@ -84,7 +84,7 @@ async function remove(parsed: Parsed, { io, paths: layout }: CommandContext): Pr
 async function putInForce(paths: Paths, io: Io): Promise<number> {
   // No system, or one without a router: the file is read at the next boot.
   io.stdout.write(await runningOrOffline(async () => {
-    const r = await adminCall<{ deployments: string[]; routes: string[] }>(paths, 'POST', '/v1/router/reload', {});
+    const r = await admin(paths, 'router').call(ROUTER_API.reload);
     return `in force in the running router: ${r.deployments.length} deployment(s), ${r.routes.length} route(s)\n`;
   }, async () => 'no running router: in force from the next boot\n', ['E_ADMIN_NOT_FOUND']));
   return EXIT.ok;
@@ -112,7 +112,7 @@ async function probe(parsed: Parsed, { io, paths: layout }: CommandContext): Pro
   const prompt = stringFlag(parsed, 'prompt');
   const line = await runningOrOffline(async () => {
     // The running system probes through its router: ledger, budget and the vault's key.
-    const r = await adminCall<{ content: string; usage: { promptTokens: number; completionTokens: number }; ms: number }>(paths, 'POST', '/v1/router/test', { deployment: id, prompt });
+    const r = await admin(paths, 'router').call(ROUTER_API.test, { deployment: id, prompt });
     return `${id}: ${JSON.stringify(r.content)} (${r.usage.promptTokens}+${r.usage.completionTokens} tokens, ${r.ms} ms, through the running system)`;
   }, () => probeHere(paths, id, prompt));
   io.stdout.write(`${line}\n`);

@@ -8,7 +8,8 @@ import { join, resolve } from 'node:path';
 import { boolFlag, requirePositional, stringFlag, type Parsed } from '../../lib/args.ts';
 import { EXIT, OctantError, usageError, messageOf } from '../../lib/errors.ts';
 import { writeJson, writeLine } from '../../lib/io.ts';
-import { adminCall } from '../../runtime/admin/client.ts';
+import { admin } from '../../runtime/admin/client.ts';
+import { AGENTS_API } from '../../agent/lifecycle/agents-api.ts';
 import type { Paths } from '../../runtime/paths.ts';
 import type { AgentRecord } from '../../agent/lifecycle/records.ts';
 import { parseLoopTask, type LoopTask } from '../../agent/loop/task.ts';
@@ -121,8 +122,8 @@ export const command: Command = {
     const interrupts = boolFlag(parsed, 'detach') ? undefined : new RunInterrupts(paths, owned !== undefined, io.stderr);
     try {
       const started = wrapped
-        ? await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/start', { manifest: text, origin: file, command: parsed.rest, wrapped: true, isolation, acceptUnenforcedLimits, approvals })
-        : await adminCall<AgentRecord>(paths, 'POST', '/v1/agents/run', { manifest: text, origin: file, task, isolation, acceptUnenforcedLimits, approvals });
+        ? await admin(paths, 'agents').call(AGENTS_API.start, { manifest: text, origin: file, command: parsed.rest, wrapped: true, isolation, acceptUnenforcedLimits, approvals })
+        : await admin(paths, 'agents').call(AGENTS_API.run, { manifest: text, origin: file, task, isolation, acceptUnenforcedLimits, approvals });
       aid = started.aid;
       interrupts?.started(started.aid);
       if (boolFlag(parsed, 'detach')) {

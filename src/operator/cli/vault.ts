@@ -8,9 +8,10 @@ import { boolFlag, requirePositional, stringFlag, stringsFlag, type Parsed } fro
 import { OctantError, EXIT, isOctantError, usageError } from '../../lib/errors.ts';
 import { writeJson, writeLine, type Io } from '../../lib/io.ts';
 import type { Paths } from '../../runtime/paths.ts';
-import { adminCall } from '../../runtime/admin/client.ts';
+import { admin } from '../../runtime/admin/client.ts';
+import type { Client } from '../../lib/http/client.ts';
 import { openLedger } from '../../services/ledger/api.ts';
-import { initVault, openVault, protectProcessMemory, validateRule, vaultFile } from '../../services/vault/api.ts';
+import { initVault, openVault, protectProcessMemory, validateRule, vaultFile, VAULT_API } from '../../services/vault/api.ts';
 import type { InjectionRule, SecretInfo, UnsealInput, Vault, VaultStatus } from '../../services/vault/api.ts';
 import { readPassphrase, readShares, readValue } from './vault-input.ts';
 import { systemAnswers } from './running-system.ts';
@@ -128,9 +129,9 @@ function printSecrets(io: Io, list: SecretInfo[], json: boolean): void {
   }
 }
 
-/** The running vault's admin API (/v1/vault/...). */
-function api(ctx: CommandContext, method: string, path: string, body?: unknown): Promise<unknown> {
-  return adminCall(ctx.paths(), method, `/v1/vault${path}`, body);
+/** The running vault's admin API (/v1/vault/..., declared in VAULT_API). */
+function api(ctx: CommandContext): Client {
+  return admin(ctx.paths(), 'vault');
 }
 
 const secretName = (parsed: Parsed, sub: string): string => requirePositional(parsed, 0, 'NAME', `vault ${sub}`);
@@ -158,7 +159,9 @@ function store(name: 'put' | 'rotate'): Action {
       const value = await readValue(ctx.io);
       try {
         const info = (await isRunning(ctx.paths()))
-          ? await api(ctx, 'POST', name === 'put' ? '/secrets' : '/rotate', { name: secret, value: value.toString('base64'), rule }) as SecretInfo
+          ? await (rule !== undefined
+            ? api(ctx).call(VAULT_API.put, { name: secret, value: value.toString('base64'), rule })
+            : api(ctx).call(VAULT_API.rotate, { name: secret, value: value.toString('base64') }))
           : await offline(ctx.paths(), ctx.io, parsed, (v) => (rule !== undefined ? v.put(secret, value, rule) : v.rotate(secret, value)));
         printSecrets(ctx.io, [info], boolFlag(parsed, 'json'));
       } finally {
@@ -180,7 +183,7 @@ function access(name: 'grant' | 'revoke'): Action {
       const secret = secretName(parsed, name);
       const principal = principalFrom(parsed, name);
       const info = (await isRunning(ctx.paths()))
-        ? await api(ctx, 'POST', `/${name}`, { name: secret, principal }) as SecretInfo
+        ? await api(ctx).call(VAULT_API[name], { name: secret, principal })
         : await offline(ctx.paths(), ctx.io, parsed, (v) => (name === 'grant' ? v.grant(secret, principal) : v.revoke(secret, principal)));
       printSecrets(ctx.io, [info], boolFlag(parsed, 'json'));
       return EXIT.ok;
@@ -212,7 +215,7 @@ const SUBCOMMANDS: readonly Action[] = [
       let shares: string[];
       try {
         if (await isRunning(paths)) {
-          ({ shares } = await api(ctx, 'POST', '/init', { ...options, passphrase: passphrase.toString('base64') }) as { shares: string[] });
+          ({ shares } = await api(ctx).call(VAULT_API.init, { ...options, passphrase: passphrase.toString('base64') }));
         } else {
           protectProcessMemory();
           const ledger = await openLedger(paths);
@@ -240,7 +243,7 @@ const SUBCOMMANDS: readonly Action[] = [
     positionals: false,
     async run(parsed, ctx) {
       const running = await isRunning(ctx.paths());
-      const status = running ? await api(ctx, 'GET', '/status') as VaultStatus : openVault(ctx.paths(), NO_LEDGER).status();
+      const status = running ? await api(ctx).call(VAULT_API.status) : openVault(ctx.paths(), NO_LEDGER).status();
       printStatus(ctx.io, status, running, boolFlag(parsed, 'json'));
       return EXIT.ok;
     },
@@ -261,8 +264,8 @@ const SUBCOMMANDS: readonly Action[] = [
       }
       const input = await unlockInput(io, parsed);
       try {
-        const body = 'passphrase' in input ? { passphrase: input.passphrase.toString('base64') } : input;
-        printStatus(io, await api(ctx, 'POST', '/unseal', body) as VaultStatus, true, boolFlag(parsed, 'json'));
+        const body = 'passphrase' in input ? { passphrase: input.passphrase.toString('base64') } : 'keyFile' in input ? input : { shares: [...input.shares] };
+        printStatus(io, await api(ctx).call(VAULT_API.unseal, body), true, boolFlag(parsed, 'json'));
       } finally {
         wipeInput(input);
       }
@@ -279,7 +282,7 @@ const SUBCOMMANDS: readonly Action[] = [
         writeLine(ctx.io.stdout, 'vault: no system runs; the vault is sealed at rest');
         return EXIT.ok;
       }
-      printStatus(ctx.io, await api(ctx, 'POST', '/seal') as VaultStatus, true, boolFlag(parsed, 'json'));
+      printStatus(ctx.io, await api(ctx).call(VAULT_API.seal), true, boolFlag(parsed, 'json'));
       return EXIT.ok;
     },
   },
@@ -291,7 +294,7 @@ const SUBCOMMANDS: readonly Action[] = [
     options: JSON_OUTPUT,
     positionals: false,
     async run(parsed, ctx) {
-      const list = (await isRunning(ctx.paths())) ? await api(ctx, 'GET', '/secrets') as SecretInfo[] : openVault(ctx.paths(), NO_LEDGER).list();
+      const list = (await isRunning(ctx.paths())) ? await api(ctx).call(VAULT_API.list) : openVault(ctx.paths(), NO_LEDGER).list();
       printSecrets(ctx.io, list, boolFlag(parsed, 'json'));
       return EXIT.ok;
     },
@@ -304,7 +307,7 @@ const SUBCOMMANDS: readonly Action[] = [
     async run(parsed, ctx) {
       const secret = secretName(parsed, 'rm');
       const version = int(parsed, 'version');
-      if (await isRunning(ctx.paths())) await api(ctx, 'POST', '/remove', { name: secret, version });
+      if (await isRunning(ctx.paths())) await api(ctx).call(VAULT_API.remove, { name: secret, version });
       else await offline(ctx.paths(), ctx.io, parsed, (v) => v.remove(secret, version));
       writeLine(ctx.io.stdout, version === undefined ? `vault: removed ${secret}` : `vault: destroyed version ${version} of ${secret}`);
       return EXIT.ok;
@@ -325,7 +328,7 @@ const SUBCOMMANDS: readonly Action[] = [
       let value: Buffer;
       try {
         value = running
-          ? Buffer.from((await api(ctx, 'POST', '/reveal', { name: secret, passphrase: passphrase.toString('base64') }) as { value: string }).value, 'base64')
+          ? Buffer.from((await api(ctx).call(VAULT_API.reveal, { name: secret, passphrase: passphrase.toString('base64') })).value, 'base64')
           : await offline(ctx.paths(), io, parsed, (v) => v.reveal(secret, passphrase), { passphrase: Buffer.from(passphrase) });
       } finally {
         passphrase.fill(0);

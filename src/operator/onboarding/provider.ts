@@ -10,9 +10,10 @@
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import type { Io } from '../../lib/io.ts';
 import { writeLine } from '../../lib/io.ts';
-import { adminCall } from '../../runtime/admin/client.ts';
+import { admin } from '../../runtime/admin/client.ts';
 import type { Paths } from '../../runtime/paths.ts';
-import { configPath, loadConfig, resolveProvider, saveConfig, validateDeployment } from '../../services/router/api.ts';
+import { configPath, loadConfig, resolveProvider, ROUTER_API, saveConfig, validateDeployment } from '../../services/router/api.ts';
+import { VAULT_API } from '../../services/vault/api.ts';
 import type { RouterConfig } from '../../services/router/api.ts';
 
 export interface ProviderChoice {
@@ -43,11 +44,12 @@ export async function addProvider(paths: Paths, io: Io, choice: ProviderChoice, 
       id: choice.deployment, provider: choice.provider, model: choice.model, credential: choice.credential,
       ...(choice.baseUrl === undefined ? {} : { baseUrl: choice.baseUrl }),
     }, `deployment ${choice.deployment}`);
-    const existing = (await adminCall<{ name: string }[]>(paths, 'GET', '/v1/vault/secrets')).some((s) => s.name === choice.credential);
-    if (existing) await adminCall(paths, 'POST', '/v1/vault/remove', { name: choice.credential });
-    await adminCall(paths, 'POST', '/v1/vault/secrets', { name: choice.credential, value: key.toString('base64'), rule });
+    const vault = admin(paths, 'vault');
+    const existing = (await vault.call(VAULT_API.list)).some((s) => s.name === choice.credential);
+    if (existing) await vault.call(VAULT_API.remove, { name: choice.credential });
+    await vault.call(VAULT_API.put, { name: choice.credential, value: key.toString('base64'), rule });
     writeLine(io.stdout, `vault: ${existing ? 'replaced' : 'stored'} ${choice.credential}, injected as ${rule.name} only into requests to ${rule.hosts.join(', ')}`);
-    await adminCall(paths, 'POST', '/v1/vault/grant', { name: choice.credential, principal: `manifest:${choice.manifest}` });
+    await vault.call(VAULT_API.grant, { name: choice.credential, principal: `manifest:${choice.manifest}` });
     writeLine(io.stdout, `vault: granted ${choice.credential} to the agents of manifest ${choice.manifest}`);
 
     const config = await loadConfig(paths);
@@ -60,7 +62,7 @@ export async function addProvider(paths: Paths, io: Io, choice: ProviderChoice, 
         : config.routes.map((r) => (r.name === 'default' && !r.deployments.includes(deployment.id) ? { ...r, deployments: [deployment.id, ...r.deployments] } : r)),
     };
     await saveConfig(paths, next);
-    const reloaded = await adminCall<{ deployments: string[] }>(paths, 'POST', '/v1/router/reload', {});
+    const reloaded = await admin(paths, 'router').call(ROUTER_API.reload);
     writeLine(io.stdout, `router: deployment ${deployment.id} (${deployment.provider} ${deployment.model}) on route default, saved to ${configPath(paths)}; in force (${reloaded.deployments.length} deployment(s))`);
   } catch (error) {
     if (error instanceof OctantError) throw error;

@@ -20,10 +20,10 @@ import { join, resolve } from 'node:path';
 import { EXIT, OctantError, usageError } from '../../lib/errors.ts';
 import { writeFileAtomic } from '../../lib/atomic-file.ts';
 import { writeLine, type Io } from '../../lib/io.ts';
-import { adminCall } from '../../runtime/admin/client.ts';
+import { admin } from '../../runtime/admin/client.ts';
 import { configFile } from '../../runtime/config.ts';
 import type { Paths } from '../../runtime/paths.ts';
-import type { VaultStatus } from '../../services/vault/api.ts';
+import { VAULT_API } from '../../services/vault/api.ts';
 import { addTrustedKey, generateOperatorKey, keyIdOf, keysDir, loadManifest, loadPrivateKey, loadTrustStore, signManifest } from '../../agent/manifest/index.ts';
 import { isTemplateKind, manifestTemplate, templateRunArgs, TEMPLATE_KINDS, type TemplateKind } from '../../agent/manifest/templates.ts';
 import { addProvider, type ProviderChoice } from './provider.ts';
@@ -62,14 +62,15 @@ function operatorKey(paths: Paths, io: Io, name: string): string {
 
 /** Step 2: an initialised, unsealed vault. */
 async function readyVault(paths: Paths, io: Io, options: SetupOptions): Promise<void> {
+  const vault = admin(paths, 'vault');
   const keyFile = options.vaultKeyFile ?? join(paths.etc, 'vault.key');
-  let status = await adminCall<VaultStatus>(paths, 'GET', '/v1/vault/status');
+  let status = await vault.call(VAULT_API.status);
   if (!status.initialized) {
     if (options.passphrase !== undefined) {
       const passphrase = await options.passphrase();
       try {
-        await adminCall(paths, 'POST', '/v1/vault/init', { passphrase: passphrase.toString('base64') });
-        status = await adminCall<VaultStatus>(paths, 'POST', '/v1/vault/unseal', { passphrase: passphrase.toString('base64') });
+        await vault.call(VAULT_API.init, { passphrase: passphrase.toString('base64') });
+        status = await vault.call(VAULT_API.unseal, { passphrase: passphrase.toString('base64') });
       } finally {
         passphrase.fill(0);
       }
@@ -79,19 +80,19 @@ async function readyVault(paths: Paths, io: Io, options: SetupOptions): Promise<
       // not kept. Production vaults use a passphrase or Shamir shares
       // (docs/vault.md); `octant setup --passphrase-fd` chooses one.
       const throwaway = randomBytes(32).toString('base64');
-      await adminCall(paths, 'POST', '/v1/vault/init', { passphrase: Buffer.from(throwaway).toString('base64'), keyFile });
-      status = await adminCall<VaultStatus>(paths, 'POST', '/v1/vault/unseal', { keyFile });
+      await vault.call(VAULT_API.init, { passphrase: Buffer.from(throwaway).toString('base64'), keyFile });
+      status = await vault.call(VAULT_API.unseal, { keyFile });
       writeLine(io.stdout, `vault: initialised with the key file ${keyFile} (mode 600) and unsealed`);
     }
   }
   // A key-file vault (this setup's, or the one `octant up`'s example made) unseals at every boot.
   if (options.passphrase === undefined && existsSync(keyFile)) bootUnsealsWith(paths, io, keyFile);
   if (status.sealed) {
-    if (existsSync(keyFile)) status = await adminCall<VaultStatus>(paths, 'POST', '/v1/vault/unseal', { keyFile });
+    if (existsSync(keyFile)) status = await vault.call(VAULT_API.unseal, { keyFile });
     else if (options.passphrase !== undefined) {
       const passphrase = await options.passphrase();
       try {
-        status = await adminCall<VaultStatus>(paths, 'POST', '/v1/vault/unseal', { passphrase: passphrase.toString('base64') });
+        status = await vault.call(VAULT_API.unseal, { passphrase: passphrase.toString('base64') });
       } finally {
         passphrase.fill(0);
       }

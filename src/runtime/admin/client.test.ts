@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import { adminSocketPath, rootLayout, type Paths } from '../paths.ts';
 import { startAdminServer } from './server.ts';
-import { adminCall, adminRequest, adminStream } from './client.ts';
+import { adminRequest } from './client.ts';
+import { callServed, streamServed } from '../../../test/support/served-routes.ts';
 import type { AdminRoutes } from './types.ts';
 import { on } from '../../lib/http/route.ts';
 
@@ -38,7 +39,7 @@ test('an unavailable error (503) keeps its code and exit 3, not 1', () => withSe
   const reply = await adminRequest(paths, 'GET', '/v1/sealed');
   assert.equal(reply.status, 503);
   assert.equal((reply.body as { error: { exit: number } }).error.exit, EXIT.unavailable);
-  await assert.rejects(adminCall(paths, 'GET', '/v1/sealed'), (error: OctantError) => {
+  await assert.rejects(callServed(paths, 'GET', '/v1/sealed'), (error: OctantError) => {
     assert.equal(error.code, 'E_VAULT_SEALED');
     assert.equal(error.exit, EXIT.unavailable);
     assert.equal(error.message, 'the vault is sealed');
@@ -48,14 +49,14 @@ test('an unavailable error (503) keeps its code and exit 3, not 1', () => withSe
 }));
 
 test('usage errors exit 2 with their detail; plain failures and crashes exit 1', () => withServer(async (paths) => {
-  await assert.rejects(adminCall(paths, 'GET', '/v1/usage'), { code: 'E_LEDGER_EVENT', exit: EXIT.usage, detail: { field: 'kind' } });
-  await assert.rejects(adminCall(paths, 'GET', '/v1/plain-failure'), { code: 'E_SOMETHING', exit: EXIT.failure });
-  await assert.rejects(adminCall(paths, 'GET', '/v1/crash'), { code: 'E_ADMIN_INTERNAL', exit: EXIT.failure, message: 'boom' });
-  await assert.rejects(adminCall(paths, 'GET', '/v1/missing'), { code: 'E_ADMIN_NOT_FOUND', exit: EXIT.failure });
+  await assert.rejects(callServed(paths, 'GET', '/v1/usage'), { code: 'E_LEDGER_EVENT', exit: EXIT.usage, detail: { field: 'kind' } });
+  await assert.rejects(callServed(paths, 'GET', '/v1/plain-failure'), { code: 'E_SOMETHING', exit: EXIT.failure });
+  await assert.rejects(callServed(paths, 'GET', '/v1/crash'), { code: 'E_ADMIN_INTERNAL', exit: EXIT.failure, message: 'boom' });
+  await assert.rejects(callServed(paths, 'GET', '/v1/missing'), { code: 'E_ADMIN_NOT_FOUND', exit: EXIT.failure });
 }));
 
 test('a streamed request that fails carries the exit code too', () => withServer(async (paths) => {
-  await assert.rejects(async () => { for await (const _ of adminStream(paths, 'GET', '/v1/stream-sealed')) { /* none */ } }, { code: 'E_VAULT_SEALED', exit: EXIT.unavailable });
+  await assert.rejects(async () => { for await (const _ of streamServed(paths, 'GET', '/v1/stream-sealed')) { /* none */ } }, { code: 'E_VAULT_SEALED', exit: EXIT.unavailable });
 }));
 
 test('a reply without our error body falls back on the status; an invalid exit in the body is not trusted', async () => {
@@ -74,10 +75,10 @@ test('a reply without our error body falls back on the status; an invalid exit i
   });
   await new Promise<void>((resolve) => server.listen(adminSocketPath(paths), resolve));
   try {
-    await assert.rejects(adminCall(paths, 'GET', '/v1/bare-503'), { code: 'E_ADMIN_STATUS', exit: EXIT.unavailable });
-    await assert.rejects(adminCall(paths, 'GET', '/v1/bare-400'), { code: 'E_ADMIN_STATUS', exit: EXIT.usage });
-    await assert.rejects(adminCall(paths, 'GET', '/v1/exit-zero'), { code: 'E_X', exit: EXIT.unavailable });
-    await assert.rejects(adminCall(paths, 'GET', '/v1/exit-bogus'), { code: 'E_Y', exit: EXIT.denied });
+    await assert.rejects(callServed(paths, 'GET', '/v1/bare-503'), { code: 'E_ADMIN_STATUS', exit: EXIT.unavailable });
+    await assert.rejects(callServed(paths, 'GET', '/v1/bare-400'), { code: 'E_ADMIN_STATUS', exit: EXIT.usage });
+    await assert.rejects(callServed(paths, 'GET', '/v1/exit-zero'), { code: 'E_X', exit: EXIT.unavailable });
+    await assert.rejects(callServed(paths, 'GET', '/v1/exit-bogus'), { code: 'E_Y', exit: EXIT.denied });
   } finally {
     await new Promise<void>((resolve) => server.close(() => resolve()));
     rmSync(root, { recursive: true, force: true });

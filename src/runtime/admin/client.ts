@@ -5,7 +5,7 @@
 //
 //   admin(paths).call(SYSTEM_API.status)           typed, from the declarations
 //   admin(paths, 'vault').call(VAULT_API.status)   a service's routes (/v1/vault/...)
-//   adminCall(paths, 'GET', '/v1/status')          by method and path
+//   adminRequest(paths, 'GET', '/v1/status')       the raw reply (probes; tests of hostile input)
 
 import { EXIT, OctantError, messageOf } from '../../lib/errors.ts';
 import { createClient, replyError as rebuild, requestJson, streamLines, type Client, type ClientOptions, type RawReply, type Transport } from '../../lib/http/client.ts';
@@ -47,17 +47,4 @@ export function adminRequest(paths: Paths, method: string, path: string, body?: 
 /** Rebuild the OctantError an error reply carries: the server's code, message, hint and exit code. */
 export function replyError(method: string, path: string, reply: AdminReply): OctantError {
   return rebuild(method, path, reply, 'E_ADMIN_STATUS');
-}
-
-/** adminRequest that throws the system's error for a non-2xx reply and returns the body. */
-export async function adminCall<T = unknown>(paths: Paths, method: string, path: string, body?: unknown): Promise<T> {
-  const reply = await adminRequest(paths, method, path, body);
-  if (reply.status < 200 || reply.status > 299) throw replyError(method, path, reply);
-  // The caller names the type of the route it called; admin(paths).call infers it from the declaration.
-  return reply.body as T;
-}
-
-/** A streamed (newline-delimited JSON) reply, one value at a time. */
-export function adminStream(paths: Paths, method: string, path: string, body?: unknown): AsyncGenerator<unknown> {
-  return streamLines(transport(paths), method, path, body, options(adminSocketPath(paths)));
 }

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { adminSocketPath, rootLayout, type Paths } from '../paths.ts';
-import { adminCall } from './client.ts';
+import { callServed } from '../../../test/support/served-routes.ts';
 import { startAdminServer } from './server.ts';
 import type { AdminRoutes } from './types.ts';
 import { on } from '../../lib/http/route.ts';
@@ -64,8 +64,8 @@ function post(socket: string, body: Buffer, headers: Record<string, string | num
 }
 
 async function stillServes(paths: Paths): Promise<void> {
-  assert.deepEqual(await adminCall(paths, 'GET', '/v1/ping'), { pong: true });
-  assert.deepEqual(await adminCall(paths, 'POST', '/v1/echo', { a: ['b', 1] }), { echo: { a: ['b', 1] } });
+  assert.deepEqual(await callServed(paths, 'GET', '/v1/ping'), { pong: true });
+  assert.deepEqual(await callServed(paths, 'POST', '/v1/echo', { a: ['b', 1] }), { echo: { a: ['b', 1] } });
 }
 
 test('malformed bodies are 400 with a message naming the problem; the next request succeeds', () => withServer(async (paths, socket) => {

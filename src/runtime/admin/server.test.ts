@@ -9,7 +9,8 @@ import { join } from 'node:path';
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import { adminSocketPath, rootLayout, type Paths } from '../paths.ts';
 import { startAdminServer, type AdminServer } from './server.ts';
-import { adminCall, adminRequest, adminStream } from './client.ts';
+import { adminRequest } from './client.ts';
+import { callServed, streamServed } from '../../../test/support/served-routes.ts';
 import type { AdminRoutes } from './types.ts';
 import { json, ndjson, on } from '../../lib/http/route.ts';
 
@@ -70,9 +71,9 @@ test('another user cannot connect, even through an opened directory; the owner c
 }));
 
 test('system routes and service routes answer JSON; unknown routes are 404', () => withServer(async (paths) => {
-  assert.deepEqual(await adminCall(paths, 'GET', '/v1/echo?q=hi'), { query: 'hi', path: '/echo' });
+  assert.deepEqual(await callServed(paths, 'GET', '/v1/echo?q=hi'), { query: 'hi', path: '/echo' });
   assert.deepEqual(await adminRequest(paths, 'POST', '/v1/echo', { a: [1, 2] }), { status: 201, body: { a: [1, 2] } });
-  assert.deepEqual(await adminCall(paths, 'GET', '/v1/ledger/tail?n=2'), { service: 'ledger', path: '/tail', n: '2' });
+  assert.deepEqual(await callServed(paths, 'GET', '/v1/ledger/tail?n=2'), { service: 'ledger', path: '/tail', n: '2' });
   const missing = await adminRequest(paths, 'GET', '/v1/nothing/here');
   assert.equal(missing.status, 404);
   assert.equal((missing.body as { error: { code: string } }).error.code, 'E_ADMIN_NOT_FOUND');
@@ -80,10 +81,10 @@ test('system routes and service routes answer JSON; unknown routes are 404', () 
   assert.equal((await adminRequest(paths, 'GET', '/echo')).status, 404);
 }, ROUTES, () => new Map([['ledger', [on('GET', '/tail', (req) => ({ service: 'ledger', path: req.path, n: req.query.get('n') }))]]])));
 
-test('errors carry their code to the client; adminCall rethrows them', () => withServer(async (paths) => {
+test('errors carry their code to the client; the typed client rethrows them', () => withServer(async (paths) => {
   const reply = await adminRequest(paths, 'GET', '/v1/denied');
   assert.equal(reply.status, 403);
-  await assert.rejects(adminCall(paths, 'GET', '/v1/denied'), { code: 'E_TEST_DENIED', message: 'not for you', exit: EXIT.denied });
+  await assert.rejects(callServed(paths, 'GET', '/v1/denied'), { code: 'E_TEST_DENIED', message: 'not for you', exit: EXIT.denied });
 }));
 
 test('a body that is not JSON is a 400', () => withServer(async (_paths, server) => {
@@ -97,7 +98,7 @@ test('a body that is not JSON is a 400', () => withServer(async (_paths, server)
 
 test('a streamed reply arrives value by value', () => withServer(async (paths) => {
   const got: unknown[] = [];
-  for await (const value of adminStream(paths, 'GET', '/v1/count')) got.push(value);
+  for await (const value of streamServed(paths, 'GET', '/v1/count')) got.push(value);
   assert.deepEqual(got, [{ n: 1 }, { n: 2 }, { n: 3 }]);
 }, [
   on('GET', '/count', () => ndjson((async function* () { for (let n = 1; n <= 3; n++) yield { n }; })())),
@@ -116,7 +117,7 @@ test('a second instance on the same root is refused with E_ALREADY_RUNNING', () 
   await assert.rejects(startAdminServer({ socketPath: adminSocketPath(paths), routes: ROUTES }), { code: 'E_ALREADY_RUNNING' });
   // The first instance is untouched.
   assert.ok(existsSync(server.socketPath));
-  assert.deepEqual(await adminCall(paths, 'GET', '/v1/echo?q=still'), { query: 'still', path: '/echo' });
+  assert.deepEqual(await callServed(paths, 'GET', '/v1/echo?q=still'), { query: 'still', path: '/echo' });
 }));
 
 test('a stale socket left by a killed process is replaced', async () => {
@@ -130,7 +131,7 @@ test('a stale socket left by a killed process is replaced', async () => {
   assert.ok(statSync(socket).isSocket(), 'the stale socket exists');
   const server = await startAdminServer({ socketPath: socket, routes: ROUTES });
   try {
-    assert.deepEqual(await adminCall(paths, 'GET', '/v1/echo?q=new'), { query: 'new', path: '/echo' });
+    assert.deepEqual(await callServed(paths, 'GET', '/v1/echo?q=new'), { query: 'new', path: '/echo' });
   } finally {
     await server.close();
     rmSync(root, { recursive: true, force: true });
@@ -174,9 +175,9 @@ test('a connection that never finishes a request head is closed; a finished one 
     assert.ok(closedAfter >= 150 && closedAfter < 5_000, `closed after ${closedAfter} ms`);
     // A request that arrives in time is answered, however long the reply takes past the timeout.
     await new Promise((resolve) => setTimeout(resolve, 10));
-    const reply = await adminCall<{ query: string }>(paths, 'GET', '/v1/echo?q=in-time');
+    const reply = await callServed<{ query: string }>(paths, 'GET', '/v1/echo?q=in-time');
     assert.equal(reply.query, 'in-time');
-    assert.deepEqual(await adminCall(paths, 'GET', '/v1/slow'), { ok: true }, 'a reply that takes longer than the head timeout');
+    assert.deepEqual(await callServed(paths, 'GET', '/v1/slow'), { ok: true }, 'a reply that takes longer than the head timeout');
   } finally {
     await server.close();
     rmSync(root, { recursive: true, force: true });
@@ -242,8 +243,8 @@ test('while the system is not up a missing route is 503 E_ADMIN_UNAVAILABLE, onc
     const gone = await adminRequest(paths, 'GET', '/v1/ledger/tail');
     assert.equal(gone.status, 503);
     assert.equal((gone.body as { error: { code: string } }).error.code, 'E_ADMIN_UNAVAILABLE');
-    await assert.rejects(adminCall(paths, 'GET', '/v1/ledger/tail'), { code: 'E_ADMIN_UNAVAILABLE', exit: EXIT.unavailable });
-    assert.deepEqual(await adminCall(paths, 'GET', '/v1/echo?q=up'), { query: 'up', path: '/echo' });
+    await assert.rejects(callServed(paths, 'GET', '/v1/ledger/tail'), { code: 'E_ADMIN_UNAVAILABLE', exit: EXIT.unavailable });
+    assert.deepEqual(await callServed(paths, 'GET', '/v1/echo?q=up'), { query: 'up', path: '/echo' });
     phase = undefined;
     assert.equal((await adminRequest(paths, 'GET', '/v1/ledger/tail')).status, 404);
   } finally {

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { adminCall, adminRequest } from '../../runtime/admin/client.ts';
+import { adminRequest } from '../../runtime/admin/client.ts';
+import { callServed } from '../../../test/support/served-routes.ts';
 import { startAdminServer } from '../../runtime/admin/server.ts';
 import type { AdminRoutes } from '../../runtime/admin/types.ts';
 import { silentLogger } from '../../runtime/log.ts';
@@ -88,7 +89,7 @@ test('malformed events are refused with E_LEDGER_EVENT (exit 2) naming the field
     for (const [body, field] of bad) {
       const reply = await adminRequest(paths, 'POST', '/v1/ledger/append', body);
       assert.equal(reply.status, 400, `${field}: ${JSON.stringify(reply.body)}`);
-      await assert.rejects(adminCall(paths, 'POST', '/v1/ledger/append', body), (e: { code: string; exit: number; message: string }) => {
+      await assert.rejects(callServed(paths, 'POST', '/v1/ledger/append', body), (e: { code: string; exit: number; message: string }) => {
         assert.equal(e.code, 'E_LEDGER_EVENT');
         assert.equal(e.exit, 2);
         assert.ok(e.message.startsWith(`${field}:`), e.message);
@@ -97,7 +98,7 @@ test('malformed events are refused with E_LEDGER_EVENT (exit 2) naming the field
     }
     assert.equal(sys.ledger.api.size(), 0);
     // Positive twin: the same route takes a well-formed event (an empty target is allowed).
-    assert.equal((await adminCall<{ seq: number }>(paths, 'POST', '/v1/ledger/append', { ...EVENT, target: '' })).seq, 0);
+    assert.equal((await callServed<{ seq: number }>(paths, 'POST', '/v1/ledger/append', { ...EVENT, target: '' })).seq, 0);
     assert.equal(sys.ledger.api.size(), 1);
   } finally {
     await sys.stop();
@@ -131,7 +132,7 @@ test('the API refuses (403) to write the system partition or to seal any partiti
     assert.equal(sys.ledger.api.size(), 0);
     // Working twin: the services still write the system partition (what vault init does), and a command appends as the operator.
     assert.equal((await sys.ledger.api.append({ ...EVENT, agent: 'system', kind: 'vault', action: 'vault.init' })).agent, 'system');
-    assert.equal((await adminCall<{ agent: string }>(paths, 'POST', '/v1/ledger/append', EVENT)).agent, 'operator');
+    assert.equal((await callServed<{ agent: string }>(paths, 'POST', '/v1/ledger/append', EVENT)).agent, 'operator');
     // An agent's partition is still sealed by the lifecycle (the service API), and then refuses appends.
     await sys.ledger.api.append({ ...EVENT, agent: 'aid-1', lineage: [] });
     await sys.ledger.api.seal('aid-1');

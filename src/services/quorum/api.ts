@@ -12,3 +12,4 @@ export { createQuorum } from './quorum.ts';
 export { DecisionStore, decisionsDir } from './decisions.ts';
 export { explainDecision, summaryLine } from './explain.ts';
 export { loadPanel, panelPath } from './panel.ts';
+export { QUORUM_API } from './endpoints.ts';

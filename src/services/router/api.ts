@@ -11,3 +11,4 @@ export { createRouter } from './router.ts';
 export { createGatewayRoutes, serveGateway } from './gateway/server.ts';
 export { OPERATOR_AGENT } from './routes.ts';
 export { PROVIDER_NAMES, resolveProvider } from './providers/index.ts';
+export { ROUTER_API } from './endpoints.ts';

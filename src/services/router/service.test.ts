@@ -12,7 +12,7 @@ import { silentLogger } from '../../runtime/log.ts';
 import { adminSocketPath, rootLayout, type Paths } from '../../runtime/paths.ts';
 import { EXIT } from '../../lib/errors.ts';
 import { startAdminServer } from '../../runtime/admin/server.ts';
-import { adminCall } from '../../runtime/admin/client.ts';
+import { callServed } from '../../../test/support/served-routes.ts';
 import { ledgerDir, openLedger } from '../ledger/api.ts';
 import { routerService } from './index.ts';
 import { saveConfig } from './config.ts';
@@ -159,7 +159,7 @@ test('the router service: a configuration reload the ledger refuses is not put i
     // Through the admin API, as the CLI calls them: the bodies are checked by the routes' declarations.
     const admin = await startAdminServer({ socketPath: adminSocketPath(paths), routes: [], serviceRoutes: () => new Map([['router', service.routes ?? []]]) });
     t.after(() => admin.close());
-    const call = (path: string, body: unknown) => adminCall(paths, 'POST', `/v1/router${path}`, body);
+    const call = (path: string, body: unknown) => callServed(paths, 'POST', `/v1/router${path}`, body);
     await saveConfig(paths, { deployments: [], routes: [] });
     await assert.rejects(call('/reload', {}), /ledger refused/);
     assert.deepEqual((service.api as unknown as RouterEngine).currentConfig().deployments.map((d) => d.id), ['local'], 'still the old configuration');
