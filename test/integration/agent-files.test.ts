@@ -77,7 +77,9 @@ test('run --approval, agent files, logs -f, ledger tail -f and agent rm through 
     assert.equal(link.status, 4);
     assert.match(link.stderr, /E_FS_SYMLINK/);
     assert.doesNotMatch(link.stdout, /root:/);
-    const esc = octant('agent', 'files', aid.slice(0, 12), 'out/esc.txt');
+    // A unique start of the id: its time part and some of its random part (the
+    // time part alone is shared by agents started in the same stretch of time).
+    const esc = octant('agent', 'files', aid.slice(0, 4 + 10 + 6), 'out/esc.txt');
     assert.equal(esc.status, 0, esc.stderr);
     assert.equal(esc.stdout, 'x\\x1b[2Jy\n');
     const copy = octant('agent', 'files', aid, 'out', '--out', join(root, 'got'));

@@ -13,30 +13,20 @@
 // run as an agent's own unprivileged uid, which must be able to reach the file
 // (a `run` directory is usually private to the runtime).
 
-import { execFileSync, spawnSync } from 'node:child_process';
-import { createHash, randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { chmodSync, existsSync, lstatSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeFileAtomic } from '../../lib/atomic-file.ts';
+import { compileFreestanding, freestandingInputs } from '../freestanding.ts';
 import { OctantError, EXIT, messageOf } from '../../lib/errors.ts';
 
 declare global {
   // Set by scripts/build.ts in dist/octant; absent when run from sources.
   var __OCTANT_EXEC_GUARD__: string | undefined;
 }
-
-/**
- * A static, libc-free, stripped binary whose bytes depend only on the source
- * and the compiler: no build id, no symbols, no file names (reproducible
- * builds, test/integration/reproducible-build.test.ts).
- */
-export const EXEC_GUARD_CC_FLAGS = [
-  '-static', '-nostdlib', '-ffreestanding', '-fno-builtin', '-fno-stack-protector', '-fno-pie', '-no-pie',
-  '-fno-asynchronous-unwind-tables', '-fcf-protection=none', '-Os', '-Wall', '-Wextra', '-Werror',
-  '-Wl,--build-id=none', '-s',
-];
 
 function guardError(message: string, cause?: unknown, hint?: string): OctantError {
   return new OctantError('E_SANDBOX_EXEC_GUARD', message, { exit: EXIT.unavailable, cause, hint });
@@ -49,21 +39,8 @@ export function execGuardSourcePath(): string {
 
 /** Compiles exec-guard.c with `cc` and returns the binary. */
 export function compileExecGuard(cc = process.env.CC ?? 'cc'): Buffer {
-  const work = join(tmpdir(), `octant-exec-guard-build-${randomBytes(6).toString('hex')}`);
-  mkdirSync(work, { mode: 0o700 });
-  try {
-    const output = join(work, 'exec-guard');
-    try {
-      execFileSync(cc, [...EXEC_GUARD_CC_FLAGS, '-o', output, execGuardSourcePath()], { stdio: ['ignore', 'ignore', 'pipe'] });
-    } catch (error) {
-      const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim();
-      throw guardError(`cannot compile the exec-guard helper with ${cc}: ${stderr || messageOf(error)}`, error,
-        'install a C compiler (Debian: apt-get install gcc), or run the built dist/octant, which carries the helper');
-    }
-    return readFileSync(output);
-  } finally {
-    rmSync(work, { recursive: true, force: true });
-  }
+  return compileFreestanding(execGuardSourcePath(), cc, (message, cause) => guardError(`cannot compile the exec-guard helper with ${cc}: ${message}`, cause,
+    'install a C compiler (Debian: apt-get install gcc), or run the built dist/octant, which carries the helper'));
 }
 
 /** A directory this user owns and nobody else can write (or an error naming it). */
@@ -104,8 +81,7 @@ function sha16(data: Buffer | string): string {
 
 /** From sources: compiled once per (source, flags), kept in `dir`. */
 function compiledFromSource(dir: string): Buffer {
-  const source = readFileSync(execGuardSourcePath());
-  const cached = join(dir, `compiled-${sha16(Buffer.concat([source, Buffer.from(EXEC_GUARD_CC_FLAGS.join(' '))]))}`);
+  const cached = join(dir, `compiled-${sha16(freestandingInputs(execGuardSourcePath()))}`);
   if (existsSync(cached)) {
     const st = lstatSync(cached);
     if (st.isFile() && st.uid === process.geteuid?.() && (st.mode & 0o022) === 0) return readFileSync(cached);
