@@ -138,6 +138,9 @@ test('a ledger that refuses the ballots: denied even when all approved', async (
   const d = await setup({ ledger: t.ledger.append }).quorum.decide(input);
   assert.equal(d.outcome, 'denied');
   assert.match(d.tally.why, /ledger refused to record the vote \(disk full\)/);
+  // The outcome entry went in before a ballot was refused: the last word on this proposal in the ledger is the denial.
+  const outcomes = t.ledger.entries.filter((e) => e.action === 'quorum.outcome' && (e.detail as { id?: string }).id === d.id);
+  assert.deepEqual(outcomes.map((e) => e.decision), ['allow', 'deny']);
 });
 
 test('a deadline that passes while voters think: denied and recorded', async () => {

@@ -123,7 +123,13 @@ export function createQuorum(deps: QuorumDeps): QuorumApi {
         const [entry] = await Promise.all([outcomeEntry, ...ballots]);
         return finish({ ...decision, seq: entry.seq });
       } catch (error) {
-        return denied(`denied: the ledger refused to record the vote (${messageOf(error)})`, result.rounds, result.ballots);
+        const why = `denied: the ledger refused to record the vote (${messageOf(error)})`;
+        // The outcome entry may be durable while a ballot was refused: it may
+        // say "allow" for an action that will not run. A later entry for the
+        // same proposal says what happened (best effort: a ledger that refuses
+        // this too refuses everything, and the action stays denied anyway).
+        await deps.ledger({ ...base, action: 'quorum.outcome', decision: 'deny', detail: { id: proposal.id, outcome: 'denied', why, supersedes: true } }).catch(() => undefined);
+        return denied(why, result.rounds, result.ballots);
       }
     },
     async settle(id, human) {
