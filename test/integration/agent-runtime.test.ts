@@ -69,6 +69,17 @@ lifetime: { ttl: 10m }
 ${extra}`;
 }
 
+/** An agent that may write under <root>/out, each write critical (needs an approval). */
+function criticalWriter(): string {
+  return manifest('writer', `filesystem: { read: [], write: [${join(root, 'out')}] }
+network: { destinations: [] }
+processes: { exec: [] }
+credentials: []
+spawning: { allowed: false }
+governance: { critical: [fs.write] }
+${common()}`);
+}
+
 async function runTask(signed: string, task: Record<string, unknown>): Promise<AgentRecord> {
   const started = await admin(paths, 'agents').call(AGENTS_API.run, { manifest: signed, origin: 'test', task });
   return admin(paths, 'agents').call(AGENTS_API.wait, { aid: started.aid });
@@ -228,13 +239,7 @@ ${common()}`);
 });
 
 test('approvals: one granted, one denied, one times out (denied); only the granted write happens', { skip }, async () => {
-  const writer = manifest('writer', `filesystem: { read: [], write: [${join(root, 'out')}] }
-network: { destinations: [] }
-processes: { exec: [] }
-credentials: []
-spawning: { allowed: false }
-governance: { critical: [fs.write] }
-${common()}`);
+  const writer = criticalWriter();
   const stop = approver(['approve', 'deny', 'ignore']);
   try {
     const ended = await runTask(writer, {
@@ -254,13 +259,7 @@ ${common()}`);
 });
 
 test('a foreground octant run prints each pending approval with the commands that decide it', { skip }, async () => {
-  const writer = manifest('writer', `filesystem: { read: [], write: [${join(root, 'out')}] }
-network: { destinations: [] }
-processes: { exec: [] }
-credentials: []
-spawning: { allowed: false }
-governance: { critical: [fs.write] }
-${common()}`);
+  const writer = criticalWriter();
   const signedFile = join(root, 'data', 'writer.signed.json');
   const planFile = join(root, 'data', 'plan.json');
   writeFileSync(signedFile, writer);
