@@ -22,8 +22,11 @@ test('RRF: the score is the sum of weight / (k + rank) over the tiers that found
 test('a memory found by only one tier still appears; tier weights scale a tier', () => {
   const out = fuse({ t2: [], t3: [], t4: [{ id: 'only-graph', score: 1 }] }, flat, NOW);
   assert.deepEqual(out.map((h) => h.id), ['only-graph']);
-  const weighted = fuse({ t2: [{ id: 'x', score: 1 }], t4: [{ id: 'y', score: 1 }] }, flat, NOW, { weights: { t4: 2 }, recencyWeight: 0, importanceWeight: 0 });
+  const weighted = fuse({ t2: [{ id: 'x', score: 1 }], t3: [{ id: 'y', score: 1 }] }, flat, NOW, { weights: { t3: 2 }, recencyWeight: 0, importanceWeight: 0 });
   assert.deepEqual(weighted.map((h) => h.id), ['y', 'x']);
+  // By default T4 weighs 3 (FUSION_DEFAULTS): its first rank beats T2's.
+  const byDefault = fuse({ t2: [{ id: 'x', score: 1 }], t4: [{ id: 'y', score: 1 }] }, flat, NOW, { recencyWeight: 0, importanceWeight: 0 });
+  assert.deepEqual(byDefault.map((h) => [h.id, h.score]), [['y', 3 / 61], ['x', 1 / 61]]);
 });
 
 test('a duplicate within one tier counts once, at its best rank', () => {

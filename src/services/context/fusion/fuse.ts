@@ -20,7 +20,7 @@ import type { TierHit } from '../types.ts';
 export interface FusionOptions {
   /** The RRF constant; 60 in the paper and in most systems since. */
   k?: number;
-  /** Weight per tier name (default 1 each). */
+  /** Weight per tier name (default FUSION_DEFAULTS.weights, else 1). */
   weights?: Readonly<Record<string, number>>;
   /** Worth of being brand new, in first-ranks (default 0.5); 0 turns recency off. */
   recencyWeight?: number;
@@ -45,7 +45,14 @@ export interface FusedHit {
   ranks: Record<string, number>;
 }
 
-export const FUSION_DEFAULTS = { k: 60, recencyWeight: 0.5, halfLifeMs: 30 * 24 * 3600_000, importanceWeight: 0.5 } as const;
+/**
+ * T4 weighs three times as much as T2 and T3: it answers only when the
+ * query names entities it knows, and then its list is grounded in stated
+ * relations (multi-hop and current-value questions). Chosen on the
+ * conversational set's tuning seed (29) and reported on another (19):
+ * bench/memory-recall.ts, docs/benchmarks.md "Memory".
+ */
+export const FUSION_DEFAULTS = { k: 60, recencyWeight: 0.5, halfLifeMs: 30 * 24 * 3600_000, importanceWeight: 0.5, weights: { t2: 1, t3: 1, t4: 3 } as Readonly<Record<string, number>> } as const;
 
 /** exp2(-age / halfLife), 1 for a memory from now (or the future), halving each half-life. */
 export function recencyDecay(ageMs: number, halfLifeMs: number): number {
@@ -73,7 +80,7 @@ export function fuse(
 
   const fused = new Map<string, FusedHit>();
   for (const [tier, hits] of Object.entries(lists)) {
-    const weight = options.weights?.[tier] ?? 1;
+    const weight = options.weights?.[tier] ?? FUSION_DEFAULTS.weights[tier] ?? 1;
     let rank = 0;
     for (const hit of hits) {
       let entry = fused.get(hit.id);

@@ -12,7 +12,9 @@
 // bounded depth (MAX_DEPTH). As a recall tier, search() finds the entities
 // the query names, walks out from them, and ranks the memories that mention
 // what it reached: closer entities count more, and an entity mentioned by
-// many memories (a hub such as "user") counts less, like a term's IDF.
+// many memories (a hub such as "user") counts less, like a term's IDF. A
+// memory that states a relation the query asks about (RELATION_CUES: "where
+// does Priya work" asks for works_at) counts most.
 //
 // Forgetting is total: remove() deletes the memory's mentions and edges and
 // every entity that nothing mentions or relates any more (its name may be
@@ -42,7 +44,7 @@ export interface Reached {
 const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS t4_entities (partition TEXT NOT NULL, norm TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (partition, norm))`,
   `CREATE TABLE IF NOT EXISTS t4_edges (partition TEXT NOT NULL, subject TEXT NOT NULL, relation TEXT NOT NULL, object TEXT NOT NULL, memory_id TEXT NOT NULL,
-     PRIMARY KEY (partition, subject, relation, object, memory_id))`,
+     valid_from BIGINT NOT NULL, PRIMARY KEY (partition, subject, relation, object, memory_id))`,
   `CREATE INDEX IF NOT EXISTS t4_edges_object ON t4_edges (partition, object)`,
   `CREATE INDEX IF NOT EXISTS t4_edges_memory ON t4_edges (partition, memory_id)`,
   `CREATE TABLE IF NOT EXISTS t4_mentions (partition TEXT NOT NULL, entity TEXT NOT NULL, memory_id TEXT NOT NULL, PRIMARY KEY (partition, entity, memory_id))`,
@@ -69,6 +71,32 @@ export interface GraphTierOptions {
   searchDepth?: number;
   /** Entities search() considers at most (nearest first; default 200). */
   reachLimit?: number;
+  /** An entity more memories mention than this is a hub search() does not rank by (default 1000). */
+  hubLimit?: number;
+}
+
+/**
+ * Words of a question that ask for a relation (besides the relation's own
+ * words: "dog" asks for the relation 'dog' of "Priya's dog is Biscuit").
+ */
+const RELATION_CUES: Readonly<Record<string, readonly string[]>> = {
+  works_at: ['work', 'works', 'working', 'job', 'employer', 'employed', 'company', 'hired', 'workplace'],
+  lives_in: ['live', 'lives', 'living', 'moved', 'home', 'reside', 'resides', 'city', 'where'],
+  based_in: ['based', 'headquartered', 'headquarters', 'located', 'hq', 'city', 'where'],
+  born_in: ['born', 'birthplace'],
+  partner_of: ['married', 'partner', 'wife', 'husband', 'spouse', 'engaged'],
+  owns: ['own', 'owns', 'pet', 'adopted'],
+  likes: ['like', 'likes', 'love', 'enjoy', 'hobby', 'fun', 'into'],
+  studies_at: ['study', 'studies', 'school', 'university', 'college'],
+};
+
+/** Relations a subject has one value of at a time. */
+const SINGLE_VALUED = new Set(['works_at', 'lives_in', 'based_in', 'partner_of', 'reports_to']);
+
+function relationCued(relation: string, queryWords: ReadonlySet<string>): boolean {
+  for (const part of relation.split('_')) if (part.length > 2 && queryWords.has(part)) return true;
+  for (const cue of RELATION_CUES[relation] ?? []) if (queryWords.has(cue)) return true;
+  return false;
 }
 
 export class GraphTier implements RecallTier {
@@ -76,12 +104,14 @@ export class GraphTier implements RecallTier {
   private readonly driver: SqlDriver;
   private readonly searchDepth: number;
   private readonly reachLimit: number;
+  private readonly hubLimit: number;
   private ready: Promise<void> | undefined;
 
   constructor(options: GraphTierOptions) {
     this.driver = options.driver;
     this.searchDepth = options.searchDepth ?? 2;
     this.reachLimit = options.reachLimit ?? 200;
+    this.hubLimit = options.hubLimit ?? 1000;
   }
 
   /** Create the tables (once; every method waits for it). */
@@ -93,23 +123,32 @@ export class GraphTier implements RecallTier {
   }
 
   async add(memory: Memory): Promise<void> {
+    await this.addMany([memory]);
+  }
+
+  /** Read many memories in one transaction (a bulk import). */
+  async addMany(memories: readonly Memory[]): Promise<void> {
     await this.init();
-    const { entities, relations } = extract(memory.text, memory.key);
-    const p = memory.partition;
     await this.driver.transaction(async () => {
-      // A memory re-added (its text corrected) is read afresh.
-      const before = await this.forgetMemory(p, memory.id);
-      for (const [norm, name] of entities) {
-        await this.entity(p, norm, name);
-        await this.driver.run('INSERT INTO t4_mentions (partition, entity, memory_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [p, norm, memory.id]);
-      }
-      for (const r of relations) await this.edge(p, r.subject, r.relation, r.object, memory.id);
-      await this.pruneEntities(p, before);
+      for (const memory of memories) await this.ingest(memory);
     });
   }
 
+  private async ingest(memory: Memory): Promise<void> {
+    const { entities, relations } = extract(memory.text, memory.key);
+    const p = memory.partition;
+    // A memory re-added (its text corrected) is read afresh.
+    const before = await this.forgetMemory(p, memory.id);
+    for (const [norm, name] of entities) {
+      await this.entity(p, norm, name);
+      await this.driver.run('INSERT INTO t4_mentions (partition, entity, memory_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [p, norm, memory.id]);
+    }
+    for (const r of relations) await this.edge(p, r.subject, r.relation, r.object, memory.id, memory.validFrom);
+    await this.pruneEntities(p, before);
+  }
+
   /** State a relation explicitly (memory.relate). Names are normalized; the relation is lowercased, spaces become '_'. */
-  async relate(partition: Partition, subject: string, relation: string, object: string, memoryId = ''): Promise<Edge> {
+  async relate(partition: Partition, subject: string, relation: string, object: string, memoryId = '', validFrom = Date.now()): Promise<Edge> {
     await this.init();
     const s = normalizeEntity(subject);
     const o = normalizeEntity(object);
@@ -120,7 +159,7 @@ export class GraphTier implements RecallTier {
     await this.driver.transaction(async () => {
       await this.entity(partition, s, subject.trim());
       await this.entity(partition, o, object.trim());
-      await this.edge(partition, s, rel, o, memoryId);
+      await this.edge(partition, s, rel, o, memoryId, validFrom);
     });
     return { subject: s, relation: rel, object: o, memoryId };
   }
@@ -190,19 +229,49 @@ export class GraphTier implements RecallTier {
     const reached = await this.reach(partition, starts, this.searchDepth, this.reachLimit);
     const depthOf = new Map(reached.map((r) => [r.entity, r.depth]));
     const names = [...depthOf.keys()];
-    const rows: Row[] = await this.driver.all(
-      `SELECT m.memory_id, m.entity, c.n FROM t4_mentions m
-       JOIN (SELECT entity, count(*) AS n FROM t4_mentions WHERE partition = ? AND entity IN (${marks(names.length)}) GROUP BY entity) c ON c.entity = m.entity
-       WHERE m.partition = ? AND m.entity IN (${marks(names.length)})`,
-      [partition, ...names, partition, ...names],
-    );
     const score = new Map<string, number>();
-    for (const r of rows) {
-      const depth = depthOf.get(String(r.entity)) ?? this.searchDepth;
-      // Nearer counts more; an entity many memories mention (a hub) counts less.
-      const weight = 1 / (1 + depth) / Math.log2(1 + Number(r.n));
-      const id = String(r.memory_id);
-      score.set(id, (score.get(id) ?? 0) + weight);
+    const bump = (id: string, w: number): void => {
+      score.set(id, (score.get(id) ?? 0) + w);
+    };
+    // Mentions: nearer counts more; an entity many memories mention counts
+    // less (like a term's IDF), and a hub past hubLimit not at all.
+    const counts = await this.driver.all(`SELECT entity, count(*) AS n FROM t4_mentions WHERE partition = ? AND entity IN (${marks(names.length)}) GROUP BY entity`, [partition, ...names]);
+    const weightOf = new Map<string, number>();
+    for (const c of counts) {
+      const n = Number(c.n);
+      if (n <= this.hubLimit) weightOf.set(String(c.entity), 1 / (1 + depthOf.get(String(c.entity))!) / Math.log2(1 + n));
+    }
+    if (weightOf.size > 0) {
+      const kept = [...weightOf.keys()];
+      const rows = await this.driver.all(`SELECT memory_id, entity FROM t4_mentions WHERE partition = ? AND entity IN (${marks(kept.length)})`, [partition, ...kept]);
+      for (const r of rows) bump(String(r.memory_id), weightOf.get(String(r.entity))!);
+    }
+    // Relations the query asks about ("where does X work" -> works_at): the
+    // memories that state such a relation of a reached entity count most.
+    // A subject has one value of a single-valued relation at a time (one
+    // city it lives in): the newest edge states the current value, older
+    // ones what was true before, and count a quarter.
+    const cues = new Set(words(query));
+    const edges = await this.driver.all(
+      `SELECT memory_id, subject, relation, object, valid_from FROM t4_edges WHERE partition = ? AND memory_id <> ''
+         AND (subject IN (${marks(names.length)}) OR object IN (${marks(names.length)}))`,
+      [partition, ...names, ...names],
+    );
+    // The query's own entities are one subject per first word: "Priya" and
+    // "Priya Raman" are told apart by the text, not by the person (two
+    // people the query names by one first name are merged: it is ambiguous).
+    const subjectKey = (entity: string, relation: string): string => `${depthOf.get(entity) === 0 ? entity.split(' ')[0] : entity}\u0000${relation}`;
+    const newest = new Map<string, number>();
+    for (const e of edges) {
+      const key = subjectKey(String(e.subject), String(e.relation));
+      newest.set(key, Math.max(newest.get(key) ?? -Infinity, Number(e.valid_from)));
+    }
+    for (const e of edges) {
+      const relation = String(e.relation);
+      if (!relationCued(relation, cues)) continue;
+      const depth = Math.min(depthOf.get(String(e.subject)) ?? this.searchDepth, depthOf.get(String(e.object)) ?? this.searchDepth);
+      const superseded = SINGLE_VALUED.has(relation) && Number(e.valid_from) < newest.get(subjectKey(String(e.subject), relation))!;
+      bump(String(e.memory_id), (superseded ? 0.25 : 1) / (1 + depth));
     }
     return [...score].map(([id, s]) => ({ id, score: s })).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1)).slice(0, k);
   }
@@ -211,9 +280,9 @@ export class GraphTier implements RecallTier {
     await this.driver.run('INSERT INTO t4_entities (partition, norm, name) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [partition, norm, name]);
   }
 
-  private async edge(partition: Partition, subject: string, relation: string, object: string, memoryId: string): Promise<void> {
-    const args: SqlValue[] = [partition, subject, relation, object, memoryId];
-    await this.driver.run('INSERT INTO t4_edges (partition, subject, relation, object, memory_id) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING', args);
+  private async edge(partition: Partition, subject: string, relation: string, object: string, memoryId: string, validFrom: number): Promise<void> {
+    const args: SqlValue[] = [partition, subject, relation, object, memoryId, validFrom];
+    await this.driver.run('INSERT INTO t4_edges (partition, subject, relation, object, memory_id, valid_from) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING', args);
   }
 
   /** Delete what memory `id` contributed; the entities it named (to prune). */

@@ -5,7 +5,7 @@
 // numbers the placeholders ($1, $2...). Both drivers are async so callers do
 // not care which one they hold.
 
-import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
+import type { DatabaseSync, SQLInputValue, StatementSync } from 'node:sqlite';
 
 export type SqlValue = string | number | null;
 export type Row = Record<string, unknown>;
@@ -32,11 +32,23 @@ export function sqliteDriver(db: DatabaseSync): SqlDriver {
   // which the queue below guarantees for callers that use it.
   let queue: Promise<unknown> = Promise.resolve();
   const params = (p: readonly SqlValue[] | undefined): SQLInputValue[] => (p ?? []).slice();
+  // Prepared once per text: T4 runs the same few statements over and over
+  // (IN lists of different lengths are different texts; the cache is bounded).
+  const cache = new Map<string, StatementSync>();
+  const prepare = (sql: string): StatementSync => {
+    let statement = cache.get(sql);
+    if (statement === undefined) {
+      if (cache.size >= 256) cache.delete(cache.keys().next().value!);
+      statement = db.prepare(sql);
+      cache.set(sql, statement);
+    }
+    return statement;
+  };
   return {
     dialect: 'sqlite',
-    all: async (sql, p) => db.prepare(sql).all(...params(p)),
+    all: async (sql, p) => prepare(sql).all(...params(p)),
     run: async (sql, p) => {
-      db.prepare(sql).run(...params(p));
+      prepare(sql).run(...params(p));
     },
     transaction<T>(fn: () => Promise<T>): Promise<T> {
       const next = queue.then(async () => {

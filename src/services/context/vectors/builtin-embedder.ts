@@ -17,6 +17,8 @@ export const DEFAULT_DIMS = 256;
 export const INLINE_MAX_CHARS = 2048;
 /** Texts per worker task: large batches are split so several workers share them. */
 const CHUNK = 256;
+/** Chunks of one batch in the pool at once. */
+const IN_FLIGHT = 4;
 
 /** The embed workers: one thread per core but one (one to four), 64 batches may wait. */
 export function embedWorkers(): WorkerPool {
@@ -39,12 +41,21 @@ export function builtinEmbedder(options: { workers: WorkerPool; dims?: number })
       let total = 0;
       for (const t of texts) total += t.length;
       if (total <= INLINE_MAX_CHARS) return texts.map((t) => hashedEmbedding(t, dims));
-      const chunks: Promise<Float32Array>[] = [];
-      for (let i = 0; i < texts.length; i += CHUNK) {
-        chunks.push(workers.run<Float32Array>('embed-hashed', { texts: texts.slice(i, i + CHUNK), dims } satisfies EmbedTask));
-      }
+      // At most IN_FLIGHT chunks wait in the pool at once: a corpus of any
+      // size never fills its queue (E_WORKERS_BUSY is for other callers).
+      const starts: number[] = [];
+      for (let i = 0; i < texts.length; i += CHUNK) starts.push(i);
+      const results: Float32Array[] = new Array(starts.length);
+      let next = 0;
+      const lane = async (): Promise<void> => {
+        while (next < starts.length) {
+          const c = next++;
+          results[c] = await workers.run<Float32Array>('embed-hashed', { texts: texts.slice(starts[c], starts[c] + CHUNK), dims } satisfies EmbedTask);
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, starts.length) }, lane));
       const out: Float32Array[] = [];
-      for (const flat of await Promise.all(chunks)) {
+      for (const flat of results) {
         for (let off = 0; off < flat.length; off += dims) out.push(flat.subarray(off, off + dims));
       }
       return out;
