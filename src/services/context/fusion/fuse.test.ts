@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fuse, recencyDecay, type FusionMeta } from './fuse.ts';
+import type { Memory } from '../types.ts';
+import { fuse, hybridFuse, recencyDecay, type FusionMeta } from './fuse.ts';
 
 const DAY = 24 * 3600_000;
 const NOW = 1_800_000_000_000;
@@ -67,4 +68,12 @@ test('fusion never adds a memory no tier returned, and is deterministic', () => 
   assert.deepEqual(a.map((h) => h.id), ['p', 'q']);
   assert.deepEqual(fuse(lists, flat, NOW), a);
   assert.throws(() => fuse(lists, flat, NOW, { k: -1 }), /k must be/);
+});
+
+test("hybridFuse: the store's shape; recency from valid time or the last confirmation, whichever is later", () => {
+  const memory = (id: string, validFrom: number, confirmedAt?: number): Memory => ({ id, partition: 'p', kind: 'fact', key: 'k', text: id, importance: 0, pinned: false, validFrom, recordedAt: validFrom, confirmedAt });
+  const memories = new Map([['old', memory('old', NOW - 300 * DAY)], ['confirmed', memory('confirmed', NOW - 300 * DAY, NOW)], ['gone', memory('gone', NOW)]]);
+  memories.delete('gone');
+  const out = hybridFuse()([{ tier: 't2', hits: [{ id: 'old', score: 1 }] }, { tier: 't3', hits: [{ id: 'confirmed', score: 1 }, { id: 'gone', score: 1 }] }], memories, NOW);
+  assert.deepEqual(out.map((h) => h.id), ['confirmed', 'old']);
 });

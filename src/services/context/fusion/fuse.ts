@@ -15,7 +15,7 @@
 //
 // Pure: no clock, no I/O; `now` and each memory's time come from the caller.
 
-import type { TierHit } from '../types.ts';
+import type { Fuse, TierHit } from '../types.ts';
 
 export interface FusionOptions {
   /** The RRF constant; 60 in the paper and in most systems since. */
@@ -104,4 +104,20 @@ export function fuse(
   }
   // Ties broken by id so the order is deterministic.
   return out.sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/**
+ * fuse() in the store's shape (types.ts Fuse): the lists by tier name, and a
+ * memory's time for recency is when it became valid, or when it was last
+ * stated again if that is later (a repeated fact is fresh knowledge).
+ */
+export function hybridFuse(options: FusionOptions = {}): Fuse {
+  return (lists, memories, now) => {
+    const byTier: Record<string, TierHit[]> = {};
+    for (const list of lists) (byTier[list.tier] ??= []).push(...list.hits);
+    return fuse(byTier, (id) => {
+      const m = memories.get(id);
+      return m === undefined ? undefined : { time: Math.max(m.validFrom, m.confirmedAt ?? 0), importance: m.importance };
+    }, now, options).map((h) => ({ id: h.id, score: h.score }));
+  };
 }

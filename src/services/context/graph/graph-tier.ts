@@ -136,6 +136,18 @@ export class GraphTier implements RecallTier {
 
   private async ingest(memory: Memory): Promise<void> {
     const { entities, relations } = extract(memory.text, memory.key);
+    // A memory written by relate() states its relation: that edge, not a guess from its text.
+    if (memory.relation !== undefined) {
+      const { from, relation, to } = memory.relation;
+      const s = normalizeEntity(from);
+      const o = normalizeEntity(to);
+      if (s !== '' && o !== '') {
+        entities.set(s, entities.get(s) ?? from.trim());
+        entities.set(o, entities.get(o) ?? to.trim());
+        relations.length = 0;
+        relations.push({ subject: s, relation: relation.trim().toLowerCase().replace(/[\s-]+/g, '_'), object: o });
+      }
+    }
     const p = memory.partition;
     // A memory re-added (its text corrected) is read afresh.
     const before = await this.forgetMemory(p, memory.id);
@@ -174,7 +186,7 @@ export class GraphTier implements RecallTier {
       await this.driver.run(`DELETE FROM t4_edges WHERE partition = ? AND subject = ? AND relation = ? AND object = ? AND memory_id = ''`, args);
       await this.pruneEntities(partition, [args[1], args[3]]);
       return had.length > 0;
-    });
+    }).finally(() => this.driver.scrub());
   }
 
   async remove(partition: Partition, id: string): Promise<void> {
@@ -182,6 +194,7 @@ export class GraphTier implements RecallTier {
     await this.driver.transaction(async () => {
       await this.pruneEntities(partition, await this.forgetMemory(partition, id));
     });
+    await this.driver.scrub();
   }
 
   /** The edges that touch `entity`, either way. */

@@ -16,6 +16,8 @@ export interface SqlDriver {
   run(sql: string, params?: readonly SqlValue[]): Promise<void>;
   /** Run `fn` in one transaction (statements of others wait until it ends). */
   transaction<T>(fn: () => Promise<T>): Promise<T>;
+  /** After a forget: leave no copy of deleted rows where the database can (SQLite: checkpoint and truncate the WAL). */
+  scrub(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -25,8 +27,13 @@ export function numberPlaceholders(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
-/** A driver over one node:sqlite database (the caller owns and closes it). */
+/**
+ * A driver over one node:sqlite database (the caller owns and closes it).
+ * secure_delete: deleted rows are overwritten with zeros in the file, so a
+ * forgotten entity's name is not left in a free page.
+ */
 export function sqliteDriver(db: DatabaseSync): SqlDriver {
+  db.exec('PRAGMA secure_delete = ON');
   // node:sqlite is synchronous: a transaction's statements cannot interleave
   // with others' as long as `fn` does not wait on anything but this driver,
   // which the queue below guarantees for callers that use it.
@@ -64,6 +71,10 @@ export function sqliteDriver(db: DatabaseSync): SqlDriver {
       });
       queue = next.catch(() => undefined);
       return next;
+    },
+    scrub: async () => {
+      // No old page image may stay in the WAL (a no-op outside WAL mode).
+      db.exec('PRAGMA wal_checkpoint(TRUNCATE)');
     },
     close: async () => undefined,
   };

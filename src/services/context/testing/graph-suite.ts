@@ -64,6 +64,14 @@ export function graphSuite(label: string, driver: () => SqlDriver, options: { sk
     await assert.rejects(tier.relate(p, 'a', '', 'x'), /relation must have/);
   });
 
+  test(`${label}: a memory written by relate() is indexed as its relation, not read from its text`, { skip }, async () => {
+    const tier = new GraphTier({ driver: driver() });
+    const p = partition();
+    await tier.add({ ...memory(p, 'r1', 'alice works-at acme'), kind: 'note', relation: { from: 'Alice', relation: 'works-at', to: 'Acme Corp' } });
+    assert.deepEqual(await tier.edges(p, 'alice'), [{ subject: 'alice', relation: 'works_at', object: 'acme corp', memoryId: 'r1' }]);
+    assert.deepEqual((await tier.search(p, 'where does alice work', 5)).map((h) => h.id), ['r1']);
+  });
+
   test(`${label}: key=value facts and a fact's key are entities; re-adding a memory reads it afresh`, { skip }, async () => {
     const tier = new GraphTier({ driver: driver() });
     const p = partition();
