@@ -83,26 +83,25 @@ export function createAnalyzer(lang = 'en'): Analyzer {
     return hit;
   }
 
+  function scan(text: string, emit: (term: string, start: number, end: number) => void): void {
+    for (const match of text.matchAll(WORD)) {
+      const word = match[0];
+      if (word.length > MAX_WORD_LENGTH) continue;
+      const term = termOf(word);
+      if (term !== null) emit(term, match.index, match.index + word.length);
+    }
+  }
+
   return {
     lang: spec.tag,
     terms(text) {
       const out: string[] = [];
-      for (const match of text.matchAll(WORD)) {
-        const word = match[0];
-        if (word.length > MAX_WORD_LENGTH) continue;
-        const term = termOf(word);
-        if (term !== null) out.push(term);
-      }
+      scan(text, (term) => { out.push(term); });
       return out;
     },
     tokens(text) {
       const out: AnalyzedToken[] = [];
-      for (const match of text.matchAll(WORD)) {
-        const word = match[0];
-        if (word.length > MAX_WORD_LENGTH) continue;
-        const term = termOf(word);
-        if (term !== null) out.push({ term, start: match.index, end: match.index + word.length });
-      }
+      scan(text, (term, start, end) => { out.push({ term, start, end }); });
       return out;
     },
     term(word) {

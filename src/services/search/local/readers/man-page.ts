@@ -57,7 +57,7 @@ export function parseManPage(source: string, fallbackName: string, fallbackSecti
       const rest = m[2]!;
       if (request === 'TH' || request === 'Dt') {
         const args = macroArgs(rest);
-        if (args[0] !== undefined) name = args[0].toLowerCase();
+        if (args[0] !== undefined) name = roffUnescape(args[0]).toLowerCase();
         if (args[1] !== undefined) section = args[1].toLowerCase();
         continue;
       }
