@@ -1,48 +1,44 @@
-// A small in-memory MemoryStore for the unit tests of the context service's
-// core and the memory tools (what they do around the store: redaction,
-// partitions, sharing, retention, the mediated path). The tiered store
-// itself is tested on its own; the integration tests use it through dist/octant.
+// A small in-memory store with the tiered store's API, for the unit tests of
+// what the context service does around it (redaction, partitions, sharing,
+// retention, the mediated path, compaction). The tiered store itself is
+// tested on its own; the integration tests use it through dist/octant.
 import { randomUUID } from 'node:crypto';
-import type { Memory, MemoryStore, Partition, RecallHit } from '../../src/services/context/api.ts';
+import type { ContextStoreApi, Memory, MemoryHit, Partition } from '../../src/services/context/api.ts';
 
-export interface SeamStore extends MemoryStore {
+export interface SeamStore extends ContextStoreApi {
   /** Every memory kept, for assertions. */
   all(): Memory[];
-  relations: { partition: string; from: string; relation: string; to: string }[];
 }
 
 export function memoryStoreSeam(now: () => number = Date.now): SeamStore {
   const memories: Memory[] = [];
-  const relations: SeamStore['relations'] = [];
   const words = (text: string): Set<string> => new Set(text.toLowerCase().split(/\W+/).filter((w) => w.length > 1));
   const current = (m: Memory): boolean => m.supersededAt === undefined && m.validTo === undefined;
-  return {
-    relations,
+  const of = (partition: Partition): Memory[] => memories.filter((m) => m.partition === partition);
+  const store: SeamStore = {
     all: () => [...memories],
     async put(partition, input) {
       const t = now();
+      const closed: string[] = [];
       if (input.key !== undefined) {
-        for (const old of memories) if (old.partition === partition && old.key === input.key && current(old)) { old.validTo = t; old.supersededAt = t; }
+        for (const old of of(partition)) if (old.key === input.key && current(old)) { old.validTo = t; old.supersededAt = t; closed.push(old.id); }
       }
-      const memory: Memory = { id: randomUUID(), partition, kind: input.kind, text: input.text, importance: input.importance, pinned: input.pinned, validFrom: t, recordedAt: t, ...(input.key !== undefined ? { key: input.key } : {}), ...(input.tags !== undefined ? { tags: [...input.tags] } : {}) };
+      const memory: Memory = { id: randomUUID(), partition, kind: input.kind, text: input.text, importance: input.importance ?? 0.5, pinned: input.pinned ?? false, validFrom: t, recordedAt: t, ...(input.key !== undefined ? { key: input.key } : {}), ...(input.tags !== undefined ? { tags: [...input.tags] } : {}) };
       memories.push(memory);
-      return { ...memory };
+      return { memory: { ...memory }, outcome: closed.length > 0 ? 'superseded' : 'created', closed, retracted: [] };
     },
-    get: async (partition, id) => memories.find((m) => m.partition === partition && m.id === id),
-    current: async (partition, key) => memories.find((m) => m.partition === partition && m.key === key && current(m)),
-    history: async (partition, key) => memories.filter((m) => m.partition === partition && m.key === key),
-    async search(partition, query, k) {
+    get: (partition, id) => of(partition).find((m) => m.id === id),
+    current: (partition, key) => of(partition).find((m) => m.key === key && current(m)),
+    history: (partition, key) => of(partition).filter((m) => m.key === key),
+    async search(partition, query, options = {}) {
       const q = words(query);
-      const hits: RecallHit[] = [];
-      for (const m of memories) {
-        if (m.partition !== partition || !current(m)) continue;
+      const hits: MemoryHit[] = [];
+      for (const m of of(partition)) {
+        if (!current(m)) continue;
         const overlap = [...words(m.text)].filter((w) => q.has(w)).length;
-        if (overlap > 0) hits.push({ memory: m, score: overlap });
+        if (overlap > 0) hits.push({ memory: m, score: overlap, tiers: ['t2'] });
       }
-      return hits.sort((a, b) => b.score - a.score).slice(0, k);
-    },
-    async list(partition, options) {
-      return memories.filter((m) => m.partition === partition && (options.history || current(m))).reverse().slice(0, options.limit);
+      return hits.sort((a, b) => b.score - a.score).slice(0, options.k ?? 10);
     },
     async forget(partition, id) {
       const i = memories.findIndex((m) => m.partition === partition && m.id === id);
@@ -50,14 +46,30 @@ export function memoryStoreSeam(now: () => number = Date.now): SeamStore {
       memories.splice(i, 1);
       return true;
     },
-    async relate(partition, from, relation, to) {
-      relations.push({ partition, from, relation, to });
-      return { from, relation, to };
+    relate: (partition, relation) => store.put(partition, { kind: 'fact', key: `rel:${relation.from}|${relation.relation}|${relation.to}`, text: `${relation.from} ${relation.relation} ${relation.to}` }),
+    pinned: (partition) => of(partition).filter((m) => m.pinned && current(m)),
+    recent: (partition, n) => of(partition).reverse().slice(0, n),
+    async sweep(partition, policy) {
+      const gone: string[] = [];
+      for (const kind of ['fact', 'note', 'turn'] as const) {
+        const rule = policy[kind];
+        if (rule === undefined) continue;
+        const mine = of(partition).filter((m) => m.kind === kind && !m.pinned).reverse();
+        mine.forEach((m, rank) => {
+          if ((rule.maxAgeMs !== undefined && m.recordedAt < now() - rule.maxAgeMs) || (rule.maxCount !== undefined && rank >= rule.maxCount)) gone.push(m.id);
+        });
+      }
+      for (const id of gone) await store.forget(partition, id);
+      return gone;
     },
-    partitions: async () => [...new Set(memories.map((m) => m.partition))].sort() as Partition[],
-    async restore(_partition, memory) {
-      memories.push({ ...memory });
+    exportLines: (partition) => [JSON.stringify({ format: 'octant-memory', version: 1, partition }), ...of(partition).map((m) => JSON.stringify(m))],
+    async importLines(partition, lines) {
+      for (const line of lines.slice(1)) memories.push({ ...(JSON.parse(line) as Memory), partition });
+      return { imported: lines.length - 1, skipped: 0 };
     },
+    stats: (partition) => ({ partition, memories: of(partition).length, byKind: { fact: 0, note: 0, turn: 0 }, versions: of(partition).length, pinned: 0, bytes: 0 }),
+    partitions: () => [...new Set(memories.map((m) => m.partition))].sort(),
     close: async () => {},
   };
+  return store;
 }

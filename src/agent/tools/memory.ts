@@ -153,8 +153,8 @@ export function memoryTools(port: MemoryPort): [Tool<PutArgs>, Tool<ReadArgs>, T
       return { target: `memory:${own(session)}`, evidence: { partition: own(session), bytes: Buffer.byteLength(args.text), fact: args.key !== undefined, pinned: args.pinned === true } };
     },
     async perform(session, args) {
-      const memory = await port.put(own(session), args);
-      return { id: memory.id, kind: memory.kind, ...(memory.key !== undefined ? { key: memory.key } : {}), pinned: memory.pinned, stored: memory.text };
+      const { memory, outcome } = await port.put(own(session), args);
+      return { id: memory.id, outcome, kind: memory.kind, ...(memory.key !== undefined ? { key: memory.key } : {}), pinned: memory.pinned, stored: memory.text };
     },
   };
   const get: Tool<ReadArgs> = {
@@ -216,7 +216,8 @@ export function memoryTools(port: MemoryPort): [Tool<PutArgs>, Tool<ReadArgs>, T
       return { target: `memory:${own(session)}`, evidence: { partition: own(session) } };
     },
     async perform(session, args) {
-      return { related: await port.relate(own(session), args.from, args.relation, args.to) };
+      const { memory, outcome } = await port.relate(own(session), args);
+      return { id: memory.id, outcome, stored: memory.text };
     },
   };
   return [put, get, search, forget, relate];

@@ -3,6 +3,7 @@
 // outside).
 
 export type { Memory, Partition, RecallTier, TierHit } from './types.ts';
-export type { Actor, ContextApi, MemoryInput, MemoryRef, MemoryStore, PartitionExport, PartitionPolicy, PartitionStats, RecallHit } from './context-api.ts';
-export { createContext, checkPartition, EXPORT_FORMAT } from './context.ts';
+export type { Actor, ContextApi, ContextStats, MemoryInput, MemoryRef, PartitionPolicy } from './context-api.ts';
+export type { ContextStoreApi, MemoryHit, PutResult, Relation } from './store-seam.ts';
+export { createContext } from './context.ts';
 export { sharingRegistry } from './sharing.ts';

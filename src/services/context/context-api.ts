@@ -4,6 +4,7 @@
 // ledgered, retention applied. The tiers behind it (T0..T4, bi-temporal
 // facts, forgetting) are the store's (MemoryStore below, types.ts).
 
+import type { MemoryHit, PartitionStats, PutResult, Relation } from './store-seam.ts';
 import type { Memory, Partition } from './types.ts';
 
 /** What a caller asks to remember. */
@@ -22,15 +23,11 @@ export interface MemoryInput {
 /** One memory by id, or the fact now valid for a key. */
 export type MemoryRef = { id: string } | { key: string };
 
-export interface RecallHit {
-  memory: Memory;
-  score: number;
-}
-
-/** What an agent's manifest says about its own partition, applied when it starts (docs/memory.md). */
+/** What the manifest of an agent says about its own partition, applied when it starts (docs/memory.md). */
 export interface PartitionPolicy {
   /** Agent names its manifest shares its memory with. */
   shareWith: readonly string[];
+  /** Seconds and count, for every kind of memory (pinned ones are kept). */
   retention?: { maxAge?: number; maxCount?: number };
 }
 
@@ -40,35 +37,22 @@ export interface Actor {
   lineage: string[];
 }
 
-export interface PartitionStats {
-  partition: Partition;
-  /** Memories valid now (facts not superseded, notes, turns). */
-  current: number;
-  /** Everything kept, history included. */
-  total: number;
-  pinned: number;
+export interface ContextStats extends PartitionStats {
   /** Agent names the partition is shared with (its owner's last declaration). */
   sharedWith: string[];
 }
 
-/** An export of one partition: every memory, history included, as JSON lines' objects. */
-export interface PartitionExport {
-  format: 'octant-memory/1';
-  partition: Partition;
-  memories: Memory[];
-}
-
 export interface ContextApi {
-  put(partition: Partition, input: MemoryInput): Promise<Memory>;
+  put(partition: Partition, input: MemoryInput): Promise<PutResult>;
   get(partition: Partition, ref: MemoryRef): Promise<Memory | undefined>;
-  search(partition: Partition, query: string, k: number): Promise<RecallHit[]>;
-  /** The pinned memories valid now (always in the agent's context). */
+  search(partition: Partition, query: string, k: number): Promise<MemoryHit[]>;
+  /** The pinned memories (always in the agent's context). */
   pinned(partition: Partition): Promise<Memory[]>;
-  /** Memories valid now, newest first (with `history`, superseded ones too). */
-  list(partition: Partition, options?: { limit?: number; history?: boolean }): Promise<Memory[]>;
-  /** Removes from every tier; returns how many memories (versions included) were removed. */
+  /** The newest memories, newest first. */
+  recent(partition: Partition, n: number): Promise<Memory[]>;
+  /** Removes from every tier; returns how many memories were removed (a key's whole history). */
   forget(partition: Partition, ref: MemoryRef): Promise<number>;
-  relate(partition: Partition, from: string, relation: string, to: string): Promise<unknown>;
+  relate(partition: Partition, relation: Relation): Promise<PutResult>;
   /**
    * An agent with memory starts: record (in the ledger, when it changed)
    * whom its partition is shared with, and apply its retention.
@@ -77,30 +61,9 @@ export interface ContextApi {
   /** Does `owner`'s last declaration share its partition with `reader`? */
   sharesWith(owner: Partition, reader: string): boolean;
   partitions(): Promise<Partition[]>;
-  stats(partition: Partition): Promise<PartitionStats>;
-  exportPartition(partition: Partition): Promise<PartitionExport>;
-  /** Adds the exported memories (texts redacted again); returns how many were added. */
-  importPartition(partition: Partition, data: PartitionExport): Promise<number>;
-}
-
-/**
- * What the context service needs of the tiered store. The store owns the
- * tiers, the temporal model and total forgetting; this seam is all the
- * service uses of it.
- */
-export interface MemoryStore {
-  put(partition: Partition, input: MemoryInput & { kind: Memory['kind']; importance: number; pinned: boolean }): Promise<Memory>;
-  get(partition: Partition, id: string): Promise<Memory | undefined>;
-  /** The fact valid now for `key`. */
-  current(partition: Partition, key: string): Promise<Memory | undefined>;
-  /** Every version of `key`'s fact, oldest first. */
-  history(partition: Partition, key: string): Promise<Memory[]>;
-  search(partition: Partition, query: string, k: number): Promise<RecallHit[]>;
-  list(partition: Partition, options: { limit: number; history: boolean }): Promise<Memory[]>;
-  forget(partition: Partition, id: string): Promise<boolean>;
-  relate(partition: Partition, from: string, relation: string, to: string): Promise<unknown>;
-  partitions(): Promise<Partition[]>;
-  /** Put a memory back as it was (import): its times and id kept. */
-  restore(partition: Partition, memory: Memory): Promise<void>;
-  close(): Promise<void>;
+  stats(partition: Partition): Promise<ContextStats>;
+  /** The partition as JSON lines (a header line, then one memory per line). */
+  exportLines(partition: Partition): Promise<string[]>;
+  /** Adds what is new of an export (every text redacted again). */
+  importLines(partition: Partition, lines: readonly string[]): Promise<{ imported: number; skipped: number }>;
 }
