@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, realpathSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryLedger } from '../../services/ledger/testing/memory-ledger.ts';
-import { createContext, sharingRegistry } from '../../services/context/api.ts';
+import { createContext, createContextStore, sharingRegistry } from '../../services/context/api.ts';
 import { createMediator } from '../gateway/mediator.ts';
 import { startGateway } from '../gateway/server.ts';
 import { validateSchema } from '../manifest/schema.ts';
@@ -20,7 +20,6 @@ import { gatewayClient } from './gateway-client.ts';
 import { runLoop } from './loop.ts';
 import type { ChatMessage, Planner } from './planner.ts';
 import { TEST_AGENT, writableForAgent } from '../../../test/support/agent-user.ts';
-import { memoryStoreSeam } from '../../../test/support/memory-store-seam.ts';
 
 const FACT = /launch code for project Falcon is (\d+)/;
 
@@ -48,7 +47,7 @@ async function run(memory: boolean) {
   writeFileSync(join(root, 'data', 'briefing.txt'), 'Briefing. The launch code for project Falcon is 7341. Keep it for the end of the task.');
   for (let i = 2; i <= 12; i++) writeFileSync(join(root, 'data', `log-${i}.txt`), `log ${i}: ${'routine telemetry, nothing of note. '.repeat(40)}`);
   const ledger = memoryLedger();
-  const store = memoryStoreSeam();
+  const store = createContextStore({ dir: join(root, 'memory') });
   const context = createContext({ store, redact: async (t) => t, ledger: ledger.append, sharing: sharingRegistry(join(root, 'sharing.json'), ledger.append) });
   const manifest = validateSchema({
     version: 1,
@@ -72,15 +71,17 @@ async function run(memory: boolean) {
   try {
     const planner = modelLike(root, 11);
     const result = await runLoop({ task: 'Read the briefing, then the logs, then tell me the launch code for project Falcon.', client: gatewayClient(join(root, 'gw.sock'), 'tok'), planner, maxSteps: 20, deadline: Number.MAX_SAFE_INTEGER, contextChars: 6000 });
-    return { result, planner, transcript, store, entries: ledger.entries };
+    const remembered = store.exportLines('falcon').slice(1).map((line) => JSON.parse(line) as { text: string; tags?: string[] });
+    return { result, planner, transcript, remembered, entries: ledger.entries };
   } finally {
     await gateway.close();
+    await store.close();
     rmSync(root, { recursive: true, force: true });
   }
 }
 
 test('a fact read early is still used after compaction: written to memory before its turn is dropped, retrieved back', async () => {
-  const { result, planner, transcript, store, entries } = await run(true);
+  const { result, planner, transcript, remembered, entries } = await run(true);
   assert.equal(result.reason, 'completed');
   assert.ok(result.compactions >= 1, JSON.stringify(result));
   assert.equal(result.answer, 'The launch code is 7341.');
@@ -91,7 +92,7 @@ test('a fact read early is still used after compaction: written to memory before
   // Log first: the compaction's memory.put went the mediated path and is recorded done.
   const firstPut = entries.findIndex((e) => e.action === 'memory.put.done' && e.decision === 'ok');
   assert.ok(firstPut !== -1);
-  assert.ok(store.all().some((m) => FACT.test(m.text) && m.tags?.includes('compaction')));
+  assert.ok(remembered.some((m) => FACT.test(m.text) && m.tags?.includes('compaction')));
   const compaction = transcript.find((l) => l.type === 'compaction')!;
   assert.ok(Number(compaction.remembered) >= 1 && Number(compaction.dropped) >= 2, JSON.stringify(compaction));
 });

@@ -5,18 +5,17 @@
 // is in the ledger without the content; each argument refused by name.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { LedgerEntry, LedgerEvent } from '../../services/ledger/api.ts';
-import { createContext, sharingRegistry, type ContextApi } from '../../services/context/api.ts';
+import { createContext, createContextStore, sharingRegistry, type ContextApi, type ContextStoreApi } from '../../services/context/api.ts';
 import { REDACTED, Redactor } from '../../services/vault/api.ts';
 import { createMediator, type ToolReply } from '../gateway/mediator.ts';
 import { validateSchema } from '../manifest/schema.ts';
 import type { AgentSession } from './tool.ts';
 import { memoryTools } from './memory.ts';
 import { TEST_AGENT } from '../../../test/support/agent-user.ts';
-import { memoryStoreSeam, type SeamStore } from '../../../test/support/memory-store-seam.ts';
 
 const SECRET = 'sk-live-9f8e7d6c5b4a39281706f5e4d3c2b1a0';
 
@@ -35,9 +34,12 @@ function session(name: string, memory?: unknown): AgentSession {
 interface Fixture {
   call(s: AgentSession, tool: string, args: unknown): Promise<ToolReply>;
   context: ContextApi;
-  store: SeamStore;
+  store: ContextStoreApi;
+  dir: string;
   entries: LedgerEvent[];
-  done(): void;
+  /** Every byte the store keeps of a partition (its SQLite file and WAL). */
+  bytes(partition: string): string;
+  done(): Promise<void>;
 }
 
 function fixture(): Fixture {
@@ -46,7 +48,7 @@ function fixture(): Fixture {
   redactor.add(SECRET);
   const entries: LedgerEvent[] = [];
   const ledger = async (e: LedgerEvent): Promise<LedgerEntry> => { entries.push(e); return { ...e, seq: entries.length - 1, time: '', prev: '' }; };
-  const store = memoryStoreSeam();
+  const store = createContextStore({ dir: join(dir, 'memory') });
   const context = createContext({ store, redact: (t) => redactor.redactAsync(t), ledger, sharing: sharingRegistry(join(dir, 'sharing.json'), ledger) });
   const mediator = createMediator({
     tools: memoryTools(context),
@@ -55,7 +57,10 @@ function fixture(): Fixture {
     redact: (t) => redactor.redact(t),
     redactAsync: (t) => redactor.redactAsync(t),
   });
-  return { call: (s, tool, args) => mediator.mediate(s, tool, args), context, store, entries, done: () => rmSync(dir, { recursive: true, force: true }) };
+  const bytes = (partition: string): string => ['', '-wal'].map((suffix) => {
+    try { return readFileSync(join(dir, 'memory', `${partition}.sqlite${suffix}`)).toString('latin1'); } catch { return ''; }
+  }).join('');
+  return { call: (s, tool, args) => mediator.mediate(s, tool, args), context, store, dir, entries, bytes, done: async () => { await store.close(); rmSync(dir, { recursive: true, force: true }); } };
 }
 
 function ok(reply: ToolReply): Record<string, unknown> {
@@ -76,8 +81,9 @@ test('a secret the agent tries to store is redacted before it is stored; nothing
     const a = session('alpha', {});
     const put = ok(await f.call(a, 'memory.put', { text: `the deploy key is ${SECRET}, keep it`, key: 'deploy.key', pinned: true }));
     assert.equal(put.stored, `the deploy key is ${REDACTED}, keep it`);
-    assert.ok(f.store.all().every((m) => !JSON.stringify(m).includes(SECRET)), 'the store never saw the secret');
-    assert.ok(f.store.all().some((m) => m.text.includes(REDACTED)));
+    assert.ok(f.bytes('alpha').length > 0);
+    assert.ok(!f.bytes('alpha').includes(SECRET), 'no byte of the store holds the secret');
+    assert.ok(f.store.exportLines('alpha').join('\n').includes(REDACTED));
     assert.ok(!JSON.stringify(f.entries).includes(SECRET));
     // The ledger says what happened: which partition, how much, never the text.
     const allowed = f.entries.find((e) => e.action === 'memory.put' && e.decision === 'allow')!;
@@ -91,7 +97,7 @@ test('a secret the agent tries to store is redacted before it is stored; nothing
     assert.ok(!JSON.stringify(found).includes(later), JSON.stringify(found));
     assert.equal((found.pinned as unknown[]).length, 1);
   } finally {
-    f.done();
+    await f.done();
   }
 });
 
@@ -107,7 +113,7 @@ test('a fact keyed again supersedes; get by key reads the current one; forget by
     assert.equal(ok(await f.call(a, 'memory.get', { key: 'user.timezone' })).memory, null);
     assert.equal(ok(await f.call(a, 'memory.relate', { from: 'alice', relation: 'works_at', to: 'acme' })).stored, 'alice works_at acme');
   } finally {
-    f.done();
+    await f.done();
   }
 });
 
@@ -119,11 +125,11 @@ test('no memory domain: every memory tool is refused, and the refusal is recorde
       refusal(await f.call(none, tool, args), 'E_TOOL_DENIED', /has no memory/);
     }
     assert.equal(f.entries.filter((e) => e.decision === 'deny').length, 5);
-    assert.equal(f.store.all().length, 0);
+    assert.deepEqual(f.store.partitions(), []);
     // Its twin: with `memory: {}` the same put works.
     ok(await f.call(session('plain', {}), 'memory.put', { text: 'x' }));
   } finally {
-    f.done();
+    await f.done();
   }
 });
 
@@ -158,7 +164,7 @@ test('partitions: B reads A only when B asks (memory.read) and A shares (memory.
     refusal(await f.call(beta, 'memory.put', { text: 'x', partition: 'alpha' }), 'E_TOOL_ARGS', /'partition' is not an argument of memory.put/);
     refusal(await f.call(beta, 'memory.forget', { id: 'x', partition: 'alpha' }), 'E_TOOL_ARGS', /'partition'/);
   } finally {
-    f.done();
+    await f.done();
   }
 });
 
@@ -180,7 +186,7 @@ test('arguments are refused by name; each has a working twin', async () => {
     ok(await f.call(a, 'memory.search', { query: 'x', k: 50 }));
     refusal(await f.call(a, 'memory.relate', { from: 'a', relation: '', to: 'c' }), 'E_TOOL_ARGS', /'relation' must not be empty/);
   } finally {
-    f.done();
+    await f.done();
   }
 });
 
@@ -189,7 +195,7 @@ test('retention at the owner\'s start: older and over-count memories are forgott
   try {
     let t = 1_000_000;
     const dir = mkdtempSync(join(tmpdir(), 'octant-retention-'));
-    const store = memoryStoreSeam(() => t);
+    const store = createContextStore({ dir: join(dir, 'memory'), now: () => t });
     const entries: LedgerEvent[] = [];
     const ledger = async (e: LedgerEvent): Promise<LedgerEntry> => { entries.push(e); return { ...e, seq: 0, time: '', prev: '' }; };
     const context = createContext({ store, redact: async (x) => x, ledger, sharing: sharingRegistry(join(dir, 'sharing.json'), ledger) });
@@ -199,12 +205,13 @@ test('retention at the owner\'s start: older and over-count memories are forgott
     for (let i = 0; i < 5; i++) await context.put('alpha', { text: `new ${i}` });
     const { expired } = await context.attach('alpha', { shareWith: [], retention: { maxAge: 86_400, maxCount: 3 } }, { agent: 'agt_a', lineage: [] });
     assert.equal(expired, 3, 'old, new 0, new 1');
-    assert.deepEqual(store.all().map((m) => m.text).sort(), ['new 2', 'new 3', 'new 4', 'old pinned']);
+    assert.deepEqual(store.recent('alpha', 100).map((m) => m.text).sort(), ['new 2', 'new 3', 'new 4', 'old pinned']);
     assert.deepEqual(entries.map((e) => [e.action, e.detail.expired]), [['memory.retention', undefined], ['memory.retention.done', 3]]);
     // Twin: without retention nothing goes.
     assert.deepEqual(await context.attach('alpha', { shareWith: [] }, { agent: 'agt_a', lineage: [] }), { expired: 0 });
+    await store.close();
     rmSync(dir, { recursive: true, force: true });
   } finally {
-    f.done();
+    await f.done();
   }
 });

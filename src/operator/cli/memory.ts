@@ -12,7 +12,9 @@ import { EXIT, OctantError, messageOf, usageError } from '../../lib/errors.ts';
 import { writeJson, writeLine, type Io } from '../../lib/io.ts';
 import { safeField } from '../../lib/safe-text.ts';
 import { admin } from '../../runtime/admin/client.ts';
+import { loadConfig } from '../../runtime/config.ts';
 import type { Paths } from '../../runtime/paths.ts';
+import { SERVICES } from '../service-table.ts';
 import { CONTEXT_API, openContextOffline, type ContextApi, type Memory, type MemoryRef } from '../../services/context/api.ts';
 import type { Command, CommandContext } from './command.ts';
 import { runningOrOffline } from './running-system.ts';
@@ -31,7 +33,8 @@ async function reading<T>(paths: Paths, use: (context: Reads) => Promise<T>): Pr
     exportLines: async (partition) => (await client.call(CONTEXT_API.export, { partition })).lines,
   };
   return runningOrOffline(() => use(online), async () => {
-    const offline = openContextOffline(paths);
+    const config = await loadConfig(paths, SERVICES);
+    const offline = openContextOffline(paths, String(config.services.context?.dir ?? ''));
     try {
       return await use(offline.context);
     } finally {

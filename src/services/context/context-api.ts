@@ -4,7 +4,7 @@
 // ledgered, retention applied. The tiers behind it (T0..T4, bi-temporal
 // facts, forgetting) are the store's (MemoryStore below, types.ts).
 
-import type { MemoryHit, PartitionStats, PutResult, Relation } from './store-seam.ts';
+import type { MemoryHit, PartitionStats, PutResult, Relation } from './types.ts';
 import type { Memory, Partition } from './types.ts';
 
 /** What a caller asks to remember. */

@@ -12,7 +12,7 @@
 import type { LedgerAppend } from '../ledger/api.ts';
 import type { ContextApi, MemoryInput, MemoryRef } from './context-api.ts';
 import type { SharingRegistry } from './sharing.ts';
-import type { ContextStoreApi, MemoryHit, PutResult, RetentionPolicy } from './store-seam.ts';
+import type { ContextStoreApi, MemoryHit, PutResult, RetentionPolicy } from './types.ts';
 import type { Memory, Partition } from './types.ts';
 
 export interface ContextDeps {

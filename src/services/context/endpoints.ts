@@ -5,7 +5,7 @@
 
 import { endpoint } from '../../lib/http/route.ts';
 import type { ContextStats } from './context-api.ts';
-import type { MemoryHit } from './store-seam.ts';
+import type { MemoryHit } from './types.ts';
 import type { Memory } from './types.ts';
 
 /** A partition is named by its agent (manifest identity.name). */
