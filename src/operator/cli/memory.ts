@@ -68,8 +68,18 @@ function print(io: Io, parsed: Parsed, value: unknown, lines: () => string[]): v
   else for (const line of lines()) writeLine(io.stdout, line);
 }
 
+const AGENT_NAME = /^[a-z][a-z0-9-]{0,62}$/;
+
 function agentOf(parsed: Parsed, command: string): string {
-  return requirePositional(parsed, 0, 'AGENT (the agent name the memory belongs to)', command);
+  const agent = requirePositional(parsed, 0, 'AGENT (the agent name the memory belongs to)', command);
+  if (!AGENT_NAME.test(agent)) throw usageError(`${command}: AGENT '${safeField(agent.slice(0, 80))}' is not an agent name (lowercase letters, digits and -, starting with a letter)`);
+  return agent;
+}
+
+/** A read of one agent's memory: refused, naming it, when that agent has none (no file is made for a misspelt name). */
+async function ofAgent<T>(c: Reads, agent: string, read: () => Promise<T>): Promise<T> {
+  if (!(await c.partitions()).includes(agent)) throw new OctantError('E_MEMORY_NOT_FOUND', `no agent named ${agent} has memory`, { exit: EXIT.failure, hint: "'octant memory list' lists the agents that have" });
+  return read();
 }
 
 async function readLines(io: Io, file: string): Promise<string[]> {
@@ -103,7 +113,7 @@ need one (they are recorded in the ledger first, and imported text is redacted t
       synopsis: ['[AGENT] [--limit N] [--json]'],
       options: { limit: { type: 'string', value: 'N', help: 'at most N memories (default 50)' }, ...json },
       async run(parsed, ctx: CommandContext) {
-        const agent = parsed.positionals[0];
+        const agent = parsed.positionals[0] === undefined ? undefined : agentOf(parsed, 'memory list');
         const limit = numberFlag(parsed, 'limit', 'memory list') ?? 50;
         if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw usageError('memory list: --limit expects an integer from 1 to 1000');
         if (agent === undefined) {
@@ -111,7 +121,7 @@ need one (they are recorded in the ledger first, and imported text is redacted t
           print(ctx.io, parsed, stats, () => (stats.length === 0 ? ['no agent has memory yet'] : stats.map((s) => `${s.partition.padEnd(24)} ${String(s.memories).padStart(7)} memories  ${String(s.pinned).padStart(4)} pinned${s.sharedWith.length > 0 ? `  shared with ${s.sharedWith.join(', ')}` : ''}`)));
           return 0;
         }
-        const memories = await reading(ctx.paths(), (c) => c.recent(agent, limit));
+        const memories = await reading(ctx.paths(), (c) => ofAgent(c, agent, () => c.recent(agent, limit)));
         print(ctx.io, parsed, memories, () => (memories.length === 0 ? [`${agent} has no memories`] : memories.map((m) => memoryLine(m))));
         return 0;
       },
@@ -124,7 +134,7 @@ need one (they are recorded in the ledger first, and imported text is redacted t
       async run(parsed, ctx) {
         const agent = agentOf(parsed, 'memory get');
         const ref = refOf(parsed, 'memory get');
-        const memory = await reading(ctx.paths(), (c) => c.get(agent, ref));
+        const memory = await reading(ctx.paths(), (c) => ofAgent(c, agent, () => c.get(agent, ref)));
         if (memory === undefined) throw new OctantError('E_MEMORY_NOT_FOUND', `memory get: ${agent} has no memory ${'id' in ref ? `with id ${ref.id}` : `on key ${ref.key}`}`, { exit: EXIT.failure });
         print(ctx.io, parsed, memory, () => [memoryLine(memory)]);
         return 0;
@@ -140,7 +150,7 @@ need one (they are recorded in the ledger first, and imported text is redacted t
         const query = requirePositional(parsed, 1, 'QUERY', 'memory search');
         const k = numberFlag(parsed, 'k', 'memory search') ?? 10;
         if (!Number.isInteger(k) || k < 1 || k > 1000) throw usageError('memory search: --k expects an integer from 1 to 1000');
-        const hits = await reading(ctx.paths(), (c) => c.search(agent, query, k));
+        const hits = await reading(ctx.paths(), (c) => ofAgent(c, agent, () => c.search(agent, query, k)));
         print(ctx.io, parsed, hits, () => (hits.length === 0 ? ['nothing found'] : hits.map((h) => memoryLine(h.memory, h.score))));
         return 0;
       },
@@ -164,7 +174,7 @@ need one (they are recorded in the ledger first, and imported text is redacted t
       options: { out: { type: 'string', value: 'FILE', help: 'write it to FILE (mode 0600) instead of stdout' } },
       async run(parsed, ctx) {
         const agent = agentOf(parsed, 'memory export');
-        const lines = await reading(ctx.paths(), (c) => c.exportLines(agent));
+        const lines = await reading(ctx.paths(), (c) => ofAgent(c, agent, () => c.exportLines(agent)));
         const out = stringFlag(parsed, 'out');
         if (out === undefined) for (const line of lines) writeLine(ctx.io.stdout, line);
         else writeFileSync(resolve(ctx.io.cwd, out), `${lines.join('\n')}\n`, { mode: 0o600 });
@@ -191,7 +201,7 @@ need one (they are recorded in the ledger first, and imported text is redacted t
       options: json,
       async run(parsed, ctx) {
         const agent = agentOf(parsed, 'memory stats');
-        const s = await reading(ctx.paths(), (c) => c.stats(agent));
+        const s = await reading(ctx.paths(), (c) => ofAgent(c, agent, () => c.stats(agent)));
         print(ctx.io, parsed, s, () => [
           `${s.partition}: ${s.memories} memories (${s.byKind.fact} facts, ${s.byKind.note} notes, ${s.byKind.turn} turns), ${s.versions} versions, ${s.pinned} pinned, ${s.bytes} bytes`,
           `shared with: ${s.sharedWith.length > 0 ? s.sharedWith.join(', ') : 'nobody'}`,
