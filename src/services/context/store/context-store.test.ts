@@ -138,3 +138,20 @@ test('relate stores a relation as a fact on its triple: repeating it confirms', 
   assert.equal((await store.search('alice', 'acme'))[0]?.memory.id, r.memory.id);
   await store.close();
 });
+
+test('T2 keeps a query within its postings budget by dropping its most common terms first', async () => {
+  const dir = join(root, `budget${n++}`);
+  const lines = [JSON.stringify({ format: 'octant-memory', version: 1, partition: 'alice', exportedAt: 0, memories: 41 })];
+  for (let i = 0; i < 40; i += 1) lines.push(JSON.stringify({ id: `c${i}`, kind: 'note', text: `weather report ${i}`, importance: 0.5, pinned: false, createdAt: i, versions: [{ validFrom: i, recordedAt: i }] }));
+  lines.push(JSON.stringify({ id: 'rare', kind: 'note', text: 'the weather on the glacier', importance: 0.5, pinned: false, createdAt: 0, versions: [{ validFrom: 0, recordedAt: 0 }] }));
+  const tight = createContextStore({ dir, postingsBudget: 10 });
+  await tight.importLines('alice', lines);
+  assert.deepEqual((await tight.search('alice', 'glacier weather', { k: 50 })).map((h) => h.memory.id), ['rare'], 'weather (41 documents) is over the budget');
+  assert.deepEqual((await tight.search('alice', 'weather', { k: 5 })).length, 5, 'the rarest term is always kept');
+  await tight.close();
+  const wide = createContextStore({ dir });
+  const hits = (await wide.search('alice', 'glacier weather', { k: 50 })).map((h) => h.memory.id);
+  assert.equal(hits.length, 41);
+  assert.equal(hits[0], 'rare', 'the memory matching both terms first');
+  await wide.close();
+});

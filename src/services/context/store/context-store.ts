@@ -34,6 +34,8 @@ export interface ContextStoreOptions {
   analyzer?: TextAnalyzer;
   /** Recent memories T0 keeps per partition, besides the pinned ones (default 512). */
   hotCapacity?: number;
+  /** T2: documents one search may score at most (text-tier.ts; default 20 000). */
+  postingsBudget?: number;
   /** Pinned memories a partition may hold (default 256): they all go into every step's context. */
   pinnedLimit?: number;
   /** Bulk import runs here when given (worker task 'memory-import', store-worker.ts), else inline. */
@@ -79,7 +81,7 @@ export function createContextStore(options: ContextStoreOptions): ContextStoreAp
     if (h === undefined) {
       if (!create && !existsSync(fileOf(partition))) return undefined;
       mkdirSync(options.dir, { recursive: true, mode: 0o700 });
-      h = new PartitionHandle(partition, fileOf(partition), durability, analyzer, options.hotCapacity ?? 512, clock());
+      h = new PartitionHandle(partition, fileOf(partition), { durability, analyzer, hotCapacity: options.hotCapacity ?? 512, postingsBudget: options.postingsBudget }, clock());
       open.set(partition, h);
     }
     return h;

@@ -16,6 +16,13 @@ function pinnedNow(memory: Memory, now: number): boolean {
   return memory.pinned && memory.supersededAt === undefined && (memory.validTo === undefined || memory.validTo > now);
 }
 
+export interface PartitionSettings {
+  durability: Durability;
+  analyzer: TextAnalyzer;
+  hotCapacity: number;
+  postingsBudget?: number;
+}
+
 export class PartitionHandle {
   readonly partition: Partition;
   readonly file: string;
@@ -26,13 +33,13 @@ export class PartitionHandle {
   /** The last transaction time written: never goes back, even if the clock does. */
   #lastTx = 0;
 
-  constructor(partition: Partition, file: string, durability: Durability, analyzer: TextAnalyzer, hotCapacity: number, now: number) {
+  constructor(partition: Partition, file: string, settings: PartitionSettings, now: number) {
     this.partition = partition;
     this.file = file;
-    this.db = openPartitionFile(file, durability, analyzer);
+    this.db = openPartitionFile(file, settings.durability, settings.analyzer);
     this.t1 = new DurablePartition(partition, this.db);
-    this.t2 = new TextTier(this.t1, analyzer);
-    this.t0 = new HotTier(hotCapacity, this.t1.pinned().filter((m) => pinnedNow(m, now)));
+    this.t2 = new TextTier(this.t1, settings.analyzer, settings.postingsBudget);
+    this.t0 = new HotTier(settings.hotCapacity, this.t1.pinned().filter((m) => pinnedNow(m, now)));
     const last = this.db.prepare('SELECT max(coalesce(superseded_at, recorded_at)) AS t FROM version').get();
     this.#lastTx = last === undefined || last.t === null ? 0 : num(last, 't');
   }

@@ -72,6 +72,7 @@ CREATE TABLE IF NOT EXISTS forget_pending (
 CREATE VIRTUAL TABLE IF NOT EXISTS memory_fts USING fts5(
   text, key, tags, content='memory', content_rowid='n', tokenize='${tokenize}'
 );
+CREATE VIRTUAL TABLE IF NOT EXISTS memory_fts_terms USING fts5vocab(memory_fts, row);
 CREATE TRIGGER IF NOT EXISTS memory_ai AFTER INSERT ON memory BEGIN
   INSERT INTO memory_fts(rowid, text, key, tags) VALUES (new.n, new.text, new.key, new.tags);
 END;
@@ -112,6 +113,8 @@ export function openPartitionFile(file: string, durability: Durability, text: Te
       // FTS5 secure-delete: a deleted row's terms leave the index at once
       // instead of staying behind a delete marker until the next merge.
       db.exec("INSERT INTO memory_fts(memory_fts, rank) VALUES ('secure-delete', 1)");
+      // The rank T2 orders by: BM25 with the text weighing most, then the key, then the tags.
+      db.exec("INSERT INTO memory_fts(memory_fts, rank) VALUES ('rank', 'bm25(1.0, 0.5, 0.25)')");
       db.exec(`PRAGMA user_version = ${SCHEMA_VERSION}`);
     }
     db.exec('COMMIT');

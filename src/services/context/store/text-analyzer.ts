@@ -6,8 +6,8 @@
 import type { TextIndexSpec } from './schema.ts';
 
 export interface TextAnalyzer extends TextIndexSpec {
-  /** The FTS5 MATCH expression for a query in plain words; undefined when it has no searchable term. */
-  match(query: string): string | undefined;
+  /** The words of a query worth searching for (lowercase, de-duplicated); T2 quotes each, so FTS5 operators in a query are plain words. */
+  terms(query: string): string[];
 }
 
 /** Words too common to rank by; dropped from queries (not from the index, so phrases still match). */
@@ -16,18 +16,16 @@ const STOPWORDS = new Set(('a an and are as at be but by did do does for from ha
 
 /**
  * The built-in analyzer: Unicode words, case and diacritics folded, Porter
- * stemming (English); a query is the OR of its words (BM25 ranks documents
- * matching more and rarer words first), each quoted so FTS5 operators in the
- * query are plain words.
+ * stemming (English); a query's terms are its words without stopwords (all
+ * of them when it has only stopwords).
  */
 export function defaultAnalyzer(): TextAnalyzer {
   return {
     tokenize: 'porter unicode61 remove_diacritics 2',
-    match(query: string): string | undefined {
+    terms(query: string): string[] {
       const words = query.toLowerCase().match(/[\p{L}\p{N}_]+/gu) ?? [];
       const kept = words.filter((w) => !STOPWORDS.has(w));
-      const terms = [...new Set(kept.length > 0 ? kept : words)];
-      return terms.length === 0 ? undefined : terms.map((t) => `"${t}"`).join(' OR ');
+      return [...new Set(kept.length > 0 ? kept : words)];
     },
   };
 }
