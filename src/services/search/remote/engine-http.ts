@@ -24,6 +24,8 @@ export interface EngineCall {
   /** A form POST body (DuckDuckGo's no-JS page); absent: GET. */
   form?: Readonly<Record<string, string>>;
   readError?: ErrorReader;
+  /** 404 is an answer ("no such thing": PyPI's exact lookup), not an error. */
+  notFoundIsAnswer?: boolean;
 }
 
 export async function callEngine(engine: string, ctx: EngineContext, call: EngineCall): Promise<EngineAnswer> {
@@ -52,6 +54,7 @@ export async function callEngine(engine: string, ctx: EngineContext, call: Engin
     // We never follow redirects: engines redirect a client they distrust to a captcha or consent page.
     throw new EngineError('blocked', engine, `HTTP ${answer.status}: redirected to ${hostOf(answer.headers.location)}`, { status: answer.status });
   }
+  if (answer.status === 404 && call.notFoundIsAnswer === true) return answer;
   if (answer.status < 200 || answer.status >= 300) throw errorOfStatus(engine, answer.status, answer.headers);
   return answer;
 }

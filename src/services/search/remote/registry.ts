@@ -5,6 +5,22 @@
 // Engines are made on demand: nothing here runs at import time.
 
 import type { Engine } from '../types.ts';
+import { createArxivEngine } from './arxiv/index.ts';
+import { createCratesEngine } from './crates/index.ts';
+import { createCrossrefEngine } from './crossref/index.ts';
+import { createDebianEngine } from './debian/index.ts';
+import { createDuckDuckGoEngine } from './duckduckgo/index.ts';
+import { createGitHubEngine } from './github/index.ts';
+import { createHackerNewsEngine } from './hackernews/index.ts';
+import { createNpmEngine } from './npm/index.ts';
+import { createMojeekEngine } from './mojeek/index.ts';
+import { createNominatimEngine } from './nominatim/index.ts';
+import { createOpenAlexEngine } from './openalex/index.ts';
+import { createPubMedEngine } from './pubmed/index.ts';
+import { createPyPiEngine } from './pypi/index.ts';
+import { createSemanticScholarEngine } from './semanticscholar/index.ts';
+import { createStackExchangeEngine } from './stackexchange/index.ts';
+import { createWikidataEngine } from './wikidata/index.ts';
 import { createWikipediaEngine } from './wikipedia/index.ts';
 
 export interface RemoteEngine extends Engine {
@@ -23,6 +39,22 @@ interface Adapter {
 
 // Folder name = engine name (registry.test.ts checks that too).
 const ADAPTERS: readonly Adapter[] = [
+  { create: createArxivEngine, tested: true, docs: 'https://info.arxiv.org/help/api/user-manual.html' },
+  { create: createCratesEngine, tested: true, docs: 'https://crates.io/data-access' },
+  { create: createCrossrefEngine, tested: true, docs: 'https://api.crossref.org/swagger-ui/index.html' },
+  { create: createDebianEngine, tested: true, docs: 'https://sources.debian.org/doc/api/' },
+  { create: createDuckDuckGoEngine, tested: true, docs: 'https://html.duckduckgo.com/html/' },
+  { create: createGitHubEngine, tested: true, docs: 'https://docs.github.com/en/rest/search/search#search-repositories' },
+  { create: createHackerNewsEngine, tested: true, docs: 'https://hn.algolia.com/api' },
+  { create: createNpmEngine, tested: true, docs: 'https://github.com/npm/registry/blob/main/docs/REGISTRY-API.md#get-v1search' },
+  { create: createMojeekEngine, tested: true, docs: 'https://www.mojeek.com/support/api/search/request_parameters.html' },
+  { create: createNominatimEngine, tested: true, docs: 'https://nominatim.org/release-docs/latest/api/Search/' },
+  { create: createOpenAlexEngine, tested: true, docs: 'https://docs.openalex.org/api-entities/works/search-works' },
+  { create: createPubMedEngine, tested: true, docs: 'https://www.ncbi.nlm.nih.gov/books/NBK25499/' },
+  { create: createPyPiEngine, tested: true, docs: 'https://docs.pypi.org/api/json/' },
+  { create: createSemanticScholarEngine, tested: true, docs: 'https://api.semanticscholar.org/api-docs/graph' },
+  { create: createStackExchangeEngine, tested: true, docs: 'https://api.stackexchange.com/docs/advanced-search' },
+  { create: createWikidataEngine, tested: true, docs: 'https://www.wikidata.org/w/api.php?action=help&modules=wbsearchentities' },
   { create: createWikipediaEngine, tested: true, docs: 'https://www.mediawiki.org/wiki/API:Search' },
 ];
 
