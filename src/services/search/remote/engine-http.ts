@@ -68,6 +68,19 @@ function hostOf(location: string | undefined): string {
   }
 }
 
+/**
+ * The error a non-2xx status means, with the engine's own explanation when
+ * its body has one: the first capture of `detail` (a JSON string field such
+ * as "message" or "detail"), clipped. Undefined for a 2xx or 3xx answer.
+ */
+export function statusError(engine: string, answer: EngineAnswer, detail: RegExp): EngineError | undefined {
+  if (answer.status < 400) return undefined;
+  const error = errorOfStatus(engine, answer.status, answer.headers);
+  const m = detail.exec(answer.body);
+  if (m?.[1] !== undefined) error.message = `${error.message} (${m[1].slice(0, 200)})`;
+  return error;
+}
+
 /** JSON.parse that fails as 'malformed' naming the engine. */
 export function parseJson(engine: string, body: string): unknown {
   try {
