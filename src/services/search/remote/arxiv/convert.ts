@@ -29,7 +29,7 @@ export function toSearchUrl(query: SearchQuery): string {
 }
 
 export function toHits(body: string, query: SearchQuery): SearchHit[] {
-  const root = parseMarkup(body);
+  const root = parseMarkup(body, { xml: true });
   const feed = selectFirst(root, 'feed');
   if (feed === undefined) throw malformed(ENGINE, 'the answer is not an Atom feed');
   return selectAll(feed, ATOM.entry).map((entry, i) => {
