@@ -44,9 +44,11 @@ export const command: Command = {
       let down = false;
       afterStop = system.afterStop;
       system.stopped.then(() => { down = true; }, () => { down = true; });
-      system.ready.then(() => {
+      system.ready.then(async () => {
         // The console line a machine's boot is judged by (test/integration/guest/guest-boot.test.ts).
         log.info('system ready', { kernelUptimeMs: kernelUptimeMs(), octantMs: Math.round(performance.now()) });
+        // A/B machines: this slot booted well (slot table), and what failed before it goes into the ledger.
+        if (isMachineInit()) await (await import('../boot-assessment.ts')).assessBoot(paths, log);
         return runBootCommands(system.config.init.run, log, () => down);
       }).catch((error: unknown) => {
         if (isOctantError(error, 'E_SERVICE_STOPPED')) return; // stopped by a signal while booting
