@@ -63,9 +63,7 @@ const build: Action = {
       }
       executable = process.execPath;
     }
-    const epochText = io.env.SOURCE_DATE_EPOCH ?? '0';
-    const epoch = Number(epochText);
-    if (!/^\d+$/.test(epochText) || !Number.isSafeInteger(epoch)) throw usageError(`image build: SOURCE_DATE_EPOCH: expected whole seconds, got '${epochText}'`);
+    const epoch = epochOf(io, 'image build');
     // Loaded here: the rest of octant never pays for the image code.
     const { buildImage } = await import('../../runtime/image/build-image.ts');
     const manifest = buildImage({
@@ -84,6 +82,13 @@ const build: Action = {
     return 0;
   },
 };
+
+function epochOf(io: Io, command: string): number {
+  const epochText = io.env.SOURCE_DATE_EPOCH ?? '0';
+  const epoch = Number(epochText);
+  if (!/^\d+$/.test(epochText) || !Number.isSafeInteger(epoch)) throw usageError(`${command}: SOURCE_DATE_EPOCH: expected whole seconds, got '${epochText}'`);
+  return epoch;
+}
 
 async function signWith(io: Io, imageDir: string, key: string): Promise<void> {
   const { loadPrivateKey } = await import('../../agent/manifest/sign.ts');
@@ -114,6 +119,23 @@ export function installNumbers(parsed: Parameters<Action['run']>[0], command: st
   return { tries, slotBytes: slotMiB * 1024 * 1024 };
 }
 
+const oci: Action = {
+  name: 'oci',
+  summary: 'write the image root as an OCI image layout (FROM scratch, entrypoint /octant init) for docker/podman',
+  synopsis: ['IMAGE_DIR --out DIR'],
+  options: { out: { type: 'string', value: 'DIR', help: 'where the layout (oci-layout, index.json, blobs/) is written' } },
+  notes: 'Reproducible: created is SOURCE_DATE_EPOCH (default 0). Needs unsquashfs (squashfs-tools).',
+  async run(parsed, { io }) {
+    const dir = resolve(io.cwd, requirePositional(parsed, 0, 'IMAGE_DIR', 'image oci'));
+    const out = stringFlag(parsed, 'out');
+    if (out === undefined) throw usageError('image oci: --out DIR is required');
+    const { exportOci } = await import('../../runtime/image/oci.ts');
+    const done = await exportOci(dir, resolve(io.cwd, out), epochOf(io, 'image oci'));
+    writeLine(io.stdout, `manifest ${done.manifest.digest}, layer ${done.layer.digest} (${done.layer.size} bytes gzip), entrypoint /octant init`);
+    return 0;
+  },
+};
+
 const install: Action = {
   name: 'install',
   summary: "write an image set's root into the inactive slot of a system disk; the next boot tries it (no signature check: octant update checks one)",
@@ -137,6 +159,6 @@ const install: Action = {
 export const command: Command = {
   name: 'image',
   summary: 'build the bootable OS image: verified squashfs root, initramfs, kernel, data disk',
-  subcommands: [build, sign, install],
+  subcommands: [build, sign, install, oci],
   notes: 'See docs/image.md for the boot chain and the disk layouts.',
 };
