@@ -62,7 +62,16 @@ export const command: Command = {
         }),
       };
     };
-    const code = await runInit({ boot, log });
+    let code: number;
+    try {
+      code = await runInit({ boot, log });
+    } catch (error) {
+      // The machine's PID 1 must not exit with the error (the kernel would
+      // panic): it is on the console, then the machine powers off below.
+      if (!isMachineInit()) throw error;
+      log.error('init failed', { code: isOctantError(error) ? error.code : undefined, error: messageOf(error) });
+      code = 1;
+    }
     if (isMachineInit()) {
       // The machine's PID 1 has nothing to return to: its exit would panic
       // the kernel. Everything has stopped and the logs are closed; power off
