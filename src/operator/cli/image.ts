@@ -14,7 +14,7 @@ import type { Io } from '../../lib/io.ts';
 import type { Installed } from '../../runtime/image/install.ts';
 
 /** The system disk: --disk, else the running A/B machine's own (octant.slots= on its kernel command line). */
-export async function diskFlag(disk: string | undefined, io: Io, command: string): Promise<string> {
+async function diskFlag(disk: string | undefined, io: Io, command: string): Promise<string> {
   if (disk !== undefined) return resolve(io.cwd, disk);
   const { slotsDisk } = await import('../boot-assessment.ts');
   let cmdline = '';
@@ -111,12 +111,14 @@ const sign: Action = {
   },
 };
 
-/** --tries and --slot-size, checked. */
-export function installNumbers(parsed: Parameters<Action['run']>[0], command: string): { tries: number; slotBytes: number } {
+/** IMAGE_DIR, the disk, --tries and --slot-size of install and update, checked. */
+export async function installArgs(parsed: Parameters<Action['run']>[0], io: Io, command: string): Promise<{ imageDir: string; disk: string; tries: number; slotBytes: number }> {
+  const imageDir = resolve(io.cwd, requirePositional(parsed, 0, 'IMAGE_DIR', command));
+  const disk = await diskFlag(stringFlag(parsed, 'disk'), io, command);
   const tries = numberFlag(parsed, 'tries', command) ?? 3;
   const slotMiB = numberFlag(parsed, 'slot-size', command) ?? 256;
   if (!Number.isSafeInteger(slotMiB) || slotMiB < 1) throw usageError(`${command}: --slot-size: expected a whole number of MiB, got ${slotMiB}`);
-  return { tries, slotBytes: slotMiB * 1024 * 1024 };
+  return { imageDir, disk, tries, slotBytes: slotMiB * 1024 * 1024 };
 }
 
 const oci: Action = {
@@ -147,11 +149,9 @@ const install: Action = {
     'Every step is recorded in the ledger.',
   ].join('\n'),
   async run(parsed, { io, paths }) {
-    const dir = resolve(io.cwd, requirePositional(parsed, 0, 'IMAGE_DIR', 'image install'));
-    const disk = await diskFlag(stringFlag(parsed, 'disk'), io, 'image install');
+    const args = await installArgs(parsed, io, 'image install');
     const { installRecorded } = await import('../image-update.ts');
-    const installed = await installRecorded(paths(), { imageDir: dir, disk, ...installNumbers(parsed, 'image install') }, undefined);
-    printInstalled(io, installed, disk);
+    printInstalled(io, await installRecorded(paths(), args, undefined), args.disk);
     return 0;
   },
 };

@@ -3,10 +3,8 @@
 // before anything is written; a refused image is recorded in the ledger and
 // nothing changes on the disk (operator/image-update.ts).
 
-import { resolve } from 'node:path';
-import { requirePositional, stringFlag } from '../../lib/args.ts';
 import type { Command } from './command.ts';
-import { INSTALL_OPTIONS, diskFlag, installNumbers, printInstalled } from './image.ts';
+import { INSTALL_OPTIONS, installArgs, printInstalled } from './image.ts';
 import { writeLine } from '../../lib/io.ts';
 
 export const command: Command = {
@@ -20,12 +18,11 @@ export const command: Command = {
     'The next boot tries the new slot and falls back to the other if it never reaches system ready.',
   ].join('\n'),
   async run(parsed, { io, paths }) {
-    const dir = resolve(io.cwd, requirePositional(parsed, 0, 'IMAGE_DIR', 'update'));
-    const disk = await diskFlag(stringFlag(parsed, 'disk'), io, 'update');
+    const args = await installArgs(parsed, io, 'update');
     const { updateRecorded } = await import('../image-update.ts');
-    const installed = await updateRecorded(paths(), { imageDir: dir, disk, ...installNumbers(parsed, 'update') });
+    const installed = await updateRecorded(paths(), args);
     writeLine(io.stdout, `verified: signed by trusted key ${installed.signer}`);
-    printInstalled(io, installed, disk);
+    printInstalled(io, installed, args.disk);
     return 0;
   },
 };
