@@ -7,6 +7,7 @@ export const ERROR_MEANINGS: Readonly<Record<string, string>> = {
   E_ADMIN: 'the prefix of the admin API\'s own refusals (E_ADMIN_BODY, E_ADMIN_NOT_FOUND, ...): a request the admin socket itself refused',
   E_ADMIN_NOT_FOUND: 'the running system has no such route or object (an older system, or the name is wrong); the message names it',
   E_ADMIN_STATUS: 'the admin API answered an error status without an error body (the CLI otherwise shows the server\'s own code)',
+  E_FTS_CONFIG: 'a full-text index was opened with a bad name, fields or weights, or with other fields or another language than it was built with; the message names the field',
   E_FS_CREDENTIALS: 'a file tool could not switch to the agent\'s uid and gid for the operation, so it did nothing (fail closed)',
   E_GATEWAY: 'the agent gateway failed a request without a more precise code (HTTP 500 to the agent)',
   E_GATEWAY_BODY: 'an agent\'s request body to its gateway is not strict I-JSON (HTTP 400 naming the problem)',
