@@ -7,6 +7,7 @@
 // reaches it through api.ts: the mediated memory tools and the agent loop.
 
 import { availableParallelism } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import { createWorkerPool, workerSource, type WorkerPool } from '../../lib/worker-pool.ts';
@@ -19,6 +20,7 @@ import type { ContextApi } from './context-api.ts';
 import { createContext } from './context.ts';
 import { contextRoutes } from './routes.ts';
 import { sharingRegistry } from './sharing.ts';
+import { openRecallTiers } from './recall-tiers.ts';
 import { createContextStore } from './store/context-store.ts';
 
 /** Schema of services.context in octant.yaml: the only place its defaults are written. */
@@ -76,7 +78,12 @@ export const contextService: ServiceDefinition<ContextServiceApi, ContextDeps, t
     const { ledger, vault } = ctx.deps;
     const dir = memoryDir(ctx.paths, ctx.config.dir);
     const workers = importWorkers();
-    const store = createContextStore({ dir, durability: ctx.config.durability, hotCapacity: ctx.config.hotItems, pinnedLimit: ctx.config.pinnedLimit, workers });
+    // T3 (built-in embedder) and T4 for every partition, in one file beside
+    // theirs whose name is no partition's ('_' never starts an agent name);
+    // hybrid fusion ranks T2's list with theirs (docs/memory.md "Hybrid recall").
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const recall = await openRecallTiers({ file: join(dir, '_recall.sqlite') });
+    const store = createContextStore({ dir, durability: ctx.config.durability, hotCapacity: ctx.config.hotItems, pinnedLimit: ctx.config.pinnedLimit, workers, tiers: recall.tiers, fuse: recall.fuse });
     const context = createContext({ store, redact: (text) => vault.redactAsync(text), ledger: ledger.append, sharing: sharingRegistry(join(dir, 'sharing.json'), ledger.append) });
     const { maxAgeDays, maxCount } = ctx.config.retention;
     const retention = { ...(maxAgeDays > 0 ? { maxAge: maxAgeDays * 86_400 } : {}), ...(maxCount > 0 ? { maxCount } : {}) };
@@ -87,6 +94,7 @@ export const contextService: ServiceDefinition<ContextServiceApi, ContextDeps, t
       health: () => ({ ok: true, detail: `${store.partitions().length} agent memories in ${dir}` }),
       stop: async () => {
         await store.close();
+        await recall.close();
         await workers.close();
       },
     };
