@@ -7,9 +7,9 @@
 // reaches it through api.ts: the mediated memory tools and the agent loop.
 
 import { availableParallelism } from 'node:os';
-import { mkdirSync } from 'node:fs';
 import { isAbsolute, join } from 'node:path';
 import { EXIT, OctantError } from '../../lib/errors.ts';
+import { makePrivateDir } from '../../lib/private-files.ts';
 import { createWorkerPool, workerSource, type WorkerPool } from '../../lib/worker-pool.ts';
 import type { ObjectSchema } from '../../runtime/config-schema.ts';
 import type { Paths } from '../../runtime/paths.ts';
@@ -81,7 +81,7 @@ export const contextService: ServiceDefinition<ContextServiceApi, ContextDeps, t
     // T3 (built-in embedder) and T4 for every partition, in one file beside
     // theirs whose name is no partition's ('_' never starts an agent name);
     // hybrid fusion ranks T2's list with theirs (docs/memory.md "Hybrid recall").
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makePrivateDir(dir);
     const recall = await openRecallTiers({ file: join(dir, '_recall.sqlite') });
     const store = createContextStore({ dir, durability: ctx.config.durability, hotCapacity: ctx.config.hotItems, pinnedLimit: ctx.config.pinnedLimit, workers, tiers: recall.tiers, fuse: recall.fuse });
     const context = createContext({ store, redact: (text) => vault.redactAsync(text), ledger: ledger.append, sharing: sharingRegistry(join(dir, 'sharing.json'), ledger.append) });

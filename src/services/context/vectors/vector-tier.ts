@@ -118,7 +118,8 @@ export class VectorTier implements RecallTier {
   async search(partition: Partition, query: string, k: number): Promise<TierHit[]> {
     const [vector] = await this.embedder.embed([query]);
     if (!vector.some((x) => x !== 0)) return [];
-    return this.searchVector(partition, vector, k);
+    const floor = this.embedder.minSimilarity ?? -Infinity;
+    return this.searchVector(partition, vector, k).filter((h) => h.score >= floor);
   }
 
   /** Search with a vector the caller embedded (the bench, a query reused across partitions). */
