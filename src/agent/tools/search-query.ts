@@ -1,0 +1,141 @@
+// search.query: a query to the search service for the agent, gated by the
+// manifest's `search` domain (agent/manifest/search-grant.ts):
+//   - a local index only if search.indexes names it (or "*"); never the ledger;
+//   - a remote engine only if search.engines names it (or "*") AND
+//     network.destinations allows its hosts, because the query leaves through
+//     this agent's own egress proxy (egress-request.ts), whose allowlist is
+//     that field: the proxy decides again on each connection, records it, and
+//     the privacy rules (services/search private-fetch.ts) apply before it.
+// Anything not granted is refused (E_TOOL_DENIED); the mediator records the
+// refusal, records the allowed query before it runs (log first), redacts
+// the hits before the agent sees them, and records the outcome.
+
+import { compileRules, decide, parseAuthority, screenName, type Rule } from '../../kernel/net/match.ts';
+import { forAgents, privateFetch, QUERY_LIMITS, readNameList, readQueryRequest, type EngineFetch, type EngineInfo, type QueryRequest, type SearchApi } from '../../services/search/api.ts';
+import { searchAllows } from '../manifest/search-grant.ts';
+import { viaProxy } from './egress-request.ts';
+import type { AgentSession, Tool, ToolDescription } from './tool.ts';
+import { argsError, deniedError } from './tool-errors.ts';
+
+const TOOL = 'search.query';
+const TIMEOUT_MS = 30_000;
+
+export interface SearchQueryArgs {
+  request: QueryRequest;
+  /** Local indexes asked for by name (the query's `engines` are the remote ones). */
+  indexes?: string[];
+}
+
+export interface SearchQueryDeps {
+  search: Pick<SearchApi, 'engines' | 'query'>;
+}
+
+export const searchQueryDescription: ToolDescription = {
+  name: TOOL,
+  action: 'search.query',
+  description: 'Search the local indexes and remote search engines this agent may query. Words must all match; "a phrase", prefix*, -word and field:value work where the engine supports them. Without engines or indexes, every granted one is asked.',
+  parameters: {
+    type: 'object',
+    properties: {
+      query: { type: 'string', maxLength: QUERY_LIMITS.textChars },
+      indexes: { type: 'array', items: { type: 'string' }, maxItems: QUERY_LIMITS.engines, description: 'local indexes by name' },
+      engines: { type: 'array', items: { type: 'string' }, maxItems: QUERY_LIMITS.engines, description: 'remote engines by name' },
+      limit: { type: 'integer', minimum: 1, maximum: QUERY_LIMITS.maxLimit, default: 10 },
+      offset: { type: 'integer', minimum: 0, maximum: QUERY_LIMITS.maxOffset, default: 0 },
+      filters: { type: 'object', additionalProperties: { type: 'string' }, description: 'exact matches on a hit\'s fields (e.g. {"lang": "en"})' },
+      lang: { type: 'string', description: 'language of the query, for stemming (default en)' },
+    },
+    required: ['query'],
+    additionalProperties: false,
+  },
+  limits: [
+    `remote engines get ${TIMEOUT_MS / 1000} s per connection and the service's per-engine timeout; a late engine is left out and named in the reply`,
+    'a remote engine needs both search.engines and its hosts in network.destinations',
+  ],
+};
+
+function parse(raw: unknown): SearchQueryArgs {
+  const fail = (field: string, expected: string): Error => argsError(TOOL, field, expected);
+  const request = readQueryRequest(raw, fail, 'query', ['indexes']);
+  const indexes = (raw as Record<string, unknown>).indexes;
+  return indexes === undefined ? { request } : { request, indexes: readNameList(indexes, 'indexes', fail) };
+}
+
+/** Could a connection to `host` ("name" or "name:port") pass the agent's allowlist, as https or as http? */
+function reachable(rules: readonly Rule[], host: string): boolean {
+  const explicit = /:\d+$/.test(host);
+  const tries: ['connect' | 'http', number][] = [['connect', 443], ['http', 80]];
+  return tries.some(([mode, port]) => {
+    let target;
+    try {
+      target = parseAuthority(host, explicit ? undefined : port);
+    } catch {
+      return false;
+    }
+    // As the proxy does: a name is screened before any lookup, an address decided on.
+    return target.host.kind === 'name' ? screenName(rules, mode, target) === undefined : decide(rules, mode, target, target.host.ip).allowed;
+  });
+}
+
+/** The engines of this call, each checked against the manifest; throws E_TOOL_DENIED naming the first refused. */
+export function grantedEngines(session: AgentSession, all: readonly EngineInfo[], args: SearchQueryArgs): EngineInfo[] {
+  const grant = session.manifest.search;
+  if (grant === undefined) throw deniedError(TOOL, 'this agent\'s manifest grants no search (search.engines, search.indexes)');
+  const byName = new Map(all.map((e) => [e.name, e]));
+  const rules = compileRules(session.manifest.network.destinations);
+  const unreachable = (e: EngineInfo): string | undefined => e.hosts.find((h) => !reachable(rules, h));
+  const remote = (name: string, field: string): EngineInfo => {
+    const e = byName.get(name);
+    if (e === undefined || e.kind !== 'remote' || !searchAllows(grant, 'remote', name)) throw deniedError(TOOL, `${field}: ${name} is not a remote engine this agent may query`, 'search.engines in its manifest lists them');
+    const host = unreachable(e);
+    if (host !== undefined) throw deniedError(TOOL, `${field}: ${name} needs ${host}, which network.destinations does not allow`, 'a remote engine needs both search.engines and its hosts in network.destinations');
+    return e;
+  };
+  const local = (name: string, field: string): EngineInfo => {
+    const e = byName.get(name);
+    if (e === undefined || e.kind !== 'local' || !forAgents(e) || !searchAllows(grant, 'local', name)) throw deniedError(TOOL, `${field}: ${name} is not a local index this agent may search`, 'search.indexes in its manifest lists them');
+    return e;
+  };
+  const asked = args.request.engines !== undefined || args.indexes !== undefined;
+  const chosen = asked
+    ? [...(args.request.engines ?? []).map((n, i) => remote(n, `engines[${i}]`)), ...(args.indexes ?? []).map((n, i) => local(n, `indexes[${i}]`))]
+    // Every granted one that exists and that the allowlist lets the query reach.
+    : all.filter((e) => forAgents(e) && searchAllows(grant, e.kind, e.name) && (e.kind === 'local' || unreachable(e) === undefined));
+  if (chosen.length === 0) throw deniedError(TOOL, asked ? 'no engine or index was named' : 'none of the engines and indexes its manifest grants exists here', "'octant search engines' lists what exists");
+  if (chosen.some((e) => e.kind === 'remote') && session.egressSocket === undefined) throw deniedError(TOOL, 'this agent has no egress proxy, so no remote engine can be reached');
+  return chosen;
+}
+
+/** Remote engines' requests, through this agent's egress proxy, with the privacy rules. */
+export function agentEngineFetch(egressSocket: string): EngineFetch {
+  return privateFetch((request, signal) => viaProxy(egressSocket, request, signal, { tool: TOOL, timeoutMs: TIMEOUT_MS }));
+}
+
+export function searchQueryTool(deps: SearchQueryDeps): Tool<SearchQueryArgs> {
+  return {
+    ...searchQueryDescription,
+    parse,
+    check(session, args) {
+      const engines = grantedEngines(session, deps.search.engines(), args);
+      const remote = engines.filter((e) => e.kind === 'remote');
+      return {
+        target: args.request.text,
+        evidence: { engines: engines.map((e) => e.name), ...(remote.length > 0 ? { hosts: [...new Set(remote.flatMap((e) => e.hosts))] } : {}) },
+        // A query to a remote engine is an outbound request too.
+        ...(remote.length > 0 ? { alsoActions: ['net.request'] } : {}),
+      };
+    },
+    async perform(session, args, _target, signal) {
+      // Checked again here: the engines may have changed since the check (an index removed).
+      const engines = grantedEngines(session, deps.search.engines(), args);
+      const fetch = session.egressSocket === undefined ? undefined : agentEngineFetch(session.egressSocket);
+      const result = await deps.search.query({ ...args.request, engines: engines.map((e) => e.name) }, { audience: 'agent', signal, ...(fetch === undefined ? {} : { fetch }) });
+      return {
+        hits: result.hits.map((h) => ({ title: h.title, ...(h.url === undefined ? {} : { url: h.url }), snippet: h.snippet, engine: h.engine, id: h.id, ...(h.meta === undefined ? {} : { meta: h.meta }) })),
+        total: result.total,
+        offset: result.offset,
+        engines: result.engines.map((r) => ({ engine: r.engine, ok: r.ok, hits: r.hits, ...(r.error === undefined ? {} : { error: r.error.message }) })),
+      };
+    },
+  };
+}

@@ -1,0 +1,82 @@
+// The search service: one place where a query meets every engine it may
+// reach, local indexes on this machine, remote engines (only through the
+// caller's egress path, with the privacy rules), and the ledger for
+// operators, and where their hits are fused, de-duplicated and paged
+// (docs/search.md). Agents reach it through the mediated search.query tool
+// (agent/tools/search-query.ts), operators through `octant search`. Other
+// layers import it through api.ts.
+
+import { join } from 'node:path';
+import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
+import type { ObjectSchema } from '../../runtime/config-schema.ts';
+import { FIRST_MARK, forEachEntryFrom, ledgerDir, type LedgerApi } from '../ledger/api.ts';
+import type { VaultApi } from '../vault/api.ts';
+import { engineSet, type EngineSource } from './engine-set.ts';
+import type { EngineList, SearchStats } from './endpoints.ts';
+import { ledgerEngine } from './ledger-engine.ts';
+import { QUERY_LIMITS } from './query-request.ts';
+import { searchRoutes } from './routes.ts';
+import { createSearchCore, infoOf, type SearchCore } from './search.ts';
+
+/** Schema of services.search in octant.yaml: the only place its defaults are written. */
+export const SEARCH_CONFIG = {
+  type: 'object',
+  properties: {
+    indexDir: { type: 'string', default: '', doc: 'where local indexes are kept; empty: search/ under the state directory' },
+    defaultEngines: { type: 'array', items: { type: 'string', pattern: /^[a-z0-9][a-z0-9._:-]{0,63}$/ }, default: [], doc: 'engines an operator\'s query goes to when it names none; empty: every local index (never the ledger or a remote engine unless named)' },
+    engineTimeoutMs: { type: 'integer', min: 50, max: 60_000, default: 3000, doc: 'how long one engine has to answer a query; a late engine is left out and reported' },
+    deadlineMs: { type: 'integer', min: 50, max: 120_000, default: 8000, doc: 'how long a whole query may take; engines not done by then are left out and reported' },
+    defaultLimit: { type: 'integer', min: 1, max: QUERY_LIMITS.maxLimit, default: 10, doc: 'hits per page when a query asks for no limit' },
+    maxResults: { type: 'integer', min: 1, max: QUERY_LIMITS.maxOffset + QUERY_LIMITS.maxLimit, default: 200, doc: 'how deep a query may page (offset + limit at most this)' },
+  },
+} as const satisfies ObjectSchema;
+
+/** What the search service offers the services that need it (agents: the search.query tool). */
+export type SearchApi = SearchCore;
+
+/** The search records each operator query (append) and redacts what it shows. */
+type SearchDeps = {
+  ledger: Pick<LedgerApi, 'append'>;
+  vault: Pick<VaultApi, 'redact' | 'redactAsync'>;
+};
+
+/** Where local indexes live by default. */
+export function searchDir(state: string): string {
+  return join(state, 'search');
+}
+
+export const searchService: ServiceDefinition<SearchApi, SearchDeps, typeof SEARCH_CONFIG> = {
+  name: 'search',
+  needs: ['ledger', 'vault'],
+  configSchema: SEARCH_CONFIG,
+  async start(ctx) {
+    const { ledger, vault } = ctx.deps;
+    const dir = ledgerDir(ctx.paths);
+    const ledgerSource: EngineSource = () => [ledgerEngine((from, visit) => forEachEntryFrom(dir, from, visit, 256 * 1024), FIRST_MARK)];
+    const engines = engineSet([ledgerSource]);
+    const core = createSearchCore(engines, ctx.config);
+    const queries = { total: 0, failed: 0 };
+    const list = (): EngineList => {
+      const all = engines.all();
+      // Local engines read what is on this machine; a remote one counts as tested only when its adapter says so.
+      const rows = all.map((e) => ({ ...infoOf(e), tested: e.kind === 'local' }));
+      return { engines: rows, counts: { local: rows.filter((r) => r.kind === 'local').length, remote: rows.filter((r) => r.kind === 'remote').length, tested: rows.filter((r) => r.kind === 'remote' && r.tested).length } };
+    };
+    const stats = (): SearchStats => ({ engines: list().counts, queries: { ...queries }, indexes: [] });
+    ctx.log.info('search started', { engines: engines.all().length });
+    return {
+      api: core,
+      routes: searchRoutes({
+        core,
+        ledger: ledger.append,
+        redact: (text) => vault.redact(text),
+        redactAsync: (text) => vault.redactAsync(text),
+        engines: list,
+        stats,
+        counted: (ok) => { queries.total++; if (!ok) queries.failed++; },
+      }),
+      health: () => ({ ok: true, detail: `${engines.all().length} engine(s)` }),
+      stop: async () => {},
+    };
+  },
+};
