@@ -13,3 +13,4 @@ export { forAgents } from './engine-set.ts';
 export { SEARCH_API, type EngineList, type OperatorQuery, type SearchStats } from './endpoints.ts';
 export { remoteCatalog } from './remote-catalog.ts';
 export { privateFetch, privateHeaders, COMMON_USER_AGENT, type Transport } from './private-fetch.ts';
+export { operatorSearch, type OperatorSearch } from './operator-search.ts';

@@ -9,14 +9,12 @@
 import { join } from 'node:path';
 import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
 import type { ObjectSchema } from '../../runtime/config-schema.ts';
-import { FIRST_MARK, forEachEntryFrom, ledgerDir, type LedgerApi } from '../ledger/api.ts';
+import type { LedgerApi } from '../ledger/api.ts';
 import type { VaultApi } from '../vault/api.ts';
-import { engineSet, type EngineSource } from './engine-set.ts';
-import type { EngineList, SearchStats } from './endpoints.ts';
-import { ledgerEngine } from './ledger-engine.ts';
+import { operatorSearch } from './operator-search.ts';
 import { QUERY_LIMITS } from './query-request.ts';
 import { searchRoutes } from './routes.ts';
-import { createSearchCore, infoOf, type SearchCore } from './search.ts';
+import type { SearchCore } from './search.ts';
 
 /** Schema of services.search in octant.yaml: the only place its defaults are written. */
 export const SEARCH_CONFIG = {
@@ -51,31 +49,18 @@ export const searchService: ServiceDefinition<SearchApi, SearchDeps, typeof SEAR
   configSchema: SEARCH_CONFIG,
   async start(ctx) {
     const { ledger, vault } = ctx.deps;
-    const dir = ledgerDir(ctx.paths);
-    const ledgerSource: EngineSource = () => [ledgerEngine((from, visit) => forEachEntryFrom(dir, from, visit, 256 * 1024), FIRST_MARK)];
-    const engines = engineSet([ledgerSource]);
-    const core = createSearchCore(engines, ctx.config);
-    const queries = { total: 0, failed: 0 };
-    const list = (): EngineList => {
-      const all = engines.all();
-      // Local engines read what is on this machine; a remote one counts as tested only when its adapter says so.
-      const rows = all.map((e) => ({ ...infoOf(e), tested: e.kind === 'local' }));
-      return { engines: rows, counts: { local: rows.filter((r) => r.kind === 'local').length, remote: rows.filter((r) => r.kind === 'remote').length, tested: rows.filter((r) => r.kind === 'remote' && r.tested).length } };
-    };
-    const stats = (): SearchStats => ({ engines: list().counts, queries: { ...queries }, indexes: [] });
-    ctx.log.info('search started', { engines: engines.all().length });
+    const search = operatorSearch({
+      paths: ctx.paths,
+      settings: ctx.config,
+      ledger: ledger.append,
+      redact: (text) => vault.redact(text),
+      redactAsync: (text) => vault.redactAsync(text),
+    });
+    ctx.log.info('search started', { engines: search.engines().engines.length });
     return {
-      api: core,
-      routes: searchRoutes({
-        core,
-        ledger: ledger.append,
-        redact: (text) => vault.redact(text),
-        redactAsync: (text) => vault.redactAsync(text),
-        engines: list,
-        stats,
-        counted: (ok) => { queries.total++; if (!ok) queries.failed++; },
-      }),
-      health: () => ({ ok: true, detail: `${engines.all().length} engine(s)` }),
+      api: search.core,
+      routes: searchRoutes(search),
+      health: () => ({ ok: true, detail: `${search.engines().engines.length} engine(s)` }),
       stop: async () => {},
     };
   },

@@ -7,7 +7,8 @@
 // Query syntax: words (all must occur, case-insensitive, anywhere in the
 // entry), "a phrase", -word (must not occur), and field:value on the
 // entry's own fields (agent, kind, action, target, decision), which the
-// query's filters can give too. The best hits have the most occurrences,
+// query's filters can give too. Operators' own queries (kind search) are
+// left out unless the query asks for kind:search. The best hits have the most occurrences,
 // then the newest first.
 
 import type { LedgerEntry, LedgerMark } from '../ledger/api.ts';
@@ -70,6 +71,9 @@ function snippet(text: string, terms: readonly string[]): string {
 }
 
 function matches(entry: LedgerEntry, q: ParsedQuery): number {
+  // An operator's own queries are recorded (kind search) before they run, so
+  // every query would find itself: they are searched only when asked for.
+  if (entry.kind === 'search' && q.fields.kind === undefined) return 0;
   for (const field of FIELDS) {
     const want = q.fields[field];
     if (want !== undefined && String(entry[field]).toLowerCase() !== want.toLowerCase()) return 0;
