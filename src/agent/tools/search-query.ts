@@ -10,8 +10,8 @@
 // refusal, records the allowed query before it runs (log first), redacts
 // the hits before the agent sees them, and records the outcome.
 
-import { compileRules, decide, parseAuthority, screenName, type Rule } from '../../kernel/net/match.ts';
 import { forAgents, privateFetch, QUERY_LIMITS, readNameList, readQueryRequest, type EngineFetch, type EngineInfo, type QueryRequest, type SearchApi } from '../../services/search/api.ts';
+import { firstDestinationOutside, readDestination, type Destination } from '../manifest/destination.ts';
 import { searchAllows } from '../manifest/search-grant.ts';
 import { viaProxy } from './egress-request.ts';
 import type { AgentSession, Tool, ToolDescription } from './tool.ts';
@@ -61,19 +61,22 @@ function parse(raw: unknown): SearchQueryArgs {
   return indexes === undefined ? { request } : { request, indexes: readNameList(indexes, 'indexes', fail) };
 }
 
-/** Could a connection to `host` ("name" or "name:port") pass the agent's allowlist, as https or as http? */
-function reachable(rules: readonly Rule[], host: string): boolean {
-  const explicit = /:\d+$/.test(host);
-  const tries: ['connect' | 'http', number][] = [['connect', 443], ['http', 80]];
-  return tries.some(([mode, port]) => {
-    let target;
+/**
+ * Does network.destinations allow `host` ("name", "*.domain", "address",
+ * each with an optional ":port"), as https or as plain http? By the
+ * manifest's own containment of destinations, so an engine reached at any
+ * name under a domain ("*.wikipedia.org") needs a grant covering them all.
+ */
+export function hostAllowed(destinations: readonly Destination[], host: string): boolean {
+  const split = /^(\[[^\]]+\]|[^:]+):(\d{1,5})$/.exec(host);
+  const name = (split?.[1] ?? host).replace(/^\[|\]$/g, '');
+  return (['https', 'http'] as const).some((protocol) => {
+    const port = split === null ? (protocol === 'https' ? 443 : 80) : Number(split[2]);
     try {
-      target = parseAuthority(host, explicit ? undefined : port);
+      return firstDestinationOutside([readDestination({ host: name, ports: port, protocol }, 'host')], destinations) === -1;
     } catch {
-      return false;
+      return false; // not a host the manifest could name: nothing allows it
     }
-    // As the proxy does: a name is screened before any lookup, an address decided on.
-    return target.host.kind === 'name' ? screenName(rules, mode, target) === undefined : decide(rules, mode, target, target.host.ip).allowed;
   });
 }
 
@@ -82,8 +85,7 @@ export function grantedEngines(session: AgentSession, all: readonly EngineInfo[]
   const grant = session.manifest.search;
   if (grant === undefined) throw deniedError(TOOL, 'this agent\'s manifest grants no search (search.engines, search.indexes)');
   const byName = new Map(all.map((e) => [e.name, e]));
-  const rules = compileRules(session.manifest.network.destinations);
-  const unreachable = (e: EngineInfo): string | undefined => e.hosts.find((h) => !reachable(rules, h));
+  const unreachable = (e: EngineInfo): string | undefined => e.hosts.find((h) => !hostAllowed(session.manifest.network.destinations, h));
   const remote = (name: string, field: string): EngineInfo => {
     const e = byName.get(name);
     if (e === undefined || e.kind !== 'remote' || !searchAllows(grant, 'remote', name)) throw deniedError(TOOL, `${field}: ${name} is not a remote engine this agent may query`, 'search.engines in its manifest lists them');

@@ -14,3 +14,5 @@ export { SEARCH_API, type EngineList, type OperatorQuery, type SearchStats } fro
 export { remoteCatalog } from './remote-catalog.ts';
 export { privateFetch, privateHeaders, COMMON_USER_AGENT, type Transport } from './private-fetch.ts';
 export { operatorSearch, type OperatorSearch } from './operator-search.ts';
+export { createSearchCore, type SearchLimits } from './search.ts';
+export { engineSet, type EngineSet, type EngineSource } from './engine-set.ts';
