@@ -37,11 +37,11 @@ export const searchQueryDescription: ToolDescription = {
   parameters: {
     type: 'object',
     properties: {
-      query: { type: 'string', maxLength: QUERY_LIMITS.textChars },
+      query: { type: 'string', maxLength: QUERY_LIMITS.textChars, description: 'what to search for (one line)' },
       indexes: { type: 'array', items: { type: 'string' }, maxItems: QUERY_LIMITS.engines, description: 'local indexes by name' },
       engines: { type: 'array', items: { type: 'string' }, maxItems: QUERY_LIMITS.engines, description: 'remote engines by name' },
-      limit: { type: 'integer', minimum: 1, maximum: QUERY_LIMITS.maxLimit, default: 10 },
-      offset: { type: 'integer', minimum: 0, maximum: QUERY_LIMITS.maxOffset, default: 0 },
+      limit: { type: 'integer', minimum: 1, maximum: QUERY_LIMITS.maxLimit, default: 10, description: 'hits wanted' },
+      offset: { type: 'integer', minimum: 0, maximum: QUERY_LIMITS.maxOffset, default: 0, description: 'hits to skip (the next page)' },
       filters: { type: 'object', additionalProperties: { type: 'string' }, description: 'exact matches on a hit\'s fields (e.g. {"lang": "en"})' },
       lang: { type: 'string', description: 'language of the query, for stemming (default en)' },
     },
