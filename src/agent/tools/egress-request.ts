@@ -7,6 +7,7 @@
 
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
+import { isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { deniedError } from './tool-errors.ts';
 
@@ -18,7 +19,15 @@ export interface EgressRequest {
 }
 
 /** Send `req` through the egress proxy's Unix socket: absolute-form for http, a CONNECT tunnel for https. */
-export function viaProxy(proxySocket: string, req: EgressRequest, signal: AbortSignal, options: { tool: string; timeoutMs: number }): Promise<IncomingMessage> {
+export interface EgressOptions {
+  /** Names the tool in a refusal. */
+  tool: string;
+  timeoutMs: number;
+  /** Trust anchors for TLS to the origin, instead of the system's (an operator's own CA). */
+  ca?: string | Buffer;
+}
+
+export function viaProxy(proxySocket: string, req: EgressRequest, signal: AbortSignal, options: EgressOptions): Promise<IncomingMessage> {
   const url = new URL(req.url);
   const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
   return new Promise((resolve, reject) => {
@@ -35,7 +44,8 @@ export function viaProxy(proxySocket: string, req: EgressRequest, signal: AbortS
       if (res.statusCode !== 200) { socket.destroy(); reject(deniedError(options.tool, `the egress proxy refused ${url.host} (${res.statusCode})`)); return; }
       const r = httpsRequest({
         method: req.method, host: url.hostname, port, path: `${url.pathname}${url.search}`, headers: req.headers, signal, timeout: options.timeoutMs,
-        createConnection: () => tlsConnect({ socket, servername: url.hostname }),
+        // The certificate is checked against the host asked for; SNI carries names only (RFC 6066 §3), none for an address.
+        createConnection: () => tlsConnect({ socket, host: url.hostname.replace(/^\[|\]$/g, ''), ...(isIP(url.hostname) === 0 ? { servername: url.hostname } : {}), ...(options.ca === undefined ? {} : { ca: options.ca }) }),
       }, onResponse);
       r.on('error', reject);
       r.end(req.body);

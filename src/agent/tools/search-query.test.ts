@@ -5,15 +5,17 @@
 // cookie, no referrer, no identifying header and the common User-Agent.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type IncomingHttpHeaders } from 'node:http';
-import { mkdtempSync, rmSync } from 'node:fs';
+import type { IncomingHttpHeaders } from 'node:http';
+import { createServer } from 'node:https';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEgressProxy } from '../../kernel/net/proxy.ts';
 import { memoryLedger } from '../../services/ledger/testing/memory-ledger.ts';
 import { REDACTED, Redactor } from '../../services/vault/api.ts';
-import { COMMON_USER_AGENT, createSearchCore, engineSet, type Engine, type SearchHit } from '../../services/search/api.ts';
+import { assertCleanRequest, COMMON_USER_AGENT, createSearchCore, engineSet, type Engine, type SearchHit } from '../../services/search/api.ts';
 import { createMediator } from '../gateway/mediator.ts';
 import type { Manifest } from '../manifest/schema.ts';
 import type { SearchGrant } from '../manifest/search-grant.ts';
@@ -27,33 +29,46 @@ function local(name: string, category: Engine['category'], hits: Omit<SearchHit,
   return { name, kind: 'local', category, description: name, hosts: [], search: async () => hits.map((h, i) => ({ ...h, engine: name, score: hits.length - i })) };
 }
 
+/** A certificate for 127.0.0.1 made for the test with openssl: the fake engine speaks https, as every engine must. */
+function selfSigned(dir: string): { key: Buffer; cert: Buffer } {
+  const key = join(dir, 'key.pem');
+  const cert = join(dir, 'cert.pem');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', key, '-out', cert, '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1'], { stdio: 'ignore' });
+  return { key: readFileSync(key), cert: readFileSync(cert) };
+}
+
 async function setup(options: { grant?: SearchGrant; critical?: string[]; destinations?: 'engine' | 'none' } = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'octant-search-tool-'));
   const seen: { url: string; headers: IncomingHttpHeaders }[] = [];
-  const engineServer = createServer((req, res) => {
+  const tls = selfSigned(dir);
+  const engineServer = createServer(tls, (req, res) => {
     seen.push({ url: req.url ?? '', headers: req.headers });
     res.writeHead(200, { 'content-type': 'application/json', 'set-cookie': 'tracker=1' });
     res.end(JSON.stringify({ results: [{ title: 'Remote result', url: 'https://example.org/remote' }] }));
   });
   await new Promise<void>((r) => engineServer.listen(0, '127.0.0.1', () => r()));
   const port = (engineServer.address() as AddressInfo).port;
-  // A remote engine as adapters are written: it only ever calls ctx.fetch, and it tries to send a cookie.
-  const remote: Engine = {
-    name: 'web', kind: 'remote', category: 'web', description: 'a web engine', hosts: [`127.0.0.1:${port}`],
+  // A remote engine as adapters are written: it only ever calls ctx.fetch.
+  // Its careless twin tries to send a cookie and a referrer.
+  const adapter = (name: string, headers: Record<string, string>): Engine => ({
+    name, kind: 'remote', category: 'web', description: 'a web engine', hosts: [`127.0.0.1:${port}`],
     async search(query, ctx) {
-      const res = await ctx.fetch!(`http://127.0.0.1:${port}/search?q=${encodeURIComponent(query.text)}`, { headers: { accept: 'application/json', cookie: 'session=abc', referer: 'https://me.example/' }, signal: ctx.signal });
+      const res = await ctx.fetch!(`https://127.0.0.1:${port}/search?q=${encodeURIComponent(query.text)}`, { headers: { accept: 'application/json', ...headers }, signal: ctx.signal });
       const body = JSON.parse(await res.text()) as { results: { title: string; url: string }[] };
-      return body.results.map((r, i) => ({ id: r.url, engine: 'web', title: r.title, url: r.url, snippet: '', score: 10 - i }));
+      return body.results.map((r, i) => ({ id: r.url, engine: name, title: r.title, url: r.url, snippet: '', score: 10 - i }));
     },
-  };
+  });
+  const remote = adapter('web', {});
+  const careless = adapter('leaky', { cookie: 'session=abc', referer: 'https://me.example/' });
   const engines = [
     local('notes', 'files', [{ id: '/n/1', title: 'Deploy notes', snippet: `token ${SECRET} in «deploy»` }]),
     local('docs', 'docs', [{ id: '/d/1', title: 'Docs', snippet: 'docs' }]),
     local('ledger', 'ledger', [{ id: '1', title: 'entry', snippet: 'x' }]),
     remote,
+    careless,
   ];
   const memory = memoryLedger();
-  const destinations = options.destinations === 'none' ? [] : [{ host: '127.0.0.1/32', ports: [port, port] as [number, number], protocol: 'http' as const }];
+  const destinations = options.destinations === 'none' ? [] : [{ host: '127.0.0.1/32', ports: [port, port] as [number, number], protocol: 'https' as const }];
   const proxy = await startEgressProxy({ policy: { id: 'agt_search', network: destinations, limits: {} }, socketPath: join(dir, 'egress.sock'), audit: memory.append });
   const manifest = {
     network: { destinations },
@@ -65,7 +80,7 @@ async function setup(options: { grant?: SearchGrant; critical?: string[]; destin
   redactor.add(SECRET);
   const approvals: string[] = [];
   const mediator = createMediator({
-    tools: [searchQueryTool({ search: createSearchCore(engineSet([() => engines]), { engineTimeoutMs: 5000, deadlineMs: 10_000, defaultLimit: 10, maxResults: 100, defaultEngines: [] }) })],
+    tools: [searchQueryTool({ ca: tls.cert, search: createSearchCore(engineSet([() => engines]), { engineTimeoutMs: 5000, deadlineMs: 10_000, defaultLimit: 10, maxResults: 100, defaultEngines: [] }) })],
     ledger: memory.append,
     approve: async (r) => { approvals.push(r.reason); return { approved: true, id: 'apr_1', reason: 'test' }; },
     redact: (t) => redactor.redact(t),
@@ -144,18 +159,32 @@ test('privacy at the proxy: a remote query goes through the agent\'s egress prox
   const t = await setup({ grant: { engines: ['web'], indexes: ['notes'] } });
   const reply = await t.mediator.mediate(t.session, 'search.query', { query: 'private question', engines: ['web'] }) as Reply;
   assert.equal(reply.ok, true, JSON.stringify(reply));
-  assert.equal(reply.result?.hits[0].title, 'Remote result');
+  assert.equal(reply.result?.hits[0]?.title, 'Remote result', JSON.stringify(reply.result?.engines));
   assert.equal(t.seen.length, 1);
   const headers = t.seen[0].headers;
   assert.equal(headers.cookie, undefined, 'the adapter\'s cookie was dropped');
   assert.equal(headers.referer, undefined, 'the adapter\'s referrer was dropped');
   assert.equal(headers['user-agent'], COMMON_USER_AGENT);
   for (const name of Object.keys(headers)) assert.ok(!/^(x-|via$|forwarded$|from$|authorization$|origin$)/.test(name), `identifying header ${name} arrived`);
+  // The privacy rules' own check, on what arrived at the far side of the proxy (host and connection are the transport's).
+  const { host: _host, connection: _connection, ...sent } = headers;
+  assert.doesNotThrow(() => assertCleanRequest({ url: t.seen[0].url, method: 'GET', headers: sent }));
   assert.equal(t.seen[0].url, '/search?q=private%20question');
-  // The proxy decided and recorded the connection after the gateway's allow.
+  // The proxy decided and recorded the connection (a CONNECT tunnel) after the gateway's allow.
   const kinds = t.memory.entries.map((e) => `${e.kind}:${e.decision}`);
   assert.deepEqual([kinds[0], kinds.at(-1)], ['action:allow', 'action:ok']);
   assert.ok(kinds.includes('net:allow'), kinds.join(' '));
+  await t.cleanup();
+});
+
+test('an adapter that tries to send a cookie or a referrer is refused before anything leaves', async () => {
+  const t = await setup({ grant: { engines: ['leaky'], indexes: [] } });
+  const reply = await t.mediator.mediate(t.session, 'search.query', { query: 'x', engines: ['leaky'] }) as Reply;
+  assert.equal(reply.ok, true, 'the query itself is answered; the engine is reported failed');
+  const report = (reply.result as unknown as { engines: { engine: string; ok: boolean; error?: string }[] }).engines[0];
+  assert.equal(report.ok, false);
+  assert.match(report.error ?? '', /privacy rule 'header'|privacy rule 'no-cookie'|cookie/i);
+  assert.equal(t.seen.length, 0, 'nothing reached the engine');
   await t.cleanup();
 });
 

@@ -10,7 +10,7 @@
 // refusal, records the allowed query before it runs (log first), redacts
 // the hits before the agent sees them, and records the outcome.
 
-import { forAgents, privateFetch, QUERY_LIMITS, readNameList, readQueryRequest, type EngineFetch, type EngineInfo, type QueryRequest, type SearchApi } from '../../services/search/api.ts';
+import { createEngineFetch, forAgents, QUERY_LIMITS, readNameList, readQueryRequest, type EngineFetch, type EngineInfo, type QueryRequest, type RawSend, type SearchApi } from '../../services/search/api.ts';
 import { firstDestinationOutside, readDestination, type Destination } from '../manifest/destination.ts';
 import { searchAllows } from '../manifest/search-grant.ts';
 import { viaProxy } from './egress-request.ts';
@@ -19,6 +19,8 @@ import { argsError, deniedError } from './tool-errors.ts';
 
 const TOOL = 'search.query';
 const TIMEOUT_MS = 30_000;
+/** A results page is far smaller; a larger answer is refused, not read on. */
+const MAX_RESPONSE_BYTES = 4 * 1024 * 1024;
 
 export interface SearchQueryArgs {
   request: QueryRequest;
@@ -28,6 +30,8 @@ export interface SearchQueryArgs {
 
 export interface SearchQueryDeps {
   search: Pick<SearchApi, 'engines' | 'query'>;
+  /** Trust anchors for TLS to remote engines instead of the system's (an operator's own CA); absent: the system's. */
+  ca?: string | Buffer;
 }
 
 export const searchQueryDescription: ToolDescription = {
@@ -108,9 +112,31 @@ export function grantedEngines(session: AgentSession, all: readonly EngineInfo[]
   return chosen;
 }
 
-/** Remote engines' requests, through this agent's egress proxy, with the privacy rules. */
-export function agentEngineFetch(egressSocket: string): EngineFetch {
-  return privateFetch((request, signal) => viaProxy(egressSocket, request, signal, { tool: TOOL, timeoutMs: TIMEOUT_MS }));
+/** A response body up to `max` bytes; one byte more is enough for the EngineFetch to refuse it as too large. */
+async function collect(res: AsyncIterable<Buffer>, max: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of res) {
+    chunks.push(chunk);
+    size += chunk.length;
+    if (size > max) break;
+  }
+  return Buffer.concat(chunks);
+}
+
+/** The raw request, sent through this agent's egress proxy (the privacy rules were applied by the EngineFetch before it). */
+function proxySend(egressSocket: string, ca: string | Buffer | undefined): RawSend {
+  return async (request, signal) => {
+    const res = await viaProxy(egressSocket, request, signal, { tool: TOOL, timeoutMs: TIMEOUT_MS, ...(ca === undefined ? {} : { ca }) });
+    const body = await collect(res, MAX_RESPONSE_BYTES);
+    res.destroy();
+    return { status: res.statusCode ?? 0, headers: res.headers, body };
+  };
+}
+
+/** Remote engines' requests, through this agent's egress proxy, with the privacy rules (services/search remote/privacy.ts). */
+export function agentEngineFetch(egressSocket: string, ca?: string | Buffer): EngineFetch {
+  return createEngineFetch(proxySend(egressSocket, ca), { maxBytes: MAX_RESPONSE_BYTES });
 }
 
 export function searchQueryTool(deps: SearchQueryDeps): Tool<SearchQueryArgs> {
@@ -130,7 +156,7 @@ export function searchQueryTool(deps: SearchQueryDeps): Tool<SearchQueryArgs> {
     async perform(session, args, _target, signal) {
       // Checked again here: the engines may have changed since the check (an index removed).
       const engines = grantedEngines(session, deps.search.engines(), args);
-      const fetch = session.egressSocket === undefined ? undefined : agentEngineFetch(session.egressSocket);
+      const fetch = session.egressSocket === undefined ? undefined : agentEngineFetch(session.egressSocket, deps.ca);
       const result = await deps.search.query({ ...args.request, engines: engines.map((e) => e.name) }, { audience: 'agent', signal, ...(fetch === undefined ? {} : { fetch }) });
       return {
         hits: result.hits.map((h) => ({ title: h.title, ...(h.url === undefined ? {} : { url: h.url }), snippet: h.snippet, engine: h.engine, id: h.id, ...(h.meta === undefined ? {} : { meta: h.meta }) })),

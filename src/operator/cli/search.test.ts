@@ -4,7 +4,7 @@
 // hits are redacted, refusals name the argument and exit as documented.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT } from '../../lib/errors.ts';
@@ -78,6 +78,42 @@ test('engines and stats: the honest count; queries counted by the running servic
   assert.match(human.out, /^ledger +local +ledger +tested, operators only$/m);
 });
 
+test('search index add, query, rebuild, rm through the running system: NDJSON progress, incremental rebuild, each change in the ledger', async () => {
+  const folder = join(root, 'notes');
+  mkdirSync(folder);
+  writeFileSync(join(folder, 'deploy.md'), '# Deploy notes\nThe boundary layer deploy rotates tokens.\n');
+  writeFileSync(join(folder, 'turbine.txt'), 'Turbine blades and nothing else.\n');
+  const added = await octantCli(root, 'search', 'index', 'add', 'notes', '--path', folder, '--json');
+  assert.equal(added.code, 0, added.err);
+  const events = added.out.trim().split('\n').map((line) => JSON.parse(line));
+  assert.ok(events.some((e) => e.type === 'progress' && e.phase === 'indexing'), added.out);
+  assert.deepEqual(events.at(-1), { ...events.at(-1), type: 'done', index: 'notes' });
+  assert.equal(events.at(-1).result.added, 2);
+  const hits = JSON.parse((await octantCli(root, 'search', 'query', 'boundary layers', '--json')).out);
+  assert.deepEqual(hits.hits.map((h: { engine: string; url: string }) => [h.engine, h.url]), [['notes', join(folder, 'deploy.md')]]);
+  // Incremental: one file changed, one gone.
+  writeFileSync(join(folder, 'turbine.txt'), 'Turbine blades and a boundary layer.\n');
+  rmSync(join(folder, 'deploy.md'));
+  const rebuilt = await octantCli(root, 'search', 'index', 'rebuild', 'notes');
+  assert.equal(rebuilt.code, 0, rebuilt.err);
+  assert.match(rebuilt.out, /notes: 1 unit\(s\): 0 added, 1 changed, 0 unchanged, 1 removed, 0 failed/);
+  const list = await octantCli(root, 'search', 'index', 'list');
+  assert.match(list.out, /^notes +files +1 docs/m);
+  const stats = JSON.parse((await octantCli(root, 'search', 'stats', '--json')).out);
+  assert.equal(stats.indexes[0].name, 'notes');
+  // Names an index may not take, and an unknown one.
+  const taken = await octantCli(root, 'search', 'index', 'add', 'ledger', '--path', folder);
+  assert.equal(taken.code, EXIT.usage);
+  assert.match(taken.err, /E_SEARCH_CORPUS_NAME/);
+  assert.equal((await octantCli(root, 'search', 'index', 'rebuild', 'nosuch')).code, EXIT.failure);
+  const removed = await octantCli(root, 'search', 'index', 'rm', 'notes');
+  assert.equal(removed.code, 0, removed.err);
+  assert.equal(JSON.parse((await octantCli(root, 'search', 'index', 'list', '--json')).out).length, 0);
+  const ledger = JSON.parse((await octantCli(root, 'search', 'query', 'notes kind:search', '--engine', 'ledger', '--json', '--limit', '50')).out);
+  const actions = ledger.hits.map((h: { meta: { action: string; decision: string } }) => `${h.meta.action}:${h.meta.decision}`);
+  for (const a of ['search.index.add:allow', 'search.index.done:ok', 'search.index.rebuild:allow', 'search.index.rm:allow']) assert.ok(actions.includes(a), `${a} in ${actions.join(' ')}`);
+});
+
 test('refusals name the argument: unknown engine, remote without --remote, bad limit, two words unquoted', async () => {
   const unknown = await octantCli(root, 'search', 'query', 'x', '--engine', 'nosuch');
   assert.equal(unknown.code, EXIT.usage);
@@ -100,7 +136,7 @@ test('without a running system the same search runs here and records the query i
     const log = readLedger(ledgerDir(rootLayout(offline)), { keepEntries: true });
     assert.equal(log.scan.records.length, 3, 'the event, the query, its outcome');
     const engines = await octantCli(offline, 'search', 'engines');
-    assert.match(engines.out, /1 local, 0 remote engine\(s\)/);
+    assert.match(engines.out, /^1 local, \d+ remote engine\(s\) \(\d+ remote with tests\)$/m);
   } finally {
     rmSync(offline, { recursive: true, force: true });
   }

@@ -1,9 +1,9 @@
-// The remote engines this executable carries, as the manifest sees them:
-// what a grant's "category:NAME" expands to (agent/manifest/search-grant.ts)
-// and what the service registers. Each is an adapter with its own tests.
+// The remote engines this executable carries (remote/registry.ts), as the
+// manifest sees them: what a grant's "category:NAME" expands to
+// (agent/manifest/search-grant.ts) and what the service registers.
 
-import type { Engine } from './types.ts';
+import { remoteEngines, type RemoteEngine } from './remote/index.ts';
 
-export function remoteCatalog(): readonly Engine[] {
-  return [];
+export function remoteCatalog(): readonly RemoteEngine[] {
+  return remoteEngines();
 }

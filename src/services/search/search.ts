@@ -9,7 +9,7 @@
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import { forAgents, type EngineSet } from './engine-set.ts';
 import { fanOut, type EngineReport } from './fan-out.ts';
-import { fuseHits } from './merge.ts';
+import { mergeHits } from './remote/index.ts';
 import type { QueryRequest } from './query-request.ts';
 import type { Engine, EngineCategory, EngineFetch, EngineKind, SearchHit } from './types.ts';
 
@@ -94,7 +94,7 @@ export function createSearchCore(engines: EngineSet, limits: SearchLimits): Sear
       const chosen = resolve(request, options);
       const query = { text: request.text, offset, limit, ...(request.filters === undefined ? {} : { filters: request.filters }), ...(request.lang === undefined ? {} : { lang: request.lang }) };
       const { lists, reports } = await fanOut(chosen, query, { engineTimeoutMs: limits.engineTimeoutMs, deadlineMs: limits.deadlineMs, signal: options.signal, fetch: options.fetch });
-      const fused = fuseHits(lists).slice(0, limits.maxResults);
+      const fused = mergeHits(lists).slice(0, limits.maxResults);
       return { text: request.text, offset, limit, hits: fused.slice(offset, offset + limit), total: fused.length, engines: reports };
     },
   };
