@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OCTANT, agentSkip } from '../support/dist-octant.ts';
@@ -67,6 +67,23 @@ after(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
+test('index a folder through the running system (its worker pool inside dist/octant), query it, list and stats', { skip }, () => {
+  const folder = join(work, 'notes');
+  mkdirSync(folder);
+  writeFileSync(join(folder, 'wing.md'), '# Wing design\nThe boundary layer thickens along the wing chord.\n');
+  writeFileSync(join(folder, 'pump.txt'), 'Centrifugal pumps and impellers.\n');
+  const added = octant('search', 'index', 'add', 'notes', '--path', folder, '--json');
+  assert.equal(added.code, 0, added.err);
+  const last = JSON.parse(added.out.trim().split('\n').at(-1)!);
+  assert.equal(last.type, 'done');
+  assert.equal(last.result.added, 2);
+  const found = JSON.parse(octant('search', 'query', '"boundary layer"', '--json').out);
+  assert.deepEqual(found.hits.map((h: { engine: string; title: string }) => [h.engine, h.title]), [['notes', 'Wing design (wing.md)']]);
+  assert.match(found.hits[0].snippet, /«boundary» «layer»/);
+  assert.match(octant('search', 'index', 'list').out, /^notes +files +2 docs/m);
+  assert.equal(JSON.parse(octant('search', 'stats', '--json').out).indexes[0].stats.docs, 2);
+});
+
 test('octant search engines, stats and a ledger query through the running system', { skip }, () => {
   const engines = octant('search', 'engines', '--json');
   assert.equal(engines.code, 0, engines.err);
@@ -76,10 +93,21 @@ test('octant search engines, stats and a ledger query through the running system
   const found = octant('search', 'query', 'keys generate', '--engine', 'ledger');
   assert.equal(found.code, 0, found.err);
   const stats = JSON.parse(octant('search', 'stats', '--json').out);
-  assert.equal(stats.queries.total, 1, 'the running service answered the query');
+  assert.equal(stats.queries.total, 2, 'the running service answered the queries');
   const unknown = octant('search', 'query', 'x', '--engine', 'nosuch');
   assert.equal(unknown.code, 2);
   assert.match(unknown.err, /E_SEARCH_ENGINE_UNKNOWN/);
+});
+
+test('an agent in a real sandbox: a query of the index its manifest grants is answered, redacted and recorded first', { skip }, () => {
+  const manifest = sign('reader', 'search: { indexes: [notes] }\n');
+  const run = octant('run', manifest, '--script', plan('granted', [{ tool: 'search.query', args: { query: 'boundary layer', indexes: ['notes'] } }]));
+  const aid = aidOf(run.out + run.err);
+  assert.ok(aid !== '', run.out + run.err);
+  const entries = entriesOf(aid).filter((e) => e.action.startsWith('search.query'));
+  assert.deepEqual(entries.map((e) => [e.action, e.decision]), [['search.query', 'allow'], ['search.query.done', 'ok']]);
+  assert.deepEqual(entries[0].detail.engines, ['notes']);
+  assert.ok(Number(entries[1].detail.bytes) > 0);
 });
 
 test('an agent in a real sandbox: an injected query for an engine its manifest does not grant is refused and in the ledger', { skip }, () => {
