@@ -43,8 +43,8 @@ export interface AgentGatewayOptions {
   transcriptLimitBytes?: number;
   /** The search service, for search.query (offered to an agent whose manifest grants search). */
   search?: SearchQueryDeps['search'];
-  /** More tools built per agent (exec, agent.spawn, agent.message). */
-  extraTools?: (agent: GatewayAgent, session: AgentSession) => AnyTool[];
+  /** More tools built per agent (exec, agent.spawn, agent.message, memory). */
+  extraTools?: (agent: GatewayAgent, session: AgentSession) => AnyTool[] | Promise<AnyTool[]>;
   /** Per-agent gateway limits (gateway/limits.ts). */
   limits?: Partial<GatewayLimits>;
   /** The daemon's one descriptor budget, shared with the egress proxies; default: one of its own. */
@@ -111,7 +111,7 @@ export function agentGatewayPort(options: AgentGatewayOptions): GatewayPort {
         newDestinationIsCritical: options.newDestinationIsCritical,
       }));
       if (options.search !== undefined && session.manifest.search !== undefined) tools.push(searchQueryTool({ search: options.search }));
-      tools.push(...(options.extraTools?.(agent, session) ?? []));
+      tools.push(...((await options.extraTools?.(agent, session)) ?? []));
       const mediator = createMediator({
         tools,
         ledger: options.ledger,

@@ -90,7 +90,7 @@ export function createAgentsRuntime(ctx: AgentsContext): AgentsRuntime {
       search: ctx.deps.search,
       approve,
       newDestinationIsCritical: ctx.config.newDestinationApproval,
-      extraTools: (agent, session) => agentTools(self, mailboxes, agent, session),
+      extraTools: (agent, session) => agentTools(self, mailboxes, agent, session, ctx.deps.context),
     }),
   });
   return { manager, routes: agentRoutes(manager) };

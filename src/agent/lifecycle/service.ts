@@ -18,6 +18,7 @@ import type { RouterServiceApi } from '../../services/router/api.ts';
 import type { VaultApi } from '../../services/vault/api.ts';
 import type { QuorumApi } from '../../services/quorum/api.ts';
 import type { SearchApi } from '../../services/search/api.ts';
+import type { ContextServiceApi } from '../../services/context/api.ts';
 import type { AgentsRuntime } from './agents-runtime.ts';
 import { hostCgroupPlacement } from '../../kernel/cgroups/placement.ts';
 import { listRecords } from './records.ts';
@@ -75,13 +76,15 @@ export type AgentsDeps = {
   quorum: QuorumApi;
   /** What the search.query tool asks (the engines, and the query itself). */
   search: Pick<SearchApi, 'engines' | 'query'>;
+  /** Agents' memory: the mediated memory tools and the sharing declared at each start. */
+  context: ContextServiceApi;
 };
 
 export type AgentsContext = ServiceContext<AgentsDeps, AgentsSettings>;
 
 export const agentsService: ServiceDefinition<AgentsServiceApi, AgentsDeps, typeof AGENTS_CONFIG> = {
   name: 'agents',
-  needs: ['ledger', 'vault', 'router', 'quorum', 'search'],
+  needs: ['ledger', 'vault', 'router', 'quorum', 'context', 'search'],
   configSchema: AGENTS_CONFIG,
   async start(ctx) {
     let loaded: AgentsRuntime | undefined;

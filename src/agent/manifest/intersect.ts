@@ -16,6 +16,7 @@
 //   isolation       the stronger tier: a child of a gvisor parent is gvisor
 //   search          engines and indexes by intersection, "*" giving way
 //                   to the other side's names (search-grant.ts)
+//   memory          only when both have it; grants narrowed (memory-domain.ts)
 // The identity is the child's. Over everything else intersect is
 // idempotent, commutative and associative (intersect.test.ts checks it on
 // random manifests); the result never exceeds either input.
@@ -23,6 +24,7 @@
 import { stricterPartial } from '../../services/quorum/api.ts';
 import { intersectDestinations } from './destination.ts';
 import { sortedSet } from './field-reader.ts';
+import { intersectMemory } from './memory-domain.ts';
 import { intersectPaths } from './path-set.ts';
 import { intersectSearch } from './search-grant.ts';
 import { childrenOf, isolationOf, retainOf, strongerTier, type Children, type Lifetime, type Manifest } from './schema.ts';
@@ -110,5 +112,7 @@ export function intersect(parent: Manifest, child: Manifest, options: IntersectO
   if (strongerTier(isolationOf(parent), isolationOf(child)) === 'gvisor') effective.isolation = 'gvisor';
   const search = intersectSearch(parent.search, child.search);
   if (search !== undefined) effective.search = search;
+  const memory = intersectMemory(parent, child);
+  if (memory !== undefined) effective.memory = memory;
   return effective;
 }
