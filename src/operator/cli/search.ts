@@ -14,7 +14,7 @@ import { admin } from '../../runtime/admin/client.ts';
 import type { Paths } from '../../runtime/paths.ts';
 import type { CorpusInfo, EngineList, IndexEvent, OperatorQuery, OperatorSearch, QueryResult, SearchStats } from '../../services/search/api.ts';
 import { SEARCH_API } from '../../services/search/api.ts';
-import type { Command, CommandContext, Group } from './command.ts';
+import type { Action, Command, CommandContext, Group } from './command.ts';
 import { runningOrOffline } from './running-system.ts';
 
 /** The same search the service runs, in this process (no system answers). */
@@ -119,6 +119,28 @@ function indexOp(paths: Paths, running: () => AsyncIterable<IndexEvent>, local: 
   return either(paths, () => follow(running()), async (s) => follow(await local(s)));
 }
 
+/** A read-only listing: through the running system or here; --json or text. */
+function listing<T>(name: string, summary: string, running: (paths: Paths) => Promise<T>, local: (s: OperatorSearch) => T, print: (io: Io, value: T) => void): Action {
+  return {
+    name,
+    summary,
+    options: { ...JSON_FLAG },
+    positionals: false,
+    async run(parsed, ctx) {
+      const paths = ctx.paths();
+      const value = await either(paths, () => running(paths), async (s) => local(s));
+      if (boolFlag(parsed, 'json')) writeJson(ctx.io.stdout, value);
+      else print(ctx.io, value);
+      return 0;
+    },
+  };
+}
+
+function printIndexes(io: Io, list: readonly CorpusInfo[]): void {
+  if (list.length === 0) writeLine(io.stdout, "no local indexes: add one with 'octant search index add NAME --path DIR'");
+  for (const c of list) writeLine(io.stdout, indexLine(c));
+}
+
 const INDEX: Group = {
   name: 'index',
   summary: 'the local indexes: add a folder (or another corpus), rebuild, remove, list',
@@ -172,20 +194,7 @@ Each change is recorded in the ledger first.`,
         return 0;
       },
     },
-    {
-      name: 'list',
-      summary: 'the local indexes: kind, documents, terms, size, last build, paths',
-      options: { ...JSON_FLAG },
-      positionals: false,
-      async run(parsed, ctx) {
-        const paths = ctx.paths();
-        const list = await either(paths, () => admin(paths, 'search').call(SEARCH_API.indexes), async (s) => s.indexes.list());
-        if (boolFlag(parsed, 'json')) writeJson(ctx.io.stdout, list);
-        else if (list.length === 0) writeLine(ctx.io.stdout, "no local indexes: add one with 'octant search index add NAME --path DIR'");
-        else for (const c of list) writeLine(ctx.io.stdout, indexLine(c));
-        return 0;
-      },
-    },
+    listing('list', 'the local indexes: kind, documents, terms, size, last build, paths', (paths) => admin(paths, 'search').call(SEARCH_API.indexes), (s) => s.indexes.list(), printIndexes),
   ],
 };
 
@@ -219,32 +228,8 @@ Without a running system the same search runs in this process.`,
         return 0;
       },
     },
-    {
-      name: 'engines',
-      summary: 'every engine: name, kind, category, tested, hosts, suspended; and the honest count',
-      options: { ...JSON_FLAG },
-      positionals: false,
-      async run(parsed, ctx) {
-        const paths = ctx.paths();
-        const list = await either(paths, () => admin(paths, 'search').call(SEARCH_API.engines), (s) => s.engines());
-        if (boolFlag(parsed, 'json')) writeJson(ctx.io.stdout, list);
-        else printEngines(ctx.io, list);
-        return 0;
-      },
-    },
+    listing('engines', 'every engine: name, kind, category, tested, hosts, suspended; and the honest count', (paths) => admin(paths, 'search').call(SEARCH_API.engines), (s) => s.engines(), printEngines),
     INDEX,
-    {
-      name: 'stats',
-      summary: 'engines, queries so far, and each local index\'s figures',
-      options: { ...JSON_FLAG },
-      positionals: false,
-      async run(parsed, ctx) {
-        const paths = ctx.paths();
-        const stats = await either(paths, () => admin(paths, 'search').call(SEARCH_API.stats), (s) => s.stats());
-        if (boolFlag(parsed, 'json')) writeJson(ctx.io.stdout, stats);
-        else printStats(ctx.io, stats);
-        return 0;
-      },
-    },
+    listing('stats', 'engines, queries so far, and each local index\'s figures', (paths) => admin(paths, 'search').call(SEARCH_API.stats), (s) => s.stats(), printStats),
   ],
 };
