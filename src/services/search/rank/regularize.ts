@@ -57,7 +57,8 @@ export function cosine(a: Vector, b: Vector): number {
  */
 export function regularize(ranking: readonly Scored[], docs: ReadonlyMap<string, TermDoc>, stats: CollectionStats, params: RegularizeParams): Scored[] {
   const top = ranking.slice(0, params.depth).filter((s) => docs.has(s.id));
-  if (top.length < 3 || params.alpha === 0) return [...ranking];
+  // Fewer documents than neighbours wanted: too few to say what is typical of the top; left as they are.
+  if (top.length <= params.neighbours || params.alpha === 0) return [...ranking];
   const idfs = new Map<string, number>();
   const idfOf = (t: string): number => {
     let v = idfs.get(t);
