@@ -10,6 +10,7 @@
 import { OctantError } from '../lib/errors.ts';
 import type { AnyService, RunningService, ServiceContext } from '../runtime/supervisor/service.ts';
 import { agentsService } from '../agent/lifecycle/service.ts';
+import { contextService } from '../services/context/api.ts';
 import { ledgerService } from '../services/ledger/api.ts';
 import { quorumService } from '../services/quorum/api.ts';
 import { routerService } from '../services/router/api.ts';
@@ -50,6 +51,7 @@ export function serviceTable<const T extends Record<string, AnyService>>(
 
 export const SERVICES = serviceTable({
   agents: agentsService,
+  context: contextService,
   ledger: ledgerService,
   quorum: quorumService,
   router: routerService,

@@ -40,8 +40,8 @@ export interface AgentGatewayOptions {
   newDestinationIsCritical?: boolean;
   /** Transcript cap in bytes (default TRANSCRIPT_LIMIT). */
   transcriptLimitBytes?: number;
-  /** More tools built per agent (exec, agent.spawn, agent.message). */
-  extraTools?: (agent: GatewayAgent, session: AgentSession) => AnyTool[];
+  /** More tools built per agent (exec, agent.spawn, agent.message, memory). */
+  extraTools?: (agent: GatewayAgent, session: AgentSession) => AnyTool[] | Promise<AnyTool[]>;
   /** Per-agent gateway limits (gateway/limits.ts). */
   limits?: Partial<GatewayLimits>;
   /** The daemon's one descriptor budget, shared with the egress proxies; default: one of its own. */
@@ -107,7 +107,7 @@ export function agentGatewayPort(options: AgentGatewayOptions): GatewayPort {
         redactStream: () => options.vault.redactStream(),
         newDestinationIsCritical: options.newDestinationIsCritical,
       }));
-      tools.push(...(options.extraTools?.(agent, session) ?? []));
+      tools.push(...((await options.extraTools?.(agent, session)) ?? []));
       const mediator = createMediator({
         tools,
         ledger: options.ledger,

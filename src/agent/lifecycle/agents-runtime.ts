@@ -89,7 +89,7 @@ export function createAgentsRuntime(ctx: AgentsContext): AgentsRuntime {
       llm: (authenticate) => router.gatewayRoutes(authenticate),
       approve,
       newDestinationIsCritical: ctx.config.newDestinationApproval,
-      extraTools: (agent, session) => agentTools(self, mailboxes, agent, session),
+      extraTools: (agent, session) => agentTools(self, mailboxes, agent, session, ctx.deps.context),
     }),
   });
   return { manager, routes: agentRoutes(manager) };

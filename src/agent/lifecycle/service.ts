@@ -17,6 +17,7 @@ import type { LedgerApi } from '../../services/ledger/api.ts';
 import type { RouterServiceApi } from '../../services/router/api.ts';
 import type { VaultApi } from '../../services/vault/api.ts';
 import type { QuorumApi } from '../../services/quorum/api.ts';
+import type { ContextServiceApi } from '../../services/context/api.ts';
 import type { AgentsRuntime } from './agents-runtime.ts';
 import { hostCgroupPlacement } from '../../kernel/cgroups/placement.ts';
 import { listRecords } from './records.ts';
@@ -72,13 +73,15 @@ export type AgentsDeps = {
   router: Pick<RouterServiceApi, 'gatewayRoutes'>;
   /** The panel that votes on critical actions before a human sees them (agent/approvals/governed.ts). */
   quorum: QuorumApi;
+  /** Agents' memory: the mediated memory tools and the sharing declared at each start. */
+  context: ContextServiceApi;
 };
 
 export type AgentsContext = ServiceContext<AgentsDeps, AgentsSettings>;
 
 export const agentsService: ServiceDefinition<AgentsServiceApi, AgentsDeps, typeof AGENTS_CONFIG> = {
   name: 'agents',
-  needs: ['ledger', 'vault', 'router', 'quorum'],
+  needs: ['ledger', 'vault', 'router', 'quorum', 'context'],
   configSchema: AGENTS_CONFIG,
   async start(ctx) {
     let loaded: AgentsRuntime | undefined;

@@ -12,6 +12,8 @@ export interface LoopTask {
   maxSteps: number;
   /** A fixed plan instead of a model (no provider needed). */
   script?: ScriptStep[];
+  /** Compaction budget in characters of conversation (loop.ts DEFAULT_CONTEXT_CHARS when absent). */
+  contextChars?: number;
 }
 
 function bad(field: string, message: string): OctantError {
@@ -21,7 +23,7 @@ function bad(field: string, message: string): OctantError {
 export function parseLoopTask(value: unknown): LoopTask {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw bad('(task)', 'expected an object');
   const v = value as Record<string, unknown>;
-  for (const key of Object.keys(v)) if (!['task', 'model', 'maxSteps', 'script'].includes(key)) throw bad(key, 'unknown field');
+  for (const key of Object.keys(v)) if (!['task', 'model', 'maxSteps', 'script', 'contextChars'].includes(key)) throw bad(key, 'unknown field');
   if (typeof v.task !== 'string' || v.task.trim() === '' || v.task.length > 100_000) throw bad('task', 'expected a non-empty string of at most 100,000 characters');
   const model = v.model ?? 'auto';
   if (typeof model !== 'string' || !/^[A-Za-z0-9._:/-]{1,128}$/.test(model)) throw bad('model', 'expected a model or route name');
@@ -36,5 +38,9 @@ export function parseLoopTask(value: unknown): LoopTask {
       return { tool: s.tool, args: s.args ?? {} };
     });
   }
-  return { task: v.task, model, maxSteps, ...(script ? { script } : {}) };
+  const contextChars = v.contextChars;
+  if (contextChars !== undefined && (typeof contextChars !== 'number' || !Number.isInteger(contextChars) || contextChars < 1000 || contextChars > 10_000_000)) {
+    throw bad('contextChars', 'expected an integer from 1000 to 10,000,000 (characters of conversation kept before compaction)');
+  }
+  return { task: v.task, model, maxSteps, ...(script ? { script } : {}), ...(contextChars !== undefined ? { contextChars } : {}) };
 }

@@ -5,6 +5,7 @@ import type { Destination } from './destination.ts';
 import { childrenOf, isolationOf, retainOf, type Manifest } from './schema.ts';
 import { groupsCovered, syscallGroups } from './syscall-groups.ts';
 import { settleIsolation } from './isolation-tier.ts';
+import { memoryLines } from './memory-explain.ts';
 import { formatBytes, formatDuration } from './units.ts';
 
 function destination(d: Destination): string {
@@ -93,6 +94,7 @@ export function explain(m: Manifest, options: ExplainOptions = {}): string {
   const retain = retainOf(m);
   if (retain.length > 0) can.push(list('keep, after it ends, from its scratch directory', retain));
   else cannot.push('keep any file of its scratch directory after it ends (the directory is deleted)');
+  memoryLines(m, can, cannot);
   const critical = m.governance.critical;
   const approval = critical.length === 0 ? 'none of its actions' : critical.includes('*') ? 'every action' : critical.join(', ');
   const who = `Agent ${m.identity.name}${m.identity.role ? ` (role ${m.identity.role})` : ''}, operated by ${m.identity.operator}.`;

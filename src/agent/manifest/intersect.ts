@@ -14,6 +14,7 @@
 //                   the parent lets its own outlive it)
 //   retain          paths by containment, like filesystem paths
 //   isolation       the stronger tier: a child of a gvisor parent is gvisor
+//   memory          only when both have it; grants narrowed (memory-domain.ts)
 // The identity is the child's. Over everything else intersect is
 // idempotent, commutative and associative (intersect.test.ts checks it on
 // random manifests); the result never exceeds either input.
@@ -21,6 +22,7 @@
 import { stricterPartial } from '../../services/quorum/api.ts';
 import { intersectDestinations } from './destination.ts';
 import { sortedSet } from './field-reader.ts';
+import { intersectMemory } from './memory-domain.ts';
 import { intersectPaths } from './path-set.ts';
 import { childrenOf, isolationOf, retainOf, strongerTier, type Children, type Lifetime, type Manifest } from './schema.ts';
 
@@ -105,5 +107,7 @@ export function intersect(parent: Manifest, child: Manifest, options: IntersectO
   if (children.policy !== 'terminate') effective.lifetime.children = { ...children };
   if (retain.length > 0) effective.retain = retain;
   if (strongerTier(isolationOf(parent), isolationOf(child)) === 'gvisor') effective.isolation = 'gvisor';
+  const memory = intersectMemory(parent, child);
+  if (memory !== undefined) effective.memory = memory;
   return effective;
 }

@@ -8,9 +8,9 @@
 // free of duplicates and of entries inside other entries. The normal form is
 // what gets signed, and validating it again gives it back unchanged.
 //
-// Four fields are left out of the normal form when they hold their default,
-// lifetime.children (terminate), retain ([]), isolation (namespaces) and
-// governance.quorum (no rule of its own), so
+// Five fields are left out of the normal form when they hold their default,
+// lifetime.children (terminate), retain ([]), isolation (namespaces),
+// governance.quorum (no rule of its own) and memory (no memory), so
 // manifests signed before they existed keep their digest and their signature.
 
 import governance from './data/governance-actions.json' with { type: 'json' };
@@ -19,6 +19,7 @@ import { isOctantError } from '../../lib/errors.ts';
 import { type Destination, normalizeDestinations, readDestination } from './destination.ts';
 import { has, join, readBoolean, readEnum, readInteger, readList, readName, readObject, readString, schemaError, sortedSet } from './field-reader.ts';
 import { normalizePaths, readPath, readRelativePath } from './path-set.ts';
+import { readMemory, type MemoryDomain } from './memory-domain.ts';
 import { readSyscalls } from './syscall-groups.ts';
 import { readBytes, readTtl } from './units.ts';
 
@@ -107,6 +108,8 @@ export interface Manifest {
   retain?: string[];
   /** The least isolation tier the agent runs in; absent in the normal form when it is namespaces. */
   isolation?: 'gvisor';
+  /** Its memory (memory-domain.ts); absent = no memory at all. */
+  memory?: MemoryDomain;
 }
 
 /**
@@ -125,7 +128,7 @@ export const GRANT_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const ROLE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const ACTIONS: readonly string[] = governance.actions.map((a) => a.name);
 
-const TOP = ['version', 'identity', 'filesystem', 'network', 'syscalls', 'processes', 'resources', 'credentials', 'skills', 'spawning', 'lifetime', 'governance', 'retain', 'isolation'] as const;
+const TOP = ['version', 'identity', 'filesystem', 'network', 'syscalls', 'processes', 'resources', 'credentials', 'skills', 'spawning', 'lifetime', 'governance', 'retain', 'isolation', 'memory'] as const;
 
 export function readIdentity(value: unknown, path: string): Identity {
   const r = readObject(value, path, ['name', 'role', 'operator', 'description'], ['name', 'operator']);
@@ -277,6 +280,7 @@ export function validateSchema(value: unknown): Manifest {
   const retain = has(r, 'retain') ? readRetain(r.retain, 'retain') : [];
   if (retain.length > 0) manifest.retain = retain;
   if (has(r, 'isolation') && readEnum(r.isolation, 'isolation', ISOLATION_TIERS) === 'gvisor') manifest.isolation = 'gvisor';
+  if (has(r, 'memory')) manifest.memory = readMemory(r.memory, 'memory', manifest.identity.name);
   return manifest;
 }
 

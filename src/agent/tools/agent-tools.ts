@@ -11,9 +11,11 @@ import { execTool } from './exec.ts';
 import { SCRATCH_INSIDE } from '../gateway/port.ts';
 import { messageTools, type Mailboxes } from './message.ts';
 import { spawnTool } from './spawn.ts';
+import { memoryTools } from './memory.ts';
+import type { ContextServiceApi } from '../../services/context/api.ts';
 
 
-export function agentTools(manager: LifecycleManager, mailboxes: Mailboxes, agent: GatewayAgent, session: AgentSession): AnyTool[] {
+export async function agentTools(manager: LifecycleManager, mailboxes: Mailboxes, agent: GatewayAgent, session: AgentSession, context: ContextServiceApi): Promise<AnyTool[]> {
   // Offer only what the manifest can use, so a model does not waste turns
   // (the gateway would refuse the rest anyway).
   const tools: AnyTool[] = [];
@@ -29,5 +31,12 @@ export function agentTools(manager: LifecycleManager, mailboxes: Mailboxes, agen
     }));
   }
   tools.push(...messageTools({ mailboxes, related: (from, to) => manager.related(from, to) }));
+  const memory = session.manifest.memory;
+  if (memory !== undefined) {
+    // Before its first step: whom its memory is shared with is recorded (the
+    // ledger, when it changed) and its retention applied, from this manifest.
+    await context.attach(session.manifest.identity.name, { shareWith: memory.shareWith ?? [], retention: memory.retention ?? context.defaultRetention() }, { agent: session.aid, lineage: session.lineage });
+    tools.push(...memoryTools(context));
+  }
   return tools;
 }

@@ -30,7 +30,7 @@ export const command: Command = {
     const task = parseLoopTask(JSON.parse(readFileSync(join(tokenFile, '..', 'task.json'), 'utf8')));
     const client = gatewayClient(gateway, token);
     const planner = task.script ? scriptPlanner(task.script) : llmPlanner(client, task.model);
-    const result = await runLoop({ task: task.task, client, planner, maxSteps: task.maxSteps, deadline: Number.MAX_SAFE_INTEGER });
+    const result = await runLoop({ task: task.task, client, planner, maxSteps: task.maxSteps, deadline: Number.MAX_SAFE_INTEGER, contextChars: task.contextChars });
     io.stdout.write(`${JSON.stringify(result)}\n`);
     return result.reason === 'completed' ? 0 : 1;
   },

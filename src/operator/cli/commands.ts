@@ -24,6 +24,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'keys', load: async () => (await import('./keys.ts')).command },
   { name: 'ledger', load: async () => (await import('./ledger.ts')).command },
   { name: 'manifest', load: async () => (await import('./manifest.ts')).command },
+  { name: 'memory', load: async () => (await import('./memory.ts')).command },
   { name: 'quorum', load: async () => (await import('./quorum.ts')).command },
   { name: 'router', load: async () => (await import('./router.ts')).command },
   { name: 'run', load: async () => (await import('./run.ts')).command },

@@ -62,11 +62,13 @@ export async function ensureSystem(paths: Paths): Promise<{ stop(): Promise<void
 function buildTask(parsed: Parsed, cwd: string): LoopTask {
   const script = stringFlag(parsed, 'script');
   const steps = parsed.values['max-steps'];
+  const contextChars = parsed.values['context-chars'];
   return parseLoopTask({
     task: stringFlag(parsed, 'task') ?? (script ? `run the script ${script}` : undefined),
     model: stringFlag(parsed, 'model'),
     maxSteps: steps === undefined ? undefined : Number(steps),
     script: script === undefined ? undefined : readScript(resolve(cwd, script)),
+    contextChars: contextChars === undefined ? undefined : Number(contextChars),
   });
 }
 
@@ -74,7 +76,7 @@ export const command: Command = {
   name: 'run',
   summary: 'run an agent on a task (or wrap a program) in its sandbox and wait for it',
   synopsis: [
-    'MANIFEST --task TEXT [--model NAME] [--max-steps N] [--isolation TIER] [--approval FILE] [--detach] [--json] [--story]',
+    'MANIFEST --task TEXT [--model NAME] [--max-steps N] [--context-chars N] [--isolation TIER] [--approval FILE] [--detach] [--json] [--story]',
     'MANIFEST --script FILE [--task TEXT] [options]',
     'MANIFEST [--detach] [--isolation TIER] -- COMMAND [ARG...]',
   ],
@@ -83,6 +85,7 @@ export const command: Command = {
     script: { type: 'string', value: 'FILE', help: 'a fixed plan of tool calls (JSON) instead of a model' },
     model: { type: 'string', value: 'NAME', help: 'the router model or route the loop asks for' },
     'max-steps': { type: 'string', value: 'N', help: 'stop the loop after N steps' },
+    'context-chars': { type: 'string', value: 'N', help: 'compact the conversation past N characters (older turns go to the agent\'s memory first, if it has one)' },
     isolation: { type: 'string', value: 'TIER', help: 'namespaces or gvisor: raise the isolation tier, never lower it' },
     approval: { type: 'string', value: 'FILE', help: 'a signed approval (octant manifest approve), as lifetime.ttl: unlimited needs' },
     detach: { type: 'boolean', help: 'print the agent id and return (needs a running system)' },

@@ -1,0 +1,69 @@
+// The context service as the agent layer and operators use it: memory by
+// partition (an agent's name), every text redacted through the vault on the
+// way in and on the way out, partitions' sharing declarations kept and
+// ledgered, retention applied. The tiers behind it (T0..T4, bi-temporal
+// facts, forgetting) are the store's (MemoryStore below, types.ts).
+
+import type { MemoryHit, PartitionStats, PutResult, Relation } from './types.ts';
+import type { Memory, Partition } from './types.ts';
+
+/** What a caller asks to remember. */
+export interface MemoryInput {
+  /** Default: 'fact' when a key is given, else 'note'. */
+  kind?: Memory['kind'];
+  /** A fact's subject; a new fact on the same key supersedes the old one (kept in history). */
+  key?: string;
+  text: string;
+  /** 0..1, default 0.5. */
+  importance?: number;
+  pinned?: boolean;
+  tags?: readonly string[];
+}
+
+/** One memory by id, or the fact now valid for a key. */
+export type MemoryRef = { id: string } | { key: string };
+
+/** What the manifest of an agent says about its own partition, applied when it starts (docs/memory.md). */
+export interface PartitionPolicy {
+  /** Agent names its manifest shares its memory with. */
+  shareWith: readonly string[];
+  /** Seconds and count, for every kind of memory (pinned ones are kept). */
+  retention?: { maxAge?: number; maxCount?: number };
+}
+
+/** Who acts, for the ledger: an agent run (aid and lineage) or the operator. */
+export interface Actor {
+  agent: string;
+  lineage: string[];
+}
+
+export interface ContextStats extends PartitionStats {
+  /** Agent names the partition is shared with (its owner's last declaration). */
+  sharedWith: string[];
+}
+
+export interface ContextApi {
+  put(partition: Partition, input: MemoryInput): Promise<PutResult>;
+  get(partition: Partition, ref: MemoryRef): Promise<Memory | undefined>;
+  search(partition: Partition, query: string, k: number): Promise<MemoryHit[]>;
+  /** The pinned memories (always in the agent's context). */
+  pinned(partition: Partition): Promise<Memory[]>;
+  /** The newest memories, newest first. */
+  recent(partition: Partition, n: number): Promise<Memory[]>;
+  /** Removes from every tier; returns how many memories were removed (a key's whole history). */
+  forget(partition: Partition, ref: MemoryRef): Promise<number>;
+  relate(partition: Partition, relation: Relation): Promise<PutResult>;
+  /**
+   * An agent with memory starts: record (in the ledger, when it changed)
+   * whom its partition is shared with, and apply its retention.
+   */
+  attach(partition: Partition, policy: PartitionPolicy, actor: Actor): Promise<{ expired: number }>;
+  /** Does `owner`'s last declaration share its partition with `reader`? */
+  sharesWith(owner: Partition, reader: string): boolean;
+  partitions(): Promise<Partition[]>;
+  stats(partition: Partition): Promise<ContextStats>;
+  /** The partition as JSON lines (a header line, then one memory per line). */
+  exportLines(partition: Partition): Promise<string[]>;
+  /** Adds what is new of an export (every text redacted again). */
+  importLines(partition: Partition, lines: readonly string[]): Promise<{ imported: number; skipped: number }>;
+}

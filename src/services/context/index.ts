@@ -1,0 +1,94 @@
+// The context service: agents' memory, five tiers behind one API
+// (docs/memory.md). The tiered store (store/) keeps each agent's partition
+// in its own SQLite file; this service puts the vault's redaction in front
+// of it (no secret in an agent's memory), keeps the partitions' sharing
+// declarations (recorded in the ledger), applies retention, and serves the
+// operators' routes under /v1/context/ (`octant memory`). The agent layer
+// reaches it through api.ts: the mediated memory tools and the agent loop.
+
+import { availableParallelism } from 'node:os';
+import { isAbsolute, join } from 'node:path';
+import { EXIT, OctantError } from '../../lib/errors.ts';
+import { createWorkerPool, workerSource, type WorkerPool } from '../../lib/worker-pool.ts';
+import type { ObjectSchema } from '../../runtime/config-schema.ts';
+import type { Paths } from '../../runtime/paths.ts';
+import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
+import type { LedgerApi } from '../ledger/api.ts';
+import type { VaultApi } from '../vault/api.ts';
+import type { ContextApi } from './context-api.ts';
+import { createContext } from './context.ts';
+import { contextRoutes } from './routes.ts';
+import { sharingRegistry } from './sharing.ts';
+import { createContextStore } from './store/context-store.ts';
+
+/** Schema of services.context in octant.yaml: the only place its defaults are written. */
+export const CONTEXT_CONFIG = {
+  type: 'object',
+  properties: {
+    dir: { type: 'string', default: '', doc: 'where each agent\'s memory (one SQLite file per agent name) and the sharing declarations live; empty: <state>/memory' },
+    durability: { type: 'string', enum: ['full', 'normal'], default: 'full', doc: 'full: a memory is on disk (fsync of the WAL) before put returns, so kill -9 loses nothing acknowledged; normal: fsync at checkpoints only (faster, a power loss may lose the last writes)' },
+    hotItems: { type: 'integer', min: 0, max: 1_000_000, default: 512, doc: 'T0: recent memories kept in process per agent, besides the pinned ones' },
+    pinnedLimit: { type: 'integer', min: 1, max: 10_000, default: 256, doc: 'pinned memories an agent may hold (all of them are in every step\'s context)' },
+    retention: {
+      doc: 'retention for agents whose manifest sets none (memory.retention); a manifest\'s own applies instead',
+      type: 'object',
+      properties: {
+        maxAgeDays: { type: 'integer', min: 0, max: 36_500, default: 0, doc: 'forget memories not stated again for this many days (0: keep)' },
+        maxCount: { type: 'integer', min: 0, max: 10_000_000, default: 0, doc: 'keep only the newest this many memories of each kind (0: no limit)' },
+      },
+    },
+  },
+} as const satisfies ObjectSchema;
+
+/** The memory directory for a configured `dir` (empty: the default). */
+export function memoryDir(paths: Paths, dir = ''): string {
+  if (dir === '') return join(paths.state, 'memory');
+  if (!isAbsolute(dir)) throw new OctantError('E_CONFIG', `services.context.dir: must be an absolute path, got ${JSON.stringify(dir)}`, { exit: EXIT.usage });
+  return dir;
+}
+
+/** Bulk import runs here (store-worker.ts), off the event loop that serves agents. */
+function importWorkers(): WorkerPool {
+  return createWorkerPool({
+    name: 'memory',
+    source: workerSource('memory-store', () => new URL('./store/store-worker.ts', import.meta.url)),
+    threads: Math.max(1, Math.min(2, availableParallelism() - 1)),
+    queueLimit: 16,
+  });
+}
+
+export interface ContextServiceApi extends ContextApi {
+  /** The retention a manifest without its own gets (services.context.retention), in manifest units. */
+  defaultRetention(): { maxAge?: number; maxCount?: number };
+}
+
+/** The context service records sharing, retention and operators' changes (append), and redacts through the vault. */
+type ContextDeps = {
+  ledger: LedgerApi;
+  vault: Pick<VaultApi, 'redactAsync'>;
+};
+
+export const contextService: ServiceDefinition<ContextServiceApi, ContextDeps, typeof CONTEXT_CONFIG> = {
+  name: 'context',
+  needs: ['ledger', 'vault'],
+  configSchema: CONTEXT_CONFIG,
+  async start(ctx) {
+    const { ledger, vault } = ctx.deps;
+    const dir = memoryDir(ctx.paths, ctx.config.dir);
+    const workers = importWorkers();
+    const store = createContextStore({ dir, durability: ctx.config.durability, hotCapacity: ctx.config.hotItems, pinnedLimit: ctx.config.pinnedLimit, workers });
+    const context = createContext({ store, redact: (text) => vault.redactAsync(text), ledger: ledger.append, sharing: sharingRegistry(join(dir, 'sharing.json'), ledger.append) });
+    const { maxAgeDays, maxCount } = ctx.config.retention;
+    const retention = { ...(maxAgeDays > 0 ? { maxAge: maxAgeDays * 86_400 } : {}), ...(maxCount > 0 ? { maxCount } : {}) };
+    ctx.log.info('context started', { dir, partitions: store.partitions().length });
+    return {
+      api: { ...context, defaultRetention: () => retention },
+      routes: contextRoutes(context, ledger.append),
+      health: () => ({ ok: true, detail: `${store.partitions().length} agent memories in ${dir}` }),
+      stop: async () => {
+        await store.close();
+        await workers.close();
+      },
+    };
+  },
+};
