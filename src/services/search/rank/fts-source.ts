@@ -16,6 +16,40 @@ export interface FtsRankSource extends RankSource {
 
 const quote = (term: string): string => `"${term.replaceAll('"', '""')}"`;
 
+/** Entries kept per index in each cache below (a few MB at most). */
+const CACHE_ENTRIES = 20_000;
+
+/**
+ * What is worth keeping between queries on one index: document frequencies
+ * (feedback and regularisation look up every term of the top documents) and
+ * analyzed documents (a document is analyzed again only when its stored text
+ * changed). Frequencies are dropped whenever the number of documents
+ * changes; a changed document's old frequencies linger until then, which
+ * moves scores by a rounding (collection statistics are estimates anyway).
+ */
+interface IndexCache {
+  docs: number;
+  df: Map<string, number>;
+  analyzed: Map<string, { text: string; doc: TermDoc }>;
+}
+
+let caches: WeakMap<FtsIndex, IndexCache> | undefined;
+
+function cacheOf(index: FtsIndex, docs: number): IndexCache {
+  caches ??= new WeakMap();
+  let cache = caches.get(index);
+  if (cache === undefined) caches.set(index, cache = { docs, df: new Map(), analyzed: new Map() });
+  if (cache.docs !== docs) { cache.docs = docs; cache.df.clear(); }
+  return cache;
+}
+
+/** Map.set with a bound: the oldest entry leaves first (insertion order). */
+function remember<V>(map: Map<string, V>, key: string, value: V): V {
+  if (map.size >= CACHE_ENTRIES) map.delete(map.keys().next().value ?? '');
+  map.set(key, value);
+  return value;
+}
+
 /**
  * Total terms per field over the index, from FTS5's averages record (the
  * %_data row with id 1: a varint row count, then one varint per column,
@@ -52,9 +86,9 @@ export function ftsRankSource(index: FtsIndex, filters: readonly MetaFilter[]): 
     avgFieldLength[f] = stats.docs === 0 ? 0 : totals === undefined ? stats.avgLength : totals[i] / stats.docs;
   });
   const hits = new Map<string, FtsHit>();
-  const analyzed = new Map<string, TermDoc>();
+  const cache = cacheOf(index, stats.docs);
   return {
-    stats: { docCount: stats.docs, avgFieldLength, docFreq: (term) => stats.df(term) },
+    stats: { docCount: stats.docs, avgFieldLength, docFreq: (term) => cache.df.get(term) ?? remember(cache.df, term, stats.df(term)) },
     candidates(terms, limit) {
       const unique = [...new Set(terms)].filter((t) => t !== '');
       if (unique.length === 0) return [];
@@ -66,13 +100,13 @@ export function ftsRankSource(index: FtsIndex, filters: readonly MetaFilter[]): 
     docs(ids) {
       const out = new Map<string, TermDoc>();
       for (const id of ids) {
-        let doc = analyzed.get(id);
         const hit = hits.get(id);
-        if (doc === undefined && hit !== undefined) {
-          doc = { id, fields: Object.fromEntries(index.fieldNames.map((f) => [f, index.analyzer.terms(hit.fields[f] ?? '')])) };
-          analyzed.set(id, doc);
-        }
-        if (doc !== undefined) out.set(id, doc);
+        if (hit === undefined) continue;
+        const text = index.fieldNames.map((f) => hit.fields[f] ?? '').join('\u0000');
+        const known = cache.analyzed.get(id);
+        const doc = known !== undefined && known.text === text ? known.doc
+          : remember(cache.analyzed, id, { text, doc: { id, fields: Object.fromEntries(index.fieldNames.map((f) => [f, index.analyzer.terms(hit.fields[f] ?? '')])) } }).doc;
+        out.set(id, doc);
       }
       return out;
     },
