@@ -172,6 +172,26 @@ test('memory tools from a sandboxed agent: stored, pinned, searched; a secret it
   assert.ok(puts.every((e) => e.target === 'memory:alpha' && !JSON.stringify(e).includes('combination')));
 });
 
+test('a wrapped program reaches the same memory tools over its gateway socket (the same mediated path)', { skip, timeout: 180_000 }, () => {
+  const yaml = join(root, 'wrapper.yaml');
+  writeFileSync(yaml, `version: 1
+identity: { name: wrapper, operator: ops@example.com }
+processes: { exec: [/usr/bin/dash, /usr/bin/curl] }
+syscalls: ["@base", "@file-read", "@network-client", "@network-server", "@timers", "@process-spawn"]
+governance: { critical: [] }
+resources: { cpu: 0.5, memory: 256MiB, ioBandwidth: 10MiB/s, pids: 64, networkThroughput: 1MiB/s }
+lifetime: { ttl: 10m }
+memory: {}
+`);
+  ok(octant('manifest', 'sign', yaml, '--key', join(root, 'etc', 'keys', 'private', 'ops.key'), '--out', join(root, 'wrapper.json')));
+  const call = 'read -r T < "$OCTANT_TOKEN_FILE"; /usr/bin/curl -s --unix-socket "$OCTANT_GATEWAY" -H "authorization: Bearer $T" -H content-type:application/json '
+    + `-d '{"text":"wrapped programs remember too, ${GITHUB_TOKEN}"}' http://gateway/octant/v1/tools/memory_put`;
+  const out = ok(octant('run', join(root, 'wrapper.json'), '--', '/usr/bin/dash', '-c', call));
+  assert.match(out, /"ok":true/);
+  assert.ok(!out.includes(GITHUB_TOKEN));
+  assert.match(ok(octant('memory', 'search', 'wrapper', 'wrapped programs')), /wrapped programs remember too, \[REDACTED\]/);
+});
+
 test('partitions: B reads A only with both grants; the sharing and the read are in the ledger; C (not shared with) is refused', { skip, timeout: 180_000 }, () => {
   const read = { tool: 'memory.search', args: { query: 'vault combination', partition: 'alpha' } };
   // No grant of its own: refused.

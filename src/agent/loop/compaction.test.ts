@@ -40,7 +40,7 @@ function modelLike(root: string, fillers: number): Planner & { prompts: ChatMess
   };
 }
 
-async function run(memory: boolean) {
+async function run(memory: boolean, critical: string[] = []) {
   const root = realpathSync(mkdtempSync(join(tmpdir(), 'octant-compaction-')));
   mkdirSync(join(root, 'data'));
   writableForAgent(join(root, 'data'));
@@ -55,7 +55,7 @@ async function run(memory: boolean) {
     filesystem: { read: [join(root, 'data')] },
     resources: { cpu: 1, memory: '64MiB', ioBandwidth: '1MiB/s', pids: 8, networkThroughput: '1MiB/s' },
     lifetime: { ttl: '1h' },
-    governance: { critical: [] },
+    governance: { critical },
     ...(memory ? { memory: {} } : {}),
   });
   const mediator = createMediator({
@@ -122,4 +122,14 @@ test('a refused memory write drops nothing; a tool reply never loses the call it
   assert.deepEqual(done.messages.map((m) => m.role), ['system', 'user', 'user', 'assistant', 'tool']);
   assert.equal((done.messages[4] as { tool_call_id: string }).tool_call_id, 'b');
   assert.ok(written.join('').includes('x'.repeat(100)));
+});
+
+test('a refused recall (memory reads need an approval here) is not asked again every step; the task goes on', async () => {
+  const { result, transcript, entries } = await run(true, ['memory.read']);
+  assert.equal(result.reason, 'completed');
+  assert.deepEqual(transcript.filter((l) => l.type === 'recall').map((l) => l.disabled), ['E_APPROVAL_DENIED']);
+  // One recall was tried; the compaction's writes (memory.write, not critical) still went through.
+  assert.equal(entries.filter((e) => e.action === 'memory.search').length, 0, 'refused at the gate: no allow entry');
+  assert.ok(entries.some((e) => e.action === 'memory.put.done' && e.decision === 'ok'));
+  assert.equal(result.answer, 'I do not know the launch code.', 'without recall the compacted fact is not in the prompt');
 });
