@@ -142,7 +142,7 @@ function provisionDataDisk(file: string): void {
     - [agent, suspend, ticker]
     - [agent, list, --state, suspended]
     - [agent, resume, ticker]
-    - [update, /data/images/next, --tries, 1]
+    - [update, /data/images/next, --tries, "1"]
     - [ledger, show, --kind, image]
     - [agent, logs, ticker]
     - [agent, stop, ticker]
