@@ -5,8 +5,6 @@ import type { SearchHit, SearchQuery } from '../../types.ts';
 import { editionOf, mediaWikiHits, mediaWikiSearchUrl } from '../mediawiki-search.ts';
 import { ENGINE } from './errors.ts';
 
-export { editionOf };
-
 export function toSearchUrl(query: SearchQuery): string {
   return mediaWikiSearchUrl(`${editionOf(query.lang)}.wikipedia.org`, query);
 }
