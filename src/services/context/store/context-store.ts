@@ -34,7 +34,7 @@ export interface ContextStoreOptions {
   lang?: string;
   /** Recent memories T0 keeps per partition, besides the pinned ones (default 512). */
   hotCapacity?: number;
-  /** T2: documents one search may score at most (text-tier.ts; default 20 000). */
+  /** T2: documents one search may score at most (text-tier.ts; default 10 000). */
   postingsBudget?: number;
   /** Pinned memories a partition may hold (default 256): they all go into every step's context. */
   pinnedLimit?: number;
