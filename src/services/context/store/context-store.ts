@@ -126,7 +126,7 @@ export function createContextStore(options: ContextStoreOptions): ContextStoreAp
     const validFrom = input.validFrom ?? tx;
     if (input.validTo !== undefined && input.validTo <= validFrom) throw inputError('validTo', 'must be after validFrom');
     const importance = input.importance ?? 0.5;
-    if (input.pinned === true && h.t0.pinned().length >= pinnedLimit) {
+    if (input.pinned === true && h.t0.pinnedCount >= pinnedLimit) {
       throw new OctantError('E_MEMORY_PINNED_LIMIT', `memory ${partition}: already ${pinnedLimit} pinned memories`, { hint: 'unpin or forget one first' });
     }
     const result = h.t1.transaction(() => {
