@@ -30,6 +30,8 @@ export const ERROR_MEANINGS: Readonly<Record<string, string>> = {
   E_SEARCH_ENGINE_RATE_LIMITED: 'a remote search engine throttled us (HTTP 429 or its own throttle signal): suspended for at least its Retry-After',
   E_SEARCH_ENGINE_SERVER: 'a remote search engine failed (HTTP 5xx or its own server error): suspended with backoff',
   E_SEARCH_ENGINE_SUSPENDED: 'a remote search engine is in its backoff window after failures (`octant search engines` shows until when); nothing was sent',
+  E_SEARCH_EVAL_FILE: '`octant search eval` could not read a collection file (documents, queries or judgements); the message names it',
+  E_SEARCH_EVAL_FORMAT: 'a test collection file is not in the format given (SMART, TREC, JSON lines, qrels or run lines); the message names the line or record',
   E_WORKER_TASK_UNKNOWN: 'a worker thread was asked for a task its pool does not offer (a bug); the request names the task',
   E_JSON_BODY: 'a request body is not strict I-JSON (duplicate key, lone surrogate, number out of range, too deep); the message names the problem',
   E_LEDGER_LOCK: 'another process holds the ledger\'s writer lock (a second daemon on the same root); the message names the holder',
@@ -45,6 +47,9 @@ export const ERROR_MEANINGS: Readonly<Record<string, string>> = {
   E_ROUTER_SERVE: '`octant router serve` could not reach the running system or was refused by it',
   E_ROUTER_USAGE: 'a provider returned a usage record the router cannot trust (missing or inconsistent token counts)',
   E_SANDBOX_EXEC_GUARD: 'the exec-guard helper could not be written, compiled or checked, so no sandbox starts',
+  E_SEARCH_ENGINE: 'a search engine failed with an error that has no code of its own (an adapter\'s bug, a broken index); the query\'s report names the engine and its message, the other engines still answer',
+  E_SEARCH_INDEX: 'an index build failed with an error that is not an OctantError; the build\'s last NDJSON value and the ledger carry its message',
+  E_SEARCH_FAILED: 'an operator\'s query failed with an error that is not an OctantError; the ledger records it as the query\'s outcome',
   E_TOOL_FAILED: 'a tool failed with an error that is not an OctantError; the agent gets the message',
   E_UNKNOWN: 'an agent ended with an error that is not an OctantError (recorded in the ledger under this code)',
 };
