@@ -1,11 +1,12 @@
 // The context service: agents' memory, five tiers behind one API
 // (docs/memory.md). The tiered store (store/) keeps each agent's partition
-// in its own SQLite file; this service puts the vault's redaction in front
+// in its own SQLite file, with T3 and T4 (recall-tiers.ts) handed in; this service puts the vault's redaction in front
 // of it (no secret in an agent's memory), keeps the partitions' sharing
 // declarations (recorded in the ledger), applies retention, and serves the
 // operators' routes under /v1/context/ (`octant memory`). The agent layer
 // reaches it through api.ts: the mediated memory tools and the agent loop.
 
+import { mkdirSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { EXIT, OctantError } from '../../lib/errors.ts';
@@ -17,6 +18,7 @@ import type { LedgerApi } from '../ledger/api.ts';
 import type { VaultApi } from '../vault/api.ts';
 import type { ContextApi } from './context-api.ts';
 import { createContext } from './context.ts';
+import { openRecallTiers } from './recall-tiers.ts';
 import { contextRoutes } from './routes.ts';
 import { sharingRegistry } from './sharing.ts';
 import { createContextStore } from './store/context-store.ts';
@@ -76,7 +78,11 @@ export const contextService: ServiceDefinition<ContextServiceApi, ContextDeps, t
     const { ledger, vault } = ctx.deps;
     const dir = memoryDir(ctx.paths, ctx.config.dir);
     const workers = importWorkers();
-    const store = createContextStore({ dir, durability: ctx.config.durability, hotCapacity: ctx.config.hotItems, pinnedLimit: ctx.config.pinnedLimit, workers });
+    // T3 (built-in embedder: nothing leaves the machine) and T4 in one file of
+    // their own, beside (not among) the partitions' files; hybrid fusion over T2-T4.
+    mkdirSync(join(dir, 'recall'), { recursive: true, mode: 0o700 });
+    const recall = await openRecallTiers({ file: join(dir, 'recall', 'tiers.sqlite') });
+    const store = createContextStore({ dir, durability: ctx.config.durability, hotCapacity: ctx.config.hotItems, pinnedLimit: ctx.config.pinnedLimit, workers, tiers: recall.tiers, fuse: recall.fuse });
     const context = createContext({ store, redact: (text) => vault.redactAsync(text), ledger: ledger.append, sharing: sharingRegistry(join(dir, 'sharing.json'), ledger.append) });
     const { maxAgeDays, maxCount } = ctx.config.retention;
     const retention = { ...(maxAgeDays > 0 ? { maxAge: maxAgeDays * 86_400 } : {}), ...(maxCount > 0 ? { maxCount } : {}) };
@@ -87,6 +93,7 @@ export const contextService: ServiceDefinition<ContextServiceApi, ContextDeps, t
       health: () => ({ ok: true, detail: `${store.partitions().length} agent memories in ${dir}` }),
       stop: async () => {
         await store.close();
+        await recall.close();
         await workers.close();
       },
     };
