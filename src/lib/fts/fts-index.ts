@@ -85,6 +85,9 @@ export class FtsIndex {
   readonly analyzer: Analyzer;
   readonly fieldNames: readonly string[];
   #statements = new Map<string, StatementSync>();
+  /** Change of the total length not yet written: flushed once per transaction, not once per document. */
+  #pendingLength = 0;
+  #ownTransaction = false;
 
   private constructor(db: DatabaseSync, name: string, config: FtsConfig) {
     this.db = db;
@@ -139,8 +142,11 @@ export class FtsIndex {
    * one of FTS5's internal ones, beyond 2^53 (node:sqlite throws converting it).
    */
   #write(sql: string): StatementSync {
-    const s = this.statement(sql);
-    s.setReadBigInts(true);
+    let s = this.#statements.get(sql);
+    if (s === undefined) {
+      s = this.statement(sql);
+      s.setReadBigInts(true);
+    }
     return s;
   }
 
@@ -218,12 +224,17 @@ export class FtsIndex {
   transaction(fn: () => void): void {
     if (this.db.isTransaction) { fn(); return; }
     this.db.exec('BEGIN IMMEDIATE');
+    this.#ownTransaction = true;
     try {
       fn();
+      this.#flushLength();
       this.db.exec('COMMIT');
     } catch (error) {
+      this.#pendingLength = 0;
       this.db.exec('ROLLBACK');
       throw error;
+    } finally {
+      this.#ownTransaction = false;
     }
   }
 
@@ -232,7 +243,7 @@ export class FtsIndex {
   }
 
   totalLength(): number {
-    return this.#info('totalLength', 0);
+    return this.#info('totalLength', 0) + this.#pendingLength;
   }
 
   stats(): FtsStats {
@@ -265,7 +276,15 @@ export class FtsIndex {
   }
 
   #addLength(delta: number): void {
-    if (delta !== 0) this.#write("UPDATE {p}_info SET value = value + ? WHERE key = 'totalLength'").run(delta);
+    this.#pendingLength += delta;
+    // Deferred only inside a transaction of ours (which flushes before its
+    // COMMIT); a caller's own transaction gets the write at once.
+    if (!this.#ownTransaction) this.#flushLength();
+  }
+
+  #flushLength(): void {
+    if (this.#pendingLength !== 0) this.#write("UPDATE {p}_info SET value = value + ? WHERE key = 'totalLength'").run(this.#pendingLength);
+    this.#pendingLength = 0;
   }
 
   #info(key: string, fallback: number): number {

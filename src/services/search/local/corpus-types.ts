@@ -5,9 +5,9 @@
 import type { FtsConfig } from '../../../lib/fts/fts-index.ts';
 
 /** What a corpus is made from (docs/search.md "Local corpora"). */
-export type CorpusKind = 'files' | 'man' | 'usr-doc' | 'dpkg' | 'git' | 'documents';
+export type CorpusKind = 'files' | 'man' | 'usr-doc' | 'dpkg' | 'git' | 'zim' | 'documents';
 
-export const CORPUS_KINDS: readonly CorpusKind[] = ['files', 'man', 'usr-doc', 'dpkg', 'git', 'documents'];
+export const CORPUS_KINDS: readonly CorpusKind[] = ['files', 'man', 'usr-doc', 'dpkg', 'git', 'zim', 'documents'];
 
 /** One document as the search corpora index it: a title, a body, metadata. */
 export interface IndexDoc {
@@ -28,7 +28,9 @@ export interface IndexDoc {
  */
 export type IndexUnit =
   | { path: string; stamp?: string }
-  | { doc: IndexDoc };
+  | { doc: IndexDoc }
+  /** Clusters [from, to) of a ZIM archive (one archive is many units, for progress). */
+  | { zim: string; stamp: string; clusters: [number, number] };
 
 /** The fields every corpus index has, with their BM25 weights. */
 export const CORPUS_FIELDS: FtsConfig['fields'] = [

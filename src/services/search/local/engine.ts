@@ -9,7 +9,7 @@ import type { CorpusKind } from './corpus-types.ts';
 import type { CorpusSpec } from './registry.ts';
 
 const CATEGORY: Readonly<Record<CorpusKind, EngineCategory>> = {
-  files: 'files', man: 'docs', 'usr-doc': 'docs', dpkg: 'packages', git: 'code', documents: 'files',
+  files: 'files', man: 'docs', 'usr-doc': 'docs', dpkg: 'packages', git: 'code', zim: 'archive', documents: 'files',
 };
 
 export function corpusEngine(spec: CorpusSpec, index: () => FtsIndex): Engine {

@@ -30,7 +30,7 @@ export function indexUnits(index: FtsIndex, batch: IndexBatch): BatchResult {
         docs = loadUnit(batch.kind, unit);
       } catch (error) {
         result.failed++;
-        if (result.errors.length < MAX_ERRORS) result.errors.push(`${'path' in unit ? unit.path : unit.doc.id}: ${error instanceof Error ? error.message : String(error)}`);
+        if (result.errors.length < MAX_ERRORS) result.errors.push(`${'path' in unit ? unit.path : 'zim' in unit ? `${unit.zim} clusters ${unit.clusters.join('-')}` : unit.doc.id}: ${error instanceof Error ? error.message : String(error)}`);
         continue;
       }
       const stamp = 'path' in unit && docs.length === 1 && docs[0]!.id === unit.path ? unit.stamp : undefined;

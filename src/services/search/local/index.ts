@@ -8,7 +8,7 @@
 //   local.register({ name, kind, paths?, lang?, description? }) -> CorpusInfo
 //        kinds: 'files' (folders of text, Markdown, HTML), 'man' (/usr/share/man),
 //        'usr-doc' (/usr/share/doc), 'dpkg' (/var/lib/dpkg/status), 'git'
-//        (commits and tracked files), 'documents' (filled through put/remove)
+//        (commits and tracked files), 'zim' (Kiwix archives), 'documents' (filled through put/remove)
 //   local.corpora() -> CorpusInfo[]                 // spec + stats of each
 //   await local.build(name, { onProgress, signal }) -> BuildResult
 //        a full pass: new and changed documents indexed, unchanged ones skipped
@@ -109,6 +109,7 @@ const DEFAULT_DESCRIPTION: Readonly<Record<CorpusKind, string>> = {
   'usr-doc': 'package documentation in /usr/share/doc',
   dpkg: 'Debian packages known to this machine',
   git: 'a git repository: commits and tracked files',
+  zim: 'offline archives in the ZIM format (Kiwix)',
   documents: 'documents indexed through the API',
 };
 

@@ -4,7 +4,7 @@
 // Directory walks do not follow symbolic links and skip hidden folders and
 // node_modules; a corpus stops at MAX_UNITS units (the rest is reported).
 
-import { opendir, stat } from 'node:fs/promises';
+import { open, opendir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { EXIT, OctantError } from '../../../lib/errors.ts';
 import type { CorpusKind, IndexUnit } from './corpus-types.ts';
@@ -78,6 +78,30 @@ async function rootsOf(paths: readonly string[], accept: (name: string, dir: str
   return out;
 }
 
+/** Clusters per unit of a ZIM archive: a unit is a worker task and a step of progress. */
+export const ZIM_CLUSTERS_PER_UNIT = 16;
+
+/** Each ZIM archive as ranges of its clusters (the count is in its header: ZIM format, offset 28). */
+async function zimUnits(files: IndexUnit[]): Promise<IndexUnit[]> {
+  const out: IndexUnit[] = [];
+  for (const file of files) {
+    if (!('path' in file)) continue;
+    const handle = await open(file.path, 'r');
+    let clusters: number;
+    try {
+      const { buffer } = await handle.read(Buffer.alloc(32), 0, 32, 0);
+      if (buffer.readUInt32LE(0) !== 72173914) throw new OctantError('E_SEARCH_CORPUS_PATH', `'${file.path}' is not a ZIM archive (bad magic number)`, { exit: EXIT.failure });
+      clusters = buffer.readUInt32LE(28);
+    } finally {
+      await handle.close();
+    }
+    for (let from = 0; from < clusters; from += ZIM_CLUSTERS_PER_UNIT) {
+      out.push({ zim: file.path, stamp: file.stamp ?? '', clusters: [from, Math.min(clusters, from + ZIM_CLUSTERS_PER_UNIT)] });
+    }
+  }
+  return out;
+}
+
 /** The units of a corpus of `kind` over `paths`. */
 export async function listUnits(kind: CorpusKind, paths: readonly string[], signal?: AbortSignal): Promise<IndexUnit[]> {
   switch (kind) {
@@ -86,6 +110,7 @@ export async function listUnits(kind: CorpusKind, paths: readonly string[], sign
     case 'usr-doc': return rootsOf(paths, (name) => USR_DOC.test(name), () => true);
     case 'dpkg': return (await rootsOf(paths, () => false, () => false)).map((u) => ('path' in u ? { path: u.path } : u));
     case 'git': return gitUnits(paths, signal);
+    case 'zim': return zimUnits(await rootsOf(paths, (name) => name.endsWith('.zim'), () => true));
     case 'documents': return [];
   }
 }

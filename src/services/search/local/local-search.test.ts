@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { openLocalSearch, type IndexProgress, type LocalSearch } from './index.ts';
 import type { SearchHit } from '../types.ts';
+import { SAMPLE_ARTICLES, writeZim } from './testing/zim-writer.ts';
 
 const ctx = { signal: new AbortController().signal };
 
@@ -179,5 +180,23 @@ test('a second build of one corpus while one runs is refused (E_SEARCH_BUSY); a 
       (e: Error & { code?: string }) => e.code === 'E_SEARCH_ABORTED');
     assert.equal(local.stats('files:many').docs, 20);
     assert.ok(existsSync(join(dir, 'index', 'files~many.sqlite')));
+  });
+});
+
+test('ZIM archives (Kiwix): articles indexed per cluster range in the worker; a rebuild of the same archive re-indexes nothing', async () => {
+  await withSearch(async (local, dir) => {
+    const shelf = join(dir, 'shelf');
+    mkdirSync(shelf);
+    writeFileSync(join(shelf, 'wiki.zim'), writeZim(SAMPLE_ARTICLES, { clusters: [{ compression: 5 }, { compression: 1, wide: true }] }));
+    local.register({ name: 'zim:wiki', kind: 'zim', paths: [shelf] });
+    const first = await local.build('zim:wiki');
+    assert.deepEqual([first.total, first.added, first.failed], [1, 3, 0]);
+    const hits = await search(local, 'zim:wiki', 'wing');
+    assert.deepEqual(hits.map((h) => h.id), ['C/Aerodynamics']);
+    assert.equal(hits[0]!.title, 'Aerodynamics');
+    assert.match(hits[0]!.snippet, /around a «wing»/);
+    assert.equal(local.engine('zim:wiki')!.category, 'archive');
+    const again = await local.build('zim:wiki');
+    assert.deepEqual([again.added, again.changed, again.unchanged, again.removed], [0, 0, 3, 0]);
   });
 });

@@ -38,7 +38,7 @@ export function validateSpec(input: { name: string; kind: string; paths?: readon
   for (const path of input.paths ?? []) {
     if (!path.startsWith('/')) throw corpusError('E_SEARCH_CORPUS_PATH', `corpus path '${path}' must be absolute`);
   }
-  if ((input.kind === 'files' || input.kind === 'git') && (input.paths ?? []).length === 0) {
+  if ((input.kind === 'files' || input.kind === 'git' || input.kind === 'zim') && (input.paths ?? []).length === 0) {
     throw corpusError('E_SEARCH_CORPUS_PATH', `a '${input.kind}' corpus needs at least one path`);
   }
   if (input.lang !== undefined && language(input.lang) === undefined) {

@@ -7,6 +7,7 @@ import type { CorpusKind, IndexDoc, IndexUnit } from '../corpus-types.ts';
 import { parseStanzas } from './dpkg-status.ts';
 import { htmlToText } from './html-text.ts';
 import { parseManPage } from './man-page.ts';
+import { zimDocs } from './zim-docs.ts';
 
 /** Larger files are skipped: an index of text, not of data dumps. */
 export const MAX_FILE_BYTES = 8 * 1024 * 1024;
@@ -86,12 +87,13 @@ function dpkgDocs(path: string): IndexDoc[] {
 
 export function loadUnit(kind: CorpusKind, unit: IndexUnit): IndexDoc[] {
   if ('doc' in unit) return [unit.doc];
+  if ('zim' in unit) return zimDocs(unit.zim, unit.stamp, unit.clusters);
   const { path } = unit;
   let doc: IndexDoc | undefined;
   switch (kind) {
     case 'dpkg': return dpkgDocs(path);
     case 'man': doc = manDoc(path); break;
-    case 'files': case 'usr-doc': case 'git': case 'documents': doc = fileDoc(path, path); break;
+    case 'files': case 'usr-doc': case 'git': case 'zim': case 'documents': doc = fileDoc(path, path); break;
   }
   return doc === undefined ? [] : [doc];
 }
