@@ -6,7 +6,7 @@
 // operators' routes under /v1/context/ (`octant memory`). The agent layer
 // reaches it through api.ts: the mediated memory tools and the agent loop.
 
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { EXIT, OctantError } from '../../lib/errors.ts';
@@ -81,7 +81,12 @@ export const contextService: ServiceDefinition<ContextServiceApi, ContextDeps, t
     // T3 (built-in embedder: nothing leaves the machine) and T4 in one file of
     // their own, beside (not among) the partitions' files; hybrid fusion over T2-T4.
     mkdirSync(join(dir, 'recall'), { recursive: true, mode: 0o700 });
-    const recall = await openRecallTiers({ file: join(dir, 'recall', 'tiers.sqlite') });
+    const tiersFile = join(dir, 'recall', 'tiers.sqlite');
+    // Owner-only whatever the umask, like the partitions' files: entities and
+    // relations are memory text. SQLite gives its -wal and -shm the same mode.
+    closeSync(openSync(tiersFile, 'a', 0o600));
+    chmodSync(tiersFile, 0o600);
+    const recall = await openRecallTiers({ file: tiersFile });
     const store = createContextStore({ dir, durability: ctx.config.durability, hotCapacity: ctx.config.hotItems, pinnedLimit: ctx.config.pinnedLimit, workers, tiers: recall.tiers, fuse: recall.fuse });
     const context = createContext({ store, redact: (text) => vault.redactAsync(text), ledger: ledger.append, sharing: sharingRegistry(join(dir, 'sharing.json'), ledger.append) });
     const { maxAgeDays, maxCount } = ctx.config.retention;

@@ -31,6 +31,8 @@ export interface RecallTiersOptions {
   fusion?: FusionOptions;
   /** Default: a pool of its own (embed-worker.ts), closed with these tiers. */
   workers?: WorkerPool;
+  /** T3: vectors per partition past which its index is HNSW (default vector-tier.ts EXACT_LIMIT). */
+  exactLimit?: number;
 }
 
 export interface RecallTiers {
@@ -49,7 +51,7 @@ export async function openRecallTiers(options: RecallTiersOptions): Promise<Reca
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000');
   const workers = options.workers ?? embedWorkers();
   const embedder = options.embedder?.(workers) ?? builtinEmbedder({ workers });
-  const t3 = new VectorTier({ db, embedder, workers });
+  const t3 = new VectorTier({ db, embedder, workers, exactLimit: options.exactLimit });
   const t4 = new GraphTier({ driver: options.graph ?? sqliteDriver(db) });
   await t4.init();
   return {

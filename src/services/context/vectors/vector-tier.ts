@@ -90,16 +90,15 @@ export class VectorTier implements RecallTier {
   async addMany(memories: readonly Memory[]): Promise<void> {
     if (memories.length === 0) return;
     const vectors = await this.embedder.embed(memories.map((m) => m.text));
+    // Each partition's index is loaded before its rows change, so an index
+    // (and its saved graph) always follows every change rather than going stale.
+    for (const p of new Set(memories.map((m) => m.partition))) this.load(p);
     const put = this.db.prepare('INSERT OR REPLACE INTO t3_vectors (partition, id, embedder, vec) VALUES (?, ?, ?, ?)');
     this.transaction(() => {
       for (let i = 0; i < memories.length; i++) put.run(memories[i].partition, memories[i].id, this.embedder.id, blob(vectors[i]));
     });
-    for (let i = 0; i < memories.length; i++) {
-      const loaded = this.partitions.get(memories[i].partition);
-      if (loaded === undefined) continue;
-      this.apply(loaded, memories[i].id, vectors[i]);
-      this.promote(memories[i].partition, loaded);
-    }
+    for (let i = 0; i < memories.length; i++) this.apply(this.load(memories[i].partition), memories[i].id, vectors[i]);
+    for (const p of new Set(memories.map((m) => m.partition))) this.promote(p, this.load(p));
   }
 
   remove(partition: Partition, id: string): void {
