@@ -18,7 +18,6 @@ import type { LedgerApi } from '../ledger/api.ts';
 import type { VaultApi } from '../vault/api.ts';
 import type { ContextApi } from './context-api.ts';
 import { createContext } from './context.ts';
-import { openRecallTiers } from './recall-tiers.ts';
 import { contextRoutes } from './routes.ts';
 import { sharingRegistry } from './sharing.ts';
 import { createContextStore } from './store/context-store.ts';
@@ -86,6 +85,9 @@ export const contextService: ServiceDefinition<ContextServiceApi, ContextDeps, t
     // relations are memory text. SQLite gives its -wal and -shm the same mode.
     closeSync(openSync(tiersFile, 'a', 0o600));
     chmodSync(tiersFile, 0o600);
+    // Loaded at start, not with the module: the tiers' code (compiled patterns,
+    // tables) is evaluated in the running daemon, never in the startup snapshot.
+    const { openRecallTiers } = await import('./recall-tiers.ts');
     const recall = await openRecallTiers({ file: tiersFile });
     const store = createContextStore({ dir, durability: ctx.config.durability, hotCapacity: ctx.config.hotItems, pinnedLimit: ctx.config.pinnedLimit, workers, tiers: recall.tiers, fuse: recall.fuse });
     const context = createContext({ store, redact: (text) => vault.redactAsync(text), ledger: ledger.append, sharing: sharingRegistry(join(dir, 'sharing.json'), ledger.append) });

@@ -14,14 +14,13 @@ import type { ContextApi } from './context-api.ts';
 import { createContext } from './context.ts';
 import { memoryDir } from './index.ts';
 import { sharingRegistry } from './sharing.ts';
-import { openRecallTiers } from './recall-tiers.ts';
 import { createContextStore } from './store/context-store.ts';
 
 export async function openContextOffline(paths: Paths, dir = ''): Promise<{ context: ContextApi; close(): Promise<void> }> {
   const where = memoryDir(paths, dir);
   // The same hybrid recall as the service's when its tiers' file exists (a system ran here); full text alone otherwise.
   const tiersFile = join(where, 'recall', 'tiers.sqlite');
-  const recall = existsSync(tiersFile) ? await openRecallTiers({ file: tiersFile }) : undefined;
+  const recall = existsSync(tiersFile) ? await (await import('./recall-tiers.ts')).openRecallTiers({ file: tiersFile }) : undefined;
   const store = createContextStore({ dir: where, ...(recall !== undefined ? { tiers: recall.tiers, fuse: recall.fuse } : {}) });
   const redactor = new Redactor();
   const refuse = async (): Promise<never> => {
