@@ -166,6 +166,7 @@ const WORKER_ENTRIES: Readonly<Record<string, string>> = {
   'vault-redact': 'src/services/vault/redact-worker.ts',
   'search-index': 'src/services/search/local/index-worker.ts',
   'memory-store': 'src/services/context/store/store-worker.ts',
+  'context-embed': 'src/services/context/vectors/embed-worker.ts',
 };
 
 async function embeddedWorkers(): Promise<Record<string, string>> {

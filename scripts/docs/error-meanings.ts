@@ -14,6 +14,8 @@ export const ERROR_MEANINGS: Readonly<Record<string, string>> = {
   E_GATEWAY_STATUS: 'inside the sandbox: the gateway answered an error status without an error body',
   E_IMAGE_DATA_DISK: 'octant image build: mkfs.ext4 failed making the data disk; the message has its output',
   E_IMAGE_SQUASHFS: 'octant image build: mksquashfs failed making the root filesystem; the message has its output',
+  E_TPM: 'a TPM 2.0 command failed; the message names the command (TPM2_...) and its response code (TPM 2.0 Library, Part 2, 6.6)',
+  E_TPM_UNSEAL: 'the TPM refused to load or unseal a sealed object: it was sealed by another TPM (or altered); the message has the response code',
   E_INIT_MOUNT_CGROUP: 'as PID 1: mounting cgroup2 on /sys/fs/cgroup failed',
   E_HTTP_STATUS: 'an HTTP API answered an error status without an error body (the client otherwise shows the server\'s own code)',
   E_INIT_MOUNT_DEV: 'as PID 1: mounting devtmpfs on /dev failed',

@@ -12,7 +12,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { buildInfo } from '../lib/build-info.ts';
-import { messageOf } from '../lib/errors.ts';
+import { isOctantError, messageOf } from '../lib/errors.ts';
 import { loadConfig, type OctantConfig } from '../runtime/config.ts';
 import { loadOrCreateIdentity } from '../runtime/identity.ts';
 import { createLogger, openFileSink, type FileSink, type Logger } from '../runtime/log.ts';
@@ -53,6 +53,28 @@ export interface RunningSystem {
 function defaultLog(paths: Paths): { log: Logger; sink: FileSink } {
   const sink = openFileSink(join(paths.log, 'octant.log'));
   return { log: createLogger(sink, 'octant'), sink };
+}
+
+/**
+ * A data disk from another machine (its key sealed by another TPM): the
+ * system refuses to run as that machine, and says so in the ledger first.
+ * The ledger is appended directly (its service has not started; appending
+ * needs no machine key, only its checkpoints do).
+ */
+async function recordClone(paths: Paths, error: Error & { code: string }, log: Logger): Promise<Error> {
+  try {
+    const { openLedger, OPERATOR_AGENT } = await import('../services/ledger/api.ts');
+    const ledger = await openLedger(paths, { log });
+    try {
+      const entry = await ledger.append({ agent: OPERATOR_AGENT, lineage: [], kind: 'identity', action: 'unseal', target: 'machine key', decision: 'deny', detail: { code: error.code, message: error.message } });
+      error.message += ` (recorded in the ledger, entry ${entry.seq})`;
+    } finally {
+      await ledger.close();
+    }
+  } catch (ledgerError) {
+    error.message += ` (not recorded in the ledger: ${messageOf(ledgerError)})`;
+  }
+  return error;
 }
 
 export async function startSystem(options: StartSystemOptions): Promise<RunningSystem> {
@@ -116,9 +138,10 @@ export async function startSystem(options: StartSystemOptions): Promise<RunningS
   try {
     identity = loadOrCreateIdentity(paths);
   } catch (error) {
+    const refused = isOctantError(error, 'E_IDENTITY_CLONED') ? await recordClone(paths, error, log) : error;
     await admin.close();
     await closeLog();
-    throw error;
+    throw refused;
   }
   log.info('system booting', { root: paths.root, fingerprint: identity.fingerprint, config: config.fromFile ? config.file : 'embedded defaults' });
 

@@ -19,7 +19,7 @@ function has(tool: string): boolean {
 /** Why guests cannot be built and booted here, or false. */
 export function guestSkipReason(): string | false {
   if (process.getuid?.() !== 0) return 'needs root (apt-get download, mkfs of the data disk)';
-  for (const [tool, pkg] of [['qemu-system-x86_64', 'qemu-system-x86'], ['mksquashfs', 'squashfs-tools'], ['veritysetup', 'cryptsetup-bin'],
+  for (const [tool, pkg] of [['qemu-system-x86_64', 'qemu-system-x86'], ['swtpm', 'swtpm'], ['mksquashfs', 'squashfs-tools'], ['veritysetup', 'cryptsetup-bin'],
     ['mkfs.ext4', 'e2fsprogs'], ['busybox', 'busybox-static'], ['dpkg-deb', 'dpkg'], ['apt-get', 'apt']] as const) {
     if (!has(tool)) return `${tool} is not installed (apt-get install ${pkg})`;
   }
@@ -62,6 +62,8 @@ export interface BootOptions {
   drives: Drive[];
   timeoutMs: number;
   memoryMiB?: number;
+  /** A TPM 2.0: swtpm's state directory (a fresh one is a new TPM; the same one, the same TPM). */
+  tpmState?: string;
 }
 
 export interface BootResult {
@@ -74,7 +76,31 @@ export interface BootResult {
   attempts: number;
 }
 
-function bootOnce(options: BootOptions): Promise<Omit<BootResult, 'attempts'>> {
+/** Starts swtpm on a unix socket in `state` (the qemu side of -tpmdev emulator); resolves once it listens. */
+async function startSwtpm(state: string): Promise<{ socket: string; stop(): void }> {
+  mkdirSync(state, { recursive: true });
+  const socket = join(state, 'swtpm.sock');
+  rmSync(socket, { force: true });
+  // --terminate: it ends with QEMU's connection; stop() covers a QEMU that never connected.
+  const swtpm = spawn('swtpm', ['socket', '--tpm2', '--tpmstate', `dir=${state}`, '--ctrl', `type=unixio,path=${socket}`, '--terminate'], { stdio: 'ignore' });
+  for (let i = 0; i < 100 && !existsSync(socket); i++) await new Promise((r) => setTimeout(r, 50));
+  if (!existsSync(socket)) { swtpm.kill('SIGKILL'); throw new Error('swtpm did not create its socket'); }
+  return { socket, stop: () => { if (swtpm.exitCode === null) swtpm.kill('SIGTERM'); } };
+}
+
+async function bootOnce(options: BootOptions): Promise<Omit<BootResult, 'attempts'>> {
+  const tpm = options.tpmState !== undefined ? await startSwtpm(options.tpmState) : undefined;
+  try {
+    return await runQemu(options, tpm === undefined ? [] : [
+      // SeaBIOS (QEMU's default firmware) and the compressed kernel: the firmware starts the TPM and publishes its ACPI table.
+      '-chardev', `socket,id=chrtpm,path=${tpm.socket}`, '-tpmdev', 'emulator,id=tpm0,chardev=chrtpm', '-device', 'tpm-tis,tpmdev=tpm0',
+    ]);
+  } finally {
+    tpm?.stop();
+  }
+}
+
+function runQemu(options: BootOptions, extra: string[]): Promise<Omit<BootResult, 'attempts'>> {
   const args = [
     '-accel', 'tcg', '-cpu', 'max', '-m', String(options.memoryMiB ?? 1024), '-smp', '1',
     '-nodefaults', '-no-user-config', '-no-reboot', '-display', 'none', '-monitor', 'none', '-serial', 'stdio',
@@ -82,6 +108,7 @@ function bootOnce(options: BootOptions): Promise<Omit<BootResult, 'attempts'>> {
     // panic=-1: a panicking guest restarts at once, which -no-reboot turns into QEMU's exit.
     '-append', `${options.append} panic=-1`,
     ...options.drives.flatMap((d) => ['-drive', `file=${d.file},if=virtio,format=raw${d.readonly ? ',readonly=on' : ''}`]),
+    ...extra,
   ];
   const started = performance.now();
   return new Promise((resolve, reject) => {

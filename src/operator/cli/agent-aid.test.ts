@@ -30,6 +30,13 @@ test('agent ids: a whole id or a unique start of one; ambiguous and unknown star
     assert.throws(() => resolveAid(dir, 'agt_01M8X'), (e: any) => e.code === 'E_AGENT_AMBIGUOUS' && e.message.includes(a) && e.message.includes(b));
     assert.throws(() => resolveAid(dir, 'agt_01M8Z'), (e: any) => e.code === 'E_AGENT_UNKNOWN');
     assert.throws(() => resolveAid(dir, 'x'), (e: any) => e.code === 'E_AID_INVALID');
+    // A live agent's name resolves; an archived agent's name does not (its twin), nor a name two live agents share.
+    assert.equal(resolveAid(dir, 'two'), b);
+    assert.throws(() => resolveAid(dir, 'one'), (e: any) => e.code === 'E_AID_INVALID');
+    const d = 'agt_01M8ZDDDDDDDDDDDDDDDDDDDDD';
+    writeRecord(dir, record(d, 'suspended', 'two'));
+    assert.throws(() => resolveAid(dir, 'two'), (e: any) => e.code === 'E_AGENT_AMBIGUOUS' && e.message.includes(d));
+    writeRecord(dir, record(d, 'terminated', 'two'));
     const mem = memoryIo();
     assert.equal(await main(['node', 'octant', '--root', root, 'agent', 'list', '--state', 'archived'], mem.io), 0);
     const lines = mem.stdout().trim().split('\n');

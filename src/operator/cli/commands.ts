@@ -32,6 +32,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'status', load: async () => (await import('./status.ts')).command },
   { name: 'stop', load: async () => (await import('./stop.ts')).command },
   { name: 'up', load: async () => (await import('./up.ts')).command },
+  { name: 'update', load: async () => (await import('./update.ts')).command },
   { name: 'vault', load: async () => (await import('./vault.ts')).command },
   { name: 'verify-self', load: async () => (await import('./verify-self.ts')).command },
   { name: 'version', load: async () => (await import('./version.ts')).command },

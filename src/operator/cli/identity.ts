@@ -20,6 +20,8 @@ export const command: Command = {
   notes: [
     'Prints the machine identity, creating the key (mode 0600) on first use.',
     'A key file readable by group or others is refused (E_IDENTITY_KEY_MODE).',
+    'On a system install with a TPM 2.0 (/dev/tpmrm0) the key is created sealed to the TPM (key store: tpm);',
+    'a data disk moved to another machine does not unseal there (E_IDENTITY_CLONED).',
   ].join('\n'),
   async run(parsed, { io, paths: layout }) {
     const paths = layout();
@@ -36,6 +38,8 @@ export const command: Command = {
       hostname: identity.hostname,
       createdAt: identity.createdAt,
       directory: identityDir(paths),
+      keyStore: identity.tpm !== undefined ? 'tpm' : 'software',
+      ...(identity.tpm !== undefined ? { tpmStorageKey: identity.tpm.storageKeyName } : {}),
       ledgerVerifierKey: verifierKey,
     };
     if (boolFlag(parsed, 'json')) writeJson(io.stdout, facts);
@@ -47,6 +51,7 @@ export const command: Command = {
         `hostname     ${facts.hostname}`,
         `created      ${facts.createdAt}`,
         `directory    ${facts.directory}`,
+        `key store    ${identity.tpm !== undefined ? `TPM 2.0, sealed (storage key ${identity.tpm.storageKeyName})` : 'software (machine.key, mode 0600)'}`,
         `ledger key   ${facts.ledgerVerifierKey}`,
       ].join('\n') + '\n');
     }

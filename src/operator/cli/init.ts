@@ -44,9 +44,11 @@ export const command: Command = {
       let down = false;
       afterStop = system.afterStop;
       system.stopped.then(() => { down = true; }, () => { down = true; });
-      system.ready.then(() => {
+      system.ready.then(async () => {
         // The console line a machine's boot is judged by (test/integration/guest/guest-boot.test.ts).
         log.info('system ready', { kernelUptimeMs: kernelUptimeMs(), octantMs: Math.round(performance.now()) });
+        // A/B machines: this slot booted well (slot table), and what failed before it goes into the ledger.
+        if (isMachineInit()) await (await import('../boot-assessment.ts')).assessBoot(paths, log);
         return runBootCommands(system.config.init.run, log, () => down);
       }).catch((error: unknown) => {
         if (isOctantError(error, 'E_SERVICE_STOPPED')) return; // stopped by a signal while booting
@@ -60,7 +62,16 @@ export const command: Command = {
         }),
       };
     };
-    const code = await runInit({ boot, log });
+    let code: number;
+    try {
+      code = await runInit({ boot, log });
+    } catch (error) {
+      // The machine's PID 1 must not exit with the error (the kernel would
+      // panic): it is on the console, then the machine powers off below.
+      if (!isMachineInit()) throw error;
+      log.error('init failed', { code: isOctantError(error) ? error.code : undefined, error: messageOf(error) });
+      code = 1;
+    }
     if (isMachineInit()) {
       // The machine's PID 1 has nothing to return to: its exit would panic
       // the kernel. Everything has stopped and the logs are closed; power off

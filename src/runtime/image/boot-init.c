@@ -42,9 +42,12 @@
 #define SYS_read 0
 #define SYS_write 1
 #define SYS_close 3
+#define SYS_pread64 17
+#define SYS_pwrite64 18
 #define SYS_ioctl 16
 #define SYS_nanosleep 35
 #define SYS_execve 59
+#define SYS_fsync 74
 #define SYS_chdir 80
 #define SYS_mkdir 83
 #define SYS_chroot 161
@@ -107,6 +110,51 @@ struct dm_target_spec {
 
 static void put(const char *s) { sys(SYS_write, 1, s, length(s)); }
 
+/* ---- A/B slots: the slot table (runtime/image/slots.ts has the same layout) ---- */
+#define TABLE_AT 4096 /* byte offset on the system disk, in the gap before slot a */
+#define NONE 0xffffffffu
+#define EMPTY 0
+#define GOOD 1
+#define TRYING 2
+#define BAD 3
+struct slot {
+  u64 data_blocks, hash_start;
+  char root_hash[64], salt[64]; /* hex, not NUL-terminated */
+  u32 state, tries;
+  u64 sequence, installed_at;
+  char reserved[24];
+};
+struct table {
+  char magic[8];
+  u32 booted, failed_slot;
+  int failed_errno;
+  u32 reserved;
+  char failed_step[104];
+  struct slot slot[2];
+};
+_Static_assert(sizeof(struct table) == 512, "the slot table is one sector");
+static struct table table;
+static i64 table_fd = -1;
+static int booting = -1; /* the slot this boot is trying, once the table says so */
+
+/* One sector, then fsync: the table is replaced whole or not at all. */
+static int write_table(void) {
+  if (sys5(SYS_pwrite64, table_fd, (i64)&table, sizeof table, TABLE_AT, 0) != sizeof table) return -1;
+  return (int)sys(SYS_fsync, table_fd, 0, 0);
+}
+
+/* The failure record `octant init` puts in the ledger at the next good boot. */
+static void note_failure(int slot, const char *step, const char *what, i64 err) {
+  table.failed_slot = (u32)slot;
+  table.failed_errno = (int)-err;
+  char *out = table.failed_step;
+  char *end = out + sizeof table.failed_step - 1;
+  memset(out, 0, sizeof table.failed_step);
+  for (const char *s = step; *s && out < end; s++) *out++ = *s;
+  if (what && out < end) *out++ = ' ';
+  for (const char *s = what ? what : ""; *s && out < end; s++) *out++ = *s;
+}
+
 static void put_number(i64 v) {
   char digits[24];
   int i = 23;
@@ -132,6 +180,11 @@ __attribute__((noreturn)) static void refuse(const char *step, const char *what,
   if (what) put(" "), put(what);
   if (err) put(": errno "), put_number(-err);
   put("\n");
+  if (booting >= 0) {
+    /* Recorded on the system disk: the ledger is on a data disk this boot never reached. */
+    note_failure(booting, step, what, err);
+    if (write_table() != 0) put("octant-boot: cannot record the failure in the slot table\n");
+  }
   sys(SYS_sync, 0, 0, 0);
   sys5(SYS_reboot, LINUX_REBOOT_MAGIC1, LINUX_REBOOT_MAGIC2, LINUX_REBOOT_CMD_RESTART, 0, 0);
   for (;;) sys(SYS_nanosleep, 0, 0, 0);
@@ -325,6 +378,66 @@ static void verify_all(const char *device) {
   sys(SYS_close, fd, 0, 0);
 }
 
+/* ---- A/B: pick the slot to boot (boot counting as systemd-boot's automatic
+ * boot assessment, https://systemd.io/AUTOMATIC_BOOT_ASSESSMENT/) ---- */
+static char slot_root[64];
+static char slot_verity[200];
+
+static char *append_decimal(char *out, u64 v) {
+  char digits[24];
+  int i = 0;
+  do digits[i++] = (char)('0' + v % 10), v /= 10; while (v);
+  while (i) *out++ = digits[--i];
+  return out;
+}
+
+static char *append_hex64(char *out, const char *hex) {
+  for (int i = 0; i < 64; i++) {
+    char c = hex[i];
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) refuse("slot table", "a root hash or salt is not 64 hex digits", 0);
+    *out++ = c;
+  }
+  return out;
+}
+
+static void choose_slot(const char *disk) {
+  table_fd = sys(SYS_openat, AT_FDCWD, disk, O_RDWR | O_CLOEXEC);
+  if (table_fd < 0) refuse("open", disk, table_fd);
+  i64 n = sys5(SYS_pread64, table_fd, (i64)&table, sizeof table, TABLE_AT, 0);
+  if (n != sizeof table) refuse("read slot table", disk, n < 0 ? n : 0);
+  const char *magic = "OCTSLOT1";
+  for (int i = 0; i < 8; i++) if (table.magic[i] != magic[i]) refuse("slot table", "no OCTSLOT1 magic at byte 4096", 0);
+  /* A slot still trying with no tries left used them all without reaching
+   * "system ready" (octant init would have marked it good): it is bad now. */
+  for (int s = 0; s < 2; s++) {
+    if (table.slot[s].state != TRYING || table.slot[s].tries != 0) continue;
+    table.slot[s].state = BAD;
+    if (table.failed_slot == NONE) note_failure(s, "did not reach system ready", 0, 0);
+  }
+  /* The newest slot with tries left, else the newest good one. */
+  int pick = -1;
+  for (int s = 0; s < 2; s++)
+    if (table.slot[s].state == TRYING && (pick < 0 || table.slot[s].sequence > table.slot[pick].sequence)) pick = s;
+  if (pick < 0)
+    for (int s = 0; s < 2; s++)
+      if (table.slot[s].state == GOOD && (pick < 0 || table.slot[s].sequence > table.slot[pick].sequence)) pick = s;
+  if (pick < 0) {
+    write_table();
+    refuse("choose slot", "no slot is good or has tries left", 0);
+  }
+  struct slot *slot = &table.slot[pick];
+  char *v = append_decimal(slot_verity, slot->data_blocks);
+  *v++ = ',', v = append_decimal(v, slot->hash_start), *v++ = ',';
+  v = append_hex64(v, slot->root_hash), *v++ = ',', v = append_hex64(v, slot->salt), *v = 0;
+  if (slot->state == TRYING) slot->tries--; /* taken before the boot: a boot that dies counts */
+  table.booted = (u32)pick;
+  if (write_table() != 0) refuse("write slot table", disk, 0);
+  booting = pick;
+  char *r = append(slot_root, disk);
+  *r++ = (char)('1' + pick), *r = 0; /* /dev/vda -> /dev/vda1 (slot a), /dev/vda2 (slot b) */
+  say(pick ? "booting slot b" : "booting slot a", slot->state == TRYING ? "(trying)" : "(good)");
+}
+
 /* ---- the straight line ---- */
 void boot_main(void) {
   make_dir("/proc", 0555), make_dir("/sys", 0555), make_dir("/dev", 0755);
@@ -332,15 +445,23 @@ void boot_main(void) {
   must_mount("sysfs", "/sys", "sysfs", MS_NOSUID | MS_NODEV | MS_NOEXEC, 0);
   must_mount("devtmpfs", "/dev", "devtmpfs", MS_NOSUID, "mode=0755");
   read_text("/proc/cmdline", cmdline, sizeof cmdline);
-  char *root = param("octant.root");
-  char *verity = param("octant.verity");
+  /* Either one root (octant.root= + octant.verity=) or a system disk with
+   * two slots and their table (octant.slots=). */
+  char *slots = param("octant.slots");
+  char *root = slots ? slot_root : param("octant.root");
+  char *verity = slots ? slot_verity : param("octant.verity");
   char *data = param("octant.data");
-  if (!root || !verity || !data) refuse("command line", "needs octant.root=, octant.verity= and octant.data=", 0);
-  if (!only(root, "/abcdefghijklmnopqrstuvwxyz0123456789") || !only(data, "/abcdefghijklmnopqrstuvwxyz0123456789")) {
-    refuse("command line", "octant.root= and octant.data= must be plain device paths", 0);
+  if ((!slots && (!root || !verity)) || !data) refuse("command line", "needs octant.slots= (or octant.root= and octant.verity=) and octant.data=", 0);
+  const char *device = "/abcdefghijklmnopqrstuvwxyz0123456789";
+  if ((slots ? !only(slots, device) || length(slots) > 48 : !only(root, device)) || !only(data, device)) {
+    refuse("command line", "octant.slots=, octant.root= and octant.data= must be plain device paths", 0);
   }
 
   load_modules();
+  if (slots) {
+    wait_for(slots);
+    choose_slot(slots);
+  }
   wait_for(root);
   wait_for(data);
   say("verity root hash", verity + 0);

@@ -44,7 +44,9 @@ export interface SearchHit {
  * What a remote engine is given to reach the network: a fetch that goes
  * through the caller's egress path (the agent's proxy, under its manifest),
  * with the privacy rules already applied (no cookie, no referrer, a common
- * user agent). An engine never opens a socket of its own.
+ * user agent). An engine never opens a socket of its own. text() is the
+ * body with its Content-Encoding undone (Stack Exchange gzips every answer);
+ * remote/engine-fetch.ts builds such a fetch over any raw transport.
  */
 export type EngineFetch = (url: string, init: { method?: 'GET' | 'POST'; headers?: Record<string, string>; body?: string; signal: AbortSignal }) => Promise<{
   status: number;

@@ -20,7 +20,6 @@ import { checkPartition, checkPutInput, checkRelation, inputError, newMemoryId, 
 import { PartitionHandle } from './partition-handle.ts';
 import { expiredIds } from './retention.ts';
 import type { Durability } from './schema.ts';
-import { defaultAnalyzer, type TextAnalyzer } from './text-analyzer.ts';
 import { planFact } from './temporal.ts';
 
 export interface ContextStoreOptions {
@@ -31,7 +30,8 @@ export interface ContextStoreOptions {
   tiers?: readonly RecallTier[];
   /** Hybrid recall over T2 and the tiers; default: T2's ranking, then the tiers' other hits. */
   fuse?: Fuse;
-  analyzer?: TextAnalyzer;
+  /** T2's language for new partitions (lib/text/languages.ts; default 'en'). */
+  lang?: string;
   /** Recent memories T0 keeps per partition, besides the pinned ones (default 512). */
   hotCapacity?: number;
   /** T2: documents one search may score at most (text-tier.ts; default 20 000). */
@@ -64,7 +64,7 @@ export function createContextStore(options: ContextStoreOptions): ContextStoreAp
   const tiers = options.tiers ?? [];
   const tierNames = tiers.map((t) => t.name);
   const fuse = options.fuse ?? appendFuse;
-  const analyzer = options.analyzer ?? defaultAnalyzer();
+  const lang = options.lang ?? 'en';
   const durability = options.durability ?? 'full';
   const clock = options.now ?? Date.now;
   const pinnedLimit = options.pinnedLimit ?? 256;
@@ -81,7 +81,7 @@ export function createContextStore(options: ContextStoreOptions): ContextStoreAp
     if (h === undefined) {
       if (!create && !existsSync(fileOf(partition))) return undefined;
       mkdirSync(options.dir, { recursive: true, mode: 0o700 });
-      h = new PartitionHandle(partition, fileOf(partition), { durability, analyzer, hotCapacity: options.hotCapacity ?? 512, postingsBudget: options.postingsBudget }, clock());
+      h = new PartitionHandle(partition, fileOf(partition), { durability, lang, hotCapacity: options.hotCapacity ?? 512, postingsBudget: options.postingsBudget }, clock());
       open.set(partition, h);
     }
     return h;
@@ -132,7 +132,7 @@ export function createContextStore(options: ContextStoreOptions): ContextStoreAp
     const result = h.t1.transaction(() => {
       if (input.kind !== 'fact' || input.key === undefined) {
         const id = newMemoryId(tx);
-        h.t1.insertVersion(h.t1.insertMemory(id, input, importance, tx), validFrom, input.validTo, tx);
+        h.t1.insertVersion(h.t1.insertMemory(id, input, importance, tx, h.terms(input)), validFrom, input.validTo, tx);
         return { id, outcome: 'created' as const, closed: [], retracted: [], isNew: true };
       }
       const plan = planFact(h.t1.believed(input.key), { text: input.text, validFrom, validTo: input.validTo });
@@ -140,7 +140,7 @@ export function createContextStore(options: ContextStoreOptions): ContextStoreAp
       if (plan.confirm !== undefined) return { id: plan.confirm, outcome: 'confirmed' as const, closed: [], retracted: [], isNew: false };
       for (const v of plan.supersede) h.t1.supersede(v, tx);
       const id = plan.target ?? newMemoryId(tx);
-      if (plan.target === undefined) h.t1.insertMemory(id, input, importance, tx);
+      if (plan.target === undefined) h.t1.insertMemory(id, input, importance, tx, h.terms(input));
       for (const w of plan.write) {
         const n = h.t1.rowOf(w.id ?? id);
         if (n === undefined) throw new Error(`memory ${w.id ?? id} vanished inside its transaction`);
@@ -248,7 +248,7 @@ export function createContextStore(options: ContextStoreOptions): ContextStoreAp
     },
     async importLines(partition, lines) {
       const h = handle(partition);
-      const task: ImportTask = { file: fileOf(partition), partition, lines: [...lines], durability, tokenize: analyzer.tokenize };
+      const task: ImportTask = { file: fileOf(partition), partition, lines: [...lines], durability, lang };
       const result = options.workers === undefined ? importIntoFile(task) : await options.workers.run<ReturnType<typeof importIntoFile>>('memory-import', task);
       h.reload(clock());
       for (const id of result.ids) {

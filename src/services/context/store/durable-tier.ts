@@ -6,6 +6,7 @@
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 import type { Memory, Partition, PutInput } from '../types.ts';
 import { MEMORY_COLUMNS, memoryOf, num, str, type Row } from './rows.ts';
+import type { TextTerms } from './schema.ts';
 import type { BelievedVersion } from './temporal.ts';
 
 /** Orders one memory's versions best first: believed, valid at :now, latest valid time, latest written. */
@@ -49,8 +50,8 @@ export class DurablePartition {
       WHERE m.key = ? AND m.kind = 'fact' ORDER BY v.recorded_at, v.valid_from, v.v`);
     this.#believed = db.prepare(`SELECT v.v, m.id, m.text, v.valid_from, v.valid_to FROM memory m JOIN version v ON v.n = m.n
       WHERE m.key = ? AND m.kind = 'fact' AND v.superseded_at IS NULL ORDER BY v.valid_from`);
-    this.#insertMemory = db.prepare(`INSERT INTO memory (id, kind, key, text, importance, pinned, tags, relation, created_at)
-      VALUES (:id, :kind, :key, :text, :importance, :pinned, :tags, :relation, :created_at) RETURNING n`);
+    this.#insertMemory = db.prepare(`INSERT INTO memory (id, kind, key, text, importance, pinned, tags, relation, created_at, text_terms, key_terms, tags_terms)
+      VALUES (:id, :kind, :key, :text, :importance, :pinned, :tags, :relation, :created_at, :text_terms, :key_terms, :tags_terms) RETURNING n`);
     this.#insertVersion = db.prepare('INSERT INTO version (n, valid_from, valid_to, recorded_at) VALUES (?, ?, ?, ?)');
     this.#supersede = db.prepare('UPDATE version SET superseded_at = ? WHERE v = ? AND superseded_at IS NULL');
     this.#confirm = db.prepare(`UPDATE memory SET confirmed_at = :at, importance = max(importance, :importance),
@@ -112,9 +113,10 @@ export class DurablePartition {
     });
   }
 
-  /** Inserts a memory row (no version yet); returns its row number. */
-  insertMemory(id: string, input: PutInput, importance: number, createdAt: number): number {
+  /** Inserts a memory row (no version yet) and, by trigger, its T2 terms; returns its row number. */
+  insertMemory(id: string, input: PutInput, importance: number, createdAt: number, terms: TextTerms): number {
     const row = this.#insertMemory.get({
+      ...terms,
       id, kind: input.kind, key: input.key ?? null, text: input.text, importance, pinned: input.pinned === true ? 1 : 0,
       tags: input.tags === undefined ? null : JSON.stringify(input.tags),
       relation: input.relation === undefined ? null : JSON.stringify(input.relation), created_at: createdAt,
@@ -140,7 +142,7 @@ export class DurablePartition {
     this.#confirm.run({ id, at, importance, pinned: pinned ? 1 : 0 });
   }
 
-  /** Deletes a memory and all its versions (its FTS row goes with it, by trigger); records the recall tiers that must still remove it. */
+  /** Deletes a memory and all its versions (its T2 row goes with it, by trigger); records the recall tiers that must still remove it. */
   delete(id: string, tiers: readonly string[]): boolean {
     const n = this.rowOf(id);
     if (n === undefined) return false;

@@ -15,14 +15,14 @@ import type { Partition } from '../types.ts';
 import { EXPORT_FORMAT, EXPORT_VERSION, type ExportLine } from './export-format.ts';
 import { checkId, checkPutInput, checkTime } from './memory-input.ts';
 import { num } from './rows.ts';
-import { openPartitionFile, type Durability } from './schema.ts';
+import { openPartitionFile, textTerms, type Durability } from './schema.ts';
 
 export interface ImportTask {
   file: string;
   partition: Partition;
   lines: string[];
   durability: Durability;
-  tokenize: string;
+  lang: string;
 }
 
 export interface ImportResult {
@@ -109,12 +109,12 @@ export function importIntoFile(task: ImportTask): ImportResult {
     if (seen.has(memory.id)) fail(line, 'id', `${memory.id} appears twice`);
     seen.add(memory.id);
   }
-  const db = openPartitionFile(task.file, task.durability, { tokenize: task.tokenize });
+  const { db, analyzer } = openPartitionFile(task.file, task.durability, task.lang);
   try {
     const exists = db.prepare('SELECT n FROM memory WHERE id = ?');
     const believedKey = db.prepare("SELECT 1 FROM memory m JOIN version v ON v.n = m.n WHERE m.key = ? AND m.kind = 'fact' AND v.superseded_at IS NULL LIMIT 1");
-    const insert = db.prepare(`INSERT INTO memory (id, kind, key, text, importance, pinned, tags, relation, created_at, confirmed_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING n`);
+    const insert = db.prepare(`INSERT INTO memory (id, kind, key, text, importance, pinned, tags, relation, created_at, confirmed_at, text_terms, key_terms, tags_terms)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING n`);
     const version = db.prepare('INSERT INTO version (n, valid_from, valid_to, recorded_at, superseded_at) VALUES (?, ?, ?, ?, ?)');
     const ids: string[] = [];
     const importedKeys = new Set<string>();
@@ -130,8 +130,9 @@ export function importIntoFile(task: ImportTask): ImportResult {
           if (believedKey.get(m.key) !== undefined) fail(line, 'key', `the partition already holds facts on '${m.key}' (forget them, or import into an empty partition)`);
           importedKeys.add(m.key);
         }
+        const terms = textTerms(analyzer, m.text, m.key, m.tags);
         const row = insert.get(m.id, m.kind, m.key ?? null, m.text, m.importance, m.pinned ? 1 : 0, m.tags === undefined ? null : JSON.stringify(m.tags),
-          m.relation === undefined ? null : JSON.stringify(m.relation), m.createdAt, m.confirmedAt ?? null);
+          m.relation === undefined ? null : JSON.stringify(m.relation), m.createdAt, m.confirmedAt ?? null, terms.text_terms, terms.key_terms, terms.tags_terms);
         if (row === undefined) throw new Error('memory insert returned no row');
         for (const v of m.versions) version.run(num(row, 'n'), v.validFrom, v.validTo ?? null, v.recordedAt, v.supersededAt ?? null);
         ids.push(m.id);

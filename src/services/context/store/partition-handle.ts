@@ -3,12 +3,12 @@
 
 import { statSync } from 'node:fs';
 import type { DatabaseSync } from 'node:sqlite';
-import type { Memory, Partition, PartitionStats } from '../types.ts';
+import type { Memory, Partition, PartitionStats, PutInput } from '../types.ts';
 import { DurablePartition } from './durable-tier.ts';
 import { HotTier } from './hot-tier.ts';
 import { num, str } from './rows.ts';
-import { checkpointTruncate, openPartitionFile, type Durability } from './schema.ts';
-import type { TextAnalyzer } from './text-analyzer.ts';
+import type { Analyzer } from '../../../lib/text/analyzer.ts';
+import { checkpointTruncate, openPartitionFile, textTerms, type Durability, type TextTerms } from './schema.ts';
 import { TextTier } from './text-tier.ts';
 
 /** Pinned and still holding at `now` (a pinned fact whose validity closed leaves the context). */
@@ -18,7 +18,8 @@ function pinnedNow(memory: Memory, now: number): boolean {
 
 export interface PartitionSettings {
   durability: Durability;
-  analyzer: TextAnalyzer;
+  /** T2's language for a new partition (lib/text/languages.ts); an existing one keeps its own. */
+  lang: string;
   hotCapacity: number;
   postingsBudget?: number;
 }
@@ -30,18 +31,27 @@ export class PartitionHandle {
   readonly t0: HotTier;
   readonly t1: DurablePartition;
   readonly t2: TextTier;
+  /** T2's analyzer for this file (its language is the file's). */
+  readonly analyzer: Analyzer;
   /** The last transaction time written: never goes back, even if the clock does. */
   #lastTx = 0;
 
   constructor(partition: Partition, file: string, settings: PartitionSettings, now: number) {
     this.partition = partition;
     this.file = file;
-    this.db = openPartitionFile(file, settings.durability, settings.analyzer);
+    const opened = openPartitionFile(file, settings.durability, settings.lang);
+    this.db = opened.db;
+    this.analyzer = opened.analyzer;
     this.t1 = new DurablePartition(partition, this.db);
-    this.t2 = new TextTier(this.t1, settings.analyzer, settings.postingsBudget);
+    this.t2 = new TextTier(this.t1, opened.analyzer, settings.postingsBudget);
     this.t0 = new HotTier(settings.hotCapacity, this.t1.pinned().filter((m) => pinnedNow(m, now)));
     const last = this.db.prepare('SELECT max(coalesce(superseded_at, recorded_at)) AS t FROM version').get();
     this.#lastTx = last === undefined || last.t === null ? 0 : num(last, 't');
+  }
+
+  /** What T2 indexes of a memory written now. */
+  terms(input: PutInput): TextTerms {
+    return textTerms(this.analyzer, input.text, input.key, input.tags);
   }
 
   tick(now: number): number {

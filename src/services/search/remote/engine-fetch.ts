@@ -7,7 +7,6 @@
 // this function, and a body has a size limit, before and after decoding
 // (a small gzip can expand enormously).
 
-import { promisify } from 'node:util';
 import { brotliDecompress, gunzip, inflate, inflateRaw, type ZlibOptions } from 'node:zlib';
 import type { HttpClient } from '../../../lib/outbound/http-client.ts';
 import type { EngineFetch } from '../types.ts';
@@ -27,10 +26,11 @@ export type RawSend = (request: OutgoingRequest, signal: AbortSignal) => Promise
 /** Default cap on a decoded body: a result page is well under this. */
 export const MAX_BODY_BYTES = 4 << 20;
 
-const gunzipAsync = promisify<Buffer, ZlibOptions, Buffer>(gunzip);
-const inflateAsync = promisify<Buffer, ZlibOptions, Buffer>(inflate);
-const inflateRawAsync = promisify<Buffer, ZlibOptions, Buffer>(inflateRaw);
-const brotliAsync = promisify<Buffer, ZlibOptions, Buffer>(brotliDecompress);
+type Inflate = (bytes: Buffer, options: ZlibOptions, done: (error: Error | null, result: Buffer) => void) => void;
+
+function run(inflater: Inflate, bytes: Buffer, options: ZlibOptions): Promise<Buffer> {
+  return new Promise((resolve, reject) => inflater(bytes, options, (error, result) => (error === null ? resolve(result) : reject(error))));
+}
 
 /** The body bytes with each Content-Encoding undone (RFC 9110 §8.4: listed in the order applied). */
 export async function decodeBody(encoding: string | undefined, body: Uint8Array, maxBytes = MAX_BODY_BYTES): Promise<Buffer> {
@@ -39,10 +39,11 @@ export async function decodeBody(encoding: string | undefined, body: Uint8Array,
   // zlib runs these on the libuv pool, off the event loop; maxOutputLength bounds a decompression bomb.
   const options = { maxOutputLength: maxBytes };
   for (const coding of codings.reverse()) {
-    if (coding === 'gzip' || coding === 'x-gzip') bytes = await gunzipAsync(bytes, options);
-    else if (coding === 'br') bytes = await brotliAsync(bytes, options);
+    const input = bytes;
+    if (coding === 'gzip' || coding === 'x-gzip') bytes = await run(gunzip, input, options);
+    else if (coding === 'br') bytes = await run(brotliDecompress, input, options);
     // 'deflate' is zlib-wrapped per the RFC; some servers send it raw.
-    else if (coding === 'deflate') bytes = await inflateAsync(bytes, options).catch(() => inflateRawAsync(bytes, options));
+    else if (coding === 'deflate') bytes = await run(inflate, input, options).catch(() => run(inflateRaw, input, options));
     else throw new TypeError(`unsupported Content-Encoding '${coding}'`);
   }
   return bytes;

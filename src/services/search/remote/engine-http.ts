@@ -24,6 +24,8 @@ export interface EngineCall {
   /** A form POST body (DuckDuckGo's no-JS page); absent: GET. */
   form?: Readonly<Record<string, string>>;
   readError?: ErrorReader;
+  /** 404 is an answer ("no such thing": PyPI's exact lookup), not an error. */
+  notFoundIsAnswer?: boolean;
 }
 
 export async function callEngine(engine: string, ctx: EngineContext, call: EngineCall): Promise<EngineAnswer> {
@@ -52,6 +54,7 @@ export async function callEngine(engine: string, ctx: EngineContext, call: Engin
     // We never follow redirects: engines redirect a client they distrust to a captcha or consent page.
     throw new EngineError('blocked', engine, `HTTP ${answer.status}: redirected to ${hostOf(answer.headers.location)}`, { status: answer.status });
   }
+  if (answer.status === 404 && call.notFoundIsAnswer === true) return answer;
   if (answer.status < 200 || answer.status >= 300) throw errorOfStatus(engine, answer.status, answer.headers);
   return answer;
 }
@@ -63,6 +66,19 @@ function hostOf(location: string | undefined): string {
   } catch {
     return 'an invalid location';
   }
+}
+
+/**
+ * The error a non-2xx status means, with the engine's own explanation when
+ * its body has one: the first capture of `detail` (a JSON string field such
+ * as "message" or "detail"), clipped. Undefined for a 2xx or 3xx answer.
+ */
+export function statusError(engine: string, answer: EngineAnswer, detail: RegExp): EngineError | undefined {
+  if (answer.status < 400) return undefined;
+  const error = errorOfStatus(engine, answer.status, answer.headers);
+  const m = detail.exec(answer.body);
+  if (m?.[1] !== undefined) error.message = `${error.message} (${m[1].slice(0, 200)})`;
+  return error;
 }
 
 /** JSON.parse that fails as 'malformed' naming the engine. */

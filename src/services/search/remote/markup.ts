@@ -50,7 +50,13 @@ function parseAttrs(text: string): Record<string, string> {
   return attrs;
 }
 
-export function parseMarkup(source: string): MarkupElement {
+/**
+ * The element tree of `source`. With `xml` (feeds), HTML's rules are off:
+ * no void elements (RSS has <link>URL</link>), no raw-text or implied end
+ * tags; only '/>' closes an element without an end tag.
+ */
+export function parseMarkup(source: string, options: { xml?: boolean } = {}): MarkupElement {
+  const html = options.xml !== true;
   const root: MarkupElement = { name: '#root', attrs: {}, children: [], parent: undefined };
   let current = root;
   let i = 0;
@@ -102,17 +108,17 @@ export function parseMarkup(source: string): MarkupElement {
       }
       continue;
     }
-    if (SELF_CLOSING_SIBLINGS.has(name) && current.name === name) current = current.parent ?? root;
+    if (html && SELF_CLOSING_SIBLINGS.has(name) && current.name === name) current = current.parent ?? root;
     const el: MarkupElement = { name, attrs: parseAttrs(inner), children: [], parent: current };
     current.children.push(el);
-    if (RAW.has(name)) {
+    if (html && RAW.has(name)) {
       const closing = new RegExp(`</${name}`, 'ig');
       closing.lastIndex = i;
       const stop = closing.exec(source);
       i = stop === null ? n : Math.min(n, tagEnd(source, stop.index) + 1);
       continue;
     }
-    if (VOID.has(name) || inner.trimEnd().endsWith('/')) continue;
+    if ((html && VOID.has(name)) || inner.trimEnd().endsWith('/')) continue;
     current = el;
   }
   return root;
@@ -192,13 +198,22 @@ export function selectFirst(from: MarkupElement, selector: string): MarkupElemen
   return selectAll(from, selector)[0];
 }
 
-/** The element's text, whitespace collapsed. */
+// Elements that separate words when rendered ("<p>a</p><p>b</p>" reads "a b").
+const BLOCK = new Set(['p', 'div', 'br', 'li', 'ul', 'ol', 'tr', 'td', 'th', 'table', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'dd', 'dt', 'section', 'article', 'header', 'footer', 'blockquote']);
+
+/** The element's text, whitespace collapsed, block elements apart. */
 export function textOf(node: MarkupNode | undefined): string {
   if (node === undefined) return '';
   const parts: string[] = [];
   const walk = (n: MarkupNode): void => {
-    if (typeof n === 'string') parts.push(n);
-    else for (const c of n.children) walk(c);
+    if (typeof n === 'string') {
+      parts.push(n);
+      return;
+    }
+    const block = BLOCK.has(n.name);
+    if (block) parts.push(' ');
+    for (const c of n.children) walk(c);
+    if (block) parts.push(' ');
   };
   walk(node);
   return parts.join('').replace(/\s+/g, ' ').trim();

@@ -48,3 +48,10 @@ test('registry: tested: true only with a fixture test through engineConformance 
   }
   assert.equal(testedEngineCount(), remoteEngines().filter((x) => x.tested).length);
 });
+
+test('registry: docs/search.md lists every engine, and nothing else, in its remote engines table', () => {
+  const doc = readFileSync(join(here, '..', '..', '..', '..', 'docs', 'search.md'), 'utf8');
+  const section = doc.slice(doc.indexOf('## Remote engines'), doc.indexOf('## Privacy model'));
+  const listed = [...section.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]).sort();
+  assert.deepEqual(listed, remoteEngines().map((e) => e.name).sort());
+});

@@ -4,7 +4,7 @@
 // for the others the query's words are marked here. Guillemets already in
 // an engine's text are replaced first, so an engine cannot fake a match.
 
-import { parseMarkup, type MarkupNode } from './markup.ts';
+import { parseMarkup, textOf, type MarkupNode } from './markup.ts';
 
 export const SNIPPET_MAX = 320;
 
@@ -14,6 +14,11 @@ export function plain(text: string, max = SNIPPET_MAX): string {
   if (t.length <= max) return t;
   const cut = t.lastIndexOf(' ', max);
   return `${t.slice(0, cut > max / 2 ? cut : max)}…`;
+}
+
+/** The text of an HTML fragment (a feed title may carry escaped markup: '&lt;i&gt;' arrives as '<i>'). */
+export function textFromHtml(html: string): string {
+  return html.includes('<') || html.includes('&') ? textOf(parseMarkup(html)) : html;
 }
 
 /** An HTML fragment to snippet text, elements matching `isMark` wrapped in « ». */

@@ -1,17 +1,8 @@
-// MediaWiki reports API errors in a 200 answer: {"error": {"code", "info"}}
-// plus the MediaWiki-API-Error header (API:Errors_and_warnings). `maxlag`
-// and `ratelimited` mean "later"; anything else is our request.
+// Wikipedia's errors are MediaWiki's (API:Errors_and_warnings): a 200 with
+// an error object and the MediaWiki-API-Error header (mediawiki-error.ts).
 
-import { EngineError, parseRetryAfter } from '../engine-error.ts';
-import type { EngineAnswer } from '../engine-http.ts';
+import { mediaWikiErrorReader } from '../mediawiki-error.ts';
 
 export const ENGINE = 'wikipedia';
 
-export function readWikipediaError(answer: EngineAnswer): EngineError | undefined {
-  const code = answer.headers['mediawiki-api-error'];
-  if (code === undefined) return undefined;
-  const retryAfterMs = parseRetryAfter(answer.headers['retry-after']);
-  if (code === 'ratelimited') return new EngineError('rate_limited', ENGINE, 'ratelimited', { status: answer.status, retryAfterMs });
-  if (code === 'maxlag' || code === 'readonly' || code.startsWith('internal_api_error')) return new EngineError('server', ENGINE, code, { status: answer.status, retryAfterMs });
-  return new EngineError('bad_request', ENGINE, code, { status: answer.status });
-}
+export const readWikipediaError = mediaWikiErrorReader(ENGINE);

@@ -1,0 +1,194 @@
+// Memory recall bench (docs/benchmarks.md "Memory"), two parts in one run:
+//
+// 1. Quality: the conversational retrieval set (bench/memory/conversations.ts,
+//    generated from a seed) indexed in T2 (plain BM25, FTS5), T3 (the
+//    built-in embedder) and T4 (the rule-based graph); recall@10 of the
+//    answer turns by question type, for plain BM25 and for hybrid recall
+//    (RRF of the three with recency and importance) on the same data.
+// 2. Scale: the same generator grown to `--memories` turns (default
+//    100,000); hybrid recall latency p50/p95 (query embedding, the three
+//    tiers, fusion) against plain BM25 as the baseline in the same run, and
+//    the HNSW index's recall@10 against exact search over the same vectors.
+//
+// Usage: node bench/memory-recall.ts [--sessions 300] [--memories 100000] [--queries 400]
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import { parseArgs } from 'node:util';
+import { fuse, type FusionOptions } from '../src/services/context/fusion/fuse.ts';
+import { GraphTier } from '../src/services/context/graph/graph-tier.ts';
+import { sqliteDriver } from '../src/services/context/graph/sql-driver.ts';
+import type { Memory, TierHit } from '../src/services/context/types.ts';
+import { builtinEmbedder, embedWorkers } from '../src/services/context/vectors/builtin-embedder.ts';
+import { ExactIndex } from '../src/services/context/vectors/exact-index.ts';
+import { hashedEmbedding } from '../src/services/context/vectors/hashed-embedding.ts';
+import { VectorTier } from '../src/services/context/vectors/vector-tier.ts';
+import { Bm25Tier } from './memory/bm25.ts';
+import { generateConversations, type ConversationSet, type QuestionType } from './memory/conversations.ts';
+
+const { values } = parseArgs({ options: { sessions: { type: 'string', default: '300' }, memories: { type: 'string', default: '100000' }, queries: { type: 'string', default: '400' }, seed: { type: 'string', default: '19' }, weights: { type: 'string' }, recency: { type: 'string' }, 'half-life-days': { type: 'string' } } });
+/** Tier weights of the fusion: the service's defaults unless --weights t2=1,t3=1,t4=2 (for tuning on another seed). */
+const FUSION: FusionOptions = {
+  ...(values.recency === undefined ? {} : { recencyWeight: Number(values.recency) }),
+  ...(values['half-life-days'] === undefined ? {} : { halfLifeMs: Number(values['half-life-days']) * 86_400_000 }),
+};
+const WEIGHTS = values.weights === undefined ? undefined : Object.fromEntries(values.weights.split(',').map((kv) => [kv.split('=')[0], Number(kv.split('=')[1])]));
+if (WEIGHTS !== undefined) FUSION.weights = WEIGHTS;
+const PARTITION = 'bench-agent';
+const TYPES: QuestionType[] = ['single-hop', 'multi-hop', 'temporal'];
+const dir = mkdtempSync(join(tmpdir(), 'octant-memory-bench-'));
+const workers = embedWorkers();
+
+interface Tiers {
+  t2: Bm25Tier;
+  t3: VectorTier;
+  t4: GraphTier;
+  at: Map<string, number>;
+  close(): void;
+}
+
+async function index(set: ConversationSet, name: string): Promise<Tiers> {
+  const db = new DatabaseSync(join(dir, `${name}.db`));
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL');
+  const t2 = new Bm25Tier(db);
+  const t3 = new VectorTier({ db, embedder: builtinEmbedder({ workers }), workers });
+  const t4 = new GraphTier({ driver: sqliteDriver(db) });
+  const memories: Memory[] = set.turns.map((t) => ({ id: t.id, partition: PARTITION, kind: 'turn', text: t.text, importance: 0.5, pinned: false, validFrom: t.at, recordedAt: t.at }));
+  let t = performance.now();
+  t2.addMany(memories);
+  const t2ms = performance.now() - t;
+  t = performance.now();
+  await t3.addMany(memories);
+  await t3.searchVector(PARTITION, hashedEmbedding('warm up', 256), 1);
+  await t3.settled(PARTITION);
+  const t3ms = performance.now() - t;
+  t = performance.now();
+  // One transaction per 1000 memories, like a bulk import.
+  for (let i = 0; i < memories.length; i += 1000) await t4.addMany(memories.slice(i, i + 1000));
+  const t4ms = performance.now() - t;
+  console.log(`  indexed ${memories.length} memories: T2 ${(t2ms / 1000).toFixed(1)} s, T3 ${(t3ms / 1000).toFixed(1)} s (${t3.stats(PARTITION).kind}), T4 ${(t4ms / 1000).toFixed(1)} s`);
+  return { t2, t3, t4, at: new Map(set.turns.map((x) => [x.id, x.at])), close: () => db.close() };
+}
+
+const K = 10;
+const DEPTH = 50;
+
+async function hybrid(tiers: Tiers, query: string, now: number): Promise<string[]> {
+  const [t2, t3, t4] = await Promise.all([tiers.t2.search(PARTITION, query, DEPTH), tiers.t3.search(PARTITION, query, DEPTH), tiers.t4.search(PARTITION, query, DEPTH)]);
+  const lists: Record<string, TierHit[]> = { t2, t3, t4 };
+  return fuse(lists, (id) => ({ time: tiers.at.get(id)!, importance: 0.5 }), now, FUSION).slice(0, K).map((h) => h.id);
+}
+
+function recall(got: readonly string[], gold: readonly string[]): number {
+  const top = new Set(got.slice(0, K));
+  return gold.filter((g) => top.has(g)).length / gold.length;
+}
+
+async function quality(): Promise<void> {
+  const set = generateConversations({ sessions: Number(values.sessions), seed: Number(values.seed) });
+  console.log(`\nQuality: ${set.turns.length} turns in ${values.sessions} sessions, ${set.questions.length} questions (seed ${values.seed})`);
+  const tiers = await index(set, 'quality');
+  const methods: Record<string, (q: string, now: number) => Promise<string[]>> = {
+    'BM25 (FTS5)': async (q) => tiers.t2.search(PARTITION, q, K).map((h) => h.id),
+    'T3 only': async (q) => (await tiers.t3.search(PARTITION, q, K)).map((h) => h.id),
+    'T4 only': async (q) => (await tiers.t4.search(PARTITION, q, K)).map((h) => h.id),
+    hybrid: (q, now) => hybrid(tiers, q, now),
+  };
+  const rows: string[] = [];
+  const header = ['method', ...TYPES.map((t) => `${t} (${set.questions.filter((q) => q.type === t).length})`), 'all'];
+  rows.push(`| ${header.join(' | ')} |`, `|${header.map(() => '---').join('|')}|`);
+  const sums: Record<string, number> = {};
+  const current: string[] = [];
+  for (const [name, run] of Object.entries(methods)) {
+    const byType: Record<string, number[]> = {};
+    let currentFirst = 0;
+    let temporal = 0;
+    for (const q of set.questions) {
+      const got = await run(q.text, q.at);
+      (byType[q.type] ??= []).push(recall(got, q.gold));
+      if (q.stale === undefined) continue;
+      // Stricter than recall: the current value ranks above every superseded one.
+      temporal++;
+      const at = got.indexOf(q.gold[0]);
+      if (at >= 0 && q.stale.every((s) => got.indexOf(s) < 0 || got.indexOf(s) > at)) currentFirst++;
+    }
+    current.push(`${name} ${(currentFirst / temporal).toFixed(3)}`);
+    const mean = (xs: number[]): number => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const all = mean(Object.values(byType).flat());
+    sums[name] = all;
+    rows.push(`| ${name} | ${TYPES.map((t) => mean(byType[t] ?? [0]).toFixed(3)).join(' | ')} | ${all.toFixed(3)} |`);
+  }
+  console.log(`recall@${K} of the answer turns:\n${rows.join('\n')}`);
+  console.log(`temporal, the current value above every superseded one in the top ${K}: ${current.join(', ')}`);
+  console.log(`hybrid vs BM25 (all questions): ${(sums.hybrid / sums['BM25 (FTS5)']).toFixed(2)}x`);
+  tiers.close();
+}
+
+function percentile(xs: number[], p: number): number {
+  const sorted = [...xs].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+async function scale(): Promise<void> {
+  const target = Number(values.memories);
+  const set = generateConversations({ sessions: Math.ceil(target / 14), seed: 23 });
+  set.turns.length = Math.min(set.turns.length, target);
+  console.log(`\nScale: ${set.turns.length} memories in one partition`);
+  const tiers = await index(set, 'scale');
+  const questions = set.questions.map((q) => q.text);
+  const n = Number(values.queries);
+  const bm25: number[] = [];
+  const fused: number[] = [];
+  // Warm both paths, then alternate them so load bursts hit both alike.
+  for (const q of questions.slice(0, 20)) {
+    tiers.t2.search(PARTITION, q, K);
+    await hybrid(tiers, q, Date.now());
+  }
+  for (let i = 0; i < n; i++) {
+    const q = questions[i % questions.length];
+    let t = performance.now();
+    tiers.t2.search(PARTITION, q, K);
+    bm25.push(performance.now() - t);
+    t = performance.now();
+    await hybrid(tiers, q, Date.now());
+    fused.push(performance.now() - t);
+  }
+  const ms = (x: number): string => `${x.toFixed(2)} ms`;
+  console.log(`| path | queries | p50 | p95 | p95 vs BM25 |\n|---|---|---|---|---|`);
+  console.log(`| BM25 (FTS5), baseline | ${n} | ${ms(percentile(bm25, 50))} | ${ms(percentile(bm25, 95))} | 1x |`);
+  console.log(`| hybrid (T2 + T3 HNSW + T4, RRF) | ${n} | ${ms(percentile(fused, 50))} | ${ms(percentile(fused, 95))} | ${(percentile(fused, 95) / percentile(bm25, 95)).toFixed(1)}x |`);
+
+  // HNSW recall@10 against exact search over the same vectors.
+  const exact = new ExactIndex(256, set.turns.length);
+  for (const t of set.turns) exact.add(t.id, hashedEmbedding(t.text, 256));
+  let hit = 0;
+  let total = 0;
+  let exactMs = 0;
+  let hnswMs = 0;
+  for (const q of questions.slice(0, 200)) {
+    const v = hashedEmbedding(q, 256);
+    let t = performance.now();
+    const truth = exact.search(v, K);
+    exactMs += performance.now() - t;
+    t = performance.now();
+    const got = new Set(tiers.t3.searchVector(PARTITION, v, K).map((h) => h.id));
+    hnswMs += performance.now() - t;
+    for (const h of truth) {
+      total++;
+      if (got.has(h.id)) hit++;
+    }
+  }
+  const m = Math.min(200, questions.length);
+  console.log(`HNSW recall@${K} vs exact: ${(hit / total).toFixed(3)} over ${m} queries; mean search ${(hnswMs / m).toFixed(2)} ms vs exact ${(exactMs / m).toFixed(2)} ms (${(exactMs / hnswMs).toFixed(1)}x)`);
+  tiers.close();
+}
+
+try {
+  await quality();
+  if (Number(values.memories) > 0) await scale();
+} finally {
+  await workers.close();
+  rmSync(dir, { recursive: true, force: true });
+}

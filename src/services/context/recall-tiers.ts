@@ -1,0 +1,70 @@
+// T3 and T4 as the context service runs them on one machine: one SQLite
+// file beside the partitions' files (vectors and graph of every partition,
+// each row naming its partition), the embed workers, the built-in embedder
+// unless another is given, and hybrid fusion. The store
+// (store/context-store.ts) is handed `tiers` and `fuse`; the owner closes
+// this after the store.
+//
+// Durability: this file holds derived data only (every vector and edge is
+// recomputed from the memory's text in T1), so it runs WAL with
+// synchronous=NORMAL: a crash may lose the last transactions here, never a
+// memory. The graph may instead live in PostgreSQL for a fleet (`graph`:
+// graph/postgres-driver.ts; docs/memory.md "Scaling out").
+
+import { DatabaseSync } from 'node:sqlite';
+import type { WorkerPool } from '../../lib/worker-pool.ts';
+import { hybridFuse, type FusionOptions } from './fusion/fuse.ts';
+import { GraphTier } from './graph/graph-tier.ts';
+import { sqliteDriver, type SqlDriver } from './graph/sql-driver.ts';
+import type { Fuse, RecallTier } from './types.ts';
+import { builtinEmbedder, embedWorkers } from './vectors/builtin-embedder.ts';
+import type { Embedder } from './vectors/embedder.ts';
+import { VectorTier } from './vectors/vector-tier.ts';
+
+export interface RecallTiersOptions {
+  /** The SQLite file of T3 (and T4 unless `graph` is given); not inside the partitions' directory. */
+  file: string;
+  /** Default: the built-in embedder (no model file, nothing leaves the machine). */
+  embedder?: (workers: WorkerPool) => Embedder;
+  /** T4 on another database (PostgreSQL for a fleet); default the same SQLite file. */
+  graph?: SqlDriver;
+  fusion?: FusionOptions;
+  /** Default: a pool of its own (embed-worker.ts), closed with these tiers. */
+  workers?: WorkerPool;
+  /** T3: vectors per partition past which its index is HNSW (default vector-tier.ts EXACT_LIMIT). */
+  exactLimit?: number;
+}
+
+export interface RecallTiers {
+  t3: VectorTier;
+  t4: GraphTier;
+  /** [t3, t4], for the store's `tiers`. */
+  tiers: RecallTier[];
+  fuse: Fuse;
+  workers: WorkerPool;
+  /** Saves the HNSW graphs, stops the workers it started, closes the file. */
+  close(): Promise<void>;
+}
+
+export async function openRecallTiers(options: RecallTiersOptions): Promise<RecallTiers> {
+  const db = new DatabaseSync(options.file);
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000');
+  const workers = options.workers ?? embedWorkers();
+  const embedder = options.embedder?.(workers) ?? builtinEmbedder({ workers });
+  const t3 = new VectorTier({ db, embedder, workers, exactLimit: options.exactLimit });
+  const t4 = new GraphTier({ driver: options.graph ?? sqliteDriver(db) });
+  await t4.init();
+  return {
+    t3,
+    t4,
+    tiers: [t3, t4],
+    fuse: hybridFuse(options.fusion),
+    workers,
+    async close() {
+      t3.checkpoint();
+      if (options.workers === undefined) await workers.close();
+      if (options.graph !== undefined) await options.graph.close();
+      db.close();
+    },
+  };
+}

@@ -1,0 +1,10 @@
+// search.maven.org answers errors with a status; the status decides.
+
+import type { EngineError } from '../engine-error.ts';
+import { statusError, type EngineAnswer } from '../engine-http.ts';
+
+export const ENGINE = 'maven';
+
+export function readMavenError(answer: EngineAnswer): EngineError | undefined {
+  return statusError(ENGINE, answer, /"(?:message|error|detail)"\\s*:\\s*"([^"]+)"/);
+}

@@ -1,0 +1,8 @@
+// Wikidata's errors are MediaWiki's (API:Errors_and_warnings): a 200 with
+// an error object and the MediaWiki-API-Error header (mediawiki-error.ts).
+
+import { mediaWikiErrorReader } from '../mediawiki-error.ts';
+
+export const ENGINE = 'wikidata';
+
+export const readWikidataError = mediaWikiErrorReader(ENGINE);
