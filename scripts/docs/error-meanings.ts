@@ -30,6 +30,8 @@ export const ERROR_MEANINGS: Readonly<Record<string, string>> = {
   E_SEARCH_ENGINE_RATE_LIMITED: 'a remote search engine throttled us (HTTP 429 or its own throttle signal): suspended for at least its Retry-After',
   E_SEARCH_ENGINE_SERVER: 'a remote search engine failed (HTTP 5xx or its own server error): suspended with backoff',
   E_SEARCH_ENGINE_SUSPENDED: 'a remote search engine is in its backoff window after failures (`octant search engines` shows until when); nothing was sent',
+  E_SEARCH_EVAL_FILE: '`octant search eval` could not read a collection file (documents, queries or judgements); the message names it',
+  E_SEARCH_EVAL_FORMAT: 'a test collection file is not in the format given (SMART, TREC, JSON lines, qrels or run lines); the message names the line or record',
   E_WORKER_TASK_UNKNOWN: 'a worker thread was asked for a task its pool does not offer (a bug); the request names the task',
   E_JSON_BODY: 'a request body is not strict I-JSON (duplicate key, lone surrogate, number out of range, too deep); the message names the problem',
   E_LEDGER_LOCK: 'another process holds the ledger\'s writer lock (a second daemon on the same root); the message names the holder',

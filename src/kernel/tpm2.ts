@@ -21,7 +21,7 @@
 // the measured boot; the endorsement key and attestation.
 
 import { closeSync, existsSync, openSync, readSync, writeSync } from 'node:fs';
-import { OctantError } from '../lib/errors.ts';
+import { OctantError, messageOf } from '../lib/errors.ts';
 
 export const TPM_DEVICE = '/dev/tpmrm0';
 
@@ -96,7 +96,12 @@ export interface Tpm {
 /** The TPM, or undefined when the machine has none. */
 export function openTpm(device = TPM_DEVICE): Tpm | undefined {
   if (!existsSync(device)) return undefined;
-  const fd = openSync(device, 'r+');
+  let fd: number;
+  try {
+    fd = openSync(device, 'r+');
+  } catch (error) {
+    throw new TpmError('E_TPM', `${device}: ${messageOf(error)}`, { cause: error, hint: 'the machine key is sealed to the TPM: run as root' });
+  }
   const response = Buffer.alloc(4096);
   const transmit = (name: string, code: number, handles: number[], params: Buffer, withAuth = true, errorCode = 'E_TPM'): Reader => {
     const body = Buffer.concat([...handles.map(u32), ...(withAuth ? [PASSWORD_AUTH] : []), params]);

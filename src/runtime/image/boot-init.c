@@ -8,7 +8,9 @@
  *   2. loads the kernel modules listed in /etc/modules, in order
  *      (virtio, dm-verity, squashfs, ext4: the image build resolved their
  *      dependencies), with finit_module(2)
- *   3. waits for the root and data disks named on the kernel command line
+ *   3. waits for the root and data disks named on the kernel command line;
+ *      on an A/B machine (octant.slots=) reads the slot table, picks the
+ *      slot to boot and takes one try from it (choose_slot, below)
  *   4. creates the dm-verity device "octant-root" over the root disk with
  *      the root hash from the command line (Documentation/admin-guide/
  *      device-mapper/verity.rst, the table format), read-only
@@ -21,9 +23,10 @@
  *      /opt/octant; a tmpfs on /tmp
  *   7. moves /dev, /proc and /sys into the new root, makes it `/`
  *      (switch_root: MS_MOVE + chroot) and execve()s `/octant init`.
- * Any failure prints one line naming the step and the errno, and restarts
- * the machine: a machine whose root does not verify never runs it (with A/B
- * slots, the boot loader's counter then falls back to the other slot).
+ * Any failure prints one line naming the step and the errno, records them
+ * in the slot table (A/B: octant init puts them in the ledger at the next
+ * good boot) and restarts the machine: a machine whose root does not verify
+ * never runs it, and once the slot's tries are spent the other slot boots.
  *
  * Kernel command line:
  *   octant.root=/dev/vda          the root slot: squashfs, then its hash tree
@@ -31,6 +34,10 @@
  *                                 data blocks (4096 bytes), first hash block,
  *                                 sha256 root hash and salt (hex)
  *   octant.data=/dev/vdb          the writable data disk (ext4)
+ * or, on an A/B machine, instead of octant.root= and octant.verity=:
+ *   octant.slots=/dev/vda         the system disk: slot table at byte 4096,
+ *                                 slot a = /dev/vda1, slot b = /dev/vda2
+ *                                 (runtime/image/slots.ts has the layout)
  *
  * C without libc for the same reasons as exec-guard.c: static, tiny, no
  * loader. Build: cc -static -nostdlib -ffreestanding -Os ... (boot-init-binary.ts).

@@ -126,6 +126,10 @@ function provisionDataDisk(file: string): void {
   writeFileSync(join(work, 'ticker.yaml'), TICKER_MANIFEST);
   octant('manifest', 'sign', join(work, 'ticker.yaml'), '--key', join(host, 'etc', 'keys', 'private', 'ops.key'), '--out', join(stage, 'checks', 'ticker.signed.json'));
   writeFileSync(join(stage, 'checks', 'ticker.sh'), TICKER);
+  // A signed image set for `octant update` inside the guest (the same build, signed by the operator).
+  octant('image', 'sign', image.dir, '--key', join(host, 'etc', 'keys', 'private', 'ops.key'));
+  mkdirSync(join(stage, 'images', 'next'), { recursive: true });
+  for (const file of ['image.json', 'image.sig.json', 'root.img', 'initramfs.img', 'vmlinuz']) copyFileSync(join(image.dir, file), join(stage, 'images', 'next', file));
   copyFileSync(execFileSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).trim(), join(stage, 'checks', 'busybox'));
   writeFileSync(join(stage, 'checks', 'limits.sh'), CHECKS);
   writeFileSync(join(stage, 'etc', 'octant.yaml'), `init:
@@ -138,6 +142,7 @@ function provisionDataDisk(file: string): void {
     - [agent, suspend, ticker]
     - [agent, list, --state, suspended]
     - [agent, resume, ticker]
+    - [update, /data/images/next, --tries, "1"]
     - [ledger, show, --kind, image]
     - [agent, logs, ticker]
     - [agent, stop, ticker]
@@ -216,8 +221,8 @@ test('boot 1: slot b holds a root with one flipped byte: the read fails, the boo
   assert.match(table.failure?.step ?? '', /^verify root image/);
 });
 
-test('boot 2: falls back to slot a; verity verified, octant is PID 1, services ready, the refusal in the ledger, an agent confined by cgroup v2, orderly poweroff', { skip, timeout: 600_000 }, async () => {
-  const result = await boot(image, system, data, 420_000, join(work, 'tpm-a'));
+test('boot 2: falls back to slot a; verity verified, octant is PID 1, services ready, the refusal in the ledger, an agent confined by cgroup v2, a signed update into slot b, orderly poweroff', { skip, timeout: 720_000 }, async () => {
+  const result = await boot(image, system, data, 540_000, join(work, 'tpm-a'));
   const out = result.console;
   // On failure: the console from the hand-over on, without the routine service lines.
   const handover = Math.max(0, out.indexOf('octant-boot: handing over'));
@@ -269,9 +274,14 @@ test('boot 2: falls back to slot a; verity verified, octant is PID 1, services r
   assert.match(out, /key store\s+TPM 2\.0, sealed \(storage key 000b[0-9a-f]{64}\)/, show);
   // The refused boot of slot b and the fallback, recorded at this boot; slot a marked good.
   for (const action of ['boot.refused', 'slot.fallback', 'slot.switch', 'boot.good']) assert.match(out, new RegExp(`image\\s+${action.replace('.', '\\.')}`), `${action} in the ledger${show}`);
+  // `octant update` on the running machine: verified with the trusted key, written into the
+  // inactive slot (b) of its own disk (octant.slots=), armed for the next boot, each step in the ledger.
+  assert.match(out, /verified: signed by trusted key [0-9a-f]{16}\n\/dev\/vda: slot b <- root hash [0-9a-f]{64}, to try on the next boot \(sequence 3\)/, show);
+  for (const action of ['update\\.verify\\s+\\/data\\/images\\/next\\s+allow', 'install\\s+\\/dev\\/vda\\s+allow', 'installed\\s+\\/dev\\/vda\\s+ok']) assert.match(out, new RegExp(`image\\s+${action}`), `${action} in the ledger${show}`);
   const table = tableOf(system);
   assert.equal(table.booted, 'a');
-  assert.deepEqual(table.slots.map((slot) => slot.state), ['good', 'bad']);
+  assert.deepEqual(table.slots.map((slot) => `${slot.state} ${slot.triesLeft}`), ['good 0', 'trying 1']);
+  assert.equal(table.slots[1].rootHash, image.rootHash);
   assert.equal(table.failure, undefined, 'recorded, then cleared');
   // Orderly poweroff: services stopped, then the kernel powered down.
   assert.match(out, /"msg":"powering off"/, show);
@@ -280,15 +290,17 @@ test('boot 2: falls back to slot a; verity verified, octant is PID 1, services r
 });
 
 
-test('boot 3: the data disk on another machine (another TPM): the sealed machine key does not unseal, octant refuses to run and records it', { skip, timeout: 300_000 }, async () => {
+test('boot 3: the updated slot b boots; the data disk on another machine (another TPM): the sealed machine key does not unseal, octant refuses to run and records it', { skip, timeout: 300_000 }, async () => {
   const result = await boot(image, system, data, 240_000, join(work, 'tpm-b'));
   const out = result.console;
   const show = `\n--- console ---\n${out.slice(Math.max(0, out.indexOf('octant-boot: handing over'))).slice(-6000)}`;
   assert.equal(result.timedOut, false, show);
   assert.equal(result.attempts, 1, `no kernel panic: PID 1 powered off${show}`);
+  assert.match(out, /octant-boot: booting slot b \(trying\)/, show);
+  assert.match(out, /octant-boot: root verified \/dev\/vda2/, show);
   assert.match(out, /cannot unseal the machine key sealed by 000b[0-9a-f]+\.\.\.: the data disk was cloned or moved from another machine \(recorded in the ledger, entry \d+\)/, show);
   assert.doesNotMatch(out, /"msg":"system ready"/, show);
   assert.match(out, /reboot: Power down/, show);
-  // A machine that refuses its identity is not a bad slot: slot a stays good.
-  assert.equal(tableOf(system).slots[0].state, 'good');
+  // Slot b never reached system ready: its one try is spent, so the next boot falls back to a, still good.
+  assert.deepEqual(tableOf(system).slots.map((slot) => `${slot.state} ${slot.triesLeft}`), ['good 0', 'trying 0']);
 });

@@ -1,9 +1,12 @@
 // A corpus as an Engine (../types.ts): the query text in the common syntax
-// (lib/fts/query-parse.ts), filters, a page of hits with snippets.
-// Runs on the calling thread: a query reads a few pages of the index.
+// (lib/fts/query-parse.ts), filters, a page of hits with snippets, ranked
+// by the relevance ranking for plain words (../rank/ranked-search.ts).
+// Runs on the calling thread: a query reads a few pages of the index and
+// scores a bounded candidate set (the ranking's depth).
 
 import type { FtsIndex } from '../../../lib/fts/fts-index.ts';
-import { hitSnippet, searchIndex } from '../../../lib/fts/fts-search.ts';
+import { hitSnippet } from '../../../lib/fts/fts-search.ts';
+import { localSearch } from '../rank/ranked-search.ts';
 import type { Engine, EngineCategory, SearchHit } from '../types.ts';
 import type { CorpusKind } from './corpus-types.ts';
 import type { CorpusSpec } from './registry.ts';
@@ -22,7 +25,7 @@ export function corpusEngine(spec: CorpusSpec, index: () => FtsIndex): Engine {
     async search(query, ctx) {
       ctx.signal.throwIfAborted();
       const fts = index();
-      const result = searchIndex(fts, query.text, { offset: query.offset, limit: query.limit, filters: query.filters });
+      const result = localSearch(fts, query.text, { offset: query.offset, limit: query.limit, filters: query.filters });
       return result.hits.map((hit): SearchHit => {
         const { url, ...meta } = hit.meta;
         return {
