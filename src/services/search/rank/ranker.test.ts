@@ -16,10 +16,11 @@ test('query terms: a repeated term weighs more', () => {
   assert.deepEqual(queryTerms(['flow', 'heat', 'flow']), [{ term: 'flow', weight: 2 }, { term: 'heat', weight: 1 }]);
 });
 
-test('ranking: feedback finds a relevant document that lacks the query words; without feedback it is not found', () => {
+test('ranking: feedback that fetches candidates finds a relevant document lacking the query words; without it the document is not found', () => {
   const plain = rankQuery(['flutter'], source, { ...DEFAULT_RANK_PARAMS, rm3: undefined, regularize: undefined }).map((s) => s.id);
   assert.ok(!plain.includes('pf9'));
-  const ranked = rankQuery(['flutter'], source, DEFAULT_RANK_PARAMS).map((s) => s.id);
+  assert.ok(!rankQuery(['flutter'], source, DEFAULT_RANK_PARAMS).some((s) => s.id === 'pf9'), 'feedbackDepth 0: the first candidates are re-scored only');
+  const ranked = rankQuery(['flutter'], source, { ...DEFAULT_RANK_PARAMS, feedbackDepth: 50 }).map((s) => s.id);
   assert.ok(ranked.includes('pf9'), ranked.join(' '));
   assert.ok(ranked.slice(0, 9).every((id) => id.startsWith('pf')), 'the flutter documents first');
   assert.ok(!ranked.some((id) => id.startsWith('other')));

@@ -28,6 +28,13 @@ export interface RankParams {
   proximity?: ProximityParams;
   /** Absent: no feedback pass. */
   rm3?: Rm3Params;
+  /**
+   * Candidates the expanded query fetches from the index beside the first
+   * pass's (0: the feedback pass re-scores the first pass's candidates only).
+   * An OR of twenty-odd terms matches much of a large index, and FTS5 scores
+   * every match to sort them, so this is the costliest query of the pipeline.
+   */
+  feedbackDepth: number;
   /** Fuse the first and the feedback pass (true), or return the feedback pass alone. */
   fuse: boolean;
   /** Absent: the last pass's scores are not smoothed over similar documents. */
@@ -73,7 +80,7 @@ export function rankQuery(terms: readonly string[], source: RankSource, params: 
   let lists: Scored[][] = [first];
   if (params.rm3 !== undefined && first.length > 0) {
     const expanded = expandRm3(query, first, cache, source.stats, params.rm3);
-    const pool = new Map(fetch(source, expanded, params.depth, cache).map((d) => [d.id, d]));
+    const pool = new Map(params.feedbackDepth > 0 ? fetch(source, expanded, params.feedbackDepth, cache).map((d) => [d.id, d]) : []);
     for (const s of first) pool.set(s.id, cache.get(s.id) ?? { id: s.id, fields: {} });
     // Proximity counts the typed terms only, at their weights in the expanded query (one scale for both parts).
     const typed = expanded.filter((t) => query.some((q) => q.term === t.term));

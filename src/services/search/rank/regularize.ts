@@ -49,6 +49,35 @@ export function cosine(a: Vector, b: Vector): number {
   return sum;
 }
 
+/** A vector as parallel arrays sorted by term number: the pairwise products merge two sorted lists (no hashing). */
+interface PackedVector {
+  ids: Int32Array;
+  weights: Float64Array;
+}
+
+function pack(v: Vector, numbers: Map<string, number>): PackedVector {
+  const entries = [...v].map(([t, w]): [number, number] => {
+    let id = numbers.get(t);
+    if (id === undefined) numbers.set(t, id = numbers.size);
+    return [id, w];
+  }).sort((x, y) => x[0] - y[0]);
+  return { ids: Int32Array.from(entries, (e) => e[0]), weights: Float64Array.from(entries, (e) => e[1]) };
+}
+
+function packedCosine(a: PackedVector, b: PackedVector): number {
+  let i = 0;
+  let j = 0;
+  let sum = 0;
+  while (i < a.ids.length && j < b.ids.length) {
+    const x = a.ids[i];
+    const y = b.ids[j];
+    if (x === y) sum += a.weights[i++] * b.weights[j++];
+    else if (x < y) i++;
+    else j++;
+  }
+  return sum;
+}
+
 /**
  * Re-scores the first `depth` documents of `ranking` (best first):
  * new = (1 - alpha) x own + alpha x similarity-weighted mean of the
@@ -65,13 +94,14 @@ export function regularize(ranking: readonly Scored[], docs: ReadonlyMap<string,
     if (v === undefined) idfs.set(t, v = idf(stats, t));
     return v;
   };
-  const vectors = top.map((s) => termVector(docs.get(s.id) ?? { id: s.id, fields: {} }, params.fields, idfOf));
+  const numbers = new Map<string, number>();
+  const vectors = top.map((s) => pack(termVector(docs.get(s.id) ?? { id: s.id, fields: {} }, params.fields, idfOf), numbers));
   const max = top[0].score;
   const min = top[top.length - 1].score;
   const own = top.map((s) => (s.score - min) / (max - min || 1));
   const sims = top.map(() => new Array<number>(top.length).fill(0));
   for (let i = 0; i < top.length; i++) {
-    for (let j = i + 1; j < top.length; j++) sims[i][j] = sims[j][i] = cosine(vectors[i], vectors[j]);
+    for (let j = i + 1; j < top.length; j++) sims[i][j] = sims[j][i] = packedCosine(vectors[i], vectors[j]);
   }
   const rescored = top.map((s, i) => {
     const nearest = sims[i].map((sim, j) => ({ sim, j })).filter((n) => n.j !== i).sort((a, b) => b.sim - a.sim).slice(0, params.neighbours);

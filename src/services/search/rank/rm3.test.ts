@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { expandRm3, relevanceModel, type Rm3Params } from './rm3.ts';
 import { memorySource } from './testing/memory-source.ts';
 
-const params: Rm3Params = { feedbackDocs: 2, feedbackTerms: 3, originalWeight: 0.5, maxDocFraction: 0.5, temperature: 0.2, fields: ['body'] };
+const params: Rm3Params = { feedbackDocs: 2, feedbackTerms: 3, originalWeight: 0.5, minFeedbackDocs: 1, maxDocFraction: 0.5, temperature: 0.2, fields: ['body'] };
 // "the" is in every document (above maxDocFraction); "x" is one letter.
 const source = memorySource({
   f1: { body: 'flutter panel the panel supersonic x' },
@@ -31,4 +31,12 @@ test('RM3 without feedback returns the original query, normalised; the model is 
   const model = relevanceModel([{ doc: docs.get('f1')!, score: 1 }], source.stats, { ...params, feedbackTerms: 2 });
   assert.equal(model.length, 2);
   assert.equal(model[0].term, 'panel');
+});
+
+test('RM3 with minFeedbackDocs 2 leaves out a term found in one feedback document only', () => {
+  const model = relevanceModel([{ doc: docs.get('f1')!, score: 1 }, { doc: docs.get('f2')!, score: 1 }], source.stats, { ...params, minFeedbackDocs: 2, feedbackTerms: 10 });
+  const terms = model.map((t) => t.term).sort();
+  assert.deepEqual(terms, ['flutter', 'panel', 'supersonic'], 'every term of f1 and f2 but "the" (too common) and "x" (one letter)');
+  const single = relevanceModel([{ doc: docs.get('other')!, score: 1 }, { doc: docs.get('f2')!, score: 1 }], source.stats, { ...params, minFeedbackDocs: 2, feedbackTerms: 10 });
+  assert.deepEqual(single, [], 'no term is in both');
 });

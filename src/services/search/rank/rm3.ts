@@ -14,6 +14,12 @@ export interface Rm3Params {
   feedbackTerms: number;
   /** Weight of the original query in the mix (0..1). */
   originalWeight: number;
+  /**
+   * Feedback documents a term must appear in to be an expansion term
+   * (Terrier's expansion.mindocuments, 2): a word of one document only (its
+   * number, a name) says more about that document than about the request.
+   */
+  minFeedbackDocs: number;
   /** Terms in more than this fraction of the documents are not expansion terms. */
   maxDocFraction: number;
   /** How fast a feedback document's weight falls with its score, relative to the best one (see relevanceModel). */
@@ -37,6 +43,7 @@ export function relevanceModel(feedback: readonly { doc: TermDoc; score: number 
   const best = feedback.reduce((m, f) => Math.max(m, f.score), 0);
   const docWeight = (score: number): number => Math.exp((score - best) / (params.temperature * (best || 1)));
   const model = new Map<string, number>();
+  const seenIn = new Map<string, number>();
   const usable = new Map<string, boolean>();
   for (const { doc, score } of feedback) {
     const counts = new Map<string, number>();
@@ -51,10 +58,13 @@ export function relevanceModel(feedback: readonly { doc: TermDoc; score: number 
     for (const [term, n] of counts) {
       let ok = usable.get(term);
       if (ok === undefined) usable.set(term, ok = TERM.test(term) && stats.docFreq(term) <= params.maxDocFraction * stats.docCount);
-      if (ok) model.set(term, (model.get(term) ?? 0) + docWeight(score) * n / length);
+      if (!ok) continue;
+      model.set(term, (model.get(term) ?? 0) + docWeight(score) * n / length);
+      seenIn.set(term, (seenIn.get(term) ?? 0) + 1);
     }
   }
-  const top = [...model].map(([term, weight]) => ({ term, weight }))
+  const top = [...model].filter(([term]) => (seenIn.get(term) ?? 0) >= Math.min(params.minFeedbackDocs, feedback.length))
+    .map(([term, weight]) => ({ term, weight }))
     .sort((a, b) => b.weight - a.weight || (a.term < b.term ? -1 : 1))
     .slice(0, params.feedbackTerms);
   return normalise(top);
