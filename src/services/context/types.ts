@@ -182,7 +182,7 @@ export interface ContextStoreApi {
   relate(partition: Partition, relation: Relation, options?: { importance?: number; tags?: readonly string[] }): Promise<PutResult>;
   /** Pinned memories (always in the agent's context), from T0. */
   pinned(partition: Partition): Memory[];
-  /** The newest `n` memories (by transaction time). */
+  /** The newest `n` memories (by when first written; an index read, whatever the partition's size). */
   recent(partition: Partition, n: number): Memory[];
   /** Applies a retention policy now; returns the ids forgotten. */
   sweep(partition: Partition, policy: RetentionPolicy): Promise<string[]>;

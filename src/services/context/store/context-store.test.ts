@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { isOctantError } from '../../../lib/errors.ts';
 import { createContextStore } from './context-store.ts';
 
@@ -154,4 +155,23 @@ test('T2 keeps a query within its postings budget by dropping its most common te
   assert.equal(hits.length, 41);
   assert.equal(hits[0], 'rare', 'the memory matching both terms first');
   await wide.close();
+});
+
+test('pinned memories are bounded per partition; a file of another layout version is refused', async () => {
+  const { store, dir } = fresh();
+  const limited = createContextStore({ dir: join(dir, 'limited'), pinnedLimit: 2 });
+  await limited.put('alice', { kind: 'note', text: 'one', pinned: true });
+  await limited.put('alice', { kind: 'note', text: 'two', pinned: true });
+  await assert.rejects(limited.put('alice', { kind: 'note', text: 'three', pinned: true }), (e) => isOctantError(e, 'E_MEMORY_PINNED_LIMIT'));
+  assert.equal((await limited.put('alice', { kind: 'note', text: 'three' })).outcome, 'created', 'unpinned is fine');
+  assert.equal(limited.stats('alice').pinned, 2);
+  await limited.close();
+  await store.put('alice', { kind: 'note', text: 'x' });
+  await store.close();
+  const db = new DatabaseSync(join(dir, 'alice.sqlite'));
+  db.exec('PRAGMA user_version = 7');
+  db.close();
+  const again = createContextStore({ dir });
+  assert.throws(() => again.get('alice', 'm1'), (e) => isOctantError(e, 'E_MEMORY_SCHEMA') && /version 7/.test(e.message));
+  await again.close();
 });

@@ -34,7 +34,7 @@ export interface ContextStoreOptions {
   lang?: string;
   /** Recent memories T0 keeps per partition, besides the pinned ones (default 512). */
   hotCapacity?: number;
-  /** T2: documents one search may score at most (text-tier.ts; default 20 000). */
+  /** T2: documents one search may score at most (text-tier.ts; default 10 000). */
   postingsBudget?: number;
   /** Pinned memories a partition may hold (default 256): they all go into every step's context. */
   pinnedLimit?: number;
@@ -126,7 +126,7 @@ export function createContextStore(options: ContextStoreOptions): ContextStoreAp
     const validFrom = input.validFrom ?? tx;
     if (input.validTo !== undefined && input.validTo <= validFrom) throw inputError('validTo', 'must be after validFrom');
     const importance = input.importance ?? 0.5;
-    if (input.pinned === true && h.t0.pinned().length >= pinnedLimit) {
+    if (input.pinned === true && h.t0.pinnedCount >= pinnedLimit) {
       throw new OctantError('E_MEMORY_PINNED_LIMIT', `memory ${partition}: already ${pinnedLimit} pinned memories`, { hint: 'unpin or forget one first' });
     }
     const result = h.t1.transaction(() => {

@@ -65,9 +65,10 @@ export class DurablePartition {
     this.#pinned = db.prepare(`SELECT ${MEMORY_COLUMNS} FROM memory m JOIN version v ON v.v = (
       SELECT v2.v FROM version v2 WHERE v2.n = m.n ORDER BY (v2.superseded_at IS NULL) DESC, v2.valid_from DESC, v2.v DESC LIMIT 1)
       WHERE m.pinned = 1 ORDER BY m.n`);
-    this.#recent = db.prepare(`SELECT ${MEMORY_COLUMNS} FROM memory m JOIN version v ON v.v = (
-      SELECT v2.v FROM version v2 WHERE v2.n = m.n ORDER BY (v2.superseded_at IS NULL) DESC, v2.valid_from DESC, v2.v DESC LIMIT 1)
-      ORDER BY max(m.created_at, coalesce(m.confirmed_at, 0)) DESC, m.n DESC LIMIT ?`);
+    this.#recent = db.prepare(`SELECT ${MEMORY_COLUMNS} FROM (SELECT * FROM memory ORDER BY created_at DESC, n DESC LIMIT ?) m
+      JOIN version v ON v.v = (SELECT v2.v FROM version v2 WHERE v2.n = m.n
+        ORDER BY (v2.superseded_at IS NULL) DESC, v2.valid_from DESC, v2.v DESC LIMIT 1)
+      ORDER BY m.created_at DESC, m.n DESC`);
   }
 
   /** Runs `fn` in one write transaction (BEGIN IMMEDIATE: takes the write lock first, so it never fails half-way on a busy file). */

@@ -6,6 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isOctantError } from '../../../lib/errors.ts';
+import { createWorkerPool } from '../../../lib/worker-pool.ts';
 import { createContextStore } from './context-store.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'octant-memory-export-'));
@@ -63,4 +64,30 @@ test('a bad line refuses the whole import, naming the line and the field', async
   await assert.rejects(target.importLines('bob', lines), (e) => isOctantError(e, 'E_MEMORY_IMPORT') && /line \d: key: .*user\.city/.test(e.message));
   assert.equal(target.stats('bob').memories, 1);
   await target.close();
+});
+
+test('with a worker pool the import runs in a worker (the same checks, the same result), and the event loop keeps serving', async () => {
+  const { store } = await sample();
+  const lines = store.exportLines('alice');
+  await store.close();
+  const workers = createWorkerPool({ name: 'memory', source: { url: new URL('./store-worker.ts', import.meta.url) }, threads: 1, queueLimit: 2 });
+  const target = createContextStore({ dir: join(root, 'worker'), workers });
+  try {
+    let ticks = 0;
+    const timer = setInterval(() => { ticks += 1; }, 1);
+    // A bigger import, so that it takes a while in the worker.
+    const many = [lines[0]!, ...Array.from({ length: 3000 }, (_, i) => JSON.stringify({
+      id: `w${i}`, kind: 'turn', text: `turn ${i} of a long conversation about trains`, importance: 0.5, pinned: false, createdAt: i, versions: [{ validFrom: i, recordedAt: i }],
+    }))];
+    assert.deepEqual(await target.importLines('bob', many), { imported: 3000, skipped: 0 });
+    clearInterval(timer);
+    assert.ok(ticks > 0, 'timers ran while the worker imported');
+    assert.equal(workers.stats().done, 1, 'the import ran in the pool');
+    assert.equal((await target.search('bob', 'trains', { k: 3 })).length, 3, 'T2 sees what the worker wrote');
+    await assert.rejects(target.importLines('bob', [lines[0]!, '{"id":"x"}']), (e) => isOctantError(e, 'E_MEMORY_IMPORT') && /line 2/.test(e.message));
+    assert.equal(workers.stats().done, 2);
+  } finally {
+    await target.close();
+    await workers.close();
+  }
 });

@@ -80,6 +80,10 @@ export class HotTier {
     return [...this.#pinned.values()];
   }
 
+  get pinnedCount(): number {
+    return this.#pinned.size;
+  }
+
   clear(pinned: readonly Memory[]): void {
     this.#pinned.clear();
     this.#recent.clear();

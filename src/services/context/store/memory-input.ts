@@ -8,7 +8,8 @@ import type { Memory, Partition, PutInput, Relation } from '../types.ts';
 /** Partitions are agent names (the same shape as a manifest's agent name), so a name is also a safe file name. */
 export const PARTITION_NAME = /^[a-z][a-z0-9-]{0,62}$/;
 const ID = /^[A-Za-z0-9_-]{1,64}$/;
-export const LIMITS = { text: 32_768, key: 256, tags: 32, tag: 64, relationPart: 256 } as const;
+/** A key holds a relation's triple too (relate: 'rel:from|relation|to'), hence key >= 3 x relationPart + 6. */
+export const LIMITS = { text: 32_768, key: 1024, tags: 32, tag: 64, relationPart: 256 } as const;
 const KINDS: readonly Memory['kind'][] = ['fact', 'note', 'turn'];
 
 export function inputError(field: string, message: string, where = 'memory'): OctantError {

@@ -102,7 +102,7 @@ export class PartitionHandle {
     }
     return {
       partition: this.partition, memories: byKind.fact + byKind.note + byKind.turn, byKind,
-      versions: versions === undefined ? 0 : num(versions, 'c'), pinned: this.t0.pinned().length, bytes,
+      versions: versions === undefined ? 0 : num(versions, 'c'), pinned: this.t0.pinnedCount, bytes,
     };
   }
 

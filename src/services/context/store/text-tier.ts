@@ -29,7 +29,7 @@ const PAST_FACT_WEIGHT = 0.5;
 /** BM25 candidates read per hit wanted: recency and filters reorder within them. */
 const CANDIDATES_PER_HIT = 4;
 /** Documents scored per search at most (the sum of the kept terms' document counts); the store's `postingsBudget`. */
-export const POSTINGS_BUDGET = 20_000;
+export const POSTINGS_BUDGET = 10_000;
 
 export interface TextQuery {
   k: number;
