@@ -14,6 +14,7 @@ import { execDescription } from '../src/agent/tools/exec.ts';
 import { httpFetchDescription } from '../src/agent/tools/http-fetch.ts';
 import { spawnDescription } from '../src/agent/tools/spawn.ts';
 import { inboxDescription, messageDescription } from '../src/agent/tools/message.ts';
+import { searchQueryDescription } from '../src/agent/tools/search-query.ts';
 import { memoryDescriptions } from '../src/agent/tools/memory.ts';
 import { configReference } from './docs/config-reference.ts';
 import { productSources, scanErrorCodes } from './docs/error-scan.ts';
@@ -34,6 +35,7 @@ export function generateDocs(repo = REPO): Record<string, string> {
       { file: 'src/agent/tools/exec.ts', tools: [execDescription] },
       { file: 'src/agent/tools/spawn.ts', tools: [spawnDescription] },
       { file: 'src/agent/tools/message.ts', tools: [messageDescription, inboxDescription] },
+      { file: 'src/agent/tools/search-query.ts', tools: [searchQueryDescription] },
       { file: 'src/agent/tools/memory.ts', tools: Object.values(memoryDescriptions) },
     ], codes, ['src/agent/gateway/mediator.ts', 'src/agent/tools/tool-errors.ts']),
   };

@@ -47,6 +47,9 @@ export const ERROR_MEANINGS: Readonly<Record<string, string>> = {
   E_ROUTER_SERVE: '`octant router serve` could not reach the running system or was refused by it',
   E_ROUTER_USAGE: 'a provider returned a usage record the router cannot trust (missing or inconsistent token counts)',
   E_SANDBOX_EXEC_GUARD: 'the exec-guard helper could not be written, compiled or checked, so no sandbox starts',
+  E_SEARCH_ENGINE: 'a search engine failed with an error that has no code of its own (an adapter\'s bug, a broken index); the query\'s report names the engine and its message, the other engines still answer',
+  E_SEARCH_INDEX: 'an index build failed with an error that is not an OctantError; the build\'s last NDJSON value and the ledger carry its message',
+  E_SEARCH_FAILED: 'an operator\'s query failed with an error that is not an OctantError; the ledger records it as the query\'s outcome',
   E_TOOL_FAILED: 'a tool failed with an error that is not an OctantError; the agent gets the message',
   E_UNKNOWN: 'an agent ended with an error that is not an OctantError (recorded in the ledger under this code)',
 };

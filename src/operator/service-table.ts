@@ -14,6 +14,7 @@ import { contextService } from '../services/context/api.ts';
 import { ledgerService } from '../services/ledger/api.ts';
 import { quorumService } from '../services/quorum/api.ts';
 import { routerService } from '../services/router/api.ts';
+import { searchService } from '../services/search/api.ts';
 import { vaultService } from '../services/vault/api.ts';
 
 /** The API a definition offers (unknown, which fits no typed need, if it cannot be read). */
@@ -55,5 +56,6 @@ export const SERVICES = serviceTable({
   ledger: ledgerService,
   quorum: quorumService,
   router: routerService,
+  search: searchService,
   vault: vaultService,
 });

@@ -9,6 +9,7 @@ import { contextService } from '../services/context/api.ts';
 import { ledgerService } from '../services/ledger/api.ts';
 import { quorumService } from '../services/quorum/api.ts';
 import { routerService } from '../services/router/api.ts';
+import { searchService } from '../services/search/api.ts';
 import { vaultService } from '../services/vault/api.ts';
 import { agentsService } from '../agent/lifecycle/service.ts';
 import { serviceTable } from './service-table.ts';
@@ -40,13 +41,13 @@ export function tableChecks(): void {
   serviceTable({ clock: notAClock, echo });
 
   // The real services: the table compiles with all of them...
-  serviceTable({ agents: agentsService, context: contextService, ledger: ledgerService, quorum: quorumService, router: routerService, vault: vaultService });
-  // ...and not without the vault the router, the context and the agents need,
-  // @ts-expect-error router, quorum, context and agents need vault
-  serviceTable({ agents: agentsService, context: contextService, ledger: ledgerService, quorum: quorumService, router: routerService });
+  serviceTable({ agents: agentsService, context: contextService, ledger: ledgerService, quorum: quorumService, router: routerService, search: searchService, vault: vaultService });
+  // ...and not without the vault the router, the context, the search and the agents need,
+  // @ts-expect-error router, quorum, context, search and agents need vault
+  serviceTable({ agents: agentsService, context: contextService, ledger: ledgerService, quorum: quorumService, router: routerService, search: searchService });
   // ...nor with the ledger standing in for the vault (wrong API under the right name).
   // @ts-expect-error vault's API is not the one router declares
-  serviceTable({ agents: agentsService, context: contextService, ledger: ledgerService, quorum: quorumService, router: routerService, vault: { ...ledgerService, name: 'vault' } });
+  serviceTable({ agents: agentsService, context: contextService, ledger: ledgerService, quorum: quorumService, router: routerService, search: searchService, vault: { ...ledgerService, name: 'vault' } });
 }
 
 export const needsChecks: ServiceDefinition<Echo, { clock: Clock }, NoSettings>[] = [

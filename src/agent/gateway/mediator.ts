@@ -68,7 +68,7 @@ function errorOf(error: unknown): ToolError {
 /** The target named in raw arguments, for recording a refusal that came before a check. */
 function rawTarget(rawArgs: unknown): string {
   const args = rawArgs as Record<string, unknown> | null;
-  for (const key of ['path', 'url', 'program', 'name']) if (typeof args?.[key] === 'string') return (args[key] as string).slice(0, 512);
+  for (const key of ['path', 'url', 'program', 'name', 'query']) if (typeof args?.[key] === 'string') return (args[key] as string).slice(0, 512);
   return '';
 }
 

@@ -15,6 +15,7 @@ import type { GateOutcome } from '../approvals/gate.ts';
 import type { GatewayAgent, GatewayPort } from '../lifecycle/ports.ts';
 import { fsTools } from '../tools/fs-tools.ts';
 import { httpFetchTool } from '../tools/http-fetch.ts';
+import { searchQueryTool, type SearchQueryDeps } from '../tools/search-query.ts';
 import type { AgentSession, AnyTool } from '../tools/tool.ts';
 import { createMediator } from './mediator.ts';
 import { startGateway } from './server.ts';
@@ -40,6 +41,8 @@ export interface AgentGatewayOptions {
   newDestinationIsCritical?: boolean;
   /** Transcript cap in bytes (default TRANSCRIPT_LIMIT). */
   transcriptLimitBytes?: number;
+  /** The search service, for search.query (offered to an agent whose manifest grants search). */
+  search?: SearchQueryDeps['search'];
   /** More tools built per agent (exec, agent.spawn, agent.message, memory). */
   extraTools?: (agent: GatewayAgent, session: AgentSession) => AnyTool[] | Promise<AnyTool[]>;
   /** Per-agent gateway limits (gateway/limits.ts). */
@@ -107,6 +110,7 @@ export function agentGatewayPort(options: AgentGatewayOptions): GatewayPort {
         redactStream: () => options.vault.redactStream(),
         newDestinationIsCritical: options.newDestinationIsCritical,
       }));
+      if (options.search !== undefined && session.manifest.search !== undefined) tools.push(searchQueryTool({ search: options.search }));
       tools.push(...((await options.extraTools?.(agent, session)) ?? []));
       const mediator = createMediator({
         tools,

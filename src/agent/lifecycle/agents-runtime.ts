@@ -87,6 +87,7 @@ export function createAgentsRuntime(ctx: AgentsContext): AgentsRuntime {
       ledger: recent.append,
       vault,
       llm: (authenticate) => router.gatewayRoutes(authenticate),
+      search: ctx.deps.search,
       approve,
       newDestinationIsCritical: ctx.config.newDestinationApproval,
       extraTools: (agent, session) => agentTools(self, mailboxes, agent, session, ctx.deps.context),

@@ -17,6 +17,7 @@ import type { LedgerApi } from '../../services/ledger/api.ts';
 import type { RouterServiceApi } from '../../services/router/api.ts';
 import type { VaultApi } from '../../services/vault/api.ts';
 import type { QuorumApi } from '../../services/quorum/api.ts';
+import type { SearchApi } from '../../services/search/api.ts';
 import type { ContextServiceApi } from '../../services/context/api.ts';
 import type { AgentsRuntime } from './agents-runtime.ts';
 import { hostCgroupPlacement } from '../../kernel/cgroups/placement.ts';
@@ -73,6 +74,8 @@ export type AgentsDeps = {
   router: Pick<RouterServiceApi, 'gatewayRoutes'>;
   /** The panel that votes on critical actions before a human sees them (agent/approvals/governed.ts). */
   quorum: QuorumApi;
+  /** What the search.query tool asks (the engines, and the query itself). */
+  search: Pick<SearchApi, 'engines' | 'query'>;
   /** Agents' memory: the mediated memory tools and the sharing declared at each start. */
   context: ContextServiceApi;
 };
@@ -81,7 +84,7 @@ export type AgentsContext = ServiceContext<AgentsDeps, AgentsSettings>;
 
 export const agentsService: ServiceDefinition<AgentsServiceApi, AgentsDeps, typeof AGENTS_CONFIG> = {
   name: 'agents',
-  needs: ['ledger', 'vault', 'router', 'quorum', 'context'],
+  needs: ['ledger', 'vault', 'router', 'quorum', 'context', 'search'],
   configSchema: AGENTS_CONFIG,
   async start(ctx) {
     let loaded: AgentsRuntime | undefined;

@@ -5,6 +5,7 @@
 import { destinationKey, firstDestinationOutside, type Destination } from './destination.ts';
 import { firstPathOutside } from './path-set.ts';
 import { isolationOf, type IsolationTier, type Manifest, type Resources, type Spawning } from './schema.ts';
+import { searchExcess, type SearchGrant } from './search-grant.ts';
 
 /** What a manifest may not exceed. Credentials and skills may hold "*" (any). */
 export interface Ceiling {
@@ -19,6 +20,8 @@ export interface Ceiling {
   lifetime: { maxTtl: number | 'unlimited'; unlimited: boolean };
   /** The least tier a manifest under this ceiling must ask for (a parent's; roles set none). */
   isolation?: IsolationTier;
+  /** Engines and indexes search.query may reach; absent: none. */
+  search?: SearchGrant;
 }
 
 export interface Excess {
@@ -59,6 +62,7 @@ export function firstExcess(m: Manifest, ceiling: Ceiling, limits: boolean): Exc
     ?? setExcess('credentials', m.credentials, ceiling.credentials)
     ?? setExcess('skills', m.skills, ceiling.skills)
     ?? (m.spawning.allowed && !ceiling.spawning.allowed ? { field: 'spawning.allowed', asked: 'true', allowed: 'false' } : undefined)
+    ?? searchExcess(m.search, ceiling.search)
     // Weaker isolation is more than the ceiling allows: a gvisor parent's child is gvisor.
     ?? (ceiling.isolation === 'gvisor' && isolationOf(m) !== 'gvisor' ? { field: 'isolation', asked: isolationOf(m), allowed: 'gvisor only' } : undefined);
   if (found !== undefined || !limits) return found;

@@ -3,6 +3,7 @@
 
 import { destinationKey, type Destination } from './destination.ts';
 import { childrenOf, isolationOf, retainOf, type Manifest } from './schema.ts';
+import { searchOf } from './search-grant.ts';
 
 export interface Change {
   field: string;
@@ -46,7 +47,7 @@ function walk(a: unknown, b: unknown, field: string, out: Change[]): void {
 
 /** Fields the normal form leaves out at their default, filled in so a change from the default reads as one. */
 function withDefaults(m: Manifest): Record<string, unknown> {
-  return { ...m, lifetime: { ...m.lifetime, children: childrenOf(m) }, retain: retainOf(m), isolation: isolationOf(m) };
+  return { ...m, lifetime: { ...m.lifetime, children: childrenOf(m) }, retain: retainOf(m), isolation: isolationOf(m), search: searchOf(m) };
 }
 
 export function diffManifests(a: Manifest, b: Manifest): Change[] {

@@ -7,6 +7,7 @@ import { groupsCovered, syscallGroups } from './syscall-groups.ts';
 import { settleIsolation } from './isolation-tier.ts';
 import { memoryLines } from './memory-explain.ts';
 import { formatBytes, formatDuration } from './units.ts';
+import { explainSearch } from './search-grant.ts';
 
 function destination(d: Destination): string {
   const host = d.host === '*' ? 'any host' : d.host.startsWith('*.') ? `any host under ${d.host.slice(2)}` : d.host.includes('/') ? `addresses in ${d.host}` : d.host;
@@ -77,6 +78,9 @@ export function explain(m: Manifest, options: ExplainOptions = {}): string {
   else cannot.push('use any credential');
   if (m.skills.length > 0) can.push(list('run the skills', m.skills));
   else cannot.push('run any skill');
+  const search = explainSearch(m.search);
+  can.push(...search.can);
+  cannot.push(...search.cannot);
   const s = m.spawning;
   if (s.allowed) can.push(`spawn child agents (each with at most its own permissions): ${s.maxDepth} generation(s) deep, ${s.maxDescendants} descendant(s) at once`);
   else cannot.push('spawn child agents');

@@ -14,6 +14,8 @@
 //                   the parent lets its own outlive it)
 //   retain          paths by containment, like filesystem paths
 //   isolation       the stronger tier: a child of a gvisor parent is gvisor
+//   search          engines and indexes by intersection, "*" giving way
+//                   to the other side's names (search-grant.ts)
 //   memory          only when both have it; grants narrowed (memory-domain.ts)
 // The identity is the child's. Over everything else intersect is
 // idempotent, commutative and associative (intersect.test.ts checks it on
@@ -24,6 +26,7 @@ import { intersectDestinations } from './destination.ts';
 import { sortedSet } from './field-reader.ts';
 import { intersectMemory } from './memory-domain.ts';
 import { intersectPaths } from './path-set.ts';
+import { intersectSearch } from './search-grant.ts';
 import { childrenOf, isolationOf, retainOf, strongerTier, type Children, type Lifetime, type Manifest } from './schema.ts';
 
 export interface IntersectOptions {
@@ -107,6 +110,8 @@ export function intersect(parent: Manifest, child: Manifest, options: IntersectO
   if (children.policy !== 'terminate') effective.lifetime.children = { ...children };
   if (retain.length > 0) effective.retain = retain;
   if (strongerTier(isolationOf(parent), isolationOf(child)) === 'gvisor') effective.isolation = 'gvisor';
+  const search = intersectSearch(parent.search, child.search);
+  if (search !== undefined) effective.search = search;
   const memory = intersectMemory(parent, child);
   if (memory !== undefined) effective.memory = memory;
   return effective;

@@ -7,6 +7,8 @@ import type { Ceiling } from './ceiling.ts';
 import { has, join, readBoolean, readList, readObject, readString } from './field-reader.ts';
 import { readFilesystem, readNames, readNetwork, readProcesses, readResources, readSpawning } from './schema.ts';
 import { readSyscalls } from './syscall-groups.ts';
+import { readSearch } from './search-grant.ts';
+import { remoteCatalog } from '../../services/search/api.ts';
 import { readTtl } from './units.ts';
 
 export interface Role {
@@ -18,10 +20,13 @@ export interface Role {
 export type Roles = ReadonlyMap<string, Role>;
 
 function readCeiling(value: unknown, path: string): Ceiling {
-  const r = readObject(value, path, ['filesystem', 'network', 'syscalls', 'processes', 'credentials', 'skills', 'resources', 'spawning', 'lifetime'],
+  const r = readObject(value, path, ['filesystem', 'network', 'syscalls', 'processes', 'credentials', 'skills', 'resources', 'spawning', 'lifetime', 'search'],
     ['filesystem', 'network', 'syscalls', 'processes', 'credentials', 'skills', 'resources', 'spawning', 'lifetime']);
   const life = readObject(r.lifetime, join(path, 'lifetime'), ['maxTtl', 'unlimited'], ['maxTtl', 'unlimited']);
+  // A role without search allows none (default-deny).
+  const search = has(r, 'search') ? readSearch(r.search, join(path, 'search'), remoteCatalog) : undefined;
   return {
+    ...(search === undefined ? {} : { search }),
     filesystem: readFilesystem(r.filesystem, join(path, 'filesystem')),
     network: readNetwork(r.network, join(path, 'network')),
     syscalls: readSyscalls(r.syscalls, join(path, 'syscalls')),

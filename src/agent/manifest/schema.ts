@@ -8,13 +8,15 @@
 // free of duplicates and of entries inside other entries. The normal form is
 // what gets signed, and validating it again gives it back unchanged.
 //
-// Five fields are left out of the normal form when they hold their default,
+// Six fields are left out of the normal form when they hold their default,
 // lifetime.children (terminate), retain ([]), isolation (namespaces),
-// governance.quorum (no rule of its own) and memory (no memory), so
+// governance.quorum (no rule of its own), memory (no memory) and search
+// (nothing), so
 // manifests signed before they existed keep their digest and their signature.
 
 import governance from './data/governance-actions.json' with { type: 'json' };
 import { readRule, type Rule } from '../../services/quorum/api.ts';
+import { remoteCatalog } from '../../services/search/api.ts';
 import { isOctantError } from '../../lib/errors.ts';
 import { type Destination, normalizeDestinations, readDestination } from './destination.ts';
 import { has, join, readBoolean, readEnum, readInteger, readList, readName, readObject, readString, schemaError, sortedSet } from './field-reader.ts';
@@ -22,6 +24,7 @@ import { normalizePaths, readPath, readRelativePath } from './path-set.ts';
 import { readMemory, type MemoryDomain } from './memory-domain.ts';
 import { readSyscalls } from './syscall-groups.ts';
 import { readBytes, readTtl } from './units.ts';
+import { readSearch, type SearchGrant } from './search-grant.ts';
 
 export const MANIFEST_VERSION = 1;
 
@@ -108,6 +111,8 @@ export interface Manifest {
   retain?: string[];
   /** The least isolation tier the agent runs in; absent in the normal form when it is namespaces. */
   isolation?: 'gvisor';
+  /** Remote engines and local indexes search.query may reach (search-grant.ts); absent in the normal form when none. */
+  search?: SearchGrant;
   /** Its memory (memory-domain.ts); absent = no memory at all. */
   memory?: MemoryDomain;
 }
@@ -128,7 +133,7 @@ export const GRANT_NAME = /^[a-z0-9][a-z0-9._-]{0,63}$/;
 const ROLE_NAME = /^[a-z][a-z0-9-]{0,31}$/;
 const ACTIONS: readonly string[] = governance.actions.map((a) => a.name);
 
-const TOP = ['version', 'identity', 'filesystem', 'network', 'syscalls', 'processes', 'resources', 'credentials', 'skills', 'spawning', 'lifetime', 'governance', 'retain', 'isolation', 'memory'] as const;
+const TOP = ['version', 'identity', 'filesystem', 'network', 'syscalls', 'processes', 'resources', 'credentials', 'skills', 'spawning', 'lifetime', 'governance', 'retain', 'isolation', 'memory', 'search'] as const;
 
 export function readIdentity(value: unknown, path: string): Identity {
   const r = readObject(value, path, ['name', 'role', 'operator', 'description'], ['name', 'operator']);
@@ -281,6 +286,8 @@ export function validateSchema(value: unknown): Manifest {
   if (retain.length > 0) manifest.retain = retain;
   if (has(r, 'isolation') && readEnum(r.isolation, 'isolation', ISOLATION_TIERS) === 'gvisor') manifest.isolation = 'gvisor';
   if (has(r, 'memory')) manifest.memory = readMemory(r.memory, 'memory', manifest.identity.name);
+  const search = has(r, 'search') ? readSearch(r.search, 'search', remoteCatalog) : undefined;
+  if (search !== undefined) manifest.search = search;
   return manifest;
 }
 

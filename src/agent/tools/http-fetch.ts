@@ -7,9 +7,7 @@
 // (a secret straddling the cut is withheld, not half shown), and then goes
 // through the gateway's redactor like any result.
 
-import { request as httpRequest, type IncomingMessage } from 'node:http';
-import { request as httpsRequest } from 'node:https';
-import { connect as tlsConnect } from 'node:tls';
+import type { IncomingMessage } from 'node:http';
 import { compileRules, decide, parseAuthority, parseHttpUrl, screenName, type Target } from '../../kernel/net/match.ts';
 import { StringDecoder } from 'node:string_decoder';
 import { pushSliced } from '../../services/vault/api.ts';
@@ -17,6 +15,7 @@ import type { OutboundRequest, RedactionStream } from '../../services/vault/api.
 import type { Tool, ToolDescription } from './tool.ts';
 import { argsError, deniedError, readArgs, stringArg } from './tool-errors.ts';
 import { contentDigest, contentReview } from './evidence.ts';
+import { viaProxy } from './egress-request.ts';
 
 const MAX_BODY = 1024 * 1024;
 const TIMEOUT_MS = 30_000;
@@ -52,33 +51,6 @@ function parseFetchArgs(raw: unknown): FetchArgs {
     }
   }
   return { url, method, headers, body: stringArg('http.fetch', args, 'body', { optional: true, max: MAX_BODY }) };
-}
-
-/** Send `req` through the egress proxy's Unix socket: absolute-form for http, a CONNECT tunnel for https. */
-function viaProxy(proxySocket: string, req: OutboundRequest & { method: string; body?: string }, signal: AbortSignal): Promise<IncomingMessage> {
-  const url = new URL(req.url);
-  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
-  return new Promise((resolve, reject) => {
-    const onResponse = (res: IncomingMessage) => resolve(res);
-    if (url.protocol === 'http:') {
-      const r = httpRequest({ socketPath: proxySocket, method: req.method, path: url.toString(), headers: { ...req.headers, host: url.host }, signal, timeout: TIMEOUT_MS }, onResponse);
-      r.on('error', reject);
-      r.end(req.body);
-      return;
-    }
-    const tunnel = httpRequest({ socketPath: proxySocket, method: 'CONNECT', path: `${url.hostname}:${port}`, signal, timeout: TIMEOUT_MS });
-    tunnel.on('error', reject);
-    tunnel.on('connect', (res, socket) => {
-      if (res.statusCode !== 200) { socket.destroy(); reject(deniedError('http.fetch', `the egress proxy refused ${url.host} (${res.statusCode})`)); return; }
-      const r = httpsRequest({
-        method: req.method, host: url.hostname, port, path: `${url.pathname}${url.search}`, headers: req.headers, signal, timeout: TIMEOUT_MS,
-        createConnection: () => tlsConnect({ socket, servername: url.hostname }),
-      }, onResponse);
-      r.on('error', reject);
-      r.end(req.body);
-    });
-    tunnel.end();
-  });
 }
 
 /**
@@ -156,7 +128,7 @@ export function httpFetchTool(deps: HttpFetchDeps): Tool<FetchArgs> {
       const url = new URL(args.url);
       let outbound: OutboundRequest = { url: args.url, headers: args.headers };
       if (Object.values(args.headers).some((v) => v.includes('octant-secret:'))) outbound = await deps.injectPlaceholders(session.token, outbound);
-      const res = await viaProxy(session.egressSocket!, { ...outbound, method: args.method, body: args.body }, signal);
+      const res = await viaProxy(session.egressSocket!, { ...outbound, method: args.method, body: args.body }, signal, { tool: 'http.fetch', timeoutMs: TIMEOUT_MS });
       session.contacted.add(`${url.hostname}:${url.port || (url.protocol === 'https:' ? 443 : 80)}`);
       const body = await readBody(res, deps.redactStream());
       return { status: res.statusCode, headers: { 'content-type': res.headers['content-type'] }, body: body.text, truncated: body.truncated };

@@ -28,6 +28,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: 'quorum', load: async () => (await import('./quorum.ts')).command },
   { name: 'router', load: async () => (await import('./router.ts')).command },
   { name: 'run', load: async () => (await import('./run.ts')).command },
+  { name: 'search', load: async () => (await import('./search.ts')).command },
   { name: 'setup', load: async () => (await import('./setup.ts')).command },
   { name: 'status', load: async () => (await import('./status.ts')).command },
   { name: 'stop', load: async () => (await import('./stop.ts')).command },

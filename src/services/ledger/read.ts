@@ -129,9 +129,10 @@ const CHUNK_BYTES = 4 * 1024 * 1024;
  * were visited, none after. A mark past the end (its entries were queued,
  * then lost in a crash) visits nothing. Only whole records are read: the
  * writer appends whole records, and one still being written is left for
- * the next read.
+ * the next read. `at` is the mark of the entry visited: a reader that stops
+ * there (returns false) resumes from it later, visiting that entry again.
  */
-export function forEachEntryFrom(dir: string, mark: LedgerMark, visit: (entry: LedgerEntry) => boolean | void, chunkBytes = CHUNK_BYTES): boolean {
+export function forEachEntryFrom(dir: string, mark: LedgerMark, visit: (entry: LedgerEntry, at: LedgerMark) => boolean | void, chunkBytes = CHUNK_BYTES): boolean {
   if (mark.offset < MAGIC.length) return false;
   let fd: number;
   try {
@@ -153,7 +154,7 @@ export function forEachEntryFrom(dir: string, mark: LedgerMark, visit: (entry: L
         const entry = parseEntry(record.payload);
         if (entry === undefined || entry.seq !== seq) return false;
         seq++;
-        if (visit(entry) === false) return true;
+        if (visit(entry, { seq: entry.seq, offset: record.offset }) === false) return true;
       }
       if (scan.problem?.kind === 'corrupt') return false;
       // No whole record in a whole chunk: the end of the file is an unfinished record.
