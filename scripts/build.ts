@@ -19,7 +19,9 @@
 // is built with a fixed --hash-seed and --random-seed, and --single-threaded
 // (V8's background compiler and concurrent GC otherwise finish at times the
 // machine's load decides, and what they left in the heap differed in a few
-// bytes between two builds of one commit), as pid 1 of a fresh
+// bytes between two builds of one commit) and --predictable (a larger heap
+// otherwise met a collection whose timing V8's wall-clock heuristics chose,
+// and one object header differed between builds), as pid 1 of a fresh
 // pid namespace, in a private mount namespace where its files sit at fixed
 // paths (buildSnapshotSea). Neither seed reaches a start: Node refuses to
 // build a snapshot V8 could not rehash, and V8 rehashes it at every start
@@ -88,7 +90,7 @@ const SEALED_NODE = '/mnt/octant-node';
  * names files relative to its own directory.
  */
 function buildSnapshotSea(config: string, node: string): void {
-  const v8Flags = ['--hash-seed=1', '--random-seed=1', '--single-threaded', ...RUNTIME_V8_FLAGS];
+  const v8Flags = ['--hash-seed=1', '--random-seed=1', '--single-threaded', '--predictable', ...RUNTIME_V8_FLAGS];
   const script = [
     'set -e',
     `mount -t tmpfs -o size=1m,mode=0755 octant-build /mnt`,

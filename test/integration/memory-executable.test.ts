@@ -7,7 +7,7 @@
 //     redacted before it is stored (no byte of the memory files holds it);
 //   - partitions: B cannot read A without a grant on both sides; with it,
 //     it reads, and the sharing and the read are in the ledger;
-//   - forget through the CLI, then search shows nothing (offline too);
+//   - forget through the CLI: no search finds it, no byte of the files holds it;
 //     export and import into another agent's partition;
 //   - compaction: a fact read early in a long task is still used after the
 //     turn that held it was compacted away; without memory it is lost.
@@ -79,10 +79,9 @@ function ledger(): LedgerEntry[] {
   return readLedger(ledgerDir(rootLayout(root)), { keepEntries: true }).replay.entries;
 }
 
-/** Every byte of the memory files (SQLite and WAL). */
-function memoryBytes(): string {
-  const dir = join(root, 'lib', 'memory');
-  return readdirSync(dir).map((f) => readFileSync(join(dir, f)).toString('latin1')).join('');
+/** Every byte of the memory files: the partitions' SQLite files and WALs, the recall tiers' file. */
+function memoryBytes(dir = join(root, 'lib', 'memory')): string {
+  return readdirSync(dir, { withFileTypes: true }).map((f) => (f.isDirectory() ? memoryBytes(join(dir, f.name)) : readFileSync(join(dir, f.name)).toString('latin1'))).join('');
 }
 
 function lineOf(child: ChildProcess, pattern: RegExp): Promise<string> {
@@ -218,11 +217,13 @@ test('partitions: B reads A only with both grants; the sharing and the read are 
   assert.match(JSON.stringify(replies(none)[0]), /E_TOOL_UNKNOWN|has no memory/);
 });
 
-test('forget through the CLI, then search shows nothing; export and import into another partition', { skip, timeout: 180_000 }, () => {
+test('forget through the CLI: in no search hit and no byte of the files; export and import into another partition', { skip, timeout: 180_000 }, () => {
   const exportFile = join(root, 'alpha.jsonl');
   ok(octant('memory', 'export', 'alpha', '--out', exportFile));
   assert.match(ok(octant('memory', 'forget', 'alpha', '--key', 'vault.combination')), /forgot 1 memory of alpha/);
-  assert.deepEqual(JSON.parse(ok(octant('memory', 'search', 'alpha', 'combination', '--json'))), []);
+  // Vectors always have nearest neighbours: what matters is that the forgotten memory is in no hit.
+  const after = JSON.parse(ok(octant('memory', 'search', 'alpha', 'vault combination', '--json'))) as { memory: { text: string } }[];
+  assert.ok(after.every((h) => !h.memory.text.includes('31-14-15')), JSON.stringify(after));
   assert.equal(octant('memory', 'get', 'alpha', '--key', 'vault.combination').status, 1);
   assert.ok(ledger().some((e) => e.action === 'memory.forget' && e.target === 'alpha' && e.agent === 'operator'));
   // Not in any byte of the files either (FTS index included).

@@ -34,7 +34,7 @@ async function reading<T>(paths: Paths, use: (context: Reads) => Promise<T>): Pr
   };
   return runningOrOffline(() => use(online), async () => {
     const config = await loadConfig(paths, SERVICES);
-    const offline = openContextOffline(paths, String(config.services.context?.dir ?? ''));
+    const offline = await openContextOffline(paths, String(config.services.context?.dir ?? ''));
     try {
       return await use(offline.context);
     } finally {

@@ -1,11 +1,12 @@
 // The context service: agents' memory, five tiers behind one API
 // (docs/memory.md). The tiered store (store/) keeps each agent's partition
-// in its own SQLite file; this service puts the vault's redaction in front
+// in its own SQLite file, with T3 and T4 (recall-tiers.ts) handed in; this service puts the vault's redaction in front
 // of it (no secret in an agent's memory), keeps the partitions' sharing
 // declarations (recorded in the ledger), applies retention, and serves the
 // operators' routes under /v1/context/ (`octant memory`). The agent layer
 // reaches it through api.ts: the mediated memory tools and the agent loop.
 
+import { chmodSync, closeSync, mkdirSync, openSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { EXIT, OctantError } from '../../lib/errors.ts';
@@ -76,7 +77,19 @@ export const contextService: ServiceDefinition<ContextServiceApi, ContextDeps, t
     const { ledger, vault } = ctx.deps;
     const dir = memoryDir(ctx.paths, ctx.config.dir);
     const workers = importWorkers();
-    const store = createContextStore({ dir, durability: ctx.config.durability, hotCapacity: ctx.config.hotItems, pinnedLimit: ctx.config.pinnedLimit, workers });
+    // T3 (built-in embedder: nothing leaves the machine) and T4 in one file of
+    // their own, beside (not among) the partitions' files; hybrid fusion over T2-T4.
+    mkdirSync(join(dir, 'recall'), { recursive: true, mode: 0o700 });
+    const tiersFile = join(dir, 'recall', 'tiers.sqlite');
+    // Owner-only whatever the umask, like the partitions' files: entities and
+    // relations are memory text. SQLite gives its -wal and -shm the same mode.
+    closeSync(openSync(tiersFile, 'a', 0o600));
+    chmodSync(tiersFile, 0o600);
+    // Loaded at start, not with the module: the tiers' code (compiled patterns,
+    // tables) is evaluated in the running daemon, never in the startup snapshot.
+    const { openRecallTiers } = await import('./recall-tiers.ts');
+    const recall = await openRecallTiers({ file: tiersFile });
+    const store = createContextStore({ dir, durability: ctx.config.durability, hotCapacity: ctx.config.hotItems, pinnedLimit: ctx.config.pinnedLimit, workers, tiers: recall.tiers, fuse: recall.fuse });
     const context = createContext({ store, redact: (text) => vault.redactAsync(text), ledger: ledger.append, sharing: sharingRegistry(join(dir, 'sharing.json'), ledger.append) });
     const { maxAgeDays, maxCount } = ctx.config.retention;
     const retention = { ...(maxAgeDays > 0 ? { maxAge: maxAgeDays * 86_400 } : {}), ...(maxCount > 0 ? { maxCount } : {}) };
@@ -87,6 +100,7 @@ export const contextService: ServiceDefinition<ContextServiceApi, ContextDeps, t
       health: () => ({ ok: true, detail: `${store.partitions().length} agent memories in ${dir}` }),
       stop: async () => {
         await store.close();
+        await recall.close();
         await workers.close();
       },
     };

@@ -5,6 +5,7 @@
 // Nothing is written: changes need the running system, which records them
 // in the ledger first.
 
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import type { Paths } from '../../runtime/paths.ts';
@@ -15,13 +16,16 @@ import { memoryDir } from './index.ts';
 import { sharingRegistry } from './sharing.ts';
 import { createContextStore } from './store/context-store.ts';
 
-export function openContextOffline(paths: Paths, dir = ''): { context: ContextApi; close(): Promise<void> } {
+export async function openContextOffline(paths: Paths, dir = ''): Promise<{ context: ContextApi; close(): Promise<void> }> {
   const where = memoryDir(paths, dir);
-  const store = createContextStore({ dir: where });
+  // The same hybrid recall as the service's when its tiers' file exists (a system ran here); full text alone otherwise.
+  const tiersFile = join(where, 'recall', 'tiers.sqlite');
+  const recall = existsSync(tiersFile) ? await (await import('./recall-tiers.ts')).openRecallTiers({ file: tiersFile }) : undefined;
+  const store = createContextStore({ dir: where, ...(recall !== undefined ? { tiers: recall.tiers, fuse: recall.fuse } : {}) });
   const redactor = new Redactor();
   const refuse = async (): Promise<never> => {
     throw new OctantError('E_NOT_RUNNING', 'changing an agent\'s memory needs the running system (it is recorded in the ledger first)', { exit: EXIT.unavailable, hint: "start it with 'octant boot' (or 'octant up')" });
   };
   const context = createContext({ store, redact: (text) => redactor.redactAsync(text), ledger: refuse, sharing: sharingRegistry(join(where, 'sharing.json'), refuse) });
-  return { context, close: () => store.close() };
+  return { context, close: async () => { await store.close(); await recall?.close(); } };
 }
