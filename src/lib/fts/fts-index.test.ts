@@ -128,6 +128,15 @@ test('snippets: the window with the query terms, highlighted with « », stems m
   const snippet = hitSnippet(index, result.hits[0]!, result.query);
   assert.match(snippet, /^….*«wings» were tested in the «tunnel».*…$/);
   assert.ok(snippet.length < 300);
+  // A long document: the scan stops at the first window holding every term,
+  // and the snippet still ends with "…" where the text goes on.
+  const huge = `Wings and tunnels. ${'filler '.repeat(20_000)}`;
+  const big = fresh([doc('h', 'Huge', huge)]);
+  const early = searchIndex(big, 'wing tunnel');
+  assert.match(hitSnippet(big, early.hits[0]!, early.query), /^«Wings» and «tunnels»\. filler.*…$/);
+  const late = fresh([doc('l', 'Late', `${'filler '.repeat(5_000)}the wing at last ${'filler '.repeat(50)}`)]);
+  const lateResult = searchIndex(late, 'wing');
+  assert.match(hitSnippet(late, lateResult.hits[0]!, lateResult.query), /^…filler filler filler the «wing» at last filler.*…$/);
   const prefix = searchIndex(index, 'tunn*');
   assert.match(hitSnippet(index, prefix.hits[0]!, prefix.query), /«tunnel»/);
 });

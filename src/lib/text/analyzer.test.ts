@@ -49,3 +49,19 @@ test('an unknown language is refused with its name and the known ones', () => {
   assert.throws(() => createAnalyzer('xx'), (e: Error & { code?: string; hint?: string }) => e.code === 'E_TEXT_LANGUAGE' && /'xx'/.test(e.message) && /en/.test(e.hint ?? ''));
   assert.equal(createAnalyzer('en-GB').lang, 'en');
 });
+
+test('the scanner finds exactly the words of the Unicode word pattern (random mixed text, ASCII fast path and fallback)', () => {
+  const en = createAnalyzer('en');
+  const pattern = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:['\u2019][\p{L}\p{N}\p{M}]+)*/gu;
+  const pieces = ['wing', 'Flow', '42', 'café', 'e\u0301t\u00e9', "don't", "dogs'", 'rock\u2019n', 'naïve', '—', '…', ' ', '  ', ',', '-', '_', "'", '\u0301', '𝐀𝐁', '😀', 'Straße', 'Ωmega', 'x'.repeat(70), 'the', '.', '\n', 'ab12cd'];
+  let seed = 7;
+  const next = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  for (let round = 0; round < 300; round++) {
+    let text = '';
+    for (let k = 0; k < 20; k++) text += pieces[Math.floor(next() * pieces.length)]!;
+    const expected = [...text.matchAll(pattern)]
+      .filter((m) => m[0].length <= 64)
+      .flatMap((m) => { const term = en.term(m[0]); return term === undefined ? [] : [{ term, start: m.index, end: m.index + m[0].length }]; });
+    assert.deepEqual(en.tokens(text), expected, JSON.stringify(text));
+  }
+});

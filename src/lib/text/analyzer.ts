@@ -39,6 +39,11 @@ export interface Analyzer {
 
 /** A word: a letter or digit, then letters, digits, combining marks, and inner apostrophes. */
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:['\u2019][\p{L}\p{N}\p{M}]+)*/gu;
+/** The same, matching only at lastIndex (the scanner's fallback for words that are not plain ASCII). */
+const WORD_AT = /[\p{L}\p{N}][\p{L}\p{N}\p{M}]*(?:['\u2019][\p{L}\p{N}\p{M}]+)*/uy;
+
+/** ASCII letter or digit. */
+const isAsciiWord = (c: number): boolean => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57);
 /** Longer "words" are data (base64, hashes): not worth a term. */
 export const MAX_WORD_LENGTH = 64;
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -83,12 +88,36 @@ export function createAnalyzer(lang = 'en'): Analyzer {
     return hit;
   }
 
+  // Words as WORD finds them, but a run of ASCII letters and digits that
+  // ends in ASCII punctuation or space (most words of most text) is taken
+  // without the regular expression and its match objects; anything else
+  // (a non-ASCII letter, an apostrophe) goes through WORD_AT from the
+  // word's start, so both paths give the same words.
   function scan(text: string, emit: (term: string, start: number, end: number) => void): void {
-    for (const match of text.matchAll(WORD)) {
-      const word = match[0];
-      if (word.length > MAX_WORD_LENGTH) continue;
-      const term = termOf(word);
-      if (term !== null) emit(term, match.index, match.index + word.length);
+    const n = text.length;
+    let i = 0;
+    while (i < n) {
+      const c = text.charCodeAt(i);
+      let end = -1;
+      if (isAsciiWord(c)) {
+        let j = i + 1;
+        while (j < n && isAsciiWord(text.charCodeAt(j))) j++;
+        const next = j < n ? text.charCodeAt(j) : 32;
+        if (next < 128 && next !== 39) end = j;
+      } else if (c < 128) {
+        i++;
+        continue;
+      }
+      if (end === -1) {
+        WORD_AT.lastIndex = i;
+        if (WORD_AT.exec(text) === null) { i++; continue; }
+        end = WORD_AT.lastIndex;
+      }
+      if (end - i <= MAX_WORD_LENGTH) {
+        const term = termOf(text.slice(i, end));
+        if (term !== null) emit(term, i, end);
+      }
+      i = end;
     }
   }
 

@@ -16,6 +16,7 @@ import type { CorpusInfo, EngineList, IndexEvent, OperatorQuery, OperatorSearch,
 import { SEARCH_API } from '../../services/search/api.ts';
 import type { Action, Command, CommandContext, Group } from './command.ts';
 import { runningOrOffline } from './running-system.ts';
+import { searchEval } from './search-eval.ts';
 
 /** The same search the service runs, in this process (no system answers). */
 async function offline(paths: Paths): Promise<OperatorSearch> {
@@ -231,5 +232,6 @@ Without a running system the same search runs in this process.`,
     listing('engines', 'every engine: name, kind, category, tested, hosts, suspended; and the honest count', (paths) => admin(paths, 'search').call(SEARCH_API.engines), (s) => s.engines(), printEngines),
     INDEX,
     listing('stats', 'engines, queries so far, and each local index\'s figures', (paths) => admin(paths, 'search').call(SEARCH_API.stats), (s) => s.stats(), printStats),
+    searchEval,
   ],
 };

@@ -18,3 +18,4 @@ export type { CorpusInfo, IndexProgress, BuildResult } from './local/index.ts';
 export { operatorSearch, type OperatorSearch } from './operator-search.ts';
 export { createSearchCore, type SearchLimits } from './search.ts';
 export { engineSet, type EngineSet, type EngineSource } from './engine-set.ts';
+export { evalFiles, cranfieldFiles, DOC_FORMATS, QUERY_FORMATS, QRELS_FORMATS, type EvalFiles, type EvalOutcome } from './eval/eval-files.ts';

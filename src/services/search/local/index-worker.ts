@@ -1,8 +1,10 @@
 // The indexing worker's entry (lib/worker-pool.ts runs it; scripts/build.ts
 // embeds it as 'search-index'): reads the units of a corpus batch, analyzes
 // them and writes them to the corpus's SQLite file, so that the event loop
-// serving agents never does the heavy part. It runs at a low priority
-// (niceness 10): indexing is background work.
+// serving agents never does the heavy part. It runs at the lowest priority
+// (niceness 19): indexing is background work, and on a busy machine the
+// threads serving agents must win (docs/benchmarks.md "Heavy work off the
+// loop": at equal priority an extra runnable thread slows the router).
 //
 // What it loads: node:sqlite, node:fs, node:zlib and node:os (for the
 // priority), all through process.getBuiltinModule; none of them is one that
@@ -43,4 +45,4 @@ serveTasks({
     entry?.db.close();
     return entry !== undefined;
   },
-}, { niceness: 10 });
+}, { niceness: 19 });
