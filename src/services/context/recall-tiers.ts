@@ -11,7 +11,9 @@
 // memory. The graph may instead live in PostgreSQL for a fleet (`graph`:
 // graph/postgres-driver.ts; docs/memory.md "Scaling out").
 
+import { closeSync } from 'node:fs';
 import { DatabaseSync } from 'node:sqlite';
+import { openPrivate } from '../../lib/private-files.ts';
 import type { WorkerPool } from '../../lib/worker-pool.ts';
 import { hybridFuse, type FusionOptions } from './fusion/fuse.ts';
 import { GraphTier } from './graph/graph-tier.ts';
@@ -47,6 +49,9 @@ export interface RecallTiers {
 }
 
 export async function openRecallTiers(options: RecallTiersOptions): Promise<RecallTiers> {
+  // Owner-only whatever the umask: it names the entities of every agent's
+  // memory. SQLite gives its -wal and -shm files the database file's mode.
+  closeSync(openPrivate(options.file, 'a'));
   const db = new DatabaseSync(options.file);
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 5000');
   const workers = options.workers ?? embedWorkers();

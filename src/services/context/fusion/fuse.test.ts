@@ -44,15 +44,15 @@ test('recency decay halves every half-life and is 1 for now and the future', () 
 });
 
 test('recency reorders equally ranked memories: the newer of two old/new values wins', () => {
-  // Both found at adjacent ranks by different tiers (equal RRF share); the newer one wins by recency.
-  const meta = (id: string): FusionMeta => ({ time: id === 'new' ? NOW - DAY : NOW - 200 * DAY, importance: 0 });
-  const out = fuse({ t2: [{ id: 'old', score: 2 }], t3: [{ id: 'new', score: 2 }] }, meta, NOW, { halfLifeMs: 30 * DAY, importanceWeight: 0 });
-  assert.deepEqual(out.map((h) => h.id), ['new', 'old']);
-  // Its twin: with recency off, the tie is broken by id only.
-  assert.deepEqual(fuse({ t2: [{ id: 'old', score: 2 }], t3: [{ id: 'new', score: 2 }] }, meta, NOW, { recencyWeight: 0, importanceWeight: 0 }).map((h) => h.id), ['new', 'old'].sort());
-  // Recency is worth at most recencyWeight first-ranks: a memory ranked first by two tiers is not overtaken by a brand-new one ranked last by one.
-  const strong = fuse({ t2: [{ id: 'old', score: 1 }, { id: 'new', score: 1 }], t3: [{ id: 'old', score: 1 }] }, meta, NOW);
-  assert.equal(strong[0].id, 'old');
+  // Both found at rank 1 by different tiers (equal RRF share); the newer one wins by recency.
+  const meta = (id: string): FusionMeta => ({ time: id === 'b-new' ? NOW - DAY : NOW - 200 * DAY, importance: 0 });
+  const lists = { t2: [{ id: 'a-old', score: 2 }], t3: [{ id: 'b-new', score: 2 }] };
+  assert.deepEqual(fuse(lists, meta, NOW, { halfLifeMs: 30 * DAY, importanceWeight: 0 }).map((h) => h.id), ['b-new', 'a-old']);
+  // Its twin: with recency off, the tie is broken by id: the old one first.
+  assert.deepEqual(fuse(lists, meta, NOW, { recencyWeight: 0, importanceWeight: 0 }).map((h) => h.id), ['a-old', 'b-new']);
+  // Recency is worth at most recencyWeight first-ranks: a memory ranked first by two tiers is not overtaken by a brand-new one ranked second by one.
+  const strong = fuse({ t2: [{ id: 'a-old', score: 1 }, { id: 'b-new', score: 1 }], t3: [{ id: 'a-old', score: 1 }] }, meta, NOW);
+  assert.equal(strong[0].id, 'a-old');
 });
 
 test('importance adds on the same scale; out-of-range importance is clamped; unknown memories are left out', () => {

@@ -37,6 +37,8 @@ export function builtinEmbedder(options: { workers: WorkerPool; dims?: number })
   return {
     id: `hashed-v${HASHED_EMBEDDING_VERSION}-${dims}`,
     dims,
+    // Unrelated texts: cosine about ±1/sqrt(dims) from collisions; one shared content word is far above.
+    minSimilarity: 0.1,
     async embed(texts) {
       let total = 0;
       for (const t of texts) total += t.length;

@@ -233,16 +233,13 @@ export class HnswIndex implements VectorIndex {
   }
 
   /**
-   * A node's list overflowed by one: keep its `max` nearest. Plainer than
-   * the heuristic (max comparisons instead of max²), and this runs for most
-   * neighbours of every insertion. The recall this gives is measured
-   * (hnsw.test.ts, bench/memory-recall.ts).
+   * A node's list overflowed by one: re-choose its neighbours with the
+   * heuristic (as hnswlib does), not simply the nearest. Keeping only the
+   * nearest drops the links to an outlier — a memory unlike the others —
+   * until nothing links to it and no search can reach it.
    */
-  private shrink(node: number, level: number, max: number): void {
-    const list = this.links[node]![level];
-    const sims = list.map((c) => this.sim(node, c));
-    const order = list.map((_, i) => i).sort((a, b) => sims[b] - sims[a]);
-    this.links[node]![level] = order.slice(0, max).map((i) => list[i]);
+  private shrink(node: number, level: number): void {
+    this.relink(node, level, this.links[node]![level]);
   }
 
   add(id: string, vector: Float32Array): void {
@@ -273,7 +270,7 @@ export class HnswIndex implements VectorIndex {
       for (const n of neighbours) {
         const theirs = this.links[n]![l];
         theirs.push(slot);
-        if (theirs.length > max) this.shrink(n, l, max);
+        if (theirs.length > max) this.shrink(n, l);
       }
       entries = found.nodes.slice();
     }

@@ -55,6 +55,8 @@ test('T3 finds by similar wording, keeps partitions apart, and survives a reopen
   assert.deepEqual((await tier.search('bob', 'staging deploy keys', 5)).map((h) => h.id), ['b1']);
   assert.deepEqual(await tier.search('carol', 'staging deploy keys', 5), []);
   assert.deepEqual(await tier.search('alice', '?!', 5), []);
+  // Nothing related: no answer, rather than the nearest of unrelated memories.
+  assert.deepEqual(await tier.search('alice', 'combination', 5), []);
   db.close();
   db = open(file);
   tier = new VectorTier({ db, embedder: builtinEmbedder({ workers }), workers });

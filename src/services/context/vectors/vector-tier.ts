@@ -118,7 +118,8 @@ export class VectorTier implements RecallTier {
   async search(partition: Partition, query: string, k: number): Promise<TierHit[]> {
     const [vector] = await this.embedder.embed([query]);
     if (!vector.some((x) => x !== 0)) return [];
-    return this.searchVector(partition, vector, k);
+    const floor = this.embedder.minSimilarity ?? -Infinity;
+    return this.searchVector(partition, vector, k).filter((h) => h.score >= floor);
   }
 
   /** Search with a vector the caller embedded (the bench, a query reused across partitions). */
@@ -166,6 +167,10 @@ export class VectorTier implements RecallTier {
   }
 
   private apply(loaded: Loaded, id: string, vector: Float32Array | undefined): void {
+    // The same text again (an import, a repeated fact) changes nothing: an
+    // HNSW replace is a remove and an add, which costs and reshapes the graph.
+    const known = vector === undefined ? undefined : loaded.index.vector(id);
+    if (known !== undefined && vector !== undefined && known.every((x, i) => x === vector[i])) return;
     if (vector === undefined) loaded.index.remove(id);
     else loaded.index.add(id, vector);
     if (loaded.index instanceof HnswIndex) loaded.dirty = true;
