@@ -113,3 +113,12 @@ export function str(value: unknown): string {
 export function num(value: unknown): number | undefined {
   return typeof value === 'number' && Number.isFinite(value) ? value : undefined;
 }
+
+/**
+ * How many hits to ask an engine for: the query's limit, at least one and at
+ * most `max`, the largest page the engine documents (a larger one is refused
+ * or silently cut by the engine).
+ */
+export function pageSize(query: { limit: number }, max: number): number {
+  return Math.min(Math.max(query.limit, 1), max);
+}

@@ -5,7 +5,7 @@
 // (<span class="searchmatch">) as « ».
 
 import type { SearchHit, SearchQuery } from '../types.ts';
-import { arrayAt, isRecord, malformed, num, str } from './engine-http.ts';
+import { arrayAt, isRecord, malformed, num, pageSize, str } from './engine-http.ts';
 import { markedFromHtml, plain } from './snippet.ts';
 
 /** A language edition: a plain language tag, else English (never an arbitrary host label). */
@@ -17,7 +17,7 @@ export function mediaWikiSearchUrl(host: string, query: SearchQuery): string {
   const url = new URL(`https://${host}/w/api.php`);
   url.search = new URLSearchParams({
     action: 'query', list: 'search', format: 'json', formatversion: '2',
-    srsearch: query.text, srlimit: String(Math.min(Math.max(query.limit, 1), 50)), sroffset: String(query.offset),
+    srsearch: query.text, srlimit: String(pageSize(query, 50)), sroffset: String(query.offset),
     srprop: 'snippet|timestamp|wordcount',
   }).toString();
   return url.href;

@@ -3,14 +3,14 @@
 
 import type { SearchHit, SearchQuery } from '../../types.ts';
 import { EngineError } from '../engine-error.ts';
-import { arrayAt, isRecord, malformed, num, str } from '../engine-http.ts';
+import { arrayAt, isRecord, malformed, num, pageSize, str } from '../engine-http.ts';
 import { marked, plain, textFromHtml } from '../snippet.ts';
 import { ENGINE } from './errors.ts';
 
 const FIELDS = ['identifier', 'title', 'mediatype', 'description', 'creator', 'date', 'downloads'];
 
 export function toSearchUrl(query: SearchQuery): string {
-  const size = Math.min(Math.max(query.limit, 1), 100);
+  const size = pageSize(query, 100);
   const params = new URLSearchParams({ q: query.text });
   for (const f of FIELDS) params.append('fl[]', f);
   params.set('rows', String(size));
@@ -22,7 +22,7 @@ export function toSearchUrl(query: SearchQuery): string {
 const first = (v: unknown): string => (Array.isArray(v) ? str(v[0]) : str(v));
 
 export function toHits(body: unknown, query: SearchQuery): SearchHit[] {
-  const size = Math.min(Math.max(query.limit, 1), 100);
+  const size = pageSize(query, 100);
   const header = isRecord(body) ? body.responseHeader : undefined;
   if (isRecord(header) && num(header.status) !== 0) throw new EngineError('bad_request', ENGINE, `search status ${str(header.status)}`);
   const response = isRecord(body) ? body.response : undefined;

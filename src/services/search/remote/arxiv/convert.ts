@@ -2,7 +2,7 @@
 // prefixes, AND / ANDNOT, quoted phrases); Atom entries -> hits.
 
 import type { SearchHit, SearchQuery } from '../../types.ts';
-import { malformed } from '../engine-http.ts';
+import { malformed, pageSize } from '../engine-http.ts';
 import { childText, childrenNamed, parseMarkup, selectAll, selectFirst, textOf } from '../markup.ts';
 import { marked, plain, textFromHtml } from '../snippet.ts';
 import { ENGINE } from './errors.ts';
@@ -24,7 +24,7 @@ export function toSearchQuery(text: string): string {
 
 export function toSearchUrl(query: SearchQuery): string {
   const url = new URL('https://export.arxiv.org/api/query');
-  url.search = new URLSearchParams({ search_query: toSearchQuery(query.text), start: String(query.offset), max_results: String(Math.min(Math.max(query.limit, 1), 100)) }).toString();
+  url.search = new URLSearchParams({ search_query: toSearchQuery(query.text), start: String(query.offset), max_results: String(pageSize(query, 100)) }).toString();
   return url.href;
 }
 

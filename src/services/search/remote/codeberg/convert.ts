@@ -2,12 +2,12 @@
 
 import type { SearchHit, SearchQuery } from '../../types.ts';
 import { EngineError } from '../engine-error.ts';
-import { arrayAt, isRecord, malformed, num, str } from '../engine-http.ts';
+import { arrayAt, isRecord, malformed, num, pageSize, str } from '../engine-http.ts';
 import { marked } from '../snippet.ts';
 import { ENGINE } from './errors.ts';
 
 export function toSearchUrl(query: SearchQuery): string {
-  const size = Math.min(Math.max(query.limit, 1), 50);
+  const size = pageSize(query, 50);
   const url = new URL('https://codeberg.org/api/v1/repos/search');
   url.search = new URLSearchParams({ q: query.text, limit: String(size), page: String(Math.floor(query.offset / size) + 1) }).toString();
   return url.href;
@@ -15,7 +15,7 @@ export function toSearchUrl(query: SearchQuery): string {
 
 export function toHits(body: unknown, query: SearchQuery): SearchHit[] {
   if (isRecord(body) && body.ok === false) throw new EngineError('server', ENGINE, 'the search answered ok: false');
-  const size = Math.min(Math.max(query.limit, 1), 50);
+  const size = pageSize(query, 50);
   return arrayAt(ENGINE, body, 'data').filter(isRecord).slice(query.offset % size).map((r, i) => {
     const name = str(r.full_name);
     const url = str(r.html_url);

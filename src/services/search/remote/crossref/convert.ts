@@ -3,7 +3,7 @@
 // No `mailto`: Crossref's "polite pool" would tie queries to an address.
 
 import type { SearchHit, SearchQuery } from '../../types.ts';
-import { arrayAt, isRecord, malformed, num, str } from '../engine-http.ts';
+import { arrayAt, isRecord, malformed, num, pageSize, str } from '../engine-http.ts';
 import { marked, plain, textFromHtml } from '../snippet.ts';
 import { ENGINE } from './errors.ts';
 
@@ -11,7 +11,7 @@ const SELECT = 'DOI,URL,title,container-title,author,issued,type,publisher,score
 
 export function toSearchUrl(query: SearchQuery): string {
   const url = new URL('https://api.crossref.org/works');
-  url.search = new URLSearchParams({ query: query.text, rows: String(Math.min(Math.max(query.limit, 1), 100)), offset: String(query.offset), select: SELECT }).toString();
+  url.search = new URLSearchParams({ query: query.text, rows: String(pageSize(query, 100)), offset: String(query.offset), select: SELECT }).toString();
   return url.href;
 }
 

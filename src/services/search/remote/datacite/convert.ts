@@ -1,12 +1,12 @@
 // Our query -> /dois?query=&page[size]=&page[number]=; DOI records -> hits.
 
 import type { SearchHit, SearchQuery } from '../../types.ts';
-import { arrayAt, isRecord, malformed, num, str } from '../engine-http.ts';
+import { arrayAt, isRecord, malformed, num, pageSize, str } from '../engine-http.ts';
 import { marked, plain, textFromHtml } from '../snippet.ts';
 import { ENGINE } from './errors.ts';
 
 export function toSearchUrl(query: SearchQuery): string {
-  const size = Math.min(Math.max(query.limit, 1), 1000);
+  const size = pageSize(query, 1000);
   const url = new URL('https://api.datacite.org/dois');
   url.search = new URLSearchParams({ query: query.text, 'page[size]': String(size), 'page[number]': String(Math.floor(query.offset / size) + 1) }).toString();
   return url.href;
@@ -15,7 +15,7 @@ export function toSearchUrl(query: SearchQuery): string {
 const firstOf = (v: unknown, key: string): string => (Array.isArray(v) && isRecord(v[0]) ? str(v[0][key]) : '');
 
 export function toHits(body: unknown, query: SearchQuery): SearchHit[] {
-  const size = Math.min(Math.max(query.limit, 1), 1000);
+  const size = pageSize(query, 1000);
   return arrayAt(ENGINE, body, 'data').filter(isRecord).slice(query.offset % size).map((d, i) => {
     const a = isRecord(d.attributes) ? d.attributes : {};
     const doi = str(a.doi);

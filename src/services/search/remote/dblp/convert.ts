@@ -2,13 +2,13 @@
 // dblp's one-element-lists-as-objects quirk undone.
 
 import type { SearchHit, SearchQuery } from '../../types.ts';
-import { isRecord, malformed, str } from '../engine-http.ts';
+import { isRecord, malformed, pageSize, str } from '../engine-http.ts';
 import { marked, plain, textFromHtml } from '../snippet.ts';
 import { ENGINE } from './errors.ts';
 
 export function toSearchUrl(query: SearchQuery): string {
   const url = new URL('https://dblp.org/search/publ/api');
-  url.search = new URLSearchParams({ q: query.text, format: 'json', h: String(Math.min(Math.max(query.limit, 1), 1000)), f: String(query.offset) }).toString();
+  url.search = new URLSearchParams({ q: query.text, format: 'json', h: String(pageSize(query, 1000)), f: String(query.offset) }).toString();
   return url.href;
 }
 

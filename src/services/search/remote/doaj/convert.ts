@@ -2,19 +2,19 @@
 // with page and pageSize; articles -> hits, linking to the full text.
 
 import type { SearchHit, SearchQuery } from '../../types.ts';
-import { arrayAt, isRecord, malformed, str } from '../engine-http.ts';
+import { arrayAt, isRecord, malformed, pageSize, str } from '../engine-http.ts';
 import { marked, plain, textFromHtml } from '../snippet.ts';
 import { ENGINE } from './errors.ts';
 
 export function toSearchUrl(query: SearchQuery): string {
-  const size = Math.min(Math.max(query.limit, 1), 100);
+  const size = pageSize(query, 100);
   const url = new URL(`https://doaj.org/api/search/articles/${encodeURIComponent(query.text.trim())}`);
   url.search = new URLSearchParams({ page: String(Math.floor(query.offset / size) + 1), pageSize: String(size) }).toString();
   return url.href;
 }
 
 export function toHits(body: unknown, query: SearchQuery): SearchHit[] {
-  const size = Math.min(Math.max(query.limit, 1), 100);
+  const size = pageSize(query, 100);
   return arrayAt(ENGINE, body, 'results').filter(isRecord).slice(query.offset % size).map((a, i) => {
     const id = str(a.id);
     const b = isRecord(a.bibjson) ? a.bibjson : {};

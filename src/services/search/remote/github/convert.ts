@@ -1,19 +1,19 @@
 // Our query -> /search/repositories?q=&per_page=&page=; repositories -> hits.
 
 import type { SearchHit, SearchQuery } from '../../types.ts';
-import { arrayAt, isRecord, malformed, num, str } from '../engine-http.ts';
+import { arrayAt, isRecord, malformed, num, pageSize, str } from '../engine-http.ts';
 import { marked } from '../snippet.ts';
 import { ENGINE } from './errors.ts';
 
 export function toSearchUrl(query: SearchQuery): string {
-  const size = Math.min(Math.max(query.limit, 1), 100);
+  const size = pageSize(query, 100);
   const url = new URL('https://api.github.com/search/repositories');
   url.search = new URLSearchParams({ q: query.text, per_page: String(size), page: String(Math.floor(query.offset / size) + 1) }).toString();
   return url.href;
 }
 
 export function toHits(body: unknown, query: SearchQuery): SearchHit[] {
-  const size = Math.min(Math.max(query.limit, 1), 100);
+  const size = pageSize(query, 100);
   return arrayAt(ENGINE, body, 'items').filter(isRecord).slice(query.offset % size).map((r, i) => {
     const name = str(r.full_name);
     const url = str(r.html_url);

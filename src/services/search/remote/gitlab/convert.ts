@@ -1,12 +1,12 @@
 // Our query -> /api/v4/projects?search=&simple=true&per_page=&page=; projects -> hits.
 
 import type { SearchHit, SearchQuery } from '../../types.ts';
-import { isRecord, malformed, num, str } from '../engine-http.ts';
+import { isRecord, malformed, num, pageSize, str } from '../engine-http.ts';
 import { marked } from '../snippet.ts';
 import { ENGINE } from './errors.ts';
 
 export function toSearchUrl(query: SearchQuery): string {
-  const size = Math.min(Math.max(query.limit, 1), 100);
+  const size = pageSize(query, 100);
   const url = new URL('https://gitlab.com/api/v4/projects');
   url.search = new URLSearchParams({ search: query.text, order_by: 'star_count', sort: 'desc', per_page: String(size), page: String(Math.floor(query.offset / size) + 1) }).toString();
   return url.href;
@@ -14,7 +14,7 @@ export function toSearchUrl(query: SearchQuery): string {
 
 export function toHits(body: unknown, query: SearchQuery): SearchHit[] {
   if (!Array.isArray(body)) throw malformed(ENGINE, 'the answer is not a list of projects');
-  const size = Math.min(Math.max(query.limit, 1), 100);
+  const size = pageSize(query, 100);
   return body.filter(isRecord).slice(query.offset % size).map((p, i) => {
     const path = str(p.path_with_namespace);
     const url = str(p.web_url);

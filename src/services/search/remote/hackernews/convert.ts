@@ -3,19 +3,19 @@
 // HN) links to its discussion.
 
 import type { SearchHit, SearchQuery } from '../../types.ts';
-import { arrayAt, isRecord, malformed, num, str } from '../engine-http.ts';
+import { arrayAt, isRecord, malformed, num, pageSize, str } from '../engine-http.ts';
 import { marked, markedFromHtml } from '../snippet.ts';
 import { ENGINE } from './errors.ts';
 
 export function toSearchUrl(query: SearchQuery): string {
-  const size = Math.min(Math.max(query.limit, 1), 100);
+  const size = pageSize(query, 100);
   const url = new URL('https://hn.algolia.com/api/v1/search');
   url.search = new URLSearchParams({ query: query.text, tags: 'story', page: String(Math.floor(query.offset / size)), hitsPerPage: String(size) }).toString();
   return url.href;
 }
 
 export function toHits(body: unknown, query: SearchQuery): SearchHit[] {
-  const size = Math.min(Math.max(query.limit, 1), 100);
+  const size = pageSize(query, 100);
   return arrayAt(ENGINE, body, 'hits').filter(isRecord).slice(query.offset % size).map((h, i) => {
     const id = str(h.objectID);
     const title = str(h.title);

@@ -1,7 +1,7 @@
 // Our query -> /search/?q=&wt=json&rows=&start=&fl=...; docs -> hits.
 
 import type { SearchHit, SearchQuery } from '../../types.ts';
-import { arrayAt, isRecord, malformed, num, str } from '../engine-http.ts';
+import { arrayAt, isRecord, malformed, num, pageSize, str } from '../engine-http.ts';
 import { marked, plain, textFromHtml } from '../snippet.ts';
 import { ENGINE } from './errors.ts';
 
@@ -9,7 +9,7 @@ const FIELDS = 'docid,title_s,authFullName_s,uri_s,producedDateY_i,journalTitle_
 
 export function toSearchUrl(query: SearchQuery): string {
   const url = new URL('https://api.archives-ouvertes.fr/search/');
-  url.search = new URLSearchParams({ q: query.text, wt: 'json', rows: String(Math.min(Math.max(query.limit, 1), 100)), start: String(query.offset), fl: FIELDS }).toString();
+  url.search = new URLSearchParams({ q: query.text, wt: 'json', rows: String(pageSize(query, 100)), start: String(query.offset), fl: FIELDS }).toString();
   return url.href;
 }
 

@@ -1,14 +1,14 @@
 // Our query -> /api/literature?q=&size=&page=&fields=...; records -> hits.
 
 import type { SearchHit, SearchQuery } from '../../types.ts';
-import { arrayAt, isRecord, malformed, num, str } from '../engine-http.ts';
+import { arrayAt, isRecord, malformed, num, pageSize, str } from '../engine-http.ts';
 import { marked, plain, textFromHtml } from '../snippet.ts';
 import { ENGINE } from './errors.ts';
 
 const FIELDS = 'control_number,titles,authors.full_name,author_count,abstracts,dois,arxiv_eprints,publication_info,citation_count';
 
 export function toSearchUrl(query: SearchQuery): string {
-  const size = Math.min(Math.max(query.limit, 1), 100);
+  const size = pageSize(query, 100);
   const url = new URL('https://inspirehep.net/api/literature');
   url.search = new URLSearchParams({ q: query.text, size: String(size), page: String(Math.floor(query.offset / size) + 1), sort: 'mostrecent', fields: FIELDS }).toString();
   return url.href;
@@ -17,7 +17,7 @@ export function toSearchUrl(query: SearchQuery): string {
 const firstValue = (v: unknown, key: string): string => (Array.isArray(v) && isRecord(v[0]) ? str(v[0][key]) : '');
 
 export function toHits(body: unknown, query: SearchQuery): SearchHit[] {
-  const size = Math.min(Math.max(query.limit, 1), 100);
+  const size = pageSize(query, 100);
   const hits = isRecord(body) ? body.hits : undefined;
   return arrayAt(ENGINE, hits, 'hits').filter(isRecord).slice(query.offset % size).map((r, i) => {
     const id = str(r.id);

@@ -1,13 +1,13 @@
 // Our query -> /solrsearch/select?q=&rows=&start=&wt=json; docs -> hits.
 
 import type { SearchHit, SearchQuery } from '../../types.ts';
-import { arrayAt, isRecord, malformed, num, str } from '../engine-http.ts';
+import { arrayAt, isRecord, malformed, num, pageSize, str } from '../engine-http.ts';
 import { marked } from '../snippet.ts';
 import { ENGINE } from './errors.ts';
 
 export function toSearchUrl(query: SearchQuery): string {
   const url = new URL('https://search.maven.org/solrsearch/select');
-  url.search = new URLSearchParams({ q: query.text, rows: String(Math.min(Math.max(query.limit, 1), 200)), start: String(query.offset), wt: 'json' }).toString();
+  url.search = new URLSearchParams({ q: query.text, rows: String(pageSize(query, 200)), start: String(query.offset), wt: 'json' }).toString();
   return url.href;
 }
 

@@ -2,19 +2,19 @@
 // MDN's <mark> highlights become « ».
 
 import type { SearchHit, SearchQuery } from '../../types.ts';
-import { arrayAt, isRecord, malformed, num, str } from '../engine-http.ts';
+import { arrayAt, isRecord, malformed, num, pageSize, str } from '../engine-http.ts';
 import { marked, markedFromHtml, plain } from '../snippet.ts';
 import { ENGINE } from './errors.ts';
 
 export function toSearchUrl(query: SearchQuery): string {
-  const size = Math.min(Math.max(query.limit, 1), 50);
+  const size = pageSize(query, 50);
   const url = new URL('https://developer.mozilla.org/api/v1/search');
   url.search = new URLSearchParams({ q: query.text, locale: 'en-US', size: String(size), page: String(Math.floor(query.offset / size) + 1) }).toString();
   return url.href;
 }
 
 export function toHits(body: unknown, query: SearchQuery): SearchHit[] {
-  const size = Math.min(Math.max(query.limit, 1), 50);
+  const size = pageSize(query, 50);
   return arrayAt(ENGINE, body, 'documents').filter(isRecord).slice(query.offset % size).map((d, i) => {
     const path = str(d.mdn_url);
     const title = str(d.title);

@@ -1,13 +1,13 @@
 // Our query -> /-/v1/search?text=&size=&from=; search objects -> hits.
 
 import type { SearchHit, SearchQuery } from '../../types.ts';
-import { arrayAt, isRecord, malformed, num, str } from '../engine-http.ts';
+import { arrayAt, isRecord, malformed, num, pageSize, str } from '../engine-http.ts';
 import { marked } from '../snippet.ts';
 import { ENGINE } from './errors.ts';
 
 export function toSearchUrl(query: SearchQuery): string {
   const url = new URL('https://registry.npmjs.org/-/v1/search');
-  url.search = new URLSearchParams({ text: query.text, size: String(Math.min(Math.max(query.limit, 1), 250)), from: String(query.offset) }).toString();
+  url.search = new URLSearchParams({ text: query.text, size: String(pageSize(query, 250)), from: String(query.offset) }).toString();
   return url.href;
 }
 

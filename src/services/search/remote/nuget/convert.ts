@@ -2,13 +2,13 @@
 // packages included); packages -> hits.
 
 import type { SearchHit, SearchQuery } from '../../types.ts';
-import { arrayAt, isRecord, malformed, num, str } from '../engine-http.ts';
+import { arrayAt, isRecord, malformed, num, pageSize, str } from '../engine-http.ts';
 import { marked } from '../snippet.ts';
 import { ENGINE } from './errors.ts';
 
 export function toSearchUrl(query: SearchQuery): string {
   const url = new URL('https://azuresearch-usnc.nuget.org/query');
-  url.search = new URLSearchParams({ q: query.text, skip: String(query.offset), take: String(Math.min(Math.max(query.limit, 1), 1000)), prerelease: 'false', semVerLevel: '2.0.0' }).toString();
+  url.search = new URLSearchParams({ q: query.text, skip: String(query.offset), take: String(pageSize(query, 1000)), prerelease: 'false', semVerLevel: '2.0.0' }).toString();
   return url.href;
 }
 

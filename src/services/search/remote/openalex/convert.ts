@@ -2,21 +2,21 @@
 // No mailto (OpenAlex's polite pool would tie queries to an address).
 
 import type { SearchHit, SearchQuery } from '../../types.ts';
-import { arrayAt, isRecord, malformed, num, str } from '../engine-http.ts';
+import { arrayAt, isRecord, malformed, num, pageSize, str } from '../engine-http.ts';
 import { marked, plain, textFromHtml } from '../snippet.ts';
 import { ENGINE } from './errors.ts';
 
 const SELECT = 'id,doi,display_name,publication_year,relevance_score,cited_by_count,type,primary_location,authorships';
 
 export function toSearchUrl(query: SearchQuery): string {
-  const size = Math.min(Math.max(query.limit, 1), 200);
+  const size = pageSize(query, 200);
   const url = new URL('https://api.openalex.org/works');
   url.search = new URLSearchParams({ search: query.text, 'per-page': String(size), page: String(Math.floor(query.offset / size) + 1), select: SELECT }).toString();
   return url.href;
 }
 
 export function toHits(body: unknown, query: SearchQuery): SearchHit[] {
-  const size = Math.min(Math.max(query.limit, 1), 200);
+  const size = pageSize(query, 200);
   return arrayAt(ENGINE, body, 'results').filter(isRecord).slice(query.offset % size).map((w, i) => {
     const id = str(w.id);
     const title = str(w.display_name) || str(w.title);

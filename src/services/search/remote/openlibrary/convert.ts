@@ -1,7 +1,7 @@
 // Our query -> /search.json?q=&limit=&offset=&fields=...; works -> hits.
 
 import type { SearchHit, SearchQuery } from '../../types.ts';
-import { arrayAt, isRecord, malformed, num, str } from '../engine-http.ts';
+import { arrayAt, isRecord, malformed, num, pageSize, str } from '../engine-http.ts';
 import { marked, plain } from '../snippet.ts';
 import { ENGINE } from './errors.ts';
 
@@ -9,7 +9,7 @@ const FIELDS = 'key,title,author_name,first_publish_year,edition_count,subject';
 
 export function toSearchUrl(query: SearchQuery): string {
   const url = new URL('https://openlibrary.org/search.json');
-  url.search = new URLSearchParams({ q: query.text, limit: String(Math.min(Math.max(query.limit, 1), 100)), offset: String(query.offset), fields: FIELDS }).toString();
+  url.search = new URLSearchParams({ q: query.text, limit: String(pageSize(query, 100)), offset: String(query.offset), fields: FIELDS }).toString();
   return url.href;
 }
 

@@ -1,19 +1,19 @@
 // Our query -> /search.json?q=&per_page=&page=; packages -> hits.
 
 import type { SearchHit, SearchQuery } from '../../types.ts';
-import { arrayAt, isRecord, malformed, num, str } from '../engine-http.ts';
+import { arrayAt, isRecord, malformed, num, pageSize, str } from '../engine-http.ts';
 import { marked } from '../snippet.ts';
 import { ENGINE } from './errors.ts';
 
 export function toSearchUrl(query: SearchQuery): string {
-  const size = Math.min(Math.max(query.limit, 1), 100);
+  const size = pageSize(query, 100);
   const url = new URL('https://packagist.org/search.json');
   url.search = new URLSearchParams({ q: query.text, per_page: String(size), page: String(Math.floor(query.offset / size) + 1) }).toString();
   return url.href;
 }
 
 export function toHits(body: unknown, query: SearchQuery): SearchHit[] {
-  const size = Math.min(Math.max(query.limit, 1), 100);
+  const size = pageSize(query, 100);
   return arrayAt(ENGINE, body, 'results').filter(isRecord).slice(query.offset % size).map((p, i) => {
     const name = str(p.name);
     if (!/^[\w.-]+\/[\w.-]+$/.test(name)) throw malformed(ENGINE, 'a result whose name is not vendor/package');

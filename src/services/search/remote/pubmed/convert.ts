@@ -3,7 +3,7 @@
 // NCBI asks for them to contact heavy users, and they would identify us.
 
 import type { SearchHit, SearchQuery } from '../../types.ts';
-import { isRecord, malformed, str } from '../engine-http.ts';
+import { isRecord, malformed, pageSize, str } from '../engine-http.ts';
 import { marked, plain, textFromHtml } from '../snippet.ts';
 import { ENGINE } from './errors.ts';
 
@@ -11,7 +11,7 @@ const BASE = 'https://eutils.ncbi.nlm.nih.gov/entrez/eutils';
 
 export function toSearchUrl(query: SearchQuery): string {
   const url = new URL(`${BASE}/esearch.fcgi`);
-  url.search = new URLSearchParams({ db: 'pubmed', term: query.text, retmode: 'json', retstart: String(query.offset), retmax: String(Math.min(Math.max(query.limit, 1), 100)), sort: 'relevance' }).toString();
+  url.search = new URLSearchParams({ db: 'pubmed', term: query.text, retmode: 'json', retstart: String(query.offset), retmax: String(pageSize(query, 100)), sort: 'relevance' }).toString();
   return url.href;
 }
 

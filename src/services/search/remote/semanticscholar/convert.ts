@@ -1,7 +1,7 @@
 // Our query -> /graph/v1/paper/search?query=&offset=&limit=&fields=; papers -> hits.
 
 import type { SearchHit, SearchQuery } from '../../types.ts';
-import { arrayAt, isRecord, malformed, num, str } from '../engine-http.ts';
+import { arrayAt, isRecord, malformed, num, pageSize, str } from '../engine-http.ts';
 import { marked, plain } from '../snippet.ts';
 import { ENGINE } from './errors.ts';
 
@@ -9,7 +9,7 @@ const FIELDS = 'title,url,abstract,year,venue,citationCount,authors,externalIds'
 
 export function toSearchUrl(query: SearchQuery): string {
   const url = new URL('https://api.semanticscholar.org/graph/v1/paper/search');
-  url.search = new URLSearchParams({ query: query.text, offset: String(query.offset), limit: String(Math.min(Math.max(query.limit, 1), 100)), fields: FIELDS }).toString();
+  url.search = new URLSearchParams({ query: query.text, offset: String(query.offset), limit: String(pageSize(query, 100)), fields: FIELDS }).toString();
   return url.href;
 }
 

@@ -3,7 +3,7 @@
 // the tags and counts, since the default filter carries no body.
 
 import type { SearchHit, SearchQuery } from '../../types.ts';
-import { arrayAt, isRecord, malformed, num, str } from '../engine-http.ts';
+import { arrayAt, isRecord, malformed, num, pageSize, str } from '../engine-http.ts';
 import { decodeEntities } from '../markup.ts';
 import { marked, plain } from '../snippet.ts';
 import { ENGINE } from './errors.ts';
@@ -15,7 +15,7 @@ export function siteOf(query: SearchQuery): string {
 }
 
 export function toSearchUrl(query: SearchQuery): string {
-  const size = Math.min(Math.max(query.limit, 1), 100);
+  const size = pageSize(query, 100);
   const url = new URL('https://api.stackexchange.com/2.3/search/advanced');
   url.search = new URLSearchParams({
     order: 'desc', sort: 'relevance', q: query.text, site: siteOf(query),
@@ -26,7 +26,7 @@ export function toSearchUrl(query: SearchQuery): string {
 
 export function toHits(body: unknown, query: SearchQuery): SearchHit[] {
   const site = siteOf(query);
-  const size = Math.min(Math.max(query.limit, 1), 100);
+  const size = pageSize(query, 100);
   const skip = query.offset % size;
   return arrayAt(ENGINE, body, 'items').filter(isRecord).slice(skip).map((q, i) => {
     const id = num(q.question_id);

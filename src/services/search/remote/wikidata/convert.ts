@@ -1,7 +1,7 @@
 // Our query -> wbsearchentities (items, in the query's language); entities -> hits.
 
 import type { SearchHit, SearchQuery } from '../../types.ts';
-import { arrayAt, isRecord, malformed, str } from '../engine-http.ts';
+import { arrayAt, isRecord, malformed, pageSize, str } from '../engine-http.ts';
 import { marked } from '../snippet.ts';
 import { ENGINE } from './errors.ts';
 
@@ -14,7 +14,7 @@ export function toSearchUrl(query: SearchQuery): string {
   const url = new URL('https://www.wikidata.org/w/api.php');
   url.search = new URLSearchParams({
     action: 'wbsearchentities', format: 'json', type: 'item', search: query.text,
-    language: lang, uselang: lang, limit: String(Math.min(Math.max(query.limit, 1), 50)), continue: String(query.offset),
+    language: lang, uselang: lang, limit: String(pageSize(query, 50)), continue: String(query.offset),
   }).toString();
   return url.href;
 }

@@ -1,19 +1,19 @@
 // Our query -> /api/records?q=&size=&page=; records -> hits.
 
 import type { SearchHit, SearchQuery } from '../../types.ts';
-import { arrayAt, isRecord, malformed, num, str } from '../engine-http.ts';
+import { arrayAt, isRecord, malformed, num, pageSize, str } from '../engine-http.ts';
 import { marked, plain, textFromHtml } from '../snippet.ts';
 import { ENGINE } from './errors.ts';
 
 export function toSearchUrl(query: SearchQuery): string {
-  const size = Math.min(Math.max(query.limit, 1), 100);
+  const size = pageSize(query, 100);
   const url = new URL('https://zenodo.org/api/records');
   url.search = new URLSearchParams({ q: query.text, size: String(size), page: String(Math.floor(query.offset / size) + 1) }).toString();
   return url.href;
 }
 
 export function toHits(body: unknown, query: SearchQuery): SearchHit[] {
-  const size = Math.min(Math.max(query.limit, 1), 100);
+  const size = pageSize(query, 100);
   const hits = isRecord(body) ? body.hits : undefined;
   return arrayAt(ENGINE, hits, 'hits').filter(isRecord).slice(query.offset % size).map((r, i) => {
     const id = num(r.id);
