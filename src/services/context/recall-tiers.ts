@@ -57,7 +57,7 @@ export async function openRecallTiers(options: RecallTiersOptions): Promise<Reca
   const workers = options.workers ?? embedWorkers();
   const embedder = options.embedder?.(workers) ?? builtinEmbedder({ workers });
   const t3 = new VectorTier({ db, embedder, workers, exactLimit: options.exactLimit });
-  const t4 = new GraphTier({ driver: options.graph ?? sqliteDriver(db) });
+  const t4 = new GraphTier({ driver: options.graph ?? sqliteDriver(db), workers });
   await t4.init();
   return {
     t3,
