@@ -5,9 +5,10 @@
 // — in a temporary directory removed afterwards. Its turns go in by the
 // store's import (the 'memory-import' worker, then the tiers: embeddings in
 // the embed workers), dated as they were said; then each question is asked
-// with the store's clock at the question's date (recency and "believed
-// now" are relative to it) and the turns it returns are scored (score.ts),
-// next to plain BM25 (plain-bm25.ts) over the same turns in the same run.
+// with the store's clock at the question's date and as of that date in both
+// times (recency is relative to it; a turn said later is not known yet), and
+// the turns it returns are scored (score.ts), next to plain BM25
+// (plain-bm25.ts) over the same turns in the same run.
 
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -29,6 +30,8 @@ export type EvalMethod = (typeof EVAL_METHODS)[number];
 export interface EvalOptions {
   k: number;
   methods: readonly EvalMethod[];
+  /** Where the throwaway stores are made (each in a directory of its own, removed after); default the system's temporary directory. */
+  workDir?: string;
   /** Progress lines (the CLI writes them to stderr). */
   progress?: (line: string) => void;
 }
@@ -127,7 +130,8 @@ async function evalConversation(c: EvalConversation, dir: string, pools: Pools |
         const t = performance.now();
         const ids = method === 'bm25'
           ? bm25.search(PARTITION, q.text, options.k).map((h) => h.id)
-          : (await hybrid?.store.search(PARTITION, q.text, { k: options.k }) ?? []).map((h) => h.memory.id);
+          // As of the question's date, in both times: what had been said (and so was known) by then.
+          : (await hybrid?.store.search(PARTITION, q.text, { k: options.k, asOf: { validAt: q.at, knownAt: q.at } }) ?? []).map((h) => h.memory.id);
         out.ms[method].push(performance.now() - t);
         const turns = ids.flatMap((id) => turnOf.get(id) ?? []);
         ranked.scores[method] = scoreQuestion(turns, q.evidence, q.sessions, (id) => sessionOf.get(id), options.k);
@@ -142,7 +146,7 @@ async function evalConversation(c: EvalConversation, dir: string, pools: Pools |
 }
 
 export async function runMemoryEval(set: EvalSet, options: EvalOptions): Promise<EvalReport> {
-  const root = mkdtempSync(join(tmpdir(), 'octant-memory-eval-'));
+  const root = mkdtempSync(join(options.workDir ?? tmpdir(), 'octant-memory-eval-'));
   let pools: Pools | undefined;
   const out: Tally = { ranked: [], ms: { hybrid: [], bm25: [] }, truncated: 0, ingestMs: 0 };
   const questions = set.conversations.reduce((n, c) => n + c.questions.length, 0);
