@@ -32,7 +32,7 @@ import { VectorTier } from '../src/services/context/vectors/vector-tier.ts';
 import { Bm25Tier } from './memory/bm25.ts';
 import { generateConversations, type ConversationSet, type QuestionType } from './memory/conversations.ts';
 
-const { values } = parseArgs({ options: { sessions: { type: 'string', default: '300' }, memories: { type: 'string', default: '100000' }, queries: { type: 'string', default: '400' }, seed: { type: 'string', default: '19' }, weights: { type: 'string' }, recency: { type: 'string' }, 'half-life-days': { type: 'string' } } });
+const { values } = parseArgs({ options: { sessions: { type: 'string', default: '300' }, memories: { type: 'string', default: '100000' }, queries: { type: 'string', default: '400' }, seed: { type: 'string', default: '19' }, weights: { type: 'string' }, 'postings-budget': { type: 'string' }, 'fusion-depth': { type: 'string' }, recency: { type: 'string' }, 'half-life-days': { type: 'string' } } });
 /** Tier weights of the fusion: the service's defaults unless --weights t2=1,t3=1,t4=2 (for tuning on another seed). */
 const FUSION: FusionOptions = {
   ...(values.recency === undefined ? {} : { recencyWeight: Number(values.recency) }),
@@ -168,6 +168,8 @@ function exportOf(set: ConversationSet): string[] {
   return [header, ...set.turns.map((t) => JSON.stringify({ id: t.id, kind: 'turn', text: t.text, importance: 0.5, pinned: false, createdAt: t.at, versions: [{ validFrom: t.at, recordedAt: t.at }] }))];
 }
 
+const optional = (v: string | undefined): number | undefined => (v === undefined ? undefined : Number(v));
+
 interface Service {
   store: ContextStoreApi;
   recall: RecallTiers;
@@ -186,11 +188,13 @@ async function serviceOn(set: ConversationSet, name: string): Promise<Service> {
   const recall = await openRecallTiers({ file: join(dir, `${name}-tiers.sqlite`), workers });
   const spent = { t3: { add: 0, search: [] as number[] }, t4: { add: 0, search: [] as number[] } };
   const importWorkers = createWorkerPool({ name: 'memory', source: { url: new URL('../src/services/context/store/store-worker.ts', import.meta.url) }, threads: 1, queueLimit: 4 });
-  const store = createContextStore({ dir: join(dir, name), workers: importWorkers, tiers: [timed(recall.t3, spent.t3), timed(recall.t4, spent.t4)], fuse: recall.fuse, now: () => clock });
+  // --postings-budget, --fusion-depth: the store's knobs, to compare with its defaults.
+  const knobs = { postingsBudget: optional(values['postings-budget']), fusionDepth: optional(values['fusion-depth']) };
+  const store = createContextStore({ dir: join(dir, name), workers: importWorkers, tiers: [timed(recall.t3, spent.t3), timed(recall.t4, spent.t4)], fuse: recall.fuse, now: () => clock, ...knobs });
   const t = performance.now();
   await store.importLines(PARTITION, exportOf(set));
   const importMs = performance.now() - t;
-  const text = createContextStore({ dir: join(dir, name), now: () => clock });
+  const text = createContextStore({ dir: join(dir, name), now: () => clock, ...knobs });
   return {
     store, recall, spent, importMs,
     async search(query, now) {
