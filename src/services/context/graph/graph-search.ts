@@ -12,8 +12,9 @@
 //   a hub, not ranked by), then read; `mentionBudget` entries counted or
 //   read in all.
 //
-// Each read is one indexed statement with a LIMIT; the rows returned are
-// the work done, so a test counts them through a counting driver.
+// Each read is one indexed statement with a LIMIT: the rows it returns, or
+// for a count the entries it steps (at most its LIMIT), are the work done;
+// graph-budget.test.ts counts the rows through a counting driver.
 
 import type { Partition } from '../types.ts';
 import type { SqlDriver } from './sql-driver.ts';
