@@ -22,7 +22,8 @@
 
 import type { Memory, Partition, RecallTier, TierHit } from '../types.ts';
 import { words } from '../vectors/hashed-embedding.ts';
-import { extract, normalizeEntity } from './extract.ts';
+import { extract, normalizeEntity, type Extracted } from './extract.ts';
+import type { ModelExtraction } from './model-extraction.ts';
 import type { Row, SqlDriver, SqlValue } from './sql-driver.ts';
 
 export const MAX_DEPTH = 4;
@@ -75,6 +76,9 @@ export interface GraphTierOptions {
   hubLimit?: number;
 }
 
+/** Extraction by a model after the rules' (model-extraction.ts): told what was added and what is being forgotten. */
+export type ExtractionHook = Pick<ModelExtraction, 'added' | 'removed'>;
+
 /**
  * Words of a question that ask for a relation (besides the relation's own
  * words: "dog" asks for the relation 'dog' of "Priya's dog is Biscuit").
@@ -106,6 +110,7 @@ export class GraphTier implements RecallTier {
   private readonly reachLimit: number;
   private readonly hubLimit: number;
   private ready: Promise<void> | undefined;
+  private extraction: ExtractionHook | undefined;
 
   constructor(options: GraphTierOptions) {
     this.driver = options.driver;
@@ -132,10 +137,27 @@ export class GraphTier implements RecallTier {
     await this.driver.transaction(async () => {
       for (const memory of memories) await this.ingest(memory);
     });
+    // Indexed by the rules and committed; a model may refine it later, off this path.
+    this.extraction?.added(memories);
   }
 
-  private async ingest(memory: Memory): Promise<void> {
-    const { entities, relations } = extract(memory.text, memory.key);
+  /** Hand every memory added from now on to a model's extraction as well (the context service, when one is configured). */
+  useExtraction(hook: ExtractionHook | undefined): void {
+    this.extraction = hook;
+  }
+
+  /** Replace what `memory` contributed with `extracted` (a model's, checked), in one transaction, only if `current()` still holds then. */
+  async replaceExtraction(memory: Memory, extracted: Extracted, current: () => boolean): Promise<boolean> {
+    await this.init();
+    return this.driver.transaction(async () => {
+      if (!current()) return false;
+      await this.ingest(memory, { entities: new Map(extracted.entities), relations: [...extracted.relations] });
+      return true;
+    });
+  }
+
+  private async ingest(memory: Memory, extracted?: Extracted): Promise<void> {
+    const { entities, relations } = extracted ?? extract(memory.text, memory.key);
     // A memory written by relate() states its relation: that edge, not a guess from its text.
     if (memory.relation !== undefined) {
       const { from, relation, to } = memory.relation;
@@ -191,6 +213,8 @@ export class GraphTier implements RecallTier {
 
   async remove(partition: Partition, id: string): Promise<void> {
     await this.init();
+    // Before the rows go: a model's answer for it must never write them back.
+    this.extraction?.removed(partition, id);
     await this.driver.transaction(async () => {
       await this.pruneEntities(partition, await this.forgetMemory(partition, id));
     });
