@@ -15,9 +15,12 @@ import type { ObjectSchema } from '../../runtime/config-schema.ts';
 import type { Paths } from '../../runtime/paths.ts';
 import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
 import type { LedgerApi } from '../ledger/api.ts';
+import type { RouterApi } from '../router/api.ts';
 import type { VaultApi } from '../vault/api.ts';
 import type { ContextApi } from './context-api.ts';
 import { createContext } from './context.ts';
+import { EXTRACTOR_CONFIG } from './extraction-gate.ts';
+import { GRAPH_CONFIG } from './graph-config.ts';
 import { contextRoutes } from './routes.ts';
 import { sharingRegistry } from './sharing.ts';
 import { createContextStore } from './store/context-store.ts';
@@ -38,6 +41,8 @@ export const CONTEXT_CONFIG = {
         maxCount: { type: 'integer', min: 0, max: 10_000_000, default: 0, doc: 'keep only the newest this many memories of each kind (0: no limit)' },
       },
     },
+    graph: GRAPH_CONFIG,
+    extractor: EXTRACTOR_CONFIG,
   },
 } as const satisfies ObjectSchema;
 
@@ -66,15 +71,17 @@ export interface ContextServiceApi extends ContextApi {
 /** The context service records sharing, retention and operators' changes (append), and redacts through the vault. */
 type ContextDeps = {
   ledger: LedgerApi;
-  vault: Pick<VaultApi, 'redactAsync'>;
+  vault: Pick<VaultApi, 'redactAsync' | 'issueToken' | 'inject'>;
+  /** T4 extraction by a model (services.context.extractor), when configured and granted. */
+  router: Pick<RouterApi, 'chat'>;
 };
 
 export const contextService: ServiceDefinition<ContextServiceApi, ContextDeps, typeof CONTEXT_CONFIG> = {
   name: 'context',
-  needs: ['ledger', 'vault'],
+  needs: ['ledger', 'vault', 'router'],
   configSchema: CONTEXT_CONFIG,
   async start(ctx) {
-    const { ledger, vault } = ctx.deps;
+    const { ledger, vault, router } = ctx.deps;
     const dir = memoryDir(ctx.paths, ctx.config.dir);
     const workers = importWorkers();
     // T3 (built-in embedder: nothing leaves the machine) and T4 in one file of
@@ -88,17 +95,34 @@ export const contextService: ServiceDefinition<ContextServiceApi, ContextDeps, t
     // Loaded at start, not with the module: the tiers' code (compiled patterns,
     // tables) is evaluated in the running daemon, never in the startup snapshot.
     const { openRecallTiers } = await import('./recall-tiers.ts');
-    const recall = await openRecallTiers({ file: tiersFile });
+    const { openGraphDriver } = await import('./graph-config.ts');
+    const { extractionGate } = await import('./extraction-gate.ts');
+    // T4 on PostgreSQL when configured; a bad setting or a refused login stops the service (never a fallback to SQLite).
+    const graph = await openGraphDriver(ctx.config.graph, vault);
+    const recall = await openRecallTiers({ file: tiersFile, ...(graph === undefined ? {} : { graph }) }).catch(async (error: unknown) => {
+      await graph?.close();
+      throw error;
+    });
+    const extraction = extractionGate({ config: ctx.config.extractor, t4: recall.t4, chat: (request, caller) => router.chat(request, caller), vault, ledger: ledger.append, log: (message, detail) => ctx.log.info(message, detail) });
     const store = createContextStore({ dir, durability: ctx.config.durability, hotCapacity: ctx.config.hotItems, pinnedLimit: ctx.config.pinnedLimit, workers, tiers: recall.tiers, fuse: recall.fuse });
-    const context = createContext({ store, redact: (text) => vault.redactAsync(text), ledger: ledger.append, sharing: sharingRegistry(join(dir, 'sharing.json'), ledger.append) });
+    const core = createContext({ store, redact: (text) => vault.redactAsync(text), ledger: ledger.append, sharing: sharingRegistry(join(dir, 'sharing.json'), ledger.append) });
+    const context: ContextApi = {
+      ...core,
+      async attach(partition, policy, actor) {
+        const result = await core.attach(partition, policy, actor);
+        await extraction.attach(partition, policy.remoteExtractor, actor);
+        return result;
+      },
+    };
     const { maxAgeDays, maxCount } = ctx.config.retention;
     const retention = { ...(maxAgeDays > 0 ? { maxAge: maxAgeDays * 86_400 } : {}), ...(maxCount > 0 ? { maxCount } : {}) };
-    ctx.log.info('context started', { dir, partitions: store.partitions().length });
+    ctx.log.info('context started', { dir, partitions: store.partitions().length, graph: ctx.config.graph.backend, extractor: ctx.config.extractor.deployment || null });
     return {
       api: { ...context, defaultRetention: () => retention },
       routes: contextRoutes(context, ledger.append),
       health: () => ({ ok: true, detail: `${store.partitions().length} agent memories in ${dir}` }),
       stop: async () => {
+        await extraction.close();
         await store.close();
         await recall.close();
         await workers.close();
