@@ -60,6 +60,7 @@ test('a granted partition: the memory is indexed by the rules at once, then the 
   assert.equal(fake.requests.length, before + 1);
   const sent = fake.requests.at(-1)!.body as { model: string; messages: { content: string }[]; response_format?: unknown };
   assert.equal(sent.model, 'extract-small');
+  assert.deepEqual(sent.response_format, { type: 'json_object' });
   assert.match(sent.messages[1].content, /Priya Raman joined the chess club/);
   assert.deepEqual(await t.relations('alice'), ['chess club -part_of-> bank of america', 'priya raman -member_of-> chess club']);
   assert.deepEqual((await t.tier.edges('alice', 'Priya Raman')).map((e) => e.relation), ['member_of'], 'the rules\' rows were replaced');
