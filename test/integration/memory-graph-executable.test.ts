@@ -22,8 +22,6 @@ import { initVault } from '../../src/services/vault/api.ts';
 import { saveConfig } from '../../src/services/router/api.ts';
 import { startFakeOpenAI } from '../../src/services/router/testing/fake-openai.ts';
 import type { FakeProvider } from '../../src/services/router/testing/fake-server.ts';
-import { postgresDriver } from '../../src/services/context/graph/postgres-driver.ts';
-import type { SqlDriver } from '../../src/services/context/graph/sql-driver.ts';
 import { pgSkip, startPgCluster, type PgCluster } from '../../src/services/context/testing/pg-cluster.ts';
 import { OCTANT, agentSkip } from '../support/dist-octant.ts';
 
@@ -42,7 +40,7 @@ let paths: Paths;
 let cluster: PgCluster | undefined;
 let fake: FakeProvider | undefined;
 let system: ChildProcess | undefined;
-let db: SqlDriver | undefined;
+let db: Awaited<ReturnType<PgCluster['connect']>> | undefined;
 
 const env = () => ({ PATH: '/usr/bin:/bin', HOME: root });
 
@@ -127,7 +125,7 @@ before(async () => {
   chmodSync(root, 0o755);
   paths = rootLayout(root);
   cluster = await startPgCluster(PASSWORD);
-  db = await postgresDriver({ host: '127.0.0.1', port: cluster.port, user: cluster.user, database: 'postgres', password: PASSWORD });
+  db = await cluster.connect();
   fake = await startFakeOpenAI();
   await saveConfig(paths, {
     deployments: [{ id: 'extractor', provider: 'openai', model: 'extract-small', baseUrl: `${fake.origin}/v1`, price: { input: 0.1, output: 0.2 }, contextWindow: 32_000, capabilities: { tools: false, vision: false, json: true }, tier: 1 }],

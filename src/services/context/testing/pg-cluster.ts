@@ -9,6 +9,8 @@ import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, 
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { postgresDriver } from '../graph/postgres-driver.ts';
+import type { SqlDriver } from '../graph/sql-driver.ts';
 import { PgConnection } from '../graph/postgres-wire.ts';
 
 /** initdb and postgres: on PATH, else Debian's /usr/lib/postgresql/<version>/bin. */
@@ -32,6 +34,8 @@ export interface PgCluster {
   password: string;
   /** The self-signed certificate of the server (PEM), for verify-full. */
   ca: string;
+  /** A driver on the cluster's `postgres` database, to read back what the system wrote. */
+  connect(): Promise<SqlDriver>;
   stop(): Promise<void>;
 }
 
@@ -80,6 +84,7 @@ export async function startPgCluster(password: string): Promise<PgCluster> {
     user: 'octant',
     password,
     ca: readFileSync(join(dir, 'server.crt'), 'utf8'),
+    connect: () => postgresDriver({ host: '127.0.0.1', port, user: 'octant', database: 'postgres', password }),
     async stop() {
       if (server.exitCode === null) {
         const exited = new Promise((resolve) => server.once('exit', resolve));
