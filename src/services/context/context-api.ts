@@ -48,6 +48,8 @@ export interface Actor {
 export interface ContextStats extends PartitionStats {
   /** Agent names the partition is shared with (its owner's last declaration). */
   sharedWith: string[];
+  /** T3: the embedder of its vectors (`current`), its owner's choice (`target`: 'default' or 'router:<deployment>'), a re-embed running. */
+  embedder?: { current: string; target: string; reembedding: boolean };
 }
 
 export interface ContextApi {

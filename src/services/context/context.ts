@@ -138,7 +138,7 @@ export function createContext(deps: ContextDeps): ContextApi {
     },
     sharesWith: (owner, reader) => deps.sharing.sharesWith(owner, reader),
     partitions: async () => store.partitions(),
-    stats: async (partition) => ({ ...store.stats(partition), sharedWith: deps.sharing.readers(partition) }),
+    stats: async (partition) => ({ ...store.stats(partition), sharedWith: deps.sharing.readers(partition), ...(deps.embedders !== undefined ? { embedder: deps.embedders.describe(partition) } : {}) }),
     async exportLines(partition) {
       const lines = store.exportLines(partition);
       return Promise.all(lines.map((line, i) => redactLine(line, i, redact)));

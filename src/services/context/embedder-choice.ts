@@ -53,6 +53,8 @@ export function grantTransport(router: RouterEmbedPort, actor: Actor): EmbedTran
 export interface EmbedderChoice {
   /** 'default' (the operator's embedder) or 'router:<deployment>'. */
   target(partition: Partition): string;
+  /** For stats: the embedder of the partition's vectors, the choice, and whether it is being re-embedded. */
+  describe(partition: Partition): { current: string; target: string; reembedding: boolean };
   /** The owner starts with this grant (undefined: none); a change re-embeds the partition. */
   select(partition: Partition, remoteEmbedder: string | undefined, actor: Actor): void;
 }
@@ -60,6 +62,7 @@ export interface EmbedderChoice {
 export function embedderChoice(embedders: PartitionEmbedders, router: RouterEmbedPort): EmbedderChoice {
   return {
     target: (partition) => embedders.identity(partition).target,
+    describe: (partition) => embedders.identity(partition),
     select(partition, remoteEmbedder, actor) {
       embedders.select(partition, remoteEmbedder === undefined ? undefined : { deployment: remoteEmbedder, transport: grantTransport(router, actor) });
     },
