@@ -53,7 +53,7 @@ export const memoryDescriptions: Record<'put' | 'get' | 'search' | 'forget' | 'r
   search: {
     name: 'memory.search',
     action: 'memory.read',
-    description: 'Find memories relevant to a query (full text, vectors and the entity graph, fused), best first. With pinned: true, your pinned memories come too.',
+    description: 'Find memories relevant to a query (full text, vectors and the entity graph, fused), best first. With pinned: true, your pinned memories come too. A tier that could not answer (e.g. a remote embedder that failed) is listed in skipped.',
     parameters: {
       type: 'object',
       properties: { query: { type: 'string', maxLength: 4096 }, k: { type: 'integer', minimum: 1, maximum: MAX_K }, pinned: { type: 'boolean' }, partition: partitionParam },
