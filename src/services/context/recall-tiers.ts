@@ -16,7 +16,7 @@ import { closeSync } from 'node:fs';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { openPrivate } from '../../lib/private-files.ts';
-import type { WorkerPool } from '../../lib/worker-pool.ts';
+import { createWorkerPool, workerSource, type WorkerPool } from '../../lib/worker-pool.ts';
 import { hybridFuse, type FusionOptions } from './fusion/fuse.ts';
 import { GraphTier } from './graph/graph-tier.ts';
 import { sqliteDriver, type SqlDriver } from './graph/sql-driver.ts';
@@ -37,6 +37,8 @@ export interface RecallTiersOptions {
   fusion?: FusionOptions;
   /** Default: a pool of its own (embed-worker.ts), closed with these tiers. */
   workers?: WorkerPool;
+  /** T4's bulk extraction ('graph-extract'); default: a one-thread pool of its own, closed with these tiers. */
+  graphWorkers?: WorkerPool;
   /** T3: vectors per partition past which its index is HNSW (default vector-tier.ts EXACT_LIMIT). */
   exactLimit?: number;
   /** The partitions' directory: a partition whose embedder changes is re-embedded from its texts there. Absent (offline reads): never. */
@@ -59,6 +61,16 @@ export interface RecallTiers {
   close(): Promise<void>;
 }
 
+/** T4's extraction pool: one thread of the recall tiers' worker entry (it serves 'graph-extract' too). */
+function graphExtractWorkers(): WorkerPool {
+  return createWorkerPool({
+    name: 'graph-extract',
+    source: workerSource('context-embed', () => new URL('./vectors/embed-worker.ts', import.meta.url)),
+    threads: 1,
+    queueLimit: 16,
+  });
+}
+
 export async function openRecallTiers(options: RecallTiersOptions): Promise<RecallTiers> {
   // Owner-only whatever the umask: it names the entities of every agent's
   // memory. SQLite gives its -wal and -shm files the database file's mode.
@@ -73,7 +85,10 @@ export async function openRecallTiers(options: RecallTiersOptions): Promise<Reca
     db, workers, fallback: { embedder, tier: t3 }, exactLimit: options.exactLimit, log: options.log,
     ...(dir !== undefined ? { source: (partition: string) => memoryTexts(join(dir, `${partition}.sqlite`)) } : {}),
   });
-  const t4 = new GraphTier({ driver: options.graph ?? sqliteDriver(db) });
+  // T4's extraction has a thread of its own: an HNSW build (minutes at
+  // 100 000 vectors) in the embed pool must not hold an import's graph behind it.
+  const graphWorkers = options.graphWorkers ?? graphExtractWorkers();
+  const t4 = new GraphTier({ driver: options.graph ?? sqliteDriver(db), workers: graphWorkers });
   await t4.init();
   return {
     t3,
@@ -86,6 +101,7 @@ export async function openRecallTiers(options: RecallTiersOptions): Promise<Reca
       await embedders.stop();
       embedders.checkpoint();
       if (options.workers === undefined) await workers.close();
+      if (options.graphWorkers === undefined) await graphWorkers.close();
       if (options.graph !== undefined) await options.graph.close();
       db.close();
     },
