@@ -153,22 +153,34 @@ export class PartitionEmbedders implements RecallTier {
   }
 
   async add(memory: Memory): Promise<void> {
-    const p = memory.partition;
-    const s = this.state(p);
-    // Indexed in the space of the partition's vectors; when that embedder
-    // cannot embed now (a remote one not granted, or failing), the memory is
-    // left out and the partition marked for re-embedding, never embedded elsewhere.
-    if (this.unusable(p, s.current, p) === undefined) {
-      try {
-        await this.tierOf(p, s.current).add(memory);
-      } catch (error) {
-        this.incomplete(p, s, error);
-      }
-    } else {
-      this.incomplete(p, s, undefined);
+    await this.addMany([memory]);
+  }
+
+  /** A bulk import: each partition's memories embedded as one batch (in the workers) by that partition's embedder. */
+  async addMany(memories: readonly Memory[]): Promise<void> {
+    const byPartition = new Map<Partition, Memory[]>();
+    for (const m of memories) {
+      const list = byPartition.get(m.partition);
+      if (list === undefined) byPartition.set(m.partition, [m]);
+      else list.push(m);
     }
-    this.jobs.get(p)?.pending.push({ id: memory.id, text: memory.text });
-    this.kick(p);
+    for (const [p, batch] of byPartition) {
+      const s = this.state(p);
+      // Indexed in the space of the partition's vectors; when that embedder
+      // cannot embed now (a remote one not granted, or failing), the memories
+      // are left out and the partition marked for re-embedding, never embedded elsewhere.
+      if (this.unusable(p, s.current, p) === undefined) {
+        try {
+          await this.tierOf(p, s.current).addMany(batch);
+        } catch (error) {
+          this.incomplete(p, s, error);
+        }
+      } else {
+        this.incomplete(p, s, undefined);
+      }
+      this.jobs.get(p)?.pending.push(...batch.map((m) => ({ id: m.id, text: m.text })));
+      this.kick(p);
+    }
   }
 
   remove(partition: Partition, id: string): void {
