@@ -38,8 +38,8 @@
 
 import { prng, type Rand } from '../../../lib/seeded-random.ts';
 import type { TierHit } from '../types.ts';
+import { HnswGraph, TOP_LEVEL } from './hnsw-graph.ts';
 import { SearchHeap } from './search-heap.ts';
-import { VectorArena } from './vector-arena.ts';
 import type { VectorIndex } from './vector-index.ts';
 
 export interface HnswOptions {
@@ -54,10 +54,6 @@ export interface HnswOptions {
 
 export const HNSW_DEFAULTS = { m: 16, efConstruction: 100, efSearch: 128, seed: 0x5eed } as const;
 
-/** Levels above this are never drawn (p = M^-32: never in practice). */
-const TOP_LEVEL = 31;
-/** First word of a graph snapshot ("HNW2"); graphs of the earlier format are refused and rebuilt. */
-const MAGIC = 0x32574e48;
 /**
  * After the heuristic, a list is filled up to this share of its capacity
  * with the nearest candidates it pruned (the paper's keepPrunedConnections,
@@ -69,42 +65,14 @@ const MAGIC = 0x32574e48;
  */
 const KEEP_PRUNED = 0.5;
 
-/** A hash of a vector's bits (FNV-1a over its 32-bit words): finds exact duplicates. */
-function bitsHash(v: Float32Array): number {
-  const words = new Uint32Array(v.buffer, v.byteOffset, v.length);
-  let h = 0x811c9dc5;
-  for (let i = 0; i < words.length; i++) h = Math.imul(h ^ words[i], 0x01000193);
-  return h >>> 0;
-}
-
 export class HnswIndex implements VectorIndex {
   readonly dims: number;
   private readonly m: number;
-  private readonly m0: number;
-  /** Int32s per node in the level-0 table: a count, then up to M0 links. */
-  private readonly stride: number;
   private readonly efConstruction: number;
   private readonly efSearch: number;
   private readonly levelMult: number;
   private readonly rand: Rand;
-
-  private capacity = 0;
-  /** Node slots in use or freed (free ones are in `free`). */
-  private used = 0;
-  /** Node n's vector is in slot n + 1; slot 0 holds the query being searched. */
-  private readonly arena: VectorArena;
-  private link0 = new Int32Array(0);
-  /** upper[node][l - 1]: [count, links...] on level l >= 1; undefined for a level-0 node. */
-  private upper: (Int32Array[] | undefined)[] = [];
-  /** The node's top level; -1 for a free slot. */
-  private level = new Int8Array(0);
-  /** The ids sharing the node's vector, in the order they came. */
-  private members: (string[] | undefined)[] = [];
-  private readonly nodeOf = new Map<string, number>();
-  private readonly byHash = new Map<number, number[]>();
-  private free: number[] = [];
-  private entry = -1;
-  private maxLevel = -1;
+  private g: HnswGraph;
   /** visited[node] === epoch marks a node seen by the current search (no clearing between searches). */
   private visited = new Uint32Array(0);
   private epoch = 0;
@@ -116,66 +84,42 @@ export class HnswIndex implements VectorIndex {
     this.dims = dims;
     this.m = options.m ?? HNSW_DEFAULTS.m;
     if (!Number.isInteger(this.m) || this.m < 2 || this.m > 256) throw new RangeError(`hnsw index: m must be an integer in 2..256 (got ${this.m})`);
-    this.m0 = 2 * this.m;
-    this.stride = this.m0 + 1;
     this.efConstruction = Math.max(this.m, options.efConstruction ?? HNSW_DEFAULTS.efConstruction);
     this.efSearch = Math.max(1, options.efSearch ?? HNSW_DEFAULTS.efSearch);
     this.levelMult = 1 / Math.log(this.m);
     this.rand = prng(options.seed ?? HNSW_DEFAULTS.seed);
-    this.arena = new VectorArena(dims, 1024);
-    this.reserve(1024);
+    this.g = new HnswGraph(dims, this.m);
   }
 
   /** Ids indexed (several ids may share a node). */
   get size(): number {
-    return this.nodeOf.size;
+    return this.g.nodeOf.size;
   }
 
   /** Distinct vectors in the graph. */
   get nodes(): number {
-    return this.used - this.free.length;
+    return this.g.used - this.g.free.length;
   }
 
   has(id: string): boolean {
-    return this.nodeOf.has(id);
+    return this.g.nodeOf.has(id);
   }
 
   ids(): IterableIterator<string> {
-    return this.nodeOf.keys();
+    return this.g.nodeOf.keys();
   }
 
+  /** A view into the index's storage: read it before the next add. */
   vector(id: string): Float32Array | undefined {
-    const node = this.nodeOf.get(id);
-    return node === undefined ? undefined : this.arena.view(node + 1);
-  }
-
-  private reserve(nodes: number): void {
-    if (nodes <= this.capacity) return;
-    const capacity = Math.max(nodes, this.capacity * 2);
-    this.arena.reserve(capacity + 1);
-    const link0 = new Int32Array(capacity * this.stride);
-    link0.set(this.link0);
-    this.link0 = link0;
-    const level = new Int8Array(capacity).fill(-1);
-    level.set(this.level);
-    this.level = level;
-    this.visited = new Uint32Array(capacity);
-    this.epoch = 0;
-    this.capacity = capacity;
-  }
-
-  private sim(a: number, b: number): number {
-    return this.arena.dot(a + 1, b + 1);
-  }
-
-  private holds(node: number, vector: Float32Array): boolean {
-    const { floats, stride } = this.arena;
-    const off = (node + 1) * stride;
-    for (let i = 0; i < this.dims; i++) if (floats[off + i] !== vector[i]) return false;
-    return true;
+    const node = this.g.nodeOf.get(id);
+    return node === undefined ? undefined : this.g.vector(node);
   }
 
   private nextEpoch(): number {
+    if (this.visited.length < this.g.capacity) {
+      this.visited = new Uint32Array(this.g.capacity);
+      this.epoch = 0;
+    }
     if (++this.epoch === 0xffffffff) {
       this.visited.fill(0);
       this.epoch = 1;
@@ -183,19 +127,15 @@ export class HnswIndex implements VectorIndex {
     return this.epoch;
   }
 
-  /** The link list of `node` on `level` and where it starts ([count, links...]). */
-  private list(node: number, level: number): [Int32Array, number] {
-    return level === 0 ? [this.link0, node * this.stride] : [this.upper[node]![level - 1], 0];
-  }
-
   /**
-   * Alg. 2: the `ef` nodes nearest the query (arena slot `q`) on `level`, reached
-   * from entries[0..count); the `found` heap, worst on top (valid until the
-   * next search).
+   * Alg. 2: the `ef` nodes nearest the query (arena slot `q`) on `level`,
+   * reached from entries[0..count); the `found` heap, worst on top (valid
+   * until the next search).
    */
   private searchLayer(q: number, entries: Int32Array, count: number, ef: number, level: number): SearchHeap {
     const epoch = this.nextEpoch();
-    const { visited, candidates, found, arena } = this;
+    const { visited, candidates, found, g } = this;
+    const { arena } = g;
     candidates.clear();
     found.clear();
     for (let i = 0; i < count; i++) {
@@ -213,8 +153,8 @@ export class HnswIndex implements VectorIndex {
       // Ties are expanded (strictly worse stops): near-duplicates stay reachable.
       if (found.size >= ef && candidates.topSim() < found.topSim()) break;
       candidates.pop();
-      const list = upper ? this.upper[c]![level - 1] : this.link0;
-      const base = upper ? 0 : c * this.stride;
+      const list = upper ? g.upper[c]![level - 1] : g.link0;
+      const base = upper ? 0 : c * g.stride;
       const n = list[base];
       for (let j = 1; j <= n; j++) {
         const x = list[base + j];
@@ -233,8 +173,8 @@ export class HnswIndex implements VectorIndex {
 
   /** Greedy descent (ef = 1) from the entry point down to level `stop` + 1. */
   private descend(q: number, stop: number): number {
-    let ep = this.entry;
-    for (let l = this.maxLevel; l > stop; l--) {
+    let ep = this.g.entry;
+    for (let l = this.g.maxLevel; l > stop; l--) {
       this.one[0] = ep;
       ep = this.searchLayer(q, this.one, 1, 1, l).topNode();
     }
@@ -257,7 +197,8 @@ export class HnswIndex implements VectorIndex {
   /**
    * Alg. 4: up to `max` of the candidates (best first, sims to the base
    * node) such that each kept one is nearer the base than any kept before
-   * it: links that point in different directions.
+   * it: links that point in different directions; then topped up with the
+   * nearest pruned ones to KEEP_PRUNED of `max`.
    */
   private select(nodes: ArrayLike<number>, sims: ArrayLike<number>, count: number, max: number): number[] {
     const kept: number[] = [];
@@ -266,7 +207,7 @@ export class HnswIndex implements VectorIndex {
       const c = nodes[i];
       let diverse = true;
       for (let j = 0; j < kept.length; j++) {
-        if (this.sim(c, kept[j]) > sims[i]) {
+        if (this.g.sim(c, kept[j]) > sims[i]) {
           diverse = false;
           break;
         }
@@ -279,26 +220,20 @@ export class HnswIndex implements VectorIndex {
     return kept;
   }
 
-  private setLinks(node: number, level: number, links: readonly number[]): void {
-    const [list, base] = this.list(node, level);
-    list[base] = links.length;
-    for (let i = 0; i < links.length; i++) list[base + 1 + i] = links[i];
-  }
-
   /** Re-choose the links of `node` on `level` among `pool` (node itself, duplicates and free slots are skipped). */
   private relink(node: number, level: number, pool: Iterable<number>): void {
-    const unique = [...new Set(pool)].filter((c) => c !== node && this.level[c] >= level);
-    const sims = unique.map((c) => this.sim(node, c));
+    const unique = [...new Set(pool)].filter((c) => c !== node && this.g.level[c] >= level);
+    const sims = unique.map((c) => this.g.sim(node, c));
     const order = unique.map((_, i) => i).sort((a, b) => sims[b] - sims[a]);
-    const max = level === 0 ? this.m0 : this.m;
-    this.setLinks(node, level, this.select(order.map((i) => unique[i]), order.map((i) => sims[i]), order.length, max));
+    const max = level === 0 ? this.g.m0 : this.m;
+    this.g.setLinks(node, level, this.select(order.map((i) => unique[i]), order.map((i) => sims[i]), order.length, max));
   }
 
   /** Add `node` to the links of `to` on `level`; a full list is re-chosen with the heuristic (as hnswlib does). */
   private linkBack(to: number, node: number, level: number): void {
-    const [list, base] = this.list(to, level);
+    const [list, base] = this.g.list(to, level);
     const n = list[base];
-    if (n < (level === 0 ? this.m0 : this.m)) {
+    if (n < (level === 0 ? this.g.m0 : this.m)) {
       list[base + 1 + n] = node;
       list[base] = n + 1;
       return;
@@ -310,33 +245,23 @@ export class HnswIndex implements VectorIndex {
 
   add(id: string, vector: Float32Array): void {
     if (vector.length !== this.dims) throw new RangeError(`hnsw index: vector of ${vector.length} dims, index has ${this.dims}`);
-    const known = this.nodeOf.get(id);
+    const { g } = this;
+    const known = g.nodeOf.get(id);
     if (known !== undefined) {
-      if (this.holds(known, vector)) return;
+      if (g.holds(known, vector)) return;
       this.remove(id);
     }
-    const hash = bitsHash(vector);
-    for (const twin of this.byHash.get(hash) ?? []) {
-      if (!this.holds(twin, vector)) continue;
-      this.members[twin]!.push(id);
-      this.nodeOf.set(id, twin);
+    const twin = g.twin(vector);
+    if (twin !== undefined) {
+      g.members[twin]!.push(id);
+      g.nodeOf.set(id, twin);
       return;
     }
-    const node = this.free.pop() ?? this.used++;
-    this.reserve(node + 1);
-    this.arena.set(node + 1, vector);
-    this.members[node] = [id];
-    this.nodeOf.set(id, node);
-    const twins = this.byHash.get(hash);
-    if (twins === undefined) this.byHash.set(hash, [node]);
-    else twins.push(node);
     const level = Math.min(TOP_LEVEL, Math.floor(-Math.log(1 - this.rand()) * this.levelMult));
-    this.level[node] = level;
-    this.link0[node * this.stride] = 0;
-    this.upper[node] = level === 0 ? undefined : Array.from({ length: level }, () => new Int32Array(this.m + 1));
-    if (this.entry < 0) {
-      this.entry = node;
-      this.maxLevel = level;
+    const node = g.place(id, vector, level);
+    if (g.entry < 0) {
+      g.entry = node;
+      g.maxLevel = level;
       return;
     }
     // Alg. 1: descend to the node's top level, then on each level below take
@@ -345,58 +270,50 @@ export class HnswIndex implements VectorIndex {
     let entries: Int32Array = this.one;
     entries[0] = this.descend(node + 1, level);
     let count = 1;
-    for (let l = Math.min(level, this.maxLevel); l >= 0; l--) {
+    for (let l = Math.min(level, g.maxLevel); l >= 0; l--) {
       const { nodes, sims } = HnswIndex.drain(this.searchLayer(node + 1, entries, count, this.efConstruction, l));
       const chosen = this.select(nodes, sims, nodes.length, this.m);
-      this.setLinks(node, l, chosen);
+      g.setLinks(node, l, chosen);
       for (const to of chosen) this.linkBack(to, node, l);
       entries = nodes;
       count = nodes.length;
     }
-    if (level > this.maxLevel) {
-      this.entry = node;
-      this.maxLevel = level;
+    if (level > g.maxLevel) {
+      g.entry = node;
+      g.maxLevel = level;
     }
   }
 
   remove(id: string): boolean {
-    const node = this.nodeOf.get(id);
+    const { g } = this;
+    const node = g.nodeOf.get(id);
     if (node === undefined) return false;
-    this.nodeOf.delete(id);
-    const members = this.members[node]!;
+    g.nodeOf.delete(id);
+    const members = g.members[node]!;
     members.splice(members.indexOf(id), 1);
     // Another id still has this vector: the node stays, the id is gone.
     if (members.length > 0) return true;
-    const top = this.level[node];
-    this.level[node] = -1;
+    const top = g.level[node];
+    g.level[node] = -1;
     for (let l = 0; l <= top; l++) {
-      const [own, ownBase] = this.list(node, l);
+      const [own, ownBase] = g.list(node, l);
       const theirs = Array.from(own.subarray(ownBase + 1, ownBase + 1 + own[ownBase]));
-      for (let n = 0; n < this.used; n++) {
-        if (this.level[n] < l) continue;
-        const [list, base] = this.list(n, l);
+      for (let n = 0; n < g.used; n++) {
+        if (g.level[n] < l) continue;
+        const [list, base] = g.list(n, l);
         const links = list.subarray(base + 1, base + 1 + list[base]);
-        if (!links.includes(node)) continue;
-        this.relink(n, l, [...links, ...theirs]);
+        if (links.includes(node)) this.relink(n, l, [...links, ...theirs]);
       }
     }
-    this.link0.fill(0, node * this.stride, (node + 1) * this.stride);
-    this.upper[node] = undefined;
-    this.members[node] = undefined;
-    const hash = bitsHash(this.arena.view(node + 1));
-    const twins = this.byHash.get(hash)!.filter((t) => t !== node);
-    if (twins.length === 0) this.byHash.delete(hash);
-    else this.byHash.set(hash, twins);
-    this.arena.clear(node + 1);
-    this.free.push(node);
-    if (this.entry === node) {
+    g.release(node);
+    if (g.entry === node) {
       // The new entry point: a node of the highest level left.
-      this.entry = -1;
-      this.maxLevel = -1;
-      for (let n = 0; n < this.used; n++) {
-        if (this.level[n] > this.maxLevel) {
-          this.entry = n;
-          this.maxLevel = this.level[n];
+      g.entry = -1;
+      g.maxLevel = -1;
+      for (let n = 0; n < g.used; n++) {
+        if (g.level[n] > g.maxLevel) {
+          g.entry = n;
+          g.maxLevel = g.level[n];
         }
       }
     }
@@ -404,149 +321,36 @@ export class HnswIndex implements VectorIndex {
   }
 
   search(query: Float32Array, k: number): TierHit[] {
-    if (k <= 0 || this.entry < 0) return [];
+    const { g } = this;
+    if (k <= 0 || g.entry < 0) return [];
     if (query.length !== this.dims) throw new RangeError(`hnsw index: query of ${query.length} dims, index has ${this.dims}`);
-    this.arena.set(0, query);
+    g.arena.set(0, query);
     this.one[0] = this.descend(0, 0);
     const { nodes, sims } = HnswIndex.drain(this.searchLayer(0, this.one, 1, Math.max(this.efSearch, k), 0));
     const hits: TierHit[] = [];
     for (let i = 0; i < nodes.length && hits.length < k; i++) {
-      for (const id of this.members[nodes[i]]!) {
+      for (const id of g.members[nodes[i]]!) {
         hits.push({ id, score: sims[i] });
         if (hits.length === k) break;
       }
     }
     return hits;
   }
-  /**
-   * The graph in a compact form, free slots left out and nodes renumbered:
-   * what the vector store persists and what a worker that built an index
-   * sends back. Ids are named by their position in `order` (default: the
-   * index's own order, returned as `ids`); vectors travel separately (the
-   * store has them). `graph` is [MAGIC, nodes, entry, maxLevel, then per
-   * node: its id count and the ids' positions, its top level L, and for
-   * each level 0..L the link count and the links].
-   */
+
+  /** The graph in its snapshot form (hnsw-graph.ts encode), ids named by their position in `order`. */
   exportGraph(order?: readonly string[]): { ids: string[]; graph: Int32Array } {
-    const ids = order === undefined ? [...this.nodeOf.keys()] : [...order];
-    if (ids.length !== this.nodeOf.size || ids.some((id) => !this.nodeOf.has(id))) throw new RangeError('hnsw export: the order does not name exactly the indexed ids');
-    const position = new Map(ids.map((id, i) => [id, i]));
-    const renumber = new Int32Array(this.used).fill(-1);
-    let live = 0;
-    let words = 4;
-    for (let n = 0; n < this.used; n++) {
-      if (this.level[n] < 0) continue;
-      renumber[n] = live++;
-      words += 2 + this.members[n]!.length;
-      for (let l = 0; l <= this.level[n]; l++) {
-        const [list, base] = this.list(n, l);
-        words += 1 + list[base];
-      }
-    }
-    const graph = new Int32Array(words);
-    graph.set([MAGIC, live, this.entry < 0 ? -1 : renumber[this.entry], this.maxLevel]);
-    let at = 4;
-    for (let n = 0; n < this.used; n++) {
-      if (this.level[n] < 0) continue;
-      const members = this.members[n]!;
-      graph[at++] = members.length;
-      for (const id of members) graph[at++] = position.get(id)!;
-      graph[at++] = this.level[n];
-      for (let l = 0; l <= this.level[n]; l++) {
-        const [list, base] = this.list(n, l);
-        graph[at++] = list[base];
-        for (let j = 1; j <= list[base]; j++) graph[at++] = renumber[list[base + j]];
-      }
-    }
-    return { ids, graph };
+    return this.g.encode(order);
   }
 
-  /**
-   * An index from exportGraph()'s graph, the ids it names by position and
-   * their vectors (ids.length × dims, in the ids' order). Throws on a graph
-   * that does not fit (an earlier format, a corrupt or stale snapshot, other
-   * options): the caller rebuilds from the vectors.
-   */
+  /** An index from exportGraph()'s graph; throws on a graph that does not fit (the caller rebuilds). */
   static restore(dims: number, options: HnswOptions, ids: readonly string[], vectors: Float32Array, graph: Int32Array): HnswIndex {
     const index = new HnswIndex(dims, options);
-    const bad = (why: string): Error => new RangeError(`hnsw snapshot: ${why}`);
-    if (vectors.length !== ids.length * dims) throw bad(`${vectors.length} floats for ${ids.length} vectors of ${dims}`);
-    if (graph.length < 4 || graph[0] !== MAGIC) throw bad('not a graph of this format');
-    const nodes = graph[1];
-    if (!(nodes >= 0 && nodes <= ids.length)) throw bad(`${nodes} nodes for ${ids.length} ids`);
-    index.reserve(nodes);
-    const seen = new Uint8Array(ids.length);
-    let at = 4;
-    const next = (): number => {
-      if (at >= graph.length) throw bad('truncated');
-      return graph[at++];
-    };
-    for (let n = 0; n < nodes; n++) {
-      const count = next();
-      if (!(count >= 1 && count <= ids.length)) throw bad(`node ${n} has ${count} ids`);
-      const members: string[] = [];
-      for (let i = 0; i < count; i++) {
-        const p = next();
-        if (!(p >= 0 && p < ids.length) || seen[p] === 1) throw bad(`node ${n} names id position ${p}`);
-        seen[p] = 1;
-        members.push(ids[p]);
-        index.nodeOf.set(ids[p], n);
-      }
-      index.members[n] = members;
-      const first = vectors.subarray(graph[at - count] * dims, (graph[at - count] + 1) * dims);
-      index.arena.set(n + 1, first);
-      const hash = bitsHash(first);
-      index.byHash.set(hash, [...(index.byHash.get(hash) ?? []), n]);
-      const top = next();
-      if (!(top >= 0 && top <= TOP_LEVEL)) throw bad(`node ${n} has level ${top}`);
-      index.level[n] = top;
-      index.upper[n] = top === 0 ? undefined : Array.from({ length: top }, () => new Int32Array(index.m + 1));
-      for (let l = 0; l <= top; l++) {
-        const links = next();
-        if (!(links >= 0 && links <= (l === 0 ? index.m0 : index.m))) throw bad(`node ${n} level ${l}: ${links} links`);
-        const [list, base] = index.list(n, l);
-        list[base] = links;
-        for (let j = 1; j <= links; j++) {
-          const to = next();
-          if (!(to >= 0 && to < nodes) || to === n) throw bad(`node ${n} links outside the graph`);
-          list[base + j] = to;
-        }
-      }
-    }
-    if (at !== graph.length) throw bad('trailing data');
-    if (seen.includes(0)) throw bad('an id has no node');
-    index.used = nodes;
-    index.entry = graph[2];
-    index.maxLevel = graph[3];
-    if (nodes > 0 && !(index.entry >= 0 && index.entry < nodes && index.level[index.entry] === index.maxLevel)) throw bad('bad entry point');
-    if (nodes === 0 && index.entry !== -1) throw bad('bad entry point');
-    // Links above a node's own level would be read as another level's list.
-    for (let n = 0; n < nodes; n++) {
-      for (let l = 1; l <= index.level[n]; l++) {
-        const list = index.upper[n]![l - 1];
-        for (let j = 1; j <= list[0]; j++) if (index.level[list[j]] < l) throw bad(`node ${n} links to a node below level ${l}`);
-      }
-    }
+    index.g = HnswGraph.decode(dims, index.m, ids, vectors, graph);
     return index;
   }
 
   /** What still names `id` or holds a vector equal to `vector` (for tests of total removal). */
   traces(id: string, vector: Float32Array): string[] {
-    const out: string[] = [];
-    if (this.nodeOf.has(id)) out.push('id map');
-    if (this.members.some((m) => m?.includes(id) === true)) out.push('member list');
-    for (let n = 0; n < this.used; n++) {
-      if (this.level[n] >= 0) {
-        for (let l = 0; l <= this.level[n]; l++) {
-          const [list, base] = this.list(n, l);
-          for (let j = 1; j <= list[base]; j++) if (this.level[list[base + j]] < 0) out.push(`link from ${n} to free slot ${list[base + j]}`);
-        }
-        continue;
-      }
-      if (this.link0[n * this.stride] !== 0 || this.upper[n] !== undefined || this.members[n] !== undefined) out.push(`links of free slot ${n}`);
-      if (vector.some((x) => x !== 0) && this.holds(n, vector)) out.push(`vector in free slot ${n}`);
-    }
-    for (const twins of this.byHash.values()) for (const t of twins) if (this.level[t] < 0) out.push(`hash names free slot ${t}`);
-    return out;
+    return this.g.traces(id, vector);
   }
 }
