@@ -301,8 +301,9 @@ export class HnswIndex implements VectorIndex {
       for (let n = 0; n < g.used; n++) {
         if (g.level[n] < l) continue;
         const [list, base] = g.list(n, l);
-        const links = list.subarray(base + 1, base + 1 + list[base]);
-        if (links.includes(node)) this.relink(n, l, [...links, ...theirs]);
+        let names = false;
+        for (let j = 1; j <= list[base] && !names; j++) names = list[base + j] === node;
+        if (names) this.relink(n, l, [...list.subarray(base + 1, base + 1 + list[base]), ...theirs]);
       }
     }
     g.release(node);
