@@ -17,6 +17,7 @@
 // the share of them in the top 10 (for multi-hop, both turns).
 
 import { prng, type Rand } from '../../src/lib/seeded-random.ts';
+import { evalLines } from '../../src/services/context/eval/jsonl.ts';
 
 export interface Turn {
   id: string;
@@ -170,4 +171,16 @@ export function generateConversations(options: { sessions: number; seed?: number
     if (p.homes.length > 1) questions.push({ type: 'temporal', text: r() < 0.5 ? `Where does ${name} live now?` : `Which city is ${name} living in at the moment?`, gold: [where.home.get(p)!], stale: oldHomes.get(p) ?? [], at: asked });
   }
   return { turns, questions };
+}
+
+/**
+ * The set as JSON lines in the evaluation format (src/services/context/eval/jsonl.ts),
+ * one conversation: what `octant memory eval FILE --format jsonl` reads.
+ */
+export function conversationLines(set: ConversationSet, conversation = 'c1'): string[] {
+  return evalLines([{
+    id: conversation,
+    turns: set.turns.map((t) => ({ id: t.id, session: `s${t.session}`, text: t.text, at: t.at })),
+    questions: set.questions.map((q, i) => ({ id: `q${i + 1}`, type: q.type, text: q.text, at: q.at, evidence: q.gold, sessions: [], abstain: false })),
+  }]);
 }

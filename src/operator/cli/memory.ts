@@ -17,6 +17,7 @@ import type { Paths } from '../../runtime/paths.ts';
 import { SERVICES } from '../service-table.ts';
 import { CONTEXT_API, openContextOffline, type ContextApi, type Memory, type MemoryRef } from '../../services/context/api.ts';
 import type { Command, CommandContext } from './command.ts';
+import { memoryEval } from './memory-eval.ts';
 import { runningOrOffline } from './running-system.ts';
 
 type Reads = Pick<ContextApi, 'partitions' | 'recent' | 'get' | 'search' | 'stats' | 'exportLines'>;
@@ -102,7 +103,7 @@ async function readLines(io: Io, file: string): Promise<string[]> {
 
 export const command: Command = {
   name: 'memory',
-  summary: 'agents\' memory: list, read, search, forget, export and import a partition',
+  summary: 'agents\' memory: list, read, search, forget, export and import a partition; measure recall',
   notes: `A partition is named by its agent (manifest identity.name): runs of the same agent share it.
 list, get, search, stats and export work with or without a running system; forget and import
 need one (they are recorded in the ledger first, and imported text is redacted through the vault).`,
@@ -209,5 +210,6 @@ need one (they are recorded in the ledger first, and imported text is redacted t
         return 0;
       },
     },
+    memoryEval,
   ],
 };

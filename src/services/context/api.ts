@@ -11,3 +11,7 @@ export { sharingRegistry } from './sharing.ts';
 export { createContextStore } from './store/context-store.ts';
 export { openContextOffline } from './offline.ts';
 export { CONTEXT_API } from './endpoints.ts';
+export { readEvalFile, readEvalSet } from './eval/read-eval-set.ts';
+export { EVAL_FORMATS, type EvalConversation, type EvalFormat, type EvalQuestion, type EvalSet, type EvalTurn } from './eval/eval-set.ts';
+export { runMemoryEval, EVAL_METHODS, type EvalMethod, type EvalReport } from './eval/run-eval.ts';
+export { evalLines } from './eval/jsonl.ts';

@@ -49,7 +49,7 @@ export function memoryDir(paths: Paths, dir = ''): string {
 }
 
 /** Bulk import runs here (store-worker.ts), off the event loop that serves agents. */
-function importWorkers(): WorkerPool {
+export function importWorkers(): WorkerPool {
   return createWorkerPool({
     name: 'memory',
     source: workerSource('memory-store', () => new URL('./store/store-worker.ts', import.meta.url)),
