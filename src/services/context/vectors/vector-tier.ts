@@ -139,6 +139,11 @@ export class VectorTier implements RecallTier {
     return { kind: loaded.index instanceof HnswIndex ? 'hnsw' : 'exact', size: loaded.index.size, building: loaded.building !== undefined, buildError: loaded.buildError };
   }
 
+  /** Forgets the partition's in-memory index (its rows were replaced by a re-embed: the next use reads them again). */
+  unload(partition: Partition): void {
+    this.partitions.delete(partition);
+  }
+
   /** Resolves when no HNSW build is running for `partition`. */
   async settled(partition: Partition): Promise<void> {
     while (this.partitions.get(partition)?.building !== undefined) await this.partitions.get(partition)!.building;
