@@ -83,11 +83,23 @@ accuracy is not measured (it needs a model to answer and a judge).`,
     const method = oneOf(parsed, 'method', ['hybrid', 'bm25', 'all'] as const) ?? 'all';
     const set = context.readEvalFile(resolve(io.cwd, file), format);
     io.stderr.write(`memory eval: read ${set.conversations.length} conversations (${set.format})\n`);
-    const report = await context.runMemoryEval(set, {
-      k,
-      methods: method === 'all' ? context.EVAL_METHODS : [method],
-      progress: (line) => io.stderr.write(`${line}\n`),
-    });
+    // Ctrl-C stops between questions, so the throwaway stores are removed before the exit.
+    const stop = new AbortController();
+    const onSignal = (): void => stop.abort();
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    let report: EvalReport;
+    try {
+      report = await context.runMemoryEval(set, {
+        k,
+        methods: method === 'all' ? context.EVAL_METHODS : [method],
+        signal: stop.signal,
+        progress: (line) => io.stderr.write(`${line}\n`),
+      });
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
     if (boolFlag(parsed, 'json')) writeJson(io.stdout, report);
     else printTable(io, report);
     return EXIT.ok;

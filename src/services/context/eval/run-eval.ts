@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { EXIT, OctantError } from '../../../lib/errors.ts';
 import type { WorkerPool } from '../../../lib/worker-pool.ts';
 import { importWorkers } from '../index.ts';
 import { createContextStore } from '../store/context-store.ts';
@@ -32,6 +33,8 @@ export interface EvalOptions {
   methods: readonly EvalMethod[];
   /** Where the throwaway stores are made (each in a directory of its own, removed after); default the system's temporary directory. */
   workDir?: string;
+  /** Stops the run between questions (Ctrl-C): the throwaway stores are still removed. */
+  signal?: AbortSignal;
   /** Progress lines (the CLI writes them to stderr). */
   progress?: (line: string) => void;
 }
@@ -69,6 +72,10 @@ const PARTITION = 'eval';
 interface Ranked {
   type: string;
   scores: Partial<Record<EvalMethod, QuestionScore>>;
+}
+
+function stopIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new OctantError('E_MEMORY_EVAL_STOPPED', 'memory eval: stopped before the end; nothing measured is printed, the throwaway stores are removed', { exit: EXIT.interrupted });
 }
 
 function percentile(xs: readonly number[], p: number): number {
@@ -124,6 +131,7 @@ async function evalConversation(c: EvalConversation, dir: string, pools: Pools |
     }
     out.ingestMs += performance.now() - started;
     for (const q of asked) {
+      stopIfAborted(options.signal);
       now = q.at;
       const ranked: Ranked = { type: q.type, scores: {} };
       for (const method of options.methods) {
@@ -159,6 +167,7 @@ export async function runMemoryEval(set: EvalSet, options: EvalOptions): Promise
     let told = performance.now();
     let done = 0;
     for (const [i, c] of set.conversations.entries()) {
+      stopIfAborted(options.signal);
       await evalConversation(c, join(root, `c${i}`), pools, options, out);
       done += c.turns.length;
       if (performance.now() - told > 2000 || i === set.conversations.length - 1) {
