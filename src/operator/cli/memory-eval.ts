@@ -33,6 +33,7 @@ function printTable(io: Io, report: EvalReport): void {
     report.unresolvedEvidence > 0 ? `${report.unresolvedEvidence} evidence references naming no turn dropped` : '',
     report.emptyTurns > 0 ? `${report.emptyTurns} empty turns not remembered` : '',
     report.truncatedTurns > 0 ? `${report.truncatedTurns} turns cut to 32768 characters` : '',
+    report.lateEvidence > 0 ? `${report.lateEvidence} evidence turns dated after their question: not known yet when it is asked` : '',
   ].filter((x) => x !== '');
   if (notes.length > 0) writeLine(io.stdout, `(${notes.join('; ')})`);
   const methods = Object.keys(report.methods).flatMap((m): EvalMethod[] => (m === 'hybrid' || m === 'bm25' ? [m] : []));

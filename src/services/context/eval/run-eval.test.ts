@@ -42,6 +42,7 @@ test('a question is asked at its date: the store does not yet hold a turn said a
   assert.equal(report.methods.hybrid?.byType['asked-before'].recall, 0);
   assert.equal(report.methods.hybrid?.byType['asked-after'].recall, 1);
   assert.equal(report.methods.bm25?.byType['asked-before'].recall, 1);
+  assert.equal(report.lateEvidence, 1, 'the evidence said after the first question is counted');
 });
 
 test('a stopped run ends with E_MEMORY_EVAL_STOPPED and leaves no throwaway store', async () => {
