@@ -240,6 +240,25 @@ test('forget through the CLI: in no search hit and no byte of the files; export 
   assert.equal(JSON.parse(ok(octant('memory', 'list', '--json'))).some((s: { partition: string; memories: number }) => s.partition === 'zeta' && s.memories > 0), false);
 });
 
+test('a bulk import through the CLI reaches T4 through the workers (graph-extract): the second hop is found by the graph', { skip, timeout: 180_000 }, () => {
+  // More memories than T4 extracts in place: the recall tiers' workers of the executable extract them.
+  const at = 1_700_000_000_000;
+  const turns = [
+    ...Array.from({ length: 150 }, (_, i) => `Filler note ${i} about the weather and groceries.`),
+    'My colleague Priya Raman works at Quantix Labs.',
+    'Quantix Labs is based in Lisbon.',
+  ];
+  const lines = [
+    JSON.stringify({ format: 'octant-memory', version: 1, partition: 'eta', exportedAt: at, memories: turns.length }),
+    ...turns.map((text, i) => JSON.stringify({ id: `bulk-${i}`, kind: 'turn', text, importance: 0.5, pinned: false, createdAt: at + i, versions: [{ validFrom: at + i, recordedAt: at + i }] })),
+  ];
+  writeFileSync(join(root, 'bulk.jsonl'), `${lines.join('\n')}\n`);
+  assert.equal((JSON.parse(ok(octant('memory', 'import', 'eta', join(root, 'bulk.jsonl'), '--json'))) as { imported: number }).imported, turns.length);
+  const hits = JSON.parse(ok(octant('memory', 'search', 'eta', 'In which city is the company Priya works for based?', '--json'))) as { memory: { id: string }; tiers: string[] }[];
+  const hq = hits.find((h) => h.memory.id === `bulk-${turns.length - 1}`);
+  assert.ok(hq !== undefined && hq.tiers.includes('t4'), JSON.stringify(hits.slice(0, 5)));
+});
+
 /** `octant ...` without blocking this process: the fake provider here must answer while it runs. */
 function octantAsync(...args: string[]): Promise<{ status: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {

@@ -15,6 +15,7 @@ import type { ObjectSchema } from '../../runtime/config-schema.ts';
 import type { Paths } from '../../runtime/paths.ts';
 import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
 import type { LedgerApi } from '../ledger/api.ts';
+import type { RouterEmbedPort } from './embedder-choice.ts';
 import type { VaultApi } from '../vault/api.ts';
 import type { ContextApi } from './context-api.ts';
 import { createContext } from './context.ts';
@@ -30,6 +31,17 @@ export const CONTEXT_CONFIG = {
     durability: { type: 'string', enum: ['full', 'normal'], default: 'full', doc: 'full: a memory is on disk (fsync of the WAL) before put returns, so kill -9 loses nothing acknowledged; normal: fsync at checkpoints only (faster, a power loss may lose the last writes)' },
     hotItems: { type: 'integer', min: 0, max: 1_000_000, default: 512, doc: 'T0: recent memories kept in process per agent, besides the pinned ones' },
     pinnedLimit: { type: 'integer', min: 1, max: 10_000, default: 256, doc: 'pinned memories an agent may hold (all of them are in every step\'s context)' },
+    embedder: {
+      doc: 'T3: the embedder of agents whose manifest names no remote one (memory.remoteEmbedder); changing it re-embeds each agent\'s memory in the background',
+      type: 'object',
+      properties: {
+        kind: { type: 'string', enum: ['builtin', 'local'], default: 'builtin', doc: 'builtin: hashed word and character n-grams, no model file; local: a model file in modelsDir, run on this machine (GGUF: by llama-server on 127.0.0.1)' },
+        model: { type: 'string', default: '', doc: 'local: the model file name in modelsDir (empty: the only, or first, .gguf there)' },
+        modelsDir: { type: 'string', default: '/data/models', doc: 'local: where the operator installs models' },
+        dims: { type: 'integer', min: 0, max: 16_384, default: 0, doc: 'local: the model\'s vector size (required with kind local)' },
+        engine: { type: 'string', default: 'llama-server', doc: 'local GGUF: the engine program, a path or a name on PATH' },
+      },
+    },
     retention: {
       doc: 'retention for agents whose manifest sets none (memory.retention); a manifest\'s own applies instead',
       type: 'object',
@@ -67,17 +79,20 @@ export interface ContextServiceApi extends ContextApi {
 type ContextDeps = {
   ledger: LedgerApi;
   vault: Pick<VaultApi, 'redactAsync'>;
+  /** Only for an agent whose manifest grants a remote embedder: that deployment, as that agent. */
+  router: RouterEmbedPort;
 };
 
 export const contextService: ServiceDefinition<ContextServiceApi, ContextDeps, typeof CONTEXT_CONFIG> = {
   name: 'context',
-  needs: ['ledger', 'vault'],
+  needs: ['ledger', 'vault', 'router'],
   configSchema: CONTEXT_CONFIG,
   async start(ctx) {
-    const { ledger, vault } = ctx.deps;
+    const { ledger, vault, router } = ctx.deps;
     const dir = memoryDir(ctx.paths, ctx.config.dir);
     const workers = importWorkers();
-    // T3 (built-in embedder: nothing leaves the machine) and T4 in one file of
+    // T3 (the operator's embedder, or per agent the remote one its manifest
+    // grants: embedder-choice.ts) and T4 in one file of
     // their own, beside (not among) the partitions' files; hybrid fusion over T2-T4.
     mkdirSync(join(dir, 'recall'), { recursive: true, mode: 0o700 });
     const tiersFile = join(dir, 'recall', 'tiers.sqlite');
@@ -88,9 +103,12 @@ export const contextService: ServiceDefinition<ContextServiceApi, ContextDeps, t
     // Loaded at start, not with the module: the tiers' code (compiled patterns,
     // tables) is evaluated in the running daemon, never in the startup snapshot.
     const { openRecallTiers } = await import('./recall-tiers.ts');
-    const recall = await openRecallTiers({ file: tiersFile });
+    const { embedderChoice, operatorEmbedder } = await import('./embedder-choice.ts');
+    // The operator's embedder; a configured local model that is missing refuses to start, naming the step.
+    const own = operatorEmbedder(ctx.config.embedder);
+    const recall = await openRecallTiers({ file: tiersFile, embedder: own.make, memoryDir: dir, log: (message, detail) => ctx.log.warn(message, detail) });
     const store = createContextStore({ dir, durability: ctx.config.durability, hotCapacity: ctx.config.hotItems, pinnedLimit: ctx.config.pinnedLimit, workers, tiers: recall.tiers, fuse: recall.fuse });
-    const context = createContext({ store, redact: (text) => vault.redactAsync(text), ledger: ledger.append, sharing: sharingRegistry(join(dir, 'sharing.json'), ledger.append) });
+    const context = createContext({ store, redact: (text) => vault.redactAsync(text), ledger: ledger.append, sharing: sharingRegistry(join(dir, 'sharing.json'), ledger.append), embedders: embedderChoice(recall.embedders, router) });
     const { maxAgeDays, maxCount } = ctx.config.retention;
     const retention = { ...(maxAgeDays > 0 ? { maxAge: maxAgeDays * 86_400 } : {}), ...(maxCount > 0 ? { maxCount } : {}) };
     ctx.log.info('context started', { dir, partitions: store.partitions().length });
@@ -101,6 +119,7 @@ export const contextService: ServiceDefinition<ContextServiceApi, ContextDeps, t
       stop: async () => {
         await store.close();
         await recall.close();
+        await own.close();
         await workers.close();
       },
     };

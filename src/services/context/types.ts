@@ -50,6 +50,8 @@ export interface RecallTier {
   /** 't2' | 't3' | 't4' */
   name: string;
   add(memory: Memory): void | Promise<void>;
+  /** Many memories at once (a bulk import): batched transactions and embedding; default one add() each. */
+  addMany?(memories: readonly Memory[]): void | Promise<void>;
   /** Forgetting is total: after remove, this tier never returns the id again. */
   remove(partition: Partition, id: string): void | Promise<void>;
   search(partition: Partition, query: string, k: number): TierHit[] | Promise<TierHit[]>;

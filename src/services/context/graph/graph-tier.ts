@@ -8,22 +8,31 @@
 // normalizeEntity); memory_id '' marks an edge stated with relate() rather
 // than read from a memory.
 //
-// Multi-hop: a recursive query walks edges in both directions up to a
-// bounded depth (MAX_DEPTH). As a recall tier, search() finds the entities
-// the query names, walks out from them, and ranks the memories that mention
-// what it reached: closer entities count more, and an entity mentioned by
-// many memories (a hub such as "user") counts less, like a term's IDF. A
-// memory that states a relation the query asks about (RELATION_CUES: "where
-// does Priya work" asks for works_at) counts most.
+// Multi-hop: edges are walked in both directions, breadth first, up to a
+// bounded depth (MAX_DEPTH), every read bounded (graph-search.ts: edges
+// newest first per entity, an edge budget, a mention budget). As a recall
+// tier, search() finds the entities the query names, walks out from them,
+// and ranks the memories that mention what it reached: closer entities
+// count more, and an entity mentioned by many memories (a hub such as
+// "user") counts less, like a term's IDF. A memory that states a relation
+// the query asks about (RELATION_CUES: "where does Priya work" asks for
+// works_at) counts most.
+//
+// A bulk add (an import) extracts in the workers when given some
+// ('graph-extract', embed-worker.ts) and writes in transactions of
+// INGEST_CHUNK memories, yielding to the event loop between them.
 //
 // Forgetting is total: remove() deletes the memory's mentions and edges and
 // every entity that nothing mentions or relates any more (its name may be
 // what was forgotten).
 
+import { setImmediate } from 'node:timers/promises';
+import type { WorkerPool } from '../../../lib/worker-pool.ts';
 import type { Memory, Partition, RecallTier, TierHit } from '../types.ts';
 import { words } from '../vectors/hashed-embedding.ts';
-import { extract, normalizeEntity } from './extract.ts';
-import type { Row, SqlDriver, SqlValue } from './sql-driver.ts';
+import { extract, normalizeEntity, type Extracted } from './extract.ts';
+import { GRAPH_BUDGET, mentions, walk, type GraphBudget } from './graph-search.ts';
+import type { SqlDriver, SqlValue } from './sql-driver.ts';
 
 export const MAX_DEPTH = 4;
 
@@ -45,34 +54,40 @@ const SCHEMA = [
   `CREATE TABLE IF NOT EXISTS t4_entities (partition TEXT NOT NULL, norm TEXT NOT NULL, name TEXT NOT NULL, PRIMARY KEY (partition, norm))`,
   `CREATE TABLE IF NOT EXISTS t4_edges (partition TEXT NOT NULL, subject TEXT NOT NULL, relation TEXT NOT NULL, object TEXT NOT NULL, memory_id TEXT NOT NULL,
      valid_from BIGINT NOT NULL, PRIMARY KEY (partition, subject, relation, object, memory_id))`,
-  `CREATE INDEX IF NOT EXISTS t4_edges_object ON t4_edges (partition, object)`,
-  `CREATE INDEX IF NOT EXISTS t4_edges_memory ON t4_edges (partition, memory_id)`,
+  // An entity's edges newest first, read as a range (graph-search.ts walk).
+  `CREATE INDEX IF NOT EXISTS t4_edges_subject_time ON t4_edges (partition, subject, valid_from)`,
+  `CREATE INDEX IF NOT EXISTS t4_edges_object_time ON t4_edges (partition, object, valid_from)`,
+  // Covering, so a memory's rows are found by (partition, memory_id): with
+  // an index that is not, SQLite (no statistics) scans the partition by
+  // another covering one, and every ingest and forget cost O(partition).
+  `CREATE INDEX IF NOT EXISTS t4_edges_by_memory ON t4_edges (partition, memory_id, subject, object)`,
   `CREATE TABLE IF NOT EXISTS t4_mentions (partition TEXT NOT NULL, entity TEXT NOT NULL, memory_id TEXT NOT NULL, PRIMARY KEY (partition, entity, memory_id))`,
-  `CREATE INDEX IF NOT EXISTS t4_mentions_memory ON t4_mentions (partition, memory_id)`,
+  `CREATE INDEX IF NOT EXISTS t4_mentions_by_memory ON t4_mentions (partition, memory_id, entity)`,
+  // Replaced by the ones above (files written before them).
+  `DROP INDEX IF EXISTS t4_edges_object`,
+  `DROP INDEX IF EXISTS t4_edges_memory`,
+  `DROP INDEX IF EXISTS t4_mentions_memory`,
 ];
+
+/** Memories per write transaction of a bulk add; the event loop runs between two. */
+export const INGEST_CHUNK = 250;
+/** Texts per extraction task in the workers, and tasks of one batch in the pool at once. */
+const EXTRACT_CHUNK = 500;
+const EXTRACT_IN_FLIGHT = 4;
+
+export interface ExtractTask {
+  texts: string[];
+  keys: (string | null)[];
+}
 
 const marks = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
-/** Walk edges both ways from the start entities, at most `depth` hops; each entity once, at its least depth. */
-const REACH = (starts: number): string => `
-WITH RECURSIVE reach(node, depth) AS (
-  SELECT norm, 0 FROM t4_entities WHERE partition = ? AND norm IN (${marks(starts)})
-  UNION
-  SELECT n.other, r.depth + 1 FROM reach r
-  JOIN (SELECT subject AS node, object AS other FROM t4_edges WHERE partition = ?
-        UNION ALL SELECT object, subject FROM t4_edges WHERE partition = ?) n ON n.node = r.node
-  WHERE r.depth < ?
-)
-SELECT node, min(depth) AS depth FROM reach GROUP BY node ORDER BY min(depth), node LIMIT ?`;
-
 export interface GraphTierOptions {
   driver: SqlDriver;
-  /** Hops search() walks from the query's entities (default 2). */
-  searchDepth?: number;
-  /** Entities search() considers at most (nearest first; default 200). */
-  reachLimit?: number;
-  /** An entity more memories mention than this is a hub search() does not rank by (default 1000). */
-  hubLimit?: number;
+  /** What one search reads at most (graph-search.ts; defaults GRAPH_BUDGET). */
+  budget?: Partial<GraphBudget>;
+  /** Bulk adds extract here ('graph-extract'), off the event loop; default in place. */
+  workers?: WorkerPool;
 }
 
 /**
@@ -102,16 +117,15 @@ function relationCued(relation: string, queryWords: ReadonlySet<string>): boolea
 export class GraphTier implements RecallTier {
   readonly name = 't4';
   private readonly driver: SqlDriver;
-  private readonly searchDepth: number;
-  private readonly reachLimit: number;
-  private readonly hubLimit: number;
+  private readonly budget: Readonly<GraphBudget>;
+  private readonly workers: WorkerPool | undefined;
   private ready: Promise<void> | undefined;
 
   constructor(options: GraphTierOptions) {
     this.driver = options.driver;
-    this.searchDepth = options.searchDepth ?? 2;
-    this.reachLimit = options.reachLimit ?? 200;
-    this.hubLimit = options.hubLimit ?? 1000;
+    this.budget = { ...GRAPH_BUDGET, ...options.budget };
+    if (!(Number.isInteger(this.budget.depth) && this.budget.depth >= 0 && this.budget.depth <= MAX_DEPTH)) throw new RangeError(`graph: budget.depth must be an integer in 0..${MAX_DEPTH}`);
+    this.workers = options.workers;
   }
 
   /** Create the tables (once; every method waits for it). */
@@ -123,19 +137,45 @@ export class GraphTier implements RecallTier {
   }
 
   async add(memory: Memory): Promise<void> {
-    await this.addMany([memory]);
+    await this.init();
+    await this.driver.transaction(() => this.ingest(memory, extract(memory.text, memory.key)));
   }
 
-  /** Read many memories in one transaction (a bulk import). */
+  /** Read many memories (a bulk import): extracted in the workers if any, written INGEST_CHUNK per transaction. */
   async addMany(memories: readonly Memory[]): Promise<void> {
     await this.init();
-    await this.driver.transaction(async () => {
-      for (const memory of memories) await this.ingest(memory);
-    });
+    const extracted = await this.extractAll(memories);
+    for (let i = 0; i < memories.length; i += INGEST_CHUNK) {
+      // Between two transactions the event loop serves others (agents' requests).
+      if (i > 0) await setImmediate();
+      await this.driver.transaction(async () => {
+        for (let j = i; j < Math.min(i + INGEST_CHUNK, memories.length); j++) await this.ingest(memories[j], extracted[j]);
+      });
+    }
   }
 
-  private async ingest(memory: Memory): Promise<void> {
-    const { entities, relations } = extract(memory.text, memory.key);
+  /** Extraction of a batch: in place when short or without workers, else chunks in the pool (a few at once). */
+  private async extractAll(memories: readonly Memory[]): Promise<Extracted[]> {
+    const workers = this.workers;
+    if (workers === undefined || memories.length <= EXTRACT_CHUNK / 10) return memories.map((m) => extract(m.text, m.key));
+    const out: Extracted[] = new Array(memories.length);
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < memories.length) {
+        const from = next;
+        next += EXTRACT_CHUNK;
+        const slice = memories.slice(from, from + EXTRACT_CHUNK);
+        const task: ExtractTask = { texts: slice.map((m) => m.text), keys: slice.map((m) => m.key ?? null) };
+        const got = await workers.run<Extracted[]>('graph-extract', task);
+        for (let i = 0; i < got.length; i++) out[from + i] = got[i];
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(EXTRACT_IN_FLIGHT, Math.ceil(memories.length / EXTRACT_CHUNK)) }, lane));
+    return out;
+  }
+
+  private async ingest(memory: Memory, extracted: Extracted): Promise<void> {
+    const { entities, relations } = extracted;
     // A memory written by relate() states its relation: that edge, not a guess from its text.
     if (memory.relation !== undefined) {
       const { from, relation, to } = memory.relation;
@@ -201,18 +241,20 @@ export class GraphTier implements RecallTier {
   async edges(partition: Partition, entity: string): Promise<Edge[]> {
     await this.init();
     const e = normalizeEntity(entity);
-    const rows = await this.driver.all('SELECT subject, relation, object, memory_id FROM t4_edges WHERE partition = ? AND (subject = ? OR object = ?) ORDER BY subject, relation, object, memory_id', [partition, e, e]);
+    const rows = await this.driver.all(`SELECT subject, relation, object, memory_id FROM t4_edges WHERE partition = ? AND subject = ?
+      UNION SELECT subject, relation, object, memory_id FROM t4_edges WHERE partition = ? AND object = ? ORDER BY 1, 2, 3, 4`, [partition, e, partition, e]);
     return rows.map((r) => ({ subject: String(r.subject), relation: String(r.relation), object: String(r.object), memoryId: String(r.memory_id) }));
   }
 
-  /** Entities within `depth` hops of `starts` (bounded by MAX_DEPTH), nearest first. */
+  /** Entities within `depth` hops of `starts` (bounded by MAX_DEPTH), nearest first, within the tier's budget (at most `limit`). */
   async reach(partition: Partition, starts: readonly string[], depth: number, limit = 1000): Promise<Reached[]> {
     await this.init();
     if (!(Number.isInteger(depth) && depth >= 0 && depth <= MAX_DEPTH)) throw new RangeError(`graph: depth must be an integer in 0..${MAX_DEPTH} (got ${depth})`);
     const norms = [...new Set(starts.map(normalizeEntity))].filter((s) => s !== '');
     if (norms.length === 0) return [];
-    const rows = await this.driver.all(REACH(norms.length), [partition, ...norms, partition, partition, depth, limit]);
-    return rows.map((r) => ({ entity: String(r.node), depth: Number(r.depth) }));
+    const known = await this.driver.all(`SELECT norm FROM t4_entities WHERE partition = ? AND norm IN (${marks(norms.length)})`, [partition, ...norms]);
+    const { depthOf } = await walk(this.driver, partition, known.map((r) => String(r.norm)), depth, { ...this.budget, reachLimit: limit });
+    return [...depthOf].map(([entity, d]) => ({ entity, depth: d })).sort((a, b) => a.depth - b.depth || (a.entity < b.entity ? -1 : a.entity > b.entity ? 1 : 0));
   }
 
   /** The known entities a text names: every span of one to four of its words, and single words as a name's first word ("Priya" finds "priya raman"). */
@@ -239,52 +281,40 @@ export class GraphTier implements RecallTier {
     if (k <= 0) return [];
     const starts = await this.entitiesIn(partition, query);
     if (starts.length === 0) return [];
-    const reached = await this.reach(partition, starts, this.searchDepth, this.reachLimit);
-    const depthOf = new Map(reached.map((r) => [r.entity, r.depth]));
-    const names = [...depthOf.keys()];
+    const { depth } = this.budget;
+    const { depthOf, edges } = await walk(this.driver, partition, starts, depth, this.budget);
     const score = new Map<string, number>();
     const bump = (id: string, w: number): void => {
       score.set(id, (score.get(id) ?? 0) + w);
     };
     // Mentions: nearer counts more; an entity many memories mention counts
     // less (like a term's IDF), and a hub past hubLimit not at all.
-    const counts = await this.driver.all(`SELECT entity, count(*) AS n FROM t4_mentions WHERE partition = ? AND entity IN (${marks(names.length)}) GROUP BY entity`, [partition, ...names]);
-    const weightOf = new Map<string, number>();
-    for (const c of counts) {
-      const n = Number(c.n);
-      if (n <= this.hubLimit) weightOf.set(String(c.entity), 1 / (1 + depthOf.get(String(c.entity))!) / Math.log2(1 + n));
-    }
-    if (weightOf.size > 0) {
-      const kept = [...weightOf.keys()];
-      const rows = await this.driver.all(`SELECT memory_id, entity FROM t4_mentions WHERE partition = ? AND entity IN (${marks(kept.length)})`, [partition, ...kept]);
-      for (const r of rows) bump(String(r.memory_id), weightOf.get(String(r.entity))!);
+    for (const { entity, memoryIds } of await mentions(this.driver, partition, depthOf, this.budget)) {
+      const w = 1 / (1 + depthOf.get(entity)!) / Math.log2(1 + memoryIds.length);
+      for (const id of memoryIds) bump(id, w);
     }
     // Relations the query asks about ("where does X work" -> works_at): the
     // memories that state such a relation of a reached entity count most.
     // A subject has one value of a single-valued relation at a time (one
     // city it lives in): the newest edge states the current value, older
-    // ones what was true before, and count a quarter.
+    // ones what was true before, and count a quarter. The edges are those
+    // the walk read (newest first per entity).
     const cues = new Set(words(query));
-    const edges = await this.driver.all(
-      `SELECT memory_id, subject, relation, object, valid_from FROM t4_edges WHERE partition = ? AND memory_id <> ''
-         AND (subject IN (${marks(names.length)}) OR object IN (${marks(names.length)}))`,
-      [partition, ...names, ...names],
-    );
     // The query's own entities are one subject per first word: "Priya" and
     // "Priya Raman" are told apart by the text, not by the person (two
     // people the query names by one first name are merged: it is ambiguous).
     const subjectKey = (entity: string, relation: string): string => `${depthOf.get(entity) === 0 ? entity.split(' ')[0] : entity}\u0000${relation}`;
+    const stated = edges.filter((e) => e.memoryId !== '');
     const newest = new Map<string, number>();
-    for (const e of edges) {
-      const key = subjectKey(String(e.subject), String(e.relation));
-      newest.set(key, Math.max(newest.get(key) ?? -Infinity, Number(e.valid_from)));
+    for (const e of stated) {
+      const key = subjectKey(e.subject, e.relation);
+      newest.set(key, Math.max(newest.get(key) ?? -Infinity, e.validFrom));
     }
-    for (const e of edges) {
-      const relation = String(e.relation);
-      if (!relationCued(relation, cues)) continue;
-      const depth = Math.min(depthOf.get(String(e.subject)) ?? this.searchDepth, depthOf.get(String(e.object)) ?? this.searchDepth);
-      const superseded = SINGLE_VALUED.has(relation) && Number(e.valid_from) < newest.get(subjectKey(String(e.subject), relation))!;
-      bump(String(e.memory_id), (superseded ? 0.25 : 1) / (1 + depth));
+    for (const e of stated) {
+      if (!relationCued(e.relation, cues)) continue;
+      const d = Math.min(depthOf.get(e.subject) ?? depth, depthOf.get(e.object) ?? depth);
+      const superseded = SINGLE_VALUED.has(e.relation) && e.validFrom < newest.get(subjectKey(e.subject, e.relation))!;
+      bump(e.memoryId, (superseded ? 0.25 : 1) / (1 + d));
     }
     return [...score].map(([id, s]) => ({ id, score: s })).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1)).slice(0, k);
   }
@@ -300,15 +330,18 @@ export class GraphTier implements RecallTier {
 
   /** Delete what memory `id` contributed; the entities it named (to prune). */
   private async forgetMemory(partition: Partition, id: string): Promise<string[]> {
+    // UNION ALL, deduplicated here: a UNION's merge would read the tables in
+    // entity order, i.e. scan the partition (docs/memory.md "T4").
     const named = await this.driver.all(
       `SELECT entity AS e FROM t4_mentions WHERE partition = ? AND memory_id = ?
-       UNION SELECT subject FROM t4_edges WHERE partition = ? AND memory_id = ?
-       UNION SELECT object FROM t4_edges WHERE partition = ? AND memory_id = ?`,
+       UNION ALL SELECT subject FROM t4_edges WHERE partition = ? AND memory_id = ?
+       UNION ALL SELECT object FROM t4_edges WHERE partition = ? AND memory_id = ?`,
       [partition, id, partition, id, partition, id],
     );
+    if (named.length === 0) return [];
     await this.driver.run('DELETE FROM t4_mentions WHERE partition = ? AND memory_id = ?', [partition, id]);
     await this.driver.run('DELETE FROM t4_edges WHERE partition = ? AND memory_id = ?', [partition, id]);
-    return named.map((r) => String(r.e));
+    return [...new Set(named.map((r) => String(r.e)))];
   }
 
   /** Of `candidates`, the entities nothing mentions or relates any more are deleted (their names may be what was forgotten). */
@@ -317,7 +350,8 @@ export class GraphTier implements RecallTier {
     await this.driver.run(
       `DELETE FROM t4_entities WHERE partition = ? AND norm IN (${marks(candidates.length)})
          AND NOT EXISTS (SELECT 1 FROM t4_mentions m WHERE m.partition = t4_entities.partition AND m.entity = t4_entities.norm)
-         AND NOT EXISTS (SELECT 1 FROM t4_edges e WHERE e.partition = t4_entities.partition AND (e.subject = t4_entities.norm OR e.object = t4_entities.norm))`,
+         AND NOT EXISTS (SELECT 1 FROM t4_edges e WHERE e.partition = t4_entities.partition AND e.subject = t4_entities.norm)
+         AND NOT EXISTS (SELECT 1 FROM t4_edges e WHERE e.partition = t4_entities.partition AND e.object = t4_entities.norm)`,
       [partition, ...candidates],
     );
   }

@@ -99,6 +99,20 @@ export function createContextStore(options: ContextStoreOptions): ContextStoreAp
     }
   }
 
+  /** A bulk import: each tier gets the whole batch at once (its own transactions and workers), all tiers concurrently. */
+  async function addManyToTiers(memories: readonly Memory[]): Promise<void> {
+    if (memories.length === 0) return;
+    const settled = await Promise.allSettled(tiers.map(async (tier) => {
+      if (tier.addMany !== undefined) await tier.addMany(memories);
+      else for (const memory of memories) await tier.add(memory);
+    }));
+    const failed = settled.findIndex((s) => s.status === 'rejected');
+    if (failed < 0) return;
+    const cause: unknown = (settled[failed] as PromiseRejectedResult).reason;
+    const tier = tiers[failed].name;
+    throw new OctantError('E_MEMORY_TIER', `${memories.length} memories are stored, but tier ${tier} could not index them: ${String(cause)}`, { cause, detail: { tier, memories: memories.length } });
+  }
+
   /** Tells every recall tier of the forgets it has not confirmed (this call's and any left by a crash or a failure). */
   async function drainForgets(partition: Partition, h: PartitionHandle): Promise<void> {
     const failed: string[] = [];
@@ -174,8 +188,10 @@ export function createContextStore(options: ContextStoreOptions): ContextStoreAp
     const h = handle(partition, false);
     if (h === undefined) return [];
     const now = clock();
-    const lists: TierList[] = [{ tier: 't2', hits: h.t2.search(query, { k, kinds: options.kinds, asOf: options.asOf }, now) }];
-    for (const tier of tiers) lists.push({ tier: tier.name, hits: await tier.search(partition, query, k) });
+    // The recall tiers are asked first and concurrently (a tier that waits on
+    // a worker or a remote database does not hold the others); T2 runs meanwhile.
+    const pending = Promise.all(tiers.map(async (tier) => ({ tier: tier.name, hits: await tier.search(partition, query, k) })));
+    const lists: TierList[] = [{ tier: 't2', hits: h.t2.search(query, { k, kinds: options.kinds, asOf: options.asOf }, now) }, ...await pending];
     const memories = new Map<string, Memory>();
     const kept = lists.map((list) => ({
       tier: list.tier,
@@ -251,10 +267,10 @@ export function createContextStore(options: ContextStoreOptions): ContextStoreAp
       const task: ImportTask = { file: fileOf(partition), partition, lines: [...lines], durability, lang };
       const result = options.workers === undefined ? importIntoFile(task) : await options.workers.run<ReturnType<typeof importIntoFile>>('memory-import', task);
       h.reload(clock());
-      for (const id of result.ids) {
-        const memory = h.read(id, clock());
-        if (memory !== undefined) await addToTiers(memory);
-      }
+      // Read from T1 without filling T0's LRU with a whole import.
+      const now = clock();
+      const added = result.ids.flatMap((id) => h.t1.get(id, now) ?? []);
+      await addManyToTiers(added);
       return { imported: result.ids.length, skipped: result.skipped };
     },
     stats(partition): PartitionStats {
