@@ -16,7 +16,7 @@ import type { ContextApi, MemoryRef } from '../../services/context/api.ts';
 import type { AgentSession, Tool, ToolDescription } from './tool.ts';
 import { argsError, deniedError, readArgs, stringArg } from './tool-errors.ts';
 
-export type MemoryPort = Pick<ContextApi, 'put' | 'get' | 'search' | 'pinned' | 'forget' | 'relate' | 'sharesWith'>;
+export type MemoryPort = Pick<ContextApi, 'put' | 'get' | 'recall' | 'pinned' | 'forget' | 'relate' | 'sharesWith'>;
 
 const MAX_TEXT = 16 * 1024;
 const MAX_KEY = 256;
@@ -53,7 +53,7 @@ export const memoryDescriptions: Record<'put' | 'get' | 'search' | 'forget' | 'r
   search: {
     name: 'memory.search',
     action: 'memory.read',
-    description: 'Find memories relevant to a query (full text, vectors and the entity graph, fused), best first. With pinned: true, your pinned memories come too.',
+    description: 'Find memories relevant to a query (full text, vectors and the entity graph, fused), best first. With pinned: true, your pinned memories come too. A tier that could not answer (e.g. a remote embedder that failed) is listed in skipped.',
     parameters: {
       type: 'object',
       properties: { query: { type: 'string', maxLength: 4096 }, k: { type: 'integer', minimum: 1, maximum: MAX_K }, pinned: { type: 'boolean' }, partition: partitionParam },
@@ -185,13 +185,15 @@ export function memoryTools(port: MemoryPort): [Tool<PutArgs>, Tool<ReadArgs>, T
       const { partition, shared } = readable('memory.search', session, args.partition, port);
       return { target: `memory:${partition}`, evidence: { partition, shared, k: args.k, queryBytes: Buffer.byteLength(args.query) } };
     },
-    async perform(_session, args, target) {
+    async perform(session, args, target) {
       const partition = target.slice('memory:'.length);
-      const hits = args.query.trim() === '' ? [] : await port.search(partition, args.query, args.k);
+      // The searching agent is named: a remote embedder embeds only its owner's queries.
+      const { hits, skipped } = args.query.trim() === '' ? { hits: [], skipped: [] } : await port.recall(partition, args.query, args.k, own(session));
       const shown = hits.map((h) => ({ id: h.memory.id, text: h.memory.text, ...(h.memory.key !== undefined ? { key: h.memory.key } : {}), score: Number(h.score.toFixed(4)), recordedAt: new Date(h.memory.recordedAt).toISOString() }));
-      if (!args.pinned) return { hits: shown };
+      const notes = skipped.length > 0 ? { skipped } : {};
+      if (!args.pinned) return { hits: shown, ...notes };
       const pinned = (await port.pinned(partition)).map((m) => ({ id: m.id, text: m.text, ...(m.key !== undefined ? { key: m.key } : {}) }));
-      return { pinned, hits: shown.filter((h) => !pinned.some((p) => p.id === h.id)) };
+      return { pinned, hits: shown.filter((h) => !pinned.some((p) => p.id === h.id)), ...notes };
     },
   };
   const forget: Tool<MemoryRef> = {

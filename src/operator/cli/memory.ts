@@ -197,7 +197,7 @@ need one (they are recorded in the ledger first, and imported text is redacted t
     },
     {
       name: 'stats',
-      summary: 'counts of an agent\'s memory: by kind, versions, pinned, bytes, sharing',
+      summary: 'counts of an agent\'s memory: by kind, versions, pinned, bytes, sharing, embedder',
       synopsis: ['AGENT [--json]'],
       options: json,
       async run(parsed, ctx) {
@@ -206,6 +206,7 @@ need one (they are recorded in the ledger first, and imported text is redacted t
         print(ctx.io, parsed, s, () => [
           `${s.partition}: ${s.memories} memories (${s.byKind.fact} facts, ${s.byKind.note} notes, ${s.byKind.turn} turns), ${s.versions} versions, ${s.pinned} pinned, ${s.bytes} bytes`,
           `shared with: ${s.sharedWith.length > 0 ? s.sharedWith.join(', ') : 'nobody'}`,
+          ...(s.embedder !== undefined ? [`embedder: ${s.embedder.current}${s.embedder.reembedding ? ` (re-embedding for ${s.embedder.target})` : ''}`] : []),
         ]);
         return 0;
       },

@@ -29,6 +29,16 @@ export interface PartitionPolicy {
   shareWith: readonly string[];
   /** Seconds and count, for every kind of memory (pinned ones are kept). */
   retention?: { maxAge?: number; maxCount?: number };
+  /** The router deployment its manifest lets T4 extraction send its memory to (memory.remoteExtractor). */
+  remoteExtractor?: string;
+  /** The router deployment its manifest allows its memory to be sent to for embeddings (absent: none; T3 stays local). */
+  remoteEmbedder?: string;
+}
+
+/** A recall and the tiers that could not answer it (e.g. T3 when its remote embedder failed), with why. */
+export interface RecallAnswer {
+  hits: MemoryHit[];
+  skipped: { tier: string; reason: string }[];
 }
 
 /** Who acts, for the ledger: an agent run (aid and lineage) or the operator. */
@@ -40,12 +50,17 @@ export interface Actor {
 export interface ContextStats extends PartitionStats {
   /** Agent names the partition is shared with (its owner's last declaration). */
   sharedWith: string[];
+  /** T3: the embedder of its vectors (`current`), its owner's choice (`target`: 'default' or 'router:<deployment>'), a re-embed running. */
+  embedder?: { current: string; target: string; reembedding: boolean };
 }
 
 export interface ContextApi {
   put(partition: Partition, input: MemoryInput): Promise<PutResult>;
   get(partition: Partition, ref: MemoryRef): Promise<Memory | undefined>;
-  search(partition: Partition, query: string, k: number): Promise<MemoryHit[]>;
+  /** `reader`: the agent that searches (undefined: the operator); a remote embedder embeds only its owner's queries. */
+  search(partition: Partition, query: string, k: number, reader?: string): Promise<MemoryHit[]>;
+  /** search(), saying which tiers were skipped. */
+  recall(partition: Partition, query: string, k: number, reader?: string): Promise<RecallAnswer>;
   /** The pinned memories (always in the agent's context). */
   pinned(partition: Partition): Promise<Memory[]>;
   /** The newest memories, newest first. */
@@ -55,7 +70,8 @@ export interface ContextApi {
   relate(partition: Partition, relation: Relation): Promise<PutResult>;
   /**
    * An agent with memory starts: record (in the ledger, when it changed)
-   * whom its partition is shared with, and apply its retention.
+   * whom its partition is shared with and which embedder its T3 uses, and
+   * apply its retention.
    */
   attach(partition: Partition, policy: PartitionPolicy, actor: Actor): Promise<{ expired: number }>;
   /** Does `owner`'s last declaration share its partition with `reader`? */

@@ -10,7 +10,9 @@
 //     pinned memories are exempt (they are kept until forgotten).
 
 import type { LedgerAppend } from '../ledger/api.ts';
-import type { ContextApi, MemoryInput, MemoryRef } from './context-api.ts';
+import type { ContextApi, MemoryInput, MemoryRef, RecallAnswer } from './context-api.ts';
+import type { EmbedderChoice } from './embedder-choice.ts';
+import { inRecallScope, type RecallScope } from './recall-scope.ts';
 import type { SharingRegistry } from './sharing.ts';
 import type { ContextStoreApi, MemoryHit, PutResult, RetentionPolicy } from './types.ts';
 import type { Memory, Partition } from './types.ts';
@@ -21,6 +23,8 @@ export interface ContextDeps {
   redact(text: string): Promise<string>;
   ledger: LedgerAppend;
   sharing: SharingRegistry;
+  /** T3's embedder per partition (absent: every partition uses the operator's embedder). */
+  embedders?: EmbedderChoice;
 }
 
 type Redact = (text: string) => Promise<string>;
@@ -73,6 +77,13 @@ export function createContext(deps: ContextDeps): ContextApi {
     return removed;
   };
 
+  async function recall(partition: Partition, query: string, k: number, reader?: string): Promise<RecallAnswer> {
+    const scope: RecallScope = { ...(reader !== undefined ? { reader } : {}), skipped: [] };
+    const redacted = await redact(query);
+    const hits = await inRecallScope(scope, () => store.search(partition, redacted, { k }));
+    return { hits: await cleanHits(hits), skipped: scope.skipped };
+  }
+
   return {
     async put(partition, input: MemoryInput) {
       const key = input.key === undefined ? undefined : await redact(input.key);
@@ -89,9 +100,10 @@ export function createContext(deps: ContextDeps): ContextApi {
       const found = 'id' in ref ? store.get(partition, ref.id) : store.current(partition, await redact(ref.key));
       return found === undefined ? undefined : clean(found);
     },
-    async search(partition, query, k) {
-      return cleanHits(await store.search(partition, await redact(query), { k }));
+    async search(partition, query, k, reader) {
+      return (await recall(partition, query, k, reader)).hits;
     },
+    recall,
     pinned: async (partition) => Promise.all(store.pinned(partition).map(clean)),
     recent: async (partition, n) => Promise.all(store.recent(partition, n).map(clean)),
     async forget(partition, ref) {
@@ -107,6 +119,14 @@ export function createContext(deps: ContextDeps): ContextApi {
       // Checks the name before anything is recorded of it.
       store.stats(partition);
       await deps.sharing.declare(partition, policy.shareWith, actor);
+      if (deps.embedders !== undefined) {
+        // Log first: a new destination for this memory's text (or its end) is
+        // in the ledger before any text is embedded by it.
+        const from = deps.embedders.target(partition);
+        const to = policy.remoteEmbedder === undefined ? 'default' : `router:${policy.remoteEmbedder}`;
+        if (from !== to) await deps.ledger({ ...actor, kind: 'memory', action: 'memory.embedder', target: `memory:${partition}`, decision: 'allow', detail: { from, to } });
+        deps.embedders.select(partition, policy.remoteEmbedder, actor);
+      }
       const retention = policy.retention ?? {};
       if (retention.maxAge === undefined && retention.maxCount === undefined) return { expired: 0 };
       // Log first: the policy being applied is durable before anything is removed; the count (never the content) after.
@@ -118,7 +138,7 @@ export function createContext(deps: ContextDeps): ContextApi {
     },
     sharesWith: (owner, reader) => deps.sharing.sharesWith(owner, reader),
     partitions: async () => store.partitions(),
-    stats: async (partition) => ({ ...store.stats(partition), sharedWith: deps.sharing.readers(partition) }),
+    stats: async (partition) => ({ ...store.stats(partition), sharedWith: deps.sharing.readers(partition), ...(deps.embedders !== undefined ? { embedder: deps.embedders.describe(partition) } : {}) }),
     async exportLines(partition) {
       const lines = store.exportLines(partition);
       return Promise.all(lines.map((line, i) => redactLine(line, i, redact)));

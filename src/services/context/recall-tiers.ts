@@ -1,7 +1,8 @@
 // T3 and T4 as the context service runs them on one machine: one SQLite
 // file beside the partitions' files (vectors and graph of every partition,
-// each row naming its partition), the embed workers, the built-in embedder
-// unless another is given, and hybrid fusion. The store
+// each row naming its partition), the embed workers, the operator's embedder
+// (the built-in one unless another is given) with the choice of a remote one
+// per partition (vectors/partition-embedders.ts), and hybrid fusion. The store
 // (store/context-store.ts) is handed `tiers` and `fuse`; the owner closes
 // this after the store.
 //
@@ -12,15 +13,18 @@
 // graph/postgres-driver.ts; docs/memory.md "Scaling out").
 
 import { closeSync } from 'node:fs';
+import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import { openPrivate } from '../../lib/private-files.ts';
 import { createWorkerPool, workerSource, type WorkerPool } from '../../lib/worker-pool.ts';
 import { hybridFuse, type FusionOptions } from './fusion/fuse.ts';
 import { GraphTier } from './graph/graph-tier.ts';
 import { sqliteDriver, type SqlDriver } from './graph/sql-driver.ts';
+import { memoryTexts } from './store/memory-texts.ts';
 import type { Fuse, RecallTier } from './types.ts';
 import { builtinEmbedder, embedWorkers } from './vectors/builtin-embedder.ts';
 import type { Embedder } from './vectors/embedder.ts';
+import { PartitionEmbedders } from './vectors/partition-embedders.ts';
 import { VectorTier } from './vectors/vector-tier.ts';
 
 export interface RecallTiersOptions {
@@ -37,12 +41,19 @@ export interface RecallTiersOptions {
   graphWorkers?: WorkerPool;
   /** T3: vectors per partition past which its index is HNSW (default vector-tier.ts EXACT_LIMIT). */
   exactLimit?: number;
+  /** The partitions' directory: a partition whose embedder changes is re-embedded from its texts there. Absent (offline reads): never. */
+  memoryDir?: string;
+  /** Background failures of T3 (a re-embed that could not finish). */
+  log?: (message: string, detail: Record<string, unknown>) => void;
 }
 
 export interface RecallTiers {
+  /** T3 of the operator's embedder (the partitions that use it). */
   t3: VectorTier;
+  /** T3 as the store uses it: each partition in the space of its own embedder, re-embedded when the choice changes. */
+  embedders: PartitionEmbedders;
   t4: GraphTier;
-  /** [t3, t4], for the store's `tiers`. */
+  /** [embedders, t4], for the store's `tiers`. */
   tiers: RecallTier[];
   fuse: Fuse;
   workers: WorkerPool;
@@ -69,6 +80,11 @@ export async function openRecallTiers(options: RecallTiersOptions): Promise<Reca
   const workers = options.workers ?? embedWorkers();
   const embedder = options.embedder?.(workers) ?? builtinEmbedder({ workers });
   const t3 = new VectorTier({ db, embedder, workers, exactLimit: options.exactLimit });
+  const dir = options.memoryDir;
+  const embedders = new PartitionEmbedders({
+    db, workers, fallback: { embedder, tier: t3 }, exactLimit: options.exactLimit, log: options.log,
+    ...(dir !== undefined ? { source: (partition: string) => memoryTexts(join(dir, `${partition}.sqlite`)) } : {}),
+  });
   // T4's extraction has a thread of its own: an HNSW build (minutes at
   // 100 000 vectors) in the embed pool must not hold an import's graph behind it.
   const graphWorkers = options.graphWorkers ?? graphExtractWorkers();
@@ -76,12 +92,14 @@ export async function openRecallTiers(options: RecallTiersOptions): Promise<Reca
   await t4.init();
   return {
     t3,
+    embedders,
     t4,
-    tiers: [t3, t4],
+    tiers: [embedders, t4],
     fuse: hybridFuse(options.fusion),
     workers,
     async close() {
-      t3.checkpoint();
+      await embedders.stop();
+      embedders.checkpoint();
       if (options.workers === undefined) await workers.close();
       if (options.graphWorkers === undefined) await graphWorkers.close();
       if (options.graph !== undefined) await options.graph.close();

@@ -5,7 +5,7 @@
 // `router explain`, the providers it may name).
 
 export { routerService, vaultInjector, type RouterServiceApi, type RouterVault } from './index.ts';
-export type { Caller, ChatRequest, ChatResponse, CredentialInjector, Decision, Deployment, PolicyName, RouterApi, RouterConfig } from './types.ts';
+export type { Caller, ChatRequest, ChatResponse, CredentialInjector, Decision, Deployment, EmbedOptions, EmbedRequest, EmbedResponse, PolicyName, RouterApi, RouterConfig } from './types.ts';
 export { configPath, loadConfig, saveConfig, validateConfig, validateDeployment, POLICIES } from './config.ts';
 export { createRouter } from './router.ts';
 export { createGatewayRoutes, serveGateway } from './gateway/server.ts';

@@ -160,6 +160,19 @@ export interface ResolvedRoute {
   matched: string;
 }
 
+/**
+ * Exactly the embedding deployment `id` as a route of one (EmbedOptions
+ * exactDeployment): never a route, a model name or the default route, so
+ * text meant for one provider cannot reach another.
+ */
+export function exactEmbeddingDeployment(config: RouterConfig, id: string): ResolvedRoute {
+  const dep = config.deployments.find((d) => d.id === id);
+  if (dep === undefined || (dep.kind ?? 'chat') !== 'embedding') {
+    throw new OctantError('E_ROUTER_UNAVAILABLE', `no embedding deployment '${id}'${dep === undefined ? '' : ` (it is a ${dep.kind ?? 'chat'} deployment)`}`, { exit: EXIT.unavailable, hint: "add one with 'octant router add ... --kind embedding'" });
+  }
+  return { route: { name: `deployment:${dep.id}`, deployments: [dep.id], policy: 'ordered' }, deployments: [dep], matched: `deployment ${dep.id}` };
+}
+
 /** A request's `model` names a route, a deployment id or a provider model; else the default route. */
 export function resolveRoute(config: RouterConfig, request: Pick<ChatRequest, 'model'>, kind: 'chat' | 'embedding' = 'chat'): ResolvedRoute {
   const byId = new Map(config.deployments.map((d) => [d.id, d]));

@@ -7,7 +7,7 @@
 
 import { EXIT, OctantError } from '../../lib/errors.ts';
 import type { LedgerApi, LedgerEntry } from '../ledger/api.ts';
-import { resolveRoute } from './config.ts';
+import { exactEmbeddingDeployment, resolveRoute } from './config.ts';
 import type { ProviderError } from './provider-error.ts';
 import { resolveProvider } from './providers/index.ts';
 import { Budgets, type Reservation } from './routing/budget.ts';
@@ -21,7 +21,7 @@ import { sanitizeUsage } from './usage.ts';
 import { EventRedactor, redactError, redactResponse } from './response-redaction.ts';
 import { truncated } from './outbound.ts';
 import { createHttpClient, type HttpClient } from '../../lib/outbound/http-client.ts';
-import type { BudgetLimits, Caller, ChatRequest, ChatResponse, CredentialInjector, Decision, Deployment, EmbedRequest, EmbedResponse, ModelInfo, ProviderCall, Route, RouterApi, RouterConfig, StreamEvent } from './types.ts';
+import type { BudgetLimits, Caller, ChatRequest, ChatResponse, CredentialInjector, Decision, Deployment, EmbedOptions, EmbedRequest, EmbedResponse, ModelInfo, ProviderCall, Route, RouterApi, RouterConfig, StreamEvent } from './types.ts';
 
 export interface RouterOptions {
   config: RouterConfig;
@@ -387,9 +387,9 @@ export function createRouter(options: RouterOptions): RouterEngine {
     }
   }
 
-  async function embed(request: EmbedRequest, caller: Caller): Promise<EmbedResponse> {
+  async function embed(request: EmbedRequest, caller: Caller, how: EmbedOptions = {}): Promise<EmbedResponse> {
     checkEmbedRequest(request);
-    const { route, deployments } = resolveRoute(config, request, 'embedding');
+    const { route, deployments } = how.exactDeployment === true ? exactEmbeddingDeployment(config, request.model) : resolveRoute(config, request, 'embedding');
     const usable = deployments.filter((d) => resolveProvider(d.provider).provider.embed !== undefined);
     if (usable.length === 0) throw new OctantError('E_ROUTER_UNAVAILABLE', `model '${request.model}': no embedding deployment (route ${route.name})`, { exit: EXIT.unavailable, hint: "add one with 'octant router add ... --kind embedding'" });
     const promptTokens = Math.ceil(request.input.reduce((a, s) => a + s.length, 0) / 4);

@@ -83,6 +83,18 @@ export interface EmbedRequest {
   input: string[];
 }
 
+export interface EmbedOptions {
+  /**
+   * `model` must be the id of an embedding deployment, and only that
+   * deployment is called: no route of that name, no other deployment of the
+   * same model, no default route, no failover to another provider. For text
+   * whose owner allowed exactly one destination (an agent's memory:
+   * manifest `memory.remoteEmbedder`); an unknown id is refused, never
+   * resolved to something else.
+   */
+  exactDeployment?: boolean;
+}
+
 export interface EmbedResponse {
   model: string;
   vectors: number[][];
@@ -284,7 +296,7 @@ export interface RouterApi {
   chat(request: ChatRequest, caller: Caller): Promise<ChatResponse>;
   /** Events of the answer; errors before the first token fail over, after it they are thrown. */
   stream(request: ChatRequest, caller: Caller): AsyncIterable<StreamEvent>;
-  embed(request: EmbedRequest, caller: Caller): Promise<EmbedResponse>;
+  embed(request: EmbedRequest, caller: Caller, options?: EmbedOptions): Promise<EmbedResponse>;
   explain(request: ChatRequest): Decision;
   models(): ModelInfo[];
 }

@@ -139,20 +139,27 @@ export class VectorTier implements RecallTier {
     return { kind: loaded.index instanceof HnswIndex ? 'hnsw' : 'exact', size: loaded.index.size, building: loaded.building !== undefined, buildError: loaded.buildError };
   }
 
+  /** Forgets the partition's in-memory index (its rows were replaced by a re-embed: the next use reads them again). */
+  unload(partition: Partition): void {
+    this.partitions.delete(partition);
+  }
+
   /** Resolves when no HNSW build is running for `partition`. */
   async settled(partition: Partition): Promise<void> {
     while (this.partitions.get(partition)?.building !== undefined) await this.partitions.get(partition)!.building;
   }
 
-  /** Write the HNSW graphs that changed since they were saved (at stop, and from time to time). */
+  /** Write the HNSW graphs that changed since they were saved (at stop, and after each build). */
   checkpoint(): void {
-    const put = this.db.prepare('INSERT OR REPLACE INTO t3_graphs (partition, embedder, ids, graph) VALUES (?, ?, ?, ?)');
-    for (const [partition, loaded] of this.partitions) {
-      if (!loaded.dirty || !(loaded.index instanceof HnswIndex) || loaded.building !== undefined) continue;
-      const { ids, graph } = loaded.index.exportGraph();
-      put.run(partition, this.embedder.id, JSON.stringify(ids), new Uint8Array(graph.buffer, graph.byteOffset, graph.byteLength));
-      loaded.dirty = false;
-    }
+    for (const [partition, loaded] of this.partitions) this.save(partition, loaded);
+  }
+
+  private save(partition: Partition, loaded: Loaded): void {
+    if (!loaded.dirty || !(loaded.index instanceof HnswIndex) || loaded.building !== undefined) return;
+    const { ids, graph } = loaded.index.exportGraph();
+    this.db.prepare('INSERT OR REPLACE INTO t3_graphs (partition, embedder, ids, graph) VALUES (?, ?, ?, ?)')
+      .run(partition, this.embedder.id, JSON.stringify(ids), new Uint8Array(graph.buffer, graph.byteOffset, graph.byteLength));
+    loaded.dirty = false;
   }
 
   private transaction(fn: () => void): void {
@@ -254,6 +261,14 @@ export class VectorTier implements RecallTier {
     }).finally(() => {
       loaded.building = undefined;
       loaded.changes = undefined;
+      // Saved at once: a restart (or a crash) loads the graph instead of building it again.
+      if (this.partitions.get(partition) === loaded) {
+        try {
+          this.save(partition, loaded);
+        } catch {
+          // A closed database (the tiers were closed during the build): the next start rebuilds.
+        }
+      }
     });
   }
 }
