@@ -39,7 +39,7 @@ export async function agentTools(manager: LifecycleManager, mailboxes: Mailboxes
     await context.attach(session.manifest.identity.name, {
       shareWith: memory.shareWith ?? [], retention: memory.retention ?? context.defaultRetention(),
       ...(memory.remoteEmbedder !== undefined ? { remoteEmbedder: memory.remoteEmbedder } : {}),
-    }, { agent: session.aid, lineage: session.lineage });
+    }, { agent: session.aid, lineage: session.lineage }, { vaultToken: agent.token });
     tools.push(...memoryTools(context));
   }
   return tools;

@@ -49,9 +49,9 @@ export function operatorEmbedder(settings: EmbedderSettings): { make(workers: Wo
   return { make: () => local, close: () => local.close() };
 }
 
-/** The transport of a grant: that deployment only (no route, no failover elsewhere), as that agent. */
-export function grantTransport(router: RouterEmbedPort, actor: Actor): EmbedTransport {
-  const caller: Caller = { agent: actor.agent, lineage: actor.lineage };
+/** The transport of a grant: that deployment only (no route, no failover elsewhere), as that agent (its vault token for a credentialed deployment). */
+export function grantTransport(router: RouterEmbedPort, actor: Actor, vaultToken?: string): EmbedTransport {
+  const caller: Caller = { agent: actor.agent, lineage: actor.lineage, ...(vaultToken !== undefined ? { vaultToken } : {}) };
   return async (model, input) => (await router.embed({ model, input }, caller, { exactDeployment: true })).vectors;
 }
 
@@ -61,15 +61,15 @@ export interface EmbedderChoice {
   /** For stats: the embedder of the partition's vectors, the choice, and whether it is being re-embedded. */
   describe(partition: Partition): { current: string; target: string; reembedding: boolean };
   /** The owner starts with this grant (undefined: none); a change re-embeds the partition. */
-  select(partition: Partition, remoteEmbedder: string | undefined, actor: Actor): void;
+  select(partition: Partition, remoteEmbedder: string | undefined, actor: Actor, vaultToken?: string): void;
 }
 
 export function embedderChoice(embedders: PartitionEmbedders, router: RouterEmbedPort): EmbedderChoice {
   return {
     target: (partition) => embedders.identity(partition).target,
     describe: (partition) => embedders.identity(partition),
-    select(partition, remoteEmbedder, actor) {
-      embedders.select(partition, remoteEmbedder === undefined ? undefined : { deployment: remoteEmbedder, transport: grantTransport(router, actor) });
+    select(partition, remoteEmbedder, actor, vaultToken) {
+      embedders.select(partition, remoteEmbedder === undefined ? undefined : { deployment: remoteEmbedder, transport: grantTransport(router, actor, vaultToken) });
     },
   };
 }
