@@ -21,10 +21,11 @@ test('an executable built like dist/octant embeds memories and builds the HNSW g
   const work = mkdtempSync(join(tmpdir(), 'octant-recall-exe-'));
   try {
     const probe = await buildExecutable({ entry: join(here, '..', 'support', 'context-recall-probe.ts'), output: join(work, 'bin', 'probe') });
-    const run = (): { embedded: string[]; t3: { kind: string; size: number; buildError?: string }; done: number; t3hits: string[]; t4hits: string[] } =>
+    const run = (): { embedded: string[]; simd: boolean; t3: { kind: string; size: number; buildError?: string }; done: number; t3hits: string[]; t4hits: string[] } =>
       JSON.parse(execFileSync(probe, [join(work, 'recall.sqlite'), '600', 'where does Priya Raman work? Quantix Labs job'], { encoding: 'utf8', timeout: 300_000 }));
     const out = run();
     assert.ok(out.embedded.includes('context-embed'), `embedded workers: ${out.embedded.join(', ')}`);
+    assert.equal(out.simd, true, 'the WebAssembly SIMD dot kernel runs in the built executable');
     assert.deepEqual(out.t3, { kind: 'hnsw', size: 600, building: false }, 'the graph was built in a worker');
     // 600 texts in chunks of 256 (3 tasks) and one HNSW build.
     assert.equal(out.done, 4);

@@ -11,11 +11,13 @@
 
 import { buildingSnapshot, prepareSnapshot } from '../../src/runtime/startup-snapshot.ts';
 import { openRecallTiers } from '../../src/services/context/recall-tiers.ts';
+import { VectorArena } from '../../src/services/context/vectors/vector-arena.ts';
 
 async function probe(): Promise<void> {
   const [file, count, query] = process.argv.slice(2);
   const recall = await openRecallTiers({ file: file!, exactLimit: 100 });
-  const out: Record<string, unknown> = { embedded: Object.keys(globalThis.__OCTANT_WORKERS__ ?? {}) };
+  // Whether the vector kernel compiled (WebAssembly SIMD) in a process started from the startup snapshot.
+  const out: Record<string, unknown> = { embedded: Object.keys(globalThis.__OCTANT_WORKERS__ ?? {}), simd: new VectorArena(8, 1).simd };
   try {
     const topics = ['kayak trips', 'sourdough', 'chess openings', 'violin practice', 'tax forms'];
     const memories = Array.from({ length: Number(count) }, (_, i) => ({

@@ -34,9 +34,8 @@ serveTasks({
   'hnsw-build': ({ dims, options, ids, vectors }: BuildTask): Int32Array => {
     const index = new HnswIndex(dims, options);
     for (let i = 0; i < ids.length; i++) index.add(ids[i], vectors.subarray(i * dims, (i + 1) * dims));
-    const exported = index.exportGraph();
-    // Built in ids order with nothing removed, so the export keeps that order.
-    return exported.graph;
+    // Ids named by their position in the task's order, which the caller restores with.
+    return index.exportGraph(ids).graph;
   },
   /** T4's rule-based extraction of a bulk add (graph/graph-tier.ts addMany). */
   'graph-extract': ({ texts, keys }: ExtractTask) => texts.map((text, i) => extract(text, keys[i] ?? undefined)),

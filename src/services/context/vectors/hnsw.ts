@@ -3,23 +3,45 @@
 // "Efficient and robust approximate nearest neighbor search using HNSW
 // graphs", IEEE TPAMI 2018; algorithm numbers below are the paper's).
 //
-// Each vector is a node with links on levels 0..L (L drawn from a geometric
-// distribution with a seeded generator, so a build is reproducible); a
-// search descends greedily from the top level's entry point and runs a
-// beam of width `ef` on level 0. Neighbours are chosen with the paper's
-// heuristic (Alg. 4), which keeps links in different directions and holds
-// recall up on clustered data. Recall against the exact index is measured
-// in hnsw.test.ts (seeded) and bench/memory-recall.ts.
+// Each distinct vector is a node with links on levels 0..L (L drawn from a
+// geometric distribution, mL = 1/ln(M), with a seeded generator so a build
+// is reproducible); a search descends greedily from the top level's entry
+// point and runs a beam of width ef on level 0. Parameters (docs/memory.md
+// "T3", measured by bench/memory-vectors.ts):
+//   M = 16 links above level 0, M0 = 2M on level 0 (the paper's advice);
+//   efConstruction = 100: recall@10 at 30,000 vectors within 0.01 of 200's
+//     on both bench sets, at half the build time;
+//   efSearch = max(256, k): recall@10 >= 0.97 on both sets at 100,000
+//     vectors by both measures (128 gave 0.938 on the clustered set), at
+//     about 1.6x 128's search time, still well under a millisecond idle.
+// Neighbours are chosen with the paper's heuristic (Alg. 4, without
+// extendCandidates), both for a new node and when a neighbour's list
+// overflows (as hnswlib does): it keeps links in different directions,
+// which holds recall up on clustered data; lists are then topped up to half
+// with the nearest pruned candidates (KEEP_PRUNED below).
+// The dot products run in a WebAssembly SIMD kernel (vector-arena.ts).
 //
-// Forgetting is total (docs/memory.md "Forgetting"): remove() takes the node
-// out of every neighbour list that names it (a scan of the level's lists,
-// O(n·M): forgetting is rare and must not leave a trace), reconnects those
-// neighbours among themselves and the removed node's neighbours, moves the
-// entry point if it was the removed node, and zeroes the vector's slot.
+// Exact duplicates share one node. Memories repeat ("the same fact again",
+// templated chit-chat, an import): the conversation set holds 100,000 turns
+// but about 4,000 distinct texts. As separate nodes, thousands of copies at
+// distance 0 fill each other's neighbour lists (the heuristic can keep only
+// one of them, and the beam fills with ties), cut the graph into islands and
+// make every build quadratic within a group. A node lists its ids in the
+// order they came; a search returns them in that order, as the exact index
+// breaks ties by insertion order (vector-index.ts TopK).
+//
+// Forgetting is total (docs/memory.md "Forgetting"): remove() drops the id;
+// the last id of a node takes the node out of every neighbour list that
+// names it (a scan of the level-0 table, O(n·M0) integer reads: forgetting is
+// rare and must not leave a trace), reconnects those neighbours among their
+// remaining links and the removed node's, moves the entry point if it was
+// the removed node, and zeroes the vector's slot.
 
 import { prng, type Rand } from '../../../lib/seeded-random.ts';
 import type { TierHit } from '../types.ts';
-import { TopK, dot, type VectorIndex } from './vector-index.ts';
+import { HnswGraph, TOP_LEVEL } from './hnsw-graph.ts';
+import { SearchHeap } from './search-heap.ts';
+import type { VectorIndex } from './vector-index.ts';
 
 export interface HnswOptions {
   /** Links per node above level 0 (level 0 has 2M). */
@@ -31,134 +53,74 @@ export interface HnswOptions {
   seed?: number;
 }
 
-export const HNSW_DEFAULTS = { m: 16, efConstruction: 100, efSearch: 80, seed: 0x5eed } as const;
+export const HNSW_DEFAULTS = { m: 16, efConstruction: 100, efSearch: 256, seed: 0x5eed } as const;
 
-/** A binary heap of (node, similarity), the best (highest) or worst on top. */
-class Heap {
-  readonly nodes: number[] = [];
-  readonly sims: number[] = [];
-  private readonly sign: number;
-  constructor(maxOnTop: boolean) {
-    this.sign = maxOnTop ? 1 : -1;
-  }
-  get size(): number {
-    return this.nodes.length;
-  }
-  topNode(): number {
-    return this.nodes[0];
-  }
-  topSim(): number {
-    return this.sims[0];
-  }
-  push(node: number, sim: number): void {
-    const { nodes, sims, sign } = this;
-    nodes.push(node);
-    sims.push(sim);
-    let i = nodes.length - 1;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (sign * sims[p] >= sign * sims[i]) break;
-      [nodes[i], nodes[p]] = [nodes[p], nodes[i]];
-      [sims[i], sims[p]] = [sims[p], sims[i]];
-      i = p;
-    }
-  }
-  pop(): void {
-    const { nodes, sims, sign } = this;
-    const lastNode = nodes.pop()!;
-    const lastSim = sims.pop()!;
-    if (nodes.length === 0) return;
-    nodes[0] = lastNode;
-    sims[0] = lastSim;
-    let i = 0;
-    for (;;) {
-      const l = 2 * i + 1;
-      const r = l + 1;
-      let m = i;
-      if (l < nodes.length && sign * sims[l] > sign * sims[m]) m = l;
-      if (r < nodes.length && sign * sims[r] > sign * sims[m]) m = r;
-      if (m === i) break;
-      [nodes[i], nodes[m]] = [nodes[m], nodes[i]];
-      [sims[i], sims[m]] = [sims[m], sims[i]];
-      i = m;
-    }
-  }
-}
+/**
+ * After the heuristic, a list is filled up to this share of its capacity
+ * with the nearest candidates it pruned (the paper's keepPrunedConnections,
+ * bounded). With none kept, a node in a dense, tie-heavy region can be
+ * pruned from every neighbour's list and become unreachable (measured on
+ * the conversation set: 4 of 3,602 nodes had no in-link, recall@10 0.989 at
+ * ef 1000); kept up to half, none did, recall@10 0.990 at ef 128; filling
+ * lists completely made them less diverse (0.984).
+ */
+const KEEP_PRUNED = 0.5;
 
 export class HnswIndex implements VectorIndex {
   readonly dims: number;
   private readonly m: number;
-  private readonly m0: number;
   private readonly efConstruction: number;
   private readonly efSearch: number;
   private readonly levelMult: number;
   private readonly rand: Rand;
-
-  private vectors: Float32Array;
-  /** links[node][level]: the node's neighbours on that level; undefined for a free slot. */
-  private links: (number[][] | undefined)[] = [];
-  private idAt: (string | undefined)[] = [];
-  private readonly slotOf = new Map<string, number>();
-  private free: number[] = [];
-  private entry = -1;
-  private maxLevel = -1;
+  private g: HnswGraph;
   /** visited[node] === epoch marks a node seen by the current search (no clearing between searches). */
   private visited = new Uint32Array(0);
   private epoch = 0;
+  private readonly candidates = new SearchHeap(true);
+  private readonly found = new SearchHeap(false);
+  private readonly one = new Int32Array(1);
 
   constructor(dims: number, options: HnswOptions = {}) {
     this.dims = dims;
     this.m = options.m ?? HNSW_DEFAULTS.m;
-    this.m0 = 2 * this.m;
-    this.efConstruction = options.efConstruction ?? HNSW_DEFAULTS.efConstruction;
-    this.efSearch = options.efSearch ?? HNSW_DEFAULTS.efSearch;
+    if (!Number.isInteger(this.m) || this.m < 2 || this.m > 256) throw new RangeError(`hnsw index: m must be an integer in 2..256 (got ${this.m})`);
+    this.efConstruction = Math.max(this.m, options.efConstruction ?? HNSW_DEFAULTS.efConstruction);
+    this.efSearch = Math.max(1, options.efSearch ?? HNSW_DEFAULTS.efSearch);
     this.levelMult = 1 / Math.log(this.m);
     this.rand = prng(options.seed ?? HNSW_DEFAULTS.seed);
-    this.vectors = new Float32Array(dims * 1024);
+    this.g = new HnswGraph(dims, this.m);
   }
 
+  /** Ids indexed (several ids may share a node). */
   get size(): number {
-    return this.slotOf.size;
+    return this.g.nodeOf.size;
+  }
+
+  /** Distinct vectors in the graph. */
+  get nodes(): number {
+    return this.g.used - this.g.free.length;
   }
 
   has(id: string): boolean {
-    return this.slotOf.has(id);
+    return this.g.nodeOf.has(id);
   }
 
   ids(): IterableIterator<string> {
-    return this.slotOf.keys();
+    return this.g.nodeOf.keys();
   }
 
+  /** A view into the index's storage: read it before the next add. */
   vector(id: string): Float32Array | undefined {
-    const slot = this.slotOf.get(id);
-    return slot === undefined ? undefined : this.vectors.subarray(slot * this.dims, (slot + 1) * this.dims);
-  }
-
-  private sim(a: number, b: number): number {
-    return dot(this.vectors, a * this.dims, this.vectors, b * this.dims, this.dims);
-  }
-
-  private simTo(query: Float32Array, node: number): number {
-    return dot(query, 0, this.vectors, node * this.dims, this.dims);
-  }
-
-  private allocate(): number {
-    const reused = this.free.pop();
-    if (reused !== undefined) return reused;
-    const slot = this.links.length;
-    this.links.push(undefined);
-    this.idAt.push(undefined);
-    if ((slot + 1) * this.dims > this.vectors.length) {
-      const grown = new Float32Array(this.vectors.length * 2);
-      grown.set(this.vectors);
-      this.vectors.fill(0);
-      this.vectors = grown;
-    }
-    return slot;
+    const node = this.g.nodeOf.get(id);
+    return node === undefined ? undefined : this.g.vector(node);
   }
 
   private nextEpoch(): number {
-    if (this.visited.length < this.links.length) this.visited = new Uint32Array(Math.max(1024, this.links.length * 2));
+    if (this.visited.length < this.g.capacity) {
+      this.visited = new Uint32Array(this.g.capacity);
+      this.epoch = 0;
+    }
     if (++this.epoch === 0xffffffff) {
       this.visited.fill(0);
       this.epoch = 1;
@@ -166,33 +128,43 @@ export class HnswIndex implements VectorIndex {
     return this.epoch;
   }
 
-  /** Alg. 2: the `ef` nodes nearest `query` on `level`, reached from `entries`; a heap with the worst on top. */
-  private searchLayer(query: Float32Array, entries: readonly number[], ef: number, level: number): Heap {
+  /**
+   * Alg. 2: the `ef` nodes nearest the query (arena slot `q`) on `level`,
+   * reached from entries[0..count); the `found` heap, worst on top (valid
+   * until the next search).
+   */
+  private searchLayer(q: number, entries: Int32Array, count: number, ef: number, level: number): SearchHeap {
     const epoch = this.nextEpoch();
-    const { visited } = this;
-    const candidates = new Heap(true);
-    const found = new Heap(false);
-    for (const e of entries) {
+    const { visited, candidates, found, g } = this;
+    const { arena } = g;
+    candidates.clear();
+    found.clear();
+    for (let i = 0; i < count; i++) {
+      const e = entries[i];
+      if (visited[e] === epoch) continue;
       visited[e] = epoch;
-      const s = this.simTo(query, e);
+      const s = arena.dot(q, e + 1);
       candidates.push(e, s);
       found.push(e, s);
+      if (found.size > ef) found.pop();
     }
-    while (found.size > ef) found.pop();
+    const upper = level > 0;
     while (candidates.size > 0) {
       const c = candidates.topNode();
-      const cs = candidates.topSim();
-      if (found.size >= ef && cs < found.topSim()) break;
+      // Ties are expanded (strictly worse stops): near-duplicates stay reachable.
+      if (found.size >= ef && candidates.topSim() < found.topSim()) break;
       candidates.pop();
-      const around = this.links[c]![level];
-      if (around === undefined) continue;
-      for (const n of around) {
-        if (visited[n] === epoch) continue;
-        visited[n] = epoch;
-        const s = this.simTo(query, n);
+      const list = upper ? g.upper[c]![level - 1] : g.link0;
+      const base = upper ? 0 : c * g.stride;
+      const n = list[base];
+      for (let j = 1; j <= n; j++) {
+        const x = list[base + j];
+        if (visited[x] === epoch) continue;
+        visited[x] = epoch;
+        const s = arena.dot(q, x + 1);
         if (found.size < ef || s > found.topSim()) {
-          candidates.push(n, s);
-          found.push(n, s);
+          candidates.push(x, s);
+          found.push(x, s);
           if (found.size > ef) found.pop();
         }
       }
@@ -200,114 +172,150 @@ export class HnswIndex implements VectorIndex {
     return found;
   }
 
-  /** Alg. 4 (the heuristic, keeping pruned connections to fill up): up to `max` of `candidates` as neighbours of `base`. */
-  private select(candidates: readonly number[], sims: readonly number[], max: number): number[] {
-    const order = candidates.map((n, i) => i).sort((a, b) => sims[b] - sims[a]);
+  /** Greedy descent (ef = 1) from the entry point down to level `stop` + 1. */
+  private descend(q: number, stop: number): number {
+    let ep = this.g.entry;
+    for (let l = this.g.maxLevel; l > stop; l--) {
+      this.one[0] = ep;
+      ep = this.searchLayer(q, this.one, 1, 1, l).topNode();
+    }
+    return ep;
+  }
+
+  /** Empty `heap` into (nodes, sims), best first. */
+  private static drain(heap: SearchHeap): { nodes: Int32Array; sims: Float64Array } {
+    const n = heap.size;
+    const nodes = new Int32Array(n);
+    const sims = new Float64Array(n);
+    for (let i = n - 1; i >= 0; i--) {
+      nodes[i] = heap.topNode();
+      sims[i] = heap.topSim();
+      heap.pop();
+    }
+    return { nodes, sims };
+  }
+
+  /**
+   * Alg. 4: up to `max` of the candidates (best first, sims to the base
+   * node) such that each kept one is nearer the base than any kept before
+   * it: links that point in different directions; then topped up with the
+   * nearest pruned ones to KEEP_PRUNED of `max`.
+   */
+  private select(nodes: ArrayLike<number>, sims: ArrayLike<number>, count: number, max: number): number[] {
     const kept: number[] = [];
     const pruned: number[] = [];
-    for (const i of order) {
-      if (kept.length >= max) break;
-      const c = candidates[i];
+    for (let i = 0; i < count && kept.length < max; i++) {
+      const c = nodes[i];
       let diverse = true;
-      for (const r of kept) {
-        if (this.sim(c, r) > sims[i]) {
+      for (let j = 0; j < kept.length; j++) {
+        if (this.g.sim(c, kept[j]) > sims[i]) {
           diverse = false;
           break;
         }
       }
-      (diverse ? kept : pruned).push(c);
+      if (diverse) kept.push(c);
+      else pruned.push(c);
     }
-    for (const c of pruned) {
-      if (kept.length >= max) break;
-      kept.push(c);
-    }
+    const fill = Math.floor(max * KEEP_PRUNED);
+    for (let i = 0; i < pruned.length && kept.length < fill; i++) kept.push(pruned[i]);
     return kept;
   }
 
-  /** Re-choose the neighbours of `node` on `level` among `candidates` (which may name node itself or duplicates). */
-  private relink(node: number, level: number, candidates: Iterable<number>): void {
-    const max = level === 0 ? this.m0 : this.m;
-    const unique = [...new Set(candidates)].filter((c) => c !== node && this.links[c] !== undefined && this.links[c]!.length > level);
-    const sims = unique.map((c) => this.sim(node, c));
-    this.links[node]![level] = this.select(unique, sims, max);
+  /** Re-choose the links of `node` on `level` among `pool` (node itself, duplicates and free slots are skipped). */
+  private relink(node: number, level: number, pool: Iterable<number>): void {
+    const unique = [...new Set(pool)].filter((c) => c !== node && this.g.level[c] >= level);
+    const sims = unique.map((c) => this.g.sim(node, c));
+    const order = unique.map((_, i) => i).sort((a, b) => sims[b] - sims[a]);
+    const max = level === 0 ? this.g.m0 : this.m;
+    this.g.setLinks(node, level, this.select(order.map((i) => unique[i]), order.map((i) => sims[i]), order.length, max));
   }
 
-  /**
-   * A node's list overflowed by one: re-choose its neighbours with the
-   * heuristic (as hnswlib does), not simply the nearest. Keeping only the
-   * nearest drops the links to an outlier — a memory unlike the others —
-   * until nothing links to it and no search can reach it.
-   */
-  private shrink(node: number, level: number): void {
-    this.relink(node, level, this.links[node]![level]);
+  /** Add `node` to the links of `to` on `level`; a full list is re-chosen with the heuristic (as hnswlib does). */
+  private linkBack(to: number, node: number, level: number): void {
+    const [list, base] = this.g.list(to, level);
+    const n = list[base];
+    if (n < (level === 0 ? this.g.m0 : this.m)) {
+      list[base + 1 + n] = node;
+      list[base] = n + 1;
+      return;
+    }
+    // Keeping only the nearest would drop the links to an outlier (a memory
+    // unlike the others) until nothing links to it and no search reaches it.
+    this.relink(to, level, [...list.subarray(base + 1, base + 1 + n), node]);
   }
 
   add(id: string, vector: Float32Array): void {
     if (vector.length !== this.dims) throw new RangeError(`hnsw index: vector of ${vector.length} dims, index has ${this.dims}`);
-    if (this.slotOf.has(id)) this.remove(id);
-    const slot = this.allocate();
-    this.vectors.set(vector, slot * this.dims);
-    this.idAt[slot] = id;
-    this.slotOf.set(id, slot);
-    const level = Math.floor(-Math.log(1 - this.rand()) * this.levelMult);
-    this.links[slot] = Array.from({ length: level + 1 }, () => []);
-    if (this.entry < 0) {
-      this.entry = slot;
-      this.maxLevel = level;
+    const { g } = this;
+    const known = g.nodeOf.get(id);
+    if (known !== undefined) {
+      if (g.holds(known, vector)) return;
+      this.remove(id);
+    }
+    const twin = g.twin(vector);
+    if (twin !== undefined) {
+      g.members[twin]!.push(id);
+      g.nodeOf.set(id, twin);
       return;
     }
-    const query = this.vectors.subarray(slot * this.dims, (slot + 1) * this.dims);
-    let entries = [this.entry];
-    for (let l = this.maxLevel; l > level; l--) {
-      const nearest = this.searchLayer(query, entries, 1, l);
-      entries = [nearest.topNode()];
+    const level = Math.min(TOP_LEVEL, Math.floor(-Math.log(1 - this.rand()) * this.levelMult));
+    const node = g.place(id, vector, level);
+    if (g.entry < 0) {
+      g.entry = node;
+      g.maxLevel = level;
+      return;
     }
-    for (let l = Math.min(level, this.maxLevel); l >= 0; l--) {
-      const found = this.searchLayer(query, entries, this.efConstruction, l);
-      const max = l === 0 ? this.m0 : this.m;
-      const neighbours = this.select(found.nodes, found.sims, this.m);
-      this.links[slot]![l] = neighbours;
-      for (const n of neighbours) {
-        const theirs = this.links[n]![l];
-        theirs.push(slot);
-        if (theirs.length > max) this.shrink(n, l);
-      }
-      entries = found.nodes.slice();
+    // Alg. 1: descend to the node's top level, then on each level below take
+    // the efConstruction nearest as candidates, link to a diverse M of them,
+    // and start the next level from all of them.
+    let entries: Int32Array = this.one;
+    entries[0] = this.descend(node + 1, level);
+    let count = 1;
+    for (let l = Math.min(level, g.maxLevel); l >= 0; l--) {
+      const { nodes, sims } = HnswIndex.drain(this.searchLayer(node + 1, entries, count, this.efConstruction, l));
+      const chosen = this.select(nodes, sims, nodes.length, this.m);
+      g.setLinks(node, l, chosen);
+      for (const to of chosen) this.linkBack(to, node, l);
+      entries = nodes;
+      count = nodes.length;
     }
-    if (level > this.maxLevel) {
-      this.entry = slot;
-      this.maxLevel = level;
+    if (level > g.maxLevel) {
+      g.entry = node;
+      g.maxLevel = level;
     }
   }
 
   remove(id: string): boolean {
-    const slot = this.slotOf.get(id);
-    if (slot === undefined) return false;
-    const own = this.links[slot]!;
-    for (let l = 0; l < own.length; l++) {
-      for (let n = 0; n < this.links.length; n++) {
-        const theirs = this.links[n];
-        if (n === slot || theirs === undefined || theirs.length <= l) continue;
-        const at = theirs[l].indexOf(slot);
-        if (at < 0) continue;
-        theirs[l].splice(at, 1);
-        this.relink(n, l, [...theirs[l], ...own[l]].filter((c) => c !== slot));
+    const { g } = this;
+    const node = g.nodeOf.get(id);
+    if (node === undefined) return false;
+    g.nodeOf.delete(id);
+    const members = g.members[node]!;
+    members.splice(members.indexOf(id), 1);
+    // Another id still has this vector: the node stays, the id is gone.
+    if (members.length > 0) return true;
+    const top = g.level[node];
+    g.level[node] = -1;
+    for (let l = 0; l <= top; l++) {
+      const [own, ownBase] = g.list(node, l);
+      const theirs = Array.from(own.subarray(ownBase + 1, ownBase + 1 + own[ownBase]));
+      for (let n = 0; n < g.used; n++) {
+        if (g.level[n] < l) continue;
+        const [list, base] = g.list(n, l);
+        let names = false;
+        for (let j = 1; j <= list[base] && !names; j++) names = list[base + j] === node;
+        if (names) this.relink(n, l, [...list.subarray(base + 1, base + 1 + list[base]), ...theirs]);
       }
     }
-    this.links[slot] = undefined;
-    this.idAt[slot] = undefined;
-    this.slotOf.delete(id);
-    this.vectors.fill(0, slot * this.dims, (slot + 1) * this.dims);
-    this.free.push(slot);
-    if (this.entry === slot) {
+    g.release(node);
+    if (g.entry === node) {
       // The new entry point: a node of the highest level left.
-      this.entry = -1;
-      this.maxLevel = -1;
-      for (let n = 0; n < this.links.length; n++) {
-        const levels = this.links[n];
-        if (levels !== undefined && levels.length - 1 > this.maxLevel) {
-          this.entry = n;
-          this.maxLevel = levels.length - 1;
+      g.entry = -1;
+      g.maxLevel = -1;
+      for (let n = 0; n < g.used; n++) {
+        if (g.level[n] > g.maxLevel) {
+          g.entry = n;
+          g.maxLevel = g.level[n];
         }
       }
     }
@@ -315,88 +323,36 @@ export class HnswIndex implements VectorIndex {
   }
 
   search(query: Float32Array, k: number): TierHit[] {
-    if (k <= 0 || this.entry < 0) return [];
-    let entries = [this.entry];
-    for (let l = this.maxLevel; l > 0; l--) entries = [this.searchLayer(query, entries, 1, l).topNode()];
-    const found = this.searchLayer(query, entries, Math.max(k, this.efSearch), 0);
-    const top = new TopK(k);
-    for (let i = 0; i < found.size; i++) top.push(found.nodes[i], found.sims[i]);
-    return top.sorted().map(([slot, score]) => ({ id: this.idAt[slot]!, score }));
+    const { g } = this;
+    if (k <= 0 || g.entry < 0) return [];
+    if (query.length !== this.dims) throw new RangeError(`hnsw index: query of ${query.length} dims, index has ${this.dims}`);
+    g.arena.set(0, query);
+    this.one[0] = this.descend(0, 0);
+    const { nodes, sims } = HnswIndex.drain(this.searchLayer(0, this.one, 1, Math.max(this.efSearch, k), 0));
+    const hits: TierHit[] = [];
+    for (let i = 0; i < nodes.length && hits.length < k; i++) {
+      for (const id of g.members[nodes[i]]!) {
+        hits.push({ id, score: sims[i] });
+        if (hits.length === k) break;
+      }
+    }
+    return hits;
   }
 
-  /**
-   * The graph in a compact form (free slots left out, nodes renumbered in
-   * `ids` order): what the vector store persists and what a worker that
-   * built an index sends back. `graph` is [entry, maxLevel, then per node:
-   * its top level L, then for each level 0..L the neighbour count and the
-   * neighbours]. Vectors travel separately (the store has them already).
-   */
-  exportGraph(): { ids: string[]; vectors: Float32Array; graph: Int32Array } {
-    const renumber = new Map<number, number>();
-    const ids: string[] = [];
-    for (let n = 0; n < this.idAt.length; n++) {
-      const id = this.idAt[n];
-      if (id === undefined) continue;
-      renumber.set(n, ids.length);
-      ids.push(id);
-    }
-    const vectors = new Float32Array(ids.length * this.dims);
-    const graph: number[] = [this.entry < 0 ? -1 : renumber.get(this.entry)!, this.maxLevel];
-    for (const [n, i] of renumber) {
-      vectors.set(this.vectors.subarray(n * this.dims, (n + 1) * this.dims), i * this.dims);
-      const levels = this.links[n]!;
-      graph.push(levels.length - 1);
-      for (const list of levels) graph.push(list.length, ...list.map((m) => renumber.get(m)!));
-    }
-    return { ids, vectors, graph: Int32Array.from(graph) };
+  /** The graph in its snapshot form (hnsw-graph.ts encode), ids named by their position in `order`. */
+  exportGraph(order?: readonly string[]): { ids: string[]; graph: Int32Array } {
+    return this.g.encode(order);
   }
 
-  /** An index from exportGraph()'s parts; throws on a graph that does not fit the ids (a corrupt or stale snapshot). */
+  /** An index from exportGraph()'s graph; throws on a graph that does not fit (the caller rebuilds). */
   static restore(dims: number, options: HnswOptions, ids: readonly string[], vectors: Float32Array, graph: Int32Array): HnswIndex {
     const index = new HnswIndex(dims, options);
-    const bad = (why: string): Error => new RangeError(`hnsw snapshot: ${why}`);
-    if (vectors.length !== ids.length * dims) throw bad(`${vectors.length} floats for ${ids.length} vectors of ${dims}`);
-    index.vectors = new Float32Array(Math.max(1024, ids.length) * dims);
-    index.vectors.set(vectors);
-    let at = 2;
-    for (let n = 0; n < ids.length; n++) {
-      const top = graph[at++];
-      if (!(top >= 0 && top < 64)) throw bad(`node ${n} has level ${top}`);
-      const levels: number[][] = [];
-      for (let l = 0; l <= top; l++) {
-        const count = graph[at++];
-        if (!(count >= 0 && at + count <= graph.length)) throw bad(`node ${n} level ${l}: ${count} links`);
-        const list = Array.from(graph.subarray(at, at + count));
-        if (list.some((m) => !(m >= 0 && m < ids.length))) throw bad(`node ${n} links outside the graph`);
-        levels.push(list);
-        at += count;
-      }
-      index.links.push(levels);
-      index.idAt.push(ids[n]);
-      index.slotOf.set(ids[n], n);
-    }
-    if (at !== graph.length) throw bad('trailing data');
-    index.entry = ids.length === 0 ? -1 : graph[0];
-    index.maxLevel = ids.length === 0 ? -1 : graph[1];
-    if (ids.length > 0 && !(index.entry >= 0 && index.entry < ids.length && index.links[index.entry]!.length - 1 === index.maxLevel)) throw bad('bad entry point');
+    index.g = HnswGraph.decode(dims, index.m, ids, vectors, graph);
     return index;
   }
 
-  /** Whether any structure still names `id` or holds a vector equal to `vector` (for tests of total removal). */
+  /** What still names `id` or holds a vector equal to `vector` (for tests of total removal). */
   traces(id: string, vector: Float32Array): string[] {
-    const out: string[] = [];
-    if (this.slotOf.has(id)) out.push('id map');
-    if (this.idAt.includes(id)) out.push('slot table');
-    for (let n = 0; n < this.links.length; n++) {
-      if (this.idAt[n] !== undefined) continue;
-      if (this.links[n] !== undefined) out.push(`links of free slot ${n}`);
-      let same = true;
-      for (let i = 0; i < this.dims && same; i++) same = this.vectors[n * this.dims + i] === vector[i];
-      if (same && vector.some((x) => x !== 0)) out.push(`vector in free slot ${n}`);
-    }
-    for (let n = 0; n < this.links.length; n++) {
-      for (const level of this.links[n] ?? []) for (const m of level) if (this.idAt[m] === undefined) out.push(`link from ${n} to free slot ${m}`);
-    }
-    return out;
+    return this.g.traces(id, vector);
   }
 }

@@ -36,7 +36,12 @@ export function dot(a: Float32Array, aOff: number, b: Float32Array, bOff: number
   return s0 + s1 + s2 + s3;
 }
 
-/** A bounded best-k list (a min-heap on score): push is O(log k). */
+/**
+ * A bounded best-k list (a heap with the worst on top): push is O(log k).
+ * Order: higher score first, then the lower id (the earlier slot), so ties
+ * — duplicate memories have equal scores — are broken the same way every
+ * time, the way the HNSW index returns a node's ids (hnsw.ts).
+ */
 export class TopK {
   readonly ids: number[] = [];
   readonly scores: number[] = [];
@@ -45,9 +50,10 @@ export class TopK {
     this.k = k;
   }
 
-  /** The worst score kept, -Infinity until full. */
-  floor(): number {
-    return this.ids.length < this.k ? -Infinity : this.scores[0];
+  /** Whether entry i ranks below entry j. */
+  private below(i: number, j: number): boolean {
+    const { scores, ids } = this;
+    return scores[i] < scores[j] || (scores[i] === scores[j] && ids[i] > ids[j]);
   }
 
   push(id: number, score: number): void {
@@ -58,13 +64,13 @@ export class TopK {
       let i = ids.length - 1;
       while (i > 0) {
         const p = (i - 1) >> 1;
-        if (scores[p] <= scores[i]) break;
+        if (!this.below(i, p)) break;
         this.swap(i, p);
         i = p;
       }
       return;
     }
-    if (score <= scores[0]) return;
+    if (this.k === 0 || score < scores[0] || (score === scores[0] && id > ids[0])) return;
     ids[0] = id;
     scores[0] = score;
     let i = 0;
@@ -72,8 +78,8 @@ export class TopK {
       const l = 2 * i + 1;
       const r = l + 1;
       let m = i;
-      if (l < ids.length && scores[l] < scores[m]) m = l;
-      if (r < ids.length && scores[r] < scores[m]) m = r;
+      if (l < ids.length && this.below(l, m)) m = l;
+      if (r < ids.length && this.below(r, m)) m = r;
       if (m === i) break;
       this.swap(i, m);
       i = m;

@@ -84,12 +84,28 @@ test('past the exact limit the partition is promoted to HNSW (built in a worker)
   assert.equal((await tier.search('p', text(333), 3))[0].id, 'm333');
   assert.equal((await tier.search('p', 'a late note about kayak trips', 1))[0].id, 'late');
   assert.ok(!(await tier.search('p', text(5), 20)).some((h) => h.id === 'm5'));
+  // The graph was saved when its build finished (with the replayed changes):
+  // a second store on the same file loads it, and it answers exactly as the built one.
+  const probes = [...Array.from({ length: 30 }, (_, i) => text(i * 13)), 'kayak trips', 'a late note'];
+  const built = await Promise.all(probes.map((q) => tier.search('p', q, 10)));
+  const twin = new VectorTier({ db, embedder: builtinEmbedder({ workers }), workers, exactLimit: 300 });
+  assert.deepEqual(await Promise.all(probes.map((q) => twin.search('p', q, 10))), built);
+  assert.deepEqual(twin.stats('p'), { kind: 'hnsw', size: 400, building: false, buildError: undefined }, 'loaded from the snapshot saved after the build');
   tier.checkpoint();
   db.close();
   db = open(file);
   tier = new VectorTier({ db, embedder: builtinEmbedder({ workers }), workers, exactLimit: 300 });
   assert.equal((await tier.search('p', text(333), 3))[0].id, 'm333');
   assert.deepEqual(tier.stats('p'), { kind: 'hnsw', size: 400, building: false, buildError: undefined }, 'loaded from the snapshot, no rebuild');
+  assert.deepEqual(await Promise.all(probes.map((q) => tier.search('p', q, 10))), built);
+  // A snapshot of an earlier format (or corrupt) is rebuilt from the vectors, not misread.
+  db.prepare("UPDATE t3_graphs SET graph = ? WHERE partition = 'p'").run(new Uint8Array(new Int32Array([1, 0, 0]).buffer));
+  tier = new VectorTier({ db, embedder: builtinEmbedder({ workers }), workers, exactLimit: 300 });
+  assert.equal(tier.stats('p').kind, 'unloaded');
+  await tier.search('p', 'kayak', 1);
+  await tier.settled('p');
+  assert.equal(tier.stats('p').kind, 'hnsw');
+  assert.deepEqual(await Promise.all(probes.map((q) => tier.search('p', q, 10))), built);
   db.close();
 });
 

@@ -149,15 +149,17 @@ export class VectorTier implements RecallTier {
     while (this.partitions.get(partition)?.building !== undefined) await this.partitions.get(partition)!.building;
   }
 
-  /** Write the HNSW graphs that changed since they were saved (at stop, and from time to time). */
+  /** Write the HNSW graphs that changed since they were saved (at stop, and after each build). */
   checkpoint(): void {
-    const put = this.db.prepare('INSERT OR REPLACE INTO t3_graphs (partition, embedder, ids, graph) VALUES (?, ?, ?, ?)');
-    for (const [partition, loaded] of this.partitions) {
-      if (!loaded.dirty || !(loaded.index instanceof HnswIndex) || loaded.building !== undefined) continue;
-      const { ids, graph } = loaded.index.exportGraph();
-      put.run(partition, this.embedder.id, JSON.stringify(ids), new Uint8Array(graph.buffer, graph.byteOffset, graph.byteLength));
-      loaded.dirty = false;
-    }
+    for (const [partition, loaded] of this.partitions) this.save(partition, loaded);
+  }
+
+  private save(partition: Partition, loaded: Loaded): void {
+    if (!loaded.dirty || !(loaded.index instanceof HnswIndex) || loaded.building !== undefined) return;
+    const { ids, graph } = loaded.index.exportGraph();
+    this.db.prepare('INSERT OR REPLACE INTO t3_graphs (partition, embedder, ids, graph) VALUES (?, ?, ?, ?)')
+      .run(partition, this.embedder.id, JSON.stringify(ids), new Uint8Array(graph.buffer, graph.byteOffset, graph.byteLength));
+    loaded.dirty = false;
   }
 
   private transaction(fn: () => void): void {
@@ -259,6 +261,14 @@ export class VectorTier implements RecallTier {
     }).finally(() => {
       loaded.building = undefined;
       loaded.changes = undefined;
+      // Saved at once: a restart (or a crash) loads the graph instead of building it again.
+      if (this.partitions.get(partition) === loaded) {
+        try {
+          this.save(partition, loaded);
+        } catch {
+          // A closed database (the tiers were closed during the build): the next start rebuilds.
+        }
+      }
     });
   }
 }
