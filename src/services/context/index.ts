@@ -38,8 +38,10 @@ export const CONTEXT_CONFIG = {
       doc: 'T3: the embedder of agents whose manifest names no remote one (memory.remoteEmbedder); changing it re-embeds each agent\'s memory in the background',
       type: 'object',
       properties: {
-        kind: { type: 'string', enum: ['builtin', 'local'], default: 'builtin', doc: 'builtin: hashed word and character n-grams, no model file; local: a model file in modelsDir, run on this machine (GGUF: by llama-server on 127.0.0.1)' },
-        model: { type: 'string', default: '', doc: 'local: the model file name in modelsDir (empty: the only, or first, .gguf there)' },
+        kind: { type: 'string', enum: ['builtin', 'local'], default: 'builtin', doc: 'builtin: hashed word and character n-grams, no model file; local: a model file in modelsDir, run on this machine (GGUF: by llama-server on 127.0.0.1; ONNX: by onnxruntime-web in a worker)' },
+        model: { type: 'string', default: '', doc: 'local: the model file in modelsDir: a .gguf, or the .onnx of a sentence-transformers export (e.g. all-MiniLM-L6-v2/model.onnx); empty: the only, or first, .gguf there' },
+        vocab: { type: 'string', default: '', doc: 'local ONNX: its vocab.txt or tokenizer.json, relative to modelsDir (empty: tokenizer.json, else vocab.txt, beside the model)' },
+        onnxRuntime: { type: 'string', default: '', doc: 'local ONNX: the directory of the onnxruntime-web package, or one whose node_modules holds it (empty: looked for from the executable\'s directory and the working directory up)' },
         modelsDir: { type: 'string', default: '/data/models', doc: 'local: where the operator installs models' },
         dims: { type: 'integer', min: 0, max: 16_384, default: 0, doc: 'local: the model\'s vector size (required with kind local)' },
         engine: { type: 'string', default: 'llama-server', doc: 'local GGUF: the engine program, a path or a name on PATH' },
