@@ -7,13 +7,14 @@
 // item and field, with a non-zero exit and nothing on stdout.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readEvalFile, runMemoryEval, type EvalReport } from '../../src/services/context/api.ts';
 import { OCTANT } from '../support/dist-octant.ts';
+import { conversationLines, generateConversations } from '../../bench/memory/conversations.ts';
 
 const skip = existsSync(OCTANT) ? undefined : `${OCTANT} is missing (run: node scripts/build.ts)`;
 if (skip !== undefined) process.stdout.write(`# skipping memory eval executable tests: ${skip}\n`);
@@ -88,4 +89,22 @@ test('dist/octant memory eval refuses a malformed file naming the item and field
   assert.equal(octant([join(FIXTURES, 'locomo.json'), '--format', 'csv']).status, 2);
   assert.equal(octant([join(FIXTURES, 'locomo.json'), '--k', '0']).status, 2);
   assert.equal(octant([join(FIXTURES, 'locomo.json'), '--method', 'dense']).status, 2);
+});
+
+test('Ctrl-C during dist/octant memory eval: exit 130, and the throwaway store it was filling is removed', { skip }, async () => {
+  const dir = mkdtempSync(join(work, 'interrupt-'));
+  const file = join(dir, 'set.jsonl');
+  writeFileSync(file, `${conversationLines(generateConversations({ sessions: 300, seed: 7 })).join('\n')}\n`);
+  const child = spawn(OCTANT, ['memory', 'eval', file], { env: { PATH: '/usr/bin:/bin', HOME: dir, TMPDIR: dir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  const exited = new Promise<number | null>((done) => child.once('exit', (code) => done(code)));
+  // Interrupted once the store of the first conversation exists on disk.
+  const store = (): boolean => readdirSync(dir).some((n) => n.startsWith('octant-memory-eval-') && existsSync(join(dir, n, 'c0', 'tiers.sqlite')));
+  for (let i = 0; i < 600 && !store() && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(store(), `the store was made (${stderr})`);
+  child.kill('SIGINT');
+  assert.equal(await exited, 130, stderr);
+  assert.match(stderr, /E_MEMORY_EVAL_STOPPED/);
+  assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('octant-memory-eval-')), []);
 });

@@ -33,6 +33,7 @@ function printTable(io: Io, report: EvalReport): void {
     report.unresolvedEvidence > 0 ? `${report.unresolvedEvidence} evidence references naming no turn dropped` : '',
     report.emptyTurns > 0 ? `${report.emptyTurns} empty turns not remembered` : '',
     report.truncatedTurns > 0 ? `${report.truncatedTurns} turns cut to 32768 characters` : '',
+    report.lateEvidence > 0 ? `${report.lateEvidence} evidence turns dated after their question: not known yet when it is asked` : '',
   ].filter((x) => x !== '');
   if (notes.length > 0) writeLine(io.stdout, `(${notes.join('; ')})`);
   const methods = Object.keys(report.methods).flatMap((m): EvalMethod[] => (m === 'hybrid' || m === 'bm25' ? [m] : []));
@@ -83,11 +84,23 @@ accuracy is not measured (it needs a model to answer and a judge).`,
     const method = oneOf(parsed, 'method', ['hybrid', 'bm25', 'all'] as const) ?? 'all';
     const set = context.readEvalFile(resolve(io.cwd, file), format);
     io.stderr.write(`memory eval: read ${set.conversations.length} conversations (${set.format})\n`);
-    const report = await context.runMemoryEval(set, {
-      k,
-      methods: method === 'all' ? context.EVAL_METHODS : [method],
-      progress: (line) => io.stderr.write(`${line}\n`),
-    });
+    // Ctrl-C stops between questions, so the throwaway stores are removed before the exit.
+    const stop = new AbortController();
+    const onSignal = (): void => stop.abort();
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+    let report: EvalReport;
+    try {
+      report = await context.runMemoryEval(set, {
+        k,
+        methods: method === 'all' ? context.EVAL_METHODS : [method],
+        signal: stop.signal,
+        progress: (line) => io.stderr.write(`${line}\n`),
+      });
+    } finally {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    }
     if (boolFlag(parsed, 'json')) writeJson(io.stdout, report);
     else printTable(io, report);
     return EXIT.ok;

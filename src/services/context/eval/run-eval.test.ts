@@ -42,4 +42,17 @@ test('a question is asked at its date: the store does not yet hold a turn said a
   assert.equal(report.methods.hybrid?.byType['asked-before'].recall, 0);
   assert.equal(report.methods.hybrid?.byType['asked-after'].recall, 1);
   assert.equal(report.methods.bm25?.byType['asked-before'].recall, 1);
+  assert.equal(report.lateEvidence, 1, 'the evidence said after the first question is counted');
+});
+
+test('a stopped run ends with E_MEMORY_EVAL_STOPPED and leaves no throwaway store', async () => {
+  const work = mkdtempSync(join(tmpdir(), 'octant-eval-test-'));
+  try {
+    const stop = new AbortController();
+    stop.abort();
+    await assert.rejects(runMemoryEval(readEvalSet(fixture('locomo.json')), { k: 10, methods: ['hybrid', 'bm25'], workDir: work, signal: stop.signal }), (e: unknown) => e instanceof Error && 'code' in e && e.code === 'E_MEMORY_EVAL_STOPPED');
+    assert.deepEqual(readdirSync(work), []);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
 });

@@ -14,6 +14,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { EXIT, OctantError } from '../../../lib/errors.ts';
 import type { WorkerPool } from '../../../lib/worker-pool.ts';
 import { importWorkers } from '../index.ts';
 import { createContextStore } from '../store/context-store.ts';
@@ -32,6 +33,8 @@ export interface EvalOptions {
   methods: readonly EvalMethod[];
   /** Where the throwaway stores are made (each in a directory of its own, removed after); default the system's temporary directory. */
   workDir?: string;
+  /** Stops the run between questions (Ctrl-C): the throwaway stores are still removed. */
+  signal?: AbortSignal;
   /** Progress lines (the CLI writes them to stderr). */
   progress?: (line: string) => void;
 }
@@ -59,6 +62,8 @@ export interface EvalReport {
   emptyTurns: number;
   /** Turns longer than a memory may be (32 768 characters), remembered cut to that length. */
   truncatedTurns: number;
+  /** Evidence turns dated after their question: not yet known when it is asked, so hybrid recall (asked at the date) cannot find them. */
+  lateEvidence: number;
   methods: Partial<Record<EvalMethod, MethodReport>>;
   /** Wall time of remembering every conversation (import, T3 and T4 indexing), s. */
   ingestSeconds: number;
@@ -71,6 +76,10 @@ interface Ranked {
   scores: Partial<Record<EvalMethod, QuestionScore>>;
 }
 
+function stopIfAborted(signal: AbortSignal | undefined): void {
+  if (signal?.aborted) throw new OctantError('E_MEMORY_EVAL_STOPPED', 'memory eval: stopped before the end; nothing measured is printed, the throwaway stores are removed', { exit: EXIT.interrupted });
+}
+
 function percentile(xs: readonly number[], p: number): number {
   if (xs.length === 0) return 0;
   const sorted = [...xs].sort((a, b) => a - b);
@@ -81,6 +90,7 @@ interface Tally {
   ranked: Ranked[];
   ms: Record<EvalMethod, number[]>;
   truncated: number;
+  late: number;
   ingestMs: number;
 }
 
@@ -94,6 +104,7 @@ async function evalConversation(c: EvalConversation, dir: string, pools: Pools |
   const memoryId = c.turns.map((_, i) => `t${i}`);
   const turnOf = new Map(c.turns.map((t, i) => [memoryId[i], t.id]));
   const sessionOf = new Map(c.turns.map((t) => [t.id, t.session]));
+  const saidAt = new Map(c.turns.map((t) => [t.id, t.at]));
   const texts = c.turns.map((t) => {
     if (t.text.length <= LIMITS.text) return t.text;
     out.truncated++;
@@ -124,6 +135,8 @@ async function evalConversation(c: EvalConversation, dir: string, pools: Pools |
     }
     out.ingestMs += performance.now() - started;
     for (const q of asked) {
+      stopIfAborted(options.signal);
+      out.late += q.evidence.filter((id) => (saidAt.get(id) ?? 0) > q.at).length;
       now = q.at;
       const ranked: Ranked = { type: q.type, scores: {} };
       for (const method of options.methods) {
@@ -148,7 +161,7 @@ async function evalConversation(c: EvalConversation, dir: string, pools: Pools |
 export async function runMemoryEval(set: EvalSet, options: EvalOptions): Promise<EvalReport> {
   const root = mkdtempSync(join(options.workDir ?? tmpdir(), 'octant-memory-eval-'));
   let pools: Pools | undefined;
-  const out: Tally = { ranked: [], ms: { hybrid: [], bm25: [] }, truncated: 0, ingestMs: 0 };
+  const out: Tally = { ranked: [], ms: { hybrid: [], bm25: [] }, truncated: 0, late: 0, ingestMs: 0 };
   const questions = set.conversations.reduce((n, c) => n + c.questions.length, 0);
   const turns = set.conversations.reduce((n, c) => n + c.turns.length, 0);
   try {
@@ -159,6 +172,7 @@ export async function runMemoryEval(set: EvalSet, options: EvalOptions): Promise
     let told = performance.now();
     let done = 0;
     for (const [i, c] of set.conversations.entries()) {
+      stopIfAborted(options.signal);
       await evalConversation(c, join(root, `c${i}`), pools, options, out);
       done += c.turns.length;
       if (performance.now() - told > 2000 || i === set.conversations.length - 1) {
@@ -181,7 +195,7 @@ export async function runMemoryEval(set: EvalSet, options: EvalOptions): Promise
   return {
     format: set.format, k: options.k, conversations: set.conversations.length, turns, questions,
     scored: out.ranked.length, abstention, noEvidence: questions - abstention - out.ranked.length,
-    unresolvedEvidence: set.unresolvedEvidence, emptyTurns: set.emptyTurns, truncatedTurns: out.truncated,
+    unresolvedEvidence: set.unresolvedEvidence, emptyTurns: set.emptyTurns, truncatedTurns: out.truncated, lateEvidence: out.late,
     methods, ingestSeconds: out.ingestMs / 1000,
   };
 }
