@@ -19,12 +19,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { rootLayout } from '../../src/runtime/paths.ts';
 import { saveConfig } from '../../src/services/router/api.ts';
 import { ledgerDir, readLedger, type LedgerEntry } from '../../src/services/ledger/api.ts';
+import { lineOf, signedManifest } from '../support/agent-memory.ts';
 import { OCTANT, agentSkip } from '../support/dist-octant.ts';
 
 const skip = agentSkip;
@@ -48,20 +48,7 @@ function ok(run: ReturnType<typeof octant>): string {
 }
 
 /** Sign a manifest for `name` with the given extra YAML and return its path. */
-function manifest(name: string, extra: string): string {
-  const yaml = join(root, `${name}.yaml`);
-  writeFileSync(yaml, `version: 1
-identity: { name: ${name}, operator: ops@example.com }
-filesystem: { read: [${join(root, 'data')}] }
-syscalls: ["@base", "@file-read", "@network-client", "@network-server", "@timers", "@process-spawn"]
-governance: { critical: [] }
-resources: { cpu: 0.5, memory: 256MiB, ioBandwidth: 10MiB/s, pids: 64, networkThroughput: 1MiB/s }
-lifetime: { ttl: 10m }
-${extra}
-`);
-  ok(octant('manifest', 'sign', yaml, '--key', join(root, 'etc', 'keys', 'private', 'ops.key'), '--out', join(root, `${name}.json`)));
-  return join(root, `${name}.json`);
-}
+const manifest = (name: string, extra: string): string => signedManifest(octant, root, name, extra);
 
 interface Report { record: { aid: string; exit: { code: number | null } | null }; result?: { reason: string; answer: string | null; calls: number; refused: number; compactions: number }; entries: LedgerEntry[] }
 
@@ -84,17 +71,6 @@ function ledger(): LedgerEntry[] {
 /** Every byte of the memory files: the partitions' SQLite files and WALs, the recall tiers' file. */
 function memoryBytes(dir = join(root, 'lib', 'memory')): string {
   return readdirSync(dir, { withFileTypes: true }).map((f) => (f.isDirectory() ? memoryBytes(join(dir, f.name)) : readFileSync(join(dir, f.name)).toString('latin1'))).join('');
-}
-
-function lineOf(child: ChildProcess, pattern: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const seen: string[] = [];
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      seen.push(line);
-      if (pattern.test(line)) resolve(line);
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code} before ${pattern}; output:\n${seen.join('\n')}`)));
-  });
 }
 
 before(async () => {

@@ -29,6 +29,8 @@ export interface PartitionPolicy {
   shareWith: readonly string[];
   /** Seconds and count, for every kind of memory (pinned ones are kept). */
   retention?: { maxAge?: number; maxCount?: number };
+  /** The router deployment its manifest lets T4 extraction send its memory to (memory.remoteExtractor). */
+  remoteExtractor?: string;
   /** The router deployment its manifest allows its memory to be sent to for embeddings (absent: none; T3 stays local). */
   remoteEmbedder?: string;
 }
@@ -37,6 +39,16 @@ export interface PartitionPolicy {
 export interface RecallAnswer {
   hits: MemoryHit[];
   skipped: { tier: string; reason: string }[];
+}
+
+/**
+ * What a remote embedder calls the router with, for the agent that granted
+ * it: a credentialed deployment's key is injected only for this token (the
+ * agent's manifest must grant the credential too). Kept apart from Actor,
+ * which goes into ledger entries: a token is never ledgered.
+ */
+export interface AgentCredentials {
+  vaultToken: string;
 }
 
 /** Who acts, for the ledger: an agent run (aid and lineage) or the operator. */
@@ -71,7 +83,7 @@ export interface ContextApi {
    * whom its partition is shared with and which embedder its T3 uses, and
    * apply its retention.
    */
-  attach(partition: Partition, policy: PartitionPolicy, actor: Actor): Promise<{ expired: number }>;
+  attach(partition: Partition, policy: PartitionPolicy, actor: Actor, credentials?: AgentCredentials): Promise<{ expired: number }>;
   /** Does `owner`'s last declaration share its partition with `reader`? */
   sharesWith(owner: Partition, reader: string): boolean;
   partitions(): Promise<Partition[]>;

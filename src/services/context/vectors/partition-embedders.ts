@@ -81,7 +81,8 @@ interface Job {
 export const DIMS_PROBE = 'dimensions probe';
 /** After a failed re-embed, wait this long before the next try (an add or a select retries). */
 const RETRY_MS = 60_000;
-const BATCH = 64;
+/** Texts per staged batch (a remote embedder splits it into its own requests). */
+const BATCH = 256;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS t3_embedders (
