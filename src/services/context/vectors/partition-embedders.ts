@@ -239,7 +239,8 @@ export class PartitionEmbedders implements RecallTier {
       // A partition from before the choice existed: its vectors name their embedder.
       const legacy = this.db.prepare('SELECT embedder FROM t3_vectors WHERE partition = ? LIMIT 1').get(partition);
       s = { current: legacy === undefined ? this.options.fallback.embedder.id : String(legacy.embedder), target: 'default', complete: true };
-      this.persist(partition, s);
+      // Offline reads (no source) record nothing: a read changes no file.
+      if (this.options.source !== undefined) this.persist(partition, s);
     }
     this.states.set(partition, s);
     this.kick(partition);
