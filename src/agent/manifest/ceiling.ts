@@ -3,6 +3,7 @@
 // by its path, so the rejection says exactly what was asked for too much.
 
 import { destinationKey, firstDestinationOutside, type Destination } from './destination.ts';
+import type { MemoryCeiling } from './memory-ceiling.ts';
 import { firstPathOutside } from './path-set.ts';
 import { isolationOf, type IsolationTier, type Manifest, type Resources, type Spawning } from './schema.ts';
 import { searchExcess, type SearchGrant } from './search-grant.ts';
@@ -22,6 +23,8 @@ export interface Ceiling {
   isolation?: IsolationTier;
   /** Engines and indexes search.query may reach; absent: none. */
   search?: SearchGrant;
+  /** A role's cap on the memory domain (memory-ceiling.ts; checked by rule 3 only); absent: no memory. */
+  memory?: MemoryCeiling;
 }
 
 export interface Excess {
@@ -33,7 +36,10 @@ export interface Excess {
 }
 
 export function ceilingOf(m: Manifest): Ceiling {
-  return { ...m, lifetime: { maxTtl: m.lifetime.ttl, unlimited: m.lifetime.ttl === 'unlimited' } };
+  // A parent's memory is no ceiling: a child's narrows by intersection
+  // instead (memory-domain.ts intersectMemory), so it is left out here.
+  const { memory: _memory, ...rest } = m;
+  return { ...rest, lifetime: { maxTtl: m.lifetime.ttl, unlimited: m.lifetime.ttl === 'unlimited' } };
 }
 
 function pathExcess(field: string, inner: string[], outer: string[]): Excess | undefined {

@@ -35,10 +35,23 @@ export interface MemoryDomain {
    * embeddings. Absent: memory never leaves the machine (local embedders only).
    */
   remoteEmbedder?: string;
+  /**
+   * The router deployment (its id) that may receive memory text to extract
+   * T4's entities and relations. Absent: extraction is rule-based, on this
+   * machine. Left out of the normal form when absent (existing signatures
+   * keep their digest).
+   */
+  remoteExtractor?: string;
 }
 
-const DEPLOYMENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
+export const DEPLOYMENT_ID = /^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$/;
 const MAX_COUNT = 10_000_000;
+
+/** A router deployment id (memory.remoteEmbedder, memory.remoteExtractor). */
+export function readDeploymentId(value: unknown, path: string): string {
+  if (typeof value !== 'string' || !DEPLOYMENT_ID.test(value)) throw schemaError(path, 'expected a router deployment id (letters, digits, . _ : / -)');
+  return value;
+}
 
 function readAgentNames(value: unknown, path: string): string[] {
   return sortedSet(readList(value, path, (v, p) => readName(v, p, AGENT_NAME, 'agent name')));
@@ -58,7 +71,7 @@ function readRetention(value: unknown, path: string): MemoryRetention | undefine
 
 /** `memory:` of an authoring manifest (or a normal form) → its normal form; E_MANIFEST_SCHEMA naming the field. */
 export function readMemory(value: unknown, path: string, self: string): MemoryDomain {
-  const r = readObject(value ?? {}, path, ['retention', 'shareWith', 'read', 'remoteEmbedder']);
+  const r = readObject(value ?? {}, path, ['retention', 'shareWith', 'read', 'remoteEmbedder', 'remoteExtractor']);
   const memory: MemoryDomain = {};
   const retention = has(r, 'retention') ? readRetention(r.retention, join(path, 'retention')) : undefined;
   if (retention !== undefined) memory.retention = retention;
@@ -69,10 +82,8 @@ export function readMemory(value: unknown, path: string, self: string): MemoryDo
     if (names.includes(self)) throw schemaError(join(path, key), `${self} is this agent's own name; its own memory needs no grant`);
     if (names.length > 0) memory[key] = names;
   }
-  if (has(r, 'remoteEmbedder')) {
-    const id = r.remoteEmbedder;
-    if (typeof id !== 'string' || !DEPLOYMENT_ID.test(id)) throw schemaError(join(path, 'remoteEmbedder'), 'expected a router deployment id (letters, digits, . _ : / -)');
-    memory.remoteEmbedder = id;
+  for (const key of ['remoteEmbedder', 'remoteExtractor'] as const) {
+    if (has(r, key)) memory[key] = readDeploymentId(r[key], join(path, key));
   }
   return memory;
 }
@@ -98,7 +109,7 @@ function common(a: readonly string[] | undefined, b: readonly string[]): string[
  *               memory unless granted")
  *   shareWith   what the child offers AND the parent offers, plus the parent
  *               itself: a parent may always be offered its child's memory
- *   remoteEmbedder  kept only when both name the same deployment
+ *   remoteEmbedder, remoteExtractor  each kept only when both name the same deployment
  */
 export function intersectMemory(parent: Manifest, child: Manifest): MemoryDomain | undefined {
   const p = parent.memory;
@@ -113,6 +124,8 @@ export function intersectMemory(parent: Manifest, child: Manifest): MemoryDomain
   if (read.length > 0) out.read = read;
   const shareWith = common(c.shareWith, [...(p.shareWith ?? []), parent.identity.name]);
   if (shareWith.length > 0) out.shareWith = shareWith;
-  if (p.remoteEmbedder !== undefined && p.remoteEmbedder === c.remoteEmbedder) out.remoteEmbedder = p.remoteEmbedder;
+  for (const key of ['remoteEmbedder', 'remoteExtractor'] as const) {
+    if (p[key] !== undefined && p[key] === c[key]) out[key] = p[key];
+  }
   return out;
 }

@@ -18,5 +18,7 @@ export function memoryLines(m: Manifest, can: string[], cannot: string[]): void 
   if (memory.read !== undefined) can.push(`read the memory of ${memory.read.join(', ')}, each only if that agent's manifest shares it with ${m.identity.name}`);
   if (memory.shareWith !== undefined) can.push(`let ${memory.shareWith.join(', ')} read its memory (if their manifests ask to)`);
   if (memory.remoteEmbedder !== undefined) can.push(`send its memory's text to the router deployment ${memory.remoteEmbedder} to compute embeddings`);
-  else cannot.push('send its memory off this machine (embeddings are computed locally)');
+  else cannot.push('send its memory off this machine for embeddings (they are computed locally)');
+  if (memory.remoteExtractor !== undefined) can.push(`send its memory's text to the router deployment ${memory.remoteExtractor} to extract entities and relations`);
+  else cannot.push('send its memory off this machine for entity extraction (it is rule-based, local)');
 }

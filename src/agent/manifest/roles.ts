@@ -8,6 +8,7 @@ import { has, join, readBoolean, readList, readObject, readString } from './fiel
 import { readFilesystem, readNames, readNetwork, readProcesses, readResources, readSpawning } from './schema.ts';
 import { readSyscalls } from './syscall-groups.ts';
 import { readSearch } from './search-grant.ts';
+import { readMemoryCeiling } from './memory-ceiling.ts';
 import { remoteCatalog } from '../../services/search/api.ts';
 import { readTtl } from './units.ts';
 
@@ -20,13 +21,16 @@ export interface Role {
 export type Roles = ReadonlyMap<string, Role>;
 
 function readCeiling(value: unknown, path: string): Ceiling {
-  const r = readObject(value, path, ['filesystem', 'network', 'syscalls', 'processes', 'credentials', 'skills', 'resources', 'spawning', 'lifetime', 'search'],
+  const r = readObject(value, path, ['filesystem', 'network', 'syscalls', 'processes', 'credentials', 'skills', 'resources', 'spawning', 'lifetime', 'search', 'memory'],
     ['filesystem', 'network', 'syscalls', 'processes', 'credentials', 'skills', 'resources', 'spawning', 'lifetime']);
   const life = readObject(r.lifetime, join(path, 'lifetime'), ['maxTtl', 'unlimited'], ['maxTtl', 'unlimited']);
   // A role without search allows none (default-deny).
   const search = has(r, 'search') ? readSearch(r.search, join(path, 'search'), remoteCatalog) : undefined;
+  // A role without memory allows none (default-deny), like search.
+  const memory = has(r, 'memory') ? readMemoryCeiling(r.memory, join(path, 'memory')) : undefined;
   return {
     ...(search === undefined ? {} : { search }),
+    ...(memory === undefined ? {} : { memory }),
     filesystem: readFilesystem(r.filesystem, join(path, 'filesystem')),
     network: readNetwork(r.network, join(path, 'network')),
     syscalls: readSyscalls(r.syscalls, join(path, 'syscalls')),

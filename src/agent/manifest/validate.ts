@@ -10,6 +10,7 @@ import { EXIT, OctantError, isOctantError, messageOf } from '../../lib/errors.ts
 import type { LedgerEvent } from '../../services/ledger/api.ts';
 import { type Approval, hasApproval } from './approval.ts';
 import { ceilingOf, firstExcess, type Excess } from './ceiling.ts';
+import { memoryExcess } from './memory-ceiling.ts';
 import { checkGrants, type HostProtection } from './dangerous-grants.ts';
 import { intersect } from './intersect.ts';
 import { settleIsolation, type TierPolicy } from './isolation-tier.ts';
@@ -68,7 +69,7 @@ export function checkRole(m: Manifest, roles: Roles): void {
   if (m.identity.role === undefined) return;
   const role = roles.get(m.identity.role);
   if (role === undefined) throw reject('E_MANIFEST_ROLE', 3, `identity.role: unknown role ${JSON.stringify(m.identity.role)}`, `roles: ${[...roles.keys()].join(', ')}`, 'identity.role');
-  const excess = firstExcess(m, role.ceiling, true);
+  const excess = firstExcess(m, role.ceiling, true) ?? memoryExcess(m.memory, role.ceiling.memory);
   if (excess !== undefined) throw reject('E_MANIFEST_ROLE', 3, excessMessage(excess, `the ${role.name} role's ceiling`), undefined, excess.field);
 }
 

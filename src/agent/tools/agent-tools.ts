@@ -35,10 +35,11 @@ export async function agentTools(manager: LifecycleManager, mailboxes: Mailboxes
   if (memory !== undefined) {
     // Before its first step: whom its memory is shared with is recorded (the
     // ledger, when it changed) and its retention applied, from this manifest.
-    // Its T3 embedder too: a remote one only when this (effective, signed) manifest names it.
+    // Its T3 embedder too: a remote one only when this (effective, signed) manifest names it; and its T4 extractor likewise.
     await context.attach(session.manifest.identity.name, {
       shareWith: memory.shareWith ?? [], retention: memory.retention ?? context.defaultRetention(),
       ...(memory.remoteEmbedder !== undefined ? { remoteEmbedder: memory.remoteEmbedder } : {}),
+      ...(memory.remoteExtractor !== undefined ? { remoteExtractor: memory.remoteExtractor } : {}),
     }, { agent: session.aid, lineage: session.lineage });
     tools.push(...memoryTools(context));
   }

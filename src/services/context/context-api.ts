@@ -29,6 +29,8 @@ export interface PartitionPolicy {
   shareWith: readonly string[];
   /** Seconds and count, for every kind of memory (pinned ones are kept). */
   retention?: { maxAge?: number; maxCount?: number };
+  /** The router deployment its manifest lets T4 extraction send its memory to (memory.remoteExtractor). */
+  remoteExtractor?: string;
   /** The router deployment its manifest allows its memory to be sent to for embeddings (absent: none; T3 stays local). */
   remoteEmbedder?: string;
 }

@@ -15,10 +15,13 @@ import type { ObjectSchema } from '../../runtime/config-schema.ts';
 import type { Paths } from '../../runtime/paths.ts';
 import type { ServiceDefinition } from '../../runtime/supervisor/service.ts';
 import type { LedgerApi } from '../ledger/api.ts';
+import type { RouterApi } from '../router/api.ts';
 import type { RouterEmbedPort } from './embedder-choice.ts';
 import type { VaultApi } from '../vault/api.ts';
 import type { ContextApi } from './context-api.ts';
 import { createContext } from './context.ts';
+import { EXTRACTOR_CONFIG } from './extraction-gate.ts';
+import { GRAPH_CONFIG } from './graph-config.ts';
 import { contextRoutes } from './routes.ts';
 import { sharingRegistry } from './sharing.ts';
 import { createContextStore } from './store/context-store.ts';
@@ -50,6 +53,8 @@ export const CONTEXT_CONFIG = {
         maxCount: { type: 'integer', min: 0, max: 10_000_000, default: 0, doc: 'keep only the newest this many memories of each kind (0: no limit)' },
       },
     },
+    graph: GRAPH_CONFIG,
+    extractor: EXTRACTOR_CONFIG,
   },
 } as const satisfies ObjectSchema;
 
@@ -78,9 +83,9 @@ export interface ContextServiceApi extends ContextApi {
 /** The context service records sharing, retention and operators' changes (append), and redacts through the vault. */
 type ContextDeps = {
   ledger: LedgerApi;
-  vault: Pick<VaultApi, 'redactAsync'>;
-  /** Only for an agent whose manifest grants a remote embedder: that deployment, as that agent. */
-  router: RouterEmbedPort;
+  vault: Pick<VaultApi, 'redactAsync' | 'issueToken' | 'inject'>;
+  /** Only for an agent whose manifest grants a remote embedder: that deployment, as that agent; and T4 extraction by a model (services.context.extractor), when configured and granted. */
+  router: RouterEmbedPort & Pick<RouterApi, 'chat'>;
 };
 
 export const contextService: ServiceDefinition<ContextServiceApi, ContextDeps, typeof CONTEXT_CONFIG> = {
@@ -103,20 +108,41 @@ export const contextService: ServiceDefinition<ContextServiceApi, ContextDeps, t
     // Loaded at start, not with the module: the tiers' code (compiled patterns,
     // tables) is evaluated in the running daemon, never in the startup snapshot.
     const { openRecallTiers } = await import('./recall-tiers.ts');
+    const { openGraphDriver } = await import('./graph-config.ts');
+    const { extractionGate } = await import('./extraction-gate.ts');
     const { embedderChoice, operatorEmbedder } = await import('./embedder-choice.ts');
     // The operator's embedder; a configured local model that is missing refuses to start, naming the step.
     const own = operatorEmbedder(ctx.config.embedder);
-    const recall = await openRecallTiers({ file: tiersFile, embedder: own.make, memoryDir: dir, log: (message, detail) => ctx.log.warn(message, detail) });
+    // T4 on PostgreSQL when configured; a bad setting or a refused login stops the service (never a fallback to SQLite).
+    const graph = await openGraphDriver(ctx.config.graph, vault).catch(async (error: unknown) => {
+      await own.close();
+      throw error;
+    });
+    const recall = await openRecallTiers({ file: tiersFile, embedder: own.make, memoryDir: dir, log: (message, detail) => ctx.log.warn(message, detail), ...(graph === undefined ? {} : { graph }) }).catch(async (error: unknown) => {
+      await own.close();
+      await graph?.close();
+      throw error;
+    });
+    const extraction = extractionGate({ config: ctx.config.extractor, t4: recall.t4, chat: (request, caller) => router.chat(request, caller), vault, ledger: ledger.append, log: (message, detail) => ctx.log.info(message, detail) });
     const store = createContextStore({ dir, durability: ctx.config.durability, hotCapacity: ctx.config.hotItems, pinnedLimit: ctx.config.pinnedLimit, workers, tiers: recall.tiers, fuse: recall.fuse });
-    const context = createContext({ store, redact: (text) => vault.redactAsync(text), ledger: ledger.append, sharing: sharingRegistry(join(dir, 'sharing.json'), ledger.append), embedders: embedderChoice(recall.embedders, router) });
+    const core = createContext({ store, redact: (text) => vault.redactAsync(text), ledger: ledger.append, sharing: sharingRegistry(join(dir, 'sharing.json'), ledger.append), embedders: embedderChoice(recall.embedders, router) });
+    const context: ContextApi = {
+      ...core,
+      async attach(partition, policy, actor) {
+        const result = await core.attach(partition, policy, actor);
+        await extraction.attach(partition, policy.remoteExtractor, actor);
+        return result;
+      },
+    };
     const { maxAgeDays, maxCount } = ctx.config.retention;
     const retention = { ...(maxAgeDays > 0 ? { maxAge: maxAgeDays * 86_400 } : {}), ...(maxCount > 0 ? { maxCount } : {}) };
-    ctx.log.info('context started', { dir, partitions: store.partitions().length });
+    ctx.log.info('context started', { dir, partitions: store.partitions().length, graph: ctx.config.graph.backend, extractor: ctx.config.extractor.deployment || null });
     return {
       api: { ...context, defaultRetention: () => retention },
       routes: contextRoutes(context, ledger.append),
       health: () => ({ ok: true, detail: `${store.partitions().length} agent memories in ${dir}` }),
       stop: async () => {
+        await extraction.close();
         await store.close();
         await recall.close();
         await own.close();

@@ -32,6 +32,7 @@ import type { Memory, Partition, RecallTier, TierHit } from '../types.ts';
 import { words } from '../vectors/hashed-embedding.ts';
 import { extract, normalizeEntity, type Extracted } from './extract.ts';
 import { GRAPH_BUDGET, mentions, walk, type GraphBudget } from './graph-search.ts';
+import type { ModelExtraction } from './model-extraction.ts';
 import type { SqlDriver, SqlValue } from './sql-driver.ts';
 
 export const MAX_DEPTH = 4;
@@ -90,6 +91,9 @@ export interface GraphTierOptions {
   workers?: WorkerPool;
 }
 
+/** Extraction by a model after the rules' (model-extraction.ts): told what was added and what is being forgotten. */
+export type ExtractionHook = Pick<ModelExtraction, 'added' | 'removed'>;
+
 /**
  * Words of a question that ask for a relation (besides the relation's own
  * words: "dog" asks for the relation 'dog' of "Priya's dog is Biscuit").
@@ -120,6 +124,7 @@ export class GraphTier implements RecallTier {
   private readonly budget: Readonly<GraphBudget>;
   private readonly workers: WorkerPool | undefined;
   private ready: Promise<void> | undefined;
+  private extraction: ExtractionHook | undefined;
 
   constructor(options: GraphTierOptions) {
     this.driver = options.driver;
@@ -139,6 +144,8 @@ export class GraphTier implements RecallTier {
   async add(memory: Memory): Promise<void> {
     await this.init();
     await this.driver.transaction(() => this.ingest(memory, extract(memory.text, memory.key)));
+    // Indexed by the rules and committed; a model may refine it later, off this path.
+    this.extraction?.added([memory]);
   }
 
   /** Read many memories (a bulk import): extracted in the workers if any, written INGEST_CHUNK per transaction. */
@@ -152,6 +159,23 @@ export class GraphTier implements RecallTier {
         for (let j = i; j < Math.min(i + INGEST_CHUNK, memories.length); j++) await this.ingest(memories[j], extracted[j]);
       });
     }
+    // Indexed by the rules and committed; a model may refine it later, off this path.
+    this.extraction?.added(memories);
+  }
+
+  /** Hand every memory added from now on to a model's extraction as well (the context service, when one is configured). */
+  useExtraction(hook: ExtractionHook | undefined): void {
+    this.extraction = hook;
+  }
+
+  /** Replace what `memory` contributed with `extracted` (a model's, checked), in one transaction, only if `current()` still holds then. */
+  async replaceExtraction(memory: Memory, extracted: Extracted, current: () => boolean): Promise<boolean> {
+    await this.init();
+    return this.driver.transaction(async () => {
+      if (!current()) return false;
+      await this.ingest(memory, { entities: new Map(extracted.entities), relations: [...extracted.relations] });
+      return true;
+    });
   }
 
   /** Extraction of a batch: in place when short or without workers, else chunks in the pool (a few at once). */
@@ -231,6 +255,8 @@ export class GraphTier implements RecallTier {
 
   async remove(partition: Partition, id: string): Promise<void> {
     await this.init();
+    // Before the rows go: a model's answer for it must never write them back.
+    this.extraction?.removed(partition, id);
     await this.driver.transaction(async () => {
       await this.pruneEntities(partition, await this.forgetMemory(partition, id));
     });

@@ -2,14 +2,16 @@
 // docs, chapter "Frontend/Backend Protocol"), enough for T4 on a fleet's
 // server with no dependency: startup, authentication (trust, cleartext,
 // MD5, SCRAM-SHA-256 per RFC 5802/7677), the extended query protocol with
-// text parameters, simple queries for transaction control and DDL.
+// text parameters, simple queries for transaction control and DDL, and TLS
+// (SSLRequest, then a TLS handshake on the same socket).
 //
 // One connection; requests are pipelined (the server answers in order, so
 // each waits for its own replies in a FIFO). Values come back as text and
 // are converted for the numeric types (int2/4/8, float4/8, numeric) only.
 
 import { createHash, createHmac, pbkdf2Sync, randomBytes, timingSafeEqual } from 'node:crypto';
-import { connect, type Socket } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
+import { checkServerIdentity, connect as tlsConnect } from 'node:tls';
 import { EXIT, OctantError } from '../../../lib/errors.ts';
 
 export interface PgConnectOptions {
@@ -19,6 +21,13 @@ export interface PgConnectOptions {
   user: string;
   database: string;
   password?: string;
+  /**
+   * TLS (protocol "SSL Session Encryption"): absent, none. 'require'
+   * encrypts without checking who answers (libpq's sslmode=require);
+   * 'verify-full' also checks the server's certificate against `ca` (PEM;
+   * default the system's CAs) and its name against `host`.
+   */
+  tls?: { mode: 'require' | 'verify-full'; ca?: string };
 }
 
 type Row = Record<string, unknown>;
@@ -63,6 +72,52 @@ const int32 = (n: number): Buffer => {
   return b;
 };
 
+function openSocket(options: PgConnectOptions, where: string): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    const socket = options.host.startsWith('/') ? connect(where) : connect(options.port, options.host);
+    socket.once('error', (e) => reject(new OctantError('E_MEMORY_GRAPH_DB', `postgres ${where}: ${e.message}`, { exit: EXIT.unavailable, cause: e })));
+    socket.once('connect', () => {
+      socket.removeAllListeners('error');
+      resolve(socket);
+    });
+  });
+}
+
+/**
+ * SSLRequest (code 80877103), then the server's one byte: 'S' starts the TLS
+ * handshake on the same socket, anything else refuses (fail closed: a server
+ * that does not offer TLS is not spoken to in the clear).
+ */
+function startTls(raw: Socket, tls: NonNullable<PgConnectOptions['tls']>, host: string, where: string): Promise<Socket> {
+  const refused = (message: string, cause?: Error): OctantError => new OctantError('E_MEMORY_GRAPH_DB', `postgres ${where}: TLS: ${message}`, { exit: EXIT.unavailable, ...(cause === undefined ? {} : { cause }) });
+  return new Promise((resolve, reject) => {
+    raw.once('error', (e) => reject(refused(e.message, e)));
+    raw.once('data', (answer: Buffer) => {
+      if (answer.length !== 1 || answer[0] !== 0x53) {
+        raw.destroy();
+        reject(refused('the server does not offer TLS (answered the SSLRequest with something else than S)'));
+        return;
+      }
+      const secure = tlsConnect({
+        socket: raw,
+        ...(isIP(host) === 0 ? { servername: host } : {}),
+        ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+        rejectUnauthorized: tls.mode === 'verify-full',
+        // verify-full checks the certificate names the host we were told (an
+        // IP against its IP altnames: no SNI is sent for an IP); require checks nothing.
+        checkServerIdentity: (_name, cert) => (tls.mode === 'require' ? undefined : checkServerIdentity(host, cert)),
+      });
+      secure.once('error', (e) => reject(refused(e.message, e)));
+      secure.once('secureConnect', () => {
+        secure.removeAllListeners('error');
+        raw.removeAllListeners('error');
+        resolve(secure);
+      });
+    });
+    raw.write(Buffer.concat([int32(8), int32(80877103)]));
+  });
+}
+
 export class PgConnection {
   private readonly socket: Socket;
   private buffer: Buffer<ArrayBufferLike> = Buffer.alloc(0);
@@ -74,18 +129,18 @@ export class PgConnection {
     this.socket = socket;
   }
 
-  static connect(options: PgConnectOptions): Promise<PgConnection> {
-    const socket = options.host.startsWith('/') ? connect(`${options.host}/.s.PGSQL.${options.port}`) : connect(options.port, options.host);
+  static async connect(options: PgConnectOptions): Promise<PgConnection> {
+    const where = options.host.startsWith('/') ? `${options.host}/.s.PGSQL.${options.port}` : `${options.host}:${options.port}`;
+    const raw = await openSocket(options, where);
+    const socket = options.tls === undefined ? raw : await startTls(raw, options.tls, options.host, where);
     const conn = new PgConnection(socket);
     return new Promise((resolve, reject) => {
       conn.startup = { resolve: () => resolve(conn), reject };
       socket.on('data', (chunk) => conn.onData(typeof chunk === 'string' ? Buffer.from(chunk) : chunk, options));
-      socket.on('error', (e) => conn.fail(new OctantError('E_MEMORY_GRAPH_DB', `postgres ${options.host}:${options.port}: ${e.message}`, { exit: EXIT.unavailable, cause: e })));
+      socket.on('error', (e) => conn.fail(new OctantError('E_MEMORY_GRAPH_DB', `postgres ${where}: ${e.message}`, { exit: EXIT.unavailable, cause: e })));
       socket.on('close', () => conn.fail(new OctantError('E_MEMORY_GRAPH_DB', 'postgres: the connection closed', { exit: EXIT.unavailable })));
-      socket.on('connect', () => {
-        const params = Buffer.concat([cstr('user'), cstr(options.user), cstr('database'), cstr(options.database), cstr('client_encoding'), cstr('UTF8'), Buffer.from([0])]);
-        socket.write(Buffer.concat([int32(params.length + 8), int32(196608), params]));
-      });
+      const params = Buffer.concat([cstr('user'), cstr(options.user), cstr('database'), cstr(options.database), cstr('client_encoding'), cstr('UTF8'), Buffer.from([0])]);
+      socket.write(Buffer.concat([int32(params.length + 8), int32(196608), params]));
     });
   }
 
