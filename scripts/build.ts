@@ -169,6 +169,7 @@ const WORKER_ENTRIES: Readonly<Record<string, string>> = {
   'search-index': 'src/services/search/local/index-worker.ts',
   'memory-store': 'src/services/context/store/store-worker.ts',
   'context-embed': 'src/services/context/vectors/embed-worker.ts',
+  'context-onnx': 'src/services/context/vectors/onnx-worker.ts',
 };
 
 async function embeddedWorkers(): Promise<Record<string, string>> {

@@ -41,6 +41,17 @@ test('bounded: with every thread busy and the queue full, one more task is refus
   }
 });
 
+test('a task that returns a promise answers when it settles: its value, or its error and code', async () => {
+  const pool = fixture(1);
+  try {
+    assert.deepEqual(await pool.run('later', { v: [1, 2] }), { v: [1, 2] });
+    await assert.rejects(pool.run('laterFail', 'not yet'), (e) => code(e) === 'E_FIXTURE_LATER' && /not yet/.test((e as Error).message));
+    assert.equal(await pool.run('echo', 'still serving'), 'still serving');
+  } finally {
+    await pool.close();
+  }
+});
+
 test('a task that throws fails alone with its code; a worker that dies fails its task and is replaced', async () => {
   const pool = fixture(1);
   try {

@@ -35,16 +35,25 @@ export function serveTasks(tasks: TaskTable, options: ServeOptions = {}): void {
   const { parentPort } = process.getBuiltinModule('node:worker_threads');
   if (parentPort === null) throw new Error('serveTasks: not in a worker thread');
   if (options.niceness !== undefined) renice(options.niceness);
+  const failed = (id: number, error: unknown): ReplyMessage => {
+    const e = error instanceof Error ? error : new Error(String(error));
+    const code = (e as { code?: unknown }).code;
+    return { id, ok: false, error: { message: e.message, code: typeof code === 'string' ? code : undefined } };
+  };
   parentPort.on('message', (message: TaskMessage) => {
     let reply: ReplyMessage;
     try {
       const task = Object.hasOwn(tasks, message.task) ? tasks[message.task] : undefined;
       if (task === undefined) throw Object.assign(new Error(`no task '${message.task}'`), { code: 'E_WORKER_TASK_UNKNOWN' });
-      reply = { id: message.id, ok: true, value: (task as (input: unknown) => unknown)(message.input) };
+      const value = (task as (input: unknown) => unknown)(message.input);
+      // A task that waits (a wasm runtime's asynchronous calls) answers when it settles.
+      if (value instanceof Promise) {
+        value.then((v: unknown) => parentPort.postMessage({ id: message.id, ok: true, value: v } satisfies ReplyMessage), (error: unknown) => parentPort.postMessage(failed(message.id, error)));
+        return;
+      }
+      reply = { id: message.id, ok: true, value };
     } catch (error) {
-      const e = error instanceof Error ? error : new Error(String(error));
-      const code = (e as { code?: unknown }).code;
-      reply = { id: message.id, ok: false, error: { message: e.message, code: typeof code === 'string' ? code : undefined } };
+      reply = failed(message.id, error);
     }
     parentPort.postMessage(reply);
   });

@@ -12,12 +12,12 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { rootLayout } from '../../src/runtime/paths.ts';
 import { saveConfig } from '../../src/services/router/api.ts';
 import { startFakeOpenAI } from '../../src/services/router/testing/fake-openai.ts';
 import type { FakeProvider } from '../../src/services/router/testing/fake-server.ts';
 import { ledgerDir, readLedger, type LedgerEntry } from '../../src/services/ledger/api.ts';
+import { lineOf, signedManifest } from '../support/agent-memory.ts';
 import { OCTANT, agentSkip } from '../support/dist-octant.ts';
 import { until } from '../support/until.ts';
 
@@ -38,20 +38,7 @@ function ok(run: ReturnType<typeof octant>): string {
   return run.stdout;
 }
 
-function manifest(name: string, memory: string): string {
-  const yaml = join(root, `${name}.yaml`);
-  writeFileSync(yaml, `version: 1
-identity: { name: ${name}, operator: ops@example.com }
-filesystem: { read: [${join(root, 'data')}] }
-syscalls: ["@base", "@file-read", "@network-client", "@network-server", "@timers", "@process-spawn"]
-governance: { critical: [] }
-resources: { cpu: 0.5, memory: 256MiB, ioBandwidth: 10MiB/s, pids: 64, networkThroughput: 1MiB/s }
-lifetime: { ttl: 10m }
-memory: ${memory}
-`);
-  ok(octant('manifest', 'sign', yaml, '--key', join(root, 'etc', 'keys', 'private', 'ops.key'), '--out', join(root, `${name}.json`)));
-  return join(root, `${name}.json`);
-}
+const manifest = (name: string, memory: string): string => signedManifest(octant, root, name, `memory: ${memory}`);
 
 interface Report { record: { aid: string }; entries: LedgerEntry[] }
 
@@ -72,17 +59,6 @@ async function script(signed: string, steps: { tool: string; args: unknown }[]):
 /** Every text the provider was asked to embed. */
 const embedded = (): string[] => fake!.requests.filter((r) => r.url.endsWith('/embeddings')).flatMap((r) => r.body.input as string[]);
 const ledger = (): LedgerEntry[] => readLedger(ledgerDir(rootLayout(root)), { keepEntries: true }).replay.entries;
-
-function lineOf(child: ChildProcess, pattern: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const seen: string[] = [];
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      seen.push(line);
-      if (pattern.test(line)) resolve(line);
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code} before ${pattern}; output:\n${seen.join('\n')}`)));
-  });
-}
 
 before(async () => {
   if (skip) return;

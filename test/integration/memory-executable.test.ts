@@ -19,10 +19,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
+import { DatabaseSync } from 'node:sqlite';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { rootLayout } from '../../src/runtime/paths.ts';
 import { saveConfig } from '../../src/services/router/api.ts';
 import { ledgerDir, readLedger, type LedgerEntry } from '../../src/services/ledger/api.ts';
+import { lineOf, signedManifest } from '../support/agent-memory.ts';
 import { OCTANT, agentSkip } from '../support/dist-octant.ts';
 
 const skip = agentSkip;
@@ -46,20 +48,7 @@ function ok(run: ReturnType<typeof octant>): string {
 }
 
 /** Sign a manifest for `name` with the given extra YAML and return its path. */
-function manifest(name: string, extra: string): string {
-  const yaml = join(root, `${name}.yaml`);
-  writeFileSync(yaml, `version: 1
-identity: { name: ${name}, operator: ops@example.com }
-filesystem: { read: [${join(root, 'data')}] }
-syscalls: ["@base", "@file-read", "@network-client", "@network-server", "@timers", "@process-spawn"]
-governance: { critical: [] }
-resources: { cpu: 0.5, memory: 256MiB, ioBandwidth: 10MiB/s, pids: 64, networkThroughput: 1MiB/s }
-lifetime: { ttl: 10m }
-${extra}
-`);
-  ok(octant('manifest', 'sign', yaml, '--key', join(root, 'etc', 'keys', 'private', 'ops.key'), '--out', join(root, `${name}.json`)));
-  return join(root, `${name}.json`);
-}
+const manifest = (name: string, extra: string): string => signedManifest(octant, root, name, extra);
 
 interface Report { record: { aid: string; exit: { code: number | null } | null }; result?: { reason: string; answer: string | null; calls: number; refused: number; compactions: number }; entries: LedgerEntry[] }
 
@@ -82,17 +71,6 @@ function ledger(): LedgerEntry[] {
 /** Every byte of the memory files: the partitions' SQLite files and WALs, the recall tiers' file. */
 function memoryBytes(dir = join(root, 'lib', 'memory')): string {
   return readdirSync(dir, { withFileTypes: true }).map((f) => (f.isDirectory() ? memoryBytes(join(dir, f.name)) : readFileSync(join(dir, f.name)).toString('latin1'))).join('');
-}
-
-function lineOf(child: ChildProcess, pattern: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const seen: string[] = [];
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      seen.push(line);
-      if (pattern.test(line)) resolve(line);
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code} before ${pattern}; output:\n${seen.join('\n')}`)));
-  });
 }
 
 before(async () => {
@@ -127,6 +105,8 @@ before(async () => {
     routes: [],
   });
   ok(octant('keys', 'generate', '--name', 'ops'));
+  // A low exact limit, so a partition of a few hundred memories runs on the HNSW graph (the T3 test below).
+  writeFileSync(join(root, 'etc', 'octant.yaml'), 'services:\n  context:\n    vectorExactLimit: 200\n');
   system = spawn(OCTANT, ['--root', root, 'boot', '--json'], { env: { PATH: '/usr/bin:/bin', HOME: root }, stdio: ['ignore', 'pipe', 'inherit'] });
   await lineOf(system, /"event":"system-ready"/);
 });
@@ -257,6 +237,43 @@ test('a bulk import through the CLI reaches T4 through the workers (graph-extrac
   const hits = JSON.parse(ok(octant('memory', 'search', 'eta', 'In which city is the company Priya works for based?', '--json'))) as { memory: { id: string }; tiers: string[] }[];
   const hq = hits.find((h) => h.memory.id === `bulk-${turns.length - 1}`);
   assert.ok(hq !== undefined && hq.tiers.includes('t4'), JSON.stringify(hits.slice(0, 5)));
+});
+
+test('past services.context.vectorExactLimit an agent\'s T3 index is an HNSW graph, built in the workers and saved; recall finds through it', { skip, timeout: 240_000 }, async () => {
+  const at = 1_700_000_000_000;
+  const topics = ['kayak trips', 'sourdough', 'chess openings', 'violin practice', 'tax forms'];
+  const turns = Array.from({ length: 400 }, (_, i) => `note ${i} about ${topics[i % topics.length]} with friend number ${i}`);
+  turns[123] = 'The greenhouse thermostat password rotates every Tuesday.';
+  const lines = [
+    JSON.stringify({ format: 'octant-memory', version: 1, partition: 'theta', exportedAt: at, memories: turns.length }),
+    ...turns.map((text, i) => JSON.stringify({ id: `theta-${i}`, kind: 'turn', text, importance: 0.5, pinned: false, createdAt: at + i, versions: [{ validFrom: at + i, recordedAt: at + i }] })),
+  ];
+  writeFileSync(join(root, 'theta.jsonl'), `${lines.join('\n')}\n`);
+  assert.equal((JSON.parse(ok(octant('memory', 'import', 'theta', join(root, 'theta.jsonl'), '--json'))) as { imported: number }).imported, turns.length);
+  // 400 > 200: the graph is built in a worker after the import and saved as soon as it is built.
+  const db = new DatabaseSync(join(root, 'lib', 'memory', 'recall', 'tiers.sqlite'), { readOnly: true });
+  let saved: { ids: string } | undefined;
+  try {
+    for (let i = 0; i < 1200 && saved === undefined; i++) {
+      const row = db.prepare("SELECT ids FROM t3_graphs WHERE partition = 'theta'").get();
+      if (row === undefined) await sleep(100);
+      else saved = { ids: String(row.ids) };
+    }
+  } finally {
+    db.close();
+  }
+  assert.ok(saved !== undefined, 'no HNSW graph was saved for theta');
+  assert.equal((JSON.parse(saved.ids) as string[]).length, turns.length);
+  const hits = JSON.parse(ok(octant('memory', 'search', 'theta', 'greenhouse thermostat password', '--json'))) as { memory: { id: string }; tiers: string[] }[];
+  assert.equal(hits[0]?.memory.id, 'theta-123', JSON.stringify(hits.slice(0, 3)));
+  assert.ok(hits[0].tiers.includes('t3'), JSON.stringify(hits[0]));
+  // Its twin below the limit: 'eta' (152 memories) has no graph.
+  const check = new DatabaseSync(join(root, 'lib', 'memory', 'recall', 'tiers.sqlite'), { readOnly: true });
+  try {
+    assert.equal(check.prepare("SELECT count(*) AS n FROM t3_graphs WHERE partition = 'eta'").get()!.n, 0);
+  } finally {
+    check.close();
+  }
 });
 
 /** `octant ...` without blocking this process: the fake provider here must answer while it runs. */

@@ -6,11 +6,11 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { rootLayout } from '../../src/runtime/paths.ts';
 import { saveConfig } from '../../src/services/router/api.ts';
 import { startFakeOpenAI } from '../../src/services/router/testing/fake-openai.ts';
 import type { FakeProvider } from '../../src/services/router/testing/fake-server.ts';
+import { lineOf } from './agent-memory.ts';
 import { OCTANT } from './dist-octant.ts';
 
 export interface ServedRouter {
@@ -22,18 +22,6 @@ export interface ServedRouter {
   /** `octant status --json`, parsed. */
   status(): { services: { name: string; state: string; health: { ok: boolean; detail: string } }[] };
   stop(): Promise<void>;
-}
-
-/** The first stdout line of a child matching `pattern` (fails if it exits first). */
-function lineOf(child: ChildProcess, pattern: RegExp): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const seen: string[] = [];
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      seen.push(line);
-      if (pattern.test(line)) resolve(line);
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code} before ${pattern}; output:\n${seen.join('\n')}`)));
-  });
 }
 
 export async function startServedRouter(prefix: string, token: string): Promise<ServedRouter> {

@@ -1,4 +1,4 @@
-// A worker entry for src/lib/worker-pool.test.ts: tasks that answer, throw,
+// A worker entry for src/lib/worker-pool.test.ts: tasks that answer (at once or later), throw,
 // block until released, and kill their worker; FIXTURE_NICENESS in the
 // environment makes it a background worker at that nice value.
 
@@ -11,6 +11,9 @@ serveTasks({
     return process.getBuiltinModule('node:os').getPriority(tid);
   },
   echo: (input: unknown) => input,
+  // Answers after a turn of this thread's event loop (a wasm runtime's calls are asynchronous).
+  later: (input: unknown) => new Promise((resolve) => setTimeout(() => resolve(input), 1)),
+  laterFail: (message: string) => new Promise((_, reject) => setTimeout(() => reject(Object.assign(new Error(message), { code: 'E_FIXTURE_LATER' })), 1)),
   thread: () => process.getBuiltinModule('node:worker_threads').threadId,
   fail: (message: string) => {
     throw Object.assign(new Error(message), { code: 'E_FIXTURE' });

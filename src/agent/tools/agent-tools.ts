@@ -40,7 +40,7 @@ export async function agentTools(manager: LifecycleManager, mailboxes: Mailboxes
       shareWith: memory.shareWith ?? [], retention: memory.retention ?? context.defaultRetention(),
       ...(memory.remoteEmbedder !== undefined ? { remoteEmbedder: memory.remoteEmbedder } : {}),
       ...(memory.remoteExtractor !== undefined ? { remoteExtractor: memory.remoteExtractor } : {}),
-    }, { agent: session.aid, lineage: session.lineage });
+    }, { agent: session.aid, lineage: session.lineage }, { vaultToken: agent.token });
     tools.push(...memoryTools(context));
   }
   return tools;

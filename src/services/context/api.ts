@@ -5,7 +5,7 @@
 
 export { contextService, CONTEXT_CONFIG, memoryDir, type ContextServiceApi } from './index.ts';
 export type { ContextStoreApi, Memory, MemoryHit, Partition, PartitionStats, PutResult, RecallTier, Relation, TierHit } from './types.ts';
-export type { Actor, ContextApi, ContextStats, MemoryInput, MemoryRef, PartitionPolicy } from './context-api.ts';
+export type { Actor, AgentCredentials, ContextApi, ContextStats, MemoryInput, MemoryRef, PartitionPolicy } from './context-api.ts';
 export { createContext } from './context.ts';
 export { sharingRegistry } from './sharing.ts';
 export { createContextStore } from './store/context-store.ts';

@@ -41,6 +41,16 @@ export interface RecallAnswer {
   skipped: { tier: string; reason: string }[];
 }
 
+/**
+ * What a remote embedder calls the router with, for the agent that granted
+ * it: a credentialed deployment's key is injected only for this token (the
+ * agent's manifest must grant the credential too). Kept apart from Actor,
+ * which goes into ledger entries: a token is never ledgered.
+ */
+export interface AgentCredentials {
+  vaultToken: string;
+}
+
 /** Who acts, for the ledger: an agent run (aid and lineage) or the operator. */
 export interface Actor {
   agent: string;
@@ -73,7 +83,7 @@ export interface ContextApi {
    * whom its partition is shared with and which embedder its T3 uses, and
    * apply its retention.
    */
-  attach(partition: Partition, policy: PartitionPolicy, actor: Actor): Promise<{ expired: number }>;
+  attach(partition: Partition, policy: PartitionPolicy, actor: Actor, credentials?: AgentCredentials): Promise<{ expired: number }>;
   /** Does `owner`'s last declaration share its partition with `reader`? */
   sharesWith(owner: Partition, reader: string): boolean;
   partitions(): Promise<Partition[]>;

@@ -115,7 +115,7 @@ export function createContext(deps: ContextDeps): ContextApi {
     async relate(partition, relation) {
       return cleanResult(await store.relate(partition, { from: await redact(relation.from), relation: await redact(relation.relation), to: await redact(relation.to) }));
     },
-    async attach(partition, policy, actor) {
+    async attach(partition, policy, actor, credentials) {
       // Checks the name before anything is recorded of it.
       store.stats(partition);
       await deps.sharing.declare(partition, policy.shareWith, actor);
@@ -125,7 +125,7 @@ export function createContext(deps: ContextDeps): ContextApi {
         const from = deps.embedders.target(partition);
         const to = policy.remoteEmbedder === undefined ? 'default' : `router:${policy.remoteEmbedder}`;
         if (from !== to) await deps.ledger({ ...actor, kind: 'memory', action: 'memory.embedder', target: `memory:${partition}`, decision: 'allow', detail: { from, to } });
-        deps.embedders.select(partition, policy.remoteEmbedder, actor);
+        deps.embedders.select(partition, policy.remoteEmbedder, actor, credentials?.vaultToken);
       }
       const retention = policy.retention ?? {};
       if (retention.maxAge === undefined && retention.maxCount === undefined) return { expired: 0 };

@@ -29,6 +29,8 @@ let flaky: FakeProvider;
 let router: ReturnType<typeof createRouter>;
 const deployment = (id: string, origin: string, kind: 'chat' | 'embedding' = 'embedding') => ({ id, provider: 'openai', kind, model: `${id}-up`, baseUrl: `${origin}/v1`, credential: 'oa-key', price: { input: 0.1, output: 0 }, contextWindow: 8_000, capabilities: { tools: false, vision: false, json: false }, tier: 1 as const });
 
+const keys = testInjector({ 'oa-key': 'sk-upstream' });
+
 before(async () => {
   fake = await startFakeOpenAI();
   flaky = await startFakeOpenAI();
@@ -38,7 +40,11 @@ before(async () => {
       // A route that would fail 'flaky' over to 'emb': memory must never take it.
       routes: [{ name: 'spare', deployments: ['flaky', 'emb'], policy: 'ordered' }],
     },
-    injector: testInjector({ 'oa-key': 'sk-upstream' }),
+    // Like the vault's injector: a credentialed deployment's key only for an agent's token (tokens here: 'vt-<agent>').
+    injector: { ...keys, inject: async (grant, request, hint, caller) => {
+      if (caller.vaultToken !== `vt-${caller.agent.replace(/^aid-/, '')}`) throw new Error(`agent ${caller.agent} presented no vault token`);
+      return keys.inject(grant, request, hint, caller);
+    } },
     ledger: memoryLedger(),
     retry: { maxRetries: 0, baseDelayMs: 1, maxDelayMs: 1, maxWaitMs: 0 },
   });
@@ -64,6 +70,7 @@ async function rig(name: string): Promise<Rig> {
 }
 
 const actor = (agent: string) => ({ agent: `aid-${agent}`, lineage: [] });
+const token = (agent: string) => ({ vaultToken: `vt-${agent}` });
 /** Every text any embeddings request carried to a fake provider. */
 const sentTo = (provider: FakeProvider): string[] => provider.requests.filter((r) => r.url.endsWith('/embeddings')).flatMap((r) => r.body.input as string[]);
 /** The embedders of a partition's stored vectors, and their sizes in bytes. */
@@ -77,13 +84,13 @@ function stored(file: string, partition: string): { embedder: string; bytes: num
 }
 /** A grant whose transport waits for `gate` before calling the router (a re-embed caught in the middle). */
 function gated(gate: Promise<void>, caller: Caller): { deployment: string; transport: EmbedTransport } {
-  return { deployment: 'emb', transport: async (model, input) => { await gate; return (await router.embed({ model, input }, caller, { exactDeployment: true })).vectors; } };
+  return { deployment: 'emb', transport: async (model, input) => { await gate; return (await router.embed({ model, input }, { ...caller, vaultToken: `vt-${caller.agent.replace(/^aid-/, '')}` }, { exactDeployment: true })).vectors; } };
 }
 
 test('a manifest that grants a remote embedder: its memory and its own queries go to exactly that deployment; a partition without the grant sends nothing and recalls through the built-in one', async () => {
   const r = await rig('grant');
   try {
-    await r.context.attach('alpha', { shareWith: [], remoteEmbedder: 'emb' }, actor('alpha'));
+    await r.context.attach('alpha', { shareWith: [], remoteEmbedder: 'emb' }, actor('alpha'), token('alpha'));
     await r.context.attach('beta', { shareWith: [] }, actor('beta'));
     await r.context.put('alpha', { text: 'Alpha keeps the harbour ledger in the blue cabinet.' });
     await r.context.put('beta', { text: 'Beta hides the zebra key under the third stair.' });
@@ -113,10 +120,19 @@ test('a manifest that grants a remote embedder: its memory and its own queries g
     }
     assert.equal(fake.requests.length, before);
 
+    // The agent's own token carries the credential: a grant presented without it sends nothing.
+    const sentNow = fake.requests.length;
+    await r.context.attach('omega', { shareWith: [], remoteEmbedder: 'emb' }, actor('omega'));
+    await r.context.put('omega', { text: 'Omega has no token for the credential.' });
+    await r.recall.embedders.settled('omega');
+    assert.equal(fake.requests.length, sentNow);
+    assert.equal(r.recall.embedders.identity('omega').current, 'hashed-v1-256', 'the re-embed failed: the old (empty) space stays');
+
     // Log first: the new destination is in the ledger, by the agent, before it is used.
     const change = r.ledger.entries.find((e) => e.action === 'memory.embedder');
     assert.deepEqual([change?.target, change?.agent, change?.detail], ['memory:alpha', 'aid-alpha', { from: 'default', to: 'router:emb' }]);
-    assert.equal(r.ledger.entries.filter((e) => e.action === 'memory.embedder').length, 1, 'beta chose nothing new');
+    assert.deepEqual(r.ledger.entries.filter((e) => e.action === 'memory.embedder').map((e) => e.target), ['memory:alpha', 'memory:omega'], 'beta chose nothing new');
+    assert.ok(!JSON.stringify(r.ledger.entries).includes('vt-'), 'no token in the ledger');
   } finally {
     await r.close();
   }
@@ -160,7 +176,7 @@ test('a changed choice re-embeds in the background: the old vectors answer meanw
 test('fail closed: a remote embedder that fails skips T3 for that recall (said so), T2 answers, nothing goes to another provider; a put still succeeds', async () => {
   const r = await rig('closed');
   try {
-    await r.context.attach('delta', { shareWith: [], remoteEmbedder: 'flaky' }, actor('delta'));
+    await r.context.attach('delta', { shareWith: [], remoteEmbedder: 'flaky' }, actor('delta'), token('delta'));
     await r.context.put('delta', { text: 'Delta stores the spare oars in the boathouse loft.' });
     await r.recall.embedders.settled('delta');
     assert.equal(r.recall.embedders.identity('delta').current, 'router:flaky:3');
@@ -203,7 +219,7 @@ test('a forget during a re-embed: the forgotten memory is never staged nor store
 });
 
 test('the router\'s exact-deployment embed: only that embedding deployment, never a route, a chat deployment or an unknown id; its twin resolves routes', async () => {
-  const caller: Caller = { agent: 'x', lineage: [] };
+  const caller: Caller = { agent: 'x', lineage: [], vaultToken: 'vt-x' };
   const refused = (model: string) => assert.rejects(router.embed({ model, input: ['t'] }, caller, { exactDeployment: true }), (e: Error & { code?: string }) => e.code === 'E_ROUTER_UNAVAILABLE' && e.message.includes(`'${model}'`));
   const sent = fake.requests.length;
   await refused('spare');

@@ -18,6 +18,7 @@ import type { Partition } from './types.ts';
 import { builtinEmbedder } from './vectors/builtin-embedder.ts';
 import type { Embedder } from './vectors/embedder.ts';
 import { localModelEmbedder } from './vectors/local-model.ts';
+import { onnxModelEmbedder } from './vectors/onnx-model.ts';
 import type { PartitionEmbedders } from './vectors/partition-embedders.ts';
 import type { EmbedTransport } from './vectors/router-embedder.ts';
 
@@ -33,20 +34,24 @@ export interface EmbedderSettings {
   modelsDir: string;
   dims: number;
   engine: string;
+  vocab: string;
+  onnxRuntime: string;
 }
 
 /** The operator's embedder, and how to release what it started (a local engine). */
 export function operatorEmbedder(settings: EmbedderSettings): { make(workers: WorkerPool): Embedder; close(): Promise<void> } {
   if (settings.kind === 'builtin') return { make: (workers) => builtinEmbedder({ workers }), close: async () => undefined };
   if (settings.dims < 1) throw new OctantError('E_CONFIG', 'services.context.embedder.dims: a local model needs its vector size (e.g. 768)', { exit: EXIT.usage });
-  // Refuses here, at start, naming the missing step (no model file, no engine).
-  const local = localModelEmbedder({ modelsDir: settings.modelsDir, ...(settings.model !== '' ? { model: settings.model } : {}), engine: settings.engine, dims: settings.dims });
+  // Refuses here, at start, naming the missing step (no model file, no engine, no runtime).
+  const local = settings.model.endsWith('.onnx')
+    ? onnxModelEmbedder({ modelsDir: settings.modelsDir, model: settings.model, vocab: settings.vocab, runtime: settings.onnxRuntime, dims: settings.dims })
+    : localModelEmbedder({ modelsDir: settings.modelsDir, ...(settings.model !== '' ? { model: settings.model } : {}), engine: settings.engine, dims: settings.dims });
   return { make: () => local, close: () => local.close() };
 }
 
-/** The transport of a grant: that deployment only (no route, no failover elsewhere), as that agent. */
-export function grantTransport(router: RouterEmbedPort, actor: Actor): EmbedTransport {
-  const caller: Caller = { agent: actor.agent, lineage: actor.lineage };
+/** The transport of a grant: that deployment only (no route, no failover elsewhere), as that agent (its vault token for a credentialed deployment). */
+export function grantTransport(router: RouterEmbedPort, actor: Actor, vaultToken?: string): EmbedTransport {
+  const caller: Caller = { agent: actor.agent, lineage: actor.lineage, ...(vaultToken !== undefined ? { vaultToken } : {}) };
   return async (model, input) => (await router.embed({ model, input }, caller, { exactDeployment: true })).vectors;
 }
 
@@ -56,15 +61,15 @@ export interface EmbedderChoice {
   /** For stats: the embedder of the partition's vectors, the choice, and whether it is being re-embedded. */
   describe(partition: Partition): { current: string; target: string; reembedding: boolean };
   /** The owner starts with this grant (undefined: none); a change re-embeds the partition. */
-  select(partition: Partition, remoteEmbedder: string | undefined, actor: Actor): void;
+  select(partition: Partition, remoteEmbedder: string | undefined, actor: Actor, vaultToken?: string): void;
 }
 
 export function embedderChoice(embedders: PartitionEmbedders, router: RouterEmbedPort): EmbedderChoice {
   return {
     target: (partition) => embedders.identity(partition).target,
     describe: (partition) => embedders.identity(partition),
-    select(partition, remoteEmbedder, actor) {
-      embedders.select(partition, remoteEmbedder === undefined ? undefined : { deployment: remoteEmbedder, transport: grantTransport(router, actor) });
+    select(partition, remoteEmbedder, actor, vaultToken) {
+      embedders.select(partition, remoteEmbedder === undefined ? undefined : { deployment: remoteEmbedder, transport: grantTransport(router, actor, vaultToken) });
     },
   };
 }

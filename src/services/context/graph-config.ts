@@ -84,8 +84,11 @@ async function passwordFor(vault: Pick<VaultApi, 'issueToken' | 'inject'>, secre
     injected = await vault.inject(token, secret, { url: `https://${host.includes(':') ? `[${host}]` : host}:${port}/`, headers: {} });
   } catch (error) {
     const code = error instanceof OctantError ? error.code : 'error';
-    throw configError('passwordSecret', `the vault did not give ${JSON.stringify(secret)} for ${host}:${port} (${code}: ${messageOf(error)})`,
-      `store it with: octant vault put ${secret} --basic ${user} --host ${host}:${port}; then: octant vault grant ${secret} agent:${CONTEXT_PRINCIPAL}`);
+    // The graph is opened when the service starts: a vault that is still sealed then cannot give the password.
+    const hint = code === 'E_VAULT_SEALED'
+      ? 'the vault must be unsealed when the context service starts: configure services.vault.keyFile, or use the sqlite backend'
+      : `store it with: octant vault put ${secret} --basic ${user} --host ${host}:${port}; then: octant vault grant ${secret} agent:${CONTEXT_PRINCIPAL}`;
+    throw configError('passwordSecret', `the vault did not give ${JSON.stringify(secret)} for ${host}:${port} (${code}: ${messageOf(error)})`, hint);
   }
   const basic = /^Basic ([A-Za-z0-9+/=]+)$/.exec(injected.headers.Authorization ?? '');
   const pair = basic === null ? undefined : Buffer.from(basic[1], 'base64').toString('utf8');

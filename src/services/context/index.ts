@@ -34,12 +34,15 @@ export const CONTEXT_CONFIG = {
     durability: { type: 'string', enum: ['full', 'normal'], default: 'full', doc: 'full: a memory is on disk (fsync of the WAL) before put returns, so kill -9 loses nothing acknowledged; normal: fsync at checkpoints only (faster, a power loss may lose the last writes)' },
     hotItems: { type: 'integer', min: 0, max: 1_000_000, default: 512, doc: 'T0: recent memories kept in process per agent, besides the pinned ones' },
     pinnedLimit: { type: 'integer', min: 1, max: 10_000, default: 256, doc: 'pinned memories an agent may hold (all of them are in every step\'s context)' },
+    vectorExactLimit: { type: 'integer', min: 1, max: 10_000_000, default: 20_000, doc: 'T3: vectors per agent up to which its index is an exact scan; past it, an HNSW graph built in a worker (approximate, recall@10 about 0.97-0.99: docs/benchmarks.md)' },
     embedder: {
       doc: 'T3: the embedder of agents whose manifest names no remote one (memory.remoteEmbedder); changing it re-embeds each agent\'s memory in the background',
       type: 'object',
       properties: {
-        kind: { type: 'string', enum: ['builtin', 'local'], default: 'builtin', doc: 'builtin: hashed word and character n-grams, no model file; local: a model file in modelsDir, run on this machine (GGUF: by llama-server on 127.0.0.1)' },
-        model: { type: 'string', default: '', doc: 'local: the model file name in modelsDir (empty: the only, or first, .gguf there)' },
+        kind: { type: 'string', enum: ['builtin', 'local'], default: 'builtin', doc: 'builtin: hashed word and character n-grams, no model file; local: a model file in modelsDir, run on this machine (GGUF: by llama-server on 127.0.0.1; ONNX: by onnxruntime-web in a worker)' },
+        model: { type: 'string', default: '', doc: 'local: the model file in modelsDir: a .gguf, or the .onnx of a sentence-transformers export (e.g. all-MiniLM-L6-v2/model.onnx); empty: the only, or first, .gguf there' },
+        vocab: { type: 'string', default: '', doc: 'local ONNX: its vocab.txt or tokenizer.json, relative to modelsDir (empty: tokenizer.json, else vocab.txt, beside the model)' },
+        onnxRuntime: { type: 'string', default: '', doc: 'local ONNX: the directory of the onnxruntime-web package, or one whose node_modules holds it (empty: looked for from the executable\'s directory and the working directory up)' },
         modelsDir: { type: 'string', default: '/data/models', doc: 'local: where the operator installs models' },
         dims: { type: 'integer', min: 0, max: 16_384, default: 0, doc: 'local: the model\'s vector size (required with kind local)' },
         engine: { type: 'string', default: 'llama-server', doc: 'local GGUF: the engine program, a path or a name on PATH' },
@@ -118,7 +121,7 @@ export const contextService: ServiceDefinition<ContextServiceApi, ContextDeps, t
       await own.close();
       throw error;
     });
-    const recall = await openRecallTiers({ file: tiersFile, embedder: own.make, memoryDir: dir, log: (message, detail) => ctx.log.warn(message, detail), ...(graph === undefined ? {} : { graph }) }).catch(async (error: unknown) => {
+    const recall = await openRecallTiers({ file: tiersFile, embedder: own.make, memoryDir: dir, exactLimit: ctx.config.vectorExactLimit, log: (message, detail) => ctx.log.warn(message, detail), ...(graph === undefined ? {} : { graph }) }).catch(async (error: unknown) => {
       await own.close();
       await graph?.close();
       throw error;

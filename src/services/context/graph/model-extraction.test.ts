@@ -144,5 +144,31 @@ test('a text longer than the model may be sent keeps the rules\' extraction, wit
   await t.tier.add(memory('alice', 'big', `${TEXT} ${'filler words here. '.repeat(1000)}`));
   await t.extraction.idle();
   assert.equal(fake.requests.length, before);
-  assert.match(t.fallbacks[0], /not sent: the text has \d+ characters/);
+  assert.match(t.fallbacks[0], /not sent: the text has more than 16384 characters/);
+});
+
+test('a bulk add past the queue: the first fill the queue, the rest keep the rules\' extraction, recorded once for the batch (no ledger flood)', async () => {
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const ledger = memoryLedger();
+  const tier = new GraphTier({ driver: sqliteDriver(new DatabaseSync(':memory:')) });
+  let asked = 0;
+  const extraction = modelExtraction(tier, {
+    gate: () => 'extractor',
+    chat: async () => { asked++; await gate; return { content: ANSWER }; },
+    ledger: ledger.append,
+    queueLimit: 3,
+    concurrency: 1,
+  });
+  tier.useExtraction(extraction);
+  await tier.addMany(Array.from({ length: 50 }, (_, i) => memory('alice', `b${i}`)));
+  release();
+  await extraction.idle();
+  assert.equal(asked, 3, 'the three queued');
+  const fallbacks = ledger.entries.filter((e) => e.action === 'memory.extract.fallback');
+  assert.equal(fallbacks.length, 1);
+  assert.equal(fallbacks[0].detail.count, 47);
+  assert.match(String(fallbacks[0].detail.reason), /3 extractions are already waiting \(47 memories: b3, b4, b5, b6, b7, \.\.\.\)/);
+  // The rules' extraction of every one is there.
+  assert.equal((await tier.edges('alice', 'Priya Raman')).filter((e) => e.memoryId === 'b49').length, 1);
 });

@@ -81,10 +81,10 @@ export function modelExtraction(target: ExtractionTarget, options: ModelExtracti
     await options.ledger({ agent: 'system', lineage: [], kind: 'memory', action, target: `memory:${job.memory.partition}`, decision, detail: { id: job.memory.id, deployment: job.deployment, ...detail } });
   };
 
-  const fallback = async (job: Job, reason: string): Promise<void> => {
+  const fallback = async (job: Job, reason: string, count = 1): Promise<void> => {
     options.onFallback?.(job.memory.partition, job.memory.id, reason);
     try {
-      await record(job, 'memory.extract.fallback', 'fallback', { reason });
+      await record(job, 'memory.extract.fallback', 'fallback', { reason, ...(count > 1 ? { count } : {}) });
     } catch (error) {
       options.onFallback?.(job.memory.partition, job.memory.id, `the ledger refused the fallback record: ${messageOf(error)}`);
     }
@@ -156,6 +156,15 @@ export function modelExtraction(target: ExtractionTarget, options: ModelExtracti
 
   return {
     added(memories) {
+      // Memories not sent, by reason: one record per reason and partition for
+      // the whole batch (a bulk import past the queue must not flood the ledger).
+      const skipped = new Map<string, { job: Job; ids: string[] }>();
+      const skip = (job: Job, reason: string): void => {
+        const at = `${job.memory.partition}\u0000${reason}`;
+        const entry = skipped.get(at) ?? { job, ids: [] };
+        entry.ids.push(job.memory.id);
+        skipped.set(at, entry);
+      };
       for (const memory of memories) {
         const key = keyOf(memory.partition, memory.id);
         tickets.delete(key);
@@ -164,16 +173,16 @@ export function modelExtraction(target: ExtractionTarget, options: ModelExtracti
         const deployment = options.gate(memory.partition);
         if (deployment === undefined) continue;
         const job: Job = { memory, deployment, ticket: Symbol(memory.id) };
-        if (memory.text.length > MAX_TEXT_CHARS) {
-          track(fallback(job, `not sent: the text has ${memory.text.length} characters, more than ${MAX_TEXT_CHARS}`));
-          continue;
+        if (memory.text.length > MAX_TEXT_CHARS) skip(job, `not sent: the text has more than ${MAX_TEXT_CHARS} characters`);
+        else if (queue.length >= queueLimit) skip(job, `not sent: ${queueLimit} extractions are already waiting`);
+        else {
+          tickets.set(key, job.ticket);
+          queue.push(job);
         }
-        if (queue.length >= queueLimit) {
-          track(fallback(job, `not sent: ${queueLimit} extractions are already waiting`));
-          continue;
-        }
-        tickets.set(key, job.ticket);
-        queue.push(job);
+      }
+      for (const [at, { job, ids }] of skipped) {
+        const reason = at.slice(at.indexOf('\u0000') + 1);
+        track(fallback(job, ids.length === 1 ? reason : `${reason} (${ids.length} memories: ${ids.slice(0, 5).join(', ')}${ids.length > 5 ? ', ...' : ''})`, ids.length));
       }
       pump();
     },

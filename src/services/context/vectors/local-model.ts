@@ -9,8 +9,9 @@
 //
 // What is refused, with the step named:
 //   E_MEMORY_MODEL_MISSING  no .gguf model in the models directory (or not the one named)
-//   E_MEMORY_MODEL_ENGINE   no engine program, or an ONNX model (no engine
-//                           for ONNX is supported: export it to GGUF)
+//   E_MEMORY_MODEL_ENGINE   no engine program, or an ONNX model (llama.cpp
+//                           runs GGUF; ONNX models run in onnx-model.ts,
+//                           when services.context.embedder.model names the .onnx file)
 //   E_MEMORY_MODEL_START    the engine exited or did not answer in time
 
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -62,7 +63,7 @@ export function resolveLocalModel(options: LocalModelOptions = {}): { model: str
   const gguf = files.filter((f) => f.endsWith('.gguf'));
   const wanted = options.model;
   if ((wanted !== undefined && wanted.endsWith('.onnx')) || (wanted === undefined && gguf.length === 0 && files.some((f) => f.endsWith('.onnx')))) {
-    throw new OctantError('E_MEMORY_MODEL_ENGINE', `local embedding model: ONNX models are not supported (${dir})`, { exit: EXIT.unavailable, hint: 'export the model to GGUF for llama.cpp, or use the built-in embedder' });
+    throw new OctantError('E_MEMORY_MODEL_ENGINE', `local embedding model: llama-server runs GGUF, not ONNX models (${dir})`, { exit: EXIT.unavailable, hint: 'name the .onnx file in services.context.embedder.model to run it with onnxruntime-web, or export the model to GGUF, or use the built-in embedder' });
   }
   const model = wanted ?? gguf[0];
   if (model === undefined || !gguf.includes(model)) {

@@ -81,7 +81,8 @@ interface Job {
 export const DIMS_PROBE = 'dimensions probe';
 /** After a failed re-embed, wait this long before the next try (an add or a select retries). */
 const RETRY_MS = 60_000;
-const BATCH = 64;
+/** Texts per staged batch (a remote embedder splits it into its own requests). */
+const BATCH = 256;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS t3_embedders (
@@ -238,7 +239,8 @@ export class PartitionEmbedders implements RecallTier {
       // A partition from before the choice existed: its vectors name their embedder.
       const legacy = this.db.prepare('SELECT embedder FROM t3_vectors WHERE partition = ? LIMIT 1').get(partition);
       s = { current: legacy === undefined ? this.options.fallback.embedder.id : String(legacy.embedder), target: 'default', complete: true };
-      this.persist(partition, s);
+      // Offline reads (no source) record nothing: a read changes no file.
+      if (this.options.source !== undefined) this.persist(partition, s);
     }
     this.states.set(partition, s);
     this.kick(partition);

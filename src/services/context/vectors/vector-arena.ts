@@ -1,20 +1,21 @@
 // Fixed-size float vectors in numbered slots, with the dot product of two
-// slots: the storage and the inner loop of the HNSW index (hnsw.ts).
+// slots: the storage and the inner loop of both vector indexes (hnsw.ts,
+// exact-index.ts).
 //
 // The dot product is a WebAssembly SIMD kernel (f32x4 multiply-add, 4 lanes
-// at a time) over the arena's own linear memory: a 256-dim dot costs tens of
-// nanoseconds against about 450 ns for the best plain JavaScript loop on
-// Float32Arrays (measured by bench/memory-vectors.ts's build and search
-// times), and the dot is nearly all of an HNSW build and search. The module
+// at a time) over the arena's own linear memory: a 256-dim dot measured
+// 80-130 ns against 450-950 ns for the best plain JavaScript loops on
+// Float32Arrays (a microbenchmark on this 2-core host at load 4-7), and the
+// dot is about half of an HNSW build and nearly all of an exact scan. The module
 // is a few dozen bytes assembled below (no toolchain, no file to load), and
 // compiled on first use, never at import time. Where WebAssembly SIMD is
 // missing the arena falls back to plain JavaScript with the same results up
 // to float rounding.
 //
-// Slots are padded to a multiple of 4 floats (zeros add nothing to a dot).
+// Slots are padded to a multiple of 8 floats (zeros add nothing to a dot).
 // Slot 0 is the caller's scratch (a query). Accumulation is in float32 lanes:
-// scores differ from a float64 sum by about 1e-7, far below any tie that
-// matters here (recall is measured against the float64 exact index).
+// scores differ from a float64 sum by about 1e-6 at 256 dims; both indexes
+// use the same kernel, so equal vectors score equal in both.
 
 import { dot } from './vector-index.ts';
 
@@ -107,12 +108,21 @@ export class VectorArena {
     this.dims = dims;
     this.stride = Math.ceil(dims / 8) * 8;
     const wasm = simd ? kernelModule() : null;
-    if (wasm === null) {
+    let memory: WasmMemory | undefined;
+    try {
+      memory = wasm === null ? undefined : new wasm.api.Memory({ initial: 1 });
+    } catch {
+      // Each WebAssembly memory reserves address space (guard regions): with
+      // very many partitions loaded at once the engine may refuse one more.
+      // That arena then runs the JavaScript loop: slower, the same results.
+      memory = undefined;
+    }
+    if (wasm === null || memory === undefined) {
       this.floats = new Float32Array(0);
     } else {
-      this.memory = new wasm.api.Memory({ initial: 1 });
-      this.kernel = new wasm.api.Instance(wasm.module, { env: { mem: this.memory } }).exports.dot;
-      this.floats = new Float32Array(this.memory.buffer);
+      this.memory = memory;
+      this.kernel = new wasm.api.Instance(wasm.module, { env: { mem: memory } }).exports.dot;
+      this.floats = new Float32Array(memory.buffer);
     }
     this.reserve(slots);
   }
