@@ -26,6 +26,8 @@ export function configuredEmbedder(context: Readonly<Record<string, unknown>> | 
     modelsDir: field(section, 'modelsDir', isString, '/data/models'),
     dims: field(section, 'dims', isNumber, 0),
     engine: field(section, 'engine', isString, 'llama-server'),
+    vocab: field(section, 'vocab', isString, ''),
+    onnxRuntime: field(section, 'onnxRuntime', isString, ''),
   };
   return operatorEmbedder(settings);
 }
