@@ -7,12 +7,14 @@
 //   of them), at most `edgeBudget` edges in all and `reachLimit` entities;
 //   an entity with more than `fanout` edges each way is walked through its
 //   newest ones only (a hub such as "user" cannot pull in the partition).
-// - mentions(): the memories that name the reached entities, nearest first,
-//   at most `hubLimit` + 1 rows read per entity (more: a hub, not ranked by)
-//   and `mentionBudget` rows in all.
+// - mentions(): the memories that name the reached entities, nearest first:
+//   each entity's mentions counted in the index up to `hubLimit` + 1 (more:
+//   a hub, not ranked by), then read; `mentionBudget` entries counted or
+//   read in all.
 //
-// Each read is one indexed statement with a LIMIT; the rows returned are
-// the work done, so a test counts them through a counting driver.
+// Each read is one indexed statement with a LIMIT: the rows it returns, or
+// for a count the entries it steps (at most its LIMIT), are the work done;
+// graph-budget.test.ts counts the rows through a counting driver.
 
 import type { Partition } from '../types.ts';
 import type { SqlDriver } from './sql-driver.ts';
@@ -28,11 +30,11 @@ export interface GraphBudget {
   edgeBudget: number;
   /** An entity more memories mention than this is a hub search() does not rank by (default 1000). */
   hubLimit: number;
-  /** Mentions read per search at most (default 10 000). */
+  /** Mention entries counted or read per search at most (default 10 000). */
   mentionBudget: number;
 }
 
-export const GRAPH_BUDGET: Readonly<GraphBudget> = { depth: 2, reachLimit: 200, fanout: 100, edgeBudget: 2000, hubLimit: 1000, mentionBudget: 10_000 };
+export const GRAPH_BUDGET: Readonly<GraphBudget> = { depth: 2, reachLimit: 200, fanout: 100, edgeBudget: 2000, hubLimit: 1000, mentionBudget: 3000 };
 
 export interface EdgeRow {
   subject: string;
@@ -101,10 +103,14 @@ export async function mentions(driver: SqlDriver, partition: Partition, depthOf:
   for (const [entity] of order) {
     const want = Math.min(budget.hubLimit + 1, left);
     if (want <= 0) break;
-    const rows = await driver.all('SELECT memory_id FROM t4_mentions WHERE partition = ? AND entity = ? LIMIT ?', [partition, entity, want]);
-    left -= rows.length;
+    // Counted first (in the index, one row back), so a hub's mentions are never carried into JS.
+    const counted = await driver.all('SELECT count(*) AS n FROM (SELECT 1 FROM t4_mentions WHERE partition = ? AND entity = ? LIMIT ?) x', [partition, entity, want]);
+    const n = Number(counted[0]?.n ?? 0);
+    left -= n;
     // A hub, or cut short by the budget (its count unknown): not ranked by.
-    if (rows.length > budget.hubLimit || (rows.length === want && want <= budget.hubLimit)) continue;
+    if (n === 0 || n > budget.hubLimit || (n === want && want <= budget.hubLimit)) continue;
+    const rows = await driver.all('SELECT memory_id FROM t4_mentions WHERE partition = ? AND entity = ? LIMIT ?', [partition, entity, n]);
+    left -= rows.length;
     out.push({ entity, memoryIds: rows.map((r) => String(r.memory_id)) });
   }
   return out;

@@ -11,11 +11,17 @@
 // before", rarely "now".
 //
 // A query is the OR of its analyzed terms (BM25 ranks documents matching
-// more and rarer terms first). FTS5 scores every document a term matches,
-// so a term in most memories would cost a scan of the partition for little
-// ranking value: terms are taken rarest first (document counts from the
-// fts5vocab table) while their postings stay within the budget, always at
-// least the rarest one. This bounds a search's cost whatever the size.
+// more and rarer terms first). FTS5 scores every document a term matches
+// (about 3 µs each: BM25 reads each one's column sizes), so a term in many
+// memories would cost a scan of much of the partition for little ranking
+// value: terms are taken rarest first (document counts from the fts5vocab
+// table) while their postings stay within the budget, always at least the
+// rarest one. This bounds a search's cost whatever the size. Counting a
+// term's documents reads its whole posting list too (about 0.1 µs a
+// document), so the counts of common terms (CACHED_FROM documents or more)
+// are kept for a while (DOC_COUNT_TTL_MS): such a count a little stale only
+// shifts which terms fit. A rarer term is counted afresh each time (cheap),
+// so a word a memory just brought in is found at once.
 
 import type { StatementSync } from 'node:sqlite';
 import type { Analyzer } from '../../../lib/text/analyzer.ts';
@@ -29,7 +35,11 @@ const PAST_FACT_WEIGHT = 0.5;
 /** BM25 candidates read per hit wanted: recency and filters reorder within them. */
 const CANDIDATES_PER_HIT = 4;
 /** Documents scored per search at most (the sum of the kept terms' document counts); the store's `postingsBudget`. */
-export const POSTINGS_BUDGET = 10_000;
+export const POSTINGS_BUDGET = 2_000;
+/** How long a term's document count is reused, and how many terms' counts are kept. */
+const DOC_COUNT_TTL_MS = 30_000;
+const DOC_COUNTS_KEPT = 4096;
+const CACHED_FROM = 256;
 
 export interface TextQuery {
   k: number;
@@ -43,6 +53,8 @@ export class TextTier {
   readonly #docs: StatementSync;
   readonly #believedNow: StatementSync;
   readonly #asOf: StatementSync;
+  /** term -> its document count and when it was read (insertion order: oldest first). */
+  readonly #docCounts = new Map<string, { docs: number; at: number }>();
 
   constructor(partition: DurablePartition, analyzer: Analyzer, postingsBudget = POSTINGS_BUDGET) {
     this.#analyzer = analyzer;
@@ -64,9 +76,22 @@ export class TextTier {
         AND v.valid_from <= :validAt AND (v.valid_to IS NULL OR v.valid_to > :validAt)`));
   }
 
+  /** The documents holding `term`, read at most every DOC_COUNT_TTL_MS. */
+  #docCount(term: string, now: number): number {
+    const known = this.#docCounts.get(term);
+    if (known !== undefined && now - known.at >= 0 && now - known.at < DOC_COUNT_TTL_MS) return known.docs;
+    const docs = Number(this.#docs.get(term)?.doc ?? 0);
+    this.#docCounts.delete(term);
+    if (docs < CACHED_FROM) return docs;
+    if (this.#docCounts.size >= DOC_COUNTS_KEPT) this.#docCounts.delete(this.#docCounts.keys().next().value!);
+    this.#docCounts.set(term, { docs, at: now });
+    return docs;
+  }
+
   /** The OR of the query's rarest terms within the postings budget (terms are letters and digits: quoting is all FTS5 needs). */
   #match(query: string): string | undefined {
-    const counted = [...new Set(this.#analyzer.terms(query))].map((term) => ({ term, docs: Number(this.#docs.get(term)?.doc ?? 0) }))
+    const now = performance.now();
+    const counted = [...new Set(this.#analyzer.terms(query))].map((term) => ({ term, docs: this.#docCount(term, now) }))
       .filter((t) => t.docs > 0).sort((a, b) => a.docs - b.docs);
     const kept: string[] = [];
     let postings = 0;
