@@ -8,10 +8,11 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { rootLayout } from '../../src/runtime/paths.ts';
 import { readEvalFile, runMemoryEval, type EvalReport } from '../../src/services/context/api.ts';
 import { OCTANT } from '../support/dist-octant.ts';
 import { conversationLines, generateConversations } from '../../bench/memory/conversations.ts';
@@ -25,9 +26,9 @@ let work = '';
 before(() => { work = mkdtempSync(join(tmpdir(), 'octant-memory-eval-exe-')); });
 after(() => { if (work !== '') rmSync(work, { recursive: true, force: true }); });
 
-function octant(args: string[]): { status: number | null; stdout: string; stderr: string } {
+function octant(args: string[], root?: string): { status: number | null; stdout: string; stderr: string } {
   // TMPDIR: the throwaway stores go under `work`, so the test can see they are removed.
-  return spawnSync(OCTANT, ['memory', 'eval', ...args], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: work, TMPDIR: work } });
+  return spawnSync(OCTANT, [...(root !== undefined ? ['--root', root] : []), 'memory', 'eval', ...args], { encoding: 'utf8', env: { PATH: '/usr/bin:/bin', HOME: work, TMPDIR: work } });
 }
 
 /** Figures only (the timings differ run to run). */
@@ -107,4 +108,23 @@ test('Ctrl-C during dist/octant memory eval: exit 130, and the throwaway store i
   assert.equal(await exited, 130, stderr);
   assert.match(stderr, /E_MEMORY_EVAL_STOPPED/);
   assert.deepEqual(readdirSync(dir).filter((n) => n.startsWith('octant-memory-eval-')), []);
+});
+
+test('--embedder configured: the embedder of this root\'s octant.yaml; a configured local model that is missing is refused before any work', { skip }, () => {
+  const root = mkdtempSync(join(work, 'root-'));
+  const fixture = join(FIXTURES, 'conversations.jsonl');
+  // Twin: no octant.yaml, the service's default (the built-in embedder).
+  const builtin = octant([fixture, '--embedder', 'configured', '--json'], root);
+  assert.equal(builtin.status, 0, builtin.stderr);
+  assert.match(JSON.parse(builtin.stdout).embedder, /^hashed-/);
+  const paths = rootLayout(root);
+  mkdirSync(paths.etc, { recursive: true });
+  mkdirSync(join(root, 'models'));
+  writeFileSync(join(paths.etc, 'octant.yaml'), `services:\n  context:\n    embedder:\n      kind: local\n      dims: 8\n      modelsDir: ${join(root, 'models')}\n`);
+  const missing = octant([fixture, '--embedder', 'configured'], root);
+  assert.equal(missing.status, 3, missing.stderr);
+  assert.equal(missing.stdout, '');
+  assert.match(missing.stderr, /E_MEMORY_MODEL_MISSING/);
+  // The default ignores the configuration: the built-in embedder.
+  assert.equal(octant([fixture, '--json'], root).status, 0);
 });

@@ -13,6 +13,8 @@ import { EXIT, usageError } from '../../lib/errors.ts';
 import { writeJson, writeLine, type Io } from '../../lib/io.ts';
 import { safeField } from '../../lib/safe-text.ts';
 import type { EvalMethod, EvalReport } from '../../services/context/api.ts';
+import { loadConfig } from '../../runtime/config.ts';
+import { SERVICES } from '../service-table.ts';
 import type { Action } from './command.ts';
 
 const FORMAT_NAMES: Record<string, string> = { longmemeval: 'LongMemEval', locomo: 'LoCoMo', jsonl: 'JSON lines' };
@@ -57,6 +59,7 @@ function printTable(io: Io, report: EvalReport): void {
     const ms = report.methods[m]?.searchMs;
     return ms === undefined ? [] : [`${m === 'bm25' ? 'plain BM25' : 'hybrid'} p50 ${ms.p50.toFixed(2)} ms, p95 ${ms.p95.toFixed(2)} ms`];
   });
+  if (report.embedder !== undefined) writeLine(io.stdout, `T3 embedder: ${safeField(report.embedder)}`);
   writeLine(io.stdout, `remembering took ${report.ingestSeconds.toFixed(1)} s; a question's search: ${times.join('; ')}`);
 }
 
@@ -68,6 +71,7 @@ export const memoryEval: Action = {
     format: { type: 'string', value: 'F', help: 'longmemeval, locomo or jsonl (default: detected from the file)' },
     k: { type: 'string', value: 'N', help: 'how many turns each question retrieves (default 10)' },
     method: { type: 'string', value: 'M', help: 'hybrid (the service\'s recall), bm25 (plain FTS5 BM25) or all (both, the default)' },
+    embedder: { type: 'string', value: 'E', help: 'T3\'s embedder: builtin (default) or configured (services.context.embedder of this root\'s octant.yaml, e.g. a local model)' },
     json: { type: 'boolean', help: 'print the figures as JSON' },
   },
   notes: `Each conversation is remembered by a store built from the context service's code in a
@@ -75,14 +79,18 @@ temporary directory (removed after), with no running system. Scored: recall@k, a
 NDCG@k of the evidence turns, session recall@k. Abstention questions (LongMemEval ids
 ending _abs, LoCoMo category 5) have nothing to find and are skipped, counted. Answer
 accuracy is not measured (it needs a model to answer and a judge).`,
-  async run(parsed, { io }) {
+  async run(parsed, ctx) {
+    const { io } = ctx;
     const context = await import('../../services/context/api.ts');
     const file = requirePositional(parsed, 0, 'FILE (a LongMemEval or LoCoMo JSON file, or JSON lines)', 'memory eval');
     const format = oneOf(parsed, 'format', context.EVAL_FORMATS);
     const k = numberFlag(parsed, 'k', 'memory eval') ?? 10;
     if (!Number.isInteger(k) || k < 1 || k > 1000) throw usageError('memory eval: --k expects an integer from 1 to 1000');
     const method = oneOf(parsed, 'method', ['hybrid', 'bm25', 'all'] as const) ?? 'all';
+    const embedderChoice = oneOf(parsed, 'embedder', ['builtin', 'configured'] as const) ?? 'builtin';
     const set = context.readEvalFile(resolve(io.cwd, file), format);
+    // The operator's embedder as the service would make it (a missing local model is refused here, before any work).
+    const configured = embedderChoice === 'configured' ? context.configuredEmbedder((await loadConfig(ctx.paths(), SERVICES)).services.context) : undefined;
     io.stderr.write(`memory eval: read ${set.conversations.length} conversations (${set.format})\n`);
     // Ctrl-C stops between questions, so the throwaway stores are removed before the exit.
     const stop = new AbortController();
@@ -95,11 +103,13 @@ accuracy is not measured (it needs a model to answer and a judge).`,
         k,
         methods: method === 'all' ? context.EVAL_METHODS : [method],
         signal: stop.signal,
+        ...(configured !== undefined ? { embedder: configured.make } : {}),
         progress: (line) => io.stderr.write(`${line}\n`),
       });
     } finally {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      await configured?.close();
     }
     if (boolFlag(parsed, 'json')) writeJson(io.stdout, report);
     else printTable(io, report);

@@ -106,7 +106,8 @@ export const command: Command = {
   summary: 'agents\' memory: list, read, search, forget, export and import a partition; measure recall',
   notes: `A partition is named by its agent (manifest identity.name): runs of the same agent share it.
 list, get, search, stats and export work with or without a running system; forget and import
-need one (they are recorded in the ledger first, and imported text is redacted through the vault).`,
+need one (they are recorded in the ledger first, and imported text is redacted through the vault).
+eval needs none: it measures recall on a benchmark file with a throwaway store of its own.`,
   subcommands: [
     {
       name: 'list',

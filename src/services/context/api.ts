@@ -15,3 +15,4 @@ export { readEvalFile, readEvalSet } from './eval/read-eval-set.ts';
 export { EVAL_FORMATS, type EvalConversation, type EvalFormat, type EvalQuestion, type EvalSet, type EvalTurn } from './eval/eval-set.ts';
 export { runMemoryEval, EVAL_METHODS, type EvalMethod, type EvalReport } from './eval/run-eval.ts';
 export { evalLines } from './eval/jsonl.ts';
+export { configuredEmbedder } from './eval/configured-embedder.ts';

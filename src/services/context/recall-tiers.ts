@@ -62,7 +62,7 @@ export interface RecallTiers {
 }
 
 /** T4's extraction pool: one thread of the recall tiers' worker entry (it serves 'graph-extract' too). */
-function graphExtractWorkers(): WorkerPool {
+export function graphExtractWorkers(): WorkerPool {
   return createWorkerPool({
     name: 'graph-extract',
     source: workerSource('context-embed', () => new URL('./vectors/embed-worker.ts', import.meta.url)),

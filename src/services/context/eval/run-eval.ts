@@ -21,6 +21,7 @@ import { createContextStore } from '../store/context-store.ts';
 import { EXPORT_FORMAT, EXPORT_VERSION, type ExportLine } from '../store/export-format.ts';
 import { LIMITS } from '../store/memory-input.ts';
 import type { ContextStoreApi } from '../types.ts';
+import type { Embedder } from '../vectors/embedder.ts';
 import type { EvalConversation, EvalFormat, EvalSet } from './eval-set.ts';
 import { Bm25Tier } from './plain-bm25.ts';
 import { scoreQuestion, summarize, type QuestionScore, type Summary } from './score.ts';
@@ -33,6 +34,8 @@ export interface EvalOptions {
   methods: readonly EvalMethod[];
   /** Where the throwaway stores are made (each in a directory of its own, removed after); default the system's temporary directory. */
   workDir?: string;
+  /** T3's embedder (default the built-in one), made on the embed workers: the operator's configured one for `--embedder configured`. */
+  embedder?: (workers: WorkerPool) => Embedder;
   /** Stops the run between questions (Ctrl-C): the throwaway stores are still removed. */
   signal?: AbortSignal;
   /** Progress lines (the CLI writes them to stderr). */
@@ -65,6 +68,8 @@ export interface EvalReport {
   /** Evidence turns dated after their question: not yet known when it is asked, so hybrid recall (asked at the date) cannot find them. */
   lateEvidence: number;
   methods: Partial<Record<EvalMethod, MethodReport>>;
+  /** T3's embedder (its id, e.g. hashed-v1-256), when hybrid recall ran. */
+  embedder?: string;
   /** Wall time of remembering every conversation (import, T3 and T4 indexing), s. */
   ingestSeconds: number;
 }
@@ -92,11 +97,15 @@ interface Tally {
   truncated: number;
   late: number;
   ingestMs: number;
+  embedder?: string;
 }
 
+/** Shared by every conversation's store: started once, not per conversation. */
 interface Pools {
   embed: WorkerPool;
   store: WorkerPool;
+  graph: WorkerPool;
+  makeEmbedder: (workers: WorkerPool) => Embedder;
 }
 
 /** One conversation: remembered, asked, scored, thrown away. */
@@ -124,14 +133,18 @@ async function evalConversation(c: EvalConversation, dir: string, pools: Pools |
       mkdirSync(join(dir, 'memory'), { recursive: true, mode: 0o700 });
       // Loaded here, not with the module: the tiers' code is evaluated in the run, never in the startup snapshot.
       const { openRecallTiers } = await import('../recall-tiers.ts');
-      const tiers = await openRecallTiers({ file: join(dir, 'tiers.sqlite'), workers: pools.embed });
+      const tiers = await openRecallTiers({ file: join(dir, 'tiers.sqlite'), workers: pools.embed, graphWorkers: pools.graph, embedder: (workers) => {
+        const embedder = pools.makeEmbedder(workers);
+        out.embedder = embedder.id;
+        return embedder;
+      } });
       const store = createContextStore({ dir: join(dir, 'memory'), durability: 'normal', workers: pools.store, tiers: tiers.tiers, fuse: tiers.fuse, now: () => now });
       hybrid = { store, close: async () => { await store.close(); await tiers.close(); } };
       // The export format (docs/memory.md "Export and import"): each turn a memory, said (valid and recorded) at its date.
       const lines = [JSON.stringify({ format: EXPORT_FORMAT, version: EXPORT_VERSION, partition: PARTITION, exportedAt: now, memories: c.turns.length })];
       c.turns.forEach((t, i) => lines.push(JSON.stringify({ id: memoryId[i], kind: 'turn', text: texts[i], importance: 0.5, pinned: false, createdAt: t.at, versions: [{ validFrom: t.at, recordedAt: t.at }] } satisfies ExportLine)));
       await store.importLines(PARTITION, lines);
-      await tiers.t3.settled(PARTITION);
+      await tiers.embedders.settled(PARTITION);
     }
     out.ingestMs += performance.now() - started;
     for (const q of asked) {
@@ -166,8 +179,9 @@ export async function runMemoryEval(set: EvalSet, options: EvalOptions): Promise
   const turns = set.conversations.reduce((n, c) => n + c.turns.length, 0);
   try {
     if (options.methods.includes('hybrid')) {
-      const { embedWorkers } = await import('../vectors/builtin-embedder.ts');
-      pools = { embed: embedWorkers(), store: importWorkers() };
+      const { builtinEmbedder, embedWorkers } = await import('../vectors/builtin-embedder.ts');
+      const { graphExtractWorkers } = await import('../recall-tiers.ts');
+      pools = { embed: embedWorkers(), store: importWorkers(), graph: graphExtractWorkers(), makeEmbedder: options.embedder ?? ((workers) => builtinEmbedder({ workers })) };
     }
     let told = performance.now();
     let done = 0;
@@ -183,6 +197,7 @@ export async function runMemoryEval(set: EvalSet, options: EvalOptions): Promise
   } finally {
     await pools?.embed.close();
     await pools?.store.close();
+    await pools?.graph.close();
     rmSync(root, { recursive: true, force: true });
   }
   const abstention = set.conversations.reduce((n, c) => n + c.questions.filter((q) => q.abstain).length, 0);
@@ -196,6 +211,6 @@ export async function runMemoryEval(set: EvalSet, options: EvalOptions): Promise
     format: set.format, k: options.k, conversations: set.conversations.length, turns, questions,
     scored: out.ranked.length, abstention, noEvidence: questions - abstention - out.ranked.length,
     unresolvedEvidence: set.unresolvedEvidence, emptyTurns: set.emptyTurns, truncatedTurns: out.truncated, lateEvidence: out.late,
-    methods, ingestSeconds: out.ingestMs / 1000,
+    methods, ...(out.embedder !== undefined ? { embedder: out.embedder } : {}), ingestSeconds: out.ingestMs / 1000,
   };
 }
