@@ -54,7 +54,7 @@ test('a search over hubs reads at most its budgets of edges and mentions, and st
   await tier.addMany(hubbyPartition());
   // Its twin without budgets reads far more: what the budget saves is real.
   const open = counting(db);
-  const unbounded = new GraphTier({ driver: open, budget: { fanout: 1e6, edgeBudget: 1e9, mentionBudget: 1e9, hubLimit: 1e6 } });
+  const unbounded = new GraphTier({ driver: open, budget: { fanout: 1e6, edgeBudget: 1e9, mentionBudget: 1e9, hubLimit: 1e6, hubShare: 1 } });
   await unbounded.search('p', 'Where does Priya live now? Oslo?', 10);
   assert.ok(open.rows > 6000, `the unbounded search read ${open.rows} rows`);
 

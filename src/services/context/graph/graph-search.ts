@@ -30,11 +30,15 @@ export interface GraphBudget {
   edgeBudget: number;
   /** An entity more memories mention than this is a hub search() does not rank by (default 1000). */
   hubLimit: number;
-  /** Mention entries counted or read per search at most (default 10 000). */
+  /** Mention entries counted or read per search at most (default 3000). */
   mentionBudget: number;
+  /** An entity more than this share of the partition's memories mention is a hub (default 0.05)... */
+  hubShare: number;
+  /** ...if more than this many mention it (default 20: small partitions keep their entities). */
+  hubFloor: number;
 }
 
-export const GRAPH_BUDGET: Readonly<GraphBudget> = { depth: 2, reachLimit: 200, fanout: 100, edgeBudget: 2000, hubLimit: 1000, mentionBudget: 3000 };
+export const GRAPH_BUDGET: Readonly<GraphBudget> = { depth: 2, reachLimit: 200, fanout: 100, edgeBudget: 2000, hubLimit: 1000, mentionBudget: 3000, hubShare: 0.05, hubFloor: 20 };
 
 export interface EdgeRow {
   subject: string;
@@ -96,7 +100,15 @@ export async function walk(driver: SqlDriver, partition: Partition, starts: read
  * counts, nearest entities first; hubs (more than hubLimit mentions) and what
  * the budget does not reach are left out.
  */
-export async function mentions(driver: SqlDriver, partition: Partition, depthOf: ReadonlyMap<string, number>, budget: Readonly<GraphBudget>): Promise<{ entity: string; memoryIds: string[] }[]> {
+/** How many memories of the partition name any entity, counted in the index up to the most hubShare needs (see above). */
+export async function mentionedMemories(driver: SqlDriver, partition: Partition, budget: Readonly<GraphBudget>): Promise<number> {
+  const cap = Math.ceil(budget.hubLimit / budget.hubShare);
+  const rows = await driver.all('SELECT count(*) AS n FROM (SELECT DISTINCT memory_id FROM t4_mentions WHERE partition = ? LIMIT ?) x', [partition, cap]);
+  return Number(rows[0]?.n ?? 0);
+}
+
+export async function mentions(driver: SqlDriver, partition: Partition, depthOf: ReadonlyMap<string, number>, budget: Readonly<GraphBudget>, partitionSize = Infinity): Promise<{ entity: string; memoryIds: string[] }[]> {
+  const shareLimit = Math.max(budget.hubFloor, Math.floor(budget.hubShare * partitionSize));
   const order = [...depthOf].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const out: { entity: string; memoryIds: string[] }[] = [];
   let left = budget.mentionBudget;
@@ -109,6 +121,7 @@ export async function mentions(driver: SqlDriver, partition: Partition, depthOf:
     left -= n;
     // A hub, or cut short by the budget (its count unknown): not ranked by.
     if (n === 0 || n > budget.hubLimit || (n === want && want <= budget.hubLimit)) continue;
+    if (n > shareLimit) continue;
     const rows = await driver.all('SELECT memory_id FROM t4_mentions WHERE partition = ? AND entity = ? LIMIT ?', [partition, entity, n]);
     left -= rows.length;
     out.push({ entity, memoryIds: rows.map((r) => String(r.memory_id)) });

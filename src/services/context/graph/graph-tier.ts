@@ -31,7 +31,7 @@ import type { WorkerPool } from '../../../lib/worker-pool.ts';
 import type { Memory, Partition, RecallTier, TierHit } from '../types.ts';
 import { words } from '../vectors/hashed-embedding.ts';
 import { extract, normalizeEntity, type Extracted } from './extract.ts';
-import { GRAPH_BUDGET, mentions, walk, type GraphBudget } from './graph-search.ts';
+import { GRAPH_BUDGET, mentionedMemories, mentions, walk, type GraphBudget } from './graph-search.ts';
 import type { ModelExtraction } from './model-extraction.ts';
 import type { SqlDriver, SqlValue } from './sql-driver.ts';
 
@@ -81,6 +81,9 @@ export interface ExtractTask {
   keys: (string | null)[];
 }
 
+/** How often a changed partition's size is counted again at most (GraphTier.partitionSize). */
+const SIZE_RECOUNT_MS = 5000;
+
 const marks = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
 export interface GraphTierOptions {
@@ -125,6 +128,8 @@ export class GraphTier implements RecallTier {
   private readonly workers: WorkerPool | undefined;
   private ready: Promise<void> | undefined;
   private extraction: ExtractionHook | undefined;
+  /** Per partition: memories naming an entity (graph-search.ts mentionedMemories), when counted, and whether it changed since. */
+  private readonly sizes = new Map<Partition, { n: number; at: number; changed: boolean }>();
 
   constructor(options: GraphTierOptions) {
     this.driver = options.driver;
@@ -199,6 +204,7 @@ export class GraphTier implements RecallTier {
   }
 
   private async ingest(memory: Memory, extracted: Extracted): Promise<void> {
+    this.changed(memory.partition);
     const { entities, relations } = extracted;
     // A memory written by relate() states its relation: that edge, not a guess from its text.
     if (memory.relation !== undefined) {
@@ -315,7 +321,7 @@ export class GraphTier implements RecallTier {
     };
     // Mentions: nearer counts more; an entity many memories mention counts
     // less (like a term's IDF), and a hub past hubLimit not at all.
-    for (const { entity, memoryIds } of await mentions(this.driver, partition, depthOf, this.budget)) {
+    for (const { entity, memoryIds } of await mentions(this.driver, partition, depthOf, this.budget, await this.partitionSize(partition))) {
       const w = 1 / (1 + depthOf.get(entity)!) / Math.log2(1 + memoryIds.length);
       for (const id of memoryIds) bump(id, w);
     }
@@ -345,6 +351,26 @@ export class GraphTier implements RecallTier {
     return [...score].map(([id, s]) => ({ id, score: s })).sort((a, b) => b.score - a.score || (a.id < b.id ? -1 : 1)).slice(0, k);
   }
 
+  private changed(partition: Partition): void {
+    const size = this.sizes.get(partition);
+    if (size !== undefined) size.changed = true;
+  }
+
+  /**
+   * The partition's size for the hub share, counted again after a change at
+   * most every SIZE_RECOUNT_MS: a count is bounded (graph-search.ts), but a
+   * put between every two searches should not pay it each time, and the
+   * share needs no exact size.
+   */
+  private async partitionSize(partition: Partition): Promise<number> {
+    const size = this.sizes.get(partition);
+    const now = Date.now();
+    if (size !== undefined && (!size.changed || now - size.at < SIZE_RECOUNT_MS)) return size.n;
+    const n = await mentionedMemories(this.driver, partition, this.budget);
+    this.sizes.set(partition, { n, at: now, changed: false });
+    return n;
+  }
+
   private async entity(partition: Partition, norm: string, name: string): Promise<void> {
     await this.driver.run('INSERT INTO t4_entities (partition, norm, name) VALUES (?, ?, ?) ON CONFLICT DO NOTHING', [partition, norm, name]);
   }
@@ -356,6 +382,7 @@ export class GraphTier implements RecallTier {
 
   /** Delete what memory `id` contributed; the entities it named (to prune). */
   private async forgetMemory(partition: Partition, id: string): Promise<string[]> {
+    this.changed(partition);
     // UNION ALL, deduplicated here: a UNION's merge would read the tables in
     // entity order, i.e. scan the partition (docs/memory.md "T4").
     const named = await this.driver.all(
