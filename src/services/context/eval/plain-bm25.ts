@@ -5,6 +5,7 @@
 // ranking is FTS5's bm25().
 
 import type { DatabaseSync } from 'node:sqlite';
+import { inTransaction } from '../../../lib/sqlite-transaction.ts';
 import type { Memory, Partition, RecallTier, TierHit } from '../types.ts';
 import { words } from '../vectors/hashed-embedding.ts';
 
@@ -20,9 +21,9 @@ export class Bm25Tier implements RecallTier {
   }
   addMany(memories: readonly Pick<Memory, 'partition' | 'id' | 'text'>[]): void {
     const put = this.db.prepare('INSERT INTO bench_fts (partition, id, text) VALUES (?, ?, ?)');
-    this.db.exec('BEGIN');
-    for (const m of memories) put.run(m.partition, m.id, m.text);
-    this.db.exec('COMMIT');
+    inTransaction(this.db, () => {
+      for (const m of memories) put.run(m.partition, m.id, m.text);
+    });
   }
   remove(partition: Partition, id: string): void {
     this.db.prepare('DELETE FROM bench_fts WHERE partition = ? AND id = ?').run(partition, id);

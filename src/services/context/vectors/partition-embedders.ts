@@ -31,6 +31,7 @@
 
 import type { DatabaseSync } from 'node:sqlite';
 import { EXIT, OctantError } from '../../../lib/errors.ts';
+import { inTransaction } from '../../../lib/sqlite-transaction.ts';
 import type { WorkerPool } from '../../../lib/worker-pool.ts';
 import { currentRecallScope } from '../recall-scope.ts';
 import type { MemoryText } from '../store/memory-texts.ts';
@@ -398,13 +399,6 @@ export class PartitionEmbedders implements RecallTier {
   }
 
   private transaction(fn: () => void): void {
-    this.db.exec('BEGIN');
-    try {
-      fn();
-      this.db.exec('COMMIT');
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    }
+    inTransaction(this.db, fn);
   }
 }

@@ -20,6 +20,7 @@
 // snapshot or a changed embedder only costs a rebuild, never a memory.
 
 import type { DatabaseSync } from 'node:sqlite';
+import { inTransaction } from '../../../lib/sqlite-transaction.ts';
 import type { WorkerPool } from '../../../lib/worker-pool.ts';
 import type { Memory, Partition, RecallTier, TierHit } from '../types.ts';
 import type { Embedder } from './embedder.ts';
@@ -163,14 +164,7 @@ export class VectorTier implements RecallTier {
   }
 
   private transaction(fn: () => void): void {
-    this.db.exec('BEGIN');
-    try {
-      fn();
-      this.db.exec('COMMIT');
-    } catch (error) {
-      this.db.exec('ROLLBACK');
-      throw error;
-    }
+    inTransaction(this.db, fn);
   }
 
   private apply(loaded: Loaded, id: string, vector: Float32Array | undefined): void {
