@@ -34,11 +34,11 @@ export interface GraphBudget {
   mentionBudget: number;
   /** An entity more than this share of the partition's memories mention is a hub (default 0.05)... */
   hubShare: number;
-  /** ...if more than this many mention it (default 20: small partitions keep their entities). */
+  /** ...if more than this many mention it (default 10, a search's usual k: small partitions keep their entities). */
   hubFloor: number;
 }
 
-export const GRAPH_BUDGET: Readonly<GraphBudget> = { depth: 2, reachLimit: 200, fanout: 100, edgeBudget: 2000, hubLimit: 1000, mentionBudget: 3000, hubShare: 0.05, hubFloor: 20 };
+export const GRAPH_BUDGET: Readonly<GraphBudget> = { depth: 2, reachLimit: 200, fanout: 100, edgeBudget: 2000, hubLimit: 1000, mentionBudget: 3000, hubShare: 0.05, hubFloor: 10 };
 
 export interface EdgeRow {
   subject: string;
