@@ -11,6 +11,13 @@
 //   each entity's mentions counted in the index up to `hubLimit` + 1 (more:
 //   a hub, not ranked by), then read; `mentionBudget` entries counted or
 //   read in all.
+//   An entity named by more than `hubShare` of the partition's memories
+//   (and by more than `hubFloor`) is a hub too, whatever the partition's
+//   size: in a conversation between two people each speaker is named in
+//   half the turns, and a question naming one would otherwise rank any of
+//   their turns (a stopword, in BM25's terms). The size is the memories that
+//   name any entity, counted in the index up to `hubLimit` / `hubShare`
+//   (past that, hubLimit is the stricter bound).
 //
 // Each read is one indexed statement with a LIMIT: the rows it returns, or
 // for a count the entries it steps (at most its LIMIT), are the work done;
