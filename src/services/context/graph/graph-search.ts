@@ -102,11 +102,6 @@ export async function walk(driver: SqlDriver, partition: Partition, starts: read
   return { depthOf, edges };
 }
 
-/**
- * memory id -> the entities of `depthOf` it mentions with their mention
- * counts, nearest entities first; hubs (more than hubLimit mentions) and what
- * the budget does not reach are left out.
- */
 /** How many memories of the partition name any entity, counted in the index up to the most hubShare needs (see above). */
 export async function mentionedMemories(driver: SqlDriver, partition: Partition, budget: Readonly<GraphBudget>): Promise<number> {
   const cap = Math.ceil(budget.hubLimit / budget.hubShare);
@@ -114,8 +109,23 @@ export async function mentionedMemories(driver: SqlDriver, partition: Partition,
   return Number(rows[0]?.n ?? 0);
 }
 
-export async function mentions(driver: SqlDriver, partition: Partition, depthOf: ReadonlyMap<string, number>, budget: Readonly<GraphBudget>, partitionSize = Infinity): Promise<{ entity: string; memoryIds: string[] }[]> {
-  const shareLimit = Math.max(budget.hubFloor, Math.floor(budget.hubShare * partitionSize));
+/**
+ * The most mentions an entity of a partition of `size` memories (as
+ * mentionedMemories counts it) may have and not be a hub by its share;
+ * Infinity when the count reached its cap (the partition is large: hubLimit
+ * bounds the work there).
+ */
+export function shareLimit(budget: Readonly<GraphBudget>, size: number): number {
+  if (size >= Math.ceil(budget.hubLimit / budget.hubShare)) return Infinity;
+  return Math.max(budget.hubFloor, Math.floor(budget.hubShare * size));
+}
+
+/**
+ * memory id -> the entities of `depthOf` it mentions with their mention
+ * counts, nearest entities first; hubs (more than hubLimit mentions) and what
+ * the budget does not reach are left out.
+ */
+export async function mentions(driver: SqlDriver, partition: Partition, depthOf: ReadonlyMap<string, number>, budget: Readonly<GraphBudget>, byShare = Infinity): Promise<{ entity: string; memoryIds: string[] }[]> {
   const order = [...depthOf].sort((a, b) => a[1] - b[1] || (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
   const out: { entity: string; memoryIds: string[] }[] = [];
   let left = budget.mentionBudget;
@@ -128,7 +138,7 @@ export async function mentions(driver: SqlDriver, partition: Partition, depthOf:
     left -= n;
     // A hub, or cut short by the budget (its count unknown): not ranked by.
     if (n === 0 || n > budget.hubLimit || (n === want && want <= budget.hubLimit)) continue;
-    if (n > shareLimit) continue;
+    if (n > byShare) continue;
     const rows = await driver.all('SELECT memory_id FROM t4_mentions WHERE partition = ? AND entity = ? LIMIT ?', [partition, entity, n]);
     left -= rows.length;
     out.push({ entity, memoryIds: rows.map((r) => String(r.memory_id)) });

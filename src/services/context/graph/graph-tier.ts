@@ -31,7 +31,7 @@ import type { WorkerPool } from '../../../lib/worker-pool.ts';
 import type { Memory, Partition, RecallTier, TierHit } from '../types.ts';
 import { words } from '../vectors/hashed-embedding.ts';
 import { extract, normalizeEntity, type Extracted } from './extract.ts';
-import { GRAPH_BUDGET, mentionedMemories, mentions, walk, type GraphBudget } from './graph-search.ts';
+import { GRAPH_BUDGET, mentionedMemories, mentions, shareLimit, walk, type GraphBudget } from './graph-search.ts';
 import type { ModelExtraction } from './model-extraction.ts';
 import type { SqlDriver, SqlValue } from './sql-driver.ts';
 
@@ -313,6 +313,9 @@ export class GraphTier implements RecallTier {
     if (k <= 0) return [];
     const starts = await this.entitiesIn(partition, query);
     if (starts.length === 0) return [];
+    // A hub by its share still starts the walk (a question about a speaker's
+    // home asks for their lives_in edge); only its mentions are not ranked by.
+    const byShare = shareLimit(this.budget, await this.partitionSize(partition));
     const { depth } = this.budget;
     const { depthOf, edges } = await walk(this.driver, partition, starts, depth, this.budget);
     const score = new Map<string, number>();
@@ -321,7 +324,7 @@ export class GraphTier implements RecallTier {
     };
     // Mentions: nearer counts more; an entity many memories mention counts
     // less (like a term's IDF), and a hub past hubLimit not at all.
-    for (const { entity, memoryIds } of await mentions(this.driver, partition, depthOf, this.budget, await this.partitionSize(partition))) {
+    for (const { entity, memoryIds } of await mentions(this.driver, partition, depthOf, this.budget, byShare)) {
       const w = 1 / (1 + depthOf.get(entity)!) / Math.log2(1 + memoryIds.length);
       for (const id of memoryIds) bump(id, w);
     }
