@@ -90,6 +90,11 @@ test('dist/octant memory eval refuses a malformed file naming the item and field
   assert.equal(octant([join(FIXTURES, 'locomo.json'), '--format', 'csv']).status, 2);
   assert.equal(octant([join(FIXTURES, 'locomo.json'), '--k', '0']).status, 2);
   assert.equal(octant([join(FIXTURES, 'locomo.json'), '--method', 'dense']).status, 2);
+  for (const weights of ['t5=1', 't4=-1', 't4=x', 't2', '']) {
+    const bad = octant([join(FIXTURES, 'locomo.json'), '--weights', weights]);
+    assert.equal(bad.status, 2, `--weights ${weights}`);
+    assert.match(bad.stderr, /--weights/);
+  }
 });
 
 test('Ctrl-C during dist/octant memory eval: exit 130, and the throwaway store it was filling is removed', { skip }, async () => {
@@ -127,4 +132,14 @@ test('--embedder configured: the embedder of this root\'s octant.yaml; a configu
   assert.match(missing.stderr, /E_MEMORY_MODEL_MISSING/);
   // The default ignores the configuration: the built-in embedder.
   assert.equal(octant([fixture, '--json'], root).status, 0);
+});
+
+test('--weights sets the hybrid fusion\'s tier weights: T2 alone ranks as the store\'s full text does, and the twin with the defaults differs', { skip }, async () => {
+  const file = join(FIXTURES, 'conversations.jsonl');
+  const textOnly = octant([file, '--k', '1', '--method', 'hybrid', '--weights', 't2=1,t3=0,t4=0', '--json']);
+  assert.equal(textOnly.status, 0, textOnly.stderr);
+  const ours = await runMemoryEval(readEvalFile(file), { k: 1, methods: ['hybrid'], weights: { t2: 1, t3: 0, t4: 0 } });
+  assert.deepEqual(figures(JSON.parse(textOnly.stdout)), figures(ours));
+  const defaults = await runMemoryEval(readEvalFile(file), { k: 1, methods: ['hybrid'] });
+  assert.notDeepEqual(figures(ours), figures(defaults), 'the weights change the ranking on this fixture');
 });

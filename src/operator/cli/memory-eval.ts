@@ -63,15 +63,31 @@ function printTable(io: Io, report: EvalReport): void {
   writeLine(io.stdout, `remembering took ${report.ingestSeconds.toFixed(1)} s; a question's search: ${times.join('; ')}`);
 }
 
+/** `--weights t2=1,t3=1,t4=3`: each a tier of the fusion and a weight from 0 to 100. */
+export function fusionWeights(value: string | undefined): Record<string, number> | undefined {
+  if (value === undefined) return undefined;
+  if (value.trim() === '') throw usageError('memory eval: --weights expects tier=weight pairs, e.g. t2=1,t3=1,t4=1');
+  const out: Record<string, number> = {};
+  for (const pair of value.split(',')) {
+    const [tier, weight, ...rest] = pair.split('=').map((x) => x.trim());
+    const w = Number(weight);
+    if (!['t2', 't3', 't4'].includes(tier) || rest.length > 0) throw usageError(`memory eval: --weights: ${JSON.stringify(safeField(pair.slice(0, 40)))}: the tier must be t2, t3 or t4 (tier=weight)`);
+    if (weight === undefined || weight === '' || !Number.isFinite(w) || w < 0 || w > 100) throw usageError(`memory eval: --weights: ${JSON.stringify(safeField(pair.slice(0, 40)))}: the weight must be a number from 0 to 100`);
+    out[tier] = w;
+  }
+  return out;
+}
+
 export const memoryEval: Action = {
   name: 'eval',
   summary: 'recall on a conversational memory benchmark (LongMemEval, LoCoMo, ours) by a throwaway store, against plain BM25',
-  synopsis: ['FILE [--format longmemeval|locomo|jsonl] [--k N] [--method hybrid|bm25|all] [--json]'],
+  synopsis: ['FILE [--format longmemeval|locomo|jsonl] [--k N] [--method hybrid|bm25|all] [--weights t2=W,t3=W,t4=W] [--json]'],
   options: {
     format: { type: 'string', value: 'F', help: 'longmemeval, locomo or jsonl (default: detected from the file)' },
     k: { type: 'string', value: 'N', help: 'how many turns each question retrieves (default 10)' },
     method: { type: 'string', value: 'M', help: 'hybrid (the service\'s recall), bm25 (plain FTS5 BM25) or all (both, the default)' },
     embedder: { type: 'string', value: 'E', help: 'T3\'s embedder: builtin (default) or configured (services.context.embedder of this root\'s octant.yaml, e.g. a local model)' },
+    weights: { type: 'string', value: 'W', help: 'the hybrid fusion\'s tier weights, e.g. t2=1,t3=1,t4=1 (default the service\'s: services.context.fusion)' },
     json: { type: 'boolean', help: 'print the figures as JSON' },
   },
   notes: `Each conversation is remembered by a store built from the context service's code in a
@@ -88,6 +104,7 @@ accuracy is not measured (it needs a model to answer and a judge).`,
     if (!Number.isInteger(k) || k < 1 || k > 1000) throw usageError('memory eval: --k expects an integer from 1 to 1000');
     const method = oneOf(parsed, 'method', ['hybrid', 'bm25', 'all'] as const) ?? 'all';
     const embedderChoice = oneOf(parsed, 'embedder', ['builtin', 'configured'] as const) ?? 'builtin';
+    const weights = fusionWeights(stringFlag(parsed, 'weights'));
     const set = context.readEvalFile(resolve(io.cwd, file), format);
     // The operator's embedder as the service would make it (a missing local model is refused here, before any work).
     const configured = embedderChoice === 'configured' ? context.configuredEmbedder((await loadConfig(ctx.paths(), SERVICES)).services.context) : undefined;
@@ -104,6 +121,7 @@ accuracy is not measured (it needs a model to answer and a judge).`,
         methods: method === 'all' ? context.EVAL_METHODS : [method],
         signal: stop.signal,
         ...(configured !== undefined ? { embedder: configured.make } : {}),
+        ...(weights !== undefined ? { weights } : {}),
         progress: (line) => io.stderr.write(`${line}\n`),
       });
     } finally {

@@ -58,6 +58,15 @@ export const CONTEXT_CONFIG = {
     },
     graph: GRAPH_CONFIG,
     extractor: EXTRACTOR_CONFIG,
+    fusion: {
+      doc: 'hybrid recall: the weight of each tier\'s ranked list in the reciprocal rank fusion (docs/memory.md "Hybrid recall"); the defaults were chosen on a generated conversation set, measure yours with `octant memory eval --weights`',
+      type: 'object',
+      properties: {
+        t2: { type: 'number', min: 0, max: 100, default: 1, doc: 'T2 full text (BM25 and recency)' },
+        t3: { type: 'number', min: 0, max: 100, default: 1, doc: 'T3 vectors' },
+        t4: { type: 'number', min: 0, max: 100, default: 3, doc: 'T4 graph (relations the question asks for, entities it names)' },
+      },
+    },
   },
 } as const satisfies ObjectSchema;
 
@@ -121,7 +130,7 @@ export const contextService: ServiceDefinition<ContextServiceApi, ContextDeps, t
       await own.close();
       throw error;
     });
-    const recall = await openRecallTiers({ file: tiersFile, embedder: own.make, memoryDir: dir, exactLimit: ctx.config.vectorExactLimit, log: (message, detail) => ctx.log.warn(message, detail), ...(graph === undefined ? {} : { graph }) }).catch(async (error: unknown) => {
+    const recall = await openRecallTiers({ file: tiersFile, embedder: own.make, memoryDir: dir, exactLimit: ctx.config.vectorExactLimit, fusion: { weights: { ...ctx.config.fusion } }, log: (message, detail) => ctx.log.warn(message, detail), ...(graph === undefined ? {} : { graph }) }).catch(async (error: unknown) => {
       await own.close();
       await graph?.close();
       throw error;

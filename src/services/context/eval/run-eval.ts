@@ -36,6 +36,8 @@ export interface EvalOptions {
   workDir?: string;
   /** T3's embedder (default the built-in one), made on the embed workers: the operator's configured one for `--embedder configured`. */
   embedder?: (workers: WorkerPool) => Embedder;
+  /** The hybrid fusion's weight per tier (t2, t3, t4); unnamed tiers keep the service's defaults. */
+  weights?: Readonly<Record<string, number>>;
   /** Stops the run between questions (Ctrl-C): the throwaway stores are still removed. */
   signal?: AbortSignal;
   /** Progress lines (the CLI writes them to stderr). */
@@ -133,7 +135,7 @@ async function evalConversation(c: EvalConversation, dir: string, pools: Pools |
       mkdirSync(join(dir, 'memory'), { recursive: true, mode: 0o700 });
       // Loaded here, not with the module: the tiers' code is evaluated in the run, never in the startup snapshot.
       const { openRecallTiers } = await import('../recall-tiers.ts');
-      const tiers = await openRecallTiers({ file: join(dir, 'tiers.sqlite'), workers: pools.embed, graphWorkers: pools.graph, embedder: (workers) => {
+      const tiers = await openRecallTiers({ file: join(dir, 'tiers.sqlite'), workers: pools.embed, graphWorkers: pools.graph, ...(options.weights === undefined ? {} : { fusion: { weights: options.weights } }), embedder: (workers) => {
         const embedder = pools.makeEmbedder(workers);
         out.embedder = embedder.id;
         return embedder;
