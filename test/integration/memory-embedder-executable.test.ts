@@ -17,7 +17,7 @@ import { saveConfig } from '../../src/services/router/api.ts';
 import { startFakeOpenAI } from '../../src/services/router/testing/fake-openai.ts';
 import type { FakeProvider } from '../../src/services/router/testing/fake-server.ts';
 import { ledgerDir, readLedger, type LedgerEntry } from '../../src/services/ledger/api.ts';
-import { lineOf, signedManifest } from '../support/agent-memory.ts';
+import { bootSystem, signedManifest, stopSystem } from '../support/agent-memory.ts';
 import { OCTANT, agentSkip } from '../support/dist-octant.ts';
 import { until } from '../support/until.ts';
 
@@ -74,17 +74,12 @@ before(async () => {
     routes: [],
   });
   ok(octant('keys', 'generate', '--name', 'ops'));
-  system = spawn(OCTANT, ['--root', root, 'boot', '--json'], { env: { PATH: '/usr/bin:/bin', HOME: root }, stdio: ['ignore', 'pipe', 'inherit'] });
-  await lineOf(system, /"event":"system-ready"/);
+  system = await bootSystem(OCTANT, root);
 });
 
 after(async () => {
   if (skip) return;
-  if (system !== undefined && system.exitCode === null) {
-    const exited = new Promise((r) => system!.once('exit', r));
-    system.kill('SIGTERM');
-    await exited;
-  }
+  await stopSystem(system);
   await fake?.close();
   rmSync(root, { recursive: true, force: true });
 });

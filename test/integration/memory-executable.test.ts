@@ -24,7 +24,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { rootLayout } from '../../src/runtime/paths.ts';
 import { saveConfig } from '../../src/services/router/api.ts';
 import { ledgerDir, readLedger, type LedgerEntry } from '../../src/services/ledger/api.ts';
-import { lineOf, signedManifest } from '../support/agent-memory.ts';
+import { bootSystem, signedManifest, stopSystem } from '../support/agent-memory.ts';
 import { OCTANT, agentSkip } from '../support/dist-octant.ts';
 
 const skip = agentSkip;
@@ -107,17 +107,12 @@ before(async () => {
   ok(octant('keys', 'generate', '--name', 'ops'));
   // A low exact limit, so a partition of a few hundred memories runs on the HNSW graph (the T3 test below).
   writeFileSync(join(root, 'etc', 'octant.yaml'), 'services:\n  context:\n    vectorExactLimit: 200\n');
-  system = spawn(OCTANT, ['--root', root, 'boot', '--json'], { env: { PATH: '/usr/bin:/bin', HOME: root }, stdio: ['ignore', 'pipe', 'inherit'] });
-  await lineOf(system, /"event":"system-ready"/);
+  system = await bootSystem(OCTANT, root);
 });
 
 after(async () => {
   if (skip) return;
-  if (system !== undefined && system.exitCode === null) {
-    const exited = new Promise((r) => system!.once('exit', r));
-    system.kill('SIGTERM');
-    await exited;
-  }
+  await stopSystem(system);
   provider?.closeAllConnections();
   provider?.close();
   rmSync(root, { recursive: true, force: true });
@@ -330,9 +325,7 @@ test('compaction: a fact read early in a long task is still used after its turn 
 });
 
 test('with no system running, the reads work on the files; changes are refused (they are ledgered first by the running system)', { skip, timeout: 60_000 }, async () => {
-  const exited = new Promise((r) => system!.once('exit', r));
-  system!.kill('SIGTERM');
-  await exited;
+  await stopSystem(system);
   assert.match(ok(octant('memory', 'search', 'falcon', 'launch code Falcon')), /7341/);
   assert.match(ok(octant('memory', 'list')), /falcon/);
   const forget = octant('memory', 'forget', 'falcon', '--key', 'anything');

@@ -15,7 +15,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { rootLayout, type Paths } from '../../src/runtime/paths.ts';
 import { openLedger, ledgerDir, readLedger } from '../../src/services/ledger/api.ts';
 import { initVault } from '../../src/services/vault/api.ts';
@@ -23,6 +22,7 @@ import { saveConfig } from '../../src/services/router/api.ts';
 import { startFakeOpenAI } from '../../src/services/router/testing/fake-openai.ts';
 import type { FakeProvider } from '../../src/services/router/testing/fake-server.ts';
 import { pgSkip, startPgCluster, type PgCluster } from '../../src/services/context/testing/pg-cluster.ts';
+import { bootSystem, stopSystem } from '../support/agent-memory.ts';
 import { OCTANT, agentSkip } from '../support/dist-octant.ts';
 
 const skip = agentSkip || pgSkip || false;
@@ -94,25 +94,10 @@ async function script(signed: string, steps: { tool: string; args: unknown }[]):
   return transcript.filter((l) => l.type === 'tool').map((l) => l.reply!);
 }
 
-async function boot(): Promise<ChildProcess> {
-  const child = spawn(OCTANT, ['--root', root, 'boot', '--json'], { env: env(), stdio: ['ignore', 'pipe', 'inherit'] });
-  await new Promise<void>((resolve, reject) => {
-    const seen: string[] = [];
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      seen.push(line);
-      if (line.includes('"event":"system-ready"')) resolve();
-    });
-    child.once('exit', (code) => reject(new Error(`boot exited ${code}:\n${seen.join('\n')}`)));
-  });
-  return child;
-}
+const boot = (): Promise<ChildProcess> => bootSystem(OCTANT, root, { env: env() });
 
-async function stopSystem(): Promise<void> {
-  if (system !== undefined && system.exitCode === null) {
-    const exited = new Promise((r) => system!.once('exit', r));
-    system.kill('SIGTERM');
-    await exited;
-  }
+async function stop(): Promise<void> {
+  await stopSystem(system);
   system = undefined;
 }
 
@@ -149,7 +134,7 @@ before(async () => {
 
 after(async () => {
   if (skip) return;
-  await stopSystem();
+  await stop();
   await db?.close();
   await cluster?.stop();
   await fake?.close();
@@ -199,7 +184,7 @@ test('the graph on PostgreSQL from octant.yaml: relate and put reach it, search 
   assert.deepEqual(await edgesOf('plain'), ['ilse kovac -works_at-> northwind traders']);
   await new Promise((r) => setTimeout(r, 500));
   assert.equal(fake!.requests.slice(before).some((r) => JSON.stringify(r.body).includes('Northwind')), false);
-  await stopSystem();
+  await stop();
 });
 
 test('a wrong password, or a postgres backend without a host, refuses to start: the error names the cause, nothing falls back to SQLite', { skip, timeout: 240_000 }, async () => {
@@ -215,5 +200,5 @@ test('a wrong password, or a postgres backend without a host, refuses to start: 
   // The twin: the right secret boots (the first test), and so does the default backend.
   writeFileSync(join(paths.etc, 'octant.yaml'), graphConfig('      backend: sqlite'));
   system = await boot();
-  await stopSystem();
+  await stop();
 });

@@ -8,13 +8,13 @@
 // naming the missing file.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { rootLayout } from '../../src/runtime/paths.ts';
 import { tinyOnnxModel } from '../../src/services/context/testing/tiny-onnx.ts';
+import { bootSystem, stopSystem } from '../support/agent-memory.ts';
 import { OCTANT } from '../support/dist-octant.ts';
 
 const TOKENS = ['[PAD]', '[UNK]', '[CLS]', '[SEP]', 'the', 'heron', 'nest', '##s', 'by', 'weir', 'walnut', 'crate', 'attic', 'in', '.', 'old'];
@@ -31,26 +31,8 @@ function ok(run: ReturnType<typeof octant>): string {
   return run.stdout;
 }
 
-function boot(): Promise<ChildProcess> {
-  const child = spawn(OCTANT, ['--root', root, 'boot', '--json'], { env: { PATH: '/usr/bin:/bin', HOME: root }, stdio: ['ignore', 'pipe', 'pipe'] });
-  return new Promise((resolve, reject) => {
-    const seen: string[] = [];
-    child.stderr!.on('data', (c: Buffer) => seen.push(c.toString()));
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      seen.push(line);
-      if (/"event":"system-ready"/.test(line)) resolve(child);
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code} before ready; output:\n${seen.join('\n')}`)));
-  });
-}
-
-async function stop(): Promise<void> {
-  if (system !== undefined && system.exitCode === null) {
-    const exited = new Promise((r) => system!.once('exit', r));
-    system.kill('SIGTERM');
-    await exited;
-  }
-}
+const boot = (): Promise<ChildProcess> => bootSystem(OCTANT, root, { stderr: 'pipe' });
+const stop = (): Promise<void> => stopSystem(system);
 
 before(() => {
   if (skip) return;
