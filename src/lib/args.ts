@@ -5,6 +5,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { closest } from './closest.ts';
 import { usageError, type OctantError } from './errors.ts';
+import { safeField } from './safe-text.ts';
 
 export type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -66,6 +67,22 @@ export function numberFlag(parsed: Parsed, name: string, command: string): numbe
   const n = Number(v);
   if (v.trim() === '' || !Number.isFinite(n)) throw usageError(`${command}: --${name} expects a number, got '${v}'`);
   return n;
+}
+
+/** A flag's value as an integer in min..max, or a usage error naming the flag and the range; undefined when absent. */
+export function integerFlag(parsed: Parsed, name: string, command: string, min: number, max: number): number | undefined {
+  const n = numberFlag(parsed, name, command);
+  if (n !== undefined && (!Number.isInteger(n) || n < min || n > max)) throw usageError(`${command}: --${name} expects an integer from ${min} to ${max}`);
+  return n;
+}
+
+/** A flag's value if it is one of `allowed`, else a usage error naming the flag and the choices; undefined when absent. */
+export function choiceFlag<T extends string>(parsed: Parsed, name: string, command: string, allowed: readonly T[]): T | undefined {
+  const value = stringFlag(parsed, name);
+  if (value === undefined) return undefined;
+  const found = allowed.find((a) => a === value);
+  if (found === undefined) throw usageError(`${command}: --${name} must be one of ${allowed.join(', ')}, not '${safeField(value.slice(0, 40))}'`);
+  return found;
 }
 
 export function boolFlag(parsed: Parsed, name: string): boolean {

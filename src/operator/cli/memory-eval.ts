@@ -8,7 +8,7 @@
 // same run. Progress goes to stderr, figures to stdout.
 
 import { resolve } from 'node:path';
-import { boolFlag, numberFlag, requirePositional, stringFlag, type Parsed } from '../../lib/args.ts';
+import { boolFlag, choiceFlag, integerFlag, requirePositional, stringFlag } from '../../lib/args.ts';
 import { EXIT, usageError } from '../../lib/errors.ts';
 import { writeJson, writeLine, type Io } from '../../lib/io.ts';
 import { safeField } from '../../lib/safe-text.ts';
@@ -18,14 +18,6 @@ import { SERVICES } from '../service-table.ts';
 import type { Action } from './command.ts';
 
 const FORMAT_NAMES: Record<string, string> = { longmemeval: 'LongMemEval', locomo: 'LoCoMo', jsonl: 'JSON lines' };
-
-function oneOf<T extends string>(parsed: Parsed, name: string, allowed: readonly T[]): T | undefined {
-  const value = stringFlag(parsed, name);
-  if (value === undefined) return undefined;
-  const found = allowed.find((a) => a === value);
-  if (found === undefined) throw usageError(`memory eval: --${name} must be one of ${allowed.join(', ')}, not '${safeField(value.slice(0, 40))}'`);
-  return found;
-}
 
 function printTable(io: Io, report: EvalReport): void {
   const f = (n: number): string => n.toFixed(3);
@@ -99,11 +91,10 @@ accuracy is not measured (it needs a model to answer and a judge).`,
     const { io } = ctx;
     const context = await import('../../services/context/api.ts');
     const file = requirePositional(parsed, 0, 'FILE (a LongMemEval or LoCoMo JSON file, or JSON lines)', 'memory eval');
-    const format = oneOf(parsed, 'format', context.EVAL_FORMATS);
-    const k = numberFlag(parsed, 'k', 'memory eval') ?? 10;
-    if (!Number.isInteger(k) || k < 1 || k > 1000) throw usageError('memory eval: --k expects an integer from 1 to 1000');
-    const method = oneOf(parsed, 'method', ['hybrid', 'bm25', 'all'] as const) ?? 'all';
-    const embedderChoice = oneOf(parsed, 'embedder', ['builtin', 'configured'] as const) ?? 'builtin';
+    const format = choiceFlag(parsed, 'format', 'memory eval', context.EVAL_FORMATS);
+    const k = integerFlag(parsed, 'k', 'memory eval', 1, 1000) ?? 10;
+    const method = choiceFlag(parsed, 'method', 'memory eval', ['hybrid', 'bm25', 'all'] as const) ?? 'all';
+    const embedderChoice = choiceFlag(parsed, 'embedder', 'memory eval', ['builtin', 'configured'] as const) ?? 'builtin';
     const weights = fusionWeights(stringFlag(parsed, 'weights'));
     const set = context.readEvalFile(resolve(io.cwd, file), format);
     // The operator's embedder as the service would make it (a missing local model is refused here, before any work).

@@ -7,7 +7,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { boolFlag, numberFlag, requirePositional, stringFlag, type Parsed } from '../../lib/args.ts';
+import { boolFlag, integerFlag, requirePositional, stringFlag, type Parsed } from '../../lib/args.ts';
 import { EXIT, OctantError, messageOf, usageError } from '../../lib/errors.ts';
 import { writeJson, writeLine, type Io } from '../../lib/io.ts';
 import { safeField } from '../../lib/safe-text.ts';
@@ -116,8 +116,7 @@ eval needs none: it measures recall on a benchmark file with a throwaway store o
       options: { limit: { type: 'string', value: 'N', help: 'at most N memories (default 50)' }, ...json },
       async run(parsed, ctx: CommandContext) {
         const agent = parsed.positionals[0] === undefined ? undefined : agentOf(parsed, 'memory list');
-        const limit = numberFlag(parsed, 'limit', 'memory list') ?? 50;
-        if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw usageError('memory list: --limit expects an integer from 1 to 1000');
+        const limit = integerFlag(parsed, 'limit', 'memory list', 1, 1000) ?? 50;
         if (agent === undefined) {
           const stats = await reading(ctx.paths(), async (c) => Promise.all((await c.partitions()).map((p) => c.stats(p))));
           print(ctx.io, parsed, stats, () => (stats.length === 0 ? ['no agent has memory yet'] : stats.map((s) => `${s.partition.padEnd(24)} ${String(s.memories).padStart(7)} memories  ${String(s.pinned).padStart(4)} pinned${s.sharedWith.length > 0 ? `  shared with ${s.sharedWith.join(', ')}` : ''}`)));
@@ -150,8 +149,7 @@ eval needs none: it measures recall on a benchmark file with a throwaway store o
       async run(parsed, ctx) {
         const agent = agentOf(parsed, 'memory search');
         const query = requirePositional(parsed, 1, 'QUERY', 'memory search');
-        const k = numberFlag(parsed, 'k', 'memory search') ?? 10;
-        if (!Number.isInteger(k) || k < 1 || k > 1000) throw usageError('memory search: --k expects an integer from 1 to 1000');
+        const k = integerFlag(parsed, 'k', 'memory search', 1, 1000) ?? 10;
         const hits = await reading(ctx.paths(), (c) => ofAgent(c, agent, () => c.search(agent, query, k)));
         print(ctx.io, parsed, hits, () => (hits.length === 0 ? ['nothing found'] : hits.map((h) => memoryLine(h.memory, h.score))));
         return 0;

@@ -5,18 +5,11 @@
 // engine's own ranking, and nDCG@10, MAP and recall@100 are printed next to
 // plain FTS5 bm25() over the same index (docs/search.md "Ranking").
 
-import { boolFlag, stringFlag, type Parsed } from '../../lib/args.ts';
+import { boolFlag, choiceFlag, stringFlag } from '../../lib/args.ts';
 import { EXIT, usageError } from '../../lib/errors.ts';
 import { writeJson, writeLine } from '../../lib/io.ts';
 import type { EvalFiles } from '../../services/search/api.ts';
 import type { Action } from './command.ts';
-
-function choice<T extends string>(parsed: Parsed, name: string, allowed: readonly T[], fallback: T): T {
-  const value = stringFlag(parsed, name) ?? fallback;
-  const found = allowed.find((a) => a === value);
-  if (found === undefined) throw usageError(`search eval: --${name} must be one of ${allowed.join(', ')}, not '${value}'`);
-  return found;
-}
 
 export const searchEval: Action = {
   name: 'eval',
@@ -50,10 +43,10 @@ export const searchEval: Action = {
       if (docs === undefined || queries === undefined) throw usageError('search eval: give --docs FILE and --queries FILE (or --cranfield DIR)');
       files = {
         docs, queries, ...(qrels === undefined ? {} : { qrels }), ...(run === undefined ? {} : { run }),
-        docFormat: choice(parsed, 'docs-format', search.DOC_FORMATS, 'smart'),
-        queryFormat: choice(parsed, 'queries-format', search.QUERY_FORMATS, 'smart'),
-        qrelsFormat: choice(parsed, 'qrels-format', search.QRELS_FORMATS, 'trec'),
-        queryIds: choice(parsed, 'query-ids', ['given', 'position'] as const, 'given'),
+        docFormat: choiceFlag(parsed, 'docs-format', 'search eval', search.DOC_FORMATS) ?? 'smart',
+        queryFormat: choiceFlag(parsed, 'queries-format', 'search eval', search.QUERY_FORMATS) ?? 'smart',
+        qrelsFormat: choiceFlag(parsed, 'qrels-format', 'search eval', search.QRELS_FORMATS) ?? 'trec',
+        queryIds: choiceFlag(parsed, 'query-ids', 'search eval', ['given', 'position'] as const) ?? 'given',
       };
     }
     const out = search.evalFiles(files);
