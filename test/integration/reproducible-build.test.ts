@@ -24,6 +24,20 @@ function buildSkip(): string | undefined {
 
 const sha256 = (file: string): string => createHash('sha256').update(readFileSync(file)).digest('hex');
 
+/** Where two files differ (for the failure message): sizes, differing bytes, the first offset, and each one's --version (its commit). */
+function difference(a: string, b: string): string {
+  const [x, y] = [readFileSync(a), readFileSync(b)];
+  let first = -1;
+  let count = 0;
+  for (let i = 0; i < Math.min(x.length, y.length); i++) {
+    if (x[i] === y[i]) continue;
+    count++;
+    if (first < 0) first = i;
+  }
+  const version = (f: string): string => spawnSync(f, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  return `sizes ${x.length} / ${y.length}, ${count} bytes differ, the first at offset ${first}; --version: ${version(a)} / ${version(b)}`;
+}
+
 test('two builds in different directories are byte-identical', { skip: buildSkip(), timeout: 180_000 }, async () => {
   const work = mkdtempSync(join(tmpdir(), 'octant-repro-'));
   try {
@@ -31,7 +45,7 @@ test('two builds in different directories are byte-identical', { skip: buildSkip
     mkdirSync(join(work, 'b', 'deeper', 'path'), { recursive: true });
     const first = await buildExecutable({ output: join(work, 'a', 'octant') });
     const second = await buildExecutable({ output: join(work, 'b', 'deeper', 'path', 'octant') });
-    assert.equal(sha256(first), sha256(second));
+    assert.equal(sha256(first), sha256(second), `the two builds differ: ${difference(first, second)}`);
     // And it is a working executable, not an empty file twice.
     const version = spawnSync(second, ['--version'], { encoding: 'utf8' });
     assert.equal(version.status, 0, version.stderr);
